@@ -1,0 +1,40 @@
+/**
+ * Typed errors that services throw; one helper (app/lib/http.server.ts) maps them to
+ * 400/403/404/409. Messages are German and meant for the user.
+ */
+export class DomainError extends Error {
+  readonly status: number = 400;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Input that breaks a rule; fieldErrors name the form fields. */
+export class ValidationError extends DomainError {
+  readonly status = 400;
+  constructor(
+    message: string,
+    readonly fieldErrors: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  readonly status = 403;
+  constructor(message = "Sie haben keine Berechtigung für diese Aktion.") {
+    super(message);
+  }
+}
+
+export class NotFoundError extends DomainError {
+  readonly status = 404;
+  constructor(message = "Der Datensatz wurde nicht gefunden.") {
+    super(message);
+  }
+}
+
+export class ConflictError extends DomainError {
+  readonly status = 409;
+}

@@ -1,0 +1,103 @@
+/**
+ * The one permission map: used by the server checks (requirePermission) and the UI (navigation).
+ * Permissions are strings `action:object[:own|any]`.
+ */
+export const ROLES = ["admin", "procurement", "case_manager", "finance", "auditor", "provider"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: "Administration",
+  procurement: "Vergabestelle",
+  case_manager: "Fallmanagement",
+  finance: "Leistungsrechnung / Kasse",
+  auditor: "Prüfung (nur lesen)",
+  provider: "Träger / Vermittler",
+};
+
+export const PERMISSIONS = [
+  "manage:user:any",
+  "manage:setting:any",
+  "read:mail-outbox:any",
+  "read:audit:any",
+  "read:provider:any",
+  "create:provider:any",
+  "edit:provider:any",
+  "import:provider:any",
+  "export:provider:any",
+  "confirm:provider-change:any",
+  "read:document:any",
+  "read:provider:own",
+  "edit:provider-contact:own",
+  "request:provider-change:own",
+  "manage:api-token:own",
+  "read:document:own",
+  "change:password:own",
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const STAFF_READ: Permission[] = ["read:provider:any", "read:document:any", "change:password:own"];
+
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  admin: [
+    ...STAFF_READ,
+    "manage:user:any",
+    "manage:setting:any",
+    "read:mail-outbox:any",
+    "read:audit:any",
+    "create:provider:any",
+    "edit:provider:any",
+    "import:provider:any",
+    "export:provider:any",
+    "confirm:provider-change:any",
+  ],
+  procurement: [
+    ...STAFF_READ,
+    "create:provider:any",
+    "edit:provider:any",
+    "import:provider:any",
+    "export:provider:any",
+    "confirm:provider-change:any",
+  ],
+  case_manager: [...STAFF_READ],
+  finance: [...STAFF_READ, "export:provider:any", "confirm:provider-change:any"],
+  auditor: [...STAFF_READ, "read:audit:any", "export:provider:any"],
+  provider: [
+    "read:provider:own",
+    "edit:provider-contact:own",
+    "request:provider-change:own",
+    "manage:api-token:own",
+    "read:document:own",
+    "change:password:own",
+  ],
+};
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === "string" && (ROLES as readonly string[]).includes(value);
+}
+
+export function can(role: Role | null | undefined, permission: Permission): boolean {
+  if (!role) return false;
+  return ROLE_PERMISSIONS[role].includes(permission);
+}
+
+export interface NavItem {
+  to: string;
+  label: string;
+  permission: Permission;
+}
+
+/** The navigation: each role sees only what it may use. */
+export const NAV_ITEMS: NavItem[] = [
+  { to: "/providers", label: "Träger und Vermittler", permission: "read:provider:any" },
+  { to: "/providers/requests", label: "Änderungsanträge", permission: "confirm:provider-change:any" },
+  { to: "/portal", label: "Meine Organisation", permission: "read:provider:own" },
+  { to: "/portal/tokens", label: "API-Zugänge", permission: "manage:api-token:own" },
+  { to: "/audit", label: "Protokoll", permission: "read:audit:any" },
+  { to: "/admin/users", label: "Benutzer", permission: "manage:user:any" },
+  { to: "/admin/mail", label: "Postausgang", permission: "read:mail-outbox:any" },
+  { to: "/admin/settings", label: "Einstellungen", permission: "manage:setting:any" },
+];
+
+export function navFor(role: Role | null | undefined): NavItem[] {
+  return NAV_ITEMS.filter((item) => can(role, item.permission));
+}

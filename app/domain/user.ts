@@ -1,0 +1,35 @@
+import { z } from "zod";
+import { ROLES } from "./permissions";
+
+export const userSchema = z
+  .object({
+    name: z.string().trim().min(2, "Bitte geben Sie den Namen an.").max(200, "Name: höchstens 200 Zeichen."),
+    email: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .max(254, "E-Mail-Adresse: höchstens 254 Zeichen.")
+      .refine((v) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), "Die E-Mail-Adresse ist ungültig."),
+    role: z.enum(ROLES, { errorMap: () => ({ message: "Bitte wählen Sie eine Rolle." }) }),
+    providerId: z
+      .union([z.string(), z.number(), z.null()])
+      .transform((v) => (v === null || v === "" ? null : Number(v)))
+      .refine((v) => v === null || (Number.isInteger(v) && v > 0), "Ungültiger Träger."),
+  })
+  .superRefine((u, ctx) => {
+    if (u.role === "provider" && !u.providerId) {
+      ctx.addIssue({ code: "custom", path: ["providerId"], message: "Ein Benutzer der Rolle „Träger / Vermittler“ gehört zu genau einer Organisation: bitte wählen." });
+    }
+    if (u.role !== "provider" && u.providerId) {
+      ctx.addIssue({ code: "custom", path: ["providerId"], message: "Nur Benutzer der Rolle „Träger / Vermittler“ gehören zu einer Organisation." });
+    }
+  });
+export type UserInput = z.output<typeof userSchema>;
+
+/** Password rule: a minimum length (setting), and not only one repeated character. */
+export function passwordProblem(password: string, minLength: number): string | null {
+  if (password.length < minLength) return `Das Passwort muss mindestens ${minLength} Zeichen lang sein.`;
+  if (/^(.)\1*$/.test(password)) return "Das Passwort darf nicht aus einem einzigen wiederholten Zeichen bestehen.";
+  if (password.length > 200) return "Das Passwort darf höchstens 200 Zeichen lang sein.";
+  return null;
+}

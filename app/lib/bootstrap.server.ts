@@ -1,0 +1,46 @@
+import { User } from "../../entities";
+import { config, ensureDataDir } from "./config.server";
+import { db, closeDb } from "./db.server";
+import { runDueJobs } from "./jobs.server";
+
+/**
+ * Start-up: migrate the database, seed the demo data set on first start only.
+ * Returns whether demo data was seeded.
+ */
+export async function bootstrap(options: { seedDemo?: boolean } = {}): Promise<{ seeded: boolean }> {
+  ensureDataDir();
+  const ds = await db();
+  const users = await ds.getRepository(User).count();
+  if (users > 0 || options.seedDemo === false) return { seeded: false };
+  const { seedDemoData } = await import("~/services/demo-data.server");
+  await seedDemoData({ scale: 1 });
+  return { seeded: true };
+}
+
+let timer: NodeJS.Timeout | null = null;
+let running = false;
+
+/** Background jobs in this process (mail sender, …), every few seconds. */
+export function startJobs(intervalMs = Number(process.env.JOB_INTERVAL_MS || 5000)) {
+  if (timer) return;
+  timer = setInterval(async () => {
+    if (running) return;
+    running = true;
+    try {
+      await runDueJobs();
+    } catch (error) {
+      console.error("Hintergrundaufgabe fehlgeschlagen:", error instanceof Error ? error.message : error);
+    } finally {
+      running = false;
+    }
+  }, intervalMs);
+  timer.unref();
+}
+
+export async function stopJobs() {
+  if (timer) clearInterval(timer);
+  timer = null;
+  await closeDb();
+}
+
+export { config };

@@ -1,0 +1,108 @@
+import "reflect-metadata";
+import fs from "node:fs";
+import path from "node:path";
+import { DataSource, type EntityManager } from "typeorm";
+import { entities } from "../../entities";
+import { migrations } from "../../migrations";
+import { config, sqliteFile, type AppConfig } from "./config.server";
+
+/**
+ * The data layer: one DataSource per process, and the one transaction helper every service uses.
+ *
+ * node-sqlite3 has a single connection and concurrent `transaction()` calls on it fail outright
+ * (STACK.md pitfall 9), so on SQLite all transactions pass through one promise-chain gate.
+ * PostgreSQL uses its pool and real concurrency.
+ */
+export function createDataSource(cfg: AppConfig = config()): DataSource {
+  if (cfg.databaseKind === "postgres") {
+    return new DataSource({
+      type: "postgres",
+      url: cfg.databaseUrl,
+      entities,
+      migrations,
+      migrationsRun: false,
+      synchronize: false,
+      logging: false,
+      extra: { max: 10 },
+    });
+  }
+  const file = sqliteFile(cfg);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  return new DataSource({
+    type: "sqlite",
+    database: file,
+    entities,
+    migrations,
+    migrationsRun: false,
+    synchronize: false,
+    logging: false,
+    busyTimeout: 10000,
+    enableWAL: true,
+  });
+}
+
+let dataSource: DataSource | null = null;
+let initializing: Promise<DataSource> | null = null;
+
+/** The initialised DataSource (migrated). */
+export async function db(): Promise<DataSource> {
+  if (dataSource?.isInitialized) return dataSource;
+  if (!initializing) {
+    initializing = (async () => {
+      const ds = createDataSource();
+      await ds.initialize();
+      if (ds.options.type === "sqlite") {
+        await ds.query("PRAGMA foreign_keys = ON");
+      }
+      await ds.runMigrations({ transaction: "each" });
+      dataSource = ds;
+      return ds;
+    })().catch((error) => {
+      initializing = null;
+      throw error;
+    });
+  }
+  return initializing;
+}
+
+export async function closeDb() {
+  const ds = dataSource;
+  dataSource = null;
+  initializing = null;
+  gate = Promise.resolve();
+  if (ds?.isInitialized) await ds.destroy();
+}
+
+export function databaseKind(): "sqlite" | "postgres" {
+  return config().databaseKind;
+}
+
+let gate: Promise<unknown> = Promise.resolve();
+
+/**
+ * Run `work` in one database transaction. On SQLite, transactions queue one after another.
+ * Services never call dataSource.transaction directly.
+ */
+export async function tx<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+  const ds = await db();
+  if (ds.options.type !== "sqlite") return ds.transaction(work);
+  const run = gate.then(() => ds.transaction(work));
+  gate = run.catch(() => undefined);
+  return run;
+}
+
+/** Reads outside a transaction. */
+export async function em(): Promise<EntityManager> {
+  return (await db()).manager;
+}
+
+/** A cheap query to tell whether the database answers (health check). */
+export async function ping(): Promise<boolean> {
+  try {
+    const ds = await db();
+    await ds.query("SELECT 1");
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,83 @@
+import { createCookie, redirect } from "@remix-run/node";
+import { can, type Permission } from "~/domain/permissions";
+import { recordPermissionDenied, userForApiToken, userForSession, type CurrentUser } from "~/services/auth.server";
+import { sessionSecret } from "./config.server";
+import { problem } from "./http.server";
+
+/** The session cookie holds a random token (signed); the session itself lives in the database. */
+export const sessionCookie = createCookie("sid", {
+  httpOnly: true,
+  sameSite: "lax",
+  path: "/",
+  secrets: [sessionSecret()],
+});
+
+function isHttps(request: Request): boolean {
+  return new URL(request.url).protocol === "https:";
+}
+
+export async function sessionCookieHeader(request: Request, token: string, expiresAt: string): Promise<string> {
+  return sessionCookie.serialize(token, { secure: isHttps(request), expires: new Date(expiresAt) });
+}
+
+export async function clearSessionCookieHeader(request: Request): Promise<string> {
+  return sessionCookie.serialize("", { secure: isHttps(request), maxAge: 0 });
+}
+
+export async function sessionToken(request: Request): Promise<string | null> {
+  const value = await sessionCookie.parse(request.headers.get("Cookie"));
+  return typeof value === "string" && value ? value : null;
+}
+
+const cache = new WeakMap<Request, Promise<CurrentUser | null>>();
+
+/** The signed-in user, or null. Looked up once per request. */
+export function getUser(request: Request): Promise<CurrentUser | null> {
+  let pending = cache.get(request);
+  if (!pending) {
+    pending = sessionToken(request).then((token) => (token ? userForSession(token) : null));
+    cache.set(request, pending);
+  }
+  return pending;
+}
+
+export function loginRedirect(request: Request): Response {
+  const url = new URL(request.url);
+  const target = url.pathname + url.search;
+  return redirect(`/login?redirectTo=${encodeURIComponent(target)}`);
+}
+
+/** The signed-in user, or a redirect to the login page. */
+export async function requireUser(request: Request): Promise<CurrentUser> {
+  const user = await getUser(request);
+  if (!user) throw loginRedirect(request);
+  return user;
+}
+
+/** The signed-in user holding the permission; otherwise login redirect or 403 (audited). */
+export async function requirePermission(request: Request, permission: Permission): Promise<CurrentUser> {
+  const user = await requireUser(request);
+  if (!can(user.role, permission)) {
+    const url = new URL(request.url);
+    await recordPermissionDenied(user, `${request.method} ${url.pathname} (${permission})`);
+    throw new Response("Sie haben keine Berechtigung für diese Seite.", { status: 403 });
+  }
+  return user;
+}
+
+/** API: the user behind the bearer token holding the permission, or a problem+json error. */
+export async function requireApiUser(request: Request, permission: Permission): Promise<CurrentUser> {
+  const header = request.headers.get("Authorization") ?? "";
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  const user = match ? await userForApiToken(match[1]) : null;
+  if (!user) {
+    throw problem(401, "Nicht angemeldet", "Bitte senden Sie einen gültigen API-Schlüssel im Kopf „Authorization: Bearer …“.", {
+      "WWW-Authenticate": 'Bearer realm="api"',
+    });
+  }
+  if (!can(user.role, permission)) {
+    await recordPermissionDenied(user, `API ${request.method} ${new URL(request.url).pathname} (${permission})`);
+    throw problem(403, "Keine Berechtigung", "Ihr Zugang darf diese Schnittstelle nicht verwenden.");
+  }
+  return user;
+}

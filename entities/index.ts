@@ -1,0 +1,27 @@
+import { ApiToken, LoginFailure, Session, User } from "./user.entity";
+import { BankAccount, Certification, ContactPerson, Provider, ProviderChangeRequest } from "./provider.entity";
+import { AuditEvent } from "./audit.entity";
+import { Document } from "./document.entity";
+import { OutboxMessage } from "./outbox.entity";
+import { Setting } from "./setting.entity";
+
+export { ApiToken, LoginFailure, Session, User };
+export { BankAccount, Certification, ContactPerson, Provider, ProviderChangeRequest };
+export { AuditEvent, Document, OutboxMessage, Setting };
+
+/** Every entity class; the DataSource lists classes, not globs (the build has no .ts files). */
+export const entities = [
+  User,
+  Session,
+  LoginFailure,
+  ApiToken,
+  Provider,
+  ContactPerson,
+  Certification,
+  BankAccount,
+  ProviderChangeRequest,
+  AuditEvent,
+  Document,
+  OutboxMessage,
+  Setting,
+];

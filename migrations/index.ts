@@ -1,0 +1,4 @@
+import { Foundation1764000000000 } from "./1764000000000-foundation";
+
+/** Every migration class, in order (the build has no .ts files to glob). */
+export const migrations: Function[] = [Foundation1764000000000];
