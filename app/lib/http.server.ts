@@ -28,16 +28,17 @@ export function apiError(error: unknown): Response {
 }
 
 /**
- * Form actions: a validation error goes back to the form (400 with field errors);
- * 403/404/409 become error responses that the route's ErrorBoundary shows.
+ * Form actions: a validation error goes back to the form (400 with field errors and the values
+ * typed, so nothing is lost); a conflict goes back as a form message (409); 403/404 become error
+ * responses that the route's ErrorBoundary shows.
  */
-export function actionError(error: unknown): Response {
+export function actionError(error: unknown, values: Record<string, unknown> = {}) {
   if (error instanceof Response) throw error;
   if (error instanceof ValidationError) {
-    return json({ ok: false as const, formError: error.message, fieldErrors: error.fieldErrors }, { status: 400 });
+    return json({ ok: false as const, formError: error.message, fieldErrors: error.fieldErrors, values, issues: (error as { issues?: unknown }).issues ?? null }, { status: 400 });
   }
   if (error instanceof DomainError) {
-    if (error.status === 409) return json({ ok: false as const, formError: error.message, fieldErrors: {} }, { status: 409 });
+    if (error.status === 409) return json({ ok: false as const, formError: error.message, fieldErrors: {} as Record<string, string>, values, issues: null }, { status: 409 });
     throw new Response(error.message, { status: error.status });
   }
   throw error;

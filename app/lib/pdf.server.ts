@@ -17,7 +17,8 @@
  *   {{#rows items}}| {{a}} | {{b}} |{{/rows}}
  *                     On ONE line inside a table: the row is repeated for every element of the
  *                     array `data.items`. Inside it, placeholders are looked up in the element
- *                     first, then in `data`. An empty array prints one row "Keine Einträge.".
+ *                     first, then in `data`. A table left without any body row prints one
+ *                     row "Keine Einträge.".
  *   anything else     Paragraph text. Paragraphs are separated by blank lines; each line of a
  *                     paragraph starts a new line in the PDF (address blocks), long lines wrap.
  *
@@ -337,18 +338,30 @@ function splitAfter(word: string, at: RegExp): string[] {
   return word.split(at).filter((p) => p !== "");
 }
 
+/**
+ * Text measurement. Widths are summed from per-character advances (cached per font), which is
+ * far faster than laying out every candidate line and never smaller than the drawn width
+ * (ligatures only make drawn text narrower).
+ */
 class Measure {
-  private cache = new Map<string, number>();
-  constructor(private fonts: Fonts) {}
+  private advances = new Map<PDFFont, Map<string, number>>();
 
   width(text: string, font: PDFFont, size: number): number {
-    const key = `${font === this.fonts.bold ? "b" : "r"}${size}|${text}`;
-    let w = this.cache.get(key);
-    if (w === undefined) {
-      w = font.widthOfTextAtSize(text, size);
-      this.cache.set(key, w);
+    let table = this.advances.get(font);
+    if (!table) {
+      table = new Map();
+      this.advances.set(font, table);
     }
-    return w;
+    let total = 0;
+    for (const ch of text) {
+      let w = table.get(ch);
+      if (w === undefined) {
+        w = font.widthOfTextAtSize(ch, 1000);
+        table.set(ch, w);
+      }
+      total += w;
+    }
+    return (total * size) / 1000;
   }
 
   /**
@@ -520,7 +533,7 @@ class Writer {
       });
       this.y -= 2;
     }
-    this.y -= 4;
+    this.y -= 6;
   }
 
   private tableLayouts = new Map<Block, TableLayout>();
@@ -723,7 +736,7 @@ export async function renderPdfFromText(
     regular: await doc.embedFont(bytes.regular, { subset: true }),
     bold: await doc.embedFont(bytes.bold, { subset: true }),
   };
-  const measure = new Measure(fonts);
+  const measure = new Measure();
 
   const left = MARGIN_LEFT;
   const right = PAGE_W - MARGIN_RIGHT;

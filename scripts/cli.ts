@@ -1,0 +1,110 @@
+/**
+ * Command line: npm run cli -- <command> [args]
+ *   user:create <email> <name> <role> [--provider <id>] [--password <pw>]
+ *   token:create <email> [name]
+ *   audit:verify
+ *   backup <file>
+ *   demo-data --scale <n>
+ *   jobs:run            one pass of the background jobs (mail sender)
+ */
+import path from "node:path";
+import crypto from "node:crypto";
+import { User } from "../entities";
+import { SYSTEM, verifyAuditChain } from "../app/lib/audit.server";
+import { closeDb, db, em } from "../app/lib/db.server";
+import { runDueJobs } from "../app/lib/jobs.server";
+import { createToken } from "../app/services/api-tokens.server";
+import { backup } from "../app/services/backup.server";
+import { seedDemoData } from "../app/services/demo-data.server";
+import { createUser } from "../app/services/users.server";
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+const CLI: typeof SYSTEM = { id: null, label: "cli" };
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case "user:create": {
+      const [email, name, role] = args;
+      if (!email || !name || !role) {
+        console.error("Aufruf: user:create <email> <name> <rolle> [--provider <id>] [--password <passwort>]");
+        return 2;
+      }
+      const password = option(args, "--password") ?? crypto.randomBytes(12).toString("base64url");
+      const user = await createUser(CLI, { email, name, role, providerId: option(args, "--provider") ?? null }, password);
+      console.log(`Benutzer ${user.email} (Nr. ${user.id}, Rolle ${user.role}) angelegt.`);
+      if (!option(args, "--password")) console.log(`Passwort: ${password}`);
+      return 0;
+    }
+    case "token:create": {
+      const [email, ...nameParts] = args;
+      if (!email) {
+        console.error("Aufruf: token:create <email> [bezeichnung]");
+        return 2;
+      }
+      const user = await (await em()).getRepository(User).findOne({ where: { email: email.toLowerCase() } });
+      if (!user) {
+        console.error(`Kein Benutzer mit der E-Mail-Adresse ${email}.`);
+        return 1;
+      }
+      const { token } = await createToken(CLI, user.id, nameParts.join(" ") || "Kommandozeile");
+      console.log(token);
+      return 0;
+    }
+    case "audit:verify": {
+      const report = await verifyAuditChain(await em());
+      if (report.ok) {
+        console.log(`Protokollkette in Ordnung: ${report.checked} Einträge geprüft.`);
+        return 0;
+      }
+      const b = report.brokenAt!;
+      console.error(`Protokollkette GEBROCHEN bei Eintrag Nr. ${b.seq} (id ${b.id}): ${b.reason}. ${report.checked} Einträge davor sind in Ordnung.`);
+      return 1;
+    }
+    case "backup": {
+      const [file] = args;
+      if (!file) {
+        console.error("Aufruf: backup <zieldatei>");
+        return 2;
+      }
+      const result = await backup(path.resolve(file));
+      console.log(`Sicherung geschrieben: ${result.file} (${result.files} gespeicherte Dateien, ${result.bytes} Bytes).`);
+      return 0;
+    }
+    case "demo-data": {
+      const scale = Number(option(args, "--scale") ?? "1");
+      if (!(scale > 0)) {
+        console.error("--scale muss eine positive Zahl sein.");
+        return 2;
+      }
+      await db();
+      const result = await seedDemoData({ scale });
+      console.log(`Demodaten: ${result.providers} Träger und ${result.users} Benutzer angelegt.`);
+      return 0;
+    }
+    case "jobs:run": {
+      await runDueJobs();
+      console.log("Hintergrundaufgaben ausgeführt.");
+      return 0;
+    }
+    default:
+      console.error("Befehle: user:create, token:create, audit:verify, backup, demo-data, jobs:run");
+      return 2;
+  }
+}
+
+main(process.argv.slice(2))
+  .then(async (code) => {
+    await closeDb();
+    process.exit(code);
+  })
+  .catch(async (error) => {
+    console.error(error instanceof Error ? error.message : error);
+    await closeDb().catch(() => undefined);
+    process.exit(1);
+  });
+
