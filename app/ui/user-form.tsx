@@ -1,0 +1,44 @@
+import { Form } from "@remix-run/react";
+import { ROLE_LABELS, ROLES } from "~/domain/permissions";
+import { Field, FormError, Select } from "./form";
+
+export function UserForm({
+  values,
+  errors,
+  formError,
+  providers,
+  withPassword,
+  submitLabel,
+  minPasswordLength,
+}: {
+  values: Record<string, unknown>;
+  errors: Record<string, string>;
+  formError?: string | null;
+  providers: { value: string; label: string }[];
+  withPassword: boolean;
+  submitLabel: string;
+  minPasswordLength: number;
+}) {
+  return (
+    <Form method="post" className="form" noValidate>
+      <input type="hidden" name="intent" value="save" />
+      <FormError message={formError} />
+      <div className="form-grid">
+        <Field name="name" label="Name" required defaultValue={values.name as string} error={errors.name} />
+        <Field name="email" label="E-Mail" type="email" required defaultValue={values.email as string} error={errors.email} autoComplete="off" />
+        <Select name="role" label="Rolle" required defaultValue={(values.role as string) ?? "case_manager"} error={errors.role} options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))} />
+        <Select
+          name="providerId"
+          label="Organisation (nur Rolle Träger / Vermittler)"
+          defaultValue={values.providerId ? String(values.providerId) : ""}
+          error={errors.providerId}
+          options={[{ value: "", label: "– keine –" }, ...providers]}
+        />
+        {withPassword ? <Field name="password" label="Anfangspasswort" type="password" required autoComplete="new-password" error={errors.password} hint={`Mindestens ${minPasswordLength} Zeichen.`} /> : null}
+      </div>
+      <button type="submit" className="button">
+        {submitLabel}
+      </button>
+    </Form>
+  );
+}
