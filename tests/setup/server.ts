@@ -38,12 +38,14 @@ export async function startServer(options: { env?: Record<string, string>; dataD
     HOST: "127.0.0.1",
     DATA_DIR: dataDir,
     JOB_INTERVAL_MS: "500",
+    // The test command builds once before the suites; servers never rebuild concurrently.
+    SKIP_BUILD: "1",
     ...options.env,
   };
   delete env.DATABASE_URL;
   if (options.env?.DATABASE_URL) env.DATABASE_URL = options.env.DATABASE_URL;
   let out = "";
-  const child: ChildProcess = spawn(process.execPath, [path.join(root, "scripts/start.mjs")], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn(process.execPath, [path.join(root, "scripts/start.mjs")], { cwd: root, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout!.on("data", (d) => (out += d.toString()));
   child.stderr!.on("data", (d) => (out += d.toString()));
   const baseUrl = `http://127.0.0.1:${port}`;
