@@ -8,7 +8,10 @@ import { getSettings } from "~/lib/settings.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { useNonce } from "~/ui/nonce";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: "/app.css" }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: "/app.css" },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
 
 export const meta: MetaFunction = () => [{ title: "Vergabe und Trägerverwaltung" }];
 

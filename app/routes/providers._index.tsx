@@ -4,6 +4,7 @@ import { can } from "~/domain/permissions";
 import { PROVIDER_KIND_LABELS } from "~/domain/provider";
 import { formatDate } from "~/domain/time";
 import { requirePermission } from "~/lib/session.server";
+import { getSetting } from "~/lib/settings.server";
 import { expiringCertificates, listProviders, listRegions } from "~/services/providers.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { providerQueryFrom } from "~/ui/provider-query";
@@ -19,6 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     ...list,
     regions,
     expiringCount: expiring.length,
+    warningDays: await getSetting("providers.certificateWarningDays"),
     canCreate: can(user.role, "create:provider:any"),
     canImport: can(user.role, "import:provider:any"),
     canExport: can(user.role, "export:provider:any"),
@@ -37,7 +39,7 @@ export default function Providers() {
       <h1>Träger und Vermittler</h1>
       {data.expiringCount > 0 ? (
         <div className="alert alert-warn" role="status">
-          {data.expiringCount} {data.expiringCount === 1 ? "Trägerzulassung läuft" : "Trägerzulassungen laufen"} in den nächsten 90 Tagen ab.{" "}
+          {data.expiringCount} {data.expiringCount === 1 ? "Trägerzulassung läuft" : "Trägerzulassungen laufen"} in den nächsten {data.warningDays} Tagen ab.{" "}
           <Link to="/providers?cert=expiring&sort=certUntil">Anzeigen</Link>
         </div>
       ) : null}

@@ -24,6 +24,7 @@ import { appendAudit } from "~/lib/audit.server";
 import { now, nowIso } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
 import { getSettings } from "~/lib/settings.server";
+import { enqueueMail } from "~/lib/mailer.server";
 import { assertProviderAccess } from "./access.server";
 import { actorOf, type CurrentUser } from "./auth.server";
 
@@ -203,7 +204,7 @@ export async function getProvider(user: CurrentUser, id: number) {
   ]);
   const userIds = [...new Set([...bankAccounts.flatMap((b) => [b.changedById, b.requestedById]), ...certifications.map((c) => c.changedById), ...requests.flatMap((r) => [r.requestedById, r.decidedById])].filter((v): v is number => typeof v === "number"))];
   const users = userIds.length ? await manager.getRepository(User).find({ where: { id: In(userIds) } }) : [];
-  const nameOf = (uid: number | null) => (uid ? (users.find((u) => u.id === uid)?.name ?? `Benutzer ${uid}`) : "–");
+  const nameOf = (uid: number | null) => (uid ? (users.find((u) => u.id === uid)?.name ?? `Benutzer ${uid}`) : "Ersterfassung");
   const { today, warningDays } = await certWindow(manager);
   const state = certificationState(certifications, today, warningDays);
   return {
@@ -498,6 +499,25 @@ export async function decideChangeRequest(user: CurrentUser, id: number, approve
     if (approve) {
       if (request.kind === "bank_account") await applyBankAccount(m, user, request.providerId, parseOrThrow(bankAccountSchema, request.payload), request.requestedById);
       else await applyCertification(m, user, request.providerId, parseOrThrow(certificationSchema, request.payload), request.requestedById);
+    }
+    const provider = await requireProvider(m, request.providerId);
+    const requester = await m.getRepository(User).findOne({ where: { id: request.requestedById } });
+    const recipients = [...new Set([requester?.active ? requester.email : "", provider.email].filter(Boolean))];
+    if (recipients.length) {
+      const what = CHANGE_KINDS[request.kind as ChangeKind];
+      await enqueueMail(m, {
+        to: recipients,
+        subject: `Ihr Änderungsantrag (${what}) wurde ${approve ? "bestätigt" : "abgelehnt"}`,
+        text: [
+          "Guten Tag,",
+          "",
+          `Ihr Antrag vom ${formatDateTime(request.requestedAt)} auf Änderung der ${what} von „${provider.name}“ wurde ${approve ? "bestätigt. Die neuen Angaben gelten ab sofort." : "abgelehnt."}`,
+          note.trim() ? `\nVermerk des Jobcenters: ${note.trim()}` : "",
+          "",
+          "Mit freundlichen Grüßen",
+          "Ihr Jobcenter",
+        ].join("\n"),
+      });
     }
     await appendAudit(m, actorOf(user), {
       action: approve ? "provider.change_approve" : "provider.change_reject",
