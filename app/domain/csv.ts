@@ -3,10 +3,20 @@
  */
 export const BOM = "\uFEFF";
 
+/** Numbers and phone numbers ("-5", "+49 3578 7870") are harmless; other leading = + - @ are not. */
+function needsFormulaGuard(s: string): boolean {
+  return /^[=+\-@\t\r]/.test(s) && !/^-?\d+([.,]\d+)?$/.test(s) && !/^\+[\d\s()/-]+$/.test(s);
+}
+
+/** Undo the export's formula guard on import: "'=SUMME(…)" → "=SUMME(…)". */
+export function unguard(value: string): string {
+  return /^'[=+\-@\t\r]/.test(value) ? value.slice(1) : value;
+}
+
 function quote(value: unknown, separator: string): string {
   const s = value === null || value === undefined ? "" : String(value);
   // Guard against formula injection when the file is opened in a spreadsheet.
-  const safe = /^[=+\-@\t\r]/.test(s) && !/^-?\d+([.,]\d+)?$/.test(s) ? `'${s}` : s;
+  const safe = needsFormulaGuard(s) ? `'${s}` : s;
   return /[";\r\n]/.test(safe) || safe.includes(separator) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

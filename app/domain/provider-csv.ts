@@ -1,5 +1,5 @@
 import { certificationSchema, bankAccountSchema, providerSchema, PROVIDER_KIND_LABELS, PROVIDER_KINDS, SERVICE_CATEGORIES, type BankAccountInput, type CertificationInput, type ProviderInput } from "./provider";
-import { parseCsv } from "./csv";
+import { parseCsv, unguard } from "./csv";
 import { formatDate } from "./time";
 
 /**
@@ -111,7 +111,7 @@ export function validateProviderCsv(text: string): { records: ImportRecord[]; is
   for (const row of rows) {
     const get = (key: ProviderCsvKey) => {
       const i = keys.indexOf(key);
-      return i >= 0 ? (row.values[i] ?? "").trim() : "";
+      return i >= 0 ? unguard((row.values[i] ?? "").trim()) : "";
     };
     if (row.values.length > header.length && row.values.slice(header.length).some((v) => v.trim())) {
       issues.push({ line: row.line, column: "–", message: `Die Zeile hat ${row.values.length} Felder, die Kopfzeile nur ${header.length}. Bitte Trennzeichen und Anführungszeichen prüfen.` });

@@ -31,7 +31,12 @@ function cli(...args: string[]) {
   delete env.TEST_DATABASE_URL;
   delete env.APP_TIME;
   const r = spawnSync("npx", ["tsx", "scripts/cli.ts", ...args], { cwd: ROOT, env, encoding: "utf8", timeout: 60000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  // npm itself may warn about the environment's npmrc on stderr; only the CLI's own output counts.
+  const stderr = r.stderr
+    .split("\n")
+    .filter((l) => l.trim() && !l.startsWith("npm warn"))
+    .join("\n");
+  return { code: r.status, stdout: r.stdout, stderr };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -185,14 +190,6 @@ describe("(c)+(d) audit chain tamper detection and the audit:verify CLI", () => 
       expect(r.stderr).toContain(`Nr. ${middle.seq}`);
     }
   }, 60000);
-
-  it("deleting the last row is not detectable by the chain alone (documents the limit)", async () => {
-    // Only sanity: the chain verifier cannot see a truncated tail; this pins that behaviour so a
-    // future anchor (e.g. stored head hash) shows up as a deliberate change.
-    const m = await em();
-    const count = await m.getRepository(AuditEvent).count();
-    expect(count).toBeGreaterThan(0);
-  });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -329,12 +326,22 @@ describe("(f) users and authentication", () => {
     expect((await login("fenster@test.example", PASSWORD, address())).ok).toBe(true);
   });
 
-  it("too many failures from one address block that address for every account", async () => {
-    const ip = "192.0.2.77";
-    for (let i = 0; i < 20; i++) await login(`unbekannt${i}@test.example`, "falsch-xxxxxxx", ip);
-    await newUser("adresse@test.example");
-    expect(await login("adresse@test.example", PASSWORD, ip)).toEqual({ ok: false, error: LOGIN_THROTTLED });
-    expect((await login("adresse@test.example", PASSWORD, "192.0.2.78")).ok).toBe(true);
+  it("failures from one address block that address for every account (setting at its minimum 5)", async () => {
+    const m = await em();
+    await m.getRepository(Setting).save({ key: "security.loginMaxFailuresPerAddress", value: 5, updatedAt: nowIso(), updatedById: null });
+    try {
+      const ip = "192.0.2.77";
+      await newUser("adresse@test.example");
+      for (let i = 0; i < 4; i++) await login(`unbekannt${i}@test.example`, "falsch-xxxxxxx", ip);
+      // 4 failures: still below the limit
+      expect((await login("adresse@test.example", PASSWORD, ip)).ok).toBe(true);
+      await login("unbekannt4@test.example", "falsch-xxxxxxx", ip);
+      // 5 failures: the address is blocked, even for a correct password of another account
+      expect(await login("adresse@test.example", PASSWORD, ip)).toEqual({ ok: false, error: LOGIN_THROTTLED });
+      expect((await login("adresse@test.example", PASSWORD, "192.0.2.78")).ok).toBe(true);
+    } finally {
+      await m.getRepository(Setting).delete({ key: "security.loginMaxFailuresPerAddress" });
+    }
   });
 
   it("a successful login returns a token that userForSession resolves; it expires after sessionHours", async () => {
@@ -343,7 +350,9 @@ describe("(f) users and authentication", () => {
     const r = await login("Sitzung@Test.example", PASSWORD, address());
     if (!r.ok) throw new Error(r.error);
     expect(r.user).toEqual(u);
-    expect(r.expiresAt).toBe(new Date(Date.parse("2026-03-02T22:00:00.000Z")).toISOString().slice(0, 16) === r.expiresAt.slice(0, 16) ? r.expiresAt : "2026-03-02T22:00");
+    const lifetime = Date.parse(r.expiresAt) - Date.parse("2026-03-02T12:00:00.000Z");
+    expect(lifetime).toBeGreaterThanOrEqual(10 * 3600000);
+    expect(lifetime).toBeLessThan(10 * 3600000 + 5000);
     expect(await userForSession(r.token)).toEqual(u);
     expect(await userForSession(`${r.token}x`)).toBeNull();
     // the session token is stored only as a hash

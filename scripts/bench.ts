@@ -1,0 +1,67 @@
+/**
+ * npm run bench: speed of the foundation's hot paths, each as a ratio to a baseline measured in
+ * the same run on the same database (no timed assertions; read the numbers).
+ *   1. provider list (filter, sort, page, certificate state) vs. the same rows by raw SQL
+ *   2. audited writes through the transaction gate vs. raw INSERTs in one transaction
+ *   3. 200 concurrent transactions through the gate: all must succeed
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+process.env.DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "vt-bench-"));
+process.env.NODE_ENV = "test";
+
+async function time(label: string, runs: number, fn: () => Promise<unknown>): Promise<number> {
+  await fn(); // warm up
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < runs; i++) await fn();
+  const ms = Number(process.hrtime.bigint() - start) / 1e6 / runs;
+  console.log(`  ${label.padEnd(58)} ${ms.toFixed(3).padStart(9)} ms`);
+  return ms;
+}
+
+async function main() {
+  const { db, tx } = await import("../app/lib/db.server");
+  const { appendAudit, SYSTEM, verifyAuditChain } = await import("../app/lib/audit.server");
+  const { seedDemoData } = await import("../app/services/demo-data.server");
+  const { listProviders } = await import("../app/services/providers.server");
+  const ds = await db();
+  console.log(`Datenbank: ${ds.options.type}; Demodaten --scale 5 …`);
+  await seedDemoData({ scale: 5 });
+
+  console.log("\n1. Trägerliste (Filter Art=broker, Sortierung Name, Seite 2, 25 je Seite)");
+  const service = await time("listProviders (Dienst, inkl. Zulassungsstatus)", 50, () => listProviders({ kind: "broker", sort: "name", page: 2 }));
+  const raw = await time("Rohes SQL: COUNT + SELECT … LIMIT 25 OFFSET 25", 50, async () => {
+    await ds.query(`SELECT COUNT(*) FROM providers WHERE kind = 'broker' AND active = 1`);
+    await ds.query(`SELECT * FROM providers WHERE kind = 'broker' AND active = 1 ORDER BY name LIMIT 25 OFFSET 25`);
+  });
+  console.log(`  Verhältnis Dienst / rohes SQL: ${(service / raw).toFixed(1)}×`);
+
+  console.log("\n2. Protokollierte Schreibvorgänge (je 100)");
+  const audited = await time("100 × tx(appendAudit) (Kette, Tor)", 3, async () => {
+    for (let i = 0; i < 100; i++) await tx((m) => appendAudit(m, SYSTEM, { action: "bench.write", summary: "Benchmark" }));
+  });
+  const rawWrites = await time("100 rohe INSERTs, je eine eigene Transaktion", 3, async () => {
+    for (let i = 0; i < 100; i++) {
+      await ds.transaction((m) => m.query(`INSERT INTO settings ("key", "value", "updatedAt") VALUES (?, '1', '2026-01-01T00:00:00.000Z')`, [`bench.${i}.${Math.random()}`]));
+    }
+  });
+  console.log(`  Verhältnis: ${(audited / rawWrites).toFixed(1)}× (jede Protokollzeile liest zusätzlich den Vorgänger und berechnet den Hash)`);
+
+  console.log("\n3. 200 gleichzeitige Transaktionen durch das Tor");
+  const start = process.hrtime.bigint();
+  const results = await Promise.allSettled(Array.from({ length: 200 }, () => tx((m) => appendAudit(m, SYSTEM, { action: "bench.concurrent", summary: "gleichzeitig" }))));
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const ok = results.filter((r) => r.status === "fulfilled").length;
+  console.log(`  erfolgreich: ${ok} / 200, fehlgeschlagen: ${200 - ok}, Dauer ${ms.toFixed(0)} ms (${((200 / ms) * 1000).toFixed(0)} Transaktionen/s)`);
+  const chain = await verifyAuditChain(ds.manager);
+  console.log(`  Protokollkette: ${chain.ok ? "in Ordnung" : "GEBROCHEN"} (${chain.checked} Einträge)`);
+  await ds.destroy();
+  if (ok !== 200 || !chain.ok) process.exit(1);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
