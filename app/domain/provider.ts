@@ -192,9 +192,10 @@ export const bankAccountSchema = z.object({
   }),
   bic: z
     .string()
+    .nullable()
     .default("")
     .transform((v, ctx) => {
-      if (!v.trim()) return null;
+      if (!v || !v.trim()) return null;
       const r = validateBic(v);
       if (!r.ok) {
         ctx.addIssue({ code: "custom", message: r.error });

@@ -20,7 +20,7 @@ export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 
 /** Export the filtered list (all pages) as CSV for German Excel. The export is audited. */
 export async function exportProvidersCsv(user: CurrentUser, query: ProviderQuery): Promise<{ csv: string; count: number }> {
-  const { rows } = await listProviders({ ...query, page: 1, pageSize: 100000 });
+  const { rows } = await listProviders(query, { all: true });
   const manager = await em();
   const ids = rows.map((r) => r.id);
   const [providers, certs, banks] = ids.length

@@ -107,10 +107,11 @@ function providerListQuery(manager: EntityManager, query: ProviderQuery, today: 
   return qb;
 }
 
-export async function listProviders(query: ProviderQuery): Promise<{ rows: ProviderRow[]; total: number; page: number; pageSize: number; pages: number }> {
+/** One page of the filtered, sorted list; `all: true` returns every matching row (export). */
+export async function listProviders(query: ProviderQuery, options: { all?: boolean } = {}): Promise<{ rows: ProviderRow[]; total: number; page: number; pageSize: number; pages: number }> {
   const manager = await em();
   const { today, warnUntil, warningDays } = await certWindow(manager);
-  const pageSize = Math.min(Math.max(query.pageSize ?? 25, 1), 500);
+  const pageSize = options.all ? Number.MAX_SAFE_INTEGER : Math.min(Math.max(query.pageSize ?? 25, 1), 500);
   const qb = providerListQuery(manager, query, today, warnUntil);
   const total = await qb.clone().getCount();
   const pages = Math.max(1, Math.ceil(total / pageSize));
@@ -120,7 +121,8 @@ export async function listProviders(query: ProviderQuery): Promise<{ rows: Provi
   if (sort === "certUntil") qb.orderBy("cert_until", dir, dir === "ASC" ? "NULLS FIRST" : "NULLS LAST");
   else qb.orderBy(`p.${sort}`, dir);
   qb.addOrderBy("p.id", "ASC");
-  const { entities, raw } = await qb.offset((page - 1) * pageSize).limit(pageSize).getRawAndEntities();
+  if (!options.all) qb.offset((page - 1) * pageSize).limit(pageSize);
+  const { entities, raw } = await qb.getRawAndEntities();
   const untilById = new Map<number, string | null>();
   for (const r of raw as Record<string, unknown>[]) untilById.set(Number(r.p_id), (r.cert_until as string | null) ?? null);
   const certCounts = await certificateCounts(manager, entities.map((p) => p.id));

@@ -26,7 +26,7 @@ afterAll(() => {
 });
 
 function cli(...args: string[]) {
-  const env = { ...process.env, DATA_DIR: process.env.DATA_DIR! };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: process.env.DATA_DIR! };
   delete env.DATABASE_URL;
   delete env.TEST_DATABASE_URL;
   delete env.APP_TIME;
@@ -172,7 +172,7 @@ describe("(c)+(d) audit chain tamper detection and the audit:verify CLI", () => 
     await m.getRepository(AuditEvent).update({ id: target.id }, { hash: auditHash(forged) });
     const report = await verifyAuditChain(m);
     expect(report.brokenAt).toMatchObject({ seq: target.seq + 1, reason: "Verweis auf den vorigen Eintrag stimmt nicht" });
-    await m.getRepository(AuditEvent).update({ id: target.id }, { details: original.details, hash: original.hash });
+    await m.getRepository(AuditEvent).save({ ...original });
     expect((await verifyAuditChain(m)).ok).toBe(true);
   });
 

@@ -7,7 +7,7 @@ import { certificationState, type CertificationState } from "~/domain/provider";
 import { PROVIDER_CSV_COLUMNS, type ProviderCsvKey } from "~/domain/provider-csv";
 import { berlinDate } from "~/domain/time";
 import { verifyAuditChain } from "~/lib/audit.server";
-import { now, setClock } from "~/lib/clock.server";
+import { now, nowIso, setClock } from "~/lib/clock.server";
 import { em } from "~/lib/db.server";
 import type { CurrentUser } from "~/services/auth.server";
 import { DEMO_USERS, seedDemoData } from "~/services/demo-data.server";
@@ -477,5 +477,39 @@ describe("CSV export and import", () => {
     expect(await importProvidersCsv(procurement, changed, "neu.csv")).toEqual({ created: 0, updated: 1, unchanged: 2 });
     expect((await m.getRepository(Provider).findOneByOrFail({ externalKey: "IMP-1" })).city).toBe("Zittau");
     expect(await verifyAuditChain(m)).toMatchObject({ ok: true });
+  });
+
+  it("export → import stays unchanged for a provider whose phone is in international form (+49 …)", async () => {
+    // Runs last: when the bug is present the import rewrites the phone number.
+    const m = await em();
+    const p = await createProvider(procurement, { kind: "training", name: "International gGmbH", externalKey: "INTL-1", phone: "+49 3578 7870" });
+    const { csv } = await exportProvidersCsv(procurement, { q: "INTL-1" });
+    expect(parseCsv(csv).rows).toHaveLength(1);
+    expect(await importProvidersCsv(procurement, csv, "export.csv")).toEqual({ created: 0, updated: 0, unchanged: 1 });
+    expect((await m.getRepository(Provider).findOneByOrFail({ id: p.id })).phone).toBe("+49 3578 7870");
+  });
+
+  it("the export contains all matching providers, also more than one page of 500", async () => {
+    // Runs last: it adds many providers.
+    const m = await em();
+    const missing = 520 - (await providerCount());
+    const at = nowIso();
+    const rows = Array.from({ length: missing }, (_, i) => ({
+      externalKey: `BULK-${String(i).padStart(4, "0")}`,
+      kind: "training",
+      name: `Massenträger ${i}`,
+      serviceCategories: [] as string[],
+      active: true,
+      createdAt: at,
+      updatedAt: at,
+      vatId: null,
+      tradeRegistrationDate: null,
+    }));
+    for (let i = 0; i < rows.length; i += 100) await m.getRepository(Provider).insert(rows.slice(i, i + 100));
+    const total = await providerCount();
+    expect(total).toBe(520);
+    const { csv, count } = await exportProvidersCsv(procurement, { active: "all" });
+    expect(count).toBe(total);
+    expect(parseCsv(csv).rows).toHaveLength(total);
   });
 });

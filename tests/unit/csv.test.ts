@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BOM, parseCsv, toCsv } from "~/domain/csv";
+import { BOM, parseCsv, toCsv, unguard } from "~/domain/csv";
 
 describe("toCsv", () => {
   it("starts with a BOM, separates with ';' and ends every line with CRLF", () => {
@@ -27,7 +27,8 @@ describe("toCsv", () => {
 
   it.each([
     ["=SUMME(A1:A9)", "'=SUMME(A1:A9)"],
-    ["+49 3578 7870", "'+49 3578 7870"],
+    ["+SUMME(A1)", "'+SUMME(A1)"],
+    ["+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"],
     ["-Rabatt", "'-Rabatt"],
     ["@user", "'@user"],
     ["\tTab", "'\tTab"],
@@ -35,6 +36,22 @@ describe("toCsv", () => {
   ])("neutralises formula injection: %j", (input, expected) => {
     const line = toCsv(["h"], [[input]]).split("\r\n")[1];
     expect(line).toBe(expected);
+  });
+
+  it.each([["+49 3578 7870"], ["+49 (0)3578/7870"], ["+4935787870"]])("leaves the phone number %j alone", (phone) => {
+    expect(toCsv(["h"], [[phone]]).split("\r\n")[1]).toBe(phone);
+  });
+
+  it("unguard undoes exactly the guard and nothing else", () => {
+    for (const v of ["=SUMME(A1:A9)", "+SUMME(A1)", "-Rabatt", "@user"]) {
+      const guarded = toCsv(["h"], [[v]]).split("\r\n")[1];
+      expect(guarded).toBe(`'${v}`);
+      expect(unguard(guarded)).toBe(v);
+    }
+    expect(unguard("'Hallo")).toBe("'Hallo");
+    expect(unguard("O'Brien")).toBe("O'Brien");
+    expect(unguard("-5")).toBe("-5");
+    expect(unguard("")).toBe("");
   });
 
   it("quotes a neutralised value that also contains the separator", () => {

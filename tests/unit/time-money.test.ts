@@ -29,6 +29,16 @@ describe("berlinLocalToUtc across daylight saving time", () => {
     expect(utcToBerlinLocal(utc!)).toBe("2026-03-29T03:30");
   });
 
+  it("spring: the edges of the gap (02:00 → 03:00 CEST, 02:59 → 03:59 CEST)", () => {
+    expect(berlinLocalToUtc("2026-03-29T02:00")).toBe("2026-03-29T01:00:00.000Z");
+    expect(berlinLocalToUtc("2026-03-29T02:59")).toBe("2026-03-29T01:59:00.000Z");
+  });
+
+  it("autumn: the edges of the repeated hour take the earlier instant (02:00 → 00:00Z, 02:59 → 00:59Z)", () => {
+    expect(berlinLocalToUtc("2026-10-25T02:00")).toBe("2026-10-25T00:00:00.000Z");
+    expect(berlinLocalToUtc("2026-10-25T02:59")).toBe("2026-10-25T00:59:00.000Z");
+  });
+
   it("autumn: ambiguous 2026-10-25 02:30 takes the earlier instant 00:30Z (CEST)", () => {
     expect(berlinLocalToUtc("2026-10-25T02:30")).toBe("2026-10-25T00:30:00.000Z");
   });
