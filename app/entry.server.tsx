@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "./ui/nonce";
@@ -51,7 +51,8 @@ export default function handleRequest(
 }
 
 export function handleError(error: unknown, { request }: { request: Request }) {
-  if (request.signal.aborted) return;
+  // 4xx answers (unknown URL, method not allowed) are the client's business, not server errors.
+  if (request.signal.aborted || isRouteErrorResponse(error)) return;
   // Log the error kind and message, never request bodies (they may hold personal data).
   console.error("Serverfehler", new URL(request.url).pathname, error instanceof Error ? error.stack : String(error));
 }

@@ -86,9 +86,36 @@ let gate: Promise<unknown> = Promise.resolve();
 export async function tx<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
   const ds = await db();
   if (ds.options.type !== "sqlite") return ds.transaction(work);
-  const run = gate.then(() => ds.transaction(work));
+  const run = gate.then(() => sqliteImmediateTransaction(ds, work));
   gate = run.catch(() => undefined);
   return run;
+}
+
+/**
+ * SQLite: BEGIN IMMEDIATE takes the write lock at the start (waiting up to the busy timeout),
+ * so a transaction that reads before it writes cannot fail with SQLITE_BUSY when another
+ * process (the CLI, a second server) wrote in between, as a deferred BEGIN would.
+ * TypeORM is told the transaction is active so that save() inside does not open another one.
+ */
+async function sqliteImmediateTransaction<T>(ds: DataSource, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  const qr = ds.createQueryRunner();
+  const state = qr as unknown as { isTransactionActive: boolean; transactionDepth: number };
+  await qr.connect();
+  await qr.query("BEGIN IMMEDIATE");
+  state.isTransactionActive = true;
+  state.transactionDepth = 1;
+  try {
+    const result = await work(qr.manager);
+    await qr.query("COMMIT");
+    return result;
+  } catch (error) {
+    await qr.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    state.isTransactionActive = false;
+    state.transactionDepth = 0;
+    await qr.release();
+  }
 }
 
 /** Reads outside a transaction. */

@@ -60,3 +60,8 @@ export function csvResponse(body: string, filename: string): Response {
     },
   });
 }
+
+/** API resource routes that only read: any other method is answered as problem+json 405. */
+export function apiMethodNotAllowed(): Response {
+  return problem(405, "Methode nicht erlaubt", "Diese Schnittstelle unterstützt nur GET.", { Allow: "GET" });
+}

@@ -1,5 +1,5 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
-import { apiError } from "~/lib/http.server";
+import { apiError, apiMethodNotAllowed } from "~/lib/http.server";
 import { requireApiUser } from "~/lib/session.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -10,3 +10,5 @@ export async function loader({ request }: LoaderFunctionArgs) {
     return apiError(error);
   }
 }
+
+export const action = apiMethodNotAllowed;

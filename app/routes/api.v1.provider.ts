@@ -1,5 +1,5 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
-import { apiError } from "~/lib/http.server";
+import { apiError, apiMethodNotAllowed } from "~/lib/http.server";
 import { requireApiUser } from "~/lib/session.server";
 import { ownProviderForApi } from "~/services/api.server";
 
@@ -11,3 +11,5 @@ export async function loader({ request }: LoaderFunctionArgs) {
     return apiError(error);
   }
 }
+
+export const action = apiMethodNotAllowed;

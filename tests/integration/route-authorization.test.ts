@@ -1,0 +1,375 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROLES, type Role } from "~/domain/permissions";
+import { loginCookie, startServer, type TestServer } from "../setup/server";
+import { createApiToken, createApiTokensInProcess, fillPattern, retryBusy, routeManifest, withServerDb, type ManifestRoute } from "../setup/server-tools";
+
+/**
+ * Route authorization: every route of the Remix manifest has an entry in the table below with
+ * the expected answer for each role and for anonymous visitors, for GET and for POST. A new
+ * route without an entry (or an entry for a route that is gone) fails the suite.
+ *
+ * Requires a current build (`npx remix build`).
+ */
+
+type Principal = Role | "anonymous";
+const PRINCIPALS: Principal[] = ["anonymous", ...ROLES];
+const STAFF: Role[] = ["admin", "procurement", "case_manager", "finance", "auditor"];
+
+/**
+ * Expected answer. "login": 302 to /login?redirectTo=<the requested path>. A redirect: 302 to
+ * exactly that Location (string) or one matching the RegExp.
+ */
+type Outcome = 200 | 400 | 401 | 403 | 404 | 405 | "login" | { redirect: string | RegExp };
+type Access = Record<Principal, Outcome>;
+
+interface Ids {
+  providerB: number; // DEMO-B-0001, the organisation of vermittler@…
+  providerT: number; // DEMO-T-0001, the organisation of traeger@…
+  providerUserB: number; // the user id of vermittler@…
+  documentB: number; // a data sheet of DEMO-B-0001
+  mail: number; // an outbox message
+}
+
+interface Rule {
+  /** Values for the pattern's parameters (`:id`, `*`). */
+  params?: Record<string, string | number>;
+  /** Authenticate with the role's API bearer token instead of the session cookie. */
+  api?: boolean;
+  /** Expected Content-Type (prefix) of a 200 answer to GET. */
+  type?: string;
+  get: Access;
+  /** POST with an empty form body. Required when the route has an action; otherwise 405 for all. */
+  post?: Access;
+  /** POST with a session of its own (the request ends the session). */
+  freshSessionForPost?: boolean;
+  /** The layout route: no URL of its own, its loader runs with every page. */
+  layout?: true;
+}
+
+function all(outcome: Outcome): Access {
+  return Object.fromEntries(PRINCIPALS.map((p) => [p, outcome])) as Access;
+}
+
+/** Roles in `allowed` get `ok`, the other roles 403, anonymous visitors the login redirect. */
+function only(allowed: Role[], opts: { ok?: Outcome; denied?: Outcome; anonymous?: Outcome } = {}): Access {
+  const result = { anonymous: opts.anonymous ?? "login" } as Access;
+  for (const r of ROLES) result[r] = allowed.includes(r) ? (opts.ok ?? 200) : (opts.denied ?? 403);
+  return result;
+}
+
+const HTML = "text/html";
+const JSON_TYPE = "application/json";
+
+function table(ids: Ids): Record<string, Rule> {
+  const home = { ...all({ redirect: "/" }), anonymous: 200, provider: { redirect: "/portal" } } as Access;
+  return {
+    root: { layout: true, get: all(200) },
+    "routes/_index": { type: HTML, get: { ...only(STAFF), provider: { redirect: "/portal" } } },
+    "routes/login": {
+      type: HTML,
+      get: home,
+      // Empty form: 400 for visitors; a signed-in user is sent home by the loader.
+      post: { ...home, anonymous: 400 },
+    },
+    "routes/logout": { get: all({ redirect: "/" }), post: all({ redirect: "/login" }), freshSessionForPost: true },
+    "routes/healthz": { type: JSON_TYPE, get: all(200) },
+    "routes/account.password": { type: HTML, get: only([...ROLES]), post: only([...ROLES], { ok: 400 }) },
+
+    "routes/admin.users._index": { type: HTML, get: only(["admin"]) },
+    "routes/admin.users.new": { type: HTML, get: only(["admin"]), post: only(["admin"], { ok: 400 }) },
+    "routes/admin.users.$id": { params: { id: ids.providerUserB }, type: HTML, get: only(["admin"]), post: only(["admin"], { ok: 400 }) },
+    "routes/admin.mail._index": { type: HTML, get: only(["admin"]), post: only(["admin"], { ok: 404 }) },
+    "routes/admin.mail.$id[.eml]": { params: { id: ids.mail }, type: "message/rfc822", get: only(["admin"]) },
+    "routes/admin.settings": { type: HTML, get: only(["admin"]), post: only(["admin"], { ok: { redirect: "/admin/settings" } }) },
+    "routes/audit._index": { type: HTML, get: only(["admin", "auditor"]) },
+
+    "routes/portal._index": { type: HTML, get: only(["provider"]), post: only(["provider"], { ok: 400 }) },
+    "routes/portal.tokens": { type: HTML, get: only(["provider"]), post: only(["provider"], { ok: 400 }) },
+
+    "routes/providers._index": { type: HTML, get: only(STAFF) },
+    "routes/providers.new": { type: HTML, get: only(["admin", "procurement"]), post: only(["admin", "procurement"], { ok: 400 }) },
+    "routes/providers.import": { type: HTML, get: only(["admin", "procurement"]), post: only(["admin", "procurement"], { ok: 400 }) },
+    "routes/providers.requests": { type: HTML, get: only(["admin", "procurement", "finance"]), post: only(["admin", "procurement", "finance"], { ok: 404 }) },
+    "routes/providers.export[.csv]": { type: "text/csv", get: only(["admin", "procurement", "finance", "auditor"]) },
+    "routes/providers.$id._index": { params: { id: ids.providerB }, type: HTML, get: only(STAFF), post: only(["admin", "procurement"], { ok: 400 }) },
+    "routes/providers.$id.edit": { params: { id: ids.providerB }, type: HTML, get: only(["admin", "procurement"]), post: only(["admin", "procurement"], { ok: 400 }) },
+    "routes/providers.$id.datasheet": {
+      params: { id: ids.providerB },
+      // GET only leads back to the provider page (which then checks access itself).
+      get: all({ redirect: `/providers/${ids.providerB}` }),
+      // POST generates a data sheet: staff for any provider, a provider user for its own.
+      post: only([...ROLES], { ok: { redirect: /^\/documents\/\d+$/ } }),
+    },
+    "routes/documents.$id": { params: { id: ids.documentB }, type: "application/pdf", get: only([...ROLES]) },
+
+    // The API is read-only: POST is 405 for everyone (whether or not the route exports an action).
+    "routes/api.v1.me": { api: true, type: JSON_TYPE, get: { ...only(["provider"]), anonymous: 401 }, post: all(405) },
+    "routes/api.v1.provider": { api: true, type: JSON_TYPE, get: { ...only(["provider"]), anonymous: 401 }, post: all(405) },
+    "routes/api.v1.openapi[.json]": { api: true, type: JSON_TYPE, get: all(200), post: all(405) },
+    "routes/api.$": { api: true, params: { "*": "v1/nope" }, get: all(404), post: all(404) },
+  };
+}
+
+const EMAILS: Record<Role, string> = {
+  admin: "admin@asz-kamenz.example",
+  procurement: "vergabe@asz-kamenz.example",
+  case_manager: "fallmanagement@asz-kamenz.example",
+  finance: "kasse@asz-kamenz.example",
+  auditor: "pruefung@asz-kamenz.example",
+  provider: "vermittler@jobbruecke-kamenz.example",
+};
+const OTHER_PROVIDER_EMAIL = "traeger@bildungswerk-lausitz.example";
+
+let server: TestServer;
+let manifest: ManifestRoute[];
+let ids: Ids;
+const cookies = {} as Record<Role, string>;
+const tokens = {} as Record<Role, string>;
+let otherProviderCookie: string;
+
+async function request(url: string, init: { method?: string; cookie?: string; token?: string; headers?: Record<string, string> } = {}) {
+  const headers: Record<string, string> = { ...init.headers };
+  if (init.cookie) headers.Cookie = init.cookie;
+  if (init.token) headers.Authorization = `Bearer ${init.token}`;
+  const method = init.method ?? "GET";
+  if (method === "POST") {
+    headers.Origin = server.baseUrl;
+    headers["Content-Type"] = "application/x-www-form-urlencoded";
+  }
+  return fetch(server.baseUrl + url, { method, headers, body: method === "POST" ? "" : undefined, redirect: "manual" });
+}
+
+async function postDatasheet(providerId: number, cookie: string) {
+  return request(`/providers/${providerId}/datasheet`, { method: "POST", cookie });
+}
+
+/** The id from a redirect to /documents/<id>. */
+function documentIdFrom(res: Response): number {
+  const m = /^\/documents\/(\d+)$/.exec(res.headers.get("location") ?? "");
+  if (res.status !== 302 || !m) throw new Error(`Erwartet: Weiterleitung auf /documents/<id>, erhalten ${res.status} ${res.headers.get("location")}`);
+  return Number(m[1]);
+}
+
+beforeAll(async () => {
+  manifest = routeManifest();
+  server = await startServer({ env: { TRUST_PROXY: "" } });
+  const roles = [...ROLES];
+  // Tokens first, while nothing else writes to the database. One through the command line
+  // (`tsx scripts/cli.ts token:create`), as an operator would; the rest with the same service
+  // in this process, because every tsx start costs seconds.
+  tokens.provider = await createApiToken(server, EMAILS.provider);
+  const rest = roles.filter((r) => r !== "provider");
+  const [otherToken, ...restTokens] = await createApiTokensInProcess(server, [OTHER_PROVIDER_EMAIL, ...rest.map((r) => EMAILS[r])]);
+  rest.forEach((r, i) => (tokens[r] = restTokens[i]));
+  for (const r of roles) cookies[r] = await loginCookie(server.baseUrl, EMAILS[r]);
+  otherProviderCookie = await loginCookie(server.baseUrl, OTHER_PROVIDER_EMAIL);
+
+  const me = async (token: string) => {
+    const res = await request("/api/v1/me", { token });
+    if (res.status !== 200) throw new Error(`/api/v1/me: ${res.status}`);
+    return (await res.json()) as { id: number; providerId: number };
+  };
+  const [meB, meT] = await Promise.all([me(tokens.provider), me(otherToken)]);
+
+  const documentB = documentIdFrom(await postDatasheet(meB.providerId, cookies.procurement));
+
+  // The outbox starts empty (no screen sends mail yet): put one message in it.
+  const mail = await withServerDb(server, async () => {
+    const { tx } = await import("~/lib/db.server");
+    const { enqueueMail } = await import("~/lib/mailer.server");
+    const row = await retryBusy(() => tx((m) => enqueueMail(m, { to: "pruefung@example.org", subject: "Testnachricht Berechtigungen", text: "Hallo" })));
+    return row.id;
+  });
+
+  ids = { providerB: meB.providerId, providerT: meT.providerId, providerUserB: meB.id, documentB, mail };
+}, 120_000);
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe("route table", () => {
+  it("has exactly one entry per route of the manifest", () => {
+    const dummy: Ids = { providerB: 1, providerT: 2, providerUserB: 1, documentB: 1, mail: 1 };
+    const inTable = Object.keys(table(dummy));
+    const inManifest = manifest.map((r) => r.id);
+    const missing = inManifest.filter((id) => !inTable.includes(id));
+    const stale = inTable.filter((id) => !inManifest.includes(id));
+    // missing: routes without an entry in the table; stale: entries for routes that are gone.
+    expect({ missing, stale }).toEqual({ missing: [], stale: [] });
+    expect(inManifest.length).toBeGreaterThanOrEqual(25);
+  });
+
+  it("states POST expectations for every route with an action", () => {
+    const dummy: Ids = { providerB: 1, providerT: 2, providerUserB: 1, documentB: 1, mail: 1 };
+    const t = table(dummy);
+    const lacking = manifest.filter((r) => r.hasAction && t[r.id] && !t[r.id].post).map((r) => r.id);
+    expect(lacking, "routes with an action but no POST expectations").toEqual([]);
+  });
+
+  it("marks only the root as layout, and API rules only for /api/ URLs", () => {
+    const t = table({ providerB: 1, providerT: 2, providerUserB: 1, documentB: 1, mail: 1 });
+    for (const r of manifest) {
+      const rule = t[r.id];
+      if (!rule) continue;
+      expect(Boolean(rule.layout), r.id).toBe(r.parentId === undefined);
+      expect(Boolean(rule.api), r.id).toBe(r.pattern.startsWith("/api/"));
+    }
+  });
+});
+
+function describeOutcome(res: Response): string {
+  const loc = res.headers.get("location");
+  return `${res.status}${loc ? ` → ${loc}` : ""}`;
+}
+
+function check(res: Response, expected: Outcome, url: string, failures: string[], label: string, type?: string) {
+  const got = describeOutcome(res);
+  if (expected === "login") {
+    const loc = res.headers.get("location") ?? "";
+    if (res.status !== 302 || loc !== `/login?redirectTo=${encodeURIComponent(url)}`) failures.push(`${label}: erwartet Anmeldung, erhalten ${got}`);
+    return;
+  }
+  if (typeof expected === "object") {
+    const loc = res.headers.get("location") ?? "";
+    const ok = res.status === 302 && (typeof expected.redirect === "string" ? loc === expected.redirect : expected.redirect.test(loc));
+    if (!ok) failures.push(`${label}: erwartet 302 → ${String(expected.redirect)}, erhalten ${got}`);
+    return;
+  }
+  if (res.status !== expected) {
+    failures.push(`${label}: erwartet ${expected}, erhalten ${got}`);
+    return;
+  }
+  const contentType = res.headers.get("content-type") ?? "";
+  if (expected === 200 && type && !contentType.startsWith(type)) failures.push(`${label}: Content-Type ${contentType}, erwartet ${type}`);
+  if ((expected === 401 || expected === 403) && label.includes("/api/") && !contentType.startsWith("application/problem+json")) {
+    failures.push(`${label}: API-Fehler ohne problem+json (${contentType})`);
+  }
+  if (expected === 401 && label.includes("/api/") && !/^Bearer/.test(res.headers.get("www-authenticate") ?? "")) failures.push(`${label}: 401 ohne WWW-Authenticate: Bearer`);
+}
+
+async function credentials(rule: Rule, who: Principal, fresh = false): Promise<{ cookie?: string; token?: string }> {
+  if (who === "anonymous") return {};
+  if (rule.api) return { token: tokens[who] };
+  return { cookie: fresh ? await loginCookie(server.baseUrl, EMAILS[who]) : cookies[who] };
+}
+
+/** Run `work` for every non-layout route of the manifest, a few routes at a time. */
+async function eachRoute(t: Record<string, Rule>, work: (route: ManifestRoute, rule: Rule, url: string) => Promise<void>) {
+  const queue = manifest.filter((r) => t[r.id] && !t[r.id].layout);
+  const worker = async () => {
+    for (let route = queue.shift(); route; route = queue.shift()) {
+      const rule = t[route.id];
+      await work(route, rule, fillPattern(route.pattern, rule.params ?? {}));
+    }
+  };
+  await Promise.all([worker(), worker(), worker()]);
+}
+
+describe("every route, every role", () => {
+  it("GET answers as the table says", async () => {
+    const t = table(ids);
+    const failures: string[] = [];
+    let checked = 0;
+    await eachRoute(t, async (route, rule, url) => {
+      await Promise.all(
+        PRINCIPALS.map(async (who) => {
+          const res = await request(url, await credentials(rule, who));
+          await res.arrayBuffer();
+          check(res, rule.get[who], url, failures, `GET ${url} als ${who}`, rule.type);
+          checked++;
+        }),
+      );
+    });
+    expect(failures).toEqual([]);
+    expect(checked).toBe(manifest.filter((r) => !t[r.id]?.layout).length * PRINCIPALS.length);
+  });
+
+  it("POST answers as the table says (405 where there is no action)", async () => {
+    const t = table(ids);
+    const failures: string[] = [];
+    await eachRoute(t, async (route, rule, url) => {
+      const expected = rule.post ?? all(405);
+      await Promise.all(
+        PRINCIPALS.map(async (who) => {
+          const res = await request(url, { method: "POST", ...(await credentials(rule, who, rule.freshSessionForPost)) });
+          await res.arrayBuffer();
+          check(res, expected[who], url, failures, `POST ${url} als ${who}`);
+        }),
+      );
+    });
+    expect(failures).toEqual([]);
+  });
+
+  it("the API ignores session cookies (no bearer token → 401)", async () => {
+    for (const path of ["/api/v1/me", "/api/v1/provider"]) {
+      for (const r of ROLES) {
+        const res = await request(path, { cookie: cookies[r] });
+        expect(res.status, `${path} mit Sitzungscookie als ${r}`).toBe(401);
+        expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+        await res.arrayBuffer();
+      }
+    }
+  });
+});
+
+describe("object-level access of provider users", () => {
+  it("a provider user cannot open another provider's record (staff-only page)", async () => {
+    const res = await request(`/providers/${ids.providerT}`, { cookie: cookies.provider });
+    expect(res.status).toBe(403);
+    const own = await request(`/providers/${ids.providerB}`, { cookie: cookies.provider });
+    expect(own.status).toBe(403);
+  });
+
+  it("the API shows a provider user its own organisation only", async () => {
+    const res = await request("/api/v1/provider", { token: tokens.provider });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { id: number };
+    expect(body.id).toBe(ids.providerB);
+  });
+
+  it("another organisation's document is 404 for a provider user, visible to staff", async () => {
+    const docT = documentIdFrom(await postDatasheet(ids.providerT, cookies.admin));
+    const foreign = await request(`/documents/${docT}`, { cookie: cookies.provider });
+    expect(foreign.status).toBe(404);
+    expect(foreign.headers.get("content-type") ?? "").not.toMatch(/pdf/);
+    await foreign.arrayBuffer();
+    // …and the other way round.
+    const foreignForT = await request(`/documents/${ids.documentB}`, { cookie: otherProviderCookie });
+    expect(foreignForT.status).toBe(404);
+    await foreignForT.arrayBuffer();
+    // The owner and staff see it.
+    const ownT = await request(`/documents/${docT}`, { cookie: otherProviderCookie });
+    expect(ownT.status).toBe(200);
+    expect(ownT.headers.get("content-type")).toMatch(/^application\/pdf/);
+    await ownT.arrayBuffer();
+    for (const r of STAFF) {
+      const staff = await request(`/documents/${docT}`, { cookie: cookies[r] });
+      expect(staff.status, r).toBe(200);
+      await staff.arrayBuffer();
+    }
+  });
+
+  it("a provider user generates its own data sheet, but not another provider's", async () => {
+    const own = await postDatasheet(ids.providerB, cookies.provider);
+    const docId = documentIdFrom(own);
+    const pdf = await request(`/documents/${docId}`, { cookie: cookies.provider });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get("content-type")).toMatch(/^application\/pdf/);
+    const bytes = Buffer.from(await pdf.arrayBuffer());
+    expect(bytes.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+
+    const other = await postDatasheet(ids.providerT, cookies.provider);
+    expect(other.status).toBe(404);
+    expect(other.headers.get("location")).toBeNull();
+    await other.arrayBuffer();
+  });
+
+  it("unknown or malformed ids are 404, not errors", async () => {
+    for (const url of [`/documents/999999`, `/documents/abc`, `/providers/999999`, `/admin/users/999999`, `/admin/mail/999999.eml`]) {
+      const res = await request(url, { cookie: cookies.admin });
+      expect(res.status, url).toBe(404);
+      await res.arrayBuffer();
+    }
+  });
+});
