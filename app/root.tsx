@@ -96,3 +96,6 @@ export default function App() {
 }
 
 export const ErrorBoundary = GeneralErrorBoundary;
+
+/** Reload user, navigation and the one-time message on every navigation, so no message lingers. */
+export const shouldRevalidate = () => true;

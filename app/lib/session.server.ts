@@ -41,16 +41,16 @@ export function getUser(request: Request): Promise<CurrentUser | null> {
   return pending;
 }
 
-export function loginRedirect(request: Request): Response {
+export function loginRedirect(request: Request, sessionEnded = false): Response {
   const url = new URL(request.url);
   const target = url.pathname + url.search;
-  return redirect(`/login?redirectTo=${encodeURIComponent(target)}`);
+  return redirect(`/login?redirectTo=${encodeURIComponent(target)}${sessionEnded ? "&ended=1" : ""}`);
 }
 
-/** The signed-in user, or a redirect to the login page. */
+/** The signed-in user, or a redirect to the login page (noting when a session had ended). */
 export async function requireUser(request: Request): Promise<CurrentUser> {
   const user = await getUser(request);
-  if (!user) throw loginRedirect(request);
+  if (!user) throw loginRedirect(request, Boolean(await sessionToken(request)));
   return user;
 }
 

@@ -1,5 +1,6 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { auditActionLabel } from "~/domain/audit-labels";
 import { formatDateTimeSeconds } from "~/domain/time";
 import { requirePermission } from "~/lib/session.server";
 import { auditActions, queryAudit } from "~/services/audit-log.server";
@@ -26,7 +27,7 @@ export default function Audit() {
     <>
       <h1>Protokoll</h1>
       <p className="muted">
-        Jede Zustandsänderung und jedes Sicherheitsereignis, unveränderbar verkettet (jeder Eintrag trägt den Prüfwert des vorigen). Prüfung der Kette: <code>npm run cli -- audit:verify</code>.
+        Jede Zustandsänderung und jedes Sicherheitsereignis. Die Einträge sind unveränderbar verkettet: Jeder trägt den Prüfwert des vorigen, sodass nachträgliche Änderungen bei der Prüfung der Kette auffallen.
       </p>
       <Form method="get" className="filters" role="search">
         <div className="field">
@@ -39,7 +40,7 @@ export default function Audit() {
             <option value="">alle</option>
             {d.actions.map((a) => (
               <option key={a} value={a}>
-                {a}
+                {auditActionLabel(a)}
               </option>
             ))}
           </select>
@@ -87,7 +88,10 @@ export default function Audit() {
               <td className="num">{e.seq}</td>
               <td>{formatDateTimeSeconds(e.at)}</td>
               <td>{e.actorLabel}</td>
-              <td className="mono">{e.action}</td>
+              <td>
+                {auditActionLabel(e.action)}
+                <div className="muted mono">{e.action}</div>
+              </td>
               <td>
                 {e.summary}
                 {e.entityType === "provider" && e.entityId ? (

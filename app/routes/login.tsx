@@ -45,6 +45,11 @@ export default function Login() {
       <h1>Anmelden</h1>
       <Form method="post" className="form narrow">
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
+        {!data && params.get("ended") ? (
+          <div className="alert alert-warn" role="status">
+            Ihre Sitzung ist abgelaufen oder wurde beendet. Bitte melden Sie sich erneut an.
+          </div>
+        ) : null}
         {data && "error" in data ? (
           <div className="alert alert-error" role="alert" id="login-error">
             {data.error}

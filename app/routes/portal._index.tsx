@@ -61,7 +61,7 @@ export default function Portal() {
       <div className="grid">
         <section className="panel" aria-labelledby="h-contact">
           <h2 id="h-contact">Anschrift und Kontakt</h2>
-          <Form method="post" className="form" noValidate>
+          <Form method="post" noValidate>
             <input type="hidden" name="intent" value="contact" />
             {a?.intent === "contact" ? <FormError message={a.formError} /> : null}
             <Field name="street" label="Straße und Hausnummer" defaultValue={val("contact").street ?? p.street} error={err("contact").street} />

@@ -174,7 +174,7 @@ export default function ProviderDetail() {
                   .filter((b) => !b.current)
                   .map((b) => (
                     <li key={b.id}>
-                      <span className="mono">{b.ibanFormatted}</span> · bis {formatDateTime(b.changedAt)} · {b.changedByName}
+                      <span className="mono">{b.ibanFormatted}</span> · erfasst am {formatDateTime(b.changedAt)} von {b.changedByName}
                     </li>
                   ))}
               </ul>

@@ -1,5 +1,5 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useActionData } from "@remix-run/react";
+import { Link, useActionData } from "@remix-run/react";
 import { formObject } from "~/domain/validation";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { actionError } from "~/lib/http.server";
@@ -30,6 +30,9 @@ export default function NewProvider() {
   const data = useActionData<typeof action>();
   return (
     <>
+      <p>
+        <Link to="/providers">« Träger und Vermittler</Link>
+      </p>
       <h1>Träger anlegen</h1>
       <ProviderForm values={(data?.values ?? {}) as ProviderFormValues} errors={data?.fieldErrors ?? {}} formError={data?.formError} submitLabel="Träger anlegen" />
     </>

@@ -119,6 +119,7 @@ export async function listProviders(query: ProviderQuery, options: { all?: boole
   const sort: ProviderSort = (PROVIDER_SORTS as readonly string[]).includes(query.sort ?? "") ? (query.sort as ProviderSort) : "name";
   const dir = query.dir === "desc" ? "DESC" : "ASC";
   if (sort === "certUntil") qb.orderBy("cert_until", dir, dir === "ASC" ? "NULLS FIRST" : "NULLS LAST");
+  else if (sort === "name" || sort === "city" || sort === "region") qb.addSelect(germanSortExpression(`p.${sort}`), "sort_key").orderBy("sort_key", dir);
   else qb.orderBy(`p.${sort}`, dir);
   qb.addOrderBy("p.id", "ASC");
   if (!options.all) qb.offset((page - 1) * pageSize).limit(pageSize);
@@ -151,6 +152,16 @@ export async function listProviders(query: ProviderQuery, options: { all?: boole
     };
   });
   return { rows, total, page, pageSize, pages };
+}
+
+/**
+ * German alphabetical order in portable SQL (SQLite and PostgreSQL sort by code points):
+ * umlauts as their base letter, ß as ss, case ignored ("Görlitz" before "Großröhrsdorf").
+ */
+export function germanSortExpression(column: string): string {
+  let expr = `LOWER(${column})`;
+  for (const [from, to] of [["Ä", "a"], ["Ö", "o"], ["Ü", "u"], ["ä", "a"], ["ö", "o"], ["ü", "u"], ["ß", "ss"]]) expr = `REPLACE(${expr}, '${from}', '${to}')`;
+  return expr;
 }
 
 async function certificateCounts(manager: EntityManager, ids: number[]): Promise<Map<number, number>> {

@@ -12,6 +12,7 @@ import { getSetting } from "~/lib/settings.server";
 import { enqueueMail } from "~/lib/mailer.server";
 import { config } from "~/lib/config.server";
 import { actorOf, type CurrentUser } from "./auth.server";
+import { germanSortExpression } from "./providers.server";
 
 export interface UserListQuery {
   q?: string;
@@ -32,7 +33,7 @@ export async function listUsers(query: UserListQuery) {
   const total = await qb.clone().getCount();
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const page = Math.min(Math.max(query.page ?? 1, 1), pages);
-  const { entities, raw } = await qb.orderBy("u.name", "ASC").addOrderBy("u.id").offset((page - 1) * pageSize).limit(pageSize).getRawAndEntities();
+  const { entities, raw } = await qb.addSelect(germanSortExpression("u.name"), "sort_key").orderBy("sort_key", "ASC").addOrderBy("u.id").offset((page - 1) * pageSize).limit(pageSize).getRawAndEntities();
   const rows = entities.map((u, i) => ({
     id: u.id,
     name: u.name,

@@ -16,7 +16,8 @@ export function GeneralErrorBoundary() {
   let detail: string | null = null;
   if (isRouteErrorResponse(error)) {
     status = error.status;
-    if (typeof error.data === "string" && error.data.length < 300 && status < 500) detail = error.data;
+    // Our own German messages only; Remix's internal texts ("Error: No route matches …") stay hidden.
+    if (typeof error.data === "string" && error.data.length < 300 && status < 500 && !/^Error:/.test(error.data)) detail = error.data;
   }
   const msg = MESSAGES[status] ?? {
     title: "Ein Fehler ist aufgetreten",

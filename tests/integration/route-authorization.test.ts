@@ -106,6 +106,7 @@ function table(ids: Ids): Record<string, Rule> {
     "routes/api.v1.me": { api: true, type: JSON_TYPE, get: { ...only(["provider"]), anonymous: 401 }, post: all(405) },
     "routes/api.v1.provider": { api: true, type: JSON_TYPE, get: { ...only(["provider"]), anonymous: 401 }, post: all(405) },
     "routes/api.v1.openapi[.json]": { api: true, type: JSON_TYPE, get: all(200), post: all(405) },
+    "routes/$": { params: { "*": "gibt-es-nicht" }, get: all(404) },
     "routes/api.$": { api: true, params: { "*": "v1/nope" }, get: all(404), post: all(404) },
   };
 }

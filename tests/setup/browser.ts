@@ -9,12 +9,14 @@ export const CHROMIUM = "/usr/bin/chromium";
 export async function launchBrowser(): Promise<BrowserContext> {
   if (!fs.existsSync(CHROMIUM)) throw new Error("Chromium fehlt: bitte `apt-get install -y chromium` ausführen.");
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "vt-chromium-"));
-  return chromium.launchPersistentContext(profile, {
+  const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1280, height: 900 },
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
+  context.on("close", () => fs.rmSync(profile, { recursive: true, force: true }));
+  return context;
 }
 
 export async function login(page: Page, baseUrl: string, email: string, password = "Demo-Passwort-2026") {
@@ -22,6 +24,7 @@ export async function login(page: Page, baseUrl: string, email: string, password
   await page.getByLabel("E-Mail").fill(email);
   await page.getByLabel("Passwort").fill(password);
   await page.getByRole("button", { name: "Anmelden" }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
   await page.waitForLoadState("networkidle");
 }
 

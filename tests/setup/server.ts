@@ -29,7 +29,11 @@ async function freePort(): Promise<number> {
 
 export async function startServer(options: { env?: Record<string, string>; dataDir?: string } = {}): Promise<TestServer> {
   const root = path.resolve(__dirname, "../..");
+  const ownDir = !options.dataDir;
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "vt-srv-"));
+  const cleanup = () => {
+    if (ownDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  };
   const port = await freePort();
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
@@ -71,8 +75,14 @@ export async function startServer(options: { env?: Record<string, string>; dataD
     output: () => out,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
+        if (child.exitCode !== null) {
+          cleanup();
+          return resolve();
+        }
+        child.once("exit", () => {
+          cleanup();
+          resolve();
+        });
         child.kill("SIGTERM");
         setTimeout(() => child.kill("SIGKILL"), 5000).unref();
       }),

@@ -1,0 +1,43 @@
+/** German names for audit event codes (the code stays visible for auditors who filter by it). */
+export const AUDIT_ACTION_LABELS: Record<string, string> = {
+  "auth.login": "Anmeldung",
+  "auth.logout": "Abmeldung",
+  "auth.login_failed": "Fehlgeschlagene Anmeldung",
+  "auth.login_throttled": "Anmeldung gesperrt (Fehlversuche)",
+  "auth.permission_denied": "Zugriff verweigert",
+  "user.create": "Benutzer angelegt",
+  "user.update": "Benutzer geändert",
+  "user.deactivate": "Benutzer deaktiviert",
+  "user.reactivate": "Benutzer reaktiviert",
+  "user.password_reset": "Passwort zurückgesetzt",
+  "user.password_change": "Passwort geändert",
+  "api_token.create": "API-Zugang erstellt",
+  "api_token.revoke": "API-Zugang widerrufen",
+  "provider.create": "Träger angelegt",
+  "provider.update": "Stammdaten geändert",
+  "provider.deactivate": "Träger deaktiviert",
+  "provider.reactivate": "Träger reaktiviert",
+  "provider.contact_add": "Kontaktperson hinzugefügt",
+  "provider.contact_remove": "Kontaktperson entfernt",
+  "provider.contact_data_update": "Kontaktdaten im Portal geändert",
+  "provider.certification_add": "Zulassung erfasst",
+  "provider.certification_update": "Zulassung aktualisiert",
+  "provider.certification_remove": "Zulassung entfernt",
+  "provider.bank_account_change": "Bankverbindung geändert",
+  "provider.change_request": "Änderung beantragt",
+  "provider.change_approve": "Änderung bestätigt",
+  "provider.change_reject": "Änderung abgelehnt",
+  "provider.export": "Export",
+  "provider.import": "Import",
+  "document.generate": "Dokument erzeugt",
+  "mail.failed": "E-Mail nicht zustellbar",
+  "mail.retried": "E-Mail erneut eingereiht",
+  "mail.download": "E-Mail geöffnet",
+  "setting.update": "Einstellung geändert",
+  "system.backup": "Datensicherung",
+  "demo_data.seed": "Demodaten angelegt",
+};
+
+export function auditActionLabel(code: string): string {
+  return AUDIT_ACTION_LABELS[code] ?? code;
+}
