@@ -33,5 +33,6 @@ console.log("Baue die Anwendung für die Tests …");
 execFileSync(process.execPath, [require.resolve("@remix-run/dev/dist/cli.js"), "build"], { stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
 
 const args = process.argv.slice(2);
-const result = spawnSync(process.execPath, [require.resolve("vitest/vitest.mjs"), "run", ...args], { stdio: "inherit", env: process.env });
+const vitest = path.join(root, "node_modules", "vitest", "vitest.mjs");
+const result = spawnSync(process.execPath, [vitest, "run", ...args], { stdio: "inherit", env: process.env });
 process.exit(result.status ?? 1);

@@ -215,7 +215,8 @@ describe("cross-site POSTs", () => {
     expect(sidCookie(out)).toMatch(/Max-Age=0/i);
     const after = await get("/providers", { Cookie: cookie });
     expect(after.status).toBe(302);
-    expect(after.headers.get("location")).toBe("/login?redirectTo=%2Fproviders");
+    // The old cookie is still sent, so the login page says the session has ended.
+    expect(after.headers.get("location")).toBe("/login?redirectTo=%2Fproviders&ended=1");
   });
 });
 
@@ -270,7 +271,7 @@ describe("login", () => {
 
     const after = await get("/providers", { Cookie: cookie });
     expect(after.status).toBe(302);
-    expect(after.headers.get("location")).toBe("/login?redirectTo=%2Fproviders");
+    expect(after.headers.get("location")).toBe("/login?redirectTo=%2Fproviders&ended=1");
 
     const again = await attemptLogin(email, DEMO_PASSWORD);
     expect(again.status).toBe(401);
