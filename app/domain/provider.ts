@@ -95,17 +95,27 @@ const requiredDate = (label: string) =>
       return d;
     });
 
+const optionalEmail = () =>
+  z
+    .string()
+    .trim()
+    .default("")
+    .refine((v) => v === "" || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), "Die E-Mail-Adresse ist ungültig.");
+
+const optionalPostalCode = () =>
+  z
+    .string()
+    .trim()
+    .default("")
+    .refine((v) => v === "" || /^\d{5}$/.test(v), "Die Postleitzahl hat fünf Ziffern.");
+
 export const providerSchema = z
   .object({
     kind: z.enum(PROVIDER_KINDS, { errorMap: () => ({ message: "Bitte wählen Sie die Art des Trägers." }) }),
     name: trimmed(200, "Name").min(2, "Bitte geben Sie den Namen an (mindestens 2 Zeichen)."),
     legalForm: trimmed(50, "Rechtsform").default(""),
     street: trimmed(200, "Straße").default(""),
-    postalCode: z
-      .string()
-      .trim()
-      .default("")
-      .refine((v) => v === "" || /^\d{5}$/.test(v), "Die Postleitzahl hat fünf Ziffern."),
+    postalCode: optionalPostalCode(),
     city: trimmed(100, "Ort").default(""),
     region: trimmed(100, "Region").default(""),
     vatId: z
@@ -117,11 +127,7 @@ export const providerSchema = z
     externalKey: trimmed(50, "Externer Schlüssel")
       .default("")
       .transform((v) => v || null),
-    email: z
-      .string()
-      .trim()
-      .default("")
-      .refine((v) => v === "" || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), "Die E-Mail-Adresse ist ungültig."),
+    email: optionalEmail(),
     phone: trimmed(50, "Telefon").default(""),
     serviceCategories: z
       .array(z.string())
@@ -139,17 +145,9 @@ export type ProviderInput = z.output<typeof providerSchema>;
 /** What a provider user may change in the portal without confirmation. */
 export const providerContactSchema = z.object({
   street: trimmed(200, "Straße").default(""),
-  postalCode: z
-    .string()
-    .trim()
-    .default("")
-    .refine((v) => v === "" || /^\d{5}$/.test(v), "Die Postleitzahl hat fünf Ziffern."),
+  postalCode: optionalPostalCode(),
   city: trimmed(100, "Ort").default(""),
-  email: z
-    .string()
-    .trim()
-    .default("")
-    .refine((v) => v === "" || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), "Die E-Mail-Adresse ist ungültig."),
+  email: optionalEmail(),
   phone: trimmed(50, "Telefon").default(""),
 });
 export type ProviderContactInput = z.output<typeof providerContactSchema>;
@@ -157,11 +155,7 @@ export type ProviderContactInput = z.output<typeof providerContactSchema>;
 export const contactPersonSchema = z.object({
   name: trimmed(200, "Name").min(2, "Bitte geben Sie den Namen der Kontaktperson an."),
   role: trimmed(100, "Funktion").default(""),
-  email: z
-    .string()
-    .trim()
-    .default("")
-    .refine((v) => v === "" || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), "Die E-Mail-Adresse ist ungültig."),
+  email: optionalEmail(),
   phone: trimmed(50, "Telefon").default(""),
 });
 export type ContactPersonInput = z.output<typeof contactPersonSchema>;

@@ -8,6 +8,7 @@ import { actionError, loaderError } from "~/lib/http.server";
 import { requirePermission } from "~/lib/session.server";
 import { getProvider, requestChange, updateOwnContactData } from "~/services/providers.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
+import { BankAccountFields, CertificationFields } from "~/ui/provider-form";
 import { Field, FormError } from "~/ui/form";
 
 export const meta: MetaFunction = () => [{ title: "Meine Organisation" }];
@@ -93,9 +94,7 @@ export default function Portal() {
             <Form method="post" className="form" noValidate>
               <input type="hidden" name="intent" value="bank_account" />
               {a?.intent === "bank_account" ? <FormError message={a.formError} /> : null}
-              <Field name="iban" label="IBAN" required defaultValue={val("bank_account").iban} error={err("bank_account").iban} />
-              <Field name="bic" label="BIC (optional)" defaultValue={val("bank_account").bic} error={err("bank_account").bic} />
-              <Field name="holder" label="Kontoinhaber" required defaultValue={val("bank_account").holder ?? p.name} error={err("bank_account").holder} />
+              <BankAccountFields values={val("bank_account")} errors={err("bank_account")} defaultHolder={p.name} />
               <button type="submit" className="button">
                 Änderung beantragen
               </button>
@@ -137,13 +136,7 @@ export default function Portal() {
           <Form method="post" className="form" noValidate>
             <input type="hidden" name="intent" value="certification" />
             {a?.intent === "certification" ? <FormError message={a.formError} /> : null}
-            <div className="form-grid">
-              <Field name="certifyingBody" label="Fachkundige Stelle" required defaultValue={val("certification").certifyingBody} error={err("certification").certifyingBody} />
-              <Field name="certificateNumber" label="Zertifikatsnummer" required defaultValue={val("certification").certificateNumber} error={err("certification").certificateNumber} />
-              <Field name="validFrom" label="Gültig ab" required placeholder="TT.MM.JJJJ" defaultValue={val("certification").validFrom} error={err("certification").validFrom} />
-              <Field name="validUntil" label="Gültig bis" required placeholder="TT.MM.JJJJ" defaultValue={val("certification").validUntil} error={err("certification").validUntil} />
-              <Field name="scope" label="Geltungsbereich" defaultValue={val("certification").scope} error={err("certification").scope} />
-            </div>
+            <CertificationFields values={val("certification")} errors={err("certification")} />
             <button type="submit" className="button">
               Zur Bestätigung einreichen
             </button>

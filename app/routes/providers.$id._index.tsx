@@ -9,6 +9,7 @@ import { actionError, loaderError } from "~/lib/http.server";
 import { requirePermission } from "~/lib/session.server";
 import { addCertification, addContactPerson, getProvider, removeCertification, removeContactPerson, setBankAccount, setProviderActive } from "~/services/providers.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
+import { BankAccountFields, CertificationFields } from "~/ui/provider-form";
 import { Field, FormError, SubmitButton } from "~/ui/form";
 import { idParam } from "~/ui/table";
 
@@ -157,9 +158,7 @@ export default function ProviderDetail() {
               <summary>Bankverbindung ändern</summary>
               <Form method="post" className="form" noValidate>
                 <input type="hidden" name="intent" value="set-bank-account" />
-                <Field name="iban" label="IBAN" required defaultValue={valuesFor("set-bank-account").iban} error={errorsFor("set-bank-account").iban} />
-                <Field name="bic" label="BIC (optional)" defaultValue={valuesFor("set-bank-account").bic} error={errorsFor("set-bank-account").bic} />
-                <Field name="holder" label="Kontoinhaber" required defaultValue={valuesFor("set-bank-account").holder ?? p.name} error={errorsFor("set-bank-account").holder} />
+                <BankAccountFields values={valuesFor("set-bank-account")} errors={errorsFor("set-bank-account")} defaultHolder={p.name} />
                 <button type="submit" className="button">
                   Bankverbindung speichern
                 </button>
@@ -233,13 +232,7 @@ export default function ProviderDetail() {
             <summary>Zulassung erfassen</summary>
             <Form method="post" className="form" noValidate>
               <input type="hidden" name="intent" value="add-certification" />
-              <div className="form-grid">
-                <Field name="certifyingBody" label="Fachkundige Stelle" required defaultValue={valuesFor("add-certification").certifyingBody} error={errorsFor("add-certification").certifyingBody} />
-                <Field name="certificateNumber" label="Zertifikatsnummer" required defaultValue={valuesFor("add-certification").certificateNumber} error={errorsFor("add-certification").certificateNumber} />
-                <Field name="validFrom" label="Gültig ab" required placeholder="TT.MM.JJJJ" defaultValue={valuesFor("add-certification").validFrom} error={errorsFor("add-certification").validFrom} />
-                <Field name="validUntil" label="Gültig bis" required placeholder="TT.MM.JJJJ" defaultValue={valuesFor("add-certification").validUntil} error={errorsFor("add-certification").validUntil} />
-                <Field name="scope" label="Geltungsbereich" defaultValue={valuesFor("add-certification").scope} error={errorsFor("add-certification").scope} />
-              </div>
+              <CertificationFields values={valuesFor("add-certification")} errors={errorsFor("add-certification")} />
               <button type="submit" className="button">
                 Zulassung speichern
               </button>

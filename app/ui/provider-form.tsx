@@ -61,3 +61,29 @@ export function ProviderForm({ values, errors, formError, submitLabel }: { value
     </Form>
   );
 }
+
+type Values = Record<string, string | undefined>;
+
+/** Fields of an AZAV certification (staff entry and the provider's request). */
+export function CertificationFields({ values, errors }: { values: Values; errors: Record<string, string> }) {
+  return (
+    <div className="form-grid">
+      <Field name="certifyingBody" label="Fachkundige Stelle" required defaultValue={values.certifyingBody} error={errors.certifyingBody} />
+      <Field name="certificateNumber" label="Zertifikatsnummer" required defaultValue={values.certificateNumber} error={errors.certificateNumber} />
+      <Field name="validFrom" label="Gültig ab" required placeholder="TT.MM.JJJJ" defaultValue={values.validFrom} error={errors.validFrom} />
+      <Field name="validUntil" label="Gültig bis" required placeholder="TT.MM.JJJJ" defaultValue={values.validUntil} error={errors.validUntil} />
+      <Field name="scope" label="Geltungsbereich" defaultValue={values.scope} error={errors.scope} />
+    </div>
+  );
+}
+
+/** Fields of a bank account (staff entry and the provider's request). */
+export function BankAccountFields({ values, errors, defaultHolder }: { values: Values; errors: Record<string, string>; defaultHolder: string }) {
+  return (
+    <>
+      <Field name="iban" label="IBAN" required defaultValue={values.iban} error={errors.iban} />
+      <Field name="bic" label="BIC (optional)" defaultValue={values.bic} error={errors.bic} />
+      <Field name="holder" label="Kontoinhaber" required defaultValue={values.holder ?? defaultHolder} error={errors.holder} />
+    </>
+  );
+}
