@@ -4,10 +4,12 @@ import { AuditEvent } from "./audit.entity";
 import { Document } from "./document.entity";
 import { OutboxMessage } from "./outbox.entity";
 import { Setting } from "./setting.entity";
+import { AwardCriterion, Contract, Lot, Offer, OfferScore, OpeningConfirmation, Tender, TenderDownload, TenderQuestion } from "./tender.entity";
 
 export { ApiToken, LoginFailure, Session, User };
 export { BankAccount, Certification, ContactPerson, Provider, ProviderChangeRequest };
 export { AuditEvent, Document, OutboxMessage, Setting };
+export { AwardCriterion, Contract, Lot, Offer, OfferScore, OpeningConfirmation, Tender, TenderDownload, TenderQuestion };
 
 /** Every entity class; the DataSource lists classes, not globs (the build has no .ts files). */
 export const entities = [
@@ -24,4 +26,13 @@ export const entities = [
   Document,
   OutboxMessage,
   Setting,
+  Tender,
+  Lot,
+  AwardCriterion,
+  TenderQuestion,
+  TenderDownload,
+  Offer,
+  OpeningConfirmation,
+  OfferScore,
+  Contract,
 ];

@@ -1,4 +1,5 @@
 import { Foundation1764000000000 } from "./1764000000000-foundation";
+import { Tendering1764100000000 } from "./1764100000000-tendering";
 
 /** Every migration class, in order (the build has no .ts files to glob). */
-export const migrations: Function[] = [Foundation1764000000000];
+export const migrations: Function[] = [Foundation1764000000000, Tendering1764100000000];

@@ -32,10 +32,19 @@ export const PERMISSIONS = [
   "manage:api-token:own",
   "read:document:own",
   "change:password:own",
+  "read:tender:any",
+  "manage:tender:any",
+  "open:tender:any",
+  "evaluate:tender:any",
+  "read:tender:published",
+  "submit:offer:own",
+  "ask:question:own",
+  "read:contract:any",
+  "read:contract:own",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const STAFF_READ: Permission[] = ["read:provider:any", "read:document:any", "change:password:own"];
+const STAFF_READ: Permission[] = ["read:provider:any", "read:document:any", "change:password:own", "read:tender:any", "read:contract:any"];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: [
@@ -57,6 +66,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "import:provider:any",
     "export:provider:any",
     "confirm:provider-change:any",
+    "manage:tender:any",
+    "open:tender:any",
+    "evaluate:tender:any",
   ],
   case_manager: [...STAFF_READ],
   finance: [...STAFF_READ, "export:provider:any", "confirm:provider-change:any"],
@@ -68,6 +80,10 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "manage:api-token:own",
     "read:document:own",
     "change:password:own",
+    "read:tender:published",
+    "submit:offer:own",
+    "ask:question:own",
+    "read:contract:own",
   ],
 };
 
@@ -88,9 +104,12 @@ export interface NavItem {
 
 /** The navigation: each role sees only what it may use. */
 export const NAV_ITEMS: NavItem[] = [
+  { to: "/tenders", label: "Ausschreibungen", permission: "read:tender:any" },
   { to: "/providers", label: "Träger und Vermittler", permission: "read:provider:any" },
   { to: "/providers/requests", label: "Änderungsanträge", permission: "confirm:provider-change:any" },
   { to: "/portal", label: "Meine Organisation", permission: "read:provider:own" },
+  { to: "/portal/tenders", label: "Ausschreibungen", permission: "read:tender:published" },
+  { to: "/portal/contracts", label: "Verträge", permission: "read:contract:own" },
   { to: "/portal/tokens", label: "API-Zugänge", permission: "manage:api-token:own" },
   { to: "/audit", label: "Protokoll", permission: "read:audit:any" },
   { to: "/admin/users", label: "Benutzer", permission: "manage:user:any" },

@@ -2,6 +2,8 @@
  * Settings an authority can adjust (rules tagged [M] in DOMAIN.md become settings, not constants).
  * Defaults live here; changed values are stored in the settings table.
  */
+import { DEFAULT_THRESHOLDS_TEXT, parseThresholds } from "./tender";
+
 export type SettingType = "string" | "text" | "integer";
 
 export interface SettingDefinition {
@@ -13,6 +15,8 @@ export interface SettingDefinition {
   default: string | number;
   min?: number;
   max?: number;
+  /** Extra check of a text value's format (German error or null). */
+  check?: (value: string) => string | null;
 }
 
 export const SETTING_DEFINITIONS = [
@@ -117,6 +121,27 @@ export const SETTING_DEFINITIONS = [
     min: 1,
     max: 200,
   },
+  {
+    key: "procurement.thresholds",
+    label: "EU-Schwellenwerte (netto, ganze Euro)",
+    help: "Eine Zeile je Stichtag: gültig ab;soziale und andere besondere Dienstleistungen;allgemeine Dienstleistungen",
+    group: "Vergabe",
+    type: "text",
+    default: DEFAULT_THRESHOLDS_TEXT,
+    check: (v: string) => {
+      const r = parseThresholds(v);
+      return r.ok ? null : r.error;
+    },
+  },
+  { key: "procurement.minDays.eu.open", label: "Mindestangebotsfrist EU, offenes Verfahren (Tage, elektronisch)", group: "Vergabe", type: "integer", default: 30, min: 1, max: 120 },
+  { key: "procurement.minDays.eu.restricted", label: "Mindestangebotsfrist EU, nicht offenes Verfahren (Tage, elektronisch)", group: "Vergabe", type: "integer", default: 25, min: 1, max: 120 },
+  { key: "procurement.minDays.eu.negotiated", label: "Mindestangebotsfrist EU, Verhandlungsverfahren (Tage, elektronisch)", group: "Vergabe", type: "integer", default: 25, min: 1, max: 120 },
+  { key: "procurement.minDays.national.open", label: "Mindestangebotsfrist national, öffentliche Ausschreibung (Tage)", group: "Vergabe", type: "integer", default: 14, min: 1, max: 120 },
+  { key: "procurement.minDays.national.restricted", label: "Mindestangebotsfrist national, beschränkte Ausschreibung (Tage)", group: "Vergabe", type: "integer", default: 10, min: 1, max: 120 },
+  { key: "procurement.minDays.national.negotiated", label: "Mindestangebotsfrist national, Verhandlungsvergabe (Tage)", group: "Vergabe", type: "integer", default: 10, min: 1, max: 120 },
+  { key: "procurement.maxPoints", label: "Höchstpunktzahl je Qualitätskriterium", help: "Praxis der BA: Konzeptkriterien 0 bis 3 Punkte.", group: "Vergabe", type: "integer", default: 3, min: 1, max: 100 },
+  { key: "procurement.lowPricePercent", label: "Ungewöhnlich niedriges Angebot ab (% unter dem nächsten Angebot)", group: "Vergabe", type: "integer", default: 20, min: 1, max: 90 },
+  { key: "procurement.retentionYears", label: "Aufbewahrung der Vergabeakte nach Zuschlag (Jahre)", group: "Vergabe", type: "integer", default: 3, min: 3, max: 30 },
 ] as const satisfies readonly SettingDefinition[];
 
 export type SettingKey = (typeof SETTING_DEFINITIONS)[number]["key"];
@@ -137,5 +162,7 @@ export function parseSettingValue(def: SettingDefinition, raw: string): { ok: tr
   }
   const value = def.type === "string" ? raw.trim() : raw.replace(/\r\n/g, "\n").trim();
   if (!value) return { ok: false, error: `„${def.label}“ darf nicht leer sein.` };
+  const problem = def.check?.(value);
+  if (problem) return { ok: false, error: problem };
   return { ok: true, value };
 }

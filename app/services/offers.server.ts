@@ -1,0 +1,315 @@
+import { In, type EntityManager } from "typeorm";
+import { Lot, Offer, OpeningConfirmation, Provider, Tender, User } from "../../entities";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
+import { formatCents } from "~/domain/money";
+import { PRICE_UNIT_LABELS, PROCEDURE_LABELS, type PriceUnit, type ProcedureType, type Regime } from "~/domain/tender";
+import { offersReadable } from "~/domain/tender.machine";
+import { formatDateTime, formatDateTimeSeconds } from "~/domain/time";
+import { appendAudit, canonicalJson } from "~/lib/audit.server";
+import { nowIso } from "~/lib/clock.server";
+import { em, tx } from "~/lib/db.server";
+import { generateDocument } from "~/lib/documents.server";
+import { readBytes, sha256Hex, sniffContentType, storeBytes } from "~/lib/files.server";
+import { enqueueMail } from "~/lib/mailer.server";
+import { sealJson, unsealJson, unwrapDataKey } from "~/lib/sealing.server";
+import { getSetting } from "~/lib/settings.server";
+import { actorOf, type CurrentUser } from "./auth.server";
+import { requireTender, requireTransition, tenderFacts } from "./tenders.server";
+
+/** What a bidder submits: prices per lot, declarations, a concept document. */
+export interface OfferSubmission {
+  lots: { lotId: number; unitPriceCents: number; successFeeCents?: number | null }[];
+  declarations: { eligible: boolean; noExclusionGrounds: boolean; certificateValid: boolean };
+  concept: { filename: string; bytes: Uint8Array } | null;
+}
+
+/** The sealed content, as stored (encrypted) and as read after the opening. */
+export interface OfferContent {
+  lots: { lotId: number; unitPriceCents: number; successFeeCents: number | null }[];
+  declarations: OfferSubmission["declarations"];
+  concept: { filename: string; sha256: string; size: number } | null;
+}
+
+interface SealedBlob {
+  content: OfferContent;
+  conceptBase64: string | null;
+}
+
+export interface OfferReceipt {
+  offerId: number;
+  tenderReference: string;
+  receivedAt: string;
+  sha256: string;
+  bytes: number;
+  version: number;
+}
+
+/** Check a submission against the tender's lots; German messages per field. */
+function validateSubmission(s: OfferSubmission, lots: Lot[], maxBytes: number): OfferContent {
+  const errors: Record<string, string> = {};
+  if (!s.lots.length) errors.lots = "Bitte geben Sie für mindestens ein Los einen Preis an.";
+  const seen = new Set<number>();
+  for (const l of s.lots) {
+    const lot = lots.find((x) => x.id === l.lotId);
+    if (!lot) errors.lots = "Das Angebot nennt ein Los, das es in dieser Ausschreibung nicht gibt.";
+    else if (seen.has(l.lotId)) errors[`lot-${l.lotId}`] = `Los ${lot.number} ist doppelt angegeben.`;
+    else if (!Number.isInteger(l.unitPriceCents) || l.unitPriceCents <= 0) errors[`lot-${l.lotId}`] = `Los ${lot.number}: Bitte einen Preis über 0 € angeben (${PRICE_UNIT_LABELS[lot.priceUnit as PriceUnit]}).`;
+    else if (lot.priceUnit === "participant_success" && !(l.successFeeCents && l.successFeeCents > 0)) errors[`lot-${l.lotId}-fee`] = `Los ${lot.number}: Bitte die Erfolgsprämie angeben.`;
+    seen.add(l.lotId);
+  }
+  const d = s.declarations;
+  if (!d.eligible) errors.eligible = "Bitte erklären Sie Ihre Eignung.";
+  if (!d.noExclusionGrounds) errors.noExclusionGrounds = "Bitte erklären Sie, dass keine Ausschlussgründe (§§ 123, 124 GWB) vorliegen.";
+  if (!d.certificateValid) errors.certificateValid = "Bitte bestätigen Sie, dass Ihre Trägerzulassung (AZAV) am Ende der Angebotsfrist gültig ist.";
+  if (!s.concept || s.concept.bytes.length === 0) errors.concept = "Bitte laden Sie Ihr Konzept als PDF hoch.";
+  else if (s.concept.bytes.length > maxBytes) errors.concept = `Das Konzept ist größer als ${Math.round(maxBytes / 1048576)} MB.`;
+  else if (sniffContentType(s.concept.bytes) !== "application/pdf") errors.concept = "Das Konzept muss eine PDF-Datei sein (der Inhalt ist kein PDF).";
+  if (Object.keys(errors).length) throw new ValidationError("Das Angebot ist unvollständig. Bitte prüfen Sie die markierten Angaben.", errors);
+  return {
+    lots: s.lots.map((l) => ({ lotId: l.lotId, unitPriceCents: l.unitPriceCents, successFeeCents: l.successFeeCents ?? null })),
+    declarations: { ...d },
+    concept: s.concept ? { filename: s.concept.filename.replace(/[\\/]/g, "_").slice(0, 200), sha256: sha256Hex(s.concept.bytes), size: s.concept.bytes.length } : null,
+  };
+}
+
+/**
+ * Submit (or replace) an offer. `arrivedAt` is the instant the request reached the server,
+ * taken before the upload was read: an offer that arrived before the deadline is accepted even
+ * when many arrive in the same second and wait for the database. Contents are sealed before
+ * they are written; only the receipt data stays in clear.
+ */
+export async function submitOffer(user: CurrentUser, tenderId: number, submission: OfferSubmission, arrivedAt: string = nowIso()): Promise<OfferReceipt> {
+  if (user.role !== "provider" || !user.providerId) throw new ForbiddenError("Nur Träger und Vermittler können Angebote abgeben.");
+  const providerId = user.providerId;
+  const manager = await em();
+  const tender = await requireTender(manager, tenderId);
+  await refuseLate(tender, arrivedAt, user);
+  const lots = await manager.getRepository(Lot).find({ where: { tenderId } });
+  const maxBytes = (await getSetting("uploads.maxMegabytes")) * 1048576;
+  const content = validateSubmission(submission, lots, maxBytes);
+  const receivedSha256 = sha256Hex(Buffer.from(canonicalJson(content), "utf8"));
+  const blob: SealedBlob = { content, conceptBase64: submission.concept ? Buffer.from(submission.concept.bytes).toString("base64") : null };
+  const sealed = sealJson(unwrapDataKey(tender.wrappedDataKey), blob, `offer:${tenderId}:${providerId}:${receivedSha256}`);
+  const stored = await storeBytes(sealed.ciphertext);
+  const receivedBytes = Buffer.byteLength(canonicalJson(content)) + (submission.concept?.bytes.length ?? 0);
+
+  return tx(async (m) => {
+    const current = await requireTender(m, tenderId);
+    await refuseLate(current, arrivedAt, user);
+    const previous = await m.getRepository(Offer).find({ where: { tenderId, providerId }, order: { version: "DESC" } });
+    const version = (previous[0]?.version ?? 0) + 1;
+    const replaced = previous.filter((o) => o.status === "submitted");
+    if (replaced.length) await m.getRepository(Offer).update({ id: In(replaced.map((o) => o.id)) }, { status: "replaced" });
+    const offer = await m.getRepository(Offer).save(
+      m.getRepository(Offer).create({
+        tenderId,
+        providerId,
+        submittedById: user.id,
+        status: "submitted",
+        version,
+        receivedAt: arrivedAt,
+        receivedSha256,
+        receivedBytes,
+        sealedSha256: stored.sha256,
+        sealIv: sealed.iv,
+        sealTag: sealed.tag,
+        withdrawnAt: null,
+        receiptDocumentId: null,
+        formalResult: "",
+        exclusionReason: "",
+        formalCheckedById: null,
+        lowPriceJustification: "",
+      }),
+    );
+    await appendAudit(m, actorOf(user), {
+      action: replaced.length ? "offer.replace" : "offer.submit",
+      summary: `Angebot ${replaced.length ? "ersetzt" : "eingegangen"} (${current.reference}, Fassung ${version})`,
+      entityType: "offer",
+      entityId: offer.id,
+      providerId,
+      details: { tenderId, receivedAt: arrivedAt, sha256: receivedSha256, bytes: receivedBytes },
+    });
+    const provider = await m.getRepository(Provider).findOne({ where: { id: providerId } });
+    await enqueueMail(m, {
+      to: [...new Set([user.email, provider?.email ?? ""].filter(Boolean))],
+      subject: `Eingangsbestätigung: Angebot zu ${current.reference}`,
+      text: [
+        "Guten Tag,",
+        "",
+        `Ihr Angebot zur Ausschreibung ${current.reference} „${current.title}“ ist eingegangen.`,
+        `Eingang: ${formatDateTimeSeconds(arrivedAt)}`,
+        `Fassung: ${version}`,
+        `Prüfwert SHA-256: ${receivedSha256}`,
+        "",
+        "Das Angebot ist verschlüsselt gespeichert und bis zur Öffnung nach Ablauf der Angebotsfrist für niemanden lesbar.",
+        "Die Eingangsbestätigung als PDF finden Sie im Trägerportal.",
+        "",
+        "Mit freundlichen Grüßen",
+        "Ihre Vergabestelle",
+      ].join("\n"),
+    });
+    return { offerId: offer.id, tenderReference: current.reference, receivedAt: arrivedAt, sha256: receivedSha256, bytes: receivedBytes, version };
+  });
+}
+
+/** Offers are taken only while the tender is published (or just closed) and before the deadline. */
+async function refuseLate(tender: Tender, arrivedAt: string, user: CurrentUser) {
+  const open = (tender.status === "published" || tender.status === "offers_closed") && tender.offersUntil !== null && arrivedAt < tender.offersUntil;
+  if (open) return;
+  if (tender.status === "published" || tender.status === "offers_closed") {
+    await tx((m) =>
+      appendAudit(m, actorOf(user), {
+        action: "offer.late_refused",
+        summary: `Verspätetes Angebot abgewiesen (${tender.reference}, Eingang ${formatDateTimeSeconds(arrivedAt)})`,
+        entityType: "tender",
+        entityId: tender.id,
+        providerId: user.providerId,
+        details: { arrivedAt, offersUntil: tender.offersUntil },
+      }),
+    );
+    throw new ConflictError(`Die Angebotsfrist ist am ${formatDateTime(tender.offersUntil)} abgelaufen. Ihr Angebot ist um ${formatDateTimeSeconds(arrivedAt)} eingegangen und kann nicht mehr angenommen werden.`);
+  }
+  throw new ConflictError("Für diese Ausschreibung können keine Angebote abgegeben werden.");
+}
+
+export async function withdrawOffer(user: CurrentUser, offerId: number): Promise<void> {
+  const arrivedAt = nowIso();
+  await tx(async (m) => {
+    const offer = await m.getRepository(Offer).findOne({ where: { id: offerId } });
+    if (!offer || offer.providerId !== user.providerId) throw new NotFoundError("Das Angebot wurde nicht gefunden.");
+    if (offer.status !== "submitted") throw new ConflictError("Nur das aktuelle Angebot kann zurückgezogen werden.");
+    const tender = await requireTender(m, offer.tenderId);
+    if (!(tender.status === "published" && tender.offersUntil && arrivedAt < tender.offersUntil)) throw new ConflictError("Nach Ablauf der Angebotsfrist kann ein Angebot nicht mehr zurückgezogen werden.");
+    await m.getRepository(Offer).update({ id: offerId }, { status: "withdrawn", withdrawnAt: arrivedAt });
+    await appendAudit(m, actorOf(user), { action: "offer.withdraw", summary: `Angebot zurückgezogen (${tender.reference})`, entityType: "offer", entityId: offerId, providerId: offer.providerId, details: { at: arrivedAt } });
+  });
+}
+
+/** A provider's own offers for a tender: receipt data only (its own prices it knows). */
+export async function ownOffers(user: CurrentUser, tenderId: number) {
+  if (!user.providerId) return [];
+  const manager = await em();
+  const rows = await manager.getRepository(Offer).find({ where: { tenderId, providerId: user.providerId }, order: { version: "DESC" } });
+  return rows.map((o) => ({ id: o.id, status: o.status, version: o.version, receivedAt: o.receivedAt, receivedSha256: o.receivedSha256, receivedBytes: o.receivedBytes, withdrawnAt: o.withdrawnAt, receiptDocumentId: o.receiptDocumentId }));
+}
+
+/** The receipt PDF of an offer (generated once, then served as stored). */
+export async function offerReceiptDocument(user: CurrentUser, offerId: number) {
+  return tx(async (m) => {
+    const offer = await m.getRepository(Offer).findOne({ where: { id: offerId } });
+    if (!offer || (user.role === "provider" && offer.providerId !== user.providerId)) throw new NotFoundError("Das Angebot wurde nicht gefunden.");
+    if (offer.receiptDocumentId) return offer.receiptDocumentId;
+    const tender = await requireTender(m, offer.tenderId);
+    const provider = await m.getRepository(Provider).findOne({ where: { id: offer.providerId } });
+    const submitter = await m.getRepository(User).findOne({ where: { id: offer.submittedById } });
+    const doc = await generateDocument(m, {
+      template: "offer-receipt",
+      data: {
+        providerName: provider?.name ?? "–",
+        providerAddress: provider ? `${provider.street}\n${provider.postalCode} ${provider.city}` : "–",
+        reference: tender.reference,
+        title: tender.title,
+        receivedAt: formatDateTimeSeconds(offer.receivedAt),
+        version: offer.version,
+        submittedBy: submitter?.name ?? "–",
+        size: `${offer.receivedBytes.toLocaleString("de-DE")} Bytes`,
+        sha256: offer.receivedSha256,
+        offersUntil: formatDateTime(tender.offersUntil),
+      },
+      title: `Eingangsbestätigung ${tender.reference}`,
+      filename: `eingangsbestaetigung-${tender.reference}-${offer.version}.pdf`,
+      entityType: "offer",
+      entityId: String(offer.id),
+      providerId: offer.providerId,
+      createdById: user.id,
+    });
+    await m.getRepository(Offer).update({ id: offer.id }, { receiptDocumentId: doc.id });
+    return doc.id;
+  });
+}
+
+// ---------------------------------------------------------------- opening
+
+/**
+ * One procurement user confirms the opening. With the second confirmation by a different
+ * person the tender moves to "opened", the offers become readable and the opening record is
+ * written.
+ */
+export async function confirmOpening(user: CurrentUser, tenderId: number): Promise<{ opened: boolean; documentId: number | null }> {
+  return tx(async (m) => {
+    const tender = await requireTender(m, tenderId);
+    if (tender.status !== "offers_closed") throw new ConflictError(tender.status === "published" ? "Die Angebotsfrist läuft noch; vorher dürfen Angebote nicht geöffnet werden." : "Die Angebote dieser Ausschreibung können nicht (mehr) geöffnet werden.");
+    const already = await m.getRepository(OpeningConfirmation).findOne({ where: { tenderId, userId: user.id } });
+    if (already) throw new ConflictError("Sie haben die Öffnung bereits bestätigt. Eine zweite, andere Person der Vergabestelle muss bestätigen.");
+    await m.getRepository(OpeningConfirmation).insert({ tenderId, userId: user.id, at: nowIso() });
+    await appendAudit(m, actorOf(user), { action: "tender.opening_confirm", summary: `Öffnung der Angebote bestätigt (${tender.reference})`, entityType: "tender", entityId: tenderId });
+    const facts = await tenderFacts(m, tender);
+    if (facts.openingConfirmations < 2) return { opened: false, documentId: null };
+    const to = requireTransition(actorOf(user), "open", facts);
+    const at = nowIso();
+    await m.getRepository(Tender).update({ id: tenderId }, { status: to, openedAt: at, updatedAt: at });
+    const opened = { ...tender, status: to, openedAt: at };
+    await appendAudit(m, actorOf(user), { action: "tender.open", summary: `Angebote geöffnet (${tender.reference}) durch zwei Personen`, entityType: "tender", entityId: tenderId, details: { from: tender.status, to } });
+    const doc = await writeOpeningRecord(m, user, opened);
+    return { opened: true, documentId: doc.id };
+  });
+}
+
+/** Decrypt the offers of an opened tender. Refused before the opening, for everyone. */
+export async function readOffers(m: EntityManager, tender: Tender): Promise<(Offer & { content: OfferContent })[]> {
+  if (!offersReadable(tender.status as never, tender.openedAt)) throw new ForbiddenError("Die Angebote sind bis zur Öffnung nach Ablauf der Angebotsfrist versiegelt.");
+  const key = unwrapDataKey(tender.wrappedDataKey);
+  const offers = await m.getRepository(Offer).find({ where: { tenderId: tender.id, status: "submitted" }, order: { receivedAt: "ASC" } });
+  const out: (Offer & { content: OfferContent })[] = [];
+  for (const o of offers) {
+    const bytes = await readBytes(o.sealedSha256);
+    const blob = unsealJson<SealedBlob>(key, bytes, o.sealIv, o.sealTag, `offer:${o.tenderId}:${o.providerId}:${o.receivedSha256}`);
+    out.push({ ...o, content: blob.content });
+  }
+  return out;
+}
+
+async function writeOpeningRecord(m: EntityManager, user: CurrentUser, tender: Tender) {
+  const offers = await readOffers(m, tender);
+  const lots = await m.getRepository(Lot).find({ where: { tenderId: tender.id }, order: { number: "ASC" } });
+  const providers = await m.getRepository(Provider).find({ where: { id: In([0, ...offers.map((o) => o.providerId)]) } });
+  const confirmations = await m.getRepository(OpeningConfirmation).find({ where: { tenderId: tender.id } });
+  const openers = await m.getRepository(User).find({ where: { id: In([0, ...confirmations.map((c) => c.userId)]) } });
+  const others = await m.getRepository(Offer).find({ where: { tenderId: tender.id, status: In(["withdrawn", "replaced"]) }, order: { receivedAt: "ASC" } });
+  const name = (pid: number) => providers.find((p) => p.id === pid)?.name ?? `Träger ${pid}`;
+  const rows: Record<string, string | number>[] = [];
+  offers.forEach((o, i) => {
+    for (const l of o.content.lots) {
+      const lot = lots.find((x) => x.id === l.lotId);
+      rows.push({
+        no: i + 1,
+        bidder: name(o.providerId),
+        receivedAt: formatDateTimeSeconds(o.receivedAt),
+        lot: lot ? `Los ${lot.number}` : "–",
+        price: `${formatCents(l.unitPriceCents)} ${lot ? PRICE_UNIT_LABELS[lot.priceUnit as PriceUnit] : ""}${l.successFeeCents ? ` + ${formatCents(l.successFeeCents)} Erfolgsprämie` : ""}`,
+        state: o.content.concept && o.content.declarations.eligible && o.content.declarations.noExclusionGrounds && o.content.declarations.certificateValid ? "fristgerecht, vollständig" : "fristgerecht, unvollständig",
+      });
+    }
+  });
+  await appendAudit(m, actorOf(user), { action: "offer.unseal", summary: `${offers.length} Angebot(e) entschlüsselt für die Öffnungsniederschrift (${tender.reference})`, entityType: "tender", entityId: tender.id });
+  return generateDocument(m, {
+    template: "opening-record",
+    data: {
+      reference: tender.reference,
+      title: tender.title,
+      procedure: PROCEDURE_LABELS[tender.procedureType as ProcedureType][tender.regime as Regime],
+      offersUntil: formatDateTime(tender.offersUntil),
+      openedAt: formatDateTimeSeconds(tender.openedAt),
+      openers: openers.map((u) => u.name).join(" und "),
+      offerCount: offers.length,
+      offers: rows,
+      others: others.map((o) => ({ bidder: name(o.providerId), at: formatDateTimeSeconds(o.withdrawnAt ?? o.receivedAt), what: o.status === "withdrawn" ? "zurückgezogen" : `durch Fassung ${o.version + 1} ersetzt` })),
+    },
+    title: `Niederschrift Angebotsöffnung ${tender.reference}`,
+    filename: `oeffnung-${tender.reference}.pdf`,
+    entityType: "tender",
+    entityId: String(tender.id),
+    providerId: null,
+    createdById: user.id,
+  });
+}

@@ -1,0 +1,404 @@
+import { In, type EntityManager } from "typeorm";
+import { AwardCriterion, Lot, Offer, OpeningConfirmation, Provider, Tender, TenderQuestion, User } from "../../entities";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
+import { can } from "~/domain/permissions";
+import {
+  criteriaProblems,
+  decideRegime,
+  lotSchema,
+  lotValueCents,
+  measureTypeLabel,
+  offerPeriodProblem,
+  parseThresholds,
+  PRICE_UNIT_LABELS,
+  PROCEDURE_LABELS,
+  tenderSchema,
+  tenderValueCents,
+  type CriterionInput,
+  type PriceUnit,
+  type ProcedureType,
+  type Regime,
+} from "~/domain/tender";
+import { checkTransition, TENDER_STATE_LABELS, type TenderEvent, type TenderFacts, type TenderState } from "~/domain/tender.machine";
+import { berlinDate, formatDateTime } from "~/domain/time";
+import { parseOrThrow } from "~/domain/validation";
+import { appendAudit, SYSTEM, type Actor } from "~/lib/audit.server";
+import { now, nowIso } from "~/lib/clock.server";
+import { em, tx } from "~/lib/db.server";
+import { enqueueMail } from "~/lib/mailer.server";
+import { newWrappedDataKey } from "~/lib/sealing.server";
+import { getSettings } from "~/lib/settings.server";
+import { actorOf, type CurrentUser } from "./auth.server";
+
+/** Which provider service categories a measure type concerns (for "new tender" mails). */
+const MEASURE_CATEGORIES: Record<string, string[]> = {
+  bae: ["bae"],
+  placement_421i: ["placement", "activation"],
+  activation_45: ["activation", "placement"],
+  placement_37: ["placement"],
+  training: ["training", "activation"],
+  fbw: ["fbw"],
+  qal: ["qal"],
+  youth: ["youth"],
+  other: [],
+};
+
+export async function requireTender(m: EntityManager, id: number): Promise<Tender> {
+  const tender = await m.getRepository(Tender).findOne({ where: { id } });
+  if (!tender) throw new NotFoundError("Die Ausschreibung wurde nicht gefunden.");
+  return tender;
+}
+
+function requireDraft(tender: Tender) {
+  if (tender.status !== "draft") throw new ConflictError("Nach der Veröffentlichung sind Lose, Zuschlagskriterien, Gewichtungen und Fristen eingefroren und können nicht mehr geändert werden.");
+}
+
+async function nextReference(m: EntityManager): Promise<string> {
+  const year = berlinDate(now()).slice(0, 4);
+  const rows = await m.getRepository(Tender).createQueryBuilder("t").select("t.reference", "reference").where("t.reference LIKE :p", { p: `V-${year}-%` }).getRawMany<{ reference: string }>();
+  const max = rows.reduce((n, r) => Math.max(n, Number(r.reference.split("-")[2]) || 0), 0);
+  return `V-${year}-${String(max + 1).padStart(3, "0")}`;
+}
+
+/** The regime the current lots lead to (shown live in the draft, fixed at publication). */
+async function regimeFor(m: EntityManager, lots: Lot[]) {
+  const settings = await getSettings(m);
+  const parsed = parseThresholds(settings["procurement.thresholds"]);
+  if (!parsed.ok) throw new ValidationError(parsed.error);
+  const value = tenderValueCents(lots.map((l) => ({ ...l, priceUnit: l.priceUnit as PriceUnit })));
+  return decideRegime(value, parsed.thresholds, berlinDate(now()));
+}
+
+async function refreshValue(m: EntityManager, tender: Tender) {
+  const lots = await m.getRepository(Lot).find({ where: { tenderId: tender.id } });
+  const decision = await regimeFor(m, lots);
+  await m.getRepository(Tender).update({ id: tender.id }, { estimatedValueCents: decision.valueCents, regime: decision.regime, regimeReason: decision.reason, updatedAt: nowIso() });
+}
+
+export async function createTender(user: CurrentUser, raw: unknown): Promise<Tender> {
+  const input = parseOrThrow(tenderSchema, raw);
+  return tx(async (m) => {
+    const settings = await getSettings(m);
+    const at = nowIso();
+    const tender = await m.getRepository(Tender).save(
+      m.getRepository(Tender).create({
+        ...input,
+        reference: await nextReference(m),
+        regime: "national",
+        estimatedValueCents: 0,
+        regimeReason: "",
+        maxPoints: settings["procurement.maxPoints"],
+        status: "draft",
+        questionsUntil: null,
+        offersUntil: null,
+        bindingUntil: null,
+        publishedAt: null,
+        closedAt: null,
+        openedAt: null,
+        evaluatedAt: null,
+        awardDecidedAt: null,
+        informedAt: null,
+        standstillEndsAt: null,
+        awardedAt: null,
+        cancelledAt: null,
+        cancelReason: "",
+        wrappedDataKey: newWrappedDataKey(),
+        recordNotes: {},
+        retainUntil: null,
+        createdById: user.id,
+        createdAt: at,
+        updatedAt: at,
+      }),
+    );
+    await appendAudit(m, actorOf(user), { action: "tender.create", summary: `Ausschreibung ${tender.reference} „${tender.title}“ angelegt`, entityType: "tender", entityId: tender.id, details: { after: input } });
+    return tender;
+  });
+}
+
+export async function updateTender(user: CurrentUser, id: number, raw: unknown): Promise<void> {
+  const input = parseOrThrow(tenderSchema, raw);
+  await tx(async (m) => {
+    const tender = await requireTender(m, id);
+    requireDraft(tender);
+    await m.getRepository(Tender).update({ id }, { ...input, updatedAt: nowIso() });
+    await appendAudit(m, actorOf(user), { action: "tender.update", summary: `Ausschreibung ${tender.reference} geändert`, entityType: "tender", entityId: id, details: { before: { title: tender.title, measureType: tender.measureType, legalBasis: tender.legalBasis, procedureType: tender.procedureType }, after: input } });
+  });
+}
+
+export async function saveLot(user: CurrentUser, tenderId: number, lotId: number | null, raw: unknown): Promise<void> {
+  const input = parseOrThrow(lotSchema, raw);
+  await tx(async (m) => {
+    const tender = await requireTender(m, tenderId);
+    requireDraft(tender);
+    const repo = m.getRepository(Lot);
+    if (lotId) {
+      const lot = await repo.findOne({ where: { id: lotId, tenderId } });
+      if (!lot) throw new NotFoundError("Das Los wurde nicht gefunden.");
+      await repo.update({ id: lotId }, input);
+    } else {
+      const count = await repo.count({ where: { tenderId } });
+      await repo.save(repo.create({ ...input, tenderId, number: count + 1, awardedOfferId: null, awardDecision: "", awardReasons: "" }));
+    }
+    await refreshValue(m, tender);
+    await appendAudit(m, actorOf(user), { action: lotId ? "tender.lot_update" : "tender.lot_add", summary: `Los „${input.title}“ ${lotId ? "geändert" : "angelegt"} (${tender.reference})`, entityType: "tender", entityId: tenderId, details: { lot: input } });
+  });
+}
+
+export async function removeLot(user: CurrentUser, tenderId: number, lotId: number): Promise<void> {
+  await tx(async (m) => {
+    const tender = await requireTender(m, tenderId);
+    requireDraft(tender);
+    const lot = await m.getRepository(Lot).findOne({ where: { id: lotId, tenderId } });
+    if (!lot) throw new NotFoundError("Das Los wurde nicht gefunden.");
+    await m.getRepository(Lot).delete({ id: lotId });
+    const rest = await m.getRepository(Lot).find({ where: { tenderId }, order: { number: "ASC" } });
+    for (const [i, l] of rest.entries()) if (l.number !== i + 1) await m.getRepository(Lot).update({ id: l.id }, { number: i + 1 });
+    await refreshValue(m, tender);
+    await appendAudit(m, actorOf(user), { action: "tender.lot_remove", summary: `Los „${lot.title}“ entfernt (${tender.reference})`, entityType: "tender", entityId: tenderId });
+  });
+}
+
+/** Replace the award criteria (draft only). Weights must add up to 100 with the price among them. */
+export async function setCriteria(user: CurrentUser, tenderId: number, criteria: (CriterionInput & { description?: string })[]): Promise<void> {
+  const clean = criteria.filter((c) => c.name.trim()).map((c) => ({ ...c, name: c.name.trim().slice(0, 200), description: (c.description ?? "").trim().slice(0, 1000) }));
+  const problems = criteriaProblems(clean);
+  if (problems.length) throw new ValidationError(problems.join(" "), { criteria: problems.join(" ") });
+  await tx(async (m) => {
+    const tender = await requireTender(m, tenderId);
+    requireDraft(tender);
+    const before = await m.getRepository(AwardCriterion).find({ where: { tenderId }, order: { position: "ASC" } });
+    await m.getRepository(AwardCriterion).delete({ tenderId });
+    for (const [i, c] of clean.entries()) await m.getRepository(AwardCriterion).save({ tenderId, position: i + 1, name: c.name, description: c.description, weight: c.weight, isPrice: c.isPrice });
+    await appendAudit(m, actorOf(user), {
+      action: "tender.criteria_set",
+      summary: `Zuschlagskriterien festgelegt (${tender.reference}): ${clean.map((c) => `${c.name} ${c.weight} %`).join(", ")}`,
+      entityType: "tender",
+      entityId: tenderId,
+      details: { before: before.map((c) => ({ name: c.name, weight: c.weight, isPrice: c.isPrice })), after: clean },
+    });
+  });
+}
+
+export async function setDeadlines(user: CurrentUser, tenderId: number, input: { questionsUntil: string | null; offersUntil: string | null; bindingUntil: string | null }): Promise<void> {
+  const errors: Record<string, string> = {};
+  if (!input.offersUntil) errors.offersUntil = "Bitte geben Sie das Ende der Angebotsfrist an (Datum und Uhrzeit).";
+  if (input.questionsUntil && input.offersUntil && input.questionsUntil >= input.offersUntil) errors.questionsUntil = "Fragen müssen vor dem Ende der Angebotsfrist gestellt werden.";
+  if (input.bindingUntil && input.offersUntil && input.bindingUntil <= berlinDate(input.offersUntil)) errors.bindingUntil = "Die Bindefrist muss nach dem Ende der Angebotsfrist liegen.";
+  if (input.offersUntil && input.offersUntil <= nowIso()) errors.offersUntil = "Das Ende der Angebotsfrist liegt in der Vergangenheit.";
+  if (Object.keys(errors).length) throw new ValidationError("Bitte prüfen Sie die Fristen.", errors);
+  await tx(async (m) => {
+    const tender = await requireTender(m, tenderId);
+    requireDraft(tender);
+    await m.getRepository(Tender).update({ id: tenderId }, { ...input, updatedAt: nowIso() });
+    await appendAudit(m, actorOf(user), {
+      action: "tender.deadlines_set",
+      summary: `Fristen festgelegt (${tender.reference}): Angebote bis ${formatDateTime(input.offersUntil)}`,
+      entityType: "tender",
+      entityId: tenderId,
+      details: { before: { questionsUntil: tender.questionsUntil, offersUntil: tender.offersUntil, bindingUntil: tender.bindingUntil }, after: input },
+    });
+  });
+}
+
+export async function setRecordNote(user: CurrentUser, tenderId: number, key: string, text: string): Promise<void> {
+  const allowed = ["procedureReasons", "conflictsOfInterest", "lotReasons", "nonElectronicReasons", "subcontracting"];
+  if (!allowed.includes(key)) throw new ValidationError("Unbekannter Vermerk.");
+  await tx(async (m) => {
+    const tender = await requireTender(m, tenderId);
+    const notes = { ...tender.recordNotes, [key]: text.trim().slice(0, 5000) };
+    await m.getRepository(Tender).update({ id: tenderId }, { recordNotes: notes, updatedAt: nowIso() });
+    await appendAudit(m, actorOf(user), { action: "tender.record_note", summary: `Vermerk zur Vergabeakte ergänzt (${tender.reference})`, entityType: "tender", entityId: tenderId, details: { key, text: notes[key] } });
+  });
+}
+
+// ---------------------------------------------------------------- facts and transitions
+
+export async function publicationProblems(m: EntityManager, tender: Tender): Promise<string[]> {
+  const problems: string[] = [];
+  const lots = await m.getRepository(Lot).find({ where: { tenderId: tender.id } });
+  if (!lots.length) problems.push("Es ist kein Los angelegt.");
+  const criteria = await m.getRepository(AwardCriterion).find({ where: { tenderId: tender.id } });
+  problems.push(...criteriaProblems(criteria));
+  if (!tender.offersUntil) problems.push("Das Ende der Angebotsfrist fehlt.");
+  else {
+    const settings = await getSettings(m);
+    const decision = await regimeFor(m, lots);
+    const key = `procurement.minDays.${decision.regime}.${tender.procedureType}` as keyof typeof settings;
+    const minimum = Number(settings[key]);
+    const p = offerPeriodProblem(nowIso(), tender.offersUntil, minimum, decision.regime, tender.procedureType as ProcedureType);
+    if (p) problems.push(p);
+  }
+  if (tender.questionsUntil && tender.offersUntil && tender.questionsUntil >= tender.offersUntil) problems.push("Die Frist für Bieterfragen muss vor dem Ende der Angebotsfrist liegen.");
+  return problems;
+}
+
+export async function tenderFacts(m: EntityManager, tender: Tender, extra: Partial<TenderFacts> = {}): Promise<TenderFacts> {
+  const confirmations = await m.getRepository(OpeningConfirmation).count({ where: { tenderId: tender.id } });
+  const lots = await m.getRepository(Lot).find({ where: { tenderId: tender.id } });
+  return {
+    state: tender.status as TenderState,
+    now: nowIso(),
+    offersUntil: tender.offersUntil,
+    openingConfirmations: confirmations,
+    publicationProblems: tender.status === "draft" ? await publicationProblems(m, tender) : [],
+    evaluationProblems: [],
+    lotsWithoutDecision: lots.filter((l) => !l.awardDecision).length,
+    standstillEndsAt: tender.standstillEndsAt,
+    ...extra,
+  };
+}
+
+/** Ask the machine, check the permission, or throw a German conflict. */
+export function requireTransition(actor: Actor & { role?: string }, event: TenderEvent, facts: TenderFacts): TenderState {
+  const check = checkTransition(event, facts);
+  if (!check.ok) throw new ConflictError(check.reason);
+  if (check.permission !== "system" && !(actor.role && can(actor.role as never, check.permission))) throw new ForbiddenError();
+  return check.to;
+}
+
+export async function publishTender(user: CurrentUser, tenderId: number): Promise<void> {
+  await tx(async (m) => {
+    const tender = await requireTender(m, tenderId);
+    const facts = await tenderFacts(m, tender);
+    const to = requireTransition(actorOf(user), "publish", facts);
+    const lots = await m.getRepository(Lot).find({ where: { tenderId } });
+    const decision = await regimeFor(m, lots);
+    const at = nowIso();
+    await m.getRepository(Tender).update({ id: tenderId }, { status: to, publishedAt: at, estimatedValueCents: decision.valueCents, regime: decision.regime, regimeReason: decision.reason, updatedAt: at });
+    await appendAudit(m, actorOf(user), {
+      action: "tender.publish",
+      summary: `Ausschreibung ${tender.reference} veröffentlicht (${decision.regime === "eu" ? "EU" : "national"}, Angebote bis ${formatDateTime(tender.offersUntil)}); Kriterien und Gewichtungen eingefroren`,
+      entityType: "tender",
+      entityId: tenderId,
+      details: { from: tender.status, to, regime: decision.regime, valueCents: decision.valueCents, reason: decision.reason },
+    });
+    // Tell providers whose service categories match.
+    const categories = MEASURE_CATEGORIES[tender.measureType] ?? [];
+    if (categories.length) {
+      const providers = await m.getRepository(Provider).find({ where: { active: true } });
+      const matching = providers.filter((p) => p.email && p.serviceCategories.some((c) => categories.includes(c)));
+      for (const p of matching) {
+        await enqueueMail(m, {
+          to: p.email,
+          subject: `Neue Ausschreibung ${tender.reference}: ${tender.title}`.slice(0, 300),
+          text: [
+            "Guten Tag,",
+            "",
+            `das Jobcenter hat eine Ausschreibung veröffentlicht, die zu Ihren Leistungsbereichen passt:`,
+            "",
+            `${tender.reference} – ${tender.title}`,
+            `Art: ${measureTypeLabel(tender.measureType)}`,
+            `Angebote bis: ${formatDateTime(tender.offersUntil)}`,
+            "",
+            "Die Vergabeunterlagen finden Sie im Trägerportal unter „Ausschreibungen“.",
+            "",
+            "Mit freundlichen Grüßen",
+            "Ihre Vergabestelle",
+          ].join("\n"),
+        });
+      }
+    }
+  });
+}
+
+export async function cancelTender(user: CurrentUser, tenderId: number, reason: string): Promise<void> {
+  await tx(async (m) => {
+    const tender = await requireTender(m, tenderId);
+    const to = requireTransition(actorOf(user), "cancel", await tenderFacts(m, tender, { cancelReason: reason }));
+    const at = nowIso();
+    await m.getRepository(Tender).update({ id: tenderId }, { status: to, cancelledAt: at, cancelReason: reason.trim().slice(0, 1000), updatedAt: at });
+    await appendAudit(m, actorOf(user), { action: "tender.cancel", summary: `Ausschreibung ${tender.reference} aufgehoben: ${reason.trim()}`.slice(0, 500), entityType: "tender", entityId: tenderId, details: { from: tender.status, to, reason } });
+    const bidders = await m.getRepository(Offer).find({ where: { tenderId, status: "submitted" } });
+    const providers = bidders.length ? await m.getRepository(Provider).find({ where: { id: In(bidders.map((b) => b.providerId)) } }) : [];
+    for (const p of providers.filter((x) => x.email)) {
+      await enqueueMail(m, {
+        to: p.email,
+        subject: `Aufhebung der Ausschreibung ${tender.reference}`,
+        text: `Guten Tag,\n\ndie Ausschreibung ${tender.reference} „${tender.title}“ wurde aufgehoben.\nBegründung: ${reason.trim()}\n\nMit freundlichen Grüßen\nIhre Vergabestelle`,
+      });
+    }
+  });
+}
+
+/** The deadline job: close every published tender whose offer period has ended. Idempotent. */
+export async function closeDueTenders(): Promise<number> {
+  const manager = await em();
+  const due = await manager.getRepository(Tender).createQueryBuilder("t").where("t.status = :s", { s: "published" }).andWhere("t.offersUntil <= :now", { now: nowIso() }).getMany();
+  let closed = 0;
+  for (const candidate of due) {
+    await tx(async (m) => {
+      const tender = await requireTender(m, candidate.id);
+      const check = checkTransition("close_offers", await tenderFacts(m, tender));
+      if (!check.ok) return;
+      const result = await m.getRepository(Tender).update({ id: tender.id, status: "published" }, { status: check.to, closedAt: nowIso(), updatedAt: nowIso() });
+      if (!result.affected) return;
+      const offers = await m.getRepository(Offer).count({ where: { tenderId: tender.id, status: "submitted" } });
+      await appendAudit(m, SYSTEM, { action: "tender.close_offers", summary: `Angebotsfrist ${tender.reference} abgelaufen: ${offers} Angebot(e) eingegangen`, entityType: "tender", entityId: tender.id, details: { from: "published", to: check.to, offers } });
+      closed++;
+    });
+  }
+  return closed;
+}
+
+// ---------------------------------------------------------------- reading
+
+export interface TenderListQuery {
+  q?: string;
+  status?: string;
+  page?: number;
+}
+
+export async function listTenders(query: TenderListQuery) {
+  const manager = await em();
+  const qb = manager.getRepository(Tender).createQueryBuilder("t");
+  if (query.q?.trim()) qb.andWhere("(LOWER(t.title) LIKE :q OR LOWER(t.reference) LIKE :q)", { q: `%${query.q.trim().toLowerCase()}%` });
+  if (query.status) qb.andWhere("t.status = :s", { s: query.status });
+  const pageSize = 25;
+  const total = await qb.clone().getCount();
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const page = Math.min(Math.max(query.page ?? 1, 1), pages);
+  const rows = await qb.orderBy("t.createdAt", "DESC").addOrderBy("t.id", "DESC").offset((page - 1) * pageSize).limit(pageSize).getMany();
+  const counts = await offerCounts(manager, rows.map((t) => t.id));
+  return {
+    rows: rows.map((t) => ({ ...t, wrappedDataKey: undefined, statusLabel: TENDER_STATE_LABELS[t.status as TenderState], offerCount: counts.get(t.id) ?? 0 })),
+    total,
+    page,
+    pages,
+  };
+}
+
+async function offerCounts(m: EntityManager, ids: number[]): Promise<Map<number, number>> {
+  if (!ids.length) return new Map();
+  const raw = await m.getRepository(Offer).createQueryBuilder("o").select("o.tenderId", "tenderId").addSelect("COUNT(*)", "n").where("o.tenderId IN (:...ids)", { ids }).andWhere("o.status = :s", { s: "submitted" }).groupBy("o.tenderId").getRawMany<{ tenderId: number; n: string }>();
+  return new Map(raw.map((r) => [Number(r.tenderId), Number(r.n)]));
+}
+
+/** The staff view of a tender: everything except offer contents (sealed until the opening). */
+export async function getTenderForStaff(id: number) {
+  const manager = await em();
+  const tender = await requireTender(manager, id);
+  const [lots, criteria, questions, confirmations, offerCount] = await Promise.all([
+    manager.getRepository(Lot).find({ where: { tenderId: id }, order: { number: "ASC" } }),
+    manager.getRepository(AwardCriterion).find({ where: { tenderId: id }, order: { position: "ASC" } }),
+    manager.getRepository(TenderQuestion).find({ where: { tenderId: id }, order: { askedAt: "ASC" } }),
+    manager.getRepository(OpeningConfirmation).find({ where: { tenderId: id }, order: { at: "ASC" } }),
+    manager.getRepository(Offer).count({ where: { tenderId: id, status: "submitted" } }),
+  ]);
+  const users = confirmations.length ? await manager.getRepository(User).find({ where: { id: In(confirmations.map((c) => c.userId)) } }) : [];
+  const decision = await regimeFor(manager, lots);
+  const problems = tender.status === "draft" ? await publicationProblems(manager, tender) : [];
+  const { wrappedDataKey: _sealed, ...visible } = tender;
+  return {
+    tender: visible,
+    statusLabel: TENDER_STATE_LABELS[tender.status as TenderState],
+    procedureLabel: PROCEDURE_LABELS[tender.procedureType as ProcedureType][(tender.status === "draft" ? decision.regime : tender.regime) as Regime],
+    measureLabel: measureTypeLabel(tender.measureType),
+    lots: lots.map((l) => ({ ...l, priceUnitLabel: PRICE_UNIT_LABELS[l.priceUnit as PriceUnit], valueCents: lotValueCents({ ...l, priceUnit: l.priceUnit as PriceUnit }) })),
+    criteria,
+    questions,
+    confirmations: confirmations.map((c) => ({ ...c, name: users.find((u) => u.id === c.userId)?.name ?? "–" })),
+    offerCount,
+    liveRegime: decision,
+    publicationProblems: problems,
+  };
+}
