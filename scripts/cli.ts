@@ -16,6 +16,7 @@ import { runDueJobs } from "../app/lib/jobs.server";
 import { createToken } from "../app/services/api-tokens.server";
 import { backup } from "../app/services/backup.server";
 import { seedDemoData } from "../app/services/demo-data.server";
+import { seedDemoTenders } from "../app/services/demo-tenders.server";
 import { createUser } from "../app/services/users.server";
 
 function option(args: string[], name: string): string | undefined {
@@ -83,7 +84,8 @@ async function main(argv: string[]): Promise<number> {
       }
       await db();
       const result = await seedDemoData({ scale });
-      console.log(`Demodaten: ${result.providers} Träger und ${result.users} Benutzer angelegt.`);
+      const tenders = await seedDemoTenders();
+      console.log(`Demodaten: ${result.providers} Träger, ${result.users} Benutzer und ${tenders} Ausschreibungen angelegt.`);
       return 0;
     }
     case "jobs:run": {

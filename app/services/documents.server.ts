@@ -9,7 +9,8 @@ import type { CurrentUser } from "./auth.server";
 export async function openDocument(user: CurrentUser, id: number): Promise<Response> {
   const manager = await em();
   const doc = await manager.getRepository(Document).findOne({ where: { id } });
-  const visible = doc && (can(user.role, "read:document:any") || (can(user.role, "read:document:own") && doc.providerId !== null && doc.providerId === user.providerId));
+  // Tender documents published to all bidders ("tender-public") are visible to every signed-in user.
+  const visible = doc && (can(user.role, "read:document:any") || doc.entityType === "tender-public" || (can(user.role, "read:document:own") && doc.providerId !== null && doc.providerId === user.providerId));
   if (!doc || !visible) throw new NotFoundError("Das Dokument wurde nicht gefunden.");
   return documentResponse(doc);
 }

@@ -1,5 +1,5 @@
 import { In, type EntityManager } from "typeorm";
-import { AwardCriterion, Lot, Offer, OpeningConfirmation, Provider, Tender, TenderQuestion, User } from "../../entities";
+import { AwardCriterion, Document, Lot, Offer, OpeningConfirmation, Provider, Tender, TenderQuestion, User } from "../../entities";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
 import { can } from "~/domain/permissions";
 import {
@@ -272,6 +272,8 @@ export async function publishTender(user: CurrentUser, tenderId: number): Promis
       entityId: tenderId,
       details: { from: tender.status, to, regime: decision.regime, valueCents: decision.valueCents, reason: decision.reason },
     });
+    const { createTenderDescription } = await import("./portal-tenders.server");
+    await createTenderDescription(m, { ...tender, status: to, publishedAt: at, regime: decision.regime }, user.id);
     // Tell providers whose service categories match.
     const categories = MEASURE_CATEGORIES[tender.measureType] ?? [];
     if (categories.length) {
@@ -377,6 +379,7 @@ async function offerCounts(m: EntityManager, ids: number[]): Promise<Map<number,
 export async function getTenderForStaff(id: number) {
   const manager = await em();
   const tender = await requireTender(manager, id);
+  const documents = await manager.getRepository(Document).find({ where: [{ entityType: "tender", entityId: String(id) }, { entityType: "tender-public", entityId: String(id) }], order: { id: "ASC" } });
   const [lots, criteria, questions, confirmations, offerCount] = await Promise.all([
     manager.getRepository(Lot).find({ where: { tenderId: id }, order: { number: "ASC" } }),
     manager.getRepository(AwardCriterion).find({ where: { tenderId: id }, order: { position: "ASC" } }),
@@ -400,5 +403,6 @@ export async function getTenderForStaff(id: number) {
     offerCount,
     liveRegime: decision,
     publicationProblems: problems,
+    documents: documents.map((doc) => ({ id: doc.id, title: doc.title, createdAt: doc.createdAt, sha256: doc.sha256 })),
   };
 }

@@ -28,6 +28,8 @@ interface Ids {
   providerUserB: number; // the user id of vermittler@…
   documentB: number; // a data sheet of DEMO-B-0001
   mail: number; // an outbox message
+  tender: number; // the published demo BaE tender
+  offerT: number; // the demo offer of DEMO-T-0001 to that tender
 }
 
 interface Rule {
@@ -103,6 +105,17 @@ function table(ids: Ids): Record<string, Rule> {
     "routes/documents.$id": { params: { id: ids.documentB }, type: "application/pdf", get: only([...ROLES]) },
 
     // The API is read-only: POST is 405 for everyone (whether or not the route exports an action).
+    "routes/tenders._index": { type: HTML, get: only(STAFF) },
+    "routes/tenders.new": { type: HTML, get: only(["procurement"]), post: only(["procurement"], { ok: 400 }) },
+    // Without an intent the action answers 400 "Unbekannte Aktion" to procurement; others lack the permission.
+    "routes/tenders.$id._index": { params: { id: ids.tender }, type: HTML, get: only(STAFF), post: only(["procurement"], { ok: 400 }) },
+    "routes/portal.tenders._index": { type: HTML, get: only(["provider"]) },
+    "routes/portal.tenders.$id": { params: { id: ids.tender }, type: HTML, get: only(["provider"]), post: only(["provider"], { ok: 400 }) },
+    "routes/portal.tenders.$id.document": { params: { id: ids.tender }, get: only(["provider"], { ok: { redirect: /^\/documents\/\d+$/ } }) },
+    // The demo offer belongs to another provider: the provider user (DEMO-B-0001) gets 404.
+    "routes/offers.$id.receipt": { params: { id: ids.offerT }, get: only(["provider"], { ok: 404 }) },
+    "routes/portal.contracts": { type: HTML, get: only(["provider"]) },
+
     "routes/api.v1.me": { api: true, type: JSON_TYPE, get: { ...only(["provider"]), anonymous: 401 }, post: all(405) },
     "routes/api.v1.provider": { api: true, type: JSON_TYPE, get: { ...only(["provider"]), anonymous: 401 }, post: all(405) },
     "routes/api.v1.openapi[.json]": { api: true, type: JSON_TYPE, get: all(200), post: all(405) },
@@ -182,7 +195,16 @@ beforeAll(async () => {
     return row.id;
   });
 
-  ids = { providerB: meB.providerId, providerT: meT.providerId, providerUserB: meB.id, documentB, mail };
+  const { tender, offerT } = await withServerDb(server, async () => {
+    const { em } = await import("~/lib/db.server");
+    const { Offer, Tender } = await import("../../entities");
+    const m = await em();
+    const published = await m.getRepository(Tender).findOneOrFail({ where: { status: "published" } });
+    const offer = await m.getRepository(Offer).findOneOrFail({ where: { tenderId: published.id, providerId: meT.providerId } });
+    return { tender: published.id, offerT: offer.id };
+  });
+
+  ids = { providerB: meB.providerId, providerT: meT.providerId, providerUserB: meB.id, documentB, mail, tender, offerT };
 }, 120_000);
 
 afterAll(async () => {
@@ -191,7 +213,7 @@ afterAll(async () => {
 
 describe("route table", () => {
   it("has exactly one entry per route of the manifest", () => {
-    const dummy: Ids = { providerB: 1, providerT: 2, providerUserB: 1, documentB: 1, mail: 1 };
+    const dummy: Ids = { providerB: 1, providerT: 2, providerUserB: 1, documentB: 1, mail: 1, tender: 1, offerT: 1 };
     const inTable = Object.keys(table(dummy));
     const inManifest = manifest.map((r) => r.id);
     const missing = inManifest.filter((id) => !inTable.includes(id));
@@ -202,14 +224,14 @@ describe("route table", () => {
   });
 
   it("states POST expectations for every route with an action", () => {
-    const dummy: Ids = { providerB: 1, providerT: 2, providerUserB: 1, documentB: 1, mail: 1 };
+    const dummy: Ids = { providerB: 1, providerT: 2, providerUserB: 1, documentB: 1, mail: 1, tender: 1, offerT: 1 };
     const t = table(dummy);
     const lacking = manifest.filter((r) => r.hasAction && t[r.id] && !t[r.id].post).map((r) => r.id);
     expect(lacking, "routes with an action but no POST expectations").toEqual([]);
   });
 
   it("marks only the root as layout, and API rules only for /api/ URLs", () => {
-    const t = table({ providerB: 1, providerT: 2, providerUserB: 1, documentB: 1, mail: 1 });
+    const t = table({ providerB: 1, providerT: 2, providerUserB: 1, documentB: 1, mail: 1, tender: 1, offerT: 1 });
     for (const r of manifest) {
       const rule = t[r.id];
       if (!rule) continue;

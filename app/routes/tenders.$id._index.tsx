@@ -1,0 +1,438 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { formatCents } from "~/domain/money";
+import { can } from "~/domain/permissions";
+import { PRICE_UNIT_LABELS, PRICE_UNITS, REGIME_LABELS, type Regime } from "~/domain/tender";
+import { criteriaFromForm, deadlinesFromForm, lotFromForm } from "~/domain/tender-forms";
+import { formatDate, formatDateTime, utcToBerlinLocal } from "~/domain/time";
+import { formObject } from "~/domain/validation";
+import { redirectWithFlash } from "~/lib/flash.server";
+import { actionError, loaderError } from "~/lib/http.server";
+import { requirePermission } from "~/lib/session.server";
+import { confirmOpening } from "~/services/offers.server";
+import { answerQuestion } from "~/services/portal-tenders.server";
+import { cancelTender, getTenderForStaff, publishTender, removeLot, saveLot, setCriteria, setDeadlines, updateTender } from "~/services/tenders.server";
+import { GeneralErrorBoundary } from "~/ui/error-boundary";
+import { Field, FormError, Select, SubmitButton } from "~/ui/form";
+import { idParam } from "~/ui/table";
+import { TenderForm } from "~/ui/tender-form";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.tender.reference} – Ausschreibung` : "Ausschreibung" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "read:tender:any");
+  const detail = await getTenderForStaff(idParam(params.id)).catch(loaderError);
+  return json({ ...detail, canManage: can(user.role, "manage:tender:any"), canOpen: can(user.role, "open:tender:any"), userId: user.id });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const id = idParam(params.id);
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "");
+  const values = formObject(form);
+  const user = await requirePermission(request, intent === "confirm-opening" ? "open:tender:any" : "manage:tender:any");
+  const back = (msg: string) => redirectWithFlash(`/tenders/${id}`, msg);
+  try {
+    switch (intent) {
+      case "update":
+        await updateTender(user, id, values);
+        return back("Angaben gespeichert.");
+      case "add-lot":
+        await saveLot(user, id, null, lotFromForm(values));
+        return back("Los angelegt.");
+      case "remove-lot":
+        await removeLot(user, id, Number(values.lotId));
+        return back("Los entfernt.");
+      case "criteria":
+        await setCriteria(user, id, criteriaFromForm(values));
+        return back("Zuschlagskriterien gespeichert.");
+      case "deadlines":
+        await setDeadlines(user, id, deadlinesFromForm(values));
+        return back("Fristen gespeichert.");
+      case "publish":
+        await publishTender(user, id);
+        return back("Die Ausschreibung ist veröffentlicht. Kriterien, Gewichtungen und Lose sind jetzt eingefroren.");
+      case "cancel":
+        await cancelTender(user, id, String(values.reason ?? ""));
+        return back("Die Ausschreibung wurde aufgehoben.");
+      case "answer":
+        await answerQuestion(user, Number(values.questionId), String(values.answer ?? ""));
+        return back("Antwort veröffentlicht; Bieter mit abgerufenen Unterlagen werden per E-Mail informiert.");
+      case "confirm-opening": {
+        const r = await confirmOpening(user, id);
+        return back(r.opened ? "Die Angebote sind geöffnet; die Niederschrift wurde erstellt." : "Ihre Bestätigung ist vermerkt. Eine zweite Person der Vergabestelle muss die Öffnung bestätigen.");
+      }
+      default:
+        throw new Response("Unbekannte Aktion", { status: 400 });
+    }
+  } catch (error) {
+    const failure = actionError(error, values);
+    return json({ intent, ...(await failure.json()) }, { status: failure.status });
+  }
+}
+
+export default function TenderDetail() {
+  const d = useLoaderData<typeof loader>();
+  const a = useActionData<typeof action>();
+  const t = d.tender;
+  const draft = t.status === "draft";
+  const err = (intent: string) => (a?.intent === intent ? (a.fieldErrors as Record<string, string>) : {});
+  const val = (intent: string) => (a?.intent === intent ? (a.values as Record<string, string>) : {});
+  const regime = (draft ? d.liveRegime.regime : t.regime) as Regime;
+  const criteriaRows = [...d.criteria.map((c) => ({ name: c.name, weight: String(c.weight), isPrice: c.isPrice, description: c.description })), ...Array.from({ length: Math.max(2, 5 - d.criteria.length) }, () => ({ name: "", weight: "", isPrice: false, description: "" }))];
+  const confirmedByMe = d.confirmations.some((c) => c.userId === d.userId);
+  return (
+    <>
+      <p>
+        <Link to="/tenders">« Ausschreibungen</Link>
+      </p>
+      <h1>
+        {t.reference}: {t.title} <span className="badge">{d.statusLabel}</span>
+      </h1>
+      {a?.formError && !Object.keys(a.fieldErrors ?? {}).length ? <FormError message={a.formError} /> : null}
+      <div className="cards">
+        <div className="card">
+          <div className="muted">Geschätzter Auftragswert (§ 3 VgV)</div>
+          <div className="value">{formatCents(draft ? d.liveRegime.valueCents : t.estimatedValueCents)}</div>
+        </div>
+        <div className="card">
+          <div className="muted">Anwendbares Recht</div>
+          <div>
+            <strong>{REGIME_LABELS[regime]}</strong>
+          </div>
+          <div className="muted">{d.procedureLabel}</div>
+        </div>
+        <div className="card">
+          <div className="muted">Angebote bis</div>
+          <div className="value">{formatDateTime(t.offersUntil)}</div>
+        </div>
+        <div className="card">
+          <div className="muted">Eingegangene Angebote</div>
+          <div className="value">{d.offerCount}</div>
+          {["draft", "published", "offers_closed"].includes(t.status) ? <div className="muted">Inhalte versiegelt bis zur Öffnung</div> : null}
+        </div>
+      </div>
+      <p className="muted">{draft ? d.liveRegime.reason : t.regimeReason}</p>
+
+      {draft && d.canManage ? (
+        <section className="panel" aria-labelledby="h-publish">
+          <h2 id="h-publish">Veröffentlichen</h2>
+          {d.publicationProblems.length ? (
+            <div className="alert alert-warn">
+              Vor der Veröffentlichung fehlt noch:
+              <ul>
+                {d.publicationProblems.map((p) => (
+                  <li key={p}>{p}</li>
+                ))}
+              </ul>
+            </div>
+          ) : (
+            <p>Alle Angaben sind vollständig. Mit der Veröffentlichung werden Lose, Zuschlagskriterien und Gewichtungen eingefroren.</p>
+          )}
+          <Form method="post">
+            <SubmitButton intent="publish" confirm="Ausschreibung jetzt veröffentlichen? Kriterien, Gewichtungen und Lose können danach nicht mehr geändert werden.">
+              Veröffentlichen
+            </SubmitButton>
+          </Form>
+        </section>
+      ) : null}
+
+      {t.status === "offers_closed" && d.canOpen ? (
+        <section className="panel" aria-labelledby="h-open">
+          <h2 id="h-open">Angebotsöffnung (zwei Personen)</h2>
+          <p>Die Angebotsfrist ist abgelaufen. Die Angebote werden erst lesbar, wenn zwei verschiedene Personen der Vergabestelle die Öffnung bestätigt haben.</p>
+          {d.confirmations.length ? <p>Bestätigt von: {d.confirmations.map((c) => `${c.name} (${formatDateTime(c.at)})`).join(", ")}</p> : null}
+          {confirmedByMe ? (
+            <p className="muted">Sie haben bereits bestätigt; jetzt muss eine zweite Person bestätigen.</p>
+          ) : (
+            <Form method="post">
+              <SubmitButton intent="confirm-opening" confirm="Öffnung der Angebote bestätigen?">
+                Öffnung bestätigen
+              </SubmitButton>
+            </Form>
+          )}
+        </section>
+      ) : null}
+
+      <section className="panel" aria-labelledby="h-master">
+        <h2 id="h-master">Angaben</h2>
+        {draft && d.canManage ? (
+          <TenderForm intent="update" values={a?.intent === "update" ? a.values : t} errors={err("update")} formError={a?.intent === "update" ? a.formError : null} submitLabel="Angaben speichern" />
+        ) : (
+          <dl className="facts">
+            <dt>Maßnahme</dt>
+            <dd>{d.measureLabel}</dd>
+            <dt>Rechtsgrundlage</dt>
+            <dd>{t.legalBasis}</dd>
+            <dt>Verfahrensart</dt>
+            <dd>{d.procedureLabel}</dd>
+            <dt>Beschreibung</dt>
+            <dd>{t.description || "–"}</dd>
+          </dl>
+        )}
+      </section>
+
+      <section className="panel" aria-labelledby="h-lots">
+        <h2 id="h-lots">Lose</h2>
+        <table className="data">
+          <thead>
+            <tr>
+              <th scope="col">Los</th>
+              <th scope="col">Titel</th>
+              <th scope="col" className="num">
+                Plätze / Teilnehmer
+              </th>
+              <th scope="col">Region</th>
+              <th scope="col">Beginn</th>
+              <th scope="col" className="num">
+                Monate
+              </th>
+              <th scope="col">Preiseinheit</th>
+              <th scope="col" className="num">
+                Schätzpreis
+              </th>
+              <th scope="col" className="num">
+                Wert
+              </th>
+              {draft && d.canManage ? <th scope="col">Aktion</th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {d.lots.length === 0 ? (
+              <tr>
+                <td colSpan={10} className="muted">
+                  Noch kein Los.
+                </td>
+              </tr>
+            ) : null}
+            {d.lots.map((l) => (
+              <tr key={l.id}>
+                <td>{l.number}</td>
+                <td>{l.title}</td>
+                <td className="num">{l.quantity}</td>
+                <td>{l.region || "–"}</td>
+                <td>{formatDate(l.startDate)}</td>
+                <td className="num">{l.durationMonths}</td>
+                <td>{l.priceUnitLabel}</td>
+                <td className="num">
+                  {formatCents(l.estimatedUnitPriceCents)}
+                  {l.estimatedSuccessFeeCents ? ` + ${formatCents(l.estimatedSuccessFeeCents)}` : ""}
+                </td>
+                <td className="num">{formatCents(l.valueCents)}</td>
+                {draft && d.canManage ? (
+                  <td>
+                    <Form method="post">
+                      <input type="hidden" name="lotId" value={l.id} />
+                      <SubmitButton intent="remove-lot" danger confirm={`Los ${l.number} entfernen?`}>
+                        Entfernen
+                      </SubmitButton>
+                    </Form>
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {draft && d.canManage ? (
+          <details open={a?.intent === "add-lot" || d.lots.length === 0}>
+            <summary>Los hinzufügen</summary>
+            <Form method="post" className="form" noValidate>
+              <input type="hidden" name="intent" value="add-lot" />
+              {a?.intent === "add-lot" ? <FormError message={a.formError} /> : null}
+              <div className="form-grid">
+                <Field name="title" label="Titel des Loses" required defaultValue={val("add-lot").title} error={err("add-lot").title} />
+                <Field name="quantity" label="Plätze / Teilnehmer" required inputMode="numeric" defaultValue={val("add-lot").quantity} error={err("add-lot").quantity} />
+                <Field name="region" label="Region" defaultValue={val("add-lot").region ?? "Landkreis Kamenz"} error={err("add-lot").region} />
+                <Field name="startDate" label="Beginn" type="date" required defaultValue={val("add-lot").startDate} error={err("add-lot").startDate} />
+                <Field name="durationMonths" label="Laufzeit (Monate)" required inputMode="numeric" defaultValue={val("add-lot").durationMonths} error={err("add-lot").durationMonths} />
+                <Select name="priceUnit" label="Preiseinheit" required defaultValue={val("add-lot").priceUnit ?? "place_month"} error={err("add-lot").priceUnit} options={PRICE_UNITS.map((p) => ({ value: p, label: PRICE_UNIT_LABELS[p] }))} />
+                <Field name="estimatedUnitPrice" label="Geschätzter Preis je Einheit (€)" required inputMode="decimal" defaultValue={val("add-lot").estimatedUnitPrice} error={err("add-lot").estimatedUnitPrice} hint="Grundlage der Auftragswertschätzung, z. B. 950,00" />
+                <Field name="estimatedSuccessFee" label="Geschätzte Erfolgsprämie (€, optional)" inputMode="decimal" defaultValue={val("add-lot").estimatedSuccessFee} error={err("add-lot").estimatedSuccessFee} />
+              </div>
+              <button type="submit" className="button">
+                Los speichern
+              </button>
+            </Form>
+          </details>
+        ) : null}
+      </section>
+
+      <section className="panel" aria-labelledby="h-criteria">
+        <h2 id="h-criteria">Zuschlagskriterien und Gewichtung</h2>
+        {draft && d.canManage ? (
+          <Form method="post" noValidate>
+            <input type="hidden" name="intent" value="criteria" />
+            {a?.intent === "criteria" ? <FormError message={a.formError} /> : null}
+            <p className="muted">
+              Die Gewichtungen müssen zusammen 100 ergeben; genau ein Kriterium ist der Preis. Wertung: gewichtete Punkte. Qualitätskriterien erhalten 0 bis {t.maxPoints} Punkte; beim Preis erhält das
+              niedrigste Angebot die volle Punktzahl, jedes andere Höchstpunktzahl × niedrigster Preis ÷ eigener Preis.
+            </p>
+            <table className="data">
+              <thead>
+                <tr>
+                  <th scope="col">Kriterium</th>
+                  <th scope="col">Gewichtung (%)</th>
+                  <th scope="col">Preis?</th>
+                  <th scope="col">Erläuterung</th>
+                </tr>
+              </thead>
+              <tbody>
+                {criteriaRows.map((c, i) => (
+                  <tr key={i}>
+                    <td>
+                      <label className="sr-only" htmlFor={`c-name-${i}`}>
+                        Kriterium {i + 1}
+                      </label>
+                      <input id={`c-name-${i}`} name={`c-name-${i}`} defaultValue={c.name} />
+                    </td>
+                    <td>
+                      <label className="sr-only" htmlFor={`c-weight-${i}`}>
+                        Gewichtung {i + 1}
+                      </label>
+                      <input id={`c-weight-${i}`} name={`c-weight-${i}`} defaultValue={c.weight} inputMode="numeric" size={4} />
+                    </td>
+                    <td>
+                      <label className="sr-only" htmlFor={`c-price-${i}`}>
+                        Kriterium {i + 1} ist der Preis
+                      </label>
+                      <input id={`c-price-${i}`} type="radio" name="c-price" value={i} defaultChecked={c.isPrice} />
+                    </td>
+                    <td>
+                      <label className="sr-only" htmlFor={`c-desc-${i}`}>
+                        Erläuterung {i + 1}
+                      </label>
+                      <input id={`c-desc-${i}`} name={`c-desc-${i}`} defaultValue={c.description} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <p>
+              <button type="submit" className="button">
+                Kriterien speichern
+              </button>
+            </p>
+          </Form>
+        ) : (
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">Kriterium</th>
+                <th scope="col" className="num">
+                  Gewichtung
+                </th>
+                <th scope="col">Erläuterung</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.criteria.map((c) => (
+                <tr key={c.id}>
+                  <td>
+                    {c.name} {c.isPrice ? <span className="badge">Preis</span> : null}
+                  </td>
+                  <td className="num">{c.weight} %</td>
+                  <td>{c.description || "–"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <section className="panel" aria-labelledby="h-deadlines">
+        <h2 id="h-deadlines">Fristen (Ortszeit Berlin)</h2>
+        {draft && d.canManage ? (
+          <Form method="post" className="form" noValidate>
+            <input type="hidden" name="intent" value="deadlines" />
+            {a?.intent === "deadlines" ? <FormError message={a.formError} /> : null}
+            <div className="form-grid">
+              <Field name="questionsUntil" label="Bieterfragen bis" type="datetime-local" defaultValue={val("deadlines").questionsUntil ?? (t.questionsUntil ? utcToBerlinLocal(t.questionsUntil) : "")} error={err("deadlines").questionsUntil} />
+              <Field name="offersUntil" label="Angebote bis" type="datetime-local" required defaultValue={val("deadlines").offersUntil ?? (t.offersUntil ? utcToBerlinLocal(t.offersUntil) : "")} error={err("deadlines").offersUntil} />
+              <Field name="bindingUntil" label="Bindefrist bis" type="date" defaultValue={val("deadlines").bindingUntil ?? t.bindingUntil ?? ""} error={err("deadlines").bindingUntil} />
+            </div>
+            <button type="submit" className="button">
+              Fristen speichern
+            </button>
+          </Form>
+        ) : (
+          <dl className="facts">
+            <dt>Bieterfragen bis</dt>
+            <dd>{formatDateTime(t.questionsUntil)}</dd>
+            <dt>Angebote bis</dt>
+            <dd>{formatDateTime(t.offersUntil)}</dd>
+            <dt>Bindefrist bis</dt>
+            <dd>{formatDate(t.bindingUntil)}</dd>
+            <dt>Veröffentlicht</dt>
+            <dd>{formatDateTime(t.publishedAt)}</dd>
+            <dt>Geöffnet</dt>
+            <dd>{formatDateTime(t.openedAt)}</dd>
+          </dl>
+        )}
+      </section>
+
+      <section className="panel" aria-labelledby="h-questions">
+        <h2 id="h-questions">Bieterfragen</h2>
+        {d.questions.length === 0 ? <p className="muted">Keine Fragen.</p> : null}
+        {d.questions.map((q) => (
+          <div key={q.id} className="panel">
+            <p>
+              <strong>Frage vom {formatDateTime(q.askedAt)}:</strong> {q.question}
+            </p>
+            {q.answeredAt ? (
+              <p>
+                <strong>Antwort ({formatDateTime(q.answeredAt)}):</strong> {q.answer}
+              </p>
+            ) : d.canManage ? (
+              <Form method="post" noValidate>
+                <input type="hidden" name="questionId" value={q.id} />
+                <div className="field">
+                  <label htmlFor={`answer-${q.id}`}>Antwort (wird allen Bietern ohne Namen des Fragenden veröffentlicht)</label>
+                  <textarea id={`answer-${q.id}`} name="answer" rows={3} />
+                </div>
+                <SubmitButton intent="answer">Antwort veröffentlichen</SubmitButton>
+              </Form>
+            ) : (
+              <p className="muted">noch nicht beantwortet</p>
+            )}
+          </div>
+        ))}
+      </section>
+
+      {d.documents.length ? (
+        <section className="panel" aria-labelledby="h-docs">
+          <h2 id="h-docs">Dokumente der Vergabeakte</h2>
+          <ul>
+            {d.documents.map((doc) => (
+              <li key={doc.id}>
+                <a href={`/documents/${doc.id}`}>{doc.title}</a> <span className="muted">· {formatDateTime(doc.createdAt)} · SHA-256 {doc.sha256.slice(0, 12)}…</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      {d.canManage && !["awarded", "cancelled"].includes(t.status) ? (
+        <section className="panel" aria-labelledby="h-cancel">
+          <h2 id="h-cancel">Verfahren aufheben</h2>
+          <Form method="post" noValidate>
+            {a?.intent === "cancel" ? <FormError message={a.formError} /> : null}
+            <div className="field">
+              <label htmlFor="reason">Begründung der Aufhebung</label>
+              <textarea id="reason" name="reason" rows={2} defaultValue={val("cancel").reason} />
+            </div>
+            <SubmitButton intent="cancel" danger confirm="Das Vergabeverfahren wirklich aufheben? Das kann nicht rückgängig gemacht werden; Bieter werden benachrichtigt.">
+              Aufheben
+            </SubmitButton>
+          </Form>
+        </section>
+      ) : null}
+      {t.status === "cancelled" ? (
+        <div className="alert alert-warn">
+          Aufgehoben am {formatDateTime(t.cancelledAt)}: {t.cancelReason}
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+export const ErrorBoundary = GeneralErrorBoundary;

@@ -1,0 +1,137 @@
+import { In } from "typeorm";
+import { AwardCriterion, Contract, Document, Lot, Provider, Tender, TenderDownload, TenderQuestion } from "../../entities";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
+import { can } from "~/domain/permissions";
+import { measureTypeLabel, PRICE_UNIT_LABELS, PROCEDURE_LABELS, REGIME_LABELS, type PriceUnit, type ProcedureType, type Regime } from "~/domain/tender";
+import { TENDER_STATE_LABELS, type TenderState } from "~/domain/tender.machine";
+import { formatDate, formatDateTime } from "~/domain/time";
+import { appendAudit } from "~/lib/audit.server";
+import { nowIso } from "~/lib/clock.server";
+import { em, tx } from "~/lib/db.server";
+import { generateDocument } from "~/lib/documents.server";
+import { enqueueMail } from "~/lib/mailer.server";
+import { actorOf, type CurrentUser } from "./auth.server";
+import { ownOffers } from "./offers.server";
+import { requireTender } from "./tenders.server";
+
+const VISIBLE_TO_PROVIDERS: TenderState[] = ["published", "offers_closed", "opened", "evaluated", "award_decided", "bidders_informed", "awarded", "cancelled"];
+
+/** Published tenders for the provider portal (open ones first). */
+export async function listPublishedTenders() {
+  const manager = await em();
+  const rows = await manager.getRepository(Tender).find({ where: { status: In(VISIBLE_TO_PROVIDERS) }, order: { offersUntil: "DESC" }, take: 200 });
+  const now = nowIso();
+  return rows.map((t) => ({ id: t.id, reference: t.reference, title: t.title, measure: measureTypeLabel(t.measureType), offersUntil: t.offersUntil, statusLabel: TENDER_STATE_LABELS[t.status as TenderState], open: t.status === "published" && !!t.offersUntil && now < t.offersUntil }));
+}
+
+export async function getTenderForProvider(user: CurrentUser, id: number) {
+  if (!can(user.role, "read:tender:published")) throw new ForbiddenError();
+  const manager = await em();
+  const tender = await manager.getRepository(Tender).findOne({ where: { id } });
+  if (!tender || !VISIBLE_TO_PROVIDERS.includes(tender.status as TenderState)) throw new NotFoundError("Die Ausschreibung wurde nicht gefunden.");
+  const [lots, criteria, questions, offers, description] = await Promise.all([
+    manager.getRepository(Lot).find({ where: { tenderId: id }, order: { number: "ASC" } }),
+    manager.getRepository(AwardCriterion).find({ where: { tenderId: id }, order: { position: "ASC" } }),
+    manager.getRepository(TenderQuestion).find({ where: { tenderId: id }, order: { askedAt: "ASC" } }),
+    ownOffers(user, id),
+    manager.getRepository(Document).findOne({ where: { entityType: "tender-public", entityId: String(id) }, order: { id: "DESC" } }),
+  ]);
+  const now = nowIso();
+  return {
+    tender: { id: tender.id, reference: tender.reference, title: tender.title, description: tender.description, legalBasis: tender.legalBasis, questionsUntil: tender.questionsUntil, offersUntil: tender.offersUntil, bindingUntil: tender.bindingUntil, maxPoints: tender.maxPoints },
+    statusLabel: TENDER_STATE_LABELS[tender.status as TenderState],
+    measure: measureTypeLabel(tender.measureType),
+    procedure: PROCEDURE_LABELS[tender.procedureType as ProcedureType][tender.regime as Regime],
+    acceptsOffers: tender.status === "published" && !!tender.offersUntil && now < tender.offersUntil,
+    acceptsQuestions: tender.status === "published" && (!tender.questionsUntil || now < tender.questionsUntil),
+    lots: lots.map((l) => ({ id: l.id, number: l.number, title: l.title, quantity: l.quantity, region: l.region, startDate: l.startDate, durationMonths: l.durationMonths, priceUnit: l.priceUnit, priceUnitLabel: PRICE_UNIT_LABELS[l.priceUnit as PriceUnit] })),
+    criteria: criteria.map((c) => ({ id: c.id, name: c.name, weight: c.weight, isPrice: c.isPrice, description: c.description })),
+    // Answers are published to all bidders without the asker's identity; own open questions are shown too.
+    questions: questions.filter((q) => q.answeredAt || q.providerId === user.providerId).map((q) => ({ id: q.id, question: q.question, answer: q.answer, answeredAt: q.answeredAt, own: q.providerId === user.providerId })),
+    offers,
+    descriptionDocumentId: description?.id ?? null,
+  };
+}
+
+/** The service description PDF, generated at publication for everyone (entityType "tender-public"). */
+export async function createTenderDescription(m: Parameters<typeof generateDocument>[0], tender: Tender, createdById: number) {
+  const lots = await m.getRepository(Lot).find({ where: { tenderId: tender.id }, order: { number: "ASC" } });
+  const criteria = await m.getRepository(AwardCriterion).find({ where: { tenderId: tender.id }, order: { position: "ASC" } });
+  return generateDocument(m, {
+    template: "tender-description",
+    data: {
+      reference: tender.reference,
+      title: tender.title,
+      measure: measureTypeLabel(tender.measureType),
+      legalBasis: tender.legalBasis,
+      procedure: PROCEDURE_LABELS[tender.procedureType as ProcedureType][tender.regime as Regime],
+      regime: REGIME_LABELS[tender.regime as Regime],
+      questionsUntil: formatDateTime(tender.questionsUntil),
+      offersUntil: formatDateTime(tender.offersUntil),
+      bindingUntil: formatDate(tender.bindingUntil),
+      description: tender.description || "–",
+      lots: lots.map((l) => ({ number: l.number, title: l.title, quantity: l.quantity, region: l.region || "–", startDate: formatDate(l.startDate), duration: `${l.durationMonths} Monate`, priceUnit: PRICE_UNIT_LABELS[l.priceUnit as PriceUnit] })),
+      criteria: criteria.map((c) => ({ name: c.isPrice ? `${c.name} (Preis)` : c.name, weight: `${c.weight} %`, description: c.description || "–" })),
+      scoring: `Wertung nach gewichteten Punkten: Qualitätskriterien 0 bis ${tender.maxPoints} Punkte; beim Preis erhält das niedrigste Angebot ${tender.maxPoints} Punkte, jedes andere ${tender.maxPoints} × niedrigster Preis ÷ eigener Preis.`,
+    },
+    title: `Leistungsbeschreibung ${tender.reference}`,
+    filename: `leistungsbeschreibung-${tender.reference}.pdf`,
+    entityType: "tender-public",
+    entityId: String(tender.id),
+    providerId: null,
+    createdById,
+  });
+}
+
+/** A provider opens the tender documents: noted, so answers to bidder questions reach it. */
+export async function downloadTenderDocument(user: CurrentUser, tenderId: number): Promise<number> {
+  const detail = await getTenderForProvider(user, tenderId);
+  if (!detail.descriptionDocumentId) throw new NotFoundError("Für diese Ausschreibung liegen keine Unterlagen vor.");
+  if (user.providerId) {
+    await tx(async (m) => {
+      const exists = await m.getRepository(TenderDownload).findOne({ where: { tenderId, providerId: user.providerId! } });
+      if (!exists) await m.getRepository(TenderDownload).insert({ tenderId, providerId: user.providerId!, userId: user.id, at: nowIso() });
+    });
+  }
+  return detail.descriptionDocumentId;
+}
+
+export async function askQuestion(user: CurrentUser, tenderId: number, text: string): Promise<void> {
+  const question = text.trim();
+  if (question.length < 10) throw new ValidationError("Bitte formulieren Sie Ihre Frage (mindestens 10 Zeichen).", { question: "Bitte formulieren Sie Ihre Frage (mindestens 10 Zeichen)." });
+  const detail = await getTenderForProvider(user, tenderId);
+  if (!detail.acceptsQuestions) throw new ConflictError("Die Frist für Bieterfragen ist abgelaufen.");
+  await tx(async (m) => {
+    const q = await m.getRepository(TenderQuestion).save({ tenderId, providerId: user.providerId!, askedById: user.id, question: question.slice(0, 5000), askedAt: nowIso(), answer: "", answeredAt: null, answeredById: null });
+    await appendAudit(m, actorOf(user), { action: "tender.question", summary: `Bieterfrage gestellt (${detail.tender.reference})`, entityType: "tender_question", entityId: q.id, providerId: user.providerId });
+  });
+}
+
+/** Staff answer a question; the answer goes to every bidder who downloaded the documents, without the asker's name. */
+export async function answerQuestion(user: CurrentUser, questionId: number, text: string): Promise<void> {
+  const answer = text.trim();
+  if (answer.length < 5) throw new ValidationError("Bitte geben Sie eine Antwort ein.", { answer: "Bitte geben Sie eine Antwort ein." });
+  await tx(async (m) => {
+    const q = await m.getRepository(TenderQuestion).findOne({ where: { id: questionId } });
+    if (!q) throw new NotFoundError("Die Frage wurde nicht gefunden.");
+    const tender = await requireTender(m, q.tenderId);
+    await m.getRepository(TenderQuestion).update({ id: questionId }, { answer: answer.slice(0, 10000), answeredAt: nowIso(), answeredById: user.id });
+    await appendAudit(m, actorOf(user), { action: "tender.answer", summary: `Bieterfrage beantwortet und veröffentlicht (${tender.reference})`, entityType: "tender_question", entityId: questionId });
+    const downloads = await m.getRepository(TenderDownload).find({ where: { tenderId: tender.id } });
+    const providers = downloads.length ? await m.getRepository(Provider).find({ where: { id: In(downloads.map((d) => d.providerId)) } }) : [];
+    for (const p of providers.filter((x) => x.email)) {
+      await enqueueMail(m, {
+        to: p.email,
+        subject: `Antwort auf eine Bieterfrage: ${tender.reference}`,
+        text: `Guten Tag,\n\nzur Ausschreibung ${tender.reference} „${tender.title}“ wurde eine Bieterfrage beantwortet. Die Antwort gilt für alle Bieter:\n\nFrage: ${q.question}\n\nAntwort: ${answer}\n\nMit freundlichen Grüßen\nIhre Vergabestelle`,
+      });
+    }
+  });
+}
+
+export async function ownContracts(user: CurrentUser) {
+  if (!user.providerId) return [];
+  const manager = await em();
+  const rows = await manager.getRepository(Contract).find({ where: { providerId: user.providerId }, order: { concludedAt: "DESC" } });
+  return rows;
+}
