@@ -6,9 +6,11 @@
  *   backup <file>
  *   demo-data --scale <n>
  *   jobs:run            one pass of the background jobs (mail sender)
+ *   export:ocds <file>  every tender as one OCDS 1.1.5 release package (JSON)
  */
 import path from "node:path";
 import crypto from "node:crypto";
+import fs from "node:fs";
 import { User } from "../entities";
 import { SYSTEM, verifyAuditChain } from "../app/lib/audit.server";
 import { closeDb, db, em } from "../app/lib/db.server";
@@ -17,6 +19,7 @@ import { createToken } from "../app/services/api-tokens.server";
 import { backup } from "../app/services/backup.server";
 import { seedDemoData } from "../app/services/demo-data.server";
 import { seedDemoTenders } from "../app/services/demo-tenders.server";
+import { ocdsReleasePackage } from "../app/services/ocds.server";
 import { createUser } from "../app/services/users.server";
 
 function option(args: string[], name: string): string | undefined {
@@ -93,8 +96,19 @@ async function main(argv: string[]): Promise<number> {
       console.log("Hintergrundaufgaben ausgeführt.");
       return 0;
     }
+    case "export:ocds": {
+      const [file] = args;
+      if (!file) {
+        console.error("Aufruf: export:ocds <zieldatei>");
+        return 2;
+      }
+      const pkg = await ocdsReleasePackage(undefined, { actor: CLI });
+      fs.writeFileSync(path.resolve(file), `${JSON.stringify(pkg, null, 2)}\n`, "utf8");
+      console.log(`OCDS-Paket geschrieben: ${path.resolve(file)} (${pkg.releases.length} Releases).`);
+      return 0;
+    }
     default:
-      console.error("Befehle: user:create, token:create, audit:verify, backup, demo-data, jobs:run");
+      console.error("Befehle: user:create, token:create, audit:verify, backup, demo-data, jobs:run, export:ocds");
       return 2;
   }
 }

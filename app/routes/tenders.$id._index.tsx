@@ -113,6 +113,21 @@ export default function TenderDetail() {
         </div>
       </div>
       <p className="muted">{draft ? d.liveRegime.reason : t.regimeReason}</p>
+      <div className="actions">
+        {["opened", "evaluated", "award_decided", "bidders_informed", "awarded"].includes(t.status) && d.canOpen ? (
+          <Link className="button" to={`/tenders/${t.id}/evaluation`}>
+            Wertung und Zuschlag
+          </Link>
+        ) : null}
+        <Form method="post" action={`/tenders/${t.id}/record`}>
+          <button type="submit" className="button secondary">
+            Vergabevermerk (PDF)
+          </button>
+        </Form>
+        <a className="button secondary" href={`/tenders/${t.id}/ocds.json`}>
+          OCDS-Export
+        </a>
+      </div>
 
       {draft && d.canManage ? (
         <section className="panel" aria-labelledby="h-publish">

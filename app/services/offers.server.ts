@@ -14,7 +14,7 @@ import { enqueueMail } from "~/lib/mailer.server";
 import { sealJson, unsealJson, unwrapDataKey } from "~/lib/sealing.server";
 import { getSetting } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
-import { requireTender, requireTransition, tenderFacts } from "./tenders.server";
+import { lockTender, requireTender, requireTransition, tenderFacts } from "./tenders.server";
 
 /** What a bidder submits: prices per lot, declarations, a concept document. */
 export interface OfferSubmission {
@@ -94,8 +94,10 @@ export async function submitOffer(user: CurrentUser, tenderId: number, submissio
   const receivedBytes = Buffer.byteLength(canonicalJson(content)) + (submission.concept?.bytes.length ?? 0);
 
   return tx(async (m) => {
-    const current = await requireTender(m, tenderId);
-    await refuseLate(current, arrivedAt, user);
+    const current = await lockTender(m, tenderId);
+    // Checked again under the lock: the tender may have been cancelled meanwhile.
+    const problem = lateProblem(current, arrivedAt);
+    if (problem) throw new ConflictError(problem.message);
     const previous = await m.getRepository(Offer).find({ where: { tenderId, providerId }, order: { version: "DESC" } });
     const version = (previous[0]?.version ?? 0) + 1;
     const replaced = previous.filter((o) => o.status === "submitted");
@@ -152,11 +154,19 @@ export async function submitOffer(user: CurrentUser, tenderId: number, submissio
   });
 }
 
-/** Offers are taken only while the tender is published (or just closed) and before the deadline. */
+/** Why an offer arriving at `arrivedAt` cannot be taken, or null. Open while published (or just closed) and before the deadline. */
+function lateProblem(tender: Tender, arrivedAt: string): { late: boolean; message: string } | null {
+  const receiving = tender.status === "published" || tender.status === "offers_closed";
+  if (receiving && tender.offersUntil !== null && arrivedAt < tender.offersUntil) return null;
+  if (receiving) return { late: true, message: `Die Angebotsfrist ist am ${formatDateTime(tender.offersUntil)} abgelaufen. Ihr Angebot ist um ${formatDateTimeSeconds(arrivedAt)} eingegangen und kann nicht mehr angenommen werden.` };
+  return { late: false, message: "Für diese Ausschreibung können keine Angebote abgegeben werden." };
+}
+
+/** Before any work: refuse a late offer, and record the refusal in the audit trail. */
 async function refuseLate(tender: Tender, arrivedAt: string, user: CurrentUser) {
-  const open = (tender.status === "published" || tender.status === "offers_closed") && tender.offersUntil !== null && arrivedAt < tender.offersUntil;
-  if (open) return;
-  if (tender.status === "published" || tender.status === "offers_closed") {
+  const problem = lateProblem(tender, arrivedAt);
+  if (!problem) return;
+  if (problem.late) {
     await tx((m) =>
       appendAudit(m, actorOf(user), {
         action: "offer.late_refused",
@@ -167,9 +177,8 @@ async function refuseLate(tender: Tender, arrivedAt: string, user: CurrentUser) 
         details: { arrivedAt, offersUntil: tender.offersUntil },
       }),
     );
-    throw new ConflictError(`Die Angebotsfrist ist am ${formatDateTime(tender.offersUntil)} abgelaufen. Ihr Angebot ist um ${formatDateTimeSeconds(arrivedAt)} eingegangen und kann nicht mehr angenommen werden.`);
   }
-  throw new ConflictError("Für diese Ausschreibung können keine Angebote abgegeben werden.");
+  throw new ConflictError(problem.message);
 }
 
 export async function withdrawOffer(user: CurrentUser, offerId: number): Promise<void> {
@@ -178,7 +187,7 @@ export async function withdrawOffer(user: CurrentUser, offerId: number): Promise
     const offer = await m.getRepository(Offer).findOne({ where: { id: offerId } });
     if (!offer || offer.providerId !== user.providerId) throw new NotFoundError("Das Angebot wurde nicht gefunden.");
     if (offer.status !== "submitted") throw new ConflictError("Nur das aktuelle Angebot kann zurückgezogen werden.");
-    const tender = await requireTender(m, offer.tenderId);
+    const tender = await lockTender(m, offer.tenderId);
     if (!(tender.status === "published" && tender.offersUntil && arrivedAt < tender.offersUntil)) throw new ConflictError("Nach Ablauf der Angebotsfrist kann ein Angebot nicht mehr zurückgezogen werden.");
     await m.getRepository(Offer).update({ id: offerId }, { status: "withdrawn", withdrawnAt: arrivedAt });
     await appendAudit(m, actorOf(user), { action: "offer.withdraw", summary: `Angebot zurückgezogen (${tender.reference})`, entityType: "offer", entityId: offerId, providerId: offer.providerId, details: { at: arrivedAt } });
@@ -237,7 +246,7 @@ export async function offerReceiptDocument(user: CurrentUser, offerId: number) {
  */
 export async function confirmOpening(user: CurrentUser, tenderId: number): Promise<{ opened: boolean; documentId: number | null }> {
   return tx(async (m) => {
-    const tender = await requireTender(m, tenderId);
+    const tender = await lockTender(m, tenderId);
     if (tender.status !== "offers_closed") throw new ConflictError(tender.status === "published" ? "Die Angebotsfrist läuft noch; vorher dürfen Angebote nicht geöffnet werden." : "Die Angebote dieser Ausschreibung können nicht (mehr) geöffnet werden.");
     const already = await m.getRepository(OpeningConfirmation).findOne({ where: { tenderId, userId: user.id } });
     if (already) throw new ConflictError("Sie haben die Öffnung bereits bestätigt. Eine zweite, andere Person der Vergabestelle muss bestätigen.");

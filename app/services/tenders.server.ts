@@ -49,6 +49,16 @@ export async function requireTender(m: EntityManager, id: number): Promise<Tende
   return tender;
 }
 
+/**
+ * Load the tender and hold it for the rest of the transaction: on PostgreSQL a row lock (FOR
+ * UPDATE) serialises offers, opening confirmations and the deadline job per tender; on SQLite
+ * the transaction gate already does.
+ */
+export async function lockTender(m: EntityManager, id: number): Promise<Tender> {
+  if (m.connection.options.type === "postgres") await m.query(`SELECT id FROM tenders WHERE id = $1 FOR UPDATE`, [id]);
+  return requireTender(m, id);
+}
+
 function requireDraft(tender: Tender) {
   if (tender.status !== "draft") throw new ConflictError("Nach der Veröffentlichung sind Lose, Zuschlagskriterien, Gewichtungen und Fristen eingefroren und können nicht mehr geändert werden.");
 }
@@ -329,7 +339,7 @@ export async function closeDueTenders(): Promise<number> {
   let closed = 0;
   for (const candidate of due) {
     await tx(async (m) => {
-      const tender = await requireTender(m, candidate.id);
+      const tender = await lockTender(m, candidate.id);
       const check = checkTransition("close_offers", await tenderFacts(m, tender));
       if (!check.ok) return;
       const result = await m.getRepository(Tender).update({ id: tender.id, status: "published" }, { status: check.to, closedAt: nowIso(), updatedAt: nowIso() });

@@ -19,7 +19,7 @@ const STAFF: Role[] = ["admin", "procurement", "case_manager", "finance", "audit
  * Expected answer. "login": 302 to /login?redirectTo=<the requested path>. A redirect: 302 to
  * exactly that Location (string) or one matching the RegExp.
  */
-type Outcome = 200 | 400 | 401 | 403 | 404 | 405 | "login" | { redirect: string | RegExp };
+type Outcome = 200 | 400 | 401 | 403 | 404 | 405 | 409 | "login" | { redirect: string | RegExp };
 type Access = Record<Principal, Outcome>;
 
 interface Ids {
@@ -109,6 +109,13 @@ function table(ids: Ids): Record<string, Rule> {
     "routes/tenders.new": { type: HTML, get: only(["procurement"]), post: only(["procurement"], { ok: 400 }) },
     // Without an intent the action answers 400 "Unbekannte Aktion" to procurement; others lack the permission.
     "routes/tenders.$id._index": { params: { id: ids.tender }, type: HTML, get: only(STAFF), post: only(["procurement"], { ok: 400 }) },
+    // The demo tender is not opened yet: the evaluation page answers 409 to procurement (sealed until opened).
+    "routes/tenders.$id.evaluation": { params: { id: ids.tender }, get: only(["procurement"], { ok: 409 }), post: only(["procurement"], { ok: 400 }) },
+    "routes/tenders.$id.record": {
+      params: { id: ids.tender },
+      get: only(STAFF, { ok: { redirect: `/tenders/${ids.tender}` } }),
+      post: only(STAFF, { ok: { redirect: /^\/documents\/\d+$/ } }),
+    },
     "routes/portal.tenders._index": { type: HTML, get: only(["provider"]) },
     "routes/portal.tenders.$id": { params: { id: ids.tender }, type: HTML, get: only(["provider"]), post: only(["provider"], { ok: 400 }) },
     "routes/portal.tenders.$id.document": { params: { id: ids.tender }, get: only(["provider"], { ok: { redirect: /^\/documents\/\d+$/ } }) },

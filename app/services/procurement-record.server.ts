@@ -1,0 +1,91 @@
+import { In } from "typeorm";
+import { AuditEvent, AwardCriterion, Lot, Offer, Provider, Tender } from "../../entities";
+import { formatCents } from "~/domain/money";
+import { measureTypeLabel, PRICE_UNIT_LABELS, PROCEDURE_LABELS, REGIME_LABELS, type PriceUnit, type ProcedureType, type Regime } from "~/domain/tender";
+import { offersReadable, TENDER_STATE_LABELS, type TenderState } from "~/domain/tender.machine";
+import { formatDate, formatDateTime, formatDateTimeSeconds } from "~/domain/time";
+import { appendAudit } from "~/lib/audit.server";
+import { nowIso } from "~/lib/clock.server";
+import { tx } from "~/lib/db.server";
+import { generateDocument } from "~/lib/documents.server";
+import { getSettings } from "~/lib/settings.server";
+import { actorOf, type CurrentUser } from "./auth.server";
+import { evaluationView } from "./evaluation.server";
+import { requireTender } from "./tenders.server";
+
+/**
+ * The procurement record (Vergabevermerk, § 8 Abs. 2 VgV), built from the tender's data and its
+ * audit trail. Available at every stage (before the opening without any offer content); each
+ * call stores a new PDF, earlier ones stay as they were.
+ */
+export async function createProcurementRecord(user: CurrentUser, tenderId: number) {
+  // The evaluation view is read outside the transaction (it opens offers only when allowed).
+  const pre = await tx((m) => requireTender(m, tenderId));
+  const evaluation = offersReadable(pre.status as TenderState, pre.openedAt) ? await evaluationView(user, tenderId) : null;
+  return tx(async (m) => {
+    const tender = await requireTender(m, tenderId);
+    const settings = await getSettings(m);
+    const [lots, criteria, events, offerRows] = await Promise.all([
+      m.getRepository(Lot).find({ where: { tenderId }, order: { number: "ASC" } }),
+      m.getRepository(AwardCriterion).find({ where: { tenderId }, order: { position: "ASC" } }),
+      m.getRepository(AuditEvent).find({ where: { entityType: "tender", entityId: String(tenderId) }, order: { seq: "ASC" } }),
+      m.getRepository(Offer).find({ where: { tenderId } }),
+    ]);
+    const providers = await m.getRepository(Provider).find({ where: { id: In([0, ...offerRows.map((o) => o.providerId)]) } });
+    const name = (id: number) => providers.find((p) => p.id === id)?.name ?? `Träger ${id}`;
+    const notes = tender.recordNotes ?? {};
+    const regime = tender.regime as Regime;
+    const submitted = offerRows.filter((o) => o.status === "submitted");
+    const ranking = evaluation?.ranking ?? [];
+    const data = {
+      reference: tender.reference,
+      title: tender.title,
+      generatedAt: formatDateTime(nowIso()),
+      status: TENDER_STATE_LABELS[tender.status as TenderState],
+      buyer: `${settings["letterhead.authority"]}\n${settings["letterhead.address"]}`,
+      measure: measureTypeLabel(tender.measureType),
+      legalBasis: tender.legalBasis,
+      value: formatCents(tender.estimatedValueCents),
+      regime: REGIME_LABELS[regime],
+      regimeReason: tender.regimeReason || "Wird mit der Veröffentlichung festgestellt.",
+      procedure: `${PROCEDURE_LABELS[tender.procedureType as ProcedureType][regime]} (${PROCEDURE_LABELS[tender.procedureType as ProcedureType].eu} / ${PROCEDURE_LABELS[tender.procedureType as ProcedureType].national}).`,
+      procedureReasons: notes.procedureReasons || (tender.procedureType === "open" ? "Offenes Verfahren als Regelverfahren; keine besondere Begründung erforderlich." : "Begründung noch nicht vermerkt."),
+      lots: lots.map((l) => ({ number: l.number, title: l.title, quantity: l.quantity, duration: `${l.durationMonths} Monate ab ${formatDate(l.startDate)}`, priceUnit: PRICE_UNIT_LABELS[l.priceUnit as PriceUnit] })),
+      criteria: criteria.map((c) => ({ name: c.isPrice ? `${c.name} (Preis)` : c.name, weight: `${c.weight} %` })),
+      lotReasons: notes.lotReasons || "entfällt",
+      offerSummary: evaluation
+        ? `${submitted.length} gültige Angebote; die Inhalte wurden am ${formatDateTime(tender.openedAt)} von zwei Personen geöffnet.`
+        : `${submitted.length} Angebot(e) eingegangen; die Inhalte sind bis zur Öffnung versiegelt.`,
+      offers: evaluation
+        ? evaluation.offers.map((o) => ({ bidder: o.providerName, receivedAt: formatDateTimeSeconds(o.receivedAt), result: o.formalResult === "admitted" ? "zugelassen" : o.formalResult === "excluded" ? "ausgeschlossen" : "noch nicht geprüft", reason: o.exclusionReason || "–" }))
+        : [],
+      lowOffers: ranking.flatMap((r) => r.ranked.filter((x) => x.abnormallyLow).map((x) => ({ lot: `Los ${lots.find((l) => l.id === r.lotId)?.number ?? "–"}`, bidder: x.providerName, justification: x.justification || "noch keine Aufklärung" }))),
+      awards: lots
+        .filter((l) => l.awardDecision)
+        .map((l) => ({
+          lot: `Los ${l.number}`,
+          decision: l.awardDecision === "award" ? "Zuschlag" : "kein Zuschlag",
+          winner: l.awardedOfferId ? name(offerRows.find((o) => o.id === l.awardedOfferId)?.providerId ?? 0) : "–",
+          reasons: l.awardReasons,
+        })),
+      subcontracting: notes.subcontracting || "keine Angaben zu Unteraufträgen",
+      cancellation: tender.status === "cancelled" ? `Aufgehoben am ${formatDateTime(tender.cancelledAt)}. Gründe: ${tender.cancelReason}` : "Das Verfahren wurde nicht aufgehoben.",
+      nonElectronicReasons: notes.nonElectronicReasons || "entfällt: Angebote wurden ausschließlich elektronisch abgegeben.",
+      conflictsOfInterest: notes.conflictsOfInterest || "Keine Interessenkonflikte bekannt geworden.",
+      timeline: events.map((e) => ({ at: formatDateTimeSeconds(e.at), actor: e.actorLabel, summary: e.summary })),
+      retainUntil: tender.retainUntil ? formatDate(tender.retainUntil) : "mindestens drei Jahre nach Zuschlag",
+    };
+    const doc = await generateDocument(m, {
+      template: "procurement-record",
+      data,
+      title: `Vergabevermerk ${tender.reference}`,
+      filename: `vergabevermerk-${tender.reference}.pdf`,
+      entityType: "tender",
+      entityId: String(tenderId),
+      providerId: null,
+      createdById: user.id,
+    });
+    await appendAudit(m, actorOf(user), { action: "tender.record", summary: `Vergabevermerk erstellt (${tender.reference}, Stand: ${data.status})`, entityType: "tender", entityId: tenderId, details: { sha256: doc.sha256 } });
+    return doc;
+  });
+}
