@@ -41,6 +41,66 @@ export const openApiDocument = {
         },
       },
     },
+    "/tenders": {
+      get: {
+        operationId: "listTenders",
+        summary: "Veröffentlichte Ausschreibungen",
+        responses: { "200": { description: "Liste", content: { "application/json": { schema: { type: "array", items: { $ref: "#/components/schemas/TenderSummary" } } } } }, "401": problem, "403": problem },
+      },
+    },
+    "/tenders/{id}": {
+      get: {
+        operationId: "getTender",
+        summary: "Eine Ausschreibung mit Losen, Kriterien und veröffentlichten Antworten auf Bieterfragen",
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }],
+        responses: { "200": { description: "Ausschreibung", content: { "application/json": { schema: { type: "object" } } } }, "401": problem, "403": problem, "404": problem },
+      },
+    },
+    "/tenders/{id}/offers": {
+      get: {
+        operationId: "listOwnOffers",
+        summary: "Die eigenen Angebote zu einer Ausschreibung (Eingangsdaten)",
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }],
+        responses: { "200": { description: "Angebote", content: { "application/json": { schema: { type: "array", items: { $ref: "#/components/schemas/OwnOffer" } } } } }, "401": problem, "403": problem, "404": problem },
+      },
+      post: {
+        operationId: "submitOffer",
+        summary: "Angebot abgeben oder ersetzen (die zuletzt eingegangene Fassung zählt)",
+        description: "Als JSON (Konzept Base64-kodiert) oder als multipart/form-data mit dem Teil „offer“ (JSON ohne concept) und der Datei „concept“ (PDF). Maßgeblich ist der Eingang beim Server; nach Ablauf der Angebotsfrist antwortet der Server mit 409.",
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }],
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": { schema: { $ref: "#/components/schemas/OfferSubmission" } },
+            "multipart/form-data": { schema: { type: "object", properties: { offer: { type: "string", description: "OfferSubmission als JSON, ohne concept" }, concept: { type: "string", format: "binary" } } } },
+          },
+        },
+        responses: {
+          "201": { description: "Eingangsbestätigung", content: { "application/json": { schema: { $ref: "#/components/schemas/OfferReceipt" } } } },
+          "400": problem,
+          "401": problem,
+          "403": problem,
+          "404": problem,
+          "409": problem,
+          "413": problem,
+          "415": problem,
+        },
+      },
+    },
+    "/offers/{id}": {
+      get: {
+        operationId: "getOwnOffer",
+        summary: "Ein eigenes Angebot (Eingangsdaten)",
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }],
+        responses: { "200": { description: "Angebot", content: { "application/json": { schema: { $ref: "#/components/schemas/OwnOffer" } } } }, "401": problem, "403": problem, "404": problem },
+      },
+      delete: {
+        operationId: "withdrawOffer",
+        summary: "Das aktuelle Angebot vor Ablauf der Angebotsfrist zurückziehen",
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }],
+        responses: { "204": { description: "zurückgezogen" }, "401": problem, "403": problem, "404": problem, "409": problem },
+      },
+    },
   },
   components: {
     securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "API-Schlüssel aus dem Portal" } },
@@ -49,6 +109,27 @@ export const openApiDocument = {
         type: "object",
         required: ["title", "status", "detail"],
         properties: { type: { type: "string" }, title: { type: "string" }, status: { type: "integer" }, detail: { type: "string" }, errors: { type: "object", additionalProperties: { type: "string" } } },
+      },
+      TenderSummary: {
+        type: "object",
+        properties: { id: { type: "integer" }, reference: { type: "string" }, title: { type: "string" }, measure: { type: "string" }, offersUntil: { type: ["string", "null"], format: "date-time" }, status: { type: "string" }, acceptsOffers: { type: "boolean" } },
+      },
+      OfferSubmission: {
+        type: "object",
+        required: ["lots", "declarations"],
+        properties: {
+          lots: { type: "array", items: { type: "object", required: ["lotId", "unitPriceCents"], properties: { lotId: { type: "integer" }, unitPriceCents: { type: "integer", description: "Preis in Cent in der Preiseinheit des Loses" }, successFeeCents: { type: ["integer", "null"] } } } },
+          declarations: { type: "object", required: ["eligible", "noExclusionGrounds", "certificateValid"], properties: { eligible: { type: "boolean" }, noExclusionGrounds: { type: "boolean" }, certificateValid: { type: "boolean" } } },
+          concept: { type: ["object", "null"], properties: { filename: { type: "string" }, contentBase64: { type: "string" } } },
+        },
+      },
+      OfferReceipt: {
+        type: "object",
+        properties: { offerId: { type: "integer" }, tenderReference: { type: "string" }, receivedAt: { type: "string", format: "date-time" }, sha256: { type: "string" }, bytes: { type: "integer" }, version: { type: "integer" } },
+      },
+      OwnOffer: {
+        type: "object",
+        properties: { id: { type: "integer" }, status: { type: "string", enum: ["submitted", "replaced", "withdrawn"] }, version: { type: "integer" }, receivedAt: { type: "string", format: "date-time" }, receivedSha256: { type: "string" }, receivedBytes: { type: "integer" } },
       },
       Me: {
         type: "object",

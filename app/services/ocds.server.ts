@@ -1,6 +1,6 @@
 import { In, type EntityManager } from "typeorm";
 import { AwardCriterion, Contract, Lot, Offer, Provider, Tender } from "../../entities";
-import { PROCEDURE_LABELS, type PriceUnit, type ProcedureType, type Regime } from "~/domain/tender";
+import { lotValueCents, PROCEDURE_LABELS, type PriceUnit, type ProcedureType, type Regime } from "~/domain/tender";
 import { offersReadable, type TenderState } from "~/domain/tender.machine";
 import { addDays, addMonths, berlinLocalToUtc, berlinOffsetMinutes } from "~/domain/time";
 import { appendAudit, type Actor } from "~/lib/audit.server";
@@ -374,7 +374,8 @@ async function buildRelease(m: EntityManager, tender: Tender, ctx: Context): Pro
         title: l.title,
         ...(l.region ? { description: l.region } : {}),
         status: decided && l.awardDecision && !l.awardedOfferId ? "unsuccessful" : tenderStatus(state, [l]),
-        value: euros(totalCents(l.priceUnit, l.quantity, l.durationMonths, l.estimatedUnitPriceCents, l.estimatedSuccessFeeCents)),
+        // The estimate as for the tender's value (§ 3 VgV), so the lots add up to it.
+        value: euros(lotValueCents({ ...l, priceUnit: l.priceUnit as PriceUnit })),
         contractPeriod: lotPeriod(l),
       })),
     },

@@ -19,7 +19,7 @@ const STAFF: Role[] = ["admin", "procurement", "case_manager", "finance", "audit
  * Expected answer. "login": 302 to /login?redirectTo=<the requested path>. A redirect: 302 to
  * exactly that Location (string) or one matching the RegExp.
  */
-type Outcome = 200 | 400 | 401 | 403 | 404 | 405 | 409 | "login" | { redirect: string | RegExp };
+type Outcome = 200 | 400 | 401 | 403 | 404 | 405 | 409 | 415 | "login" | { redirect: string | RegExp };
 type Access = Record<Principal, Outcome>;
 
 interface Ids {
@@ -127,6 +127,13 @@ function table(ids: Ids): Record<string, Rule> {
     "routes/api.v1.provider": { api: true, type: JSON_TYPE, get: { ...only(["provider"]), anonymous: 401 }, post: all(405) },
     "routes/api.v1.openapi[.json]": { api: true, type: JSON_TYPE, get: all(200), post: all(405) },
     "routes/$": { params: { "*": "gibt-es-nicht" }, get: all(404) },
+    "routes/api.v1.tenders._index": { api: true, type: JSON_TYPE, get: { ...only(["provider"]), anonymous: 401 }, post: all(405) },
+    "routes/api.v1.tenders.$id._index": { api: true, params: { id: ids.tender }, type: JSON_TYPE, get: { ...only(["provider"]), anonymous: 401 }, post: all(405) },
+    // POST with an empty form body: the provider gets 415 (JSON or multipart expected).
+    "routes/api.v1.tenders.$id.offers": { api: true, params: { id: ids.tender }, type: JSON_TYPE, get: { ...only(["provider"]), anonymous: 401 }, post: { ...only(["provider"], { ok: 415 }), anonymous: 401 } },
+    // GET shows an own offer (the demo offer belongs to another organisation: 404); POST is 405, withdrawal is DELETE.
+    "routes/api.v1.offers.$id": { api: true, params: { id: ids.offerT }, get: { ...only(["provider"], { ok: 404 }), anonymous: 401 }, post: all(405) },
+    "routes/tenders.$id.ocds[.json]": { params: { id: ids.tender }, type: JSON_TYPE, get: only(STAFF) },
     "routes/api.$": { api: true, params: { "*": "v1/nope" }, get: all(404), post: all(404) },
   };
 }
