@@ -59,6 +59,11 @@ async function main() {
   console.log(`  Protokollkette: ${chain.ok ? "in Ordnung" : "GEBROCHEN"} (${chain.checked} Einträge)`);
   await ds.destroy();
   if (ok !== 200 || !chain.ok) process.exit(1);
+
+  console.log("\n4. Angebote zum Fristende über die Schnittstelle (eigener Prozess mit Server)");
+  const { spawnSync } = await import("node:child_process");
+  const r = spawnSync(process.execPath, [path.join(path.dirname(process.argv[1]), "..", "node_modules", "tsx", "dist", "cli.mjs"), path.join(path.dirname(process.argv[1]), "bench-offers.ts")], { stdio: "inherit", env: process.env });
+  if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
 main().catch((e) => {

@@ -44,6 +44,9 @@ if (process.env.TRUST_PROXY) app.set("trust proxy", process.env.TRUST_PROXY);
 
 // Security headers on every response; a per-response nonce for Remix's inline scripts.
 app.use((req, res, next) => {
+  // The moment the request reached the server, before its body is read: the receipt time of an
+  // offer (many offers arriving in the same second must not be refused because the server is busy).
+  res.locals.arrivedAt = app_.nowIso();
   const nonce = crypto.randomBytes(16).toString("base64");
   res.locals.nonce = nonce;
   res.setHeader(
@@ -103,7 +106,7 @@ app.all(
   createRequestHandler({
     build,
     mode: process.env.NODE_ENV,
-    getLoadContext: (req, res) => ({ nonce: res.locals.nonce, clientAddress: req.ip ?? req.socket.remoteAddress ?? "unbekannt" }),
+    getLoadContext: (req, res) => ({ nonce: res.locals.nonce, clientAddress: req.ip ?? req.socket.remoteAddress ?? "unbekannt", arrivedAt: res.locals.arrivedAt }),
   }),
 );
 

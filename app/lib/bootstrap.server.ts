@@ -46,3 +46,4 @@ export async function stopJobs() {
 }
 
 export { config };
+export { nowIso } from "./clock.server";

@@ -23,9 +23,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 /** POST: submit or replace an offer (JSON, or multipart with parts "offer" and "concept"). 201 with the receipt; 409 when late. */
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   // Arrival counts for the deadline, taken before the body is read.
-  const arrivedAt = nowIso();
+  const arrivedAt = context?.arrivedAt ?? nowIso();
   try {
     if (request.method !== "POST") return problem(405, "Methode nicht erlaubt", "Angebote werden mit POST abgegeben.", { Allow: "GET, POST" });
     const user = await requireApiUser(request, "submit:offer:own");

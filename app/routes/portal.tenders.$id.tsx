@@ -21,9 +21,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return json(await getTenderForProvider(user, idParam(params.id)).catch(loaderError));
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   // The arrival time counts for the deadline: taken before the upload is read.
-  const arrivedAt = nowIso();
+  const arrivedAt = context?.arrivedAt ?? nowIso();
   const id = idParam(params.id);
   const type = request.headers.get("Content-Type") ?? "";
   if (!type.startsWith("multipart/form-data")) {

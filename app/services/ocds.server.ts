@@ -304,7 +304,7 @@ async function buildRelease(m: EntityManager, tender: Tender, ctx: Context): Pro
       const providerId = offer?.providerId ?? contracts.find((c) => c.offerId === lot.awardedOfferId)?.providerId;
       if (providerId) {
         award.suppliers = [providerRef(providerId)];
-        suppliers.add(providerId);
+        if (awardStatus !== "cancelled") suppliers.add(providerId);
       }
       award.contractPeriod = lotPeriod(lot);
     }
@@ -396,7 +396,8 @@ async function buildRelease(m: EntityManager, tender: Tender, ctx: Context): Pro
 
 /**
  * The release package for the given tenders (all tenders when omitted), ordered by id. Tenders
- * that do not exist are skipped.
+ * that do not exist are skipped. Not to be called inside `tx()`: decrypting award values writes
+ * its audit entry in a transaction of its own.
  */
 export async function ocdsReleasePackage(tenderIds?: number[], options: OcdsOptions = {}): Promise<OcdsReleasePackage> {
   const m = await em();

@@ -9,8 +9,11 @@ import { AuditEvent, Contract, Lot, Offer, Provider, Tender, User } from "../../
 import { setClock, nowIso } from "~/lib/clock.server";
 import { config } from "~/lib/config.server";
 import { em } from "~/lib/db.server";
-import type { CurrentUser } from "~/services/auth.server";
+import { sessionCookieHeader } from "~/lib/session.server";
+import { login, type CurrentUser } from "~/services/auth.server";
+import { DEMO_PASSWORD } from "~/services/demo-data.server";
 import { seedDemoData } from "~/services/demo-data.server";
+import { loader as ocdsRoute } from "~/routes/tenders.$id.ocds[.json]";
 import { seedDemoTenders } from "~/services/demo-tenders.server";
 import { OCDS_OCID_PREFIX, ocdsReleasePackage, type OcdsRelease, type OcdsReleasePackage } from "~/services/ocds.server";
 import { confirmOpening, submitOffer, type OfferSubmission } from "~/services/offers.server";
@@ -51,7 +54,6 @@ const definition = (name: string) => ajv.getSchema(`${RELEASE_URL}#/definitions/
 /** Lots extension fields (declared in `extensions`); everything else must be core. */
 const EXTENSION_PATHS = [/^\/releases\/\d+\/tender\/lots$/, /^\/releases\/\d+\/tender\/items\/\d+\/relatedLot$/, /^\/releases\/\d+\/awards\/\d+\/relatedLots$/];
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type SchemaNode = any;
 function resolve(node: SchemaNode): SchemaNode {
   if (node?.$ref === RELEASE_URL) return releaseSchema;
@@ -321,6 +323,38 @@ describe("OCDS release package", () => {
     expect(cancelled.tender.tenderers).toBeUndefined();
   });
 
+  it("the route gives staff the package of one tender as a JSON download", async () => {
+    const call = async (email: string | null, id: number = baeId): Promise<Response> => {
+      const url = `http://localhost/tenders/${id}/ocds.json`;
+      const headers = new Headers();
+      if (email) {
+        const result = await login(email, DEMO_PASSWORD, "127.0.0.1");
+        if (!result.ok) throw new Error(result.error);
+        headers.set("Cookie", (await sessionCookieHeader(new Request(url), result.token, result.expiresAt)).split(";")[0]);
+      }
+      try {
+        return await ocdsRoute({ request: new Request(url, { headers }), params: { id: String(id) }, context: { nonce: "", clientAddress: "127.0.0.1" } });
+      } catch (thrown) {
+        if (thrown instanceof Response) return thrown;
+        throw thrown;
+      }
+    };
+    const ok = await call("pruefung@asz-kamenz.example"); // auditor: staff with read:tender:any
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("Content-Type")).toMatch(/^application\/json/);
+    const reference = (await (await em()).getRepository(Tender).findOneByOrFail({ id: baeId })).reference;
+    expect(ok.headers.get("Content-Disposition")).toBe(`attachment; filename="ocds-${reference}.json"`);
+    const pkg = (await ok.json()) as OcdsReleasePackage;
+    expect(pkg.releases.map((r) => r.tender.id)).toEqual([reference]);
+    expect(pkg.uri).toMatch(new RegExp(`/tenders/${baeId}/ocds\\.json$`));
+    expectValid(pkg, "Route");
+    expect((await call("vergabe@asz-kamenz.example", 999999)).status).toBe(404);
+    expect((await call("vermittler@jobbruecke-kamenz.example")).status).toBe(403);
+    const anonymous = await call(null);
+    expect(anonymous.status).toBe(302);
+    expect(anonymous.headers.get("Location")).toMatch(/^\/login/);
+  });
+
   it("writes all tenders into one file from the command line", async () => {
     // The CLI is a separate process that opens the database by DATA_DIR: only on SQLite, where the
     // test's database is a file in its own data directory (a PostgreSQL run shares one server).
@@ -335,6 +369,7 @@ describe("OCDS release package", () => {
       const pkg = JSON.parse(fs.readFileSync(file, "utf8")) as OcdsReleasePackage;
       expect(pkg.releases).toHaveLength(count);
       expectValid(pkg, "CLI");
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
     }
   });
 });

@@ -320,7 +320,8 @@ describe("permissions", () => {
     const nav = navFor("provider").map((n) => n.to);
     expect(nav.length).toBeGreaterThan(0);
     for (const to of nav) expect(to.startsWith("/portal")).toBe(true);
-    for (const p of ROLE_PERMISSIONS.provider) expect(p.endsWith(":own")).toBe(true);
+    // Provider permissions are scoped: their own organisation's data, or what is published to every bidder.
+    for (const p of ROLE_PERMISSIONS.provider) expect(p.endsWith(":own") || p.endsWith(":published"), p).toBe(true);
   });
 
   it("procurement has no /admin pages, admin has them", () => {

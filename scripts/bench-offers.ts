@@ -1,0 +1,166 @@
+/**
+ * Deadline rush: 200 offers with a 2 MB concept each through the API (JSON, concept in base64), fired a few
+ * seconds before the deadline at a real server; then offers after the deadline. Reports offers
+ * accepted, refused as late, lost (must be 0), throughput and latency percentiles, and the
+ * ratio to the same number of plain file writes plus inserts measured in the same run.
+ */
+import { spawn } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+
+const OFFERS = Number(process.env.BENCH_OFFERS || 200);
+const LATE = 10;
+const PROVIDERS = 20;
+// Every offer is sent at once: the question is whether many arriving in the same second are all kept.
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || OFFERS);
+const SIZE = 2 * 1024 * 1024;
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "vt-bench-offers-"));
+process.env.DATA_DIR = dataDir;
+process.env.NODE_ENV = "test";
+delete process.env.DATABASE_URL;
+
+function percentile(sorted: number[], p: number) {
+  if (!sorted.length) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function main() {
+  const root = path.resolve(__dirname, "..");
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  console.log("Starte Server und lege Demodaten an …");
+  const server = spawn(process.execPath, [path.join(root, "scripts/start.mjs")], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, NODE_ENV: "production", SKIP_BUILD: process.env.SKIP_BUILD ?? "", JOB_INTERVAL_MS: "1000" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let log = "";
+  server.stdout.on("data", (d) => (log += d));
+  server.stderr.on("data", (d) => (log += d));
+  try {
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`${base}/healthz`)).ok) break;
+      } catch {
+        /* not yet */
+      }
+      if (i > 600 || server.exitCode !== null) throw new Error(`Server nicht gestartet:\n${log}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+
+    const { em, tx, closeDb } = await import("../app/lib/db.server");
+    const { Provider, Tender, Lot, Offer, User } = await import("../entities");
+    const { createUser } = await import("../app/services/users.server");
+    const { createToken } = await import("../app/services/api-tokens.server");
+    const { nowIso } = await import("../app/lib/clock.server");
+    const manager = await em();
+    const tender = await manager.getRepository(Tender).findOneOrFail({ where: { status: "published" } });
+    const lot = await manager.getRepository(Lot).findOneOrFail({ where: { tenderId: tender.id } });
+    const brokers = await manager.getRepository(Provider).find({ where: { kind: "broker", active: true }, order: { id: "ASC" }, take: PROVIDERS });
+    const tokens: string[] = [];
+    for (const [i, p] of brokers.entries()) {
+      const user = await createUser({ id: null, label: "bench" }, { email: `bench${i}@bench.example`, name: `Bench ${i}`, role: "provider", providerId: p.id }, "Bench-Passwort-2026");
+      tokens.push((await createToken({ id: null, label: "bench" }, user.id, "Benchmark")).token);
+    }
+    const concept = Buffer.alloc(SIZE);
+    crypto.randomFillSync(concept);
+    Buffer.from("%PDF-1.4\n").copy(concept);
+    // JSON with the concept in base64 (the API also takes multipart; JSON is what most providers' systems send).
+    const conceptBase64 = concept.toString("base64");
+    const offerBody = (i: number) =>
+      JSON.stringify({ lots: [{ lotId: lot.id, unitPriceCents: 80000 + i }], declarations: { eligible: true, noExclusionGrounds: true, certificateValid: true }, concept: { filename: `konzept-${i}.pdf`, contentBase64: conceptBase64 } });
+    // Bodies are built before the rush, so the client sends at once.
+    const bodies = Array.from({ length: OFFERS + LATE }, (_, i) => Buffer.from(offerBody(i)));
+    const send = async (i: number) => {
+      const body = bodies[i];
+      const start = performance.now();
+      const res = await fetch(`${base}/api/v1/tenders/${tender.id}/offers`, { method: "POST", headers: { Authorization: `Bearer ${tokens[i % tokens.length]}`, "Content-Type": "application/json" }, body });
+      const answer = (await res.json()) as { sha256?: string; offerId?: number };
+      return { status: res.status, ms: performance.now() - start, sha256: answer.sha256, offerId: answer.offerId };
+    };
+
+    // The deadline: a few seconds from now (the tender is moved there directly, as a bench setup).
+    const deadlineMs = Date.now() + 4000;
+    const deadline = new Date(deadlineMs).toISOString();
+    await tx((m) => m.getRepository(Tender).update({ id: tender.id }, { offersUntil: deadline }));
+    await new Promise((r) => setTimeout(r, Math.max(0, deadlineMs - Date.now() - 2500)));
+    console.log(`Frist: ${deadline}; sende ${OFFERS} Angebote à 2 MB (${CONCURRENCY} gleichzeitig) ab ${((deadlineMs - Date.now()) / 1000).toFixed(1)} s vor Fristende …`);
+
+    const results: Awaited<ReturnType<typeof send>>[] = [];
+    const t0 = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < OFFERS) {
+          const i = next++;
+          results.push(await send(i));
+        }
+      }),
+    );
+    const rushMs = performance.now() - t0;
+    // After the deadline: these must be refused.
+    while (Date.now() <= deadlineMs) await new Promise((r) => setTimeout(r, 100));
+    const late = await Promise.all(Array.from({ length: LATE }, (_, i) => send(OFFERS + i)));
+
+    const accepted = results.filter((r) => r.status === 201);
+    const refusedLate = [...results, ...late].filter((r) => r.status === 409);
+    const other = [...results, ...late].filter((r) => r.status !== 201 && r.status !== 409);
+    const rows = await (await em()).getRepository(Offer).find({ where: { tenderId: tender.id } });
+    const lost = accepted.filter((r) => !rows.some((o) => o.id === r.offerId && o.receivedSha256 === r.sha256));
+    const lateStored = rows.filter((o) => o.receivedAt >= deadline);
+    const lat = results.map((r) => r.ms).sort((a, b) => a - b);
+
+    // Baseline: the same number of plain 2 MB file writes plus single-row inserts.
+    const baseDir = fs.mkdtempSync(path.join(os.tmpdir(), "vt-bench-base-"));
+    const sqlite3 = (await import("sqlite3")).default;
+    const db = new sqlite3.Database(path.join(baseDir, "base.sqlite"));
+    const run = (sql: string, params: unknown[] = []) => new Promise<void>((res, rej) => db.run(sql, params, (e) => (e ? rej(e) : res())));
+    await run("PRAGMA journal_mode=WAL");
+    await run("CREATE TABLE t (id INTEGER PRIMARY KEY, sha TEXT, at TEXT)");
+    const b0 = performance.now();
+    for (let i = 0; i < OFFERS; i++) {
+      const sha = crypto.createHash("sha256").update(concept).digest("hex");
+      await fs.promises.writeFile(path.join(baseDir, `f${i}`), concept);
+      await run("INSERT INTO t (sha, at) VALUES (?, ?)", [sha, new Date().toISOString()]);
+    }
+    const baseMs = performance.now() - b0;
+    await new Promise<void>((r) => db.close(() => r()));
+    fs.rmSync(baseDir, { recursive: true, force: true });
+
+    console.log("\nErgebnis Fristende-Ansturm");
+    console.log(`  angenommen:                 ${accepted.length} von ${OFFERS} (vor Fristende eingegangen)`);
+    console.log(`  als verspätet abgewiesen:   ${refusedLate.length} (davon ${LATE} nach Fristende gesendet)`);
+    console.log(`  andere Antworten:           ${other.length}${other.length ? ` (${[...new Set(other.map((o) => o.status))].join(", ")})` : ""}`);
+    console.log(`  verloren:                   ${lost.length}`);
+    console.log(`  nach Fristende gespeichert: ${lateStored.length}`);
+    console.log(`  Dauer ${(rushMs / 1000).toFixed(2)} s, ${(OFFERS / (rushMs / 1000)).toFixed(1)} Angebote/s, ${((OFFERS * SIZE) / 1048576 / (rushMs / 1000)).toFixed(1)} MB/s`);
+    console.log(`  Latenz p50 ${percentile(lat, 50).toFixed(0)} ms, p90 ${percentile(lat, 90).toFixed(0)} ms, p99 ${percentile(lat, 99).toFixed(0)} ms, max ${lat.at(-1)?.toFixed(0)} ms`);
+    console.log(`  Vergleich: ${OFFERS} einfache Dateischreibvorgänge + INSERTs: ${(baseMs / 1000).toFixed(2)} s → Verhältnis ${(rushMs / baseMs).toFixed(1)}×`);
+    console.log(`  (Der Dienst prüft, versiegelt mit AES-256-GCM, speichert, protokolliert verkettet und schreibt eine E-Mail je Angebot.)`);
+    console.log(`  Zeitpunkt der Auswertung: ${nowIso()}`);
+    await closeDb();
+    if (lost.length || lateStored.length || other.length) process.exitCode = 1;
+  } finally {
+    server.kill("SIGTERM");
+    if (process.env.BENCH_KEEP) console.log(`Daten bleiben in ${dataDir}`);
+    else fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
