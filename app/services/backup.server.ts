@@ -31,7 +31,14 @@ export async function backup(target: string): Promise<{ file: string; files: num
       const count = (d: string): number => fs.readdirSync(d, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? count(path.join(d, e.name)) : 1), 0);
       files = count(filesDir);
     }
-    fs.writeFileSync(path.join(work, "BACKUP.txt"), `Datensicherung Vergabe und Trägerverwaltung\nErstellt: ${nowIso()}\nInhalt: app.sqlite (Datenbank), files/ (gespeicherte Dokumente)\n`);
+    // The sealing key lives outside the database; without it sealed offers cannot be opened.
+    const keyFile = path.join(config().dataDir, "keys", "sealing.key");
+    if (fs.existsSync(keyFile)) {
+      fs.mkdirSync(path.join(work, "keys"), { recursive: true, mode: 0o700 });
+      fs.copyFileSync(keyFile, path.join(work, "keys", "sealing.key"));
+      fs.chmodSync(path.join(work, "keys", "sealing.key"), 0o600);
+    }
+    fs.writeFileSync(path.join(work, "BACKUP.txt"), `Datensicherung Vergabe und Trägerverwaltung\nErstellt: ${nowIso()}\nInhalt: app.sqlite (Datenbank), files/ (gespeicherte Dokumente), keys/ (Versiegelungsschlüssel – vertraulich aufbewahren)\n`);
     fs.mkdirSync(path.dirname(target), { recursive: true });
     execFileSync("tar", ["-czf", target, "-C", work, "."]);
     return { file: target, files, bytes: fs.statSync(target).size };
