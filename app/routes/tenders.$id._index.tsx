@@ -11,7 +11,7 @@ import { actionError, loaderError } from "~/lib/http.server";
 import { requirePermission } from "~/lib/session.server";
 import { confirmOpening } from "~/services/offers.server";
 import { answerQuestion } from "~/services/portal-tenders.server";
-import { cancelTender, getTenderForStaff, publishTender, removeLot, saveLot, setCriteria, setDeadlines, updateTender } from "~/services/tenders.server";
+import { cancelTender, getTenderForStaff, publishTender, removeLot, saveLot, setCriteria, setDeadlines, setRecordNote, updateTender } from "~/services/tenders.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Field, FormError, Select, SubmitButton } from "~/ui/form";
 import { idParam } from "~/ui/table";
@@ -55,6 +55,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
       case "cancel":
         await cancelTender(user, id, String(values.reason ?? ""));
         return back("Die Ausschreibung wurde aufgehoben.");
+      case "record-note":
+        await setRecordNote(user, id, String(values.key ?? ""), String(values.text ?? ""));
+        return back("Vermerk zur Vergabeakte gespeichert.");
       case "answer":
         await answerQuestion(user, Number(values.questionId), String(values.answer ?? ""));
         return back("Antwort veröffentlicht; Bieter mit abgerufenen Unterlagen werden per E-Mail informiert.");
@@ -70,6 +73,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return json({ intent, ...(await failure.json()) }, { status: failure.status });
   }
 }
+
+const RECORD_NOTES: [string, string][] = [
+  ["procedureReasons", "Gründe für die Wahl der Verfahrensart"],
+  ["lotReasons", "Gründe für die Zusammenfassung von Losen oder fehlende Gewichtungen"],
+  ["conflictsOfInterest", "Interessenkonflikte und getroffene Maßnahmen"],
+  ["subcontracting", "Anteil und Gegenstand der Unteraufträge"],
+  ["nonElectronicReasons", "Gründe für eine nichtelektronische Angebotsabgabe"],
+];
 
 export default function TenderDetail() {
   const d = useLoaderData<typeof loader>();
@@ -412,6 +423,24 @@ export default function TenderDetail() {
           </div>
         ))}
       </section>
+
+      {d.canManage ? (
+        <section className="panel" aria-labelledby="h-notes">
+          <h2 id="h-notes">Vermerke zur Vergabeakte (§ 8 Abs. 2 VgV)</h2>
+          <div className="grid">
+            {RECORD_NOTES.map(([key, label]) => (
+              <Form method="post" key={key} noValidate>
+                <input type="hidden" name="key" value={key} />
+                <div className="field">
+                  <label htmlFor={`note-${key}`}>{label}</label>
+                  <textarea id={`note-${key}`} name="text" rows={3} defaultValue={(t.recordNotes as Record<string, string>)[key] ?? ""} />
+                </div>
+                <SubmitButton intent="record-note">Speichern</SubmitButton>
+              </Form>
+            ))}
+          </div>
+        </section>
+      ) : null}
 
       {d.documents.length ? (
         <section className="panel" aria-labelledby="h-docs">

@@ -24,6 +24,11 @@ export const DEMO_USERS: { email: string; name: string; role: Role; providerKey?
   { email: "pruefung@asz-kamenz.example", name: "Dr. Jens Hoffmann", role: "auditor" },
   { email: "vermittler@jobbruecke-kamenz.example", name: "Andreas Wolf", role: "provider", providerKey: "DEMO-B-0001" },
   { email: "traeger@bildungswerk-lausitz.example", name: "Claudia Berger", role: "provider", providerKey: "DEMO-T-0001" },
+  // Further bidders for the demo tenders (one account per organisation).
+  { email: "angebote@demo-t-0002.example", name: "Jörg Lange", role: "provider", providerKey: "DEMO-T-0002" },
+  { email: "angebote@demo-t-0003.example", name: "Ines Scholz", role: "provider", providerKey: "DEMO-T-0003" },
+  { email: "angebote@demo-t-0004.example", name: "Volker Seidel", role: "provider", providerKey: "DEMO-T-0004" },
+  { email: "angebote@demo-b-0002.example", name: "Yvonne Horn", role: "provider", providerKey: "DEMO-B-0002" },
 ];
 
 /** Deterministic pseudo-random numbers (mulberry32), so every demo set looks the same. */
