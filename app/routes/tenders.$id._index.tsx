@@ -11,7 +11,7 @@ import { actionError, loaderError } from "~/lib/http.server";
 import { requirePermission } from "~/lib/session.server";
 import { confirmOpening } from "~/services/offers.server";
 import { answerQuestion } from "~/services/portal-tenders.server";
-import { cancelTender, getTenderForStaff, publishTender, removeLot, saveLot, setCriteria, setDeadlines, setRecordNote, updateTender } from "~/services/tenders.server";
+import { cancelTender, getTenderForStaff, publishTender, removeLot, saveLot, setCriteria, setDeadlines, setRecordNote, updateTender, deleteTender } from "~/services/tenders.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Field, FormError, Select, SubmitButton } from "~/ui/form";
 import { idParam } from "~/ui/table";
@@ -52,6 +52,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
       case "publish":
         await publishTender(user, id);
         return back("Die Ausschreibung ist veröffentlicht. Kriterien, Gewichtungen und Lose sind jetzt eingefroren.");
+      case "delete":
+        await deleteTender(user, id);
+        return redirectWithFlash("/tenders", "Die Ausschreibung wurde gelöscht.");
       case "cancel":
         await cancelTender(user, id, String(values.reason ?? ""));
         return back("Die Ausschreibung wurde aufgehoben.");
@@ -469,6 +472,51 @@ export default function TenderDetail() {
             </SubmitButton>
           </Form>
         </section>
+      ) : null}
+      {d.contracts.length ? (
+        <section className="panel" aria-labelledby="h-contracts">
+          <h2 id="h-contracts">Verträge aus dem Zuschlag</h2>
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">Vertrag</th>
+                <th scope="col">Auftragnehmer</th>
+                <th scope="col" className="num">
+                  Menge
+                </th>
+                <th scope="col">Preis</th>
+                <th scope="col">Laufzeit</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.contracts.map((c) => (
+                <tr key={c.id}>
+                  <td>{c.reference}</td>
+                  <td>
+                    <Link to={`/providers/${c.providerId}`}>{c.providerName}</Link>
+                  </td>
+                  <td className="num">{c.quantity}</td>
+                  <td>
+                    {formatCents(c.unitPriceCents)}
+                    {c.successFeeCents ? ` + ${formatCents(c.successFeeCents)} Erfolgsprämie` : ""}
+                  </td>
+                  <td>
+                    {formatDate(c.startDate)} – {formatDate(c.endDate)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
+      {d.canManage && d.deletable ? (
+        <Form method="post">
+          <SubmitButton intent="delete" danger confirm="Diese Ausschreibung endgültig löschen?">
+            {draft ? "Entwurf löschen" : "Vergabeakte löschen (Aufbewahrungsfrist abgelaufen)"}
+          </SubmitButton>
+        </Form>
+      ) : t.retainUntil ? (
+        <p className="muted">Aufbewahrung der Vergabeakte bis {formatDate(t.retainUntil)}.</p>
       ) : null}
       {t.status === "cancelled" ? (
         <div className="alert alert-warn">

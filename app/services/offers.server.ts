@@ -1,5 +1,5 @@
 import { In, type EntityManager } from "typeorm";
-import { Lot, Offer, OpeningConfirmation, Provider, Tender, User } from "../../entities";
+import { AuditEvent, Lot, Offer, OpeningConfirmation, Provider, Tender, User } from "../../entities";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
 import { formatCents } from "~/domain/money";
 import { PRICE_UNIT_LABELS, PROCEDURE_LABELS, type PriceUnit, type ProcedureType, type Regime } from "~/domain/tender";
@@ -285,6 +285,9 @@ async function writeOpeningRecord(m: EntityManager, user: CurrentUser, tender: T
   const confirmations = await m.getRepository(OpeningConfirmation).find({ where: { tenderId: tender.id } });
   const openers = await m.getRepository(User).find({ where: { id: In([0, ...confirmations.map((c) => c.userId)]) } });
   const others = await m.getRepository(Offer).find({ where: { tenderId: tender.id, status: In(["withdrawn", "replaced"]) }, order: { receivedAt: "ASC" } });
+  const lateEvents = await m.getRepository(AuditEvent).find({ where: { action: "offer.late_refused", entityType: "tender", entityId: String(tender.id) }, order: { seq: "ASC" } });
+  const lateProviders = lateEvents.length ? await m.getRepository(Provider).find({ where: { id: In([0, ...lateEvents.map((e) => e.providerId ?? 0)]) } }) : [];
+  providers.push(...lateProviders.filter((p) => !providers.some((x) => x.id === p.id)));
   const name = (pid: number) => providers.find((p) => p.id === pid)?.name ?? `Träger ${pid}`;
   const rows: Record<string, string | number>[] = [];
   offers.forEach((o, i) => {
@@ -312,7 +315,10 @@ async function writeOpeningRecord(m: EntityManager, user: CurrentUser, tender: T
       openers: openers.map((u) => u.name).join(" und "),
       offerCount: offers.length,
       offers: rows,
-      others: others.map((o) => ({ bidder: name(o.providerId), at: formatDateTimeSeconds(o.withdrawnAt ?? o.receivedAt), what: o.status === "withdrawn" ? "zurückgezogen" : `durch Fassung ${o.version + 1} ersetzt` })),
+      others: [
+        ...others.map((o) => ({ bidder: name(o.providerId), at: formatDateTimeSeconds(o.withdrawnAt ?? o.receivedAt), what: o.status === "withdrawn" ? "zurückgezogen" : `durch Fassung ${o.version + 1} ersetzt` })),
+        ...lateEvents.map((e) => ({ bidder: name(e.providerId ?? 0), at: formatDateTimeSeconds(String((e.details as { arrivedAt?: string } | null)?.arrivedAt ?? e.at)), what: "verspätet eingegangen, nicht angenommen" })),
+      ],
     },
     title: `Niederschrift Angebotsöffnung ${tender.reference}`,
     filename: `oeffnung-${tender.reference}.pdf`,

@@ -1,5 +1,5 @@
 import { In, type EntityManager } from "typeorm";
-import { AwardCriterion, Document, Lot, Offer, OpeningConfirmation, Provider, Tender, TenderQuestion, User } from "../../entities";
+import { AwardCriterion, Contract, Document, Lot, Offer, OpeningConfirmation, Provider, Tender, TenderQuestion, User } from "../../entities";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
 import { can } from "~/domain/permissions";
 import {
@@ -20,7 +20,7 @@ import {
   type Regime,
 } from "~/domain/tender";
 import { checkTransition, TENDER_STATE_LABELS, type TenderEvent, type TenderFacts, type TenderState } from "~/domain/tender.machine";
-import { berlinDate, formatDateTime } from "~/domain/time";
+import { berlinDate, formatDate, formatDateTime } from "~/domain/time";
 import { parseOrThrow } from "~/domain/validation";
 import { appendAudit, SYSTEM, type Actor } from "~/lib/audit.server";
 import { now, nowIso } from "~/lib/clock.server";
@@ -221,6 +221,26 @@ export async function setRecordNote(user: CurrentUser, tenderId: number, key: st
   });
 }
 
+/**
+ * Delete a tender file. A draft that was never published may be deleted; a published procedure
+ * is kept until its retention period has ended (§ 8 Abs. 4 VgV: at least three years after the
+ * award, and not before the contract ends).
+ */
+export async function deleteTender(user: CurrentUser, tenderId: number): Promise<void> {
+  await tx(async (m) => {
+    const tender = await lockTender(m, tenderId);
+    const today = berlinDate(now());
+    if (tender.status !== "draft") {
+      if (!tender.retainUntil) throw new ConflictError("Die Vergabeakte eines veröffentlichten Verfahrens wird aufbewahrt und kann nicht gelöscht werden.");
+      if (today <= tender.retainUntil) throw new ConflictError(`Die Vergabeakte ist bis zum ${formatDate(tender.retainUntil)} aufzubewahren und kann vorher nicht gelöscht werden.`);
+    }
+    await m.getRepository(AwardCriterion).delete({ tenderId });
+    await m.getRepository(Lot).delete({ tenderId });
+    await m.getRepository(Tender).delete({ id: tenderId });
+    await appendAudit(m, actorOf(user), { action: "tender.delete", summary: `Ausschreibung ${tender.reference} „${tender.title}“ gelöscht (${tender.status === "draft" ? "Entwurf" : "nach Ablauf der Aufbewahrungsfrist"})`, entityType: "tender", entityId: tenderId, details: { status: tender.status, retainUntil: tender.retainUntil } });
+  });
+}
+
 // ---------------------------------------------------------------- facts and transitions
 
 export async function publicationProblems(m: EntityManager, tender: Tender): Promise<string[]> {
@@ -389,6 +409,8 @@ async function offerCounts(m: EntityManager, ids: number[]): Promise<Map<number,
 export async function getTenderForStaff(id: number) {
   const manager = await em();
   const tender = await requireTender(manager, id);
+  const contracts = await manager.getRepository(Contract).find({ where: { tenderId: id }, order: { reference: "ASC" } });
+  const contractProviders = contracts.length ? await manager.getRepository(Provider).find({ where: { id: In(contracts.map((c) => c.providerId)) } }) : [];
   const documents = await manager.getRepository(Document).find({ where: [{ entityType: "tender", entityId: String(id) }, { entityType: "tender-public", entityId: String(id) }], order: { id: "ASC" } });
   const [lots, criteria, questions, confirmations, offerCount] = await Promise.all([
     manager.getRepository(Lot).find({ where: { tenderId: id }, order: { number: "ASC" } }),
@@ -413,6 +435,9 @@ export async function getTenderForStaff(id: number) {
     offerCount,
     liveRegime: decision,
     publicationProblems: problems,
+    // A draft may be deleted; a published file only after its retention period.
+    deletable: tender.status === "draft" || (tender.retainUntil !== null && berlinDate(now()) > tender.retainUntil),
+    contracts: contracts.map((c) => ({ ...c, providerName: contractProviders.find((p) => p.id === c.providerId)?.name ?? "–" })),
     documents: documents.map((doc) => ({ id: doc.id, title: doc.title, createdAt: doc.createdAt, sha256: doc.sha256 })),
   };
 }
