@@ -7,6 +7,7 @@ import { idParam } from "~/ui/table";
 /** The tender documents; the download is noted so answers to bidder questions reach this bidder. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "read:tender:published");
-  const documentId = await downloadTenderDocument(user, idParam(params.id)).catch(loaderError);
+  const requested = Number(new URL(request.url).searchParams.get("doc")) || undefined;
+  const documentId = await downloadTenderDocument(user, idParam(params.id), requested).catch(loaderError);
   return redirect(`/documents/${documentId}`);
 }

@@ -127,12 +127,17 @@ export default function PortalTender() {
             <dt>Bindefrist</dt>
             <dd>{formatDate(t.bindingUntil)}</dd>
           </dl>
-          {d.descriptionDocumentId ? (
-            <p>
-              <a className="button secondary" href={`/portal/tenders/${t.id}/document`}>
-                Leistungsbeschreibung (PDF)
-              </a>
-            </p>
+          {d.documents.length ? (
+            <>
+              <h3>Vergabeunterlagen</h3>
+              <ul>
+                {d.documents.map((doc) => (
+                  <li key={doc.id}>
+                    <a href={`/portal/tenders/${t.id}/document?doc=${doc.id}`}>{doc.title}</a> <span className="muted">({Math.max(1, Math.round(doc.size / 1024))} KB, PDF)</span>
+                  </li>
+                ))}
+              </ul>
+            </>
           ) : null}
         </section>
         <section className="panel" aria-labelledby="h-criteria">

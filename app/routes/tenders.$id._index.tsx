@@ -445,6 +445,21 @@ export default function TenderDetail() {
         </section>
       ) : null}
 
+      {d.canManage && (draft || t.status === "published") ? (
+        <section className="panel" aria-labelledby="h-attach">
+          <h2 id="h-attach">Anlage zu den Vergabeunterlagen hinzufügen</h2>
+          <Form method="post" action={`/tenders/${t.id}/attachments`} encType="multipart/form-data" className="form narrow">
+            <div className="field">
+              <label htmlFor="file">PDF-Datei</label>
+              <input id="file" name="file" type="file" accept="application/pdf,.pdf" required />
+            </div>
+            <button type="submit" className="button">
+              Anlage hochladen
+            </button>
+          </Form>
+        </section>
+      ) : null}
+
       {d.documents.length ? (
         <section className="panel" aria-labelledby="h-docs">
           <h2 id="h-docs">Dokumente der Vergabeakte</h2>

@@ -8,7 +8,9 @@ import { formatDate, formatDateTime } from "~/domain/time";
 import { appendAudit } from "~/lib/audit.server";
 import { nowIso } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
-import { generateDocument } from "~/lib/documents.server";
+import { generateDocument, storeDocument } from "~/lib/documents.server";
+import { sniffContentType } from "~/lib/files.server";
+import { getSetting } from "~/lib/settings.server";
 import { enqueueMail } from "~/lib/mailer.server";
 import { actorOf, type CurrentUser } from "./auth.server";
 import { ownOffers } from "./offers.server";
@@ -29,12 +31,12 @@ export async function getTenderForProvider(user: CurrentUser, id: number) {
   const manager = await em();
   const tender = await manager.getRepository(Tender).findOne({ where: { id } });
   if (!tender || !VISIBLE_TO_PROVIDERS.includes(tender.status as TenderState)) throw new NotFoundError("Die Ausschreibung wurde nicht gefunden.");
-  const [lots, criteria, questions, offers, description] = await Promise.all([
+  const [lots, criteria, questions, offers, publicDocuments] = await Promise.all([
     manager.getRepository(Lot).find({ where: { tenderId: id }, order: { number: "ASC" } }),
     manager.getRepository(AwardCriterion).find({ where: { tenderId: id }, order: { position: "ASC" } }),
     manager.getRepository(TenderQuestion).find({ where: { tenderId: id }, order: { askedAt: "ASC" } }),
     ownOffers(user, id),
-    manager.getRepository(Document).findOne({ where: { entityType: "tender-public", entityId: String(id) }, order: { id: "DESC" } }),
+    manager.getRepository(Document).find({ where: { entityType: "tender-public", entityId: String(id) }, order: { id: "ASC" } }),
   ]);
   const now = nowIso();
   return {
@@ -49,7 +51,8 @@ export async function getTenderForProvider(user: CurrentUser, id: number) {
     // Answers are published to all bidders without the asker's identity; own open questions are shown too.
     questions: questions.filter((q) => q.answeredAt || q.providerId === user.providerId).map((q) => ({ id: q.id, question: q.question, answer: q.answer, answeredAt: q.answeredAt, own: q.providerId === user.providerId })),
     offers,
-    descriptionDocumentId: description?.id ?? null,
+    descriptionDocumentId: publicDocuments.find((d) => d.template === "tender-description")?.id ?? null,
+    documents: publicDocuments.map((d) => ({ id: d.id, title: d.title, size: d.size })),
   };
 }
 
@@ -83,17 +86,33 @@ export async function createTenderDescription(m: Parameters<typeof generateDocum
   });
 }
 
-/** A provider opens the tender documents: noted, so answers to bidder questions reach it. */
-export async function downloadTenderDocument(user: CurrentUser, tenderId: number): Promise<number> {
+/** A provider opens a tender document: noted, so answers to bidder questions reach it. */
+export async function downloadTenderDocument(user: CurrentUser, tenderId: number, documentId?: number): Promise<number> {
   const detail = await getTenderForProvider(user, tenderId);
-  if (!detail.descriptionDocumentId) throw new NotFoundError("Für diese Ausschreibung liegen keine Unterlagen vor.");
+  const chosen = documentId ? detail.documents.find((d) => d.id === documentId)?.id : detail.descriptionDocumentId;
+  if (!chosen) throw new NotFoundError("Für diese Ausschreibung liegen keine solchen Unterlagen vor.");
   if (user.providerId) {
     await tx(async (m) => {
       const exists = await m.getRepository(TenderDownload).findOne({ where: { tenderId, providerId: user.providerId! } });
       if (!exists) await m.getRepository(TenderDownload).insert({ tenderId, providerId: user.providerId!, userId: user.id, at: nowIso() });
     });
   }
-  return detail.descriptionDocumentId;
+  return chosen;
+}
+
+/** Staff add an attachment (PDF only, checked by content, size limit) to the tender documents. */
+export async function addTenderAttachment(user: CurrentUser, tenderId: number, filename: string, bytes: Uint8Array): Promise<void> {
+  const maxBytes = (await getSetting("uploads.maxMegabytes")) * 1048576;
+  if (!bytes.length) throw new ValidationError("Bitte wählen Sie eine Datei aus.", { file: "Bitte wählen Sie eine Datei aus." });
+  if (bytes.length > maxBytes) throw new ValidationError(`Die Datei ist größer als ${Math.round(maxBytes / 1048576)} MB.`, { file: "Die Datei ist zu groß." });
+  if (sniffContentType(bytes) !== "application/pdf") throw new ValidationError("Nur PDF-Dateien sind zulässig (der Inhalt der Datei ist kein PDF).", { file: "Nur PDF-Dateien sind zulässig." });
+  await tx(async (m) => {
+    const tender = await requireTender(m, tenderId);
+    if (!["draft", "published"].includes(tender.status)) throw new ConflictError("Unterlagen können nur bis zum Ende der Angebotsfrist ergänzt werden.");
+    const clean = filename.replace(/[\\/]/g, "_").slice(0, 150) || "anlage.pdf";
+    const doc = await storeDocument(m, { origin: "upload", title: `Anlage: ${clean}`, filename: clean, contentType: "application/pdf", bytes, entityType: "tender-public", entityId: String(tenderId), providerId: null, createdById: user.id });
+    await appendAudit(m, actorOf(user), { action: "tender.attachment", summary: `Anlage „${clean}“ zu ${tender.reference} hinzugefügt`, entityType: "tender", entityId: tenderId, details: { documentId: doc.id, sha256: doc.sha256, size: doc.size } });
+  });
 }
 
 export async function askQuestion(user: CurrentUser, tenderId: number, text: string): Promise<void> {

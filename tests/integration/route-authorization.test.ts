@@ -111,6 +111,8 @@ function table(ids: Ids): Record<string, Rule> {
     "routes/tenders.$id._index": { params: { id: ids.tender }, type: HTML, get: only(STAFF), post: only(["procurement"], { ok: 400 }) },
     // The demo tender is not opened yet: the evaluation page answers 409 to procurement (sealed until opened).
     "routes/tenders.$id.evaluation": { params: { id: ids.tender }, get: only(["procurement"], { ok: 409 }), post: only(["procurement"], { ok: 400 }) },
+    // POST with an empty form: procurement is sent back to the tender page with a message.
+    "routes/tenders.$id.attachments": { params: { id: ids.tender }, get: only(["procurement"], { ok: { redirect: `/tenders/${ids.tender}` } }), post: only(["procurement"], { ok: { redirect: `/tenders/${ids.tender}` } }) },
     "routes/tenders.$id.record": {
       params: { id: ids.tender },
       get: only(STAFF, { ok: { redirect: `/tenders/${ids.tender}` } }),
