@@ -1,4 +1,4 @@
-import { Lot, Provider, Tender, User } from "../../entities";
+import { Lot, Offer, Provider, Tender, User } from "../../entities";
 import { isRole } from "~/domain/permissions";
 import { addDays, berlinDate, berlinLocalToUtc } from "~/domain/time";
 import { now } from "~/lib/clock.server";
@@ -57,12 +57,15 @@ async function bid(bidder: CurrentUser | null, tender: Tender, prices: number[],
  */
 async function endOfferPeriod(tender: Tender) {
   const yesterday = addDays(berlinDate(now()), -1);
-  await tx((m) =>
-    m.getRepository(Tender).update(
+  await tx(async (m) => {
+    await m.getRepository(Tender).update(
       { id: tender.id },
       { publishedAt: berlinLocalToUtc(`${addDays(yesterday, -40)}T09:00`), questionsUntil: berlinLocalToUtc(`${addDays(yesterday, -8)}T12:00`), offersUntil: berlinLocalToUtc(`${yesterday}T12:00`), bindingUntil: addDays(yesterday, 60) },
-    ),
-  );
+    );
+    // The demo offers arrived in the days before that deadline.
+    const offers = await m.getRepository(Offer).find({ where: { tenderId: tender.id }, order: { id: "ASC" } });
+    for (const [i, o] of offers.entries()) await m.getRepository(Offer).update({ id: o.id }, { receivedAt: berlinLocalToUtc(`${addDays(yesterday, -3 + (i % 3))}T${String(9 + i).padStart(2, "0")}:17`)! });
+  });
   await closeDueTenders();
 }
 
