@@ -341,16 +341,15 @@ export async function sendDueMail(options: { limit?: number } = {}): Promise<Sen
 // Admin
 
 /** Outbox rows, newest first. */
-export async function listOutbox(params: { status?: string; page: number; pageSize: number }): Promise<{ rows: OutboxMessage[]; total: number }> {
+export async function listOutbox(params: { status?: string; q?: string; page: number; pageSize: number }): Promise<{ rows: OutboxMessage[]; total: number }> {
   const page = Math.max(1, Math.floor(Number(params.page)) || 1);
   const pageSize = Math.min(200, Math.max(1, Math.floor(Number(params.pageSize)) || 25));
   const status = params.status && params.status.length > 0 ? params.status : undefined;
-  const [rows, total] = await (await readManager()).getRepository(OutboxMessage).findAndCount({
-    where: status ? { status } : {},
-    order: { createdAt: "DESC", id: "DESC" },
-    skip: (page - 1) * pageSize,
-    take: pageSize,
-  });
+  const qb = (await readManager()).getRepository(OutboxMessage).createQueryBuilder("o");
+  if (status) qb.andWhere("o.status = :status", { status });
+  // Search in subject and recipients (case-insensitive).
+  if (params.q?.trim()) qb.andWhere("(LOWER(o.subject) LIKE :q OR LOWER(o.recipients) LIKE :q)", { q: `%${params.q.trim().toLowerCase()}%` });
+  const [rows, total] = await qb.orderBy("o.createdAt", "DESC").addOrderBy("o.id", "DESC").skip((page - 1) * pageSize).take(pageSize).getManyAndCount();
   return { rows, total };
 }
 

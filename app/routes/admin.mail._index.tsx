@@ -13,7 +13,7 @@ export const meta: MetaFunction = () => [{ title: "Postausgang" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "read:mail-outbox:any");
   const p = new URL(request.url).searchParams;
-  return json(await outboxPage(p.get("status") ?? "", intParam(p.get("page"), 1)));
+  return json(await outboxPage(p.get("status") ?? "", intParam(p.get("page"), 1), p.get("q") ?? ""));
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -40,7 +40,11 @@ export default function Outbox() {
     <>
       <h1>Postausgang</h1>
       <p className="muted">Alle E-Mails der Anwendung. Ohne SMTP-Server (SMTP_URL) werden sie als .eml-Dateien im Datenverzeichnis abgelegt und können hier geöffnet werden.</p>
-      <Form method="get" className="filters">
+      <Form method="get" className="filters" role="search">
+        <div className="field">
+          <label htmlFor="q">Suche (Betreff, Empfänger)</label>
+          <input id="q" name="q" type="search" defaultValue={params.get("q") ?? ""} />
+        </div>
         <div className="field">
           <label htmlFor="status">Status</label>
           <select id="status" name="status" defaultValue={params.get("status") ?? ""}>

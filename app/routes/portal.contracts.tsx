@@ -14,6 +14,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ rows: await ownContracts(user) });
 }
 
+const CONTRACT_STATUS: Record<string, string> = { active: "laufend", ended: "beendet", terminated: "gekündigt" };
+
 export default function PortalContracts() {
   const { rows } = useLoaderData<typeof loader>();
   return (
@@ -49,7 +51,7 @@ export default function PortalContracts() {
               <td>
                 {formatDate(c.startDate)} – {formatDate(c.endDate)}
               </td>
-              <td>{c.status}</td>
+              <td>{CONTRACT_STATUS[c.status] ?? c.status}</td>
             </tr>
           ))}
         </tbody>

@@ -174,6 +174,7 @@ export default function PortalTender() {
 
       <section className="panel" aria-labelledby="h-offer">
         <h2 id="h-offer">Ihr Angebot</h2>
+        {a?.intent === "offer" && a.formError ? <FormError message={a.formError} /> : null}
         {d.offers.length ? (
           <table className="data">
             <thead>
@@ -211,9 +212,8 @@ export default function PortalTender() {
           </Form>
         ) : null}
         {d.acceptsOffers ? (
-          <Form method="post" encType="multipart/form-data" className="form" noValidate>
+          <Form key={d.offers.length} method="post" encType="multipart/form-data" className="form" noValidate>
             <h3>{current ? "Angebot ersetzen (die neue Fassung zählt)" : "Angebot abgeben"}</h3>
-            {a?.intent === "offer" && a.formError ? <FormError message={a.formError} /> : null}
             <table className="data">
               <thead>
                 <tr>

@@ -265,18 +265,18 @@ export default function TenderDetail() {
         {draft && d.canManage ? (
           <details open={a?.intent === "add-lot" || d.lots.length === 0}>
             <summary>Los hinzufügen</summary>
-            <Form method="post" className="form" noValidate>
+            <Form key={d.lots.length} method="post" className="form" noValidate>
               <input type="hidden" name="intent" value="add-lot" />
               {a?.intent === "add-lot" ? <FormError message={a.formError} /> : null}
               <div className="form-grid">
-                <Field name="title" label="Titel des Loses" required defaultValue={val("add-lot").title} error={err("add-lot").title} />
-                <Field name="quantity" label="Plätze / Teilnehmer" required inputMode="numeric" defaultValue={val("add-lot").quantity} error={err("add-lot").quantity} />
-                <Field name="region" label="Region" defaultValue={val("add-lot").region ?? "Landkreis Kamenz"} error={err("add-lot").region} />
-                <Field name="startDate" label="Beginn" type="date" required defaultValue={val("add-lot").startDate} error={err("add-lot").startDate} />
-                <Field name="durationMonths" label="Laufzeit (Monate)" required inputMode="numeric" defaultValue={val("add-lot").durationMonths} error={err("add-lot").durationMonths} />
+                <Field idPrefix="lot" name="title" label="Titel des Loses" required defaultValue={val("add-lot").title} error={err("add-lot").title} />
+                <Field idPrefix="lot" name="quantity" label="Plätze / Teilnehmer" required inputMode="numeric" defaultValue={val("add-lot").quantity} error={err("add-lot").quantity} />
+                <Field idPrefix="lot" name="region" label="Region" defaultValue={val("add-lot").region ?? "Landkreis Kamenz"} error={err("add-lot").region} />
+                <Field idPrefix="lot" name="startDate" label="Beginn" type="date" required defaultValue={val("add-lot").startDate} error={err("add-lot").startDate} />
+                <Field idPrefix="lot" name="durationMonths" label="Laufzeit (Monate)" required inputMode="numeric" defaultValue={val("add-lot").durationMonths} error={err("add-lot").durationMonths} />
                 <Select name="priceUnit" label="Preiseinheit" required defaultValue={val("add-lot").priceUnit ?? "place_month"} error={err("add-lot").priceUnit} options={PRICE_UNITS.map((p) => ({ value: p, label: PRICE_UNIT_LABELS[p] }))} />
-                <Field name="estimatedUnitPrice" label="Geschätzter Preis je Einheit (€)" required inputMode="decimal" defaultValue={val("add-lot").estimatedUnitPrice} error={err("add-lot").estimatedUnitPrice} hint="Grundlage der Auftragswertschätzung, z. B. 950,00" />
-                <Field name="estimatedSuccessFee" label="Geschätzte Erfolgsprämie (€, optional)" inputMode="decimal" defaultValue={val("add-lot").estimatedSuccessFee} error={err("add-lot").estimatedSuccessFee} />
+                <Field idPrefix="lot" name="estimatedUnitPrice" label="Geschätzter Preis je Einheit (€)" required inputMode="decimal" defaultValue={val("add-lot").estimatedUnitPrice} error={err("add-lot").estimatedUnitPrice} hint="Grundlage der Auftragswertschätzung, z. B. 950,00" />
+                <Field idPrefix="lot" name="estimatedSuccessFee" label="Geschätzte Erfolgsprämie (€, optional)" inputMode="decimal" defaultValue={val("add-lot").estimatedSuccessFee} error={err("add-lot").estimatedSuccessFee} />
               </div>
               <button type="submit" className="button">
                 Los speichern

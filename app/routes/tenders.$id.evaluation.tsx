@@ -39,7 +39,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
             n++;
           }
         }
-        return back(`${n} Bewertung(en) gespeichert.`);
+        return back(n === 1 ? "1 Bewertung gespeichert." : `${n} Bewertungen gespeichert.`);
       }
       case "justify":
         await justifyLowPrice(user, Number(v.offerId), String(v.justification ?? ""));
@@ -55,11 +55,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
         return back("Zuschlagsentscheidung getroffen. Jetzt die Bieter informieren.");
       case "inform": {
         const r = await informBidders(user, id);
-        return back(`${r.letters} Bieterinformation(en) erstellt und versandt.`);
+        return back(r.letters === 1 ? "1 Bieterinformation erstellt und versandt." : `${r.letters} Bieterinformationen erstellt und versandt.`);
       }
       case "conclude": {
         const r = await concludeAward(user, id);
-        return back(`Zuschlag erteilt: ${r.contracts} Vertrag/Verträge angelegt.`);
+        return back(r.contracts === 1 ? "Zuschlag erteilt: 1 Vertrag angelegt." : `Zuschlag erteilt: ${r.contracts} Verträge angelegt.`);
       }
       default:
         throw new Response("Unbekannte Aktion", { status: 400 });
@@ -116,8 +116,8 @@ export default function Evaluation() {
           </h3>
           <p className="muted">
             Eingang {formatDateTimeSeconds(o.receivedAt)} · Zulassung am Fristende: {CERTIFICATION_STATE_LABELS[o.certificationOnDeadline]} · Erklärungen:{" "}
-            {o.declarations.eligible && o.declarations.noExclusionGrounds && o.declarations.certificateValid ? "vollständig" : "unvollständig"} · Konzept: {o.concept ? `${o.concept.filename} (${Math.round(o.concept.size / 1024)} KB)` : "fehlt"} ·
-            bewertet von {o.scoredBy} Person(en)
+            {o.declarations.eligible && o.declarations.noExclusionGrounds && o.declarations.certificateValid ? "vollständig" : "unvollständig"} · Konzept: {o.concept ? `${o.concept.filename} (${Math.max(1, Math.round(o.concept.size / 1024))} KB)` : "fehlt"} ·
+            bewertet von {o.scoredBy === 1 ? "1 Person" : `${o.scoredBy} Personen`}
           </p>
           <ul>
             {o.lots.map((l) => (

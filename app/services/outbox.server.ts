@@ -4,9 +4,9 @@ import { appendAudit } from "~/lib/audit.server";
 import { actorOf, type CurrentUser } from "./auth.server";
 
 /** The admin's view of the mail outbox. */
-export async function outboxPage(status: string, page: number) {
+export async function outboxPage(status: string, page: number, q = "") {
   const pageSize = 50;
-  const { rows, total } = await listOutbox({ status: status || undefined, page, pageSize });
+  const { rows, total } = await listOutbox({ status: status || undefined, q, page, pageSize });
   return { rows, total, page, pages: Math.max(1, Math.ceil(total / pageSize)) };
 }
 

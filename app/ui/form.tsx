@@ -12,11 +12,13 @@ export interface FieldProps {
   autoComplete?: string;
   placeholder?: string;
   inputMode?: "text" | "numeric" | "decimal" | "email" | "tel";
+  /** Prefix for the element id when two forms on one page share a field name. */
+  idPrefix?: string;
 }
 
 /** A labelled input with its German error message right below it. */
-export function Field({ name, label, type = "text", defaultValue, error, required, hint, autoComplete, placeholder, inputMode }: FieldProps) {
-  const id = `f-${name}`;
+export function Field({ name, label, type = "text", defaultValue, error, required, hint, autoComplete, placeholder, inputMode, idPrefix = "f" }: FieldProps) {
+  const id = `${idPrefix}-${name}`;
   const describedBy = [hint ? `${id}-hint` : "", error ? `${id}-error` : ""].filter(Boolean).join(" ") || undefined;
   return (
     <div className={`field${error ? " field-error" : ""}`}>
