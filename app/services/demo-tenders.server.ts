@@ -69,8 +69,10 @@ async function endOfferPeriod(tender: Tender) {
   await closeDueTenders();
 }
 
-/** Evaluate with two evaluators and award every lot to its best offer. */
-async function evaluateAndAward(staff1: CurrentUser, staff2: CurrentUser, tender: Tender, conclude: boolean) {
+type StopAt = "evaluated" | "award_decided" | "bidders_informed" | "awarded";
+
+/** Evaluate with two evaluators and award every lot to its best offer, up to the given state. */
+async function evaluateAndAward(staff1: CurrentUser, staff2: CurrentUser, tender: Tender, stopAt: StopAt) {
   const view = await evaluationView(staff1, tender.id);
   for (const o of view.offers) await formalCheck(staff1, o.id, "admitted", "");
   const quality = view.criteria.filter((c) => !c.isPrice);
@@ -87,14 +89,16 @@ async function evaluateAndAward(staff1: CurrentUser, staff2: CurrentUser, tender
     if (offer) await justifyLowPrice(staff1, offer.id, "Der Bieter hat die Kalkulation schriftlich erläutert (Personalkosten nach Tarif, eigene Räume); der Preis ist auskömmlich.");
   }
   await finishEvaluation(staff1, tender.id);
+  if (stopAt === "evaluated") return;
   const ranked = await evaluationView(staff1, tender.id);
   for (const lot of ranked.lots) {
     const best = ranked.ranking.find((r) => r.lotId === lot.id)?.ranked[0];
     await decideLot(staff1, tender.id, lot.id, best?.offerId ?? null, best ? `Wirtschaftlichstes Angebot mit ${best.total.toLocaleString("de-DE")} von 100 Punkten.` : "Kein wertbares Angebot eingegangen.");
   }
   await decideAward(staff1, tender.id);
+  if (stopAt === "award_decided") return;
   await informBidders(staff1, tender.id);
-  if (conclude) await concludeAward(staff1, tender.id);
+  if (stopAt === "awarded") await concludeAward(staff1, tender.id);
 }
 
 /**
@@ -136,7 +140,7 @@ export async function seedDemoTenders(): Promise<number> {
   await endOfferPeriod(measures);
   await confirmOpening(staff, measures.id);
   await confirmOpening(staff2, measures.id);
-  await evaluateAndAward(staff, staff2, measures, true);
+  await evaluateAndAward(staff, staff2, measures, "awarded");
   count++;
 
   // 2. The own BaE tender of 2007: 12 places, 36 months, offers being received.
@@ -209,10 +213,35 @@ export async function seedDemoTenders(): Promise<number> {
   await endOfferPeriod(informed);
   await confirmOpening(staff, informed.id);
   await confirmOpening(staff2, informed.id);
-  await evaluateAndAward(staff, staff2, informed, false);
+  await evaluateAndAward(staff, staff2, informed, "bidders_informed");
   count++;
 
-  // 6. FbW course: cancelled after the offer period (no economic offer).
+  // 6. and 7. Evaluated, and award decided (bidders not yet informed).
+  for (const [title, stopAt, prices] of [
+    ["Aktivierungshilfe für Jüngere (§ 45 SGB III)", "evaluated", [310000, 298000]],
+    ["Coaching für Langzeitarbeitslose (§ 45 SGB III)", "award_decided", [185000, 179000]],
+  ] as const) {
+    const t = await publishDemo(staff, {
+      title,
+      description: "Maßnahme zur Aktivierung und beruflichen Eingliederung für Leistungsberechtigte im Landkreis Kamenz.",
+      measureType: "activation_45",
+      legalBasis: "§ 16 Abs. 1 SGB II i. V. m. § 45 SGB III",
+      lots: [{ title, quantity: 24, region: "Landkreis Kamenz", startDate: `${year + 1}-02-15`, durationMonths: 6, priceUnit: "participant", estimatedUnitPriceCents: 300000, estimatedSuccessFeeCents: null }],
+      criteria: [
+        { name: "Preis", weight: 55, isPrice: true, description: "" },
+        { name: "Konzept", weight: 45, isPrice: false, description: "" },
+      ],
+    });
+    await bid(t2, t, [prices[0]]);
+    await bid(t4, t, [prices[1]]);
+    await endOfferPeriod(t);
+    await confirmOpening(staff, t.id);
+    await confirmOpening(staff2, t.id);
+    await evaluateAndAward(staff, staff2, t, stopAt);
+    count++;
+  }
+
+  // 8. FbW course: cancelled after the offer period (no economic offer).
   const cancelled = await publishDemo(staff, {
     title: "Berufliche Weiterbildung Lagerlogistik mit Staplerschein",
     description: "Weiterbildung mit Abschluss Fachkraft für Lagerlogistik (Teilqualifikation) und Flurförderzeugschein.",
@@ -227,7 +256,7 @@ export async function seedDemoTenders(): Promise<number> {
   await cancelTender(staff, cancelled.id, "Der Bedarf ist durch Bildungsgutscheine gedeckt; eine eigene Maßnahme ist nicht mehr erforderlich.");
   count++;
 
-  // 7. A draft in preparation.
+  // 9. A draft in preparation.
   await publishDemo(
     staff,
     {

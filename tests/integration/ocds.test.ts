@@ -162,8 +162,8 @@ beforeAll(async () => {
   await freshDatabase();
   setClock("2026-03-02T09:00:00.000Z");
   await seedDemoData({ scale: 0.1 });
-  // Seven demo procedures in every state (see app/services/demo-tenders.server.ts).
-  expect(await seedDemoTenders()).toBe(7);
+  // Nine demo procedures, one in every state (see app/services/demo-tenders.server.ts).
+  expect(await seedDemoTenders()).toBe(9);
   procurement = await currentUser("vergabe@asz-kamenz.example");
   procurement2 = await currentUser("vergabe2@asz-kamenz.example");
   brokerUser = await currentUser("vermittler@jobbruecke-kamenz.example");
