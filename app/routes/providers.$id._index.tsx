@@ -10,7 +10,7 @@ import { requirePermission } from "~/lib/session.server";
 import { addCertification, addContactPerson, getProvider, removeCertification, removeContactPerson, setBankAccount, setProviderActive } from "~/services/providers.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { BankAccountFields, CertificationFields } from "~/ui/provider-form";
-import { Field, FormError, SubmitButton } from "~/ui/form";
+import { Field, FormError, RemoveButton, SubmitButton } from "~/ui/form";
 import { idParam } from "~/ui/table";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.provider.name} – Träger` : "Träger" }];
@@ -215,12 +215,7 @@ export default function ProviderDetail() {
                 <td>{c.changedByName}</td>
                 {d.canEdit ? (
                   <td>
-                    <Form method="post">
-                      <input type="hidden" name="certificationId" value={c.id} />
-                      <SubmitButton intent="remove-certification" danger confirm="Diese Zulassung wirklich entfernen?">
-                        Entfernen
-                      </SubmitButton>
-                    </Form>
+                    <RemoveButton intent="remove-certification" field="certificationId" value={c.id} confirm="Diese Zulassung wirklich entfernen?" />
                   </td>
                 ) : null}
               </tr>
@@ -268,12 +263,7 @@ export default function ProviderDetail() {
                 <td>{c.phone}</td>
                 {d.canEdit ? (
                   <td>
-                    <Form method="post">
-                      <input type="hidden" name="contactId" value={c.id} />
-                      <SubmitButton intent="remove-contact" danger confirm={`Kontaktperson „${c.name}“ entfernen?`}>
-                        Entfernen
-                      </SubmitButton>
-                    </Form>
+                    <RemoveButton intent="remove-contact" field="contactId" value={c.id} confirm={`Kontaktperson „${c.name}“ entfernen?`} />
                   </td>
                 ) : null}
               </tr>

@@ -13,7 +13,7 @@ import { confirmOpening } from "~/services/offers.server";
 import { answerQuestion } from "~/services/portal-tenders.server";
 import { cancelTender, getTenderForStaff, publishTender, removeLot, saveLot, setCriteria, setDeadlines, setRecordNote, updateTender, deleteTender } from "~/services/tenders.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
-import { Field, FormError, Select, SubmitButton } from "~/ui/form";
+import { Field, FormError, RemoveButton, Select, SubmitButton } from "~/ui/form";
 import { idParam } from "~/ui/table";
 import { TenderForm } from "~/ui/tender-form";
 
@@ -250,12 +250,7 @@ export default function TenderDetail() {
                 <td className="num">{formatCents(l.valueCents)}</td>
                 {draft && d.canManage ? (
                   <td>
-                    <Form method="post">
-                      <input type="hidden" name="lotId" value={l.id} />
-                      <SubmitButton intent="remove-lot" danger confirm={`Los ${l.number} entfernen?`}>
-                        Entfernen
-                      </SubmitButton>
-                    </Form>
+                    <RemoveButton intent="remove-lot" field="lotId" value={l.id} confirm={`Los ${l.number} entfernen?`} />
                   </td>
                 ) : null}
               </tr>

@@ -134,3 +134,15 @@ export function SubmitButton({ children, intent, danger, confirm }: { children: 
 }
 
 export { Form };
+
+/** A one-button form that removes one row (with a confirmation before it happens). */
+export function RemoveButton({ intent, field, value, confirm, label = "Entfernen" }: { intent: string; field: string; value: number | string; confirm: string; label?: string }) {
+  return (
+    <Form method="post">
+      <input type="hidden" name={field} value={value} />
+      <SubmitButton intent={intent} danger confirm={confirm}>
+        {label}
+      </SubmitButton>
+    </Form>
+  );
+}
