@@ -39,12 +39,11 @@ export interface RankedOffer {
 /** Scores and ranking per lot: quality points are the evaluators' average; pure computation over loaded data. */
 async function computeRanking(m: EntityManager, tender: Tender) {
   const settings = await getSettings(m);
-  const [offers, lots, criteria, scores] = await Promise.all([
-    readOffers(m, tender),
-    m.getRepository(Lot).find({ where: { tenderId: tender.id }, order: { number: "ASC" } }),
-    m.getRepository(AwardCriterion).find({ where: { tenderId: tender.id }, order: { position: "ASC" } }),
-    m.getRepository(OfferScore).find({ where: { tenderId: tender.id } }),
-  ]);
+  // One after another: inside a transaction the queries share one connection.
+  const offers = await readOffers(m, tender);
+  const lots = await m.getRepository(Lot).find({ where: { tenderId: tender.id }, order: { number: "ASC" } });
+  const criteria = await m.getRepository(AwardCriterion).find({ where: { tenderId: tender.id }, order: { position: "ASC" } });
+  const scores = await m.getRepository(OfferScore).find({ where: { tenderId: tender.id } });
   const providers = await m.getRepository(Provider).find({ where: { id: In([0, ...offers.map((o) => o.providerId)]) } });
   const priceCriterion = criteria.find((c) => c.isPrice)!;
   const quality = criteria.filter((c) => !c.isPrice);

@@ -25,12 +25,11 @@ export async function createProcurementRecord(user: CurrentUser, tenderId: numbe
   return tx(async (m) => {
     const tender = await requireTender(m, tenderId);
     const settings = await getSettings(m);
-    const [lots, criteria, events, offerRows] = await Promise.all([
-      m.getRepository(Lot).find({ where: { tenderId }, order: { number: "ASC" } }),
-      m.getRepository(AwardCriterion).find({ where: { tenderId }, order: { position: "ASC" } }),
-      m.getRepository(AuditEvent).find({ where: { entityType: "tender", entityId: String(tenderId) }, order: { seq: "ASC" } }),
-      m.getRepository(Offer).find({ where: { tenderId } }),
-    ]);
+    // One after another: inside a transaction the queries share one connection.
+    const lots = await m.getRepository(Lot).find({ where: { tenderId }, order: { number: "ASC" } });
+    const criteria = await m.getRepository(AwardCriterion).find({ where: { tenderId }, order: { position: "ASC" } });
+    const events = await m.getRepository(AuditEvent).find({ where: { entityType: "tender", entityId: String(tenderId) }, order: { seq: "ASC" } });
+    const offerRows = await m.getRepository(Offer).find({ where: { tenderId } });
     const providers = await m.getRepository(Provider).find({ where: { id: In([0, ...offerRows.map((o) => o.providerId)]) } });
     const name = (id: number) => providers.find((p) => p.id === id)?.name ?? `Träger ${id}`;
     const notes = tender.recordNotes ?? {};
