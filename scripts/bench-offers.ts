@@ -42,7 +42,9 @@ async function main() {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   console.log("Starte Server und lege Demodaten an …");
-  const server = spawn(process.execPath, [path.join(root, "scripts/start.mjs")], {
+  // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the server.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const server = spawn(process.execPath, [...nodeArgs, path.join(root, "scripts/start.mjs")], {
     cwd: root,
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, NODE_ENV: "production", SKIP_BUILD: process.env.SKIP_BUILD ?? "", JOB_INTERVAL_MS: "1000" },
     stdio: ["ignore", "pipe", "pipe"],
