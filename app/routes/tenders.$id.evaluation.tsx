@@ -31,14 +31,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
         await formalCheck(user, Number(v.offerId), String(v.result ?? ""), String(v.reason ?? ""));
         return back("Formale Prüfung gespeichert.");
       case "score": {
-        let n = 0;
+        const points: Record<number, number> = {};
         for (const [key, value] of Object.entries(v)) {
           const m = /^points-(\d+)$/.exec(key);
-          if (m && String(value).trim() !== "") {
-            await scoreOffer(user, Number(v.offerId), Number(m[1]), Number(value));
-            n++;
-          }
+          if (m && String(value).trim() !== "") points[Number(m[1])] = Number(value);
         }
+        const n = await scoreOffer(user, Number(v.offerId), points);
         return back(n === 1 ? "1 Bewertung gespeichert." : `${n} Bewertungen gespeichert.`);
       }
       case "justify":

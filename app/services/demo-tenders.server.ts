@@ -77,10 +77,8 @@ async function evaluateAndAward(staff1: CurrentUser, staff2: CurrentUser, tender
   for (const o of view.offers) await formalCheck(staff1, o.id, "admitted", "");
   const quality = view.criteria.filter((c) => !c.isPrice);
   for (const [i, o] of view.offers.entries()) {
-    for (const c of quality) {
-      await scoreOffer(staff1, o.id, c.id, (i + c.position) % (tender.maxPoints + 1));
-      await scoreOffer(staff2, o.id, c.id, (i + c.position + 1) % (tender.maxPoints + 1));
-    }
+    await scoreOffer(staff1, o.id, Object.fromEntries(quality.map((c) => [c.id, (i + c.position) % (tender.maxPoints + 1)])));
+    await scoreOffer(staff2, o.id, Object.fromEntries(quality.map((c) => [c.id, (i + c.position + 1) % (tender.maxPoints + 1)])));
   }
   const before = await evaluationView(staff1, tender.id);
   for (const p of before.problems) {

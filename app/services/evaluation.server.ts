@@ -154,18 +154,25 @@ export async function formalCheck(user: CurrentUser, offerId: number, result: st
   });
 }
 
-export async function scoreOffer(user: CurrentUser, offerId: number, criterionId: number, points: number, note = ""): Promise<void> {
-  await tx(async (m) => {
+/** One evaluator's points for several quality criteria of one offer, saved together. */
+export async function scoreOffer(user: CurrentUser, offerId: number, points: Record<number, number>, note = ""): Promise<number> {
+  return tx(async (m) => {
     const { offer, tender } = await requireOfferInState(m, offerId, "opened");
     if (offer.formalResult !== "admitted") throw new ConflictError("Bewertet werden nur formal zugelassene Angebote.");
-    const criterion = await m.getRepository(AwardCriterion).findOne({ where: { id: criterionId, tenderId: tender.id } });
-    if (!criterion || criterion.isPrice) throw new ValidationError("Der Preis wird berechnet, nicht bewertet.");
-    if (!Number.isInteger(points) || points < 0 || points > tender.maxPoints) throw new ValidationError(`Punkte von 0 bis ${tender.maxPoints}.`, { points: `Punkte von 0 bis ${tender.maxPoints}.` });
-    const repo = m.getRepository(OfferScore);
-    const existing = await repo.findOne({ where: { offerId, criterionId, evaluatorId: user.id } });
-    if (existing) await repo.update({ id: existing.id }, { points, note: note.slice(0, 2000), at: nowIso() });
-    else await repo.insert({ tenderId: tender.id, offerId, criterionId, evaluatorId: user.id, points, note: note.slice(0, 2000), at: nowIso() });
-    await appendAudit(m, actorOf(user), { action: "offer.score", summary: `Bewertung „${criterion.name}“: ${points} Punkte (Angebot Nr. ${offerId}, ${tender.reference})`, entityType: "offer", entityId: offerId, providerId: offer.providerId, details: { criterionId, points, before: existing?.points ?? null } });
+    let saved = 0;
+    for (const [key, value] of Object.entries(points)) {
+      const criterionId = Number(key);
+      const criterion = await m.getRepository(AwardCriterion).findOne({ where: { id: criterionId, tenderId: tender.id } });
+      if (!criterion || criterion.isPrice) throw new ValidationError("Der Preis wird berechnet, nicht bewertet.");
+      if (!Number.isInteger(value) || value < 0 || value > tender.maxPoints) throw new ValidationError(`„${criterion.name}“: Punkte von 0 bis ${tender.maxPoints}.`, { points: `Punkte von 0 bis ${tender.maxPoints}.` });
+      const repo = m.getRepository(OfferScore);
+      const existing = await repo.findOne({ where: { offerId, criterionId, evaluatorId: user.id } });
+      if (existing) await repo.update({ id: existing.id }, { points: value, note: note.slice(0, 2000), at: nowIso() });
+      else await repo.insert({ tenderId: tender.id, offerId, criterionId, evaluatorId: user.id, points: value, note: note.slice(0, 2000), at: nowIso() });
+      await appendAudit(m, actorOf(user), { action: "offer.score", summary: `Bewertung „${criterion.name}“: ${value} Punkte (Angebot Nr. ${offerId}, ${tender.reference})`, entityType: "offer", entityId: offerId, providerId: offer.providerId, details: { criterionId, points: value, before: existing?.points ?? null } });
+      saved++;
+    }
+    return saved;
   });
 }
 

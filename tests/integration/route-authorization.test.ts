@@ -53,7 +53,7 @@ function all(outcome: Outcome): Access {
 }
 
 /** Roles in `allowed` get `ok`, the other roles 403, anonymous visitors the login redirect. */
-function only(allowed: Role[], opts: { ok?: Outcome; denied?: Outcome; anonymous?: Outcome } = {}): Access {
+function permitted(allowed: Role[], opts: { ok?: Outcome; denied?: Outcome; anonymous?: Outcome } = {}): Access {
   const result = { anonymous: opts.anonymous ?? "login" } as Access;
   for (const r of ROLES) result[r] = allowed.includes(r) ? (opts.ok ?? 200) : (opts.denied ?? 403);
   return result;
@@ -66,7 +66,7 @@ function table(ids: Ids): Record<string, Rule> {
   const home = { ...all({ redirect: "/" }), anonymous: 200, provider: { redirect: "/portal" } } as Access;
   return {
     root: { layout: true, get: all(200) },
-    "routes/_index": { type: HTML, get: { ...only(STAFF), provider: { redirect: "/portal" } } },
+    "routes/_index": { type: HTML, get: { ...permitted(STAFF), provider: { redirect: "/portal" } } },
     "routes/login": {
       type: HTML,
       get: home,
@@ -75,67 +75,67 @@ function table(ids: Ids): Record<string, Rule> {
     },
     "routes/logout": { get: all({ redirect: "/" }), post: all({ redirect: "/login" }), freshSessionForPost: true },
     "routes/healthz": { type: JSON_TYPE, get: all(200) },
-    "routes/account.password": { type: HTML, get: only([...ROLES]), post: only([...ROLES], { ok: 400 }) },
+    "routes/account.password": { type: HTML, get: permitted([...ROLES]), post: permitted([...ROLES], { ok: 400 }) },
 
-    "routes/admin.users._index": { type: HTML, get: only(["admin"]) },
-    "routes/admin.users.new": { type: HTML, get: only(["admin"]), post: only(["admin"], { ok: 400 }) },
-    "routes/admin.users.$id": { params: { id: ids.providerUserB }, type: HTML, get: only(["admin"]), post: only(["admin"], { ok: 400 }) },
-    "routes/admin.mail._index": { type: HTML, get: only(["admin"]), post: only(["admin"], { ok: 404 }) },
-    "routes/admin.mail.$id[.eml]": { params: { id: ids.mail }, type: "message/rfc822", get: only(["admin"]) },
-    "routes/admin.settings": { type: HTML, get: only(["admin"]), post: only(["admin"], { ok: { redirect: "/admin/settings" } }) },
-    "routes/audit._index": { type: HTML, get: only(["admin", "auditor"]) },
+    "routes/admin.users._index": { type: HTML, get: permitted(["admin"]) },
+    "routes/admin.users.new": { type: HTML, get: permitted(["admin"]), post: permitted(["admin"], { ok: 400 }) },
+    "routes/admin.users.$id": { params: { id: ids.providerUserB }, type: HTML, get: permitted(["admin"]), post: permitted(["admin"], { ok: 400 }) },
+    "routes/admin.mail._index": { type: HTML, get: permitted(["admin"]), post: permitted(["admin"], { ok: 404 }) },
+    "routes/admin.mail.$id[.eml]": { params: { id: ids.mail }, type: "message/rfc822", get: permitted(["admin"]) },
+    "routes/admin.settings": { type: HTML, get: permitted(["admin"]), post: permitted(["admin"], { ok: { redirect: "/admin/settings" } }) },
+    "routes/audit._index": { type: HTML, get: permitted(["admin", "auditor"]) },
 
-    "routes/portal._index": { type: HTML, get: only(["provider"]), post: only(["provider"], { ok: 400 }) },
-    "routes/portal.tokens": { type: HTML, get: only(["provider"]), post: only(["provider"], { ok: 400 }) },
+    "routes/portal._index": { type: HTML, get: permitted(["provider"]), post: permitted(["provider"], { ok: 400 }) },
+    "routes/portal.tokens": { type: HTML, get: permitted(["provider"]), post: permitted(["provider"], { ok: 400 }) },
 
-    "routes/providers._index": { type: HTML, get: only(STAFF) },
-    "routes/providers.new": { type: HTML, get: only(["admin", "procurement"]), post: only(["admin", "procurement"], { ok: 400 }) },
-    "routes/providers.import": { type: HTML, get: only(["admin", "procurement"]), post: only(["admin", "procurement"], { ok: 400 }) },
-    "routes/providers.requests": { type: HTML, get: only(["admin", "procurement", "finance"]), post: only(["admin", "procurement", "finance"], { ok: 404 }) },
-    "routes/providers.export[.csv]": { type: "text/csv", get: only(["admin", "procurement", "finance", "auditor"]) },
-    "routes/providers.$id._index": { params: { id: ids.providerB }, type: HTML, get: only(STAFF), post: only(["admin", "procurement"], { ok: 400 }) },
-    "routes/providers.$id.edit": { params: { id: ids.providerB }, type: HTML, get: only(["admin", "procurement"]), post: only(["admin", "procurement"], { ok: 400 }) },
+    "routes/providers._index": { type: HTML, get: permitted(STAFF) },
+    "routes/providers.new": { type: HTML, get: permitted(["admin", "procurement"]), post: permitted(["admin", "procurement"], { ok: 400 }) },
+    "routes/providers.import": { type: HTML, get: permitted(["admin", "procurement"]), post: permitted(["admin", "procurement"], { ok: 400 }) },
+    "routes/providers.requests": { type: HTML, get: permitted(["admin", "procurement", "finance"]), post: permitted(["admin", "procurement", "finance"], { ok: 404 }) },
+    "routes/providers.export[.csv]": { type: "text/csv", get: permitted(["admin", "procurement", "finance", "auditor"]) },
+    "routes/providers.$id._index": { params: { id: ids.providerB }, type: HTML, get: permitted(STAFF), post: permitted(["admin", "procurement"], { ok: 400 }) },
+    "routes/providers.$id.edit": { params: { id: ids.providerB }, type: HTML, get: permitted(["admin", "procurement"]), post: permitted(["admin", "procurement"], { ok: 400 }) },
     "routes/providers.$id.datasheet": {
       params: { id: ids.providerB },
       // GET only leads back to the provider page (which then checks access itself).
       get: all({ redirect: `/providers/${ids.providerB}` }),
       // POST generates a data sheet: staff for any provider, a provider user for its own.
-      post: only([...ROLES], { ok: { redirect: /^\/documents\/\d+$/ } }),
+      post: permitted([...ROLES], { ok: { redirect: /^\/documents\/\d+$/ } }),
     },
-    "routes/documents.$id": { params: { id: ids.documentB }, type: "application/pdf", get: only([...ROLES]) },
+    "routes/documents.$id": { params: { id: ids.documentB }, type: "application/pdf", get: permitted([...ROLES]) },
 
     // The API is read-only: POST is 405 for everyone (whether or not the route exports an action).
-    "routes/tenders._index": { type: HTML, get: only(STAFF) },
-    "routes/tenders.new": { type: HTML, get: only(["procurement"]), post: only(["procurement"], { ok: 400 }) },
+    "routes/tenders._index": { type: HTML, get: permitted(STAFF) },
+    "routes/tenders.new": { type: HTML, get: permitted(["procurement"]), post: permitted(["procurement"], { ok: 400 }) },
     // Without an intent the action answers 400 "Unbekannte Aktion" to procurement; others lack the permission.
-    "routes/tenders.$id._index": { params: { id: ids.tender }, type: HTML, get: only(STAFF), post: only(["procurement"], { ok: 400 }) },
+    "routes/tenders.$id._index": { params: { id: ids.tender }, type: HTML, get: permitted(STAFF), post: permitted(["procurement"], { ok: 400 }) },
     // The demo tender is not opened yet: the evaluation page answers 409 to procurement (sealed until opened).
-    "routes/tenders.$id.evaluation": { params: { id: ids.tender }, get: only(["procurement"], { ok: 409 }), post: only(["procurement"], { ok: 400 }) },
+    "routes/tenders.$id.evaluation": { params: { id: ids.tender }, get: permitted(["procurement"], { ok: 409 }), post: permitted(["procurement"], { ok: 400 }) },
     // POST with an empty form: procurement is sent back to the tender page with a message.
-    "routes/tenders.$id.attachments": { params: { id: ids.tender }, get: only(["procurement"], { ok: { redirect: `/tenders/${ids.tender}` } }), post: only(["procurement"], { ok: { redirect: `/tenders/${ids.tender}` } }) },
+    "routes/tenders.$id.attachments": { params: { id: ids.tender }, get: permitted(["procurement"], { ok: { redirect: `/tenders/${ids.tender}` } }), post: permitted(["procurement"], { ok: { redirect: `/tenders/${ids.tender}` } }) },
     "routes/tenders.$id.record": {
       params: { id: ids.tender },
-      get: only(STAFF, { ok: { redirect: `/tenders/${ids.tender}` } }),
-      post: only(STAFF, { ok: { redirect: /^\/documents\/\d+$/ } }),
+      get: permitted(STAFF, { ok: { redirect: `/tenders/${ids.tender}` } }),
+      post: permitted(STAFF, { ok: { redirect: /^\/documents\/\d+$/ } }),
     },
-    "routes/portal.tenders._index": { type: HTML, get: only(["provider"]) },
-    "routes/portal.tenders.$id": { params: { id: ids.tender }, type: HTML, get: only(["provider"]), post: only(["provider"], { ok: 400 }) },
-    "routes/portal.tenders.$id.document": { params: { id: ids.tender }, get: only(["provider"], { ok: { redirect: /^\/documents\/\d+$/ } }) },
+    "routes/portal.tenders._index": { type: HTML, get: permitted(["provider"]) },
+    "routes/portal.tenders.$id": { params: { id: ids.tender }, type: HTML, get: permitted(["provider"]), post: permitted(["provider"], { ok: 400 }) },
+    "routes/portal.tenders.$id.document": { params: { id: ids.tender }, get: permitted(["provider"], { ok: { redirect: /^\/documents\/\d+$/ } }) },
     // The demo offer belongs to another provider: the provider user (DEMO-B-0001) gets 404.
-    "routes/offers.$id.receipt": { params: { id: ids.offerT }, get: only(["provider"], { ok: 404 }) },
-    "routes/portal.contracts": { type: HTML, get: only(["provider"]) },
+    "routes/offers.$id.receipt": { params: { id: ids.offerT }, get: permitted(["provider"], { ok: 404 }) },
+    "routes/portal.contracts": { type: HTML, get: permitted(["provider"]) },
 
-    "routes/api.v1.me": { api: true, type: JSON_TYPE, get: { ...only(["provider"]), anonymous: 401 }, post: all(405) },
-    "routes/api.v1.provider": { api: true, type: JSON_TYPE, get: { ...only(["provider"]), anonymous: 401 }, post: all(405) },
+    "routes/api.v1.me": { api: true, type: JSON_TYPE, get: { ...permitted(["provider"]), anonymous: 401 }, post: all(405) },
+    "routes/api.v1.provider": { api: true, type: JSON_TYPE, get: { ...permitted(["provider"]), anonymous: 401 }, post: all(405) },
     "routes/api.v1.openapi[.json]": { api: true, type: JSON_TYPE, get: all(200), post: all(405) },
     "routes/$": { params: { "*": "gibt-es-nicht" }, get: all(404) },
-    "routes/api.v1.tenders._index": { api: true, type: JSON_TYPE, get: { ...only(["provider"]), anonymous: 401 }, post: all(405) },
-    "routes/api.v1.tenders.$id._index": { api: true, params: { id: ids.tender }, type: JSON_TYPE, get: { ...only(["provider"]), anonymous: 401 }, post: all(405) },
+    "routes/api.v1.tenders._index": { api: true, type: JSON_TYPE, get: { ...permitted(["provider"]), anonymous: 401 }, post: all(405) },
+    "routes/api.v1.tenders.$id._index": { api: true, params: { id: ids.tender }, type: JSON_TYPE, get: { ...permitted(["provider"]), anonymous: 401 }, post: all(405) },
     // POST with an empty form body: the provider gets 415 (JSON or multipart expected).
-    "routes/api.v1.tenders.$id.offers": { api: true, params: { id: ids.tender }, type: JSON_TYPE, get: { ...only(["provider"]), anonymous: 401 }, post: { ...only(["provider"], { ok: 415 }), anonymous: 401 } },
+    "routes/api.v1.tenders.$id.offers": { api: true, params: { id: ids.tender }, type: JSON_TYPE, get: { ...permitted(["provider"]), anonymous: 401 }, post: { ...permitted(["provider"], { ok: 415 }), anonymous: 401 } },
     // GET shows an own offer (the demo offer belongs to another organisation: 404); POST is 405, withdrawal is DELETE.
-    "routes/api.v1.offers.$id": { api: true, params: { id: ids.offerT }, get: { ...only(["provider"], { ok: 404 }), anonymous: 401 }, post: all(405) },
-    "routes/tenders.$id.ocds[.json]": { params: { id: ids.tender }, type: JSON_TYPE, get: only(STAFF) },
+    "routes/api.v1.offers.$id": { api: true, params: { id: ids.offerT }, get: { ...permitted(["provider"], { ok: 404 }), anonymous: 401 }, post: all(405) },
+    "routes/tenders.$id.ocds[.json]": { params: { id: ids.tender }, type: JSON_TYPE, get: permitted(STAFF) },
     "routes/api.$": { api: true, params: { "*": "v1/nope" }, get: all(404), post: all(404) },
   };
 }

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { AuditEvent, AwardCriterion, Document, Lot, Offer, OutboxMessage, Provider, Tender, User } from "../../entities";
+import { AuditEvent, AwardCriterion, Document, Lot, Offer, OfferScore, OutboxMessage, Provider, Tender, User } from "../../entities";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
 import { setClock } from "~/lib/clock.server";
 import { config } from "~/lib/config.server";
@@ -13,6 +13,7 @@ import { filesRoot, readBytes } from "~/lib/files.server";
 import type { CurrentUser } from "~/services/auth.server";
 import { seedDemoData } from "~/services/demo-data.server";
 import { confirmOpening, offerReceiptDocument, readOffers, submitOffer, withdrawOffer, type OfferSubmission } from "~/services/offers.server";
+import { finishEvaluation, formalCheck, scoreOffer } from "~/services/evaluation.server";
 import { cancelTender, closeDueTenders, createTender, publishTender, removeLot, saveLot, setCriteria, setDeadlines, updateTender } from "~/services/tenders.server";
 
 /**
@@ -528,6 +529,36 @@ describe("opening", () => {
     expect(broker.version).toBe(brokerFinal!.version);
     expect(broker.content.lots).toEqual([{ lotId: baeLotId, unitPriceCents: BROKER_PRICE, successFeeCents: null }]);
     expect(await audits("offer.unseal")).toHaveLength(1);
+  });
+});
+
+describe("evaluation (scoring rules)", () => {
+  it("scores only admitted offers, only quality criteria, 0 to maxPoints (boundaries), by evaluator", async () => {
+    const m = await em();
+    const tender = await m.getRepository(Tender).findOneByOrFail({ id: tenderId });
+    expect(tender.status).toBe("opened");
+    const offers = await readOffers(m, tender);
+    const [first, second] = offers;
+    const criteria = await m.getRepository(AwardCriterion).find({ where: { tenderId } });
+    const quality = criteria.find((c) => !c.isPrice)!;
+    const price = criteria.find((c) => c.isPrice)!;
+    // Not yet formally checked: no scoring.
+    await rejects(scoreOffer(procurement, first.id, { [quality.id]: 2 }), ConflictError);
+    await formalCheck(procurement, first.id, "admitted", "");
+    // An exclusion needs a reason of at least 10 characters (9 refused).
+    await rejects(formalCheck(procurement, second.id, "excluded", "123456789"), ValidationError);
+    await formalCheck(procurement, second.id, "excluded", "Konzept fehlt.");
+    await rejects(scoreOffer(procurement, second.id, { [quality.id]: 1 }), ConflictError);
+    // Boundaries: maxPoints is allowed, maxPoints + 1 and -1 are not; the price is computed, never scored.
+    expect(await scoreOffer(procurement, first.id, { [quality.id]: tender.maxPoints })).toBe(1);
+    await rejects(scoreOffer(procurement, first.id, { [quality.id]: tender.maxPoints + 1 }), ValidationError);
+    await rejects(scoreOffer(procurement, first.id, { [quality.id]: -1 }), ValidationError);
+    await rejects(scoreOffer(procurement, first.id, { [price.id]: 1 }), ValidationError);
+    // One evaluator is not enough to close the evaluation; the second makes it complete.
+    await rejects(finishEvaluation(procurement, tenderId), ConflictError);
+    expect(await scoreOffer(procurement2, first.id, { [quality.id]: 0 })).toBe(1);
+    const scores = await m.getRepository(OfferScore).find({ where: { offerId: first.id } });
+    expect(scores.map((x) => x.points).sort()).toEqual([0, tender.maxPoints].sort());
   });
 });
 
