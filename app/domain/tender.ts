@@ -206,3 +206,8 @@ export const lotSchema = z.object({
   estimatedSuccessFeeCents: z.number().int().min(0).nullable().default(null),
 });
 export type LotInput = z.output<typeof lotSchema>;
+
+/** A criterion's name in documents: the price criterion marked as such unless its name says so. */
+export function criterionLabel(c: { name: string; isPrice: boolean }): string {
+  return c.isPrice && !/preis/i.test(c.name) ? `${c.name} (Preis)` : c.name;
+}

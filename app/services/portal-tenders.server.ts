@@ -2,7 +2,7 @@ import { In } from "typeorm";
 import { AwardCriterion, Contract, Document, Lot, Provider, Tender, TenderDownload, TenderQuestion } from "../../entities";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
 import { can } from "~/domain/permissions";
-import { measureTypeLabel, PRICE_UNIT_LABELS, PROCEDURE_LABELS, REGIME_LABELS, type PriceUnit, type ProcedureType, type Regime } from "~/domain/tender";
+import { criterionLabel, measureTypeLabel, PRICE_UNIT_LABELS, PROCEDURE_LABELS, REGIME_LABELS, type PriceUnit, type ProcedureType, type Regime } from "~/domain/tender";
 import { TENDER_STATE_LABELS, type TenderState } from "~/domain/tender.machine";
 import { formatDate, formatDateTime } from "~/domain/time";
 import { appendAudit } from "~/lib/audit.server";
@@ -74,7 +74,7 @@ export async function createTenderDescription(m: Parameters<typeof generateDocum
       bindingUntil: formatDate(tender.bindingUntil),
       description: tender.description || "–",
       lots: lots.map((l) => ({ number: l.number, title: l.title, quantity: l.quantity, region: l.region || "–", startDate: formatDate(l.startDate), duration: `${l.durationMonths} Monate`, priceUnit: PRICE_UNIT_LABELS[l.priceUnit as PriceUnit] })),
-      criteria: criteria.map((c) => ({ name: c.isPrice ? `${c.name} (Preis)` : c.name, weight: `${c.weight} %`, description: c.description || "–" })),
+      criteria: criteria.map((c) => ({ name: criterionLabel(c), weight: `${c.weight} %`, description: c.description || "–" })),
       scoring: `Wertung nach gewichteten Punkten: Qualitätskriterien 0 bis ${tender.maxPoints} Punkte; beim Preis erhält das niedrigste Angebot ${tender.maxPoints} Punkte, jedes andere ${tender.maxPoints} × niedrigster Preis ÷ eigener Preis.`,
     },
     title: `Leistungsbeschreibung ${tender.reference}`,

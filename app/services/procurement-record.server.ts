@@ -1,7 +1,7 @@
 import { In } from "typeorm";
 import { AuditEvent, AwardCriterion, Lot, Offer, Provider, Tender } from "../../entities";
 import { formatCents } from "~/domain/money";
-import { measureTypeLabel, PRICE_UNIT_LABELS, PROCEDURE_LABELS, REGIME_LABELS, type PriceUnit, type ProcedureType, type Regime } from "~/domain/tender";
+import { criterionLabel, measureTypeLabel, PRICE_UNIT_LABELS, PROCEDURE_LABELS, REGIME_LABELS, type PriceUnit, type ProcedureType, type Regime } from "~/domain/tender";
 import { offersReadable, TENDER_STATE_LABELS, type TenderState } from "~/domain/tender.machine";
 import { formatDate, formatDateTime, formatDateTimeSeconds } from "~/domain/time";
 import { appendAudit } from "~/lib/audit.server";
@@ -50,7 +50,7 @@ export async function createProcurementRecord(user: CurrentUser, tenderId: numbe
       procedure: `${PROCEDURE_LABELS[tender.procedureType as ProcedureType][regime]} (${PROCEDURE_LABELS[tender.procedureType as ProcedureType].eu} / ${PROCEDURE_LABELS[tender.procedureType as ProcedureType].national}).`,
       procedureReasons: notes.procedureReasons || (tender.procedureType === "open" ? "Offenes Verfahren als Regelverfahren; keine besondere Begründung erforderlich." : "Begründung noch nicht vermerkt."),
       lots: lots.map((l) => ({ number: l.number, title: l.title, quantity: l.quantity, duration: `${l.durationMonths} Monate ab ${formatDate(l.startDate)}`, priceUnit: PRICE_UNIT_LABELS[l.priceUnit as PriceUnit] })),
-      criteria: criteria.map((c) => ({ name: c.isPrice ? `${c.name} (Preis)` : c.name, weight: `${c.weight} %` })),
+      criteria: criteria.map((c) => ({ name: criterionLabel(c), weight: `${c.weight} %` })),
       lotReasons: notes.lotReasons || "entfällt",
       offerSummary: evaluation
         ? `${submitted.length} gültige Angebote; die Inhalte wurden am ${formatDateTime(tender.openedAt)} von zwei Personen geöffnet.`

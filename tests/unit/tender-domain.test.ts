@@ -278,3 +278,13 @@ describe("standstillDays (§ 134 GWB)", () => {
     expect(standstillDays(false)).toBe(15);
   });
 });
+
+describe("criterionLabel", () => {
+  it("marks the price criterion unless its name already says Preis", async () => {
+    const { criterionLabel } = await import("~/domain/tender");
+    expect(criterionLabel({ name: "Preis", isPrice: true })).toBe("Preis");
+    expect(criterionLabel({ name: "Preis je Platz und Monat", isPrice: true })).toBe("Preis je Platz und Monat");
+    expect(criterionLabel({ name: "Kosten je Teilnehmer", isPrice: true })).toBe("Kosten je Teilnehmer (Preis)");
+    expect(criterionLabel({ name: "Konzept", isPrice: false })).toBe("Konzept");
+  });
+});
