@@ -4,11 +4,13 @@ import { AuditEvent } from "./audit.entity";
 import { Document } from "./document.entity";
 import { OutboxMessage } from "./outbox.entity";
 import { Setting } from "./setting.entity";
+import { AgreementTerms, Assignment, ClaimDocument, Client, EmploymentSpell, FeeInstalment, FeeSchedule, PayableItem, PlacementAgreement, PlacementClaim } from "./placement.entity";
 import { AwardCriterion, Contract, Lot, Offer, OfferScore, OpeningConfirmation, Tender, TenderDownload, TenderQuestion } from "./tender.entity";
 
 export { ApiToken, LoginFailure, Session, User };
 export { BankAccount, Certification, ContactPerson, Provider, ProviderChangeRequest };
 export { AuditEvent, Document, OutboxMessage, Setting };
+export { AgreementTerms, Assignment, ClaimDocument, Client, EmploymentSpell, FeeInstalment, FeeSchedule, PayableItem, PlacementAgreement, PlacementClaim };
 export { AwardCriterion, Contract, Lot, Offer, OfferScore, OpeningConfirmation, Tender, TenderDownload, TenderQuestion };
 
 /** Every entity class; the DataSource lists classes, not globs (the build has no .ts files). */
@@ -35,4 +37,14 @@ export const entities = [
   OpeningConfirmation,
   OfferScore,
   Contract,
+  FeeSchedule,
+  AgreementTerms,
+  PlacementAgreement,
+  Client,
+  EmploymentSpell,
+  Assignment,
+  PlacementClaim,
+  ClaimDocument,
+  FeeInstalment,
+  PayableItem,
 ];

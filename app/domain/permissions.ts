@@ -41,10 +41,22 @@ export const PERMISSIONS = [
   "ask:question:own",
   "read:contract:any",
   "read:contract:own",
+  "read:placement:any",
+  "manage:agreement:any",
+  "manage:client:any",
+  "read:client-personal:any",
+  "assign:client:any",
+  "decide:placement:any",
+  "certify:instalment:any",
+  "read:payable:any",
+  "read:agreement:own",
+  "accept:agreement:own",
+  "read:assignment:own",
+  "submit:placement:own",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const STAFF_READ: Permission[] = ["read:provider:any", "read:document:any", "change:password:own", "read:tender:any", "read:contract:any"];
+const STAFF_READ: Permission[] = ["read:provider:any", "read:document:any", "change:password:own", "read:tender:any", "read:contract:any", "read:placement:any"];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: [
@@ -58,6 +70,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "import:provider:any",
     "export:provider:any",
     "confirm:provider-change:any",
+    "read:payable:any",
   ],
   procurement: [
     ...STAFF_READ,
@@ -69,10 +82,13 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "manage:tender:any",
     "open:tender:any",
     "evaluate:tender:any",
+    "manage:agreement:any",
+    "decide:placement:any",
+    "certify:instalment:any",
   ],
-  case_manager: [...STAFF_READ],
-  finance: [...STAFF_READ, "export:provider:any", "confirm:provider-change:any"],
-  auditor: [...STAFF_READ, "read:audit:any", "export:provider:any"],
+  case_manager: [...STAFF_READ, "manage:client:any", "read:client-personal:any", "assign:client:any", "decide:placement:any", "certify:instalment:any"],
+  finance: [...STAFF_READ, "export:provider:any", "confirm:provider-change:any", "read:payable:any"],
+  auditor: [...STAFF_READ, "read:audit:any", "export:provider:any", "read:payable:any"],
   provider: [
     "read:provider:own",
     "edit:provider-contact:own",
@@ -84,6 +100,10 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "submit:offer:own",
     "ask:question:own",
     "read:contract:own",
+    "read:agreement:own",
+    "accept:agreement:own",
+    "read:assignment:own",
+    "submit:placement:own",
   ],
 };
 
@@ -107,9 +127,16 @@ export const NAV_ITEMS: NavItem[] = [
   { to: "/tenders", label: "Ausschreibungen", permission: "read:tender:any" },
   { to: "/providers", label: "Träger und Vermittler", permission: "read:provider:any" },
   { to: "/providers/requests", label: "Änderungsanträge", permission: "confirm:provider-change:any" },
+  { to: "/agreements", label: "Vermittlungsvereinbarungen", permission: "read:placement:any" },
+  { to: "/clients", label: "Kunden", permission: "manage:client:any" },
+  { to: "/placements", label: "Vermittlungsnachweise", permission: "read:placement:any" },
+  { to: "/payables", label: "Zahlbare Raten", permission: "read:payable:any" },
   { to: "/portal", label: "Meine Organisation", permission: "read:provider:own" },
   { to: "/portal/tenders", label: "Ausschreibungen", permission: "read:tender:published" },
   { to: "/portal/contracts", label: "Verträge", permission: "read:contract:own" },
+  { to: "/portal/agreements", label: "Vermittlungsvereinbarungen", permission: "read:agreement:own" },
+  { to: "/portal/clients", label: "Zugewiesene Kunden", permission: "read:assignment:own" },
+  { to: "/portal/placements", label: "Vermittlungsnachweise", permission: "submit:placement:own" },
   { to: "/portal/tokens", label: "API-Zugänge", permission: "manage:api-token:own" },
   { to: "/audit", label: "Protokoll", permission: "read:audit:any" },
   { to: "/admin/users", label: "Benutzer", permission: "manage:user:any" },

@@ -1,0 +1,81 @@
+/**
+ * The fee instalment's transition table (1./2. Rate). The daily job fires the "system" events
+ * with the same guards the services use.
+ */
+import { defineMachine } from "./machine";
+import { addDays, daysBetween, formatDate } from "./time";
+
+export const INSTALMENT_STATES = ["pending", "due", "earned", "payable", "paid", "cancelled", "lapsed"] as const;
+export type InstalmentState = (typeof INSTALMENT_STATES)[number];
+export const INSTALMENT_STATE_LABELS: Record<InstalmentState, string> = {
+  pending: "Beschäftigungsdauer noch nicht erreicht",
+  due: "Nachweis fehlt",
+  earned: "verdient (Nachweis liegt vor)",
+  payable: "sachlich richtig, an Kasse übergeben",
+  paid: "ausgezahlt",
+  cancelled: "entfallen",
+  lapsed: "Ausschlussfrist versäumt",
+};
+
+export type InstalmentEvent = "reach_duration" | "prove" | "certify" | "end_employment" | "lapse";
+
+export interface InstalmentFacts {
+  state: InstalmentState;
+  today: string;
+  number: number;
+  jobStart: string;
+  /** First day the duration is reached (day 42, or the day before the 6-month anniversary). */
+  earliestOn: string;
+  deadlineOn: string;
+  sameEmployerRequired: boolean;
+  /** Reported last day of employment, if it ended. */
+  employmentEndedOn: string | null;
+  /** The employer's confirmation being uploaded (prove). */
+  proof?: { confirmedUntil: string; sameEmployer: boolean; uninterrupted: boolean } | null;
+}
+
+/** The employment day count, the job start being day 1. */
+export function employmentDay(jobStart: string, on: string): number {
+  return daysBetween(jobStart, on) + 1;
+}
+
+function proofProblem(f: InstalmentFacts): string | null {
+  if (f.today < f.earliestOn) return `Die Beschäftigungsdauer für die ${f.number}. Rate ist erst am ${formatDate(f.earliestOn)} erreicht.`;
+  if (f.today > f.deadlineOn) return `Die Ausschlussfrist für die ${f.number}. Rate ist am ${formatDate(f.deadlineOn)} abgelaufen (§ 326 SGB III).`;
+  if (f.employmentEndedOn && f.employmentEndedOn < f.earliestOn) return `Die Beschäftigung endete am ${formatDate(f.employmentEndedOn)}, vor Erreichen der Dauer für die ${f.number}. Rate.`;
+  const p = f.proof;
+  if (!p) return "Bitte laden Sie die Bestätigung des Arbeitgebers hoch.";
+  if (!p.uninterrupted) return "Vergütet wird nur eine ununterbrochene Beschäftigung; der Arbeitgeber bestätigt keine ununterbrochene Beschäftigung.";
+  if (f.sameEmployerRequired && !p.sameEmployer)
+    return "Die 2. Rate setzt sechs Monate Beschäftigung beim selben Arbeitgeber voraus (BSG, Urteil vom 6.5.2014, B 11 AL 1/14 R).";
+  if (p.confirmedUntil < f.earliestOn)
+    return `Der Arbeitgeber bestätigt die Beschäftigung bis ${formatDate(p.confirmedUntil)}, das ist Tag ${employmentDay(f.jobStart, p.confirmedUntil)}; für die ${f.number}. Rate ist Tag ${employmentDay(f.jobStart, f.earliestOn)} (${formatDate(f.earliestOn)}) nötig.`;
+  if (p.confirmedUntil > f.today) return "Die Bestätigung kann die Beschäftigung nur bis heute bestätigen.";
+  return null;
+}
+
+export const instalmentMachine = defineMachine<InstalmentState, InstalmentEvent, InstalmentFacts>(INSTALMENT_STATE_LABELS, [
+  {
+    event: "reach_duration",
+    from: ["pending"],
+    to: "due",
+    permission: "system",
+    guard: (f) => (f.today >= f.earliestOn ? null : "Die Beschäftigungsdauer ist noch nicht erreicht."),
+  },
+  { event: "prove", from: ["pending", "due"], to: "earned", permission: "submit:placement:own", guard: proofProblem },
+  { event: "certify", from: ["earned"], to: "payable", permission: "certify:instalment:any" },
+  {
+    event: "end_employment",
+    from: ["pending", "due"],
+    to: "cancelled",
+    permission: ["submit:placement:own", "decide:placement:any"],
+    guard: (f) => (f.employmentEndedOn && f.employmentEndedOn < f.earliestOn ? null : "Die Beschäftigung hat die nötige Dauer erreicht; die Rate entfällt nicht."),
+  },
+  { event: "lapse", from: ["pending", "due"], to: "lapsed", permission: "system", guard: (f) => (f.today > f.deadlineOn ? null : "Die Ausschlussfrist läuft noch.") },
+]);
+
+/** When should the broker be reminded of a missing proof? Every `intervalDays` while due, starting on the day it became due. */
+export function reminderDue(state: InstalmentState, today: string, earliestOn: string, lastReminderOn: string | null, intervalDays: number): boolean {
+  if (state !== "due" || today < earliestOn) return false;
+  return !lastReminderOn || today >= addDays(lastReminderOn, intervalDays);
+}
