@@ -4,7 +4,7 @@
  * the values and the legal citation in German. "error" rejects; "flag" needs a reviewer.
  */
 import { formatCents } from "./money";
-import { normalizeText, formatHours, RULE_SETS, type LegalBasis, durationReachedOn, exclusionDeadline, type InstalmentRule } from "./placement";
+import { normalizeText, formatHours, periodEndAfterMonths, RULE_SETS, type LegalBasis, durationReachedOn, exclusionDeadline, type InstalmentRule } from "./placement";
 import { addDays, addMonths, daysBetween, formatDate } from "./time";
 
 export type RuleSeverity = "error" | "flag";
@@ -109,20 +109,34 @@ function d(date: string | null | undefined): string {
 /** Insured days within [windowStart, before] (inclusive), clipped per spell. */
 export function insuredDaysWithin(spells: EmploymentSpellFact[], employer: string, windowStart: string, lastDay: string): number {
   const key = normalizeText(employer);
-  let days = 0;
+  const clipped: { from: string; to: string }[] = [];
   for (const s of spells) {
     if (!s.insured || normalizeText(s.employerName) !== key) continue;
     const from = s.from > windowStart ? s.from : windowStart;
     const to = s.to === null || s.to > lastDay ? lastDay : s.to;
-    if (to >= from) days += daysBetween(from, to) + 1;
+    if (to >= from) clipped.push({ from, to });
+  }
+  // Overlapping or duplicate spells (e.g. the same job recorded twice) count each day once.
+  clipped.sort((x, y) => (x.from < y.from ? -1 : x.from > y.from ? 1 : 0));
+  let days = 0;
+  let coveredUntil: string | null = null;
+  for (const s of clipped) {
+    const from = coveredUntil !== null && s.from <= coveredUntil ? addDays(coveredUntil, 1) : s.from;
+    if (s.to >= from) {
+      days += daysBetween(from, s.to) + 1;
+      coveredUntil = s.to;
+    }
   }
   return days;
 }
 
-/** Is the job limited from the outset to under `months` months? (start 01.01., end 30.03. = 2 months 30 days → yes; end 31.03. → no) */
+/**
+ * Is the job limited from the outset to under `months` months? (start 01.01., end 30.03. = 2 months 30 days → yes; end 31.03. → no;
+ * start 30.11.2007: the three months end on 29.02.2008, so an end on 28.02.2008 is under three months.)
+ */
 export function limitedUnder(jobStart: string, fixedTermEnd: string | null, months: number): boolean {
   if (!fixedTermEnd) return false;
-  return addDays(fixedTermEnd, 1) < addMonths(jobStart, months);
+  return fixedTermEnd < periodEndAfterMonths(jobStart, months);
 }
 
 export function checkPlacementRules(f: RuleFacts): RuleResult[] {

@@ -2,7 +2,19 @@
  * Placement agreements with private brokers (Vermittlungsvereinbarungen), their legal bases,
  * rule sets and fee schedules. Pure: no I/O. DOMAIN.md §§ 0, 1, 4.
  */
-import { addDays, addMonths } from "./time";
+import { addDays, addMonths, formatDate } from "./time";
+
+/**
+ * Last day of a period of `months` calendar months that begins with, and counts, the day `start`
+ * (§ 187 Abs. 2, § 188 Abs. 2 and 3 BGB via § 26 SGB X): 01.01. + 3 → 31.03.; 31.03. + 6 → 30.09.;
+ * 30.11.2007 + 3 → 29.02.2008; 30.11.2006 + 3 → 28.02.2007. When the target month lacks the
+ * day before the start's day number, the period ends on that month's last day.
+ */
+export function periodEndAfterMonths(start: string, months: number): string {
+  const plain = addMonths(start, months);
+  // addMonths clamped the day (31.03. + 6 → 30.09.): that month's last day already ends the period.
+  return plain.slice(8) === start.slice(8) ? addDays(plain, -1) : plain;
+}
 
 /** The legal basis of an agreement, an assignment (voucher) and therefore of a claim. */
 export const LEGAL_BASES = ["voucher_421g", "avgs_45", "contract_37", "own_programme"] as const;
@@ -107,8 +119,9 @@ export function isTargetGroup(v: unknown): v is TargetGroup {
 export function targetGroupsOn(recorded: readonly string[], birthDate: string | null, on: string): TargetGroup[] {
   const groups = new Set<TargetGroup>(recorded.filter(isTargetGroup).filter((g) => g !== "under_25" && g !== "over_50"));
   if (birthDate) {
-    if (on < addMonths(birthDate, 25 * 12)) groups.add("under_25");
-    if (on >= addMonths(birthDate, 50 * 12)) groups.add("over_50");
+    // The birthday on which an age is reached is the day after the period of that many years (§ 187 Abs. 2 S. 2 BGB).
+    if (on <= periodEndAfterMonths(birthDate, 25 * 12)) groups.add("under_25");
+    if (on > periodEndAfterMonths(birthDate, 50 * 12)) groups.add("over_50");
   }
   return TARGET_GROUPS.filter((g) => groups.has(g));
 }
@@ -161,8 +174,8 @@ export function scheduleProblems(s: FeeScheduleData): string[] {
   if (!base.length) problems.push("Ein Grundbetrag (ohne Zielgruppe) ist anzugeben.");
   const fixed = s.instalments.reduce((sum, i) => sum + (i.amountCents ?? 0), 0);
   for (const r of s.rates) {
-    if (r.totalCents < fixed) problems.push(`Der Gesamtbetrag ab ${r.validFrom} ist kleiner als die Summe der festen Raten.`);
-    if (!rest.length && r.totalCents !== fixed) problems.push(`Ohne Restbetragsrate muss der Gesamtbetrag ab ${r.validFrom} der Summe der Raten entsprechen.`);
+    if (r.totalCents < fixed) problems.push(`Der Gesamtbetrag ab ${formatDate(r.validFrom)} ist kleiner als die Summe der festen Raten.`);
+    if (!rest.length && r.totalCents !== fixed) problems.push(`Ohne Restbetragsrate muss der Gesamtbetrag ab ${formatDate(r.validFrom)} der Summe der Raten entsprechen.`);
   }
   return problems;
 }
@@ -189,10 +202,10 @@ export interface PlannedInstalment {
   sameEmployer: boolean;
 }
 
-/** Day on which an employment from `jobStart` has lasted `rule` (day 42 or the day before the 6-month anniversary). */
+/** Day on which an employment from `jobStart` has lasted `rule` (day 42, or the last day of the six-month period, see periodEndAfterMonths). */
 export function durationReachedOn(jobStart: string, rule: Pick<InstalmentRule, "afterDays" | "afterMonths">): string {
   if (rule.afterDays !== null) return addDays(jobStart, rule.afterDays - 1);
-  return addDays(addMonths(jobStart, rule.afterMonths ?? 0), -1);
+  return periodEndAfterMonths(jobStart, rule.afterMonths ?? 0);
 }
 
 /** End of the exclusion period: `months` after the end of the month in which `reachedOn` lies (§ 326 SGB III). */
@@ -260,7 +273,7 @@ export const ASSIGNMENT_STATE_LABELS: Record<AssignmentState, string> = {
 
 /** Default validity: `months` calendar months from the first day (3 months: 01.01. – 31.03.). */
 export function assignmentValidUntil(validFrom: string, months: number): string {
-  return addDays(addMonths(validFrom, months), -1);
+  return periodEndAfterMonths(validFrom, months);
 }
 
 /** Do two validity periods overlap (inclusive dates)? */

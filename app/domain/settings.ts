@@ -142,6 +142,22 @@ export const SETTING_DEFINITIONS = [
   { key: "procurement.maxPoints", label: "Höchstpunktzahl je Qualitätskriterium", help: "Praxis der BA: Konzeptkriterien 0 bis 3 Punkte.", group: "Vergabe", type: "integer", default: 3, min: 1, max: 100 },
   { key: "procurement.lowPricePercent", label: "Ungewöhnlich niedriges Angebot ab (% unter dem nächsten Angebot)", group: "Vergabe", type: "integer", default: 20, min: 1, max: 90 },
   { key: "procurement.retentionYears", label: "Aufbewahrung der Vergabeakte nach Zuschlag (Jahre)", group: "Vergabe", type: "integer", default: 3, min: 3, max: 30 },
+  { key: "placement.assignmentValidityMonths", label: "Gültigkeit einer Zuweisung / eines Gutscheins (Monate, Vorschlag)", group: "Vermittlung", type: "integer", default: 3, min: 1, max: 24 },
+  { key: "placement.agreementTermMonths", label: "Laufzeit einer Vermittlungsvereinbarung (Monate)", group: "Vermittlung", type: "integer", default: 12, min: 1, max: 60 },
+  { key: "placement.renewalWindowDays", label: "Verlängerung anbieten, wenn die Vereinbarung endet innerhalb von (Tagen)", group: "Vermittlung", type: "integer", default: 60, min: 1, max: 365 },
+  {
+    key: "placement.suspiciousEndWindowDays",
+    label: "Prüfhinweis, wenn die Beschäftigung kurz nach sechs Wochen oder sechs Monaten endet (Tage danach)",
+    help: "Muster aus DOMAIN.md § 1.4; 0 schaltet den Hinweis ab.",
+    group: "Vermittlung",
+    type: "integer",
+    default: 14,
+    min: 0,
+    max: 90,
+  },
+  { key: "placement.sameSpellWindowDays", label: "Dieselbe Beschäftigung, wenn Arbeitgeber gleich und Beginn höchstens so viele Tage auseinander", group: "Vermittlung", type: "integer", default: 31, min: 0, max: 365 },
+  { key: "placement.reminderIntervalDays", label: "Erinnerung an fehlende Arbeitgeberbestätigung alle (Tage)", group: "Vermittlung", type: "integer", default: 14, min: 1, max: 90 },
+  { key: "placement.budgetLine", label: "Haushaltsstelle für Vermittlungsvergütungen (Platzhalter)", group: "Vermittlung", type: "string", default: "1.4820.7690" },
 ] as const satisfies readonly SettingDefinition[];
 
 export type SettingKey = (typeof SETTING_DEFINITIONS)[number]["key"];

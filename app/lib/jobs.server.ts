@@ -7,5 +7,22 @@ import { sendDueMail } from "./mailer.server";
 export async function runDueJobs(): Promise<void> {
   const { closeDueTenders } = await import("~/services/tenders.server");
   await closeDueTenders();
+  await runPlacementDayOnce();
   await sendDueMail();
+}
+
+let lastPlacementDay: string | null = null;
+
+/**
+ * The daily placement job (agreements and assignments expire, instalments move, reminders).
+ * It is idempotent, so another process running it too changes nothing; remembering the day here
+ * only saves the repeated queries within one process.
+ */
+async function runPlacementDayOnce(): Promise<void> {
+  const { runPlacementDay } = await import("~/services/instalments.server");
+  const { today } = await import("~/services/placement-common.server");
+  const day = today();
+  if (day === lastPlacementDay) return;
+  await runPlacementDay(day);
+  lastPlacementDay = day;
 }

@@ -1,0 +1,453 @@
+/**
+ * Pseudonymised clients, their employment history, and assignments (vouchers) to brokers.
+ * Name and contact are visible to case managers and, with recorded consent, to the assigned
+ * broker only; benefit, household and health data never leave the case manager's view (DOMAIN.md § 4).
+ */
+import { In, type EntityManager } from "typeorm";
+import { z } from "zod";
+import { Assignment, Certification, Client, EmploymentSpell, FeeSchedule, PlacementAgreement, PlacementClaim, Provider, User } from "../../entities";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
+import { can } from "~/domain/permissions";
+import { formatCents, parseEuroToCents } from "~/domain/money";
+import {
+  ASSIGNMENT_STATE_LABELS,
+  assignmentValidUntil,
+  clientReference,
+  feeFor,
+  isTargetGroup,
+  LEGAL_BASIS_LABELS,
+  periodsOverlap,
+  RULE_SETS,
+  TARGET_GROUP_LABELS,
+  targetGroupsOn,
+  type AssignmentState,
+  type LegalBasis,
+} from "~/domain/placement";
+import { CLAIM_STATE_LABELS, type ClaimState } from "~/domain/placement-claim.machine";
+import { addDays, formatDate, parseDate } from "~/domain/time";
+import { parseOrThrow } from "~/domain/validation";
+import { appendAudit, SYSTEM } from "~/lib/audit.server";
+import { nowIso } from "~/lib/clock.server";
+import { em, tx } from "~/lib/db.server";
+import { enqueueMail } from "~/lib/mailer.server";
+import { getSettings } from "~/lib/settings.server";
+import { actorOf, type CurrentUser } from "./auth.server";
+import { scheduleData } from "./placement-agreements.server";
+import { nextReference, ownProviderId, requireCan, today } from "./placement-common.server";
+
+const optionalDate = (label: string) =>
+  z
+    .string()
+    .optional()
+    .default("")
+    .transform((v, ctx) => {
+      if (!v.trim()) return null;
+      return parseDate(v) ?? (ctx.addIssue({ code: "custom", message: `${label}: bitte ein Datum angeben (TT.MM.JJJJ).` }), z.NEVER);
+    });
+const requiredDate = (label: string) =>
+  z.string({ required_error: `${label}: bitte ein Datum angeben.` }).transform((v, ctx) => parseDate(v) ?? (ctx.addIssue({ code: "custom", message: `${label}: bitte ein Datum angeben (TT.MM.JJJJ).` }), z.NEVER));
+
+// ---------------------------------------------------------------------------------------------
+// Clients (case managers)
+
+const clientSchema = z.object({
+  firstName: z.string().trim().min(1, "Bitte den Vornamen angeben.").max(100),
+  lastName: z.string().trim().min(1, "Bitte den Nachnamen angeben.").max(100),
+  birthDate: optionalDate("Geburtsdatum"),
+  street: z.string().trim().max(200).optional().default(""),
+  postalCode: z
+    .string()
+    .trim()
+    .optional()
+    .default("")
+    .refine((v) => v === "" || /^\d{5}$/.test(v), "Die Postleitzahl hat fünf Ziffern."),
+  city: z.string().trim().max(100).optional().default(""),
+  phone: z.string().trim().max(50).optional().default(""),
+  email: z
+    .string()
+    .trim()
+    .max(254)
+    .optional()
+    .default("")
+    .refine((v) => v === "" || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), "Bitte eine gültige E-Mail-Adresse angeben."),
+  region: z.string().trim().max(100).optional().default(""),
+  targetGroups: z.array(z.string()).optional().default([]),
+  qualification: z.string().trim().max(1000).optional().default(""),
+  targetOccupation: z.string().trim().max(200).optional().default(""),
+  monthlyBenefit: z
+    .string()
+    .optional()
+    .default("")
+    .transform((v, ctx) => (v.trim() ? parseEuroToCents(v) ?? (ctx.addIssue({ code: "custom", message: "Bitte einen Betrag angeben, z. B. 563,00." }), z.NEVER) : null)),
+  householdSize: z
+    .string()
+    .optional()
+    .default("")
+    .transform((v, ctx) => (v.trim() ? (/^\d{1,2}$/.test(v.trim()) ? Number(v) : (ctx.addIssue({ code: "custom", message: "Bitte eine Zahl angeben." }), z.NEVER)) : null)),
+  healthNotes: z.string().trim().max(1000).optional().default(""),
+});
+
+export const CLIENT_SORTS = ["reference", "lastName", "createdAt"] as const;
+
+export async function listClients(user: CurrentUser, query: { q?: string; page?: number; sort?: string; dir?: string; pageSize?: number }) {
+  requireCan(user, "manage:client:any");
+  const m = await em();
+  const qb = m.getRepository(Client).createQueryBuilder("c");
+  const q = query.q?.trim().toLowerCase();
+  if (q) qb.where("(LOWER(c.reference) LIKE :q OR LOWER(c.lastName) LIKE :q OR LOWER(c.firstName) LIKE :q)", { q: `%${q}%` });
+  const total = await qb.clone().getCount();
+  const pageSize = Math.min(Math.max(query.pageSize ?? 25, 1), 200);
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const page = Math.min(Math.max(query.page ?? 1, 1), pages);
+  const sort = (CLIENT_SORTS as readonly string[]).includes(query.sort ?? "") ? query.sort! : "reference";
+  qb.orderBy(`c.${sort}`, query.dir === "desc" ? "DESC" : "ASC").addOrderBy("c.id", "ASC").offset((page - 1) * pageSize).limit(pageSize);
+  const rows = await qb.getMany();
+  const day = today();
+  const active = await m.getRepository(Assignment).find({ where: { clientId: In(rows.map((c) => c.id).concat(0)), status: "active" } });
+  const providers = new Map((await m.getRepository(Provider).find({ where: { id: In(active.map((a) => a.providerId).concat(0)) } })).map((p) => [p.id, p.name]));
+  return {
+    rows: rows.map((c) => ({
+      id: c.id,
+      reference: c.reference,
+      name: `${c.lastName}, ${c.firstName}`,
+      city: c.city,
+      targetOccupation: c.targetOccupation,
+      groups: targetGroupsOn(c.targetGroups, c.birthDate, day).map((g) => TARGET_GROUP_LABELS[g]),
+      assignedTo: active.filter((a) => a.clientId === c.id && a.validUntil >= day).map((a) => providers.get(a.providerId) ?? "?"),
+    })),
+    total,
+    page,
+    pageSize,
+    pages,
+  };
+}
+
+export async function getClient(user: CurrentUser, id: number) {
+  requireCan(user, "manage:client:any");
+  const m = await em();
+  const c = await m.getRepository(Client).findOne({ where: { id } });
+  if (!c) throw new NotFoundError("Der Kunde wurde nicht gefunden.");
+  const [spells, assignments, claims] = await Promise.all([
+    m.getRepository(EmploymentSpell).find({ where: { clientId: id }, order: { fromDate: "DESC" } }),
+    m.getRepository(Assignment).find({ where: { clientId: id }, order: { validFrom: "DESC" } }),
+    m.getRepository(PlacementClaim).find({ where: { clientId: id }, order: { submittedAt: "DESC" } }),
+  ]);
+  const providers = new Map((await m.getRepository(Provider).find({ where: { id: In([...assignments, ...claims].map((a) => a.providerId).concat(0)) } })).map((p) => [p.id, p.name]));
+  const day = today();
+  return {
+    client: { ...c, groups: targetGroupsOn(c.targetGroups, c.birthDate, day).map((g) => TARGET_GROUP_LABELS[g]) },
+    spells,
+    assignments: assignments.map((a) => ({
+      id: a.id,
+      reference: a.reference,
+      providerName: providers.get(a.providerId) ?? "",
+      legalBasisLabel: LEGAL_BASIS_LABELS[a.legalBasis as LegalBasis],
+      issuedOn: a.issuedOn,
+      validFrom: a.validFrom,
+      validUntil: a.validUntil,
+      region: a.region,
+      maxFee: formatCents(a.maxFeeCents),
+      status: a.status,
+      statusLabel: ASSIGNMENT_STATE_LABELS[a.status as AssignmentState],
+      consent: !!a.consentAt && !a.consentWithdrawnAt,
+      consentAt: a.consentAt,
+      consentWithdrawnAt: a.consentWithdrawnAt,
+      flag: a.flag,
+    })),
+    claims: claims.map((cl) => ({ id: cl.id, reference: cl.reference, providerName: providers.get(cl.providerId) ?? "", employerName: cl.employerName, jobStart: cl.jobStart, statusLabel: CLAIM_STATE_LABELS[cl.status as ClaimState], flagged: cl.flagged })),
+  };
+}
+
+function clientValues(input: z.output<typeof clientSchema>) {
+  return {
+    firstName: input.firstName,
+    lastName: input.lastName,
+    birthDate: input.birthDate,
+    street: input.street,
+    postalCode: input.postalCode,
+    city: input.city,
+    phone: input.phone,
+    email: input.email,
+    region: input.region,
+    targetGroups: input.targetGroups.filter(isTargetGroup).filter((g) => g === "long_term_unemployed" || g === "severely_disabled"),
+    qualification: input.qualification,
+    targetOccupation: input.targetOccupation,
+    monthlyBenefitCents: input.monthlyBenefit,
+    householdSize: input.householdSize,
+    healthNotes: input.healthNotes,
+  };
+}
+
+export async function createClient(user: CurrentUser, raw: unknown) {
+  requireCan(user, "manage:client:any");
+  const input = parseOrThrow(clientSchema, raw);
+  return tx(async (m) => {
+    const max = await m.getRepository(Client).createQueryBuilder("c").select("MAX(c.reference)", "max").getRawOne<{ max: string | null }>();
+    const next = max?.max ? Number(max.max.slice(2)) + 1 : 1;
+    const at = nowIso();
+    const c = await m.getRepository(Client).save(m.getRepository(Client).create({ reference: clientReference(next), ...clientValues(input), caseManagerId: user.id, createdAt: at, updatedAt: at }));
+    // Only the pseudonym goes into the audit trail.
+    await appendAudit(m, actorOf(user), { action: "client.create", summary: `Kunde ${c.reference} angelegt`, entityType: "client", entityId: String(c.id) });
+    return c;
+  });
+}
+
+export async function updateClient(user: CurrentUser, id: number, raw: unknown) {
+  requireCan(user, "manage:client:any");
+  const input = parseOrThrow(clientSchema, raw);
+  return tx(async (m) => {
+    const c = await m.getRepository(Client).findOne({ where: { id } });
+    if (!c) throw new NotFoundError("Der Kunde wurde nicht gefunden.");
+    const values = clientValues(input);
+    const changed = Object.keys(values).filter((k) => JSON.stringify((c as unknown as Record<string, unknown>)[k]) !== JSON.stringify((values as Record<string, unknown>)[k]));
+    Object.assign(c, values, { updatedAt: nowIso() });
+    await m.getRepository(Client).save(c);
+    await appendAudit(m, actorOf(user), { action: "client.update", summary: `Kunde ${c.reference} geändert (${changed.length} Felder)`, entityType: "client", entityId: String(c.id), details: { fields: changed } });
+    return c;
+  });
+}
+
+const spellSchema = z
+  .object({
+    employerName: z.string().trim().min(2, "Bitte den Arbeitgeber angeben.").max(200),
+    fromDate: requiredDate("Von"),
+    toDate: optionalDate("Bis"),
+    insured: z.string().optional(),
+  })
+  .refine((v) => !v.toDate || v.toDate >= v.fromDate, { message: "Das Ende liegt vor dem Beginn.", path: ["toDate"] });
+
+export async function addEmploymentSpell(user: CurrentUser, clientId: number, raw: unknown) {
+  requireCan(user, "manage:client:any");
+  const input = parseOrThrow(spellSchema, raw);
+  return tx(async (m) => {
+    const c = await m.getRepository(Client).findOne({ where: { id: clientId } });
+    if (!c) throw new NotFoundError("Der Kunde wurde nicht gefunden.");
+    const s = await m.getRepository(EmploymentSpell).save(
+      m.getRepository(EmploymentSpell).create({ clientId, employerName: input.employerName, fromDate: input.fromDate, toDate: input.toDate, insured: input.insured === "on" || input.insured === "true", source: "history", createdAt: nowIso() }),
+    );
+    await appendAudit(m, actorOf(user), { action: "client.spell-add", summary: `Erwerbsbiografie von ${c.reference}: Beschäftigung ergänzt`, entityType: "client", entityId: String(c.id), details: { spellId: s.id } });
+    return s;
+  });
+}
+
+export async function removeEmploymentSpell(user: CurrentUser, clientId: number, spellId: number) {
+  requireCan(user, "manage:client:any");
+  return tx(async (m) => {
+    const s = await m.getRepository(EmploymentSpell).findOne({ where: { id: spellId, clientId } });
+    if (!s) throw new NotFoundError("Der Eintrag wurde nicht gefunden.");
+    if (s.source !== "history") throw new ConflictError("Beschäftigungen aus anerkannten Vermittlungen können nicht gelöscht werden.");
+    await m.getRepository(EmploymentSpell).delete({ id: spellId });
+    const c = await m.getRepository(Client).findOneByOrFail({ id: clientId });
+    // Deletions are logged (DOMAIN.md § 4).
+    await appendAudit(m, actorOf(user), { action: "client.spell-remove", summary: `Erwerbsbiografie von ${c.reference}: Beschäftigung gelöscht`, entityType: "client", entityId: String(clientId), details: { spellId, from: s.fromDate, to: s.toDate } });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Assignments
+
+const assignSchema = z
+  .object({
+    providerId: z.coerce.number({ invalid_type_error: "Bitte einen Vermittler wählen." }).int().positive("Bitte einen Vermittler wählen."),
+    validFrom: requiredDate("Gültig ab"),
+    validUntil: optionalDate("Gültig bis"),
+    region: z.string().trim().max(100).optional().default(""),
+    consent: z.string().optional(),
+  })
+  .refine((v) => !v.validUntil || v.validUntil >= v.validFrom, { message: "„Gültig bis“ liegt vor „Gültig ab“.", path: ["validUntil"] });
+
+/** Brokers with an agreement active on a date (for the assignment form). */
+export async function assignableBrokers(on: string) {
+  const m = await em();
+  const rows = await m
+    .getRepository(PlacementAgreement)
+    .createQueryBuilder("a")
+    .innerJoin(Provider, "p", "p.id = a.providerId")
+    .select(["a.id AS id", "a.providerId AS provider_id", "a.reference AS reference", "a.legalBasis AS legal_basis", "p.name AS name", "p.city AS city"])
+    .where("a.status = 'active' AND a.validFrom <= :on AND a.validUntil >= :on", { on })
+    .orderBy("p.name", "ASC")
+    .getRawMany<{ id: number; provider_id: number; reference: string; legal_basis: string; name: string; city: string }>();
+  return rows.map((r) => ({ providerId: Number(r.provider_id), name: r.name, city: r.city, agreement: r.reference, legalBasisLabel: LEGAL_BASIS_LABELS[r.legal_basis as LegalBasis] }));
+}
+
+export async function assignClient(user: CurrentUser, clientId: number, raw: unknown) {
+  requireCan(user, "assign:client:any");
+  const input = parseOrThrow(assignSchema, raw);
+  return tx(async (m) => {
+    const settings = await getSettings(m);
+    const client = await m.getRepository(Client).findOne({ where: { id: clientId } });
+    if (!client) throw new NotFoundError("Der Kunde wurde nicht gefunden.");
+    const provider = await m.getRepository(Provider).findOne({ where: { id: input.providerId } });
+    if (!provider || provider.kind !== "broker") throw new ValidationError("Bitte einen Vermittler wählen.", { providerId: "Bitte einen Vermittler wählen." });
+    const agreement = await m
+      .getRepository(PlacementAgreement)
+      .createQueryBuilder("a")
+      .where("a.providerId = :pid AND a.status = 'active' AND a.validFrom <= :on AND a.validUntil >= :on", { pid: provider.id, on: input.validFrom })
+      .getOne();
+    if (!agreement) throw new ValidationError(`${provider.name} hat am ${formatDate(input.validFrom)} keine aktive Vermittlungsvereinbarung.`, { providerId: "Keine aktive Vermittlungsvereinbarung an diesem Tag." });
+    const basis = agreement.legalBasis as LegalBasis;
+    const validUntil = input.validUntil ?? assignmentValidUntil(input.validFrom, settings["placement.assignmentValidityMonths"]);
+    const period = { validFrom: input.validFrom, validUntil };
+    const others = await m.getRepository(Assignment).find({ where: { clientId, status: "active" } });
+    const sameBroker = others.find((a) => a.providerId === provider.id && periodsOverlap(a, period));
+    if (sameBroker) throw new ConflictError(`Der Kunde ist ${provider.name} bereits mit ${sameBroker.reference} bis ${formatDate(sameBroker.validUntil)} zugewiesen.`);
+    const parallel = others.filter((a) => a.providerId !== provider.id && periodsOverlap(a, period));
+    let flag = "";
+    if (parallel.length) {
+      const strict = [basis, ...parallel.map((a) => a.legalBasis as LegalBasis)].some((b) => RULE_SETS[b].parallelAssignments === "refuse");
+      const refs = parallel.map((a) => `${a.reference} (bis ${formatDate(a.validUntil)})`).join(", ");
+      if (strict) throw new ConflictError(`Der Kunde hat bereits eine gültige Zuweisung an einen anderen Vermittler: ${refs}. Ein Vermittlungsgutschein gilt nur für einen Vermittler (${RULE_SETS[basis].validityCitation}).`);
+      flag = `Zugleich gültige Zuweisung an andere Vermittler: ${refs}`;
+    }
+    const schedule = await m.getRepository(FeeSchedule).findOneByOrFail({ id: agreement.feeScheduleId });
+    const fee = feeFor(scheduleData(schedule), targetGroupsOn(client.targetGroups, client.birthDate, input.validFrom), input.validFrom);
+    if (fee === null) throw new ValidationError(`Die Vergütungsregelung ${schedule.code} gilt am ${formatDate(input.validFrom)} noch nicht.`);
+    const at = nowIso();
+    const consent = input.consent === "on" || input.consent === "true";
+    const a = await m.getRepository(Assignment).save(
+      m.getRepository(Assignment).create({
+        reference: await nextReference(m, Assignment, "VG", input.validFrom.slice(0, 4), 6),
+        clientId,
+        providerId: provider.id,
+        agreementId: agreement.id,
+        legalBasis: basis,
+        issuedOn: today(),
+        validFrom: input.validFrom,
+        validUntil,
+        region: input.region,
+        maxFeeCents: fee,
+        status: "active",
+        consentAt: consent ? at : null,
+        consentRecordedById: consent ? user.id : null,
+        consentWithdrawnAt: null,
+        flag,
+        createdById: user.id,
+        createdAt: at,
+        updatedAt: at,
+      }),
+    );
+    await appendAudit(m, actorOf(user), {
+      action: "assignment.create",
+      summary: `Kunde ${client.reference} an ${provider.name} zugewiesen (${a.reference}, ${formatDate(a.validFrom)}–${formatDate(a.validUntil)})${flag ? " – Prüfhinweis" : ""}`,
+      entityType: "assignment",
+      entityId: String(a.id),
+      providerId: provider.id,
+      details: { client: client.reference, agreement: agreement.reference, maxFeeCents: fee, consent, flag },
+    });
+    // The mail names only the pseudonym; personal data are in the portal (with consent).
+    if (provider.email)
+      await enqueueMail(m, {
+        to: provider.email,
+        subject: `Neue Zuweisung ${a.reference} (Kunde ${client.reference})`,
+        text: `Guten Tag,\n\nIhnen wurde der Kunde ${client.reference} zugewiesen (${a.reference}, ${LEGAL_BASIS_LABELS[basis]}).\nGültig vom ${formatDate(a.validFrom)} bis ${formatDate(a.validUntil)}${a.region ? `, Region ${a.region}` : ""}; Vergütung höchstens ${formatCents(fee)}.\nEinzelheiten finden Sie im Trägerportal unter „Zugewiesene Kunden“.\n\nMit freundlichen Grüßen\nIhr Arbeits- und Sozialzentrum`,
+      });
+    return a;
+  });
+}
+
+export async function setConsent(user: CurrentUser, assignmentId: number, given: boolean) {
+  requireCan(user, "assign:client:any");
+  return tx(async (m) => {
+    const a = await m.getRepository(Assignment).findOne({ where: { id: assignmentId } });
+    if (!a) throw new NotFoundError("Die Zuweisung wurde nicht gefunden.");
+    const at = nowIso();
+    if (given) Object.assign(a, { consentAt: at, consentRecordedById: user.id, consentWithdrawnAt: null });
+    else {
+      if (!a.consentAt || a.consentWithdrawnAt) throw new ConflictError("Es liegt keine Einwilligung vor.");
+      a.consentWithdrawnAt = at;
+    }
+    a.updatedAt = at;
+    await m.getRepository(Assignment).save(a);
+    await appendAudit(m, actorOf(user), { action: given ? "assignment.consent" : "assignment.consent-withdraw", summary: `${a.reference}: Einwilligung zur Datenweitergabe ${given ? "erfasst" : "widerrufen"}`, entityType: "assignment", entityId: String(a.id), providerId: a.providerId });
+  });
+}
+
+export async function withdrawAssignment(user: CurrentUser, assignmentId: number, reason: string) {
+  requireCan(user, "assign:client:any");
+  if (reason.trim().length < 10) throw new ValidationError("Bitte begründen Sie die Rücknahme (mindestens 10 Zeichen).", { reason: "Mindestens 10 Zeichen." });
+  return tx(async (m) => {
+    const a = await m.getRepository(Assignment).findOne({ where: { id: assignmentId } });
+    if (!a) throw new NotFoundError("Die Zuweisung wurde nicht gefunden.");
+    if (a.status !== "active") throw new ConflictError(`Die Zuweisung ist ${ASSIGNMENT_STATE_LABELS[a.status as AssignmentState]}.`);
+    const res = await m.getRepository(Assignment).update({ id: a.id, status: "active" }, { status: "withdrawn", updatedAt: nowIso() });
+    if (!res.affected) throw new ConflictError("Die Zuweisung wurde inzwischen geändert.");
+    await appendAudit(m, actorOf(user), { action: "assignment.withdraw", summary: `Zuweisung ${a.reference} zurückgenommen`, entityType: "assignment", entityId: String(a.id), providerId: a.providerId, details: { reason } });
+  });
+}
+
+/** Daily job: assignments past their validity expire. Returns the number changed. */
+export async function expireAssignments(m: EntityManager, day: string): Promise<number> {
+  const res = await m.createQueryBuilder().update(Assignment).set({ status: "expired", updatedAt: nowIso() }).where("status = 'active' AND validUntil < :day", { day }).execute();
+  if (res.affected) await appendAudit(m, SYSTEM, { action: "assignment.expire", summary: `${res.affected} Zuweisung(en) abgelaufen (Stichtag ${formatDate(addDays(day, -1))})`, entityType: "assignment", entityId: "", details: { day, count: res.affected } });
+  return res.affected ?? 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a broker sees (portal and API)
+
+export interface BrokerClientView {
+  assignmentId: number;
+  assignment: string;
+  client: string;
+  /** Only with active consent. */
+  name: string | null;
+  contact: { street: string; postalCode: string; city: string; phone: string; email: string } | null;
+  qualification: string;
+  targetOccupation: string;
+  region: string;
+  validFrom: string;
+  validUntil: string;
+  maxFeeCents: number;
+  status: string;
+  statusLabel: string;
+  legalBasis: string;
+}
+
+/** The one place that decides which client fields a broker sees (DOMAIN.md § 4, rule 15). */
+export function brokerView(a: Assignment, c: Client): BrokerClientView {
+  const consent = !!a.consentAt && !a.consentWithdrawnAt;
+  return {
+    assignmentId: a.id,
+    assignment: a.reference,
+    client: c.reference,
+    name: consent ? `${c.firstName} ${c.lastName}` : null,
+    contact: consent ? { street: c.street, postalCode: c.postalCode, city: c.city, phone: c.phone, email: c.email } : null,
+    qualification: c.qualification,
+    targetOccupation: c.targetOccupation,
+    region: a.region,
+    validFrom: a.validFrom,
+    validUntil: a.validUntil,
+    maxFeeCents: a.maxFeeCents,
+    status: a.status,
+    statusLabel: ASSIGNMENT_STATE_LABELS[a.status as AssignmentState],
+    legalBasis: a.legalBasis,
+  };
+}
+
+export async function ownAssignments(user: CurrentUser, query: { status?: string; q?: string } = {}) {
+  if (!can(user.role, "read:assignment:own")) throw new ForbiddenError();
+  const providerId = ownProviderId(user);
+  const m = await em();
+  const where: Record<string, unknown> = { providerId };
+  if (query.status && query.status !== "all") where.status = query.status;
+  const rows = await m.getRepository(Assignment).find({ where, order: { validUntil: "DESC" }, take: 500 });
+  const clients = new Map((await m.getRepository(Client).find({ where: { id: In(rows.map((a) => a.clientId).concat(0)) } })).map((c) => [c.id, c]));
+  const views = rows.map((a) => brokerView(a, clients.get(a.clientId)!));
+  const q = query.q?.trim().toLowerCase();
+  return q ? views.filter((v) => v.client.toLowerCase().includes(q) || v.assignment.toLowerCase().includes(q) || (v.name ?? "").toLowerCase().includes(q)) : views;
+}
+
+export async function ownAssignment(user: CurrentUser, assignmentId: number): Promise<BrokerClientView> {
+  const providerId = ownProviderId(user);
+  const m = await em();
+  const a = await m.getRepository(Assignment).findOne({ where: { id: assignmentId, providerId } });
+  if (!a) throw new NotFoundError("Die Zuweisung wurde nicht gefunden.");
+  return brokerView(a, await m.getRepository(Client).findOneByOrFail({ id: a.clientId }));
+}
+
+/** For staff selects: the case manager's users by id. */
+export async function userNames(m: EntityManager, ids: (number | null)[]) {
+  const rows = await m.getRepository(User).find({ where: { id: In(ids.filter((x): x is number => !!x).concat(0)) } });
+  return new Map(rows.map((u) => [u.id, u.name]));
+}
+

@@ -1,0 +1,342 @@
+/**
+ * Fee instalments (1./2. Rate): proof uploads, early end of employment, the daily job that
+ * moves instalments when their dates pass (same transition table as the UI), the factual
+ * certification (sachlich richtig) and the payable items handed to finance.
+ */
+import { In, type EntityManager } from "typeorm";
+import { z } from "zod";
+import { BankAccount, ClaimDocument, Client, FeeInstalment, PayableItem, PlacementClaim, Provider, Assignment } from "../../entities";
+import { ConflictError, NotFoundError, ValidationError } from "~/domain/errors";
+import { instalmentMachine, INSTALMENT_STATE_LABELS, reminderDue, type InstalmentEvent, type InstalmentFacts, type InstalmentState } from "~/domain/fee-instalment.machine";
+import { formatIban } from "~/domain/iban";
+import { formatCents } from "~/domain/money";
+import { durationReachedOn } from "~/domain/placement";
+import type { RuleResult } from "~/domain/placement-rules";
+import { toCsv } from "~/domain/csv";
+import { addDays, formatDate, parseDate } from "~/domain/time";
+import { parseOrThrow } from "~/domain/validation";
+import { appendAudit, SYSTEM, type Actor } from "~/lib/audit.server";
+import { nowIso } from "~/lib/clock.server";
+import { em, tx } from "~/lib/db.server";
+import { storeDocument } from "~/lib/documents.server";
+import { sniffContentType } from "~/lib/files.server";
+import { enqueueMail } from "~/lib/mailer.server";
+import { getSettings } from "~/lib/settings.server";
+import { actorOf, type CurrentUser } from "./auth.server";
+import { expireAgreements } from "./placement-agreements.server";
+import { expireAssignments } from "./clients.server";
+import { askMachine, ownProviderId, requireCan, today } from "./placement-common.server";
+
+function facts(i: FeeInstalment, claim: Pick<PlacementClaim, "jobStart" | "employmentEndedOn">, day: string, proof?: InstalmentFacts["proof"]): InstalmentFacts {
+  return { state: i.status as InstalmentState, today: day, number: i.number, jobStart: claim.jobStart, earliestOn: i.earliestOn, deadlineOn: i.deadlineOn, sameEmployerRequired: i.sameEmployer, employmentEndedOn: claim.employmentEndedOn, proof };
+}
+
+const STAMP: Partial<Record<InstalmentState, keyof FeeInstalment>> = { due: "dueAt", earned: "earnedAt", payable: "certifiedAt", cancelled: "closedAt", lapsed: "closedAt" };
+
+/** Save a transition with a conditional update (a parallel process cannot apply it twice) and audit it. */
+async function applyTransition(m: EntityManager, i: FeeInstalment, to: InstalmentState, actor: Actor, event: InstalmentEvent, claimRef: string, extra: Partial<FeeInstalment> = {}, details: Record<string, unknown> = {}): Promise<boolean> {
+  const from = i.status as InstalmentState;
+  const at = nowIso();
+  const stamp = STAMP[to];
+  const values: Partial<FeeInstalment> = { status: to, updatedAt: at, ...(stamp ? { [stamp]: at } : {}), ...extra };
+  const res = await m.getRepository(FeeInstalment).update({ id: i.id, status: from }, values);
+  if (!res.affected) return false;
+  Object.assign(i, values);
+  await appendAudit(m, actor, {
+    action: `instalment.${event}`,
+    summary: `${claimRef}, ${i.number}. Rate (${formatCents(i.amountCents)}): ${INSTALMENT_STATE_LABELS[from]} → ${INSTALMENT_STATE_LABELS[to]}`,
+    entityType: "fee-instalment",
+    entityId: String(i.id),
+    providerId: i.providerId,
+    details: { from, to, claim: claimRef, ...details },
+  });
+  return true;
+}
+
+/** Move one claim's instalments for a day: duration reached, exclusion period over. */
+export async function advanceClaimInstalments(m: EntityManager, claimId: number, day: string): Promise<number> {
+  const claim = await m.getRepository(PlacementClaim).findOneByOrFail({ id: claimId });
+  const rows = await m.getRepository(FeeInstalment).find({ where: { claimId, status: In(["pending", "due"]) } });
+  let moved = 0;
+  for (const i of rows) moved += await advanceOne(m, i, claim, day);
+  return moved;
+}
+
+async function advanceOne(m: EntityManager, i: FeeInstalment, claim: Pick<PlacementClaim, "reference" | "jobStart" | "employmentEndedOn">, day: string): Promise<number> {
+  let moved = 0;
+  for (const event of ["lapse", "reach_duration"] as const) {
+    const check = instalmentMachine.check(event, facts(i, claim, day));
+    if (check.ok && (await applyTransition(m, i, check.to, SYSTEM, event, claim.reference))) {
+      moved++;
+      if (event === "lapse") break;
+    }
+  }
+  return moved;
+}
+
+export interface DayReport {
+  day: string;
+  agreementsExpired: number;
+  assignmentsExpired: number;
+  instalmentsMoved: number;
+  reminders: number;
+}
+
+/**
+ * The daily job. Idempotent: a second run on the same day finds nothing left to do (conditional
+ * updates; reminders remember the day they were sent).
+ */
+export async function runPlacementDay(day: string = today()): Promise<DayReport> {
+  const report: DayReport = { day, agreementsExpired: 0, assignmentsExpired: 0, instalmentsMoved: 0, reminders: 0 };
+  await tx(async (m) => {
+    report.agreementsExpired = await expireAgreements(m, day);
+    report.assignmentsExpired = await expireAssignments(m, day);
+  });
+  const settings = await getSettings();
+  // In batches, so a long backlog does not hold one huge transaction.
+  for (;;) {
+    const moved = await tx(async (m) => {
+      const rows = await m
+        .getRepository(FeeInstalment)
+        .createQueryBuilder("i")
+        .where("(i.status = 'pending' AND (i.earliestOn <= :day OR i.deadlineOn < :day)) OR (i.status = 'due' AND i.deadlineOn < :day)", { day })
+        .orderBy("i.id", "ASC")
+        .limit(500)
+        .getMany();
+      if (!rows.length) return -1;
+      const claims = new Map((await m.getRepository(PlacementClaim).find({ where: { id: In(rows.map((r) => r.claimId)) }, select: { id: true, reference: true, jobStart: true, employmentEndedOn: true } })).map((c) => [c.id, c]));
+      let n = 0;
+      for (const i of rows) n += await advanceOne(m, i, claims.get(i.claimId)!, day);
+      return n;
+    });
+    if (moved < 0) break;
+    report.instalmentsMoved += moved;
+    if (moved === 0) break;
+  }
+  report.reminders = await tx(async (m) => {
+    const interval = settings["placement.reminderIntervalDays"];
+    const rows = await m
+      .getRepository(FeeInstalment)
+      .createQueryBuilder("i")
+      .where("i.status = 'due' AND (i.lastReminderOn IS NULL OR i.lastReminderOn <= :last)", { last: addDays(day, -interval) })
+      .getMany();
+    const due = rows.filter((i) => reminderDue(i.status as InstalmentState, day, i.earliestOn, i.lastReminderOn, interval));
+    if (!due.length) return 0;
+    const claims = new Map((await m.getRepository(PlacementClaim).find({ where: { id: In(due.map((r) => r.claimId)) } })).map((c) => [c.id, c]));
+    const providers = new Map((await m.getRepository(Provider).find({ where: { id: In(due.map((r) => r.providerId)) } })).map((p) => [p.id, p]));
+    let sent = 0;
+    for (const i of due) {
+      const res = await m.getRepository(FeeInstalment).update({ id: i.id, lastReminderOn: i.lastReminderOn ?? (null as unknown as string) }, { lastReminderOn: day });
+      if (!res.affected) continue;
+      const p = providers.get(i.providerId);
+      const c = claims.get(i.claimId)!;
+      if (p?.email)
+        await enqueueMail(m, {
+          to: p.email,
+          subject: `Erinnerung: Arbeitgeberbestätigung für ${c.reference}, ${i.number}. Rate`,
+          text: `Guten Tag,\n\nfür den Vermittlungsnachweis ${c.reference} ist die Beschäftigungsdauer für die ${i.number}. Rate (${formatCents(i.amountCents)}) seit ${formatDate(i.earliestOn)} erreicht.\nBitte laden Sie die Bestätigung des Arbeitgebers im Trägerportal hoch. Nachweise nach dem ${formatDate(i.deadlineOn)} können nicht mehr berücksichtigt werden (§ 326 SGB III).\n\nMit freundlichen Grüßen\nIhr Arbeits- und Sozialzentrum`,
+        });
+      sent++;
+    }
+    if (sent) await appendAudit(m, SYSTEM, { action: "instalment.remind", summary: `${sent} Erinnerung(en) an fehlende Arbeitgeberbestätigungen`, entityType: "fee-instalment", entityId: "", details: { day, count: sent } });
+    return sent;
+  });
+  return report;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Broker: proof of duration, early end
+
+const proofSchema = z.object({
+  confirmedUntil: z.string().transform((v, ctx) => parseDate(v) ?? (ctx.addIssue({ code: "custom", message: "Bitte das Datum angeben, bis zu dem der Arbeitgeber die Beschäftigung bestätigt (TT.MM.JJJJ)." }), z.NEVER)),
+  sameEmployer: z.preprocess((v) => v === true || v === "on" || v === "true", z.boolean()),
+  uninterrupted: z.preprocess((v) => v === true || v === "on" || v === "true", z.boolean()),
+});
+
+/** Upload the employer's confirmation for an instalment; if the machine agrees, it is earned. */
+export async function proveInstalment(user: CurrentUser, instalmentId: number, raw: unknown, file: { filename: string; bytes: Uint8Array } | null) {
+  requireCan(user, "submit:placement:own");
+  const providerId = ownProviderId(user);
+  const input = parseOrThrow(proofSchema, raw);
+  const maxBytes = (await getSettings())["uploads.maxMegabytes"] * 1048576;
+  if (!file || !file.bytes.length) throw new ValidationError("Bitte laden Sie die Bestätigung des Arbeitgebers als PDF hoch.", { file: "Bitte eine PDF-Datei wählen." });
+  if (file.bytes.length > maxBytes) throw new ValidationError(`Die Datei ist größer als ${Math.round(maxBytes / 1048576)} MB.`, { file: "Datei zu groß." });
+  if (sniffContentType(file.bytes) !== "application/pdf") throw new ValidationError("Die Bestätigung muss eine PDF-Datei sein (der Inhalt ist kein PDF).", { file: "Kein PDF." });
+  return tx(async (m) => {
+    const i = await m.getRepository(FeeInstalment).findOne({ where: { id: instalmentId, providerId } });
+    if (!i) throw new NotFoundError("Die Rate wurde nicht gefunden.");
+    const claim = await m.getRepository(PlacementClaim).findOneByOrFail({ id: i.claimId });
+    const to = askMachine(instalmentMachine, "prove", facts(i, claim, today(), input), user);
+    const kind = i.sameEmployer ? "confirmation_6_months" : "confirmation_42_days";
+    const doc = await storeDocument(m, { origin: "upload", title: `Arbeitgeberbestätigung ${i.number}. Rate – ${claim.reference}`, filename: file.filename || `${kind}.pdf`, contentType: "application/pdf", bytes: file.bytes, entityType: "placement-claim", entityId: String(claim.id), providerId, createdById: user.id });
+    await m.getRepository(ClaimDocument).insert({ claimId: claim.id, instalmentId: i.id, documentId: doc.id, kind, uploadedAt: nowIso(), uploadedById: user.id });
+    if (!(await applyTransition(m, i, to, actorOf(user), "prove", claim.reference, { confirmedUntil: input.confirmedUntil }, { confirmedUntil: input.confirmedUntil })))
+      throw new ConflictError("Die Rate wurde inzwischen geändert. Bitte laden Sie die Seite neu.");
+    return i;
+  });
+}
+
+const endSchema = z.object({
+  endedOn: z.string().transform((v, ctx) => parseDate(v) ?? (ctx.addIssue({ code: "custom", message: "Bitte den letzten Tag der Beschäftigung angeben (TT.MM.JJJJ)." }), z.NEVER)),
+});
+
+/**
+ * The employment ended early (reported by the broker or by staff): instalments not yet earned
+ * whose duration was not reached are cancelled; an end just after a threshold is flagged.
+ */
+export async function reportEmploymentEnd(user: CurrentUser, claimId: number, raw: unknown) {
+  const staff = user.role !== "provider";
+  requireCan(user, staff ? "decide:placement:any" : "submit:placement:own");
+  const { endedOn } = parseOrThrow(endSchema, raw);
+  return tx(async (m) => {
+    const claim = await m.getRepository(PlacementClaim).findOne({ where: staff ? { id: claimId } : { id: claimId, providerId: ownProviderId(user) } });
+    if (!claim) throw new NotFoundError("Der Vermittlungsnachweis wurde nicht gefunden.");
+    if (claim.status !== "accepted") throw new ConflictError("Ein Ende der Beschäftigung kann nur zu einem anerkannten Nachweis gemeldet werden.");
+    if (endedOn < claim.jobStart) throw new ValidationError("Das Ende liegt vor dem Beschäftigungsbeginn.", { endedOn: "Vor dem Beschäftigungsbeginn." });
+    if (claim.employmentEndedOn && claim.employmentEndedOn <= endedOn) throw new ConflictError(`Das Ende der Beschäftigung ist bereits zum ${formatDate(claim.employmentEndedOn)} gemeldet.`);
+    const settings = await getSettings(m);
+    claim.employmentEndedOn = endedOn;
+    const window = settings["placement.suspiciousEndWindowDays"];
+    const results = [...(claim.ruleResults as RuleResult[])];
+    for (const [label, reached] of [
+      ["sechs Wochen", durationReachedOn(claim.jobStart, { afterDays: 42, afterMonths: null })],
+      ["sechs Monaten", durationReachedOn(claim.jobStart, { afterDays: null, afterMonths: 6 })],
+    ] as const)
+      if (endedOn >= reached && endedOn <= addDays(reached, window))
+        results.push({ code: "R8-ended-after-threshold", severity: "flag", message: `Die Beschäftigung endete am ${formatDate(endedOn)}, kurz nach ${label} (${formatDate(reached)}); Mitnahme prüfen.` });
+    claim.ruleResults = results;
+    claim.flagged = results.some((r) => r.severity === "flag");
+    claim.updatedAt = nowIso();
+    await m.getRepository(PlacementClaim).save(claim);
+    await m.getRepository(PlacementClaim).manager.createQueryBuilder().update("employment_spells").set({ toDate: endedOn }).where("clientId = :c AND source = 'placement' AND fromDate = :f AND employerName = :e", { c: claim.clientId, f: claim.jobStart, e: claim.employerName }).execute();
+    await appendAudit(m, actorOf(user), { action: "placement.employment-end", summary: `${claim.reference}: Beschäftigung endete am ${formatDate(endedOn)}`, entityType: "placement-claim", entityId: String(claim.id), providerId: claim.providerId, details: { endedOn } });
+    const open = await m.getRepository(FeeInstalment).find({ where: { claimId: claim.id, status: In(["pending", "due"]) } });
+    let cancelled = 0;
+    for (const i of open) {
+      const check = instalmentMachine.check("end_employment", facts(i, claim, today()));
+      if (check.ok && (await applyTransition(m, i, check.to, actorOf(user), "end_employment", claim.reference, { closeReason: `Beschäftigung endete am ${formatDate(endedOn)}, vor Erreichen der Dauer` }))) cancelled++;
+    }
+    return { cancelled };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Staff: sachlich richtig → payable item
+
+export async function certifyInstalment(user: CurrentUser, instalmentId: number) {
+  requireCan(user, "certify:instalment:any");
+  return tx(async (m) => {
+    const i = await m.getRepository(FeeInstalment).findOne({ where: { id: instalmentId } });
+    if (!i) throw new NotFoundError("Die Rate wurde nicht gefunden.");
+    const claim = await m.getRepository(PlacementClaim).findOneByOrFail({ id: i.claimId });
+    const to = askMachine(instalmentMachine, "certify", facts(i, claim, today()), user);
+    const account = await m.getRepository(BankAccount).findOne({ where: { providerId: i.providerId, current: true }, order: { id: "DESC" } });
+    if (!account) throw new ValidationError("Für den Vermittler ist keine Bankverbindung hinterlegt; die Rate kann nicht an die Kasse übergeben werden.");
+    // Four-eyes: nobody certifies a payment whose bank data they made effective (DOMAIN.md § 3).
+    if (account.changedById === user.id) throw new ValidationError("Sie haben die Bankverbindung dieses Vermittlers geändert und dürfen die Zahlung deshalb nicht sachlich richtig zeichnen.");
+    const provider = await m.getRepository(Provider).findOneByOrFail({ id: i.providerId });
+    const settings = await getSettings(m);
+    if (!(await applyTransition(m, i, to, actorOf(user), "certify", claim.reference, { certifiedById: user.id }))) throw new ConflictError("Die Rate wurde inzwischen geändert.");
+    await m.getRepository(PayableItem).insert({
+      instalmentId: i.id,
+      providerId: i.providerId,
+      payeeName: account.holder || provider.name,
+      iban: account.iban,
+      bic: account.bic,
+      bankAccountId: account.id,
+      amountCents: i.amountCents,
+      budgetLine: settings["placement.budgetLine"],
+      purpose: `Vermittlungsverguetung ${claim.reference} ${i.number}. Rate`,
+      status: "open",
+      createdAt: nowIso(),
+      certifiedById: user.id,
+    });
+    return i;
+  });
+}
+
+/** Staff worklist: earned instalments waiting for the factual certification. */
+export async function instalmentsToCertify(user: CurrentUser) {
+  requireCan(user, "read:placement:any");
+  const m = await em();
+  const rows = await m.getRepository(FeeInstalment).find({ where: { status: "earned" }, order: { earnedAt: "ASC" }, take: 200 });
+  const claims = new Map((await m.getRepository(PlacementClaim).find({ where: { id: In(rows.map((r) => r.claimId).concat(0)) } })).map((c) => [c.id, c]));
+  const providers = new Map((await m.getRepository(Provider).find({ where: { id: In(rows.map((r) => r.providerId).concat(0)) } })).map((p) => [p.id, p.name]));
+  return rows.map((i) => ({ id: i.id, claimId: i.claimId, claim: claims.get(i.claimId)?.reference ?? "", provider: providers.get(i.providerId) ?? "", number: i.number, amountCents: i.amountCents, confirmedUntil: i.confirmedUntil, earnedAt: i.earnedAt }));
+}
+
+export const PAYABLE_STATUS_LABELS: Record<string, string> = { open: "offen (zur Anordnung)", paid: "ausgezahlt" };
+
+export async function listPayables(user: CurrentUser, query: { status?: string; q?: string; page?: number; pageSize?: number }, options: { all?: boolean } = {}) {
+  requireCan(user, "read:payable:any");
+  const m = await em();
+  const qb = m.getRepository(PayableItem).createQueryBuilder("x");
+  if (query.status && PAYABLE_STATUS_LABELS[query.status]) qb.andWhere("x.status = :s", { s: query.status });
+  if (query.q?.trim()) qb.andWhere("(LOWER(x.payeeName) LIKE :q OR LOWER(x.purpose) LIKE :q)", { q: `%${query.q.trim().toLowerCase()}%` });
+  const total = await qb.clone().getCount();
+  const sum = await qb.clone().select("COALESCE(SUM(x.amountCents), 0)", "sum").getRawOne<{ sum: string }>();
+  const pageSize = options.all ? 1_000_000 : Math.min(Math.max(query.pageSize ?? 50, 1), 200);
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const page = Math.min(Math.max(query.page ?? 1, 1), pages);
+  const rows = await qb.orderBy("x.createdAt", "DESC").addOrderBy("x.id", "DESC").offset((page - 1) * pageSize).limit(pageSize).getMany();
+  return {
+    rows: rows.map((x) => ({ ...x, statusLabel: PAYABLE_STATUS_LABELS[x.status] ?? x.status, ibanFormatted: formatIban(x.iban) })),
+    total,
+    sumCents: Number(sum?.sum ?? 0),
+    page,
+    pageSize,
+    pages,
+  };
+}
+
+export async function payablesCsv(user: CurrentUser, query: { status?: string; q?: string }) {
+  const { rows } = await listPayables(user, query, { all: true });
+  return toCsv(
+    ["Nr.", "Zahlungsempfänger", "IBAN", "BIC", "Betrag (EUR)", "Haushaltsstelle", "Verwendungszweck", "Status", "sachlich richtig am"],
+    rows.map((x) => [String(x.id), x.payeeName, x.iban, x.bic ?? "", (x.amountCents / 100).toFixed(2).replace(".", ","), x.budgetLine, x.purpose, x.statusLabel, formatDate(x.createdAt.slice(0, 10))]),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Broker figures
+
+export async function brokerFigures(m: EntityManager, providerId: number) {
+  const [assignments, claims, instalments] = await Promise.all([
+    m.getRepository(Assignment).count({ where: { providerId } }),
+    m.getRepository(PlacementClaim).find({ where: { providerId }, select: { id: true, status: true, submittedAt: true, jobStart: true } }),
+    m.getRepository(FeeInstalment).find({ where: { providerId }, select: { id: true, number: true, status: true, amountCents: true, claimId: true } }),
+  ]);
+  const accepted = claims.filter((c) => c.status === "accepted");
+  const sum = (states: string[]) => instalments.filter((i) => states.includes(i.status)).reduce((s, i) => s + i.amountCents, 0);
+  const second = instalments.filter((i) => i.number === 2);
+  const secondDecided = second.filter((i) => ["earned", "payable", "paid", "cancelled", "lapsed"].includes(i.status));
+  const secondReached = secondDecided.filter((i) => ["earned", "payable", "paid"].includes(i.status));
+  return {
+    assignments,
+    claims: claims.length,
+    accepted: accepted.length,
+    rejected: claims.filter((c) => c.status === "rejected").length,
+    open: claims.filter((c) => c.status === "submitted" || c.status === "documents_requested").length,
+    placementsPerAssignment: assignments ? accepted.length / assignments : null,
+    secondInstalmentShare: secondDecided.length ? secondReached.length / secondDecided.length : null,
+    secondInstalmentBase: secondDecided.length,
+    earnedCents: sum(["earned", "payable"]),
+    paidCents: sum(["paid"]),
+    pendingCents: sum(["pending", "due"]),
+  };
+}
+
+export async function ownFigures(user: CurrentUser) {
+  requireCan(user, "submit:placement:own");
+  return brokerFigures(await em(), ownProviderId(user));
+}
+
+export async function ownInstalments(user: CurrentUser) {
+  requireCan(user, "submit:placement:own");
+  const providerId = ownProviderId(user);
+  const m = await em();
+  const rows = await m.getRepository(FeeInstalment).find({ where: { providerId }, order: { earliestOn: "DESC" }, take: 500 });
+  const claims = new Map((await m.getRepository(PlacementClaim).find({ where: { id: In(rows.map((r) => r.claimId).concat(0)) } })).map((c) => [c.id, c]));
+  const clients = new Map((await m.getRepository(Client).find({ where: { id: In([...claims.values()].map((c) => c.clientId).concat(0)) }, select: { id: true, reference: true } })).map((c) => [c.id, c.reference]));
+  return rows.map((i) => ({ id: i.id, claimId: i.claimId, claim: claims.get(i.claimId)?.reference ?? "", client: clients.get(claims.get(i.claimId)?.clientId ?? 0) ?? "", number: i.number, amountCents: i.amountCents, earliestOn: i.earliestOn, deadlineOn: i.deadlineOn, status: i.status, statusLabel: INSTALMENT_STATE_LABELS[i.status as InstalmentState] }));
+}

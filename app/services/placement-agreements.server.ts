@@ -1,0 +1,526 @@
+/**
+ * Placement agreements (Vermittlungsvereinbarungen): fee schedules, standard terms, open
+ * admission (offer to many brokers at once), renewal, acceptance in the portal, agreement PDF.
+ */
+import { In, type EntityManager } from "typeorm";
+import { z } from "zod";
+import { AgreementTerms, BankAccount, Certification, Document, FeeSchedule, PlacementAgreement, Provider, User } from "../../entities";
+import { ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
+import { formatCents, parseEuroToCents } from "~/domain/money";
+import {
+  admissionProblem,
+  AGREEMENT_STATE_LABELS,
+  AGREEMENT_STATES,
+  feeFor,
+  isLegalBasis,
+  isTargetGroup,
+  LEGAL_BASIS_LABELS,
+  LEGAL_BASES,
+  scheduleProblems,
+  TARGET_GROUP_LABELS,
+  type AgreementState,
+  type FeeRate,
+  type FeeScheduleData,
+  type InstalmentRule,
+  type LegalBasis,
+} from "~/domain/placement";
+import { agreementMachine, type AgreementEvent } from "~/domain/placement-agreement.machine";
+import { addDays, addMonths, formatDate, formatDateTime, parseDate } from "~/domain/time";
+import { parseOrThrow } from "~/domain/validation";
+import { appendAudit, SYSTEM } from "~/lib/audit.server";
+import { nowIso } from "~/lib/clock.server";
+import { em, tx } from "~/lib/db.server";
+import { generateDocument } from "~/lib/documents.server";
+import { enqueueMail } from "~/lib/mailer.server";
+import { getSettings } from "~/lib/settings.server";
+import { actorOf, type CurrentUser } from "./auth.server";
+import { askMachine, nextReference, ownProviderId, requireCan, today } from "./placement-common.server";
+
+// ---------------------------------------------------------------------------------------------
+// Fee schedules
+
+export function scheduleData(s: FeeSchedule): FeeScheduleData {
+  return { legalBasis: s.legalBasis as LegalBasis, validFrom: s.validFrom, instalments: s.instalments as InstalmentRule[], rates: s.rates as FeeRate[] };
+}
+
+/** The schedule of a legal basis in force on a date (latest validFrom ≤ date). */
+export async function scheduleFor(m: EntityManager, basis: LegalBasis, on: string): Promise<FeeSchedule | null> {
+  const rows = await m.getRepository(FeeSchedule).find({ where: { legalBasis: basis }, order: { validFrom: "DESC" } });
+  return rows.find((s) => s.validFrom <= on) ?? null;
+}
+
+export async function listFeeSchedules() {
+  const m = await em();
+  const rows = await m.getRepository(FeeSchedule).find({ order: { validFrom: "DESC", code: "ASC" } });
+  return rows.map((s) => ({
+    id: s.id,
+    code: s.code,
+    name: s.name,
+    legalBasis: s.legalBasis,
+    legalBasisLabel: LEGAL_BASIS_LABELS[s.legalBasis as LegalBasis] ?? s.legalBasis,
+    validFrom: s.validFrom,
+    instalments: (s.instalments as InstalmentRule[]).map((i) => ({
+      ...i,
+      amount: i.amountCents === null ? "Restbetrag" : formatCents(i.amountCents),
+      condition: i.afterDays !== null ? `nach ${i.afterDays} Tagen Beschäftigung` : `nach ${i.afterMonths} Monaten Beschäftigung${i.sameEmployer ? " beim selben Arbeitgeber" : ""}`,
+    })),
+    rates: (s.rates as FeeRate[]).map((r) => ({ ...r, group: r.targetGroup ? TARGET_GROUP_LABELS[r.targetGroup] : "alle (Grundbetrag)", amount: formatCents(r.totalCents) })),
+  }));
+}
+
+const scheduleSchema = z.object({
+  code: z.string().trim().min(2, "Bitte ein Kürzel angeben.").max(30),
+  name: z.string().trim().min(3, "Bitte eine Bezeichnung angeben.").max(200),
+  legalBasis: z.string().refine(isLegalBasis, "Bitte die Rechtsgrundlage wählen."),
+  validFrom: z.string().transform((v, ctx) => parseDate(v) ?? (ctx.addIssue({ code: "custom", message: "Bitte ein Datum angeben (TT.MM.JJJJ)." }), z.NEVER)),
+  firstAmount: z.string().transform((v, ctx) => parseEuroToCents(v) ?? (ctx.addIssue({ code: "custom", message: "Bitte einen Betrag angeben, z. B. 1.000,00." }), z.NEVER)),
+  firstDays: z.coerce.number({ invalid_type_error: "Bitte eine Zahl angeben." }).int().min(1, "Mindestens 1 Tag.").max(730),
+  secondMonths: z.coerce.number({ invalid_type_error: "Bitte eine Zahl angeben." }).int().min(1, "Mindestens 1 Monat.").max(36),
+  secondSameEmployer: z.string().optional(),
+  rates: z.string().trim().min(1, "Bitte mindestens den Grundbetrag angeben."),
+});
+
+/** Rates as text, one per line: `Zielgruppe;Betrag;gültig ab` with "alle" for the base rate. */
+export function parseRates(text: string): { rates: FeeRate[]; error: string | null } {
+  const rates: FeeRate[] = [];
+  const byLabel = new Map<string, string>(Object.entries(TARGET_GROUP_LABELS).map(([k, v]) => [v.toLowerCase(), k]));
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  for (const [i, line] of lines.entries()) {
+    const [group, amount, from] = line.split(";").map((p) => p.trim());
+    const key = (group ?? "").toLowerCase();
+    const targetGroup = key === "alle" || key === "" ? null : isTargetGroup(key) ? key : byLabel.get(key) ?? undefined;
+    const cents = parseEuroToCents(amount ?? "");
+    const validFrom = parseDate(from ?? "");
+    if (targetGroup === undefined) return { rates, error: `Zeile ${i + 1}: unbekannte Zielgruppe „${group}“ (erlaubt: alle, ${Object.values(TARGET_GROUP_LABELS).join(", ")}).` };
+    if (cents === null || cents <= 0) return { rates, error: `Zeile ${i + 1}: Betrag „${amount ?? ""}“ ist ungültig.` };
+    if (!validFrom) return { rates, error: `Zeile ${i + 1}: Datum „${from ?? ""}“ ist ungültig.` };
+    rates.push({ targetGroup: targetGroup as FeeRate["targetGroup"], totalCents: cents, validFrom });
+  }
+  return { rates, error: null };
+}
+
+export async function createFeeSchedule(user: CurrentUser, raw: unknown) {
+  requireCan(user, "manage:agreement:any");
+  const input = parseOrThrow(scheduleSchema, raw);
+  const { rates, error } = parseRates(input.rates);
+  if (error) throw new ValidationError(error, { rates: error });
+  const data: FeeScheduleData = {
+    legalBasis: input.legalBasis as LegalBasis,
+    validFrom: input.validFrom,
+    instalments: [
+      { number: 1, label: `1. Rate nach ${input.firstDays} Tagen Beschäftigung`, amountCents: input.firstAmount, afterDays: input.firstDays, afterMonths: null, sameEmployer: false },
+      { number: 2, label: `2. Rate nach ${input.secondMonths} Monaten${input.secondSameEmployer ? " beim selben Arbeitgeber" : ""}`, amountCents: null, afterDays: null, afterMonths: input.secondMonths, sameEmployer: !!input.secondSameEmployer },
+    ],
+    rates,
+  };
+  const problems = scheduleProblems(data);
+  if (problems.length) throw new ValidationError(problems.join(" "));
+  return tx(async (m) => {
+    if (await m.getRepository(FeeSchedule).exist({ where: { code: input.code } })) throw new ValidationError("Dieses Kürzel ist bereits vergeben.", { code: "Dieses Kürzel ist bereits vergeben." });
+    const row = await m.getRepository(FeeSchedule).save(m.getRepository(FeeSchedule).create({ code: input.code, name: input.name, ...data, createdAt: nowIso(), createdById: user.id }));
+    await appendAudit(m, actorOf(user), { action: "fee-schedule.create", summary: `Vergütungsregelung ${row.code} angelegt (gültig ab ${formatDate(row.validFrom)})`, entityType: "fee-schedule", entityId: String(row.id), details: { code: row.code, legalBasis: row.legalBasis, rates, instalments: data.instalments } });
+    return row;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Standard terms
+
+export async function listTerms() {
+  const m = await em();
+  const rows = await m.getRepository(AgreementTerms).find({ order: { id: "DESC" } });
+  const schedules = new Map((await m.getRepository(FeeSchedule).find()).map((s) => [s.id, s]));
+  return rows.map((t) => ({ ...t, legalBasisLabel: LEGAL_BASIS_LABELS[t.legalBasis as LegalBasis], schedule: schedules.get(t.feeScheduleId)?.code ?? "–" }));
+}
+
+/** The published terms a broker can read before accepting (open admission). */
+export async function publishedTerms() {
+  const m = await em();
+  const rows = await m.getRepository(AgreementTerms).find({ order: { id: "DESC" } });
+  return rows.filter((t) => t.publishedAt).map((t) => ({ id: t.id, title: t.title, legalBasisLabel: LEGAL_BASIS_LABELS[t.legalBasis as LegalBasis], termMonths: t.termMonths, body: t.body, publishedAt: t.publishedAt }));
+}
+
+async function termsFor(m: EntityManager, basis: LegalBasis): Promise<AgreementTerms | null> {
+  const rows = await m.getRepository(AgreementTerms).find({ where: { legalBasis: basis }, order: { id: "DESC" } });
+  return rows.find((t) => t.publishedAt) ?? null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lists and details
+
+export const AGREEMENT_SORTS = ["reference", "provider", "validUntil", "status"] as const;
+
+export interface AgreementQuery {
+  q?: string;
+  status?: string;
+  legalBasis?: string;
+  expiring?: boolean;
+  page?: number;
+  pageSize?: number;
+  sort?: string;
+  dir?: string;
+}
+
+export async function listAgreements(user: CurrentUser, query: AgreementQuery, options: { all?: boolean } = {}) {
+  requireCan(user, "read:placement:any");
+  const m = await em();
+  const settings = await getSettings(m);
+  const day = today();
+  const qb = m.getRepository(PlacementAgreement).createQueryBuilder("a").innerJoin(Provider, "p", "p.id = a.providerId").select(["a"]).addSelect("p.name", "provider_name");
+  if (query.q?.trim()) qb.andWhere("(LOWER(p.name) LIKE :q OR LOWER(a.reference) LIKE :q)", { q: `%${query.q.trim().toLowerCase()}%` });
+  if (query.status && (AGREEMENT_STATES as readonly string[]).includes(query.status)) qb.andWhere("a.status = :status", { status: query.status });
+  if (query.legalBasis && isLegalBasis(query.legalBasis)) qb.andWhere("a.legalBasis = :lb", { lb: query.legalBasis });
+  if (query.expiring) qb.andWhere("a.status = 'active' AND a.validUntil >= :day AND a.validUntil <= :until", { day, until: addDays(day, settings["placement.renewalWindowDays"]) });
+  const total = await qb.clone().getCount();
+  const pageSize = options.all ? 100000 : Math.min(Math.max(query.pageSize ?? 25, 1), 200);
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const page = Math.min(Math.max(query.page ?? 1, 1), pages);
+  const dir = query.dir === "desc" ? "DESC" : "ASC";
+  const sort = (AGREEMENT_SORTS as readonly string[]).includes(query.sort ?? "") ? query.sort : "validUntil";
+  if (sort === "provider") qb.orderBy("p.name", dir);
+  else qb.orderBy(`a.${sort}`, dir);
+  qb.addOrderBy("a.id", "ASC").offset((page - 1) * pageSize).limit(pageSize);
+  const { entities, raw } = await qb.getRawAndEntities();
+  const names = new Map((raw as Record<string, unknown>[]).map((r) => [Number(r.a_id), String(r.provider_name)]));
+  const successors = new Set(
+    (await m.getRepository(PlacementAgreement).find({ where: { renewedFromId: In(entities.map((a) => a.id).concat(0)) }, select: { renewedFromId: true } })).map((a) => a.renewedFromId),
+  );
+  return {
+    rows: entities.map((a) => ({
+      id: a.id,
+      reference: a.reference,
+      providerId: a.providerId,
+      providerName: names.get(a.id) ?? "",
+      legalBasis: a.legalBasis,
+      legalBasisLabel: LEGAL_BASIS_LABELS[a.legalBasis as LegalBasis] ?? a.legalBasis,
+      validFrom: a.validFrom,
+      validUntil: a.validUntil,
+      status: a.status,
+      statusLabel: AGREEMENT_STATE_LABELS[a.status as AgreementState] ?? a.status,
+      acceptedAt: a.acceptedAt,
+      renewed: successors.has(a.id),
+      expiringSoon: a.status === "active" && a.validUntil >= day && a.validUntil <= addDays(day, settings["placement.renewalWindowDays"]),
+    })),
+    total,
+    page,
+    pageSize,
+    pages,
+  };
+}
+
+async function loadAdmissionFacts(m: EntityManager, providerIds: number[]) {
+  const providers = await m.getRepository(Provider).find({ where: { id: In(providerIds.concat(0)) } });
+  const certs = await m.getRepository(Certification).find({ where: { providerId: In(providerIds.concat(0)) } });
+  return providers.map((p) => ({ provider: p, certifications: certs.filter((c) => c.providerId === p.id) }));
+}
+
+function admissionOf(basis: LegalBasis, f: { provider: Provider; certifications: Certification[] }, on: string) {
+  return admissionProblem(basis, { kind: f.provider.kind, active: f.provider.active, tradeRegistrationDate: f.provider.tradeRegistrationDate, certifications: f.certifications }, on);
+}
+
+export async function getAgreement(user: CurrentUser, id: number) {
+  const m = await em();
+  const a = await m.getRepository(PlacementAgreement).findOne({ where: { id } });
+  if (!a) throw new NotFoundError("Die Vereinbarung wurde nicht gefunden.");
+  if (user.role === "provider") {
+    if (a.providerId !== user.providerId || a.status === "draft") throw new NotFoundError("Die Vereinbarung wurde nicht gefunden.");
+  } else requireCan(user, "read:placement:any");
+  const [provider, schedule, terms, facts] = await Promise.all([
+    m.getRepository(Provider).findOneByOrFail({ id: a.providerId }),
+    m.getRepository(FeeSchedule).findOneBy({ id: a.feeScheduleId }),
+    a.termsId ? m.getRepository(AgreementTerms).findOneBy({ id: a.termsId }) : null,
+    loadAdmissionFacts(m, [a.providerId]),
+  ]);
+  const users = await m.getRepository(User).find({ where: { id: In([a.offeredById ?? 0, a.acceptedById ?? 0]) } });
+  const nameOf = (uid: number | null) => users.find((u) => u.id === uid)?.name ?? null;
+  const day = today();
+  const admission = facts[0] ? admissionOf(a.legalBasis as LegalBasis, facts[0], day) : null;
+  const state = a.status as AgreementState;
+  const events = agreementMachine.eventsFrom(state).filter((e) => e !== "expire" && e !== "offer");
+  return {
+    agreement: { ...a, statusLabel: AGREEMENT_STATE_LABELS[state], legalBasisLabel: LEGAL_BASIS_LABELS[a.legalBasis as LegalBasis], offeredByName: nameOf(a.offeredById) },
+    provider: { id: provider.id, name: provider.name, city: provider.city, tradeRegistrationDate: provider.tradeRegistrationDate },
+    schedule: schedule ? { code: schedule.code, name: schedule.name, ...scheduleSummary(schedule) } : null,
+    terms: terms ? { title: terms.title, body: terms.body } : null,
+    admissionProblem: admission,
+    events: user.role === "provider" ? (state === "offered" ? (["accept"] as AgreementEvent[]) : []) : events.filter((e) => e !== "accept"),
+  };
+}
+
+function scheduleSummary(s: FeeSchedule) {
+  const data = scheduleData(s);
+  const base = feeFor(data, [], addDays(s.validFrom, 0)) ?? 0;
+  return {
+    base: formatCents(base),
+    instalments: data.instalments.map((i) => `${i.label}: ${i.amountCents === null ? "Restbetrag" : formatCents(i.amountCents)}`),
+    rates: data.rates.map((r) => `${r.targetGroup ? TARGET_GROUP_LABELS[r.targetGroup] : "Grundbetrag"}: ${formatCents(r.totalCents)} ab ${formatDate(r.validFrom)}`),
+  };
+}
+
+/** Brokers and whether they can be admitted under a legal basis today (for the bulk offer form). */
+export async function admissionCandidates(user: CurrentUser, basis: LegalBasis) {
+  requireCan(user, "manage:agreement:any");
+  const m = await em();
+  const day = today();
+  const brokers = await m.getRepository(Provider).find({ where: { kind: "broker" }, order: { name: "ASC" } });
+  const facts = await loadAdmissionFacts(m, brokers.map((b) => b.id));
+  const current = await m
+    .getRepository(PlacementAgreement)
+    .createQueryBuilder("a")
+    .where("a.status IN ('offered','active','suspended') AND a.validUntil >= :day", { day })
+    .getMany();
+  const hasCurrent = new Map(current.map((a) => [a.providerId, a]));
+  return facts.map((f) => ({
+    id: f.provider.id,
+    name: f.provider.name,
+    city: f.provider.city,
+    problem: admissionOf(basis, f, day),
+    current: hasCurrent.get(f.provider.id) ? { reference: hasCurrent.get(f.provider.id)!.reference, status: AGREEMENT_STATE_LABELS[hasCurrent.get(f.provider.id)!.status as AgreementState] } : null,
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Offer (bulk), renew, accept, other transitions
+
+const offerSchema = z.object({
+  legalBasis: z.string().refine(isLegalBasis, "Bitte die Rechtsgrundlage wählen."),
+  validFrom: z.string().transform((v, ctx) => parseDate(v) ?? (ctx.addIssue({ code: "custom", message: "Bitte ein Datum angeben (TT.MM.JJJJ)." }), z.NEVER)),
+  providerIds: z.array(z.coerce.number().int().positive()).min(1, "Bitte mindestens einen Vermittler auswählen."),
+});
+
+export interface OfferResult {
+  offered: { reference: string; providerName: string }[];
+  skipped: { providerName: string; reason: string }[];
+}
+
+async function createOffered(m: EntityManager, user: CurrentUser | null, provider: Provider, basis: LegalBasis, validFrom: string, renewedFromId: number | null): Promise<PlacementAgreement | string> {
+  const schedule = await scheduleFor(m, basis, validFrom);
+  if (!schedule) return `Für ${LEGAL_BASIS_LABELS[basis]} gibt es keine Vergütungsregelung, die am ${formatDate(validFrom)} gilt.`;
+  const terms = await termsFor(m, basis);
+  const settings = await getSettings(m);
+  const months = terms?.termMonths ?? settings["placement.agreementTermMonths"];
+  const validUntil = addDays(addMonths(validFrom, months), -1);
+  const at = nowIso();
+  const repo = m.getRepository(PlacementAgreement);
+  const a = repo.create({
+    reference: await nextReference(m, PlacementAgreement, "VV", validFrom.slice(0, 4), 4),
+    providerId: provider.id,
+    termsId: terms?.id ?? null,
+    legalBasis: basis,
+    feeScheduleId: schedule.id,
+    validFrom,
+    validUntil,
+    status: "draft",
+    offeredAt: null,
+    offeredById: null,
+    acceptedAt: null,
+    acceptedById: null,
+    acceptedByName: "",
+    statusReason: "",
+    documentId: null,
+    renewedFromId,
+    createdAt: at,
+    updatedAt: at,
+  });
+  const certs = await m.getRepository(Certification).find({ where: { providerId: provider.id } });
+  const problem = admissionOf(basis, { provider, certifications: certs }, today());
+  const to = agreementMachine.check("offer", { state: "draft", today: today(), validUntil, admissionProblem: problem });
+  if (!to.ok) return to.reason;
+  a.status = to.to;
+  a.offeredAt = at;
+  a.offeredById = user?.id ?? null;
+  await repo.save(a);
+  const doc = await renderAgreement(m, a, provider, schedule, terms);
+  a.documentId = doc.id;
+  await repo.save(a);
+  await appendAudit(m, user ? actorOf(user) : SYSTEM, {
+    action: renewedFromId ? "agreement.renew" : "agreement.offer",
+    summary: `Vermittlungsvereinbarung ${a.reference} ${renewedFromId ? "zur Verlängerung " : ""}angeboten (${provider.name}, ${formatDate(validFrom)}–${formatDate(validUntil)})`,
+    entityType: "placement-agreement",
+    entityId: String(a.id),
+    providerId: provider.id,
+    details: { legalBasis: basis, feeSchedule: schedule.code, renewedFromId },
+  });
+  if (provider.email)
+    await enqueueMail(m, {
+      to: provider.email,
+      subject: `Vermittlungsvereinbarung ${a.reference} zur Annahme`,
+      text: `Guten Tag,\n\nwir bieten Ihnen die Vermittlungsvereinbarung ${a.reference} (${LEGAL_BASIS_LABELS[basis]}) für die Zeit vom ${formatDate(validFrom)} bis ${formatDate(validUntil)} an.\nSie können die Vereinbarung im Trägerportal unter „Vermittlungsvereinbarungen“ lesen und annehmen. Die Vereinbarung liegt als PDF bei.\n\nMit freundlichen Grüßen\nIhr Arbeits- und Sozialzentrum`,
+      attachmentDocumentId: doc.id,
+    });
+  return a;
+}
+
+async function renderAgreement(m: EntityManager, a: PlacementAgreement, provider: Provider, schedule: FeeSchedule, terms: AgreementTerms | null) {
+  const s = scheduleSummary(schedule);
+  return generateDocument(m, {
+    template: "placement-agreement",
+    data: {
+      reference: a.reference,
+      providerName: provider.name,
+      providerAddress: [provider.street, `${provider.postalCode} ${provider.city}`.trim()].filter(Boolean).join("\n") || "–",
+      legalBasis: LEGAL_BASIS_LABELS[a.legalBasis as LegalBasis],
+      validFrom: formatDate(a.validFrom),
+      validUntil: formatDate(a.validUntil),
+      schedule: `${schedule.name} (${schedule.code})`,
+      instalments: s.instalments.map((line) => ({ line })),
+      rates: s.rates.map((line) => ({ line })),
+      terms: terms?.body ?? "Es gelten die veröffentlichten Zulassungsbedingungen.",
+      offeredAt: formatDateTime(a.offeredAt),
+    },
+    title: `Vermittlungsvereinbarung ${a.reference}`,
+    filename: `Vermittlungsvereinbarung-${a.reference}`,
+    entityType: "placement-agreement",
+    entityId: String(a.id),
+    providerId: a.providerId,
+    createdById: a.offeredById,
+  });
+}
+
+/** Offer the standard agreement to many brokers at once; brokers that do not meet the conditions are listed, not offered. */
+export async function offerAgreements(user: CurrentUser, raw: unknown): Promise<OfferResult> {
+  requireCan(user, "manage:agreement:any");
+  const input = parseOrThrow(offerSchema, raw);
+  const basis = input.legalBasis as LegalBasis;
+  return tx(async (m) => {
+    const result: OfferResult = { offered: [], skipped: [] };
+    const providers = await m.getRepository(Provider).find({ where: { id: In(input.providerIds) }, order: { name: "ASC" } });
+    const current = await m.getRepository(PlacementAgreement).find({ where: { providerId: In(input.providerIds), status: In(["offered", "active", "suspended"]) } });
+    for (const p of providers) {
+      const overlapping = current.find((a) => a.providerId === p.id && a.validUntil >= input.validFrom);
+      if (overlapping) {
+        result.skipped.push({ providerName: p.name, reason: `hat bereits die Vereinbarung ${overlapping.reference} (${AGREEMENT_STATE_LABELS[overlapping.status as AgreementState]}, bis ${formatDate(overlapping.validUntil)}).` });
+        continue;
+      }
+      const a = await createOffered(m, user, p, basis, input.validFrom, null);
+      if (typeof a === "string") result.skipped.push({ providerName: p.name, reason: a });
+      else result.offered.push({ reference: a.reference, providerName: p.name });
+    }
+    if (!result.offered.length && !result.skipped.length) throw new ValidationError("Die ausgewählten Vermittler wurden nicht gefunden.");
+    return result;
+  });
+}
+
+/** Offer a follow-up agreement to every active agreement that ends within the renewal window and has none yet. */
+export async function renewExpiring(user: CurrentUser): Promise<OfferResult> {
+  requireCan(user, "manage:agreement:any");
+  return tx(async (m) => {
+    const settings = await getSettings(m);
+    const day = today();
+    const expiring = await m
+      .getRepository(PlacementAgreement)
+      .createQueryBuilder("a")
+      .where("a.status = 'active' AND a.validUntil >= :day AND a.validUntil <= :until", { day, until: addDays(day, settings["placement.renewalWindowDays"]) })
+      .andWhere("NOT EXISTS (SELECT 1 FROM placement_agreements n WHERE n.renewedFromId = a.id)")
+      .orderBy("a.validUntil", "ASC")
+      .getMany();
+    const result: OfferResult = { offered: [], skipped: [] };
+    const providers = new Map((await m.getRepository(Provider).find({ where: { id: In(expiring.map((a) => a.providerId).concat(0)) } })).map((p) => [p.id, p]));
+    for (const old of expiring) {
+      const p = providers.get(old.providerId)!;
+      const a = await createOffered(m, user, p, old.legalBasis as LegalBasis, addDays(old.validUntil, 1), old.id);
+      if (typeof a === "string") result.skipped.push({ providerName: p.name, reason: a });
+      else result.offered.push({ reference: a.reference, providerName: p.name });
+    }
+    return result;
+  });
+}
+
+const reasonSchema = z.object({ reason: z.string().trim().max(1000).optional().default("") });
+
+/** Staff transitions: withdraw an offer, suspend, resume, terminate. */
+export async function transitionAgreement(user: CurrentUser, id: number, event: AgreementEvent, raw: unknown) {
+  if (!["withdraw_offer", "suspend", "resume", "terminate"].includes(event)) throw new ForbiddenError();
+  requireCan(user, "manage:agreement:any");
+  const { reason } = parseOrThrow(reasonSchema, raw);
+  return tx(async (m) => {
+    const a = await m.getRepository(PlacementAgreement).findOne({ where: { id } });
+    if (!a) throw new NotFoundError("Die Vereinbarung wurde nicht gefunden.");
+    const [facts] = await loadAdmissionFacts(m, [a.providerId]);
+    const from = a.status as AgreementState;
+    const to = askMachine(agreementMachine, event, { state: from, today: today(), validUntil: a.validUntil, admissionProblem: admissionOf(a.legalBasis as LegalBasis, facts, today()), reason }, user);
+    a.status = to;
+    a.statusReason = reason;
+    a.updatedAt = nowIso();
+    await m.getRepository(PlacementAgreement).save(a);
+    await appendAudit(m, actorOf(user), {
+      action: `agreement.${event}`,
+      summary: `Vermittlungsvereinbarung ${a.reference}: ${AGREEMENT_STATE_LABELS[from]} → ${AGREEMENT_STATE_LABELS[to]}`,
+      entityType: "placement-agreement",
+      entityId: String(a.id),
+      providerId: a.providerId,
+      details: { from, to, reason },
+    });
+    if (facts.provider.email)
+      await enqueueMail(m, {
+        to: facts.provider.email,
+        subject: `Vermittlungsvereinbarung ${a.reference}: ${AGREEMENT_STATE_LABELS[to]}`,
+        text: `Guten Tag,\n\ndie Vermittlungsvereinbarung ${a.reference} ist jetzt „${AGREEMENT_STATE_LABELS[to]}“.${reason ? `\nBegründung: ${reason}` : ""}\n\nMit freundlichen Grüßen\nIhr Arbeits- und Sozialzentrum`,
+      });
+    return a;
+  });
+}
+
+/** The broker accepts an offered agreement in the portal; who and when are recorded. */
+export async function acceptAgreement(user: CurrentUser, id: number) {
+  requireCan(user, "accept:agreement:own");
+  const providerId = ownProviderId(user);
+  return tx(async (m) => {
+    const a = await m.getRepository(PlacementAgreement).findOne({ where: { id, providerId } });
+    if (!a || a.status === "draft") throw new NotFoundError("Die Vereinbarung wurde nicht gefunden.");
+    const [facts] = await loadAdmissionFacts(m, [providerId]);
+    a.status = askMachine(agreementMachine, "accept", { state: a.status as AgreementState, today: today(), validUntil: a.validUntil, admissionProblem: admissionOf(a.legalBasis as LegalBasis, facts, today()) }, user);
+    a.acceptedAt = nowIso();
+    a.acceptedById = user.id;
+    a.acceptedByName = user.name;
+    a.updatedAt = a.acceptedAt;
+    await m.getRepository(PlacementAgreement).save(a);
+    await appendAudit(m, actorOf(user), { action: "agreement.accept", summary: `Vermittlungsvereinbarung ${a.reference} angenommen durch ${user.name}`, entityType: "placement-agreement", entityId: String(a.id), providerId });
+    return a;
+  });
+}
+
+/** The agreement PDF (generated when offered; older agreements get theirs on first request, then it is kept). */
+export async function agreementDocument(user: CurrentUser, id: number): Promise<Document> {
+  await getAgreement(user, id); // access check
+  return tx(async (m) => {
+    const a = await m.getRepository(PlacementAgreement).findOneByOrFail({ id });
+    if (a.documentId) return m.getRepository(Document).findOneByOrFail({ id: a.documentId });
+    const provider = await m.getRepository(Provider).findOneByOrFail({ id: a.providerId });
+    const schedule = await m.getRepository(FeeSchedule).findOneByOrFail({ id: a.feeScheduleId });
+    const terms = a.termsId ? await m.getRepository(AgreementTerms).findOneBy({ id: a.termsId }) : null;
+    const doc = await renderAgreement(m, a, provider, schedule, terms);
+    a.documentId = doc.id;
+    await m.getRepository(PlacementAgreement).save(a);
+    return doc;
+  });
+}
+
+export async function ownAgreements(user: CurrentUser) {
+  requireCan(user, "read:agreement:own");
+  const providerId = ownProviderId(user);
+  const m = await em();
+  const rows = await m.getRepository(PlacementAgreement).find({ where: { providerId, status: In(["offered", "active", "suspended", "terminated", "expired"]) }, order: { validFrom: "DESC" } });
+  return rows.map((a) => ({ id: a.id, reference: a.reference, legalBasisLabel: LEGAL_BASIS_LABELS[a.legalBasis as LegalBasis], validFrom: a.validFrom, validUntil: a.validUntil, status: a.status, statusLabel: AGREEMENT_STATE_LABELS[a.status as AgreementState], acceptedAt: a.acceptedAt, acceptedByName: a.acceptedByName }));
+}
+
+/** Daily job: agreements past their term expire (same machine as every other transition). */
+export async function expireAgreements(m: EntityManager, day: string): Promise<number> {
+  const rows = await m.getRepository(PlacementAgreement).createQueryBuilder("a").where("a.status IN ('offered','active','suspended') AND a.validUntil < :day", { day }).getMany();
+  for (const a of rows) {
+    const to = agreementMachine.check("expire", { state: a.status as AgreementState, today: day, validUntil: a.validUntil, admissionProblem: null });
+    if (!to.ok) continue;
+    const from = a.status;
+    const res = await m.getRepository(PlacementAgreement).update({ id: a.id, status: from }, { status: to.to, updatedAt: nowIso() });
+    if (!res.affected) continue;
+    await appendAudit(m, SYSTEM, { action: "agreement.expire", summary: `Vermittlungsvereinbarung ${a.reference} abgelaufen (${formatDate(a.validUntil)})`, entityType: "placement-agreement", entityId: String(a.id), providerId: a.providerId, details: { from, to: to.to } });
+  }
+  return rows.length;
+}
+
+/** The broker's current bank account (for payable items). */
+export async function currentBankAccount(m: EntityManager, providerId: number) {
+  return m.getRepository(BankAccount).findOne({ where: { providerId, current: true }, order: { id: "DESC" } });
+}
+
+export const LEGAL_BASIS_OPTIONS = LEGAL_BASES.map((b) => ({ value: b, label: LEGAL_BASIS_LABELS[b] }));

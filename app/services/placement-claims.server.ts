@@ -1,0 +1,629 @@
+/**
+ * Placement claims (Vermittlungsnachweise): submitted by brokers (portal or API), checked
+ * against DOMAIN.md § 7 rules 1–10 on submission and again on every staff decision, decided by
+ * letter (an administrative act, with instructions on the right to object), audited.
+ */
+import { In, type EntityManager } from "typeorm";
+import { z } from "zod";
+import { Assignment, BankAccount, Certification, ClaimDocument, Client, ContactPerson, Document, EmploymentSpell, FeeInstalment, FeeSchedule, PlacementAgreement, PlacementClaim, Provider } from "../../entities";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
+import { validateIban } from "~/domain/iban";
+import { formatCents, parseEuroToCents } from "~/domain/money";
+import { formatHours, LEGAL_BASIS_LABELS, parseHours, planInstalments, RULE_SETS, type InstalmentRule, type LegalBasis } from "~/domain/placement";
+import { claimMachine, CLAIM_STATE_LABELS, CLAIM_STATES, type ClaimEvent, type ClaimState } from "~/domain/placement-claim.machine";
+import { checkPlacementRules, hasErrors, type ClaimInput, type RuleFacts, type RuleResult } from "~/domain/placement-rules";
+import { INSTALMENT_STATE_LABELS, type InstalmentState } from "~/domain/fee-instalment.machine";
+import { berlinDate, formatDate, formatDateTime, parseDate } from "~/domain/time";
+import { parseOrThrow } from "~/domain/validation";
+import { appendAudit, SYSTEM } from "~/lib/audit.server";
+import { nowIso } from "~/lib/clock.server";
+import { em, tx } from "~/lib/db.server";
+import { generateDocument, storeDocument } from "~/lib/documents.server";
+import { sniffContentType } from "~/lib/files.server";
+import { enqueueMail } from "~/lib/mailer.server";
+import { getSettings } from "~/lib/settings.server";
+import { actorOf, type CurrentUser } from "./auth.server";
+import { advanceClaimInstalments } from "./instalments.server";
+import { askMachine, nextReference, ownProviderId, requireCan, today } from "./placement-common.server";
+
+export const CLAIM_DOCUMENT_KINDS = {
+  employment_contract: "Arbeitsvertrag (Kopie)",
+  employer_confirmation: "Bestätigung des Arbeitgebers",
+  broker_contract: "Vermittlungsvertrag mit dem Kunden",
+  confirmation_42_days: "Arbeitgeberbestätigung: sechs Wochen Beschäftigung",
+  confirmation_6_months: "Arbeitgeberbestätigung: sechs Monate beim selben Arbeitgeber",
+  other: "Sonstige Unterlage",
+} as const;
+export type ClaimDocumentKind = keyof typeof CLAIM_DOCUMENT_KINDS;
+
+export interface UploadedFile {
+  filename: string;
+  bytes: Uint8Array;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input
+
+const date = (label: string) =>
+  z.preprocess((v) => (v === undefined || v === null ? "" : String(v)), z.string().transform((v, ctx) => parseDate(v) ?? (ctx.addIssue({ code: "custom", message: `${label}: bitte ein Datum angeben (TT.MM.JJJJ).` }), z.NEVER)));
+const optionalDate = (label: string) =>
+  z.preprocess(
+    (v) => (v === undefined || v === null ? "" : String(v)),
+    z.string().transform((v, ctx) => (v.trim() ? parseDate(v) ?? (ctx.addIssue({ code: "custom", message: `${label}: bitte ein Datum angeben (TT.MM.JJJJ).` }), z.NEVER) : null)),
+  );
+const flag = z.preprocess((v) => v === true || v === "on" || v === "true" || v === "ja", z.boolean());
+const text = (max: number) => z.preprocess((v) => (v === undefined || v === null ? "" : String(v)), z.string().trim().max(max));
+
+export const claimSchema = z
+  .object({
+    assignmentId: z.coerce.number({ invalid_type_error: "Bitte die Zuweisung wählen." }).int().positive("Bitte die Zuweisung wählen."),
+    employerName: text(200).pipe(z.string().min(2, "Bitte den Arbeitgeber angeben.")),
+    employerStreet: text(200).pipe(z.string().min(2, "Bitte die Straße des Arbeitgebers angeben.")),
+    employerPostalCode: text(10).pipe(z.string().min(4, "Bitte die Postleitzahl angeben.")),
+    employerCity: text(100).pipe(z.string().min(2, "Bitte den Ort angeben.")),
+    employerVatId: text(20).transform((v) => (v ? v.replace(/\s/g, "").toUpperCase() : null)),
+    employerIban: text(42).transform((v, ctx) => {
+      if (!v) return null;
+      const r = validateIban(v);
+      if (!r.ok) {
+        ctx.addIssue({ code: "custom", message: `IBAN des Arbeitgebers: ${r.error}` });
+        return z.NEVER;
+      }
+      return r.iban;
+    }),
+    employerManager: text(200).transform((v) => v || null),
+    abroad: flag,
+    contractDate: date("Datum des Arbeitsvertrags"),
+    jobStart: date("Beschäftigungsbeginn"),
+    weeklyHours: z.preprocess(
+      (v) => (typeof v === "number" ? String(v) : v ?? ""),
+      z.string().transform((v, ctx) => parseHours(v) ?? (ctx.addIssue({ code: "custom", message: "Bitte die wöchentliche Arbeitszeit in Stunden angeben, z. B. 38,5." }), z.NEVER)),
+    ),
+    insured: flag,
+    fixedTermEnd: optionalDate("Befristet bis"),
+    occupation: text(200).pipe(z.string().min(2, "Bitte die Tätigkeit angeben.")),
+    brokerContractDate: optionalDate("Datum des Vermittlungsvertrags"),
+    jobOfferDate: optionalDate("Datum des Stellenangebots"),
+    claimedFee: z.preprocess(
+      (v) => (typeof v === "number" ? String(v).replace(".", ",") : v ?? ""),
+      z.string().transform((v, ctx) => (v.trim() ? parseEuroToCents(v) ?? (ctx.addIssue({ code: "custom", message: "Bitte einen Betrag angeben, z. B. 2.000,00." }), z.NEVER) : null)),
+    ),
+  })
+  .refine((v) => !v.fixedTermEnd || v.fixedTermEnd >= v.jobStart, { message: "Das Ende der Befristung liegt vor dem Beschäftigungsbeginn.", path: ["fixedTermEnd"] });
+export type ClaimFormInput = z.input<typeof claimSchema>;
+
+async function checkUpload(file: UploadedFile | null | undefined, field: string, label: string, required: boolean, errors: Record<string, string>, maxBytes: number) {
+  if (!file || file.bytes.length === 0) {
+    if (required) errors[field] = `Bitte laden Sie ${label} als PDF hoch.`;
+    return;
+  }
+  if (file.bytes.length > maxBytes) errors[field] = `${label}: die Datei ist größer als ${Math.round(maxBytes / 1048576)} MB.`;
+  else if (sniffContentType(file.bytes) !== "application/pdf") errors[field] = `${label} muss eine PDF-Datei sein (der Inhalt ist kein PDF).`;
+}
+
+async function attach(m: EntityManager, claim: PlacementClaim, kind: ClaimDocumentKind, file: UploadedFile, user: CurrentUser | null, instalmentId: number | null = null) {
+  const doc = await storeDocument(m, {
+    origin: "upload",
+    title: `${CLAIM_DOCUMENT_KINDS[kind]} – ${claim.reference}`,
+    filename: file.filename || `${kind}.pdf`,
+    contentType: "application/pdf",
+    bytes: file.bytes,
+    entityType: "placement-claim",
+    entityId: String(claim.id),
+    providerId: claim.providerId,
+    createdById: user?.id ?? null,
+  });
+  await m.getRepository(ClaimDocument).insert({ claimId: claim.id, instalmentId, documentId: doc.id, kind, uploadedAt: nowIso(), uploadedById: user?.id ?? null });
+  return doc;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Facts for the rules
+
+function claimInput(c: PlacementClaim): ClaimInput {
+  return {
+    employerName: c.employerName,
+    employerStreet: c.employerStreet,
+    employerPostalCode: c.employerPostalCode,
+    employerCity: c.employerCity,
+    employerVatId: c.employerVatId,
+    employerIban: c.employerIban,
+    employerManager: c.employerManager,
+    abroad: c.abroad,
+    contractDate: c.contractDate,
+    jobStart: c.jobStart,
+    weeklyHours: c.weeklyHours,
+    insured: c.insured,
+    fixedTermEnd: c.fixedTermEnd,
+    occupation: c.occupation,
+    brokerContractDate: c.brokerContractDate,
+    jobOfferDate: c.jobOfferDate,
+    claimedFeeCents: c.claimedFeeCents,
+  };
+}
+
+/** Everything the rules look at, loaded fresh (on submission and at every decision). */
+export async function loadRuleFacts(m: EntityManager, claim: ClaimInput, assignment: Assignment, opts: { claimId: number | null; submittedOn: string; severeDisabilityException: boolean }): Promise<RuleFacts> {
+  const [provider, accounts, contacts, certs, spells, otherClaims, otherAssignments, agreement, settings] = await Promise.all([
+    m.getRepository(Provider).findOneByOrFail({ id: assignment.providerId }),
+    m.getRepository(BankAccount).find({ where: { providerId: assignment.providerId } }),
+    m.getRepository(ContactPerson).find({ where: { providerId: assignment.providerId } }),
+    m.getRepository(Certification).find({ where: { providerId: assignment.providerId } }),
+    m.getRepository(EmploymentSpell).find({ where: { clientId: assignment.clientId } }),
+    m.getRepository(PlacementClaim).find({ where: { clientId: assignment.clientId } }),
+    m.getRepository(Assignment).find({ where: { clientId: assignment.clientId, status: In(["active", "redeemed"]) } }),
+    m.getRepository(PlacementAgreement).findOneByOrFail({ id: assignment.agreementId }),
+    getSettings(m),
+  ]);
+  const schedule = await m.getRepository(FeeSchedule).findOneByOrFail({ id: agreement.feeScheduleId });
+  const first = [...(schedule.instalments as InstalmentRule[])].sort((a, b) => a.number - b.number)[0];
+  const others = otherClaims.filter((c) => c.id !== opts.claimId);
+  return {
+    claim,
+    broker: {
+      id: provider.id,
+      name: provider.name,
+      street: provider.street,
+      postalCode: provider.postalCode,
+      vatId: provider.vatId,
+      ibans: accounts.map((a) => a.iban),
+      managers: contacts.map((c) => c.name),
+      tradeRegistrationDate: provider.tradeRegistrationDate,
+      certifications: certs.map((c) => ({ validFrom: c.validFrom, validUntil: c.validUntil })),
+    },
+    assignment: { id: assignment.id, providerId: assignment.providerId, legalBasis: assignment.legalBasis as LegalBasis, issuedOn: assignment.issuedOn, validFrom: assignment.validFrom, validUntil: assignment.validUntil, maxFeeCents: assignment.maxFeeCents },
+    // The spell an accepted claim itself recorded is not "previous" employment.
+    history: spells
+      .filter((s) => !(s.source === "placement" && s.fromDate === claim.jobStart && s.employerName === claim.employerName))
+      .map((s) => ({ employerName: s.employerName, from: s.fromDate, to: s.toDate, insured: s.insured })),
+    severeDisabilityException: opts.severeDisabilityException,
+    otherClaims: others.map((c) => ({ id: c.id, reference: c.reference, providerId: c.providerId, assignmentId: c.assignmentId, status: c.status, employerName: c.employerName, jobStart: c.jobStart })),
+    otherBrokerAssignments: otherAssignments
+      .filter((a) => a.providerId !== assignment.providerId && a.validFrom <= assignment.validUntil && assignment.validFrom <= a.validUntil)
+      .map((a) => ({ reference: a.reference, providerId: a.providerId })),
+    firstInstalment: first ?? { afterDays: 42, afterMonths: null },
+    submittedOn: opts.submittedOn,
+    settings: { suspiciousEndWindowDays: settings["placement.suspiciousEndWindowDays"], sameSpellWindowDays: settings["placement.sameSpellWindowDays"] },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Submission
+
+export interface SubmitResult {
+  id: number;
+  reference: string;
+  status: ClaimState;
+  statusLabel: string;
+  errors: RuleResult[];
+  flags: RuleResult[];
+}
+
+export async function submitClaim(
+  user: CurrentUser,
+  raw: unknown,
+  files: { employmentContract?: UploadedFile | null; employerConfirmation?: UploadedFile | null; brokerContract?: UploadedFile | null },
+  channel: "portal" | "api",
+  options: { requireFiles?: boolean } = {},
+): Promise<SubmitResult> {
+  requireCan(user, "submit:placement:own");
+  const providerId = ownProviderId(user);
+  const input = parseOrThrow(claimSchema, raw);
+  const settings = await getSettings();
+  const maxBytes = settings["uploads.maxMegabytes"] * 1048576;
+  const errors: Record<string, string> = {};
+  const requireFiles = options.requireFiles ?? true;
+  await checkUpload(files.employmentContract, "employmentContract", "den Arbeitsvertrag", requireFiles, errors, maxBytes);
+  await checkUpload(files.employerConfirmation, "employerConfirmation", "die Bestätigung des Arbeitgebers", requireFiles, errors, maxBytes);
+  await checkUpload(files.brokerContract, "brokerContract", "den Vermittlungsvertrag", false, errors, maxBytes);
+  if (Object.keys(errors).length) throw new ValidationError("Bitte prüfen Sie die hochgeladenen Dateien.", errors);
+
+  const result = await tx(async (m) => {
+    const assignment = await m.getRepository(Assignment).findOne({ where: { id: input.assignmentId, providerId } });
+    if (!assignment) throw new ValidationError("Die Zuweisung wurde nicht gefunden.", { assignmentId: "Die Zuweisung wurde nicht gefunden." });
+    if (assignment.status === "withdrawn") throw new ConflictError(`Die Zuweisung ${assignment.reference} wurde zurückgenommen.`);
+    const client = await m.getRepository(Client).findOneByOrFail({ id: assignment.clientId });
+    const at = nowIso();
+    const submittedOn = berlinDate(at);
+    const claimInputValue: ClaimInput = {
+      employerName: input.employerName,
+      employerStreet: input.employerStreet,
+      employerPostalCode: input.employerPostalCode,
+      employerCity: input.employerCity,
+      employerVatId: input.employerVatId,
+      employerIban: input.employerIban,
+      employerManager: input.employerManager,
+      abroad: input.abroad,
+      contractDate: input.contractDate,
+      jobStart: input.jobStart,
+      weeklyHours: input.weeklyHours,
+      insured: input.insured,
+      fixedTermEnd: input.fixedTermEnd,
+      occupation: input.occupation,
+      brokerContractDate: input.brokerContractDate,
+      jobOfferDate: input.jobOfferDate,
+      claimedFeeCents: input.claimedFee ?? assignment.maxFeeCents,
+    };
+    const facts = await loadRuleFacts(m, claimInputValue, assignment, { claimId: null, submittedOn, severeDisabilityException: false });
+    const results = checkPlacementRules(facts);
+    const rejected = hasErrors(results);
+    const claim = await m.getRepository(PlacementClaim).save(
+      m.getRepository(PlacementClaim).create({
+        reference: await nextReference(m, PlacementClaim, "VN", submittedOn.slice(0, 4), 5),
+        assignmentId: assignment.id,
+        clientId: assignment.clientId,
+        providerId,
+        legalBasis: assignment.legalBasis,
+        ...claimInputValue,
+        status: rejected ? "rejected" : "submitted",
+        ruleResults: results,
+        flagged: results.some((r) => r.severity === "flag"),
+        severeDisabilityException: false,
+        channel,
+        submittedAt: at,
+        submittedById: user.id,
+        decidedAt: rejected ? at : null,
+        decidedById: null,
+        decisionNote: rejected ? results.filter((r) => r.severity === "error").map((r) => r.message).join("\n") : "",
+        decisionDocumentId: null,
+        employmentEndedOn: null,
+        updatedAt: at,
+      }),
+    );
+    if (files.employmentContract?.bytes.length) await attach(m, claim, "employment_contract", files.employmentContract, user);
+    if (files.employerConfirmation?.bytes.length) await attach(m, claim, "employer_confirmation", files.employerConfirmation, user);
+    if (files.brokerContract?.bytes.length) await attach(m, claim, "broker_contract", files.brokerContract, user);
+    await appendAudit(m, actorOf(user), {
+      action: rejected ? "placement.refused" : "placement.submit",
+      summary: rejected
+        ? `Vermittlungsnachweis ${claim.reference} für ${client.reference} bei Eingang abgelehnt: ${results.filter((r) => r.severity === "error").map((r) => r.code).join(", ")}`
+        : `Vermittlungsnachweis ${claim.reference} für ${client.reference} eingereicht (${channel === "api" ? "API" : "Portal"})${claim.flagged ? " – mit Prüfhinweisen" : ""}`,
+      entityType: "placement-claim",
+      entityId: String(claim.id),
+      providerId,
+      details: { assignment: assignment.reference, results: results.map((r) => ({ code: r.code, severity: r.severity })) },
+    });
+    if (rejected) await sendDecision(m, claim, "reject", null);
+    return claim;
+  });
+  const results = result.ruleResults as RuleResult[];
+  return {
+    id: result.id,
+    reference: result.reference,
+    status: result.status as ClaimState,
+    statusLabel: CLAIM_STATE_LABELS[result.status as ClaimState],
+    errors: results.filter((r) => r.severity === "error"),
+    flags: results.filter((r) => r.severity === "flag"),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decisions
+
+const decideSchema = z.object({
+  note: z.string().trim().max(2000).optional().default(""),
+  severeDisabilityException: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()).optional(),
+});
+
+async function documentKinds(m: EntityManager, claimId: number): Promise<string[]> {
+  return (await m.getRepository(ClaimDocument).find({ where: { claimId }, select: { kind: true } })).map((d) => d.kind);
+}
+
+/** Re-run the rules on a claim with today's data; stores and returns the results. */
+async function recheck(m: EntityManager, claim: PlacementClaim, assignment: Assignment): Promise<RuleResult[]> {
+  const facts = await loadRuleFacts(m, claimInput(claim), assignment, { claimId: claim.id, submittedOn: berlinDate(claim.submittedAt), severeDisabilityException: claim.severeDisabilityException });
+  const results = checkPlacementRules(facts);
+  claim.ruleResults = results;
+  claim.flagged = results.some((r) => r.severity === "flag");
+  return results;
+}
+
+/** Staff: accept, reject (with reasons) or ask for missing documents. */
+export async function decideClaim(user: CurrentUser, claimId: number, event: Extract<ClaimEvent, "accept" | "reject" | "request_documents">, raw: unknown) {
+  requireCan(user, "decide:placement:any");
+  const input = parseOrThrow(decideSchema, raw);
+  return tx(async (m) => {
+    const claim = await m.getRepository(PlacementClaim).findOne({ where: { id: claimId } });
+    if (!claim) throw new NotFoundError("Der Vermittlungsnachweis wurde nicht gefunden.");
+    const assignment = await m.getRepository(Assignment).findOneByOrFail({ id: claim.assignmentId });
+    if (input.severeDisabilityException !== undefined && event === "accept") claim.severeDisabilityException = input.severeDisabilityException;
+    const results = await recheck(m, claim, assignment);
+    const from = claim.status as ClaimState;
+    const to = askMachine(claimMachine, event, { state: from, results, note: input.note, documentKinds: await documentKinds(m, claim.id) }, user);
+    const at = nowIso();
+    Object.assign(claim, { status: to, decidedAt: at, decidedById: user.id, decisionNote: input.note, updatedAt: at });
+    await m.getRepository(PlacementClaim).save(claim);
+    if (to === "accepted") await onAccepted(m, claim, assignment);
+    await appendAudit(m, actorOf(user), {
+      action: `placement.${event}`,
+      summary: `Vermittlungsnachweis ${claim.reference}: ${CLAIM_STATE_LABELS[from]} → ${CLAIM_STATE_LABELS[to]}`,
+      entityType: "placement-claim",
+      entityId: String(claim.id),
+      providerId: claim.providerId,
+      details: { from, to, note: input.note, results: results.map((r) => ({ code: r.code, severity: r.severity })), severeDisabilityException: claim.severeDisabilityException },
+    });
+    await sendDecision(m, claim, event, user);
+    return claim;
+  });
+}
+
+async function onAccepted(m: EntityManager, claim: PlacementClaim, assignment: Assignment) {
+  const agreement = await m.getRepository(PlacementAgreement).findOneByOrFail({ id: assignment.agreementId });
+  const schedule = await m.getRepository(FeeSchedule).findOneByOrFail({ id: agreement.feeScheduleId });
+  const rs = RULE_SETS[claim.legalBasis as LegalBasis];
+  const plan = planInstalments(schedule.instalments as InstalmentRule[], Math.min(claim.claimedFeeCents, assignment.maxFeeCents), claim.jobStart, rs.claimPeriodMonths);
+  const at = nowIso();
+  await m.getRepository(FeeInstalment).insert(
+    plan.map((p) => ({
+      claimId: claim.id,
+      providerId: claim.providerId,
+      number: p.number,
+      label: p.label,
+      amountCents: p.amountCents,
+      sameEmployer: p.sameEmployer,
+      earliestOn: p.earliestOn,
+      deadlineOn: p.deadlineOn,
+      status: "pending",
+      confirmedUntil: null,
+      dueAt: null,
+      earnedAt: null,
+      certifiedAt: null,
+      certifiedById: null,
+      closedAt: null,
+      closeReason: "",
+      lastReminderOn: null,
+      updatedAt: at,
+    })),
+  );
+  await m.getRepository(Assignment).update({ id: assignment.id }, { status: "redeemed", updatedAt: at });
+  await m.getRepository(EmploymentSpell).insert({ clientId: claim.clientId, employerName: claim.employerName, fromDate: claim.jobStart, toDate: claim.employmentEndedOn, insured: claim.insured, source: "placement", createdAt: at });
+  // Instalments whose duration already passed move at once (the same machine as the daily job).
+  await advanceClaimInstalments(m, claim.id, today());
+}
+
+const DECISION_TITLES: Record<string, string> = {
+  accept: "Bescheid über die Anerkennung des Vermittlungsnachweises",
+  reject: "Bescheid über die Ablehnung des Vermittlungsnachweises",
+  request_documents: "Anforderung fehlender Unterlagen",
+};
+
+/** The decision letter (PDF from the template) and the mail to the broker with the letter attached. */
+async function sendDecision(m: EntityManager, claim: PlacementClaim, event: string, user: CurrentUser | null) {
+  const [provider, client, assignment, instalments] = await Promise.all([
+    m.getRepository(Provider).findOneByOrFail({ id: claim.providerId }),
+    m.getRepository(Client).findOneByOrFail({ id: claim.clientId }),
+    m.getRepository(Assignment).findOneByOrFail({ id: claim.assignmentId }),
+    m.getRepository(FeeInstalment).find({ where: { claimId: claim.id }, order: { number: "ASC" } }),
+  ]);
+  const results = claim.ruleResults as RuleResult[];
+  const reasons =
+    event === "reject"
+      ? results.filter((r) => r.severity === "error").map((r) => ({ text: r.message }))
+      : event === "accept"
+        ? [{ text: "Die Voraussetzungen für die Vergütung sind erfüllt (Gültigkeit der Zuweisung, Arbeitszeit und Versicherungspflicht, Dauer, Vorbeschäftigung, Unabhängigkeit von Vermittler und Arbeitgeber, Vermittlungsvertrag, Gewerbeanzeige bzw. Zulassung, Ausschlussfrist)." }, ...results.filter((r) => r.severity === "flag").map((r) => ({ text: `Geprüfter Hinweis: ${r.message}` }))]
+        : [{ text: claim.decisionNote }];
+  if (event === "reject" && claim.decisionNote && !reasons.some((r) => claim.decisionNote.includes(r.text))) reasons.unshift({ text: claim.decisionNote });
+  const body =
+    event === "accept"
+      ? `Ihr Vermittlungsnachweis wird anerkannt. Die Vergütung wird in Raten gezahlt, sobald die jeweilige Beschäftigungsdauer durch eine Bestätigung des Arbeitgebers nachgewiesen ist. Die Nachweise sind bis zum jeweils genannten Tag einzureichen (§ 326 SGB III).${claim.decisionNote ? `\nVermerk: ${claim.decisionNote}` : ""}`
+      : event === "reject"
+        ? "Ihr Vermittlungsnachweis wird abgelehnt. Ein Vergütungsanspruch besteht aus den folgenden Gründen nicht:"
+        : `Für die Entscheidung fehlen Unterlagen. Bitte reichen Sie diese im Trägerportal nach:\n${claim.decisionNote}`;
+  const doc = await generateDocument(m, {
+    template: "placement-decision",
+    data: {
+      title: DECISION_TITLES[event],
+      providerName: provider.name,
+      providerAddress: [provider.street, `${provider.postalCode} ${provider.city}`.trim()].filter(Boolean).join("\n") || "–",
+      reference: claim.reference,
+      assignment: assignment.reference,
+      client: client.reference,
+      legalBasis: LEGAL_BASIS_LABELS[claim.legalBasis as LegalBasis],
+      employer: `${claim.employerName}, ${claim.employerPostalCode} ${claim.employerCity}`,
+      contractDate: formatDate(claim.contractDate),
+      jobStart: formatDate(claim.jobStart),
+      hours: formatHours(claim.weeklyHours),
+      claimedFee: formatCents(claim.claimedFeeCents),
+      body,
+      reasons,
+      instalments: instalments.map((i) => ({ label: i.label, amount: formatCents(i.amountCents), earliest: formatDate(i.earliestOn), deadline: formatDate(i.deadlineOn) })),
+      remedy:
+        event === "request_documents"
+          ? "Bis zum Eingang der Unterlagen ruht die Entscheidung."
+          : "Rechtsbehelfsbelehrung: Gegen diesen Bescheid kann innerhalb eines Monats nach Bekanntgabe Widerspruch erhoben werden. Der Widerspruch ist schriftlich, in elektronischer Form oder zur Niederschrift beim Arbeits- und Sozialzentrum einzulegen.",
+      decidedAt: formatDateTime(claim.decidedAt ?? nowIso()),
+      decidedBy: user ? user.name : "automatisch bei Eingang (Prüfregeln)",
+    },
+    title: `${DECISION_TITLES[event]} ${claim.reference}`,
+    filename: `Bescheid-${claim.reference}-${event}`,
+    entityType: "placement-claim",
+    entityId: String(claim.id),
+    providerId: claim.providerId,
+    createdById: user?.id ?? null,
+  });
+  claim.decisionDocumentId = doc.id;
+  await m.getRepository(PlacementClaim).update({ id: claim.id }, { decisionDocumentId: doc.id });
+  if (provider.email)
+    await enqueueMail(m, {
+      to: provider.email,
+      subject: `${DECISION_TITLES[event]} ${claim.reference}`,
+      text: `Guten Tag,\n\nzu Ihrem Vermittlungsnachweis ${claim.reference} (Kunde ${client.reference}) liegt eine Entscheidung vor: ${CLAIM_STATE_LABELS[claim.status as ClaimState]}.\nDas Schreiben liegt als PDF bei und steht im Trägerportal.\n\nMit freundlichen Grüßen\nIhr Arbeits- und Sozialzentrum`,
+      attachmentDocumentId: doc.id,
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Broker actions after submission
+
+/** Upload missing documents; a claim waiting for documents goes back to review. */
+export async function addClaimDocuments(user: CurrentUser, claimId: number, uploads: { kind: ClaimDocumentKind; file: UploadedFile }[]) {
+  requireCan(user, "submit:placement:own");
+  const providerId = ownProviderId(user);
+  const maxBytes = (await getSettings())["uploads.maxMegabytes"] * 1048576;
+  const errors: Record<string, string> = {};
+  const present = uploads.filter((u) => u.file.bytes.length);
+  if (!present.length) throw new ValidationError("Bitte wählen Sie mindestens eine PDF-Datei aus.", { file: "Bitte eine Datei wählen." });
+  for (const u of present) await checkUpload(u.file, u.kind, CLAIM_DOCUMENT_KINDS[u.kind], true, errors, maxBytes);
+  if (Object.keys(errors).length) throw new ValidationError("Bitte prüfen Sie die hochgeladenen Dateien.", errors);
+  return tx(async (m) => {
+    const claim = await m.getRepository(PlacementClaim).findOne({ where: { id: claimId, providerId } });
+    if (!claim) throw new NotFoundError("Der Vermittlungsnachweis wurde nicht gefunden.");
+    if (!["submitted", "documents_requested"].includes(claim.status)) throw new ConflictError(`Der Nachweis ist ${CLAIM_STATE_LABELS[claim.status as ClaimState]}; Unterlagen zu Raten laden Sie bei der jeweiligen Rate hoch.`);
+    for (const u of present) await attach(m, claim, u.kind, u.file, user);
+    const from = claim.status as ClaimState;
+    if (from === "documents_requested") {
+      const assignment = await m.getRepository(Assignment).findOneByOrFail({ id: claim.assignmentId });
+      const results = await recheck(m, claim, assignment);
+      claim.status = askMachine(claimMachine, "resubmit", { state: from, results, documentKinds: await documentKinds(m, claim.id) }, user);
+      claim.updatedAt = nowIso();
+      await m.getRepository(PlacementClaim).save(claim);
+    }
+    await appendAudit(m, actorOf(user), {
+      action: "placement.documents",
+      summary: `Vermittlungsnachweis ${claim.reference}: ${present.length} Unterlage(n) nachgereicht${from === "documents_requested" ? ", wieder zur Prüfung" : ""}`,
+      entityType: "placement-claim",
+      entityId: String(claim.id),
+      providerId,
+      details: { kinds: present.map((u) => u.kind) },
+    });
+  });
+}
+
+export async function withdrawClaim(user: CurrentUser, claimId: number) {
+  requireCan(user, "submit:placement:own");
+  const providerId = ownProviderId(user);
+  return tx(async (m) => {
+    const claim = await m.getRepository(PlacementClaim).findOne({ where: { id: claimId, providerId } });
+    if (!claim) throw new NotFoundError("Der Vermittlungsnachweis wurde nicht gefunden.");
+    const from = claim.status as ClaimState;
+    claim.status = askMachine(claimMachine, "withdraw", { state: from, results: claim.ruleResults as RuleResult[], documentKinds: [] }, user);
+    claim.updatedAt = nowIso();
+    await m.getRepository(PlacementClaim).save(claim);
+    await appendAudit(m, actorOf(user), { action: "placement.withdraw", summary: `Vermittlungsnachweis ${claim.reference} zurückgezogen`, entityType: "placement-claim", entityId: String(claim.id), providerId });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+export interface ClaimQuery {
+  q?: string;
+  status?: string;
+  flagged?: boolean;
+  providerId?: number;
+  year?: number;
+  page?: number;
+  pageSize?: number;
+  sort?: string;
+  dir?: string;
+}
+export const CLAIM_SORTS = ["submittedAt", "reference", "contractDate", "provider", "status"] as const;
+
+/** Staff list (any broker) or, for a provider user, the own organisation's claims only. */
+export async function listClaims(user: CurrentUser, query: ClaimQuery) {
+  const own = user.role === "provider";
+  if (own) requireCan(user, "submit:placement:own");
+  else requireCan(user, "read:placement:any");
+  const m = await em();
+  const qb = m.getRepository(PlacementClaim).createQueryBuilder("c").innerJoin(Provider, "p", "p.id = c.providerId").innerJoin(Client, "k", "k.id = c.clientId").select(["c"]).addSelect("p.name", "provider_name").addSelect("k.reference", "client_ref");
+  if (own) qb.andWhere("c.providerId = :own", { own: ownProviderId(user) });
+  else if (query.providerId) qb.andWhere("c.providerId = :pid", { pid: query.providerId });
+  if (query.status && (CLAIM_STATES as readonly string[]).includes(query.status)) qb.andWhere("c.status = :status", { status: query.status });
+  if (query.flagged) qb.andWhere("c.flagged = :t", { t: true });
+  if (query.year) qb.andWhere("c.contractDate >= :y0 AND c.contractDate <= :y1", { y0: `${query.year}-01-01`, y1: `${query.year}-12-31` });
+  const q = query.q?.trim().toLowerCase();
+  if (q) qb.andWhere("(LOWER(c.reference) LIKE :q OR LOWER(c.employerName) LIKE :q OR LOWER(k.reference) LIKE :q OR LOWER(p.name) LIKE :q)", { q: `%${q}%` });
+  const total = await qb.clone().getCount();
+  const pageSize = Math.min(Math.max(query.pageSize ?? 25, 1), 200);
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const page = Math.min(Math.max(query.page ?? 1, 1), pages);
+  const sort = (CLAIM_SORTS as readonly string[]).includes(query.sort ?? "") ? query.sort! : "submittedAt";
+  const dir = query.dir === "asc" ? "ASC" : query.dir === "desc" ? "DESC" : sort === "submittedAt" ? "DESC" : "ASC";
+  if (sort === "provider") qb.orderBy("p.name", dir);
+  else qb.orderBy(`c.${sort}`, dir);
+  qb.addOrderBy("c.id", "DESC").offset((page - 1) * pageSize).limit(pageSize);
+  const { entities, raw } = await qb.getRawAndEntities();
+  const extra = new Map((raw as Record<string, unknown>[]).map((r) => [Number(r.c_id), { provider: String(r.provider_name), client: String(r.client_ref) }]));
+  return {
+    rows: entities.map((c) => ({
+      id: c.id,
+      reference: c.reference,
+      providerName: extra.get(c.id)?.provider ?? "",
+      client: extra.get(c.id)?.client ?? "",
+      employerName: c.employerName,
+      contractDate: c.contractDate,
+      jobStart: c.jobStart,
+      submittedAt: c.submittedAt,
+      status: c.status,
+      statusLabel: CLAIM_STATE_LABELS[c.status as ClaimState],
+      flagged: c.flagged,
+      errors: (c.ruleResults as RuleResult[]).filter((r) => r.severity === "error").length,
+      claimedFeeCents: c.claimedFeeCents,
+    })),
+    total,
+    page,
+    pageSize,
+    pages,
+  };
+}
+
+/** One claim with its rule results (re-run live for open claims), documents and instalments. */
+export async function getClaim(user: CurrentUser, claimId: number) {
+  const own = user.role === "provider";
+  if (own) requireCan(user, "submit:placement:own");
+  else requireCan(user, "read:placement:any");
+  const m = await em();
+  const claim = await m.getRepository(PlacementClaim).findOne({ where: own ? { id: claimId, providerId: ownProviderId(user) } : { id: claimId } });
+  if (!claim) throw new NotFoundError("Der Vermittlungsnachweis wurde nicht gefunden.");
+  const [assignment, provider, client, docs, instalments] = await Promise.all([
+    m.getRepository(Assignment).findOneByOrFail({ id: claim.assignmentId }),
+    m.getRepository(Provider).findOneByOrFail({ id: claim.providerId }),
+    m.getRepository(Client).findOneByOrFail({ id: claim.clientId }),
+    m.getRepository(ClaimDocument).find({ where: { claimId }, order: { id: "ASC" } }),
+    m.getRepository(FeeInstalment).find({ where: { claimId }, order: { number: "ASC" } }),
+  ]);
+  const documents = await m.getRepository(Document).find({ where: { id: In(docs.map((d) => d.documentId).concat(claim.decisionDocumentId ?? 0)) } });
+  const docById = new Map(documents.map((d) => [d.id, d]));
+  let liveResults: RuleResult[] | null = null;
+  if (!own && (claim.status === "submitted" || claim.status === "documents_requested")) {
+    const facts = await loadRuleFacts(m, claimInput(claim), assignment, { claimId: claim.id, submittedOn: berlinDate(claim.submittedAt), severeDisabilityException: claim.severeDisabilityException });
+    liveResults = checkPlacementRules(facts);
+  }
+  const consent = !!assignment.consentAt && !assignment.consentWithdrawnAt;
+  const decisionDocs = await m.getRepository(Document).find({ where: { entityType: "placement-claim", entityId: String(claim.id), origin: "generated" }, order: { id: "ASC" } });
+  return {
+    claim: { ...claim, statusLabel: CLAIM_STATE_LABELS[claim.status as ClaimState], legalBasisLabel: LEGAL_BASIS_LABELS[claim.legalBasis as LegalBasis], hours: formatHours(claim.weeklyHours) },
+    results: (liveResults ?? claim.ruleResults) as RuleResult[],
+    live: !!liveResults,
+    assignment: { id: assignment.id, reference: assignment.reference, validFrom: assignment.validFrom, validUntil: assignment.validUntil, maxFeeCents: assignment.maxFeeCents, issuedOn: assignment.issuedOn },
+    provider: { id: provider.id, name: provider.name },
+    // Staff see the person (case managers: name); brokers the pseudonym and, with consent, the name.
+    client: { id: own ? null : client.id, reference: client.reference, name: (own && !consent) || user.role === "auditor" || user.role === "finance" ? null : `${client.firstName} ${client.lastName}` },
+    documents: docs.map((d) => ({ id: d.documentId, kind: d.kind, kindLabel: CLAIM_DOCUMENT_KINDS[d.kind as ClaimDocumentKind] ?? d.kind, filename: docById.get(d.documentId)?.filename ?? "", uploadedAt: d.uploadedAt, instalmentId: d.instalmentId })),
+    letters: decisionDocs.map((d) => ({ id: d.id, title: d.title, createdAt: d.createdAt })),
+    instalments: instalments.map((i) => ({ ...i, statusLabel: INSTALMENT_STATE_LABELS[i.status as InstalmentState] })),
+    events: claimMachine.eventsFrom(claim.status as ClaimState),
+  };
+}
+
+/** Accepted employment contracts through brokers per year of the contract date (the report's figure). */
+export async function contractsPerYear() {
+  const m = await em();
+  const rows = await m
+    .getRepository(PlacementClaim)
+    .createQueryBuilder("c")
+    .select("SUBSTR(c.contractDate, 1, 4)", "year")
+    .addSelect("SUM(CASE WHEN c.status = 'accepted' THEN 1 ELSE 0 END)", "accepted")
+    .addSelect("SUM(CASE WHEN c.status = 'rejected' THEN 1 ELSE 0 END)", "rejected")
+    .addSelect("SUM(CASE WHEN c.flagged = :t THEN 1 ELSE 0 END)", "flagged")
+    .addSelect("COUNT(*)", "total")
+    .setParameter("t", true)
+    .groupBy("SUBSTR(c.contractDate, 1, 4)")
+    .orderBy("year", "DESC")
+    .getRawMany<{ year: string; accepted: string; rejected: string; flagged: string; total: string }>();
+  return rows.map((r) => ({ year: Number(r.year), accepted: Number(r.accepted), rejected: Number(r.rejected), flagged: Number(r.flagged), total: Number(r.total) }));
+}
+
+export function assertOwnOrStaff(user: CurrentUser, providerId: number) {
+  if (user.role === "provider" && user.providerId !== providerId) throw new ForbiddenError();
+}
