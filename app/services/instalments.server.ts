@@ -3,7 +3,7 @@
  * moves instalments when their dates pass (same transition table as the UI), the factual
  * certification (sachlich richtig) and the payable items handed to finance.
  */
-import { In, type EntityManager } from "typeorm";
+import { In, IsNull, type EntityManager } from "typeorm";
 import { z } from "zod";
 import { BankAccount, ClaimDocument, Client, FeeInstalment, PayableItem, PlacementClaim, Provider, Assignment } from "../../entities";
 import { ConflictError, NotFoundError, ValidationError } from "~/domain/errors";
@@ -126,7 +126,7 @@ export async function runPlacementDay(day: string = today()): Promise<DayReport>
     const providers = new Map((await m.getRepository(Provider).find({ where: { id: In(due.map((r) => r.providerId)) } })).map((p) => [p.id, p]));
     let sent = 0;
     for (const i of due) {
-      const res = await m.getRepository(FeeInstalment).update({ id: i.id, lastReminderOn: i.lastReminderOn ?? (null as unknown as string) }, { lastReminderOn: day });
+      const res = await m.getRepository(FeeInstalment).update({ id: i.id, lastReminderOn: i.lastReminderOn === null ? IsNull() : i.lastReminderOn }, { lastReminderOn: day });
       if (!res.affected) continue;
       const p = providers.get(i.providerId);
       const c = claims.get(i.claimId)!;

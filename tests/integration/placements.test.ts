@@ -1,0 +1,338 @@
+import { freshDatabase } from "../setup/db";
+import { In } from "typeorm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { Assignment, AuditEvent, BankAccount, Document, FeeInstalment, OutboxMessage, PayableItem, PlacementAgreement, PlacementClaim, Provider, User } from "../../entities";
+import { ConflictError, NotFoundError, ValidationError } from "~/domain/errors";
+import type { RuleResult } from "~/domain/placement-rules";
+import { verifyAuditChain } from "~/lib/audit.server";
+import { setClock } from "~/lib/clock.server";
+import { em } from "~/lib/db.server";
+import type { CurrentUser } from "~/services/auth.server";
+import { addEmploymentSpell, assignClient, createClient, ownAssignments, setConsent } from "~/services/clients.server";
+import { seedDemoData } from "~/services/demo-data.server";
+import { certifyInstalment, listPayables, ownFigures, payablesCsv, proveInstalment, reportEmploymentEnd, runPlacementDay } from "~/services/instalments.server";
+import { acceptAgreement, createFeeSchedule, offerAgreements, renewExpiring } from "~/services/placement-agreements.server";
+import { addClaimDocuments, decideClaim, getClaim, submitClaim } from "~/services/placement-claims.server";
+
+/**
+ * The whole broker line through the services, under the 2007 rules (§ 421g SGB III a.F.):
+ * admission → assignment → claims (rejected by rule, flagged, valid) → decision → instalments
+ * moved by the daily job → proof → sachlich richtig → payable item; early end; lapse; access.
+ */
+
+let procurement: CurrentUser;
+let caseManager: CurrentUser;
+let broker: CurrentUser; // DEMO-B-0001
+let broker2: CurrentUser; // DEMO-B-0002
+let brokerId: number;
+let broker2Id: number;
+let noRegistrationId: number;
+let clientId: number;
+let assignmentId: number;
+let validClaimId: number;
+let lapsingId: number;
+
+async function currentUser(email: string): Promise<CurrentUser> {
+  const u = await (await em()).getRepository(User).findOneOrFail({ where: { email } });
+  return { id: u.id, email: u.email, name: u.name, role: u.role as CurrentUser["role"], providerId: u.providerId };
+}
+
+function pdf(marker: string) {
+  return { filename: `${marker}.pdf`, bytes: Buffer.from(`%PDF-1.4\n% ${marker}\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n`, "latin1") };
+}
+const FILES = { employmentContract: pdf("arbeitsvertrag"), employerConfirmation: pdf("bestaetigung") };
+
+function claimForm(overrides: Record<string, unknown> = {}) {
+  return {
+    assignmentId: String(assignmentId),
+    employerName: "Kamenzer Logistik GmbH",
+    employerStreet: "Industriestraße 4",
+    employerPostalCode: "01917",
+    employerCity: "Kamenz",
+    contractDate: "01.02.2007",
+    jobStart: "05.02.2007",
+    weeklyHours: "38,5",
+    insured: "on",
+    occupation: "Lagerist",
+    brokerContractDate: "20.01.2007",
+    ...overrides,
+  };
+}
+
+beforeAll(async () => {
+  await freshDatabase();
+  setClock("2007-01-10T09:00:00.000Z");
+  await seedDemoData({ scale: 0.1 });
+  procurement = await currentUser("vergabe@asz-kamenz.example");
+  caseManager = await currentUser("fallmanagement@asz-kamenz.example");
+  broker = await currentUser("vermittler@jobbruecke-kamenz.example");
+  broker2 = await currentUser("angebote@demo-b-0002.example");
+  brokerId = broker.providerId!;
+  broker2Id = broker2.providerId!;
+  const m = await em();
+  const third = await m.getRepository(Provider).findOneByOrFail({ externalKey: "DEMO-B-0003" });
+  noRegistrationId = third.id;
+  // The 2007 rules need the trade registration (Gewerbeanzeige): two brokers have it, one not.
+  await m.getRepository(Provider).update({ id: In([brokerId, broker2Id]) }, { tradeRegistrationDate: "2004-03-01", active: true });
+  await m.getRepository(Provider).update({ id: noRegistrationId }, { tradeRegistrationDate: null, active: true });
+}, 120_000);
+
+
+describe("agreements: fee schedule as data, open admission, acceptance", () => {
+  it("refuses a schedule whose fixed instalments exceed the total", async () => {
+    await expect(
+      createFeeSchedule(procurement, { code: "BAD", name: "Falsch", legalBasis: "voucher_421g", validFrom: "01.01.2005", firstAmount: "2.500,00", firstDays: "42", secondMonths: "6", secondSameEmployer: "on", rates: "alle;2.000,00;01.01.2005" }),
+    ).rejects.toThrow(/kleiner als die Summe der festen Raten/);
+  });
+
+  it("creates the 2005 voucher schedule and offers the standard agreement to three brokers at once", async () => {
+    await createFeeSchedule(procurement, { code: "VGS-T", name: "Vermittlungsgutschein 2005", legalBasis: "voucher_421g", validFrom: "01.01.2005", firstAmount: "1.000,00", firstDays: "42", secondMonths: "6", secondSameEmployer: "on", rates: "alle;2.000,00;01.01.2005" });
+    const result = await offerAgreements(procurement, { legalBasis: "voucher_421g", validFrom: "01.01.2007", providerIds: [String(brokerId), String(broker2Id), String(noRegistrationId)] });
+    expect(result.offered).toHaveLength(2);
+    expect(result.skipped).toHaveLength(1);
+    expect(result.skipped[0].reason).toContain("Keine Gewerbeanzeige für Arbeitsvermittlung (§ 421g Abs. 3 Nr. 4 SGB III a.F.)");
+    const m = await em();
+    const a = await m.getRepository(PlacementAgreement).findOneByOrFail({ providerId: brokerId });
+    expect(a).toMatchObject({ status: "offered", validFrom: "2007-01-01", validUntil: "2007-12-31", legalBasis: "voucher_421g" });
+    expect(a.documentId).not.toBeNull();
+    const doc = await m.getRepository(Document).findOneByOrFail({ id: a.documentId! });
+    expect(doc).toMatchObject({ template: "placement-agreement", providerId: brokerId });
+    const mail = await m.getRepository(OutboxMessage).find({ where: { attachmentDocumentId: a.documentId! } });
+    expect(mail).toHaveLength(1);
+  });
+
+  it("a second offer to a broker with a current agreement is skipped", async () => {
+    const result = await offerAgreements(procurement, { legalBasis: "voucher_421g", validFrom: "01.06.2007", providerIds: [String(brokerId)] });
+    expect(result.offered).toHaveLength(0);
+    expect(result.skipped[0].reason).toMatch(/hat bereits die Vereinbarung VV-2007-\d{4}/);
+  });
+
+  it("the broker accepts in the portal: who and when are recorded; another broker cannot accept it", async () => {
+    const m = await em();
+    const a = await m.getRepository(PlacementAgreement).findOneByOrFail({ providerId: brokerId });
+    await expect(acceptAgreement(broker2, a.id)).rejects.toBeInstanceOf(NotFoundError);
+    await acceptAgreement(broker, a.id);
+    const after = await m.getRepository(PlacementAgreement).findOneByOrFail({ id: a.id });
+    expect(after).toMatchObject({ status: "active", acceptedById: broker.id, acceptedByName: broker.name });
+    expect(after.acceptedAt).toMatch(/^2007-01-10T09:0/);
+    await expect(acceptAgreement(broker, a.id)).rejects.toBeInstanceOf(ConflictError);
+    const a2 = await m.getRepository(PlacementAgreement).findOneByOrFail({ providerId: broker2Id });
+    await acceptAgreement(broker2, a2.id);
+  });
+});
+
+describe("clients and assignments", () => {
+  it("a case manager creates a pseudonymised client with an employment history", async () => {
+    const c = await createClient(caseManager, { firstName: "Maik", lastName: "Pietsch", birthDate: "12.05.1971", street: "Weinbergstraße 3", postalCode: "01917", city: "Kamenz", phone: "03578 123456", email: "", region: "Landkreis Kamenz", targetGroups: ["long_term_unemployed"], qualification: "Facharbeiter Lager", targetOccupation: "Lagerist/in", monthlyBenefit: "563,00", householdSize: "3", healthNotes: "Rückenleiden" });
+    expect(c.reference).toMatch(/^K-\d{6}$/);
+    clientId = c.id;
+    await addEmploymentSpell(caseManager, clientId, { employerName: "Lausitzer Metallbau GmbH", fromDate: "01.01.2004", toDate: "30.06.2004", insured: "on" });
+  });
+
+  it("assigns the client to a broker: 3 months validity, voucher amount, mail names only the pseudonym", async () => {
+    const a = await assignClient(caseManager, clientId, { providerId: String(brokerId), validFrom: "15.01.2007", region: "Kamenz" });
+    assignmentId = a.id;
+    expect(a).toMatchObject({ validFrom: "2007-01-15", validUntil: "2007-04-14", maxFeeCents: 200000, status: "active", legalBasis: "voucher_421g" });
+    const mails = await (await em()).getRepository(OutboxMessage).find({ order: { id: "DESC" }, take: 1 });
+    expect(mails[0].subject).toContain(a.reference);
+    expect(mails[0].body).toMatch(/K-\d{6}/);
+    expect(mails[0].body).not.toContain("Pietsch");
+  });
+
+  it("a second valid voucher for another broker is refused under § 421g", async () => {
+    await expect(assignClient(caseManager, clientId, { providerId: String(broker2Id), validFrom: "01.03.2007" })).rejects.toThrow(/bereits eine gültige Zuweisung an einen anderen Vermittler/);
+  });
+
+  it("the broker sees the client pseudonymised; name and contact only with consent; never benefit, household or health", async () => {
+    let own = await ownAssignments(broker);
+    expect(own).toHaveLength(1);
+    expect(own[0].name).toBeNull();
+    expect(own[0].contact).toBeNull();
+    await setConsent(caseManager, assignmentId, true);
+    own = await ownAssignments(broker);
+    expect(own[0].name).toBe("Maik Pietsch");
+    const text = JSON.stringify(own);
+    for (const secret of ["563", "Rückenleiden", "householdSize", "monthlyBenefit", "healthNotes", "targetGroups", "long_term_unemployed"]) expect(text).not.toContain(secret);
+    expect(await ownAssignments(broker2)).toHaveLength(0);
+  });
+});
+
+describe("claims: checked at submission, decided by staff", () => {
+  it("14,5 hours: rejected at once with the rule's message, a decision letter and a mail", async () => {
+    setClock("2007-02-10T09:00:00.000Z");
+    const r = await submitClaim(broker, claimForm({ weeklyHours: "14,5" }), FILES, "portal");
+    expect(r.status).toBe("rejected");
+    expect(r.errors.map((e) => e.message)).toContain("Wöchentliche Arbeitszeit 14,5 Std. liegt unter der Mindestarbeitszeit von 15 Std. (§ 421g Abs. 1 SGB III a.F.).");
+    const m = await em();
+    const claim = await m.getRepository(PlacementClaim).findOneByOrFail({ id: r.id });
+    expect(claim.decisionDocumentId).not.toBeNull();
+    expect(await m.getRepository(OutboxMessage).count({ where: { attachmentDocumentId: claim.decisionDocumentId! } })).toBe(1);
+    const audit = await m.getRepository(AuditEvent).findOneByOrFail({ action: "placement.refused", entityId: String(r.id) });
+    expect(audit.summary).toContain("R2-hours");
+    expect(audit.summary).not.toContain("Pietsch");
+  });
+
+  it("the previous employer within four years: rejected naming the days", async () => {
+    const r = await submitClaim(broker, claimForm({ employerName: "Lausitzer Metallbau GmbH" }), FILES, "portal");
+    expect(r.status).toBe("rejected");
+    expect(r.errors.map((e) => e.code)).toEqual(["R4-previous-employer"]);
+    expect(r.errors[0].message).toContain("182 Tage");
+  });
+
+  it("a missing or non-PDF upload is refused before anything is stored", async () => {
+    const m = await em();
+    const before = await m.getRepository(PlacementClaim).count();
+    await expect(submitClaim(broker, claimForm(), { employmentContract: { filename: "x.pdf", bytes: Buffer.from("hello") }, employerConfirmation: null }, "portal")).rejects.toMatchObject({
+      fieldErrors: { employmentContract: expect.stringContaining("kein PDF"), employerConfirmation: expect.stringContaining("als PDF hoch") },
+    });
+    expect(await m.getRepository(PlacementClaim).count()).toBe(before);
+  });
+
+  it("a valid claim is submitted; a second one on the same voucher is rejected (one voucher, one placement)", async () => {
+    const r = await submitClaim(broker, claimForm(), FILES, "portal");
+    expect(r).toMatchObject({ status: "submitted", errors: [], flags: [] });
+    validClaimId = r.id;
+    const again = await submitClaim(broker, claimForm({ employerName: "Anderer Betrieb GmbH" }), FILES, "portal");
+    expect(again.status).toBe("rejected");
+    expect(again.errors.map((e) => e.code)).toContain("R9-one-placement");
+  });
+
+  it("another broker cannot see the claim", async () => {
+    await expect(getClaim(broker2, validClaimId)).rejects.toBeInstanceOf(NotFoundError);
+    const own = await getClaim(broker, validClaimId);
+    expect(own.client.name).toBe("Maik Pietsch"); // consent given
+  });
+
+  it("staff ask for documents, the broker uploads them, staff accept: instalments with due dates, a letter", async () => {
+    await expect(decideClaim(caseManager, validClaimId, "request_documents", { note: "kurz" })).rejects.toBeInstanceOf(ValidationError);
+    await decideClaim(caseManager, validClaimId, "request_documents", { note: "Bitte den Vermittlungsvertrag nachreichen." });
+    await addClaimDocuments(broker, validClaimId, [{ kind: "broker_contract", file: pdf("vermittlungsvertrag") }]);
+    const m = await em();
+    expect((await m.getRepository(PlacementClaim).findOneByOrFail({ id: validClaimId })).status).toBe("submitted");
+    await decideClaim(caseManager, validClaimId, "accept", { note: "" });
+    const claim = await m.getRepository(PlacementClaim).findOneByOrFail({ id: validClaimId });
+    expect(claim.status).toBe("accepted");
+    const inst = await m.getRepository(FeeInstalment).find({ where: { claimId: validClaimId }, order: { number: "ASC" } });
+    expect(inst.map((i) => [i.number, i.amountCents, i.earliestOn, i.deadlineOn, i.status])).toEqual([
+      [1, 100000, "2007-03-18", "2007-09-30", "pending"],
+      [2, 100000, "2007-08-04", "2008-02-29", "pending"],
+    ]);
+    expect((await m.getRepository(Assignment).findOneByOrFail({ id: assignmentId })).status).toBe("redeemed");
+    const letters = await m.getRepository(Document).find({ where: { entityType: "placement-claim", entityId: String(validClaimId), template: "placement-decision" } });
+    expect(letters).toHaveLength(2); // documents requested, accepted
+    const audit = await m.getRepository(AuditEvent).find({ where: { entityType: "placement-claim", entityId: String(validClaimId) }, order: { id: "ASC" } });
+    expect(audit.map((a) => a.action)).toEqual(["placement.submit", "placement.request_documents", "placement.documents", "placement.accept"]);
+  });
+});
+
+describe("instalments: daily job, proof at day 41 / 42, sachlich richtig, payable item", () => {
+  it("the job leaves instalment 1 pending on day 41 and makes it due on day 42; running twice changes nothing more", async () => {
+    const m = await em();
+    const first = () => m.getRepository(FeeInstalment).findOneByOrFail({ claimId: validClaimId, number: 1 });
+    setClock("2007-03-17T09:00:00.000Z");
+    expect((await runPlacementDay("2007-03-17")).instalmentsMoved).toBe(0);
+    expect((await first()).status).toBe("pending");
+    await expect(proveInstalment(broker, (await first()).id, { confirmedUntil: "17.03.2007", uninterrupted: "on" }, pdf("sechs-wochen"))).rejects.toThrow(/erst am 18\.03\.2007 erreicht/);
+    setClock("2007-03-18T09:00:00.000Z");
+    const run1 = await runPlacementDay("2007-03-18");
+    expect(run1.instalmentsMoved).toBe(1);
+    expect(run1.reminders).toBe(1);
+    expect((await first()).status).toBe("due");
+    const auditCount = await m.getRepository(AuditEvent).count();
+    const mailCount = await m.getRepository(OutboxMessage).count();
+    const run2 = await runPlacementDay("2007-03-18");
+    expect(run2).toMatchObject({ instalmentsMoved: 0, reminders: 0, agreementsExpired: 0, assignmentsExpired: 0 });
+    expect(await m.getRepository(AuditEvent).count()).toBe(auditCount);
+    expect(await m.getRepository(OutboxMessage).count()).toBe(mailCount);
+  });
+
+  it("a confirmation up to day 41 is refused, day 42 earns the instalment", async () => {
+    const m = await em();
+    setClock("2007-03-20T09:00:00.000Z");
+    const i = await m.getRepository(FeeInstalment).findOneByOrFail({ claimId: validClaimId, number: 1 });
+    await expect(proveInstalment(broker, i.id, { confirmedUntil: "17.03.2007", uninterrupted: "on" }, pdf("x"))).rejects.toThrow("das ist Tag 41; für die 1. Rate ist Tag 42 (18.03.2007) nötig");
+    await expect(proveInstalment(broker2, i.id, { confirmedUntil: "18.03.2007", uninterrupted: "on" }, pdf("x"))).rejects.toBeInstanceOf(NotFoundError);
+    await proveInstalment(broker, i.id, { confirmedUntil: "18.03.2007", uninterrupted: "on" }, pdf("sechs-wochen"));
+    expect((await m.getRepository(FeeInstalment).findOneByOrFail({ id: i.id })).status).toBe("earned");
+  });
+
+  it("sachlich richtig hands it to finance as a payable item with the broker's current bank account", async () => {
+    const m = await em();
+    const i = await m.getRepository(FeeInstalment).findOneByOrFail({ claimId: validClaimId, number: 1 });
+    await expect(certifyInstalment(broker, i.id)).rejects.toThrow();
+    // Whoever made the bank data effective may not certify the payment.
+    const account = await m.getRepository(BankAccount).findOneByOrFail({ providerId: brokerId, current: true });
+    await m.getRepository(BankAccount).update({ id: account.id }, { changedById: caseManager.id });
+    await expect(certifyInstalment(caseManager, i.id)).rejects.toThrow(/Bankverbindung dieses Vermittlers geändert/);
+    await m.getRepository(BankAccount).update({ id: account.id }, { changedById: null });
+    await certifyInstalment(caseManager, i.id);
+    const item = await m.getRepository(PayableItem).findOneByOrFail({ instalmentId: i.id });
+    expect(item).toMatchObject({ amountCents: 100000, iban: account.iban, status: "open", certifiedById: caseManager.id, providerId: brokerId });
+    const finance = await currentUser("kasse@asz-kamenz.example");
+    const list = await listPayables(finance, { status: "open" });
+    expect(list.rows.map((r) => r.id)).toContain(item.id);
+    const csv = await payablesCsv(finance, {});
+    expect(csv).toContain(account.iban);
+    expect(csv).toContain("1000,00");
+    await expect(listPayables(broker, {})).rejects.toThrow();
+    await expect(certifyInstalment(caseManager, i.id)).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it("an early end of employment cancels the second instalment; the end shortly after six weeks is flagged", async () => {
+    const m = await em();
+    setClock("2007-04-02T09:00:00.000Z");
+    const result = await reportEmploymentEnd(broker, validClaimId, { endedOn: "25.03.2007" });
+    expect(result.cancelled).toBe(1);
+    const second = await m.getRepository(FeeInstalment).findOneByOrFail({ claimId: validClaimId, number: 2 });
+    expect(second.status).toBe("cancelled");
+    const claim = await m.getRepository(PlacementClaim).findOneByOrFail({ id: validClaimId });
+    expect(claim.flagged).toBe(true);
+    expect((claim.ruleResults as RuleResult[]).map((r) => r.code)).toContain("R8-ended-after-threshold");
+    const figures = await ownFigures(broker);
+    expect(figures).toMatchObject({ accepted: 1, earnedCents: 100000, pendingCents: 0, secondInstalmentShare: 0, secondInstalmentBase: 1 });
+  });
+});
+
+describe("flags, lapse, expiry", () => {
+  it("a claim whose employer shares the broker's address is flagged; acceptance needs a review note", async () => {
+    setClock("2007-05-02T09:00:00.000Z");
+    const m = await em();
+    const provider = await m.getRepository(Provider).findOneByOrFail({ id: brokerId });
+    const c = await createClient(caseManager, { firstName: "Jana", lastName: "Kühn", birthDate: "01.02.1985", targetGroups: [] });
+    const a = await assignClient(caseManager, c.id, { providerId: String(brokerId), validFrom: "02.05.2007" });
+    const r = await submitClaim(broker, claimForm({ assignmentId: String(a.id), employerStreet: provider.street, employerPostalCode: provider.postalCode, contractDate: "02.05.2007", jobStart: "02.05.2007", brokerContractDate: "01.05.2007" }), FILES, "api");
+    expect(r.status).toBe("submitted");
+    expect(r.flags.map((f) => f.code)).toEqual(["R5-address"]);
+    await expect(decideClaim(procurement, r.id, "accept", { note: "" })).rejects.toThrow(/Prüfhinweise/);
+    await decideClaim(procurement, r.id, "accept", { note: "Bürogemeinschaft, keine Verflechtung; Handelsregister geprüft." });
+    const inst = await m.getRepository(FeeInstalment).find({ where: { claimId: r.id }, order: { number: "ASC" } });
+    expect(inst[0]).toMatchObject({ earliestOn: "2007-06-12", deadlineOn: "2007-12-31" });
+    lapsingId = inst[0].id;
+  });
+
+  it("agreements near their end are renewed in one step; the job expires them after their term", async () => {
+    setClock("2007-11-15T09:00:00.000Z");
+    const renewed = await renewExpiring(procurement);
+    expect(renewed.offered.map((o) => o.reference)).toEqual(["VV-2008-0001", "VV-2008-0002"]);
+    expect((await renewExpiring(procurement)).offered).toHaveLength(0);
+    setClock("2008-01-01T09:00:00.000Z");
+    const report = await runPlacementDay("2008-01-01");
+    expect(report.agreementsExpired).toBe(2);
+    const m = await em();
+    // Never proven: after the exclusion period (31.12.2007) the job lets instalment 1 lapse; a late proof is refused.
+    expect((await m.getRepository(FeeInstalment).findOneByOrFail({ id: lapsingId })).status).toBe("lapsed");
+    await expect(proveInstalment(broker, lapsingId, { confirmedUntil: "30.06.2007", uninterrupted: "on" }, pdf("spaet"))).rejects.toBeInstanceOf(ConflictError);
+    const states = await m.getRepository(PlacementAgreement).find({ order: { reference: "ASC" } });
+    expect(states.map((a) => [a.reference, a.status])).toEqual([
+      ["VV-2007-0001", "expired"],
+      ["VV-2007-0002", "expired"],
+      ["VV-2008-0001", "offered"],
+      ["VV-2008-0002", "offered"],
+    ]);
+  });
+
+  it("the audit chain is intact", async () => {
+    const report = await verifyAuditChain(await em());
+    expect(report.ok).toBe(true);
+  });
+});
