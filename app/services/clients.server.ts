@@ -3,7 +3,7 @@
  * Name and contact are visible to case managers and, with recorded consent, to the assigned
  * broker only; benefit, household and health data never leave the case manager's view (DOMAIN.md § 4).
  */
-import { In, type EntityManager } from "typeorm";
+import { In, LessThan, type EntityManager } from "typeorm";
 import { z } from "zod";
 import { Assignment, Certification, Client, EmploymentSpell, FeeSchedule, PlacementAgreement, PlacementClaim, Provider, User } from "../../entities";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
@@ -377,7 +377,7 @@ export async function withdrawAssignment(user: CurrentUser, assignmentId: number
 
 /** Daily job: assignments past their validity expire. Returns the number changed. */
 export async function expireAssignments(m: EntityManager, day: string): Promise<number> {
-  const res = await m.createQueryBuilder().update(Assignment).set({ status: "expired", updatedAt: nowIso() }).where("status = 'active' AND validUntil < :day", { day }).execute();
+  const res = await m.getRepository(Assignment).update({ status: "active", validUntil: LessThan(day) }, { status: "expired", updatedAt: nowIso() });
   if (res.affected) await appendAudit(m, SYSTEM, { action: "assignment.expire", summary: `${res.affected} Zuweisung(en) abgelaufen (Stichtag ${formatDate(addDays(day, -1))})`, entityType: "assignment", entityId: "", details: { day, count: res.affected } });
   return res.affected ?? 0;
 }

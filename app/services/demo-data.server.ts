@@ -32,7 +32,7 @@ export const DEMO_USERS: { email: string; name: string; role: Role; providerKey?
 ];
 
 /** Deterministic pseudo-random numbers (mulberry32), so every demo set looks the same. */
-function rng(seed: number) {
+export function rng(seed: number) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -43,9 +43,9 @@ function rng(seed: number) {
   };
 }
 
-const SURNAMES = ["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz", "Hoffmann", "Koch", "Richter", "Klein", "Wolf", "Schröder", "Neumann", "Schwarz", "Zimmermann", "Braun", "Krüger", "Hofmann", "Hartmann", "Lange", "Schmitt", "Werner", "Krause", "Meier", "Lehmann", "Schmid", "Schulze", "Maier", "Köhler", "Herrmann", "König", "Walter", "Mayer", "Huber", "Kaiser", "Fuchs", "Peters", "Lang", "Scholz", "Möller", "Weiß", "Jung", "Hahn", "Vogel", "Friedrich", "Keller", "Günther", "Frank", "Berger", "Winkler", "Roth", "Beck", "Lorenz", "Baumann", "Franke", "Albrecht", "Schuster", "Simon", "Ludwig", "Böhm", "Winter", "Kraus", "Martin", "Schumacher", "Krämer", "Vogt", "Stein", "Jäger", "Otto", "Sommer", "Groß", "Seidel", "Heinrich", "Brandt", "Haas", "Schreiber", "Graf", "Dietrich", "Ziegler", "Kuhn", "Kühn", "Pohl", "Engel", "Horn", "Busch", "Bergmann", "Thomas", "Voigt", "Sauer", "Arnold", "Wolff", "Pfeiffer"];
-const FIRST = ["Andreas", "Birgit", "Christian", "Doreen", "Enrico", "Franziska", "Gerd", "Heike", "Ines", "Jörg", "Kerstin", "Lars", "Manuela", "Nico", "Olaf", "Peggy", "Ronny", "Sandra", "Torsten", "Ulrike", "Volker", "Yvonne"];
-const PLACES: { city: string; postalCode: string; region: string }[] = [
+export const SURNAMES = ["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz", "Hoffmann", "Koch", "Richter", "Klein", "Wolf", "Schröder", "Neumann", "Schwarz", "Zimmermann", "Braun", "Krüger", "Hofmann", "Hartmann", "Lange", "Schmitt", "Werner", "Krause", "Meier", "Lehmann", "Schmid", "Schulze", "Maier", "Köhler", "Herrmann", "König", "Walter", "Mayer", "Huber", "Kaiser", "Fuchs", "Peters", "Lang", "Scholz", "Möller", "Weiß", "Jung", "Hahn", "Vogel", "Friedrich", "Keller", "Günther", "Frank", "Berger", "Winkler", "Roth", "Beck", "Lorenz", "Baumann", "Franke", "Albrecht", "Schuster", "Simon", "Ludwig", "Böhm", "Winter", "Kraus", "Martin", "Schumacher", "Krämer", "Vogt", "Stein", "Jäger", "Otto", "Sommer", "Groß", "Seidel", "Heinrich", "Brandt", "Haas", "Schreiber", "Graf", "Dietrich", "Ziegler", "Kuhn", "Kühn", "Pohl", "Engel", "Horn", "Busch", "Bergmann", "Thomas", "Voigt", "Sauer", "Arnold", "Wolff", "Pfeiffer"];
+export const FIRST = ["Andreas", "Birgit", "Christian", "Doreen", "Enrico", "Franziska", "Gerd", "Heike", "Ines", "Jörg", "Kerstin", "Lars", "Manuela", "Nico", "Olaf", "Peggy", "Ronny", "Sandra", "Torsten", "Ulrike", "Volker", "Yvonne"];
+export const PLACES: { city: string; postalCode: string; region: string }[] = [
   { city: "Kamenz", postalCode: "01917", region: "Landkreis Kamenz" },
   { city: "Hoyerswerda", postalCode: "02977", region: "Landkreis Kamenz" },
   { city: "Radeberg", postalCode: "01454", region: "Landkreis Kamenz" },
@@ -62,7 +62,7 @@ const PLACES: { city: string; postalCode: string; region: string }[] = [
   { city: "Meißen", postalCode: "01662", region: "Landkreis Meißen" },
   { city: "Riesa", postalCode: "01587", region: "Landkreis Riesa-Großenhain" },
 ];
-const STREETS = ["Bahnhofstraße", "Hauptstraße", "Am Markt", "Dresdner Straße", "Bautzener Straße", "Schulstraße", "Lessingstraße", "Gartenstraße", "Poststraße", "Weißbacher Straße", "Talstraße", "Friedensstraße"];
+export const STREETS = ["Bahnhofstraße", "Hauptstraße", "Am Markt", "Dresdner Straße", "Bautzener Straße", "Schulstraße", "Lessingstraße", "Gartenstraße", "Poststraße", "Weißbacher Straße", "Talstraße", "Friedensstraße"];
 const BODIES = ["CERTQUA GmbH", "DEKRA Certification GmbH", "TÜV Rheinland Cert GmbH", "HZA Hanseatische Zertifizierungsagentur", "DQS GmbH", "Cert-IT GmbH"];
 const BROKER_PATTERNS = ["Arbeitsvermittlung {s}", "{s} Personalvermittlung", "Jobbrücke {c}", "Personalservice {s}", "{s} & {s2} Arbeitsvermittlung", "Vermittlungsbüro {s}", "Lausitzer Jobagentur {s}", "Perspektive Arbeit {c}"];
 const TRAINING_PATTERNS = ["Bildungswerk {c}", "{s} Bildungszentrum", "Berufsförderungswerk {c}", "Lausitzer Bildungsgesellschaft {s}", "Ausbildungsverbund {c}", "Qualifizierungszentrum {c}", "Bildungsinstitut {s}"];
@@ -76,7 +76,7 @@ export function demoIban(blz: string, account: string): string {
   return `DE${String(check).padStart(2, "0")}${bban}`;
 }
 
-function pick<T>(r: () => number, list: readonly T[]): T {
+export function pick<T>(r: () => number, list: readonly T[]): T {
   return list[Math.floor(r() * list.length)];
 }
 

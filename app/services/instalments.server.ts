@@ -5,7 +5,7 @@
  */
 import { In, IsNull, type EntityManager } from "typeorm";
 import { z } from "zod";
-import { BankAccount, ClaimDocument, Client, FeeInstalment, PayableItem, PlacementClaim, Provider, Assignment } from "../../entities";
+import { BankAccount, ClaimDocument, Client, EmploymentSpell, FeeInstalment, PayableItem, PlacementClaim, Provider, Assignment } from "../../entities";
 import { ConflictError, NotFoundError, ValidationError } from "~/domain/errors";
 import { instalmentMachine, INSTALMENT_STATE_LABELS, reminderDue, type InstalmentEvent, type InstalmentFacts, type InstalmentState } from "~/domain/fee-instalment.machine";
 import { formatIban } from "~/domain/iban";
@@ -208,7 +208,7 @@ export async function reportEmploymentEnd(user: CurrentUser, claimId: number, ra
     claim.flagged = results.some((r) => r.severity === "flag");
     claim.updatedAt = nowIso();
     await m.getRepository(PlacementClaim).save(claim);
-    await m.getRepository(PlacementClaim).manager.createQueryBuilder().update("employment_spells").set({ toDate: endedOn }).where("clientId = :c AND source = 'placement' AND fromDate = :f AND employerName = :e", { c: claim.clientId, f: claim.jobStart, e: claim.employerName }).execute();
+    await m.getRepository(EmploymentSpell).update({ clientId: claim.clientId, source: "placement", fromDate: claim.jobStart, employerName: claim.employerName }, { toDate: endedOn });
     await appendAudit(m, actorOf(user), { action: "placement.employment-end", summary: `${claim.reference}: Beschäftigung endete am ${formatDate(endedOn)}`, entityType: "placement-claim", entityId: String(claim.id), providerId: claim.providerId, details: { endedOn } });
     const open = await m.getRepository(FeeInstalment).find({ where: { claimId: claim.id, status: In(["pending", "due"]) } });
     let cancelled = 0;

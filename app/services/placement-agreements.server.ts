@@ -411,7 +411,7 @@ export async function renewExpiring(user: CurrentUser): Promise<OfferResult> {
       .getRepository(PlacementAgreement)
       .createQueryBuilder("a")
       .where("a.status = 'active' AND a.validUntil >= :day AND a.validUntil <= :until", { day, until: addDays(day, settings["placement.renewalWindowDays"]) })
-      .andWhere("NOT EXISTS (SELECT 1 FROM placement_agreements n WHERE n.renewedFromId = a.id)")
+      .andWhere('NOT EXISTS (SELECT 1 FROM placement_agreements n WHERE n."renewedFromId" = a.id)')
       .orderBy("a.validUntil", "ASC")
       .getMany();
     const result: OfferResult = { offered: [], skipped: [] };

@@ -12,7 +12,7 @@ import { addEmploymentSpell, assignClient, createClient, ownAssignments, setCons
 import { seedDemoData } from "~/services/demo-data.server";
 import { certifyInstalment, listPayables, ownFigures, payablesCsv, proveInstalment, reportEmploymentEnd, runPlacementDay } from "~/services/instalments.server";
 import { acceptAgreement, createFeeSchedule, offerAgreements, renewExpiring } from "~/services/placement-agreements.server";
-import { addClaimDocuments, decideClaim, getClaim, submitClaim } from "~/services/placement-claims.server";
+import { addClaimDocuments, contractsPerYear, decideClaim, getClaim, submitClaim } from "~/services/placement-claims.server";
 
 /**
  * The whole broker line through the services, under the 2007 rules (§ 421g SGB III a.F.):
@@ -329,6 +329,11 @@ describe("flags, lapse, expiry", () => {
       ["VV-2008-0001", "offered"],
       ["VV-2008-0002", "offered"],
     ]);
+  });
+
+  it("counts accepted employment contracts per year of the contract date", async () => {
+    const rows = await contractsPerYear();
+    expect(rows.find((r) => r.year === 2007)).toMatchObject({ accepted: 2, rejected: 3, flagged: 2, total: 5 });
   });
 
   it("the audit chain is intact", async () => {

@@ -1,0 +1,160 @@
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { formatDate, formatDateTime } from "~/domain/time";
+import { redirectWithFlash } from "~/lib/flash.server";
+import { actionError, loaderError } from "~/lib/http.server";
+import { requirePermission } from "~/lib/session.server";
+import { acceptAgreement, agreementDocument, getAgreement, ownAgreements, publishedTerms } from "~/services/placement-agreements.server";
+import { GeneralErrorBoundary } from "~/ui/error-boundary";
+import { FormError, SubmitButton } from "~/ui/form";
+
+export const meta: MetaFunction = () => [{ title: "Vermittlungsvereinbarungen – Trägerportal" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "read:agreement:own");
+  try {
+    const [rows, terms] = await Promise.all([ownAgreements(user), publishedTerms()]);
+    // The fee terms of the current agreements (a broker has only a few).
+    const details = await Promise.all(rows.filter((a) => a.status === "offered" || a.status === "active" || a.status === "suspended").map((a) => getAgreement(user, a.id)));
+    return json({
+      rows,
+      terms,
+      schedules: Object.fromEntries(details.map((d) => [d.agreement.id, d.schedule ? { name: d.schedule.name, code: d.schedule.code, instalments: d.schedule.instalments, rates: d.schedule.rates } : null])),
+      problems: Object.fromEntries(details.map((d) => [d.agreement.id, d.admissionProblem])),
+    });
+  } catch (error) {
+    loaderError(error);
+  }
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "");
+  const user = await requirePermission(request, intent === "accept" ? "accept:agreement:own" : "read:agreement:own");
+  const id = Number(form.get("id"));
+  try {
+    if (intent === "accept") {
+      const a = await acceptAgreement(user, id);
+      return redirectWithFlash("/portal/agreements", `Sie haben die Vermittlungsvereinbarung ${a.reference} angenommen. Sie gilt vom ${formatDate(a.validFrom)} bis ${formatDate(a.validUntil)}.`);
+    }
+    if (intent === "document") {
+      const doc = await agreementDocument(user, id);
+      return redirect(`/documents/${doc.id}`);
+    }
+    throw new Response("Unbekannte Aktion", { status: 400 });
+  } catch (error) {
+    const failure = actionError(error, {});
+    return json({ intent, id, ...(await failure.json()) }, { status: failure.status });
+  }
+}
+
+const BADGE: Record<string, string> = { offered: "warn", active: "ok", suspended: "warn", terminated: "err", expired: "" };
+
+export default function PortalAgreements() {
+  const d = useLoaderData<typeof loader>();
+  const a = useActionData<typeof action>();
+  const offered = d.rows.filter((r) => r.status === "offered");
+  return (
+    <>
+      <h1>Vermittlungsvereinbarungen</h1>
+      <p className="muted">Mit einer aktiven Vermittlungsvereinbarung kann Ihnen das Arbeits- und Sozialzentrum Kundinnen und Kunden zuweisen. Die Vergütung wird nur bei erfolgreicher Vermittlung gezahlt.</p>
+      {offered.length ? (
+        <div className="alert alert-warn" role="status">
+          {offered.length === 1 ? "Eine Vereinbarung wartet" : `${offered.length} Vereinbarungen warten`} auf Ihre Annahme. Bitte lesen Sie die Bedingungen, bevor Sie annehmen.
+        </div>
+      ) : null}
+      {a?.formError ? <FormError message={a.formError} /> : null}
+      <table className="data">
+        <thead>
+          <tr>
+            <th scope="col">Vereinbarung</th>
+            <th scope="col">Rechtsgrundlage</th>
+            <th scope="col">Laufzeit</th>
+            <th scope="col">Status</th>
+            <th scope="col">Angenommen</th>
+            <th scope="col">Aktionen</th>
+          </tr>
+        </thead>
+        <tbody>
+          {d.rows.length === 0 ? (
+            <tr>
+              <td colSpan={6} className="muted">
+                Ihnen wurde noch keine Vermittlungsvereinbarung angeboten.
+              </td>
+            </tr>
+          ) : null}
+          {d.rows.map((r) => {
+            const schedule = d.schedules[r.id];
+            const problem = d.problems[r.id];
+            return (
+              <tr key={r.id}>
+                <td>
+                  <strong>{r.reference}</strong>
+                  {schedule ? (
+                    <details>
+                      <summary>Vergütung</summary>
+                      <p className="muted">
+                        {schedule.name} ({schedule.code})
+                      </p>
+                      <ul>
+                        {schedule.rates.map((line) => (
+                          <li key={line}>{line}</li>
+                        ))}
+                        {schedule.instalments.map((line) => (
+                          <li key={line}>{line}</li>
+                        ))}
+                      </ul>
+                    </details>
+                  ) : null}
+                </td>
+                <td>{r.legalBasisLabel}</td>
+                <td>
+                  {formatDate(r.validFrom)} – {formatDate(r.validUntil)}
+                </td>
+                <td>
+                  <span className={`badge ${BADGE[r.status] ?? ""}`}>{r.statusLabel}</span>
+                </td>
+                <td>{r.acceptedAt ? `${r.acceptedByName || "–"}, ${formatDateTime(r.acceptedAt)}` : "–"}</td>
+                <td>
+                  <Form method="post" className="actions">
+                    <input type="hidden" name="id" value={r.id} />
+                    {r.status === "offered" ? (
+                      <SubmitButton intent="accept" confirm="Vereinbarung verbindlich annehmen?">
+                        Annehmen
+                      </SubmitButton>
+                    ) : null}
+                    <button type="submit" name="intent" value="document" className="button secondary">
+                      PDF
+                    </button>
+                  </Form>
+                  {r.status === "offered" && problem ? <div className="error">{problem}</div> : null}
+                  {a?.formError && a.id === r.id ? <div className="error">{a.formError}</div> : null}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+
+      <section className="panel" aria-labelledby="h-terms">
+        <h2 id="h-terms">Veröffentlichte Zulassungsbedingungen</h2>
+        {d.terms.length === 0 ? <p className="muted">Es sind keine Bedingungen veröffentlicht.</p> : null}
+        {d.terms.map((t, i) => (
+          <details key={t.id} open={i === 0 && offered.length > 0}>
+            <summary>
+              {t.title} <span className="muted">({t.legalBasisLabel}, Laufzeit {t.termMonths} Monate, veröffentlicht {formatDateTime(t.publishedAt)})</span>
+            </summary>
+            {t.body
+              .split(/\n\s*\n/)
+              .filter((para) => para.trim())
+              .map((para, j) => (
+                <p key={j}>{para.trim()}</p>
+              ))}
+          </details>
+        ))}
+      </section>
+    </>
+  );
+}
+
+export const ErrorBoundary = GeneralErrorBoundary;
