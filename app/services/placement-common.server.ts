@@ -23,7 +23,8 @@ export async function nextReference<T extends ObjectLiteral>(m: EntityManager, e
     .getRepository(entity)
     .createQueryBuilder("x")
     .select("MAX(x.reference)", "max")
-    .where("x.reference LIKE :p", { p: `${head}%` })
+    // A range, not LIKE: SQLite's case-insensitive LIKE cannot use the unique index.
+    .where("x.reference >= :lo AND x.reference < :hi", { lo: head, hi: `${head}~` })
     .getRawOne<{ max: string | null }>();
   const last = row?.max ? Number(row.max.slice(head.length)) : 0;
   return head + String(last + 1).padStart(digits, "0");
