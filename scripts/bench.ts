@@ -64,6 +64,10 @@ async function main() {
   const { spawnSync } = await import("node:child_process");
   const r = spawnSync(process.execPath, [path.join(path.dirname(process.argv[1]), "..", "node_modules", "tsx", "dist", "cli.mjs"), path.join(path.dirname(process.argv[1]), "bench-offers.ts")], { stdio: "inherit", env: process.env });
   if (r.status !== 0) process.exit(r.status ?? 1);
+
+  console.log("\n5. Vermittlungsnachweise und täglicher Ratenlauf (eigener Prozess, BENCH_CLAIMS=" + (process.env.BENCH_CLAIMS ?? "10000") + ")");
+  const p = spawnSync(process.execPath, [path.join(path.dirname(process.argv[1]), "..", "node_modules", "tsx", "dist", "cli.mjs"), path.join(path.dirname(process.argv[1]), "bench-placements.ts")], { stdio: "inherit", env: { ...process.env, DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "vt-bench-placements-")) } });
+  if (p.status !== 0) process.exit(p.status ?? 1);
 }
 
 main().catch((e) => {

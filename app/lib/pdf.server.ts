@@ -269,6 +269,24 @@ interface FontBytes {
 
 let fontBytes: Promise<FontBytes> | null = null;
 
+/**
+ * fontkit parses the whole TTF on every embedFont call; the parsed font is only read when
+ * pdf-lib lays out and subsets text, so one parse per font file is reused.
+ */
+const parsedFonts = new WeakMap<object, ReturnType<typeof fontkit.create>>();
+const cachedFontkit: typeof fontkit = {
+  ...fontkit,
+  create(buffer: Uint8Array, postscriptName?: string) {
+    if (postscriptName) return fontkit.create(buffer, postscriptName);
+    let font = parsedFonts.get(buffer);
+    if (!font) {
+      font = fontkit.create(buffer);
+      parsedFonts.set(buffer, font);
+    }
+    return font;
+  },
+};
+
 function fontDir(): string {
   try {
     const req = createRequire(path.join(process.cwd(), "package.json"));
@@ -731,7 +749,7 @@ export async function renderPdfFromText(
   const bytes = await loadFontBytes();
 
   const doc = await PDFDocument.create({ updateMetadata: false });
-  doc.registerFontkit(fontkit);
+  doc.registerFontkit(cachedFontkit);
   const fonts: Fonts = {
     regular: await doc.embedFont(bytes.regular, { subset: true }),
     bold: await doc.embedFont(bytes.bold, { subset: true }),
