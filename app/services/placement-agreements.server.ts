@@ -140,6 +140,31 @@ export async function publishedTerms() {
   return rows.filter((t) => t.publishedAt).map((t) => ({ id: t.id, title: t.title, legalBasisLabel: LEGAL_BASIS_LABELS[t.legalBasis as LegalBasis], termMonths: t.termMonths, body: t.body, publishedAt: t.publishedAt }));
 }
 
+const termsSchema = z.object({
+  title: z.string().trim().min(5, "Bitte einen Titel angeben (mindestens 5 Zeichen).").max(200),
+  legalBasis: z.string().refine(isLegalBasis, "Bitte die Rechtsgrundlage wählen."),
+  feeScheduleId: z.coerce.number({ invalid_type_error: "Bitte die Vergütungsregelung wählen." }).int().positive("Bitte die Vergütungsregelung wählen."),
+  termMonths: z.coerce.number({ invalid_type_error: "Bitte eine Zahl angeben." }).int().min(1, "Mindestens 1 Monat.").max(60, "Höchstens 60 Monate."),
+  body: z.string().trim().min(50, "Bitte die Bedingungen ausformulieren (mindestens 50 Zeichen).").max(20000),
+});
+
+/**
+ * Publish standard terms (open admission): from now on new offers under this legal basis use them.
+ * Published terms are never edited; a change is a new version.
+ */
+export async function publishTerms(user: CurrentUser, raw: unknown) {
+  requireCan(user, "manage:agreement:any");
+  const input = parseOrThrow(termsSchema, raw);
+  return tx(async (m) => {
+    const schedule = await m.getRepository(FeeSchedule).findOneBy({ id: input.feeScheduleId });
+    if (!schedule || schedule.legalBasis !== input.legalBasis) throw new ValidationError("Die Vergütungsregelung passt nicht zur Rechtsgrundlage.", { feeScheduleId: "Passt nicht zur Rechtsgrundlage." });
+    const at = nowIso();
+    const t = await m.getRepository(AgreementTerms).save(m.getRepository(AgreementTerms).create({ ...input, publishedAt: at, createdAt: at }));
+    await appendAudit(m, actorOf(user), { action: "agreement-terms.publish", summary: `Zulassungsbedingungen „${t.title}“ veröffentlicht (${LEGAL_BASIS_LABELS[t.legalBasis as LegalBasis]})`, entityType: "agreement-terms", entityId: String(t.id), details: { feeSchedule: schedule.code, termMonths: t.termMonths } });
+    return t;
+  });
+}
+
 async function termsFor(m: EntityManager, basis: LegalBasis): Promise<AgreementTerms | null> {
   const rows = await m.getRepository(AgreementTerms).find({ where: { legalBasis: basis }, order: { id: "DESC" } });
   return rows.find((t) => t.publishedAt) ?? null;
