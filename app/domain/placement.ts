@@ -229,6 +229,17 @@ export function planInstalments(rules: readonly InstalmentRule[], totalCents: nu
     });
 }
 
+/** Kinds of uploaded proof (DOMAIN.md § 1.3). */
+export const CLAIM_DOCUMENT_KINDS = {
+  employment_contract: "Arbeitsvertrag (Kopie)",
+  employer_confirmation: "Bestätigung des Arbeitgebers",
+  broker_contract: "Vermittlungsvertrag mit dem Kunden",
+  confirmation_42_days: "Arbeitgeberbestätigung: sechs Wochen Beschäftigung",
+  confirmation_6_months: "Arbeitgeberbestätigung: sechs Monate beim selben Arbeitgeber",
+  other: "Sonstige Unterlage",
+} as const;
+export type ClaimDocumentKind = keyof typeof CLAIM_DOCUMENT_KINDS;
+
 // ---------------------------------------------------------------------------------------------
 // Agreements
 

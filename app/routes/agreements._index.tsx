@@ -1,18 +1,21 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { AGREEMENT_STATE_LABELS } from "~/domain/placement";
+import { AGREEMENT_STATE_LABELS, LEGAL_BASES, LEGAL_BASIS_LABELS, LEGAL_BASIS_SHORT, type LegalBasis } from "~/domain/placement";
 import { can } from "~/domain/permissions";
 import { berlinDate, formatDate } from "~/domain/time";
 import { actionError } from "~/lib/http.server";
 import { requirePermission } from "~/lib/session.server";
 import { getSetting } from "~/lib/settings.server";
-import { LEGAL_BASIS_OPTIONS, listAgreements, renewExpiring } from "~/services/placement-agreements.server";
+import { listAgreements, renewExpiring } from "~/services/placement-agreements.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { FormError, SubmitButton } from "~/ui/form";
 import { AGREEMENT_BADGE, OfferResultPanel } from "~/ui/staff-placement";
 import { intParam, Pager, SortHeader } from "~/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "Vermittlungsvereinbarungen" }];
+
+/** Filter options, short labels (from the domain module: service modules are not shipped to the browser). */
+const LEGAL_BASIS_CHOICES = LEGAL_BASES.map((b) => ({ value: b, label: LEGAL_BASIS_SHORT[b] }));
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "read:placement:any");
@@ -98,7 +101,13 @@ export default function Agreements() {
         ) : null}
       </div>
       {a?.formError ? <FormError message={a.formError} /> : null}
-      {a?.ok && a.result ? <OfferResultPanel title="Ergebnis der Verlängerung" result={a.result} /> : null}
+      {a?.ok && a.result ? (
+        <OfferResultPanel
+          title="Ergebnis der Verlängerung"
+          result={a.result}
+          emptyText={`Keine aktive Vereinbarung endet in den nächsten ${data.windowDays} Tagen ohne Folgevereinbarung; es wurde nichts angeboten.`}
+        />
+      ) : null}
       <Form method="get" className="filters" role="search">
         <div className="field">
           <label htmlFor="q">Suche</label>
@@ -119,7 +128,7 @@ export default function Agreements() {
           <label htmlFor="legalBasis">Rechtsgrundlage</label>
           <select id="legalBasis" name="legalBasis" defaultValue={params.get("legalBasis") ?? ""}>
             <option value="">alle</option>
-            {LEGAL_BASIS_OPTIONS.map((o) => (
+            {LEGAL_BASIS_CHOICES.map((o) => (
               <option key={o.value} value={o.value}>
                 {o.label}
               </option>
@@ -165,7 +174,9 @@ export default function Agreements() {
               <td>
                 <Link to={`/providers/${r.providerId}`}>{r.providerName}</Link>
               </td>
-              <td>{r.legalBasisLabel}</td>
+              <td>
+                <abbr title={r.legalBasisLabel}>{LEGAL_BASIS_SHORT[r.legalBasis as LegalBasis] ?? r.legalBasisLabel}</abbr>
+              </td>
               <td>
                 {formatDate(r.validFrom)} – {formatDate(r.validUntil)} {r.expiringSoon ? <span className="badge warn">endet bald</span> : null}{" "}
                 {r.renewed ? <span className="badge ok">Folgevereinbarung angeboten</span> : null}

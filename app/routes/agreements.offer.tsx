@@ -1,11 +1,11 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSubmit } from "@remix-run/react";
 import { ValidationError } from "~/domain/errors";
-import { isLegalBasis, LEGAL_BASIS_LABELS, type LegalBasis } from "~/domain/placement";
+import { isLegalBasis, LEGAL_BASES, LEGAL_BASIS_LABELS, type LegalBasis } from "~/domain/placement";
 import { formObject } from "~/domain/validation";
 import { actionError } from "~/lib/http.server";
 import { requirePermission } from "~/lib/session.server";
-import { admissionCandidates, LEGAL_BASIS_OPTIONS, offerAgreements, type OfferResult } from "~/services/placement-agreements.server";
+import { admissionCandidates, offerAgreements, type OfferResult } from "~/services/placement-agreements.server";
 import { today } from "~/services/placement-common.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Field, FormError, SubmitButton } from "~/ui/form";
@@ -14,6 +14,9 @@ import { OfferResultPanel } from "~/ui/staff-placement";
 export const meta: MetaFunction = () => [{ title: "Standardvereinbarung anbieten" }];
 
 const DEFAULT_BASIS: LegalBasis = "avgs_45";
+
+/** Select options (from the domain module: service modules are not shipped to the browser). */
+const LEGAL_BASIS_CHOICES = LEGAL_BASES.map((b) => ({ value: b, label: LEGAL_BASIS_LABELS[b] }));
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "manage:agreement:any");
@@ -71,15 +74,15 @@ export default function OfferAgreements() {
       </p>
       <h1>Standardvereinbarung anbieten</h1>
       <p className="muted">
-        Offene Zulassung: Jeder Vermittler, der die Zulassungsvoraussetzungen erfüllt, erhält die Standardvereinbarung zu gleichen Bedingungen. Die Vermittler nehmen sie im Trägerportal an; erst dann ist
-        die Vereinbarung aktiv. Gewählt wird die Vergütungsregelung, die am Beginn der Laufzeit gilt.
+        Offene Zulassung: Jeder Vermittler, der die Zulassungsvoraussetzungen erfüllt, erhält die Standardvereinbarung zu gleichen Bedingungen. Die Vermittler nehmen sie im Trägerportal an; erst dann
+        ist die Vereinbarung aktiv. Gewählt wird die Vergütungsregelung, die am Beginn der Laufzeit gilt.
       </p>
       {a?.result ? <OfferResultPanel title="Ergebnis" result={a.result} /> : null}
       <Form method="get" className="filters">
         <div className="field">
           <label htmlFor="sel-legalBasis">Rechtsgrundlage</label>
           <select id="sel-legalBasis" name="legalBasis" defaultValue={d.basis} onChange={(e) => submit(e.currentTarget.form)}>
-            {LEGAL_BASIS_OPTIONS.map((o) => (
+            {LEGAL_BASIS_CHOICES.map((o) => (
               <option key={o.value} value={o.value}>
                 {o.label}
               </option>
@@ -90,7 +93,7 @@ export default function OfferAgreements() {
           Zulassung prüfen
         </button>
       </Form>
-      <Form method="post" className="form" noValidate>
+      <Form method="post" className="form" noValidate key={a?.result ? `done-${a.result.offered.map((o) => o.reference).join(",")}` : "offer"}>
         <input type="hidden" name="legalBasis" value={d.basis} />
         <FormError message={a?.formError} />
         {errors.legalBasis ? <div className="alert alert-error">{errors.legalBasis}</div> : null}
@@ -104,14 +107,15 @@ export default function OfferAgreements() {
           <Field name="validFrom" label="Beginn der Laufzeit" type="date" required defaultValue={(a?.values?.validFrom as string) ?? d.today} error={errors.validFrom} />
         </div>
         <p>
-          {d.candidates.length} Vermittler · <span className="badge ok">{eligible} zulassungsfähig ohne laufende Vereinbarung</span> <span className="badge">{withCurrent} mit laufender Vereinbarung</span>{" "}
-          <span className="badge err">{ineligible} nicht zulassungsfähig</span>
+          {d.candidates.length} Vermittler · <span className="badge ok">{eligible} zulassungsfähig ohne laufende Vereinbarung</span>{" "}
+          <span className="badge">{withCurrent} mit laufender Vereinbarung</span> <span className="badge err">{ineligible} nicht zulassungsfähig</span>
         </p>
         {errors.providerIds ? (
           <div className="alert alert-error" role="alert">
             {errors.providerIds}
           </div>
         ) : null}
+        <OfferButtons eligible={eligible} />
         <table className="data">
           <thead>
             <tr>
@@ -146,40 +150,48 @@ export default function OfferAgreements() {
                   />
                 </td>
                 <td>
-                  <label htmlFor={`p-${c.id}`}>{c.name}</label> <Link to={`/providers/${c.id}`} className="muted" aria-label={`Stammdaten ${c.name}`}>›</Link>
+                  <Link to={`/providers/${c.id}`}>{c.name}</Link>
                 </td>
                 <td>{c.city || "–"}</td>
-                <td>{c.problem ? (
+                <td>
+                  {c.problem ? (
                     <>
                       <span className="badge err">nicht zulassungsfähig</span> <span className="muted">{c.problem}</span>
                     </>
                   ) : (
                     <span className="badge ok">erfüllt</span>
-                  )}</td>
+                  )}
+                </td>
                 <td>{c.current ? `${c.current.reference} (${c.current.status})` : "–"}</td>
               </tr>
             ))}
           </tbody>
         </table>
-        <div className="actions">
-          <SubmitButton intent="offer" confirm="Den ausgewählten Vermittlern die Standardvereinbarung anbieten? Die Vermittler erhalten das Angebot mit der Vereinbarung als PDF per E-Mail.">
-            Ausgewählten Vermittlern anbieten
-          </SubmitButton>
-          <button
-            type="submit"
-            name="intent"
-            value="all_eligible"
-            className="button secondary"
-            disabled={eligible === 0}
-            onClick={(e) => {
-              if (!window.confirm(`Allen ${eligible} zulassungsfähigen Vermittlern ohne laufende Vereinbarung die Standardvereinbarung anbieten?`)) e.preventDefault();
-            }}
-          >
-            Alle zulassungsfähigen auswählen und anbieten ({eligible})
-          </button>
-        </div>
+        <OfferButtons eligible={eligible} />
       </Form>
     </>
+  );
+}
+
+function OfferButtons({ eligible }: { eligible: number }) {
+  return (
+    <div className="actions">
+      <SubmitButton intent="offer" confirm="Den ausgewählten Vermittlern die Standardvereinbarung anbieten? Die Vermittler erhalten das Angebot mit der Vereinbarung als PDF per E-Mail.">
+        Ausgewählten Vermittlern anbieten
+      </SubmitButton>
+      <button
+        type="submit"
+        name="intent"
+        value="all_eligible"
+        className="button secondary"
+        disabled={eligible === 0}
+        onClick={(e) => {
+          if (!window.confirm(`Allen ${eligible} zulassungsfähigen Vermittlern ohne laufende Vereinbarung die Standardvereinbarung anbieten?`)) e.preventDefault();
+        }}
+      >
+        Alle zulassungsfähigen auswählen und anbieten ({eligible})
+      </button>
+    </div>
   );
 }
 

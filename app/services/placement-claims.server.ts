@@ -9,7 +9,7 @@ import { Assignment, BankAccount, Certification, ClaimDocument, Client, ContactP
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
 import { validateIban } from "~/domain/iban";
 import { formatCents, parseEuroToCents } from "~/domain/money";
-import { formatHours, LEGAL_BASIS_LABELS, parseHours, planInstalments, RULE_SETS, type InstalmentRule, type LegalBasis } from "~/domain/placement";
+import { CLAIM_DOCUMENT_KINDS, formatHours, LEGAL_BASIS_LABELS, type ClaimDocumentKind, parseHours, planInstalments, RULE_SETS, type InstalmentRule, type LegalBasis } from "~/domain/placement";
 import { claimMachine, CLAIM_STATE_LABELS, CLAIM_STATES, type ClaimEvent, type ClaimState } from "~/domain/placement-claim.machine";
 import { checkPlacementRules, hasErrors, type ClaimInput, type RuleFacts, type RuleResult } from "~/domain/placement-rules";
 import { INSTALMENT_STATE_LABELS, type InstalmentState } from "~/domain/fee-instalment.machine";
@@ -26,15 +26,7 @@ import { actorOf, type CurrentUser } from "./auth.server";
 import { advanceClaimInstalments } from "./instalments.server";
 import { askMachine, nextReference, ownProviderId, requireCan, today } from "./placement-common.server";
 
-export const CLAIM_DOCUMENT_KINDS = {
-  employment_contract: "Arbeitsvertrag (Kopie)",
-  employer_confirmation: "Bestätigung des Arbeitgebers",
-  broker_contract: "Vermittlungsvertrag mit dem Kunden",
-  confirmation_42_days: "Arbeitgeberbestätigung: sechs Wochen Beschäftigung",
-  confirmation_6_months: "Arbeitgeberbestätigung: sechs Monate beim selben Arbeitgeber",
-  other: "Sonstige Unterlage",
-} as const;
-export type ClaimDocumentKind = keyof typeof CLAIM_DOCUMENT_KINDS;
+export { CLAIM_DOCUMENT_KINDS, type ClaimDocumentKind };
 
 export interface UploadedFile {
   filename: string;

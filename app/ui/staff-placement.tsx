@@ -18,11 +18,11 @@ export interface OfferResultData {
 }
 
 /** The outcome of a bulk offer or a renewal run: what was offered, what was skipped and why. */
-export function OfferResultPanel({ title, result }: { title: string; result: OfferResultData }) {
+export function OfferResultPanel({ title, result, emptyText = "Es gab nichts zu tun." }: { title: string; result: OfferResultData; emptyText?: string }) {
   return (
     <section className="panel" aria-labelledby="h-offer-result" role="status">
       <h2 id="h-offer-result">{title}</h2>
-      {result.offered.length === 0 && result.skipped.length === 0 ? <p className="muted">Es gab nichts zu tun.</p> : null}
+      {result.offered.length === 0 && result.skipped.length === 0 ? <p className="muted">{emptyText}</p> : null}
       {result.offered.length ? (
         <>
           <h3>
@@ -63,7 +63,19 @@ const RECORDED_GROUPS: [string, string][] = [
 ];
 
 /** Create and edit a client (case managers). Internal fields are marked as never shown to brokers. */
-export function ClientForm({ intent, values, errors, formError, submitLabel }: { intent?: string; values: ClientFormValues; errors: Record<string, string>; formError?: string | null; submitLabel: string }) {
+export function ClientForm({
+  intent,
+  values,
+  errors,
+  formError,
+  submitLabel,
+}: {
+  intent?: string;
+  values: ClientFormValues;
+  errors: Record<string, string>;
+  formError?: string | null;
+  submitLabel: string;
+}) {
   const v = (k: string) => (typeof values[k] === "string" ? (values[k] as string) : values[k] === null || values[k] === undefined ? "" : String(values[k]));
   const groups = new Set(Array.isArray(values.targetGroups) ? values.targetGroups : []);
   return (
@@ -102,8 +114,22 @@ export function ClientForm({ intent, values, errors, formError, submitLabel }: {
           Interne Angaben <span className="badge warn">intern – nie für Vermittler sichtbar</span>
         </legend>
         <div className="form-grid">
-          <Field name="monthlyBenefit" label="Leistungshöhe (€ monatlich)" inputMode="decimal" defaultValue={v("monthlyBenefit")} error={errors.monthlyBenefit} hint="intern – nie für Vermittler sichtbar" />
-          <Field name="householdSize" label="Haushaltsgröße (Personen)" inputMode="numeric" defaultValue={v("householdSize")} error={errors.householdSize} hint="intern – nie für Vermittler sichtbar" />
+          <Field
+            name="monthlyBenefit"
+            label="Leistungshöhe (€ monatlich)"
+            inputMode="decimal"
+            defaultValue={v("monthlyBenefit")}
+            error={errors.monthlyBenefit}
+            hint="intern – nie für Vermittler sichtbar"
+          />
+          <Field
+            name="householdSize"
+            label="Haushaltsgröße (Personen)"
+            inputMode="numeric"
+            defaultValue={v("householdSize")}
+            error={errors.householdSize}
+            hint="intern – nie für Vermittler sichtbar"
+          />
         </div>
         <TextArea name="healthNotes" label="Gesundheit" defaultValue={v("healthNotes")} error={errors.healthNotes} hint="intern – nie für Vermittler sichtbar" />
       </fieldset>
