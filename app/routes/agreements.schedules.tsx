@@ -7,9 +7,9 @@ import { formObject } from "~/domain/validation";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { actionError } from "~/lib/http.server";
 import { requirePermission } from "~/lib/session.server";
-import { createFeeSchedule, listFeeSchedules, listTerms } from "~/services/placement-agreements.server";
+import { createFeeSchedule, listFeeSchedules, listTerms, publishTerms } from "~/services/placement-agreements.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
-import { Field, FormError, Select, SubmitButton } from "~/ui/form";
+import { Field, FormError, Select, SubmitButton, TextArea } from "~/ui/form";
 
 export const meta: MetaFunction = () => [{ title: "Vergütungsregelungen" }];
 
@@ -26,6 +26,10 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "manage:agreement:any");
   const values = formObject(await request.formData());
   try {
+    if (values.intent === "terms") {
+      const t = await publishTerms(user, values);
+      return redirectWithFlash("/agreements/schedules", `Standardbedingungen „${t.title}“ veröffentlicht; neue Angebote unter dieser Rechtsgrundlage verwenden sie.`);
+    }
     const s = await createFeeSchedule(user, values);
     return redirectWithFlash("/agreements/schedules", `Vergütungsregelung ${s.code} angelegt (gültig ab ${formatDate(s.validFrom)}).`);
   } catch (error) {
@@ -133,10 +137,45 @@ export default function FeeSchedules() {
       </table>
 
       {d.canManage ? (
+        <section aria-labelledby="h-terms">
+          <h2 id="h-terms">Standardbedingungen veröffentlichen</h2>
+          <p className="muted">Offene Zulassung: Jeder Vermittler, der die Bedingungen erfüllt, kann die Vereinbarung zu diesen Bedingungen erhalten. Veröffentlichte Bedingungen werden nicht geändert; eine Änderung ist eine neue Fassung.</p>
+          <Form method="post" className="form" noValidate>
+            <input type="hidden" name="intent" value="terms" />
+            {v.intent === "terms" ? <FormError message={a?.formError} /> : null}
+            <div className="form-grid">
+              <Field idPrefix="t" name="title" label="Titel" required defaultValue={v.intent === "terms" ? v.title : ""} error={v.intent === "terms" ? e.title : undefined} placeholder="z. B. Zulassungsbedingungen AVGS-MPAV 2027" />
+              <Select
+                idPrefix="t"
+                name="legalBasis"
+                label="Rechtsgrundlage"
+                required
+                defaultValue={v.intent === "terms" ? v.legalBasis ?? "" : ""}
+                error={v.intent === "terms" ? e.legalBasis : undefined}
+                options={[{ value: "", label: "bitte wählen" }, ...LEGAL_BASIS_CHOICES]}
+              />
+              <Select
+                idPrefix="t"
+                name="feeScheduleId"
+                label="Vergütungsregelung"
+                required
+                defaultValue={v.intent === "terms" ? v.feeScheduleId ?? "" : ""}
+                error={v.intent === "terms" ? e.feeScheduleId : undefined}
+                options={[{ value: "", label: "bitte wählen" }, ...d.schedules.map((s) => ({ value: String(s.id), label: `${s.code} – ${s.name}` }))]}
+              />
+              <Field idPrefix="t" name="termMonths" label="Laufzeit (Monate)" required inputMode="numeric" defaultValue={v.intent === "terms" ? v.termMonths : "12"} error={v.intent === "terms" ? e.termMonths : undefined} />
+            </div>
+            <TextArea idPrefix="t" name="body" label="Bedingungen" required defaultValue={v.intent === "terms" ? v.body : ""} error={v.intent === "terms" ? e.body : undefined} />
+            <SubmitButton confirm="Standardbedingungen veröffentlichen? Sie gelten dann für alle neuen Angebote unter dieser Rechtsgrundlage.">Veröffentlichen</SubmitButton>
+          </Form>
+        </section>
+      ) : null}
+
+      {d.canManage ? (
         <section aria-labelledby="h-new">
           <h2 id="h-new">Neue Vergütungsregelung</h2>
           <Form method="post" className="form" noValidate>
-            <FormError message={a?.formError} />
+            {v.intent !== "terms" ? <FormError message={a?.formError} /> : null}
             <div className="form-grid">
               <Field name="code" label="Kürzel" required defaultValue={v.code} error={e.code} placeholder="z. B. AVGS-2012" />
               <Field name="name" label="Bezeichnung" required defaultValue={v.name} error={e.name} />

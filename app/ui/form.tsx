@@ -52,8 +52,8 @@ export function Field({ name, label, type = "text", defaultValue, error, require
   );
 }
 
-export function TextArea({ name, label, defaultValue, error, required, hint }: FieldProps) {
-  const id = `f-${name}`;
+export function TextArea({ name, label, defaultValue, error, required, hint, idPrefix = "f" }: FieldProps) {
+  const id = `${idPrefix}-${name}`;
   return (
     <div className={`field${error ? " field-error" : ""}`}>
       <label htmlFor={id}>
@@ -74,6 +74,7 @@ export function Select({
   defaultValue,
   error,
   required,
+  idPrefix = "f",
 }: {
   name: string;
   label: string;
@@ -81,8 +82,9 @@ export function Select({
   defaultValue?: string | null;
   error?: string;
   required?: boolean;
+  idPrefix?: string;
 }) {
-  const id = `f-${name}`;
+  const id = `${idPrefix}-${name}`;
   return (
     <div className={`field${error ? " field-error" : ""}`}>
       <label htmlFor={id}>
