@@ -18,6 +18,7 @@ import { runDueJobs } from "../app/lib/jobs.server";
 import { createToken } from "../app/services/api-tokens.server";
 import { backup } from "../app/services/backup.server";
 import { seedDemoData } from "../app/services/demo-data.server";
+import { seedDemoPlacements } from "../app/services/demo-placements.server";
 import { seedDemoTenders } from "../app/services/demo-tenders.server";
 import { ocdsReleasePackage } from "../app/services/ocds.server";
 import { createUser } from "../app/services/users.server";
@@ -87,8 +88,12 @@ async function main(argv: string[]): Promise<number> {
       }
       await db();
       const result = await seedDemoData({ scale });
+      const placements = await seedDemoPlacements({ scale });
       const tenders = await seedDemoTenders();
       console.log(`Demodaten: ${result.providers} Träger, ${result.users} Benutzer und ${tenders} Ausschreibungen angelegt.`);
+      console.log(
+        `Vermittlung: ${placements.agreements} Vereinbarungen, ${placements.clients} Kunden, ${placements.assignments} Zuweisungen, ${placements.claims} Vermittlungsnachweise, ${placements.instalments} Raten angelegt.`,
+      );
       return 0;
     }
     case "jobs:run": {

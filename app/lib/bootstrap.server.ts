@@ -14,6 +14,8 @@ export async function bootstrap(options: { seedDemo?: boolean } = {}): Promise<{
   if (users > 0 || options.seedDemo === false) return { seeded: false };
   const { seedDemoData } = await import("~/services/demo-data.server");
   await seedDemoData({ scale: 1 });
+  const { seedDemoPlacements } = await import("~/services/demo-placements.server");
+  await seedDemoPlacements({ scale: 1 });
   const { seedDemoTenders } = await import("~/services/demo-tenders.server");
   await seedDemoTenders();
   return { seeded: true };
