@@ -19,7 +19,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
     return json({
       rows,
       terms,
-      schedules: Object.fromEntries(details.map((d) => [d.agreement.id, d.schedule ? { name: d.schedule.name, code: d.schedule.code, instalments: d.schedule.instalments, rates: d.schedule.rates } : null])),
+      schedules: Object.fromEntries(
+        details.map((d) => [
+          d.agreement.id,
+          d.schedule
+            ? {
+                name: d.schedule.name,
+                code: d.schedule.code,
+                instalments: d.schedule.instalments,
+                rates: d.schedule.rates,
+              }
+            : null,
+        ])
+      ),
       problems: Object.fromEntries(details.map((d) => [d.agreement.id, d.admissionProblem])),
     });
   } catch (error) {
@@ -48,7 +60,13 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 }
 
-const BADGE: Record<string, string> = { offered: "warn", active: "ok", suspended: "warn", terminated: "err", expired: "" };
+const BADGE: Record<string, string> = {
+  offered: "warn",
+  active: "ok",
+  suspended: "warn",
+  terminated: "err",
+  expired: "",
+};
 
 export default function PortalAgreements() {
   const d = useLoaderData<typeof loader>();
@@ -89,7 +107,7 @@ export default function PortalAgreements() {
             return (
               <tr key={r.id}>
                 <td>
-                  <strong>{r.reference}</strong>
+                  <strong className="mono">{r.reference}</strong>
                   {schedule ? (
                     <details>
                       <summary>Vergütung</summary>
@@ -142,7 +160,10 @@ export default function PortalAgreements() {
         {d.terms.map((t, i) => (
           <details key={t.id} open={i === 0 && offered.length > 0}>
             <summary>
-              {t.title} <span className="muted">({t.legalBasisLabel}, Laufzeit {t.termMonths} Monate, veröffentlicht {formatDateTime(t.publishedAt)})</span>
+              {t.title}{" "}
+              <span className="muted">
+                (Laufzeit {t.termMonths} Monate, veröffentlicht {formatDate(t.publishedAt?.slice(0, 10))})
+              </span>
             </summary>
             {t.body
               .split(/\n\s*\n/)

@@ -187,8 +187,8 @@ export interface SubmitResult {
   reference: string;
   status: ClaimState;
   statusLabel: string;
+  /** The failed rules; review flags are internal to the authority and not shown to brokers. */
   errors: RuleResult[];
-  flags: RuleResult[];
 }
 
 export async function submitClaim(
@@ -285,7 +285,6 @@ export async function submitClaim(
     status: result.status as ClaimState,
     statusLabel: CLAIM_STATE_LABELS[result.status as ClaimState],
     errors: results.filter((r) => r.severity === "error"),
-    flags: results.filter((r) => r.severity === "flag"),
   };
 }
 
@@ -392,7 +391,7 @@ async function sendDecision(m: EntityManager, claim: PlacementClaim, event: stri
     event === "reject"
       ? results.filter((r) => r.severity === "error").map((r) => ({ text: r.message }))
       : event === "accept"
-        ? [{ text: "Die Voraussetzungen für die Vergütung sind erfüllt (Gültigkeit der Zuweisung, Arbeitszeit und Versicherungspflicht, Dauer, Vorbeschäftigung, Unabhängigkeit von Vermittler und Arbeitgeber, Vermittlungsvertrag, Gewerbeanzeige bzw. Zulassung, Ausschlussfrist)." }, ...results.filter((r) => r.severity === "flag").map((r) => ({ text: `Geprüfter Hinweis: ${r.message}` }))]
+        ? [{ text: "Die Voraussetzungen für die Vergütung sind erfüllt (Gültigkeit der Zuweisung, Arbeitszeit und Versicherungspflicht, Dauer, Vorbeschäftigung, Unabhängigkeit von Vermittler und Arbeitgeber, Vermittlungsvertrag, Gewerbeanzeige bzw. Zulassung, Ausschlussfrist)." }]
         : [{ text: claim.decisionNote }];
   if (event === "reject" && claim.decisionNote && !reasons.some((r) => claim.decisionNote.includes(r.text))) reasons.unshift({ text: claim.decisionNote });
   const body =
@@ -585,7 +584,9 @@ export async function getClaim(user: CurrentUser, claimId: number) {
   const decisionDocs = await m.getRepository(Document).find({ where: { entityType: "placement-claim", entityId: String(claim.id), origin: "generated" }, order: { id: "ASC" } });
   return {
     claim: { ...claim, statusLabel: CLAIM_STATE_LABELS[claim.status as ClaimState], legalBasisLabel: LEGAL_BASIS_LABELS[claim.legalBasis as LegalBasis], hours: formatHours(claim.weeklyHours) },
-    results: (liveResults ?? claim.ruleResults) as RuleResult[],
+    // Brokers see the failed rules only: review flags are the authority's internal suspicions
+    // and may touch protected data (e.g. the severe-disability exception).
+    results: ((liveResults ?? claim.ruleResults) as RuleResult[]).filter((r) => !own || r.severity === "error"),
     live: !!liveResults,
     assignment: { id: assignment.id, reference: assignment.reference, validFrom: assignment.validFrom, validUntil: assignment.validUntil, maxFeeCents: assignment.maxFeeCents, issuedOn: assignment.issuedOn },
     provider: { id: provider.id, name: provider.name },

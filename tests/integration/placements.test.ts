@@ -190,7 +190,8 @@ describe("claims: checked at submission, decided by staff", () => {
 
   it("a valid claim is submitted; a second one on the same voucher is rejected (one voucher, one placement)", async () => {
     const r = await submitClaim(broker, claimForm(), FILES, "portal");
-    expect(r).toMatchObject({ status: "submitted", errors: [], flags: [] });
+    expect(r).toMatchObject({ status: "submitted", errors: [] });
+    expect((await (await em()).getRepository(PlacementClaim).findOneByOrFail({ id: r.id })).flagged).toBe(false);
     validClaimId = r.id;
     const again = await submitClaim(broker, claimForm({ employerName: "Anderer Betrieb GmbH" }), FILES, "portal");
     expect(again.status).toBe("rejected");
@@ -302,7 +303,10 @@ describe("flags, lapse, expiry", () => {
     const a = await assignClient(caseManager, c.id, { providerId: String(brokerId), validFrom: "02.05.2007" });
     const r = await submitClaim(broker, claimForm({ assignmentId: String(a.id), employerStreet: provider.street, employerPostalCode: provider.postalCode, contractDate: "02.05.2007", jobStart: "02.05.2007", brokerContractDate: "01.05.2007" }), FILES, "api");
     expect(r.status).toBe("submitted");
-    expect(r.flags.map((f) => f.code)).toEqual(["R5-address"]);
+    const stored = await m.getRepository(PlacementClaim).findOneByOrFail({ id: r.id });
+    expect((stored.ruleResults as RuleResult[]).map((f) => [f.code, f.severity])).toEqual([["R5-address", "flag"]]);
+    expect((await getClaim(broker, r.id)).results).toEqual([]); // the broker does not see the suspicion
+    expect((await getClaim(procurement, r.id)).results.map((f) => f.code)).toEqual(["R5-address"]);
     await expect(decideClaim(procurement, r.id, "accept", { note: "" })).rejects.toThrow(/Prüfhinweise/);
     await decideClaim(procurement, r.id, "accept", { note: "Bürogemeinschaft, keine Verflechtung; Handelsregister geprüft." });
     const inst = await m.getRepository(FeeInstalment).find({ where: { claimId: r.id }, order: { number: "ASC" } });

@@ -1,0 +1,272 @@
+import { json, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useState } from "react";
+import { formatCents } from "~/domain/money";
+import { durationReachedOn, exclusionDeadline, isLegalBasis, RULE_SETS } from "~/domain/placement";
+import { berlinDate, formatDate } from "~/domain/time";
+import { nowIso } from "~/lib/clock.server";
+import { redirectWithFlash } from "~/lib/flash.server";
+import { actionError, loaderError } from "~/lib/http.server";
+import { requirePermission } from "~/lib/session.server";
+import { getSetting } from "~/lib/settings.server";
+import { ownAssignments } from "~/services/clients.server";
+import { submitClaim, type UploadedFile } from "~/services/placement-claims.server";
+import { GeneralErrorBoundary } from "~/ui/error-boundary";
+import { Field, FormError } from "~/ui/form";
+
+export const meta: MetaFunction = () => [{ title: "Vermittlung melden – Trägerportal" }];
+
+/** Valid assignments, and expired ones for which a job started on the last valid day could still be claimed. */
+function claimable(a: { status: string; validUntil: string; legalBasis: string }, today: string): boolean {
+  if (a.status === "active") return true;
+  if (a.status !== "expired" || !isLegalBasis(a.legalBasis)) return false;
+  return exclusionDeadline(durationReachedOn(a.validUntil, { afterDays: 42, afterMonths: null }), RULE_SETS[a.legalBasis].claimPeriodMonths) >= today;
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "submit:placement:own");
+  const wanted = Number(new URL(request.url).searchParams.get("assignment"));
+  const today = berlinDate(nowIso());
+  const all = await ownAssignments(user, { status: "all" }).catch(loaderError);
+  const assignments = all
+    .filter((a) => claimable(a, today))
+    .map((a) => ({
+      id: a.assignmentId,
+      label: `${a.client} · ${a.assignment}${a.name ? ` · ${a.name}` : ""} · gültig ${formatDate(a.validFrom)}–${formatDate(a.validUntil)}${a.status !== "active" ? ` (${a.statusLabel})` : ""}`,
+      maxFeeCents: a.maxFeeCents,
+    }));
+  const preselected = assignments.find((a) => a.id === wanted)?.id ?? (assignments.length === 1 ? assignments[0].id : null);
+  return json({
+    assignments,
+    preselected,
+    maxMegabytes: await getSetting("uploads.maxMegabytes"),
+  });
+}
+
+async function upload(form: FormData, name: string): Promise<UploadedFile | null> {
+  const f = form.get(name);
+  return f instanceof File && f.size > 0 ? { filename: f.name, bytes: new Uint8Array(await f.arrayBuffer()) } : null;
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requirePermission(request, "submit:placement:own");
+  const maxBytes = (await getSetting("uploads.maxMegabytes")) * 1048576;
+  let form: FormData;
+  if ((request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")) {
+    try {
+      form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: maxBytes }));
+    } catch {
+      return json(
+        {
+          ok: false as const,
+          formError: `Eine Datei ist zu groß (höchstens ${Math.round(maxBytes / 1048576)} MB). Bitte wählen Sie die Dateien erneut aus.`,
+          fieldErrors: {} as Record<string, string>,
+          values: {} as Record<string, string>,
+          issues: null,
+        },
+        { status: 400 }
+      );
+    }
+  } else {
+    form = await request.formData();
+  }
+  const values: Record<string, string> = {};
+  for (const [k, v] of form.entries()) if (typeof v === "string") values[k] = v;
+  try {
+    const files = {
+      employmentContract: await upload(form, "employmentContract"),
+      employerConfirmation: await upload(form, "employerConfirmation"),
+      brokerContract: await upload(form, "brokerContract"),
+    };
+    const result = await submitClaim(user, values, files, "portal");
+    const message =
+      result.status === "rejected"
+        ? `Ihr Vermittlungsnachweis ${result.reference} ist eingegangen, erfüllt die Voraussetzungen für eine Vergütung aber nicht und wurde abgelehnt. Die Gründe stehen unten und im Bescheid.`
+        : `Ihr Vermittlungsnachweis ${result.reference} ist eingegangen und wird geprüft.`;
+    return redirectWithFlash(`/portal/placements/${result.id}`, message);
+  } catch (error) {
+    const failure = actionError(error, values);
+    return json(
+      (await failure.json()) as {
+        ok: false;
+        formError: string;
+        fieldErrors: Record<string, string>;
+        values: Record<string, string>;
+        issues: unknown;
+      },
+      { status: failure.status }
+    );
+  }
+}
+
+function euro(cents: number): string {
+  return formatCents(cents).replace(/\s*€$/, "");
+}
+
+export default function NewPlacement() {
+  const d = useLoaderData<typeof loader>();
+  const a = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const errors: Record<string, string> = a?.fieldErrors ?? {};
+  const values: Record<string, string> = a?.values ?? {};
+  const submitted = Boolean(a);
+  const [selected, setSelected] = useState<string>(values.assignmentId ?? (d.preselected ? String(d.preselected) : ""));
+  const fee = d.assignments.find((x) => String(x.id) === selected)?.maxFeeCents ?? null;
+  const fileErrors = ["employmentContract", "employerConfirmation", "brokerContract"].some((k) => errors[k]);
+  const checked = (name: string, fallback: boolean) => (submitted ? values[name] === "on" : fallback);
+
+  if (!d.assignments.length) {
+    return (
+      <>
+        <p>
+          <Link to="/portal/placements">« Vermittlungsnachweise</Link>
+        </p>
+        <h1>Vermittlung melden</h1>
+        <p className="muted">Sie haben keine gültige (oder kürzlich abgelaufene) Zuweisung, zu der Sie eine Vermittlung melden können.</p>
+      </>
+    );
+  }
+
+  return (
+    <>
+      <p>
+        <Link to="/portal/placements">« Vermittlungsnachweise</Link>
+      </p>
+      <h1>Vermittlung melden</h1>
+      <p className="muted">
+        Der Nachweis wird bei Eingang geprüft (Gültigkeit der Zuweisung, Arbeitszeit, Befristung, Vorbeschäftigung, Vermittlungsvertrag, Ausschlussfrist). Erfüllt er die Voraussetzungen nicht, wird er sofort abgelehnt
+        und Sie erhalten einen Bescheid mit den Gründen.
+      </p>
+      <Form method="post" encType="multipart/form-data" className="form" noValidate>
+        <FormError message={a?.formError} />
+        {fileErrors || (a && Object.keys(errors).length) ? (
+          <p className="muted">Aus Sicherheitsgründen behält der Browser gewählte Dateien nicht immer: bitte prüfen Sie die Dateiauswahl vor dem erneuten Absenden.</p>
+        ) : null}
+        <fieldset>
+          <legend>Zuweisung</legend>
+          <div className={`field${errors.assignmentId ? " field-error" : ""}`}>
+            <label htmlFor="f-assignmentId">
+              Kunde und Zuweisung<span aria-hidden="true"> *</span>
+            </label>
+            <select
+              id="f-assignmentId"
+              name="assignmentId"
+              value={selected}
+              onChange={(e) => setSelected(e.target.value)}
+              aria-invalid={errors.assignmentId ? true : undefined}
+              aria-describedby={errors.assignmentId ? "f-assignmentId-error" : undefined}
+            >
+              <option value="">– bitte wählen –</option>
+              {d.assignments.map((x) => (
+                <option key={x.id} value={x.id}>
+                  {x.label}
+                </option>
+              ))}
+            </select>
+            {errors.assignmentId ? (
+              <div className="error" id="f-assignmentId-error">
+                {errors.assignmentId}
+              </div>
+            ) : null}
+          </div>
+        </fieldset>
+
+        <fieldset>
+          <legend>Arbeitgeber</legend>
+          <div className="form-grid">
+            <Field name="employerName" label="Name des Arbeitgebers" required defaultValue={values.employerName} error={errors.employerName} />
+            <Field name="employerStreet" label="Straße und Hausnummer" required defaultValue={values.employerStreet} error={errors.employerStreet} />
+            <Field name="employerPostalCode" label="PLZ" required inputMode="numeric" defaultValue={values.employerPostalCode} error={errors.employerPostalCode} />
+            <Field name="employerCity" label="Ort" required defaultValue={values.employerCity} error={errors.employerCity} />
+            <Field name="employerVatId" label="USt-IdNr. (optional)" defaultValue={values.employerVatId} error={errors.employerVatId} />
+            <Field name="employerIban" label="IBAN des Arbeitgebers (optional)" defaultValue={values.employerIban} error={errors.employerIban} />
+            <Field name="employerManager" label="Geschäftsführer/Inhaber (optional)" defaultValue={values.employerManager} error={errors.employerManager} />
+          </div>
+          <div className="field">
+            <label>
+              <input type="checkbox" name="abroad" defaultChecked={checked("abroad", false)} /> Beschäftigung im EU/EWR-Ausland
+            </label>
+          </div>
+        </fieldset>
+
+        <fieldset>
+          <legend>Beschäftigung</legend>
+          <div className="form-grid">
+            <Field name="contractDate" label="Datum des Arbeitsvertrags" type="date" required defaultValue={values.contractDate} error={errors.contractDate} />
+            <Field name="jobStart" label="Beschäftigungsbeginn" type="date" required defaultValue={values.jobStart} error={errors.jobStart} />
+            <Field name="weeklyHours" label="Wöchentliche Arbeitszeit (Std.)" required inputMode="decimal" placeholder="z. B. 38,5" defaultValue={values.weeklyHours} error={errors.weeklyHours} />
+            <Field name="fixedTermEnd" label="Befristet bis (optional)" type="date" defaultValue={values.fixedTermEnd} error={errors.fixedTermEnd} hint="Leer lassen bei unbefristeter Beschäftigung." />
+            <Field name="occupation" label="Tätigkeit" required defaultValue={values.occupation} error={errors.occupation} />
+          </div>
+          <div className={`field${errors.insured ? " field-error" : ""}`}>
+            <label>
+              <input type="checkbox" name="insured" defaultChecked={checked("insured", true)} /> sozialversicherungspflichtig
+            </label>
+            {errors.insured ? <div className="error">{errors.insured}</div> : null}
+          </div>
+        </fieldset>
+
+        <fieldset>
+          <legend>Vermittlung und Vergütung</legend>
+          <div className="form-grid">
+            <Field
+              name="brokerContractDate"
+              label="Datum des Vermittlungsvertrags"
+              type="date"
+              required
+              defaultValue={values.brokerContractDate}
+              error={errors.brokerContractDate}
+              hint="Der schriftliche Vertrag mit dem Kunden muss vor dem Arbeitsvertrag geschlossen sein."
+            />
+            <Field name="jobOfferDate" label="Datum des Stellenangebots (optional)" type="date" defaultValue={values.jobOfferDate} error={errors.jobOfferDate} />
+            <div key={selected}>
+              <Field
+                name="claimedFee"
+                label="Vergütung in Euro (optional)"
+                inputMode="decimal"
+                defaultValue={submitted && values.assignmentId === selected ? values.claimedFee : fee !== null ? euro(fee) : ""}
+                error={errors.claimedFee}
+                hint={fee !== null ? `Höchstens der Betrag der Zuweisung: ${formatCents(fee)}. Leer lassen: der Betrag der Zuweisung.` : "Leer lassen: der Betrag der Zuweisung."}
+              />
+            </div>
+          </div>
+        </fieldset>
+
+        <fieldset>
+          <legend>Unterlagen (PDF, höchstens {d.maxMegabytes} MB je Datei)</legend>
+          {[
+            ["employmentContract", "Arbeitsvertrag (Kopie)", true],
+            ["employerConfirmation", "Bestätigung des Arbeitgebers", true],
+            ["brokerContract", "Vermittlungsvertrag mit dem Kunden (optional)", false],
+          ].map(([name, label, required]) => (
+            <div key={String(name)} className={`field${errors[String(name)] ? " field-error" : ""}`}>
+              <label htmlFor={`f-${name}`}>
+                {label}
+                {required ? <span aria-hidden="true"> *</span> : null}
+              </label>
+              <input
+                id={`f-${name}`}
+                name={String(name)}
+                type="file"
+                accept="application/pdf,.pdf"
+                aria-invalid={errors[String(name)] ? true : undefined}
+                aria-describedby={errors[String(name)] ? `f-${name}-error` : undefined}
+              />
+              {errors[String(name)] ? (
+                <div className="error" id={`f-${name}-error`}>
+                  {errors[String(name)]}
+                </div>
+              ) : null}
+            </div>
+          ))}
+        </fieldset>
+
+        <button type="submit" className="button" disabled={busy}>
+          {busy ? "Wird übermittelt …" : "Vermittlungsnachweis einreichen"}
+        </button>
+      </Form>
+    </>
+  );
+}
+
+export const ErrorBoundary = GeneralErrorBoundary;
