@@ -30,6 +30,10 @@ interface Ids {
   mail: number; // an outbox message
   tender: number; // the published demo BaE tender
   offerT: number; // the demo offer of DEMO-T-0001 to that tender
+  agreementB: number; // the current placement agreement of DEMO-B-0001
+  client: number; // a demo client
+  claimB: number; // a placement claim of DEMO-B-0001
+  claimOther: number; // a placement claim of another broker
 }
 
 interface Rule {
@@ -135,6 +139,27 @@ function table(ids: Ids): Record<string, Rule> {
     "routes/api.v1.tenders.$id.offers": { api: true, params: { id: ids.tender }, type: JSON_TYPE, get: { ...permitted(["provider"]), anonymous: 401 }, post: { ...permitted(["provider"], { ok: 415 }), anonymous: 401 } },
     // GET shows an own offer (the demo offer belongs to another organisation: 404); POST is 405, withdrawal is DELETE.
     "routes/api.v1.offers.$id": { api: true, params: { id: ids.offerT }, get: { ...permitted(["provider"], { ok: 404 }), anonymous: 401 }, post: all(405) },
+    // The broker line (issue 4). Pages with several actions answer an empty POST with 400 "Unbekannte Aktion" after the permission check.
+    "routes/agreements._index": { type: HTML, get: permitted(STAFF), post: permitted(["procurement"], { ok: 400 }) },
+    "routes/agreements.offer": { type: HTML, get: permitted(["procurement"]), post: permitted(["procurement"], { ok: 400 }) },
+    "routes/agreements.$id": { params: { id: ids.agreementB }, type: HTML, get: permitted(STAFF), post: permitted(["procurement"], { ok: 400 }) },
+    "routes/agreements.schedules": { type: HTML, get: permitted(STAFF), post: permitted(["procurement"], { ok: 400 }) },
+    "routes/clients._index": { type: HTML, get: permitted(["case_manager"]) },
+    "routes/clients.new": { type: HTML, get: permitted(["case_manager"]), post: permitted(["case_manager"], { ok: 400 }) },
+    "routes/clients.$id": { params: { id: ids.client }, type: HTML, get: permitted(["case_manager"]), post: permitted(["case_manager"], { ok: 400 }) },
+    "routes/placements._index": { type: HTML, get: permitted(STAFF), post: permitted(["procurement", "case_manager"], { ok: 400 }) },
+    "routes/placements.$id": { params: { id: ids.claimB }, type: HTML, get: permitted(STAFF), post: permitted(["procurement", "case_manager"], { ok: 400 }) },
+    "routes/payables._index": { type: HTML, get: permitted(["admin", "finance", "auditor"]) },
+    "routes/payables.export[.csv]": { type: "text/csv", get: permitted(["admin", "finance", "auditor"]) },
+    "routes/portal.agreements": { type: HTML, get: permitted(["provider"]), post: permitted(["provider"], { ok: 400 }) },
+    "routes/portal.clients": { type: HTML, get: permitted(["provider"]) },
+    "routes/portal.placements._index": { type: HTML, get: permitted(["provider"]) },
+    "routes/portal.placements.new": { type: HTML, get: permitted(["provider"]), post: permitted(["provider"], { ok: 400 }) },
+    "routes/portal.placements.$id": { params: { id: ids.claimB }, type: HTML, get: permitted(["provider"]), post: permitted(["provider"], { ok: 400 }) },
+    "routes/api.v1.assignments": { api: true, type: JSON_TYPE, get: { ...permitted(["provider"]), anonymous: 401 }, post: all(405) },
+    // POST with an empty form body: 415 (JSON or multipart expected).
+    "routes/api.v1.placements._index": { api: true, type: JSON_TYPE, get: { ...permitted(["provider"]), anonymous: 401 }, post: { ...permitted(["provider"], { ok: 415 }), anonymous: 401 } },
+    "routes/api.v1.placements.$id": { api: true, params: { id: ids.claimB }, type: JSON_TYPE, get: { ...permitted(["provider"]), anonymous: 401 }, post: all(405) },
     "routes/tenders.$id.ocds[.json]": { params: { id: ids.tender }, type: JSON_TYPE, get: permitted(STAFF) },
     "routes/api.$": { api: true, params: { "*": "v1/nope" }, get: all(404), post: all(404) },
   };
@@ -220,7 +245,18 @@ beforeAll(async () => {
     return { tender: published.id, offerT: offer.id };
   });
 
-  ids = { providerB: meB.providerId, providerT: meT.providerId, providerUserB: meB.id, documentB, mail, tender, offerT };
+  const placement = await withServerDb(server, async () => {
+    const { em } = await import("~/lib/db.server");
+    const { PlacementAgreement, PlacementClaim } = await import("../../entities");
+    const { Not } = await import("typeorm");
+    const m = await em();
+    const agreement = await m.getRepository(PlacementAgreement).findOneOrFail({ where: { providerId: meB.providerId, status: "active" } });
+    const claimB = await m.getRepository(PlacementClaim).findOneOrFail({ where: { providerId: meB.providerId, status: "submitted" } });
+    const claimOther = await m.getRepository(PlacementClaim).findOneOrFail({ where: { providerId: Not(meB.providerId), status: "submitted" } });
+    return { agreementB: agreement.id, client: claimB.clientId, claimB: claimB.id, claimOther: claimOther.id };
+  });
+
+  ids = { providerB: meB.providerId, providerT: meT.providerId, providerUserB: meB.id, documentB, mail, tender, offerT, ...placement };
 }, 120_000);
 
 afterAll(async () => {
@@ -229,7 +265,7 @@ afterAll(async () => {
 
 describe("route table", () => {
   it("has exactly one entry per route of the manifest", () => {
-    const dummy: Ids = { providerB: 1, providerT: 2, providerUserB: 1, documentB: 1, mail: 1, tender: 1, offerT: 1 };
+    const dummy: Ids = { providerB: 1, providerT: 2, providerUserB: 1, documentB: 1, mail: 1, tender: 1, offerT: 1, agreementB: 1, client: 1, claimB: 1, claimOther: 2 };
     const inTable = Object.keys(table(dummy));
     const inManifest = manifest.map((r) => r.id);
     const missing = inManifest.filter((id) => !inTable.includes(id));
@@ -240,7 +276,7 @@ describe("route table", () => {
   });
 
   it("states POST expectations for every route with an action", () => {
-    const dummy: Ids = { providerB: 1, providerT: 2, providerUserB: 1, documentB: 1, mail: 1, tender: 1, offerT: 1 };
+    const dummy: Ids = { providerB: 1, providerT: 2, providerUserB: 1, documentB: 1, mail: 1, tender: 1, offerT: 1, agreementB: 1, client: 1, claimB: 1, claimOther: 2 };
     const t = table(dummy);
     const lacking = manifest.filter((r) => r.hasAction && t[r.id] && !t[r.id].post).map((r) => r.id);
     expect(lacking, "routes with an action but no POST expectations").toEqual([]);
@@ -358,6 +394,48 @@ describe("object-level access of provider users", () => {
     expect(res.status).toBe(403);
     const own = await request(`/providers/${ids.providerB}`, { cookie: cookies.provider });
     expect(own.status).toBe(403);
+  });
+
+  it("another broker's placement claim is 404 in the portal and the API, its agreement too", async () => {
+    for (const url of [`/portal/placements/${ids.claimOther}`]) {
+      const res = await request(url, { cookie: cookies.provider });
+      expect(res.status, url).toBe(404);
+      await res.arrayBuffer();
+    }
+    const api = await request(`/api/v1/placements/${ids.claimOther}`, { token: tokens.provider });
+    expect(api.status).toBe(404);
+    await api.arrayBuffer();
+    // A POST naming another broker's claim changes nothing: withdrawal is refused with 404.
+    const post = await fetch(`${server.baseUrl}/portal/placements/${ids.claimOther}`, {
+      method: "POST",
+      headers: { Cookie: cookies.provider, Origin: server.baseUrl, "Content-Type": "application/x-www-form-urlencoded" },
+      body: "intent=withdraw",
+      redirect: "manual",
+    });
+    expect(post.status).toBe(404);
+    await post.arrayBuffer();
+    const own = await request(`/api/v1/placements/${ids.claimB}`, { token: tokens.provider });
+    expect(own.status).toBe(200);
+    const body = await own.text();
+    for (const secret of ["monthlyBenefit", "householdSize", "healthNotes", "targetGroups"]) expect(body).not.toContain(secret);
+  });
+
+  it("the assigned clients in the API are the own organisation's only, without internal data", async () => {
+    const res = await request("/api/v1/assignments?status=all", { token: tokens.provider });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    for (const secret of ["monthlyBenefit", "householdSize", "healthNotes", "targetGroups", "severely_disabled"]) expect(text).not.toContain(secret);
+    const rows = JSON.parse(text) as { assignment: string; name: string | null; contact: unknown }[] | { items: { assignment: string; name: string | null; contact: unknown }[] };
+    const list = Array.isArray(rows) ? rows : rows.items;
+    expect(list.length).toBeGreaterThan(0);
+    const ownRefs = await withServerDb(server, async () => {
+      const { em } = await import("~/lib/db.server");
+      const { Assignment } = await import("../../entities");
+      return (await (await em()).getRepository(Assignment).find({ where: { providerId: ids.providerB } })).map((a) => a.reference);
+    });
+    for (const r of list) expect(ownRefs).toContain(r.assignment);
+    // Name and contact only with consent.
+    for (const r of list) if (r.name === null) expect(r.contact).toBeNull();
   });
 
   it("the API shows a provider user its own organisation only", async () => {
