@@ -520,7 +520,7 @@ export async function listClaims(user: CurrentUser, query: ClaimQuery) {
   if (own) qb.andWhere("c.providerId = :own", { own: ownProviderId(user) });
   else if (query.providerId) qb.andWhere("c.providerId = :pid", { pid: query.providerId });
   if (query.status && (CLAIM_STATES as readonly string[]).includes(query.status)) qb.andWhere("c.status = :status", { status: query.status });
-  if (query.flagged) qb.andWhere("c.flagged = :t", { t: true });
+  if (query.flagged && !own) qb.andWhere("c.flagged = :t", { t: true });
   if (query.year) qb.andWhere("c.contractDate >= :y0 AND c.contractDate <= :y1", { y0: `${query.year}-01-01`, y1: `${query.year}-12-31` });
   const q = query.q?.trim().toLowerCase();
   if (q) qb.andWhere("(LOWER(c.reference) LIKE :q OR LOWER(c.employerName) LIKE :q OR LOWER(k.reference) LIKE :q OR LOWER(p.name) LIKE :q)", { q: `%${q}%` });
@@ -547,7 +547,8 @@ export async function listClaims(user: CurrentUser, query: ClaimQuery) {
       submittedAt: c.submittedAt,
       status: c.status,
       statusLabel: CLAIM_STATE_LABELS[c.status as ClaimState],
-      flagged: c.flagged,
+      // Review flags are internal to the authority.
+      flagged: own ? false : c.flagged,
       errors: (c.ruleResults as RuleResult[]).filter((r) => r.severity === "error").length,
       claimedFeeCents: c.claimedFeeCents,
     })),
@@ -583,7 +584,14 @@ export async function getClaim(user: CurrentUser, claimId: number) {
   const consent = !!assignment.consentAt && !assignment.consentWithdrawnAt;
   const decisionDocs = await m.getRepository(Document).find({ where: { entityType: "placement-claim", entityId: String(claim.id), origin: "generated" }, order: { id: "ASC" } });
   return {
-    claim: { ...claim, statusLabel: CLAIM_STATE_LABELS[claim.status as ClaimState], legalBasisLabel: LEGAL_BASIS_LABELS[claim.legalBasis as LegalBasis], hours: formatHours(claim.weeklyHours) },
+    claim: {
+      ...claim,
+      // For brokers: no internal review data (flags, the severe-disability exception).
+      ...(own ? { ruleResults: (claim.ruleResults as RuleResult[]).filter((r) => r.severity === "error"), flagged: false, severeDisabilityException: false } : {}),
+      statusLabel: CLAIM_STATE_LABELS[claim.status as ClaimState],
+      legalBasisLabel: LEGAL_BASIS_LABELS[claim.legalBasis as LegalBasis],
+      hours: formatHours(claim.weeklyHours),
+    },
     // Brokers see the failed rules only: review flags are the authority's internal suspicions
     // and may touch protected data (e.g. the severe-disability exception).
     results: ((liveResults ?? claim.ruleResults) as RuleResult[]).filter((r) => !own || r.severity === "error"),
