@@ -283,7 +283,7 @@ describe("route table", () => {
   });
 
   it("marks only the root as layout, and API rules only for /api/ URLs", () => {
-    const t = table({ providerB: 1, providerT: 2, providerUserB: 1, documentB: 1, mail: 1, tender: 1, offerT: 1 });
+    const t = table({ providerB: 1, providerT: 2, providerUserB: 1, documentB: 1, mail: 1, tender: 1, offerT: 1, agreementB: 1, client: 1, claimB: 1, claimOther: 2 });
     for (const r of manifest) {
       const rule = t[r.id];
       if (!rule) continue;
