@@ -10,6 +10,7 @@ import { actionError, loaderError } from "~/lib/http.server";
 import { requirePermission } from "~/lib/session.server";
 import { certifyInstalment, reportEmploymentEnd } from "~/services/instalments.server";
 import { decideClaim, getClaim } from "~/services/placement-claims.server";
+import { auditActionLabel } from "~/domain/audit-labels";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Field, FormError, SubmitButton } from "~/ui/form";
 import { CLAIM_BADGE, INSTALMENT_BADGE } from "~/ui/staff-placement";
@@ -172,7 +173,7 @@ export default function ClaimReview() {
                 <dt>Entschieden</dt>
                 <dd>
                   {formatDateTime(c.decidedAt)}
-                  {c.decidedById ? "" : " (automatisch bei Eingang)"}
+                  {c.decidedById ? (d.decidedByName ? ` durch ${d.decidedByName}` : "") : " (automatisch bei Eingang)"}
                   {c.decisionNote ? <div className="prewrap muted">{c.decisionNote}</div> : null}
                 </dd>
               </>
@@ -288,6 +289,35 @@ export default function ClaimReview() {
           )}
         </section>
       </div>
+
+      <section className="panel" aria-labelledby="h-history">
+        <h2 id="h-history">Verlauf</h2>
+        {d.history.length === 0 ? (
+          <p className="muted">Keine Einträge im Protokoll (Altdaten).</p>
+        ) : (
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">Zeitpunkt</th>
+                <th scope="col">Wer</th>
+                <th scope="col">Vorgang</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.history.map((h) => (
+                <tr key={h.seq}>
+                  <td className="nowrap">{formatDateTime(h.at)}</td>
+                  <td>{h.actor === "system" ? "automatisch" : h.actor}</td>
+                  <td>
+                    {auditActionLabel(h.action)}
+                    <div className="muted">{h.summary}</div>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
 
       {d.instalments.length ? (
         <section className="panel" aria-labelledby="h-instalments">

@@ -5,7 +5,7 @@
  */
 import { In, type EntityManager } from "typeorm";
 import { z } from "zod";
-import { Assignment, BankAccount, Certification, ClaimDocument, Client, ContactPerson, Document, EmploymentSpell, FeeInstalment, FeeSchedule, PlacementAgreement, PlacementClaim, Provider } from "../../entities";
+import { Assignment, AuditEvent, BankAccount, Certification, ClaimDocument, Client, ContactPerson, Document, EmploymentSpell, FeeInstalment, FeeSchedule, PlacementAgreement, PlacementClaim, Provider, User } from "../../entities";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
 import { validateIban } from "~/domain/iban";
 import { formatCents, parseEuroToCents } from "~/domain/money";
@@ -582,6 +582,16 @@ export async function getClaim(user: CurrentUser, claimId: number) {
     liveResults = checkPlacementRules(facts);
   }
   const consent = !!assignment.consentAt && !assignment.consentWithdrawnAt;
+  // For staff and auditors: the claim's history from the audit trail (who, when, what).
+  const history = own
+    ? []
+    : await m
+        .getRepository(AuditEvent)
+        .createQueryBuilder("e")
+        .where("(e.entityType = 'placement-claim' AND e.entityId = :cid) OR (e.entityType = 'fee-instalment' AND e.entityId IN (:...iids))", { cid: String(claim.id), iids: instalments.map((i) => String(i.id)).concat("-") })
+        .orderBy("e.seq", "ASC")
+        .getMany();
+  const deciderName = claim.decidedById ? (await m.getRepository(User).findOneBy({ id: claim.decidedById }))?.name ?? null : null;
   const decisionDocs = await m.getRepository(Document).find({ where: { entityType: "placement-claim", entityId: String(claim.id), origin: "generated" }, order: { id: "ASC" } });
   return {
     claim: {
@@ -604,6 +614,8 @@ export async function getClaim(user: CurrentUser, claimId: number) {
     letters: decisionDocs.map((d) => ({ id: d.id, title: d.title, createdAt: d.createdAt })),
     instalments: instalments.map((i) => ({ ...i, statusLabel: INSTALMENT_STATE_LABELS[i.status as InstalmentState] })),
     events: claimMachine.eventsFrom(claim.status as ClaimState),
+    decidedByName: own ? null : deciderName,
+    history: history.map((e) => ({ seq: e.seq, at: e.at, actor: e.actorLabel, action: e.action, summary: e.summary })),
   };
 }
 

@@ -223,6 +223,12 @@ describe("claims: checked at submission, decided by staff", () => {
     expect(letters).toHaveLength(2); // documents requested, accepted
     const audit = await m.getRepository(AuditEvent).find({ where: { entityType: "placement-claim", entityId: String(validClaimId) }, order: { id: "ASC" } });
     expect(audit.map((a) => a.action)).toEqual(["placement.submit", "placement.request_documents", "placement.documents", "placement.accept"]);
+    const staffView = await getClaim(procurement, validClaimId);
+    expect(staffView.decidedByName).toBe(caseManager.name);
+    expect(staffView.history.map((h) => h.action)).toEqual(["placement.submit", "placement.request_documents", "placement.documents", "placement.accept"]);
+    const brokerView = await getClaim(broker, validClaimId);
+    expect(brokerView.history).toEqual([]);
+    expect(brokerView.decidedByName).toBeNull();
   });
 });
 
