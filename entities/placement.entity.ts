@@ -448,6 +448,7 @@ export class ClaimDocument {
 
 /** 1./2. Rate of a success fee. */
 @Entity({ name: "fee_instalments" })
+@Index("uq_fee_instalments_claim_number", ["claimId", "number"], { unique: true })
 export class FeeInstalment {
   @PrimaryGeneratedColumn({ type: "integer" })
   id: number;

@@ -486,6 +486,7 @@ export class Placements1764200000000 implements MigrationInterface {
         ],
         indices: [
           { name: "ix_fee_instalments_claim", columnNames: ["claimId"] },
+          { name: "uq_fee_instalments_claim_number", columnNames: ["claimId", "number"], isUnique: true },
           { name: "ix_fee_instalments_provider", columnNames: ["providerId"] },
           {
             name: "ix_fee_instalments_earliest_on",

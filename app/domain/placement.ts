@@ -65,6 +65,8 @@ export interface RuleSet {
   claimPeriodMonths: number;
   claimPeriodCitation: string;
   validityCitation: string;
+  /** Longest validity of a voucher/assignment (§ 421g: three months). */
+  maxValidityMonths: number;
 }
 
 const RULES_421G: RuleSet = {
@@ -83,6 +85,7 @@ const RULES_421G: RuleSet = {
   claimPeriodMonths: 6,
   claimPeriodCitation: "§ 326 SGB III a.F.",
   validityCitation: "§ 421g Abs. 1 SGB III a.F.",
+  maxValidityMonths: 3,
 };
 
 export const RULE_SETS: Record<LegalBasis, RuleSet> = {
@@ -98,8 +101,8 @@ export const RULE_SETS: Record<LegalBasis, RuleSet> = {
     claimPeriodCitation: "§ 326 SGB III",
     validityCitation: "§ 45 Abs. 4 SGB III",
   },
-  contract_37: { ...RULES_421G, hoursCitation: "Vermittlungsvertrag nach § 37 SGB III a.F.", parallelAssignments: "flag", validityCitation: "Vermittlungsvertrag nach § 37 SGB III a.F." },
-  own_programme: { ...RULES_421G, hoursCitation: "Programmbedingungen", standingCitation: "Programmbedingungen", brokerStanding: "trade_registration", parallelAssignments: "flag", validityCitation: "Programmbedingungen" },
+  contract_37: { ...RULES_421G, hoursCitation: "Vermittlungsvertrag nach § 37 SGB III a.F.", parallelAssignments: "flag", validityCitation: "Vermittlungsvertrag nach § 37 SGB III a.F.", maxValidityMonths: 12 },
+  own_programme: { ...RULES_421G, hoursCitation: "Programmbedingungen", standingCitation: "Programmbedingungen", brokerStanding: "trade_registration", parallelAssignments: "flag", validityCitation: "Programmbedingungen", maxValidityMonths: 12 },
 };
 
 /** Target groups that can raise the fee (DOMAIN.md § 1.2). */

@@ -13,7 +13,7 @@ import { getSetting } from "~/lib/settings.server";
 import { addEmploymentSpell, assignableBrokers, assignClient, getClient, removeEmploymentSpell, setConsent, updateClient, withdrawAssignment } from "~/services/clients.server";
 import { today } from "~/services/placement-common.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
-import { Field, FormError, RemoveButton, Select, SubmitButton } from "~/ui/form";
+import { Field, FormError, Select, SubmitButton } from "~/ui/form";
 import { ASSIGNMENT_BADGE, CLAIM_BADGE, ClientForm, type ClientFormValues } from "~/ui/staff-placement";
 import { idParam } from "~/ui/table";
 
@@ -45,7 +45,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         await addEmploymentSpell(user, id, values);
         return back("Beschäftigung in die Erwerbsbiografie aufgenommen.");
       case "remove-spell":
-        await removeEmploymentSpell(user, id, Number(values.spellId));
+        await removeEmploymentSpell(user, id, Number(values.spellId), String(values.reason ?? ""));
         return back("Beschäftigung aus der Erwerbsbiografie gelöscht.");
       case "assign": {
         const a = await assignClient(user, id, values);
@@ -54,13 +54,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
         );
       }
       case "consent-give":
-        await setConsent(user, Number(values.assignmentId), true);
+        await setConsent(user, id, Number(values.assignmentId), true);
         return back("Einwilligung zur Weitergabe von Name und Kontaktdaten erfasst.");
       case "consent-withdraw":
-        await setConsent(user, Number(values.assignmentId), false);
+        await setConsent(user, id, Number(values.assignmentId), false);
         return back("Einwilligung widerrufen. Der Vermittler sieht nur noch das Kennzeichen.");
       case "withdraw-assignment":
-        await withdrawAssignment(user, Number(values.assignmentId), String(values.reason ?? ""));
+        await withdrawAssignment(user, id, Number(values.assignmentId), String(values.reason ?? ""));
         return back("Zuweisung zurückgenommen.");
       default:
         throw new Response("Unbekannte Aktion", { status: 400 });
@@ -367,13 +367,18 @@ export default function ClientDetail() {
                 <td>{SOURCE_LABELS[s.source] ?? s.source}</td>
                 <td>
                   {s.source === "history" ? (
-                    <RemoveButton
-                      intent="remove-spell"
-                      field="spellId"
-                      value={s.id}
-                      label="Löschen"
-                      confirm={`Beschäftigung bei „${s.employerName}“ wirklich löschen? Die Löschung wird protokolliert.`}
-                    />
+                    <details>
+                      <summary>Löschen …</summary>
+                      <Form method="post" className="inline-form">
+                        <input type="hidden" name="spellId" value={s.id} />
+                        <label>
+                          Grund <input name="reason" required minLength={10} aria-label="Grund der Löschung" />
+                        </label>
+                        <SubmitButton intent="remove-spell" danger confirm={`Beschäftigung bei „${s.employerName}“ wirklich löschen? Die Löschung wird mit dem Grund protokolliert.`}>
+                          Löschen
+                        </SubmitButton>
+                      </Form>
+                    </details>
                   ) : (
                     <span className="muted">–</span>
                   )}

@@ -51,7 +51,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     switch (intent) {
       case "certify": {
-        const i = await certifyInstalment(user, Number(values.instalmentId));
+        const i = await certifyInstalment(user, Number(values.instalmentId), id);
         return back(`${i.number}. Rate (${formatCents(i.amountCents)}) sachlich richtig gezeichnet und als zahlbar an die Kasse übergeben.`);
       }
       case "end-employment": {

@@ -230,16 +230,20 @@ export async function addEmploymentSpell(user: CurrentUser, clientId: number, ra
   });
 }
 
-export async function removeEmploymentSpell(user: CurrentUser, clientId: number, spellId: number) {
+export async function removeEmploymentSpell(user: CurrentUser, clientId: number, spellId: number, reason: string) {
   requireCan(user, "manage:client:any");
+  if (reason.trim().length < 10) throw new ValidationError("Bitte begründen Sie das Löschen (mindestens 10 Zeichen).", { reason: "Mindestens 10 Zeichen." });
   return tx(async (m) => {
     const s = await m.getRepository(EmploymentSpell).findOne({ where: { id: spellId, clientId } });
     if (!s) throw new NotFoundError("Der Eintrag wurde nicht gefunden.");
     if (s.source !== "history") throw new ConflictError("Beschäftigungen aus anerkannten Vermittlungen können nicht gelöscht werden.");
+    // Evidence for decided claims (rule 4) stays.
+    const decided = await m.getRepository(PlacementClaim).count({ where: { clientId, status: In(["accepted", "rejected"]) } });
+    if (decided) throw new ConflictError("Zu diesem Kunden sind Vermittlungsnachweise entschieden; die Erwerbsbiografie war Grundlage der Prüfung und kann nicht mehr gelöscht werden.");
     await m.getRepository(EmploymentSpell).delete({ id: spellId });
     const c = await m.getRepository(Client).findOneByOrFail({ id: clientId });
     // Deletions are logged (DOMAIN.md § 4).
-    await appendAudit(m, actorOf(user), { action: "client.spell-remove", summary: `Erwerbsbiografie von ${c.reference}: Beschäftigung gelöscht`, entityType: "client", entityId: String(clientId), details: { spellId, from: s.fromDate, to: s.toDate } });
+    await appendAudit(m, actorOf(user), { action: "client.spell-remove", summary: `Erwerbsbiografie von ${c.reference}: Beschäftigung gelöscht`, entityType: "client", entityId: String(clientId), details: { spellId, employer: s.employerName, from: s.fromDate, to: s.toDate, reason } });
   });
 }
 
@@ -287,6 +291,11 @@ export async function assignClient(user: CurrentUser, clientId: number, raw: unk
     if (!agreement) throw new ValidationError(`${provider.name} hat am ${formatDate(input.validFrom)} keine aktive Vermittlungsvereinbarung.`, { providerId: "Keine aktive Vermittlungsvereinbarung an diesem Tag." });
     const basis = agreement.legalBasis as LegalBasis;
     const validUntil = input.validUntil ?? assignmentValidUntil(input.validFrom, settings["placement.assignmentValidityMonths"]);
+    const longest = assignmentValidUntil(input.validFrom, RULE_SETS[basis].maxValidityMonths);
+    if (validUntil > longest)
+      throw new ValidationError(`Eine Zuweisung nach ${LEGAL_BASIS_LABELS[basis]} gilt höchstens ${RULE_SETS[basis].maxValidityMonths} Monate, also bis ${formatDate(longest)}.`, { validUntil: `Höchstens bis ${formatDate(longest)}.` });
+    if (validUntil > agreement.validUntil)
+      throw new ValidationError(`Die Vermittlungsvereinbarung ${agreement.reference} endet am ${formatDate(agreement.validUntil)}; die Zuweisung kann nicht länger gelten.`, { validUntil: `Höchstens bis ${formatDate(agreement.validUntil)}.` });
     const period = { validFrom: input.validFrom, validUntil };
     const others = await m.getRepository(Assignment).find({ where: { clientId, status: "active" } });
     const sameBroker = others.find((a) => a.providerId === provider.id && periodsOverlap(a, period));
@@ -345,10 +354,10 @@ export async function assignClient(user: CurrentUser, clientId: number, raw: unk
   });
 }
 
-export async function setConsent(user: CurrentUser, assignmentId: number, given: boolean) {
+export async function setConsent(user: CurrentUser, clientId: number, assignmentId: number, given: boolean) {
   requireCan(user, "assign:client:any");
   return tx(async (m) => {
-    const a = await m.getRepository(Assignment).findOne({ where: { id: assignmentId } });
+    const a = await m.getRepository(Assignment).findOne({ where: { id: assignmentId, clientId } });
     if (!a) throw new NotFoundError("Die Zuweisung wurde nicht gefunden.");
     const at = nowIso();
     if (given) Object.assign(a, { consentAt: at, consentRecordedById: user.id, consentWithdrawnAt: null });
@@ -362,11 +371,11 @@ export async function setConsent(user: CurrentUser, assignmentId: number, given:
   });
 }
 
-export async function withdrawAssignment(user: CurrentUser, assignmentId: number, reason: string) {
+export async function withdrawAssignment(user: CurrentUser, clientId: number, assignmentId: number, reason: string) {
   requireCan(user, "assign:client:any");
   if (reason.trim().length < 10) throw new ValidationError("Bitte begründen Sie die Rücknahme (mindestens 10 Zeichen).", { reason: "Mindestens 10 Zeichen." });
   return tx(async (m) => {
-    const a = await m.getRepository(Assignment).findOne({ where: { id: assignmentId } });
+    const a = await m.getRepository(Assignment).findOne({ where: { id: assignmentId, clientId } });
     if (!a) throw new NotFoundError("Die Zuweisung wurde nicht gefunden.");
     if (a.status !== "active") throw new ConflictError(`Die Zuweisung ist ${ASSIGNMENT_STATE_LABELS[a.status as AssignmentState]}.`);
     const res = await m.getRepository(Assignment).update({ id: a.id, status: "active" }, { status: "withdrawn", updatedAt: nowIso() });
@@ -405,7 +414,8 @@ export interface BrokerClientView {
 
 /** The one place that decides which client fields a broker sees (DOMAIN.md § 4, rule 15). */
 export function brokerView(a: Assignment, c: Client): BrokerClientView {
-  const consent = !!a.consentAt && !a.consentWithdrawnAt;
+  // Name and contact only with the client's consent and only while the assignment is valid (rule 15).
+  const consent = !!a.consentAt && !a.consentWithdrawnAt && a.status === "active";
   return {
     assignmentId: a.id,
     assignment: a.reference,

@@ -223,10 +223,10 @@ export async function reportEmploymentEnd(user: CurrentUser, claimId: number, ra
 // ---------------------------------------------------------------------------------------------
 // Staff: sachlich richtig → payable item
 
-export async function certifyInstalment(user: CurrentUser, instalmentId: number) {
+export async function certifyInstalment(user: CurrentUser, instalmentId: number, claimId?: number) {
   requireCan(user, "certify:instalment:any");
   return tx(async (m) => {
-    const i = await m.getRepository(FeeInstalment).findOne({ where: { id: instalmentId } });
+    const i = await m.getRepository(FeeInstalment).findOne({ where: claimId ? { id: instalmentId, claimId } : { id: instalmentId } });
     if (!i) throw new NotFoundError("Die Rate wurde nicht gefunden.");
     const claim = await m.getRepository(PlacementClaim).findOneByOrFail({ id: i.claimId });
     const to = askMachine(instalmentMachine, "certify", facts(i, claim, today()), user);

@@ -5,7 +5,7 @@
 import { In, type EntityManager } from "typeorm";
 import { z } from "zod";
 import { AgreementTerms, BankAccount, Certification, Document, FeeSchedule, PlacementAgreement, Provider, User } from "../../entities";
-import { ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
 import { formatCents, parseEuroToCents } from "~/domain/money";
 import {
   admissionProblem,
@@ -494,12 +494,14 @@ export async function acceptAgreement(user: CurrentUser, id: number) {
     const a = await m.getRepository(PlacementAgreement).findOne({ where: { id, providerId } });
     if (!a || a.status === "draft") throw new NotFoundError("Die Vereinbarung wurde nicht gefunden.");
     const [facts] = await loadAdmissionFacts(m, [providerId]);
+    const from = a.status;
     a.status = askMachine(agreementMachine, "accept", { state: a.status as AgreementState, today: today(), validUntil: a.validUntil, admissionProblem: admissionOf(a.legalBasis as LegalBasis, facts, today()) }, user);
     a.acceptedAt = nowIso();
     a.acceptedById = user.id;
     a.acceptedByName = user.name;
     a.updatedAt = a.acceptedAt;
-    await m.getRepository(PlacementAgreement).save(a);
+    const res = await m.getRepository(PlacementAgreement).update({ id: a.id, status: from }, { status: a.status, acceptedAt: a.acceptedAt, acceptedById: user.id, acceptedByName: user.name, updatedAt: a.updatedAt });
+    if (!res.affected) throw new ConflictError("Die Vereinbarung wurde inzwischen geändert. Bitte laden Sie die Seite neu.");
     await appendAudit(m, actorOf(user), { action: "agreement.accept", summary: `Vermittlungsvereinbarung ${a.reference} angenommen durch ${user.name}`, entityType: "placement-agreement", entityId: String(a.id), providerId });
     return a;
   });

@@ -7,6 +7,7 @@ import { In, type EntityManager } from "typeorm";
 import { z } from "zod";
 import { Assignment, AuditEvent, BankAccount, Certification, ClaimDocument, Client, ContactPerson, Document, EmploymentSpell, FeeInstalment, FeeSchedule, PlacementAgreement, PlacementClaim, Provider, User } from "../../entities";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
+import { can } from "~/domain/permissions";
 import { validateIban } from "~/domain/iban";
 import { formatCents, parseEuroToCents } from "~/domain/money";
 import { CLAIM_DOCUMENT_KINDS, formatHours, LEGAL_BASIS_LABELS, type ClaimDocumentKind, parseHours, planInstalments, RULE_SETS, type InstalmentRule, type LegalBasis } from "~/domain/placement";
@@ -321,7 +322,15 @@ export async function decideClaim(user: CurrentUser, claimId: number, event: Ext
     const results = await recheck(m, claim, assignment);
     const from = claim.status as ClaimState;
     const to = askMachine(claimMachine, event, { state: from, results, note: input.note, documentKinds: await documentKinds(m, claim.id) }, user);
+    if (input.severeDisabilityException && event === "accept") {
+      const client = await m.getRepository(Client).findOneByOrFail({ id: claim.clientId });
+      if (!client.targetGroups.includes("severely_disabled"))
+        throw new ValidationError("Für den Kunden ist keine Schwerbehinderung erfasst; die Ausnahme für befristete Beschäftigung schwerbehinderter Menschen kann nicht angewandt werden.", { severeDisabilityException: "Keine Schwerbehinderung erfasst." });
+    }
     const at = nowIso();
+    // Conditional on the state read: a second, concurrent decision finds nothing to change.
+    const res = await m.getRepository(PlacementClaim).update({ id: claim.id, status: from }, { status: to, updatedAt: at });
+    if (!res.affected) throw new ConflictError("Der Vermittlungsnachweis wurde inzwischen von jemand anderem bearbeitet. Bitte laden Sie die Seite neu.");
     Object.assign(claim, { status: to, decidedAt: at, decidedById: user.id, decisionNote: input.note, updatedAt: at });
     await m.getRepository(PlacementClaim).save(claim);
     if (to === "accepted") await onAccepted(m, claim, assignment);
@@ -396,7 +405,7 @@ async function sendDecision(m: EntityManager, claim: PlacementClaim, event: stri
   if (event === "reject" && claim.decisionNote && !reasons.some((r) => claim.decisionNote.includes(r.text))) reasons.unshift({ text: claim.decisionNote });
   const body =
     event === "accept"
-      ? `Ihr Vermittlungsnachweis wird anerkannt. Die Vergütung wird in Raten gezahlt, sobald die jeweilige Beschäftigungsdauer durch eine Bestätigung des Arbeitgebers nachgewiesen ist. Die Nachweise sind bis zum jeweils genannten Tag einzureichen (§ 326 SGB III).${claim.decisionNote ? `\nVermerk: ${claim.decisionNote}` : ""}`
+      ? "Ihr Vermittlungsnachweis wird anerkannt. Die Vergütung wird in Raten gezahlt, sobald die jeweilige Beschäftigungsdauer durch eine Bestätigung des Arbeitgebers nachgewiesen ist. Die Nachweise sind bis zum jeweils genannten Tag einzureichen (§ 326 SGB III)."
       : event === "reject"
         ? "Ihr Vermittlungsnachweis wird abgelehnt. Ein Vergütungsanspruch besteht aus den folgenden Gründen nicht:"
         : `Für die Entscheidung fehlen Unterlagen. Bitte reichen Sie diese im Trägerportal nach:\n${claim.decisionNote}`;
@@ -597,7 +606,15 @@ export async function getClaim(user: CurrentUser, claimId: number) {
     claim: {
       ...claim,
       // For brokers: no internal review data (flags, the severe-disability exception).
-      ...(own ? { ruleResults: (claim.ruleResults as RuleResult[]).filter((r) => r.severity === "error"), flagged: false, severeDisabilityException: false } : {}),
+      ...(own
+        ? {
+            ruleResults: (claim.ruleResults as RuleResult[]).filter((r) => r.severity === "error"),
+            flagged: false,
+            severeDisabilityException: false,
+            // The reviewer's note on an acceptance is internal (it documents how flags were checked).
+            decisionNote: claim.status === "accepted" ? "" : claim.decisionNote,
+          }
+        : {}),
       statusLabel: CLAIM_STATE_LABELS[claim.status as ClaimState],
       legalBasisLabel: LEGAL_BASIS_LABELS[claim.legalBasis as LegalBasis],
       hours: formatHours(claim.weeklyHours),
@@ -609,7 +626,7 @@ export async function getClaim(user: CurrentUser, claimId: number) {
     assignment: { id: assignment.id, reference: assignment.reference, validFrom: assignment.validFrom, validUntil: assignment.validUntil, maxFeeCents: assignment.maxFeeCents, issuedOn: assignment.issuedOn },
     provider: { id: provider.id, name: provider.name },
     // Staff see the person (case managers: name); brokers the pseudonym and, with consent, the name.
-    client: { id: own ? null : client.id, reference: client.reference, name: (own && !consent) || user.role === "auditor" || user.role === "finance" ? null : `${client.firstName} ${client.lastName}` },
+    client: { id: own ? null : client.id, reference: client.reference, name: (own ? consent && assignment.status === "active" : can(user.role, "read:client-personal:any")) ? `${client.firstName} ${client.lastName}` : null },
     documents: docs.map((d) => ({ id: d.documentId, kind: d.kind, kindLabel: CLAIM_DOCUMENT_KINDS[d.kind as ClaimDocumentKind] ?? d.kind, filename: docById.get(d.documentId)?.filename ?? "", uploadedAt: d.uploadedAt, instalmentId: d.instalmentId })),
     letters: decisionDocs.map((d) => ({ id: d.id, title: d.title, createdAt: d.createdAt })),
     instalments: instalments.map((i) => ({ ...i, statusLabel: INSTALMENT_STATE_LABELS[i.status as InstalmentState] })),

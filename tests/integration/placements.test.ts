@@ -139,6 +139,12 @@ describe("clients and assignments", () => {
     expect(mails[0].body).not.toContain("Pietsch");
   });
 
+  it("a voucher longer than three months is refused (§ 421g)", async () => {
+    await expect(assignClient(caseManager, clientId, { providerId: String(brokerId), validFrom: "15.01.2007", validUntil: "15.04.2007" })).rejects.toThrow(
+      "Eine Zuweisung nach Vermittlungsgutschein (§ 16 Abs. 1 SGB II i. V. m. § 421g SGB III a.F.) gilt höchstens 3 Monate, also bis 14.04.2007.",
+    );
+  });
+
   it("a second valid voucher for another broker is refused under § 421g", async () => {
     await expect(assignClient(caseManager, clientId, { providerId: String(broker2Id), validFrom: "01.03.2007" })).rejects.toThrow(/bereits eine gültige Zuweisung an einen anderen Vermittler/);
   });
@@ -148,7 +154,7 @@ describe("clients and assignments", () => {
     expect(own).toHaveLength(1);
     expect(own[0].name).toBeNull();
     expect(own[0].contact).toBeNull();
-    await setConsent(caseManager, assignmentId, true);
+    await setConsent(caseManager, clientId, assignmentId, true);
     own = await ownAssignments(broker);
     expect(own[0].name).toBe("Maik Pietsch");
     const text = JSON.stringify(own);

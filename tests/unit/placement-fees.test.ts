@@ -69,6 +69,7 @@ describe("RULE_SETS (statutory values per legal basis)", () => {
       claimPeriodMonths: 6,
       claimPeriodCitation: "§ 326 SGB III a.F.",
       validityCitation: "§ 421g Abs. 1 SGB III a.F.",
+      maxValidityMonths: 3,
     });
   });
 
@@ -96,6 +97,10 @@ describe("RULE_SETS (statutory values per legal basis)", () => {
     expect(RULE_SETS.contract_37.hoursCitation).toBe("Vermittlungsvertrag nach § 37 SGB III a.F.");
     expect(RULE_SETS.own_programme.standingCitation).toBe("Programmbedingungen");
     expect(RULE_SETS.own_programme.brokerStanding).toBe("trade_registration");
+    // A voucher lasts at most three months; contracts and programmes may assign for up to a year.
+    expect(RULE_SETS.avgs_45.maxValidityMonths).toBe(3);
+    expect(RULE_SETS.contract_37.maxValidityMonths).toBe(12);
+    expect(RULE_SETS.own_programme.maxValidityMonths).toBe(12);
   });
 
   it("spreading the 2007 set did not share mutable state between bases", () => {
