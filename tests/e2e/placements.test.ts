@@ -235,7 +235,7 @@ beforeAll(async () => {
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     }),
   ]);
-  pdfs.contract = await makePdf("Arbeitsvertrag.pdf", ["Arbeitsvertrag", `zwischen ${EMPLOYER.replace("ä", "ae")} und ${FULL_NAME}`, "Beginn: 02.12.2026"]);
+  pdfs.contract = await makePdf("Arbeitsvertrag.pdf", ["Arbeitsvertrag", `zwischen ${EMPLOYER} und ${FULL_NAME}`, "Beginn: 02.12.2026"]);
   pdfs.confirmation = await makePdf("Arbeitgeberbestaetigung.pdf", ["Bestaetigung des Arbeitgebers", `${FULL_NAME} wird eingestellt.`]);
   pdfs.proof = await makePdf("Bestaetigung-6-Wochen.pdf", ["Bestaetigung des Arbeitgebers", `${FULL_NAME} ist seit dem 02.12.2026`, "ununterbrochen beschaeftigt."]);
 });
@@ -254,7 +254,9 @@ describe.sequential("Vermittlung im Browser: Zuweisung bis zahlbare Rate", () =>
       await signIn(page, CASE_MANAGER);
       await mainNav(page).getByRole("link", { name: "Kunden" }).click();
       await page.waitForURL((u) => u.pathname === "/clients");
-      await page.goto(`${base}/clients/new`);
+      await expectHeading(page, "Kunden");
+      await page.getByRole("link", { name: "Neuer Kunde" }).click();
+      await page.waitForURL((u) => u.pathname === "/clients/new");
       await expectHeading(page, "Neuer Kunde");
       await page.getByLabel(/^Vorname/).fill(FIRST_NAME);
       await page.getByLabel(/^Nachname/).fill(LAST_NAME);
@@ -327,6 +329,14 @@ describe.sequential("Vermittlung im Browser: Zuweisung bis zahlbare Rate", () =>
       );
       expect(await assignments.locator("tbody tr").count()).toBe(1);
       await screenshot(page, "p1-second-assignment-refused");
+
+      // The client list names the broker the client is assigned to.
+      await page.goto(`${base}/clients?q=${encodeURIComponent(LAST_NAME)}`);
+      await expectHeading(page, "Kunden");
+      const listed = page.locator("table.data tbody tr", { hasText: clientRef });
+      await expect.poll(() => listed.count()).toBe(1);
+      expect(squash(await listed.textContent())).toContain(`${LAST_NAME}, ${FIRST_NAME}`);
+      expect(squash(await listed.textContent())).toContain(BROKER_ORG);
     });
   });
 
@@ -454,6 +464,7 @@ describe.sequential("Vermittlung im Browser: Zuweisung bis zahlbare Rate", () =>
       expect(placement).toContain(assignmentRef);
       expect(placement).toContain("AVGS-MPAV (§ 45 Abs. 4 SGB III)");
       expect(placement).toContain("20.11.2026");
+      expect(await section(page, "h-placement").getByRole("link", { name: "Kundenakte" }).getAttribute("href")).toBe(`/clients/${clientId}`);
       const job = squash(await section(page, "h-job").textContent());
       expect(job).toContain("Beschäftigungsbeginn02.12.2026");
       expect(job).toContain("Sozialversicherungspflichtigja");
@@ -512,7 +523,7 @@ describe.sequential("Vermittlung im Browser: Zuweisung bis zahlbare Rate", () =>
             await openPortalClaim(page);
             return squash(await firstInstalment(page).textContent());
           },
-          { timeout: 20_000, intervals: [500, 1000] },
+          { timeout: 20_000, interval: 500 },
         )
         .toContain("Nachweis fehlt");
       // The 2nd instalment stays pending (six months).
