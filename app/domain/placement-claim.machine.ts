@@ -1,5 +1,6 @@
 /** The placement claim's transition table (Vermittlungsnachweis). */
 import { defineMachine } from "./machine";
+import { CLAIM_DOCUMENT_KINDS } from "./placement";
 import type { RuleResult } from "./placement-rules";
 
 export const CLAIM_STATES = ["submitted", "documents_requested", "accepted", "rejected", "withdrawn"] as const;
@@ -27,7 +28,7 @@ export interface ClaimFacts {
 const note = (min: number, what: string) => (f: ClaimFacts) => (f.note && f.note.trim().length >= min ? null : what);
 
 /** Documents every claim needs (DOMAIN.md § 1.3). */
-export const REQUIRED_CLAIM_DOCUMENTS = ["employment_contract", "employer_confirmation"] as const;
+export const REQUIRED_CLAIM_DOCUMENTS = ["employment_contract", "employer_confirmation", "broker_contract"] as const;
 
 export const claimMachine = defineMachine<ClaimState, ClaimEvent, ClaimFacts>(CLAIM_STATE_LABELS, [
   {
@@ -39,7 +40,7 @@ export const claimMachine = defineMachine<ClaimState, ClaimEvent, ClaimFacts>(CL
       const errors = f.results.filter((r) => r.severity === "error");
       if (errors.length) return `Anerkennung nicht möglich: ${errors.map((e) => e.message).join(" ")}`;
       const missing = REQUIRED_CLAIM_DOCUMENTS.filter((k) => !f.documentKinds.includes(k));
-      if (missing.length) return "Anerkennung nicht möglich: Arbeitsvertrag und Arbeitgeberbestätigung müssen vorliegen.";
+      if (missing.length) return `Anerkennung nicht möglich: es fehlt ${missing.map((k) => CLAIM_DOCUMENT_KINDS[k]).join(", ")} (DOMAIN.md § 1.3; fehlende Unterlagen bitte anfordern).`;
       if (f.results.some((r) => r.severity === "flag") && !(f.note && f.note.trim().length >= 10))
         return "Der Nachweis hat Prüfhinweise. Bitte vermerken Sie, wie Sie sie geprüft haben (mindestens 10 Zeichen).";
       return null;

@@ -135,19 +135,19 @@ export const openApiDocument = {
         operationId: "submitPlacement",
         summary: "Eine Vermittlung melden (Vermittlungsnachweis einreichen)",
         description:
-          "Als multipart/form-data mit dem Teil „placement“ (PlacementSubmission als JSON) und den PDF-Dateien „employmentContract“ (Arbeitsvertrag) und „employerConfirmation“ (Bestätigung des Arbeitgebers), beide Pflicht, sowie optional „brokerContract“ (Vermittlungsvertrag mit dem Kunden). Oder als application/json (PlacementSubmission) ohne Dateien: die Unterlagen sind dann vor der Entscheidung im Trägerportal nachzureichen. Der Nachweis wird bei Eingang nach den Prüfregeln geprüft; verletzt er eine Regel, wird er sofort abgelehnt (Bescheid im Portal) und der Server antwortet mit 422.",
+          "Als multipart/form-data mit dem Teil „placement“ (PlacementSubmission als JSON) und den PDF-Dateien „employmentContract“ (Arbeitsvertrag) und „employerConfirmation“ (Bestätigung des Arbeitgebers) und „brokerContract“ (schriftlicher Vermittlungsvertrag mit dem Kunden), alle drei Pflicht. Oder als application/json (PlacementSubmission) ohne Dateien: die Unterlagen sind dann vor der Entscheidung im Trägerportal nachzureichen. Der Nachweis wird bei Eingang nach den Prüfregeln geprüft; verletzt er eine Regel, wird er sofort abgelehnt (Bescheid im Portal) und der Server antwortet mit 422.",
         requestBody: {
           required: true,
           content: {
             "multipart/form-data": {
               schema: {
                 type: "object",
-                required: ["placement", "employmentContract", "employerConfirmation"],
+                required: ["placement", "employmentContract", "employerConfirmation", "brokerContract"],
                 properties: {
                   placement: { type: "string", description: "PlacementSubmission als JSON" },
                   employmentContract: { type: "string", format: "binary", description: "Arbeitsvertrag (PDF)" },
                   employerConfirmation: { type: "string", format: "binary", description: "Bestätigung des Arbeitgebers (PDF)" },
-                  brokerContract: { type: "string", format: "binary", description: "Vermittlungsvertrag mit dem Kunden (PDF, optional)" },
+                  brokerContract: { type: "string", format: "binary", description: "Schriftlicher Vermittlungsvertrag mit dem Kunden (PDF, Pflicht)" },
                 },
               },
             },

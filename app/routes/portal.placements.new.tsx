@@ -237,7 +237,7 @@ export default function NewPlacement() {
           {[
             ["employmentContract", "Arbeitsvertrag (Kopie)", true],
             ["employerConfirmation", "Bestätigung des Arbeitgebers", true],
-            ["brokerContract", "Vermittlungsvertrag mit dem Kunden (optional)", false],
+            ["brokerContract", "Vermittlungsvertrag mit dem Kunden", true],
           ].map(([name, label, required]) => (
             <div key={String(name)} className={`field${errors[String(name)] ? " field-error" : ""}`}>
               <label htmlFor={`f-${name}`}>

@@ -1344,7 +1344,7 @@ export async function seedDemoPlacements(options: { scale: number }): Promise<De
         if (!b || b.current!.validFrom > issuedOn) return;
         const submitted = minDate(addDays(jobStart, int(rq, 1, 6)), addDays(yesterday, -1));
         const decidedOn = minDate(addDays(submitted, int(rq, 2, 8)), yesterday);
-        const docs = outcome.cls === "documents_requested" ? ["employment_contract"] : ["employment_contract", "employer_confirmation"];
+        const docs = outcome.cls === "documents_requested" ? ["employment_contract", "broker_contract"] : ["employment_contract", "employer_confirmation", "broker_contract"];
         cslots.push({ issuedOn, broker: b, consent: true, claim: { outcome, contractDate, jobStart, decidedOn, targets, docs } });
       };
       if (demoBroker?.current?.status === "active") {
@@ -1609,6 +1609,14 @@ async function demoPdfs() {
       bytes: await render(
         "# Arbeitsvertrag (Muster)\n\nZwischen der Muster-Arbeitgeber GmbH und dem Arbeitnehmer wird ein unbefristetes, sozialversicherungspflichtiges Arbeitsverhältnis geschlossen.\n\n- Beginn: laut Vermittlungsnachweis\n- Wöchentliche Arbeitszeit: laut Vermittlungsnachweis\n- Probezeit: sechs Monate\n\nDies ist ein Demodokument.",
         "Arbeitsvertrag (Muster)",
+      ),
+    },
+    broker_contract: {
+      title: "Vermittlungsvertrag mit dem Kunden",
+      filename: "vermittlungsvertrag.pdf",
+      bytes: await render(
+        "# Vermittlungsvertrag (Muster)\n\nZwischen dem Vermittler und dem Kunden wird schriftlich vereinbart, dass der Vermittler bei der Suche nach einer versicherungspflichtigen Beschäftigung unterstützt. Eine Vergütung wird nur bei erfolgreicher Vermittlung fällig und vom Arbeits- und Sozialzentrum gezahlt (§ 296 SGB III).\n\nDies ist ein Demodokument.",
+        "Vermittlungsvertrag (Muster)",
       ),
     },
     employer_confirmation: {

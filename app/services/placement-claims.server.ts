@@ -208,7 +208,7 @@ export async function submitClaim(
   const requireFiles = options.requireFiles ?? true;
   await checkUpload(files.employmentContract, "employmentContract", "den Arbeitsvertrag", requireFiles, errors, maxBytes);
   await checkUpload(files.employerConfirmation, "employerConfirmation", "die Bestätigung des Arbeitgebers", requireFiles, errors, maxBytes);
-  await checkUpload(files.brokerContract, "brokerContract", "den Vermittlungsvertrag", false, errors, maxBytes);
+  await checkUpload(files.brokerContract, "brokerContract", "den schriftlichen Vermittlungsvertrag mit dem Kunden", requireFiles, errors, maxBytes);
   if (Object.keys(errors).length) throw new ValidationError("Bitte prüfen Sie die hochgeladenen Dateien.", errors);
 
   const result = await tx(async (m) => {

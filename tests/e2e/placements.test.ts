@@ -197,6 +197,7 @@ async function fillReport(page: Page, job: Job) {
   expect(await page.getByLabel(/^Vergütung in Euro/).inputValue()).toBe("2.000,00");
   await page.getByLabel(/^Arbeitsvertrag \(Kopie\)/).setInputFiles(pdfs.contract);
   await page.getByLabel(/^Bestätigung des Arbeitgebers/).setInputFiles(pdfs.confirmation);
+  await page.getByLabel(/^Vermittlungsvertrag mit dem Kunden/).setInputFiles(pdfs.brokerContract);
 }
 
 /** Submit the report and wait for the claim page it redirects to. */
@@ -237,6 +238,7 @@ beforeAll(async () => {
   ]);
   pdfs.contract = await makePdf("Arbeitsvertrag.pdf", ["Arbeitsvertrag", `zwischen ${EMPLOYER} und ${FULL_NAME}`, "Beginn: 02.12.2026"]);
   pdfs.confirmation = await makePdf("Arbeitgeberbestaetigung.pdf", ["Bestaetigung des Arbeitgebers", `${FULL_NAME} wird eingestellt.`]);
+  pdfs.brokerContract = await makePdf("Vermittlungsvertrag.pdf", ["Vermittlungsvertrag", `zwischen Jobbruecke Kamenz und ${FULL_NAME}`, "vom 20.11.2026"]);
   pdfs.proof = await makePdf("Bestaetigung-6-Wochen.pdf", ["Bestaetigung des Arbeitgebers", `${FULL_NAME} ist seit dem 02.12.2026`, "ununterbrochen beschaeftigt."]);
 });
 

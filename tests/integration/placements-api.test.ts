@@ -404,6 +404,7 @@ describe("POST /api/v1/placements", () => {
       {
         employmentContract: { bytes: validPdf, name: "Arbeitsvertrag.pdf" },
         employerConfirmation: { bytes: validPdf, name: "Bestaetigung.pdf" },
+        brokerContract: { bytes: validPdf, name: "Vermittlungsvertrag.pdf" },
       }
     );
     const res = await api("/api/v1/placements", {
@@ -454,9 +455,10 @@ describe("POST /api/v1/placements", () => {
     const body = await res.json();
     expect(body.errors.employmentContract).toMatch(/PDF/);
     expect(body.errors.employerConfirmation).toBeUndefined();
+    expect(body.errors.brokerContract).toMatch(/Vermittlungsvertrag/); // required, not sent here
   });
 
-  it("requires both PDFs in a multipart submission and reports invalid fields", async () => {
+  it("requires the three PDFs in a multipart submission and reports invalid fields", async () => {
     const form = multipart(
       placement(setup.consent.assignmentId, {
         employerName: "",
@@ -487,6 +489,7 @@ describe("POST /api/v1/placements", () => {
     const b2 = await noFiles.json();
     expect(b2.errors.employmentContract).toMatch(/Arbeitsvertrag/);
     expect(b2.errors.employerConfirmation).toMatch(/Bestätigung/);
+    expect(b2.errors.brokerContract).toMatch(/Vermittlungsvertrag/);
 
     const badJson = new FormData();
     badJson.append("placement", "{kein json");

@@ -40,7 +40,7 @@ async function currentUser(email: string): Promise<CurrentUser> {
 function pdf(marker: string) {
   return { filename: `${marker}.pdf`, bytes: Buffer.from(`%PDF-1.4\n% ${marker}\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n`, "latin1") };
 }
-const FILES = { employmentContract: pdf("arbeitsvertrag"), employerConfirmation: pdf("bestaetigung") };
+const FILES = { employmentContract: pdf("arbeitsvertrag"), employerConfirmation: pdf("bestaetigung"), brokerContract: pdf("vermittlungsvertrag") };
 
 function claimForm(overrides: Record<string, unknown> = {}) {
   return {

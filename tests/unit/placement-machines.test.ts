@@ -227,7 +227,7 @@ describe("placement claim machine", () => {
     state,
     results: [],
     note: "Arbeitsvertrag und Bestätigung geprüft.",
-    documentKinds: ["employment_contract", "employer_confirmation"],
+    documentKinds: ["employment_contract", "employer_confirmation", "broker_contract"],
     ...over,
   });
 
@@ -237,7 +237,7 @@ describe("placement claim machine", () => {
   it("has the five states, each with a German label", () => {
     expect([...CLAIM_STATES].sort()).toEqual([...STATES].sort());
     for (const s of STATES) expect(CLAIM_STATE_LABELS[s]).toBeTruthy();
-    expect([...REQUIRED_CLAIM_DOCUMENTS]).toEqual(["employment_contract", "employer_confirmation"]);
+    expect([...REQUIRED_CLAIM_DOCUMENTS]).toEqual(["employment_contract", "employer_confirmation", "broker_contract"]);
   });
 
   const cases = pairs(STATES, EVENTS, EXPECTED);
@@ -297,12 +297,12 @@ describe("placement claim machine", () => {
       expect(check).toEqual({ ok: false, reason: "Anerkennung nicht möglich: Zu hoch." });
     });
 
-    it("both the employment contract and the employer's confirmation are required", () => {
-      const reason = "Anerkennung nicht möglich: Arbeitsvertrag und Arbeitgeberbestätigung müssen vorliegen.";
-      expect(claimMachine.check("accept", passing("submitted", { documentKinds: [] }))).toEqual({ ok: false, reason });
-      expect(claimMachine.check("accept", passing("submitted", { documentKinds: ["employment_contract"] }))).toEqual({ ok: false, reason });
-      expect(claimMachine.check("accept", passing("submitted", { documentKinds: ["employer_confirmation", "trade_registration"] }))).toEqual({ ok: false, reason });
-      expect(claimMachine.check("accept", passing("submitted", { documentKinds: ["trade_registration", "employer_confirmation", "employment_contract"] }))).toEqual({
+    it("the employment contract, the employer's confirmation and the broker–client contract are required (§ 1.3)", () => {
+      const reason = (what: string) => ({ ok: false, reason: `Anerkennung nicht möglich: es fehlt ${what} (DOMAIN.md § 1.3; fehlende Unterlagen bitte anfordern).` });
+      expect(claimMachine.check("accept", passing("submitted", { documentKinds: [] }))).toEqual(reason("Arbeitsvertrag (Kopie), Bestätigung des Arbeitgebers, Vermittlungsvertrag mit dem Kunden"));
+      expect(claimMachine.check("accept", passing("submitted", { documentKinds: ["employment_contract", "broker_contract"] }))).toEqual(reason("Bestätigung des Arbeitgebers"));
+      expect(claimMachine.check("accept", passing("submitted", { documentKinds: ["employer_confirmation", "employment_contract"] }))).toEqual(reason("Vermittlungsvertrag mit dem Kunden"));
+      expect(claimMachine.check("accept", passing("submitted", { documentKinds: ["other", "employer_confirmation", "employment_contract", "broker_contract"] }))).toEqual({
         ok: true,
         to: "accepted",
       });
