@@ -131,7 +131,7 @@ async function main() {
     };
   };
   const pdfBytes = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n", "latin1");
-  const files = { employmentContract: { filename: "vertrag.pdf", bytes: pdfBytes }, employerConfirmation: { filename: "bestaetigung.pdf", bytes: pdfBytes } };
+  const files = { employmentContract: { filename: "vertrag.pdf", bytes: pdfBytes }, employerConfirmation: { filename: "bestaetigung.pdf", bytes: pdfBytes }, brokerContract: { filename: "vermittlungsvertrag.pdf", bytes: pdfBytes } };
   const brokerUser = (providerId: number) => ({ id: 900000 + providerId, email: `bench-${providerId}@example.invalid`, name: "Bench", role: "provider" as const, providerId });
 
   // --- A. Validate and decide N claims through the services.
