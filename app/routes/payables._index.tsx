@@ -76,7 +76,7 @@ export default function Payables() {
             <th scope="col" className="num">
               Betrag
             </th>
-            <th scope="col">sachlich richtig am</th>
+            <th scope="col">gezeichnet am</th>
             <th scope="col">Status</th>
           </tr>
         </thead>

@@ -265,7 +265,7 @@ export async function instalmentsToCertify(user: CurrentUser) {
   return rows.map((i) => ({ id: i.id, claimId: i.claimId, claim: claims.get(i.claimId)?.reference ?? "", provider: providers.get(i.providerId) ?? "", number: i.number, amountCents: i.amountCents, confirmedUntil: i.confirmedUntil, earnedAt: i.earnedAt }));
 }
 
-export const PAYABLE_STATUS_LABELS: Record<string, string> = { open: "offen (zur Anordnung)", paid: "ausgezahlt" };
+export const PAYABLE_STATUS_LABELS: Record<string, string> = { open: "offen", paid: "ausgezahlt" };
 
 export async function listPayables(user: CurrentUser, query: { status?: string; q?: string; page?: number; pageSize?: number }, options: { all?: boolean } = {}) {
   requireCan(user, "read:payable:any");

@@ -538,7 +538,8 @@ export async function listClaims(user: CurrentUser, query: ClaimQuery) {
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const page = Math.min(Math.max(query.page ?? 1, 1), pages);
   const sort = (CLAIM_SORTS as readonly string[]).includes(query.sort ?? "") ? query.sort! : "submittedAt";
-  const dir = query.dir === "asc" ? "ASC" : query.dir === "desc" ? "DESC" : sort === "submittedAt" ? "DESC" : "ASC";
+  // Without a chosen sort the newest come first; a chosen column sorts ascending unless "desc" (as the header shows).
+  const dir = query.dir === "desc" ? "DESC" : query.dir === "asc" || query.sort ? "ASC" : "DESC";
   if (sort === "provider") qb.orderBy("p.name", dir);
   else qb.orderBy(`c.${sort}`, dir);
   qb.addOrderBy("c.id", "DESC").offset((page - 1) * pageSize).limit(pageSize);

@@ -596,7 +596,7 @@ describe.sequential("Vermittlung im Browser: Zuweisung bis zahlbare Rate", () =>
       expect(cells[3]).toBe(`Vermittlungsverguetung ${claimRef} 1. Rate`);
       expect(cells[5]).toBe("1.000,00 €");
       expect(cells[6]).toBe("13.01.2027");
-      expect(cells[7]).toBe("offen (zur Anordnung)");
+      expect(cells[7]).toBe("offen");
       expect(squash(await page.locator("table.data tfoot").textContent())).toContain("1.000,00 €");
       await screenshot(page, "p7-payables");
 
