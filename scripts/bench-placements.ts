@@ -276,7 +276,7 @@ async function rawJobBaseline(dir: string, isSqlite: boolean, snapshot: { id: nu
   for (let i = 0; i < snapshot.length; i += 300) {
     const chunk = snapshot.slice(i, i + 300);
     const params: unknown[] = [];
-    const values = chunk.map((s) => (params.push(s.id, s.earliestOn, s.deadlineOn), `(${p(params.length - 2)}, ${p(params.length - 2)}, 0, 1, 'Rate', 100000, ${isSqlite ? 0 : "false"}, ${p(params.length - 1)}, ${p(params.length)}, 'pending', '', '')`)).join(",");
+    const values = chunk.map((s) => (params.push(s.earliestOn, s.deadlineOn), `(${Number(s.id)}, ${Number(s.id)}, 0, 1, 'Rate', 100000, ${isSqlite ? 0 : "false"}, ${p(params.length - 1)}, ${p(params.length)}, 'pending', '', '')`)).join(",");
     await raw.query(`INSERT INTO ${t}fee_instalments (id, "claimId", "providerId", number, label, "amountCents", "sameEmployer", "earliestOn", "deadlineOn", status, "closeReason", "updatedAt") VALUES ${values}`, params);
   }
   const start = process.hrtime.bigint();
