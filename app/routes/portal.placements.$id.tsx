@@ -13,6 +13,7 @@ import { addClaimDocuments, CLAIM_DOCUMENT_KINDS, getClaim, withdrawClaim, type 
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Field, FormError, SubmitButton } from "~/ui/form";
 import { idParam } from "~/ui/table";
+import { CLAIM_BADGE, INSTALMENT_BADGE } from "~/ui/staff-placement";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   {
@@ -160,22 +161,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
-const CLAIM_BADGE: Record<string, string> = {
-  submitted: "",
-  documents_requested: "warn",
-  accepted: "ok",
-  rejected: "err",
-  withdrawn: "",
-};
-const INSTALMENT_BADGE: Record<string, string> = {
-  pending: "",
-  due: "warn",
-  earned: "ok",
-  payable: "ok",
-  paid: "ok",
-  cancelled: "err",
-  lapsed: "err",
-};
 const UPLOAD_KINDS = ["employment_contract", "employer_confirmation", "broker_contract", "other"];
 
 export default function PortalPlacement() {

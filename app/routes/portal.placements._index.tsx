@@ -9,6 +9,7 @@ import { ownFigures, ownInstalments } from "~/services/instalments.server";
 import { listClaims } from "~/services/placement-claims.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { intParam, Pager } from "~/ui/table";
+import { CLAIM_BADGE, INSTALMENT_BADGE } from "~/ui/staff-placement";
 
 export const meta: MetaFunction = () => [{ title: "Vermittlungsnachweise – Trägerportal" }];
 
@@ -24,22 +25,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
 }
 
-const CLAIM_BADGE: Record<string, string> = {
-  submitted: "",
-  documents_requested: "warn",
-  accepted: "ok",
-  rejected: "err",
-  withdrawn: "",
-};
-const INSTALMENT_BADGE: Record<string, string> = {
-  pending: "",
-  due: "warn",
-  earned: "ok",
-  payable: "ok",
-  paid: "ok",
-  cancelled: "err",
-  lapsed: "err",
-};
 
 function percent(ratio: number | null): string {
   if (ratio === null) return "–";

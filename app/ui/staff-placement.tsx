@@ -1,5 +1,5 @@
 /**
- * Shared pieces of the staff pages for placement agreements, clients and claims
+ * Shared pieces of the placement pages (staff and broker portal): status badges, the client form,
  * (status badges, the client form, the result of an offer or renewal run).
  */
 import { Form } from "@remix-run/react";
