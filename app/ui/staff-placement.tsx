@@ -1,6 +1,6 @@
 /**
  * Shared pieces of the placement pages (staff and broker portal): status badges, the client form,
- * (status badges, the client form, the result of an offer or renewal run).
+ * the result of an offer or renewal run.
  */
 import { Form } from "@remix-run/react";
 import { Field, FormError, TextArea } from "./form";
