@@ -200,8 +200,10 @@ export async function listAgreements(user: CurrentUser, query: AgreementQuery, o
   const pageSize = options.all ? 100000 : Math.min(Math.max(query.pageSize ?? 25, 1), 200);
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const page = Math.min(Math.max(query.page ?? 1, 1), pages);
-  const dir = query.dir === "desc" ? "DESC" : "ASC";
-  const sort = (AGREEMENT_SORTS as readonly string[]).includes(query.sort ?? "") ? query.sort : "validUntil";
+  const chosen = (AGREEMENT_SORTS as readonly string[]).includes(query.sort ?? "");
+  const sort = chosen ? query.sort : "validUntil";
+  // Without a chosen sort the current agreements (latest end) come first.
+  const dir = query.dir === "desc" || (!chosen && query.dir !== "asc") ? "DESC" : "ASC";
   if (sort === "provider") qb.orderBy("p.name", dir);
   else qb.orderBy(`a.${sort}`, dir);
   qb.addOrderBy("a.id", "ASC").offset((page - 1) * pageSize).limit(pageSize);
