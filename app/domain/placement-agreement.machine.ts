@@ -21,7 +21,7 @@ export const agreementMachine = defineMachine<AgreementState, AgreementEvent, Ag
   { event: "accept", from: ["offered"], to: "active", permission: "accept:agreement:own", guard: (f) => f.admissionProblem ?? (f.validUntil < f.today ? "Die Laufzeit der angebotenen Vereinbarung ist abgelaufen." : null) },
   { event: "withdraw_offer", from: ["draft", "offered"], to: "terminated", permission: "manage:agreement:any", guard: needsReason },
   { event: "suspend", from: ["active"], to: "suspended", permission: "manage:agreement:any", guard: needsReason },
-  { event: "resume", from: ["suspended"], to: "active", permission: "manage:agreement:any", guard: (f) => f.admissionProblem },
+  { event: "resume", from: ["suspended"], to: "active", permission: "manage:agreement:any", guard: (f) => f.admissionProblem ?? (f.validUntil < f.today ? "Die Laufzeit der Vereinbarung ist abgelaufen; bitte eine neue Vereinbarung anbieten." : null) },
   { event: "terminate", from: ["active", "suspended"], to: "terminated", permission: "manage:agreement:any", guard: needsReason },
   { event: "expire", from: ["offered", "active", "suspended"], to: "expired", permission: "system", guard: (f) => (f.today > f.validUntil ? null : "Die Laufzeit ist noch nicht abgelaufen.") },
 ]);

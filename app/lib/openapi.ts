@@ -156,6 +156,7 @@ export const openApiDocument = {
         },
         responses: {
           "201": { description: "Eingegangen; wird geprüft. Kopf „Location“: die Adresse des Nachweises.", content: { "application/json": { schema: { $ref: "#/components/schemas/PlacementReceipt" } } } },
+          "200": { description: "Derselbe Nachweis (gleiche Zuweisung, Arbeitgeber, Daten und Arbeitszeit) ging in den letzten 10 Minuten schon ein, z. B. bei einer Wiederholung: der vorhandene Nachweis wird zurückgegeben (`duplicate: true`), nichts wird neu angelegt.", content: { "application/json": { schema: { $ref: "#/components/schemas/PlacementReceipt" } } } },
           "400": { description: "Ungültige Angaben oder Dateien; `errors` nennt je Feld die Meldung (z. B. „employmentContract“: kein PDF)", content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } },
           "401": problem,
           "403": problem,
@@ -266,7 +267,8 @@ export const openApiDocument = {
         properties: {
           id: { type: "integer" },
           reference: { type: "string", description: "z. B. VN-2026-00042" },
-          status: { type: "string", enum: ["submitted"] },
+          status: { type: "string", enum: ["submitted", "documents_requested", "accepted", "withdrawn"] },
+          duplicate: { type: "boolean", description: "true: derselbe Nachweis war schon eingegangen (Antwort 200)" },
           statusLabel: { type: "string" },
           errors: { type: "array", items: { $ref: "#/components/schemas/RuleResult" }, description: "bei 201 immer leer" },
           location: { type: "string", description: "/api/v1/placements/{id}" },

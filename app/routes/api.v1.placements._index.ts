@@ -103,7 +103,8 @@ export async function action({ request }: ActionFunctionArgs) {
         }
       );
     }
-    return json({ ...result, location }, { status: 201, headers: { Location: location } });
+    // An identical report within minutes (a retry) returns the existing claim with 200 instead of creating one.
+    return json({ ...result, location }, { status: result.duplicate ? 200 : 201, headers: { Location: location } });
   } catch (error) {
     return apiError(error);
   }

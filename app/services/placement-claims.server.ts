@@ -183,7 +183,12 @@ export async function loadRuleFacts(m: EntityManager, claim: ClaimInput, assignm
 // ---------------------------------------------------------------------------------------------
 // Submission
 
+/** The same report on the same voucher within this time counts as one claim (double click, client retry). */
+const DUPLICATE_WINDOW_MS = 10 * 60 * 1000;
+
 export interface SubmitResult {
+  /** True when an identical report had just been received: the existing claim is returned, nothing new is stored. */
+  duplicate: boolean;
   id: number;
   reference: string;
   status: ClaimState;
@@ -211,7 +216,7 @@ export async function submitClaim(
   await checkUpload(files.brokerContract, "brokerContract", "den schriftlichen Vermittlungsvertrag mit dem Kunden", requireFiles, errors, maxBytes);
   if (Object.keys(errors).length) throw new ValidationError("Bitte prüfen Sie die hochgeladenen Dateien.", errors);
 
-  const result = await tx(async (m) => {
+  const outcome = await tx(async (m) => {
     const assignment = await m.getRepository(Assignment).findOne({ where: { id: input.assignmentId, providerId } });
     if (!assignment) throw new ValidationError("Die Zuweisung wurde nicht gefunden.", { assignmentId: "Die Zuweisung wurde nicht gefunden." });
     if (assignment.status === "withdrawn") throw new ConflictError(`Die Zuweisung ${assignment.reference} wurde zurückgenommen.`);
@@ -237,6 +242,15 @@ export async function submitClaim(
       jobOfferDate: input.jobOfferDate,
       claimedFeeCents: input.claimedFee ?? assignment.maxFeeCents,
     };
+    // A double click or a client retry: the same report on the same voucher within minutes is the same claim.
+    const recent = await m
+      .getRepository(PlacementClaim)
+      .createQueryBuilder("c")
+      .where("c.assignmentId = :a AND c.providerId = :p AND c.submittedAt >= :since", { a: assignment.id, p: providerId, since: new Date(Date.parse(at) - DUPLICATE_WINDOW_MS).toISOString() })
+      .andWhere("c.employerName = :e AND c.contractDate = :cd AND c.jobStart = :js AND c.weeklyHours = :h", { e: claimInputValue.employerName, cd: claimInputValue.contractDate, js: claimInputValue.jobStart, h: claimInputValue.weeklyHours })
+      .orderBy("c.id", "DESC")
+      .getOne();
+    if (recent) return { claim: recent, duplicate: true };
     const facts = await loadRuleFacts(m, claimInputValue, assignment, { claimId: null, submittedOn, severeDisabilityException: false });
     const results = checkPlacementRules(facts);
     const rejected = hasErrors(results);
@@ -277,10 +291,12 @@ export async function submitClaim(
       details: { assignment: assignment.reference, results: results.map((r) => ({ code: r.code, severity: r.severity })) },
     });
     if (rejected) await sendDecision(m, claim, "reject", null);
-    return claim;
+    return { claim, duplicate: false };
   });
+  const { claim: result, duplicate } = outcome;
   const results = result.ruleResults as RuleResult[];
   return {
+    duplicate,
     id: result.id,
     reference: result.reference,
     status: result.status as ClaimState,

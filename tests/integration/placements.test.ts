@@ -196,7 +196,12 @@ describe("claims: checked at submission, decided by staff", () => {
 
   it("a valid claim is submitted; a second one on the same voucher is rejected (one voucher, one placement)", async () => {
     const r = await submitClaim(broker, claimForm(), FILES, "portal");
-    expect(r).toMatchObject({ status: "submitted", errors: [] });
+    expect(r).toMatchObject({ status: "submitted", errors: [], duplicate: false });
+    // The same report again within minutes (double click, retry) is the same claim: nothing new is stored.
+    const count = await (await em()).getRepository(PlacementClaim).count();
+    const again2 = await submitClaim(broker, claimForm(), FILES, "portal");
+    expect(again2).toMatchObject({ id: r.id, duplicate: true });
+    expect(await (await em()).getRepository(PlacementClaim).count()).toBe(count);
     expect((await (await em()).getRepository(PlacementClaim).findOneByOrFail({ id: r.id })).flagged).toBe(false);
     validClaimId = r.id;
     const again = await submitClaim(broker, claimForm({ employerName: "Anderer Betrieb GmbH" }), FILES, "portal");

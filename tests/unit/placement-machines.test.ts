@@ -202,6 +202,14 @@ describe("placement agreement machine", () => {
       });
     });
 
+    it("resume: allowed on the last day of the term, refused the day after", () => {
+      expect(agreementMachine.check("resume", passing("suspended", "resume", { today: "2007-12-31" }))).toEqual({ ok: true, to: "active" });
+      expect(agreementMachine.check("resume", passing("suspended", "resume", { today: "2008-01-01" }))).toEqual({
+        ok: false,
+        reason: "Die Laufzeit der Vereinbarung ist abgelaufen; bitte eine neue Vereinbarung anbieten.",
+      });
+    });
+
     it("expire: refused on the last day of the term, allowed the day after", () => {
       for (const state of ["offered", "active", "suspended"] as AgreementState[]) {
         expect(agreementMachine.check("expire", passing(state, "expire", { today: "2007-12-31" }))).toEqual({ ok: false, reason: "Die Laufzeit ist noch nicht abgelaufen." });
