@@ -69,6 +69,9 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "instalment.end_employment": "Rate entfallen (Beschäftigung beendet)",
   "instalment.lapse": "Rate: Ausschlussfrist versäumt",
   "instalment.remind": "Erinnerungen an Arbeitgeberbestätigungen",
+  "instalment.reinstate": "Rate wieder aufgenommen (Korrektur)",
+  "instalment.revoke": "Rate widerrufen",
+  "placement.employment-end-correct": "Ende der Beschäftigung korrigiert",
   "demo.placements": "Demodaten Vermittlung angelegt",
 };
 

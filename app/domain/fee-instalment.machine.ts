@@ -17,7 +17,7 @@ export const INSTALMENT_STATE_LABELS: Record<InstalmentState, string> = {
   lapsed: "Ausschlussfrist versäumt",
 };
 
-export type InstalmentEvent = "reach_duration" | "prove" | "certify" | "end_employment" | "lapse";
+export type InstalmentEvent = "reach_duration" | "prove" | "certify" | "end_employment" | "lapse" | "reinstate" | "revoke";
 
 export interface InstalmentFacts {
   state: InstalmentState;
@@ -32,7 +32,11 @@ export interface InstalmentFacts {
   employmentEndedOn: string | null;
   /** The employer's confirmation being uploaded (prove). */
   proof?: { confirmedUntil: string; sameEmployer: boolean; uninterrupted: boolean } | null;
+  /** Staff corrections (reinstate, revoke) need a reason. */
+  reason?: string | null;
 }
+
+const needsReason = (f: InstalmentFacts) => (f.reason && f.reason.trim().length >= 10 ? null : "Bitte begründen Sie die Korrektur (mindestens 10 Zeichen).");
 
 /** The employment day count, the job start being day 1. */
 export function employmentDay(jobStart: string, on: string): number {
@@ -72,6 +76,17 @@ export const instalmentMachine = defineMachine<InstalmentState, InstalmentEvent,
     guard: (f) => (f.employmentEndedOn && f.employmentEndedOn < f.earliestOn ? null : "Die Beschäftigung hat die nötige Dauer erreicht; die Rate entfällt nicht."),
   },
   { event: "lapse", from: ["pending", "due"], to: "lapsed", permission: "system", guard: (f) => (f.today > f.deadlineOn ? null : "Die Ausschlussfrist läuft noch.") },
+  // Corrections by staff, each with a reason: an end of employment reported wrongly (reinstate),
+  // or an earned instalment that turns out not to be owed (revoke, before it is paid).
+  {
+    event: "reinstate",
+    from: ["cancelled"],
+    to: "pending",
+    permission: "decide:placement:any",
+    guard: (f) =>
+      f.employmentEndedOn && f.employmentEndedOn < f.earliestOn ? `Die Beschäftigung endete am ${formatDate(f.employmentEndedOn)}, vor Erreichen der Dauer; die Rate bleibt entfallen.` : needsReason(f),
+  },
+  { event: "revoke", from: ["earned", "payable"], to: "cancelled", permission: "decide:placement:any", guard: needsReason },
 ]);
 
 /** When should the broker be reminded of a missing proof? Every `intervalDays` while due, starting on the day it became due. */

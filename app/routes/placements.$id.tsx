@@ -8,7 +8,7 @@ import { formObject } from "~/domain/validation";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { actionError, loaderError } from "~/lib/http.server";
 import { requirePermission } from "~/lib/session.server";
-import { certifyInstalment, reportEmploymentEnd } from "~/services/instalments.server";
+import { certifyInstalment, correctEmploymentEnd, reportEmploymentEnd, revokeInstalment } from "~/services/instalments.server";
 import { decideClaim, getClaim } from "~/services/placement-claims.server";
 import { auditActionLabel } from "~/domain/audit-labels";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
@@ -59,6 +59,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
         return back(
           `Ende der Beschäftigung erfasst.${r.cancelled ? ` ${r.cancelled === 1 ? "Eine Rate entfällt" : `${r.cancelled} Raten entfallen`}, weil die Beschäftigungsdauer nicht erreicht wurde.` : ""}`
         );
+      }
+      case "correct-end": {
+        const r = await correctEmploymentEnd(user, id, values);
+        return back(`Ende der Beschäftigung korrigiert.${r.reinstated ? ` ${r.reinstated} Rate(n) wieder aufgenommen.` : ""}${r.cancelled ? ` ${r.cancelled} Rate(n) entfallen.` : ""}`);
+      }
+      case "revoke": {
+        const i = await revokeInstalment(user, id, Number(values.instalmentId), values);
+        return back(`${i.number}. Rate widerrufen; eine offene Zahlung wurde storniert.`);
       }
       default:
         throw new Response("Unbekannte Aktion", { status: 400 });
@@ -358,9 +366,22 @@ export default function ClaimReview() {
                             Sachlich richtig
                           </SubmitButton>
                         </Form>
-                      ) : (
-                        <span className="muted">–</span>
-                      )}
+                      ) : null}
+                      {d.canDecide && (i.status === "earned" || i.status === "payable") ? (
+                        <details>
+                          <summary>Widerrufen …</summary>
+                          <Form method="post" className="inline-form">
+                            <input type="hidden" name="instalmentId" value={i.id} />
+                            <label>
+                              Grund <input name="reason" required minLength={10} aria-label={`Grund für den Widerruf der ${i.number}. Rate`} />
+                            </label>
+                            <SubmitButton intent="revoke" danger confirm={`${i.number}. Rate widerrufen? Eine offene Zahlung wird storniert.`}>
+                              Widerrufen
+                            </SubmitButton>
+                          </Form>
+                        </details>
+                      ) : null}
+                      {i.status !== "earned" && !(d.canDecide && i.status === "payable") ? <span className="muted">–</span> : null}
                     </td>
                   ) : null}
                 </tr>
@@ -387,10 +408,23 @@ export default function ClaimReview() {
               defaultValue={a?.intent === "end-employment" ? String((a.values as Record<string, unknown>).endedOn ?? "") : ""}
               error={endError.endedOn}
             />
-            <SubmitButton intent="end-employment" danger confirm="Ende der Beschäftigung erfassen? Noch nicht verdiente Raten entfallen; das kann nicht rückgängig gemacht werden.">
+            <SubmitButton intent="end-employment" danger confirm="Ende der Beschäftigung erfassen? Noch nicht verdiente Raten entfallen.">
               Ende melden
             </SubmitButton>
           </Form>
+          {c.employmentEndedOn ? (
+            <details open={a?.intent === "correct-end"}>
+              <summary>Gemeldetes Ende korrigieren (z. B. Meldung war falsch)</summary>
+              <Form method="post" noValidate>
+                <FormError message={a?.intent === "correct-end" ? (a.formError as string) : null} />
+                <Field idPrefix="corr" name="endedOn" label="Richtiges letztes Beschäftigungsdatum (leer = Beschäftigung dauert an)" type="date" error={a?.intent === "correct-end" ? (a.fieldErrors as Record<string, string>)?.endedOn : undefined} />
+                <Field idPrefix="corr" name="reason" label="Begründung" required error={a?.intent === "correct-end" ? (a.fieldErrors as Record<string, string>)?.reason : undefined} />
+                <SubmitButton intent="correct-end" confirm="Ende der Beschäftigung korrigieren? Entfallene Raten werden wieder aufgenommen, wenn die Dauer erreicht ist.">
+                  Korrigieren
+                </SubmitButton>
+              </Form>
+            </details>
+          ) : null}
         </section>
       ) : null}
     </>

@@ -27,8 +27,8 @@ import { expireAgreements } from "./placement-agreements.server";
 import { expireAssignments } from "./clients.server";
 import { askMachine, ownProviderId, requireCan, today } from "./placement-common.server";
 
-function facts(i: FeeInstalment, claim: Pick<PlacementClaim, "jobStart" | "employmentEndedOn">, day: string, proof?: InstalmentFacts["proof"]): InstalmentFacts {
-  return { state: i.status as InstalmentState, today: day, number: i.number, jobStart: claim.jobStart, earliestOn: i.earliestOn, deadlineOn: i.deadlineOn, sameEmployerRequired: i.sameEmployer, employmentEndedOn: claim.employmentEndedOn, proof };
+function facts(i: FeeInstalment, claim: Pick<PlacementClaim, "jobStart" | "employmentEndedOn">, day: string, proof?: InstalmentFacts["proof"], reason?: string): InstalmentFacts {
+  return { state: i.status as InstalmentState, today: day, number: i.number, jobStart: claim.jobStart, earliestOn: i.earliestOn, deadlineOn: i.deadlineOn, sameEmployerRequired: i.sameEmployer, employmentEndedOn: claim.employmentEndedOn, proof, reason };
 }
 
 const STAMP: Partial<Record<InstalmentState, keyof FeeInstalment>> = { due: "dueAt", earned: "earnedAt", payable: "certifiedAt", cancelled: "closedAt", lapsed: "closedAt" };
@@ -221,6 +221,80 @@ export async function reportEmploymentEnd(user: CurrentUser, claimId: number, ra
 }
 
 // ---------------------------------------------------------------------------------------------
+// Staff corrections
+
+const correctionSchema = z.object({
+  endedOn: z
+    .string()
+    .optional()
+    .default("")
+    .transform((v, ctx) => (v.trim() ? parseDate(v) ?? (ctx.addIssue({ code: "custom", message: "Bitte ein Datum angeben (TT.MM.JJJJ) oder das Feld leer lassen." }), z.NEVER) : null)),
+  reason: z.string().trim().min(10, "Bitte begründen Sie die Korrektur (mindestens 10 Zeichen).").max(1000),
+});
+
+/**
+ * Staff correct a reported end of employment (a later date, or no end at all): instalments that
+ * were cancelled because of the wrong end are reinstated when the corrected employment reached
+ * their duration; open ones whose duration is no longer reached are cancelled.
+ */
+export async function correctEmploymentEnd(user: CurrentUser, claimId: number, raw: unknown) {
+  requireCan(user, "decide:placement:any");
+  const { endedOn, reason } = parseOrThrow(correctionSchema, raw);
+  return tx(async (m) => {
+    const claim = await m.getRepository(PlacementClaim).findOne({ where: { id: claimId } });
+    if (!claim) throw new NotFoundError("Der Vermittlungsnachweis wurde nicht gefunden.");
+    if (claim.status !== "accepted") throw new ConflictError("Nur bei einem anerkannten Nachweis kann das Ende der Beschäftigung korrigiert werden.");
+    if (endedOn && endedOn < claim.jobStart) throw new ValidationError("Das Ende liegt vor dem Beschäftigungsbeginn.", { endedOn: "Vor dem Beschäftigungsbeginn." });
+    const before = claim.employmentEndedOn;
+    claim.employmentEndedOn = endedOn;
+    claim.updatedAt = nowIso();
+    await m.getRepository(PlacementClaim).save(claim);
+    await m.getRepository(EmploymentSpell).update({ clientId: claim.clientId, source: "placement", fromDate: claim.jobStart, employerName: claim.employerName }, { toDate: endedOn });
+    await appendAudit(m, actorOf(user), {
+      action: "placement.employment-end-correct",
+      summary: `${claim.reference}: Ende der Beschäftigung korrigiert (${before ? formatDate(before) : "keins"} → ${endedOn ? formatDate(endedOn) : "keins"})`,
+      entityType: "placement-claim",
+      entityId: String(claim.id),
+      providerId: claim.providerId,
+      details: { before, after: endedOn, reason },
+    });
+    const day = today();
+    let reinstated = 0;
+    let cancelled = 0;
+    for (const i of await m.getRepository(FeeInstalment).find({ where: { claimId: claim.id }, order: { number: "ASC" } })) {
+      if (i.status === "cancelled") {
+        const check = instalmentMachine.check("reinstate", facts(i, claim, day, null, reason));
+        if (check.ok && (await applyTransition(m, i, check.to, actorOf(user), "reinstate", claim.reference, { closedAt: null, closeReason: "" }, { reason }))) reinstated++;
+      } else if (i.status === "pending" || i.status === "due") {
+        const check = instalmentMachine.check("end_employment", facts(i, claim, day));
+        if (check.ok && (await applyTransition(m, i, check.to, actorOf(user), "end_employment", claim.reference, { closeReason: `Beschäftigung endete am ${formatDate(endedOn)}, vor Erreichen der Dauer` }, { reason }))) cancelled++;
+      }
+    }
+    await advanceClaimInstalments(m, claim.id, day);
+    return { reinstated, cancelled };
+  });
+}
+
+/** Staff revoke an earned or certified instalment that is not owed after all (before payment); an open payable item is withdrawn. */
+export async function revokeInstalment(user: CurrentUser, claimId: number, instalmentId: number, raw: unknown) {
+  requireCan(user, "decide:placement:any");
+  const { reason } = parseOrThrow(correctionSchema.pick({ reason: true }), raw);
+  return tx(async (m) => {
+    const i = await m.getRepository(FeeInstalment).findOne({ where: { id: instalmentId, claimId } });
+    if (!i) throw new NotFoundError("Die Rate wurde nicht gefunden.");
+    const claim = await m.getRepository(PlacementClaim).findOneByOrFail({ id: claimId });
+    const from = i.status;
+    const to = askMachine(instalmentMachine, "revoke", facts(i, claim, today(), null, reason), user);
+    if (from === "payable") {
+      const res = await m.getRepository(PayableItem).update({ instalmentId: i.id, status: "open" }, { status: "cancelled" });
+      if (!res.affected) throw new ConflictError("Die Zahlung ist nicht mehr offen (bereits ausgezahlt?); eine Rückforderung ist Sache der Kasse.");
+    }
+    if (!(await applyTransition(m, i, to, actorOf(user), "revoke", claim.reference, { closeReason: `Widerrufen: ${reason}`.slice(0, 500) }, { reason }))) throw new ConflictError("Die Rate wurde inzwischen geändert.");
+    return i;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
 // Staff: sachlich richtig → payable item
 
 export async function certifyInstalment(user: CurrentUser, instalmentId: number, claimId?: number) {
@@ -237,7 +311,7 @@ export async function certifyInstalment(user: CurrentUser, instalmentId: number,
     const provider = await m.getRepository(Provider).findOneByOrFail({ id: i.providerId });
     const settings = await getSettings(m);
     if (!(await applyTransition(m, i, to, actorOf(user), "certify", claim.reference, { certifiedById: user.id }))) throw new ConflictError("Die Rate wurde inzwischen geändert.");
-    await m.getRepository(PayableItem).insert({
+    const item = {
       instalmentId: i.id,
       providerId: i.providerId,
       payeeName: account.holder || provider.name,
@@ -250,7 +324,11 @@ export async function certifyInstalment(user: CurrentUser, instalmentId: number,
       status: "open",
       createdAt: nowIso(),
       certifiedById: user.id,
-    });
+    };
+    // One payable item per instalment: a revoked and later re-earned instalment reopens its item.
+    const previous = await m.getRepository(PayableItem).findOne({ where: { instalmentId: i.id } });
+    if (previous) await m.getRepository(PayableItem).update({ id: previous.id, status: "cancelled" }, item);
+    else await m.getRepository(PayableItem).insert(item);
     return i;
   });
 }
@@ -265,7 +343,7 @@ export async function instalmentsToCertify(user: CurrentUser) {
   return rows.map((i) => ({ id: i.id, claimId: i.claimId, claim: claims.get(i.claimId)?.reference ?? "", provider: providers.get(i.providerId) ?? "", number: i.number, amountCents: i.amountCents, confirmedUntil: i.confirmedUntil, earnedAt: i.earnedAt }));
 }
 
-export const PAYABLE_STATUS_LABELS: Record<string, string> = { open: "offen", paid: "ausgezahlt" };
+export const PAYABLE_STATUS_LABELS: Record<string, string> = { open: "offen", paid: "ausgezahlt", cancelled: "storniert" };
 
 export async function listPayables(user: CurrentUser, query: { status?: string; q?: string; page?: number; pageSize?: number }, options: { all?: boolean } = {}) {
   requireCan(user, "read:payable:any");

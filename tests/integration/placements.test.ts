@@ -10,7 +10,7 @@ import { em } from "~/lib/db.server";
 import type { CurrentUser } from "~/services/auth.server";
 import { addEmploymentSpell, assignClient, createClient, ownAssignments, setConsent } from "~/services/clients.server";
 import { seedDemoData } from "~/services/demo-data.server";
-import { certifyInstalment, listPayables, ownFigures, payablesCsv, proveInstalment, reportEmploymentEnd, runPlacementDay } from "~/services/instalments.server";
+import { certifyInstalment, correctEmploymentEnd, listPayables, ownFigures, payablesCsv, proveInstalment, reportEmploymentEnd, revokeInstalment, runPlacementDay } from "~/services/instalments.server";
 import { acceptAgreement, createFeeSchedule, offerAgreements, renewExpiring } from "~/services/placement-agreements.server";
 import { addClaimDocuments, contractsPerYear, decideClaim, getClaim, submitClaim } from "~/services/placement-claims.server";
 
@@ -308,6 +308,32 @@ describe("instalments: daily job, proof at day 41 / 42, sachlich richtig, payabl
     expect((claim.ruleResults as RuleResult[]).map((r) => r.code)).toContain("R8-ended-after-threshold");
     const figures = await ownFigures(broker);
     expect(figures).toMatchObject({ accepted: 1, earnedCents: 100000, pendingCents: 0, secondInstalmentShare: 0, secondInstalmentBase: 1 });
+  });
+});
+
+describe("corrections by staff, with reasons", () => {
+  it("a wrongly reported end is corrected: the cancelled 2nd instalment comes back", async () => {
+    const m = await em();
+    await expect(correctEmploymentEnd(broker, validClaimId, { endedOn: "", reason: "Meldung war falsch, Beschäftigung dauert an." })).rejects.toThrow();
+    await expect(correctEmploymentEnd(caseManager, validClaimId, { endedOn: "", reason: "kurz" })).rejects.toBeInstanceOf(ValidationError);
+    const r = await correctEmploymentEnd(caseManager, validClaimId, { endedOn: "", reason: "Meldung war falsch, Beschäftigung dauert an." });
+    expect(r).toEqual({ reinstated: 1, cancelled: 0 });
+    const second = await m.getRepository(FeeInstalment).findOneByOrFail({ claimId: validClaimId, number: 2 });
+    expect(second).toMatchObject({ status: "pending", closeReason: "" });
+    expect((await m.getRepository(PlacementClaim).findOneByOrFail({ id: validClaimId })).employmentEndedOn).toBeNull();
+  });
+
+  it("a certified instalment that is not owed is revoked; its open payment is cancelled", async () => {
+    const m = await em();
+    const first = await m.getRepository(FeeInstalment).findOneByOrFail({ claimId: validClaimId, number: 1 });
+    expect(first.status).toBe("payable");
+    await expect(revokeInstalment(caseManager, validClaimId, first.id, { reason: "x" })).rejects.toBeInstanceOf(ValidationError);
+    await expect(revokeInstalment(caseManager, validClaimId + 999, first.id, { reason: "Arbeitgeberbestätigung war gefälscht." })).rejects.toBeInstanceOf(NotFoundError);
+    await revokeInstalment(caseManager, validClaimId, first.id, { reason: "Arbeitgeberbestätigung war gefälscht." });
+    expect((await m.getRepository(FeeInstalment).findOneByOrFail({ id: first.id })).status).toBe("cancelled");
+    expect((await m.getRepository(PayableItem).findOneByOrFail({ instalmentId: first.id })).status).toBe("cancelled");
+    const audit = await m.getRepository(AuditEvent).findOneByOrFail({ action: "instalment.revoke", entityId: String(first.id) });
+    expect(audit.details).toMatchObject({ reason: "Arbeitgeberbestätigung war gefälscht.", from: "payable", to: "cancelled" });
   });
 });
 

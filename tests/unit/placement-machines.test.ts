@@ -350,13 +350,15 @@ describe("placement claim machine", () => {
 // ---------------------------------------------------------------------------------------------
 describe("fee instalment machine", () => {
   const STATES: InstalmentState[] = ["pending", "due", "earned", "payable", "paid", "cancelled", "lapsed"];
-  const EVENTS: InstalmentEvent[] = ["reach_duration", "prove", "certify", "end_employment", "lapse"];
+  const EVENTS: InstalmentEvent[] = ["reach_duration", "prove", "certify", "end_employment", "lapse", "reinstate", "revoke"];
   const EXPECTED: Row<InstalmentState, InstalmentEvent>[] = [
     { event: "reach_duration", from: ["pending"], to: "due", permission: ["system"] },
     { event: "prove", from: ["pending", "due"], to: "earned", permission: ["submit:placement:own"] },
     { event: "certify", from: ["earned"], to: "payable", permission: ["certify:instalment:any"] },
     { event: "end_employment", from: ["pending", "due"], to: "cancelled", permission: ["submit:placement:own", "decide:placement:any"] },
     { event: "lapse", from: ["pending", "due"], to: "lapsed", permission: ["system"] },
+    { event: "reinstate", from: ["cancelled"], to: "pending", permission: ["decide:placement:any"] },
+    { event: "revoke", from: ["earned", "payable"], to: "cancelled", permission: ["decide:placement:any"] },
   ];
 
   // Job start 01.01.2007: day 42 = 11.02.2007, deadline 31.08.2007.
@@ -378,7 +380,13 @@ describe("fee instalment machine", () => {
     ...over,
   });
   const passing = (state: InstalmentState, event: InstalmentEvent): InstalmentFacts =>
-    event === "end_employment" ? first(state, { employmentEndedOn: DAY_41 }) : event === "lapse" ? first(state, { today: "2007-09-01" }) : first(state);
+    event === "end_employment"
+      ? first(state, { employmentEndedOn: DAY_41 })
+      : event === "lapse"
+        ? first(state, { today: "2007-09-01" })
+        : event === "reinstate" || event === "revoke"
+          ? first(state, { reason: "Korrektur nach Rückfrage beim Arbeitgeber." })
+          : first(state);
 
   /** The second instalment: six months with the same employer, reached 30.06.2007 (day 181), deadline 31.12.2007. */
   const second = (over: Partial<InstalmentFacts> = {}): InstalmentFacts =>
@@ -398,9 +406,20 @@ describe("fee instalment machine", () => {
   });
 
   const cases = pairs(STATES, EVENTS, EXPECTED);
-  it("7 × 5 = 35 pairs, 8 allowed", () => {
-    expect(cases).toHaveLength(35);
-    expect(cases.filter((c) => c.row)).toHaveLength(8);
+  it("7 × 7 = 49 pairs, 11 allowed", () => {
+    expect(cases).toHaveLength(49);
+    expect(cases.filter((c) => c.row)).toHaveLength(11);
+  });
+
+  it("corrections need a reason; a reinstatement only when the employment lasted long enough", () => {
+    expect(instalmentMachine.check("revoke", first("payable", { reason: "kurz" }))).toEqual({ ok: false, reason: "Bitte begründen Sie die Korrektur (mindestens 10 Zeichen)." });
+    expect(instalmentMachine.check("reinstate", first("cancelled", { reason: "Ende war falsch gemeldet.", employmentEndedOn: DAY_41 }))).toEqual({
+      ok: false,
+      reason: "Die Beschäftigung endete am 10.02.2007, vor Erreichen der Dauer; die Rate bleibt entfallen.",
+    });
+    expect(instalmentMachine.check("reinstate", first("cancelled", { reason: "Ende war falsch gemeldet.", employmentEndedOn: DAY_42 }))).toEqual({ ok: true, to: "pending" });
+    expect(instalmentMachine.permitted("revoke", "payable", ROLE_PERMISSIONS.provider)).toBe(false);
+    expect(instalmentMachine.permitted("revoke", "payable", ROLE_PERMISSIONS.case_manager)).toBe(true);
   });
 
   it.each(cases)("$state + $event", ({ state, event, row }) => {
@@ -420,11 +439,13 @@ describe("fee instalment machine", () => {
     }
   });
 
-  it("eventsFrom per state; paid, cancelled and lapsed are final", () => {
+  it("eventsFrom per state; paid and lapsed are final, corrections by staff", () => {
     expect(instalmentMachine.eventsFrom("pending")).toEqual(["reach_duration", "prove", "end_employment", "lapse"]);
     expect(instalmentMachine.eventsFrom("due")).toEqual(["prove", "end_employment", "lapse"]);
-    expect(instalmentMachine.eventsFrom("earned")).toEqual(["certify"]);
-    for (const s of ["payable", "paid", "cancelled", "lapsed"] as InstalmentState[]) expect(instalmentMachine.eventsFrom(s)).toEqual([]);
+    expect(instalmentMachine.eventsFrom("earned")).toEqual(["certify", "revoke"]);
+    expect(instalmentMachine.eventsFrom("payable")).toEqual(["revoke"]);
+    expect(instalmentMachine.eventsFrom("cancelled")).toEqual(["reinstate"]);
+    for (const s of ["paid", "lapsed"] as InstalmentState[]) expect(instalmentMachine.eventsFrom(s)).toEqual([]);
   });
 
   it("roles: the broker proves, staff certify (not finance), the job reaches the duration and lapses", () => {
