@@ -178,10 +178,56 @@ export const openApiDocument = {
         responses: { "200": { description: "Vermittlungsnachweis", content: { "application/json": { schema: { $ref: "#/components/schemas/Placement" } } } }, "401": problem, "403": problem, "404": problem },
       },
     },
+    "/placements/{id}/instalments/{number}": {
+      parameters: [
+        { name: "id", in: "path", required: true, schema: { type: "integer" } },
+        { name: "number", in: "path", required: true, schema: { type: "integer", minimum: 1 }, description: "1 oder 2" },
+      ],
+      get: {
+        operationId: "getOwnInstalment",
+        summary: "Eine Rate eines eigenen Vermittlungsnachweises",
+        responses: { "200": { description: "Rate", content: { "application/json": { schema: { $ref: "#/components/schemas/Instalment" } } } }, "401": problem, "403": problem, "404": problem },
+      },
+      post: {
+        operationId: "proveOwnInstalment",
+        summary: "Bestätigung des Arbeitgebers für eine Rate einreichen",
+        description:
+          "multipart/form-data mit der PDF-Datei „confirmation“ und den Feldern „confirmedUntil“ (Datum, bis zu dem der Arbeitgeber die ununterbrochene Beschäftigung bestätigt), „uninterrupted“ (true) und für die 2. Rate „sameEmployer“ (true). Die Rate wird verdient, wenn die Beschäftigungsdauer erreicht und die Ausschlussfrist nicht abgelaufen ist; sonst 400 mit dem Grund (z. B. Tag 41 statt 42).",
+        requestBody: {
+          required: true,
+          content: {
+            "multipart/form-data": {
+              schema: {
+                type: "object",
+                required: ["confirmation", "confirmedUntil", "uninterrupted"],
+                properties: { confirmation: { type: "string", format: "binary" }, confirmedUntil: { type: "string", format: "date" }, uninterrupted: { type: "string", enum: ["true"] }, sameEmployer: { type: "string", enum: ["true", "false"] } },
+              },
+            },
+          },
+        },
+        responses: { "200": { description: "Rate verdient", content: { "application/json": { schema: { $ref: "#/components/schemas/Instalment" } } } }, "400": problem, "401": problem, "403": problem, "404": problem, "409": problem, "413": problem, "415": problem },
+      },
+    },
   },
   components: {
     securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "API-Schlüssel aus dem Portal" } },
     schemas: {
+      Instalment: {
+        type: "object",
+        properties: {
+          id: { type: "integer" },
+          claim: { type: "string", description: "Nummer des Vermittlungsnachweises" },
+          number: { type: "integer" },
+          label: { type: "string" },
+          amountCents: { type: "integer" },
+          earliestOn: { type: "string", format: "date", description: "Tag, an dem die Beschäftigungsdauer erreicht ist" },
+          deadlineOn: { type: "string", format: "date", description: "letzter Tag für den Nachweis (§ 326 SGB III)" },
+          sameEmployerRequired: { type: "boolean" },
+          confirmedUntil: { type: ["string", "null"], format: "date" },
+          status: { type: "string", enum: ["pending", "due", "earned", "payable", "paid", "cancelled", "lapsed"] },
+          statusLabel: { type: "string" },
+        },
+      },
       Problem: {
         type: "object",
         required: ["title", "status", "detail"],

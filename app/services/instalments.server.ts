@@ -409,6 +409,29 @@ export async function ownFigures(user: CurrentUser) {
   return brokerFigures(await em(), ownProviderId(user));
 }
 
+/** One of the broker's own instalments, addressed by claim and number (API). */
+export async function ownInstalment(user: CurrentUser, claimId: number, number: number) {
+  requireCan(user, "submit:placement:own");
+  const providerId = ownProviderId(user);
+  const m = await em();
+  const i = await m.getRepository(FeeInstalment).findOne({ where: { claimId, number, providerId } });
+  if (!i) throw new NotFoundError("Die Rate wurde nicht gefunden.");
+  const claim = await m.getRepository(PlacementClaim).findOneByOrFail({ id: claimId });
+  return {
+    id: i.id,
+    claim: claim.reference,
+    number: i.number,
+    label: i.label,
+    amountCents: i.amountCents,
+    earliestOn: i.earliestOn,
+    deadlineOn: i.deadlineOn,
+    sameEmployerRequired: i.sameEmployer,
+    confirmedUntil: i.confirmedUntil,
+    status: i.status,
+    statusLabel: INSTALMENT_STATE_LABELS[i.status as InstalmentState],
+  };
+}
+
 export async function ownInstalments(user: CurrentUser) {
   requireCan(user, "submit:placement:own");
   const providerId = ownProviderId(user);

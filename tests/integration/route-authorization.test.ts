@@ -160,6 +160,13 @@ function table(ids: Ids): Record<string, Rule> {
     // POST with an empty form body: 415 (JSON or multipart expected).
     "routes/api.v1.placements._index": { api: true, type: JSON_TYPE, get: { ...permitted(["provider"]), anonymous: 401 }, post: { ...permitted(["provider"], { ok: 415 }), anonymous: 401 } },
     "routes/api.v1.placements.$id": { api: true, params: { id: ids.claimB }, type: JSON_TYPE, get: { ...permitted(["provider"]), anonymous: 401 }, post: all(405) },
+    // The submitted demo claim has no instalments yet: 404; POST with a form body: 415 (multipart expected).
+    "routes/api.v1.placements.$id.instalments.$number": {
+      api: true,
+      params: { id: ids.claimB, number: 1 },
+      get: { ...permitted(["provider"], { ok: 404 }), anonymous: 401 },
+      post: { ...permitted(["provider"], { ok: 415 }), anonymous: 401 },
+    },
     "routes/tenders.$id.ocds[.json]": { params: { id: ids.tender }, type: JSON_TYPE, get: permitted(STAFF) },
     "routes/api.$": { api: true, params: { "*": "v1/nope" }, get: all(404), post: all(404) },
   };
@@ -418,6 +425,41 @@ describe("object-level access of provider users", () => {
     expect(own.status).toBe(200);
     const body = await own.text();
     for (const secret of ["monthlyBenefit", "householdSize", "healthNotes", "targetGroups"]) expect(body).not.toContain(secret);
+  });
+
+  it("an instalment proof through the API: day 41 refused with the reason, day 42 earns it; another broker's instalment is 404", async () => {
+    const due = await withServerDb(server, async () => {
+      const { em } = await import("~/lib/db.server");
+      const { FeeInstalment, PlacementClaim } = await import("../../entities");
+      const { addDays } = await import("~/domain/time");
+      const m = await em();
+      const i = await m.getRepository(FeeInstalment).findOneOrFail({ where: { providerId: ids.providerB, status: "due", number: 1 } });
+      const claim = await m.getRepository(PlacementClaim).findOneByOrFail({ id: i.claimId });
+      return { claimId: i.claimId, day41: addDays(i.earliestOn, -1), day42: i.earliestOn, jobStart: claim.jobStart };
+    });
+    const { PDFDocument } = await import("pdf-lib");
+    const doc = await PDFDocument.create();
+    doc.addPage();
+    const pdf = await doc.save();
+    const post = (confirmedUntil: string, token = tokens.provider, claimId = due.claimId) => {
+      const form = new FormData();
+      form.append("confirmation", new Blob([Buffer.from(pdf)], { type: "application/pdf" }), "bestaetigung.pdf");
+      form.append("confirmedUntil", confirmedUntil);
+      form.append("uninterrupted", "true");
+      return fetch(`${server.baseUrl}/api/v1/placements/${claimId}/instalments/1`, { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: form });
+    };
+    const tooEarly = await post(due.day41);
+    expect(tooEarly.status).toBe(400);
+    expect(((await tooEarly.json()) as { detail: string }).detail).toContain("das ist Tag 41; für die 1. Rate ist Tag 42");
+    const other = await post(due.day42, tokens.procurement);
+    expect(other.status).toBe(403);
+    await other.arrayBuffer();
+    const ok = await post(due.day42);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ number: 1, status: "earned", confirmedUntil: due.day42 });
+    const again = await post(due.day42);
+    expect(again.status).toBe(409);
+    await again.arrayBuffer();
   });
 
   it("the assigned clients in the API are the own organisation's only, without internal data", async () => {
