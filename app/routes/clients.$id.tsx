@@ -237,7 +237,7 @@ export default function ClientDetail() {
                   ) : (
                     <span className="badge">keine</span>
                   )}
-                  {d.canAssign ? (
+                  {d.canAssign && x.status === "active" ? (
                     <Form method="post">
                       <input type="hidden" name="assignmentId" value={x.id} />
                       {x.consent ? (
