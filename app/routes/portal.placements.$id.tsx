@@ -1,4 +1,4 @@
-import { json, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ValidationError } from "~/domain/errors";
 import { formatIban } from "~/domain/iban";
@@ -8,6 +8,7 @@ import { redirectWithFlash } from "~/lib/flash.server";
 import { actionError, loaderError } from "~/lib/http.server";
 import { requirePermission } from "~/lib/session.server";
 import { getSetting } from "~/lib/settings.server";
+import { readUploadForm } from "~/lib/uploads.server";
 import { proveInstalment, reportEmploymentEnd } from "~/services/instalments.server";
 import { addClaimDocuments, CLAIM_DOCUMENT_KINDS, getClaim, withdrawClaim, type ClaimDocumentKind, type UploadedFile } from "~/services/placement-claims.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
@@ -99,30 +100,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requirePermission(request, "submit:placement:own");
   const id = idParam(params.id);
   const maxBytes = (await getSetting("uploads.maxMegabytes")) * 1048576;
-  let form: FormData;
-  if ((request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")) {
-    try {
-      form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: maxBytes }));
-    } catch {
-      const tooBig: ActionResult = {
-        intent: "upload",
-        instalmentId: null,
-        ok: false,
-        formError: `Die Datei ist zu groß (höchstens ${Math.round(maxBytes / 1048576)} MB).`,
-        fieldErrors: {},
-        values: {},
-        issues: null,
-      };
-      return json(tooBig, { status: 400 });
-    }
-  } else {
-    form = await request.formData();
-  }
-  const intent = String(form.get("intent") ?? "");
-  const values: Record<string, string> = {};
-  for (const [k, v] of form.entries()) if (typeof v === "string") values[k] = v;
+  // An oversize file becomes a field error of the form it came from; what was typed comes back with it.
+  const { form, values, uploadError, headers } = await readUploadForm(request, { maxBytes, files: ["file"] });
+  const intent = values.intent ?? "";
   const back = `/portal/placements/${id}`;
   try {
+    if (uploadError) throw uploadError;
     if (intent === "documents") {
       const kind = values.kind;
       if (!kind || !(kind in CLAIM_DOCUMENT_KINDS))
@@ -157,7 +140,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       intent,
       instalmentId: values.instalmentId ?? null,
     };
-    return json(result, { status: failure.status });
+    return json(result, { status: failure.status, headers });
   }
 }
 

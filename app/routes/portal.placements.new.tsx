@@ -1,4 +1,4 @@
-import { json, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import { formatCents } from "~/domain/money";
@@ -9,6 +9,7 @@ import { redirectWithFlash } from "~/lib/flash.server";
 import { actionError, loaderError } from "~/lib/http.server";
 import { requirePermission } from "~/lib/session.server";
 import { getSetting } from "~/lib/settings.server";
+import { readUploadForm } from "~/lib/uploads.server";
 import { ownAssignments } from "~/services/clients.server";
 import { submitClaim, type UploadedFile } from "~/services/placement-claims.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
@@ -43,6 +44,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   });
 }
 
+const CLAIM_FILES = ["employmentContract", "employerConfirmation", "brokerContract"] as const;
+
 async function upload(form: FormData, name: string): Promise<UploadedFile | null> {
   const f = form.get(name);
   return f instanceof File && f.size > 0 ? { filename: f.name, bytes: new Uint8Array(await f.arrayBuffer()) } : null;
@@ -51,28 +54,10 @@ async function upload(form: FormData, name: string): Promise<UploadedFile | null
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "submit:placement:own");
   const maxBytes = (await getSetting("uploads.maxMegabytes")) * 1048576;
-  let form: FormData;
-  if ((request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")) {
-    try {
-      form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: maxBytes }));
-    } catch {
-      return json(
-        {
-          ok: false as const,
-          formError: `Eine Datei ist zu groß (höchstens ${Math.round(maxBytes / 1048576)} MB). Bitte wählen Sie die Dateien erneut aus.`,
-          fieldErrors: {} as Record<string, string>,
-          values: {} as Record<string, string>,
-          issues: null,
-        },
-        { status: 400 }
-      );
-    }
-  } else {
-    form = await request.formData();
-  }
-  const values: Record<string, string> = {};
-  for (const [k, v] of form.entries()) if (typeof v === "string") values[k] = v;
+  // An oversize file becomes a field error; what was typed comes back with it.
+  const { form, values, uploadError, headers } = await readUploadForm(request, { maxBytes, files: CLAIM_FILES });
   try {
+    if (uploadError) throw uploadError;
     const files = {
       employmentContract: await upload(form, "employmentContract"),
       employerConfirmation: await upload(form, "employerConfirmation"),
@@ -94,7 +79,7 @@ export async function action({ request }: ActionFunctionArgs) {
         values: Record<string, string>;
         issues: unknown;
       },
-      { status: failure.status }
+      { status: failure.status, headers }
     );
   }
 }
@@ -112,7 +97,7 @@ export default function NewPlacement() {
   const submitted = Boolean(a);
   const [selected, setSelected] = useState<string>(values.assignmentId ?? (d.preselected ? String(d.preselected) : ""));
   const fee = d.assignments.find((x) => String(x.id) === selected)?.maxFeeCents ?? null;
-  const fileErrors = ["employmentContract", "employerConfirmation", "brokerContract"].some((k) => errors[k]);
+  const fileErrors = CLAIM_FILES.some((k) => errors[k]);
   const checked = (name: string, fallback: boolean) => (submitted ? values[name] === "on" : fallback);
 
   if (!d.assignments.length) {
@@ -139,7 +124,7 @@ export default function NewPlacement() {
       </p>
       <Form method="post" encType="multipart/form-data" className="form" noValidate>
         <FormError message={a?.formError} />
-        {fileErrors || (a && Object.keys(errors).length) ? (
+        {(fileErrors || (a && Object.keys(errors).length)) && !String(a?.formError ?? "").includes("erneut aus") ? (
           <p className="muted">Aus Sicherheitsgründen behält der Browser gewählte Dateien nicht immer: bitte prüfen Sie die Dateiauswahl vor dem erneuten Absenden.</p>
         ) : null}
         <fieldset>
