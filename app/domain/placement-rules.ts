@@ -227,7 +227,8 @@ export function checkPlacementRules(f: RuleFacts): RuleResult[] {
     if (!OPEN_OR_ACCEPTED.includes(o.status)) continue;
     if (o.assignmentId === a.id) err("R9-one-placement", `Für diese Zuweisung liegt bereits der Vermittlungsnachweis ${o.reference} vor; eine Zuweisung wird nur einmal vergütet.`);
     else if (normalizeText(o.employerName) === normalizeText(c.employerName) && Math.abs(daysBetween(o.jobStart, c.jobStart)) <= f.settings.sameSpellWindowDays)
-      err("R9-same-spell", `Dieselbe Beschäftigung (${c.employerName}, ab ${d(o.jobStart)}) ist bereits mit ${o.reference} geltend gemacht; eine Beschäftigung wird nur einmal vergütet.`);
+      // Another broker's claim number is not disclosed to this broker.
+      err("R9-same-spell", `Dieselbe Beschäftigung (${c.employerName}, ab ${d(o.jobStart)}) ist bereits ${o.providerId === f.broker.id ? `mit ${o.reference}` : "von einem anderen Vermittler"} geltend gemacht; eine Beschäftigung wird nur einmal vergütet.`);
     else if (o.providerId !== f.broker.id) flag("R9-second-broker", `Ein anderer Vermittler hat für denselben Kunden den Vermittlungsnachweis ${o.reference} eingereicht.`);
   }
   if (f.otherBrokerAssignments.length)

@@ -568,7 +568,11 @@ describe("rule 9: one voucher, one broker, one placement; one spell, one fee", (
   it("the same employer and job start within sameSpellWindowDays at another broker → error", () => {
     const spell = (jobStart: string) => other({ reference: "VN-2007-00043", providerId: 2, assignmentId: 11, employerName: "HOLZBAU KAMENZ", jobStart });
     expect(run({ otherClaims: [spell("2007-01-31")] })).toEqual([
-      error("R9-same-spell", "Dieselbe Beschäftigung (Holzbau Kamenz GmbH, ab 31.01.2007) ist bereits mit VN-2007-00043 geltend gemacht; eine Beschäftigung wird nur einmal vergütet."),
+      error("R9-same-spell", "Dieselbe Beschäftigung (Holzbau Kamenz GmbH, ab 31.01.2007) ist bereits von einem anderen Vermittler geltend gemacht; eine Beschäftigung wird nur einmal vergütet."),
+    ]);
+    // The broker's own earlier claim (on another voucher) is named.
+    expect(run({ otherClaims: [other({ reference: "VN-2007-00044", assignmentId: 11, employerName: "Holzbau Kamenz GmbH", jobStart: "2007-01-31" })] })).toEqual([
+      error("R9-same-spell", "Dieselbe Beschäftigung (Holzbau Kamenz GmbH, ab 31.01.2007) ist bereits mit VN-2007-00044 geltend gemacht; eine Beschäftigung wird nur einmal vergütet."),
     ]);
     expect(codes(run({ otherClaims: [spell("2006-12-02")] }))).toEqual(["error:R9-same-spell"]);
     // 31 days apart: another spell, only the second broker is flagged.
