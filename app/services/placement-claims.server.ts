@@ -426,7 +426,8 @@ async function sendDecision(m: EntityManager, claim: PlacementClaim, event: stri
         ? "Ihr Vermittlungsnachweis wird abgelehnt. Ein Vergütungsanspruch besteht aus den folgenden Gründen nicht:"
         : `Für die Entscheidung fehlen Unterlagen. Bitte reichen Sie diese im Trägerportal nach:\n${claim.decisionNote}`;
   const doc = await generateDocument(m, {
-    template: "placement-decision",
+    // The acceptance carries the instalment plan; rejections and requests for documents do not.
+    template: event === "accept" ? "placement-decision" : "placement-notice",
     data: {
       title: DECISION_TITLES[event],
       providerName: provider.name,

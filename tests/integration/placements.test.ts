@@ -230,8 +230,8 @@ describe("claims: checked at submission, decided by staff", () => {
       [2, 100000, "2007-08-04", "2008-02-29", "pending"],
     ]);
     expect((await m.getRepository(Assignment).findOneByOrFail({ id: assignmentId })).status).toBe("redeemed");
-    const letters = await m.getRepository(Document).find({ where: { entityType: "placement-claim", entityId: String(validClaimId), template: "placement-decision" } });
-    expect(letters).toHaveLength(2); // documents requested, accepted
+    const letters = await m.getRepository(Document).find({ where: { entityType: "placement-claim", entityId: String(validClaimId), origin: "generated" }, order: { id: "ASC" } });
+    expect(letters.map((l) => l.template)).toEqual(["placement-notice", "placement-decision"]); // documents requested, accepted
     const audit = await m.getRepository(AuditEvent).find({ where: { entityType: "placement-claim", entityId: String(validClaimId) }, order: { id: "ASC" } });
     expect(audit.map((a) => a.action)).toEqual(["placement.submit", "placement.request_documents", "placement.documents", "placement.accept"]);
     const staffView = await getClaim(procurement, validClaimId);
