@@ -2,11 +2,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import { CHROMIUM, screenshot } from "../setup/browser";
+import { expectHeading, expectStatus, h1, journey } from "../setup/journey";
 import { phasedServer } from "../setup/phased-server";
-import { DEMO_PASSWORD } from "../setup/server";
 
 /**
  * The placement journey in the browser (issue: "case manager assigns, broker reports a placement
@@ -70,61 +70,7 @@ async function startPhase(appTime: string) {
 
 // ---------------------------------------------------------------- browser helpers
 
-interface Actor {
-  context: BrowserContext;
-  page: Page;
-}
-const actors = new Map<string, Actor>();
-
-/** One browser context (own cookies) per person for the whole file; dialogs are confirmed. */
-async function actor(email: string): Promise<Actor> {
-  const known = actors.get(email);
-  if (known) return known;
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "de-DE", timezoneId: "Europe/Berlin", acceptDownloads: true });
-  context.setDefaultTimeout(10_000);
-  context.setDefaultNavigationTimeout(15_000);
-  const page = await context.newPage();
-  page.on("dialog", (d) => void d.accept());
-  const a = { context, page };
-  actors.set(email, a);
-  return a;
-}
-
-/** Run a step as a person; on failure keep a screenshot of that person's page. */
-async function as(email: string, name: string, body: (page: Page) => Promise<void>) {
-  const { page } = await actor(email);
-  try {
-    await body(page);
-  } catch (error) {
-    await screenshot(page, `p-${name}-failure`).catch(() => undefined);
-    throw error;
-  }
-}
-
-/** Sign in through the form and wait for the next page's navigation (the URL changes before it renders). */
-async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
-  await page.goto(`${base}/login`);
-  if (new URL(page.url()).pathname !== "/login") return; // still signed in
-  await page.getByLabel("E-Mail").fill(email);
-  await page.getByLabel("Passwort").fill(password);
-  await page.getByRole("button", { name: "Anmelden" }).click();
-  await page.waitForURL((u) => u.pathname !== "/login");
-  await expect.poll(() => page.getByRole("navigation", { name: "Hauptnavigation" }).count()).toBe(1);
-}
-
-async function h1(page: Page): Promise<string> {
-  return ((await page.getByRole("heading", { level: 1 }).textContent().catch(() => "")) ?? "").replace(/\s+/g, " ").trim();
-}
-
-async function expectHeading(page: Page, text: string | RegExp) {
-  if (typeof text === "string") await expect.poll(() => h1(page), { timeout: 10_000 }).toContain(text);
-  else await expect.poll(() => h1(page), { timeout: 10_000 }).toMatch(text);
-}
-
-/** A status message (flash) with this text is shown. */
-async function expectStatus(page: Page, text: string) {
-  await expect.poll(() => page.getByRole("status").filter({ hasText: text }).count(), { timeout: 10_000 }).toBeGreaterThan(0);
-}
+const { as, signIn, closeAll } = journey({ browser: () => browser, base: () => base, screenshotPrefix: "p", contextOptions: { acceptDownloads: true } });
 
 const squash = (s: string | null | undefined) => (s ?? "").replace(/\s+/g, " ").trim();
 
@@ -243,7 +189,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const a of actors.values()) await a.context.close().catch(() => undefined);
+  await closeAll();
   await browser?.close();
   await server.stop();
   fs.rmSync(dataDir, { recursive: true, force: true });
