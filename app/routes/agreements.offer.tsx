@@ -1,11 +1,10 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSubmit } from "@remix-run/react";
-import { ValidationError } from "~/domain/errors";
 import { isLegalBasis, LEGAL_BASES, LEGAL_BASIS_LABELS, type LegalBasis } from "~/domain/placement";
 import { formObject } from "~/domain/validation";
 import { actionError } from "~/lib/http.server";
 import { requirePermission } from "~/lib/session.server";
-import { admissionCandidates, offerAgreements, type OfferResult } from "~/services/placement-agreements.server";
+import { admissionCandidates, offerAgreements, offerAgreementsToAllEligible, type OfferResult } from "~/services/placement-agreements.server";
 import { today } from "~/services/placement-common.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Field, FormError, SubmitButton } from "~/ui/form";
@@ -39,14 +38,9 @@ export async function action({ request }: ActionFunctionArgs) {
       case "offer":
         result = await offerAgreements(user, values);
         break;
-      case "all_eligible": {
-        // Every broker that meets the admission conditions today and has no current agreement.
-        const basis = String(values.legalBasis ?? "");
-        const ids = isLegalBasis(basis) ? (await admissionCandidates(user, basis)).filter((c) => !c.problem && !c.current).map((c) => String(c.id)) : [];
-        if (isLegalBasis(basis) && ids.length === 0) throw new ValidationError("Es gibt keinen zulassungsfähigen Vermittler ohne laufende Vereinbarung.");
-        result = await offerAgreements(user, { ...values, providerIds: ids });
+      case "all_eligible":
+        result = await offerAgreementsToAllEligible(user, values);
         break;
-      }
       default:
         throw new Response("Unbekannte Aktion", { status: 400 });
     }

@@ -428,6 +428,15 @@ export async function offerAgreements(user: CurrentUser, raw: unknown): Promise<
   });
 }
 
+/** Open admission in one step: offer the standard agreement to every broker that meets the conditions today and has no current agreement. */
+export async function offerAgreementsToAllEligible(user: CurrentUser, raw: unknown): Promise<OfferResult> {
+  const basis = String((raw as Record<string, unknown> | null)?.legalBasis ?? "");
+  if (!isLegalBasis(basis)) return offerAgreements(user, { ...(raw as object), providerIds: [] }); // the schema names the missing basis
+  const ids = (await admissionCandidates(user, basis)).filter((c) => !c.problem && !c.current).map((c) => c.id);
+  if (ids.length === 0) throw new ValidationError("Es gibt keinen zulassungsfähigen Vermittler ohne laufende Vereinbarung.");
+  return offerAgreements(user, { ...(raw as object), providerIds: ids });
+}
+
 /** Offer a follow-up agreement to every active agreement that ends within the renewal window and has none yet. */
 export async function renewExpiring(user: CurrentUser): Promise<OfferResult> {
   requireCan(user, "manage:agreement:any");

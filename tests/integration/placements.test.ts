@@ -11,7 +11,7 @@ import type { CurrentUser } from "~/services/auth.server";
 import { addEmploymentSpell, assignClient, createClient, ownAssignments, setConsent } from "~/services/clients.server";
 import { seedDemoData } from "~/services/demo-data.server";
 import { certifyInstalment, correctEmploymentEnd, listPayables, ownFigures, payablesCsv, proveInstalment, reportEmploymentEnd, revokeInstalment, runPlacementDay } from "~/services/instalments.server";
-import { acceptAgreement, createFeeSchedule, offerAgreements, renewExpiring } from "~/services/placement-agreements.server";
+import { acceptAgreement, createFeeSchedule, offerAgreements, offerAgreementsToAllEligible, renewExpiring } from "~/services/placement-agreements.server";
 import { addClaimDocuments, contractsPerYear, decideClaim, getClaim, submitClaim } from "~/services/placement-claims.server";
 
 /**
@@ -376,6 +376,18 @@ describe("flags, lapse, expiry", () => {
       ["VV-2008-0001", "offered"],
       ["VV-2008-0002", "offered"],
     ]);
+  });
+
+  it("open admission in one step: every eligible broker without a current agreement gets the offer", async () => {
+    const m = await em();
+    const names = async (ids: number[]) => (await m.getRepository(Provider).find({ where: { id: In(ids) } })).map((p) => p.name);
+    const result = await offerAgreementsToAllEligible(procurement, { legalBasis: "voucher_421g", validFrom: "01.02.2008" });
+    expect(result.offered.length).toBeGreaterThan(0);
+    expect(result.skipped).toEqual([]);
+    const offeredNames = result.offered.map((o) => o.providerName);
+    // Brokers with a current (renewal) offer and the one without trade registration are not among them.
+    for (const n of await names([brokerId, broker2Id, noRegistrationId])) expect(offeredNames).not.toContain(n);
+    await expect(offerAgreementsToAllEligible(procurement, { legalBasis: "voucher_421g", validFrom: "01.02.2008" })).rejects.toThrow("Es gibt keinen zulassungsfähigen Vermittler ohne laufende Vereinbarung.");
   });
 
   it("counts accepted employment contracts per year of the contract date", async () => {
