@@ -1,3 +1,4 @@
+import { defineMachine, type Transition as MachineTransition } from "./machine";
 import type { Permission } from "./permissions";
 
 /**
@@ -38,13 +39,7 @@ export interface TenderFacts {
   cancelReason?: string | null;
 }
 
-interface Transition {
-  event: TenderEvent;
-  from: readonly TenderState[];
-  to: TenderState;
-  permission: Permission | "system";
-  guard?: (f: TenderFacts) => string | null;
-}
+type Transition = MachineTransition<TenderState, TenderEvent, TenderFacts> & { permission: Permission | "system" };
 
 const BEFORE_AWARD: TenderState[] = ["draft", "published", "offers_closed", "opened", "evaluated", "award_decided", "bidders_informed"];
 
@@ -103,12 +98,15 @@ export const TENDER_TRANSITIONS: readonly Transition[] = [
 
 export type TransitionCheck = { ok: true; to: TenderState; permission: Permission | "system" } | { ok: false; reason: string };
 
+/** The same transition-table mechanism as the placement machines (machine.ts). */
+export const tenderMachine = defineMachine<TenderState, TenderEvent, TenderFacts>(TENDER_STATE_LABELS, TENDER_TRANSITIONS);
+
+/** Ask the table; on success also the permission the transition needs. */
 export function checkTransition(event: TenderEvent, facts: TenderFacts): TransitionCheck {
-  const t = TENDER_TRANSITIONS.find((x) => x.event === event && x.from.includes(facts.state));
-  if (!t) return { ok: false, reason: `Im Status „${TENDER_STATE_LABELS[facts.state]}“ ist diese Aktion nicht möglich.` };
-  const problem = t.guard?.(facts) ?? null;
-  if (problem) return { ok: false, reason: problem };
-  return { ok: true, to: t.to, permission: t.permission };
+  const check = tenderMachine.check(event, facts);
+  if (!check.ok) return check;
+  const t = TENDER_TRANSITIONS.find((x) => x.event === event && x.from.includes(facts.state))!;
+  return { ok: true, to: check.to, permission: t.permission };
 }
 
 /** Criteria, weights and lots may change only in the draft. */
