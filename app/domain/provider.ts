@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { validateBic, validateIban } from "./iban";
 import { addDays, isIsoDate, parseDate } from "./time";
+import { optionalDate, requiredDate } from "./validation";
 
 /** Träger und Vermittler: kinds, service categories, certification state, input schemas. */
 export const PROVIDER_KINDS = ["training", "broker", "agency"] as const;
@@ -66,34 +67,6 @@ const trimmed = (max: number, label: string) =>
     .string()
     .trim()
     .max(max, `${label}: höchstens ${max} Zeichen.`);
-
-const optionalDate = (label: string) =>
-  z
-    .string()
-    .trim()
-    .transform((v, ctx) => {
-      if (!v) return null;
-      const d = parseDate(v);
-      if (!d) {
-        ctx.addIssue({ code: "custom", message: `${label}: bitte als TT.MM.JJJJ angeben.` });
-        return z.NEVER;
-      }
-      return d;
-    });
-
-const requiredDate = (label: string) =>
-  z
-    .string()
-    .trim()
-    .min(1, `${label} fehlt.`)
-    .transform((v, ctx) => {
-      const d = parseDate(v);
-      if (!d) {
-        ctx.addIssue({ code: "custom", message: `${label}: bitte als TT.MM.JJJJ angeben.` });
-        return z.NEVER;
-      }
-      return d;
-    });
 
 const optionalEmail = () =>
   z

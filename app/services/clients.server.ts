@@ -8,7 +8,7 @@ import { z } from "zod";
 import { Assignment, Certification, Client, EmploymentSpell, FeeSchedule, PlacementAgreement, PlacementClaim, Provider, User } from "../../entities";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
 import { can } from "~/domain/permissions";
-import { formatCents, parseEuroToCents } from "~/domain/money";
+import { formatCents } from "~/domain/money";
 import {
   ASSIGNMENT_STATE_LABELS,
   assignmentValidUntil,
@@ -24,7 +24,7 @@ import {
   type LegalBasis,
 } from "~/domain/placement";
 import { CLAIM_STATE_LABELS, type ClaimState } from "~/domain/placement-claim.machine";
-import { addDays, formatDate, parseDate } from "~/domain/time";
+import { addDays, formatDate } from "~/domain/time";
 import { parseOrThrow } from "~/domain/validation";
 import { appendAudit, SYSTEM } from "~/lib/audit.server";
 import { nowIso } from "~/lib/clock.server";
@@ -34,58 +34,12 @@ import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
 import { scheduleData } from "./placement-agreements.server";
 import { nextReference, ownProviderId, requireCan, today } from "./placement-common.server";
+import { assignSchema, clientSchema, spellSchema } from "~/domain/placement.schema";
 
-const optionalDate = (label: string) =>
-  z
-    .string()
-    .optional()
-    .default("")
-    .transform((v, ctx) => {
-      if (!v.trim()) return null;
-      return parseDate(v) ?? (ctx.addIssue({ code: "custom", message: `${label}: bitte ein Datum angeben (TT.MM.JJJJ).` }), z.NEVER);
-    });
-const requiredDate = (label: string) =>
-  z.string({ required_error: `${label}: bitte ein Datum angeben.` }).transform((v, ctx) => parseDate(v) ?? (ctx.addIssue({ code: "custom", message: `${label}: bitte ein Datum angeben (TT.MM.JJJJ).` }), z.NEVER));
 
 // ---------------------------------------------------------------------------------------------
 // Clients (case managers)
 
-const clientSchema = z.object({
-  firstName: z.string().trim().min(1, "Bitte den Vornamen angeben.").max(100),
-  lastName: z.string().trim().min(1, "Bitte den Nachnamen angeben.").max(100),
-  birthDate: optionalDate("Geburtsdatum"),
-  street: z.string().trim().max(200).optional().default(""),
-  postalCode: z
-    .string()
-    .trim()
-    .optional()
-    .default("")
-    .refine((v) => v === "" || /^\d{5}$/.test(v), "Die Postleitzahl hat fünf Ziffern."),
-  city: z.string().trim().max(100).optional().default(""),
-  phone: z.string().trim().max(50).optional().default(""),
-  email: z
-    .string()
-    .trim()
-    .max(254)
-    .optional()
-    .default("")
-    .refine((v) => v === "" || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), "Bitte eine gültige E-Mail-Adresse angeben."),
-  region: z.string().trim().max(100).optional().default(""),
-  targetGroups: z.array(z.string()).optional().default([]),
-  qualification: z.string().trim().max(1000).optional().default(""),
-  targetOccupation: z.string().trim().max(200).optional().default(""),
-  monthlyBenefit: z
-    .string()
-    .optional()
-    .default("")
-    .transform((v, ctx) => (v.trim() ? parseEuroToCents(v) ?? (ctx.addIssue({ code: "custom", message: "Bitte einen Betrag angeben, z. B. 563,00." }), z.NEVER) : null)),
-  householdSize: z
-    .string()
-    .optional()
-    .default("")
-    .transform((v, ctx) => (v.trim() ? (/^\d{1,2}$/.test(v.trim()) ? Number(v) : (ctx.addIssue({ code: "custom", message: "Bitte eine Zahl angeben." }), z.NEVER)) : null)),
-  healthNotes: z.string().trim().max(1000).optional().default(""),
-});
 
 export const CLIENT_SORTS = ["reference", "lastName", "createdAt"] as const;
 
@@ -207,14 +161,6 @@ export async function updateClient(user: CurrentUser, id: number, raw: unknown) 
   });
 }
 
-const spellSchema = z
-  .object({
-    employerName: z.string().trim().min(2, "Bitte den Arbeitgeber angeben.").max(200),
-    fromDate: requiredDate("Von"),
-    toDate: optionalDate("Bis"),
-    insured: z.string().optional(),
-  })
-  .refine((v) => !v.toDate || v.toDate >= v.fromDate, { message: "Das Ende liegt vor dem Beginn.", path: ["toDate"] });
 
 export async function addEmploymentSpell(user: CurrentUser, clientId: number, raw: unknown) {
   requireCan(user, "manage:client:any");
@@ -250,15 +196,6 @@ export async function removeEmploymentSpell(user: CurrentUser, clientId: number,
 // ---------------------------------------------------------------------------------------------
 // Assignments
 
-const assignSchema = z
-  .object({
-    providerId: z.coerce.number({ invalid_type_error: "Bitte einen Vermittler wählen." }).int().positive("Bitte einen Vermittler wählen."),
-    validFrom: requiredDate("Gültig ab"),
-    validUntil: optionalDate("Gültig bis"),
-    region: z.string().trim().max(100).optional().default(""),
-    consent: z.string().optional(),
-  })
-  .refine((v) => !v.validUntil || v.validUntil >= v.validFrom, { message: "„Gültig bis“ liegt vor „Gültig ab“.", path: ["validUntil"] });
 
 /** Brokers with an agreement active on a date (for the assignment form). */
 export async function assignableBrokers(on: string) {

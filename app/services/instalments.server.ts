@@ -4,7 +4,6 @@
  * certification (sachlich richtig) and the payable items handed to finance.
  */
 import { In, IsNull, type EntityManager } from "typeorm";
-import { z } from "zod";
 import { BankAccount, ClaimDocument, Client, EmploymentSpell, FeeInstalment, PayableItem, PlacementClaim, Provider, Assignment } from "../../entities";
 import { ConflictError, NotFoundError, ValidationError } from "~/domain/errors";
 import { instalmentMachine, INSTALMENT_STATE_LABELS, reminderDue, type InstalmentEvent, type InstalmentFacts, type InstalmentState } from "~/domain/fee-instalment.machine";
@@ -13,7 +12,7 @@ import { formatCents } from "~/domain/money";
 import { durationReachedOn } from "~/domain/placement";
 import type { RuleResult } from "~/domain/placement-rules";
 import { toCsv } from "~/domain/csv";
-import { addDays, formatDate, parseDate } from "~/domain/time";
+import { addDays, formatDate } from "~/domain/time";
 import { parseOrThrow } from "~/domain/validation";
 import { appendAudit, SYSTEM, type Actor } from "~/lib/audit.server";
 import { nowIso } from "~/lib/clock.server";
@@ -26,6 +25,7 @@ import { actorOf, type CurrentUser } from "./auth.server";
 import { expireAgreements } from "./placement-agreements.server";
 import { expireAssignments } from "./clients.server";
 import { askMachine, ownProviderId, requireCan, today } from "./placement-common.server";
+import { correctionSchema, endSchema, proofSchema } from "~/domain/placement.schema";
 
 function facts(i: FeeInstalment, claim: Pick<PlacementClaim, "jobStart" | "employmentEndedOn">, day: string, proof?: InstalmentFacts["proof"], reason?: string): InstalmentFacts {
   return { state: i.status as InstalmentState, today: day, number: i.number, jobStart: claim.jobStart, earliestOn: i.earliestOn, deadlineOn: i.deadlineOn, sameEmployerRequired: i.sameEmployer, employmentEndedOn: claim.employmentEndedOn, proof, reason };
@@ -147,11 +147,6 @@ export async function runPlacementDay(day: string = today()): Promise<DayReport>
 // ---------------------------------------------------------------------------------------------
 // Broker: proof of duration, early end
 
-const proofSchema = z.object({
-  confirmedUntil: z.string().transform((v, ctx) => parseDate(v) ?? (ctx.addIssue({ code: "custom", message: "Bitte das Datum angeben, bis zu dem der Arbeitgeber die Beschäftigung bestätigt (TT.MM.JJJJ)." }), z.NEVER)),
-  sameEmployer: z.preprocess((v) => v === true || v === "on" || v === "true", z.boolean()),
-  uninterrupted: z.preprocess((v) => v === true || v === "on" || v === "true", z.boolean()),
-});
 
 /** Upload the employer's confirmation for an instalment; if the machine agrees, it is earned. */
 export async function proveInstalment(user: CurrentUser, instalmentId: number, raw: unknown, file: { filename: string; bytes: Uint8Array } | null) {
@@ -176,9 +171,6 @@ export async function proveInstalment(user: CurrentUser, instalmentId: number, r
   });
 }
 
-const endSchema = z.object({
-  endedOn: z.string().transform((v, ctx) => parseDate(v) ?? (ctx.addIssue({ code: "custom", message: "Bitte den letzten Tag der Beschäftigung angeben (TT.MM.JJJJ)." }), z.NEVER)),
-});
 
 /**
  * The employment ended early (reported by the broker or by staff): instalments not yet earned
@@ -223,14 +215,6 @@ export async function reportEmploymentEnd(user: CurrentUser, claimId: number, ra
 // ---------------------------------------------------------------------------------------------
 // Staff corrections
 
-const correctionSchema = z.object({
-  endedOn: z
-    .string()
-    .optional()
-    .default("")
-    .transform((v, ctx) => (v.trim() ? parseDate(v) ?? (ctx.addIssue({ code: "custom", message: "Bitte ein Datum angeben (TT.MM.JJJJ) oder das Feld leer lassen." }), z.NEVER) : null)),
-  reason: z.string().trim().min(10, "Bitte begründen Sie die Korrektur (mindestens 10 Zeichen).").max(1000),
-});
 
 /**
  * Staff correct a reported end of employment (a later date, or no end at all): instalments that

@@ -3,7 +3,6 @@
  * admission (offer to many brokers at once), renewal, acceptance in the portal, agreement PDF.
  */
 import { In, type EntityManager } from "typeorm";
-import { z } from "zod";
 import { AgreementTerms, BankAccount, Certification, Document, FeeSchedule, PlacementAgreement, Provider, User } from "../../entities";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
 import { formatCents, parseEuroToCents } from "~/domain/money";
@@ -35,6 +34,7 @@ import { enqueueMail } from "~/lib/mailer.server";
 import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
 import { askMachine, nextReference, ownProviderId, requireCan, today } from "./placement-common.server";
+import { offerSchema, reasonSchema, scheduleSchema, termsSchema } from "~/domain/placement.schema";
 
 // ---------------------------------------------------------------------------------------------
 // Fee schedules
@@ -68,17 +68,6 @@ export async function listFeeSchedules() {
   }));
 }
 
-const scheduleSchema = z.object({
-  code: z.string().trim().min(2, "Bitte ein Kürzel angeben.").max(30),
-  name: z.string().trim().min(3, "Bitte eine Bezeichnung angeben.").max(200),
-  legalBasis: z.string().refine(isLegalBasis, "Bitte die Rechtsgrundlage wählen."),
-  validFrom: z.string().transform((v, ctx) => parseDate(v) ?? (ctx.addIssue({ code: "custom", message: "Bitte ein Datum angeben (TT.MM.JJJJ)." }), z.NEVER)),
-  firstAmount: z.string().transform((v, ctx) => parseEuroToCents(v) ?? (ctx.addIssue({ code: "custom", message: "Bitte einen Betrag angeben, z. B. 1.000,00." }), z.NEVER)),
-  firstDays: z.coerce.number({ invalid_type_error: "Bitte eine Zahl angeben." }).int().min(1, "Mindestens 1 Tag.").max(730),
-  secondMonths: z.coerce.number({ invalid_type_error: "Bitte eine Zahl angeben." }).int().min(1, "Mindestens 1 Monat.").max(36),
-  secondSameEmployer: z.string().optional(),
-  rates: z.string().trim().min(1, "Bitte mindestens den Grundbetrag angeben."),
-});
 
 /** Rates as text, one per line: `Zielgruppe;Betrag;gültig ab` with "alle" for the base rate. */
 export function parseRates(text: string): { rates: FeeRate[]; error: string | null } {
@@ -140,13 +129,6 @@ export async function publishedTerms() {
   return rows.filter((t) => t.publishedAt).map((t) => ({ id: t.id, title: t.title, legalBasisLabel: LEGAL_BASIS_LABELS[t.legalBasis as LegalBasis], termMonths: t.termMonths, body: t.body, publishedAt: t.publishedAt }));
 }
 
-const termsSchema = z.object({
-  title: z.string().trim().min(5, "Bitte einen Titel angeben (mindestens 5 Zeichen).").max(200),
-  legalBasis: z.string().refine(isLegalBasis, "Bitte die Rechtsgrundlage wählen."),
-  feeScheduleId: z.coerce.number({ invalid_type_error: "Bitte die Vergütungsregelung wählen." }).int().positive("Bitte die Vergütungsregelung wählen."),
-  termMonths: z.coerce.number({ invalid_type_error: "Bitte eine Zahl angeben." }).int().min(1, "Mindestens 1 Monat.").max(60, "Höchstens 60 Monate."),
-  body: z.string().trim().min(50, "Bitte die Bedingungen ausformulieren (mindestens 50 Zeichen).").max(20000),
-});
 
 /**
  * Publish standard terms (open admission): from now on new offers under this legal basis use them.
@@ -309,11 +291,6 @@ export async function admissionCandidates(user: CurrentUser, basis: LegalBasis) 
 // ---------------------------------------------------------------------------------------------
 // Offer (bulk), renew, accept, other transitions
 
-const offerSchema = z.object({
-  legalBasis: z.string().refine(isLegalBasis, "Bitte die Rechtsgrundlage wählen."),
-  validFrom: z.string().transform((v, ctx) => parseDate(v) ?? (ctx.addIssue({ code: "custom", message: "Bitte ein Datum angeben (TT.MM.JJJJ)." }), z.NEVER)),
-  providerIds: z.array(z.coerce.number().int().positive()).min(1, "Bitte mindestens einen Vermittler auswählen."),
-});
 
 export interface OfferResult {
   offered: { reference: string; providerName: string }[];
@@ -462,7 +439,6 @@ export async function renewExpiring(user: CurrentUser): Promise<OfferResult> {
   });
 }
 
-const reasonSchema = z.object({ reason: z.string().trim().max(1000).optional().default("") });
 
 /** Staff transitions: withdraw an offer, suspend, resume, terminate. */
 export async function transitionAgreement(user: CurrentUser, id: number, event: AgreementEvent, raw: unknown) {

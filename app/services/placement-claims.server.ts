@@ -8,13 +8,12 @@ import { z } from "zod";
 import { Assignment, AuditEvent, BankAccount, Certification, ClaimDocument, Client, ContactPerson, Document, EmploymentSpell, FeeInstalment, FeeSchedule, PlacementAgreement, PlacementClaim, Provider, User } from "../../entities";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
 import { can } from "~/domain/permissions";
-import { validateIban } from "~/domain/iban";
-import { formatCents, parseEuroToCents } from "~/domain/money";
-import { CLAIM_DOCUMENT_KINDS, formatHours, LEGAL_BASIS_LABELS, type ClaimDocumentKind, parseHours, planInstalments, RULE_SETS, type InstalmentRule, type LegalBasis } from "~/domain/placement";
+import { formatCents } from "~/domain/money";
+import { CLAIM_DOCUMENT_KINDS, formatHours, LEGAL_BASIS_LABELS, type ClaimDocumentKind, planInstalments, RULE_SETS, type InstalmentRule, type LegalBasis } from "~/domain/placement";
 import { claimMachine, CLAIM_STATE_LABELS, CLAIM_STATES, type ClaimEvent, type ClaimState } from "~/domain/placement-claim.machine";
 import { checkPlacementRules, hasErrors, type ClaimInput, type RuleFacts, type RuleResult } from "~/domain/placement-rules";
 import { INSTALMENT_STATE_LABELS, type InstalmentState } from "~/domain/fee-instalment.machine";
-import { berlinDate, formatDate, formatDateTime, parseDate } from "~/domain/time";
+import { berlinDate, formatDate, formatDateTime } from "~/domain/time";
 import { parseOrThrow } from "~/domain/validation";
 import { appendAudit, SYSTEM } from "~/lib/audit.server";
 import { nowIso } from "~/lib/clock.server";
@@ -26,8 +25,9 @@ import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
 import { advanceClaimInstalments } from "./instalments.server";
 import { askMachine, nextReference, ownProviderId, requireCan, today } from "./placement-common.server";
+import { claimSchema, decideSchema } from "~/domain/placement.schema";
 
-export { CLAIM_DOCUMENT_KINDS, type ClaimDocumentKind };
+export { CLAIM_DOCUMENT_KINDS, claimSchema, type ClaimDocumentKind };
 
 export interface UploadedFile {
   filename: string;
@@ -37,52 +37,7 @@ export interface UploadedFile {
 // ---------------------------------------------------------------------------------------------
 // Input
 
-const date = (label: string) =>
-  z.preprocess((v) => (v === undefined || v === null ? "" : String(v)), z.string().transform((v, ctx) => parseDate(v) ?? (ctx.addIssue({ code: "custom", message: `${label}: bitte ein Datum angeben (TT.MM.JJJJ).` }), z.NEVER)));
-const optionalDate = (label: string) =>
-  z.preprocess(
-    (v) => (v === undefined || v === null ? "" : String(v)),
-    z.string().transform((v, ctx) => (v.trim() ? parseDate(v) ?? (ctx.addIssue({ code: "custom", message: `${label}: bitte ein Datum angeben (TT.MM.JJJJ).` }), z.NEVER) : null)),
-  );
-const flag = z.preprocess((v) => v === true || v === "on" || v === "true" || v === "ja", z.boolean());
-const text = (max: number) => z.preprocess((v) => (v === undefined || v === null ? "" : String(v)), z.string().trim().max(max));
 
-export const claimSchema = z
-  .object({
-    assignmentId: z.coerce.number({ invalid_type_error: "Bitte die Zuweisung wählen." }).int().positive("Bitte die Zuweisung wählen."),
-    employerName: text(200).pipe(z.string().min(2, "Bitte den Arbeitgeber angeben.")),
-    employerStreet: text(200).pipe(z.string().min(2, "Bitte die Straße des Arbeitgebers angeben.")),
-    employerPostalCode: text(10).pipe(z.string().min(4, "Bitte die Postleitzahl angeben.")),
-    employerCity: text(100).pipe(z.string().min(2, "Bitte den Ort angeben.")),
-    employerVatId: text(20).transform((v) => (v ? v.replace(/\s/g, "").toUpperCase() : null)),
-    employerIban: text(42).transform((v, ctx) => {
-      if (!v) return null;
-      const r = validateIban(v);
-      if (!r.ok) {
-        ctx.addIssue({ code: "custom", message: `IBAN des Arbeitgebers: ${r.error}` });
-        return z.NEVER;
-      }
-      return r.iban;
-    }),
-    employerManager: text(200).transform((v) => v || null),
-    abroad: flag,
-    contractDate: date("Datum des Arbeitsvertrags"),
-    jobStart: date("Beschäftigungsbeginn"),
-    weeklyHours: z.preprocess(
-      (v) => (typeof v === "number" ? String(v) : v ?? ""),
-      z.string().transform((v, ctx) => parseHours(v) ?? (ctx.addIssue({ code: "custom", message: "Bitte die wöchentliche Arbeitszeit in Stunden angeben, z. B. 38,5." }), z.NEVER)),
-    ),
-    insured: flag,
-    fixedTermEnd: optionalDate("Befristet bis"),
-    occupation: text(200).pipe(z.string().min(2, "Bitte die Tätigkeit angeben.")),
-    brokerContractDate: optionalDate("Datum des Vermittlungsvertrags"),
-    jobOfferDate: optionalDate("Datum des Stellenangebots"),
-    claimedFee: z.preprocess(
-      (v) => (typeof v === "number" ? String(v).replace(".", ",") : v ?? ""),
-      z.string().transform((v, ctx) => (v.trim() ? parseEuroToCents(v) ?? (ctx.addIssue({ code: "custom", message: "Bitte einen Betrag angeben, z. B. 2.000,00." }), z.NEVER) : null)),
-    ),
-  })
-  .refine((v) => !v.fixedTermEnd || v.fixedTermEnd >= v.jobStart, { message: "Das Ende der Befristung liegt vor dem Beschäftigungsbeginn.", path: ["fixedTermEnd"] });
 export type ClaimFormInput = z.input<typeof claimSchema>;
 
 async function checkUpload(file: UploadedFile | null | undefined, field: string, label: string, required: boolean, errors: Record<string, string>, maxBytes: number) {
@@ -308,10 +263,6 @@ export async function submitClaim(
 // ---------------------------------------------------------------------------------------------
 // Decisions
 
-const decideSchema = z.object({
-  note: z.string().trim().max(2000).optional().default(""),
-  severeDisabilityException: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()).optional(),
-});
 
 async function documentKinds(m: EntityManager, claimId: number): Promise<string[]> {
   return (await m.getRepository(ClaimDocument).find({ where: { claimId }, select: { kind: true } })).map((d) => d.kind);

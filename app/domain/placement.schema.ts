@@ -1,0 +1,296 @@
+/**
+ * Input schemas of the broker line (agreements, clients, assignments, claims, instalments):
+ * German messages per field; the services parse with them (DESIGN.md § 2: zod schemas in the domain).
+ */
+import { z } from "zod";
+import { validateIban } from "./iban";
+import { parseEuroToCents } from "./money";
+import { isLegalBasis, parseHours } from "./placement";
+import { optionalDate, requiredDate } from "./validation";
+
+/** A checkbox or JSON boolean. */
+const flag = z.preprocess(
+  (v) => v === true || v === "on" || v === "true" || v === "ja",
+  z.boolean()
+);
+/** Text from a form or JSON (missing → ""), trimmed, bounded. */
+const text = (max: number) =>
+  z.preprocess(
+    (v) => (v === undefined || v === null ? "" : String(v)),
+    z.string().trim().max(max)
+  );
+
+export const scheduleSchema = z.object({
+  code: z.string().trim().min(2, "Bitte ein Kürzel angeben.").max(30),
+  name: z.string().trim().min(3, "Bitte eine Bezeichnung angeben.").max(200),
+  legalBasis: z
+    .string()
+    .refine(isLegalBasis, "Bitte die Rechtsgrundlage wählen."),
+  validFrom: requiredDate("Gültig ab"),
+  firstAmount: z
+    .string()
+    .transform(
+      (v, ctx) =>
+        parseEuroToCents(v) ??
+        (ctx.addIssue({
+          code: "custom",
+          message: "Bitte einen Betrag angeben, z. B. 1.000,00.",
+        }),
+        z.NEVER)
+    ),
+  firstDays: z.coerce
+    .number({ invalid_type_error: "Bitte eine Zahl angeben." })
+    .int()
+    .min(1, "Mindestens 1 Tag.")
+    .max(730),
+  secondMonths: z.coerce
+    .number({ invalid_type_error: "Bitte eine Zahl angeben." })
+    .int()
+    .min(1, "Mindestens 1 Monat.")
+    .max(36),
+  secondSameEmployer: z.string().optional(),
+  rates: z.string().trim().min(1, "Bitte mindestens den Grundbetrag angeben."),
+});
+
+export const termsSchema = z.object({
+  title: z
+    .string()
+    .trim()
+    .min(5, "Bitte einen Titel angeben (mindestens 5 Zeichen).")
+    .max(200),
+  legalBasis: z
+    .string()
+    .refine(isLegalBasis, "Bitte die Rechtsgrundlage wählen."),
+  feeScheduleId: z.coerce
+    .number({ invalid_type_error: "Bitte die Vergütungsregelung wählen." })
+    .int()
+    .positive("Bitte die Vergütungsregelung wählen."),
+  termMonths: z.coerce
+    .number({ invalid_type_error: "Bitte eine Zahl angeben." })
+    .int()
+    .min(1, "Mindestens 1 Monat.")
+    .max(60, "Höchstens 60 Monate."),
+  body: z
+    .string()
+    .trim()
+    .min(50, "Bitte die Bedingungen ausformulieren (mindestens 50 Zeichen).")
+    .max(20000),
+});
+
+export const offerSchema = z.object({
+  legalBasis: z
+    .string()
+    .refine(isLegalBasis, "Bitte die Rechtsgrundlage wählen."),
+  validFrom: requiredDate("Gültig ab"),
+  providerIds: z
+    .array(z.coerce.number().int().positive())
+    .min(1, "Bitte mindestens einen Vermittler auswählen."),
+});
+
+export const reasonSchema = z.object({
+  reason: z.string().trim().max(1000).optional().default(""),
+});
+
+export const clientSchema = z.object({
+  firstName: z.string().trim().min(1, "Bitte den Vornamen angeben.").max(100),
+  lastName: z.string().trim().min(1, "Bitte den Nachnamen angeben.").max(100),
+  birthDate: optionalDate("Geburtsdatum"),
+  street: z.string().trim().max(200).optional().default(""),
+  postalCode: z
+    .string()
+    .trim()
+    .optional()
+    .default("")
+    .refine(
+      (v) => v === "" || /^\d{5}$/.test(v),
+      "Die Postleitzahl hat fünf Ziffern."
+    ),
+  city: z.string().trim().max(100).optional().default(""),
+  phone: z.string().trim().max(50).optional().default(""),
+  email: z
+    .string()
+    .trim()
+    .max(254)
+    .optional()
+    .default("")
+    .refine(
+      (v) => v === "" || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v),
+      "Bitte eine gültige E-Mail-Adresse angeben."
+    ),
+  region: z.string().trim().max(100).optional().default(""),
+  targetGroups: z.array(z.string()).optional().default([]),
+  qualification: z.string().trim().max(1000).optional().default(""),
+  targetOccupation: z.string().trim().max(200).optional().default(""),
+  monthlyBenefit: z
+    .string()
+    .optional()
+    .default("")
+    .transform((v, ctx) =>
+      v.trim()
+        ? parseEuroToCents(v) ??
+          (ctx.addIssue({
+            code: "custom",
+            message: "Bitte einen Betrag angeben, z. B. 563,00.",
+          }),
+          z.NEVER)
+        : null
+    ),
+  householdSize: z
+    .string()
+    .optional()
+    .default("")
+    .transform((v, ctx) =>
+      v.trim()
+        ? /^\d{1,2}$/.test(v.trim())
+          ? Number(v)
+          : (ctx.addIssue({
+              code: "custom",
+              message: "Bitte eine Zahl angeben.",
+            }),
+            z.NEVER)
+        : null
+    ),
+  healthNotes: z.string().trim().max(1000).optional().default(""),
+});
+
+export const spellSchema = z
+  .object({
+    employerName: z
+      .string()
+      .trim()
+      .min(2, "Bitte den Arbeitgeber angeben.")
+      .max(200),
+    fromDate: requiredDate("Von"),
+    toDate: optionalDate("Bis"),
+    insured: z.string().optional(),
+  })
+  .refine((v) => !v.toDate || v.toDate >= v.fromDate, {
+    message: "Das Ende liegt vor dem Beginn.",
+    path: ["toDate"],
+  });
+
+export const assignSchema = z
+  .object({
+    providerId: z.coerce
+      .number({ invalid_type_error: "Bitte einen Vermittler wählen." })
+      .int()
+      .positive("Bitte einen Vermittler wählen."),
+    validFrom: requiredDate("Gültig ab"),
+    validUntil: optionalDate("Gültig bis"),
+    region: z.string().trim().max(100).optional().default(""),
+    consent: z.string().optional(),
+  })
+  .refine((v) => !v.validUntil || v.validUntil >= v.validFrom, {
+    message: "„Gültig bis“ liegt vor „Gültig ab“.",
+    path: ["validUntil"],
+  });
+
+export const claimSchema = z
+  .object({
+    assignmentId: z.coerce
+      .number({ invalid_type_error: "Bitte die Zuweisung wählen." })
+      .int()
+      .positive("Bitte die Zuweisung wählen."),
+    employerName: text(200).pipe(
+      z.string().min(2, "Bitte den Arbeitgeber angeben.")
+    ),
+    employerStreet: text(200).pipe(
+      z.string().min(2, "Bitte die Straße des Arbeitgebers angeben.")
+    ),
+    employerPostalCode: text(10).pipe(
+      z.string().min(4, "Bitte die Postleitzahl angeben.")
+    ),
+    employerCity: text(100).pipe(z.string().min(2, "Bitte den Ort angeben.")),
+    employerVatId: text(20).transform((v) =>
+      v ? v.replace(/\s/g, "").toUpperCase() : null
+    ),
+    employerIban: text(42).transform((v, ctx) => {
+      if (!v) return null;
+      const r = validateIban(v);
+      if (!r.ok) {
+        ctx.addIssue({
+          code: "custom",
+          message: `IBAN des Arbeitgebers: ${r.error}`,
+        });
+        return z.NEVER;
+      }
+      return r.iban;
+    }),
+    employerManager: text(200).transform((v) => v || null),
+    abroad: flag,
+    contractDate: requiredDate("Datum des Arbeitsvertrags"),
+    jobStart: requiredDate("Beschäftigungsbeginn"),
+    weeklyHours: z.preprocess(
+      (v) => (typeof v === "number" ? String(v) : v ?? ""),
+      z
+        .string()
+        .transform(
+          (v, ctx) =>
+            parseHours(v) ??
+            (ctx.addIssue({
+              code: "custom",
+              message:
+                "Bitte die wöchentliche Arbeitszeit in Stunden angeben, z. B. 38,5.",
+            }),
+            z.NEVER)
+        )
+    ),
+    insured: flag,
+    fixedTermEnd: optionalDate("Befristet bis"),
+    occupation: text(200).pipe(
+      z.string().min(2, "Bitte die Tätigkeit angeben.")
+    ),
+    brokerContractDate: optionalDate("Datum des Vermittlungsvertrags"),
+    jobOfferDate: optionalDate("Datum des Stellenangebots"),
+    claimedFee: z.preprocess(
+      (v) => (typeof v === "number" ? String(v).replace(".", ",") : v ?? ""),
+      z
+        .string()
+        .transform((v, ctx) =>
+          v.trim()
+            ? parseEuroToCents(v) ??
+              (ctx.addIssue({
+                code: "custom",
+                message: "Bitte einen Betrag angeben, z. B. 2.000,00.",
+              }),
+              z.NEVER)
+            : null
+        )
+    ),
+  })
+  .refine((v) => !v.fixedTermEnd || v.fixedTermEnd >= v.jobStart, {
+    message: "Das Ende der Befristung liegt vor dem Beschäftigungsbeginn.",
+    path: ["fixedTermEnd"],
+  });
+
+export const decideSchema = z.object({
+  note: z.string().trim().max(2000).optional().default(""),
+  severeDisabilityException: z
+    .preprocess((v) => v === "on" || v === "true" || v === true, z.boolean())
+    .optional(),
+});
+
+export const proofSchema = z.object({
+  confirmedUntil: requiredDate("Bestätigt bis"),
+  sameEmployer: z.preprocess(
+    (v) => v === true || v === "on" || v === "true",
+    z.boolean()
+  ),
+  uninterrupted: z.preprocess(
+    (v) => v === true || v === "on" || v === "true",
+    z.boolean()
+  ),
+});
+
+export const endSchema = z.object({
+  endedOn: requiredDate("Letzter Tag der Beschäftigung"),
+});
+
+export const correctionSchema = z.object({
+  endedOn: optionalDate("Richtiges letztes Beschäftigungsdatum"),
+  reason: z
+    .string()
+    .trim()
+    .min(10, "Bitte begründen Sie die Korrektur (mindestens 10 Zeichen).")
+    .max(1000),
+});
