@@ -18,7 +18,7 @@ const LEGAL_BASIS_CHOICES = LEGAL_BASES.map((b) => ({ value: b, label: LEGAL_BAS
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "read:placement:any");
-  const [schedules, terms] = await Promise.all([listFeeSchedules(), listTerms()]);
+  const [schedules, terms] = await Promise.all([listFeeSchedules(user), listTerms(user)]);
   return json({ schedules, terms, canManage: can(user.role, "manage:agreement:any") });
 }
 

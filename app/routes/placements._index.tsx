@@ -32,7 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     dir: p.get("dir") ?? "",
     page: intParam(p.get("page"), 1),
   };
-  const [list, perYear, toCertify] = await Promise.all([listClaims(user, query), contractsPerYear(), instalmentsToCertify(user)]);
+  const [list, perYear, toCertify] = await Promise.all([listClaims(user, query), contractsPerYear(user), instalmentsToCertify(user)]);
   return json({ ...list, perYear, toCertify, providerFilter: providerId || null, canCertify: can(user.role, "certify:instalment:any") });
 }
 

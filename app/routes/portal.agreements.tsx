@@ -13,7 +13,7 @@ export const meta: MetaFunction = () => [{ title: "Vermittlungsvereinbarungen â€
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "read:agreement:own");
   try {
-    const [rows, terms] = await Promise.all([ownAgreements(user), publishedTerms()]);
+    const [rows, terms] = await Promise.all([ownAgreements(user), publishedTerms(user)]);
     // The fee terms of the current agreements (a broker has only a few).
     const details = await Promise.all(rows.filter((a) => a.status === "offered" || a.status === "active" || a.status === "suspended").map((a) => getAgreement(user, a.id)));
     return json({

@@ -5,6 +5,7 @@
 import { In, type EntityManager } from "typeorm";
 import { AgreementTerms, BankAccount, Certification, Document, FeeSchedule, PlacementAgreement, Provider, User } from "../../entities";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
+import { can } from "~/domain/permissions";
 import { formatCents, parseEuroToCents } from "~/domain/money";
 import {
   admissionProblem,
@@ -49,7 +50,8 @@ export async function scheduleFor(m: EntityManager, basis: LegalBasis, on: strin
   return rows.find((s) => s.validFrom <= on) ?? null;
 }
 
-export async function listFeeSchedules() {
+export async function listFeeSchedules(user: CurrentUser) {
+  requireCan(user, "read:placement:any");
   const m = await em();
   const rows = await m.getRepository(FeeSchedule).find({ order: { validFrom: "DESC", code: "ASC" } });
   return rows.map((s) => ({
@@ -115,7 +117,8 @@ export async function createFeeSchedule(user: CurrentUser, raw: unknown) {
 // ---------------------------------------------------------------------------------------------
 // Standard terms
 
-export async function listTerms() {
+export async function listTerms(user: CurrentUser) {
+  requireCan(user, "read:placement:any");
   const m = await em();
   const rows = await m.getRepository(AgreementTerms).find({ order: { id: "DESC" } });
   const schedules = new Map((await m.getRepository(FeeSchedule).find()).map((s) => [s.id, s]));
@@ -123,7 +126,8 @@ export async function listTerms() {
 }
 
 /** The published terms a broker can read before accepting (open admission). */
-export async function publishedTerms() {
+export async function publishedTerms(user: CurrentUser) {
+  if (!can(user.role, "read:agreement:own") && !can(user.role, "read:placement:any")) throw new ForbiddenError();
   const m = await em();
   const rows = await m.getRepository(AgreementTerms).find({ order: { id: "DESC" } });
   return rows.filter((t) => t.publishedAt).map((t) => ({ id: t.id, title: t.title, legalBasisLabel: LEGAL_BASIS_LABELS[t.legalBasis as LegalBasis], termMonths: t.termMonths, body: t.body, publishedAt: t.publishedAt }));

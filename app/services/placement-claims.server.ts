@@ -606,7 +606,8 @@ export async function getClaim(user: CurrentUser, claimId: number) {
 }
 
 /** Accepted employment contracts through brokers per year of the contract date (the report's figure). */
-export async function contractsPerYear() {
+export async function contractsPerYear(user: CurrentUser) {
+  requireCan(user, "read:placement:any");
   const m = await em();
   const rows = await m
     .getRepository(PlacementClaim)

@@ -2,7 +2,7 @@ import { freshDatabase } from "../setup/db";
 import { In } from "typeorm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Assignment, AuditEvent, BankAccount, Document, FeeInstalment, OutboxMessage, PayableItem, PlacementAgreement, PlacementClaim, Provider, User } from "../../entities";
-import { ConflictError, NotFoundError, ValidationError } from "~/domain/errors";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
 import type { RuleResult } from "~/domain/placement-rules";
 import { verifyAuditChain } from "~/lib/audit.server";
 import { setClock } from "~/lib/clock.server";
@@ -391,7 +391,8 @@ describe("flags, lapse, expiry", () => {
   });
 
   it("counts accepted employment contracts per year of the contract date", async () => {
-    const rows = await contractsPerYear();
+    await expect(contractsPerYear(broker)).rejects.toBeInstanceOf(ForbiddenError);
+    const rows = await contractsPerYear(procurement);
     expect(rows.find((r) => r.year === 2007)).toMatchObject({ accepted: 2, rejected: 3, flagged: 2, total: 5 });
   });
 
