@@ -33,7 +33,8 @@ import { enqueueMail } from "~/lib/mailer.server";
 import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
 import { scheduleData } from "./placement-agreements.server";
-import { nextReference, ownProviderId, requireCan, today } from "./placement-common.server";
+import { askMachine, nextReference, ownProviderId, requireCan, today } from "./placement-common.server";
+import { assignmentMachine } from "~/domain/assignment.machine";
 import { assignSchema, clientSchema, spellSchema } from "~/domain/placement.schema";
 
 
@@ -310,22 +311,25 @@ export async function setConsent(user: CurrentUser, clientId: number, assignment
 
 export async function withdrawAssignment(user: CurrentUser, clientId: number, assignmentId: number, reason: string) {
   requireCan(user, "assign:client:any");
-  if (reason.trim().length < 10) throw new ValidationError("Bitte begründen Sie die Rücknahme (mindestens 10 Zeichen).", { reason: "Mindestens 10 Zeichen." });
   return tx(async (m) => {
     const a = await m.getRepository(Assignment).findOne({ where: { id: assignmentId, clientId } });
     if (!a) throw new NotFoundError("Die Zuweisung wurde nicht gefunden.");
-    if (a.status !== "active") throw new ConflictError(`Die Zuweisung ist ${ASSIGNMENT_STATE_LABELS[a.status as AssignmentState]}.`);
-    const res = await m.getRepository(Assignment).update({ id: a.id, status: "active" }, { status: "withdrawn", updatedAt: nowIso() });
+    const from = a.status as AssignmentState;
+    const to = askMachine(assignmentMachine, "withdraw", { state: from, today: today(), validUntil: a.validUntil, reason }, user);
+    const res = await m.getRepository(Assignment).update({ id: a.id, status: from }, { status: to, updatedAt: nowIso() });
     if (!res.affected) throw new ConflictError("Die Zuweisung wurde inzwischen geändert.");
     await appendAudit(m, actorOf(user), { action: "assignment.withdraw", summary: `Zuweisung ${a.reference} zurückgenommen`, entityType: "assignment", entityId: String(a.id), providerId: a.providerId, details: { reason } });
   });
 }
 
-/** Daily job: assignments past their validity expire. Returns the number changed. */
+/** Daily job: assignments past their validity expire (asked of the same table). Returns the number changed. */
 export async function expireAssignments(m: EntityManager, day: string): Promise<number> {
-  const res = await m.getRepository(Assignment).update({ status: "active", validUntil: LessThan(day) }, { status: "expired", updatedAt: nowIso() });
-  if (res.affected) await appendAudit(m, SYSTEM, { action: "assignment.expire", summary: `${res.affected} Zuweisung(en) abgelaufen (Stichtag ${formatDate(addDays(day, -1))})`, entityType: "assignment", entityId: "", details: { day, count: res.affected } });
-  return res.affected ?? 0;
+  const candidates = await m.getRepository(Assignment).find({ where: { status: "active", validUntil: LessThan(day) }, select: { id: true, status: true, validUntil: true } });
+  const ids = candidates.filter((a) => assignmentMachine.check("expire", { state: a.status as AssignmentState, today: day, validUntil: a.validUntil }).ok).map((a) => a.id);
+  let affected = 0;
+  for (let i = 0; i < ids.length; i += 500) affected += (await m.getRepository(Assignment).update({ id: In(ids.slice(i, i + 500)), status: "active" }, { status: "expired", updatedAt: nowIso() })).affected ?? 0;
+  if (affected) await appendAudit(m, SYSTEM, { action: "assignment.expire", summary: `${affected} Zuweisung(en) abgelaufen (Stichtag ${formatDate(addDays(day, -1))})`, entityType: "assignment", entityId: "", details: { day, count: affected } });
+  return affected;
 }
 
 // ---------------------------------------------------------------------------------------------

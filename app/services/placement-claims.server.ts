@@ -25,6 +25,8 @@ import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
 import { advanceClaimInstalments } from "./instalments.server";
 import { askMachine, nextReference, ownProviderId, requireCan, today } from "./placement-common.server";
+import { assignmentMachine } from "~/domain/assignment.machine";
+import type { AssignmentState } from "~/domain/placement";
 import { claimSchema, decideSchema } from "~/domain/placement.schema";
 
 export { CLAIM_DOCUMENT_KINDS, claimSchema, type ClaimDocumentKind };
@@ -342,7 +344,9 @@ async function onAccepted(m: EntityManager, claim: PlacementClaim, assignment: A
       updatedAt: at,
     })),
   );
-  await m.getRepository(Assignment).update({ id: assignment.id }, { status: "redeemed", updatedAt: at });
+  const redeem = assignmentMachine.check("redeem", { state: assignment.status as AssignmentState, today: today(), validUntil: assignment.validUntil });
+  if (!redeem.ok) throw new ConflictError(`Die Zuweisung ${assignment.reference} kann nicht eingelöst werden: ${redeem.reason}`);
+  await m.getRepository(Assignment).update({ id: assignment.id, status: assignment.status }, { status: redeem.to, updatedAt: at });
   await m.getRepository(EmploymentSpell).insert({ clientId: claim.clientId, employerName: claim.employerName, fromDate: claim.jobStart, toDate: claim.employmentEndedOn, insured: claim.insured, source: "placement", createdAt: at });
   // Instalments whose duration already passed move at once (the same machine as the daily job).
   await advanceClaimInstalments(m, claim.id, today());

@@ -8,7 +8,7 @@ import { verifyAuditChain } from "~/lib/audit.server";
 import { setClock } from "~/lib/clock.server";
 import { em } from "~/lib/db.server";
 import type { CurrentUser } from "~/services/auth.server";
-import { addEmploymentSpell, assignClient, createClient, ownAssignments, setConsent } from "~/services/clients.server";
+import { addEmploymentSpell, assignClient, createClient, ownAssignments, setConsent, withdrawAssignment } from "~/services/clients.server";
 import { seedDemoData } from "~/services/demo-data.server";
 import { certifyInstalment, correctEmploymentEnd, listPayables, ownFigures, payablesCsv, proveInstalment, reportEmploymentEnd, revokeInstalment, runPlacementDay } from "~/services/instalments.server";
 import { acceptAgreement, createFeeSchedule, offerAgreements, offerAgreementsToAllEligible, renewExpiring } from "~/services/placement-agreements.server";
@@ -160,6 +160,19 @@ describe("clients and assignments", () => {
     const text = JSON.stringify(own);
     for (const secret of ["563", "Rückenleiden", "householdSize", "monthlyBenefit", "healthNotes", "targetGroups", "long_term_unemployed"]) expect(text).not.toContain(secret);
     expect(await ownAssignments(broker2)).toHaveLength(0);
+  });
+});
+
+describe("withdrawing an assignment", () => {
+  it("needs a reason; afterwards the broker cannot report a placement on it", async () => {
+    const c = await createClient(caseManager, { firstName: "Uwe", lastName: "Reichelt", birthDate: "03.03.1966", targetGroups: [] });
+    const a = await assignClient(caseManager, c.id, { providerId: String(broker2Id), validFrom: "10.01.2007" });
+    await expect(withdrawAssignment(caseManager, c.id, a.id, "zu kurz")).rejects.toThrow("Bitte begründen Sie die Rücknahme (mindestens 10 Zeichen).");
+    await expect(withdrawAssignment(caseManager, c.id + 1000, a.id, "Kunde hat selbst eine Arbeit gefunden.")).rejects.toBeInstanceOf(NotFoundError);
+    await withdrawAssignment(caseManager, c.id, a.id, "Kunde hat selbst eine Arbeit gefunden.");
+    expect((await (await em()).getRepository(Assignment).findOneByOrFail({ id: a.id })).status).toBe("withdrawn");
+    await expect(withdrawAssignment(caseManager, c.id, a.id, "Kunde hat selbst eine Arbeit gefunden.")).rejects.toBeInstanceOf(ConflictError);
+    await expect(submitClaim(broker2, claimForm({ assignmentId: String(a.id) }), FILES, "portal")).rejects.toThrow(/wurde zurückgenommen/);
   });
 });
 
