@@ -1,3 +1,4 @@
+import { berlinDate } from "~/domain/time";
 import { config } from "./config.server";
 
 /**
@@ -30,6 +31,11 @@ export function nowIso(): string {
 }
 
 /** Tests only: set the clock to an instant (it runs on from there). */
+/** Today's date in Berlin (YYYY-MM-DD) on the application clock. */
+export function today(): string {
+  return berlinDate(now());
+}
+
 export function setClock(instant: string | Date) {
   if (config().production) throw new Error("setClock ist in Produktion nicht erlaubt");
   offsetMs = new Date(instant).getTime() - Date.now();

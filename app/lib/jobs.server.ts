@@ -1,3 +1,4 @@
+import { today } from "./clock.server";
 import { sendDueMail } from "./mailer.server";
 
 /**
@@ -20,7 +21,6 @@ let lastPlacementDay: string | null = null;
  */
 async function runPlacementDayOnce(): Promise<void> {
   const { runPlacementDay } = await import("~/services/instalments.server");
-  const { today } = await import("~/services/placement-common.server");
   const day = today();
   if (day === lastPlacementDay) return;
   await runPlacementDay(day);

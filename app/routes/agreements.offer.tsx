@@ -5,7 +5,7 @@ import { formObject } from "~/domain/validation";
 import { actionError } from "~/lib/http.server";
 import { requirePermission } from "~/lib/session.server";
 import { admissionCandidates, offerAgreements, offerAgreementsToAllEligible, type OfferResult } from "~/services/placement-agreements.server";
-import { today } from "~/services/placement-common.server";
+import { today } from "~/lib/clock.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Field, FormError, SubmitButton } from "~/ui/form";
 import { OfferResultPanel } from "~/ui/staff-placement";

@@ -11,7 +11,7 @@ import { actionError, loaderError } from "~/lib/http.server";
 import { requirePermission } from "~/lib/session.server";
 import { getSetting } from "~/lib/settings.server";
 import { addEmploymentSpell, assignableBrokers, assignClient, getClient, removeEmploymentSpell, setConsent, updateClient, withdrawAssignment } from "~/services/clients.server";
-import { today } from "~/services/placement-common.server";
+import { today } from "~/lib/clock.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Field, FormError, Select, SubmitButton } from "~/ui/form";
 import { ASSIGNMENT_BADGE, CLAIM_BADGE, ClientForm, type ClientFormValues } from "~/ui/staff-placement";

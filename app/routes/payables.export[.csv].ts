@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { csvResponse } from "~/lib/http.server";
 import { requirePermission } from "~/lib/session.server";
 import { payablesCsv } from "~/services/instalments.server";
-import { today } from "~/services/placement-common.server";
+import { today } from "~/lib/clock.server";
 
 /** The payable instalments (same filters as the list) as CSV for the cash office. */
 export async function loader({ request }: LoaderFunctionArgs) {

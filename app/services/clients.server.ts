@@ -27,13 +27,13 @@ import { CLAIM_STATE_LABELS, type ClaimState } from "~/domain/placement-claim.ma
 import { addDays, formatDate } from "~/domain/time";
 import { parseOrThrow } from "~/domain/validation";
 import { appendAudit, SYSTEM } from "~/lib/audit.server";
-import { nowIso } from "~/lib/clock.server";
+import { nowIso, today } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
 import { enqueueMail } from "~/lib/mailer.server";
 import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
 import { scheduleData } from "./placement-agreements.server";
-import { askMachine, nextReference, ownProviderId, requireCan, today } from "./placement-common.server";
+import { askMachine, nextReference, ownProviderId, requireCan } from "./placement-common.server";
 import { assignmentMachine } from "~/domain/assignment.machine";
 import { assignSchema, clientSchema, spellSchema } from "~/domain/placement.schema";
 

@@ -1,9 +1,9 @@
 import { BankAccount, Certification, ContactPerson, Provider, User } from "../../entities";
 import { ibanMod97 } from "~/domain/iban";
 import type { Role } from "~/domain/permissions";
-import { addDays, berlinDate } from "~/domain/time";
+import { addDays } from "~/domain/time";
 import { appendAudit, SYSTEM } from "~/lib/audit.server";
-import { now, nowIso } from "~/lib/clock.server";
+import { nowIso, today as berlinToday } from "~/lib/clock.server";
 import { tx } from "~/lib/db.server";
 import { hashPassword } from "~/lib/password.server";
 
@@ -88,7 +88,7 @@ export interface DemoResult {
 export async function seedDemoData(options: { scale: number }): Promise<DemoResult> {
   const scale = Math.max(0.1, options.scale);
   const r = rng(2007);
-  const today = berlinDate(now());
+  const today = berlinToday();
   const brokers = Math.round(150 * scale);
   const trainers = Math.round(60 * scale);
   const passwordHash = await hashPassword(DEMO_PASSWORD);

@@ -42,7 +42,7 @@ import {
 import { checkPlacementRules, insuredDaysWithin, type BrokerFacts, type ClaimInput, type RuleFacts, type RuleResult } from "~/domain/placement-rules";
 import { addDays, addMonths, berlinDate, daysBetween, formatDate } from "~/domain/time";
 import { appendAudit, SYSTEM } from "~/lib/audit.server";
-import { now, nowIso } from "~/lib/clock.server";
+import { nowIso, today as berlinToday } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
 import { storeDocument } from "~/lib/documents.server";
 import { renderPdfFromText } from "~/lib/pdf.server";
@@ -450,7 +450,7 @@ const INTERTWINED = "Verflechtung von Vermittler und Arbeitgeber bestätigt (BSG
 
 export async function seedDemoPlacements(options: { scale: number }): Promise<DemoPlacementResult> {
   const scale = Math.max(0.1, options.scale);
-  const today = berlinDate(now());
+  const today = berlinToday();
   const yesterday = addDays(today, -1);
   const S = (n: number) => Math.round(n * scale);
   const Smin = (n: number, min = 1) => Math.max(min, Math.round(n * scale));

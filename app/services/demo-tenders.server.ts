@@ -1,7 +1,7 @@
 import { Lot, Offer, Provider, Tender, User } from "../../entities";
 import { isRole } from "~/domain/permissions";
-import { addDays, berlinDate, berlinLocalToUtc } from "~/domain/time";
-import { now } from "~/lib/clock.server";
+import { addDays, berlinLocalToUtc } from "~/domain/time";
+import { today as berlinToday } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
 import { renderPdfFromText } from "~/lib/pdf.server";
 import { getSettings } from "~/lib/settings.server";
@@ -39,7 +39,7 @@ async function publishDemo(staff: CurrentUser, spec: DemoTenderSpec, publish = t
   const tender = await createTender(staff, { title: spec.title, description: spec.description, measureType: spec.measureType, legalBasis: spec.legalBasis, procedureType: "open" });
   for (const lot of spec.lots) await saveLot(staff, tender.id, null, lot);
   await setCriteria(staff, tender.id, spec.criteria);
-  const deadlineDay = addDays(berlinDate(now()), settings["procurement.minDays.eu.open"] + 5);
+  const deadlineDay = addDays(berlinToday(), settings["procurement.minDays.eu.open"] + 5);
   await setDeadlines(staff, tender.id, { questionsUntil: berlinLocalToUtc(`${addDays(deadlineDay, -7)}T12:00`), offersUntil: berlinLocalToUtc(`${deadlineDay}T12:00`), bindingUntil: addDays(deadlineDay, 60) });
   if (publish) await publishTender(staff, tender.id);
   return tender;
@@ -56,7 +56,7 @@ async function bid(bidder: CurrentUser | null, tender: Tender, prices: number[],
  * only; the real service refuses such a deadline), then the deadline job closes it.
  */
 async function endOfferPeriod(tender: Tender) {
-  const yesterday = addDays(berlinDate(now()), -1);
+  const yesterday = addDays(berlinToday(), -1);
   await tx(async (m) => {
     await m.getRepository(Tender).update(
       { id: tender.id },
@@ -111,7 +111,7 @@ export async function seedDemoTenders(): Promise<number> {
   const staff = await demoUser("vergabe@asz-kamenz.example");
   const staff2 = await demoUser("vergabe2@asz-kamenz.example");
   if (!staff || !staff2) return 0;
-  const year = Number(berlinDate(now()).slice(0, 4));
+  const year = Number(berlinToday().slice(0, 4));
   const bidders = await Promise.all(
     ["traeger@bildungswerk-lausitz.example", "angebote@demo-t-0002.example", "angebote@demo-t-0003.example", "angebote@demo-t-0004.example", "vermittler@jobbruecke-kamenz.example", "angebote@demo-b-0002.example"].map(demoUser),
   );

@@ -15,7 +15,7 @@ import { toCsv } from "~/domain/csv";
 import { addDays, formatDate } from "~/domain/time";
 import { parseOrThrow } from "~/domain/validation";
 import { appendAudit, SYSTEM, type Actor } from "~/lib/audit.server";
-import { nowIso } from "~/lib/clock.server";
+import { nowIso, today } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
 import { storeDocument } from "~/lib/documents.server";
 import { sniffContentType } from "~/lib/files.server";
@@ -24,7 +24,7 @@ import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
 import { expireAgreements } from "./placement-agreements.server";
 import { expireAssignments } from "./clients.server";
-import { askMachine, ownProviderId, requireCan, today } from "./placement-common.server";
+import { askMachine, ownProviderId, requireCan } from "./placement-common.server";
 import { correctionSchema, endSchema, proofSchema } from "~/domain/placement.schema";
 
 function facts(i: FeeInstalment, claim: Pick<PlacementClaim, "jobStart" | "employmentEndedOn">, day: string, proof?: InstalmentFacts["proof"], reason?: string): InstalmentFacts {

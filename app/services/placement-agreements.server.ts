@@ -28,13 +28,13 @@ import { agreementMachine, type AgreementEvent } from "~/domain/placement-agreem
 import { addDays, addMonths, formatDate, formatDateTime, parseDate } from "~/domain/time";
 import { parseOrThrow } from "~/domain/validation";
 import { appendAudit, SYSTEM } from "~/lib/audit.server";
-import { nowIso } from "~/lib/clock.server";
+import { nowIso, today } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
 import { generateDocument } from "~/lib/documents.server";
 import { enqueueMail } from "~/lib/mailer.server";
 import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
-import { askMachine, nextReference, ownProviderId, requireCan, today } from "./placement-common.server";
+import { askMachine, nextReference, ownProviderId, requireCan } from "./placement-common.server";
 import { offerSchema, reasonSchema, scheduleSchema, termsSchema } from "~/domain/placement.schema";
 
 // ---------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import { INSTALMENT_STATE_LABELS, type InstalmentState } from "~/domain/fee-inst
 import { berlinDate, formatDate, formatDateTime } from "~/domain/time";
 import { parseOrThrow } from "~/domain/validation";
 import { appendAudit, SYSTEM } from "~/lib/audit.server";
-import { nowIso } from "~/lib/clock.server";
+import { nowIso, today } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
 import { generateDocument, storeDocument } from "~/lib/documents.server";
 import { sniffContentType } from "~/lib/files.server";
@@ -24,7 +24,7 @@ import { enqueueMail } from "~/lib/mailer.server";
 import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
 import { advanceClaimInstalments } from "./instalments.server";
-import { askMachine, nextReference, ownProviderId, requireCan, today } from "./placement-common.server";
+import { askMachine, nextReference, ownProviderId, requireCan } from "./placement-common.server";
 import { assignmentMachine } from "~/domain/assignment.machine";
 import type { AssignmentState } from "~/domain/placement";
 import { claimSchema, decideSchema } from "~/domain/placement.schema";

@@ -3,15 +3,8 @@ import type { EntityManager, EntityTarget, ObjectLiteral } from "typeorm";
 import { ForbiddenError } from "~/domain/errors";
 import type { Machine } from "~/domain/machine";
 import { can, ROLE_PERMISSIONS, type Permission } from "~/domain/permissions";
-import { berlinDate } from "~/domain/time";
 import { ValidationError, ConflictError } from "~/domain/errors";
-import { now } from "~/lib/clock.server";
 import type { CurrentUser } from "./auth.server";
-
-/** Today's date in Berlin, per the application clock. */
-export function today(): string {
-  return berlinDate(now());
-}
 
 /**
  * The next human reference `<prefix>-<year>-<n>` (e.g. VN-2026-00042). Called inside the

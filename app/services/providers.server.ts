@@ -18,10 +18,10 @@ import {
   type ProviderKind,
 } from "~/domain/provider";
 import { formatIban } from "~/domain/iban";
-import { addDays, berlinDate, formatDate, formatDateTime } from "~/domain/time";
+import { addDays, formatDate, formatDateTime } from "~/domain/time";
 import { parseOrThrow } from "~/domain/validation";
 import { appendAudit } from "~/lib/audit.server";
-import { now, nowIso } from "~/lib/clock.server";
+import { nowIso, today as berlinToday } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
 import { getSettings } from "~/lib/settings.server";
 import { enqueueMail } from "~/lib/mailer.server";
@@ -63,7 +63,7 @@ export interface ProviderRow {
 /** Today's date in Berlin and the end of the certificate warning window. */
 async function certWindow(manager?: EntityManager) {
   const settings = await getSettings(manager);
-  const today = berlinDate(now());
+  const today = berlinToday();
   return { today, warnUntil: addDays(today, settings["providers.certificateWarningDays"]), warningDays: settings["providers.certificateWarningDays"] };
 }
 

@@ -23,7 +23,7 @@ import { checkTransition, TENDER_STATE_LABELS, type TenderEvent, type TenderFact
 import { berlinDate, formatDate, formatDateTime } from "~/domain/time";
 import { parseOrThrow } from "~/domain/validation";
 import { appendAudit, SYSTEM, type Actor } from "~/lib/audit.server";
-import { now, nowIso } from "~/lib/clock.server";
+import { nowIso, today as berlinToday } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
 import { enqueueMail } from "~/lib/mailer.server";
 import { newWrappedDataKey } from "~/lib/sealing.server";
@@ -64,7 +64,7 @@ function requireDraft(tender: Tender) {
 }
 
 async function nextReference(m: EntityManager): Promise<string> {
-  const year = berlinDate(now()).slice(0, 4);
+  const year = berlinToday().slice(0, 4);
   const rows = await m.getRepository(Tender).createQueryBuilder("t").select("t.reference", "reference").where("t.reference LIKE :p", { p: `V-${year}-%` }).getRawMany<{ reference: string }>();
   const max = rows.reduce((n, r) => Math.max(n, Number(r.reference.split("-")[2]) || 0), 0);
   return `V-${year}-${String(max + 1).padStart(3, "0")}`;
@@ -76,7 +76,7 @@ async function regimeFor(m: EntityManager, lots: Lot[]) {
   const parsed = parseThresholds(settings["procurement.thresholds"]);
   if (!parsed.ok) throw new ValidationError(parsed.error);
   const value = tenderValueCents(lots.map((l) => ({ ...l, priceUnit: l.priceUnit as PriceUnit })));
-  return decideRegime(value, parsed.thresholds, berlinDate(now()));
+  return decideRegime(value, parsed.thresholds, berlinToday());
 }
 
 async function refreshValue(m: EntityManager, tender: Tender) {
@@ -229,7 +229,7 @@ export async function setRecordNote(user: CurrentUser, tenderId: number, key: st
 export async function deleteTender(user: CurrentUser, tenderId: number): Promise<void> {
   await tx(async (m) => {
     const tender = await lockTender(m, tenderId);
-    const today = berlinDate(now());
+    const today = berlinToday();
     if (tender.status !== "draft") {
       if (!tender.retainUntil) throw new ConflictError("Die Vergabeakte eines veröffentlichten Verfahrens wird aufbewahrt und kann nicht gelöscht werden.");
       if (today <= tender.retainUntil) throw new ConflictError(`Die Vergabeakte ist bis zum ${formatDate(tender.retainUntil)} aufzubewahren und kann vorher nicht gelöscht werden.`);
@@ -436,7 +436,7 @@ export async function getTenderForStaff(id: number) {
     liveRegime: decision,
     publicationProblems: problems,
     // A draft may be deleted; a published file only after its retention period.
-    deletable: tender.status === "draft" || (tender.retainUntil !== null && berlinDate(now()) > tender.retainUntil),
+    deletable: tender.status === "draft" || (tender.retainUntil !== null && berlinToday() > tender.retainUntil),
     contracts: contracts.map((c) => ({ ...c, providerName: contractProviders.find((p) => p.id === c.providerId)?.name ?? "–" })),
     documents: documents.map((doc) => ({ id: doc.id, title: doc.title, createdAt: doc.createdAt, sha256: doc.sha256 })),
   };

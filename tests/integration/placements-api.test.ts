@@ -124,7 +124,7 @@ beforeAll(async () => {
     const { PlacementAgreement, Provider, Setting, User } = await import("../../entities");
     const { acceptAgreement, createFeeSchedule, offerAgreements, scheduleFor } = await import("~/services/placement-agreements.server");
     const { assignClient, createClient } = await import("~/services/clients.server");
-    const { today } = await import("~/services/placement-common.server");
+    const { today } = await import("~/lib/clock.server");
     type CurrentUser = import("~/services/auth.server").CurrentUser;
 
     const m = await em();

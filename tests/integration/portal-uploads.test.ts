@@ -99,7 +99,7 @@ beforeAll(async () => {
   ({ assignmentIds, today } = await withServerDb(server, async () => {
     const { em } = await import("~/lib/db.server");
     const { nowIso } = await import("~/lib/clock.server");
-    const { today } = await import("~/services/placement-common.server");
+    const { today } = await import("~/lib/clock.server");
     const { Assignment, PlacementClaim, Setting, User } = await import("../../entities");
     const m = await em();
     const day = today();
