@@ -1,6 +1,7 @@
 import { createCookie, redirect } from "@remix-run/node";
 import { can, type Permission } from "~/domain/permissions";
 import { recordPermissionDenied, userForApiToken, userForSession, type CurrentUser } from "~/services/auth.server";
+import { now } from "./clock.server";
 import { sessionSecret } from "./config.server";
 import { problem } from "./http.server";
 
@@ -16,8 +17,15 @@ function isHttps(request: Request): boolean {
   return new URL(request.url).protocol === "https:";
 }
 
+/**
+ * The cookie carries a relative lifetime (Max-Age), never an absolute Expires: the application
+ * clock (APP_TIME outside production) may differ from the browser's, and an Expires computed on
+ * it would make a browser whose clock is later drop the cookie at once. The server still enforces
+ * the session's end from its sessions table on the application clock.
+ */
 export async function sessionCookieHeader(request: Request, token: string, expiresAt: string): Promise<string> {
-  return sessionCookie.serialize(token, { secure: isHttps(request), expires: new Date(expiresAt) });
+  const maxAge = Math.max(0, Math.floor((Date.parse(expiresAt) - now().getTime()) / 1000));
+  return sessionCookie.serialize(token, { secure: isHttps(request), maxAge });
 }
 
 export async function clearSessionCookieHeader(request: Request): Promise<string> {

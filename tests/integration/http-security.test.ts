@@ -150,7 +150,32 @@ describe("session cookie", () => {
     expect(attrs).toContain("samesite=lax");
     expect(attrs).toContain("path=/");
     expect(attrs).not.toContain("secure");
-    expect(attrs.some((a) => a.startsWith("expires="))).toBe(true);
+    // A relative lifetime only: an absolute Expires from the application clock would make a
+    // browser whose clock is later drop the cookie at once.
+    expect(attrs.some((a) => a.startsWith("expires="))).toBe(false);
+    const maxAge = Number(attrs.find((a) => a.startsWith("max-age="))?.slice("max-age=".length));
+    expect(maxAge).toBeGreaterThan(3600);
+    expect(maxAge).toBeLessThanOrEqual(24 * 3600);
+  });
+
+  it("carries the session's remaining lifetime as Max-Age, whatever the application clock says (in process)", async () => {
+    const { sessionCookieHeader } = await import("~/lib/session.server");
+    const { now, resetClock, setClock } = await import("~/lib/clock.server");
+    try {
+      // The application clock years before (and after) the real one: the cookie is the same.
+      for (const instant of ["2019-03-01T09:00:00+01:00", "2041-07-01T09:00:00+02:00"]) {
+        setClock(instant);
+        const expiresAt = new Date(now().getTime() + 10 * 3600_000).toISOString();
+        const cookie = await sessionCookieHeader(new Request("http://jobcenter.example/login", { method: "POST" }), "token-123", expiresAt);
+        const attrs = cookie.split(";").map((a) => a.trim().toLowerCase());
+        expect(attrs.some((a) => a.startsWith("expires="))).toBe(false);
+        const maxAge = Number(attrs.find((a) => a.startsWith("max-age="))?.slice("max-age=".length));
+        expect(maxAge).toBeGreaterThanOrEqual(10 * 3600 - 5);
+        expect(maxAge).toBeLessThanOrEqual(10 * 3600);
+      }
+    } finally {
+      resetClock();
+    }
   });
 
   it("a spoofed X-Forwarded-Proto is ignored: the server does not trust proxies unless TRUST_PROXY is set", async () => {
