@@ -40,7 +40,7 @@ function fmt(ms: number) {
 async function main() {
   const { db, tx } = await import("../app/lib/db.server");
   const { setClock } = await import("../app/lib/clock.server");
-  const { seedDemoData } = await import("../app/services/demo-data.server");
+  const { seedDemoData } = await import("../app/demo/demo-data.server");
   const { createFeeSchedule } = await import("../app/services/placement-agreements.server");
   const { submitClaim, decideClaim } = await import("../app/services/placement-claims.server");
   const { runPlacementDay } = await import("../app/services/instalments.server");

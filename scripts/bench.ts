@@ -24,7 +24,7 @@ async function time(label: string, runs: number, fn: () => Promise<unknown>): Pr
 async function main() {
   const { db, tx } = await import("../app/lib/db.server");
   const { appendAudit, SYSTEM, verifyAuditChain } = await import("../app/lib/audit.server");
-  const { seedDemoData } = await import("../app/services/demo-data.server");
+  const { seedDemoData } = await import("../app/demo/demo-data.server");
   const { listProviders } = await import("../app/services/providers.server");
   const ds = await db();
   console.log(`Datenbank: ${ds.options.type}; Demodaten --scale 5 …`);

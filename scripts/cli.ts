@@ -14,12 +14,12 @@ import fs from "node:fs";
 import { User } from "../entities";
 import { SYSTEM, verifyAuditChain } from "../app/lib/audit.server";
 import { closeDb, db, em } from "../app/lib/db.server";
-import { runDueJobs } from "../app/lib/jobs.server";
+import { runDueJobs } from "../app/jobs/jobs.server";
 import { createToken } from "../app/services/api-tokens.server";
 import { backup } from "../app/services/backup.server";
-import { seedDemoData } from "../app/services/demo-data.server";
-import { seedDemoPlacements } from "../app/services/demo-placements.server";
-import { seedDemoTenders } from "../app/services/demo-tenders.server";
+import { seedDemoData } from "../app/demo/demo-data.server";
+import { seedDemoPlacements } from "../app/demo/demo-placements.server";
+import { seedDemoTenders } from "../app/demo/demo-tenders.server";
 import { ocdsReleasePackage } from "../app/services/ocds.server";
 import { createUser } from "../app/services/users.server";
 

@@ -1,6 +1,6 @@
 import { createCookie, redirect } from "@remix-run/node";
 import { can, type Permission } from "~/domain/permissions";
-import { recordPermissionDenied, userForApiToken, userForSession, type CurrentUser } from "~/services/auth.server";
+import { recordPermissionDenied, userForApiToken, userForSession, type CurrentUser } from "./identity.server";
 import { now } from "./clock.server";
 import { sessionSecret } from "./config.server";
 import { problem } from "./http.server";

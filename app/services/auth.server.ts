@@ -1,29 +1,13 @@
 import { LessThan, MoreThan } from "typeorm";
-import { ApiToken, LoginFailure, Session, User } from "../../entities";
-import { isRole, type Role } from "~/domain/permissions";
-import { appendAudit, type Actor } from "~/lib/audit.server";
+import { LoginFailure, Session, User } from "../../entities";
+import { appendAudit } from "~/lib/audit.server";
 import { now, nowIso } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
 import { dummyPasswordHash, randomToken, sha256Hex, verifyPassword } from "~/lib/password.server";
+import { actorOf, toCurrentUser, type CurrentUser } from "~/lib/identity.server";
 import { getSettings } from "~/lib/settings.server";
 
-/** The signed-in user as the rest of the application sees it. */
-export interface CurrentUser {
-  id: number;
-  email: string;
-  name: string;
-  role: Role;
-  providerId: number | null;
-}
-
-export function actorOf(user: CurrentUser): Actor {
-  return { id: user.id, label: user.email, role: user.role, providerId: user.providerId };
-}
-
-function toCurrentUser(u: User): CurrentUser | null {
-  if (!u.active || !isRole(u.role)) return null;
-  return { id: u.id, email: u.email, name: u.name, role: u.role, providerId: u.providerId };
-}
+export { actorOf, type CurrentUser } from "~/lib/identity.server";
 
 export const LOGIN_FAILED = "E-Mail-Adresse oder Passwort ist nicht korrekt.";
 export const LOGIN_THROTTLED =
@@ -110,43 +94,6 @@ export async function logout(token: string): Promise<void> {
       summary: "Abmeldung",
       entityType: "user",
       entityId: session.userId,
-    });
-  });
-}
-
-/** The user behind a session cookie, or null when the session is unknown, expired or the user inactive. */
-export async function userForSession(token: string): Promise<CurrentUser | null> {
-  const manager = await em();
-  const session = await manager.getRepository(Session).findOne({ where: { tokenHash: sha256Hex(token) } });
-  if (!session || session.expiresAt <= nowIso()) return null;
-  const user = await manager.getRepository(User).findOne({ where: { id: session.userId } });
-  return user ? toCurrentUser(user) : null;
-}
-
-/** The user behind an API bearer token, or null. */
-export async function userForApiToken(token: string): Promise<CurrentUser | null> {
-  const manager = await em();
-  const row = await manager.getRepository(ApiToken).findOne({ where: { tokenHash: sha256Hex(token) } });
-  if (!row || row.revokedAt) return null;
-  const user = await manager.getRepository(User).findOne({ where: { id: row.userId } });
-  const current = user ? toCurrentUser(user) : null;
-  if (current) {
-    // Note the use at most once a minute, to keep reads cheap.
-    const at = nowIso();
-    if (!row.lastUsedAt || Date.parse(at) - Date.parse(row.lastUsedAt) > 60000) {
-      await manager.getRepository(ApiToken).update({ id: row.id }, { lastUsedAt: at });
-    }
-  }
-  return current;
-}
-
-/** Record that a signed-in user asked for something the role does not allow. */
-export async function recordPermissionDenied(user: CurrentUser | null, what: string): Promise<void> {
-  await tx(async (m) => {
-    await appendAudit(m, user ? actorOf(user) : { id: null, label: "anonym" }, {
-      action: "auth.permission_denied",
-      summary: `Zugriff verweigert: ${what}`.slice(0, 500),
-      details: { what },
     });
   });
 }

@@ -56,36 +56,6 @@ export async function getTenderForProvider(user: CurrentUser, id: number) {
   };
 }
 
-/** The service description PDF, generated at publication for everyone (entityType "tender-public"). */
-export async function createTenderDescription(m: Parameters<typeof generateDocument>[0], tender: Tender, createdById: number) {
-  const lots = await m.getRepository(Lot).find({ where: { tenderId: tender.id }, order: { number: "ASC" } });
-  const criteria = await m.getRepository(AwardCriterion).find({ where: { tenderId: tender.id }, order: { position: "ASC" } });
-  return generateDocument(m, {
-    template: "tender-description",
-    data: {
-      reference: tender.reference,
-      title: tender.title,
-      measure: measureTypeLabel(tender.measureType),
-      legalBasis: tender.legalBasis,
-      procedure: PROCEDURE_LABELS[tender.procedureType as ProcedureType][tender.regime as Regime],
-      regime: REGIME_LABELS[tender.regime as Regime],
-      questionsUntil: formatDateTime(tender.questionsUntil),
-      offersUntil: formatDateTime(tender.offersUntil),
-      bindingUntil: formatDate(tender.bindingUntil),
-      description: tender.description || "–",
-      lots: lots.map((l) => ({ number: l.number, title: l.title, quantity: l.quantity, region: l.region || "–", startDate: formatDate(l.startDate), duration: `${l.durationMonths} Monate`, priceUnit: PRICE_UNIT_LABELS[l.priceUnit as PriceUnit] })),
-      criteria: criteria.map((c) => ({ name: criterionLabel(c), weight: `${c.weight} %`, description: c.description || "–" })),
-      scoring: `Wertung nach gewichteten Punkten: Qualitätskriterien 0 bis ${tender.maxPoints} Punkte; beim Preis erhält das niedrigste Angebot ${tender.maxPoints} Punkte, jedes andere ${tender.maxPoints} × niedrigster Preis ÷ eigener Preis.`,
-    },
-    title: `Leistungsbeschreibung ${tender.reference}`,
-    filename: `leistungsbeschreibung-${tender.reference}.pdf`,
-    entityType: "tender-public",
-    entityId: String(tender.id),
-    providerId: null,
-    createdById,
-  });
-}
-
 /** A provider opens a tender document: noted, so answers to bidder questions reach it. */
 export async function downloadTenderDocument(user: CurrentUser, tenderId: number, documentId?: number): Promise<number> {
   const detail = await getTenderForProvider(user, tenderId);

@@ -29,6 +29,7 @@ import { enqueueMail } from "~/lib/mailer.server";
 import { newWrappedDataKey } from "~/lib/sealing.server";
 import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
+import { createTenderDescription } from "./tender-description.server";
 
 /** Which provider service categories a measure type concerns (for "new tender" mails). */
 const MEASURE_CATEGORIES: Record<string, string[]> = {
@@ -302,7 +303,6 @@ export async function publishTender(user: CurrentUser, tenderId: number): Promis
       entityId: tenderId,
       details: { from: tender.status, to, regime: decision.regime, valueCents: decision.valueCents, reason: decision.reason },
     });
-    const { createTenderDescription } = await import("./portal-tenders.server");
     await createTenderDescription(m, { ...tender, status: to, publishedAt: at, regime: decision.regime }, user.id);
     // Tell providers whose service categories match.
     const categories = MEASURE_CATEGORIES[tender.measureType] ?? [];

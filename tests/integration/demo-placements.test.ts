@@ -23,8 +23,8 @@ import { addDays, berlinDate } from "~/domain/time";
 import { verifyAuditChain } from "~/lib/audit.server";
 import { now, setClock } from "~/lib/clock.server";
 import { em } from "~/lib/db.server";
-import { seedDemoData } from "~/services/demo-data.server";
-import { seedDemoPlacements, type DemoPlacementResult } from "~/services/demo-placements.server";
+import { seedDemoData } from "~/demo/demo-data.server";
+import { seedDemoPlacements, type DemoPlacementResult } from "~/demo/demo-placements.server";
 
 /**
  * The placement demo set at scale 1: the 2007 report's figures (119 / 134 employment contracts

@@ -11,7 +11,8 @@ import { nowIso, resetClock, setClock } from "~/lib/clock.server";
 import { db, em, tx } from "~/lib/db.server";
 import { sha256Hex } from "~/lib/password.server";
 import { createToken, revokeToken } from "~/services/api-tokens.server";
-import { login, LOGIN_FAILED, LOGIN_THROTTLED, userForApiToken, userForSession, type CurrentUser } from "~/services/auth.server";
+import { login, LOGIN_FAILED, LOGIN_THROTTLED, type CurrentUser } from "~/services/auth.server";
+import { userForApiToken, userForSession } from "~/lib/identity.server";
 import { createUser, setUserActive } from "~/services/users.server";
 
 const SQLITE = !process.env.TEST_DATABASE_URL;

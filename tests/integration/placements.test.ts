@@ -9,7 +9,7 @@ import { setClock } from "~/lib/clock.server";
 import { em } from "~/lib/db.server";
 import type { CurrentUser } from "~/services/auth.server";
 import { addEmploymentSpell, assignClient, createClient, ownAssignments, setConsent, withdrawAssignment } from "~/services/clients.server";
-import { seedDemoData } from "~/services/demo-data.server";
+import { seedDemoData } from "~/demo/demo-data.server";
 import { certifyInstalment, correctEmploymentEnd, listPayables, ownFigures, payablesCsv, proveInstalment, reportEmploymentEnd, revokeInstalment, runPlacementDay } from "~/services/instalments.server";
 import { acceptAgreement, createFeeSchedule, offerAgreements, offerAgreementsToAllEligible, renewExpiring } from "~/services/placement-agreements.server";
 import { addClaimDocuments, contractsPerYear, decideClaim, getClaim, submitClaim } from "~/services/placement-claims.server";

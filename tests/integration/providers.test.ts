@@ -10,7 +10,7 @@ import { verifyAuditChain } from "~/lib/audit.server";
 import { now, nowIso, setClock } from "~/lib/clock.server";
 import { em } from "~/lib/db.server";
 import type { CurrentUser } from "~/services/auth.server";
-import { DEMO_USERS, seedDemoData } from "~/services/demo-data.server";
+import { DEMO_USERS, seedDemoData } from "~/demo/demo-data.server";
 import { exportProvidersCsv, ImportError, importProvidersCsv } from "~/services/provider-csv.server";
 import {
   createProvider,

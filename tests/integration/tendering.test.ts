@@ -11,7 +11,7 @@ import { config } from "~/lib/config.server";
 import { em } from "~/lib/db.server";
 import { filesRoot, readBytes } from "~/lib/files.server";
 import type { CurrentUser } from "~/services/auth.server";
-import { seedDemoData } from "~/services/demo-data.server";
+import { seedDemoData } from "~/demo/demo-data.server";
 import { confirmOpening, offerReceiptDocument, readOffers, submitOffer, withdrawOffer, type OfferSubmission } from "~/services/offers.server";
 import { finishEvaluation, formalCheck, scoreOffer } from "~/services/evaluation.server";
 import { cancelTender, closeDueTenders, createTender, publishTender, removeLot, saveLot, setCriteria, setDeadlines, updateTender } from "~/services/tenders.server";

@@ -5,10 +5,10 @@ import { today as berlinToday } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
 import { renderPdfFromText } from "~/lib/pdf.server";
 import { getSettings } from "~/lib/settings.server";
-import type { CurrentUser } from "./auth.server";
-import { concludeAward, decideAward, decideLot, evaluationView, finishEvaluation, formalCheck, informBidders, justifyLowPrice, scoreOffer } from "./evaluation.server";
-import { confirmOpening, submitOffer } from "./offers.server";
-import { cancelTender, closeDueTenders, createTender, publishTender, saveLot, setCriteria, setDeadlines } from "./tenders.server";
+import type { CurrentUser } from "~/services/auth.server";
+import { concludeAward, decideAward, decideLot, evaluationView, finishEvaluation, formalCheck, informBidders, justifyLowPrice, scoreOffer } from "~/services/evaluation.server";
+import { confirmOpening, submitOffer } from "~/services/offers.server";
+import { cancelTender, closeDueTenders, createTender, publishTender, saveLot, setCriteria, setDeadlines } from "~/services/tenders.server";
 
 async function demoUser(email: string): Promise<CurrentUser | null> {
   const u = await (await em()).getRepository(User).findOne({ where: { email } });

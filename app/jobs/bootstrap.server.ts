@@ -1,6 +1,6 @@
 import { User } from "../../entities";
-import { config, ensureDataDir } from "./config.server";
-import { db, closeDb } from "./db.server";
+import { config, ensureDataDir } from "~/lib/config.server";
+import { db, closeDb } from "~/lib/db.server";
 import { runDueJobs } from "./jobs.server";
 
 /**
@@ -12,11 +12,11 @@ export async function bootstrap(options: { seedDemo?: boolean } = {}): Promise<{
   const ds = await db();
   const users = await ds.getRepository(User).count();
   if (users > 0 || options.seedDemo === false) return { seeded: false };
-  const { seedDemoData } = await import("~/services/demo-data.server");
+  const { seedDemoData } = await import("~/demo/demo-data.server");
   await seedDemoData({ scale: 1 });
-  const { seedDemoPlacements } = await import("~/services/demo-placements.server");
+  const { seedDemoPlacements } = await import("~/demo/demo-placements.server");
   await seedDemoPlacements({ scale: 1 });
-  const { seedDemoTenders } = await import("~/services/demo-tenders.server");
+  const { seedDemoTenders } = await import("~/demo/demo-tenders.server");
   await seedDemoTenders();
   return { seeded: true };
 }
@@ -48,4 +48,4 @@ export async function stopJobs() {
 }
 
 export { config };
-export { nowIso } from "./clock.server";
+export { nowIso } from "~/lib/clock.server";

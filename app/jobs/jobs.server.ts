@@ -1,5 +1,5 @@
-import { today } from "./clock.server";
-import { sendDueMail } from "./mailer.server";
+import { today } from "~/lib/clock.server";
+import { sendDueMail } from "~/lib/mailer.server";
 
 /**
  * One pass over every background job. Each job is idempotent and safe to run in several
