@@ -16,13 +16,14 @@ import { multipartBudget, MAX_FORM_FILES } from "./uploads.server";
  *   of any form is 20,000 characters);
  * - application/json: 1 MB, except the API routes whose JSON carries a file in base64;
  * - multipart/form-data: the upload budget of the largest form (MAX_FORM_FILES files of
- *   `uploads.maxMegabytes` each, one spare and 1 MB for text, as readUploadForm reads it), and
- *   at most MAX_PARTS parts.
+ *   `uploads.maxMegabytes` each, one spare and 1 MB for text, as readUploadForm reads it) plus
+ *   1 MB for part headers, and at most MAX_PARTS parts.
  */
 
 export const FORM_BYTES = 512 * 1024;
 export const JSON_BYTES = 1048576;
 export const MAX_PARTS = 200;
+export const MULTIPART_MARGIN = 1048576;
 
 /** API routes whose JSON body may carry a file as base64 (an offer's concept). */
 const FILE_JSON_ROUTES = [/^\/api\/v1\/tenders\/[^/]+\/offers\/?$/];
@@ -60,7 +61,9 @@ export function bodyRule(path: string, contentTypeHeader: string | undefined, fi
   const contentType = (contentTypeHeader ?? "").trim();
   const type = contentType.split(";")[0].trim().toLowerCase();
   if (type === "multipart/form-data") {
-    const maxBytes = multipartBudget(fileBytes, MAX_FORM_FILES);
+    // 1 MB more than readUploadForm's own budget for part headers and delimiters, so that the
+    // portal form reaches its own limit first and keeps what was typed.
+    const maxBytes = multipartBudget(fileBytes, MAX_FORM_FILES) + MULTIPART_MARGIN;
     return {
       kind: "multipart",
       maxBytes,

@@ -35,11 +35,11 @@ describe("bodyRule: the limit by content type", () => {
     expect(bodyRule("/api/v1/tenders/7/offers/x", "application/json", 3 * MB).maxBytes).toBe(MB);
   });
 
-  it("multipart: the budget of a three-file form (as readUploadForm reads it), 200 parts, the boundary from the header", () => {
+  it("multipart: the budget of a three-file form (as readUploadForm reads it) plus 1 MB for part headers, 200 parts, the boundary from the header", () => {
     const rule = bodyRule("/portal/placements/new", 'multipart/form-data; boundary="----abc"', 20 * MB);
-    expect(rule).toMatchObject({ kind: "multipart", maxBytes: multipartBudget(20 * MB, 3), boundary: "----abc", maxParts: MAX_PARTS });
-    expect(rule.maxBytes).toBe(81 * MB);
-    expect(rule.tooLarge).toBe("Die gesendeten Daten sind zu groß (höchstens 20 MB je Datei und 81 MB insgesamt).");
+    expect(rule).toMatchObject({ kind: "multipart", maxBytes: multipartBudget(20 * MB, 3) + MB, boundary: "----abc", maxParts: MAX_PARTS });
+    expect(rule.maxBytes).toBe(82 * MB);
+    expect(rule.tooLarge).toBe("Die gesendeten Daten sind zu groß (höchstens 20 MB je Datei und 82 MB insgesamt).");
     expect(multipartBoundary("multipart/form-data; boundary=WebKitFormBoundaryX1; charset=utf-8")).toBe("WebKitFormBoundaryX1");
     expect(multipartBoundary("multipart/form-data")).toBeNull();
   });
