@@ -1,6 +1,7 @@
 import { createCookie, redirect } from "@remix-run/node";
 import { can, type Permission } from "~/domain/permissions";
 import { recordPermissionDenied, userForApiToken, userForSession, type CurrentUser } from "~/services/auth.server";
+import { now } from "./clock.server";
 import { sessionSecret } from "./config.server";
 import { problem } from "./http.server";
 
@@ -16,8 +17,17 @@ function isHttps(request: Request): boolean {
   return new URL(request.url).protocol === "https:";
 }
 
+/**
+ * The cookie's lifetime as Max-Age, counted on the application clock: an Expires date would be
+ * read against the browser's own clock, and with APP_TIME in the past the browser would drop the
+ * cookie at once (DESIGN.md § 8).
+ */
+function secondsUntil(expiresAt: string): number {
+  return Math.max(1, Math.round((Date.parse(expiresAt) - now().getTime()) / 1000));
+}
+
 export async function sessionCookieHeader(request: Request, token: string, expiresAt: string): Promise<string> {
-  return sessionCookie.serialize(token, { secure: isHttps(request), expires: new Date(expiresAt) });
+  return sessionCookie.serialize(token, { secure: isHttps(request), maxAge: secondsUntil(expiresAt) });
 }
 
 export async function clearSessionCookieHeader(request: Request): Promise<string> {

@@ -150,7 +150,11 @@ describe("session cookie", () => {
     expect(attrs).toContain("samesite=lax");
     expect(attrs).toContain("path=/");
     expect(attrs).not.toContain("secure");
-    expect(attrs.some((a) => a.startsWith("expires="))).toBe(true);
+    // Max-Age, not Expires: the lifetime counts on the application clock, whatever the browser's clock says
+    const maxAge = Number(attrs.find((a) => a.startsWith("max-age="))?.slice("max-age=".length));
+    expect(maxAge).toBeGreaterThan(0);
+    expect(maxAge).toBeLessThanOrEqual(10 * 3600); // security.sessionHours, default 10
+    expect(attrs.some((a) => a.startsWith("expires="))).toBe(false);
   });
 
   it("a spoofed X-Forwarded-Proto is ignored: the server does not trust proxies unless TRUST_PROXY is set", async () => {
