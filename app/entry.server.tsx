@@ -9,6 +9,7 @@ import { NonceContext } from "./ui/nonce";
 // The production server (scripts/start.mjs) reaches these through the build, so that the app and
 // its start-up share one module instance (one DataSource, one transaction gate).
 export { bootstrap, config, nowIso, startJobs, stopJobs } from "./jobs/bootstrap.server";
+export { limitRequestBodies, meteredBody } from "./lib/body-limit.server";
 
 const ABORT_DELAY = 5_000;
 

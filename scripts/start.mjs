@@ -30,7 +30,7 @@ if (needsBuild && process.env.SKIP_BUILD !== "1") {
   execFileSync(process.execPath, [require.resolve("@remix-run/dev/dist/cli.js"), "build"], { stdio: "inherit" });
 }
 
-const { createRequestHandler } = await import("@remix-run/express");
+const { createReadableStreamFromReadable, createRequestHandler, writeReadableStreamToWritable } = await import("@remix-run/node");
 const express = (await import("express")).default;
 const build = await import(pathToFileURL(buildFile).href);
 const app_ = build.entry.module;
@@ -98,17 +98,73 @@ app.use((req, res, next) => {
   next();
 });
 
+// Request bodies are bounded while they arrive (by content type, chunked bodies included); past a
+// limit the answer is 413 and the connection is closed. Remix reads the metered stream.
+app.use(app_.limitRequestBodies());
+
 app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
 
-app.all(
-  "*",
-  createRequestHandler({
-    build,
-    mode: process.env.NODE_ENV,
-    getLoadContext: (req, res) => ({ nonce: res.locals.nonce, clientAddress: req.ip ?? req.socket.remoteAddress ?? "unbekannt", arrivedAt: res.locals.arrivedAt }),
-  }),
-);
+// The Remix glue of @remix-run/express (createRemixRequest, sendRemixResponse), written out here
+// because the request body must be the metered stream of the body limit, not the raw request.
+function remixHeaders(requestHeaders) {
+  const headers = new Headers();
+  for (const [key, values] of Object.entries(requestHeaders)) {
+    if (!values) continue;
+    if (Array.isArray(values)) for (const value of values) headers.append(key, value);
+    else headers.set(key, values);
+  }
+  return headers;
+}
+
+async function sendRemixResponse(res, response) {
+  res.statusMessage = response.statusText;
+  res.status(response.status);
+  for (const [key, value] of response.headers.entries()) res.append(key, value);
+  if (response.headers.get("Content-Type")?.match(/text\/event-stream/i)) res.flushHeaders();
+  if (response.body) await writeReadableStreamToWritable(response.body, res);
+  else res.end();
+}
+
+/**
+ * The Remix request for an express request, as @remix-run/express builds it, except that the body
+ * is the metered stream of the body limit, and a refused body aborts the request's signal.
+ */
+function remixRequest(req, res) {
+  const [, forwardedPort] = req.get("X-Forwarded-Host")?.split(":") ?? [];
+  const [, hostPort] = req.get("host")?.split(":") ?? [];
+  const port = [forwardedPort, hostPort].map((p) => Number.parseInt(p, 10)).find((p) => Number.isSafeInteger(p)) ?? "";
+  const url = new URL(`${req.protocol}://${req.hostname}${port ? `:${port}` : ""}${req.originalUrl}`);
+  const controller = new AbortController();
+  let finished = false;
+  res.on("finish", () => (finished = true));
+  res.on("close", () => {
+    if (!finished) controller.abort();
+  });
+  const init = { method: req.method, headers: remixHeaders(req.headers), signal: controller.signal };
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    const metered = app_.meteredBody(req);
+    if (metered) metered.signal.addEventListener("abort", () => controller.abort(), { once: true });
+    init.body = createReadableStreamFromReadable(metered ? metered.body : req);
+    init.duplex = "half";
+  }
+  return new Request(url.href, init);
+}
+
+const handleRemix = createRequestHandler(build, process.env.NODE_ENV);
+app.all("*", async (req, res, next) => {
+  try {
+    const request = remixRequest(req, res);
+    const loadContext = { nonce: res.locals.nonce, clientAddress: req.ip ?? req.socket.remoteAddress ?? "unbekannt", arrivedAt: res.locals.arrivedAt };
+    const response = await handleRemix(request, loadContext);
+    // A body over its limit has been answered with 413 already.
+    if (app_.meteredBody(req)?.signal.aborted) return;
+    await sendRemixResponse(res, response);
+  } catch (error) {
+    if (app_.meteredBody(req)?.signal.aborted) return;
+    next(error);
+  }
+});
 
 const server = app.listen(cfg.port, cfg.host, () => {
   const url = `http://${cfg.host}:${server.address().port}`;

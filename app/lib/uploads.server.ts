@@ -15,6 +15,42 @@ import { ValidationError } from "~/domain/errors";
 /** A single text field (names, dates, a note) is never larger than this. */
 const MAX_TEXT_BYTES = 100_000;
 
+/** The most files one form or API request carries (a placement claim: three PDFs). */
+export const MAX_FORM_FILES = 3;
+
+/**
+ * The bytes a multipart body with `files` expected files of at most `maxBytes` may have in all:
+ * one limit per file plus one spare and 1 MB for the text fields. The server's body limit
+ * (body-limit.server.ts) allows this for MAX_FORM_FILES files, so every form within it is read.
+ */
+export function multipartBudget(maxBytes: number, files: number): number {
+  return (files + 1) * maxBytes + 1048576;
+}
+
+/**
+ * An upload handler for `unstable_parseMultipartFormData` that keeps one file per expected input
+ * name (up to `maxPartSize`) and text fields up to 100 KB, and reads and discards every other file
+ * part (unnamed, unexpected or repeated): a request cannot make the server hold more than the
+ * files the route expects. Over-long parts fail like Remix's memory handler
+ * (MaxPartSizeExceededError).
+ */
+export function expectedPartsHandler(options: { maxPartSize: number; files: readonly string[] }): UploadHandler {
+  const files = unstable_createMemoryUploadHandler({ maxPartSize: options.maxPartSize });
+  const texts = unstable_createMemoryUploadHandler({ maxPartSize: MAX_TEXT_BYTES });
+  const seen = new Set<string>();
+  return async (part) => {
+    if (typeof part.filename !== "string") return part.name ? texts(part) : discard(part.data);
+    if (!part.name || !options.files.includes(part.name) || seen.has(part.name)) return discard(part.data);
+    seen.add(part.name);
+    return files(part);
+  };
+}
+
+async function discard(data: AsyncIterable<Uint8Array>): Promise<undefined> {
+  for await (const chunk of data) void chunk;
+  return undefined;
+}
+
 export interface UploadForm {
   /** The text fields and the files within the limit (oversize files are left out). */
   form: FormData;
@@ -52,13 +88,14 @@ export async function readUploadForm(request: Request, options: { maxBytes: numb
     return { form, values: textValues(form), uploadError: null, headers: undefined };
   }
   const { maxBytes, files } = options;
-  const maxTotalBytes = (files.length + 1) * maxBytes + 1048576;
+  const maxTotalBytes = multipartBudget(maxBytes, files.length);
   const mb = megabytes(maxBytes);
   const again = "Ihre übrigen Angaben sind erhalten. Bitte wählen Sie die Dateien erneut aus.";
   const values: Record<string, string> = {};
   const fieldErrors: Record<string, string> = {};
   let total = 0;
   let oversize = 0;
+  const seenFiles = new Set<string>();
   const count = (bytes: number) => {
     total += bytes;
     if (total > maxTotalBytes) throw new BodyTooLarge();
@@ -71,10 +108,12 @@ export async function readUploadForm(request: Request, options: { maxBytes: numb
     const drain = async () => {
       for (let r = await it.next(); !r.done; r = await it.next()) count(r.value.byteLength);
     };
-    if (isFile && !files.includes(part.name)) {
+    // Unnamed, unexpected or repeated file parts are read and discarded.
+    if (isFile && (!files.includes(part.name) || seenFiles.has(part.name))) {
       await drain();
       return undefined;
     }
+    if (isFile) seenFiles.add(part.name);
     const limit = isFile ? maxBytes : MAX_TEXT_BYTES;
     let read = 0;
     let over = false;

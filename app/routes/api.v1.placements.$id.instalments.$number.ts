@@ -1,8 +1,9 @@
-import { json, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { json, unstable_parseMultipartFormData, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { apiError, problem } from "~/lib/http.server";
 import { requireApiUser } from "~/lib/session.server";
 import { getSetting } from "~/lib/settings.server";
 import { ownInstalment, proveInstalment } from "~/services/instalments.server";
+import { expectedPartsHandler } from "~/lib/uploads.server";
 
 function ids(params: LoaderFunctionArgs["params"]): { claimId: number; number: number } | null {
   const claimId = Number(params.id);
@@ -38,7 +39,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const maxBytes = (await getSetting("uploads.maxMegabytes")) * 1048576;
     let form: FormData;
     try {
-      form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: maxBytes }));
+      form = await unstable_parseMultipartFormData(request, expectedPartsHandler({ maxPartSize: maxBytes, files: ["confirmation"] }));
     } catch {
       return problem(413, "Zu groß", `Die Datei ist größer als ${Math.round(maxBytes / 1048576)} MB.`, { Connection: "close" });
     }

@@ -1,9 +1,10 @@
-import { json, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { json, unstable_parseMultipartFormData, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { CLAIM_STATES } from "~/domain/placement-claim.machine";
 import { apiError, problem } from "~/lib/http.server";
 import { requireApiUser } from "~/lib/session.server";
 import { getSetting } from "~/lib/settings.server";
 import { listClaims, submitClaim, type UploadedFile } from "~/services/placement-claims.server";
+import { expectedPartsHandler } from "~/lib/uploads.server";
 
 /** GET: the caller's own placement claims, newest first (`?status=`, `?page=`, 25 per page). */
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -48,7 +49,7 @@ export async function action({ request }: ActionFunctionArgs) {
     if (type.startsWith("multipart/form-data")) {
       let form: FormData;
       try {
-        form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: maxBytes }));
+        form = await unstable_parseMultipartFormData(request, expectedPartsHandler({ maxPartSize: maxBytes, files: ["placement", "employmentContract", "employerConfirmation", "brokerContract"] }));
       } catch {
         // The rest of the body stays unread: the connection is closed after this answer.
         return problem(413, "Zu groß", `Eine Datei ist größer als ${Math.round(maxBytes / 1048576)} MB.`, { Connection: "close" });

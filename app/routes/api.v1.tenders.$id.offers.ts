@@ -1,9 +1,10 @@
-import { json, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { json, unstable_parseMultipartFormData, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { nowIso } from "~/lib/clock.server";
 import { apiError, problem } from "~/lib/http.server";
 import { requireApiUser } from "~/lib/session.server";
 import { getSetting } from "~/lib/settings.server";
 import { apiOwnOffers, apiSubmitOffer } from "~/services/api-offers.server";
+import { expectedPartsHandler } from "~/lib/uploads.server";
 
 function tenderId(raw: string | undefined): number | null {
   const id = Number(raw);
@@ -37,7 +38,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (type.startsWith("multipart/form-data")) {
       let form: FormData;
       try {
-        form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: maxBytes }));
+        form = await unstable_parseMultipartFormData(request, expectedPartsHandler({ maxPartSize: maxBytes, files: ["concept"] }));
       } catch {
         return problem(413, "Zu groß", `Eine Datei ist größer als ${Math.round(maxBytes / 1048576)} MB.`);
       }

@@ -1,4 +1,4 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useSearchParams } from "@remix-run/react";
 import { login } from "~/services/auth.server";
 import { getUser, sessionCookieHeader } from "~/lib/session.server";
@@ -16,6 +16,12 @@ function homeFor(role: string): string {
   return role === "provider" ? "/portal" : "/";
 }
 
+/** A throttled attempt's Retry-After reaches the page response too, not only fetch submissions. */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
+};
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
   if (user) return redirect(homeFor(user.role));
@@ -30,7 +36,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return json({ error: "Bitte geben Sie E-Mail-Adresse und Passwort ein.", email }, { status: 400 });
   }
   const result = await login(email, password, context?.clientAddress ?? "unbekannt");
-  if (!result.ok) return json({ error: result.error, email }, { status: 401 });
+  if (!result.ok) {
+    if (result.throttled) return json({ error: result.error, email }, { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds) } });
+    return json({ error: result.error, email }, { status: 401 });
+  }
   const target = safeRedirect(form.get("redirectTo"), homeFor(result.user.role));
   return redirect(target === "/" ? homeFor(result.user.role) : target, {
     headers: { "Set-Cookie": await sessionCookieHeader(request, result.token, result.expiresAt) },

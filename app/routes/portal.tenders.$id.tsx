@@ -1,4 +1,4 @@
-import { json, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, unstable_parseMultipartFormData, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { parseEuroToCents } from "~/domain/money";
 import { ValidationError } from "~/domain/errors";
@@ -13,6 +13,7 @@ import { askQuestion, getTenderForProvider } from "~/services/portal-tenders.ser
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { FormError, SubmitButton } from "~/ui/form";
 import { idParam } from "~/ui/table";
+import { expectedPartsHandler } from "~/lib/uploads.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.tender.reference} – Trägerportal` : "Ausschreibung" }];
 
@@ -49,7 +50,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const maxBytes = (await getSetting("uploads.maxMegabytes")) * 1048576;
   let form: FormData;
   try {
-    form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: maxBytes }));
+    form = await unstable_parseMultipartFormData(request, expectedPartsHandler({ maxPartSize: maxBytes, files: ["concept"] }));
   } catch {
     return json({ intent: "offer", ok: false as const, formError: `Die Datei ist zu groß (höchstens ${Math.round(maxBytes / 1048576)} MB).`, fieldErrors: {} as Record<string, string>, values: {}, issues: null, receipt: null }, { status: 400 });
   }

@@ -1,4 +1,4 @@
-import { json, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, unstable_parseMultipartFormData, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { PROVIDER_CSV_COLUMNS } from "~/domain/provider-csv";
 import { redirectWithFlash } from "~/lib/flash.server";
@@ -6,6 +6,7 @@ import { actionError } from "~/lib/http.server";
 import { requirePermission } from "~/lib/session.server";
 import { ImportError, importProvidersCsv, MAX_IMPORT_BYTES } from "~/services/provider-csv.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
+import { expectedPartsHandler } from "~/lib/uploads.server";
 
 export const meta: MetaFunction = () => [{ title: "Träger importieren (CSV)" }];
 
@@ -18,7 +19,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "import:provider:any");
   let form: FormData;
   try {
-    form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_IMPORT_BYTES }));
+    form = await unstable_parseMultipartFormData(request, expectedPartsHandler({ maxPartSize: MAX_IMPORT_BYTES, files: ["file"] }));
   } catch {
     return json({ formError: "Die Datei ist größer als 5 MB oder konnte nicht gelesen werden.", issues: [] as { line: number; column: string; message: string }[] }, { status: 400 });
   }

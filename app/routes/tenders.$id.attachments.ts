@@ -1,10 +1,11 @@
-import { redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { redirect, unstable_parseMultipartFormData, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { DomainError, ValidationError } from "~/domain/errors";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { requirePermission } from "~/lib/session.server";
 import { getSetting } from "~/lib/settings.server";
 import { addTenderAttachment } from "~/services/portal-tenders.server";
 import { idParam } from "~/ui/table";
+import { expectedPartsHandler } from "~/lib/uploads.server";
 
 /** POST (multipart): add a PDF attachment to the tender documents; back to the tender page with a message. */
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -14,7 +15,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     let form: FormData;
     try {
-      form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: maxBytes }));
+      form = await unstable_parseMultipartFormData(request, expectedPartsHandler({ maxPartSize: maxBytes, files: ["file"] }));
     } catch {
       throw new ValidationError(`Die Datei ist größer als ${Math.round(maxBytes / 1048576)} MB oder konnte nicht gelesen werden.`);
     }

@@ -1,4 +1,4 @@
-import { LessThan, MoreThan } from "typeorm";
+import { LessThan, MoreThan, type EntityManager } from "typeorm";
 import { LoginFailure, Session, User } from "../../entities";
 import { appendAudit } from "~/lib/audit.server";
 import { now, nowIso } from "~/lib/clock.server";
@@ -13,47 +13,83 @@ export const LOGIN_FAILED = "E-Mail-Adresse oder Passwort ist nicht korrekt.";
 export const LOGIN_THROTTLED =
   "Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie einige Minuten und versuchen Sie es dann erneut.";
 
-export type LoginResult = { ok: true; token: string; user: CurrentUser; expiresAt: string } | { ok: false; error: string };
+export type LoginResult =
+  | { ok: true; token: string; user: CurrentUser; expiresAt: string }
+  | { ok: false; error: string; throttled?: false }
+  | { ok: false; error: string; throttled: true; retryAfterSeconds: number };
+
+/**
+ * Seconds until an attempt on `keyHash` is allowed again: once fewer than `max` of the other
+ * attempts in the window remain (`ownId` is this attempt's own row). At least 1.
+ */
+async function secondsUntilAllowed(manager: EntityManager, keyHash: string, ownId: number, max: number, windowMs: number, nowMs: number): Promise<number> {
+  const windowStart = new Date(nowMs - windowMs).toISOString();
+  const rows = await manager.getRepository(LoginFailure).find({
+    select: { id: true, at: true },
+    where: { keyHash, at: MoreThan(windowStart) },
+    order: { at: "ASC", id: "ASC" },
+  });
+  const others = rows.filter((r) => r.id !== ownId);
+  const expiring = others[others.length - max];
+  if (!expiring) return 1;
+  return Math.max(1, Math.ceil((Date.parse(expiring.at) + windowMs - nowMs) / 1000));
+}
 
 /**
  * Check credentials. One message for every failure, so it does not reveal whether the account
  * exists. Failures are counted per account and per address (stored as hashes only).
+ *
+ * The check and the count are one step even under concurrency: every attempt first records itself
+ * as a failure (committed), and only then counts the failures in the window, its own included. Of
+ * any number of parallel attempts, the k-th to commit sees at least k rows, so no more than the
+ * limit get their password checked. A throttled attempt removes its row again (it was not
+ * checked); a successful one removes its address row and clears the account's failures.
  */
 export async function login(emailInput: string, password: string, clientAddress: string): Promise<LoginResult> {
   const email = emailInput.trim().toLowerCase();
   const settings = await getSettings();
-  const windowStart = new Date(now().getTime() - settings["security.loginWindowMinutes"] * 60000).toISOString();
+  const windowMs = settings["security.loginWindowMinutes"] * 60000;
   const accountKey = sha256Hex(`account:${email}`);
   const addressKey = sha256Hex(`address:${clientAddress}`);
   const manager = await em();
   const failures = manager.getRepository(LoginFailure);
-  const [accountFailures, addressFailures] = await Promise.all([
+
+  const [accountRowId, addressRowId] = await tx(async (m) => {
+    const at = nowIso();
+    const repo = m.getRepository(LoginFailure);
+    const account = await repo.save(repo.create({ keyHash: accountKey, at }));
+    const address = await repo.save(repo.create({ keyHash: addressKey, at }));
+    return [account.id, address.id];
+  });
+  const nowMs = now().getTime();
+  const windowStart = new Date(nowMs - windowMs).toISOString();
+  const [accountAttempts, addressAttempts] = await Promise.all([
     failures.count({ where: { keyHash: accountKey, at: MoreThan(windowStart) } }),
     failures.count({ where: { keyHash: addressKey, at: MoreThan(windowStart) } }),
   ]);
-  if (
-    accountFailures >= settings["security.loginMaxFailuresPerAccount"] ||
-    addressFailures >= settings["security.loginMaxFailuresPerAddress"]
-  ) {
+  const maxAccount = settings["security.loginMaxFailuresPerAccount"];
+  const maxAddress = settings["security.loginMaxFailuresPerAddress"];
+  if (accountAttempts > maxAccount || addressAttempts > maxAddress) {
+    const waits = await Promise.all([
+      accountAttempts > maxAccount ? secondsUntilAllowed(manager, accountKey, accountRowId, maxAccount, windowMs, nowMs) : 0,
+      addressAttempts > maxAddress ? secondsUntilAllowed(manager, addressKey, addressRowId, maxAddress, windowMs, nowMs) : 0,
+    ]);
     await tx(async (m) => {
+      await m.getRepository(LoginFailure).delete([accountRowId, addressRowId]);
       await appendAudit(m, { id: null, label: email.slice(0, 254) || "unbekannt" }, {
         action: "auth.login_throttled",
         summary: "Anmeldung wegen zu vieler Fehlversuche abgewiesen",
       });
     });
-    return { ok: false, error: LOGIN_THROTTLED };
+    return { ok: false, error: LOGIN_THROTTLED, throttled: true, retryAfterSeconds: Math.max(...waits) };
   }
 
   const user = email ? await manager.getRepository(User).findOne({ where: { email } }) : null;
   const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
   const current = user && valid ? toCurrentUser(user) : null;
   if (!current || !user) {
+    // The attempt's rows, recorded above, stay as the failure.
     await tx(async (m) => {
-      const at = nowIso();
-      await m.getRepository(LoginFailure).insert([
-        { keyHash: accountKey, at },
-        { keyHash: addressKey, at },
-      ]);
       await appendAudit(m, { id: user?.id ?? null, label: user?.email ?? "unbekannt" }, {
         action: "auth.login_failed",
         summary: user ? "Fehlgeschlagene Anmeldung" : "Fehlgeschlagene Anmeldung mit unbekannter E-Mail-Adresse",
@@ -71,6 +107,7 @@ export async function login(emailInput: string, password: string, clientAddress:
     await m.getRepository(Session).insert({ tokenHash: sha256Hex(token), userId: user.id, createdAt: at, expiresAt });
     await m.getRepository(User).update({ id: user.id }, { lastLoginAt: at });
     await m.getRepository(LoginFailure).delete({ keyHash: accountKey });
+    await m.getRepository(LoginFailure).delete({ id: addressRowId });
     await m.getRepository(Session).delete({ userId: user.id, expiresAt: LessThan(at) });
     await appendAudit(m, actorOf(current), {
       action: "auth.login",

@@ -302,9 +302,23 @@ describe("(f) users and authentication", () => {
     for (let i = 0; i < 5; i++) {
       expect(await login("sperre@test.example", `falsch-${i}-xxxxx`, address())).toEqual({ ok: false, error: LOGIN_FAILED });
     }
-    expect(await login("sperre@test.example", PASSWORD, address())).toEqual({ ok: false, error: LOGIN_THROTTLED });
+    expect(await login("sperre@test.example", PASSWORD, address())).toMatchObject({ ok: false, error: LOGIN_THROTTLED, throttled: true });
     // the account key is case-insensitive
-    expect(await login(" SPERRE@test.example ", PASSWORD, address())).toEqual({ ok: false, error: LOGIN_THROTTLED });
+    expect(await login(" SPERRE@test.example ", PASSWORD, address())).toMatchObject({ ok: false, error: LOGIN_THROTTLED, throttled: true });
+  });
+
+  it("30 parallel wrong passwords for one account: only the limit (5) are checked, the rest throttled; none slips through", async () => {
+    await newUser("parallel@test.example");
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => login("parallel@test.example", `falsch-${i}-xxxxx`, address())));
+    const checked = results.filter((r) => !r.ok && r.error === LOGIN_FAILED).length;
+    const throttled = results.filter((r) => !r.ok && r.throttled).length;
+    expect(checked).toBeLessThanOrEqual(5);
+    expect(checked).toBeGreaterThanOrEqual(1);
+    expect(checked + throttled).toBe(30);
+    for (const r of results) if (!r.ok && r.throttled) expect(r.retryAfterSeconds).toBeGreaterThan(0);
+    // the correct password is now throttled as well, and in parallel still only up to the limit get through
+    const again = await Promise.all(Array.from({ length: 10 }, () => login("parallel@test.example", PASSWORD, address())));
+    expect(again.filter((r) => r.ok).length).toBe(5 - checked);
   });
 
   it("after 4 failures the correct password still works (boundary), and success clears the count", async () => {
@@ -322,7 +336,13 @@ describe("(f) users and authentication", () => {
     await newUser("fenster@test.example");
     for (let i = 0; i < 5; i++) await login("fenster@test.example", "falsch-xxxxxxx", address());
     setClock("2026-03-02T10:14:50.000Z");
-    expect(await login("fenster@test.example", PASSWORD, address())).toEqual({ ok: false, error: LOGIN_THROTTLED });
+    // Retry-After: the oldest of the five failures leaves the window in about 10 seconds (the
+    // pinned clock runs on while the attempts are checked, so a second or two later at most)
+    const blocked = await login("fenster@test.example", PASSWORD, address());
+    expect(blocked).toMatchObject({ ok: false, error: LOGIN_THROTTLED, throttled: true });
+    const retryAfter = !blocked.ok && blocked.throttled ? blocked.retryAfterSeconds : 0;
+    expect(retryAfter).toBeGreaterThanOrEqual(10);
+    expect(retryAfter).toBeLessThanOrEqual(12);
     setClock("2026-03-02T10:15:10.000Z");
     expect((await login("fenster@test.example", PASSWORD, address())).ok).toBe(true);
   });
@@ -338,7 +358,7 @@ describe("(f) users and authentication", () => {
       expect((await login("adresse@test.example", PASSWORD, ip)).ok).toBe(true);
       await login("unbekannt4@test.example", "falsch-xxxxxxx", ip);
       // 5 failures: the address is blocked, even for a correct password of another account
-      expect(await login("adresse@test.example", PASSWORD, ip)).toEqual({ ok: false, error: LOGIN_THROTTLED });
+      expect(await login("adresse@test.example", PASSWORD, ip)).toMatchObject({ ok: false, error: LOGIN_THROTTLED, throttled: true });
       expect((await login("adresse@test.example", PASSWORD, "192.0.2.78")).ok).toBe(true);
     } finally {
       await m.getRepository(Setting).delete({ key: "security.loginMaxFailuresPerAddress" });

@@ -263,7 +263,10 @@ describe("login", () => {
     const messages: string[] = [];
     for (let i = 0; i < 6; i++) {
       const res = await attemptLogin(email, `Falsch-${i}-Passwort`);
-      expect(res.status).toBe(401);
+      // the sixth is throttled: 429 with Retry-After (seconds, within the 15-minute window)
+      expect(res.status).toBe(i < 5 ? 401 : 429);
+      if (i < 5) expect(res.headers.get("retry-after")).toBeNull();
+      else expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(14 * 60);
       expect(sidCookie(res)).toBeUndefined();
       messages.push(await loginError(res));
     }
@@ -271,7 +274,8 @@ describe("login", () => {
     expect(messages[5]).toBe(LOGIN_THROTTLED);
 
     const right = await attemptLogin(email, DEMO_PASSWORD);
-    expect(right.status).toBe(401);
+    expect(right.status).toBe(429);
+    expect(Number(right.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(sidCookie(right)).toBeUndefined();
     expect(await loginError(right)).toBe(LOGIN_THROTTLED);
 

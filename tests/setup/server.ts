@@ -12,6 +12,8 @@ export interface TestServer {
   baseUrl: string;
   dataDir: string;
   env: Record<string, string>;
+  /** The server's process id (e.g. to read its memory from /proc/<pid>/status). */
+  pid: number;
   stop(): Promise<void>;
   output(): string;
 }
@@ -72,6 +74,7 @@ export async function startServer(options: { env?: Record<string, string>; dataD
     baseUrl,
     dataDir,
     env,
+    pid: child.pid!,
     output: () => out,
     stop: () =>
       new Promise<void>((resolve) => {
