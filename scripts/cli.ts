@@ -63,11 +63,12 @@ async function main(argv: string[]): Promise<number> {
     case "audit:verify": {
       const report = await verifyAuditChain(await em());
       if (report.ok) {
-        console.log(`Protokollkette in Ordnung: ${report.checked} Einträge geprüft.`);
+        const anchored = report.anchoredSeq === null ? "" : ` Ende der Kette stimmt mit dem Anker außerhalb der Datenbank überein (Nr. ${report.anchoredSeq}).`;
+        console.log(`Protokollkette in Ordnung: ${report.checked} Einträge geprüft.${anchored}`);
         return 0;
       }
       const b = report.brokenAt!;
-      console.error(`Protokollkette GEBROCHEN bei Eintrag Nr. ${b.seq} (id ${b.id}): ${b.reason}. ${report.checked} Einträge davor sind in Ordnung.`);
+      console.error(`Protokollkette GEBROCHEN bei Eintrag Nr. ${b.seq}${b.id === null ? "" : ` (id ${b.id})`}: ${b.reason}. ${report.checked} Einträge davor sind in Ordnung.`);
       return 1;
     }
     case "backup": {

@@ -73,7 +73,7 @@ describe("(b) the transaction gate", () => {
     expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 50 }, (_, i) => seqBefore + 1 + i));
     expect(new Set(events.map((e) => e.entityId)).size).toBe(50);
     const report = await verifyAuditChain(m);
-    expect(report).toEqual({ ok: true, checked: seqBefore + 50 });
+    expect(report).toEqual({ ok: true, checked: seqBefore + 50, anchoredSeq: seqBefore + 50 });
   });
 
   it("a tx that throws rolls back everything it wrote, and the next tx still works", async () => {
