@@ -13,8 +13,8 @@ import { filesRoot, readBytes } from "~/lib/files.server";
 import { mailDir } from "~/lib/mailer.server";
 
 /*
- * Backup and restore of the embedded installation (README "Datensicherung und
- * Wiederherstellung"). The archive holds:
+ * Backup and restore of the embedded installation (README "Backup and restore").
+ * The archive holds:
  *   app.sqlite        a consistent snapshot (VACUUM INTO) taken while the application runs
  *   files/            the content-addressed document store
  *   mail/             the mail spool (.eml files written without SMTP)
