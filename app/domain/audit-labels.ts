@@ -229,6 +229,7 @@ export const DETAIL_LABELS: Record<string, string> = {
   letters: "Schreiben",
   standstillEndsAt: "Ende der Wartefrist",
   contracts: "Verträge",
+  offers: "Angebote",
   filter: "Filter",
   source: "Quelldatei",
   filename: "Dateiname",
