@@ -145,7 +145,7 @@ describe("(c)+(d) audit chain tamper detection and the audit:verify CLI", () => 
     await m.query(`UPDATE audit_events SET summary = 'geändert' WHERE id = ${target.id}`);
     const report = await verifyAuditChain(m);
     expect(report.ok).toBe(false);
-    expect(report.brokenAt).toMatchObject({ seq: target.seq, id: target.id, reason: "Inhalt wurde nachträglich verändert" });
+    expect(report.brokenAt).toMatchObject({ seq: target.seq, id: target.id, reason: "Inhalt wurde nachträglich verändert (Prüfwert passt nicht zum Protokollschlüssel)" });
     expect(report.checked).toBe(target.seq - 1);
     expect((await verifyAuditChain(m, 3)).brokenAt?.seq).toBe(target.seq);
 
