@@ -15,12 +15,16 @@ export interface AuditQuery {
   pageSize?: number;
 }
 
-/** Browse the audit log (admin, auditor): filter by text, action prefix, actor, record and period. */
+/** Browse the audit log (admin, auditor): filter by text, event (or event group), actor, record and period. */
 export async function queryAudit(query: AuditQuery) {
   const manager = await em();
   const qb = manager.getRepository(AuditEvent).createQueryBuilder("e");
   if (query.q?.trim()) qb.andWhere("LOWER(e.summary) LIKE :q", { q: `%${query.q.trim().toLowerCase()}%` });
-  if (query.action?.trim()) qb.andWhere("e.action LIKE :action", { action: `${query.action.trim()}%` });
+  // One event exactly ("tender.open" must not also match "tender.opening_confirm"); a value
+  // ending in "." is a group ("tender." = every tender event).
+  const action = query.action?.trim();
+  if (action?.endsWith(".")) qb.andWhere("e.action LIKE :action", { action: `${action}%` });
+  else if (action) qb.andWhere("e.action = :action", { action });
   if (query.actor?.trim()) qb.andWhere("LOWER(e.actorLabel) LIKE :actor", { actor: `%${query.actor.trim().toLowerCase()}%` });
   if (query.entityType?.trim()) qb.andWhere("e.entityType = :et", { et: query.entityType.trim() });
   if (query.entityId?.trim()) qb.andWhere("e.entityId = :eid", { eid: query.entityId.trim() });

@@ -59,4 +59,14 @@ describe("queryAudit and the filter options", () => {
     const onlyClaims = await queryAudit({ entityType: "placement-claim" });
     expect(onlyClaims.rows.map((r) => r.action)).toEqual(["placement.reject"]);
   });
+
+  it("an event filter matches that event only; a value ending in a dot matches the group", async () => {
+    await tx(async (m) => {
+      await appendAudit(m, SYSTEM, { action: "tender.open", summary: "Angebote geöffnet", entityType: "tender", entityId: 3 });
+      await appendAudit(m, SYSTEM, { action: "tender.opening_confirm", summary: "Öffnung bestätigt", entityType: "tender", entityId: 3 });
+    });
+    expect((await queryAudit({ action: "tender.open" })).rows.map((r) => r.action)).toEqual(["tender.open"]);
+    expect((await queryAudit({ action: "tender." })).rows.map((r) => r.action)).toEqual(["tender.opening_confirm", "tender.open", "tender.close_offers"]);
+    expect((await queryAudit({ action: "tender" })).total).toBe(0);
+  });
 });
