@@ -47,7 +47,7 @@ async function main() {
       await ds.transaction((m) => m.query(`INSERT INTO settings ("key", "value", "updatedAt") VALUES (?, '1', '2026-01-01T00:00:00.000Z')`, [`bench.${i}.${Math.random()}`]));
     }
   });
-  console.log(`  Verhältnis: ${(audited / rawWrites).toFixed(1)}× (jede Protokollzeile liest zusätzlich den Vorgänger und berechnet den Hash)`);
+  console.log(`  Verhältnis: ${(audited / rawWrites).toFixed(1)}× (jede Protokollzeile liest zusätzlich den Vorgänger, berechnet den HMAC und schreibt nach dem Commit den Anker)`);
 
   console.log("\n3. 200 gleichzeitige Transaktionen durch das Tor");
   const start = process.hrtime.bigint();

@@ -4,6 +4,7 @@
  *   token:create <email> [name]
  *   audit:verify
  *   backup <file>
+ *   restore <file>      restore a backup into an empty DATA_DIR and verify it (SQLite only)
  *   demo-data --scale <n>
  *   jobs:run            one pass of the background jobs (mail sender)
  *   export:ocds <file>  every tender as one OCDS 1.1.5 release package (JSON)
@@ -16,7 +17,7 @@ import { SYSTEM, verifyAuditChain } from "../app/lib/audit.server";
 import { closeDb, db, em } from "../app/lib/db.server";
 import { runDueJobs } from "../app/jobs/jobs.server";
 import { createToken } from "../app/services/api-tokens.server";
-import { backup } from "../app/services/backup.server";
+import { backup, restore } from "../app/services/backup.server";
 import { seedDemoData } from "../app/demo/demo-data.server";
 import { seedDemoPlacements } from "../app/demo/demo-placements.server";
 import { seedDemoTenders } from "../app/demo/demo-tenders.server";
@@ -63,11 +64,12 @@ async function main(argv: string[]): Promise<number> {
     case "audit:verify": {
       const report = await verifyAuditChain(await em());
       if (report.ok) {
-        console.log(`Protokollkette in Ordnung: ${report.checked} Einträge geprüft.`);
+        const anchored = report.anchoredSeq === null ? "" : ` Ende der Kette stimmt mit dem Anker außerhalb der Datenbank überein (Nr. ${report.anchoredSeq}).`;
+        console.log(`Protokollkette in Ordnung: ${report.checked} Einträge geprüft.${anchored}`);
         return 0;
       }
       const b = report.brokenAt!;
-      console.error(`Protokollkette GEBROCHEN bei Eintrag Nr. ${b.seq} (id ${b.id}): ${b.reason}. ${report.checked} Einträge davor sind in Ordnung.`);
+      console.error(`Protokollkette GEBROCHEN bei Eintrag Nr. ${b.seq}${b.id === null ? "" : ` (id ${b.id})`}: ${b.reason}. ${report.checked} Einträge davor sind in Ordnung.`);
       return 1;
     }
     case "backup": {
@@ -77,7 +79,20 @@ async function main(argv: string[]): Promise<number> {
         return 2;
       }
       const result = await backup(path.resolve(file));
-      console.log(`Sicherung geschrieben: ${result.file} (${result.files} gespeicherte Dateien, ${result.bytes} Bytes).`);
+      console.log(`Sicherung geschrieben: ${result.file} (${result.files} gespeicherte Dateien, ${result.mails} E-Mails im Postausgang, ${result.bytes} Bytes).`);
+      return 0;
+    }
+    case "restore": {
+      const [file] = args;
+      if (!file) {
+        console.error("Aufruf: restore <sicherungsdatei> (in ein leeres Datenverzeichnis DATA_DIR)");
+        return 2;
+      }
+      const result = await restore(path.resolve(file));
+      const rows = Object.values(result.tables).reduce((a, b) => a + b, 0);
+      console.log(
+        `Sicherung wiederhergestellt und geprüft: ${Object.keys(result.tables).length} Tabellen mit ${rows} Zeilen, ${result.files} gespeicherte Dateien (Prüfsummen in Ordnung), ${result.mails} E-Mails im Postausgang, Protokollkette mit ${result.auditEntries} Einträgen in Ordnung.`,
+      );
       return 0;
     }
     case "demo-data": {
@@ -113,7 +128,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     default:
-      console.error("Befehle: user:create, token:create, audit:verify, backup, demo-data, jobs:run, export:ocds");
+      console.error("Befehle: user:create, token:create, audit:verify, backup, restore, demo-data, jobs:run, export:ocds");
       return 2;
   }
 }

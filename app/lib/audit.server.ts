@@ -1,7 +1,26 @@
 import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
 import type { EntityManager } from "typeorm";
 import { AuditEvent } from "../../entities";
 import { nowIso } from "./clock.server";
+import { config } from "./config.server";
+import { onCommit } from "./db.server";
+import { readOrCreateKeyFile } from "./key-file.server";
+
+/*
+ * The audit chain (docs/decisions/0005-audit-chain.md).
+ *
+ * - Each entry's hash is an HMAC-SHA256 over its canonical JSON (which includes the previous
+ *   entry's hash), keyed with the audit key. The key lives outside the database: `AUDIT_KEY`
+ *   (base64 or hex, 32 bytes) or `$DATA_DIR/keys/audit.key`, generated once. Someone who can
+ *   write to the database but not read the key cannot recompute a rewritten chain.
+ * - After every committed transaction that appended entries, the last entry's sequence number
+ *   and hash are appended as one line to `$DATA_DIR/audit-anchor.log` (append-only, one short
+ *   write with O_APPEND, so concurrent writers do not tear each other's lines). Verification
+ *   requires the chain to reach the highest anchored entry with the anchored hash: deleting
+ *   the last entries, or rewriting the chain even with the key, is detected.
+ */
 
 /** Who did something: a user, or the system (jobs, CLI). */
 export interface Actor {
@@ -39,7 +58,46 @@ type HashedFields = Pick<
   "seq" | "at" | "actorId" | "actorLabel" | "action" | "entityType" | "entityId" | "providerId" | "summary" | "details" | "prevHash"
 >;
 
-export function auditHash(e: HashedFields): string {
+const KEY_BYTES = 32;
+let cachedKey: { source: string; key: Buffer } | null = null;
+
+function parseKey(text: string): Buffer | null {
+  const value = text.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, "hex");
+  if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(value)) {
+    const bytes = Buffer.from(value, "base64");
+    if (bytes.length === KEY_BYTES) return bytes;
+  }
+  return null;
+}
+
+export function auditKeyFile(): string {
+  return path.join(config().dataDir, "keys", "audit.key");
+}
+
+export function auditAnchorFile(): string {
+  return path.join(config().dataDir, "audit-anchor.log");
+}
+
+/** The audit key: `AUDIT_KEY`, or the key file (generated on first use). Never in the database. */
+export function auditKey(): Buffer {
+  const fromEnv = process.env.AUDIT_KEY;
+  const source = fromEnv ? `env:${fromEnv}` : auditKeyFile();
+  if (cachedKey?.source === source) return cachedKey.key;
+  let key: Buffer | null;
+  if (fromEnv) {
+    key = parseKey(fromEnv);
+    if (!key) throw new Error("AUDIT_KEY ist ungültig: erwartet werden genau 32 Byte, als Base64 (44 Zeichen) oder hexadezimal (64 Zeichen)");
+  } else {
+    key = parseKey(readOrCreateKeyFile(source, () => crypto.randomBytes(KEY_BYTES).toString("base64")));
+    if (!key) throw new Error(`Die Schlüsseldatei ${source} enthält keinen gültigen 32-Byte-Protokollschlüssel`);
+  }
+  cachedKey = { source, key };
+  return key;
+}
+
+/** Keyed hash of one entry (HMAC-SHA256 over the canonical JSON of its fields). */
+export function auditHash(e: HashedFields, key: Buffer = auditKey()): string {
   const payload = canonicalJson({
     seq: e.seq,
     at: e.at,
@@ -53,7 +111,59 @@ export function auditHash(e: HashedFields): string {
     details: e.details,
     prevHash: e.prevHash,
   });
-  return crypto.createHash("sha256").update(payload, "utf8").digest("hex");
+  return crypto.createHmac("sha256", key).update(payload, "utf8").digest("hex");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The anchor outside the database
+// ---------------------------------------------------------------------------------------------
+
+export interface AuditAnchor {
+  seq: number;
+  hash: string;
+}
+
+/** Entries appended in a transaction that has not committed yet: only the last one is anchored. */
+const pendingAnchor = new WeakMap<EntityManager, AuditAnchor>();
+
+function anchorAfterCommit(em: EntityManager, event: AuditEvent) {
+  const pending = pendingAnchor.get(em);
+  if (pending) {
+    pending.seq = event.seq;
+    pending.hash = event.hash;
+    return;
+  }
+  const anchor = { seq: event.seq, hash: event.hash };
+  pendingAnchor.set(em, anchor);
+  onCommit(em, () => {
+    pendingAnchor.delete(em);
+    writeAnchor(anchor);
+  });
+}
+
+/** One line `<seq> <hash>` appended with O_APPEND: a single small write, atomic on a local disk. */
+export function writeAnchor(anchor: AuditAnchor, file = auditAnchorFile()) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.appendFileSync(file, `${anchor.seq} ${anchor.hash}\n`, { encoding: "utf8", mode: 0o600 });
+}
+
+/** The highest anchored entry, or null when there is no anchor file (or it holds no line). */
+export function readAnchor(file = auditAnchorFile()): AuditAnchor | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+  let best: AuditAnchor | null = null;
+  for (const line of text.split("\n")) {
+    const m = /^(\d+) ([0-9a-f]{64})$/.exec(line);
+    if (!m) continue; // an empty or (after a crash) torn last line
+    const seq = Number(m[1]);
+    if (!best || seq > best.seq) best = { seq, hash: m[2] };
+  }
+  return best;
 }
 
 /**
@@ -80,21 +190,31 @@ export async function appendAudit(em: EntityManager, actor: Actor, input: AuditI
     prevHash: prev?.hash ?? GENESIS_HASH,
   });
   event.hash = auditHash(event);
-  return em.getRepository(AuditEvent).save(event);
+  const saved = await em.getRepository(AuditEvent).save(event);
+  anchorAfterCommit(em, saved);
+  return saved;
 }
 
 export interface ChainReport {
   ok: boolean;
   checked: number;
-  /** The first entry that does not fit the chain. */
-  brokenAt?: { seq: number; id: number; reason: string };
+  /** The highest entry anchored outside the database (null: no anchor yet). */
+  anchoredSeq: number | null;
+  /** The first entry that does not fit the chain (id null: the entry is missing). */
+  brokenAt?: { seq: number; id: number | null; reason: string };
 }
 
-/** Walk the whole chain in order, in batches. */
-export async function verifyAuditChain(em: EntityManager, batchSize = 1000): Promise<ChainReport> {
+/**
+ * Walk the whole chain in order, in batches, then hold its end against the anchor outside the
+ * database: the chain must reach the anchored entry, and that entry must carry the anchored hash.
+ */
+export async function verifyAuditChain(em: EntityManager, batchSize = 1000, anchor: AuditAnchor | null = readAnchor()): Promise<ChainReport> {
+  const key = auditKey();
+  const anchoredSeq = anchor?.seq ?? null;
   let prevHash = GENESIS_HASH;
   let expectedSeq = 1;
   let checked = 0;
+  let hashAtAnchor: string | null = null;
   for (;;) {
     const batch = await em
       .getRepository(AuditEvent)
@@ -106,18 +226,31 @@ export async function verifyAuditChain(em: EntityManager, batchSize = 1000): Pro
     if (batch.length === 0) break;
     for (const e of batch) {
       if (e.seq !== expectedSeq) {
-        return { ok: false, checked, brokenAt: { seq: expectedSeq, id: e.id, reason: `Eintrag Nr. ${expectedSeq} fehlt` } };
+        return { ok: false, checked, anchoredSeq, brokenAt: { seq: expectedSeq, id: e.id, reason: `Eintrag Nr. ${expectedSeq} fehlt` } };
       }
       if (e.prevHash !== prevHash) {
-        return { ok: false, checked, brokenAt: { seq: e.seq, id: e.id, reason: "Verweis auf den vorigen Eintrag stimmt nicht" } };
+        return { ok: false, checked, anchoredSeq, brokenAt: { seq: e.seq, id: e.id, reason: "Verweis auf den vorigen Eintrag stimmt nicht" } };
       }
-      if (auditHash(e) !== e.hash) {
-        return { ok: false, checked, brokenAt: { seq: e.seq, id: e.id, reason: "Inhalt wurde nachträglich verändert" } };
+      if (auditHash(e, key) !== e.hash) {
+        return { ok: false, checked, anchoredSeq, brokenAt: { seq: e.seq, id: e.id, reason: "Inhalt wurde nachträglich verändert (Prüfwert passt nicht zum Protokollschlüssel)" } };
       }
+      if (e.seq === anchoredSeq) hashAtAnchor = e.hash;
       prevHash = e.hash;
       expectedSeq++;
       checked++;
     }
   }
-  return { ok: true, checked };
+  const lastSeq = expectedSeq - 1;
+  if (!anchor) {
+    if (lastSeq === 0) return { ok: true, checked, anchoredSeq };
+    return { ok: false, checked, anchoredSeq, brokenAt: { seq: lastSeq, id: null, reason: "Kein Anker außerhalb der Datenbank gefunden (audit-anchor.log im Datenverzeichnis); ob am Ende Einträge fehlen, lässt sich nicht prüfen" } };
+  }
+  if (anchor.seq > lastSeq) {
+    const missing = anchor.seq === lastSeq + 1 ? `Eintrag Nr. ${anchor.seq} fehlt` : `Einträge Nr. ${lastSeq + 1} bis ${anchor.seq} fehlen`;
+    return { ok: false, checked, anchoredSeq, brokenAt: { seq: lastSeq + 1, id: null, reason: `Ende der Kette abgeschnitten: ${missing} (der Anker außerhalb der Datenbank reicht bis Nr. ${anchor.seq})` } };
+  }
+  if (hashAtAnchor !== anchor.hash) {
+    return { ok: false, checked, anchoredSeq, brokenAt: { seq: anchor.seq, id: null, reason: `Kette neu geschrieben: Eintrag Nr. ${anchor.seq} trägt nicht den außerhalb der Datenbank verankerten Prüfwert` } };
+  }
+  return { ok: true, checked, anchoredSeq };
 }

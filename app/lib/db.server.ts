@@ -79,14 +79,48 @@ export function databaseKind(): "sqlite" | "postgres" {
 
 let gate: Promise<unknown> = Promise.resolve();
 
+/** Work to do once the transaction of an EntityManager has committed (see onCommit). */
+const afterCommit = new WeakMap<EntityManager, (() => void)[]>();
+
+/**
+ * Run `fn` after the transaction `m` belongs to has committed (never if it rolls back).
+ * Outside a tx() (a plain manager, autocommit) it runs at once. A failing hook is reported
+ * on stderr and does not turn the committed transaction into an error.
+ */
+export function onCommit(m: EntityManager, fn: () => void) {
+  const hooks = afterCommit.get(m);
+  if (hooks) hooks.push(fn);
+  else runHooks([fn]);
+}
+
+function runHooks(hooks: (() => void)[]) {
+  for (const hook of hooks) {
+    try {
+      hook();
+    } catch (error) {
+      console.error(`Nacharbeit nach dem Speichern fehlgeschlagen: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+
 /**
  * Run `work` in one database transaction. On SQLite, transactions queue one after another.
  * Services never call dataSource.transaction directly.
  */
 export async function tx<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
   const ds = await db();
-  if (ds.options.type !== "sqlite") return ds.transaction(work);
-  const run = gate.then(() => sqliteImmediateTransaction(ds, work));
+  const hooks: (() => void)[] = [];
+  const tracked = (m: EntityManager) => {
+    afterCommit.set(m, hooks);
+    return work(m);
+  };
+  if (ds.options.type !== "sqlite") {
+    const result = await ds.transaction(tracked);
+    runHooks(hooks);
+    return result;
+  }
+  // On SQLite the hooks run inside the gate, so they see commits in their order.
+  const run = gate.then(() => sqliteImmediateTransaction(ds, tracked, hooks));
   gate = run.catch(() => undefined);
   return run;
 }
@@ -97,7 +131,7 @@ export async function tx<T>(work: (em: EntityManager) => Promise<T>): Promise<T>
  * process (the CLI, a second server) wrote in between, as a deferred BEGIN would.
  * TypeORM is told the transaction is active so that save() inside does not open another one.
  */
-async function sqliteImmediateTransaction<T>(ds: DataSource, work: (em: EntityManager) => Promise<T>): Promise<T> {
+async function sqliteImmediateTransaction<T>(ds: DataSource, work: (em: EntityManager) => Promise<T>, hooks: (() => void)[]): Promise<T> {
   const qr = ds.createQueryRunner();
   const state = qr as unknown as { isTransactionActive: boolean; transactionDepth: number };
   await qr.connect();
@@ -107,6 +141,7 @@ async function sqliteImmediateTransaction<T>(ds: DataSource, work: (em: EntityMa
   try {
     const result = await work(qr.manager);
     await qr.query("COMMIT");
+    runHooks(hooks);
     return result;
   } catch (error) {
     await qr.query("ROLLBACK").catch(() => undefined);

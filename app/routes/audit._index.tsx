@@ -1,9 +1,8 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { auditActionLabel } from "~/domain/audit-labels";
 import { formatDateTimeSeconds } from "~/domain/time";
 import { requirePermission } from "~/lib/session.server";
-import { auditActions, queryAudit } from "~/services/audit-log.server";
+import { auditFilterOptions, queryAudit } from "~/services/audit-log.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { intParam, Pager } from "~/ui/table";
 
@@ -13,16 +12,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "read:audit:any");
   const p = new URL(request.url).searchParams;
   const get = (k: string) => p.get(k) ?? "";
-  const [result, actions] = await Promise.all([
+  const [result, options] = await Promise.all([
     queryAudit({ q: get("q"), action: get("action"), actor: get("actor"), entityType: get("entityType"), entityId: get("entityId"), from: get("from"), to: get("to"), page: intParam(p.get("page"), 1) }),
-    auditActions(),
+    auditFilterOptions(),
   ]);
-  return json({ ...result, actions });
+  return json({ ...result, ...options });
 }
 
 export default function Audit() {
-  const d = useLoaderData<typeof loader>();
+  const loaderData = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
+  const entityType = params.get("entityType") ?? "";
+  const entityId = params.get("entityId") ?? "";
+  const entityLabel = loaderData.entityTypes.find((t) => t.value === entityType)?.label ?? entityType;
   return (
     <>
       <h1>Protokoll</h1>
@@ -31,16 +33,27 @@ export default function Audit() {
       </p>
       <Form method="get" className="filters" role="search">
         <div className="field">
-          <label htmlFor="q">Text</label>
+          <label htmlFor="q">Text in der Beschreibung</label>
           <input id="q" name="q" type="search" defaultValue={params.get("q") ?? ""} />
         </div>
         <div className="field">
           <label htmlFor="action">Ereignis</label>
           <select id="action" name="action" defaultValue={params.get("action") ?? ""}>
-            <option value="">alle</option>
-            {d.actions.map((a) => (
-              <option key={a} value={a}>
-                {auditActionLabel(a)}
+            <option value="">alle Ereignisse</option>
+            {loaderData.actions.map((a) => (
+              <option key={a.value} value={a.value}>
+                {a.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="entityType">Art des Datensatzes</label>
+          <select id="entityType" name="entityType" defaultValue={entityType}>
+            <option value="">alle Arten</option>
+            {loaderData.entityTypes.map((t) => (
+              <option key={t.value} value={t.value}>
+                {t.label}
               </option>
             ))}
           </select>
@@ -50,20 +63,24 @@ export default function Audit() {
           <input id="actor" name="actor" defaultValue={params.get("actor") ?? ""} />
         </div>
         <div className="field">
-          <label htmlFor="from">von</label>
+          <label htmlFor="from">Zeitraum von</label>
           <input id="from" name="from" type="date" defaultValue={params.get("from") ?? ""} />
         </div>
         <div className="field">
-          <label htmlFor="to">bis</label>
+          <label htmlFor="to">Zeitraum bis</label>
           <input id="to" name="to" type="date" defaultValue={params.get("to") ?? ""} />
         </div>
-        {params.get("entityType") ? <input type="hidden" name="entityType" value={params.get("entityType") ?? ""} /> : null}
-        {params.get("entityId") ? <input type="hidden" name="entityId" value={params.get("entityId") ?? ""} /> : null}
+        {entityId ? <input type="hidden" name="entityId" value={entityId} /> : null}
         <button type="submit" className="button">
           Filtern
         </button>
         <Link to="/audit">Zurücksetzen</Link>
       </Form>
+      {entityId ? (
+        <p className="muted">
+          Nur Einträge zum Datensatz {entityLabel ? `${entityLabel} ` : ""}Nr. {entityId}. <Link to="/audit">Alle Einträge zeigen</Link>
+        </p>
+      ) : null}
       <table className="data">
         <thead>
           <tr>
@@ -71,26 +88,39 @@ export default function Audit() {
             <th scope="col">Zeitpunkt</th>
             <th scope="col">Person</th>
             <th scope="col">Ereignis</th>
+            <th scope="col">Datensatz</th>
             <th scope="col">Beschreibung</th>
             <th scope="col">Einzelheiten</th>
           </tr>
         </thead>
         <tbody>
-          {d.rows.length === 0 ? (
+          {loaderData.rows.length === 0 ? (
             <tr>
-              <td colSpan={6} className="muted">
+              <td colSpan={7} className="muted">
                 Keine Einträge.
               </td>
             </tr>
           ) : null}
-          {d.rows.map((e) => (
+          {loaderData.rows.map((e) => (
             <tr key={e.id}>
               <td className="num">{e.seq}</td>
               <td>{formatDateTimeSeconds(e.at)}</td>
-              <td>{e.actorLabel}</td>
+              <td>{e.actor}</td>
               <td>
-                {auditActionLabel(e.action)}
-                <div className="muted mono">{e.action}</div>
+                {e.actionLabel}
+                <div className="muted mono" title="Ereigniskennung">
+                  {e.action}
+                </div>
+              </td>
+              <td>
+                {e.entityLabel ? (
+                  <Link to={`/audit?entityType=${encodeURIComponent(e.entityType)}${e.entityId ? `&entityId=${encodeURIComponent(e.entityId)}` : ""}`} title="Alle Einträge zu diesem Datensatz">
+                    {e.entityLabel}
+                    {e.entityId ? ` Nr. ${e.entityId}` : ""}
+                  </Link>
+                ) : (
+                  "–"
+                )}
               </td>
               <td>
                 {e.summary}
@@ -102,10 +132,23 @@ export default function Audit() {
                 ) : null}
               </td>
               <td>
-                {e.details ? (
+                {e.details.length > 0 ? (
                   <details>
                     <summary>anzeigen</summary>
-                    <pre className="details">{JSON.stringify(e.details, null, 2)}</pre>
+                    <dl className="audit-details">
+                      {e.details.map((row, i) => (
+                        <div key={`${row.label}-${i}`}>
+                          <dt>{row.label}</dt>
+                          <dd>{row.value}</dd>
+                        </div>
+                      ))}
+                    </dl>
+                    {e.rawDetails ? (
+                      <details>
+                        <summary>gespeicherte Daten (JSON)</summary>
+                        <pre className="details">{e.rawDetails}</pre>
+                      </details>
+                    ) : null}
                   </details>
                 ) : (
                   "–"
@@ -115,7 +158,7 @@ export default function Audit() {
           ))}
         </tbody>
       </table>
-      <Pager page={d.page} pages={d.pages} total={d.total} noun="Einträge" />
+      <Pager page={loaderData.page} pages={loaderData.pages} total={loaderData.total} noun="Einträge" />
     </>
   );
 }

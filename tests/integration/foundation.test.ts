@@ -74,7 +74,7 @@ describe("(b) the transaction gate", () => {
     expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 50 }, (_, i) => seqBefore + 1 + i));
     expect(new Set(events.map((e) => e.entityId)).size).toBe(50);
     const report = await verifyAuditChain(m);
-    expect(report).toEqual({ ok: true, checked: seqBefore + 50 });
+    expect(report).toEqual({ ok: true, checked: seqBefore + 50, anchoredSeq: seqBefore + 50 });
   });
 
   it("a tx that throws rolls back everything it wrote, and the next tx still works", async () => {
@@ -146,7 +146,7 @@ describe("(c)+(d) audit chain tamper detection and the audit:verify CLI", () => 
     await m.query(`UPDATE audit_events SET summary = 'geändert' WHERE id = ${target.id}`);
     const report = await verifyAuditChain(m);
     expect(report.ok).toBe(false);
-    expect(report.brokenAt).toMatchObject({ seq: target.seq, id: target.id, reason: "Inhalt wurde nachträglich verändert" });
+    expect(report.brokenAt).toMatchObject({ seq: target.seq, id: target.id, reason: "Inhalt wurde nachträglich verändert (Prüfwert passt nicht zum Protokollschlüssel)" });
     expect(report.checked).toBe(target.seq - 1);
     expect((await verifyAuditChain(m, 3)).brokenAt?.seq).toBe(target.seq);
 

@@ -162,7 +162,7 @@ beforeAll(async () => {
   await freshDatabase();
   setClock("2026-03-02T09:00:00.000Z");
   await seedDemoData({ scale: 0.1 });
-  // Nine demo procedures, one in every state (see app/services/demo-tenders.server.ts).
+  // Nine demo procedures, one in every state (see app/demo/demo-tenders.server.ts).
   expect(await seedDemoTenders()).toBe(9);
   procurement = await currentUser("vergabe@asz-kamenz.example");
   procurement2 = await currentUser("vergabe2@asz-kamenz.example");

@@ -10,6 +10,9 @@ export async function freshDatabase() {
   await closeDb();
   resetConfigCache();
   resetClock();
+  // The audit anchor outside the database belongs to the database that is being dropped.
+  const fsMod = await import("node:fs");
+  fsMod.rmSync(`${process.env.DATA_DIR}/audit-anchor.log`, { force: true });
   if (process.env.DATABASE_URL?.startsWith("postgres")) {
     const ds = createDataSource();
     await ds.initialize();
