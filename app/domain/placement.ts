@@ -55,9 +55,13 @@ export interface RuleSet {
   standingCitation: string;
   /** Jobs limited from the outset to under this many months are excluded. */
   minFixedTermMonths: number;
-  /** Previous employer: more than `previousEmployerDays` insured days within `previousEmployerYears` before the job. */
+  /**
+   * Previous employer: more than `previousEmployerMonths` months of insured employment within
+   * `previousEmployerYears` before the job (one uninterrupted spell in calendar months, several
+   * spells added up with 30-day months: DOMAIN.md § 1.5).
+   */
   previousEmployerYears: number;
-  previousEmployerDays: number;
+  previousEmployerMonths: number;
   exclusionCitation: string;
   /** A second valid assignment of the same client to another broker: refused or flagged. */
   parallelAssignments: "refuse" | "flag";
@@ -79,7 +83,7 @@ const RULES_421G: RuleSet = {
   standingCitation: "§ 421g Abs. 3 Nr. 4 SGB III a.F.",
   minFixedTermMonths: 3,
   previousEmployerYears: 4,
-  previousEmployerDays: 90,
+  previousEmployerMonths: 3,
   exclusionCitation: "§ 421g Abs. 3 SGB III a.F.",
   parallelAssignments: "refuse",
   claimPeriodMonths: 6,

@@ -52,7 +52,7 @@ describe("legal bases", () => {
 });
 
 describe("RULE_SETS (statutory values per legal basis)", () => {
-  it("§ 421g a.F.: 15 h for every job, insured, Gewerbeanzeige, 3 months, 4 years / 90 days, 6-month exclusion period", () => {
+  it("§ 421g a.F.: 15 h for every job, insured, Gewerbeanzeige, 3 months, 4 years / more than 3 months, 6-month exclusion period", () => {
     expect(RULE_SETS.voucher_421g).toEqual({
       minWeeklyHours: 15,
       hoursApplyTo: "all",
@@ -63,7 +63,7 @@ describe("RULE_SETS (statutory values per legal basis)", () => {
       standingCitation: "§ 421g Abs. 3 Nr. 4 SGB III a.F.",
       minFixedTermMonths: 3,
       previousEmployerYears: 4,
-      previousEmployerDays: 90,
+      previousEmployerMonths: 3,
       exclusionCitation: "§ 421g Abs. 3 SGB III a.F.",
       parallelAssignments: "refuse",
       claimPeriodMonths: 6,
@@ -82,7 +82,7 @@ describe("RULE_SETS (statutory values per legal basis)", () => {
     expect(r.standingCitation).toBe("§ 45 Abs. 4 S. 3 Nr. 2, § 176 SGB III");
     expect(r.minFixedTermMonths).toBe(3);
     expect(r.previousEmployerYears).toBe(4);
-    expect(r.previousEmployerDays).toBe(90);
+    expect(r.previousEmployerMonths).toBe(3);
     expect(r.exclusionCitation).toBe("§ 45 Abs. 6 SGB III");
     expect(r.claimPeriodCitation).toBe("§ 326 SGB III");
     expect(r.claimPeriodCitation).not.toContain("a.F.");
