@@ -134,7 +134,7 @@ export async function runPlacementDay(day: string = today()): Promise<DayReport>
         await enqueueMail(m, {
           to: p.email,
           subject: `Erinnerung: Arbeitgeberbestätigung für ${c.reference}, ${i.number}. Rate`,
-          text: `Guten Tag,\n\nfür den Vermittlungsnachweis ${c.reference} ist die Beschäftigungsdauer für die ${i.number}. Rate (${formatCents(i.amountCents)}) seit ${formatDate(i.earliestOn)} erreicht.\nBitte laden Sie die Bestätigung des Arbeitgebers im Trägerportal hoch. Nachweise nach dem ${formatDate(i.deadlineOn)} können nicht mehr berücksichtigt werden (§ 326 SGB III).\n\nMit freundlichen Grüßen\nIhr Arbeits- und Sozialzentrum`,
+          text: `Guten Tag,\n\nfür den Vermittlungsnachweis ${c.reference} ist die Beschäftigungsdauer für die ${i.number}. Rate (${formatCents(i.amountCents)}) mit Ablauf des ${formatDate(addDays(i.earliestOn, -1))} erreicht.\nBitte laden Sie die Bestätigung des Arbeitgebers im Trägerportal hoch. Nachweise nach dem ${formatDate(i.deadlineOn)} können nicht mehr berücksichtigt werden (§ 326 SGB III).\n\nMit freundlichen Grüßen\nIhr Arbeits- und Sozialzentrum`,
         });
       sent++;
     }
