@@ -40,7 +40,7 @@ export interface UploadedFile {
 // Input
 
 
-export type ClaimFormInput = z.input<typeof claimSchema>;
+export type ClaimFormInput = z.input<ReturnType<typeof claimSchema>>;
 
 async function checkUpload(file: UploadedFile | null | undefined, field: string, label: string, required: boolean, errors: Record<string, string>, maxBytes: number) {
   if (!file || file.bytes.length === 0) {
@@ -163,7 +163,7 @@ export async function submitClaim(
 ): Promise<SubmitResult> {
   requireCan(user, "submit:placement:own");
   const providerId = ownProviderId(user);
-  const input = parseOrThrow(claimSchema, raw);
+  const input = parseOrThrow(claimSchema(today()), raw);
   const settings = await getSettings();
   const maxBytes = settings["uploads.maxMegabytes"] * 1048576;
   const errors: Record<string, string> = {};
