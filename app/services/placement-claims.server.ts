@@ -19,7 +19,7 @@ import { appendAudit, SYSTEM } from "~/lib/audit.server";
 import { nowIso, today } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
 import { generateDocument, storeDocument } from "~/lib/documents.server";
-import { sniffContentType } from "~/lib/files.server";
+import { isReadablePdf } from "~/lib/pdf-check.server";
 import { enqueueMail } from "~/lib/mailer.server";
 import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
@@ -48,7 +48,7 @@ async function checkUpload(file: UploadedFile | null | undefined, field: string,
     return;
   }
   if (file.bytes.length > maxBytes) errors[field] = `${label}: die Datei ist größer als ${Math.round(maxBytes / 1048576)} MB.`;
-  else if (sniffContentType(file.bytes) !== "application/pdf") errors[field] = `${label} muss eine PDF-Datei sein (der Inhalt ist kein PDF).`;
+  else if (!(await isReadablePdf(file.bytes))) errors[field] = `${label} muss eine PDF-Datei sein (der Inhalt ist kein PDF).`;
 }
 
 async function attach(m: EntityManager, claim: PlacementClaim, kind: ClaimDocumentKind, file: UploadedFile, user: CurrentUser | null, instalmentId: number | null = null) {

@@ -459,6 +459,19 @@ describe("POST /api/v1/placements", () => {
     expect(body.errors.brokerContract).toMatch(/Vermittlungsvertrag/); // required, not sent here
   });
 
+  it("refuses an HTML page that merely starts with %PDF- as the employment contract (400 with the field error)", async () => {
+    const html = new TextEncoder().encode("%PDF-1.4\n<html><body><h1>Arbeitsvertrag</h1></body></html>\n");
+    const form = multipart(placement(setup.consent.assignmentId), {
+      employmentContract: { bytes: html, name: "Arbeitsvertrag.pdf" },
+      employerConfirmation: { bytes: validPdf, name: "Bestaetigung.pdf" },
+      brokerContract: { bytes: validPdf, name: "Vermittlungsvertrag.pdf" },
+    });
+    const res = await api("/api/v1/placements", { token: brokerToken, method: "POST", body: form });
+    expect(res.status).toBe(400);
+    const body = await res.json();
+    expect(body.errors).toEqual({ employmentContract: "den Arbeitsvertrag muss eine PDF-Datei sein (der Inhalt ist kein PDF)." });
+  });
+
   it("requires the three PDFs in a multipart submission and reports invalid fields", async () => {
     const form = multipart(
       placement(setup.consent.assignmentId, {

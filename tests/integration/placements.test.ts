@@ -1,4 +1,5 @@
 import { freshDatabase } from "../setup/db";
+import { minimalPdf } from "../fixtures/pdf";
 import { In } from "typeorm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Assignment, AuditEvent, BankAccount, Document, FeeInstalment, OutboxMessage, PayableItem, PlacementAgreement, PlacementClaim, Provider, User } from "../../entities";
@@ -40,7 +41,7 @@ async function currentUser(email: string): Promise<CurrentUser> {
 }
 
 function pdf(marker: string) {
-  return { filename: `${marker}.pdf`, bytes: Buffer.from(`%PDF-1.4\n% ${marker}\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n`, "latin1") };
+  return { filename: `${marker}.pdf`, bytes: minimalPdf(marker) };
 }
 const FILES = { employmentContract: pdf("arbeitsvertrag"), employerConfirmation: pdf("bestaetigung"), brokerContract: pdf("vermittlungsvertrag") };
 
@@ -174,6 +175,8 @@ describe("withdrawing an assignment", () => {
     await withdrawAssignment(caseManager, c.id, a.id, "Kunde hat selbst eine Arbeit gefunden.");
     expect((await (await em()).getRepository(Assignment).findOneByOrFail({ id: a.id })).status).toBe("withdrawn");
     await expect(withdrawAssignment(caseManager, c.id, a.id, "Kunde hat selbst eine Arbeit gefunden.")).rejects.toBeInstanceOf(ConflictError);
+    // The claim is reported after its contract date (dates in the future are refused first).
+    setClock("2007-02-10T09:00:00.000Z");
     await expect(submitClaim(broker2, claimForm({ assignmentId: String(a.id) }), FILES, "portal")).rejects.toThrow(/wurde zurückgenommen/);
   });
 });
@@ -205,6 +208,12 @@ describe("claims: checked at submission, decided by staff", () => {
     const before = await m.getRepository(PlacementClaim).count();
     await expect(submitClaim(broker, claimForm(), { employmentContract: { filename: "x.pdf", bytes: Buffer.from("hello") }, employerConfirmation: null }, "portal")).rejects.toMatchObject({
       fieldErrors: { employmentContract: expect.stringContaining("kein PDF"), employerConfirmation: expect.stringContaining("als PDF hoch") },
+    });
+    expect(await m.getRepository(PlacementClaim).count()).toBe(before);
+    // An HTML page that merely starts with %PDF- does not load as a PDF (issue 8: it was accepted as an employment contract).
+    const html = { filename: "Arbeitsvertrag.pdf", bytes: Buffer.from("%PDF-1.4\n<html><body><h1>Arbeitsvertrag</h1></body></html>\n", "latin1") };
+    await expect(submitClaim(broker, claimForm(), { ...FILES, employmentContract: html }, "portal")).rejects.toMatchObject({
+      fieldErrors: { employmentContract: "den Arbeitsvertrag muss eine PDF-Datei sein (der Inhalt ist kein PDF)." },
     });
     expect(await m.getRepository(PlacementClaim).count()).toBe(before);
   });
@@ -289,6 +298,9 @@ describe("instalments: daily job, proof at day 41 / 42 / 43, sachlich richtig, p
     const i = await m.getRepository(FeeInstalment).findOneByOrFail({ claimId: validClaimId, number: 1 });
     await expect(proveInstalment(broker, i.id, { confirmedUntil: "17.03.2007", uninterrupted: "on" }, pdf("x"))).rejects.toThrow("das ist Tag 41; für die 1. Rate ist Tag 42 (18.03.2007) nötig");
     await expect(proveInstalment(broker2, i.id, { confirmedUntil: "18.03.2007", uninterrupted: "on" }, pdf("x"))).rejects.toBeInstanceOf(NotFoundError);
+    await expect(proveInstalment(broker, i.id, { confirmedUntil: "18.03.2007", uninterrupted: "on" }, { filename: "b.pdf", bytes: Buffer.from("%PDF-1.4\n<html>Bestätigung</html>\n", "latin1") })).rejects.toThrow(
+      "Die Bestätigung muss eine PDF-Datei sein (der Inhalt ist kein PDF).",
+    );
     await proveInstalment(broker, i.id, { confirmedUntil: "18.03.2007", uninterrupted: "on" }, pdf("sechs-wochen"));
     expect((await m.getRepository(FeeInstalment).findOneByOrFail({ id: i.id })).status).toBe("earned");
   });
