@@ -1,6 +1,7 @@
 import { createCookie, redirect } from "@remix-run/node";
 import { can, type Permission } from "~/domain/permissions";
 import { recordPermissionDenied, userForApiToken, userForSession, type CurrentUser } from "~/services/auth.server";
+import { nowIso } from "./clock.server";
 import { sessionSecret } from "./config.server";
 import { problem } from "./http.server";
 
@@ -16,8 +17,14 @@ function isHttps(request: Request): boolean {
   return new URL(request.url).protocol === "https:";
 }
 
+/**
+ * The cookie lives as long as the session, as Max-Age counted on the application clock: an
+ * absolute Expires date would be read against the browser's own clock, which differs from a
+ * pinned APP_TIME (DESIGN.md § 8), and the browser would drop the cookie at once.
+ */
 export async function sessionCookieHeader(request: Request, token: string, expiresAt: string): Promise<string> {
-  return sessionCookie.serialize(token, { secure: isHttps(request), expires: new Date(expiresAt) });
+  const maxAge = Math.max(0, Math.round((Date.parse(expiresAt) - Date.parse(nowIso())) / 1000));
+  return sessionCookie.serialize(token, { secure: isHttps(request), maxAge });
 }
 
 export async function clearSessionCookieHeader(request: Request): Promise<string> {

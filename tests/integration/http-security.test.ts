@@ -150,7 +150,27 @@ describe("session cookie", () => {
     expect(attrs).toContain("samesite=lax");
     expect(attrs).toContain("path=/");
     expect(attrs).not.toContain("secure");
-    expect(attrs.some((a) => a.startsWith("expires="))).toBe(true);
+    // Max-Age, not Expires: the lifetime must not depend on the browser's clock (DESIGN.md § 8).
+    const maxAge = attrs.find((a) => a.startsWith("max-age="));
+    expect(Number(maxAge?.slice(8))).toBeGreaterThan(0);
+    expect(attrs.some((a) => a.startsWith("expires="))).toBe(false);
+  });
+
+  it("Max-Age counts on the application clock, so a pinned APP_TIME in the past still gives a living cookie (in process)", async () => {
+    const { sessionCookieHeader } = await import("~/lib/session.server");
+    const { resetClock, setClock } = await import("~/lib/clock.server");
+    try {
+      setClock("2007-03-01T09:00:00.000Z");
+      const cookie = await sessionCookieHeader(new Request("http://jobcenter.example/login", { method: "POST" }), "token-123", "2007-03-01T19:00:00.000Z");
+      const attrs = cookie.split(";").map((a) => a.trim().toLowerCase());
+      // Ten hours on the application clock (which runs on for the few milliseconds of this test).
+      const maxAge = Number(attrs.find((a) => a.startsWith("max-age="))?.slice(8));
+      expect(maxAge, cookie).toBeGreaterThan(35990);
+      expect(maxAge, cookie).toBeLessThanOrEqual(36000);
+      expect(attrs.some((a) => a.startsWith("expires="))).toBe(false);
+    } finally {
+      resetClock();
+    }
   });
 
   it("a spoofed X-Forwarded-Proto is ignored: the server does not trust proxies unless TRUST_PROXY is set", async () => {
