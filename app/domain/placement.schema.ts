@@ -180,12 +180,19 @@ export const assignSchema = z
     path: ["validUntil"],
   });
 
+/** A JSON boolean: true or false, nothing else; required unless a default is given. */
+const jsonBoolean = z.boolean({
+  required_error: "Angabe fehlt (true oder false).",
+  invalid_type_error: "Bitte ja oder nein angeben (true oder false).",
+});
+
 /**
  * A placement claim (portal form and API JSON alike). `today` (the Berlin date of submission)
  * bounds the dates that must lie in the past: the employment contract, the broker contract and
- * the job offer. The job itself may start later.
+ * the job offer. The job itself may start later. `json`: the API's JSON, where "insured" is
+ * required and booleans are JSON booleans (a missing checkbox in a form simply means no).
  */
-export const claimSchema = (today: string) => z
+export const claimSchema = (today: string, options: { json?: boolean } = {}) => z
   .object({
     assignmentId: idValue("Bitte die Zuweisung wählen."),
     employerName: text(200).pipe(
@@ -214,7 +221,7 @@ export const claimSchema = (today: string) => z
       return r.iban;
     }),
     employerManager: text(200).transform((v) => v || null),
-    abroad: flag,
+    abroad: options.json ? jsonBoolean.optional().default(false) : flag,
     contractDate: requiredDate("Datum des Arbeitsvertrags", { notAfter: today }),
     jobStart: requiredDate("Beschäftigungsbeginn"),
     weeklyHours: z.preprocess(
@@ -232,7 +239,7 @@ export const claimSchema = (today: string) => z
             z.NEVER)
         )
     ),
-    insured: flag,
+    insured: options.json ? jsonBoolean : flag,
     fixedTermEnd: optionalDate("Befristet bis"),
     occupation: text(200).pipe(
       z.string().min(2, "Bitte die Tätigkeit angeben.")

@@ -159,11 +159,11 @@ export async function submitClaim(
   raw: unknown,
   files: { employmentContract?: UploadedFile | null; employerConfirmation?: UploadedFile | null; brokerContract?: UploadedFile | null },
   channel: "portal" | "api",
-  options: { requireFiles?: boolean } = {},
+  options: { requireFiles?: boolean; jsonInput?: boolean } = {},
 ): Promise<SubmitResult> {
   requireCan(user, "submit:placement:own");
   const providerId = ownProviderId(user);
-  const input = parseOrThrow(claimSchema(today()), raw);
+  const input = parseOrThrow(claimSchema(today(), { json: options.jsonInput }), raw);
   const settings = await getSettings();
   const maxBytes = settings["uploads.maxMegabytes"] * 1048576;
   const errors: Record<string, string> = {};

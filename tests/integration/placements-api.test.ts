@@ -529,6 +529,8 @@ describe("POST /api/v1/placements", () => {
     const cases: [Record<string, unknown>, Record<string, string>][] = [
       [{ insured: "yes" }, { insured: "Bitte ja oder nein angeben (true oder false)." }],
       [{ insured: 1 }, { insured: "Bitte ja oder nein angeben (true oder false)." }],
+      [{ insured: "true" }, { insured: "Bitte ja oder nein angeben (true oder false)." }],
+      [{ insured: undefined }, { insured: "Angabe fehlt (true oder false)." }],
       [{ abroad: [true] }, { abroad: "Bitte ja oder nein angeben (true oder false)." }],
       [{ claimedFee: -100 }, { claimedFee: "Die Vergütung muss größer als 0,00 € sein." }],
       [{ claimedFee: 0 }, { claimedFee: "Die Vergütung muss größer als 0,00 € sein." }],

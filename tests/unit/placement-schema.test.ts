@@ -73,6 +73,17 @@ describe("strict API input: wrong types are refused naming the field, never read
     expect(errorsOf(proofSchema.safeParse({ confirmedUntil: "10.02.2007", uninterrupted: "yes" }))).toEqual({ uninterrupted: "Bitte ja oder nein angeben (true oder false)." });
   });
 
+  it("API JSON: insured is required and must be a JSON boolean; abroad defaults to false", () => {
+    const json = claimSchemaOn(TODAY, { json: true });
+    const { insured: _omit, ...withoutInsured } = { ...base, insured: true };
+    expect(errorsOf(json.safeParse(withoutInsured))).toEqual({ insured: "Angabe fehlt (true oder false)." });
+    for (const insured of ["on", "true", "ja", 1, null])
+      expect(errorsOf(json.safeParse({ ...base, insured }))).toEqual({ insured: "Bitte ja oder nein angeben (true oder false)." });
+    expect(json.parse({ ...base, insured: false })).toMatchObject({ insured: false, abroad: false });
+    expect(json.parse({ ...base, insured: true, abroad: true })).toMatchObject({ insured: true, abroad: true });
+    expect(errorsOf(json.safeParse({ ...base, insured: true, abroad: "yes" }))).toEqual({ abroad: "Bitte ja oder nein angeben (true oder false)." });
+  });
+
   it("the claimed fee must be positive: -100, 0 and -0,01 refused, 0,01 accepted; missing = the voucher's amount", () => {
     for (const claimedFee of [-100, 0, "-100,00", "0,00", "-0,01"])
       expect(errorsOf(claimSchema.safeParse({ ...base, claimedFee }))).toEqual({ claimedFee: "Die Vergütung muss größer als 0,00 € sein." });
