@@ -78,9 +78,12 @@ async function main() {
       const user = await createUser({ id: null, label: "bench" }, { email: `bench${i}@bench.example`, name: `Bench ${i}`, role: "provider", providerId: p.id }, "Bench-Passwort-2026");
       tokens.push((await createToken({ id: null, label: "bench" }, user.id, "Benchmark")).token);
     }
-    const concept = Buffer.alloc(SIZE);
-    crypto.randomFillSync(concept);
-    Buffer.from("%PDF-1.4\n").copy(concept);
+    // A concept of about SIZE bytes that loads as a one-page PDF (uploads are checked with pdf-lib):
+    // the page tree, then one stream object filled with random bytes.
+    const head = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n", "latin1");
+    const tail = Buffer.from("\nendstream endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n", "latin1");
+    const fill = Math.max(0, SIZE - head.length - tail.length - 40);
+    const concept = Buffer.concat([head, Buffer.from(`4 0 obj << /Length ${fill} >> stream\n`, "latin1"), crypto.randomBytes(fill), tail]);
     // JSON with the concept in base64 (the API also takes multipart; JSON is what most providers' systems send).
     const conceptBase64 = concept.toString("base64");
     const offerBody = (i: number) =>

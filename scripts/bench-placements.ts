@@ -130,7 +130,8 @@ async function main() {
       brokerContractDate: addDays(contract, d > 0.3 && d < 0.33 ? 5 : -5),
     };
   };
-  const pdfBytes = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n", "latin1");
+  // Uploads must load as a PDF with at least one page (a bare "%PDF-" header is refused).
+  const pdfBytes = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n", "latin1");
   const files = { employmentContract: { filename: "vertrag.pdf", bytes: pdfBytes }, employerConfirmation: { filename: "bestaetigung.pdf", bytes: pdfBytes }, brokerContract: { filename: "vermittlungsvertrag.pdf", bytes: pdfBytes } };
   const brokerUser = (providerId: number) => ({ id: 900000 + providerId, email: `bench-${providerId}@example.invalid`, name: "Bench", role: "provider" as const, providerId });
 

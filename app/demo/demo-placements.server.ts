@@ -1120,7 +1120,7 @@ export async function seedDemoPlacements(options: { scale: number }): Promise<De
       const decidedOn = berlinDate(c.decidedAt!);
       const last = plans[plans.length - 1];
       let ended: string | null = null;
-      if (c.input.fixedTermEnd && c.input.fixedTermEnd < last.earliestOn) ended = c.input.fixedTermEnd;
+      if (c.input.fixedTermEnd && c.input.fixedTermEnd < addDays(last.earliestOn, -1)) ended = c.input.fixedTermEnd;
       const lapse = new Set<number>();
       if (mode === "historic" && !ended) {
         const u = r();
@@ -1138,7 +1138,8 @@ export async function seedDemoPlacements(options: { scale: number }): Promise<De
       c.instalments = plans.map((plan, i) => {
         const d: InstalmentDraft = { plan, status: "pending", confirmedUntil: null, dueAt: null, earnedAt: null, certifiedAt: null, closedAt: null, closeReason: "", updatedAt: c.decidedAt! };
         const reported = ended ? minDate(addDays(maxDate(ended, decidedOn), int(r, 2, 20)), mode === "current" ? yesterday : FAR_FUTURE) : null;
-        if (ended && ended < plan.earliestOn && reported && reported <= (mode === "current" ? yesterday : FAR_FUTURE)) {
+        // earliestOn is the day after the period's last day: an end on that last day completes the period.
+        if (ended && ended < addDays(plan.earliestOn, -1) && reported && reported <= (mode === "current" ? yesterday : FAR_FUTURE)) {
           d.status = "cancelled";
           d.closedAt = at(reported, r);
           d.closeReason = plan.number === 1 ? "Beschäftigung vor Ablauf von sechs Wochen beendet" : "Beschäftigung vor Ablauf von sechs Monaten beendet";

@@ -24,7 +24,10 @@ export interface InstalmentFacts {
   today: string;
   number: number;
   jobStart: string;
-  /** First day the duration is reached (day 42, or the day before the 6-month anniversary). */
+  /**
+   * First day the instalment is due and can be proven: the day after the period's last day (day 43,
+   * or the 6-month anniversary); a period is complete only when its last day is over (DOMAIN.md § 1.5).
+   */
   earliestOn: string;
   deadlineOn: string;
   sameEmployerRequired: boolean;
@@ -38,22 +41,29 @@ export interface InstalmentFacts {
 
 const needsReason = (f: InstalmentFacts) => (f.reason && f.reason.trim().length >= 10 ? null : "Bitte begründen Sie die Korrektur (mindestens 10 Zeichen).");
 
+/** The period's last day (day 42, or the day before the 6-month anniversary): the day before earliestOn. */
+export function periodLastDay(f: Pick<InstalmentFacts, "earliestOn">): string {
+  return addDays(f.earliestOn, -1);
+}
+
 /** The employment day count, the job start being day 1. */
 export function employmentDay(jobStart: string, on: string): number {
   return daysBetween(jobStart, on) + 1;
 }
 
 function proofProblem(f: InstalmentFacts): string | null {
-  if (f.today < f.earliestOn) return `Die Beschäftigungsdauer für die ${f.number}. Rate ist erst am ${formatDate(f.earliestOn)} erreicht.`;
+  const lastDay = periodLastDay(f);
+  if (f.today < f.earliestOn)
+    return `Die Beschäftigungsdauer für die ${f.number}. Rate ist erst mit Ablauf des ${formatDate(lastDay)} erreicht; die Bestätigung des Arbeitgebers kann ab dem ${formatDate(f.earliestOn)} eingereicht werden.`;
   if (f.today > f.deadlineOn) return `Die Ausschlussfrist für die ${f.number}. Rate ist am ${formatDate(f.deadlineOn)} abgelaufen (§ 326 SGB III).`;
-  if (f.employmentEndedOn && f.employmentEndedOn < f.earliestOn) return `Die Beschäftigung endete am ${formatDate(f.employmentEndedOn)}, vor Erreichen der Dauer für die ${f.number}. Rate.`;
+  if (f.employmentEndedOn && f.employmentEndedOn < lastDay) return `Die Beschäftigung endete am ${formatDate(f.employmentEndedOn)}, vor Erreichen der Dauer für die ${f.number}. Rate.`;
   const p = f.proof;
   if (!p) return "Bitte laden Sie die Bestätigung des Arbeitgebers hoch.";
   if (!p.uninterrupted) return "Vergütet wird nur eine ununterbrochene Beschäftigung; der Arbeitgeber bestätigt keine ununterbrochene Beschäftigung.";
   if (f.sameEmployerRequired && !p.sameEmployer)
     return "Die 2. Rate setzt sechs Monate Beschäftigung beim selben Arbeitgeber voraus (BSG, Urteil vom 6.5.2014, B 11 AL 1/14 R).";
-  if (p.confirmedUntil < f.earliestOn)
-    return `Der Arbeitgeber bestätigt die Beschäftigung bis ${formatDate(p.confirmedUntil)}, das ist Tag ${employmentDay(f.jobStart, p.confirmedUntil)}; für die ${f.number}. Rate ist Tag ${employmentDay(f.jobStart, f.earliestOn)} (${formatDate(f.earliestOn)}) nötig.`;
+  if (p.confirmedUntil < lastDay)
+    return `Der Arbeitgeber bestätigt die Beschäftigung bis ${formatDate(p.confirmedUntil)}, das ist Tag ${employmentDay(f.jobStart, p.confirmedUntil)}; für die ${f.number}. Rate ist Tag ${employmentDay(f.jobStart, lastDay)} (${formatDate(lastDay)}) nötig.`;
   if (p.confirmedUntil > f.today) return "Die Bestätigung kann die Beschäftigung nur bis heute bestätigen.";
   return null;
 }
@@ -73,7 +83,7 @@ export const instalmentMachine = defineMachine<InstalmentState, InstalmentEvent,
     from: ["pending", "due"],
     to: "cancelled",
     permission: ["submit:placement:own", "decide:placement:any"],
-    guard: (f) => (f.employmentEndedOn && f.employmentEndedOn < f.earliestOn ? null : "Die Beschäftigung hat die nötige Dauer erreicht; die Rate entfällt nicht."),
+    guard: (f) => (f.employmentEndedOn && f.employmentEndedOn < periodLastDay(f) ? null : "Die Beschäftigung hat die nötige Dauer erreicht; die Rate entfällt nicht."),
   },
   { event: "lapse", from: ["pending", "due"], to: "lapsed", permission: "system", guard: (f) => (f.today > f.deadlineOn ? null : "Die Ausschlussfrist läuft noch.") },
   // Corrections by staff, each with a reason: an end of employment reported wrongly (reinstate),
@@ -84,7 +94,7 @@ export const instalmentMachine = defineMachine<InstalmentState, InstalmentEvent,
     to: "pending",
     permission: "decide:placement:any",
     guard: (f) =>
-      f.employmentEndedOn && f.employmentEndedOn < f.earliestOn ? `Die Beschäftigung endete am ${formatDate(f.employmentEndedOn)}, vor Erreichen der Dauer; die Rate bleibt entfallen.` : needsReason(f),
+      f.employmentEndedOn && f.employmentEndedOn < periodLastDay(f) ? `Die Beschäftigung endete am ${formatDate(f.employmentEndedOn)}, vor Erreichen der Dauer; die Rate bleibt entfallen.` : needsReason(f),
   },
   { event: "revoke", from: ["earned", "payable"], to: "cancelled", permission: "decide:placement:any", guard: needsReason },
 ]);

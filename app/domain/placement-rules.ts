@@ -106,8 +106,26 @@ function d(date: string | null | undefined): string {
   return formatDate(date);
 }
 
-/** Insured days within [windowStart, before] (inclusive), clipped per spell. */
-export function insuredDaysWithin(spells: EmploymentSpellFact[], employer: string, windowStart: string, lastDay: string): number {
+/** Days of a period of months that need not run without a break (§ 191 BGB: a month counts 30 days). */
+export const DAYS_PER_MONTH_191_BGB = 30;
+
+export interface PreviousEmployment {
+  /** The insured spells with this employer inside the window, clipped, merged where they overlap or adjoin. */
+  spells: { from: string; to: string }[];
+  /** Insured days in the window, each day once. */
+  days: number;
+  /** More than `months` months (DOMAIN.md § 1.5)? */
+  exceeds: boolean;
+}
+
+/**
+ * Insured employment with one employer within [windowStart, lastDay] (inclusive), and whether it is
+ * more than `months` months (DOMAIN.md § 1.5): one uninterrupted spell is measured in calendar
+ * months (§ 188 Abs. 2 BGB: 01.01.–31.03. is exactly three months, 01.01.–01.04. more); several
+ * spells are added up in days with 30-day months (§ 191 BGB: more than 90 days = more than three months).
+ * Spells that overlap (the same job recorded twice) or adjoin (31.01. and 01.02.) form one spell.
+ */
+export function previousEmployment(spells: EmploymentSpellFact[], employer: string, windowStart: string, lastDay: string, months: number): PreviousEmployment {
   const key = normalizeText(employer);
   const clipped: { from: string; to: string }[] = [];
   for (const s of spells) {
@@ -116,18 +134,23 @@ export function insuredDaysWithin(spells: EmploymentSpellFact[], employer: strin
     const to = s.to === null || s.to > lastDay ? lastDay : s.to;
     if (to >= from) clipped.push({ from, to });
   }
-  // Overlapping or duplicate spells (e.g. the same job recorded twice) count each day once.
   clipped.sort((x, y) => (x.from < y.from ? -1 : x.from > y.from ? 1 : 0));
-  let days = 0;
-  let coveredUntil: string | null = null;
+  const merged: { from: string; to: string }[] = [];
   for (const s of clipped) {
-    const from = coveredUntil !== null && s.from <= coveredUntil ? addDays(coveredUntil, 1) : s.from;
-    if (s.to >= from) {
-      days += daysBetween(from, s.to) + 1;
-      coveredUntil = s.to;
-    }
+    const last = merged[merged.length - 1];
+    if (last && s.from <= addDays(last.to, 1)) {
+      if (s.to > last.to) last.to = s.to;
+    } else merged.push({ ...s });
   }
-  return days;
+  const days = merged.reduce((sum, s) => sum + daysBetween(s.from, s.to) + 1, 0);
+  const exceeds =
+    merged.length === 1 ? merged[0].to > periodEndAfterMonths(merged[0].from, months) : days > months * DAYS_PER_MONTH_191_BGB;
+  return { spells: merged, days, exceeds };
+}
+
+/** Insured days with one employer within [windowStart, lastDay] (inclusive), each day once. */
+export function insuredDaysWithin(spells: EmploymentSpellFact[], employer: string, windowStart: string, lastDay: string): number {
+  return previousEmployment(spells, employer, windowStart, lastDay, 0).days;
 }
 
 /**
@@ -168,14 +191,23 @@ export function checkPlacementRules(f: RuleFacts): RuleResult[] {
   if (limitedUnder(c.jobStart, c.fixedTermEnd, rs.minFixedTermMonths))
     err("R3-fixed-term", `Die Beschäftigung ist von vornherein auf weniger als ${rs.minFixedTermMonths} Monate befristet (${d(c.jobStart)} bis ${d(c.fixedTermEnd)}) (${rs.exclusionCitation}).`);
 
-  // 4. Previous employer within four years.
+  // 4. Previous employer within four years (months counted as DOMAIN.md § 1.5 says).
   const windowStart = addMonths(c.jobStart, -12 * rs.previousEmployerYears);
-  const days = insuredDaysWithin(f.history, c.employerName, windowStart, addDays(c.jobStart, -1));
-  if (days > rs.previousEmployerDays) {
+  const months = rs.previousEmployerMonths;
+  const prior = previousEmployment(f.history, c.employerName, windowStart, addDays(c.jobStart, -1), months);
+  if (prior.exceeds) {
+    const what =
+      prior.spells.length === 1
+        ? `vom ${d(prior.spells[0].from)} bis ${d(prior.spells[0].to)} ununterbrochen (${prior.days} Tage)`
+        : `in ${prior.spells.length} Zeiträumen insgesamt ${prior.days} Tage`;
+    const measure =
+      prior.spells.length === 1
+        ? `mehr als ${months} Monate (§ 188 Abs. 2 BGB)`
+        : `mehr als ${months} Monate (${months * DAYS_PER_MONTH_191_BGB} Tage, § 191 BGB)`;
     if (f.severeDisabilityException && c.fixedTermEnd)
-      flag("R4-previous-employer-exception", `Vorbeschäftigung beim selben Arbeitgeber (${days} Tage seit ${d(windowStart)}); Ausnahme für befristete Beschäftigung schwerbehinderter Menschen ist erfasst.`);
+      flag("R4-previous-employer-exception", `Vorbeschäftigung beim selben Arbeitgeber seit ${d(windowStart)} ${what}, ${measure}; Ausnahme für befristete Beschäftigung schwerbehinderter Menschen ist erfasst.`);
     else
-      err("R4-previous-employer", `Der Kunde war in den letzten ${rs.previousEmployerYears} Jahren (seit ${d(windowStart)}) ${days} Tage versicherungspflichtig bei „${c.employerName}“ beschäftigt, mehr als 3 Monate (${rs.previousEmployerDays} Tage) (${rs.exclusionCitation}).`);
+      err("R4-previous-employer", `Der Kunde war in den letzten ${rs.previousEmployerYears} Jahren (seit ${d(windowStart)}) ${what} versicherungspflichtig bei „${c.employerName}“ beschäftigt, ${measure} (${rs.exclusionCitation}).`);
   }
 
   // 5. Broker and employer intertwined (BSG B 7a AL 56/05 R).

@@ -6,19 +6,12 @@ import { z } from "zod";
 import { validateIban } from "./iban";
 import { parseEuroToCents } from "./money";
 import { isLegalBasis, parseHours } from "./placement";
-import { optionalDate, requiredDate } from "./validation";
+import { checkbox, idValue, optionalDate, requiredDate, textValue } from "./validation";
 
-/** A checkbox or JSON boolean. */
-const flag = z.preprocess(
-  (v) => v === true || v === "on" || v === "true" || v === "ja",
-  z.boolean()
-);
-/** Text from a form or JSON (missing → ""), trimmed, bounded. */
-const text = (max: number) =>
-  z.preprocess(
-    (v) => (v === undefined || v === null ? "" : String(v)),
-    z.string().trim().max(max)
-  );
+/** A checkbox or JSON boolean; "yes", 1 or a list are refused, never read as "no". */
+const flag = checkbox;
+/** Text from a form or JSON (missing → "", a number → its digits), trimmed, bounded; lists and objects are refused. */
+const text = (max: number) => textValue.pipe(z.string().max(max, `Höchstens ${max} Zeichen.`));
 
 export const scheduleSchema = z.object({
   code: z.string().trim().min(2, "Bitte ein Kürzel angeben.").max(30),
@@ -91,10 +84,11 @@ export const reasonSchema = z.object({
   reason: z.string().trim().max(1000).optional().default(""),
 });
 
-export const clientSchema = z.object({
+/** Client data; `today` (Berlin date) bounds the birth date. */
+export const clientSchema = (today: string) => z.object({
   firstName: z.string().trim().min(1, "Bitte den Vornamen angeben.").max(100),
   lastName: z.string().trim().min(1, "Bitte den Nachnamen angeben.").max(100),
-  birthDate: optionalDate("Geburtsdatum"),
+  birthDate: optionalDate("Geburtsdatum", { notAfter: today }),
   street: z.string().trim().max(200).optional().default(""),
   postalCode: z
     .string()
@@ -153,14 +147,15 @@ export const clientSchema = z.object({
   healthNotes: z.string().trim().max(1000).optional().default(""),
 });
 
-export const spellSchema = z
+/** A past employment; `today` (Berlin date) bounds its start. */
+export const spellSchema = (today: string) => z
   .object({
     employerName: z
       .string()
       .trim()
       .min(2, "Bitte den Arbeitgeber angeben.")
       .max(200),
-    fromDate: requiredDate("Von"),
+    fromDate: requiredDate("Von", { notAfter: today }),
     toDate: optionalDate("Bis"),
     insured: z.string().optional(),
   })
@@ -185,12 +180,21 @@ export const assignSchema = z
     path: ["validUntil"],
   });
 
-export const claimSchema = z
+/** A JSON boolean: true or false, nothing else; required unless a default is given. */
+const jsonBoolean = z.boolean({
+  required_error: "Angabe fehlt (true oder false).",
+  invalid_type_error: "Bitte ja oder nein angeben (true oder false).",
+});
+
+/**
+ * A placement claim (portal form and API JSON alike). `today` (the Berlin date of submission)
+ * bounds the dates that must lie in the past: the employment contract, the broker contract and
+ * the job offer. The job itself may start later. `json`: the API's JSON, where "insured" is
+ * required and booleans are JSON booleans (a missing checkbox in a form simply means no).
+ */
+export const claimSchema = (today: string, options: { json?: boolean } = {}) => z
   .object({
-    assignmentId: z.coerce
-      .number({ invalid_type_error: "Bitte die Zuweisung wählen." })
-      .int()
-      .positive("Bitte die Zuweisung wählen."),
+    assignmentId: idValue("Bitte die Zuweisung wählen."),
     employerName: text(200).pipe(
       z.string().min(2, "Bitte den Arbeitgeber angeben.")
     ),
@@ -217,13 +221,13 @@ export const claimSchema = z
       return r.iban;
     }),
     employerManager: text(200).transform((v) => v || null),
-    abroad: flag,
-    contractDate: requiredDate("Datum des Arbeitsvertrags"),
+    abroad: options.json ? jsonBoolean.optional().default(false) : flag,
+    contractDate: requiredDate("Datum des Arbeitsvertrags", { notAfter: today }),
     jobStart: requiredDate("Beschäftigungsbeginn"),
     weeklyHours: z.preprocess(
       (v) => (typeof v === "number" ? String(v) : v ?? ""),
       z
-        .string()
+        .string({ invalid_type_error: "Bitte die wöchentliche Arbeitszeit in Stunden angeben, z. B. 38,5." })
         .transform(
           (v, ctx) =>
             parseHours(v) ??
@@ -235,27 +239,31 @@ export const claimSchema = z
             z.NEVER)
         )
     ),
-    insured: flag,
+    insured: options.json ? jsonBoolean : flag,
     fixedTermEnd: optionalDate("Befristet bis"),
     occupation: text(200).pipe(
       z.string().min(2, "Bitte die Tätigkeit angeben.")
     ),
-    brokerContractDate: optionalDate("Datum des Vermittlungsvertrags"),
-    jobOfferDate: optionalDate("Datum des Stellenangebots"),
+    brokerContractDate: optionalDate("Datum des Vermittlungsvertrags", { notAfter: today }),
+    jobOfferDate: optionalDate("Datum des Stellenangebots", { notAfter: today }),
+    // Missing = the voucher's amount. Above the voucher is rule 6 (DOMAIN.md § 7), decided with a letter.
     claimedFee: z.preprocess(
       (v) => (typeof v === "number" ? String(v).replace(".", ",") : v ?? ""),
       z
-        .string()
-        .transform((v, ctx) =>
-          v.trim()
-            ? parseEuroToCents(v) ??
-              (ctx.addIssue({
-                code: "custom",
-                message: "Bitte einen Betrag angeben, z. B. 2.000,00.",
-              }),
-              z.NEVER)
-            : null
-        )
+        .string({ invalid_type_error: "Bitte einen Betrag angeben, z. B. 2.000,00." })
+        .transform((v, ctx) => {
+          if (!v.trim()) return null;
+          const cents = parseEuroToCents(v);
+          if (cents === null) {
+            ctx.addIssue({ code: "custom", message: "Bitte einen Betrag angeben, z. B. 2.000,00." });
+            return z.NEVER;
+          }
+          if (cents <= 0) {
+            ctx.addIssue({ code: "custom", message: "Die Vergütung muss größer als 0,00 € sein." });
+            return z.NEVER;
+          }
+          return cents;
+        })
     ),
   })
   .refine((v) => !v.fixedTermEnd || v.fixedTermEnd >= v.jobStart, {
@@ -265,21 +273,13 @@ export const claimSchema = z
 
 export const decideSchema = z.object({
   note: z.string().trim().max(2000).optional().default(""),
-  severeDisabilityException: z
-    .preprocess((v) => v === "on" || v === "true" || v === true, z.boolean())
-    .optional(),
+  severeDisabilityException: checkbox.optional(),
 });
 
 export const proofSchema = z.object({
   confirmedUntil: requiredDate("Bestätigt bis"),
-  sameEmployer: z.preprocess(
-    (v) => v === true || v === "on" || v === "true",
-    z.boolean()
-  ),
-  uninterrupted: z.preprocess(
-    (v) => v === true || v === "on" || v === "true",
-    z.boolean()
-  ),
+  sameEmployer: checkbox,
+  uninterrupted: checkbox,
 });
 
 export const endSchema = z.object({

@@ -55,9 +55,13 @@ export interface RuleSet {
   standingCitation: string;
   /** Jobs limited from the outset to under this many months are excluded. */
   minFixedTermMonths: number;
-  /** Previous employer: more than `previousEmployerDays` insured days within `previousEmployerYears` before the job. */
+  /**
+   * Previous employer: more than `previousEmployerMonths` months of insured employment within
+   * `previousEmployerYears` before the job (one uninterrupted spell in calendar months, several
+   * spells added up with 30-day months: DOMAIN.md § 1.5).
+   */
   previousEmployerYears: number;
-  previousEmployerDays: number;
+  previousEmployerMonths: number;
   exclusionCitation: string;
   /** A second valid assignment of the same client to another broker: refused or flagged. */
   parallelAssignments: "refuse" | "flag";
@@ -79,7 +83,7 @@ const RULES_421G: RuleSet = {
   standingCitation: "§ 421g Abs. 3 Nr. 4 SGB III a.F.",
   minFixedTermMonths: 3,
   previousEmployerYears: 4,
-  previousEmployerDays: 90,
+  previousEmployerMonths: 3,
   exclusionCitation: "§ 421g Abs. 3 SGB III a.F.",
   parallelAssignments: "refuse",
   claimPeriodMonths: 6,
@@ -198,17 +202,29 @@ export interface PlannedInstalment {
   number: number;
   label: string;
   amountCents: number;
-  /** First day on which the employment duration is reached (the job start counts as day 1). */
+  /**
+   * First day on which the instalment is due and its proof can be dated and accepted: the day
+   * after the period's last day (a period is complete only when its last day is over, DOMAIN.md § 1.5).
+   */
   earliestOn: string;
-  /** Last day for the proof: the exclusion period ends so many months after the end of the month of earliestOn. */
+  /** Last day for the proof: the exclusion period ends so many months after the end of the month in which the period's last day lies. */
   deadlineOn: string;
   sameEmployer: boolean;
 }
 
-/** Day on which an employment from `jobStart` has lasted `rule` (day 42, or the last day of the six-month period, see periodEndAfterMonths). */
+/**
+ * Last day of the period an employment from `jobStart` must last for `rule` (the job start being
+ * day 1): day 42, or the day before the 6-month anniversary (see periodEndAfterMonths). The
+ * duration is reached at the end of this day.
+ */
 export function durationReachedOn(jobStart: string, rule: Pick<InstalmentRule, "afterDays" | "afterMonths">): string {
   if (rule.afterDays !== null) return addDays(jobStart, rule.afterDays - 1);
   return periodEndAfterMonths(jobStart, rule.afterMonths ?? 0);
+}
+
+/** First day on which the period is complete (the day after its last day): 16.04.2007 + 42 days → 28.05.2007; + 6 months → 16.10.2007. */
+export function periodCompleteOn(jobStart: string, rule: Pick<InstalmentRule, "afterDays" | "afterMonths">): string {
+  return addDays(durationReachedOn(jobStart, rule), 1);
 }
 
 /** End of the exclusion period: `months` after the end of the month in which `reachedOn` lies (§ 326 SGB III). */
@@ -227,8 +243,8 @@ export function planInstalments(rules: readonly InstalmentRule[], totalCents: nu
       const wanted = r.amountCents ?? Math.max(0, totalCents - fixed);
       const amount = Math.min(wanted, remaining);
       remaining -= amount;
-      const earliestOn = durationReachedOn(jobStart, r);
-      return { number: r.number, label: r.label, amountCents: amount, earliestOn, deadlineOn: exclusionDeadline(earliestOn, claimPeriodMonths), sameEmployer: r.sameEmployer };
+      const lastDay = durationReachedOn(jobStart, r);
+      return { number: r.number, label: r.label, amountCents: amount, earliestOn: addDays(lastDay, 1), deadlineOn: exclusionDeadline(lastDay, claimPeriodMonths), sameEmployer: r.sameEmployer };
     });
 }
 

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { berlinDate, daysBetween, formatDate } from "./time";
+// The German error map for every schema (DESIGN.md § 3: errors in German).
+import "./validation";
 
 /** Tendering rules (DOMAIN.md § 2, validation rules 13–14): value, regime, periods, criteria, scores. */
 

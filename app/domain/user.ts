@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { ROLES } from "./permissions";
+// The German error map for every schema (DESIGN.md § 3: errors in German).
+import "./validation";
 
 export const userSchema = z
   .object({

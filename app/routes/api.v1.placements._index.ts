@@ -84,7 +84,8 @@ export async function action({ request }: ActionFunctionArgs) {
       return problem(415, "Nicht unterstütztes Format", "Bitte senden Sie multipart/form-data (mit Dateien) oder application/json.");
     }
     if (!raw || typeof raw !== "object" || Array.isArray(raw)) return problem(400, "Ungültige Eingabe", "Die Angaben müssen ein JSON-Objekt sein.");
-    const result = await submitClaim(user, raw, files, "api", { requireFiles });
+    // The placement data is JSON in both forms of the request: booleans must be JSON booleans.
+    const result = await submitClaim(user, raw, files, "api", { requireFiles, jsonInput: true });
     const location = `/api/v1/placements/${result.id}`;
     if (result.status === "rejected") {
       return problem(

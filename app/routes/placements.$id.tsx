@@ -338,7 +338,7 @@ export default function ClaimReview() {
                 <th scope="col" className="num">
                   Betrag
                 </th>
-                <th scope="col">Dauer erreicht am</th>
+                <th scope="col">Nachweis ab</th>
                 <th scope="col">Nachweis bis</th>
                 <th scope="col">bestätigt bis</th>
                 <th scope="col">Status</th>

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { ValidationError } from "~/domain/errors";
 import { formatIban } from "~/domain/iban";
 import { formatCents } from "~/domain/money";
-import { formatDate, formatDateTime } from "~/domain/time";
+import { addDays, formatDate, formatDateTime } from "~/domain/time";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { actionError, loaderError } from "~/lib/http.server";
 import { requirePermission } from "~/lib/session.server";
@@ -375,7 +375,7 @@ export default function PortalPlacement() {
                 <th scope="col" className="num">
                   Betrag
                 </th>
-                <th scope="col">Dauer erreicht am</th>
+                <th scope="col">Nachweis ab</th>
                 <th scope="col">Nachweis bis</th>
                 <th scope="col">Status</th>
               </tr>
@@ -409,7 +409,7 @@ export default function PortalPlacement() {
                     <h4>{i.number}. Rate</h4>
                     <p className="muted">
                       {i.sameEmployer ? "Der Arbeitgeber bestätigt eine ununterbrochene Beschäftigung beim selben Arbeitgeber" : "Der Arbeitgeber bestätigt eine ununterbrochene Beschäftigung"} bis mindestens{" "}
-                      {formatDate(i.earliestOn)}; einzureichen bis {formatDate(i.deadlineOn)}.
+                      {formatDate(addDays(i.earliestOn, -1))}; einzureichen ab {formatDate(i.earliestOn)} bis {formatDate(i.deadlineOn)}.
                     </p>
                     {mine ? <FormError message={a.formError} /> : null}
                     <input type="hidden" name="instalmentId" value={i.id} />

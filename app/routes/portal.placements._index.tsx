@@ -165,7 +165,7 @@ export default function PortalPlacements() {
               <th scope="col" className="num">
                 Betrag
               </th>
-              <th scope="col">Dauer erreicht am</th>
+              <th scope="col">Nachweis ab</th>
               <th scope="col">Nachweis bis</th>
               <th scope="col">Status</th>
             </tr>

@@ -10,6 +10,8 @@ import { actionError, loaderError } from "~/lib/http.server";
 import { requirePermission } from "~/lib/session.server";
 import { getSetting } from "~/lib/settings.server";
 import { readUploadForm } from "~/lib/uploads.server";
+import { isReadablePdf } from "~/lib/pdf-check.server";
+import { discardPendingUpload, keepPendingUpload, takePendingUpload, type KeptUpload } from "~/lib/pending-uploads.server";
 import { ownAssignments } from "~/services/clients.server";
 import { submitClaim, type UploadedFile } from "~/services/placement-claims.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
@@ -45,6 +47,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 const CLAIM_FILES = ["employmentContract", "employerConfirmation", "brokerContract"] as const;
+type ClaimFile = (typeof CLAIM_FILES)[number];
+/** The hidden field that carries a kept upload's token in the re-shown form. */
+const tokenField = (name: ClaimFile) => `${name}Token`;
 
 async function upload(form: FormData, name: string): Promise<UploadedFile | null> {
   const f = form.get(name);
@@ -56,14 +61,20 @@ export async function action({ request }: ActionFunctionArgs) {
   const maxBytes = (await getSetting("uploads.maxMegabytes")) * 1048576;
   // An oversize file becomes a field error; what was typed comes back with it.
   const { form, values, uploadError, headers } = await readUploadForm(request, { maxBytes, files: CLAIM_FILES });
+  const files: Record<ClaimFile, UploadedFile | null> = { employmentContract: null, employerConfirmation: null, brokerContract: null };
+  /** Tokens of files kept from an earlier attempt of this form (a newly chosen file replaces them). */
+  const tokens: Partial<Record<ClaimFile, string>> = {};
   try {
     if (uploadError) throw uploadError;
-    const files = {
-      employmentContract: await upload(form, "employmentContract"),
-      employerConfirmation: await upload(form, "employerConfirmation"),
-      brokerContract: await upload(form, "brokerContract"),
-    };
+    for (const name of CLAIM_FILES) {
+      files[name] = await upload(form, name);
+      if (files[name]) continue;
+      const token = values[tokenField(name)];
+      files[name] = await takePendingUpload(user.id, name, token);
+      if (files[name]) tokens[name] = token;
+    }
     const result = await submitClaim(user, values, files, "portal");
+    for (const token of Object.values(tokens)) await discardPendingUpload(token);
     const message =
       result.status === "rejected"
         ? `Ihr Vermittlungsnachweis ${result.reference} ist eingegangen, erfüllt die Voraussetzungen für eine Vergütung aber nicht und wurde abgelehnt. Die Gründe stehen unten und im Bescheid.`
@@ -71,16 +82,27 @@ export async function action({ request }: ActionFunctionArgs) {
     return redirectWithFlash(`/portal/placements/${result.id}`, message);
   } catch (error) {
     const failure = actionError(error, values);
-    return json(
-      (await failure.json()) as {
-        ok: false;
-        formError: string;
-        fieldErrors: Record<string, string>;
-        values: Record<string, string>;
-        issues: unknown;
-      },
-      { status: failure.status, headers }
-    );
+    const body = (await failure.json()) as {
+      ok: false;
+      formError: string;
+      fieldErrors: Record<string, string>;
+      values: Record<string, string>;
+      issues: unknown;
+    };
+    // The files that were not the problem wait server-side, so the broker need not choose them
+    // again (not after an oversize upload: that answer asks for all files anew; and only real PDFs,
+    // since the input may have failed before the files were looked at).
+    const kept: Partial<Record<ClaimFile, KeptUpload>> = {};
+    for (const name of CLAIM_FILES) {
+      const file = files[name];
+      const token = tokens[name];
+      if (!file || uploadError || body.fieldErrors[name] || !(await isReadablePdf(file.bytes))) {
+        if (token) await discardPendingUpload(token);
+        continue;
+      }
+      kept[name] = token ? { token, filename: file.filename } : await keepPendingUpload(user.id, name, file);
+    }
+    return json({ ...body, kept }, { status: failure.status, headers });
   }
 }
 
@@ -98,6 +120,7 @@ export default function NewPlacement() {
   const [selected, setSelected] = useState<string>(values.assignmentId ?? (d.preselected ? String(d.preselected) : ""));
   const fee = d.assignments.find((x) => String(x.id) === selected)?.maxFeeCents ?? null;
   const fileErrors = CLAIM_FILES.some((k) => errors[k]);
+  const kept: Partial<Record<string, KeptUpload>> = a?.kept ?? {};
   const checked = (name: string, fallback: boolean) => (submitted ? values[name] === "on" : fallback);
 
   if (!d.assignments.length) {
@@ -124,7 +147,7 @@ export default function NewPlacement() {
       </p>
       <Form method="post" encType="multipart/form-data" className="form" noValidate>
         <FormError message={a?.formError} />
-        {(fileErrors || (a && Object.keys(errors).length)) && !String(a?.formError ?? "").includes("erneut aus") ? (
+        {(fileErrors || (a && Object.keys(errors).length)) && CLAIM_FILES.some((k) => !kept[k]) && !String(a?.formError ?? "").includes("erneut aus") ? (
           <p className="muted">Aus Sicherheitsgründen behält der Browser gewählte Dateien nicht immer: bitte prüfen Sie die Dateiauswahl vor dem erneuten Absenden.</p>
         ) : null}
         <fieldset>
@@ -229,13 +252,19 @@ export default function NewPlacement() {
                 {label}
                 {required ? <span aria-hidden="true"> *</span> : null}
               </label>
+              {kept[String(name)] ? (
+                <p className="muted" id={`f-${name}-kept`}>
+                  <input type="hidden" name={`${name}Token`} value={kept[String(name)]!.token} />
+                  {`Bereits hochgeladen: ${kept[String(name)]!.filename}. Sie müssen die Datei nicht erneut auswählen; eine neu gewählte Datei ersetzt sie.`}
+                </p>
+              ) : null}
               <input
                 id={`f-${name}`}
                 name={String(name)}
                 type="file"
                 accept="application/pdf,.pdf"
                 aria-invalid={errors[String(name)] ? true : undefined}
-                aria-describedby={errors[String(name)] ? `f-${name}-error` : undefined}
+                aria-describedby={[errors[String(name)] ? `f-${name}-error` : "", kept[String(name)] ? `f-${name}-kept` : ""].filter(Boolean).join(" ") || undefined}
               />
               {errors[String(name)] ? (
                 <div className="error" id={`f-${name}-error`}>

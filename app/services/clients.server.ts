@@ -113,7 +113,7 @@ export async function getClient(user: CurrentUser, id: number) {
   };
 }
 
-function clientValues(input: z.output<typeof clientSchema>) {
+function clientValues(input: z.output<ReturnType<typeof clientSchema>>) {
   return {
     firstName: input.firstName,
     lastName: input.lastName,
@@ -135,7 +135,7 @@ function clientValues(input: z.output<typeof clientSchema>) {
 
 export async function createClient(user: CurrentUser, raw: unknown) {
   requireCan(user, "manage:client:any");
-  const input = parseOrThrow(clientSchema, raw);
+  const input = parseOrThrow(clientSchema(today()), raw);
   return tx(async (m) => {
     const max = await m.getRepository(Client).createQueryBuilder("c").select("MAX(c.reference)", "max").getRawOne<{ max: string | null }>();
     const next = max?.max ? Number(max.max.slice(2)) + 1 : 1;
@@ -149,7 +149,7 @@ export async function createClient(user: CurrentUser, raw: unknown) {
 
 export async function updateClient(user: CurrentUser, id: number, raw: unknown) {
   requireCan(user, "manage:client:any");
-  const input = parseOrThrow(clientSchema, raw);
+  const input = parseOrThrow(clientSchema(today()), raw);
   return tx(async (m) => {
     const c = await m.getRepository(Client).findOne({ where: { id } });
     if (!c) throw new NotFoundError("Der Kunde wurde nicht gefunden.");
@@ -165,7 +165,7 @@ export async function updateClient(user: CurrentUser, id: number, raw: unknown) 
 
 export async function addEmploymentSpell(user: CurrentUser, clientId: number, raw: unknown) {
   requireCan(user, "manage:client:any");
-  const input = parseOrThrow(spellSchema, raw);
+  const input = parseOrThrow(spellSchema(today()), raw);
   return tx(async (m) => {
     const c = await m.getRepository(Client).findOne({ where: { id: clientId } });
     if (!c) throw new NotFoundError("Der Kunde wurde nicht gefunden.");

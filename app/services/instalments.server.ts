@@ -18,7 +18,7 @@ import { appendAudit, SYSTEM, type Actor } from "~/lib/audit.server";
 import { nowIso, today } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
 import { storeDocument } from "~/lib/documents.server";
-import { sniffContentType } from "~/lib/files.server";
+import { isReadablePdf } from "~/lib/pdf-check.server";
 import { enqueueMail } from "~/lib/mailer.server";
 import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
@@ -134,7 +134,7 @@ export async function runPlacementDay(day: string = today()): Promise<DayReport>
         await enqueueMail(m, {
           to: p.email,
           subject: `Erinnerung: Arbeitgeberbestätigung für ${c.reference}, ${i.number}. Rate`,
-          text: `Guten Tag,\n\nfür den Vermittlungsnachweis ${c.reference} ist die Beschäftigungsdauer für die ${i.number}. Rate (${formatCents(i.amountCents)}) seit ${formatDate(i.earliestOn)} erreicht.\nBitte laden Sie die Bestätigung des Arbeitgebers im Trägerportal hoch. Nachweise nach dem ${formatDate(i.deadlineOn)} können nicht mehr berücksichtigt werden (§ 326 SGB III).\n\nMit freundlichen Grüßen\nIhr Arbeits- und Sozialzentrum`,
+          text: `Guten Tag,\n\nfür den Vermittlungsnachweis ${c.reference} ist die Beschäftigungsdauer für die ${i.number}. Rate (${formatCents(i.amountCents)}) mit Ablauf des ${formatDate(addDays(i.earliestOn, -1))} erreicht.\nBitte laden Sie die Bestätigung des Arbeitgebers im Trägerportal hoch. Nachweise nach dem ${formatDate(i.deadlineOn)} können nicht mehr berücksichtigt werden (§ 326 SGB III).\n\nMit freundlichen Grüßen\nIhr Arbeits- und Sozialzentrum`,
         });
       sent++;
     }
@@ -156,7 +156,7 @@ export async function proveInstalment(user: CurrentUser, instalmentId: number, r
   const maxBytes = (await getSettings())["uploads.maxMegabytes"] * 1048576;
   if (!file || !file.bytes.length) throw new ValidationError("Bitte laden Sie die Bestätigung des Arbeitgebers als PDF hoch.", { file: "Bitte eine PDF-Datei wählen." });
   if (file.bytes.length > maxBytes) throw new ValidationError(`Die Datei ist größer als ${Math.round(maxBytes / 1048576)} MB.`, { file: "Datei zu groß." });
-  if (sniffContentType(file.bytes) !== "application/pdf") throw new ValidationError("Die Bestätigung muss eine PDF-Datei sein (der Inhalt ist kein PDF).", { file: "Kein PDF." });
+  if (!(await isReadablePdf(file.bytes))) throw new ValidationError("Die Bestätigung muss eine PDF-Datei sein (der Inhalt ist kein PDF).", { file: "Kein PDF." });
   return tx(async (m) => {
     const i = await m.getRepository(FeeInstalment).findOne({ where: { id: instalmentId, providerId } });
     if (!i) throw new NotFoundError("Die Rate wurde nicht gefunden.");

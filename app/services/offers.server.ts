@@ -9,7 +9,8 @@ import { appendAudit, canonicalJson } from "~/lib/audit.server";
 import { nowIso } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
 import { generateDocument } from "~/lib/documents.server";
-import { readBytes, sha256Hex, sniffContentType, storeBytes } from "~/lib/files.server";
+import { readBytes, sha256Hex, storeBytes } from "~/lib/files.server";
+import { isReadablePdf } from "~/lib/pdf-check.server";
 import { enqueueMail } from "~/lib/mailer.server";
 import { sealJson, unsealJson, unwrapDataKey } from "~/lib/sealing.server";
 import { getSetting } from "~/lib/settings.server";
@@ -45,7 +46,8 @@ export interface OfferReceipt {
 }
 
 /** Check a submission against the tender's lots; German messages per field. */
-function validateSubmission(s: OfferSubmission, lots: Lot[], maxBytes: number): OfferContent {
+/** `conceptIsPdf`: the concept loaded as a PDF with at least one page (checked before, outside any transaction). */
+function validateSubmission(s: OfferSubmission, lots: Lot[], maxBytes: number, conceptIsPdf: boolean): OfferContent {
   const errors: Record<string, string> = {};
   if (!s.lots.length) errors.lots = "Bitte geben Sie für mindestens ein Los einen Preis an.";
   const seen = new Set<number>();
@@ -63,7 +65,7 @@ function validateSubmission(s: OfferSubmission, lots: Lot[], maxBytes: number): 
   if (!d.certificateValid) errors.certificateValid = "Bitte bestätigen Sie, dass Ihre Trägerzulassung (AZAV) am Ende der Angebotsfrist gültig ist.";
   if (!s.concept || s.concept.bytes.length === 0) errors.concept = "Bitte laden Sie Ihr Konzept als PDF hoch.";
   else if (s.concept.bytes.length > maxBytes) errors.concept = `Das Konzept ist größer als ${Math.round(maxBytes / 1048576)} MB.`;
-  else if (sniffContentType(s.concept.bytes) !== "application/pdf") errors.concept = "Das Konzept muss eine PDF-Datei sein (der Inhalt ist kein PDF).";
+  else if (!conceptIsPdf) errors.concept = "Das Konzept muss eine PDF-Datei sein (der Inhalt ist kein PDF).";
   if (Object.keys(errors).length) throw new ValidationError("Das Angebot ist unvollständig. Bitte prüfen Sie die markierten Angaben.", errors);
   return {
     lots: s.lots.map((l) => ({ lotId: l.lotId, unitPriceCents: l.unitPriceCents, successFeeCents: l.successFeeCents ?? null })),
@@ -86,7 +88,8 @@ export async function submitOffer(user: CurrentUser, tenderId: number, submissio
   await refuseLate(tender, arrivedAt, user);
   const lots = await manager.getRepository(Lot).find({ where: { tenderId } });
   const maxBytes = (await getSetting("uploads.maxMegabytes")) * 1048576;
-  const content = validateSubmission(submission, lots, maxBytes);
+  const conceptIsPdf = !!submission.concept && submission.concept.bytes.length > 0 && submission.concept.bytes.length <= maxBytes && (await isReadablePdf(submission.concept.bytes));
+  const content = validateSubmission(submission, lots, maxBytes, conceptIsPdf);
   const receivedSha256 = sha256Hex(Buffer.from(canonicalJson(content), "utf8"));
   const blob: SealedBlob = { content, conceptBase64: submission.concept ? Buffer.from(submission.concept.bytes).toString("base64") : null };
   const sealed = sealJson(unwrapDataKey(tender.wrappedDataKey), blob, `offer:${tenderId}:${providerId}:${receivedSha256}`);

@@ -19,7 +19,7 @@ import { appendAudit, SYSTEM } from "~/lib/audit.server";
 import { nowIso, today } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
 import { generateDocument, storeDocument } from "~/lib/documents.server";
-import { sniffContentType } from "~/lib/files.server";
+import { isReadablePdf } from "~/lib/pdf-check.server";
 import { enqueueMail } from "~/lib/mailer.server";
 import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
@@ -40,7 +40,7 @@ export interface UploadedFile {
 // Input
 
 
-export type ClaimFormInput = z.input<typeof claimSchema>;
+export type ClaimFormInput = z.input<ReturnType<typeof claimSchema>>;
 
 async function checkUpload(file: UploadedFile | null | undefined, field: string, label: string, required: boolean, errors: Record<string, string>, maxBytes: number) {
   if (!file || file.bytes.length === 0) {
@@ -48,7 +48,7 @@ async function checkUpload(file: UploadedFile | null | undefined, field: string,
     return;
   }
   if (file.bytes.length > maxBytes) errors[field] = `${label}: die Datei ist größer als ${Math.round(maxBytes / 1048576)} MB.`;
-  else if (sniffContentType(file.bytes) !== "application/pdf") errors[field] = `${label} muss eine PDF-Datei sein (der Inhalt ist kein PDF).`;
+  else if (!(await isReadablePdf(file.bytes))) errors[field] = `${label} muss eine PDF-Datei sein (der Inhalt ist kein PDF).`;
 }
 
 async function attach(m: EntityManager, claim: PlacementClaim, kind: ClaimDocumentKind, file: UploadedFile, user: CurrentUser | null, instalmentId: number | null = null) {
@@ -159,11 +159,11 @@ export async function submitClaim(
   raw: unknown,
   files: { employmentContract?: UploadedFile | null; employerConfirmation?: UploadedFile | null; brokerContract?: UploadedFile | null },
   channel: "portal" | "api",
-  options: { requireFiles?: boolean } = {},
+  options: { requireFiles?: boolean; jsonInput?: boolean } = {},
 ): Promise<SubmitResult> {
   requireCan(user, "submit:placement:own");
   const providerId = ownProviderId(user);
-  const input = parseOrThrow(claimSchema, raw);
+  const input = parseOrThrow(claimSchema(today(), { json: options.jsonInput }), raw);
   const settings = await getSettings();
   const maxBytes = settings["uploads.maxMegabytes"] * 1048576;
   const errors: Record<string, string> = {};

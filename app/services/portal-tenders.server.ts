@@ -9,7 +9,7 @@ import { appendAudit } from "~/lib/audit.server";
 import { nowIso } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
 import { generateDocument, storeDocument } from "~/lib/documents.server";
-import { sniffContentType } from "~/lib/files.server";
+import { isReadablePdf } from "~/lib/pdf-check.server";
 import { getSetting } from "~/lib/settings.server";
 import { enqueueMail } from "~/lib/mailer.server";
 import { actorOf, type CurrentUser } from "./auth.server";
@@ -75,7 +75,7 @@ export async function addTenderAttachment(user: CurrentUser, tenderId: number, f
   const maxBytes = (await getSetting("uploads.maxMegabytes")) * 1048576;
   if (!bytes.length) throw new ValidationError("Bitte wählen Sie eine Datei aus.", { file: "Bitte wählen Sie eine Datei aus." });
   if (bytes.length > maxBytes) throw new ValidationError(`Die Datei ist größer als ${Math.round(maxBytes / 1048576)} MB.`, { file: "Die Datei ist zu groß." });
-  if (sniffContentType(bytes) !== "application/pdf") throw new ValidationError("Nur PDF-Dateien sind zulässig (der Inhalt der Datei ist kein PDF).", { file: "Nur PDF-Dateien sind zulässig." });
+  if (!(await isReadablePdf(bytes))) throw new ValidationError("Nur PDF-Dateien sind zulässig (der Inhalt der Datei ist kein PDF).", { file: "Nur PDF-Dateien sind zulässig." });
   await tx(async (m) => {
     const tender = await requireTender(m, tenderId);
     if (!["draft", "published"].includes(tender.status)) throw new ConflictError("Unterlagen können nur bis zum Ende der Angebotsfrist ergänzt werden.");

@@ -20,8 +20,10 @@ import { phasedServer } from "../setup/phased-server";
  *                        assignment to another broker is refused. The broker reports a Minijob
  *                        (refused on receipt: not insured, § 45 Abs. 6 SGB III) and then a valid
  *                        placement (contract 01.12.2026, start 02.12.2026); the case manager accepts.
- *   B' 11.01.2027 10:00  day 41 of the job: the 1st instalment is still pending; a proof is refused.
- *   B  13.01.2027 10:00  day 43: the daily job has made the 1st instalment due (day 42 = 12.01.2027);
+ *   B' 12.01.2027 10:00  day 42 of the job, the last day of the six weeks: the period is complete only
+ *                        when that day is over (DOMAIN.md § 1.5), so the 1st instalment is still
+ *                        pending and a proof (even one confirming up to day 42) is refused.
+ *   B  13.01.2027 10:00  day 43: the daily job has made the 1st instalment due (from 13.01.2027);
  *                        the broker uploads the employer's confirmation (earned), the case manager
  *                        signs "sachlich richtig" (payable), finance sees it and exports the CSV.
  * Sessions live 10 hours on the application clock, so everyone signs in again after a jump.
@@ -34,7 +36,7 @@ const FINANCE = "kasse@asz-kamenz.example"; // Frank Neumann
 const BROKER_ORG = "Jobbrücke Kamenz";
 
 const PHASE_A = "2026-12-01T09:00:00+01:00";
-const PHASE_B1 = "2027-01-11T10:00:00+01:00";
+const PHASE_B1 = "2027-01-12T10:00:00+01:00";
 const PHASE_B = "2027-01-13T10:00:00+01:00";
 
 // A distinctive client (no demo client has these names).
@@ -375,7 +377,7 @@ describe.sequential("Vermittlung im Browser: Zuweisung bis zahlbare Rate", () =>
     });
   });
 
-  it("3. Fallmanagement findet den Nachweis, sieht keine verletzte Prüfregel und erkennt an; die 1. Rate ist ab Tag 42 (12.01.2027) fällig", async () => {
+  it("3. Fallmanagement findet den Nachweis, sieht keine verletzte Prüfregel und erkennt an; die 1. Rate ist ab Tag 43 (13.01.2027) fällig", async () => {
     expect(claimId, "Schritt 2 hat keinen Nachweis eingereicht").toBeGreaterThan(0);
     await as(CASE_MANAGER, "3-accept", async (page) => {
       await mainNav(page).getByRole("link", { name: "Vermittlungsnachweise" }).click();
@@ -426,8 +428,8 @@ describe.sequential("Vermittlung im Browser: Zuweisung bis zahlbare Rate", () =>
       const first = squash(await firstInstalment(page).textContent());
       expect(first).toContain("1. Rate nach sechs Wochen Beschäftigung");
       expect(first).toContain("1.000,00 €");
-      expect(first).toContain("12.01.2027"); // day 42 of a job that began on 02.12.2026
-      expect(first).toContain("31.07.2027"); // six months after the end of that month (§ 326 SGB III)
+      expect(first).toContain("13.01.2027"); // the day after day 42 (12.01.2027) of a job that began on 02.12.2026
+      expect(first).toContain("31.07.2027"); // six months after the end of the month of day 42 (§ 326 SGB III)
       expect(first).toContain("Beschäftigungsdauer noch nicht erreicht");
       expect(await firstInstalment(page).getByRole("button", { name: "Sachlich richtig" }).count()).toBe(0);
       const second = squash(await section(page, "h-instalments").locator("tbody tr", { hasText: "2. Rate" }).textContent());
@@ -438,7 +440,7 @@ describe.sequential("Vermittlung im Browser: Zuweisung bis zahlbare Rate", () =>
     });
   });
 
-  it("4. Tag 41 (11.01.2027): die 1. Rate ist noch nicht fällig, eine Bestätigung wird abgewiesen", async () => {
+  it("4. Tag 42 (12.01.2027): die sechs Wochen sind erst mit Ablauf des Tages vollendet; die 1. Rate ist noch nicht fällig, eine Bestätigung wird abgewiesen", async () => {
     expect(claimId, "Schritt 2 hat keinen Nachweis eingereicht").toBeGreaterThan(0);
     await startPhase(PHASE_B1);
     await as(BROKER, "4-too-early", async (page) => {
@@ -447,12 +449,12 @@ describe.sequential("Vermittlung im Browser: Zuweisung bis zahlbare Rate", () =>
       expect(await h1(page)).toContain("anerkannt");
       await expect.poll(async () => squash(await firstInstalment(page).textContent())).toContain("Beschäftigungsdauer noch nicht erreicht");
       const form = page.locator("form", { has: page.locator("h4", { hasText: "1. Rate" }) });
-      expect(squash(await form.textContent())).toContain("bis mindestens 12.01.2027; einzureichen bis 31.07.2027");
-      await form.getByLabel(/^Beschäftigung bestätigt bis/).fill("2027-01-11");
+      expect(squash(await form.textContent())).toContain("bis mindestens 12.01.2027; einzureichen ab 13.01.2027 bis 31.07.2027");
+      await form.getByLabel(/^Beschäftigung bestätigt bis/).fill("2027-01-12");
       await form.getByLabel("Bestätigung (PDF)").setInputFiles(pdfs.proof);
       await form.getByLabel("ununterbrochen beschäftigt").check();
       await form.getByRole("button", { name: "Bestätigung hochladen" }).click();
-      const refusal = page.getByRole("alert").filter({ hasText: "Die Beschäftigungsdauer für die 1. Rate ist erst am 12.01.2027 erreicht." });
+      const refusal = page.getByRole("alert").filter({ hasText: "Die Beschäftigungsdauer für die 1. Rate ist erst mit Ablauf des 12.01.2027 erreicht; die Bestätigung des Arbeitgebers kann ab dem 13.01.2027 eingereicht werden." });
       await expect.poll(() => refusal.count()).toBe(1);
       expect(squash(await firstInstalment(page).textContent())).toContain("Beschäftigungsdauer noch nicht erreicht");
       await screenshot(page, "p4-proof-too-early");

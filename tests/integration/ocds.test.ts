@@ -1,4 +1,5 @@
 import { freshDatabase } from "../setup/db";
+import { minimalPdf } from "../fixtures/pdf";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -235,7 +236,7 @@ describe("OCDS release package", () => {
     const offer: OfferSubmission = {
       lots: [{ lotId: lot.id, unitPriceCents: BROKER_PRICE }],
       declarations: { eligible: true, noExclusionGrounds: true, certificateValid: true },
-      concept: { filename: "konzept.pdf", bytes: Buffer.from("%PDF-1.4\n% Konzept\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n", "latin1") },
+      concept: { filename: "konzept.pdf", bytes: minimalPdf("Konzept") },
     };
     await submitOffer(brokerUser, baeId, offer);
     // The two demo offers (Bildungswerk Lausitz, DEMO-T-0004) and the broker's.

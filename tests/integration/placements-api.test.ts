@@ -46,6 +46,7 @@ let staffToken: string;
 let setup: Setup;
 let validPdf: Uint8Array;
 
+const de = (date: string) => date.split("-").reverse().join(".");
 function addDays(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);
@@ -458,6 +459,19 @@ describe("POST /api/v1/placements", () => {
     expect(body.errors.brokerContract).toMatch(/Vermittlungsvertrag/); // required, not sent here
   });
 
+  it("refuses an HTML page that merely starts with %PDF- as the employment contract (400 with the field error)", async () => {
+    const html = new TextEncoder().encode("%PDF-1.4\n<html><body><h1>Arbeitsvertrag</h1></body></html>\n");
+    const form = multipart(placement(setup.consent.assignmentId), {
+      employmentContract: { bytes: html, name: "Arbeitsvertrag.pdf" },
+      employerConfirmation: { bytes: validPdf, name: "Bestaetigung.pdf" },
+      brokerContract: { bytes: validPdf, name: "Vermittlungsvertrag.pdf" },
+    });
+    const res = await api("/api/v1/placements", { token: brokerToken, method: "POST", body: form });
+    expect(res.status).toBe(400);
+    const body = await res.json();
+    expect(body.errors).toEqual({ employmentContract: "den Arbeitsvertrag muss eine PDF-Datei sein (der Inhalt ist kein PDF)." });
+  });
+
   it("requires the three PDFs in a multipart submission and reports invalid fields", async () => {
     const form = multipart(
       placement(setup.consent.assignmentId, {
@@ -500,6 +514,39 @@ describe("POST /api/v1/placements", () => {
     });
     expect(r3.status).toBe(400);
     expect((await r3.json()).detail).toMatch(/placement/);
+  });
+
+  it("strict JSON input: wrong types, a non-positive fee, a future contract date and over-long text answer 400 naming the field in German; nothing is filed", async () => {
+    const post = (overrides: Record<string, unknown>) =>
+      api("/api/v1/placements", {
+        token: brokerToken,
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(placement(setup.json.assignmentId, overrides)),
+      });
+    const before = (await (await api("/api/v1/placements", { token: brokerToken })).json()) as { total?: number; items?: unknown[] } | unknown[];
+    const count = (b: typeof before) => (Array.isArray(b) ? b.length : b.total ?? b.items?.length ?? 0);
+    const cases: [Record<string, unknown>, Record<string, string>][] = [
+      [{ insured: "yes" }, { insured: "Bitte ja oder nein angeben (true oder false)." }],
+      [{ insured: 1 }, { insured: "Bitte ja oder nein angeben (true oder false)." }],
+      [{ insured: "true" }, { insured: "Bitte ja oder nein angeben (true oder false)." }],
+      [{ insured: undefined }, { insured: "Angabe fehlt (true oder false)." }],
+      [{ abroad: [true] }, { abroad: "Bitte ja oder nein angeben (true oder false)." }],
+      [{ claimedFee: -100 }, { claimedFee: "Die Vergütung muss größer als 0,00 € sein." }],
+      [{ claimedFee: 0 }, { claimedFee: "Die Vergütung muss größer als 0,00 € sein." }],
+      [{ contractDate: addDays(setup.today, 1), jobStart: addDays(setup.today, 14) }, { contractDate: `Datum des Arbeitsvertrags ${de(addDays(setup.today, 1))} liegt in der Zukunft; spätestens ${de(setup.today)}.` }],
+      [{ occupation: "x".repeat(201) }, { occupation: "Höchstens 200 Zeichen." }],
+      [{ employerName: ["Lausitzer", "Metallbau"] }, { employerName: "Erwartet wird Text, nicht eine Liste." }],
+      [{ assignmentId: [setup.json.assignmentId] }, { assignmentId: "Bitte die Zuweisung wählen." }],
+    ];
+    for (const [overrides, errors] of cases) {
+      const res = await post(overrides);
+      const body = await res.json();
+      expect(res.status, JSON.stringify(overrides)).toBe(400);
+      expect(isProblem(res)).toBe(true);
+      expect(body.errors, JSON.stringify(overrides)).toEqual(errors);
+    }
+    expect(count((await (await api("/api/v1/placements", { token: brokerToken })).json()) as typeof before)).toBe(count(before));
   });
 
   it("accepts application/json without files (the documents follow in the portal)", async () => {

@@ -1,4 +1,5 @@
 import { freshDatabase } from "../setup/db";
+import { minimalPdf } from "../fixtures/pdf";
 import { In } from "typeorm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Assignment, AuditEvent, BankAccount, Document, FeeInstalment, OutboxMessage, PayableItem, PlacementAgreement, PlacementClaim, Provider, User } from "../../entities";
@@ -7,6 +8,8 @@ import type { RuleResult } from "~/domain/placement-rules";
 import { verifyAuditChain } from "~/lib/audit.server";
 import { setClock } from "~/lib/clock.server";
 import { em } from "~/lib/db.server";
+import { addDays } from "~/domain/time";
+import { InstalmentDueAfterPeriod1764310000000 } from "../../migrations/1764310000000-instalment-due-after-period";
 import type { CurrentUser } from "~/services/auth.server";
 import { addEmploymentSpell, assignClient, createClient, ownAssignments, setConsent, withdrawAssignment } from "~/services/clients.server";
 import { seedDemoData } from "~/demo/demo-data.server";
@@ -38,7 +41,7 @@ async function currentUser(email: string): Promise<CurrentUser> {
 }
 
 function pdf(marker: string) {
-  return { filename: `${marker}.pdf`, bytes: Buffer.from(`%PDF-1.4\n% ${marker}\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n`, "latin1") };
+  return { filename: `${marker}.pdf`, bytes: minimalPdf(marker) };
 }
 const FILES = { employmentContract: pdf("arbeitsvertrag"), employerConfirmation: pdf("bestaetigung"), brokerContract: pdf("vermittlungsvertrag") };
 
@@ -172,6 +175,8 @@ describe("withdrawing an assignment", () => {
     await withdrawAssignment(caseManager, c.id, a.id, "Kunde hat selbst eine Arbeit gefunden.");
     expect((await (await em()).getRepository(Assignment).findOneByOrFail({ id: a.id })).status).toBe("withdrawn");
     await expect(withdrawAssignment(caseManager, c.id, a.id, "Kunde hat selbst eine Arbeit gefunden.")).rejects.toBeInstanceOf(ConflictError);
+    // The claim is reported after its contract date (dates in the future are refused first).
+    setClock("2007-02-10T09:00:00.000Z");
     await expect(submitClaim(broker2, claimForm({ assignmentId: String(a.id) }), FILES, "portal")).rejects.toThrow(/wurde zurückgenommen/);
   });
 });
@@ -203,6 +208,12 @@ describe("claims: checked at submission, decided by staff", () => {
     const before = await m.getRepository(PlacementClaim).count();
     await expect(submitClaim(broker, claimForm(), { employmentContract: { filename: "x.pdf", bytes: Buffer.from("hello") }, employerConfirmation: null }, "portal")).rejects.toMatchObject({
       fieldErrors: { employmentContract: expect.stringContaining("kein PDF"), employerConfirmation: expect.stringContaining("als PDF hoch") },
+    });
+    expect(await m.getRepository(PlacementClaim).count()).toBe(before);
+    // An HTML page that merely starts with %PDF- does not load as a PDF (issue 8: it was accepted as an employment contract).
+    const html = { filename: "Arbeitsvertrag.pdf", bytes: Buffer.from("%PDF-1.4\n<html><body><h1>Arbeitsvertrag</h1></body></html>\n", "latin1") };
+    await expect(submitClaim(broker, claimForm(), { ...FILES, employmentContract: html }, "portal")).rejects.toMatchObject({
+      fieldErrors: { employmentContract: "den Arbeitsvertrag muss eine PDF-Datei sein (der Inhalt ist kein PDF)." },
     });
     expect(await m.getRepository(PlacementClaim).count()).toBe(before);
   });
@@ -239,8 +250,10 @@ describe("claims: checked at submission, decided by staff", () => {
     expect(claim.status).toBe("accepted");
     const inst = await m.getRepository(FeeInstalment).find({ where: { claimId: validClaimId }, order: { number: "ASC" } });
     expect(inst.map((i) => [i.number, i.amountCents, i.earliestOn, i.deadlineOn, i.status])).toEqual([
-      [1, 100000, "2007-03-18", "2007-09-30", "pending"],
-      [2, 100000, "2007-08-04", "2008-02-29", "pending"],
+      // Job start 05.02.2007: day 42 is 18.03.2007, six months end with 04.08.2007; each period is
+      // complete when its last day is over, so the instalments are due from the day after (DOMAIN.md § 1.5).
+      [1, 100000, "2007-03-19", "2007-09-30", "pending"],
+      [2, 100000, "2007-08-05", "2008-02-29", "pending"],
     ]);
     expect((await m.getRepository(Assignment).findOneByOrFail({ id: assignmentId })).status).toBe("redeemed");
     const letters = await m.getRepository(Document).find({ where: { entityType: "placement-claim", entityId: String(validClaimId), origin: "generated" }, order: { id: "ASC" } });
@@ -256,22 +269,24 @@ describe("claims: checked at submission, decided by staff", () => {
   });
 });
 
-describe("instalments: daily job, proof at day 41 / 42, sachlich richtig, payable item", () => {
-  it("the job leaves instalment 1 pending on day 41 and makes it due on day 42; running twice changes nothing more", async () => {
+describe("instalments: daily job, proof at day 41 / 42 / 43, sachlich richtig, payable item", () => {
+  it("the job leaves instalment 1 pending on day 42 (the period is not over) and makes it due on day 43; running twice changes nothing more", async () => {
     const m = await em();
     const first = () => m.getRepository(FeeInstalment).findOneByOrFail({ claimId: validClaimId, number: 1 });
-    setClock("2007-03-17T09:00:00.000Z");
-    expect((await runPlacementDay("2007-03-17")).instalmentsMoved).toBe(0);
-    expect((await first()).status).toBe("pending");
-    await expect(proveInstalment(broker, (await first()).id, { confirmedUntil: "17.03.2007", uninterrupted: "on" }, pdf("sechs-wochen"))).rejects.toThrow(/erst am 18\.03\.2007 erreicht/);
     setClock("2007-03-18T09:00:00.000Z");
-    const run1 = await runPlacementDay("2007-03-18");
+    expect((await runPlacementDay("2007-03-18")).instalmentsMoved).toBe(0);
+    expect((await first()).status).toBe("pending");
+    await expect(proveInstalment(broker, (await first()).id, { confirmedUntil: "18.03.2007", uninterrupted: "on" }, pdf("sechs-wochen"))).rejects.toThrow(
+      "Die Beschäftigungsdauer für die 1. Rate ist erst mit Ablauf des 18.03.2007 erreicht; die Bestätigung des Arbeitgebers kann ab dem 19.03.2007 eingereicht werden.",
+    );
+    setClock("2007-03-19T09:00:00.000Z");
+    const run1 = await runPlacementDay("2007-03-19");
     expect(run1.instalmentsMoved).toBe(1);
     expect(run1.reminders).toBe(1);
     expect((await first()).status).toBe("due");
     const auditCount = await m.getRepository(AuditEvent).count();
     const mailCount = await m.getRepository(OutboxMessage).count();
-    const run2 = await runPlacementDay("2007-03-18");
+    const run2 = await runPlacementDay("2007-03-19");
     expect(run2).toMatchObject({ instalmentsMoved: 0, reminders: 0, agreementsExpired: 0, assignmentsExpired: 0 });
     expect(await m.getRepository(AuditEvent).count()).toBe(auditCount);
     expect(await m.getRepository(OutboxMessage).count()).toBe(mailCount);
@@ -283,6 +298,9 @@ describe("instalments: daily job, proof at day 41 / 42, sachlich richtig, payabl
     const i = await m.getRepository(FeeInstalment).findOneByOrFail({ claimId: validClaimId, number: 1 });
     await expect(proveInstalment(broker, i.id, { confirmedUntil: "17.03.2007", uninterrupted: "on" }, pdf("x"))).rejects.toThrow("das ist Tag 41; für die 1. Rate ist Tag 42 (18.03.2007) nötig");
     await expect(proveInstalment(broker2, i.id, { confirmedUntil: "18.03.2007", uninterrupted: "on" }, pdf("x"))).rejects.toBeInstanceOf(NotFoundError);
+    await expect(proveInstalment(broker, i.id, { confirmedUntil: "18.03.2007", uninterrupted: "on" }, { filename: "b.pdf", bytes: Buffer.from("%PDF-1.4\n<html>Bestätigung</html>\n", "latin1") })).rejects.toThrow(
+      "Die Bestätigung muss eine PDF-Datei sein (der Inhalt ist kein PDF).",
+    );
     await proveInstalment(broker, i.id, { confirmedUntil: "18.03.2007", uninterrupted: "on" }, pdf("sechs-wochen"));
     expect((await m.getRepository(FeeInstalment).findOneByOrFail({ id: i.id })).status).toBe("earned");
   });
@@ -366,7 +384,7 @@ describe("flags, lapse, expiry", () => {
     await expect(decideClaim(procurement, r.id, "accept", { note: "" })).rejects.toThrow(/Prüfhinweise/);
     await decideClaim(procurement, r.id, "accept", { note: "Bürogemeinschaft, keine Verflechtung; Handelsregister geprüft." });
     const inst = await m.getRepository(FeeInstalment).find({ where: { claimId: r.id }, order: { number: "ASC" } });
-    expect(inst[0]).toMatchObject({ earliestOn: "2007-06-12", deadlineOn: "2007-12-31" });
+    expect(inst[0]).toMatchObject({ earliestOn: "2007-06-13", deadlineOn: "2007-12-31" });
     lapsingId = inst[0].id;
   });
 
@@ -407,6 +425,35 @@ describe("flags, lapse, expiry", () => {
     await expect(contractsPerYear(broker)).rejects.toBeInstanceOf(ForbiddenError);
     const rows = await contractsPerYear(procurement);
     expect(rows.find((r) => r.year === 2007)).toMatchObject({ accepted: 2, rejected: 3, flagged: 2, total: 5 });
+  });
+
+  it("the data migration moves earliestOn to the day after the period, each row exactly once (adjacent dates included), and back", async () => {
+    const m = await em();
+    const template = await m.getRepository(FeeInstalment).findOneByOrFail({ claimId: validClaimId, number: 1 });
+    const { id: _id, ...rest } = template;
+    const extra = await m.getRepository(FeeInstalment).save([
+      { ...rest, number: 91, earliestOn: "2031-05-01", deadlineOn: "2031-11-30" },
+      { ...rest, number: 92, earliestOn: "2031-05-02", deadlineOn: "2031-11-30" },
+      { ...rest, number: 93, earliestOn: "2031-05-02", deadlineOn: "2031-11-30" },
+    ]);
+    const before = new Map((await m.getRepository(FeeInstalment).find()).map((i) => [i.id, i]));
+    const migration = new InstalmentDueAfterPeriod1764310000000();
+    const qr = m.connection.createQueryRunner();
+    try {
+      await migration.up(qr);
+      const after = await m.getRepository(FeeInstalment).find();
+      expect(after).toHaveLength(before.size);
+      for (const i of after) {
+        expect(i.earliestOn).toBe(addDays(before.get(i.id)!.earliestOn, 1));
+        expect(i.deadlineOn).toBe(before.get(i.id)!.deadlineOn);
+      }
+      expect(after.filter((i) => extra.some((e) => e.id === i.id)).map((i) => i.earliestOn).sort()).toEqual(["2031-05-02", "2031-05-03", "2031-05-03"]);
+      await migration.down(qr);
+      for (const i of await m.getRepository(FeeInstalment).find()) expect(i.earliestOn).toBe(before.get(i.id)!.earliestOn);
+    } finally {
+      await qr.release();
+      await m.getRepository(FeeInstalment).delete({ id: In(extra.map((e) => e.id)) });
+    }
   });
 
   it("the audit chain is intact", async () => {

@@ -181,3 +181,57 @@ describe("claim form with an oversize file", () => {
     expect(await claimsOf(employer)).toBe(1);
   });
 });
+
+describe("claim form that fails for a reason other than the files (issue 8, item 15)", () => {
+  it("keeps the good files server-side; the second attempt sends only their tokens and goes through", async () => {
+    const employer = `${EMPLOYER} D`;
+    const assignmentId = assignmentIds[1] ?? assignmentIds[0];
+    const tomorrow = addDays(today, 1);
+    const htmlAsPdf = new TextEncoder().encode("%PDF-1.4\n<html><body>Bestätigung</body></html>\n");
+    const first = await post(
+      claimForm(
+        fields(assignmentId, employer).map(([k, v]): [string, string] => (k === "contractDate" ? [k, tomorrow] : [k, v])),
+        { employmentContract: await makePdf("Arbeitsvertrag D"), employerConfirmation: htmlAsPdf, brokerContract: await makePdf("Vermittlungsvertrag D") },
+      ),
+    );
+    expect(first.status).toBe(400);
+    const html = await first.text();
+    expect(html).toContain(`value="${employer}"`);
+    // A date in the future: the schema refuses it before the files are looked at.
+    expect(html).toContain("liegt in der Zukunft");
+    const token = (name: string) => new RegExp(`name="${name}Token" value="([0-9a-f]{32})"`).exec(html)?.[1] ?? null;
+    expect(token("employmentContract")).not.toBeNull();
+    expect(token("brokerContract")).not.toBeNull();
+    expect(html).toContain("Bereits hochgeladen: employmentContract.pdf");
+    expect(html).toContain("Bereits hochgeladen: brokerContract.pdf");
+    expect(await claimsOf(employer)).toBe(0);
+
+    // Second attempt: the date fixed, the kept files by token only, the confirmation chosen anew.
+    const form = claimForm(fields(assignmentId, employer), { employerConfirmation: await makePdf("Bestätigung D") });
+    form.append("employmentContractToken", token("employmentContract")!);
+    form.append("brokerContractToken", token("brokerContract")!);
+    // The HTML "PDF" was not kept: its field has no token.
+    expect(token("employerConfirmation")).toBeNull();
+    const second = await post(form);
+    expect(second.status).toBe(302);
+    await second.arrayBuffer();
+    const stored = await withServerDb(server, async () => {
+      const { em } = await import("~/lib/db.server");
+      const { ClaimDocument, Document, PlacementClaim } = await import("../../entities");
+      const m = await em();
+      const claim = await m.getRepository(PlacementClaim).findOneOrFail({ where: { employerName: employer } });
+      const links = await m.getRepository(ClaimDocument).find({ where: { claimId: claim.id } });
+      const docs = await Promise.all(links.map((l) => m.getRepository(Document).findOneOrFail({ where: { id: l.documentId } })));
+      return { kinds: links.map((l) => l.kind).sort(), filenames: docs.map((d) => d.filename).sort() };
+    });
+    expect(stored.kinds).toEqual(["broker_contract", "employer_confirmation", "employment_contract"]);
+    expect(stored.filenames).toEqual(["brokerContract.pdf", "employerConfirmation.pdf", "employmentContract.pdf"]);
+
+    // Used tokens are gone: a third attempt with them has no files.
+    const third = claimForm(fields(assignmentId, `${employer} nochmals`), {});
+    third.append("employmentContractToken", token("employmentContract")!);
+    const again = await post(third);
+    expect(again.status).toBe(400);
+    expect(await again.text()).toMatch(/id="f-employmentContract-error"[^>]*>Bitte laden Sie den Arbeitsvertrag als PDF hoch\./);
+  });
+});

@@ -435,7 +435,8 @@ describe("object-level access of provider users", () => {
       const m = await em();
       const i = await m.getRepository(FeeInstalment).findOneOrFail({ where: { providerId: ids.providerB, status: "due", number: 1 } });
       const claim = await m.getRepository(PlacementClaim).findOneByOrFail({ id: i.claimId });
-      return { claimId: i.claimId, day41: addDays(i.earliestOn, -1), day42: i.earliestOn, jobStart: claim.jobStart };
+      // earliestOn is the day after day 42 (a period is complete when its last day is over).
+      return { claimId: i.claimId, day41: addDays(i.earliestOn, -2), day42: addDays(i.earliestOn, -1), jobStart: claim.jobStart };
     });
     const { PDFDocument } = await import("pdf-lib");
     const doc = await PDFDocument.create();

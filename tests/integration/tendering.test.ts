@@ -1,4 +1,6 @@
 import { freshDatabase } from "../setup/db";
+import { minimalPdf } from "../fixtures/pdf";
+import { PDFDocument } from "pdf-lib";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -12,6 +14,7 @@ import { em } from "~/lib/db.server";
 import { filesRoot, readBytes } from "~/lib/files.server";
 import type { CurrentUser } from "~/services/auth.server";
 import { seedDemoData } from "~/demo/demo-data.server";
+import { addTenderAttachment } from "~/services/portal-tenders.server";
 import { confirmOpening, offerReceiptDocument, readOffers, submitOffer, withdrawOffer, type OfferSubmission } from "~/services/offers.server";
 import { finishEvaluation, formalCheck, scoreOffer } from "~/services/evaluation.server";
 import { cancelTender, closeDueTenders, createTender, publishTender, removeLot, saveLot, setCriteria, setDeadlines, updateTender } from "~/services/tenders.server";
@@ -52,7 +55,7 @@ async function currentUser(email: string): Promise<CurrentUser> {
 }
 
 function pdf(marker: string): Uint8Array {
-  return Buffer.from(`%PDF-1.4\n% ${marker}\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n`, "latin1");
+  return minimalPdf(marker);
 }
 
 function trainerOffer(price = WIN_PRICE): OfferSubmission {
@@ -188,6 +191,21 @@ describe("drafting and publishing", () => {
     await expect(setCriteria(procurement, tenderId, [{ name: "Preis", weight: 60, isPrice: true }, { name: "Konzept", weight: 39, isPrice: false }])).rejects.toBeInstanceOf(ValidationError);
   });
 
+  it("a tender attachment must load as a PDF with a page: an HTML page behind a PDF header is refused, a real PDF is stored", async () => {
+    const m = await em();
+    const count = () => m.getRepository(Document).count({ where: { entityType: "tender-public", entityId: String(tenderId) } });
+    const before = await count();
+    const html = Buffer.from("%PDF-1.4\n<html><body>Leistungsbeschreibung</body></html>\n", "latin1");
+    const error = await rejects(addTenderAttachment(procurement, tenderId, "leistung.pdf", html), ValidationError);
+    expect(error.fieldErrors).toEqual({ file: "Nur PDF-Dateien sind zulässig." });
+    expect(await count()).toBe(before);
+    // A pdf-lib PDF ("%PDF-1.7"): the sealing test below searches the file store for the concepts' "%PDF-1.4".
+    const doc = await PDFDocument.create();
+    doc.addPage();
+    await addTenderAttachment(procurement, tenderId, "leistung.pdf", await doc.save());
+    expect(await count()).toBe(before + 1);
+  });
+
   it("publication is refused with the German minimum-period message when the deadline is too close", async () => {
     await setDeadlines(procurement, tenderId, { questionsUntil: "2026-12-20T11:00:00.000Z", offersUntil: TOO_SHORT, bindingUntil: "2027-03-31" });
     const error = await rejects(publishTender(procurement, tenderId), ConflictError);
@@ -314,6 +332,9 @@ describe("submitting offers", () => {
     expect(error.fieldErrors.eligible).toContain("Eignung");
     expect(error.fieldErrors.concept).toContain("PDF");
     expect(error.fieldErrors[`lot-${baeLotId}`]).toContain("Preis");
+    // A PDF header in front of something else is not a PDF.
+    const html = await rejects(submitOffer(trainerUser, tenderId, { ...trainerOffer(), concept: { filename: "konzept.pdf", bytes: Buffer.from("%PDF-1.7\n<html>Konzept</html>\n", "latin1") } }), ValidationError);
+    expect(html.fieldErrors).toEqual({ concept: "Das Konzept muss eine PDF-Datei sein (der Inhalt ist kein PDF)." });
   });
 
   it("50 concurrent submissions from the two providers: all succeed, versions consecutive, one current offer each", async () => {

@@ -15,6 +15,7 @@ import {
   parseHours,
   periodEndAfterMonths,
   periodsOverlap,
+  periodCompleteOn,
   planInstalments,
   RULE_SETS,
   scheduleProblems,
@@ -52,7 +53,7 @@ describe("legal bases", () => {
 });
 
 describe("RULE_SETS (statutory values per legal basis)", () => {
-  it("§ 421g a.F.: 15 h for every job, insured, Gewerbeanzeige, 3 months, 4 years / 90 days, 6-month exclusion period", () => {
+  it("§ 421g a.F.: 15 h for every job, insured, Gewerbeanzeige, 3 months, 4 years / more than 3 months, 6-month exclusion period", () => {
     expect(RULE_SETS.voucher_421g).toEqual({
       minWeeklyHours: 15,
       hoursApplyTo: "all",
@@ -63,7 +64,7 @@ describe("RULE_SETS (statutory values per legal basis)", () => {
       standingCitation: "§ 421g Abs. 3 Nr. 4 SGB III a.F.",
       minFixedTermMonths: 3,
       previousEmployerYears: 4,
-      previousEmployerDays: 90,
+      previousEmployerMonths: 3,
       exclusionCitation: "§ 421g Abs. 3 SGB III a.F.",
       parallelAssignments: "refuse",
       claimPeriodMonths: 6,
@@ -82,7 +83,7 @@ describe("RULE_SETS (statutory values per legal basis)", () => {
     expect(r.standingCitation).toBe("§ 45 Abs. 4 S. 3 Nr. 2, § 176 SGB III");
     expect(r.minFixedTermMonths).toBe(3);
     expect(r.previousEmployerYears).toBe(4);
-    expect(r.previousEmployerDays).toBe(90);
+    expect(r.previousEmployerMonths).toBe(3);
     expect(r.exclusionCitation).toBe("§ 45 Abs. 6 SGB III");
     expect(r.claimPeriodCitation).toBe("§ 326 SGB III");
     expect(r.claimPeriodCitation).not.toContain("a.F.");
@@ -268,13 +269,13 @@ describe("exclusionDeadline (§ 326 SGB III: months after the end of the month)"
 });
 
 describe("planInstalments (the total never exceeds the fee)", () => {
-  it("standard schedule, €2,000: €1,000 after 42 days, €1,000 after six months, with deadlines", () => {
+  it("standard schedule, €2,000: €1,000 after 42 days, €1,000 after six months, each due the day after its period ends, with deadlines", () => {
     expect(planInstalments(STANDARD_INSTALMENTS, 200000, "2007-01-01", 6)).toEqual([
       {
         number: 1,
         label: "1. Rate nach sechs Wochen Beschäftigung",
         amountCents: 100000,
-        earliestOn: "2007-02-11",
+        earliestOn: "2007-02-12",
         deadlineOn: "2007-08-31",
         sameEmployer: false,
       },
@@ -282,7 +283,7 @@ describe("planInstalments (the total never exceeds the fee)", () => {
         number: 2,
         label: "2. Rate nach sechs Monaten beim selben Arbeitgeber",
         amountCents: 100000,
-        earliestOn: "2007-06-30",
+        earliestOn: "2007-07-01",
         deadlineOn: "2007-12-31",
         sameEmployer: true,
       },
@@ -320,10 +321,16 @@ describe("planInstalments (the total never exceeds the fee)", () => {
     expect(plan[0].amountCents).toBe(100000);
   });
 
-  it("a month-end job start: the second instalment is reached at the end of the six-month period", () => {
+  it("a month-end job start: the six months end with 29.02.2008, due from 01.03.2008; the deadline counts from February, the month of the period's last day", () => {
     const plan = planInstalments(STANDARD_INSTALMENTS, 200000, "2007-08-31", 6);
-    expect(plan[0]).toMatchObject({ earliestOn: "2007-10-11", deadlineOn: "2008-04-30" });
-    expect(plan[1]).toMatchObject({ earliestOn: "2008-02-29", deadlineOn: "2008-08-31" });
+    expect(plan[0]).toMatchObject({ earliestOn: "2007-10-12", deadlineOn: "2008-04-30" });
+    expect(plan[1]).toMatchObject({ earliestOn: "2008-03-01", deadlineOn: "2008-08-31" });
+  });
+
+  it("periodCompleteOn is the day after the period's last day (DOMAIN.md § 1.5: 16.04.2007 → 28.05.2007 and 16.10.2007)", () => {
+    expect(periodCompleteOn("2007-04-16", { afterDays: 42, afterMonths: null })).toBe("2007-05-28");
+    expect(periodCompleteOn("2007-04-16", { afterDays: null, afterMonths: 6 })).toBe("2007-10-16");
+    expect(periodCompleteOn("2007-12-31", { afterDays: 1, afterMonths: null })).toBe("2008-01-01");
   });
 });
 

@@ -361,18 +361,21 @@ describe("fee instalment machine", () => {
     { event: "revoke", from: ["earned", "payable"], to: "cancelled", permission: ["decide:placement:any"] },
   ];
 
-  // Job start 01.01.2007: day 42 = 11.02.2007, deadline 31.08.2007.
+  // Job start 01.01.2007: the six weeks end with day 42 = 11.02.2007; the period is complete when
+  // that day is over (DOMAIN.md § 1.5), so the instalment is due and provable from day 43 = 12.02.2007
+  // (earliestOn); deadline 31.08.2007 (the month of day 42).
   const JOB_START = "2007-01-01";
   const DAY_41 = "2007-02-10";
   const DAY_42 = "2007-02-11";
+  const DAY_43 = "2007-02-12";
 
   /** The first instalment, facts under which the event's guard passes. */
   const first = (state: InstalmentState, over: Partial<InstalmentFacts> = {}): InstalmentFacts => ({
     state,
-    today: "2007-02-12",
+    today: DAY_43,
     number: 1,
     jobStart: JOB_START,
-    earliestOn: DAY_42,
+    earliestOn: DAY_43,
     deadlineOn: "2007-08-31",
     sameEmployerRequired: false,
     employmentEndedOn: null,
@@ -388,12 +391,12 @@ describe("fee instalment machine", () => {
           ? first(state, { reason: "Korrektur nach Rückfrage beim Arbeitgeber." })
           : first(state);
 
-  /** The second instalment: six months with the same employer, reached 30.06.2007 (day 181), deadline 31.12.2007. */
+  /** The second instalment: six months with the same employer end with 30.06.2007 (day 181), provable from 01.07.2007, deadline 31.12.2007. */
   const second = (over: Partial<InstalmentFacts> = {}): InstalmentFacts =>
     first("due", {
       number: 2,
       today: "2007-07-02",
-      earliestOn: "2007-06-30",
+      earliestOn: "2007-07-01",
       deadlineOn: "2007-12-31",
       sameEmployerRequired: true,
       proof: { confirmedUntil: "2007-06-30", sameEmployer: true, uninterrupted: true },
@@ -464,7 +467,7 @@ describe("fee instalment machine", () => {
     }
   });
 
-  describe("instalment 1: six weeks = day 42", () => {
+  describe("instalment 1: six weeks = day 42, complete when day 42 is over", () => {
     it("employmentDay counts the job start as day 1", () => {
       expect(employmentDay(JOB_START, JOB_START)).toBe(1);
       expect(employmentDay(JOB_START, DAY_41)).toBe(41);
@@ -480,21 +483,21 @@ describe("fee instalment machine", () => {
       });
     });
 
-    it("prove: a confirmation up to day 42 accepted, also on day 42 itself and from pending", () => {
+    it("prove: a confirmation up to day 42 (or up to day 43) accepted on day 43, also from pending", () => {
       expect(instalmentMachine.check("prove", first("due"))).toEqual({ ok: true, to: "earned" });
-      expect(instalmentMachine.check("prove", first("due", { today: DAY_42 }))).toEqual({ ok: true, to: "earned" });
-      expect(instalmentMachine.check("prove", first("pending", { today: DAY_42 }))).toEqual({ ok: true, to: "earned" });
+      expect(instalmentMachine.check("prove", first("due", { proof: { confirmedUntil: DAY_43, sameEmployer: true, uninterrupted: true } }))).toEqual({ ok: true, to: "earned" });
+      expect(instalmentMachine.check("prove", first("pending"))).toEqual({ ok: true, to: "earned" });
     });
 
-    it("prove: refused before day 42, whatever the confirmation says", () => {
-      expect(instalmentMachine.check("prove", first("pending", { today: DAY_41, proof: { confirmedUntil: DAY_41, sameEmployer: true, uninterrupted: true } }))).toEqual({
-        ok: false,
-        reason: "Die Beschäftigungsdauer für die 1. Rate ist erst am 11.02.2007 erreicht.",
-      });
+    it("prove: refused on day 42 itself (the period is not over yet) and before, whatever the confirmation says", () => {
+      const notYet = { ok: false, reason: "Die Beschäftigungsdauer für die 1. Rate ist erst mit Ablauf des 11.02.2007 erreicht; die Bestätigung des Arbeitgebers kann ab dem 12.02.2007 eingereicht werden." };
+      expect(instalmentMachine.check("prove", first("pending", { today: DAY_42, proof: { confirmedUntil: DAY_42, sameEmployer: true, uninterrupted: true } }))).toEqual(notYet);
+      expect(instalmentMachine.check("prove", first("due", { today: DAY_42, proof: { confirmedUntil: DAY_42, sameEmployer: true, uninterrupted: true } }))).toEqual(notYet);
+      expect(instalmentMachine.check("prove", first("pending", { today: DAY_41, proof: { confirmedUntil: DAY_41, sameEmployer: true, uninterrupted: true } }))).toEqual(notYet);
     });
 
     it("prove: a confirmation beyond today refused", () => {
-      expect(instalmentMachine.check("prove", first("due", { today: DAY_42, proof: { confirmedUntil: "2007-02-12", sameEmployer: true, uninterrupted: true } }))).toEqual({
+      expect(instalmentMachine.check("prove", first("due", { today: DAY_43, proof: { confirmedUntil: "2007-02-13", sameEmployer: true, uninterrupted: true } }))).toEqual({
         ok: false,
         reason: "Die Bestätigung kann die Beschäftigung nur bis heute bestätigen.",
       });
@@ -529,9 +532,9 @@ describe("fee instalment machine", () => {
       });
     });
 
-    it("reach_duration: refused on day 41, allowed on day 42", () => {
-      expect(instalmentMachine.check("reach_duration", first("pending", { today: DAY_41 }))).toEqual({ ok: false, reason: "Die Beschäftigungsdauer ist noch nicht erreicht." });
-      expect(instalmentMachine.check("reach_duration", first("pending", { today: DAY_42 }))).toEqual({ ok: true, to: "due" });
+    it("reach_duration: refused on day 42, allowed on day 43", () => {
+      expect(instalmentMachine.check("reach_duration", first("pending", { today: DAY_42 }))).toEqual({ ok: false, reason: "Die Beschäftigungsdauer ist noch nicht erreicht." });
+      expect(instalmentMachine.check("reach_duration", first("pending", { today: DAY_43 }))).toEqual({ ok: true, to: "due" });
     });
 
     it("end_employment: cancels only when the employment ended before day 42", () => {
@@ -554,13 +557,13 @@ describe("fee instalment machine", () => {
   });
 
   describe("instalment 2: six months with the same employer", () => {
-    it("start 01.01.2007 → reached 30.06.2007 (day 181); the plan agrees with the facts used here", () => {
+    it("start 01.01.2007 → the period ends with 30.06.2007 (day 181), provable from 01.07.2007; the plan agrees with the facts used here", () => {
       expect(durationReachedOn(JOB_START, { afterDays: null, afterMonths: 6 })).toBe("2007-06-30");
       expect(exclusionDeadline("2007-06-30", 6)).toBe("2007-12-31");
       expect(employmentDay(JOB_START, "2007-06-30")).toBe(181);
       const plan = planInstalments(STANDARD_INSTALMENTS, 200000, JOB_START, 6);
-      expect(plan[1]).toMatchObject({ earliestOn: "2007-06-30", deadlineOn: "2007-12-31", sameEmployer: true });
-      expect(plan[0]).toMatchObject({ earliestOn: DAY_42, deadlineOn: "2007-08-31" });
+      expect(plan[1]).toMatchObject({ earliestOn: "2007-07-01", deadlineOn: "2007-12-31", sameEmployer: true });
+      expect(plan[0]).toMatchObject({ earliestOn: DAY_43, deadlineOn: "2007-08-31" });
     });
 
     it("confirmed up to 30.06.2007 accepted, up to 29.06.2007 refused", () => {
@@ -571,16 +574,17 @@ describe("fee instalment machine", () => {
       });
     });
 
-    it("the day before six months is reached refused", () => {
-      expect(instalmentMachine.check("prove", second({ today: "2007-06-29", proof: { confirmedUntil: "2007-06-29", sameEmployer: true, uninterrupted: true } }))).toEqual({
+    it("on the period's last day (30.06.2007) refused, from the day after (01.07.2007) due and provable", () => {
+      expect(instalmentMachine.check("prove", second({ today: "2007-06-30", proof: { confirmedUntil: "2007-06-30", sameEmployer: true, uninterrupted: true } }))).toEqual({
         ok: false,
-        reason: "Die Beschäftigungsdauer für die 2. Rate ist erst am 30.06.2007 erreicht.",
+        reason: "Die Beschäftigungsdauer für die 2. Rate ist erst mit Ablauf des 30.06.2007 erreicht; die Bestätigung des Arbeitgebers kann ab dem 01.07.2007 eingereicht werden.",
       });
-      expect(instalmentMachine.check("reach_duration", second({ state: "pending", today: "2007-06-29" }))).toEqual({
+      expect(instalmentMachine.check("prove", second({ today: "2007-07-01" }))).toEqual({ ok: true, to: "earned" });
+      expect(instalmentMachine.check("reach_duration", second({ state: "pending", today: "2007-06-30" }))).toEqual({
         ok: false,
         reason: "Die Beschäftigungsdauer ist noch nicht erreicht.",
       });
-      expect(instalmentMachine.check("reach_duration", second({ state: "pending", today: "2007-06-30" }))).toEqual({ ok: true, to: "due" });
+      expect(instalmentMachine.check("reach_duration", second({ state: "pending", today: "2007-07-01" }))).toEqual({ ok: true, to: "due" });
     });
 
     it("another employer (e.g. temp agency → client firm) refused, citing B 11 AL 1/14 R", () => {
@@ -595,6 +599,56 @@ describe("fee instalment machine", () => {
       expect(instalmentMachine.check("end_employment", second({ employmentEndedOn: "2007-06-29" }))).toEqual({ ok: true, to: "cancelled" });
       expect(instalmentMachine.check("end_employment", second({ employmentEndedOn: "2007-06-30" }))).toMatchObject({ ok: false });
     });
+  });
+});
+
+describe("DOMAIN.md § 1.5 example: a job starting 16.04.2007, both instalments at both edges", () => {
+  const START = "2007-04-16";
+  const plan = planInstalments(STANDARD_INSTALMENTS, 200000, START, 6);
+  const facts = (n: 0 | 1, today: string, confirmedUntil: string): InstalmentFacts => ({
+    state: "pending",
+    today,
+    number: n + 1,
+    jobStart: START,
+    earliestOn: plan[n].earliestOn,
+    deadlineOn: plan[n].deadlineOn,
+    sameEmployerRequired: plan[n].sameEmployer,
+    employmentEndedOn: null,
+    proof: { confirmedUntil, sameEmployer: true, uninterrupted: true },
+  });
+
+  it("six weeks end with 27.05.2007, six months with 15.10.2007; each is due from the day after", () => {
+    expect(durationReachedOn(START, { afterDays: 42, afterMonths: null })).toBe("2007-05-27");
+    expect(durationReachedOn(START, { afterDays: null, afterMonths: 6 })).toBe("2007-10-15");
+    expect(plan.map((p) => [p.earliestOn, p.deadlineOn])).toEqual([
+      ["2007-05-28", "2007-11-30"],
+      ["2007-10-16", "2008-04-30"],
+    ]);
+  });
+
+  it("instalment 1: a confirmation dated 27.05. refused, dated 28.05. (confirming up to 27.05.) accepted", () => {
+    expect(instalmentMachine.check("reach_duration", facts(0, "2007-05-27", "2007-05-27"))).toMatchObject({ ok: false });
+    expect(instalmentMachine.check("prove", facts(0, "2007-05-27", "2007-05-27"))).toMatchObject({ ok: false });
+    expect(instalmentMachine.check("reach_duration", facts(0, "2007-05-28", "2007-05-27"))).toEqual({ ok: true, to: "due" });
+    expect(instalmentMachine.check("prove", facts(0, "2007-05-28", "2007-05-27"))).toEqual({ ok: true, to: "earned" });
+    // Confirming only up to 26.05. (day 41) is not enough, even later.
+    expect(instalmentMachine.check("prove", facts(0, "2007-05-28", "2007-05-26"))).toMatchObject({ ok: false });
+  });
+
+  it("instalment 2: on 15.10. neither due nor provable, from 16.10. both", () => {
+    expect(instalmentMachine.check("reach_duration", facts(1, "2007-10-15", "2007-10-15"))).toMatchObject({ ok: false });
+    expect(instalmentMachine.check("prove", facts(1, "2007-10-15", "2007-10-15"))).toEqual({
+      ok: false,
+      reason: "Die Beschäftigungsdauer für die 2. Rate ist erst mit Ablauf des 15.10.2007 erreicht; die Bestätigung des Arbeitgebers kann ab dem 16.10.2007 eingereicht werden.",
+    });
+    expect(instalmentMachine.check("reach_duration", facts(1, "2007-10-16", "2007-10-15"))).toEqual({ ok: true, to: "due" });
+    expect(instalmentMachine.check("prove", facts(1, "2007-10-16", "2007-10-15"))).toEqual({ ok: true, to: "earned" });
+    expect(instalmentMachine.check("prove", facts(1, "2007-10-16", "2007-10-14"))).toMatchObject({ ok: false });
+  });
+
+  it("an employment that ended on the period's last day completes it; one day earlier cancels", () => {
+    expect(instalmentMachine.check("end_employment", { ...facts(1, "2007-10-20", "2007-10-15"), employmentEndedOn: "2007-10-15" })).toMatchObject({ ok: false });
+    expect(instalmentMachine.check("end_employment", { ...facts(1, "2007-10-20", "2007-10-15"), employmentEndedOn: "2007-10-14" })).toEqual({ ok: true, to: "cancelled" });
   });
 });
 

@@ -255,7 +255,7 @@ describe("rule 3: limited from the outset to under three months", () => {
   });
 });
 
-describe("rule 4: previous employer within four years", () => {
+describe("rule 4: previous employer within four years (months counted as DOMAIN.md § 1.5)", () => {
   // Job start 01.01.2007: the window is 01.01.2003 (addMonths(jobStart, -48)) to 31.12.2006.
   const spell = (from: string, to: string | null, over: Partial<EmploymentSpellFact> = {}): EmploymentSpellFact => ({
     employerName: "Holzbau Kamenz GmbH",
@@ -264,55 +264,95 @@ describe("rule 4: previous employer within four years", () => {
     insured: true,
     ...over,
   });
-  const r4 = (days: number, basisCitation = "§ 421g Abs. 3 SGB III a.F.") =>
+  const cite = "§ 421g Abs. 3 SGB III a.F.";
+  /** One uninterrupted spell: calendar months (§ 188 Abs. 2 BGB). */
+  const r4one = (from: string, to: string, days: number, basisCitation = cite) =>
     error(
       "R4-previous-employer",
-      `Der Kunde war in den letzten 4 Jahren (seit 01.01.2003) ${days} Tage versicherungspflichtig bei „Holzbau Kamenz GmbH“ beschäftigt, mehr als 3 Monate (90 Tage) (${basisCitation}).`,
+      `Der Kunde war in den letzten 4 Jahren (seit 01.01.2003) vom ${from} bis ${to} ununterbrochen (${days} Tage) versicherungspflichtig bei „Holzbau Kamenz GmbH“ beschäftigt, mehr als 3 Monate (§ 188 Abs. 2 BGB) (${basisCitation}).`,
+    );
+  /** Several spells: added up with 30-day months (§ 191 BGB). */
+  const r4sum = (count: number, days: number) =>
+    error(
+      "R4-previous-employer",
+      `Der Kunde war in den letzten 4 Jahren (seit 01.01.2003) in ${count} Zeiträumen insgesamt ${days} Tage versicherungspflichtig bei „Holzbau Kamenz GmbH“ beschäftigt, mehr als 3 Monate (90 Tage, § 191 BGB) (${cite}).`,
     );
 
-  it("91 days starting exactly four years before the job start count fully → rejected", () => {
-    // 01.01.2003 + 90 days = 01.04.2003: 91 days.
-    expect(run({ history: [spell("2003-01-01", "2003-04-01")] })).toEqual([r4(91)]);
+  describe("one uninterrupted spell is measured in calendar months", () => {
+    it.each([
+      ["2006-01-01", "2006-03-31", "common year, 90 days"],
+      ["2004-01-01", "2004-03-31", "leap year, 91 days"],
+      ["2006-02-01", "2006-04-30", "common year, 89 days"],
+      ["2004-02-01", "2004-04-30", "leap year, 90 days"],
+      ["2006-07-01", "2006-09-30", "92 days"],
+      ["2006-10-02", "2006-12-31", "91 days, the three months would end on 01.01.2007"],
+    ])("%s – %s is exactly three months or less (%s): no exclusion", (from, to) => {
+      expect(run({ history: [spell(from, to)] })).toEqual([]);
+    });
+
+    it("01.01.–01.04. is more than three months: excluded (common and leap year)", () => {
+      expect(run({ history: [spell("2006-01-01", "2006-04-01")] })).toEqual([r4one("01.01.2006", "01.04.2006", 91)]);
+      expect(run({ history: [spell("2004-01-01", "2004-04-01")] })).toEqual([r4one("01.01.2004", "01.04.2004", 92)]);
+    });
+
+    it("01.02.–01.05. is more than three months: excluded with 90 days in a common year and 91 in a leap year", () => {
+      expect(run({ history: [spell("2006-02-01", "2006-05-01")] })).toEqual([r4one("01.02.2006", "01.05.2006", 90)]);
+      expect(run({ history: [spell("2004-02-01", "2004-05-01")] })).toEqual([r4one("01.02.2004", "01.05.2004", 91)]);
+    });
+
+    it("a spell still running (to: null) or ending after the job start is cut at the day before the job start", () => {
+      // 01.10.–31.12.2006 is exactly three months; from 30.09.2006 it is more.
+      expect(run({ history: [spell("2006-10-01", null)] })).toEqual([]);
+      expect(run({ history: [spell("2006-09-30", null)] })).toEqual([r4one("30.09.2006", "31.12.2006", 93)]);
+      expect(run({ history: [spell("2006-09-30", "2007-06-30")] })).toEqual([r4one("30.09.2006", "31.12.2006", 93)]);
+    });
+
+    it("a spell reaching back before the window counts from the window's first day", () => {
+      // 31.12.2002–31.03.2003 → 01.01.–31.03.2003 in the window: exactly three months.
+      expect(run({ history: [spell("2002-12-31", "2003-03-31")] })).toEqual([]);
+      expect(run({ history: [spell("2002-12-31", "2003-04-01")] })).toEqual([r4one("01.01.2003", "01.04.2003", 91)]);
+      // Starting exactly four years before the job start: fully inside.
+      expect(run({ history: [spell("2003-01-01", "2003-04-01")] })).toEqual([r4one("01.01.2003", "01.04.2003", 91)]);
+    });
+
+    it("adjoining records (31.01. and 01.02.) and overlapping or duplicate records form one spell", () => {
+      // 01.01.–31.01.2004 + 01.02.–31.03.2004: one spell of exactly three months (91 days in 2004).
+      expect(run({ history: [spell("2004-01-01", "2004-01-31"), spell("2004-02-01", "2004-03-31")] })).toEqual([]);
+      expect(run({ history: [spell("2004-01-01", "2004-01-31"), spell("2004-02-01", "2004-04-01")] })).toEqual([r4one("01.01.2004", "01.04.2004", 92)]);
+      const s = spell("2006-01-01", "2006-03-31");
+      expect(run({ history: [s, { ...s }, spell("2006-02-10", "2006-02-20")] })).toEqual([]);
+      expect(run({ history: [spell("2006-01-01", "2006-02-28"), spell("2006-02-01", "2006-04-01")] })).toEqual([r4one("01.01.2006", "01.04.2006", 91)]);
+    });
   });
 
-  it("the same 91 days starting four years and one day before → 90 days in the window → accepted", () => {
-    // 31.12.2002–31.03.2003 = 91 days, of which 90 from 01.01.2003.
-    expect(insuredDaysWithin([spell("2002-12-31", "2003-03-31")], "Holzbau Kamenz GmbH", "2003-01-01", "2006-12-31")).toBe(90);
-    expect(run({ history: [spell("2002-12-31", "2003-03-31")] })).toEqual([]);
+  describe("several spells are added up with 30-day months (§ 191 BGB)", () => {
+    it("two spells adding up to 90 days: no exclusion; to 91 days: excluded", () => {
+      // 01.03.–14.04.2005 = 45 days; 01.07.–14.08.2005 = 45 days; 01.07.–15.08.2005 = 46 days.
+      expect(run({ history: [spell("2005-03-01", "2005-04-14"), spell("2005-07-01", "2005-08-14")] })).toEqual([]);
+      expect(run({ history: [spell("2005-03-01", "2005-04-14"), spell("2005-07-01", "2005-08-15")] })).toEqual([r4sum(2, 91)]);
+    });
+
+    it("a one-day gap splits a spell: 01.01.–30.01. and 01.02.–31.03.2004 (90 days) pass, one more day (91) does not", () => {
+      expect(run({ history: [spell("2004-01-01", "2004-01-30"), spell("2004-02-01", "2004-03-31")] })).toEqual([]);
+      expect(run({ history: [spell("2004-01-01", "2004-01-30"), spell("2004-02-01", "2004-04-01")] })).toEqual([r4sum(2, 91)]);
+    });
+
+    it("only days inside the window count: an old spell ending on the window's first day adds one day, one ending the day before adds none", () => {
+      const recent = spell("2006-10-03", "2006-12-31"); // 90 days, less than three calendar months
+      expect(run({ history: [recent, spell("2002-06-01", "2003-01-01")] })).toEqual([r4sum(2, 91)]);
+      expect(run({ history: [recent, spell("2002-06-01", "2002-12-31")] })).toEqual([]);
+    });
   });
 
-  it("90 days are not more than three months (§ 339 SGB III: 30-day months), 91 days are", () => {
-    // 03.10.2006–31.12.2006 = 90 days; 02.10.2006–31.12.2006 = 91 days.
-    expect(run({ history: [spell("2006-10-03", "2006-12-31")] })).toEqual([]);
-    expect(run({ history: [spell("2006-10-02", "2006-12-31")] })).toEqual([r4(91)]);
-  });
-
-  it("clipped counting: an old spell ending 4 years minus one day before the job start adds 2 days, one ending 4 years plus one day adds none", () => {
-    const recent = spell("2006-10-04", "2006-12-31"); // 89 days
-    expect(insuredDaysWithin([recent], "Holzbau Kamenz GmbH", "2003-01-01", "2006-12-31")).toBe(89);
-    expect(run({ history: [recent, spell("2002-06-01", "2003-01-02")] })).toEqual([r4(91)]);
-    expect(run({ history: [recent, spell("2002-06-01", "2003-01-01")] })).toEqual([]);
-    expect(run({ history: [recent, spell("2002-06-01", "2002-12-31")] })).toEqual([]);
-  });
-
-  it("a spell still running (to: null) or ending after the job start is cut at the day before the job start", () => {
-    // 01.10.2006–31.12.2006 = 92 days.
-    expect(run({ history: [spell("2006-10-01", null)] })).toEqual([r4(92)]);
-    expect(run({ history: [spell("2006-10-01", "2007-06-30")] })).toEqual([r4(92)]);
-  });
-
-  it("several spells with the same employer add up", () => {
-    expect(run({ history: [spell("2004-03-01", "2004-04-14"), spell("2005-07-01", "2005-08-15")] })).toEqual([r4(91)]);
-  });
-
-  it("overlapping or duplicate records of one spell count each day once", () => {
+  it("insuredDaysWithin counts each day once, clipped to the window", () => {
     const s = spell("2006-06-01", "2006-07-30"); // 60 days
     expect(insuredDaysWithin([s, { ...s }], "Holzbau Kamenz GmbH", "2003-01-01", "2006-12-31")).toBe(60);
-    expect(run({ history: [s, { ...s }] })).toEqual([]);
-    // 01.06.–30.07. and 01.07.–31.08.2006 overlap by 30 days: 92 distinct days.
     expect(insuredDaysWithin([spell("2006-07-01", "2006-08-31"), s], "Holzbau Kamenz GmbH", "2003-01-01", "2006-12-31")).toBe(92);
-    // A spell inside another one adds nothing.
     expect(insuredDaysWithin([s, spell("2006-06-10", "2006-06-20")], "Holzbau Kamenz GmbH", "2003-01-01", "2006-12-31")).toBe(60);
+    expect(insuredDaysWithin([spell("2002-12-31", "2003-03-31")], "Holzbau Kamenz GmbH", "2003-01-01", "2006-12-31")).toBe(90);
+    // The window follows the job start: 29.02.2008 looks back to 29.02.2004.
+    expect(insuredDaysWithin([spell("2004-02-28", "2004-03-01")], "Holzbau Kamenz GmbH", "2004-02-29", "2008-02-28")).toBe(2);
+    expect(insuredDaysWithin([], "Holzbau Kamenz GmbH", "2004-02-29", "2008-02-28")).toBe(0);
   });
 
   it("uninsured spells and other employers do not count", () => {
@@ -321,33 +361,27 @@ describe("rule 4: previous employer within four years", () => {
   });
 
   it("the employer name is normalised (legal form, case, spaces)", () => {
-    expect(run({ history: [spell("2006-10-02", "2006-12-31", { employerName: "HOLZBAU  KAMENZ" })] })).toEqual([r4(91)]);
-    expect(insuredDaysWithin([spell("2006-10-02", "2006-12-31", { employerName: "holzbau kamenz gmbh" })], "Holzbau Kamenz", "2003-01-01", "2006-12-31")).toBe(91);
+    expect(run({ history: [spell("2006-01-01", "2006-04-01", { employerName: "HOLZBAU  KAMENZ" })] })).toEqual([r4one("01.01.2006", "01.04.2006", 91)]);
   });
 
   it("severe-disability exception with a fixed-term job: a flag instead of the error", () => {
-    const history = [spell("2006-10-02", "2006-12-31")];
+    const history = [spell("2006-01-01", "2006-04-01")];
     expect(run({ history, severeDisabilityException: true, claim: { fixedTermEnd: "2007-12-31" } })).toEqual([
       flag(
         "R4-previous-employer-exception",
-        "Vorbeschäftigung beim selben Arbeitgeber (91 Tage seit 01.01.2003); Ausnahme für befristete Beschäftigung schwerbehinderter Menschen ist erfasst.",
+        "Vorbeschäftigung beim selben Arbeitgeber seit 01.01.2003 vom 01.01.2006 bis 01.04.2006 ununterbrochen (91 Tage), mehr als 3 Monate (§ 188 Abs. 2 BGB); Ausnahme für befristete Beschäftigung schwerbehinderter Menschen ist erfasst.",
       ),
     ]);
   });
 
   it("the exception needs both: recorded and a fixed-term job", () => {
-    const history = [spell("2006-10-02", "2006-12-31")];
-    expect(run({ history, severeDisabilityException: true })).toEqual([r4(91)]);
-    expect(run({ history, severeDisabilityException: false, claim: { fixedTermEnd: "2007-12-31" } })).toEqual([r4(91)]);
+    const history = [spell("2006-01-01", "2006-04-01")];
+    expect(run({ history, severeDisabilityException: true })).toEqual([r4one("01.01.2006", "01.04.2006", 91)]);
+    expect(run({ history, severeDisabilityException: false, claim: { fixedTermEnd: "2007-12-31" } })).toEqual([r4one("01.01.2006", "01.04.2006", 91)]);
   });
 
   it("AVGS cites § 45 Abs. 6 SGB III", () => {
-    expect(run({ assignment: { legalBasis: "avgs_45" }, history: [spell("2006-10-02", "2006-12-31")] })).toEqual([r4(91, "§ 45 Abs. 6 SGB III")]);
-  });
-
-  it("the window follows the job start: 29.02.2008 looks back to 29.02.2004", () => {
-    expect(insuredDaysWithin([spell("2004-02-28", "2004-03-01")], "Holzbau Kamenz GmbH", "2004-02-29", "2008-02-28")).toBe(2);
-    expect(insuredDaysWithin([], "Holzbau Kamenz GmbH", "2004-02-29", "2008-02-28")).toBe(0);
+    expect(run({ assignment: { legalBasis: "avgs_45" }, history: [spell("2006-01-01", "2006-04-01")] })).toEqual([r4one("01.01.2006", "01.04.2006", 91, "§ 45 Abs. 6 SGB III")]);
   });
 });
 
