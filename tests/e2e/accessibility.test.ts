@@ -23,6 +23,8 @@ import { routeManifest, type ManifestRoute } from "../setup/server-tools";
 
 const AXE_SOURCE = fs.readFileSync(createRequire(__filename).resolve("axe-core/axe.min.js"), "utf8");
 const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+/** The application's name: a page title that is only this does not say what the page shows. */
+const GENERIC_TITLE = "Vergabe und Trägerverwaltung";
 
 let server: TestServer;
 let browser: Browser;
@@ -135,6 +137,10 @@ describe("axe-core on every page of every role", () => {
               continue;
             }
             checked++;
+            // WCAG 2.4.2 and 2.4.6: the page says what it is, in its title and in one main heading.
+            const head = await page.evaluate(() => ({ title: document.title.trim(), h1: Array.from(document.querySelectorAll("h1")).map((h) => (h.textContent ?? "").trim()) }));
+            if (head.h1.length !== 1 || !head.h1[0]) failures.push(`${p.url} als ${who}: ${head.h1.length} Hauptüberschriften (h1), erwartet genau eine`);
+            if (!head.title || head.title === GENERIC_TITLE) failures.push(`${p.url} als ${who}: Seitentitel „${head.title}“ sagt nicht, was die Seite zeigt (h1: ${head.h1.join(" | ")})`);
             for (const v of await axe(page)) {
               if (v.impact === "serious" || v.impact === "critical") {
                 failures.push(`${p.url} als ${who}: ${v.impact} ${v.id} (${v.help}) bei ${v.nodes.join(" ; ")}`);
