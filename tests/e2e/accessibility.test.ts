@@ -14,6 +14,8 @@ import { routeManifest, type ManifestRoute } from "../setup/server-tools";
  * 1. axe-core (npm) runs in the system Chromium on every page every role can open (the pages come
  *    from the shared route table, tests/setup/route-table.ts, which the authorization test keeps
  *    complete) and finds no serious or critical violation of the WCAG 2.0/2.1 A and AA rules.
+ *    On the same pages: every control is in the tab order and shows a focus ring; one h1 and a
+ *    page-specific title.
  * 2. Keyboard only: a representative form per role is completed with Tab, typing, arrow keys,
  *    Space and Enter; every control reached shows a visible focus indicator; the skip link is the
  *    first stop and moves focus to the main content.
@@ -87,6 +89,33 @@ async function axe(page: Page): Promise<Finding[]> {
   }, WCAG_TAGS);
 }
 
+/**
+ * Keyboard basics on the whole page, beyond axe: no control is taken out of the tab order or
+ * given a positive tabindex, and each one shows a focus ring (WCAG 2.4.7) when it gets focus
+ * from the keyboard. One Tab puts the browser into keyboard mode; each control is then focused
+ * in turn, which keeps :focus-visible as Tab would.
+ */
+async function focusProblems(page: Page): Promise<string[]> {
+  await page.keyboard.press("Tab");
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const describe = (el: Element) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}${el.getAttribute("name") ? `[name=${el.getAttribute("name")}]` : ""} „${(el.textContent ?? "").trim().slice(0, 40)}“`;
+    const controls = document.querySelectorAll<HTMLElement>("a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]");
+    for (const el of Array.from(controls)) {
+      if (el.id === "main") continue; // the skip link's target: focusable by script only, on purpose
+      if ((el as HTMLButtonElement).disabled) continue;
+      if (el.tabIndex < 0) problems.push(`${describe(el)} ist mit der Tastatur nicht erreichbar (tabindex ${el.tabIndex})`);
+      if (el.tabIndex > 0) problems.push(`${describe(el)} hat tabindex ${el.tabIndex} und stört die Reihenfolge`);
+      el.focus();
+      if (document.activeElement !== el) continue; // not rendered (e.g. inside a closed <details>)
+      const style = getComputedStyle(el);
+      const ring = (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2) || (style.boxShadow !== "none" && style.boxShadow !== "");
+      if (!ring) problems.push(`${describe(el)} zeigt beim Fokus keinen sichtbaren Rahmen`);
+    }
+    return problems.slice(0, 10);
+  });
+}
+
 describe("axe-core on every page of every role", () => {
   it("covers every page route of the manifest for at least one principal", () => {
     const pages = browserPages(routeTable(DUMMY_IDS), manifest);
@@ -97,7 +126,7 @@ describe("axe-core on every page of every role", () => {
     expect(new Set(pages.map((p) => p.who))).toEqual(new Set(PRINCIPALS));
   });
 
-  it("the check itself reports a serious violation when a page has one (a field without a label, text without contrast)", async () => {
+  it("the checks themselves report planted faults (a field without a label, text without contrast, no focus ring, out of the tab order)", async () => {
     const { context, page } = await contextFor("anonymous");
     try {
       await page.goto(`${server.baseUrl}/login`);
@@ -111,6 +140,16 @@ describe("axe-core on every page of every role", () => {
       });
       const found = (await axe(page)).filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id);
       expect(found).toEqual(expect.arrayContaining(["label", "color-contrast"]));
+      // …and the focus check a control without a ring and one taken out of the tab order.
+      expect(await focusProblems(page)).toEqual([]);
+      await page.evaluate(() => {
+        const button = document.querySelector<HTMLElement>("main button[type=submit]")!;
+        button.style.outline = "none";
+        document.querySelector<HTMLElement>("#password")!.tabIndex = -1;
+      });
+      const problems = await focusProblems(page);
+      expect(problems.some((p) => p.startsWith("button") && p.includes("keinen sichtbaren Rahmen")), problems.join("\n")).toBe(true);
+      expect(problems.some((p) => p.startsWith("input#password") && p.includes("nicht erreichbar")), problems.join("\n")).toBe(true);
     } finally {
       await context.close();
     }
@@ -141,6 +180,7 @@ describe("axe-core on every page of every role", () => {
             const head = await page.evaluate(() => ({ title: document.title.trim(), h1: Array.from(document.querySelectorAll("h1")).map((h) => (h.textContent ?? "").trim()) }));
             if (head.h1.length !== 1 || !head.h1[0]) failures.push(`${p.url} als ${who}: ${head.h1.length} Hauptüberschriften (h1), erwartet genau eine`);
             if (!head.title || head.title === GENERIC_TITLE) failures.push(`${p.url} als ${who}: Seitentitel „${head.title}“ sagt nicht, was die Seite zeigt (h1: ${head.h1.join(" | ")})`);
+            for (const problem of await focusProblems(page)) failures.push(`${p.url} als ${who}: ${problem}`);
             for (const v of await axe(page)) {
               if (v.impact === "serious" || v.impact === "critical") {
                 failures.push(`${p.url} als ${who}: ${v.impact} ${v.id} (${v.help}) bei ${v.nodes.join(" ; ")}`);
