@@ -5,7 +5,7 @@ import { navFor, ROLE_LABELS } from "~/domain/permissions";
 import { readFlash } from "~/lib/flash.server";
 import { getUser } from "~/lib/session.server";
 import { getSettings } from "~/lib/settings.server";
-import { GeneralErrorBoundary } from "~/ui/error-boundary";
+import { errorTitle, GeneralErrorBoundary } from "~/ui/error-boundary";
 import { useNonce } from "~/ui/nonce";
 
 export const links: LinksFunction = () => [
@@ -13,7 +13,10 @@ export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
-export const meta: MetaFunction = () => [{ title: "Vergabe und Trägerverwaltung" }];
+const APP_NAME = "Vergabe und Trägerverwaltung";
+
+/** Pages set their own title; an error page (e.g. an unknown address) is titled after the error. */
+export const meta: MetaFunction = ({ error }) => [{ title: error ? `${errorTitle(error)} – ${APP_NAME}` : APP_NAME }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const [user, flash, settings] = await Promise.all([getUser(request), readFlash(request), getSettings()]);

@@ -1,10 +1,12 @@
-import { json, redirect, type LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { can } from "~/domain/permissions";
 import { formatDate } from "~/domain/time";
 import { requireUser } from "~/lib/session.server";
 import { dashboard } from "~/services/dashboard.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
+
+export const meta: MetaFunction = () => [{ title: "Übersicht" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -9,6 +9,16 @@ const MESSAGES: Record<number, { title: string; text: string }> = {
   409: { title: "Konflikt", text: "Die Aktion passt nicht zum aktuellen Stand des Vorgangs." },
 };
 
+const FALLBACK = {
+  title: "Ein Fehler ist aufgetreten",
+  text: "Die Seite konnte nicht angezeigt werden. Bitte versuchen Sie es erneut; besteht das Problem fort, wenden Sie sich an die Administration.",
+};
+
+/** The German heading for an error (also the page title, so the browser tab says what happened). */
+export function errorTitle(error: unknown): string {
+  return ((isRouteErrorResponse(error) && MESSAGES[error.status]) || FALLBACK).title;
+}
+
 /** One error view for every route: a German message, never a stack trace. */
 export function GeneralErrorBoundary() {
   const error = useRouteError();
@@ -19,10 +29,7 @@ export function GeneralErrorBoundary() {
     // Our own German messages only; Remix's internal texts ("Error: No route matches …") stay hidden.
     if (typeof error.data === "string" && error.data.length < 300 && status < 500 && !/^Error:/.test(error.data)) detail = error.data;
   }
-  const msg = MESSAGES[status] ?? {
-    title: "Ein Fehler ist aufgetreten",
-    text: "Die Seite konnte nicht angezeigt werden. Bitte versuchen Sie es erneut; besteht das Problem fort, wenden Sie sich an die Administration.",
-  };
+  const msg = MESSAGES[status] ?? FALLBACK;
   return (
     <div className="error-page" role="alert">
       <h1>{msg.title}</h1>

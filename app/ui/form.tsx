@@ -54,13 +54,14 @@ export function Field({ name, label, type = "text", defaultValue, error, require
 
 export function TextArea({ name, label, defaultValue, error, required, hint, idPrefix = "f" }: FieldProps) {
   const id = `${idPrefix}-${name}`;
+  const describedBy = [hint ? `${id}-hint` : "", error ? `${id}-error` : ""].filter(Boolean).join(" ") || undefined;
   return (
     <div className={`field${error ? " field-error" : ""}`}>
       <label htmlFor={id}>
         {label}
         {required ? <span aria-hidden="true"> *</span> : null}
       </label>
-      <textarea id={id} name={name} defaultValue={defaultValue ?? undefined} required={required} rows={4} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined} />
+      <textarea id={id} name={name} defaultValue={defaultValue ?? undefined} required={required} rows={4} aria-invalid={error ? true : undefined} aria-describedby={describedBy} />
       {hint ? <div className="hint" id={`${id}-hint`}>{hint}</div> : null}
       {error ? <div className="error" id={`${id}-error`}>{error}</div> : null}
     </div>
