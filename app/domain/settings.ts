@@ -50,6 +50,22 @@ export const SETTING_DEFINITIONS = [
     default: "Zugelassener kommunaler Träger nach § 6a SGB II",
   },
   {
+    key: "letters.objectionAddress",
+    label: "Stelle für Widersprüche (Rechtsbehelfsbelehrung)",
+    help: "Wird in jedem Bescheid genannt: bei dieser Stelle kann Widerspruch eingelegt werden.",
+    group: "Briefkopf",
+    type: "text",
+    default: "Landkreis Kamenz, Arbeits- und Sozialzentrum, Macherstraße 55, 01917 Kamenz",
+  },
+  {
+    key: "procurement.reviewBody",
+    label: "Vergabekammer (Nachprüfung, § 160 GWB)",
+    help: "Wird in der Information nach § 134 GWB oberhalb der EU-Schwellenwerte genannt.",
+    group: "Vergabe",
+    type: "text",
+    default: "1. Vergabekammer des Freistaates Sachsen bei der Landesdirektion Sachsen, Braustraße 2, 04107 Leipzig",
+  },
+  {
     key: "security.minPasswordLength",
     label: "Mindestlänge für Passwörter",
     group: "Sicherheit",

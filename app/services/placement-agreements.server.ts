@@ -28,7 +28,7 @@ import {
   type LegalBasis,
 } from "~/domain/placement";
 import { agreementMachine, type AgreementEvent } from "~/domain/placement-agreement.machine";
-import { addDays, addMonths, formatDate, formatDateTime, parseDate } from "~/domain/time";
+import { addDays, addMonths, berlinDate, formatDate, formatDateTime, parseDate } from "~/domain/time";
 import { parseOrThrow } from "~/domain/validation";
 import { appendAudit, SYSTEM } from "~/lib/audit.server";
 import { nowIso, today } from "~/lib/clock.server";
@@ -37,6 +37,7 @@ import { generateDocument } from "~/lib/documents.server";
 import { enqueueMail } from "~/lib/mailer.server";
 import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
+import { signatory } from "./letters.server";
 import { askMachine, nextReference, ownProviderId, requireCan } from "./placement-common.server";
 import { offerSchema, reasonSchema, scheduleSchema, termsSchema } from "~/domain/placement.schema";
 
@@ -380,6 +381,7 @@ async function createOffered(m: EntityManager, user: CurrentUser | null, provide
 
 async function renderAgreement(m: EntityManager, a: PlacementAgreement, provider: Provider, schedule: FeeSchedule, terms: AgreementTerms | null) {
   const s = scheduleSummary(schedule);
+  const sender = await signatory(m, a.offeredById, "other");
   return generateDocument(m, {
     template: "placement-agreement",
     data: {
@@ -394,6 +396,12 @@ async function renderAgreement(m: EntityManager, a: PlacementAgreement, provider
       rates: s.rates.map((line) => ({ line })),
       terms: terms?.body ?? "Es gelten die veröffentlichten Zulassungsbedingungen.",
       offeredAt: formatDateTime(a.offeredAt),
+      letterDate: formatDate(berlinDate(a.offeredAt ?? nowIso())),
+      officialName: sender.officialName,
+      officialPhone: sender.officialPhone,
+      officialEmail: sender.officialEmail,
+      closing: sender.closing,
+      signatureNote: sender.signatureNote,
     },
     title: `Vermittlungsvereinbarung ${a.reference}`,
     filename: `Vermittlungsvereinbarung-${a.reference}`,
