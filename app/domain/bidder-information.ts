@@ -35,7 +35,7 @@ export interface LostLotFacts {
   criteria: CriterionFacts[];
 }
 
-function points(n: number): string {
+export function points(n: number): string {
   return n.toLocaleString("de-DE", { minimumFractionDigits: 1, maximumFractionDigits: 2 });
 }
 
@@ -47,7 +47,7 @@ function sentence(text: string): string {
 /** One criterion compared: "Konzept (Gewichtung 35 %): Ihr Angebot 1,5 von 3 Punkten, das vorgesehene Angebot 2,5 Punkte". */
 function criterionComparison(c: CriterionFacts, own: ScoredOfferFacts, winner: ScoredOfferFacts, maxPoints: number): string {
   if (c.isPrice)
-    return `${c.name} (Gewichtung ${c.weight} %): Ihr Preis ${own.priceLabel} ergibt ${points(own.priceScore)} von ${maxPoints} Punkten, der Preis des vorgesehenen Angebots ${winner.priceLabel} ${points(winner.priceScore)} Punkte`;
+    return `${c.name} (Gewichtung ${c.weight} %): Ihr Preis von ${own.priceLabel} ergibt ${points(own.priceScore)} von ${maxPoints} Punkten, der Preis des vorgesehenen Angebots von ${winner.priceLabel} ${points(winner.priceScore)} Punkte`;
   const mine = own.qualityPoints[c.id];
   const theirs = winner.qualityPoints[c.id];
   return `${c.name} (Gewichtung ${c.weight} %): Ihr Angebot ${mine === null || mine === undefined ? "ohne Wertung" : `${points(mine)} von ${maxPoints} Punkten`}, das vorgesehene Angebot ${theirs === null || theirs === undefined ? "ohne Wertung" : `${points(theirs)} Punkte`}`;

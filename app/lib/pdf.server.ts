@@ -552,7 +552,7 @@ class Writer {
 
   /** A paragraph; `narrow`: it leaves the right column free for the fields block beside it. */
   paragraph(lines: string[], narrow = false) {
-    const wrapped = lines.flatMap((l) => this.measure.wrap(l, this.fonts.regular, SIZE.body, narrow ? this.width * 0.52 : this.width));
+    const wrapped = lines.flatMap((l) => this.measure.wrap(l, this.fonts.regular, SIZE.body, narrow ? this.width * 0.47 : this.width));
     // Avoid a single orphaned line at the bottom of a page.
     this.ensure(Math.min(wrapped.length, 2) * BODY_LEADING);
     this.lastParagraph = { page: this.page, top: this.y };
@@ -592,7 +592,7 @@ class Writer {
     const labels = items.map((i) => `${i.label}:`);
     const labelWidth = Math.max(...labels.map((l) => this.measure.width(l, this.fonts.regular, size))) + 6;
     const beside = besideParagraph && this.lastParagraph?.page === this.page;
-    const left = beside ? this.box.left + this.width * 0.56 : this.box.left;
+    const left = beside ? this.box.left + this.width * 0.5 : this.box.left;
     const valueWidth = this.box.right - left - labelWidth;
     const rows = items.map((item, i) => ({ label: labels[i], lines: this.measure.wrap(item.value, this.fonts.regular, size, valueWidth) }));
     const height = rows.reduce((h, r) => h + r.lines.length * leading, 0);

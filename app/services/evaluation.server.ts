@@ -2,7 +2,7 @@ import { In, type EntityManager } from "typeorm";
 import { AwardCriterion, Certification, Contract, Lot, Offer, OfferScore, Provider, Tender, User } from "../../entities";
 import { ConflictError, NotFoundError, ValidationError } from "~/domain/errors";
 import { formatCents } from "~/domain/money";
-import { lostLotReason } from "~/domain/bidder-information";
+import { lostLotReason, points } from "~/domain/bidder-information";
 import { certificationState } from "~/domain/provider";
 import { abnormallyLow, priceScore, standstillDays, totalScore, type PriceUnit } from "~/domain/tender";
 import { addDays, addMonths, berlinDate, berlinLocalToUtc, formatDate, formatDateTime } from "~/domain/time";
@@ -263,7 +263,7 @@ export async function informBidders(user: CurrentUser, tenderId: number): Promis
           maxPoints: tender.maxPoints,
           criteria: r.criteria.map((c) => ({ id: c.id, name: c.name, weight: c.weight, isPrice: c.isPrice })),
         });
-        return [{ lot: label, winner: winner?.providerName ?? "kein Zuschlag", ownScore: mine ? mine.total.toLocaleString("de-DE") : "–", winnerScore: winner ? winner.total.toLocaleString("de-DE") : "–", reasons }];
+        return [{ lot: label, winner: winner?.providerName ?? "kein Zuschlag", ownScore: mine ? points(mine.total) : "–", winnerScore: winner ? points(winner.total) : "–", reasons }];
       });
       if (!lost.length || !provider) continue;
       const doc = await generateDocument(m, {
