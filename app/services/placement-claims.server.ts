@@ -379,8 +379,8 @@ async function sendDecision(m: EntityManager, claim: PlacementClaim, event: stri
     event === "accept"
       ? "Ihr Vermittlungsnachweis wird anerkannt. Die Vergütung wird in Raten gezahlt, sobald die jeweilige Beschäftigungsdauer durch eine Bestätigung des Arbeitgebers nachgewiesen ist. Die Nachweise sind bis zum jeweils genannten Tag einzureichen (§ 326 SGB III)."
       : event === "reject"
-        ? "Ihr Vermittlungsnachweis wird abgelehnt. Ein Vergütungsanspruch besteht nicht; die Gründe stehen unten."
-        : "Für die Entscheidung über Ihren Vermittlungsnachweis fehlen Unterlagen. Bitte reichen Sie die unten genannten Unterlagen im Trägerportal nach.";
+        ? "Ihr Vermittlungsnachweis wird abgelehnt. Ein Vergütungsanspruch besteht nicht; die Gründe sind nachstehend ausgeführt."
+        : "Für die Entscheidung über Ihren Vermittlungsnachweis fehlen Unterlagen. Bitte reichen Sie die nachstehend genannten Unterlagen im Trägerportal nach.";
   const settings = await getSettings(m);
   const sender = await signatory(m, user?.id ?? null);
   const decidedOn = berlinDate(claim.decidedAt ?? nowIso());
