@@ -1,6 +1,7 @@
 import { createCookie, redirect } from "@remix-run/node";
 import { can, type Permission } from "~/domain/permissions";
 import { recordPermissionDenied, userForApiToken, userForSession, type CurrentUser } from "~/services/auth.server";
+import { now } from "./clock.server";
 import { sessionSecret } from "./config.server";
 import { problem } from "./http.server";
 
@@ -16,8 +17,14 @@ function isHttps(request: Request): boolean {
   return new URL(request.url).protocol === "https:";
 }
 
+/**
+ * The cookie lives as long as the session, given as Max-Age (seconds from now) rather than an
+ * Expires date: the application clock (APP_TIME) may differ from the browser's, and a browser
+ * drops a cookie whose date already passed on its own clock (DESIGN.md § 8).
+ */
 export async function sessionCookieHeader(request: Request, token: string, expiresAt: string): Promise<string> {
-  return sessionCookie.serialize(token, { secure: isHttps(request), expires: new Date(expiresAt) });
+  const maxAge = Math.max(0, Math.round((Date.parse(expiresAt) - now().getTime()) / 1000));
+  return sessionCookie.serialize(token, { secure: isHttps(request), maxAge });
 }
 
 export async function clearSessionCookieHeader(request: Request): Promise<string> {
