@@ -553,8 +553,9 @@ class Writer {
   /** A paragraph; `narrow`: it leaves the right column free for the fields block beside it. */
   paragraph(lines: string[], narrow = false) {
     const wrapped = lines.flatMap((l) => this.measure.wrap(l, this.fonts.regular, SIZE.body, narrow ? this.width * 0.47 : this.width));
-    // Avoid a single orphaned line at the bottom of a page.
-    this.ensure(Math.min(wrapped.length, 2) * BODY_LEADING);
+    // A short paragraph (an address, a closing with the signatory) stays on one page; a longer
+    // one leaves no single orphaned line at the bottom of a page.
+    this.ensure((wrapped.length <= 5 ? wrapped.length : 2) * BODY_LEADING);
     this.lastParagraph = { page: this.page, top: this.y };
     for (const l of wrapped) {
       this.ensure(BODY_LEADING);
