@@ -48,4 +48,12 @@ export class Document {
 
   @Column({ type: "integer", nullable: true })
   createdById: number | null;
+
+  /**
+   * Generated documents: SHA-256 over the template text, the data and the letterhead (without
+   * the print stamp such as "Stand: …"). Asking again for an unchanged document returns the
+   * stored one instead of a new copy.
+   */
+  @Column({ type: "varchar", length: 64, nullable: true })
+  sourceHash: string | null;
 }

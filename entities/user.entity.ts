@@ -16,6 +16,10 @@ export class User {
   @Column({ type: "varchar", length: 20 })
   role: string;
 
+  /** Direct dial of the official, printed in the letters they sign (null: the letterhead's number). */
+  @Column({ type: "varchar", length: 40, nullable: true })
+  phone: string | null;
+
   @Index("ix_users_provider")
   @Column({ type: "integer", nullable: true })
   providerId: number | null;

@@ -1,8 +1,8 @@
-import { Lot, Offer, Provider, Tender, User } from "../../entities";
+import { Lot, Provider, Tender, User } from "../../entities";
 import { isRole } from "~/domain/permissions";
 import { addDays, berlinLocalToUtc } from "~/domain/time";
-import { today as berlinToday } from "~/lib/clock.server";
-import { em, tx } from "~/lib/db.server";
+import { atSimulatedTime, today as berlinToday } from "~/lib/clock.server";
+import { em } from "~/lib/db.server";
 import { renderPdfFromText } from "~/lib/pdf.server";
 import { getSettings } from "~/lib/settings.server";
 import type { CurrentUser } from "~/services/auth.server";
@@ -33,77 +33,116 @@ interface DemoTenderSpec {
   criteria: { name: string; weight: number; isPrice: boolean; description: string }[];
 }
 
-/** Create, set up and publish a tender through the services (deadline after the minimum period). */
-async function publishDemo(staff: CurrentUser, spec: DemoTenderSpec, publish = true): Promise<Tender> {
-  const settings = await getSettings();
-  const tender = await createTender(staff, { title: spec.title, description: spec.description, measureType: spec.measureType, legalBasis: spec.legalBasis, procedureType: "open" });
-  for (const lot of spec.lots) await saveLot(staff, tender.id, null, lot);
-  await setCriteria(staff, tender.id, spec.criteria);
-  const deadlineDay = addDays(berlinToday(), settings["procurement.minDays.eu.open"] + 5);
-  await setDeadlines(staff, tender.id, { questionsUntil: berlinLocalToUtc(`${addDays(deadlineDay, -7)}T12:00`), offersUntil: berlinLocalToUtc(`${deadlineDay}T12:00`), bindingUntil: addDays(deadlineDay, 60) });
-  if (publish) await publishTender(staff, tender.id);
-  return tender;
-}
+/**
+ * The simulated calendar of the demo procedures. Every step runs through the real services with
+ * the application clock set to its simulated moment (atSimulatedTime), so publication, offers,
+ * deadline, opening, evaluation and award carry consistent dates in the tender, the offers and
+ * the audit trail (and the procurement record built from them). Nothing is moved afterwards.
+ */
+class DemoCalendar {
+  /** Today in Berlin, read once before any simulation. */
+  constructor(readonly today: string) {}
 
-async function bid(bidder: CurrentUser | null, tender: Tender, prices: number[], fees: (number | null)[] = []) {
-  if (!bidder) return;
-  const lots = await (await em()).getRepository(Lot).find({ where: { tenderId: tender.id }, order: { number: "ASC" } });
-  await submitOffer(bidder, tender.id, { lots: lots.slice(0, prices.length).map((l, i) => ({ lotId: l.id, unitPriceCents: prices[i], successFeeCents: fees[i] ?? null })), declarations: DECLARATIONS, concept: { filename: "konzept.pdf", bytes: await conceptPdf(bidder, tender.title) } });
+  /** A Berlin local time `days` from today ("HH:MM"). */
+  at(days: number, time: string): string {
+    return berlinLocalToUtc(`${addDays(this.today, days)}T${time}`)!;
+  }
+
+  /** Run `work` at a Berlin local time `days` from today. */
+  run<T>(days: number, time: string, work: () => Promise<T>): Promise<T> {
+    return atSimulatedTime(this.at(days, time), work);
+  }
 }
 
 /**
- * A demo procedure from the past: its offer period is moved to have ended yesterday (demo data
- * only; the real service refuses such a deadline), then the deadline job closes it.
+ * Create, set up and publish a tender through the services: prepared three days before the
+ * publication, the offer period ending at noon `deadlineDays` from today (at least the minimum
+ * period plus five days after the publication).
  */
-async function endOfferPeriod(tender: Tender) {
-  const yesterday = addDays(berlinToday(), -1);
-  await tx(async (m) => {
-    await m.getRepository(Tender).update(
-      { id: tender.id },
-      { publishedAt: berlinLocalToUtc(`${addDays(yesterday, -40)}T09:00`), questionsUntil: berlinLocalToUtc(`${addDays(yesterday, -8)}T12:00`), offersUntil: berlinLocalToUtc(`${yesterday}T12:00`), bindingUntil: addDays(yesterday, 60) },
-    );
-    // The demo offers arrived in the days before that deadline.
-    const offers = await m.getRepository(Offer).find({ where: { tenderId: tender.id }, order: { id: "ASC" } });
-    for (const [i, o] of offers.entries()) await m.getRepository(Offer).update({ id: o.id }, { receivedAt: berlinLocalToUtc(`${addDays(yesterday, -3 + (i % 3))}T${String(9 + i).padStart(2, "0")}:17`)! });
+async function publishDemo(cal: DemoCalendar, staff: CurrentUser, spec: DemoTenderSpec, deadlineDays: number, publish = true): Promise<Tender> {
+  const settings = await getSettings();
+  const publishDays = deadlineDays - settings["procurement.minDays.eu.open"] - 5;
+  const tender = await cal.run(publishDays - 3, "09:12", async () => {
+    const t = await createTender(staff, { title: spec.title, description: spec.description, measureType: spec.measureType, legalBasis: spec.legalBasis, procedureType: "open" });
+    for (const lot of spec.lots) await saveLot(staff, t.id, null, lot);
+    await setCriteria(staff, t.id, spec.criteria);
+    return t;
   });
-  await closeDueTenders();
+  await cal.run(publishDays - 1, "14:30", () =>
+    setDeadlines(staff, tender.id, { questionsUntil: cal.at(deadlineDays - 7, "12:00"), offersUntil: cal.at(deadlineDays, "12:00"), bindingUntil: addDays(cal.today, deadlineDays + 60) }),
+  );
+  if (publish) await cal.run(publishDays, "09:30", () => publishTender(staff, tender.id));
+  return (await (await em()).getRepository(Tender).findOneByOrFail({ id: tender.id }));
+}
+
+/** One offer, received at a Berlin local time `days` from today. */
+async function bid(cal: DemoCalendar, days: number, time: string, bidder: CurrentUser | null, tender: Tender, prices: number[], fees: (number | null)[] = []) {
+  if (!bidder) return;
+  const lots = await (await em()).getRepository(Lot).find({ where: { tenderId: tender.id }, order: { number: "ASC" } });
+  const concept = await conceptPdf(bidder, tender.title);
+  await cal.run(days, time, () => submitOffer(bidder, tender.id, { lots: lots.slice(0, prices.length).map((l, i) => ({ lotId: l.id, unitPriceCents: prices[i], successFeeCents: fees[i] ?? null })), declarations: DECLARATIONS, concept: { filename: "konzept.pdf", bytes: concept } }));
+}
+
+/** The deadline job right after the offer period (noon on the deadline day), and the two-person opening that afternoon. */
+async function closeAndOpen(cal: DemoCalendar, deadlineDays: number, staff: CurrentUser, staff2: CurrentUser, tender: Tender, open = true) {
+  await cal.run(deadlineDays, "12:05", () => closeDueTenders());
+  if (!open) return;
+  await cal.run(deadlineDays, "14:00", () => confirmOpening(staff, tender.id));
+  await cal.run(deadlineDays, "14:07", () => confirmOpening(staff2, tender.id));
 }
 
 type StopAt = "evaluated" | "award_decided" | "bidders_informed" | "awarded";
 
-/** Evaluate with two evaluators and award every lot to its best offer, up to the given state. */
-async function evaluateAndAward(staff1: CurrentUser, staff2: CurrentUser, tender: Tender, stopAt: StopAt) {
-  const view = await evaluationView(staff1, tender.id);
-  for (const o of view.offers) await formalCheck(staff1, o.id, "admitted", "");
+/**
+ * Evaluate with two evaluators and award every lot to its best offer, up to the given state,
+ * over the working days after the opening: formal check (+1), scoring (+2, +3), evaluation
+ * finished (+4), award decided (+5), bidders informed (+6), contract after the standstill.
+ */
+async function evaluateAndAward(cal: DemoCalendar, deadlineDays: number, staff1: CurrentUser, staff2: CurrentUser, tender: Tender, stopAt: StopAt) {
+  const d = deadlineDays;
+  const view = await cal.run(d + 1, "09:40", async () => {
+    const v = await evaluationView(staff1, tender.id);
+    for (const o of v.offers) await formalCheck(staff1, o.id, "admitted", "");
+    return v;
+  });
   const quality = view.criteria.filter((c) => !c.isPrice);
-  for (const [i, o] of view.offers.entries()) {
-    await scoreOffer(staff1, o.id, Object.fromEntries(quality.map((c) => [c.id, (i + c.position) % (tender.maxPoints + 1)])));
-    await scoreOffer(staff2, o.id, Object.fromEntries(quality.map((c) => [c.id, (i + c.position + 1) % (tender.maxPoints + 1)])));
-  }
-  const before = await evaluationView(staff1, tender.id);
-  for (const p of before.problems) {
-    const m = /niedrige Angebot von (.+) braucht/.exec(p);
-    const offer = m ? before.offers.find((o) => o.providerName === m[1]) : null;
-    if (offer) await justifyLowPrice(staff1, offer.id, "Der Bieter hat die Kalkulation schriftlich erläutert (Personalkosten nach Tarif, eigene Räume); der Preis ist auskömmlich.");
-  }
-  await finishEvaluation(staff1, tender.id);
+  await cal.run(d + 2, "10:15", async () => {
+    for (const [i, o] of view.offers.entries()) await scoreOffer(staff1, o.id, Object.fromEntries(quality.map((c) => [c.id, (i + c.position) % (tender.maxPoints + 1)])));
+  });
+  await cal.run(d + 3, "11:20", async () => {
+    for (const [i, o] of view.offers.entries()) await scoreOffer(staff2, o.id, Object.fromEntries(quality.map((c) => [c.id, (i + c.position + 1) % (tender.maxPoints + 1)])));
+    const before = await evaluationView(staff1, tender.id);
+    for (const p of before.problems) {
+      const m = /niedrige Angebot von (.+) braucht/.exec(p);
+      const offer = m ? before.offers.find((o) => o.providerName === m[1]) : null;
+      if (offer) await justifyLowPrice(staff1, offer.id, "Der Bieter hat die Kalkulation schriftlich erläutert (Personalkosten nach Tarif, eigene Räume); der Preis ist auskömmlich.");
+    }
+  });
+  await cal.run(d + 4, "09:05", () => finishEvaluation(staff1, tender.id));
   if (stopAt === "evaluated") return;
-  const ranked = await evaluationView(staff1, tender.id);
-  for (const lot of ranked.lots) {
-    const best = ranked.ranking.find((r) => r.lotId === lot.id)?.ranked[0];
-    await decideLot(staff1, tender.id, lot.id, best?.offerId ?? null, best ? `Wirtschaftlichstes Angebot mit ${best.total.toLocaleString("de-DE")} von 100 Punkten.` : "Kein wertbares Angebot eingegangen.");
-  }
-  await decideAward(staff1, tender.id);
+  await cal.run(d + 5, "10:30", async () => {
+    const ranked = await evaluationView(staff1, tender.id);
+    for (const lot of ranked.lots) {
+      const best = ranked.ranking.find((r) => r.lotId === lot.id)?.ranked[0];
+      await decideLot(staff1, tender.id, lot.id, best?.offerId ?? null, best ? `Wirtschaftlichstes Angebot mit ${best.total.toLocaleString("de-DE")} von 100 Punkten.` : "Kein wertbares Angebot eingegangen.");
+    }
+    await decideAward(staff1, tender.id);
+  });
   if (stopAt === "award_decided") return;
-  await informBidders(staff1, tender.id);
-  if (stopAt === "awarded") await concludeAward(staff1, tender.id);
+  await cal.run(d + 6, "08:45", () => informBidders(staff1, tender.id));
+  if (stopAt !== "awarded") return;
+  // The contract after the standstill (EU regime) or the next working day (below the thresholds).
+  const informed = await (await em()).getRepository(Tender).findOneByOrFail({ id: tender.id });
+  const conclude = informed.standstillEndsAt ? new Date(Date.parse(informed.standstillEndsAt) + 9 * 3600_000).toISOString() : cal.at(d + 7, "10:00");
+  await atSimulatedTime(conclude, () => concludeAward(staff1, tender.id));
 }
 
 /**
- * Demo tenders in every state, through the real services, modelled on the ASZ Kamenz in 2007:
- * one own BaE tender with 12 places (offers being received), three § 421i placement measures
- * with 16 participants each (awarded after a full procedure with several offers), and
- * procedures that are closed, opened, informed, cancelled and in draft. Runs once.
+ * Demo tenders in every state, through the real services at their simulated dates, modelled on
+ * the ASZ Kamenz in 2007: one own BaE tender with 12 places (offers being received), three
+ * § 421i placement measures with 16 participants each (awarded after a full procedure with
+ * several offers), and procedures that are closed, opened, informed, cancelled and in draft.
+ * Runs once.
  */
 export async function seedDemoTenders(): Promise<number> {
   const manager = await em();
@@ -111,7 +150,8 @@ export async function seedDemoTenders(): Promise<number> {
   const staff = await demoUser("vergabe@asz-kamenz.example");
   const staff2 = await demoUser("vergabe2@asz-kamenz.example");
   if (!staff || !staff2) return 0;
-  const year = Number(berlinToday().slice(0, 4));
+  const cal = new DemoCalendar(berlinToday());
+  const year = Number(cal.today.slice(0, 4));
   const bidders = await Promise.all(
     ["traeger@bildungswerk-lausitz.example", "angebote@demo-t-0002.example", "angebote@demo-t-0003.example", "angebote@demo-t-0004.example", "vermittler@jobbruecke-kamenz.example", "angebote@demo-b-0002.example"].map(demoUser),
   );
@@ -119,7 +159,8 @@ export async function seedDemoTenders(): Promise<number> {
   let count = 0;
 
   // 1. The 2007 placement measures (§ 421i SGB III a.F.): three lots of 16, full procedure, awarded.
-  const measures = await publishDemo(staff, {
+  const measuresDeadline = -30;
+  const measures = await publishDemo(cal, staff, {
     title: "Vermittlungsmaßnahmen nach § 421i SGB III – drei Maßnahmen mit je 16 Teilnehmenden",
     description: "Beauftragung von Trägern mit Maßnahmen zur Eingliederung arbeitsloser Leistungsberechtigter in sozialversicherungspflichtige Beschäftigung; Vergütung je Teilnehmer und Erfolgsprämie je Integration.",
     measureType: "placement_421i",
@@ -130,19 +171,17 @@ export async function seedDemoTenders(): Promise<number> {
       { name: "Konzept", weight: 35, isPrice: false, description: "" },
       { name: "Eingliederungserfolge früherer Maßnahmen", weight: 15, isPrice: false, description: "§ 65 Abs. 5 VgV" },
     ],
-  });
-  await bid(t2, measures, [115000, 118000, 119500], [75000, 75000, 75000]);
-  await bid(t3, measures, [109000, 121000, 112000], [80000, 80000, 80000]);
-  await bid(b1, measures, [98000, 99000, 99000], [90000, 90000, 90000]);
-  await bid(b2, measures, [125000, 125000, 0].filter(Boolean), [70000, 70000]);
-  await endOfferPeriod(measures);
-  await confirmOpening(staff, measures.id);
-  await confirmOpening(staff2, measures.id);
-  await evaluateAndAward(staff, staff2, measures, "awarded");
+  }, measuresDeadline);
+  await bid(cal, measuresDeadline - 4, "10:17", t2, measures, [115000, 118000, 119500], [75000, 75000, 75000]);
+  await bid(cal, measuresDeadline - 3, "15:42", t3, measures, [109000, 121000, 112000], [80000, 80000, 80000]);
+  await bid(cal, measuresDeadline - 1, "09:03", b1, measures, [98000, 99000, 99000], [90000, 90000, 90000]);
+  await bid(cal, measuresDeadline, "11:26", b2, measures, [125000, 125000, 0].filter(Boolean), [70000, 70000]);
+  await closeAndOpen(cal, measuresDeadline, staff, staff2, measures);
+  await evaluateAndAward(cal, measuresDeadline, staff, staff2, measures, "awarded");
   count++;
 
   // 2. The own BaE tender of 2007: 12 places, 36 months, offers being received.
-  const bae = await publishDemo(staff, {
+  const bae = await publishDemo(cal, staff, {
     title: "Berufsausbildung in außerbetrieblichen Einrichtungen (BaE) – 12 Plätze",
     description: "Außerbetriebliche Berufsausbildung benachteiligter junger Menschen nach §§ 240 ff. SGB III für 12 Auszubildende aus dem Landkreis Kamenz, Ausbildungsdauer 36 Monate, mit sozialpädagogischer Begleitung und Stützunterricht.",
     measureType: "bae",
@@ -153,13 +192,13 @@ export async function seedDemoTenders(): Promise<number> {
       { name: "Konzept: Ausbildungsplanung und Stützunterricht", weight: 25, isPrice: false, description: "" },
       { name: "Konzept: Übergang in betriebliche Ausbildung", weight: 15, isPrice: false, description: "" },
     ],
-  });
-  await bid(t1, bae, [91250]);
-  await bid(t4, bae, [93800]);
+  }, 25);
+  await bid(cal, -2, "10:41", t1, bae, [91250]);
+  await bid(cal, -1, "16:08", t4, bae, [93800]);
   count++;
 
   // 3. Training measures: offer period over, waiting for the two-person opening.
-  const closed = await publishDemo(staff, {
+  const closed = await publishDemo(cal, staff, {
     title: "Trainingsmaßnahmen zur Eignungsfeststellung und Bewerbung (§ 48 SGB III a.F.)",
     description: "Kurze Maßnahmen zur Feststellung der Eignung und zum Bewerbungstraining, je 4 Wochen, laufend.",
     measureType: "training",
@@ -169,14 +208,14 @@ export async function seedDemoTenders(): Promise<number> {
       { name: "Preis", weight: 70, isPrice: true, description: "" },
       { name: "Konzept", weight: 30, isPrice: false, description: "" },
     ],
-  });
-  await bid(t2, closed, [43000]);
-  await bid(t3, closed, [47500]);
-  await endOfferPeriod(closed);
+  }, -1);
+  await bid(cal, -4, "13:55", t2, closed, [43000]);
+  await bid(cal, -2, "08:31", t3, closed, [47500]);
+  await closeAndOpen(cal, -1, staff, staff2, closed, false);
   count++;
 
   // 4. Youth vocational aid: opened, evaluation under way (one confirmation each).
-  const opened = await publishDemo(staff, {
+  const opened = await publishDemo(cal, staff, {
     title: "Jugendberufshilfe: Kompetenzagentur Westlausitz",
     description: "Aufsuchende Beratung und Begleitung junger Menschen unter 25 Jahren beim Übergang von der Schule in Ausbildung und Arbeit.",
     measureType: "youth",
@@ -186,16 +225,14 @@ export async function seedDemoTenders(): Promise<number> {
       { name: "Preis", weight: 40, isPrice: true, description: "" },
       { name: "Konzept und Netzwerk", weight: 60, isPrice: false, description: "" },
     ],
-  });
-  await bid(t1, opened, [198000]);
-  await bid(t4, opened, [215000]);
-  await endOfferPeriod(opened);
-  await confirmOpening(staff, opened.id);
-  await confirmOpening(staff2, opened.id);
+  }, -2);
+  await bid(cal, -5, "11:12", t1, opened, [198000]);
+  await bid(cal, -3, "14:47", t4, opened, [215000]);
+  await closeAndOpen(cal, -2, staff, staff2, opened);
   count++;
 
   // 5. QAL course: bidders informed, contract not yet concluded.
-  const informed = await publishDemo(staff, {
+  const informed = await publishDemo(cal, staff, {
     title: "Qualifizierung und Arbeit (QAL) – Chemnitzer Modell, Kurs Frühjahr",
     description: "Dreimonatiger Qualifizierungskurs mit anschließender mindestens zwölfmonatiger sozialversicherungspflichtiger Beschäftigung.",
     measureType: "qal",
@@ -205,21 +242,19 @@ export async function seedDemoTenders(): Promise<number> {
       { name: "Preis", weight: 50, isPrice: true, description: "" },
       { name: "Konzept", weight: 50, isPrice: false, description: "" },
     ],
-  });
-  await bid(t3, informed, [255000]);
-  await bid(t2, informed, [249000]);
-  await endOfferPeriod(informed);
-  await confirmOpening(staff, informed.id);
-  await confirmOpening(staff2, informed.id);
-  await evaluateAndAward(staff, staff2, informed, "bidders_informed");
+  }, -9);
+  await bid(cal, -12, "09:58", t3, informed, [255000]);
+  await bid(cal, -10, "17:20", t2, informed, [249000]);
+  await closeAndOpen(cal, -9, staff, staff2, informed);
+  await evaluateAndAward(cal, -9, staff, staff2, informed, "bidders_informed");
   count++;
 
   // 6. and 7. Evaluated, and award decided (bidders not yet informed).
-  for (const [title, stopAt, prices] of [
-    ["Aktivierungshilfe für Jüngere (§ 45 SGB III)", "evaluated", [310000, 298000]],
-    ["Coaching für Langzeitarbeitslose (§ 45 SGB III)", "award_decided", [185000, 179000]],
+  for (const [title, stopAt, prices, deadline] of [
+    ["Aktivierungshilfe für Jüngere (§ 45 SGB III)", "evaluated", [310000, 298000], -6],
+    ["Coaching für Langzeitarbeitslose (§ 45 SGB III)", "award_decided", [185000, 179000], -7],
   ] as const) {
-    const t = await publishDemo(staff, {
+    const t = await publishDemo(cal, staff, {
       title,
       description: "Maßnahme zur Aktivierung und beruflichen Eingliederung für Leistungsberechtigte im Landkreis Kamenz.",
       measureType: "activation_45",
@@ -229,18 +264,16 @@ export async function seedDemoTenders(): Promise<number> {
         { name: "Preis", weight: 55, isPrice: true, description: "" },
         { name: "Konzept", weight: 45, isPrice: false, description: "" },
       ],
-    });
-    await bid(t2, t, [prices[0]]);
-    await bid(t4, t, [prices[1]]);
-    await endOfferPeriod(t);
-    await confirmOpening(staff, t.id);
-    await confirmOpening(staff2, t.id);
-    await evaluateAndAward(staff, staff2, t, stopAt);
+    }, deadline);
+    await bid(cal, deadline - 3, "10:05", t2, t, [prices[0]]);
+    await bid(cal, deadline - 1, "15:33", t4, t, [prices[1]]);
+    await closeAndOpen(cal, deadline, staff, staff2, t);
+    await evaluateAndAward(cal, deadline, staff, staff2, t, stopAt);
     count++;
   }
 
   // 8. FbW course: cancelled after the offer period (no economic offer).
-  const cancelled = await publishDemo(staff, {
+  const cancelled = await publishDemo(cal, staff, {
     title: "Berufliche Weiterbildung Lagerlogistik mit Staplerschein",
     description: "Weiterbildung mit Abschluss Fachkraft für Lagerlogistik (Teilqualifikation) und Flurförderzeugschein.",
     measureType: "fbw",
@@ -250,12 +283,14 @@ export async function seedDemoTenders(): Promise<number> {
       { name: "Preis", weight: 60, isPrice: true, description: "" },
       { name: "Konzept", weight: 40, isPrice: false, description: "" },
     ],
-  });
-  await cancelTender(staff, cancelled.id, "Der Bedarf ist durch Bildungsgutscheine gedeckt; eine eigene Maßnahme ist nicht mehr erforderlich.");
+  }, -5);
+  await closeAndOpen(cal, -5, staff, staff2, cancelled, false);
+  await cal.run(-3, "10:10", () => cancelTender(staff, cancelled.id, "Der Bedarf ist durch Bildungsgutscheine gedeckt; eine eigene Maßnahme ist nicht mehr erforderlich."));
   count++;
 
   // 9. A draft in preparation.
   await publishDemo(
+    cal,
     staff,
     {
       title: "Arbeitsgelegenheiten mit Mehraufwandsentschädigung 2008",
@@ -268,6 +303,7 @@ export async function seedDemoTenders(): Promise<number> {
         { name: "Konzept", weight: 50, isPrice: false, description: "" },
       ],
     },
+    45,
     false,
   );
   count++;

@@ -2,7 +2,7 @@
  * Placement agreements with private brokers (Vermittlungsvereinbarungen), their legal bases,
  * rule sets and fee schedules. Pure: no I/O. DOMAIN.md §§ 0, 1, 4.
  */
-import { addDays, addMonths, formatDate } from "./time";
+import { addDays, addMonths, formatDate, parseDate } from "./time";
 
 /**
  * Last day of a period of `months` calendar months that begins with, and counts, the day `start`
@@ -36,6 +36,60 @@ export const LEGAL_BASIS_SHORT: Record<LegalBasis, string> = {
 
 export function isLegalBasis(v: unknown): v is LegalBasis {
   return typeof v === "string" && (LEGAL_BASES as readonly string[]).includes(v);
+}
+
+/**
+ * When a legal basis was in force: a dated setting ("Vermittlung" group), one line per period
+ * "code;gültig ab;gültig bis" (empty "bis": still in force). A basis without any line has no
+ * limit. § 421g SGB III a.F. ended on 31.03.2012 (replaced by the AVGS, § 45 Abs. 4 SGB III, from
+ * 01.04.2012); § 37 SGB III a.F. ended on 31.12.2008.
+ */
+export interface LegalBasisPeriod {
+  basis: LegalBasis;
+  validFrom: string;
+  validUntil: string | null;
+}
+
+export const DEFAULT_LEGAL_BASIS_PERIODS_TEXT = "voucher_421g;2002-03-27;2012-03-31\navgs_45;2012-04-01;\ncontract_37;1998-01-01;2008-12-31";
+
+export function parseLegalBasisPeriods(text: string): { ok: true; periods: LegalBasisPeriod[] } | { ok: false; error: string } {
+  const periods: LegalBasisPeriod[] = [];
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  for (const [i, line] of lines.entries()) {
+    const parts = line.split(";").map((p) => p.trim());
+    const problem = `Geltungszeiträume, Zeile ${i + 1}: bitte „Rechtsgrundlage;JJJJ-MM-TT;JJJJ-MM-TT“ (Ende leer lassen, solange sie gilt; Rechtsgrundlagen: ${LEGAL_BASES.join(", ")}).`;
+    if (parts.length !== 3 || !isLegalBasis(parts[0])) return { ok: false, error: problem };
+    const validFrom = parseDate(parts[1]);
+    const validUntil = parts[2] === "" ? null : parseDate(parts[2]);
+    if (!validFrom || (parts[2] !== "" && !validUntil)) return { ok: false, error: problem };
+    if (validUntil && validUntil < validFrom) return { ok: false, error: `Geltungszeiträume, Zeile ${i + 1}: Das Ende liegt vor dem Beginn.` };
+    periods.push({ basis: parts[0], validFrom, validUntil });
+  }
+  return { ok: true, periods };
+}
+
+/** The period of `basis` in force on `date`, or undefined (null: the basis has no period at all, so no limit). */
+function periodOn(basis: LegalBasis, periods: readonly LegalBasisPeriod[], date: string): LegalBasisPeriod | undefined | null {
+  const own = periods.filter((p) => p.basis === basis);
+  if (!own.length) return null;
+  return own.find((p) => p.validFrom <= date && (p.validUntil === null || date <= p.validUntil));
+}
+
+/** Why an agreement (or voucher) under `basis` cannot start on `start`, or null when the basis is in force that day. */
+export function legalBasisProblem(basis: LegalBasis, periods: readonly LegalBasisPeriod[], start: string): string | null {
+  const period = periodOn(basis, periods, start);
+  if (period !== undefined) return null;
+  const own = periods.filter((p) => p.basis === basis).sort((a, b) => a.validFrom.localeCompare(b.validFrom));
+  const ended = own.filter((p) => p.validUntil !== null && p.validUntil < start).at(-1);
+  if (ended && !own.some((p) => p.validFrom > start))
+    return `${LEGAL_BASIS_SHORT[basis]} galt nur bis ${formatDate(ended.validUntil!)}; eine Vereinbarung ab ${formatDate(start)} kann nicht darauf gestützt werden.`;
+  return `${LEGAL_BASIS_SHORT[basis]} gilt am ${formatDate(start)} nicht (${own.map((p) => `${formatDate(p.validFrom)} – ${p.validUntil ? formatDate(p.validUntil) : "heute"}`).join(", ")}).`;
+}
+
+/** An agreement cannot outlast its legal basis: the end of the term, cut at the end of the basis's period. */
+export function endWithinLegalBasis(basis: LegalBasis, periods: readonly LegalBasisPeriod[], start: string, end: string): string {
+  const period = periodOn(basis, periods, start);
+  return period?.validUntil && period.validUntil < end ? period.validUntil : end;
 }
 
 /**

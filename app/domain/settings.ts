@@ -2,6 +2,7 @@
  * Settings an authority can adjust (rules tagged [M] in DOMAIN.md become settings, not constants).
  * Defaults live here; changed values are stored in the settings table.
  */
+import { DEFAULT_LEGAL_BASIS_PERIODS_TEXT, parseLegalBasisPeriods } from "./placement";
 import { DEFAULT_THRESHOLDS_TEXT, parseThresholds } from "./tender";
 
 export type SettingType = "string" | "text" | "integer";
@@ -47,6 +48,22 @@ export const SETTING_DEFINITIONS = [
     group: "Briefkopf",
     type: "string",
     default: "Zugelassener kommunaler Träger nach § 6a SGB II",
+  },
+  {
+    key: "letters.objectionAddress",
+    label: "Stelle für Widersprüche (Rechtsbehelfsbelehrung)",
+    help: "Wird in jedem Bescheid genannt: bei dieser Stelle kann Widerspruch eingelegt werden.",
+    group: "Briefkopf",
+    type: "text",
+    default: "Landkreis Kamenz, Arbeits- und Sozialzentrum, Macherstraße 55, 01917 Kamenz",
+  },
+  {
+    key: "procurement.reviewBody",
+    label: "Vergabekammer (Nachprüfung, § 160 GWB)",
+    help: "Wird in der Information nach § 134 GWB oberhalb der EU-Schwellenwerte genannt.",
+    group: "Vergabe",
+    type: "text",
+    default: "1. Vergabekammer des Freistaates Sachsen bei der Landesdirektion Sachsen, Braustraße 2, 04107 Leipzig",
   },
   {
     key: "security.minPasswordLength",
@@ -154,6 +171,18 @@ export const SETTING_DEFINITIONS = [
     default: 14,
     min: 0,
     max: 90,
+  },
+  {
+    key: "placement.legalBasisPeriods",
+    label: "Geltungszeiträume der Rechtsgrundlagen",
+    help: "Eine Zeile je Zeitraum: Rechtsgrundlage;gültig ab;gültig bis (leer: gilt noch). Codes: voucher_421g (§ 421g SGB III a.F.), avgs_45 (§ 45 SGB III), contract_37 (§ 37 SGB III a.F.), own_programme. Ohne Zeile keine Begrenzung. Eine Vereinbarung muss in einem Zeitraum ihrer Rechtsgrundlage beginnen und endet spätestens mit ihm.",
+    group: "Vermittlung",
+    type: "text",
+    default: DEFAULT_LEGAL_BASIS_PERIODS_TEXT,
+    check: (v: string) => {
+      const r = parseLegalBasisPeriods(v);
+      return r.ok ? null : r.error;
+    },
   },
   { key: "placement.sameSpellWindowDays", label: "Dieselbe Beschäftigung, wenn Arbeitgeber gleich und Beginn höchstens so viele Tage auseinander", group: "Vermittlung", type: "integer", default: 31, min: 0, max: 365 },
   { key: "placement.reminderIntervalDays", label: "Erinnerung an fehlende Arbeitgeberbestätigung alle (Tage)", group: "Vermittlung", type: "integer", default: 14, min: 1, max: 90 },

@@ -114,7 +114,7 @@ export function decideRegime(valueCents: number, thresholds: Threshold[], date: 
     regime: eu ? "eu" : "national",
     valueCents,
     thresholdCents,
-    reason: `Geschätzter Auftragswert ${fmt(valueCents)} ${eu ? "erreicht" : "liegt unter"} dem Schwellenwert von ${fmt(thresholdCents)} für ${socialServices ? "soziale und andere besondere Dienstleistungen" : "Dienstleistungen"} (gültig ab ${formatDate(t.validFrom)}): ${eu ? "EU-Vergaberecht (§§ 130 GWB, 64–66 VgV)" : "nationales Vergaberecht (UVgO bzw. Landesrecht)"}.`,
+    reason: `Geschätzter Auftragswert ${fmt(valueCents)} ${eu ? "erreicht den" : "liegt unter dem"} Schwellenwert von ${fmt(thresholdCents)} für ${socialServices ? "soziale und andere besondere Dienstleistungen" : "Dienstleistungen"} (gültig ab ${formatDate(t.validFrom)}): ${eu ? "EU-Vergaberecht (§§ 130 GWB, 64–66 VgV)" : "nationales Vergaberecht (UVgO bzw. Landesrecht)"}.`,
   };
 }
 

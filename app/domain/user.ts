@@ -12,6 +12,11 @@ export const userSchema = z
       .toLowerCase()
       .max(254, "E-Mail-Adresse: höchstens 254 Zeichen.")
       .refine((v) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), "Die E-Mail-Adresse ist ungültig."),
+    phone: z
+      .union([z.string(), z.null(), z.undefined()])
+      .transform((v) => (v ?? "").trim().replace(/\s+/g, " "))
+      .refine((v) => v === "" || /^\+?[0-9][0-9 ()/-]{3,38}$/.test(v), "Telefon: nur Ziffern, Leerzeichen, +, /, - und Klammern (z. B. 03578 787-214).")
+      .transform((v) => (v === "" ? null : v)),
     role: z.enum(ROLES, { errorMap: () => ({ message: "Bitte wählen Sie eine Rolle." }) }),
     providerId: z
       .union([z.string(), z.number(), z.null()])

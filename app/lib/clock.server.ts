@@ -44,3 +44,22 @@ export function setClock(instant: string | Date) {
 export function resetClock() {
   offsetMs = null;
 }
+
+/**
+ * Demo data only: run `work` with the clock starting at `instant` (it runs on from there), then
+ * put the clock back. The demo procedures are run through the real services at their simulated
+ * dates, so their audit trail tells a consistent story. Allowed in production because the demo
+ * data set is seeded at the first start, before the server accepts requests; never call it
+ * while requests are served.
+ */
+export async function atSimulatedTime<T>(instant: string, work: () => Promise<T>): Promise<T> {
+  const start = Date.parse(instant);
+  if (Number.isNaN(start)) throw new Error(`Kein gültiger Zeitpunkt: ${instant}`);
+  const saved = offsetMs;
+  offsetMs = start - Date.now();
+  try {
+    return await work();
+  } finally {
+    offsetMs = saved;
+  }
+}

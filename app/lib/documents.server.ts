@@ -1,8 +1,8 @@
 import type { EntityManager } from "typeorm";
 import { Document } from "../../entities";
 import { nowIso } from "./clock.server";
-import { readBytes, storeBytes } from "./files.server";
-import { renderPdf, type TemplateData } from "./pdf.server";
+import { readBytes, sha256Hex, storeBytes } from "./files.server";
+import { loadTemplate, renderPdfFromText, type Letterhead, type TemplateData } from "./pdf.server";
 import { getSettings } from "./settings.server";
 
 /**
@@ -27,17 +27,31 @@ export interface StoreDocumentInput {
   entityId?: string | number;
   providerId?: number | null;
   createdById?: number | null;
+  sourceHash?: string | null;
 }
 
 export interface GenerateDocumentInput {
   template: string;
   data: TemplateData;
+  /**
+   * Values printed in the document that do not make it a different document (the moment it was
+   * printed, "Stand: …"). They are left out of the source fingerprint.
+   */
+  stamp?: TemplateData;
   title: string;
   filename: string;
   entityType?: string;
   entityId?: string | number;
   providerId?: number | null;
   createdById?: number | null;
+}
+
+/** A rendered document not yet stored: render outside the transaction, store inside it. */
+export interface PreparedDocument {
+  input: GenerateDocumentInput;
+  bytes: Uint8Array;
+  /** SHA-256 over template text, data (without the stamp) and letterhead. */
+  sourceHash: string;
 }
 
 /** A file name safe to store and to send: no path parts, no control characters, at most 200 characters. */
@@ -70,37 +84,107 @@ export async function storeDocument(em: EntityManager, input: StoreDocumentInput
     providerId: input.providerId ?? null,
     createdAt: nowIso(),
     createdById: input.createdById ?? null,
+    sourceHash: input.sourceHash ?? null,
   });
   return repo.save(doc);
 }
 
-/** Render a template with the authority's letterhead and store the PDF as a new document. */
-export async function generateDocument(em: EntityManager, input: GenerateDocumentInput): Promise<Document> {
+/** JSON with sorted object keys, so equal data gives equal text. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object")
+    return `{${Object.keys(value)
+      .sort()
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
+  return JSON.stringify(value ?? null);
+}
+
+/** The fingerprint of a document's source: what it says, not when it was printed. */
+export function documentSourceHash(templateText: string, data: TemplateData, letterhead: Letterhead): string {
+  return sha256Hex(new TextEncoder().encode(canonical({ templateText, data, letterhead })));
+}
+
+async function letterheadOf(em: EntityManager | undefined): Promise<Letterhead> {
   const settings = await getSettings(em);
-  const bytes = await renderPdf({
-    template: input.template,
-    data: input.data,
-    title: input.title,
-    letterhead: {
-      authority: settings["letterhead.authority"],
-      address: settings["letterhead.address"],
-      contact: settings["letterhead.contact"],
-      footer: settings["letterhead.footer"],
+  return {
+    authority: settings["letterhead.authority"],
+    address: settings["letterhead.address"],
+    contact: settings["letterhead.contact"],
+    footer: settings["letterhead.footer"],
+  };
+}
+
+/** What a document will say, before it is rendered: enough to find an identical stored one. */
+export interface DocumentSource {
+  input: GenerateDocumentInput;
+  templateText: string;
+  letterhead: Letterhead;
+  sourceHash: string;
+}
+
+/** Load the template and letterhead and fingerprint the source (`em` only reads settings). */
+export async function describeDocument(input: GenerateDocumentInput, em?: EntityManager): Promise<DocumentSource> {
+  for (const key of Object.keys(input.stamp ?? {})) if (key in input.data) throw new Error(`Platzhalter {{${key}}} steht in data und stamp`);
+  const letterhead = await letterheadOf(em);
+  const templateText = await loadTemplate(input.template);
+  return { input, templateText, letterhead, sourceHash: documentSourceHash(templateText, input.data, letterhead) };
+}
+
+/** Render a described document (CPU work: call it outside a transaction). */
+export async function renderDocument(source: DocumentSource): Promise<PreparedDocument> {
+  const { input } = source;
+  const bytes = await renderPdfFromText(source.templateText, { ...input.data, ...(input.stamp ?? {}) }, source.letterhead, { title: input.title });
+  return { input, bytes, sourceHash: source.sourceHash };
+}
+
+/** Describe and render a document from plain data (outside a transaction). */
+export async function prepareDocument(input: GenerateDocumentInput, em?: EntityManager): Promise<PreparedDocument> {
+  return renderDocument(await describeDocument(input, em));
+}
+
+/** The latest stored document of the same entity and template with the same source, if any. */
+export async function findSameDocument(em: EntityManager, prepared: Pick<PreparedDocument, "input" | "sourceHash">): Promise<Document | null> {
+  const { input } = prepared;
+  return em.getRepository(Document).findOne({
+    where: {
+      origin: "generated",
+      template: input.template,
+      entityType: (input.entityType ?? "").slice(0, 50),
+      entityId: input.entityId === undefined || input.entityId === null ? "" : String(input.entityId).slice(0, 50),
+      sourceHash: prepared.sourceHash,
     },
+    order: { id: "DESC" },
   });
+}
+
+/** Store a prepared document as a new row (inside the caller's transaction). */
+export async function storePrepared(em: EntityManager, prepared: PreparedDocument): Promise<Document> {
+  const { input } = prepared;
   const filename = /\.pdf$/i.test(input.filename) ? input.filename : `${input.filename}.pdf`;
   return storeDocument(em, {
     origin: "generated",
     title: input.title,
     filename,
     contentType: "application/pdf",
-    bytes,
+    bytes: prepared.bytes,
     template: input.template,
     entityType: input.entityType,
     entityId: input.entityId,
     providerId: input.providerId ?? null,
     createdById: input.createdById ?? null,
+    sourceHash: prepared.sourceHash,
   });
+}
+
+/**
+ * Render a template with the authority's letterhead and store the PDF as a new document, inside
+ * the caller's transaction. For documents a user asks for on demand prefer `prepareDocument`
+ * outside the transaction plus `findSameDocument`/`storePrepared` inside it.
+ */
+export async function generateDocument(em: EntityManager, input: GenerateDocumentInput): Promise<Document> {
+  return storePrepared(em, await prepareDocument(input, em));
 }
 
 const INLINE_TYPES = new Set(["application/pdf", "image/png", "image/jpeg"]);

@@ -11,6 +11,10 @@
  *   # Text            Heading level 1.
  *   ## Text           Heading level 2.
  *   - Text            A bullet item (consecutive lines form one list).
+ *   > Label: Text     A letter's reference fields (Aktenzeichen, Bearbeitet von, Telefon, Datum):
+ *                     consecutive lines form one block. Right after a paragraph (the recipient's
+ *                     address) the block stands beside it at the right margin, as in a letter;
+ *                     elsewhere it is a label/value list.
  *   | a | b |         A table: a block of consecutive lines starting with "|". The first row is
  *                     the header; a separator row such as |---|---| is ignored. Cells may hold
  *                     placeholders; a literal "|" inside a cell is written "\|".
@@ -68,6 +72,7 @@ export type RawBlock =
   | { kind: "heading"; level: 1 | 2; text: string; line: number }
   | { kind: "paragraph"; lines: string[]; line: number }
   | { kind: "list"; items: string[]; line: number }
+  | { kind: "fields"; items: { label: string; value: string }[]; line: number }
   | { kind: "table"; header: string[]; rows: RawTableRow[]; line: number };
 
 /** A block ready for layout: all placeholders replaced, row templates expanded. */
@@ -75,6 +80,7 @@ export type Block =
   | { kind: "heading"; level: 1 | 2; text: string }
   | { kind: "paragraph"; lines: string[] }
   | { kind: "list"; items: string[] }
+  | { kind: "fields"; items: { label: string; value: string }[] }
   | { kind: "table"; header: string[]; rows: string[][] };
 
 // ---------------------------------------------------------------------------------------------
@@ -122,6 +128,7 @@ export function parseTemplate(text: string): RawBlock[] {
   const blocks: RawBlock[] = [];
   let paragraph: { kind: "paragraph"; lines: string[]; line: number } | null = null;
   let list: { kind: "list"; items: string[]; line: number } | null = null;
+  let fields: { kind: "fields"; items: { label: string; value: string }[]; line: number } | null = null;
   let table: { kind: "table"; header: string[]; rows: RawTableRow[]; line: number } | null = null;
   let tableHasHeader = false;
 
@@ -129,9 +136,11 @@ export function parseTemplate(text: string): RawBlock[] {
     if (paragraph) blocks.push(paragraph);
     if (list) blocks.push(list);
     if (table) blocks.push(table);
+    if (fields) blocks.push(fields);
     paragraph = null;
     list = null;
     table = null;
+    fields = null;
     tableHasHeader = false;
   };
 
@@ -172,6 +181,18 @@ export function parseTemplate(text: string): RawBlock[] {
       return;
     }
     if (table) flush();
+
+    if (line.startsWith(">")) {
+      const m = /^>\s*([^:{}]+?)\s*:\s*(.*)$/.exec(line);
+      if (!m) throw templateError(lineNo, "Angabe muss die Form „> Bezeichnung: Text“ haben");
+      if (!fields) {
+        flush();
+        fields = { kind: "fields", items: [], line: lineNo };
+      }
+      fields.items.push({ label: m[1], value: m[2] });
+      return;
+    }
+    if (fields) flush();
 
     const heading = /^(#{1,2})\s+(.*)$/.exec(line);
     if (heading) {
@@ -239,6 +260,8 @@ export function fillTemplate(text: string, data: TemplateData): Block[] {
         };
       case "list":
         return { kind: "list", items: block.items.map((item, i) => substitute(item, data, undefined, block.line + i)) };
+      case "fields":
+        return { kind: "fields", items: block.items.map((item, i) => ({ label: item.label, value: substitute(item.value, data, undefined, block.line + i) })) };
       case "table": {
         const header = block.header.map((c) => substitute(c, data, undefined, block.line));
         const rows: string[][] = [];
@@ -524,10 +547,16 @@ class Writer {
     this.y -= after;
   }
 
-  paragraph(lines: string[]) {
-    const wrapped = lines.flatMap((l) => this.measure.wrap(l, this.fonts.regular, SIZE.body, this.width));
-    // Avoid a single orphaned line at the bottom of a page.
-    this.ensure(Math.min(wrapped.length, 2) * BODY_LEADING);
+  /** Where the last paragraph began (a fields block right after it stands beside it). */
+  private lastParagraph: { page: PDFPage; top: number } | null = null;
+
+  /** A paragraph; `narrow`: it leaves the right column free for the fields block beside it. */
+  paragraph(lines: string[], narrow = false) {
+    const wrapped = lines.flatMap((l) => this.measure.wrap(l, this.fonts.regular, SIZE.body, narrow ? this.width * 0.47 : this.width));
+    // A short paragraph (an address, a closing with the signatory) stays on one page; a longer
+    // one leaves no single orphaned line at the bottom of a page.
+    this.ensure((wrapped.length <= 5 ? wrapped.length : 2) * BODY_LEADING);
+    this.lastParagraph = { page: this.page, top: this.y };
     for (const l of wrapped) {
       this.ensure(BODY_LEADING);
       this.line(l, this.box.left, this.fonts.regular, SIZE.body, BODY_LEADING);
@@ -552,6 +581,32 @@ class Writer {
       this.y -= 2;
     }
     this.y -= 6;
+  }
+
+  /**
+   * A letter's reference fields. After a paragraph (the address) they stand in the right column
+   * from the paragraph's top; otherwise they are a label/value list at the left margin.
+   */
+  fields(items: { label: string; value: string }[], besideParagraph: boolean) {
+    const size = SIZE.table + 0.5;
+    const leading = size * 1.4;
+    const labels = items.map((i) => `${i.label}:`);
+    const labelWidth = Math.max(...labels.map((l) => this.measure.width(l, this.fonts.regular, size))) + 6;
+    const beside = besideParagraph && this.lastParagraph?.page === this.page;
+    const left = beside ? this.box.left + this.width * 0.5 : this.box.left;
+    const valueWidth = this.box.right - left - labelWidth;
+    const rows = items.map((item, i) => ({ label: labels[i], lines: this.measure.wrap(item.value, this.fonts.regular, size, valueWidth) }));
+    const height = rows.reduce((h, r) => h + r.lines.length * leading, 0);
+    const after = this.y;
+    if (beside) this.y = this.lastParagraph!.top;
+    else this.ensure(height);
+    for (const row of rows) {
+      const top = this.y;
+      this.line(row.label, left, this.fonts.regular, size, leading, COLOR.muted);
+      this.y = top;
+      for (const l of row.lines) this.line(l, left + labelWidth, this.fonts.regular, size, leading);
+    }
+    this.y = Math.min(this.y - 6, beside ? after : this.y - 6);
   }
 
   private tableLayouts = new Map<Block, TableLayout>();
@@ -684,6 +739,7 @@ class Writer {
       case "paragraph":
         return 2 * BODY_LEADING;
       case "list":
+      case "fields":
         return BODY_LEADING;
       case "table": {
         const t = this.layoutTable(block);
@@ -779,10 +835,13 @@ export async function renderPdfFromText(
         w.heading(block, blocks[i + 1]);
         break;
       case "paragraph":
-        w.paragraph(block.lines);
+        w.paragraph(block.lines, blocks[i + 1]?.kind === "fields");
         break;
       case "list":
         w.list(block.items);
+        break;
+      case "fields":
+        w.fields(block.items, blocks[i - 1]?.kind === "paragraph");
         break;
       case "table":
         w.table(block);

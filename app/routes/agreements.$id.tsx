@@ -83,7 +83,8 @@ export default function AgreementDetail() {
       ) : null}
       {a?.formError && !TRANSITIONS[a.intent] ? <FormError message={a.formError as string} /> : null}
       <div className="actions">
-        <Form method="post">
+        {/* The answer is a PDF: a document navigation, not a client-side one (DESIGN.md § 7). */}
+        <Form method="post" reloadDocument>
           <button type="submit" name="intent" value="pdf" className="button secondary">
             Vereinbarung als PDF
           </button>

@@ -134,17 +134,23 @@ export default function PortalAgreements() {
                 </td>
                 <td>{r.acceptedAt ? `${r.acceptedByName || "–"}, ${formatDateTime(r.acceptedAt)}` : "–"}</td>
                 <td>
-                  <Form method="post" className="actions">
-                    <input type="hidden" name="id" value={r.id} />
+                  <div className="actions">
                     {r.status === "offered" ? (
-                      <SubmitButton intent="accept" confirm="Vereinbarung verbindlich annehmen?">
-                        Annehmen
-                      </SubmitButton>
+                      <Form method="post">
+                        <input type="hidden" name="id" value={r.id} />
+                        <SubmitButton intent="accept" confirm="Vereinbarung verbindlich annehmen?">
+                          Annehmen
+                        </SubmitButton>
+                      </Form>
                     ) : null}
-                    <button type="submit" name="intent" value="document" className="button secondary">
-                      PDF
-                    </button>
-                  </Form>
+                    {/* The answer is a PDF: a document navigation, not a client-side one (DESIGN.md § 7). */}
+                    <Form method="post" reloadDocument>
+                      <input type="hidden" name="id" value={r.id} />
+                      <button type="submit" name="intent" value="document" className="button secondary" aria-label={`Vereinbarung ${r.reference} als PDF`}>
+                        PDF
+                      </button>
+                    </Form>
+                  </div>
                   {r.status === "offered" && problem ? <div className="error">{problem}</div> : null}
                   {a?.formError && a.id === r.id ? <div className="error">{a.formError}</div> : null}
                 </td>

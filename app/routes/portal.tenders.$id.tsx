@@ -87,6 +87,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 const OFFER_STATUS: Record<string, string> = { submitted: "gültig (zählt)", replaced: "ersetzt", withdrawn: "zurückgezogen" };
 
+const OFFER_SUBMIT_CONFIRM = "Angebot jetzt verbindlich abgeben? Bis zum Ende der Angebotsfrist können Sie es ersetzen oder zurückziehen; danach sind Sie bis zum Ende der Bindefrist an Ihr Angebot gebunden.";
+const OFFER_REPLACE_CONFIRM = "Die neue Fassung verbindlich abgeben? Sie ersetzt Ihr bisheriges Angebot; gewertet wird nur die zuletzt eingegangene Fassung.";
+
 export default function PortalTender() {
   const d = useLoaderData<typeof loader>();
   const a = useActionData<typeof action>();
@@ -273,7 +276,14 @@ export default function PortalTender() {
                 </div>
               ))}
             </fieldset>
-            <button type="submit" className="button" disabled={busy}>
+            <button
+              type="submit"
+              className="button"
+              disabled={busy}
+              onClick={(e) => {
+                if (!window.confirm(current ? OFFER_REPLACE_CONFIRM : OFFER_SUBMIT_CONFIRM)) e.preventDefault();
+              }}
+            >
               {busy ? "Wird übermittelt …" : current ? "Neue Fassung abgeben" : "Angebot verbindlich abgeben"}
             </button>
           </Form>

@@ -80,7 +80,8 @@ export default function ProviderDetail() {
             Stammdaten bearbeiten
           </Link>
         ) : null}
-        <Form method="post" action={`/providers/${p.id}/datasheet`}>
+        {/* The answer is a PDF: a document navigation, not a client-side one (DESIGN.md § 7). */}
+        <Form method="post" action={`/providers/${p.id}/datasheet`} reloadDocument>
           <button type="submit" className="button secondary">
             Stammdatenblatt (PDF)
           </button>

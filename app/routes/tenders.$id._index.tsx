@@ -133,7 +133,8 @@ export default function TenderDetail() {
             Wertung und Zuschlag
           </Link>
         ) : null}
-        <Form method="post" action={`/tenders/${t.id}/record`}>
+        {/* The answer is a PDF: a document navigation, not a client-side one (DESIGN.md § 7). */}
+        <Form method="post" action={`/tenders/${t.id}/record`} reloadDocument>
           <button type="submit" className="button secondary">
             Vergabevermerk (PDF)
           </button>

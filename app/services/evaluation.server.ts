@@ -2,6 +2,7 @@ import { In, type EntityManager } from "typeorm";
 import { AwardCriterion, Certification, Contract, Lot, Offer, OfferScore, Provider, Tender, User } from "../../entities";
 import { ConflictError, NotFoundError, ValidationError } from "~/domain/errors";
 import { formatCents } from "~/domain/money";
+import { lostLotReason, points } from "~/domain/bidder-information";
 import { certificationState } from "~/domain/provider";
 import { abnormallyLow, priceScore, standstillDays, totalScore, type PriceUnit } from "~/domain/tender";
 import { addDays, addMonths, berlinDate, berlinLocalToUtc, formatDate, formatDateTime } from "~/domain/time";
@@ -12,6 +13,7 @@ import { generateDocument } from "~/lib/documents.server";
 import { enqueueMail } from "~/lib/mailer.server";
 import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
+import { signatory } from "./letters.server";
 import { readOffers, type OfferContent } from "./offers.server";
 import { requireTender, requireTransition, tenderFacts } from "./tenders.server";
 
@@ -239,17 +241,29 @@ export async function informBidders(user: CurrentUser, tenderId: number): Promis
     const earliest = standstillEndsAt ? formatDateTime(standstillEndsAt) : "sofort";
     let letters = 0;
     const bidderIds = [...new Set(r.offers.map((o) => o.providerId))];
+    const settings = await getSettings(m);
+    const sender = await signatory(m, user.id);
     for (const providerId of bidderIds) {
       const provider = r.providers.find((p) => p.id === providerId);
       const lost = r.perLot.flatMap((p) => {
-        const mine = p.ranked.find((x) => x.providerId === providerId);
+        const mine = p.ranked.find((x) => x.providerId === providerId) ?? null;
         const offeredHere = r.offers.some((o) => o.providerId === providerId && o.content.lots.some((l) => l.lotId === p.lot.id));
         const lot = r.lots.find((l) => l.id === p.lot.id)!;
         if (!offeredHere || (lot.awardedOfferId && r.offers.find((o) => o.id === lot.awardedOfferId)?.providerId === providerId)) return [];
-        const winner = p.ranked.find((x) => x.offerId === lot.awardedOfferId);
+        const winner = p.ranked.find((x) => x.offerId === lot.awardedOfferId) ?? null;
         const own = r.offers.find((o) => o.providerId === providerId && o.content.lots.some((l) => l.lotId === p.lot.id));
-        const reasons = own?.formalResult === "excluded" ? `Ausschluss: ${own.exclusionReason}` : lot.awardDecision === "no_award" ? `Kein Zuschlag: ${lot.awardReasons}` : `Wirtschaftlicheres Angebot (Rang ${mine?.rank ?? "–"}). ${lot.awardReasons}`;
-        return [{ lot: `Los ${lot.number}: ${lot.title}`, winner: winner?.providerName ?? "kein Zuschlag", ownScore: mine ? mine.total.toLocaleString("de-DE") : "–", winnerScore: winner ? winner.total.toLocaleString("de-DE") : "–", reasons }];
+        const label = `Los ${lot.number}: ${lot.title}`;
+        const reasons = lostLotReason({
+          lot: label,
+          own: own?.formalResult === "excluded" ? { excluded: true, exclusionReason: own.exclusionReason } : { excluded: false, ranked: mine },
+          winner,
+          noAward: lot.awardDecision === "no_award",
+          awardReasons: lot.awardReasons,
+          rankedCount: p.ranked.length,
+          maxPoints: tender.maxPoints,
+          criteria: r.criteria.map((c) => ({ id: c.id, name: c.name, weight: c.weight, isPrice: c.isPrice })),
+        });
+        return [{ lot: label, winner: winner?.providerName ?? "kein Zuschlag", ownScore: mine ? points(mine.total) : "–", winnerScore: winner ? points(winner.total) : "–", reasons }];
       });
       if (!lost.length || !provider) continue;
       const doc = await generateDocument(m, {
@@ -259,11 +273,20 @@ export async function informBidders(user: CurrentUser, tenderId: number): Promis
           providerAddress: `${provider.street}\n${provider.postalCode} ${provider.city}`,
           reference: tender.reference,
           title: tender.title,
-          lots: lost,
+          lots: lost.map(({ lot, winner, ownScore, winnerScore }) => ({ lot, winner, ownScore, winnerScore })),
+          reasonsText: lost.map((l) => l.reasons).join("\n\n"),
           standstill: eu
             ? `Der Vertrag wird frühestens am ${earliest} geschlossen (Wartefrist von ${standstillDays(true)} Kalendertagen nach § 134 Abs. 2 GWB, beginnend am Tag nach der elektronischen Absendung dieser Information).`
             : "Diese Information ergeht unterhalb der EU-Schwellenwerte als gute Verwaltungspraxis; eine gesetzliche Wartefrist besteht nicht.",
+          review: eu
+            ? `Nachprüfung: Zuständig ist die ${settings["procurement.reviewBody"]}. Ein Nachprüfungsantrag ist unzulässig, soweit ein erkannter Verstoß nicht innerhalb von zehn Kalendertagen uns gegenüber gerügt wurde (§ 160 Abs. 3 GWB).`
+            : "Beanstandungen richten Sie bitte schriftlich an die Vergabestelle; das Aktenzeichen steht oben rechts.",
           sentAt: formatDate(berlinDate(sentAt)),
+          officialName: sender.officialName,
+          officialPhone: sender.officialPhone,
+          officialEmail: sender.officialEmail,
+          closing: sender.closing,
+          signatureNote: sender.signatureNote,
         },
         title: `Bieterinformation ${tender.reference} – ${provider.name}`,
         filename: `bieterinformation-${tender.reference}-${provider.id}.pdf`,

@@ -9,6 +9,9 @@ import { can } from "~/domain/permissions";
 import { formatCents, parseEuroToCents } from "~/domain/money";
 import {
   admissionProblem,
+  endWithinLegalBasis,
+  legalBasisProblem,
+  parseLegalBasisPeriods,
   AGREEMENT_STATE_LABELS,
   AGREEMENT_STATES,
   feeFor,
@@ -25,7 +28,7 @@ import {
   type LegalBasis,
 } from "~/domain/placement";
 import { agreementMachine, type AgreementEvent } from "~/domain/placement-agreement.machine";
-import { addDays, addMonths, formatDate, formatDateTime, parseDate } from "~/domain/time";
+import { addDays, addMonths, berlinDate, formatDate, formatDateTime, parseDate } from "~/domain/time";
 import { parseOrThrow } from "~/domain/validation";
 import { appendAudit, SYSTEM } from "~/lib/audit.server";
 import { nowIso, today } from "~/lib/clock.server";
@@ -34,6 +37,7 @@ import { generateDocument } from "~/lib/documents.server";
 import { enqueueMail } from "~/lib/mailer.server";
 import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
+import { signatory } from "./letters.server";
 import { askMachine, nextReference, ownProviderId, requireCan } from "./placement-common.server";
 import { offerSchema, reasonSchema, scheduleSchema, termsSchema } from "~/domain/placement.schema";
 
@@ -301,13 +305,29 @@ export interface OfferResult {
   skipped: { providerName: string; reason: string }[];
 }
 
+/** The legal bases' periods of validity (a dated setting). */
+async function legalBasisPeriods(m: EntityManager) {
+  const parsed = parseLegalBasisPeriods((await getSettings(m))["placement.legalBasisPeriods"]);
+  return parsed.ok ? parsed.periods : [];
+}
+
+/** Refuse an agreement whose legal basis is not in force on its first day (ValidationError on the date field). */
+async function requireLegalBasisInForce(m: EntityManager, basis: LegalBasis, validFrom: string) {
+  const problem = legalBasisProblem(basis, await legalBasisPeriods(m), validFrom);
+  if (problem) throw new ValidationError(problem, { validFrom: problem });
+}
+
 async function createOffered(m: EntityManager, user: CurrentUser | null, provider: Provider, basis: LegalBasis, validFrom: string, renewedFromId: number | null): Promise<PlacementAgreement | string> {
+  const periods = await legalBasisPeriods(m);
+  const basisProblem = legalBasisProblem(basis, periods, validFrom);
+  if (basisProblem) return basisProblem;
   const schedule = await scheduleFor(m, basis, validFrom);
   if (!schedule) return `Für ${LEGAL_BASIS_LABELS[basis]} gibt es keine Vergütungsregelung, die am ${formatDate(validFrom)} gilt.`;
   const terms = await termsFor(m, basis);
   const settings = await getSettings(m);
   const months = terms?.termMonths ?? settings["placement.agreementTermMonths"];
-  const validUntil = addDays(addMonths(validFrom, months), -1);
+  // An agreement cannot outlast its legal basis.
+  const validUntil = endWithinLegalBasis(basis, periods, validFrom, addDays(addMonths(validFrom, months), -1));
   const at = nowIso();
   const repo = m.getRepository(PlacementAgreement);
   const a = repo.create({
@@ -361,6 +381,7 @@ async function createOffered(m: EntityManager, user: CurrentUser | null, provide
 
 async function renderAgreement(m: EntityManager, a: PlacementAgreement, provider: Provider, schedule: FeeSchedule, terms: AgreementTerms | null) {
   const s = scheduleSummary(schedule);
+  const sender = await signatory(m, a.offeredById, "other");
   return generateDocument(m, {
     template: "placement-agreement",
     data: {
@@ -375,6 +396,12 @@ async function renderAgreement(m: EntityManager, a: PlacementAgreement, provider
       rates: s.rates.map((line) => ({ line })),
       terms: terms?.body ?? "Es gelten die veröffentlichten Zulassungsbedingungen.",
       offeredAt: formatDateTime(a.offeredAt),
+      letterDate: formatDate(berlinDate(a.offeredAt ?? nowIso())),
+      officialName: sender.officialName,
+      officialPhone: sender.officialPhone,
+      officialEmail: sender.officialEmail,
+      closing: sender.closing,
+      signatureNote: sender.signatureNote,
     },
     title: `Vermittlungsvereinbarung ${a.reference}`,
     filename: `Vermittlungsvereinbarung-${a.reference}`,
@@ -391,6 +418,7 @@ export async function offerAgreements(user: CurrentUser, raw: unknown): Promise<
   const input = parseOrThrow(offerSchema, raw);
   const basis = input.legalBasis as LegalBasis;
   return tx(async (m) => {
+    await requireLegalBasisInForce(m, basis, input.validFrom);
     const result: OfferResult = { offered: [], skipped: [] };
     const providers = await m.getRepository(Provider).find({ where: { id: In(input.providerIds) }, order: { name: "ASC" } });
     const current = await m.getRepository(PlacementAgreement).find({ where: { providerId: In(input.providerIds), status: In(["offered", "active", "suspended"]) } });
@@ -413,6 +441,8 @@ export async function offerAgreements(user: CurrentUser, raw: unknown): Promise<
 export async function offerAgreementsToAllEligible(user: CurrentUser, raw: unknown): Promise<OfferResult> {
   const basis = String((raw as Record<string, unknown> | null)?.legalBasis ?? "");
   if (!isLegalBasis(basis)) return offerAgreements(user, { ...(raw as object), providerIds: [] }); // the schema names the missing basis
+  const validFrom = parseDate(String((raw as Record<string, unknown>).validFrom ?? ""));
+  if (validFrom) await requireLegalBasisInForce(await em(), basis, validFrom);
   const ids = (await admissionCandidates(user, basis)).filter((c) => !c.problem && !c.current).map((c) => c.id);
   if (ids.length === 0) throw new ValidationError("Es gibt keinen zulassungsfähigen Vermittler ohne laufende Vereinbarung.");
   return offerAgreements(user, { ...(raw as object), providerIds: ids });

@@ -24,6 +24,7 @@ import { enqueueMail } from "~/lib/mailer.server";
 import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
 import { advanceClaimInstalments } from "./instalments.server";
+import { signatory } from "./letters.server";
 import { askMachine, nextReference, ownProviderId, requireCan } from "./placement-common.server";
 import { assignmentMachine } from "~/domain/assignment.machine";
 import type { AssignmentState } from "~/domain/placement";
@@ -378,8 +379,11 @@ async function sendDecision(m: EntityManager, claim: PlacementClaim, event: stri
     event === "accept"
       ? "Ihr Vermittlungsnachweis wird anerkannt. Die Vergütung wird in Raten gezahlt, sobald die jeweilige Beschäftigungsdauer durch eine Bestätigung des Arbeitgebers nachgewiesen ist. Die Nachweise sind bis zum jeweils genannten Tag einzureichen (§ 326 SGB III)."
       : event === "reject"
-        ? "Ihr Vermittlungsnachweis wird abgelehnt. Ein Vergütungsanspruch besteht aus den folgenden Gründen nicht:"
-        : `Für die Entscheidung fehlen Unterlagen. Bitte reichen Sie diese im Trägerportal nach:\n${claim.decisionNote}`;
+        ? "Ihr Vermittlungsnachweis wird abgelehnt. Ein Vergütungsanspruch besteht nicht; die Gründe sind nachstehend ausgeführt."
+        : "Für die Entscheidung über Ihren Vermittlungsnachweis fehlen Unterlagen. Bitte reichen Sie die nachstehend genannten Unterlagen im Trägerportal nach.";
+  const settings = await getSettings(m);
+  const sender = await signatory(m, user?.id ?? null);
+  const decidedOn = berlinDate(claim.decidedAt ?? nowIso());
   const doc = await generateDocument(m, {
     // The acceptance carries the instalment plan; rejections and requests for documents do not.
     template: event === "accept" ? "placement-decision" : "placement-notice",
@@ -397,14 +401,21 @@ async function sendDecision(m: EntityManager, claim: PlacementClaim, event: stri
       hours: formatHours(claim.weeklyHours),
       claimedFee: formatCents(claim.claimedFeeCents),
       body,
-      reasons,
+      claimDate: formatDate(berlinDate(claim.submittedAt)),
+      reasonsHeading: event === "request_documents" ? "Fehlende Unterlagen" : "Begründung",
+      reasonsText: reasons.length === 1 ? reasons[0].text : reasons.map((r, i) => `${i + 1}. ${r.text}`).join("\n"),
+      remedyHeading: event === "request_documents" ? "Hinweis" : "Rechtsbehelfsbelehrung",
       instalments: instalments.map((i) => ({ label: i.label, amount: formatCents(i.amountCents), earliest: formatDate(i.earliestOn), deadline: formatDate(i.deadlineOn) })),
       remedy:
         event === "request_documents"
           ? "Bis zum Eingang der Unterlagen ruht die Entscheidung."
-          : "Rechtsbehelfsbelehrung: Gegen diesen Bescheid kann innerhalb eines Monats nach Bekanntgabe Widerspruch erhoben werden. Der Widerspruch ist schriftlich, in elektronischer Form oder zur Niederschrift beim Arbeits- und Sozialzentrum einzulegen.",
-      decidedAt: formatDateTime(claim.decidedAt ?? nowIso()),
-      decidedBy: user ? user.name : "automatisch bei Eingang (Prüfregeln)",
+          : `Gegen diesen Bescheid kann innerhalb eines Monats nach Bekanntgabe Widerspruch erhoben werden. Der Widerspruch ist schriftlich, in elektronischer Form (§ 36a Abs. 2 SGB I) oder zur Niederschrift einzulegen bei: ${settings["letters.objectionAddress"].replace(/\s*\n\s*/g, ", ")}.`,
+      letterDate: formatDate(decidedOn),
+      officialName: sender.officialName,
+      officialPhone: sender.officialPhone,
+      officialEmail: sender.officialEmail,
+      closing: sender.closing,
+      signatureNote: sender.signatureNote,
     },
     title: `${DECISION_TITLES[event]} ${claim.reference}`,
     filename: `Bescheid-${claim.reference}-${event}`,

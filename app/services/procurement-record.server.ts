@@ -6,23 +6,27 @@ import { offersReadable, TENDER_STATE_LABELS, type TenderState } from "~/domain/
 import { formatDate, formatDateTime, formatDateTimeSeconds } from "~/domain/time";
 import { appendAudit } from "~/lib/audit.server";
 import { nowIso } from "~/lib/clock.server";
-import { tx } from "~/lib/db.server";
-import { generateDocument } from "~/lib/documents.server";
+import { em, tx } from "~/lib/db.server";
+import { describeDocument, findSameDocument, renderDocument, storePrepared, type GenerateDocumentInput } from "~/lib/documents.server";
 import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
 import { evaluationView } from "./evaluation.server";
 import { requireTender } from "./tenders.server";
 
+/** Audit actions that do not change the procedure: left out of the record's timeline. */
+const NOT_IN_TIMELINE = new Set(["tender.record"]);
+
 /**
  * The procurement record (Vergabevermerk, § 8 Abs. 2 VgV), built from the tender's data and its
- * audit trail. Available at every stage (before the opening without any offer content); each
- * call stores a new PDF, earlier ones stay as they were.
+ * audit trail. Available at every stage (before the opening without any offer content). When
+ * the procedure changed since the last record, a new PDF is stored (earlier ones stay as they
+ * were); asked again for an unchanged procedure, the stored record is returned.
  */
 export async function createProcurementRecord(user: CurrentUser, tenderId: number) {
   // The evaluation view is read outside the transaction (it opens offers only when allowed).
   const pre = await tx((m) => requireTender(m, tenderId));
   const evaluation = offersReadable(pre.status as TenderState, pre.openedAt) ? await evaluationView(user, tenderId) : null;
-  return tx(async (m) => {
+  const { input, reference, status } = await tx(async (m) => {
     const tender = await requireTender(m, tenderId);
     const settings = await getSettings(m);
     // One after another: inside a transaction the queries share one connection.
@@ -39,7 +43,6 @@ export async function createProcurementRecord(user: CurrentUser, tenderId: numbe
     const data = {
       reference: tender.reference,
       title: tender.title,
-      generatedAt: formatDateTime(nowIso()),
       status: TENDER_STATE_LABELS[tender.status as TenderState],
       buyer: `${settings["letterhead.authority"]}\n${settings["letterhead.address"]}`,
       measure: measureTypeLabel(tender.measureType),
@@ -71,20 +74,33 @@ export async function createProcurementRecord(user: CurrentUser, tenderId: numbe
       cancellation: tender.status === "cancelled" ? `Aufgehoben am ${formatDateTime(tender.cancelledAt)}. Gründe: ${tender.cancelReason}` : "Das Verfahren wurde nicht aufgehoben.",
       nonElectronicReasons: notes.nonElectronicReasons || "entfällt: Angebote wurden ausschließlich elektronisch abgegeben.",
       conflictsOfInterest: notes.conflictsOfInterest || "Keine Interessenkonflikte bekannt geworden.",
-      timeline: events.map((e) => ({ at: formatDateTimeSeconds(e.at), actor: e.actorLabel, summary: e.summary })),
+      timeline: events.filter((e) => !NOT_IN_TIMELINE.has(e.action)).map((e) => ({ at: formatDateTimeSeconds(e.at), actor: e.actorLabel, summary: e.summary })),
       retainUntil: tender.retainUntil ? formatDate(tender.retainUntil) : "mindestens drei Jahre nach Zuschlag",
     };
-    const doc = await generateDocument(m, {
+    const input: GenerateDocumentInput = {
       template: "procurement-record",
       data,
+      stamp: { generatedAt: formatDateTime(nowIso()) },
       title: `Vergabevermerk ${tender.reference}`,
       filename: `vergabevermerk-${tender.reference}.pdf`,
       entityType: "tender",
       entityId: String(tenderId),
       providerId: null,
       createdById: user.id,
-    });
-    await appendAudit(m, actorOf(user), { action: "tender.record", summary: `Vergabevermerk erstellt (${tender.reference}, Stand: ${data.status})`, entityType: "tender", entityId: tenderId, details: { sha256: doc.sha256 } });
+    };
+    return { input, reference: tender.reference, status: data.status };
+  });
+  // Unchanged since the last record: that record (no second copy, nothing rendered).
+  const manager = await em();
+  const source = await describeDocument(input, manager);
+  const stored = await findSameDocument(manager, source);
+  if (stored) return stored;
+  const prepared = await renderDocument(source);
+  return tx(async (m) => {
+    const same = await findSameDocument(m, prepared);
+    if (same) return same;
+    const doc = await storePrepared(m, prepared);
+    await appendAudit(m, actorOf(user), { action: "tender.record", summary: `Vergabevermerk erstellt (${reference}, Stand: ${status})`, entityType: "tender", entityId: tenderId, details: { sha256: doc.sha256 } });
     return doc;
   });
 }

@@ -120,8 +120,8 @@ export async function updateUser(admin: CurrentUser, id: number, raw: unknown): 
       throw new ValidationError("Diese E-Mail-Adresse ist bereits vergeben.", { email: "Diese E-Mail-Adresse ist bereits vergeben." });
     }
     if (user.id === admin.id && input.role !== user.role) throw new ConflictError("Sie können Ihre eigene Rolle nicht ändern.");
-    const before = { name: user.name, email: user.email, role: user.role, providerId: user.providerId };
-    const after = { name: input.name, email: input.email, role: input.role, providerId: input.providerId };
+    const before = { name: user.name, email: user.email, phone: user.phone ?? null, role: user.role, providerId: user.providerId };
+    const after = { name: input.name, email: input.email, phone: input.phone, role: input.role, providerId: input.providerId };
     if (JSON.stringify(before) === JSON.stringify(after)) return;
     await m.getRepository(User).update({ id }, { ...after, updatedAt: nowIso() });
     // A changed role or organisation takes effect at once: end the user's sessions and API tokens.

@@ -26,6 +26,7 @@ export function UserForm({
       <div className="form-grid">
         <Field name="name" label="Name" required defaultValue={values.name as string} error={errors.name} />
         <Field name="email" label="E-Mail" type="email" required defaultValue={values.email as string} error={errors.email} autoComplete="off" />
+        <Field name="phone" label="Telefon (Durchwahl, steht in Schreiben)" type="tel" defaultValue={(values.phone as string | null) ?? ""} error={errors.phone} autoComplete="off" />
         <Select name="role" label="Rolle" required defaultValue={(values.role as string) ?? "case_manager"} error={errors.role} options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))} />
         <Select
           name="providerId"

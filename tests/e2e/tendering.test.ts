@@ -629,6 +629,13 @@ describe.sequential("Ausschreibung im Browser: Entwurf bis Zuschlag", () => {
       await page.getByRole("button", { name: "Vergabevermerk (PDF)" }).click();
       const first = await pdfResponse;
       const docPath = new URL(first.url()).pathname;
+      // A document navigation (the browser loads the file), not a client-side fetch that leaves a blank page.
+      expect(first.request().isNavigationRequest()).toBe(true);
+      // Asked again for the unchanged procedure: the stored record, not a second copy.
+      await openTender(page);
+      const againResponse = page.waitForResponse((r) => /^\/documents\/\d+$/.test(new URL(r.url()).pathname) && r.request().method() === "GET", { timeout: 15_000 });
+      await page.getByRole("button", { name: "Vergabevermerk (PDF)" }).click();
+      expect(new URL((await againResponse).url()).pathname).toBe(docPath);
       // Fetch the stored document with the page's cookies.
       const res = await page.request.get(`${base}${docPath}`);
       expect(res.status()).toBe(200);

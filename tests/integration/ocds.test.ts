@@ -202,8 +202,9 @@ describe("OCDS release package", () => {
       expect.objectContaining({ id: "lot-1", title: "BaE kooperativ, Kamenz", value: { amount: 410400, currency: "EUR" }, contractPeriod: { startDate: "2027-09-01T00:00:00+02:00", endDate: "2030-08-31T23:59:59+02:00" } }),
     ]);
     expect(bae.tender.items).toEqual([expect.objectContaining({ quantity: 12, relatedLot: "lot-1", unit: expect.objectContaining({ value: { amount: 950, currency: "EUR" } }) })]);
-    expect(bae.tender.tenderPeriod?.startDate).toMatch(/^2026-03-02T10:00:\d\d\+01:00$/);
-    expect(bae.tender.tenderPeriod?.endDate).toMatch(/T12:00:00\+0[12]:00$/);
+    // The demo calendar (seedDemoTenders): published ten days before the seed day at 09:30, offers until noon 25 days after it.
+    expect(bae.tender.tenderPeriod?.startDate).toMatch(/^2026-02-20T09:30:\d\d\+01:00$/);
+    expect(bae.tender.tenderPeriod?.endDate).toMatch(/^2026-03-27T12:00:00\+01:00$/);
     expect(draft.tender.lots).toHaveLength(1);
     expect(draft.tender.lots.reduce((sum, l) => sum + l.value.amount, 0)).toBe(draft.tender.value.amount);
   });

@@ -135,3 +135,22 @@ describe("fillTemplate", () => {
     expect(() => fillTemplate(text, { kind: "x", total: "z", contacts: [] })).toThrow(/Zeile 3.*\{\{address\}\}/);
   });
 });
+
+describe("letter reference fields (> Label: value)", () => {
+  it("consecutive > lines form one fields block after the address paragraph; placeholders fill the values", () => {
+    const blocks = fillTemplate("Firma\n{{street}}\n\n> Aktenzeichen: {{ref}}\n> Datum: {{date}}\n\n# Betreff", { street: "Hauptstraße 1", ref: "V-2026-001", date: "06.12.2026" });
+    expect(blocks).toEqual([
+      { kind: "paragraph", lines: ["Firma", "Hauptstraße 1"] },
+      { kind: "fields", items: [{ label: "Aktenzeichen", value: "V-2026-001" }, { label: "Datum", value: "06.12.2026" }] },
+      { kind: "heading", level: 1, text: "Betreff" },
+    ]);
+  });
+
+  it("a > line without a label is a template error naming the line", () => {
+    expect(() => parseTemplate("Text\n\n> ohne Bezeichnung")).toThrow("Vorlage, Zeile 3");
+  });
+
+  it("a missing value still throws (no silent blanks in letters)", () => {
+    expect(() => fillTemplate("> Telefon: {{officialPhone}}", {})).toThrow("{{officialPhone}}");
+  });
+});

@@ -70,7 +70,7 @@ describe("decideRegime (rule 13: value ≥ 750.000 € → EU rules)", () => {
     expect(d.thresholdCents).toBe(75_000_000);
     expect(d.valueCents).toBe(75_000_000);
     expect(d.reason).toContain("750.000,00 €");
-    expect(d.reason).toContain("erreicht");
+    expect(d.reason).toContain("erreicht den Schwellenwert von 750.000,00 €");
     expect(d.reason).toContain("EU-Vergaberecht");
   });
 
@@ -78,7 +78,7 @@ describe("decideRegime (rule 13: value ≥ 750.000 € → EU rules)", () => {
     const d = decideRegime(74_999_999, list, "2026-06-01");
     expect(d.regime).toBe("national");
     expect(d.reason).toContain("749.999,99 €");
-    expect(d.reason).toContain("liegt unter");
+    expect(d.reason).toContain("liegt unter dem Schwellenwert");
     expect(d.reason).toContain("nationales Vergaberecht");
   });
 
