@@ -14,7 +14,8 @@ import { enqueueMail } from "~/lib/mailer.server";
 import { sealJson, unsealJson, unwrapDataKey } from "~/lib/sealing.server";
 import { getSetting } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
-import { lockTender, requireTender, requireTransition, tenderFacts } from "./tenders.server";
+import { lockTender, requireTender, TENDERS, tenderFacts } from "./tenders.server";
+import { transition } from "./transition.server";
 
 /** What a bidder submits: prices per lot, declarations, a concept document. */
 export interface OfferSubmission {
@@ -254,12 +255,9 @@ export async function confirmOpening(user: CurrentUser, tenderId: number): Promi
     await appendAudit(m, actorOf(user), { action: "tender.opening_confirm", summary: `Öffnung der Angebote bestätigt (${tender.reference})`, entityType: "tender", entityId: tenderId });
     const facts = await tenderFacts(m, tender);
     if (facts.openingConfirmations < 2) return { opened: false, documentId: null };
-    const to = requireTransition(actorOf(user), "open", facts);
     const at = nowIso();
-    await m.getRepository(Tender).update({ id: tenderId }, { status: to, openedAt: at, updatedAt: at });
-    const opened = { ...tender, status: to, openedAt: at };
-    await appendAudit(m, actorOf(user), { action: "tender.open", summary: `Angebote geöffnet (${tender.reference}) durch zwei Personen`, entityType: "tender", entityId: tenderId, details: { from: tender.status, to } });
-    const doc = await writeOpeningRecord(m, user, opened);
+    await transition(m, TENDERS, { entity: tender, event: "open", facts, actor: user, set: { openedAt: at, updatedAt: at }, audit: { summary: `Angebote geöffnet (${tender.reference}) durch zwei Personen` } });
+    const doc = await writeOpeningRecord(m, user, tender);
     return { opened: true, documentId: doc.id };
   });
 }
