@@ -58,8 +58,10 @@ export interface TransitionWrite<T> {
   audit?: {
     /** Defaults to `<action>.<event>`. */
     action?: string;
-    /** Defaults to "<describe(row)>: <from label> → <to label>". */
+    /** Defaults to "<about>: <from label> → <to label>". */
     summary?: string;
+    /** Names the row in the default summary instead of describe(row) (e.g. with its claim's reference). */
+    about?: string;
     /** Added to `{ from, to }`. */
     details?: Record<string, unknown>;
   };
@@ -100,7 +102,7 @@ function decide<S extends string, E extends string, F extends { state: S }, T ex
     const labels = stored.machine.labels;
     await appendAudit(m, req.actor === "system" ? SYSTEM : actorOf(req.actor), {
       action: write.audit?.action ?? `${stored.action}.${req.event}`,
-      summary: write.audit?.summary ?? `${stored.describe(row)}: ${labels[from] ?? from} → ${labels[to] ?? to}`,
+      summary: write.audit?.summary ?? `${write.audit?.about ?? stored.describe(row)}: ${labels[from] ?? from} → ${labels[to] ?? to}`,
       entityType: stored.entityType,
       entityId: String(row.id),
       providerId: row.providerId ?? null,
