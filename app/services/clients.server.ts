@@ -29,7 +29,7 @@ import { parseOrThrow } from "~/domain/validation";
 import { appendAudit } from "~/lib/audit.server";
 import { nowIso, today } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
-import { enqueueMail } from "~/lib/mailer.server";
+import { enqueueTemplateMail } from "~/lib/mail-template.server";
 import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
 import { scheduleData } from "./placement-agreements.server";
@@ -283,10 +283,10 @@ export async function assignClient(user: CurrentUser, clientId: number, raw: unk
     });
     // The mail names only the pseudonym; personal data are in the portal (with consent).
     if (provider.email)
-      await enqueueMail(m, {
+      await enqueueTemplateMail(m, {
         to: provider.email,
-        subject: `Neue Zuweisung ${a.reference} (Kunde ${client.reference})`,
-        text: `Guten Tag,\n\nIhnen wurde der Kunde ${client.reference} zugewiesen (${a.reference}, ${LEGAL_BASIS_LABELS[basis]}).\nGültig vom ${formatDate(a.validFrom)} bis ${formatDate(a.validUntil)}${a.region ? `, Region ${a.region}` : ""}; Vergütung höchstens ${formatCents(fee)}.\nEinzelheiten finden Sie im Trägerportal unter „Zugewiesene Kunden“.\n\nMit freundlichen Grüßen\nIhr Arbeits- und Sozialzentrum`,
+        template: "mail-assignment-created",
+        data: { reference: a.reference, client: client.reference, legalBasis: LEGAL_BASIS_LABELS[basis], validFrom: formatDate(a.validFrom), validUntil: formatDate(a.validUntil), regionPart: a.region ? `, Region ${a.region}` : "", maxFee: formatCents(fee) },
       });
     return a;
   });

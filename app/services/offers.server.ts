@@ -10,7 +10,7 @@ import { nowIso } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
 import { generateDocument } from "~/lib/documents.server";
 import { readBytes, sha256Hex, sniffContentType, storeBytes } from "~/lib/files.server";
-import { enqueueMail } from "~/lib/mailer.server";
+import { enqueueTemplateMail } from "~/lib/mail-template.server";
 import { sealJson, unsealJson, unwrapDataKey } from "~/lib/sealing.server";
 import { getSetting } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
@@ -133,23 +133,10 @@ export async function submitOffer(user: CurrentUser, tenderId: number, submissio
       details: { tenderId, receivedAt: arrivedAt, sha256: receivedSha256, bytes: receivedBytes },
     });
     const provider = await m.getRepository(Provider).findOne({ where: { id: providerId } });
-    await enqueueMail(m, {
+    await enqueueTemplateMail(m, {
       to: [...new Set([user.email, provider?.email ?? ""].filter(Boolean))],
-      subject: `Eingangsbestätigung: Angebot zu ${current.reference}`,
-      text: [
-        "Guten Tag,",
-        "",
-        `Ihr Angebot zur Ausschreibung ${current.reference} „${current.title}“ ist eingegangen.`,
-        `Eingang: ${formatDateTimeSeconds(arrivedAt)}`,
-        `Fassung: ${version}`,
-        `Prüfwert SHA-256: ${receivedSha256}`,
-        "",
-        "Das Angebot ist verschlüsselt gespeichert und bis zur Öffnung nach Ablauf der Angebotsfrist für niemanden lesbar.",
-        "Die Eingangsbestätigung als PDF finden Sie im Trägerportal.",
-        "",
-        "Mit freundlichen Grüßen",
-        "Ihre Vergabestelle",
-      ].join("\n"),
+      template: "mail-offer-receipt",
+      data: { reference: current.reference, title: current.title, receivedAt: formatDateTimeSeconds(arrivedAt), version, sha256: receivedSha256 },
     });
     return { offerId: offer.id, tenderReference: current.reference, receivedAt: arrivedAt, sha256: receivedSha256, bytes: receivedBytes, version };
   });
