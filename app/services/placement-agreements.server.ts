@@ -445,14 +445,19 @@ export async function renewExpiring(user: CurrentUser): Promise<OfferResult> {
 }
 
 
-/** Side effects after an agreement transition. */
-const AFTER = {
-  /** withdraw_offer, suspend, resume, terminate: tell the broker the new state and why. */
-  async statusChanged(m: EntityManager, a: PlacementAgreement, provider: Provider, reason: string) {
-    if (!provider.email) return;
-    const state = AGREEMENT_STATE_LABELS[a.status as AgreementState];
-    await enqueueTemplateMail(m, { to: provider.email, template: "mail-agreement-status", data: { reference: a.reference, state, reasonLine: reason ? `\nBegründung: ${reason}` : "" } });
-  },
+/** Tell the broker the agreement's new state and why. */
+async function notifyBroker(m: EntityManager, a: PlacementAgreement, provider: Provider, reason: string) {
+  if (!provider.email) return;
+  const state = AGREEMENT_STATE_LABELS[a.status as AgreementState];
+  await enqueueTemplateMail(m, { to: provider.email, template: "mail-agreement-status", data: { reference: a.reference, state, reasonLine: reason ? `\nBegründung: ${reason}` : "" } });
+}
+
+/** Side effects after a staff transition of an agreement, per event. */
+const AFTER: Partial<Record<AgreementEvent, (m: EntityManager, a: PlacementAgreement, provider: Provider, reason: string) => Promise<void>>> = {
+  withdraw_offer: notifyBroker,
+  suspend: notifyBroker,
+  resume: notifyBroker,
+  terminate: notifyBroker,
 };
 
 /** Staff transitions: withdraw an offer, suspend, resume, terminate. */
@@ -472,7 +477,7 @@ export async function transitionAgreement(user: CurrentUser, id: number, event: 
       set: { statusReason: reason },
       audit: { details: { reason } },
     });
-    await AFTER.statusChanged(m, a, facts.provider, reason);
+    await AFTER[event]?.(m, a, facts.provider, reason);
     return a;
   });
 }
