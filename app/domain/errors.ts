@@ -1,6 +1,7 @@
 /**
  * Typed errors that services throw; one helper (app/lib/http.server.ts) maps them to
- * 400/403/404/409. Messages are German and meant for the user.
+ * 400/403/404/409/422. Messages are German and meant for the user. Refused transitions map as
+ * written down in docs/decisions/0010-one-transition-path.md.
  */
 export class DomainError extends Error {
   readonly status: number = 400;
@@ -37,4 +38,13 @@ export class NotFoundError extends DomainError {
 
 export class ConflictError extends DomainError {
   readonly status = 409;
+}
+
+/**
+ * A rule refuses the action although the request is well-formed and the action fits the current
+ * state: a transition guard failed (deadline not reached, second person missing, reason too
+ * short). The message is the guard's own German text.
+ */
+export class RuleError extends DomainError {
+  readonly status = 422;
 }

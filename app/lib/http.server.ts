@@ -14,6 +14,7 @@ const TITLES: Record<number, string> = {
   403: "Keine Berechtigung",
   404: "Nicht gefunden",
   409: "Konflikt",
+  422: "Regel nicht erfüllt",
 };
 
 /** API routes: map a thrown domain error to problem+json; anything else is rethrown. */
@@ -29,8 +30,9 @@ export function apiError(error: unknown): Response {
 
 /**
  * Form actions: a validation error goes back to the form (400 with field errors and the values
- * typed, so nothing is lost); a conflict goes back as a form message (409); 403/404 become error
- * responses that the route's ErrorBoundary shows.
+ * typed, so nothing is lost); a conflict (409) or a refused rule (422, a failed transition guard)
+ * goes back as a form message; 403/404 become error responses that the route's ErrorBoundary
+ * shows.
  */
 export function actionError(error: unknown, values: Record<string, unknown> = {}) {
   if (error instanceof Response) throw error;
@@ -38,7 +40,7 @@ export function actionError(error: unknown, values: Record<string, unknown> = {}
     return json({ ok: false as const, formError: error.message, fieldErrors: error.fieldErrors, values, issues: (error as { issues?: unknown }).issues ?? null }, { status: 400 });
   }
   if (error instanceof DomainError) {
-    if (error.status === 409) return json({ ok: false as const, formError: error.message, fieldErrors: {} as Record<string, string>, values, issues: null }, { status: 409 });
+    if (error.status === 409 || error.status === 422) return json({ ok: false as const, formError: error.message, fieldErrors: {} as Record<string, string>, values, issues: null }, { status: error.status });
     throw new Response(error.message, { status: error.status });
   }
   throw error;

@@ -192,7 +192,7 @@ export const openApiDocument = {
         operationId: "proveOwnInstalment",
         summary: "Bestätigung des Arbeitgebers für eine Rate einreichen",
         description:
-          "multipart/form-data mit der PDF-Datei „confirmation“ und den Feldern „confirmedUntil“ (Datum, bis zu dem der Arbeitgeber die ununterbrochene Beschäftigung bestätigt), „uninterrupted“ (true) und für die 2. Rate „sameEmployer“ (true). Die Rate wird verdient, wenn die Beschäftigungsdauer erreicht und die Ausschlussfrist nicht abgelaufen ist; sonst 400 mit dem Grund (z. B. Tag 41 statt 42).",
+          "multipart/form-data mit der PDF-Datei „confirmation“ und den Feldern „confirmedUntil“ (Datum, bis zu dem der Arbeitgeber die ununterbrochene Beschäftigung bestätigt), „uninterrupted“ (true) und für die 2. Rate „sameEmployer“ (true). Die Rate wird verdient, wenn die Beschäftigungsdauer erreicht und die Ausschlussfrist nicht abgelaufen ist; sonst 422 mit dem Grund (z. B. Tag 41 statt 42). 400 heißt ungültige Angaben oder Datei, 409 die Rate ist nicht (mehr) in einem Status, in dem sie nachgewiesen werden kann.",
         requestBody: {
           required: true,
           content: {
@@ -205,7 +205,7 @@ export const openApiDocument = {
             },
           },
         },
-        responses: { "200": { description: "Rate verdient", content: { "application/json": { schema: { $ref: "#/components/schemas/Instalment" } } } }, "400": problem, "401": problem, "403": problem, "404": problem, "409": problem, "413": problem, "415": problem },
+        responses: { "200": { description: "Rate verdient", content: { "application/json": { schema: { $ref: "#/components/schemas/Instalment" } } } }, "400": problem, "401": problem, "403": problem, "404": problem, "409": problem, "413": problem, "415": problem, "422": problem },
       },
     },
   },

@@ -24,17 +24,17 @@ import {
   type LegalBasis,
 } from "~/domain/placement";
 import { CLAIM_STATE_LABELS, type ClaimState } from "~/domain/placement-claim.machine";
-import { addDays, formatDate } from "~/domain/time";
+import { formatDate } from "~/domain/time";
 import { parseOrThrow } from "~/domain/validation";
-import { appendAudit, SYSTEM } from "~/lib/audit.server";
+import { appendAudit } from "~/lib/audit.server";
 import { nowIso, today } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
-import { enqueueMail } from "~/lib/mailer.server";
+import { enqueueTemplateMail } from "~/lib/mail-template.server";
 import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
 import { scheduleData } from "./placement-agreements.server";
-import { askMachine, nextReference, ownProviderId, requireCan } from "./placement-common.server";
-import { assignmentMachine } from "~/domain/assignment.machine";
+import { ASSIGNMENTS, nextReference, ownProviderId, requireCan } from "./placement-common.server";
+import { transition, tryTransition } from "./transition.server";
 import { assignSchema, clientSchema, spellSchema } from "~/domain/placement.schema";
 
 
@@ -283,10 +283,10 @@ export async function assignClient(user: CurrentUser, clientId: number, raw: unk
     });
     // The mail names only the pseudonym; personal data are in the portal (with consent).
     if (provider.email)
-      await enqueueMail(m, {
+      await enqueueTemplateMail(m, {
         to: provider.email,
-        subject: `Neue Zuweisung ${a.reference} (Kunde ${client.reference})`,
-        text: `Guten Tag,\n\nIhnen wurde der Kunde ${client.reference} zugewiesen (${a.reference}, ${LEGAL_BASIS_LABELS[basis]}).\nGültig vom ${formatDate(a.validFrom)} bis ${formatDate(a.validUntil)}${a.region ? `, Region ${a.region}` : ""}; Vergütung höchstens ${formatCents(fee)}.\nEinzelheiten finden Sie im Trägerportal unter „Zugewiesene Kunden“.\n\nMit freundlichen Grüßen\nIhr Arbeits- und Sozialzentrum`,
+        template: "mail-assignment-created",
+        data: { reference: a.reference, client: client.reference, legalBasis: LEGAL_BASIS_LABELS[basis], validFrom: formatDate(a.validFrom), validUntil: formatDate(a.validUntil), regionPart: a.region ? `, Region ${a.region}` : "", maxFee: formatCents(fee) },
       });
     return a;
   });
@@ -314,21 +314,30 @@ export async function withdrawAssignment(user: CurrentUser, clientId: number, as
   return tx(async (m) => {
     const a = await m.getRepository(Assignment).findOne({ where: { id: assignmentId, clientId } });
     if (!a) throw new NotFoundError("Die Zuweisung wurde nicht gefunden.");
-    const from = a.status as AssignmentState;
-    const to = askMachine(assignmentMachine, "withdraw", { state: from, today: today(), validUntil: a.validUntil, reason }, user);
-    const res = await m.getRepository(Assignment).update({ id: a.id, status: from }, { status: to, updatedAt: nowIso() });
-    if (!res.affected) throw new ConflictError("Die Zuweisung wurde inzwischen geändert.");
-    await appendAudit(m, actorOf(user), { action: "assignment.withdraw", summary: `Zuweisung ${a.reference} zurückgenommen`, entityType: "assignment", entityId: String(a.id), providerId: a.providerId, details: { reason } });
+    await transition(m, ASSIGNMENTS, {
+      entity: a,
+      event: "withdraw",
+      facts: { state: a.status as AssignmentState, today: today(), validUntil: a.validUntil, reason },
+      actor: user,
+      audit: { summary: `Zuweisung ${a.reference} zurückgenommen`, details: { reason } },
+    });
   });
 }
 
 /** Daily job: assignments past their validity expire (asked of the same table). Returns the number changed. */
 export async function expireAssignments(m: EntityManager, day: string): Promise<number> {
-  const candidates = await m.getRepository(Assignment).find({ where: { status: "active", validUntil: LessThan(day) }, select: { id: true, status: true, validUntil: true } });
-  const ids = candidates.filter((a) => assignmentMachine.check("expire", { state: a.status as AssignmentState, today: day, validUntil: a.validUntil }).ok).map((a) => a.id);
+  const candidates = await m.getRepository(Assignment).find({ where: { status: "active", validUntil: LessThan(day) } });
   let affected = 0;
-  for (let i = 0; i < ids.length; i += 500) affected += (await m.getRepository(Assignment).update({ id: In(ids.slice(i, i + 500)), status: "active" }, { status: "expired", updatedAt: nowIso() })).affected ?? 0;
-  if (affected) await appendAudit(m, SYSTEM, { action: "assignment.expire", summary: `${affected} Zuweisung(en) abgelaufen (Stichtag ${formatDate(addDays(day, -1))})`, entityType: "assignment", entityId: "", details: { day, count: affected } });
+  for (const a of candidates) {
+    const moved = await tryTransition(m, ASSIGNMENTS, {
+      entity: a,
+      event: "expire",
+      facts: { state: a.status as AssignmentState, today: day, validUntil: a.validUntil },
+      actor: "system",
+      audit: { summary: `Zuweisung ${a.reference} abgelaufen (gültig bis ${formatDate(a.validUntil)})`, details: { day } },
+    });
+    if (moved) affected++;
+  }
   return affected;
 }
 

@@ -10,12 +10,13 @@ import { appendAudit } from "~/lib/audit.server";
 import { nowIso } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
 import { generateDocument } from "~/lib/documents.server";
-import { enqueueMail } from "~/lib/mailer.server";
+import { enqueueTemplateMail } from "~/lib/mail-template.server";
 import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
 import { signatory } from "./letters.server";
 import { readOffers, type OfferContent } from "./offers.server";
-import { requireTender, requireTransition, tenderFacts } from "./tenders.server";
+import { requireTender, TENDERS, tenderFacts } from "./tenders.server";
+import { planTransition, transition } from "./transition.server";
 
 const EVALUATION_STATES = ["opened", "evaluated", "award_decided", "bidders_informed", "awarded"];
 
@@ -191,9 +192,14 @@ export async function finishEvaluation(user: CurrentUser, tenderId: number): Pro
   await tx(async (m) => {
     const tender = await requireTender(m, tenderId);
     const problems = tender.status === "opened" ? evaluationProblems(await computeRanking(m, tender)) : [];
-    const to = requireTransition(actorOf(user), "evaluate", await tenderFacts(m, tender, { evaluationProblems: problems }));
-    await m.getRepository(Tender).update({ id: tenderId }, { status: to, evaluatedAt: nowIso(), updatedAt: nowIso() });
-    await appendAudit(m, actorOf(user), { action: "tender.evaluate", summary: `Wertung abgeschlossen (${tender.reference})`, entityType: "tender", entityId: tenderId, details: { from: tender.status, to } });
+    await transition(m, TENDERS, {
+      entity: tender,
+      event: "evaluate",
+      facts: await tenderFacts(m, tender, { evaluationProblems: problems }),
+      actor: user,
+      set: { evaluatedAt: nowIso() },
+      audit: { summary: `Wertung abgeschlossen (${tender.reference})` },
+    });
   });
 }
 
@@ -218,9 +224,14 @@ export async function decideLot(user: CurrentUser, tenderId: number, lotId: numb
 export async function decideAward(user: CurrentUser, tenderId: number): Promise<void> {
   await tx(async (m) => {
     const tender = await requireTender(m, tenderId);
-    const to = requireTransition(actorOf(user), "decide_award", await tenderFacts(m, tender));
-    await m.getRepository(Tender).update({ id: tenderId }, { status: to, awardDecidedAt: nowIso(), updatedAt: nowIso() });
-    await appendAudit(m, actorOf(user), { action: "tender.decide_award", summary: `Zuschlagsentscheidung getroffen (${tender.reference})`, entityType: "tender", entityId: tenderId, details: { from: tender.status, to } });
+    await transition(m, TENDERS, {
+      entity: tender,
+      event: "decide_award",
+      facts: await tenderFacts(m, tender),
+      actor: user,
+      set: { awardDecidedAt: nowIso() },
+      audit: { summary: `Zuschlagsentscheidung getroffen (${tender.reference})` },
+    });
   });
 }
 
@@ -233,7 +244,8 @@ export async function decideAward(user: CurrentUser, tenderId: number): Promise<
 export async function informBidders(user: CurrentUser, tenderId: number): Promise<{ letters: number }> {
   return tx(async (m) => {
     const tender = await requireTender(m, tenderId);
-    const to = requireTransition(actorOf(user), "inform_bidders", await tenderFacts(m, tender));
+    // Asked before the letters are written; the move is committed once their number is known.
+    const planned = planTransition(TENDERS, { entity: tender, event: "inform_bidders", facts: await tenderFacts(m, tender), actor: user });
     const r = await computeRanking(m, tender);
     const sentAt = nowIso();
     const eu = tender.regime === "eu";
@@ -296,17 +308,14 @@ export async function informBidders(user: CurrentUser, tenderId: number): Promis
         createdById: user.id,
       });
       if (provider.email) {
-        await enqueueMail(m, {
-          to: provider.email,
-          subject: `Information nach § 134 GWB: ${tender.reference}`,
-          text: `Guten Tag,\n\nanbei erhalten Sie die Information über die beabsichtigte Zuschlagserteilung in der Ausschreibung ${tender.reference} „${tender.title}“.\nFrühester Vertragsschluss: ${earliest}.\n\nMit freundlichen Grüßen\nIhre Vergabestelle`,
-          attachmentDocumentId: doc.id,
-        });
+        await enqueueTemplateMail(m, { to: provider.email, template: "mail-bidder-information", data: { reference: tender.reference, title: tender.title, earliest }, attachmentDocumentId: doc.id });
       }
       letters++;
     }
-    await m.getRepository(Tender).update({ id: tenderId }, { status: to, informedAt: sentAt, standstillEndsAt, updatedAt: sentAt });
-    await appendAudit(m, actorOf(user), { action: "tender.inform_bidders", summary: `Bieter informiert (${letters} Schreiben, ${tender.reference}); frühester Vertragsschluss ${earliest}`, entityType: "tender", entityId: tenderId, details: { from: tender.status, to, letters, standstillEndsAt } });
+    await planned.commit(m, {
+      set: { informedAt: sentAt, standstillEndsAt, updatedAt: sentAt },
+      audit: { summary: `Bieter informiert (${letters} Schreiben, ${tender.reference}); frühester Vertragsschluss ${earliest}`, details: { letters, standstillEndsAt } },
+    });
     return { letters };
   });
 }
@@ -315,7 +324,8 @@ export async function informBidders(user: CurrentUser, tenderId: number): Promis
 export async function concludeAward(user: CurrentUser, tenderId: number): Promise<{ contracts: number }> {
   return tx(async (m) => {
     const tender = await requireTender(m, tenderId);
-    const to = requireTransition(actorOf(user), "award", await tenderFacts(m, tender));
+    // Asked before the contracts are written; the move is committed once their number is known.
+    const planned = planTransition(TENDERS, { entity: tender, event: "award", facts: await tenderFacts(m, tender), actor: user });
     const offers = await readOffers(m, tender);
     const lots = await m.getRepository(Lot).find({ where: { tenderId }, order: { number: "ASC" } });
     const at = nowIso();
@@ -343,14 +353,20 @@ export async function concludeAward(user: CurrentUser, tenderId: number): Promis
       });
       const provider = await m.getRepository(Provider).findOne({ where: { id: offer.providerId } });
       if (provider?.email) {
-        await enqueueMail(m, { to: provider.email, subject: `Zuschlag: ${tender.reference}, Los ${lot.number}`, text: `Guten Tag,\n\nauf Ihr Angebot wird der Zuschlag für Los ${lot.number} „${lot.title}“ der Ausschreibung ${tender.reference} erteilt. Vertrag ${contract.reference}: ${lot.quantity} ${lot.priceUnit === "place_month" ? "Plätze" : "Teilnehmer"}, ${formatCents(price.unitPriceCents)}, Laufzeit ${formatDate(lot.startDate)} bis ${formatDate(end)}.\n\nMit freundlichen Grüßen\nIhre Vergabestelle` });
+        await enqueueTemplateMail(m, {
+          to: provider.email,
+          template: "mail-award",
+          data: { reference: tender.reference, lotNumber: lot.number, lotTitle: lot.title, contract: contract.reference, quantity: lot.quantity, unit: lot.priceUnit === "place_month" ? "Plätze" : "Teilnehmer", price: formatCents(price.unitPriceCents), start: formatDate(lot.startDate), end: formatDate(end) },
+        });
       }
       contracts++;
     }
     const settings = await getSettings(m);
     const retainFromAward = addDays(berlinDate(at), 365 * settings["procurement.retentionYears"]);
-    await m.getRepository(Tender).update({ id: tenderId }, { status: to, awardedAt: at, retainUntil: retainFromAward > lastEnd ? retainFromAward : lastEnd, updatedAt: at });
-    await appendAudit(m, actorOf(user), { action: "tender.award", summary: `Zuschlag erteilt (${tender.reference}): ${contracts} Vertrag/Verträge`, entityType: "tender", entityId: tenderId, details: { from: tender.status, to, contracts } });
+    await planned.commit(m, {
+      set: { awardedAt: at, retainUntil: retainFromAward > lastEnd ? retainFromAward : lastEnd, updatedAt: at },
+      audit: { summary: `Zuschlag erteilt (${tender.reference}): ${contracts} Vertrag/Verträge`, details: { contracts } },
+    });
     return { contracts };
   });
 }

@@ -6,7 +6,7 @@
 import { In, IsNull, type EntityManager } from "typeorm";
 import { BankAccount, ClaimDocument, Client, EmploymentSpell, FeeInstalment, PayableItem, PlacementClaim, Provider, Assignment } from "../../entities";
 import { ConflictError, NotFoundError, ValidationError } from "~/domain/errors";
-import { instalmentMachine, INSTALMENT_STATE_LABELS, reminderDue, type InstalmentEvent, type InstalmentFacts, type InstalmentState } from "~/domain/fee-instalment.machine";
+import { INSTALMENT_STATE_LABELS, reminderDue, type InstalmentEvent, type InstalmentFacts, type InstalmentState } from "~/domain/fee-instalment.machine";
 import { formatIban } from "~/domain/iban";
 import { formatCents } from "~/domain/money";
 import { durationReachedOn } from "~/domain/placement";
@@ -14,43 +14,35 @@ import type { RuleResult } from "~/domain/placement-rules";
 import { toCsv } from "~/domain/csv";
 import { addDays, formatDate } from "~/domain/time";
 import { parseOrThrow } from "~/domain/validation";
-import { appendAudit, SYSTEM, type Actor } from "~/lib/audit.server";
+import { appendAudit, SYSTEM } from "~/lib/audit.server";
 import { nowIso, today } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
 import { storeDocument } from "~/lib/documents.server";
 import { isReadablePdf } from "~/lib/pdf-check.server";
 import { enqueueMail } from "~/lib/mailer.server";
+import { sniffContentType } from "~/lib/files.server";
+import { enqueueTemplateMail } from "~/lib/mail-template.server";
 import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
 import { expireAgreements } from "./placement-agreements.server";
 import { expireAssignments } from "./clients.server";
-import { askMachine, ownProviderId, requireCan } from "./placement-common.server";
+import { INSTALMENTS, ownProviderId, requireCan } from "./placement-common.server";
+import { planTransition, tryTransition } from "./transition.server";
 import { correctionSchema, endSchema, proofSchema } from "~/domain/placement.schema";
 
 function facts(i: FeeInstalment, claim: Pick<PlacementClaim, "jobStart" | "employmentEndedOn">, day: string, proof?: InstalmentFacts["proof"], reason?: string): InstalmentFacts {
   return { state: i.status as InstalmentState, today: day, number: i.number, jobStart: claim.jobStart, earliestOn: i.earliestOn, deadlineOn: i.deadlineOn, sameEmployerRequired: i.sameEmployer, employmentEndedOn: claim.employmentEndedOn, proof, reason };
 }
 
-const STAMP: Partial<Record<InstalmentState, keyof FeeInstalment>> = { due: "dueAt", earned: "earnedAt", payable: "certifiedAt", cancelled: "closedAt", lapsed: "closedAt" };
+/** The timestamp each event writes (each event has one target state). */
+const STAMP: Partial<Record<InstalmentEvent, keyof FeeInstalment>> = { reach_duration: "dueAt", prove: "earnedAt", certify: "certifiedAt", end_employment: "closedAt", lapse: "closedAt", revoke: "closedAt" };
 
-/** Save a transition with a conditional update (a parallel process cannot apply it twice) and audit it. */
-async function applyTransition(m: EntityManager, i: FeeInstalment, to: InstalmentState, actor: Actor, event: InstalmentEvent, claimRef: string, extra: Partial<FeeInstalment> = {}, details: Record<string, unknown> = {}): Promise<boolean> {
-  const from = i.status as InstalmentState;
+/** One instalment move for transition()/tryTransition(): the event's timestamp, the claim's reference in the audit entry. */
+function step(i: FeeInstalment, claimRef: string, event: InstalmentEvent, facts: InstalmentFacts, actor: CurrentUser | "system", extra: Partial<FeeInstalment> = {}, details: Record<string, unknown> = {}) {
   const at = nowIso();
-  const stamp = STAMP[to];
-  const values: Partial<FeeInstalment> = { status: to, updatedAt: at, ...(stamp ? { [stamp]: at } : {}), ...extra };
-  const res = await m.getRepository(FeeInstalment).update({ id: i.id, status: from }, values);
-  if (!res.affected) return false;
-  Object.assign(i, values);
-  await appendAudit(m, actor, {
-    action: `instalment.${event}`,
-    summary: `${claimRef}, ${i.number}. Rate (${formatCents(i.amountCents)}): ${INSTALMENT_STATE_LABELS[from]} → ${INSTALMENT_STATE_LABELS[to]}`,
-    entityType: "fee-instalment",
-    entityId: String(i.id),
-    providerId: i.providerId,
-    details: { from, to, claim: claimRef, ...details },
-  });
-  return true;
+  const stamp = STAMP[event];
+  const set: Partial<FeeInstalment> = { updatedAt: at, ...(stamp ? { [stamp]: at } : {}), ...extra };
+  return { entity: i, event, facts, actor, set, audit: { about: `${claimRef}, ${i.number}. Rate (${formatCents(i.amountCents)})`, details: { claim: claimRef, ...details } } };
 }
 
 /** Move one claim's instalments for a day: duration reached, exclusion period over. */
@@ -65,8 +57,7 @@ export async function advanceClaimInstalments(m: EntityManager, claimId: number,
 async function advanceOne(m: EntityManager, i: FeeInstalment, claim: Pick<PlacementClaim, "reference" | "jobStart" | "employmentEndedOn">, day: string): Promise<number> {
   let moved = 0;
   for (const event of ["lapse", "reach_duration"] as const) {
-    const check = instalmentMachine.check(event, facts(i, claim, day));
-    if (check.ok && (await applyTransition(m, i, check.to, SYSTEM, event, claim.reference))) {
+    if (await tryTransition(m, INSTALMENTS, step(i, claim.reference, event, facts(i, claim, day), "system"))) {
       moved++;
       if (event === "lapse") break;
     }
@@ -131,10 +122,10 @@ export async function runPlacementDay(day: string = today()): Promise<DayReport>
       const p = providers.get(i.providerId);
       const c = claims.get(i.claimId)!;
       if (p?.email)
-        await enqueueMail(m, {
+        await enqueueTemplateMail(m, {
           to: p.email,
-          subject: `Erinnerung: Arbeitgeberbestätigung für ${c.reference}, ${i.number}. Rate`,
-          text: `Guten Tag,\n\nfür den Vermittlungsnachweis ${c.reference} ist die Beschäftigungsdauer für die ${i.number}. Rate (${formatCents(i.amountCents)}) mit Ablauf des ${formatDate(addDays(i.earliestOn, -1))} erreicht.\nBitte laden Sie die Bestätigung des Arbeitgebers im Trägerportal hoch. Nachweise nach dem ${formatDate(i.deadlineOn)} können nicht mehr berücksichtigt werden (§ 326 SGB III).\n\nMit freundlichen Grüßen\nIhr Arbeits- und Sozialzentrum`,
+          template: "mail-instalment-reminder",
+          data: { reference: c.reference, number: i.number, amount: formatCents(i.amountCents), lastDay: formatDate(addDays(i.earliestOn, -1)), deadline: formatDate(i.deadlineOn) },
         });
       sent++;
     }
@@ -161,12 +152,11 @@ export async function proveInstalment(user: CurrentUser, instalmentId: number, r
     const i = await m.getRepository(FeeInstalment).findOne({ where: { id: instalmentId, providerId } });
     if (!i) throw new NotFoundError("Die Rate wurde nicht gefunden.");
     const claim = await m.getRepository(PlacementClaim).findOneByOrFail({ id: i.claimId });
-    const to = askMachine(instalmentMachine, "prove", facts(i, claim, today(), input), user);
+    const planned = planTransition(INSTALMENTS, { entity: i, event: "prove", facts: facts(i, claim, today(), input), actor: user });
     const kind = i.sameEmployer ? "confirmation_6_months" : "confirmation_42_days";
     const doc = await storeDocument(m, { origin: "upload", title: `Arbeitgeberbestätigung ${i.number}. Rate – ${claim.reference}`, filename: file.filename || `${kind}.pdf`, contentType: "application/pdf", bytes: file.bytes, entityType: "placement-claim", entityId: String(claim.id), providerId, createdById: user.id });
     await m.getRepository(ClaimDocument).insert({ claimId: claim.id, instalmentId: i.id, documentId: doc.id, kind, uploadedAt: nowIso(), uploadedById: user.id });
-    if (!(await applyTransition(m, i, to, actorOf(user), "prove", claim.reference, { confirmedUntil: input.confirmedUntil }, { confirmedUntil: input.confirmedUntil })))
-      throw new ConflictError("Die Rate wurde inzwischen geändert. Bitte laden Sie die Seite neu.");
+    await planned.commit(m, step(i, claim.reference, "prove", facts(i, claim, today(), input), user, { confirmedUntil: input.confirmedUntil }, { confirmedUntil: input.confirmedUntil }));
     return i;
   });
 }
@@ -205,8 +195,7 @@ export async function reportEmploymentEnd(user: CurrentUser, claimId: number, ra
     const open = await m.getRepository(FeeInstalment).find({ where: { claimId: claim.id, status: In(["pending", "due"]) } });
     let cancelled = 0;
     for (const i of open) {
-      const check = instalmentMachine.check("end_employment", facts(i, claim, today()));
-      if (check.ok && (await applyTransition(m, i, check.to, actorOf(user), "end_employment", claim.reference, { closeReason: `Beschäftigung endete am ${formatDate(endedOn)}, vor Erreichen der Dauer` }))) cancelled++;
+      if (await tryTransition(m, INSTALMENTS, step(i, claim.reference, "end_employment", facts(i, claim, today()), user, { closeReason: `Beschäftigung endete am ${formatDate(endedOn)}, vor Erreichen der Dauer` }))) cancelled++;
     }
     return { cancelled };
   });
@@ -247,11 +236,9 @@ export async function correctEmploymentEnd(user: CurrentUser, claimId: number, r
     let cancelled = 0;
     for (const i of await m.getRepository(FeeInstalment).find({ where: { claimId: claim.id }, order: { number: "ASC" } })) {
       if (i.status === "cancelled") {
-        const check = instalmentMachine.check("reinstate", facts(i, claim, day, null, reason));
-        if (check.ok && (await applyTransition(m, i, check.to, actorOf(user), "reinstate", claim.reference, { closedAt: null, closeReason: "" }, { reason }))) reinstated++;
+        if (await tryTransition(m, INSTALMENTS, step(i, claim.reference, "reinstate", facts(i, claim, day, null, reason), user, { closedAt: null, closeReason: "" }, { reason }))) reinstated++;
       } else if (i.status === "pending" || i.status === "due") {
-        const check = instalmentMachine.check("end_employment", facts(i, claim, day));
-        if (check.ok && (await applyTransition(m, i, check.to, actorOf(user), "end_employment", claim.reference, { closeReason: `Beschäftigung endete am ${formatDate(endedOn)}, vor Erreichen der Dauer` }, { reason }))) cancelled++;
+        if (await tryTransition(m, INSTALMENTS, step(i, claim.reference, "end_employment", facts(i, claim, day), user, { closeReason: `Beschäftigung endete am ${formatDate(endedOn)}, vor Erreichen der Dauer` }, { reason }))) cancelled++;
       }
     }
     await advanceClaimInstalments(m, claim.id, day);
@@ -268,12 +255,12 @@ export async function revokeInstalment(user: CurrentUser, claimId: number, insta
     if (!i) throw new NotFoundError("Die Rate wurde nicht gefunden.");
     const claim = await m.getRepository(PlacementClaim).findOneByOrFail({ id: claimId });
     const from = i.status;
-    const to = askMachine(instalmentMachine, "revoke", facts(i, claim, today(), null, reason), user);
+    const planned = planTransition(INSTALMENTS, { entity: i, event: "revoke", facts: facts(i, claim, today(), null, reason), actor: user });
     if (from === "payable") {
       const res = await m.getRepository(PayableItem).update({ instalmentId: i.id, status: "open" }, { status: "cancelled" });
       if (!res.affected) throw new ConflictError("Die Zahlung ist nicht mehr offen (bereits ausgezahlt?); eine Rückforderung ist Sache der Kasse.");
     }
-    if (!(await applyTransition(m, i, to, actorOf(user), "revoke", claim.reference, { closeReason: `Widerrufen: ${reason}`.slice(0, 500) }, { reason }))) throw new ConflictError("Die Rate wurde inzwischen geändert.");
+    await planned.commit(m, step(i, claim.reference, "revoke", facts(i, claim, today(), null, reason), user, { closeReason: `Widerrufen: ${reason}`.slice(0, 500) }, { reason }));
     return i;
   });
 }
@@ -287,14 +274,14 @@ export async function certifyInstalment(user: CurrentUser, instalmentId: number,
     const i = await m.getRepository(FeeInstalment).findOne({ where: claimId ? { id: instalmentId, claimId } : { id: instalmentId } });
     if (!i) throw new NotFoundError("Die Rate wurde nicht gefunden.");
     const claim = await m.getRepository(PlacementClaim).findOneByOrFail({ id: i.claimId });
-    const to = askMachine(instalmentMachine, "certify", facts(i, claim, today()), user);
+    const planned = planTransition(INSTALMENTS, { entity: i, event: "certify", facts: facts(i, claim, today()), actor: user });
     const account = await m.getRepository(BankAccount).findOne({ where: { providerId: i.providerId, current: true }, order: { id: "DESC" } });
     if (!account) throw new ValidationError("Für den Vermittler ist keine Bankverbindung hinterlegt; die Rate kann nicht an die Kasse übergeben werden.");
     // Four-eyes: nobody certifies a payment whose bank data they made effective (DOMAIN.md § 3).
     if (account.changedById === user.id) throw new ValidationError("Sie haben die Bankverbindung dieses Vermittlers geändert und dürfen die Zahlung deshalb nicht sachlich richtig zeichnen.");
     const provider = await m.getRepository(Provider).findOneByOrFail({ id: i.providerId });
     const settings = await getSettings(m);
-    if (!(await applyTransition(m, i, to, actorOf(user), "certify", claim.reference, { certifiedById: user.id }))) throw new ConflictError("Die Rate wurde inzwischen geändert.");
+    await planned.commit(m, step(i, claim.reference, "certify", facts(i, claim, today()), user, { certifiedById: user.id }));
     const item = {
       instalmentId: i.id,
       providerId: i.providerId,

@@ -9,13 +9,15 @@ import { appendAudit, canonicalJson } from "~/lib/audit.server";
 import { nowIso } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
 import { generateDocument } from "~/lib/documents.server";
-import { readBytes, sha256Hex, storeBytes } from "~/lib/files.server";
 import { isReadablePdf } from "~/lib/pdf-check.server";
 import { enqueueMail } from "~/lib/mailer.server";
+import { readBytes, sha256Hex, sniffContentType, storeBytes } from "~/lib/files.server";
+import { enqueueTemplateMail } from "~/lib/mail-template.server";
 import { sealJson, unsealJson, unwrapDataKey } from "~/lib/sealing.server";
 import { getSetting } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
-import { lockTender, requireTender, requireTransition, tenderFacts } from "./tenders.server";
+import { lockTender, requireTender, TENDERS, tenderFacts } from "./tenders.server";
+import { transition } from "./transition.server";
 
 /** What a bidder submits: prices per lot, declarations, a concept document. */
 export interface OfferSubmission {
@@ -135,23 +137,10 @@ export async function submitOffer(user: CurrentUser, tenderId: number, submissio
       details: { tenderId, receivedAt: arrivedAt, sha256: receivedSha256, bytes: receivedBytes },
     });
     const provider = await m.getRepository(Provider).findOne({ where: { id: providerId } });
-    await enqueueMail(m, {
+    await enqueueTemplateMail(m, {
       to: [...new Set([user.email, provider?.email ?? ""].filter(Boolean))],
-      subject: `Eingangsbestätigung: Angebot zu ${current.reference}`,
-      text: [
-        "Guten Tag,",
-        "",
-        `Ihr Angebot zur Ausschreibung ${current.reference} „${current.title}“ ist eingegangen.`,
-        `Eingang: ${formatDateTimeSeconds(arrivedAt)}`,
-        `Fassung: ${version}`,
-        `Prüfwert SHA-256: ${receivedSha256}`,
-        "",
-        "Das Angebot ist verschlüsselt gespeichert und bis zur Öffnung nach Ablauf der Angebotsfrist für niemanden lesbar.",
-        "Die Eingangsbestätigung als PDF finden Sie im Trägerportal.",
-        "",
-        "Mit freundlichen Grüßen",
-        "Ihre Vergabestelle",
-      ].join("\n"),
+      template: "mail-offer-receipt",
+      data: { reference: current.reference, title: current.title, receivedAt: formatDateTimeSeconds(arrivedAt), version, sha256: receivedSha256 },
     });
     return { offerId: offer.id, tenderReference: current.reference, receivedAt: arrivedAt, sha256: receivedSha256, bytes: receivedBytes, version };
   });
@@ -257,12 +246,9 @@ export async function confirmOpening(user: CurrentUser, tenderId: number): Promi
     await appendAudit(m, actorOf(user), { action: "tender.opening_confirm", summary: `Öffnung der Angebote bestätigt (${tender.reference})`, entityType: "tender", entityId: tenderId });
     const facts = await tenderFacts(m, tender);
     if (facts.openingConfirmations < 2) return { opened: false, documentId: null };
-    const to = requireTransition(actorOf(user), "open", facts);
     const at = nowIso();
-    await m.getRepository(Tender).update({ id: tenderId }, { status: to, openedAt: at, updatedAt: at });
-    const opened = { ...tender, status: to, openedAt: at };
-    await appendAudit(m, actorOf(user), { action: "tender.open", summary: `Angebote geöffnet (${tender.reference}) durch zwei Personen`, entityType: "tender", entityId: tenderId, details: { from: tender.status, to } });
-    const doc = await writeOpeningRecord(m, user, opened);
+    await transition(m, TENDERS, { entity: tender, event: "open", facts, actor: user, set: { openedAt: at, updatedAt: at }, audit: { summary: `Angebote geöffnet (${tender.reference}) durch zwei Personen` } });
+    const doc = await writeOpeningRecord(m, user, tender);
     return { opened: true, documentId: doc.id };
   });
 }

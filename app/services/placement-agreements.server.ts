@@ -4,7 +4,7 @@
  */
 import { In, type EntityManager } from "typeorm";
 import { AgreementTerms, BankAccount, Certification, Document, FeeSchedule, PlacementAgreement, Provider, User } from "../../entities";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
+import { ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
 import { can } from "~/domain/permissions";
 import { formatCents, parseEuroToCents } from "~/domain/money";
 import {
@@ -34,11 +34,12 @@ import { appendAudit, SYSTEM } from "~/lib/audit.server";
 import { nowIso, today } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
 import { generateDocument } from "~/lib/documents.server";
-import { enqueueMail } from "~/lib/mailer.server";
+import { enqueueTemplateMail } from "~/lib/mail-template.server";
 import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
 import { signatory } from "./letters.server";
-import { askMachine, nextReference, ownProviderId, requireCan } from "./placement-common.server";
+import { AGREEMENTS, nextReference, ownProviderId, requireCan } from "./placement-common.server";
+import { transition, tryTransition } from "./transition.server";
 import { offerSchema, reasonSchema, scheduleSchema, termsSchema } from "~/domain/placement.schema";
 
 // ---------------------------------------------------------------------------------------------
@@ -370,10 +371,10 @@ async function createOffered(m: EntityManager, user: CurrentUser | null, provide
     details: { legalBasis: basis, feeSchedule: schedule.code, renewedFromId },
   });
   if (provider.email)
-    await enqueueMail(m, {
+    await enqueueTemplateMail(m, {
       to: provider.email,
-      subject: `Vermittlungsvereinbarung ${a.reference} zur Annahme`,
-      text: `Guten Tag,\n\nwir bieten Ihnen die Vermittlungsvereinbarung ${a.reference} (${LEGAL_BASIS_LABELS[basis]}) für die Zeit vom ${formatDate(validFrom)} bis ${formatDate(validUntil)} an.\nSie können die Vereinbarung im Trägerportal unter „Vermittlungsvereinbarungen“ lesen und annehmen. Die Vereinbarung liegt als PDF bei.\n\nMit freundlichen Grüßen\nIhr Arbeits- und Sozialzentrum`,
+      template: "mail-agreement-offered",
+      data: { reference: a.reference, legalBasis: LEGAL_BASIS_LABELS[basis], validFrom: formatDate(validFrom), validUntil: formatDate(validUntil) },
       attachmentDocumentId: doc.id,
     });
   return a;
@@ -474,6 +475,21 @@ export async function renewExpiring(user: CurrentUser): Promise<OfferResult> {
 }
 
 
+/** Tell the broker the agreement's new state and why. */
+async function notifyBroker(m: EntityManager, a: PlacementAgreement, provider: Provider, reason: string) {
+  if (!provider.email) return;
+  const state = AGREEMENT_STATE_LABELS[a.status as AgreementState];
+  await enqueueTemplateMail(m, { to: provider.email, template: "mail-agreement-status", data: { reference: a.reference, state, reasonLine: reason ? `\nBegründung: ${reason}` : "" } });
+}
+
+/** Side effects after a staff transition of an agreement, per event. */
+const AFTER: Partial<Record<AgreementEvent, (m: EntityManager, a: PlacementAgreement, provider: Provider, reason: string) => Promise<void>>> = {
+  withdraw_offer: notifyBroker,
+  suspend: notifyBroker,
+  resume: notifyBroker,
+  terminate: notifyBroker,
+};
+
 /** Staff transitions: withdraw an offer, suspend, resume, terminate. */
 export async function transitionAgreement(user: CurrentUser, id: number, event: AgreementEvent, raw: unknown) {
   if (!["withdraw_offer", "suspend", "resume", "terminate"].includes(event)) throw new ForbiddenError();
@@ -483,26 +499,15 @@ export async function transitionAgreement(user: CurrentUser, id: number, event: 
     const a = await m.getRepository(PlacementAgreement).findOne({ where: { id } });
     if (!a) throw new NotFoundError("Die Vereinbarung wurde nicht gefunden.");
     const [facts] = await loadAdmissionFacts(m, [a.providerId]);
-    const from = a.status as AgreementState;
-    const to = askMachine(agreementMachine, event, { state: from, today: today(), validUntil: a.validUntil, admissionProblem: admissionOf(a.legalBasis as LegalBasis, facts, today()), reason }, user);
-    a.status = to;
-    a.statusReason = reason;
-    a.updatedAt = nowIso();
-    await m.getRepository(PlacementAgreement).save(a);
-    await appendAudit(m, actorOf(user), {
-      action: `agreement.${event}`,
-      summary: `Vermittlungsvereinbarung ${a.reference}: ${AGREEMENT_STATE_LABELS[from]} → ${AGREEMENT_STATE_LABELS[to]}`,
-      entityType: "placement-agreement",
-      entityId: String(a.id),
-      providerId: a.providerId,
-      details: { from, to, reason },
+    await transition(m, AGREEMENTS, {
+      entity: a,
+      event,
+      facts: { state: a.status as AgreementState, today: today(), validUntil: a.validUntil, admissionProblem: admissionOf(a.legalBasis as LegalBasis, facts, today()), reason },
+      actor: user,
+      set: { statusReason: reason },
+      audit: { details: { reason } },
     });
-    if (facts.provider.email)
-      await enqueueMail(m, {
-        to: facts.provider.email,
-        subject: `Vermittlungsvereinbarung ${a.reference}: ${AGREEMENT_STATE_LABELS[to]}`,
-        text: `Guten Tag,\n\ndie Vermittlungsvereinbarung ${a.reference} ist jetzt „${AGREEMENT_STATE_LABELS[to]}“.${reason ? `\nBegründung: ${reason}` : ""}\n\nMit freundlichen Grüßen\nIhr Arbeits- und Sozialzentrum`,
-      });
+    await AFTER[event]?.(m, a, facts.provider, reason);
     return a;
   });
 }
@@ -515,15 +520,15 @@ export async function acceptAgreement(user: CurrentUser, id: number) {
     const a = await m.getRepository(PlacementAgreement).findOne({ where: { id, providerId } });
     if (!a || a.status === "draft") throw new NotFoundError("Die Vereinbarung wurde nicht gefunden.");
     const [facts] = await loadAdmissionFacts(m, [providerId]);
-    const from = a.status;
-    a.status = askMachine(agreementMachine, "accept", { state: a.status as AgreementState, today: today(), validUntil: a.validUntil, admissionProblem: admissionOf(a.legalBasis as LegalBasis, facts, today()) }, user);
-    a.acceptedAt = nowIso();
-    a.acceptedById = user.id;
-    a.acceptedByName = user.name;
-    a.updatedAt = a.acceptedAt;
-    const res = await m.getRepository(PlacementAgreement).update({ id: a.id, status: from }, { status: a.status, acceptedAt: a.acceptedAt, acceptedById: user.id, acceptedByName: user.name, updatedAt: a.updatedAt });
-    if (!res.affected) throw new ConflictError("Die Vereinbarung wurde inzwischen geändert. Bitte laden Sie die Seite neu.");
-    await appendAudit(m, actorOf(user), { action: "agreement.accept", summary: `Vermittlungsvereinbarung ${a.reference} angenommen durch ${user.name}`, entityType: "placement-agreement", entityId: String(a.id), providerId });
+    const at = nowIso();
+    await transition(m, AGREEMENTS, {
+      entity: a,
+      event: "accept",
+      facts: { state: a.status as AgreementState, today: today(), validUntil: a.validUntil, admissionProblem: admissionOf(a.legalBasis as LegalBasis, facts, today()) },
+      actor: user,
+      set: { acceptedAt: at, acceptedById: user.id, acceptedByName: user.name, updatedAt: at },
+      audit: { summary: `Vermittlungsvereinbarung ${a.reference} angenommen durch ${user.name}` },
+    });
     return a;
   });
 }
@@ -556,12 +561,13 @@ export async function ownAgreements(user: CurrentUser) {
 export async function expireAgreements(m: EntityManager, day: string): Promise<number> {
   const rows = await m.getRepository(PlacementAgreement).createQueryBuilder("a").where("a.status IN ('offered','active','suspended') AND a.validUntil < :day", { day }).getMany();
   for (const a of rows) {
-    const to = agreementMachine.check("expire", { state: a.status as AgreementState, today: day, validUntil: a.validUntil, admissionProblem: null });
-    if (!to.ok) continue;
-    const from = a.status;
-    const res = await m.getRepository(PlacementAgreement).update({ id: a.id, status: from }, { status: to.to, updatedAt: nowIso() });
-    if (!res.affected) continue;
-    await appendAudit(m, SYSTEM, { action: "agreement.expire", summary: `Vermittlungsvereinbarung ${a.reference} abgelaufen (${formatDate(a.validUntil)})`, entityType: "placement-agreement", entityId: String(a.id), providerId: a.providerId, details: { from, to: to.to } });
+    await tryTransition(m, AGREEMENTS, {
+      entity: a,
+      event: "expire",
+      facts: { state: a.status as AgreementState, today: day, validUntil: a.validUntil, admissionProblem: null },
+      actor: "system",
+      audit: { summary: `Vermittlungsvereinbarung ${a.reference} abgelaufen (${formatDate(a.validUntil)})` },
+    });
   }
   return rows.length;
 }

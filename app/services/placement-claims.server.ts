@@ -25,8 +25,11 @@ import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
 import { advanceClaimInstalments } from "./instalments.server";
 import { signatory } from "./letters.server";
-import { askMachine, nextReference, ownProviderId, requireCan } from "./placement-common.server";
 import { assignmentMachine } from "~/domain/assignment.machine";
+import { sniffContentType } from "~/lib/files.server";
+import { enqueueTemplateMail } from "~/lib/mail-template.server";
+import { ASSIGNMENTS, CLAIMS, nextReference, ownProviderId, requireCan } from "./placement-common.server";
+import { planTransition, transition } from "./transition.server";
 import type { AssignmentState } from "~/domain/placement";
 import { claimSchema, decideSchema } from "~/domain/placement.schema";
 
@@ -290,34 +293,35 @@ export async function decideClaim(user: CurrentUser, claimId: number, event: Ext
     const assignment = await m.getRepository(Assignment).findOneByOrFail({ id: claim.assignmentId });
     if (input.severeDisabilityException !== undefined && event === "accept") claim.severeDisabilityException = input.severeDisabilityException;
     const results = await recheck(m, claim, assignment);
-    const from = claim.status as ClaimState;
-    const to = askMachine(claimMachine, event, { state: from, results, note: input.note, documentKinds: await documentKinds(m, claim.id) }, user);
+    const planned = planTransition(CLAIMS, { entity: claim, event, facts: { state: claim.status as ClaimState, results, note: input.note, documentKinds: await documentKinds(m, claim.id) }, actor: user });
     if (input.severeDisabilityException && event === "accept") {
       const client = await m.getRepository(Client).findOneByOrFail({ id: claim.clientId });
       if (!client.targetGroups.includes("severely_disabled"))
         throw new ValidationError("Für den Kunden ist keine Schwerbehinderung erfasst; die Ausnahme für befristete Beschäftigung schwerbehinderter Menschen kann nicht angewandt werden.", { severeDisabilityException: "Keine Schwerbehinderung erfasst." });
     }
     const at = nowIso();
-    // Conditional on the state read: a second, concurrent decision finds nothing to change.
-    const res = await m.getRepository(PlacementClaim).update({ id: claim.id, status: from }, { status: to, updatedAt: at });
-    if (!res.affected) throw new ConflictError("Der Vermittlungsnachweis wurde inzwischen von jemand anderem bearbeitet. Bitte laden Sie die Seite neu.");
-    Object.assign(claim, { status: to, decidedAt: at, decidedById: user.id, decisionNote: input.note, updatedAt: at });
-    await m.getRepository(PlacementClaim).save(claim);
-    if (to === "accepted") await onAccepted(m, claim, assignment);
-    await appendAudit(m, actorOf(user), {
-      action: `placement.${event}`,
-      summary: `Vermittlungsnachweis ${claim.reference}: ${CLAIM_STATE_LABELS[from]} → ${CLAIM_STATE_LABELS[to]}`,
-      entityType: "placement-claim",
-      entityId: String(claim.id),
-      providerId: claim.providerId,
-      details: { from, to, note: input.note, results: results.map((r) => ({ code: r.code, severity: r.severity })), severeDisabilityException: claim.severeDisabilityException },
+    await planned.commit(m, {
+      set: { decidedAt: at, decidedById: user.id, decisionNote: input.note, updatedAt: at },
+      audit: { details: { note: input.note, results: results.map((r) => ({ code: r.code, severity: r.severity })), severeDisabilityException: claim.severeDisabilityException } },
     });
-    await sendDecision(m, claim, event, user);
+    // The re-run rules (and the exception) are kept with the decision.
+    await m.getRepository(PlacementClaim).save(claim);
+    await AFTER[event](m, claim, assignment, user);
     return claim;
   });
 }
 
-async function onAccepted(m: EntityManager, claim: PlacementClaim, assignment: Assignment) {
+/** Side effects after a decision, per event: the letter and mail; on acceptance first the instalments and the redeemed voucher. */
+const AFTER: Record<"accept" | "reject" | "request_documents", (m: EntityManager, claim: PlacementClaim, assignment: Assignment, user: CurrentUser) => Promise<void>> = {
+  async accept(m, claim, assignment, user) {
+    await onAccepted(m, claim, assignment, user);
+    await sendDecision(m, claim, "accept", user);
+  },
+  reject: (m, claim, _assignment, user) => sendDecision(m, claim, "reject", user),
+  request_documents: (m, claim, _assignment, user) => sendDecision(m, claim, "request_documents", user),
+};
+
+async function onAccepted(m: EntityManager, claim: PlacementClaim, assignment: Assignment, user: CurrentUser) {
   const agreement = await m.getRepository(PlacementAgreement).findOneByOrFail({ id: assignment.agreementId });
   const schedule = await m.getRepository(FeeSchedule).findOneByOrFail({ id: agreement.feeScheduleId });
   const rs = RULE_SETS[claim.legalBasis as LegalBasis];
@@ -345,9 +349,15 @@ async function onAccepted(m: EntityManager, claim: PlacementClaim, assignment: A
       updatedAt: at,
     })),
   );
-  const redeem = assignmentMachine.check("redeem", { state: assignment.status as AssignmentState, today: today(), validUntil: assignment.validUntil });
-  if (!redeem.ok) throw new ConflictError(`Die Zuweisung ${assignment.reference} kann nicht eingelöst werden: ${redeem.reason}`);
-  await m.getRepository(Assignment).update({ id: assignment.id, status: assignment.status }, { status: redeem.to, updatedAt: at });
+  // One voucher, one placement: the assignment is redeemed with the acceptance.
+  await transition(m, ASSIGNMENTS, {
+    entity: assignment,
+    event: "redeem",
+    facts: { state: assignment.status as AssignmentState, today: today(), validUntil: assignment.validUntil },
+    actor: user,
+    set: { updatedAt: at },
+    audit: { summary: `Zuweisung ${assignment.reference} eingelöst (Vermittlungsnachweis ${claim.reference})`, details: { claim: claim.reference } },
+  });
   await m.getRepository(EmploymentSpell).insert({ clientId: claim.clientId, employerName: claim.employerName, fromDate: claim.jobStart, toDate: claim.employmentEndedOn, insured: claim.insured, source: "placement", createdAt: at });
   // Instalments whose duration already passed move at once (the same machine as the daily job).
   await advanceClaimInstalments(m, claim.id, today());
@@ -427,10 +437,10 @@ async function sendDecision(m: EntityManager, claim: PlacementClaim, event: stri
   claim.decisionDocumentId = doc.id;
   await m.getRepository(PlacementClaim).update({ id: claim.id }, { decisionDocumentId: doc.id });
   if (provider.email)
-    await enqueueMail(m, {
+    await enqueueTemplateMail(m, {
       to: provider.email,
-      subject: `${DECISION_TITLES[event]} ${claim.reference}`,
-      text: `Guten Tag,\n\nzu Ihrem Vermittlungsnachweis ${claim.reference} (Kunde ${client.reference}) liegt eine Entscheidung vor: ${CLAIM_STATE_LABELS[claim.status as ClaimState]}.\nDas Schreiben liegt als PDF bei und steht im Trägerportal.\n\nMit freundlichen Grüßen\nIhr Arbeits- und Sozialzentrum`,
+      template: "mail-placement-decision",
+      data: { title: DECISION_TITLES[event], reference: claim.reference, client: client.reference, state: CLAIM_STATE_LABELS[claim.status as ClaimState] },
       attachmentDocumentId: doc.id,
     });
 }
@@ -454,21 +464,20 @@ export async function addClaimDocuments(user: CurrentUser, claimId: number, uplo
     if (!["submitted", "documents_requested"].includes(claim.status)) throw new ConflictError(`Der Nachweis ist ${CLAIM_STATE_LABELS[claim.status as ClaimState]}; Unterlagen zu Raten laden Sie bei der jeweiligen Rate hoch.`);
     for (const u of present) await attach(m, claim, u.kind, u.file, user);
     const from = claim.status as ClaimState;
-    if (from === "documents_requested") {
-      const assignment = await m.getRepository(Assignment).findOneByOrFail({ id: claim.assignmentId });
-      const results = await recheck(m, claim, assignment);
-      claim.status = askMachine(claimMachine, "resubmit", { state: from, results, documentKinds: await documentKinds(m, claim.id) }, user);
-      claim.updatedAt = nowIso();
-      await m.getRepository(PlacementClaim).save(claim);
-    }
-    await appendAudit(m, actorOf(user), {
+    const audit = {
       action: "placement.documents",
       summary: `Vermittlungsnachweis ${claim.reference}: ${present.length} Unterlage(n) nachgereicht${from === "documents_requested" ? ", wieder zur Prüfung" : ""}`,
-      entityType: "placement-claim",
-      entityId: String(claim.id),
-      providerId,
       details: { kinds: present.map((u) => u.kind) },
-    });
+    };
+    if (from === "documents_requested") {
+      // The upload is the resubmission: one audit entry with from/to.
+      const assignment = await m.getRepository(Assignment).findOneByOrFail({ id: claim.assignmentId });
+      const results = await recheck(m, claim, assignment);
+      await transition(m, CLAIMS, { entity: claim, event: "resubmit", facts: { state: from, results, documentKinds: await documentKinds(m, claim.id) }, actor: user, audit });
+      await m.getRepository(PlacementClaim).save(claim);
+    } else {
+      await appendAudit(m, actorOf(user), { ...audit, entityType: "placement-claim", entityId: String(claim.id), providerId });
+    }
   });
 }
 
@@ -478,11 +487,13 @@ export async function withdrawClaim(user: CurrentUser, claimId: number) {
   return tx(async (m) => {
     const claim = await m.getRepository(PlacementClaim).findOne({ where: { id: claimId, providerId } });
     if (!claim) throw new NotFoundError("Der Vermittlungsnachweis wurde nicht gefunden.");
-    const from = claim.status as ClaimState;
-    claim.status = askMachine(claimMachine, "withdraw", { state: from, results: claim.ruleResults as RuleResult[], documentKinds: [] }, user);
-    claim.updatedAt = nowIso();
-    await m.getRepository(PlacementClaim).save(claim);
-    await appendAudit(m, actorOf(user), { action: "placement.withdraw", summary: `Vermittlungsnachweis ${claim.reference} zurückgezogen`, entityType: "placement-claim", entityId: String(claim.id), providerId });
+    await transition(m, CLAIMS, {
+      entity: claim,
+      event: "withdraw",
+      facts: { state: claim.status as ClaimState, results: claim.ruleResults as RuleResult[], documentKinds: [] },
+      actor: user,
+      audit: { summary: `Vermittlungsnachweis ${claim.reference} zurückgezogen` },
+    });
   });
 }
 

@@ -1,10 +1,15 @@
 /** Helpers shared by the placement services (agreements, clients, claims, instalments). */
 import type { EntityManager, EntityTarget, ObjectLiteral } from "typeorm";
+import { Assignment, FeeInstalment, PlacementAgreement, PlacementClaim } from "../../entities";
+import { assignmentMachine } from "~/domain/assignment.machine";
 import { ForbiddenError } from "~/domain/errors";
-import type { Machine } from "~/domain/machine";
-import { can, ROLE_PERMISSIONS, type Permission } from "~/domain/permissions";
-import { ValidationError, ConflictError } from "~/domain/errors";
+import { instalmentMachine } from "~/domain/fee-instalment.machine";
+import { formatCents } from "~/domain/money";
+import { can, type Permission } from "~/domain/permissions";
+import { agreementMachine } from "~/domain/placement-agreement.machine";
+import { claimMachine } from "~/domain/placement-claim.machine";
 import type { CurrentUser } from "./auth.server";
+import { storedMachine } from "./transition.server";
 
 /**
  * The next human reference `<prefix>-<year>-<n>` (e.g. VN-2026-00042). Called inside the
@@ -27,19 +32,35 @@ export function requireCan(user: CurrentUser, permission: Permission) {
   if (!can(user.role, permission)) throw new ForbiddenError();
 }
 
-/** Ask a machine whether the user may fire the event now; throws a German error otherwise. */
-export function askMachine<S extends string, E extends string, F extends { state: S }>(machine: Machine<S, E, F>, event: E, facts: F, actor: CurrentUser | "system"): S {
-  if (actor !== "system" && !machine.permitted(event, facts.state, ROLE_PERMISSIONS[actor.role])) {
-    if (machine.eventsFrom(facts.state).includes(event)) throw new ForbiddenError();
-  }
-  const result = machine.check(event, facts);
-  if (!result.ok) {
-    // A wrong state is a conflict (someone else was faster); a failed guard is invalid input.
-    if (!machine.eventsFrom(facts.state).includes(event)) throw new ConflictError(result.reason);
-    throw new ValidationError(result.reason);
-  }
-  return result.to;
-}
+/** The placement machines bound to their tables: every move goes through transition() (ADR 0010). */
+export const ASSIGNMENTS = storedMachine(assignmentMachine, {
+  target: Assignment,
+  entityType: "assignment",
+  action: "assignment",
+  describe: (a) => `Zuweisung ${a.reference}`,
+  changed: "Die Zuweisung wurde inzwischen geändert. Bitte laden Sie die Seite neu.",
+});
+export const AGREEMENTS = storedMachine(agreementMachine, {
+  target: PlacementAgreement,
+  entityType: "placement-agreement",
+  action: "agreement",
+  describe: (a) => `Vermittlungsvereinbarung ${a.reference}`,
+  changed: "Die Vereinbarung wurde inzwischen geändert. Bitte laden Sie die Seite neu.",
+});
+export const CLAIMS = storedMachine(claimMachine, {
+  target: PlacementClaim,
+  entityType: "placement-claim",
+  action: "placement",
+  describe: (c) => `Vermittlungsnachweis ${c.reference}`,
+  changed: "Der Vermittlungsnachweis wurde inzwischen von jemand anderem bearbeitet. Bitte laden Sie die Seite neu.",
+});
+export const INSTALMENTS = storedMachine(instalmentMachine, {
+  target: FeeInstalment,
+  entityType: "fee-instalment",
+  action: "instalment",
+  describe: (i) => `${i.number}. Rate (${formatCents(i.amountCents)})`,
+  changed: "Die Rate wurde inzwischen geändert. Bitte laden Sie die Seite neu.",
+});
 
 /** Provider users reach only their own organisation's rows. */
 export function ownProviderId(user: CurrentUser): number {

@@ -11,7 +11,7 @@ import { em, tx } from "~/lib/db.server";
 import { generateDocument, storeDocument } from "~/lib/documents.server";
 import { isReadablePdf } from "~/lib/pdf-check.server";
 import { getSetting } from "~/lib/settings.server";
-import { enqueueMail } from "~/lib/mailer.server";
+import { enqueueTemplateMail } from "~/lib/mail-template.server";
 import { actorOf, type CurrentUser } from "./auth.server";
 import { ownOffers } from "./offers.server";
 import { requireTender } from "./tenders.server";
@@ -109,11 +109,7 @@ export async function answerQuestion(user: CurrentUser, questionId: number, text
     const downloads = await m.getRepository(TenderDownload).find({ where: { tenderId: tender.id } });
     const providers = downloads.length ? await m.getRepository(Provider).find({ where: { id: In(downloads.map((d) => d.providerId)) } }) : [];
     for (const p of providers.filter((x) => x.email)) {
-      await enqueueMail(m, {
-        to: p.email,
-        subject: `Antwort auf eine Bieterfrage: ${tender.reference}`,
-        text: `Guten Tag,\n\nzur Ausschreibung ${tender.reference} „${tender.title}“ wurde eine Bieterfrage beantwortet. Die Antwort gilt für alle Bieter:\n\nFrage: ${q.question}\n\nAntwort: ${answer}\n\nMit freundlichen Grüßen\nIhre Vergabestelle`,
-      });
+      await enqueueTemplateMail(m, { to: p.email, template: "mail-question-answered", data: { reference: tender.reference, title: tender.title, question: q.question, answer } });
     }
   });
 }

@@ -24,7 +24,7 @@ import { appendAudit } from "~/lib/audit.server";
 import { nowIso, today as berlinToday } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
 import { getSettings } from "~/lib/settings.server";
-import { enqueueMail } from "~/lib/mailer.server";
+import { enqueueTemplateMail } from "~/lib/mail-template.server";
 import { assertProviderAccess } from "./access.server";
 import { actorOf, type CurrentUser } from "./auth.server";
 
@@ -518,18 +518,17 @@ export async function decideChangeRequest(user: CurrentUser, id: number, approve
     const recipients = [...new Set([requester?.active ? requester.email : "", provider.email].filter(Boolean))];
     if (recipients.length) {
       const what = CHANGE_KINDS[request.kind as ChangeKind];
-      await enqueueMail(m, {
+      await enqueueTemplateMail(m, {
         to: recipients,
-        subject: `Ihr Änderungsantrag (${what}) wurde ${approve ? "bestätigt" : "abgelehnt"}`,
-        text: [
-          "Guten Tag,",
-          "",
-          `Ihr Antrag vom ${formatDateTime(request.requestedAt)} auf Änderung der ${what} von „${provider.name}“ wurde ${approve ? "bestätigt. Die neuen Angaben gelten ab sofort." : "abgelehnt."}`,
-          note.trim() ? `\nVermerk des Jobcenters: ${note.trim()}` : "",
-          "",
-          "Mit freundlichen Grüßen",
-          "Ihr Jobcenter",
-        ].join("\n"),
+        template: "mail-change-request-decided",
+        data: {
+          what,
+          outcome: approve ? "bestätigt" : "abgelehnt",
+          requestedAt: formatDateTime(request.requestedAt),
+          providerName: provider.name,
+          outcomeSentence: approve ? "bestätigt. Die neuen Angaben gelten ab sofort." : "abgelehnt.",
+          noteLine: note.trim() ? `\n\nVermerk des Jobcenters: ${note.trim()}` : "",
+        },
       });
     }
     await appendAudit(m, actorOf(user), {

@@ -1,7 +1,6 @@
 import { In, type EntityManager } from "typeorm";
 import { AwardCriterion, Contract, Document, Lot, Offer, OpeningConfirmation, Provider, Tender, TenderQuestion, User } from "../../entities";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
-import { can } from "~/domain/permissions";
+import { ConflictError, NotFoundError, ValidationError } from "~/domain/errors";
 import {
   criteriaProblems,
   decideRegime,
@@ -19,17 +18,18 @@ import {
   type ProcedureType,
   type Regime,
 } from "~/domain/tender";
-import { checkTransition, TENDER_STATE_LABELS, type TenderEvent, type TenderFacts, type TenderState } from "~/domain/tender.machine";
+import { TENDER_STATE_LABELS, tenderMachine, type TenderEvent, type TenderFacts, type TenderState } from "~/domain/tender.machine";
 import { berlinDate, formatDate, formatDateTime } from "~/domain/time";
 import { parseOrThrow } from "~/domain/validation";
-import { appendAudit, SYSTEM, type Actor } from "~/lib/audit.server";
+import { appendAudit } from "~/lib/audit.server";
 import { nowIso, today as berlinToday } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
-import { enqueueMail } from "~/lib/mailer.server";
+import { enqueueTemplateMail } from "~/lib/mail-template.server";
 import { newWrappedDataKey } from "~/lib/sealing.server";
 import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
 import { createTenderDescription } from "./tender-description.server";
+import { storedMachine, transition, tryTransition } from "./transition.server";
 
 /** Which provider service categories a measure type concerns (for "new tender" mails). */
 const MEASURE_CATEGORIES: Record<string, string[]> = {
@@ -279,76 +279,77 @@ export async function tenderFacts(m: EntityManager, tender: Tender, extra: Parti
   };
 }
 
-/** Ask the machine, check the permission, or throw a German conflict. */
-export function requireTransition(actor: Actor & { role?: string }, event: TenderEvent, facts: TenderFacts): TenderState {
-  const check = checkTransition(event, facts);
-  if (!check.ok) throw new ConflictError(check.reason);
-  if (check.permission !== "system" && !(actor.role && can(actor.role as never, check.permission))) throw new ForbiddenError();
-  return check.to;
-}
+/** The tender's machine bound to its table: every move goes through transition() (ADR 0010). */
+export const TENDERS = storedMachine(tenderMachine, {
+  target: Tender,
+  entityType: "tender",
+  action: "tender",
+  describe: (t) => `Ausschreibung ${t.reference}`,
+  changed: "Die Ausschreibung wurde inzwischen geändert. Bitte laden Sie die Seite neu.",
+});
+
+/** Side effects after a tender transition, per event. */
+const AFTER = {
+  /** The public tender description, and a mail to providers whose service categories match. */
+  async publish(m: EntityManager, tender: Tender, user: CurrentUser) {
+    await createTenderDescription(m, tender, user.id);
+    const categories = MEASURE_CATEGORIES[tender.measureType] ?? [];
+    if (!categories.length) return;
+    const providers = await m.getRepository(Provider).find({ where: { active: true } });
+    const matching = providers.filter((p) => p.email && p.serviceCategories.some((c) => categories.includes(c)));
+    for (const p of matching) {
+      await enqueueTemplateMail(m, {
+        to: p.email,
+        template: "mail-tender-published",
+        data: { reference: tender.reference, title: tender.title, measure: measureTypeLabel(tender.measureType), offersUntil: formatDateTime(tender.offersUntil) },
+      });
+    }
+  },
+  /** Tell every bidder with a submitted offer. */
+  async cancel(m: EntityManager, tender: Tender, reason: string) {
+    const bidders = await m.getRepository(Offer).find({ where: { tenderId: tender.id, status: "submitted" } });
+    const providers = bidders.length ? await m.getRepository(Provider).find({ where: { id: In(bidders.map((b) => b.providerId)) } }) : [];
+    for (const p of providers.filter((x) => x.email)) {
+      await enqueueTemplateMail(m, { to: p.email, template: "mail-tender-cancelled", data: { reference: tender.reference, title: tender.title, reason: reason.trim() } });
+    }
+  },
+} satisfies Partial<Record<TenderEvent, (m: EntityManager, tender: Tender, ...rest: never[]) => Promise<void>>>;
 
 export async function publishTender(user: CurrentUser, tenderId: number): Promise<void> {
   await tx(async (m) => {
     const tender = await requireTender(m, tenderId);
     const facts = await tenderFacts(m, tender);
-    const to = requireTransition(actorOf(user), "publish", facts);
     const lots = await m.getRepository(Lot).find({ where: { tenderId } });
     const decision = await regimeFor(m, lots);
     const at = nowIso();
-    await m.getRepository(Tender).update({ id: tenderId }, { status: to, publishedAt: at, estimatedValueCents: decision.valueCents, regime: decision.regime, regimeReason: decision.reason, updatedAt: at });
-    await appendAudit(m, actorOf(user), {
-      action: "tender.publish",
-      summary: `Ausschreibung ${tender.reference} veröffentlicht (${decision.regime === "eu" ? "EU" : "national"}, Angebote bis ${formatDateTime(tender.offersUntil)}); Kriterien und Gewichtungen eingefroren`,
-      entityType: "tender",
-      entityId: tenderId,
-      details: { from: tender.status, to, regime: decision.regime, valueCents: decision.valueCents, reason: decision.reason },
+    await transition(m, TENDERS, {
+      entity: tender,
+      event: "publish",
+      facts,
+      actor: user,
+      set: { publishedAt: at, estimatedValueCents: decision.valueCents, regime: decision.regime, regimeReason: decision.reason, updatedAt: at },
+      audit: {
+        summary: `Ausschreibung ${tender.reference} veröffentlicht (${decision.regime === "eu" ? "EU" : "national"}, Angebote bis ${formatDateTime(tender.offersUntil)}); Kriterien und Gewichtungen eingefroren`,
+        details: { regime: decision.regime, valueCents: decision.valueCents, reason: decision.reason },
+      },
     });
-    await createTenderDescription(m, { ...tender, status: to, publishedAt: at, regime: decision.regime }, user.id);
-    // Tell providers whose service categories match.
-    const categories = MEASURE_CATEGORIES[tender.measureType] ?? [];
-    if (categories.length) {
-      const providers = await m.getRepository(Provider).find({ where: { active: true } });
-      const matching = providers.filter((p) => p.email && p.serviceCategories.some((c) => categories.includes(c)));
-      for (const p of matching) {
-        await enqueueMail(m, {
-          to: p.email,
-          subject: `Neue Ausschreibung ${tender.reference}: ${tender.title}`.slice(0, 300),
-          text: [
-            "Guten Tag,",
-            "",
-            `das Jobcenter hat eine Ausschreibung veröffentlicht, die zu Ihren Leistungsbereichen passt:`,
-            "",
-            `${tender.reference} – ${tender.title}`,
-            `Art: ${measureTypeLabel(tender.measureType)}`,
-            `Angebote bis: ${formatDateTime(tender.offersUntil)}`,
-            "",
-            "Die Vergabeunterlagen finden Sie im Trägerportal unter „Ausschreibungen“.",
-            "",
-            "Mit freundlichen Grüßen",
-            "Ihre Vergabestelle",
-          ].join("\n"),
-        });
-      }
-    }
+    await AFTER.publish(m, tender, user);
   });
 }
 
 export async function cancelTender(user: CurrentUser, tenderId: number, reason: string): Promise<void> {
   await tx(async (m) => {
     const tender = await requireTender(m, tenderId);
-    const to = requireTransition(actorOf(user), "cancel", await tenderFacts(m, tender, { cancelReason: reason }));
     const at = nowIso();
-    await m.getRepository(Tender).update({ id: tenderId }, { status: to, cancelledAt: at, cancelReason: reason.trim().slice(0, 1000), updatedAt: at });
-    await appendAudit(m, actorOf(user), { action: "tender.cancel", summary: `Ausschreibung ${tender.reference} aufgehoben: ${reason.trim()}`.slice(0, 500), entityType: "tender", entityId: tenderId, details: { from: tender.status, to, reason } });
-    const bidders = await m.getRepository(Offer).find({ where: { tenderId, status: "submitted" } });
-    const providers = bidders.length ? await m.getRepository(Provider).find({ where: { id: In(bidders.map((b) => b.providerId)) } }) : [];
-    for (const p of providers.filter((x) => x.email)) {
-      await enqueueMail(m, {
-        to: p.email,
-        subject: `Aufhebung der Ausschreibung ${tender.reference}`,
-        text: `Guten Tag,\n\ndie Ausschreibung ${tender.reference} „${tender.title}“ wurde aufgehoben.\nBegründung: ${reason.trim()}\n\nMit freundlichen Grüßen\nIhre Vergabestelle`,
-      });
-    }
+    await transition(m, TENDERS, {
+      entity: tender,
+      event: "cancel",
+      facts: await tenderFacts(m, tender, { cancelReason: reason }),
+      actor: user,
+      set: { cancelledAt: at, cancelReason: reason.trim().slice(0, 1000), updatedAt: at },
+      audit: { summary: `Ausschreibung ${tender.reference} aufgehoben: ${reason.trim()}`.slice(0, 500), details: { reason } },
+    });
+    await AFTER.cancel(m, tender, reason);
   });
 }
 
@@ -360,13 +361,16 @@ export async function closeDueTenders(): Promise<number> {
   for (const candidate of due) {
     await tx(async (m) => {
       const tender = await lockTender(m, candidate.id);
-      const check = checkTransition("close_offers", await tenderFacts(m, tender));
-      if (!check.ok) return;
-      const result = await m.getRepository(Tender).update({ id: tender.id, status: "published" }, { status: check.to, closedAt: nowIso(), updatedAt: nowIso() });
-      if (!result.affected) return;
       const offers = await m.getRepository(Offer).count({ where: { tenderId: tender.id, status: "submitted" } });
-      await appendAudit(m, SYSTEM, { action: "tender.close_offers", summary: `Angebotsfrist ${tender.reference} abgelaufen: ${offers} Angebot(e) eingegangen`, entityType: "tender", entityId: tender.id, details: { from: "published", to: check.to, offers } });
-      closed++;
+      const moved = await tryTransition(m, TENDERS, {
+        entity: tender,
+        event: "close_offers",
+        facts: await tenderFacts(m, tender),
+        actor: "system",
+        set: { closedAt: nowIso() },
+        audit: { summary: `Angebotsfrist ${tender.reference} abgelaufen: ${offers} Angebot(e) eingegangen`, details: { offers } },
+      });
+      if (moved) closed++;
     });
   }
   return closed;

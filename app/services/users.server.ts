@@ -9,7 +9,7 @@ import { nowIso } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
 import { hashPassword, verifyPassword } from "~/lib/password.server";
 import { getSetting } from "~/lib/settings.server";
-import { enqueueMail } from "~/lib/mailer.server";
+import { enqueueTemplateMail } from "~/lib/mail-template.server";
 import { config } from "~/lib/config.server";
 import { actorOf, type CurrentUser } from "./auth.server";
 import { germanSortExpression } from "./providers.server";
@@ -84,20 +84,7 @@ export async function createUser(actor: Actor, raw: unknown, password: string): 
     }
     const at = nowIso();
     const user = await m.getRepository(User).save(m.getRepository(User).create({ ...input, passwordHash, active: true, createdAt: at, updatedAt: at, passwordChangedAt: at, lastLoginAt: null }));
-    await enqueueMail(m, {
-      to: user.email,
-      subject: "Ihr Zugang zur Vergabe- und Trägerverwaltung",
-      text: [
-        `Guten Tag ${user.name},`,
-        "",
-        `für Sie wurde ein Zugang mit der Rolle „${ROLE_LABELS[input.role]}“ eingerichtet.`,
-        `Anmeldung: ${config().publicUrl}/login mit dieser E-Mail-Adresse.`,
-        "Das Anfangspasswort erhalten Sie auf einem anderen Weg von Ihrer Administration. Bitte ändern Sie es nach der ersten Anmeldung.",
-        "",
-        "Mit freundlichen Grüßen",
-        "Ihr Jobcenter",
-      ].join("\n"),
-    });
+    await enqueueTemplateMail(m, { to: user.email, template: "mail-user-created", data: { name: user.name, role: ROLE_LABELS[input.role], loginUrl: `${config().publicUrl}/login` } });
     await appendAudit(m, actor, {
       action: "user.create",
       summary: `Benutzer ${user.email} (${ROLE_LABELS[input.role]}) angelegt`,

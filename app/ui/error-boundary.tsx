@@ -7,6 +7,7 @@ const MESSAGES: Record<number, { title: string; text: string }> = {
   404: { title: "Nicht gefunden", text: "Die Seite oder der Datensatz existiert nicht oder ist für Sie nicht sichtbar." },
   405: { title: "Nicht erlaubt", text: "Diese Aktion ist hier nicht möglich." },
   409: { title: "Konflikt", text: "Die Aktion passt nicht zum aktuellen Stand des Vorgangs." },
+  422: { title: "Regel nicht erfüllt", text: "Eine Voraussetzung für diese Aktion ist (noch) nicht erfüllt." },
 };
 
 const FALLBACK = {

@@ -3,7 +3,7 @@ import { minimalPdf } from "../fixtures/pdf";
 import { In } from "typeorm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Assignment, AuditEvent, BankAccount, Document, FeeInstalment, OutboxMessage, PayableItem, PlacementAgreement, PlacementClaim, Provider, User } from "../../entities";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
+import { ConflictError, ForbiddenError, NotFoundError, RuleError, ValidationError } from "~/domain/errors";
 import type { RuleResult } from "~/domain/placement-rules";
 import { verifyAuditChain } from "~/lib/audit.server";
 import { setClock } from "~/lib/clock.server";
@@ -240,7 +240,7 @@ describe("claims: checked at submission, decided by staff", () => {
   });
 
   it("staff ask for documents, the broker uploads them, staff accept: instalments with due dates, a letter", async () => {
-    await expect(decideClaim(caseManager, validClaimId, "request_documents", { note: "kurz" })).rejects.toBeInstanceOf(ValidationError);
+    await expect(decideClaim(caseManager, validClaimId, "request_documents", { note: "kurz" })).rejects.toBeInstanceOf(RuleError); // the guard says no: 422 (ADR 0010)
     await decideClaim(caseManager, validClaimId, "request_documents", { note: "Bitte den Vermittlungsvertrag nachreichen." });
     await addClaimDocuments(broker, validClaimId, [{ kind: "broker_contract", file: pdf("vermittlungsvertrag") }]);
     const m = await em();

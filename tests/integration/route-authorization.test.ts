@@ -244,7 +244,7 @@ describe("object-level access of provider users", () => {
       return fetch(`${server.baseUrl}/api/v1/placements/${claimId}/instalments/1`, { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: form });
     };
     const tooEarly = await post(due.day41);
-    expect(tooEarly.status).toBe(400);
+    expect(tooEarly.status).toBe(422); // the guard refuses: a rule, not malformed input (ADR 0010)
     expect(((await tooEarly.json()) as { detail: string }).detail).toContain("das ist Tag 41; für die 1. Rate ist Tag 42");
     const other = await post(due.day42, tokens.procurement);
     expect(other.status).toBe(403);

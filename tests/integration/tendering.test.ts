@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AuditEvent, AwardCriterion, Document, Lot, Offer, OfferScore, OutboxMessage, Provider, Tender, User } from "../../entities";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
+import { ConflictError, ForbiddenError, NotFoundError, RuleError, ValidationError } from "~/domain/errors";
 import { setClock } from "~/lib/clock.server";
 import { config } from "~/lib/config.server";
 import { em } from "~/lib/db.server";
@@ -208,7 +208,8 @@ describe("drafting and publishing", () => {
 
   it("publication is refused with the German minimum-period message when the deadline is too close", async () => {
     await setDeadlines(procurement, tenderId, { questionsUntil: "2026-12-20T11:00:00.000Z", offersUntil: TOO_SHORT, bindingUntil: "2027-03-31" });
-    const error = await rejects(publishTender(procurement, tenderId), ConflictError);
+    const error = await rejects(publishTender(procurement, tenderId), RuleError); // a failed guard: 422 (ADR 0010)
+    expect(error.status).toBe(422);
     expect(error.message).toContain("Mindestfrist von 30 Tagen");
     expect(error.message).toContain("nur 29 Tage");
     expect(error.message).toContain("Offenes Verfahren");
@@ -576,7 +577,7 @@ describe("evaluation (scoring rules)", () => {
     await rejects(scoreOffer(procurement, first.id, { [quality.id]: -1 }), ValidationError);
     await rejects(scoreOffer(procurement, first.id, { [price.id]: 1 }), ValidationError);
     // One evaluator is not enough to close the evaluation; the second makes it complete.
-    await rejects(finishEvaluation(procurement, tenderId), ConflictError);
+    await rejects(finishEvaluation(procurement, tenderId), RuleError);
     expect(await scoreOffer(procurement2, first.id, { [quality.id]: 0 })).toBe(1);
     const scores = await m.getRepository(OfferScore).find({ where: { offerId: first.id } });
     expect(scores.map((x) => x.points).sort()).toEqual([0, tender.maxPoints].sort());
@@ -600,9 +601,9 @@ describe("receipts and cancellation", () => {
   });
 
   it("cancelTender needs a reason of at least 10 characters", async () => {
-    const short = await rejects(cancelTender(procurement, tenderId, "Zu teuer."), ConflictError); // 9 characters
+    const short = await rejects(cancelTender(procurement, tenderId, "Zu teuer."), RuleError); // 9 characters
     expect(short.message).toContain("mindestens 10 Zeichen");
-    await rejects(cancelTender(procurement, tenderId, "   Zu teuer.    "), ConflictError);
+    await rejects(cancelTender(procurement, tenderId, "   Zu teuer.    "), RuleError);
     expect((await tender()).status).toBe("opened");
 
     await cancelTender(procurement, tenderId, "Zu teuer!!");
@@ -614,12 +615,14 @@ describe("receipts and cancellation", () => {
     expect(mails).toHaveLength(2);
     // Opened before the cancellation: the offers stay readable for the record.
     expect(await readOffers(await em(), t)).toHaveLength(2);
+    // Already cancelled: the event does not apply to the state (409), and without the permission it is 403 first.
     await rejects(cancelTender(procurement, tenderId, "Noch einmal aufheben"), ConflictError);
+    await rejects(cancelTender(brokerUser, tenderId, "Noch einmal aufheben"), ForbiddenError);
   });
 
   it("a draft can be cancelled too, and a cancelled draft's offers are never readable", async () => {
     const draft = await createTender(procurement, { title: "Aktivierung Ü50 Hoyerswerda", description: "", measureType: "activation_45", legalBasis: "§ 45 SGB III", procedureType: "restricted" });
-    await rejects(cancelTender(procurement, draft.id, "kurz"), ConflictError);
+    await rejects(cancelTender(procurement, draft.id, "kurz"), RuleError);
     await cancelTender(procurement, draft.id, "Bedarf ist entfallen.");
     const t = await (await em()).getRepository(Tender).findOneByOrFail({ id: draft.id });
     expect(t.status).toBe("cancelled");
