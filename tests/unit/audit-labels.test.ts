@@ -5,6 +5,8 @@ import { AUDIT_ACTION_LABELS, auditActionLabel, auditActorLabel, AUDIT_ENTITY_LA
 import { instalmentMachine } from "~/domain/fee-instalment.machine";
 import { claimMachine } from "~/domain/placement-claim.machine";
 import { agreementMachine } from "~/domain/placement-agreement.machine";
+import { assignmentMachine } from "~/domain/assignment.machine";
+import { tenderMachine } from "~/domain/tender.machine";
 
 /** Issue 8, D.15: the audit page speaks German everywhere, rule codes with their titles. */
 const ROOT = path.resolve(__dirname, "../..");
@@ -24,14 +26,17 @@ function writtenActions(): string[] {
     found.add(m[1]);
     found.add(m[2]);
   }
-  // `placement.${event}`, `instalment.${event}`, `agreement.${event}`: one per machine event
-  const templated: [string, { transitions: readonly { event: string }[] }][] = [
-    ["placement", claimMachine],
-    ["instalment", instalmentMachine],
-    ["agreement", agreementMachine],
+  // Machine-driven codes: storedMachine(machine, { action: "prefix" }) writes `${prefix}.${event}` per event.
+  const templated: [string, string, { transitions: readonly { event: string }[] }][] = [
+    ["claimMachine", "placement", claimMachine],
+    ["instalmentMachine", "instalment", instalmentMachine],
+    ["agreementMachine", "agreement", agreementMachine],
+    ["assignmentMachine", "assignment", assignmentMachine],
+    ["tenderMachine", "tender", tenderMachine],
   ];
-  for (const [prefix, machine] of templated) {
-    expect(code, prefix).toContain(`action: \`${prefix}.\${event}\``);
+  expect(code).toContain("action: write.audit?.action ?? `${stored.action}.${req.event}`");
+  for (const [name, prefix, machine] of templated) {
+    expect(code, name).toMatch(new RegExp(`storedMachine\\(${name}, \\{[^}]*action: "${prefix}"`));
     for (const t of machine.transitions) found.add(`${prefix}.${t.event}`);
   }
   return [...found].sort();
