@@ -119,3 +119,19 @@ export function nextSortDir(column: string, current: { sort: string; dir: SortDi
   if (current.sort === column) return current.dir === "asc" ? "desc" : "asc";
   return firstDir;
 }
+
+/**
+ * A service's query from what a caller passed (route, API, test): missing fields take the
+ * spec's defaults, a sort that is not whitelisted falls back to the default order.
+ */
+export function completeQuery<F extends Record<string, FilterDef>, S extends string>(spec: ListSpec<F, S>, partial: Partial<Record<string, unknown>>): ListQuery<F, S> {
+  const base = parseListQuery(new URLSearchParams(), spec);
+  const merged = { ...base } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(partial)) if (v !== undefined) merged[k] = v;
+  const chosen = (spec.sorts as readonly string[]).includes(String(partial.sort ?? ""));
+  merged.sort = chosen ? partial.sort : spec.default[0];
+  merged.dir = partial.dir === "asc" || partial.dir === "desc" ? partial.dir : chosen ? (spec.firstDir?.[partial.sort as S] ?? "asc") : spec.default[1];
+  merged.page = typeof partial.page === "number" && partial.page > 0 ? Math.trunc(partial.page) : 1;
+  merged.pageSize = Math.min(Math.max(typeof partial.pageSize === "number" ? Math.trunc(partial.pageSize) : base.pageSize, 1), MAX_PAGE_SIZE);
+  return merged as ListQuery<F, S>;
+}
