@@ -54,6 +54,9 @@ export const VOUCHER_FILTER_LABELS: Record<VoucherFilter, string> = {
   none: "ohne gültige Zuweisung",
 };
 
+/** A voucher/assignment "runs out" when it ends within this many days (case manager's home, client filter). */
+export const VOUCHER_WARNING_DAYS = 14;
+
 /** Clients: the newest first; filter by whether a voucher/assignment is valid today. */
 export const CLIENT_LIST = listSpec({
   filters: { q: text(), voucher: choice(VOUCHER_FILTERS) },
