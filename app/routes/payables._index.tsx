@@ -39,11 +39,6 @@ export default function Payables() {
           <div className="value">{formatCents(d.sumCents)}</div>
         </div>
       </div>
-      <div className="actions">
-        <a className="button secondary" href={`/payables/export.csv${exportQuery}`}>
-          Auswahl als CSV exportieren
-        </a>
-      </div>
       <FilterBar resetTo="/payables">
         <SearchFilter placeholder="Zahlungsempfänger, Verwendungszweck" />
         <SelectFilter name="status" label="Status" options={optionsOf(d.statusLabels)} />
@@ -67,7 +62,7 @@ export default function Payables() {
           </tr>
         }
       />
-      <Pager page={d.page} pages={d.pages} total={d.total} noun="Raten" />
+      <Pager page={d.page} pages={d.pages} total={d.total} noun="Raten" csvHref={`/payables/export.csv${exportQuery}`} />
     </>
   );
 }
