@@ -85,3 +85,30 @@ describe("nextSortDir", () => {
     expect(nextSortDir("city", { sort: "name", dir: "desc" })).toBe("asc");
   });
 });
+
+describe("completeQuery", () => {
+  it("fills what the caller left out with the spec's defaults", async () => {
+    const { completeQuery } = await import("~/domain/list");
+    expect(completeQuery(SPEC, { status: "open" })).toMatchObject({ status: "open", active: "active", sort: "createdAt", dir: "desc", page: 1, pageSize: 25 });
+    expect(completeQuery(SPEC, { sort: "name" })).toMatchObject({ sort: "name", dir: "asc" });
+    expect(completeQuery(SPEC, { sort: "secret", dir: "asc" })).toMatchObject({ sort: "createdAt", dir: "asc" });
+    expect(completeQuery(SPEC, { pageSize: 1 }).pageSize).toBe(1);
+    expect(completeQuery(SPEC, { pageSize: 5000 }).pageSize).toBe(200);
+  });
+});
+
+describe("menus by provider kind", () => {
+  it("a training provider does not see the broker menus; a broker does", async () => {
+    const { navFor } = await import("~/domain/permissions");
+    const BROKER_MENUS = ["/portal/agreements", "/portal/clients", "/portal/placements"];
+    const broker = navFor("provider", "broker").map((n) => n.to);
+    const training = navFor("provider", "training").map((n) => n.to);
+    for (const to of BROKER_MENUS) {
+      expect(broker).toContain(to);
+      expect(training).not.toContain(to);
+    }
+    expect(training).toEqual(expect.arrayContaining(["/portal", "/portal/tenders", "/portal/contracts"]));
+    // Staff menus do not depend on a provider kind.
+    expect(navFor("case_manager", null).map((n) => n.to)).toEqual(expect.arrayContaining(["/clients", "/placements"]));
+  });
+});
