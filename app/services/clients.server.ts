@@ -36,6 +36,7 @@ import { scheduleData } from "./placement-agreements.server";
 import { askMachine, nextReference, ownProviderId, requireCan } from "./placement-common.server";
 import { completeQuery, type ListQuery } from "~/domain/list";
 import { CLIENT_LIST, VOUCHER_WARNING_DAYS } from "~/domain/list-specs";
+import { providerChoiceLabel } from "~/domain/provider";
 import { paginate } from "~/lib/list.server";
 import { assignmentMachine } from "~/domain/assignment.machine";
 import { assignSchema, clientSchema, spellSchema } from "~/domain/placement.schema";
@@ -211,11 +212,18 @@ export async function assignableBrokers(on: string) {
     .getRepository(PlacementAgreement)
     .createQueryBuilder("a")
     .innerJoin(Provider, "p", "p.id = a.providerId")
-    .select(["a.id AS id", "a.providerId AS provider_id", "a.reference AS reference", "a.legalBasis AS legal_basis", "p.name AS name", "p.city AS city"])
+    .select(["a.id AS id", "a.providerId AS provider_id", "a.reference AS reference", "a.legalBasis AS legal_basis", "p.name AS name", "p.city AS city", "p.legalForm AS legal_form"])
     .where("a.status = 'active' AND a.validFrom <= :on AND a.validUntil >= :on", { on })
     .orderBy("p.name", "ASC")
-    .getRawMany<{ id: number; provider_id: number; reference: string; legal_basis: string; name: string; city: string }>();
-  return rows.map((r) => ({ providerId: Number(r.provider_id), name: r.name, city: r.city, agreement: r.reference, legalBasisLabel: LEGAL_BASIS_LABELS[r.legal_basis as LegalBasis] }));
+    .getRawMany<{ id: number; provider_id: number; reference: string; legal_basis: string; name: string; city: string; legal_form: string | null }>();
+  return rows.map((r) => ({
+    providerId: Number(r.provider_id),
+    name: r.name,
+    city: r.city,
+    label: providerChoiceLabel({ id: Number(r.provider_id), name: r.name, legalForm: r.legal_form, city: r.city }),
+    agreement: r.reference,
+    legalBasisLabel: LEGAL_BASIS_LABELS[r.legal_basis as LegalBasis],
+  }));
 }
 
 export async function assignClient(user: CurrentUser, clientId: number, raw: unknown) {

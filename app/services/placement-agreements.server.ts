@@ -28,6 +28,7 @@ import { agreementMachine, type AgreementEvent } from "~/domain/placement-agreem
 import { addDays, addMonths, formatDate, formatDateTime, parseDate } from "~/domain/time";
 import { parseOrThrow } from "~/domain/validation";
 import { completeQuery, type ListQuery } from "~/domain/list";
+import { providerChoiceLabel } from "~/domain/provider";
 import { AGREEMENT_LIST } from "~/domain/list-specs";
 import { appendAudit, SYSTEM } from "~/lib/audit.server";
 import { paginate } from "~/lib/list.server";
@@ -272,6 +273,7 @@ export async function admissionCandidates(user: CurrentUser, basis: LegalBasis) 
     id: f.provider.id,
     name: f.provider.name,
     city: f.provider.city,
+    label: providerChoiceLabel(f.provider),
     problem: admissionOf(basis, f, day),
     current: hasCurrent.get(f.provider.id) ? { reference: hasCurrent.get(f.provider.id)!.reference, status: AGREEMENT_STATE_LABELS[hasCurrent.get(f.provider.id)!.status as AgreementState] } : null,
   }));

@@ -6,6 +6,7 @@ import { paginate } from "~/lib/list.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/domain/errors";
 import { ROLE_LABELS, type Role } from "~/domain/permissions";
 import { passwordProblem, userSchema } from "~/domain/user";
+import { providerChoiceLabel } from "~/domain/provider";
 import { parseOrThrow } from "~/domain/validation";
 import { appendAudit, type Actor } from "~/lib/audit.server";
 import { nowIso } from "~/lib/clock.server";
@@ -54,8 +55,8 @@ export async function getUserForEdit(id: number) {
 
 export async function providerOptions() {
   const manager = await em();
-  const rows = await manager.getRepository(Provider).find({ select: { id: true, name: true, kind: true }, where: { active: true }, order: { name: "ASC" } });
-  return rows.map((p) => ({ value: String(p.id), label: p.name }));
+  const rows = await manager.getRepository(Provider).find({ select: { id: true, name: true, kind: true, legalForm: true, city: true }, where: { active: true }, order: { name: "ASC" } });
+  return rows.map((p) => ({ value: String(p.id), label: providerChoiceLabel(p) }));
 }
 
 async function checkPassword(password: string) {

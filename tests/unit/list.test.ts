@@ -112,3 +112,14 @@ describe("menus by provider kind", () => {
     expect(navFor("case_manager", null).map((n) => n.to)).toEqual(expect.arrayContaining(["/clients", "/placements"]));
   });
 });
+
+describe("providerChoiceLabel", () => {
+  it("tells two brokers with the same name apart by legal form, city and number", async () => {
+    const { providerChoiceLabel } = await import("~/domain/provider");
+    const a = providerChoiceLabel({ id: 17, name: "Jobbrücke", legalForm: "GmbH", city: "Kamenz" });
+    const b = providerChoiceLabel({ id: 18, name: "Jobbrücke", legalForm: "GmbH", city: "Kamenz" });
+    expect(a).toBe("Jobbrücke (GmbH, Kamenz, Nr. 17)");
+    expect(a).not.toBe(b);
+    expect(providerChoiceLabel({ id: 3, name: "Ein Verein", legalForm: "", city: null })).toBe("Ein Verein (Nr. 3)");
+  });
+});
