@@ -1,11 +1,12 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { auditActionLabel } from "~/domain/audit-labels";
 import { formatDateTimeSeconds } from "~/domain/time";
 import { requirePermission } from "~/lib/session.server";
 import { auditActions, queryAudit } from "~/services/audit-log.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
-import { intParam, Pager } from "~/ui/table";
+import { intParam } from "~/ui/table";
+import { FilterBar, Pager } from "~/ui/list";
 
 export const meta: MetaFunction = () => [{ title: "Protokoll" }];
 
@@ -29,7 +30,7 @@ export default function Audit() {
       <p className="muted">
         Jede Zustandsänderung und jedes Sicherheitsereignis. Die Einträge sind unveränderbar verkettet: Jeder trägt den Prüfwert des vorigen, sodass nachträgliche Änderungen bei der Prüfung der Kette auffallen.
       </p>
-      <Form method="get" className="filters" role="search">
+      <FilterBar resetTo="/audit">
         <div className="field">
           <label htmlFor="q">Text</label>
           <input id="q" name="q" type="search" defaultValue={params.get("q") ?? ""} />
@@ -59,11 +60,7 @@ export default function Audit() {
         </div>
         {params.get("entityType") ? <input type="hidden" name="entityType" value={params.get("entityType") ?? ""} /> : null}
         {params.get("entityId") ? <input type="hidden" name="entityId" value={params.get("entityId") ?? ""} /> : null}
-        <button type="submit" className="button">
-          Filtern
-        </button>
-        <Link to="/audit">Zurücksetzen</Link>
-      </Form>
+      </FilterBar>
       <table className="data">
         <thead>
           <tr>
