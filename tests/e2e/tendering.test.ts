@@ -374,9 +374,12 @@ describe.sequential("Ausschreibung im Browser: Entwurf bis Zuschlag", () => {
       await page.getByLabel(/^E-Mail/).fill(LATE_USER);
       await page.getByLabel(/^Rolle/).selectOption({ label: "Träger / Vermittler" });
       const orgs = (await page.getByLabel(/^Organisation/).locator("option").allTextContents()).map((t) => t.trim());
-      lateOrg = orgs.find((o) => o !== "– keine –" && o !== BROKER_ORG && o !== TRAINER_ORG && !o.startsWith("Bundesagentur")) ?? "";
+      // Options read "Name (legal form, city, Nr. 12)"; the texts later name the organisation only.
+      const lateOption = orgs.find((o) => o !== "– keine –" && !o.startsWith(`${BROKER_ORG} (`) && !o.startsWith(`${TRAINER_ORG} (`) && !o.startsWith("Bundesagentur")) ?? "";
+      lateOrg = lateOption.replace(/ \([^()]*Nr\. \d+\)$/, "");
       expect(lateOrg).not.toBe("");
-      await page.getByLabel(/^Organisation/).selectOption({ label: lateOrg });
+      expect(lateOrg).not.toBe(lateOption);
+      await page.getByLabel(/^Organisation/).selectOption({ label: lateOption });
       await page.getByLabel(/^Anfangspasswort/).fill(LATE_PASSWORD);
       await page.getByRole("button", { name: "Benutzer anlegen" }).click();
       await page.waitForURL((u) => u.pathname === "/admin/users");
