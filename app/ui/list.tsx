@@ -122,6 +122,9 @@ function SortLink({ column, sort, dir, children, firstDir }: { column: string; s
   );
 }
 
+/** Headers take the alignment of their column ("num"), not its cell styling ("mono"). */
+const headerClass = (className?: string) => (className?.split(" ").includes("num") ? "num" : undefined);
+
 /**
  * The list table. `sort`/`dir` are the order the server applied (also when the URL names none),
  * so the sorted column carries aria-sort. An empty list shows `empty` in one full-width row.
@@ -151,7 +154,7 @@ export function DataTable<Row>({
       <thead>
         <tr>
           {columns.map((c, i) => (
-            <th key={i} scope="col" className={c.className} aria-sort={c.sort && c.sort === sort ? (dir === "desc" ? "descending" : "ascending") : undefined}>
+            <th key={i} scope="col" className={headerClass(c.className)} aria-sort={c.sort && c.sort === sort ? (dir === "desc" ? "descending" : "ascending") : undefined}>
               {c.sort && sort !== undefined && dir ? (
                 <SortLink column={c.sort} sort={sort} dir={dir} firstDir={c.firstDir}>
                   {c.header}
