@@ -376,7 +376,7 @@ describe.sequential("Ausschreibung im Browser: Entwurf bis Zuschlag", () => {
       const orgs = (await page.getByLabel(/^Organisation/).locator("option").allTextContents()).map((t) => t.trim());
       // Options read "Name (legal form, city, Nr. 12)"; the texts later name the organisation only.
       const lateOption = orgs.find((o) => o !== "– keine –" && !o.startsWith(`${BROKER_ORG} (`) && !o.startsWith(`${TRAINER_ORG} (`) && !o.startsWith("Bundesagentur")) ?? "";
-      lateOrg = lateOption.replace(/ \([^()]*Nr\. \d+\)$/, "");
+      lateOrg = lateOption.replace(/ \((?:[^()]|\([^()]*\))*Nr\. \d+\)$/, ""); // the legal form may carry brackets: "UG (haftungsbeschränkt)"
       expect(lateOrg).not.toBe("");
       expect(lateOrg).not.toBe(lateOption);
       await page.getByLabel(/^Organisation/).selectOption({ label: lateOption });
