@@ -1,10 +1,11 @@
 import { json, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { navFor, ROLE_LABELS } from "~/domain/permissions";
+import { ROLE_LABELS } from "~/domain/permissions";
 import { readFlash } from "~/lib/flash.server";
 import { getUser } from "~/lib/session.server";
 import { getSettings } from "~/lib/settings.server";
+import { navigationFor } from "~/services/dashboard.server";
 import { errorTitle, GeneralErrorBoundary } from "~/ui/error-boundary";
 import { useNonce } from "~/ui/nonce";
 
@@ -20,10 +21,11 @@ export const meta: MetaFunction = ({ error }) => [{ title: error ? `${errorTitle
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const [user, flash, settings] = await Promise.all([getUser(request), readFlash(request), getSettings()]);
+  const nav = await navigationFor(user);
   return json(
     {
       user: user ? { name: user.name, email: user.email, role: user.role, roleLabel: ROLE_LABELS[user.role] } : null,
-      nav: navFor(user?.role).map(({ to, label }) => ({ to, label })),
+      nav,
       flash: flash.message,
       authority: settings["letterhead.authority"],
     },

@@ -120,6 +120,8 @@ export interface NavItem {
   to: string;
   label: string;
   permission: Permission;
+  /** Only for provider users of these kinds (the placement menus are for brokers). */
+  providerKinds?: readonly string[];
 }
 
 /** The navigation: each role sees only what it may use. */
@@ -134,9 +136,9 @@ export const NAV_ITEMS: NavItem[] = [
   { to: "/portal", label: "Meine Organisation", permission: "read:provider:own" },
   { to: "/portal/tenders", label: "Ausschreibungen", permission: "read:tender:published" },
   { to: "/portal/contracts", label: "Verträge", permission: "read:contract:own" },
-  { to: "/portal/agreements", label: "Vermittlungsvereinbarungen", permission: "read:agreement:own" },
-  { to: "/portal/clients", label: "Zugewiesene Kunden", permission: "read:assignment:own" },
-  { to: "/portal/placements", label: "Vermittlungsnachweise", permission: "submit:placement:own" },
+  { to: "/portal/agreements", label: "Vermittlungsvereinbarungen", permission: "read:agreement:own", providerKinds: ["broker"] },
+  { to: "/portal/clients", label: "Zugewiesene Kunden", permission: "read:assignment:own", providerKinds: ["broker"] },
+  { to: "/portal/placements", label: "Vermittlungsnachweise", permission: "submit:placement:own", providerKinds: ["broker"] },
   { to: "/portal/tokens", label: "API-Zugänge", permission: "manage:api-token:own" },
   { to: "/audit", label: "Protokoll", permission: "read:audit:any" },
   { to: "/admin/users", label: "Benutzer", permission: "manage:user:any" },
@@ -144,6 +146,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: "/admin/settings", label: "Einstellungen", permission: "manage:setting:any" },
 ];
 
-export function navFor(role: Role | null | undefined): NavItem[] {
-  return NAV_ITEMS.filter((item) => can(role, item.permission));
+/** The menu of a role; a provider user also by its organisation's kind (a training provider sees no broker menus). */
+export function navFor(role: Role | null | undefined, providerKind?: string | null): NavItem[] {
+  return NAV_ITEMS.filter((item) => can(role, item.permission) && (!item.providerKinds || (providerKind != null && item.providerKinds.includes(providerKind))));
 }

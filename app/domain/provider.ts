@@ -173,3 +173,12 @@ export const bankAccountSchema = z.object({
   holder: trimmed(200, "Kontoinhaber").min(2, "Bitte geben Sie den Kontoinhaber an."),
 });
 export type BankAccountInput = z.output<typeof bankAccountSchema>;
+
+/**
+ * How a provider is named in a chooser: two brokers may share a name, so legal form, city and
+ * the register number tell them apart ("Jobbrücke Kamenz (GmbH, Kamenz, Nr. 17)").
+ */
+export function providerChoiceLabel(p: { id: number; name: string; legalForm?: string | null; city?: string | null }): string {
+  const parts = [p.legalForm?.trim(), p.city?.trim(), `Nr. ${p.id}`].filter((x): x is string => Boolean(x));
+  return `${p.name} (${parts.join(", ")})`;
+}

@@ -1,5 +1,5 @@
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type SerializeFrom } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { AGREEMENT_STATE_LABELS, LEGAL_BASES, LEGAL_BASIS_LABELS, LEGAL_BASIS_SHORT, type LegalBasis } from "~/domain/placement";
 import { can } from "~/domain/permissions";
 import { berlinDate, formatDate } from "~/domain/time";
@@ -10,7 +10,9 @@ import { listAgreements, renewExpiring } from "~/services/placement-agreements.s
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { FormError, SubmitButton } from "~/ui/form";
 import { AGREEMENT_BADGE, OfferResultPanel } from "~/ui/staff-placement";
-import { intParam, Pager, SortHeader } from "~/ui/table";
+import { CheckFilter, DataTable, FilterBar, Pager, SearchFilter, SelectFilter, optionsOf, type Column } from "~/ui/list";
+import { parseListQuery } from "~/domain/list";
+import { AGREEMENT_LIST } from "~/domain/list-specs";
 
 export const meta: MetaFunction = () => [{ title: "Vermittlungsvereinbarungen" }];
 
@@ -19,16 +21,7 @@ const LEGAL_BASIS_CHOICES = LEGAL_BASES.map((b) => ({ value: b, label: LEGAL_BAS
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "read:placement:any");
-  const p = new URL(request.url).searchParams;
-  const query = {
-    q: p.get("q") ?? "",
-    status: p.get("status") ?? "",
-    legalBasis: p.get("legalBasis") ?? "",
-    expiring: p.get("expiring") === "1",
-    sort: p.get("sort") ?? "validUntil",
-    dir: p.get("dir") ?? "asc",
-    page: intParam(p.get("page"), 1),
-  };
+  const query = parseListQuery(new URL(request.url).searchParams, AGREEMENT_LIST);
   const count = (q: Parameters<typeof listAgreements>[1]) => listAgreements(user, { ...q, pageSize: 1 }).then((r) => r.total);
   const [list, active, offered, suspended, expiring, windowDays] = await Promise.all([
     listAgreements(user, query),
@@ -58,7 +51,6 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function Agreements() {
   const data = useLoaderData<typeof loader>();
   const a = useActionData<typeof action>();
-  const [params] = useSearchParams();
   return (
     <>
       <h1>Vermittlungsvereinbarungen</h1>
@@ -108,90 +100,37 @@ export default function Agreements() {
           emptyText={`Keine aktive Vereinbarung endet in den nächsten ${data.windowDays} Tagen ohne Folgevereinbarung; es wurde nichts angeboten.`}
         />
       ) : null}
-      <Form method="get" className="filters" role="search">
-        <div className="field">
-          <label htmlFor="q">Suche</label>
-          <input id="q" name="q" type="search" defaultValue={params.get("q") ?? ""} placeholder="Vermittler, Aktenzeichen" />
-        </div>
-        <div className="field">
-          <label htmlFor="status">Status</label>
-          <select id="status" name="status" defaultValue={params.get("status") ?? ""}>
-            <option value="">alle</option>
-            {Object.entries(AGREEMENT_STATE_LABELS).map(([v, l]) => (
-              <option key={v} value={v}>
-                {l}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="legalBasis">Rechtsgrundlage</label>
-          <select id="legalBasis" name="legalBasis" defaultValue={params.get("legalBasis") ?? ""}>
-            <option value="">alle</option>
-            {LEGAL_BASIS_CHOICES.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field checks">
-          <label>
-            <input type="checkbox" name="expiring" value="1" defaultChecked={params.get("expiring") === "1"} /> endet bald ({data.windowDays} Tage)
-          </label>
-        </div>
-        <input type="hidden" name="sort" value={params.get("sort") ?? "validUntil"} />
-        <input type="hidden" name="dir" value={params.get("dir") ?? "asc"} />
-        <button type="submit" className="button">
-          Filtern
-        </button>
-        <Link to="/agreements">Zurücksetzen</Link>
-      </Form>
-      <table className="data">
-        <thead>
-          <tr>
-            <SortHeader field="reference">Vereinbarung</SortHeader>
-            <SortHeader field="provider">Vermittler</SortHeader>
-            <th scope="col">Rechtsgrundlage</th>
-            <th scope="col">Laufzeit</th>
-            <SortHeader field="status">Status</SortHeader>
-            <th scope="col">Angenommen</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data.rows.length === 0 ? (
-            <tr>
-              <td colSpan={6} className="muted">
-                Keine Vereinbarungen gefunden.
-              </td>
-            </tr>
-          ) : null}
-          {data.rows.map((r) => (
-            <tr key={r.id}>
-              <td>
-                <Link to={`/agreements/${r.id}`}>{r.reference}</Link>
-              </td>
-              <td>
-                <Link to={`/providers/${r.providerId}`}>{r.providerName}</Link>
-              </td>
-              <td>
-                <abbr title={r.legalBasisLabel}>{LEGAL_BASIS_SHORT[r.legalBasis as LegalBasis] ?? r.legalBasisLabel}</abbr>
-              </td>
-              <td>
-                {formatDate(r.validFrom)} – {formatDate(r.validUntil)} {r.expiringSoon ? <span className="badge warn">endet bald</span> : null}{" "}
-                {r.renewed ? <span className="badge ok">Folgevereinbarung angeboten</span> : null}
-              </td>
-              <td>
-                <span className={`badge ${AGREEMENT_BADGE[r.status] ?? ""}`}>{r.statusLabel}</span>
-              </td>
-              <td>{r.acceptedAt ? formatDate(berlinDate(r.acceptedAt)) : "–"}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <FilterBar resetTo="/agreements" keep={["provider"]}>
+        <SearchFilter placeholder="Vermittler, Aktenzeichen" />
+        <SelectFilter name="status" label="Status" options={optionsOf(AGREEMENT_STATE_LABELS)} />
+        <SelectFilter name="legalBasis" label="Rechtsgrundlage" options={LEGAL_BASIS_CHOICES} />
+        <CheckFilter name="expiring" label={`endet bald (${data.windowDays} Tage)`} />
+      </FilterBar>
+      <DataTable columns={COLUMNS} rows={data.rows} rowKey={(r) => r.id} sort={data.sort} dir={data.dir} empty="Keine Vereinbarungen gefunden." />
       <Pager page={data.page} pages={data.pages} total={data.total} noun="Vereinbarungen" />
     </>
   );
 }
+
+type Row = SerializeFrom<typeof loader>["rows"][number];
+
+const COLUMNS: Column<Row>[] = [
+  { header: "Vereinbarung", sort: "reference", firstDir: "desc", cell: (r) => <Link to={`/agreements/${r.id}`}>{r.reference}</Link> },
+  { header: "Vermittler", sort: "provider", cell: (r) => <Link to={`/providers/${r.providerId}`}>{r.providerName}</Link> },
+  { header: "Rechtsgrundlage", cell: (r) => <abbr title={r.legalBasisLabel}>{LEGAL_BASIS_SHORT[r.legalBasis as LegalBasis] ?? r.legalBasisLabel}</abbr> },
+  {
+    header: "Laufzeit",
+    sort: "validUntil",
+    firstDir: "desc",
+    cell: (r) => (
+      <>
+        {formatDate(r.validFrom)} – {formatDate(r.validUntil)} {r.expiringSoon ? <span className="badge warn">endet bald</span> : null}{" "}
+        {r.renewed ? <span className="badge ok">Folgevereinbarung angeboten</span> : null}
+      </>
+    ),
+  },
+  { header: "Status", sort: "status", cell: (r) => <span className={`badge ${AGREEMENT_BADGE[r.status] ?? ""}`}>{r.statusLabel}</span> },
+  { header: "Angenommen", cell: (r) => (r.acceptedAt ? formatDate(berlinDate(r.acceptedAt)) : "–") },
+];
 
 export const ErrorBoundary = GeneralErrorBoundary;

@@ -140,11 +140,12 @@ export default function OfferAgreements() {
                     id={`p-${c.id}`}
                     disabled={!!c.problem}
                     defaultChecked={!c.problem && selected.has(String(c.id))}
-                    aria-label={`${c.name} auswählen`}
+                    aria-label={`${c.label} auswählen`}
                   />
                 </td>
                 <td>
                   <Link to={`/providers/${c.id}`}>{c.name}</Link>
+                  <div className="muted">{c.label.slice(c.name.length).trim()}</div>
                 </td>
                 <td>{c.city || "–"}</td>
                 <td>

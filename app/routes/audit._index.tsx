@@ -1,10 +1,11 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { formatDateTimeSeconds } from "~/domain/time";
 import { requirePermission } from "~/lib/session.server";
 import { auditFilterOptions, queryAudit } from "~/services/audit-log.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
-import { intParam, Pager } from "~/ui/table";
+import { intParam } from "~/ui/table";
+import { FilterBar, Pager } from "~/ui/list";
 
 export const meta: MetaFunction = () => [{ title: "Protokoll" }];
 
@@ -31,7 +32,7 @@ export default function Audit() {
       <p className="muted">
         Jede Zustandsänderung und jedes Sicherheitsereignis. Die Einträge sind unveränderbar verkettet: Jeder trägt den Prüfwert des vorigen, sodass nachträgliche Änderungen bei der Prüfung der Kette auffallen.
       </p>
-      <Form method="get" className="filters" role="search">
+      <FilterBar resetTo="/audit">
         <div className="field">
           <label htmlFor="q">Text in der Beschreibung</label>
           <input id="q" name="q" type="search" defaultValue={params.get("q") ?? ""} />
@@ -71,11 +72,7 @@ export default function Audit() {
           <input id="to" name="to" type="date" defaultValue={params.get("to") ?? ""} />
         </div>
         {entityId ? <input type="hidden" name="entityId" value={entityId} /> : null}
-        <button type="submit" className="button">
-          Filtern
-        </button>
-        <Link to="/audit">Zurücksetzen</Link>
-      </Form>
+      </FilterBar>
       {entityId ? (
         <p className="muted">
           Nur Einträge zum Datensatz {entityLabel ? `${entityLabel} ` : ""}Nr. {entityId}. <Link to="/audit">Alle Einträge zeigen</Link>

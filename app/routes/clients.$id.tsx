@@ -309,7 +309,7 @@ export default function ClientDetail() {
                     required
                     defaultValue={assignVal.providerId ?? ""}
                     error={err("assign").providerId}
-                    options={[{ value: "", label: "bitte wählen" }, ...d.brokers.map((b) => ({ value: String(b.providerId), label: `${b.name}${b.city ? ` (${b.city})` : ""} – ${b.agreement}` }))]}
+                    options={[{ value: "", label: "bitte wählen" }, ...d.brokers.map((b) => ({ value: String(b.providerId), label: `${b.label} – ${b.agreement}` }))]}
                   />
                   <Field idPrefix="assign" name="validFrom" label="Gültig ab" type="date" required defaultValue={assignVal.validFrom ?? d.today} error={err("assign").validFrom} />
                   <Field

@@ -1,88 +1,81 @@
-import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { json, type LoaderFunctionArgs, type MetaFunction, type SerializeFrom } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { parseListQuery } from "~/domain/list";
+import { CLIENT_LIST, VOUCHER_FILTER_LABELS, VOUCHER_WARNING_DAYS } from "~/domain/list-specs";
+import { formatDate } from "~/domain/time";
 import { requirePermission } from "~/lib/session.server";
 import { listClients } from "~/services/clients.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
-import { intParam, Pager, SortHeader } from "~/ui/table";
+import { DataTable, FilterBar, Pager, QuickFilters, SearchFilter, SelectFilter, optionsOf, type Column } from "~/ui/list";
 
 export const meta: MetaFunction = () => [{ title: "Kunden" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "manage:client:any");
-  const p = new URL(request.url).searchParams;
-  const list = await listClients(user, { q: p.get("q") ?? "", sort: p.get("sort") ?? "reference", dir: p.get("dir") ?? "asc", page: intParam(p.get("page"), 1) });
-  return json(list);
+  const query = parseListQuery(new URL(request.url).searchParams, CLIENT_LIST);
+  const count = (voucher: "none" | "expiring") => listClients(user, { voucher, pageSize: 1 }).then((r) => r.total);
+  const [list, withoutVoucher, expiring] = await Promise.all([listClients(user, query), count("none"), count("expiring")]);
+  return json({ ...list, counts: { withoutVoucher, expiring } });
 }
 
 export default function Clients() {
   const data = useLoaderData<typeof loader>();
-  const [params] = useSearchParams();
   return (
     <>
       <h1>Kunden</h1>
+      <QuickFilters
+        items={[
+          { label: `Zuweisung läuft in ${VOUCHER_WARNING_DAYS} Tagen ab`, params: { voucher: "expiring" }, count: data.counts.expiring, warn: true },
+          { label: "ohne gültige Zuweisung", params: { voucher: "none" }, count: data.counts.withoutVoucher },
+        ]}
+      />
       <div className="actions">
         <Link className="button" to="/clients/new">
           Neuer Kunde
         </Link>
       </div>
-      <Form method="get" className="filters" role="search">
-        <div className="field">
-          <label htmlFor="q">Suche</label>
-          <input id="q" name="q" type="search" defaultValue={params.get("q") ?? ""} placeholder="Kennzeichen oder Name" />
-        </div>
-        <input type="hidden" name="sort" value={params.get("sort") ?? "reference"} />
-        <input type="hidden" name="dir" value={params.get("dir") ?? "asc"} />
-        <button type="submit" className="button">
-          Suchen
-        </button>
-        <Link to="/clients">Zurücksetzen</Link>
-      </Form>
-      <table className="data">
-        <thead>
-          <tr>
-            <SortHeader field="reference">Kennzeichen</SortHeader>
-            <SortHeader field="lastName">Name</SortHeader>
-            <th scope="col">Ort</th>
-            <th scope="col">Zielberuf</th>
-            <th scope="col">Zielgruppen</th>
-            <th scope="col">Zugewiesen an</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data.rows.length === 0 ? (
-            <tr>
-              <td colSpan={6} className="muted">
-                Keine Kunden gefunden.
-              </td>
-            </tr>
-          ) : null}
-          {data.rows.map((c) => (
-            <tr key={c.id}>
-              <td className="mono">
-                <Link to={`/clients/${c.id}`}>{c.reference}</Link>
-              </td>
-              <td>
-                <Link to={`/clients/${c.id}`}>{c.name}</Link>
-              </td>
-              <td>{c.city || "–"}</td>
-              <td>{c.targetOccupation || "–"}</td>
-              <td>
-                {c.groups.length
-                  ? c.groups.map((g) => (
-                      <span key={g} className="badge">
-                        {g}
-                      </span>
-                    ))
-                  : "–"}
-              </td>
-              <td>{c.assignedTo.length ? c.assignedTo.join(", ") : <span className="muted">keine gültige Zuweisung</span>}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <FilterBar resetTo="/clients">
+        <SearchFilter placeholder="Kennzeichen oder Name" />
+        <SelectFilter name="voucher" label="Zuweisung / Gutschein" options={optionsOf(VOUCHER_FILTER_LABELS)} />
+      </FilterBar>
+      <DataTable columns={COLUMNS} rows={data.rows} rowKey={(c) => c.id} sort={data.sort} dir={data.dir} empty="Keine Kunden gefunden." />
       <Pager page={data.page} pages={data.pages} total={data.total} noun="Kunden" />
     </>
   );
 }
+
+type Row = SerializeFrom<typeof loader>["rows"][number];
+
+const COLUMNS: Column<Row>[] = [
+  { header: "Kennzeichen", sort: "reference", firstDir: "desc", className: "mono", cell: (c) => <Link to={`/clients/${c.id}`}>{c.reference}</Link> },
+  { header: "Name", sort: "lastName", cell: (c) => <Link to={`/clients/${c.id}`}>{c.name}</Link> },
+  { header: "Ort", cell: (c) => c.city || "–" },
+  { header: "Zielberuf", cell: (c) => c.targetOccupation || "–" },
+  {
+    header: "Zielgruppen",
+    cell: (c) =>
+      c.groups.length
+        ? c.groups.map((g) => (
+            <span key={g} className="badge">
+              {g}
+            </span>
+          ))
+        : "–",
+  },
+  {
+    header: "Zugewiesen an",
+    cell: (c) =>
+      c.assignedTo.length ? (
+        c.assignedTo.map((a, i) => (
+          <div key={i}>
+            {a.provider} <span className="muted">bis {formatDate(a.validUntil)}</span>
+          </div>
+        ))
+      ) : (
+        <span className="muted">keine gültige Zuweisung</span>
+      ),
+  },
+  { header: "Angelegt", sort: "createdAt", firstDir: "desc", cell: (c) => formatDate(c.createdOn) },
+];
 
 export const ErrorBoundary = GeneralErrorBoundary;

@@ -1,13 +1,14 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { parseListQuery } from "~/domain/list";
+import { PAYABLE_LIST } from "~/domain/list-specs";
 import { csvResponse } from "~/lib/http.server";
 import { requirePermission } from "~/lib/session.server";
 import { payablesCsv } from "~/services/instalments.server";
 import { today } from "~/lib/clock.server";
 
-/** The payable instalments (same filters as the list) as CSV for the cash office. */
+/** The payable instalments (the list's filters and order, every page) as CSV for the cash office. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "read:payable:any");
-  const p = new URL(request.url).searchParams;
-  const csv = await payablesCsv(user, { status: p.get("status") ?? "", q: p.get("q") ?? "" });
+  const csv = await payablesCsv(user, parseListQuery(new URL(request.url).searchParams, PAYABLE_LIST));
   return csvResponse(csv, `zahlbare-raten-${today()}.csv`);
 }

@@ -1,4 +1,4 @@
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type SerializeFrom } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { formatCents } from "~/domain/money";
 import { can } from "~/domain/permissions";
@@ -13,27 +13,25 @@ import { contractsPerYear, listClaims } from "~/services/placement-claims.server
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { FormError, SubmitButton } from "~/ui/form";
 import { CLAIM_BADGE } from "~/ui/staff-placement";
-import { intParam, Pager, SortHeader } from "~/ui/table";
+import { CheckFilter, DataTable, FilterBar, Pager, QuickFilters, SearchFilter, SelectFilter, optionsOf, type Column } from "~/ui/list";
+import { parseListQuery } from "~/domain/list";
+import { CLAIM_LIST } from "~/domain/list-specs";
 
 export const meta: MetaFunction = () => [{ title: "Vermittlungsnachweise" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "read:placement:any");
-  const p = new URL(request.url).searchParams;
-  const year = intParam(p.get("year"), 0);
-  const providerId = intParam(p.get("provider"), 0);
-  const query = {
-    q: p.get("q") ?? "",
-    status: p.get("status") ?? "",
-    flagged: p.get("flagged") === "1",
-    providerId: providerId || undefined,
-    year: year >= 1900 && year <= 2999 ? year : undefined,
-    sort: p.get("sort") ?? "submittedAt",
-    dir: p.get("dir") ?? "",
-    page: intParam(p.get("page"), 1),
-  };
-  const [list, perYear, toCertify] = await Promise.all([listClaims(user, query), contractsPerYear(user), instalmentsToCertify(user)]);
-  return json({ ...list, perYear, toCertify, providerFilter: providerId || null, canCertify: can(user.role, "certify:instalment:any") });
+  const query = parseListQuery(new URL(request.url).searchParams, CLAIM_LIST);
+  const count = (q: Parameters<typeof listClaims>[1]) => listClaims(user, { ...q, pageSize: 1 }).then((r) => r.total);
+  const [list, perYear, toCertify, waiting, documentsRequested, flagged] = await Promise.all([
+    listClaims(user, query),
+    contractsPerYear(user),
+    instalmentsToCertify(user),
+    count({ status: "submitted" }),
+    count({ status: "documents_requested" }),
+    count({ flagged: true, status: "submitted" }),
+  ]);
+  return json({ ...list, perYear, toCertify, counts: { waiting, documentsRequested, flagged }, providerFilter: query.provider ?? null, canCertify: can(user.role, "certify:instalment:any") });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -66,6 +64,13 @@ export default function Placements() {
     <>
       <h1>Vermittlungsnachweise</h1>
       {a?.formError ? <FormError message={a.formError as string} /> : null}
+      <QuickFilters
+        items={[
+          { label: "wartet auf Entscheidung (älteste zuerst)", params: { status: "submitted", sort: "submittedAt", dir: "asc" }, count: d.counts.waiting, warn: true },
+          { label: "davon mit Prüfhinweis", params: { status: "submitted", flagged: "1", sort: "submittedAt", dir: "asc" }, count: d.counts.flagged, warn: true },
+          { label: "Unterlagen nachgefordert", params: { status: "documents_requested" }, count: d.counts.documentsRequested },
+        ]}
+      />
       <section className="panel" aria-labelledby="h-per-year">
         <h2 id="h-per-year">Arbeitsverträge durch private Vermittler je Jahr</h2>
         <table className="data">
@@ -160,94 +165,48 @@ export default function Placements() {
           Gefiltert auf den Vermittler {providerName}. <Link to={`?${withoutProvider.toString()}`}>Filter aufheben</Link>
         </div>
       ) : null}
-      <Form method="get" className="filters" role="search">
-        {d.providerFilter ? <input type="hidden" name="provider" value={d.providerFilter} /> : null}
-        <div className="field">
-          <label htmlFor="q">Suche</label>
-          <input id="q" name="q" type="search" defaultValue={params.get("q") ?? ""} placeholder="Nachweis, Kunde, Arbeitgeber, Vermittler" />
-        </div>
-        <div className="field">
-          <label htmlFor="status">Status</label>
-          <select id="status" name="status" defaultValue={params.get("status") ?? ""}>
-            <option value="">alle</option>
-            {Object.entries(CLAIM_STATE_LABELS).map(([v, l]) => (
-              <option key={v} value={v}>
-                {l}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="year">Jahr (Arbeitsvertrag)</label>
-          <select id="year" name="year" defaultValue={params.get("year") ?? ""}>
-            <option value="">alle</option>
-            {d.perYear.map((y) => (
-              <option key={y.year} value={y.year}>
-                {y.year}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field checks">
-          <label>
-            <input type="checkbox" name="flagged" value="1" defaultChecked={params.get("flagged") === "1"} /> nur mit Prüfhinweisen
-          </label>
-        </div>
-        <input type="hidden" name="sort" value={params.get("sort") ?? "submittedAt"} />
-        {params.get("dir") ? <input type="hidden" name="dir" value={params.get("dir") ?? ""} /> : null}
-        <button type="submit" className="button">
-          Filtern
-        </button>
-        <Link to="/placements">Zurücksetzen</Link>
-      </Form>
-      <table className="data">
-        <thead>
-          <tr>
-            <SortHeader field="reference">Nachweis</SortHeader>
-            <SortHeader field="submittedAt">Eingang</SortHeader>
-            <SortHeader field="provider">Vermittler</SortHeader>
-            <th scope="col">Kunde</th>
-            <th scope="col">Arbeitgeber</th>
-            <SortHeader field="contractDate">Arbeitsvertrag</SortHeader>
-            <th scope="col" className="num">
-              Vergütung
-            </th>
-            <SortHeader field="status">Status</SortHeader>
-          </tr>
-        </thead>
-        <tbody>
-          {d.rows.length === 0 ? (
-            <tr>
-              <td colSpan={8} className="muted">
-                Keine Vermittlungsnachweise gefunden.
-              </td>
-            </tr>
-          ) : null}
-          {d.rows.map((r) => (
-            <tr key={r.id}>
-              <td className="mono">
-                <Link to={`/placements/${r.id}`}>{r.reference}</Link>
-              </td>
-              <td>{formatDate(berlinDate(r.submittedAt))}</td>
-              <td>{r.providerName}</td>
-              <td className="mono">{r.client}</td>
-              <td>{r.employerName}</td>
-              <td>
-                {formatDate(r.contractDate)}
-                <div className="muted">Beginn {formatDate(r.jobStart)}</div>
-              </td>
-              <td className="num nowrap">{formatCents(r.claimedFeeCents)}</td>
-              <td>
-                <span className={`badge ${CLAIM_BADGE[r.status] ?? ""}`}>{r.statusLabel}</span> {r.flagged ? <span className="badge warn">Prüfhinweis</span> : null}{" "}
-                {r.errors ? <span className="badge err">{r.errors === 1 ? "1 Fehler" : `${r.errors} Fehler`}</span> : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <FilterBar resetTo="/placements" keep={["provider"]}>
+        <SearchFilter placeholder="Nachweis, Kunde, Arbeitgeber, Vermittler" />
+        <SelectFilter name="status" label="Status" options={optionsOf(CLAIM_STATE_LABELS)} />
+        <SelectFilter name="year" label="Jahr (Arbeitsvertrag)" options={d.perYear.map((y) => ({ value: y.year, label: String(y.year) }))} />
+        <CheckFilter name="flagged" label="nur mit Prüfhinweisen" />
+      </FilterBar>
+      <DataTable columns={COLUMNS} rows={d.rows} rowKey={(r) => r.id} sort={d.sort} dir={d.dir} empty="Keine Vermittlungsnachweise gefunden." />
       <Pager page={d.page} pages={d.pages} total={d.total} noun="Nachweise" />
     </>
   );
 }
+
+type Row = SerializeFrom<typeof loader>["rows"][number];
+
+const COLUMNS: Column<Row>[] = [
+  { header: "Nachweis", sort: "reference", firstDir: "desc", className: "mono", cell: (r) => <Link to={`/placements/${r.id}`}>{r.reference}</Link> },
+  { header: "Eingang", sort: "submittedAt", firstDir: "desc", cell: (r) => formatDate(berlinDate(r.submittedAt)) },
+  { header: "Vermittler", sort: "provider", cell: (r) => r.providerName },
+  { header: "Kunde", className: "mono", cell: (r) => r.client },
+  { header: "Arbeitgeber", cell: (r) => r.employerName },
+  {
+    header: "Arbeitsvertrag",
+    sort: "contractDate",
+    firstDir: "desc",
+    cell: (r) => (
+      <>
+        {formatDate(r.contractDate)}
+        <div className="muted">Beginn {formatDate(r.jobStart)}</div>
+      </>
+    ),
+  },
+  { header: "Vergütung", className: "num nowrap", cell: (r) => formatCents(r.claimedFeeCents) },
+  {
+    header: "Status",
+    sort: "status",
+    cell: (r) => (
+      <>
+        <span className={`badge ${CLAIM_BADGE[r.status] ?? ""}`}>{r.statusLabel}</span> {r.flagged ? <span className="badge warn">Prüfhinweis</span> : null}{" "}
+        {r.errors ? <span className="badge err">{r.errors === 1 ? "1 Fehler" : `${r.errors} Fehler`}</span> : null}
+      </>
+    ),
+  },
+];
 
 export const ErrorBoundary = GeneralErrorBoundary;

@@ -1,4 +1,4 @@
-import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, type LoaderFunctionArgs, type MetaFunction, type SerializeFrom } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { formatCents } from "~/domain/money";
 import { PRICE_UNIT_LABELS, type PriceUnit } from "~/domain/tender";
@@ -6,6 +6,7 @@ import { formatDate } from "~/domain/time";
 import { requirePermission } from "~/lib/session.server";
 import { ownContracts } from "~/services/portal-tenders.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
+import { DataTable, type Column } from "~/ui/list";
 
 export const meta: MetaFunction = () => [{ title: "Verträge – Trägerportal" }];
 
@@ -21,43 +22,33 @@ export default function PortalContracts() {
   return (
     <>
       <h1>Verträge</h1>
-      <table className="data">
-        <thead>
-          <tr>
-            <th scope="col">Vertrag</th>
-            <th scope="col" className="num">
-              Plätze / Teilnehmer
-            </th>
-            <th scope="col">Preis</th>
-            <th scope="col">Laufzeit</th>
-            <th scope="col">Status</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.length === 0 ? (
-            <tr>
-              <td colSpan={5} className="muted">
-                Noch keine Verträge aus Zuschlägen.
-              </td>
-            </tr>
-          ) : null}
-          {rows.map((c) => (
-            <tr key={c.id}>
-              <td>{c.reference}</td>
-              <td className="num">{c.quantity}</td>
-              <td>
-                {formatCents(c.unitPriceCents)} {PRICE_UNIT_LABELS[c.priceUnit as PriceUnit]}
-              </td>
-              <td>
-                {formatDate(c.startDate)} – {formatDate(c.endDate)}
-              </td>
-              <td>{CONTRACT_STATUS[c.status] ?? c.status}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable columns={COLUMNS} rows={rows} rowKey={(c) => c.id} empty="Noch keine Verträge aus Zuschlägen." />
     </>
   );
 }
+
+type Row = SerializeFrom<typeof loader>["rows"][number];
+
+const COLUMNS: Column<Row>[] = [
+  { header: "Vertrag", cell: (c) => c.reference },
+  { header: "Plätze / Teilnehmer", className: "num", cell: (c) => c.quantity },
+  {
+    header: "Preis",
+    cell: (c) => (
+      <>
+        {formatCents(c.unitPriceCents)} {PRICE_UNIT_LABELS[c.priceUnit as PriceUnit]}
+      </>
+    ),
+  },
+  {
+    header: "Laufzeit",
+    cell: (c) => (
+      <>
+        {formatDate(c.startDate)} – {formatDate(c.endDate)}
+      </>
+    ),
+  },
+  { header: "Status", cell: (c) => CONTRACT_STATUS[c.status] ?? c.status },
+];
 
 export const ErrorBoundary = GeneralErrorBoundary;

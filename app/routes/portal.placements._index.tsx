@@ -1,25 +1,26 @@
-import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { json, type LoaderFunctionArgs, type MetaFunction, type SerializeFrom } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
 import { formatCents } from "~/domain/money";
-import { CLAIM_STATE_LABELS, CLAIM_STATES } from "~/domain/placement-claim.machine";
+import { CLAIM_STATE_LABELS } from "~/domain/placement-claim.machine";
+import { parseListQuery } from "~/domain/list";
+import { OWN_CLAIM_LIST } from "~/domain/list-specs";
 import { berlinDate, formatDate } from "~/domain/time";
 import { loaderError } from "~/lib/http.server";
 import { requirePermission } from "~/lib/session.server";
 import { ownFigures, ownInstalments } from "~/services/instalments.server";
 import { listClaims } from "~/services/placement-claims.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
-import { intParam, Pager } from "~/ui/table";
+import { DataTable, FilterBar, Pager, SearchFilter, SelectFilter, optionsOf, type Column } from "~/ui/list";
 import { CLAIM_BADGE, INSTALMENT_BADGE } from "~/ui/staff-placement";
 
 export const meta: MetaFunction = () => [{ title: "Vermittlungsnachweise – Trägerportal" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "submit:placement:own");
-  const p = new URL(request.url).searchParams;
-  const status = (CLAIM_STATES as readonly string[]).includes(p.get("status") ?? "") ? (p.get("status") as string) : "";
+  const query = parseListQuery(new URL(request.url).searchParams, OWN_CLAIM_LIST);
   try {
-    const [figures, claims, instalments] = await Promise.all([ownFigures(user), listClaims(user, { status, page: intParam(p.get("page"), 1) }), ownInstalments(user)]);
-    return json({ figures, claims, instalments, status });
+    const [figures, claims, instalments] = await Promise.all([ownFigures(user), listClaims(user, query), ownInstalments(user)]);
+    return json({ figures, claims, instalments, status: query.status, filtered: Boolean(query.status || query.q) });
   } catch (error) {
     loaderError(error);
   }
@@ -34,7 +35,7 @@ function percent(ratio: number | null): string {
 }
 
 export default function PortalPlacements() {
-  const { figures: f, claims, instalments, status } = useLoaderData<typeof loader>();
+  const { figures: f, claims, instalments, filtered } = useLoaderData<typeof loader>();
   const due = instalments.filter((i) => i.status === "due");
   return (
     <>
@@ -78,13 +79,16 @@ export default function PortalPlacements() {
           <div className="card">
             <div className="muted">Vergütung</div>
             <div>
-              verdient <strong>{formatCents(f.earnedCents)}</strong>
+              bereits ausgezahlt <strong>{formatCents(f.paidCents)}</strong>
             </div>
             <div>
-              ausgezahlt <strong>{formatCents(f.paidCents)}</strong>
+              verdient, noch nicht ausgezahlt <strong>{formatCents(f.earnedCents)}</strong>
+            </div>
+            <div className="muted">
+              zusammen verdient <strong>{formatCents(f.paidCents + f.earnedCents)}</strong>
             </div>
             <div>
-              ausstehend <strong>{formatCents(f.pendingCents)}</strong>
+              noch nicht verdient (Beschäftigungsdauer läuft) <strong>{formatCents(f.pendingCents)}</strong>
             </div>
           </div>
         </div>
@@ -92,65 +96,18 @@ export default function PortalPlacements() {
 
       <section aria-labelledby="h-claims">
         <h2 id="h-claims">Eingereichte Nachweise</h2>
-        <Form method="get" className="filters">
-          <div className="field">
-            <label htmlFor="status">Status</label>
-            <select id="status" name="status" defaultValue={status}>
-              <option value="">alle</option>
-              {CLAIM_STATES.map((s) => (
-                <option key={s} value={s}>
-                  {CLAIM_STATE_LABELS[s]}
-                </option>
-              ))}
-            </select>
-          </div>
-          <button type="submit" className="button">
-            Filtern
-          </button>
-        </Form>
-        <table className="data">
-          <thead>
-            <tr>
-              <th scope="col">Nachweis</th>
-              <th scope="col">Kunde</th>
-              <th scope="col">Arbeitgeber</th>
-              <th scope="col">Arbeitsvertrag</th>
-              <th scope="col">Beginn</th>
-              <th scope="col">Eingang</th>
-              <th scope="col" className="num">
-                Vergütung
-              </th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {claims.rows.length === 0 ? (
-              <tr>
-                <td colSpan={8} className="muted">
-                  {status ? "Keine Nachweise mit diesem Status." : "Sie haben noch keine Vermittlung gemeldet."}
-                </td>
-              </tr>
-            ) : null}
-            {claims.rows.map((c) => (
-              <tr key={c.id}>
-                <td>
-                  <Link to={`/portal/placements/${c.id}`}>{c.reference}</Link>
-                </td>
-                <td className="mono">{c.client}</td>
-                <td>{c.employerName}</td>
-                <td>{formatDate(c.contractDate)}</td>
-                <td>{formatDate(c.jobStart)}</td>
-                <td>{formatDate(berlinDate(c.submittedAt))}</td>
-                <td className="num">{formatCents(c.claimedFeeCents)}</td>
-                <td>
-                  <span className={`badge ${CLAIM_BADGE[c.status] ?? ""}`}>{c.statusLabel}</span>
-                  {c.status === "rejected" && c.errors ? <div className="muted">{c.errors === 1 ? "1 Ablehnungsgrund" : `${c.errors} Ablehnungsgründe`}</div> : null}
-                  {c.flagged && c.status !== "rejected" ? <div className="muted">mit Prüfhinweis</div> : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <FilterBar resetTo="/portal/placements">
+          <SearchFilter placeholder="Nachweis, Kunde, Arbeitgeber" />
+          <SelectFilter name="status" label="Status" options={optionsOf(CLAIM_STATE_LABELS)} />
+        </FilterBar>
+        <DataTable
+          columns={CLAIM_COLUMNS}
+          rows={claims.rows}
+          rowKey={(c) => c.id}
+          sort={claims.sort}
+          dir={claims.dir}
+          empty={filtered ? "Keine Nachweise für diese Auswahl." : "Sie haben noch keine Vermittlung gemeldet."}
+        />
         <Pager page={claims.page} pages={claims.pages} total={claims.total} noun="Nachweise" />
       </section>
 
@@ -199,5 +156,28 @@ export default function PortalPlacements() {
     </>
   );
 }
+
+type ClaimRow = NonNullable<SerializeFrom<typeof loader>>["claims"]["rows"][number];
+
+const CLAIM_COLUMNS: Column<ClaimRow>[] = [
+  { header: "Nachweis", sort: "reference", firstDir: "desc", cell: (c) => <Link to={`/portal/placements/${c.id}`}>{c.reference}</Link> },
+  { header: "Kunde", className: "mono", cell: (c) => c.client },
+  { header: "Arbeitgeber", cell: (c) => c.employerName },
+  { header: "Arbeitsvertrag", sort: "contractDate", firstDir: "desc", cell: (c) => formatDate(c.contractDate) },
+  { header: "Beginn", cell: (c) => formatDate(c.jobStart) },
+  { header: "Eingang", sort: "submittedAt", firstDir: "desc", cell: (c) => formatDate(berlinDate(c.submittedAt)) },
+  { header: "Vergütung", className: "num", cell: (c) => formatCents(c.claimedFeeCents) },
+  {
+    header: "Status",
+    sort: "status",
+    cell: (c) => (
+      <>
+        <span className={`badge ${CLAIM_BADGE[c.status] ?? ""}`}>{c.statusLabel}</span>
+        {c.status === "rejected" && c.errors ? <div className="muted">{c.errors === 1 ? "1 Ablehnungsgrund" : `${c.errors} Ablehnungsgründe`}</div> : null}
+        {c.flagged && c.status !== "rejected" ? <div className="muted">mit Prüfhinweis</div> : null}
+      </>
+    ),
+  },
+];
 
 export const ErrorBoundary = GeneralErrorBoundary;

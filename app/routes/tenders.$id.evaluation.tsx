@@ -230,7 +230,7 @@ export default function Evaluation() {
                       <select id={`offer-${lot.id}`} name="offerId" defaultValue={lot.awardedOfferId ?? ranking[0]?.offerId ?? ""}>
                         {ranking.map((r) => (
                           <option key={r.offerId} value={r.offerId}>
-                            {r.providerName} (Rang {r.rank})
+                            {r.providerLabel} – Rang {r.rank}
                           </option>
                         ))}
                         <option value="">kein Zuschlag</option>

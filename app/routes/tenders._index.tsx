@@ -1,25 +1,26 @@
-import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { json, type LoaderFunctionArgs, type MetaFunction, type SerializeFrom } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { parseListQuery } from "~/domain/list";
+import { TENDER_LIST } from "~/domain/list-specs";
 import { formatCents } from "~/domain/money";
 import { can } from "~/domain/permissions";
 import { TENDER_STATE_LABELS } from "~/domain/tender.machine";
-import { formatDateTime } from "~/domain/time";
+import { berlinDate, formatDate, formatDateTime } from "~/domain/time";
 import { requirePermission } from "~/lib/session.server";
 import { listTenders } from "~/services/tenders.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
-import { intParam, Pager } from "~/ui/table";
+import { DataTable, FilterBar, Pager, SearchFilter, SelectFilter, optionsOf, type Column } from "~/ui/list";
 
 export const meta: MetaFunction = () => [{ title: "Ausschreibungen" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "read:tender:any");
-  const p = new URL(request.url).searchParams;
-  return json({ ...(await listTenders({ q: p.get("q") ?? "", status: p.get("status") ?? "", page: intParam(p.get("page"), 1) })), canManage: can(user.role, "manage:tender:any") });
+  const query = parseListQuery(new URL(request.url).searchParams, TENDER_LIST);
+  return json({ ...(await listTenders(query)), canManage: can(user.role, "manage:tender:any") });
 }
 
 export default function Tenders() {
   const d = useLoaderData<typeof loader>();
-  const [params] = useSearchParams();
   return (
     <>
       <h1>Ausschreibungen</h1>
@@ -30,68 +31,26 @@ export default function Tenders() {
           </Link>
         </div>
       ) : null}
-      <Form method="get" className="filters" role="search">
-        <div className="field">
-          <label htmlFor="q">Suche</label>
-          <input id="q" name="q" type="search" defaultValue={params.get("q") ?? ""} placeholder="Titel oder Vergabenummer" />
-        </div>
-        <div className="field">
-          <label htmlFor="status">Status</label>
-          <select id="status" name="status" defaultValue={params.get("status") ?? ""}>
-            <option value="">alle</option>
-            {Object.entries(TENDER_STATE_LABELS).map(([v, l]) => (
-              <option key={v} value={v}>
-                {l}
-              </option>
-            ))}
-          </select>
-        </div>
-        <button type="submit" className="button">
-          Filtern
-        </button>
-      </Form>
-      <table className="data">
-        <thead>
-          <tr>
-            <th scope="col">Vergabenummer</th>
-            <th scope="col">Titel</th>
-            <th scope="col">Status</th>
-            <th scope="col">Angebote bis</th>
-            <th scope="col" className="num">
-              Geschätzter Wert
-            </th>
-            <th scope="col" className="num">
-              Angebote
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {d.rows.length === 0 ? (
-            <tr>
-              <td colSpan={6} className="muted">
-                Keine Ausschreibungen gefunden.
-              </td>
-            </tr>
-          ) : null}
-          {d.rows.map((t) => (
-            <tr key={t.id}>
-              <td>
-                <Link to={`/tenders/${t.id}`}>{t.reference}</Link>
-              </td>
-              <td>{t.title}</td>
-              <td>
-                <span className="badge">{t.statusLabel}</span>
-              </td>
-              <td>{formatDateTime(t.offersUntil)}</td>
-              <td className="num">{formatCents(t.estimatedValueCents)}</td>
-              <td className="num">{t.offerCount}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <FilterBar resetTo="/tenders">
+        <SearchFilter placeholder="Titel oder Vergabenummer" />
+        <SelectFilter name="status" label="Status" options={optionsOf(TENDER_STATE_LABELS)} />
+      </FilterBar>
+      <DataTable columns={COLUMNS} rows={d.rows} rowKey={(t) => t.id} sort={d.sort} dir={d.dir} empty="Keine Ausschreibungen gefunden." />
       <Pager page={d.page} pages={d.pages} total={d.total} noun="Ausschreibungen" />
     </>
   );
 }
+
+type Row = SerializeFrom<typeof loader>["rows"][number];
+
+const COLUMNS: Column<Row>[] = [
+  { header: "Vergabenummer", sort: "reference", firstDir: "desc", cell: (t) => <Link to={`/tenders/${t.id}`}>{t.reference}</Link> },
+  { header: "Titel", sort: "title", cell: (t) => t.title },
+  { header: "Status", sort: "status", cell: (t) => <span className="badge">{t.statusLabel}</span> },
+  { header: "Angebote bis", sort: "offersUntil", firstDir: "desc", cell: (t) => formatDateTime(t.offersUntil) },
+  { header: "Geschätzter Wert", className: "num", cell: (t) => formatCents(t.estimatedValueCents) },
+  { header: "Angebote", className: "num", cell: (t) => t.offerCount },
+  { header: "Angelegt", sort: "createdAt", firstDir: "desc", cell: (t) => formatDate(berlinDate(t.createdAt)) },
+];
 
 export const ErrorBoundary = GeneralErrorBoundary;

@@ -24,7 +24,7 @@ import {
   type LegalBasis,
 } from "~/domain/placement";
 import { CLAIM_STATE_LABELS, type ClaimState } from "~/domain/placement-claim.machine";
-import { formatDate } from "~/domain/time";
+import { addDays, berlinDate, formatDate } from "~/domain/time";
 import { parseOrThrow } from "~/domain/validation";
 import { appendAudit } from "~/lib/audit.server";
 import { nowIso, today } from "~/lib/clock.server";
@@ -35,6 +35,11 @@ import { actorOf, type CurrentUser } from "./auth.server";
 import { scheduleData } from "./placement-agreements.server";
 import { ASSIGNMENTS, nextReference, ownProviderId, requireCan } from "./placement-common.server";
 import { transition, tryTransition } from "./transition.server";
+import { completeQuery, type ListQuery } from "~/domain/list";
+import { CLIENT_LIST, VOUCHER_WARNING_DAYS } from "~/domain/list-specs";
+import { providerChoiceLabel } from "~/domain/provider";
+import { paginate } from "~/lib/list.server";
+import { assignmentMachine } from "~/domain/assignment.machine";
 import { assignSchema, clientSchema, spellSchema } from "~/domain/placement.schema";
 
 
@@ -42,22 +47,27 @@ import { assignSchema, clientSchema, spellSchema } from "~/domain/placement.sche
 // Clients (case managers)
 
 
-export const CLIENT_SORTS = ["reference", "lastName", "createdAt"] as const;
+export type ClientQuery = Partial<ListQuery<(typeof CLIENT_LIST)["filters"], (typeof CLIENT_LIST)["sorts"][number]>>;
 
-export async function listClients(user: CurrentUser, query: { q?: string; page?: number; sort?: string; dir?: string; pageSize?: number }) {
+/** Case managers' client list: newest first; filter on whether a voucher/assignment is valid today. */
+export async function listClients(user: CurrentUser, raw: ClientQuery) {
   requireCan(user, "manage:client:any");
+  const query = completeQuery(CLIENT_LIST, raw);
   const m = await em();
+  const day = today();
   const qb = m.getRepository(Client).createQueryBuilder("c");
   const q = query.q?.trim().toLowerCase();
   if (q) qb.where("(LOWER(c.reference) LIKE :q OR LOWER(c.lastName) LIKE :q OR LOWER(c.firstName) LIKE :q)", { q: `%${q}%` });
-  const total = await qb.clone().getCount();
-  const pageSize = Math.min(Math.max(query.pageSize ?? 25, 1), 200);
-  const pages = Math.max(1, Math.ceil(total / pageSize));
-  const page = Math.min(Math.max(query.page ?? 1, 1), pages);
-  const sort = (CLIENT_SORTS as readonly string[]).includes(query.sort ?? "") ? query.sort! : "reference";
-  qb.orderBy(`c.${sort}`, query.dir === "desc" ? "DESC" : "ASC").addOrderBy("c.id", "ASC").offset((page - 1) * pageSize).limit(pageSize);
-  const rows = await qb.getMany();
-  const day = today();
+  if (query.voucher) {
+    const valid = (a: string, extra = "") =>
+      qb.subQuery().select("1").from(Assignment, a).where(`${a}.clientId = c.id AND ${a}.status = 'active' AND ${a}.validFrom <= :vday AND ${a}.validUntil >= :vday${extra.replaceAll("@", a)}`).getQuery();
+    qb.setParameters({ vday: day, vwarn: addDays(day, VOUCHER_WARNING_DAYS) });
+    if (query.voucher === "none") qb.andWhere(`NOT EXISTS ${valid("va")}`);
+    else if (query.voucher === "valid") qb.andWhere(`EXISTS ${valid("va")}`);
+    // Running out: a valid one ends within the warning window and no other valid one lasts longer.
+    else qb.andWhere(`EXISTS ${valid("va", " AND @.validUntil <= :vwarn")}`).andWhere(`NOT EXISTS ${valid("vb", " AND @.validUntil > :vwarn")}`);
+  }
+  const { rows, ...page } = await paginate(qb, query, { sortColumns: { createdAt: "c.createdAt", reference: "c.reference", lastName: "c.lastName" }, tieBreaker: "c.id" });
   const active = await m.getRepository(Assignment).find({ where: { clientId: In(rows.map((c) => c.id).concat(0)), status: "active" } });
   const providers = new Map((await m.getRepository(Provider).find({ where: { id: In(active.map((a) => a.providerId).concat(0)) } })).map((p) => [p.id, p.name]));
   return {
@@ -67,13 +77,11 @@ export async function listClients(user: CurrentUser, query: { q?: string; page?:
       name: `${c.lastName}, ${c.firstName}`,
       city: c.city,
       targetOccupation: c.targetOccupation,
+      createdOn: berlinDate(c.createdAt),
       groups: targetGroupsOn(c.targetGroups, c.birthDate, day).map((g) => TARGET_GROUP_LABELS[g]),
-      assignedTo: active.filter((a) => a.clientId === c.id && a.validUntil >= day).map((a) => providers.get(a.providerId) ?? "?"),
+      assignedTo: active.filter((a) => a.clientId === c.id && a.validFrom <= day && a.validUntil >= day).map((a) => ({ provider: providers.get(a.providerId) ?? "?", validUntil: a.validUntil })),
     })),
-    total,
-    page,
-    pageSize,
-    pages,
+    ...page,
   };
 }
 
@@ -205,11 +213,18 @@ export async function assignableBrokers(on: string) {
     .getRepository(PlacementAgreement)
     .createQueryBuilder("a")
     .innerJoin(Provider, "p", "p.id = a.providerId")
-    .select(["a.id AS id", "a.providerId AS provider_id", "a.reference AS reference", "a.legalBasis AS legal_basis", "p.name AS name", "p.city AS city"])
+    .select(["a.id AS id", "a.providerId AS provider_id", "a.reference AS reference", "a.legalBasis AS legal_basis", "p.name AS name", "p.city AS city", "p.legalForm AS legal_form"])
     .where("a.status = 'active' AND a.validFrom <= :on AND a.validUntil >= :on", { on })
     .orderBy("p.name", "ASC")
-    .getRawMany<{ id: number; provider_id: number; reference: string; legal_basis: string; name: string; city: string }>();
-  return rows.map((r) => ({ providerId: Number(r.provider_id), name: r.name, city: r.city, agreement: r.reference, legalBasisLabel: LEGAL_BASIS_LABELS[r.legal_basis as LegalBasis] }));
+    .getRawMany<{ id: number; provider_id: number; reference: string; legal_basis: string; name: string; city: string; legal_form: string | null }>();
+  return rows.map((r) => ({
+    providerId: Number(r.provider_id),
+    name: r.name,
+    city: r.city,
+    label: providerChoiceLabel({ id: Number(r.provider_id), name: r.name, legalForm: r.legal_form, city: r.city }),
+    agreement: r.reference,
+    legalBasisLabel: LEGAL_BASIS_LABELS[r.legal_basis as LegalBasis],
+  }));
 }
 
 export async function assignClient(user: CurrentUser, clientId: number, raw: unknown) {

@@ -3,7 +3,7 @@ import { AwardCriterion, Certification, Contract, Lot, Offer, OfferScore, Provid
 import { ConflictError, NotFoundError, ValidationError } from "~/domain/errors";
 import { formatCents } from "~/domain/money";
 import { lostLotReason, points } from "~/domain/bidder-information";
-import { certificationState } from "~/domain/provider";
+import { certificationState, providerChoiceLabel } from "~/domain/provider";
 import { abnormallyLow, priceScore, standstillDays, totalScore, type PriceUnit } from "~/domain/tender";
 import { addDays, addMonths, berlinDate, berlinLocalToUtc, formatDate, formatDateTime } from "~/domain/time";
 import { appendAudit } from "~/lib/audit.server";
@@ -29,6 +29,8 @@ export interface RankedOffer {
   offerId: number;
   providerId: number;
   providerName: string;
+  /** Name with legal form, city and number, for the award chooser. */
+  providerLabel: string;
   priceCents: number;
   priceLabel: string;
   qualityPoints: Record<number, number | null>;
@@ -68,6 +70,7 @@ async function computeRanking(m: EntityManager, tender: Tender) {
         offerId: o.id,
         providerId: o.providerId,
         providerName: providers.find((p) => p.id === o.providerId)?.name ?? "–",
+        providerLabel: ((p) => (p ? providerChoiceLabel(p) : "–"))(providers.find((p) => p.id === o.providerId)),
         priceCents: prices[i],
         priceLabel: `${formatCents(offerLot.unitPriceCents)}${offerLot.successFeeCents ? ` + ${formatCents(offerLot.successFeeCents)}` : ""}`,
         qualityPoints,

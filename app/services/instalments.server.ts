@@ -12,9 +12,12 @@ import { formatCents } from "~/domain/money";
 import { durationReachedOn } from "~/domain/placement";
 import type { RuleResult } from "~/domain/placement-rules";
 import { toCsv } from "~/domain/csv";
-import { addDays, formatDate } from "~/domain/time";
+import { addDays, berlinDate, formatDate } from "~/domain/time";
 import { parseOrThrow } from "~/domain/validation";
-import { appendAudit, SYSTEM } from "~/lib/audit.server";
+import { completeQuery, type ListQuery } from "~/domain/list";
+import { PAYABLE_LIST } from "~/domain/list-specs";
+import { paginate } from "~/lib/list.server";
+import { appendAudit, SYSTEM, type Actor } from "~/lib/audit.server";
 import { nowIso, today } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
 import { storeDocument } from "~/lib/documents.server";
@@ -316,33 +319,35 @@ export async function instalmentsToCertify(user: CurrentUser) {
 
 export const PAYABLE_STATUS_LABELS: Record<string, string> = { open: "offen", paid: "ausgezahlt", cancelled: "storniert" };
 
-export async function listPayables(user: CurrentUser, query: { status?: string; q?: string; page?: number; pageSize?: number }, options: { all?: boolean } = {}) {
+export type PayableQuery = Partial<ListQuery<(typeof PAYABLE_LIST)["filters"], (typeof PAYABLE_LIST)["sorts"][number]>>;
+
+/** Finance's list of payable items, newest first (PAYABLE_LIST); `all` for the CSV export. */
+export async function listPayables(user: CurrentUser, raw: PayableQuery, options: { all?: boolean } = {}) {
   requireCan(user, "read:payable:any");
+  const query = completeQuery(PAYABLE_LIST, raw);
   const m = await em();
   const qb = m.getRepository(PayableItem).createQueryBuilder("x");
   if (query.status && PAYABLE_STATUS_LABELS[query.status]) qb.andWhere("x.status = :s", { s: query.status });
-  if (query.q?.trim()) qb.andWhere("(LOWER(x.payeeName) LIKE :q OR LOWER(x.purpose) LIKE :q)", { q: `%${query.q.trim().toLowerCase()}%` });
-  const total = await qb.clone().getCount();
+  if (query.q) qb.andWhere("(LOWER(x.payeeName) LIKE :q OR LOWER(x.purpose) LIKE :q)", { q: `%${query.q.toLowerCase()}%` });
   const sum = await qb.clone().select("COALESCE(SUM(x.amountCents), 0)", "sum").getRawOne<{ sum: string }>();
-  const pageSize = options.all ? 1_000_000 : Math.min(Math.max(query.pageSize ?? 50, 1), 200);
-  const pages = Math.max(1, Math.ceil(total / pageSize));
-  const page = Math.min(Math.max(query.page ?? 1, 1), pages);
-  const rows = await qb.orderBy("x.createdAt", "DESC").addOrderBy("x.id", "DESC").offset((page - 1) * pageSize).limit(pageSize).getMany();
+  const { rows, raw: _unused, ...page } = await paginate(qb, query, {
+    sortColumns: { createdAt: "x.createdAt", payee: "x.payeeName", amount: "x.amountCents", status: "x.status" },
+    tieBreaker: "x.id",
+    all: options.all,
+  });
   return {
-    rows: rows.map((x) => ({ ...x, statusLabel: PAYABLE_STATUS_LABELS[x.status] ?? x.status, ibanFormatted: formatIban(x.iban) })),
-    total,
+    rows: rows.map((x) => ({ ...x, statusLabel: PAYABLE_STATUS_LABELS[x.status] ?? x.status, ibanFormatted: formatIban(x.iban), certifiedOn: berlinDate(x.createdAt) })),
     sumCents: Number(sum?.sum ?? 0),
-    page,
-    pageSize,
-    pages,
+    ...page,
   };
 }
 
-export async function payablesCsv(user: CurrentUser, query: { status?: string; q?: string }) {
+/** The same selection as CSV; dates are Berlin calendar dates (an item signed at 00:30 in Berlin belongs to that day, not to the UTC day before). */
+export async function payablesCsv(user: CurrentUser, query: PayableQuery) {
   const { rows } = await listPayables(user, query, { all: true });
   return toCsv(
     ["Nr.", "Zahlungsempfänger", "IBAN", "BIC", "Betrag (EUR)", "Haushaltsstelle", "Verwendungszweck", "Status", "sachlich richtig am"],
-    rows.map((x) => [String(x.id), x.payeeName, x.iban, x.bic ?? "", (x.amountCents / 100).toFixed(2).replace(".", ","), x.budgetLine, x.purpose, x.statusLabel, formatDate(x.createdAt.slice(0, 10))]),
+    rows.map((x) => [String(x.id), x.payeeName, x.iban, x.bic ?? "", (x.amountCents / 100).toFixed(2).replace(".", ","), x.budgetLine, x.purpose, x.statusLabel, formatDate(x.certifiedOn)]),
   );
 }
 

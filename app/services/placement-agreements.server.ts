@@ -30,7 +30,11 @@ import {
 import { agreementMachine, type AgreementEvent } from "~/domain/placement-agreement.machine";
 import { addDays, addMonths, berlinDate, formatDate, formatDateTime, parseDate } from "~/domain/time";
 import { parseOrThrow } from "~/domain/validation";
+import { completeQuery, type ListQuery } from "~/domain/list";
+import { providerChoiceLabel } from "~/domain/provider";
+import { AGREEMENT_LIST } from "~/domain/list-specs";
 import { appendAudit, SYSTEM } from "~/lib/audit.server";
+import { paginate } from "~/lib/list.server";
 import { nowIso, today } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
 import { generateDocument } from "~/lib/documents.server";
@@ -164,42 +168,27 @@ async function termsFor(m: EntityManager, basis: LegalBasis): Promise<AgreementT
 // ---------------------------------------------------------------------------------------------
 // Lists and details
 
-export const AGREEMENT_SORTS = ["reference", "provider", "validUntil", "status"] as const;
+export type AgreementQuery = Partial<ListQuery<(typeof AGREEMENT_LIST)["filters"], (typeof AGREEMENT_LIST)["sorts"][number]>>;
 
-export interface AgreementQuery {
-  q?: string;
-  status?: string;
-  legalBasis?: string;
-  expiring?: boolean;
-  page?: number;
-  pageSize?: number;
-  sort?: string;
-  dir?: string;
-}
-
-export async function listAgreements(user: CurrentUser, query: AgreementQuery, options: { all?: boolean } = {}) {
+/** One page of agreements (AGREEMENT_LIST: current ones first); `all` for counts and exports. */
+export async function listAgreements(user: CurrentUser, raw: AgreementQuery, options: { all?: boolean } = {}) {
   requireCan(user, "read:placement:any");
+  const query = completeQuery(AGREEMENT_LIST, raw);
   const m = await em();
   const settings = await getSettings(m);
   const day = today();
   const qb = m.getRepository(PlacementAgreement).createQueryBuilder("a").innerJoin(Provider, "p", "p.id = a.providerId").select(["a"]).addSelect("p.name", "provider_name");
-  if (query.q?.trim()) qb.andWhere("(LOWER(p.name) LIKE :q OR LOWER(a.reference) LIKE :q)", { q: `%${query.q.trim().toLowerCase()}%` });
-  if (query.status && (AGREEMENT_STATES as readonly string[]).includes(query.status)) qb.andWhere("a.status = :status", { status: query.status });
-  if (query.legalBasis && isLegalBasis(query.legalBasis)) qb.andWhere("a.legalBasis = :lb", { lb: query.legalBasis });
+  if (query.q) qb.andWhere("(LOWER(p.name) LIKE :q OR LOWER(a.reference) LIKE :q)", { q: `%${query.q.toLowerCase()}%` });
+  if (query.status) qb.andWhere("a.status = :status", { status: query.status });
+  if (query.legalBasis) qb.andWhere("a.legalBasis = :lb", { lb: query.legalBasis });
+  if (query.provider) qb.andWhere("a.providerId = :pid", { pid: query.provider });
   if (query.expiring) qb.andWhere("a.status = 'active' AND a.validUntil >= :day AND a.validUntil <= :until", { day, until: addDays(day, settings["placement.renewalWindowDays"]) });
-  const total = await qb.clone().getCount();
-  const pageSize = options.all ? 100000 : Math.min(Math.max(query.pageSize ?? 25, 1), 200);
-  const pages = Math.max(1, Math.ceil(total / pageSize));
-  const page = Math.min(Math.max(query.page ?? 1, 1), pages);
-  const chosen = (AGREEMENT_SORTS as readonly string[]).includes(query.sort ?? "");
-  const sort = chosen ? query.sort : "validUntil";
-  // Without a chosen sort the current agreements (latest end) come first.
-  const dir = query.dir === "desc" || (!chosen && query.dir !== "asc") ? "DESC" : "ASC";
-  if (sort === "provider") qb.orderBy("p.name", dir);
-  else qb.orderBy(`a.${sort}`, dir);
-  qb.addOrderBy("a.id", "ASC").offset((page - 1) * pageSize).limit(pageSize);
-  const { entities, raw } = await qb.getRawAndEntities();
-  const names = new Map((raw as Record<string, unknown>[]).map((r) => [Number(r.a_id), String(r.provider_name)]));
+  const { rows: entities, raw: rawRows, ...page } = await paginate(qb, query, {
+    sortColumns: { validUntil: "a.validUntil", validFrom: "a.validFrom", reference: "a.reference", provider: "p.name", status: "a.status" },
+    tieBreaker: "a.id",
+    all: options.all,
+  });
+  const names = new Map(rawRows.map((r) => [Number(r.a_id), String(r.provider_name)]));
   const successors = new Set(
     (await m.getRepository(PlacementAgreement).find({ where: { renewedFromId: In(entities.map((a) => a.id).concat(0)) }, select: { renewedFromId: true } })).map((a) => a.renewedFromId),
   );
@@ -219,10 +208,7 @@ export async function listAgreements(user: CurrentUser, query: AgreementQuery, o
       renewed: successors.has(a.id),
       expiringSoon: a.status === "active" && a.validUntil >= day && a.validUntil <= addDays(day, settings["placement.renewalWindowDays"]),
     })),
-    total,
-    page,
-    pageSize,
-    pages,
+    ...page,
   };
 }
 
@@ -292,6 +278,7 @@ export async function admissionCandidates(user: CurrentUser, basis: LegalBasis) 
     id: f.provider.id,
     name: f.provider.name,
     city: f.provider.city,
+    label: providerChoiceLabel(f.provider),
     problem: admissionOf(basis, f, day),
     current: hasCurrent.get(f.provider.id) ? { reference: hasCurrent.get(f.provider.id)!.reference, status: AGREEMENT_STATE_LABELS[hasCurrent.get(f.provider.id)!.status as AgreementState] } : null,
   }));

@@ -15,6 +15,9 @@ import { checkPlacementRules, hasErrors, type ClaimInput, type RuleFacts, type R
 import { INSTALMENT_STATE_LABELS, type InstalmentState } from "~/domain/fee-instalment.machine";
 import { berlinDate, formatDate, formatDateTime } from "~/domain/time";
 import { parseOrThrow } from "~/domain/validation";
+import { completeQuery, type ListQuery } from "~/domain/list";
+import { CLAIM_LIST } from "~/domain/list-specs";
+import { paginate } from "~/lib/list.server";
 import { appendAudit, SYSTEM } from "~/lib/audit.server";
 import { nowIso, today } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
@@ -500,45 +503,28 @@ export async function withdrawClaim(user: CurrentUser, claimId: number) {
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-export interface ClaimQuery {
-  q?: string;
-  status?: string;
-  flagged?: boolean;
-  providerId?: number;
-  year?: number;
-  page?: number;
-  pageSize?: number;
-  sort?: string;
-  dir?: string;
-}
-export const CLAIM_SORTS = ["submittedAt", "reference", "contractDate", "provider", "status"] as const;
+export type ClaimQuery = Partial<ListQuery<(typeof CLAIM_LIST)["filters"], (typeof CLAIM_LIST)["sorts"][number]>> & { providerId?: number };
 
-/** Staff list (any broker) or, for a provider user, the own organisation's claims only. */
-export async function listClaims(user: CurrentUser, query: ClaimQuery) {
+/** Staff list (any broker) or, for a provider user, the own organisation's claims only. Newest first (CLAIM_LIST). */
+export async function listClaims(user: CurrentUser, raw: ClaimQuery) {
   const own = user.role === "provider";
   if (own) requireCan(user, "submit:placement:own");
   else requireCan(user, "read:placement:any");
+  const query = completeQuery(CLAIM_LIST, { ...raw, provider: raw.provider ?? raw.providerId });
   const m = await em();
   const qb = m.getRepository(PlacementClaim).createQueryBuilder("c").innerJoin(Provider, "p", "p.id = c.providerId").innerJoin(Client, "k", "k.id = c.clientId").select(["c"]).addSelect("p.name", "provider_name").addSelect("k.reference", "client_ref");
   if (own) qb.andWhere("c.providerId = :own", { own: ownProviderId(user) });
-  else if (query.providerId) qb.andWhere("c.providerId = :pid", { pid: query.providerId });
+  else if (query.provider) qb.andWhere("c.providerId = :pid", { pid: query.provider });
   if (query.status && (CLAIM_STATES as readonly string[]).includes(query.status)) qb.andWhere("c.status = :status", { status: query.status });
   if (query.flagged && !own) qb.andWhere("c.flagged = :t", { t: true });
   if (query.year) qb.andWhere("c.contractDate >= :y0 AND c.contractDate <= :y1", { y0: `${query.year}-01-01`, y1: `${query.year}-12-31` });
   const q = query.q?.trim().toLowerCase();
   if (q) qb.andWhere("(LOWER(c.reference) LIKE :q OR LOWER(c.employerName) LIKE :q OR LOWER(k.reference) LIKE :q OR LOWER(p.name) LIKE :q)", { q: `%${q}%` });
-  const total = await qb.clone().getCount();
-  const pageSize = Math.min(Math.max(query.pageSize ?? 25, 1), 200);
-  const pages = Math.max(1, Math.ceil(total / pageSize));
-  const page = Math.min(Math.max(query.page ?? 1, 1), pages);
-  const sort = (CLAIM_SORTS as readonly string[]).includes(query.sort ?? "") ? query.sort! : "submittedAt";
-  // Without a chosen sort the newest come first; a chosen column sorts ascending unless "desc" (as the header shows).
-  const dir = query.dir === "desc" ? "DESC" : query.dir === "asc" || query.sort ? "ASC" : "DESC";
-  if (sort === "provider") qb.orderBy("p.name", dir);
-  else qb.orderBy(`c.${sort}`, dir);
-  qb.addOrderBy("c.id", "DESC").offset((page - 1) * pageSize).limit(pageSize);
-  const { entities, raw } = await qb.getRawAndEntities();
-  const extra = new Map((raw as Record<string, unknown>[]).map((r) => [Number(r.c_id), { provider: String(r.provider_name), client: String(r.client_ref) }]));
+  const { rows: entities, raw: rawRows, ...page } = await paginate(qb, query, {
+    sortColumns: { submittedAt: "c.submittedAt", reference: "c.reference", contractDate: "c.contractDate", provider: "p.name", status: "c.status" },
+    tieBreaker: "c.id",
+  });
+  const extra = new Map(rawRows.map((r) => [Number(r.c_id), { provider: String(r.provider_name), client: String(r.client_ref) }]));
   return {
     rows: entities.map((c) => ({
       id: c.id,
@@ -556,10 +542,7 @@ export async function listClaims(user: CurrentUser, query: ClaimQuery) {
       errors: (c.ruleResults as RuleResult[]).filter((r) => r.severity === "error").length,
       claimedFeeCents: c.claimedFeeCents,
     })),
-    total,
-    page,
-    pageSize,
-    pages,
+    ...page,
   };
 }
 

@@ -108,7 +108,7 @@ function providerListQuery(manager: EntityManager, query: ProviderQuery, today: 
 }
 
 /** One page of the filtered, sorted list; `all: true` returns every matching row (export). */
-export async function listProviders(query: ProviderQuery, options: { all?: boolean } = {}): Promise<{ rows: ProviderRow[]; total: number; page: number; pageSize: number; pages: number }> {
+export async function listProviders(query: ProviderQuery, options: { all?: boolean } = {}): Promise<{ rows: ProviderRow[]; total: number; page: number; pageSize: number; pages: number; sort: ProviderSort; dir: "asc" | "desc" }> {
   const manager = await em();
   const { today, warnUntil, warningDays } = await certWindow(manager);
   const pageSize = options.all ? Number.MAX_SAFE_INTEGER : Math.min(Math.max(query.pageSize ?? 25, 1), 500);
@@ -151,7 +151,7 @@ export async function listProviders(query: ProviderQuery, options: { all?: boole
       certStateLabel: CERTIFICATION_STATE_LABELS[state],
     };
   });
-  return { rows, total, page, pageSize, pages };
+  return { rows, total, page, pageSize, pages, sort, dir: dir === "DESC" ? "desc" : "asc" };
 }
 
 /**

@@ -1,6 +1,10 @@
 import { In, type EntityManager } from "typeorm";
 import { AwardCriterion, Contract, Document, Lot, Offer, OpeningConfirmation, Provider, Tender, TenderQuestion, User } from "../../entities";
-import { ConflictError, NotFoundError, ValidationError } from "~/domain/errors";
+import { completeQuery, type ListQuery } from "~/domain/list";
+import { TENDER_LIST } from "~/domain/list-specs";
+import { paginate } from "~/lib/list.server";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
+import { can } from "~/domain/permissions";
 import {
   criteriaProblems,
   decideRegime,
@@ -378,28 +382,23 @@ export async function closeDueTenders(): Promise<number> {
 
 // ---------------------------------------------------------------- reading
 
-export interface TenderListQuery {
-  q?: string;
-  status?: string;
-  page?: number;
-}
+export type TenderListQuery = Partial<ListQuery<(typeof TENDER_LIST)["filters"], (typeof TENDER_LIST)["sorts"][number]>>;
 
-export async function listTenders(query: TenderListQuery) {
+/** Staff tender list, newest first (TENDER_LIST). */
+export async function listTenders(raw: TenderListQuery) {
+  const query = completeQuery(TENDER_LIST, raw);
   const manager = await em();
   const qb = manager.getRepository(Tender).createQueryBuilder("t");
-  if (query.q?.trim()) qb.andWhere("(LOWER(t.title) LIKE :q OR LOWER(t.reference) LIKE :q)", { q: `%${query.q.trim().toLowerCase()}%` });
+  if (query.q) qb.andWhere("(LOWER(t.title) LIKE :q OR LOWER(t.reference) LIKE :q)", { q: `%${query.q.toLowerCase()}%` });
   if (query.status) qb.andWhere("t.status = :s", { s: query.status });
-  const pageSize = 25;
-  const total = await qb.clone().getCount();
-  const pages = Math.max(1, Math.ceil(total / pageSize));
-  const page = Math.min(Math.max(query.page ?? 1, 1), pages);
-  const rows = await qb.orderBy("t.createdAt", "DESC").addOrderBy("t.id", "DESC").offset((page - 1) * pageSize).limit(pageSize).getMany();
+  const { rows, raw: _unused, ...page } = await paginate(qb, query, {
+    sortColumns: { createdAt: "t.createdAt", reference: "t.reference", title: "t.title", offersUntil: { expr: "t.offersUntil", nulls: "last" }, status: "t.status" },
+    tieBreaker: "t.id",
+  });
   const counts = await offerCounts(manager, rows.map((t) => t.id));
   return {
     rows: rows.map((t) => ({ ...t, wrappedDataKey: undefined, statusLabel: TENDER_STATE_LABELS[t.status as TenderState], offerCount: counts.get(t.id) ?? 0 })),
-    total,
-    page,
-    pages,
+    ...page,
   };
 }
 

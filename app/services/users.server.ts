@@ -1,8 +1,12 @@
 import { IsNull, Not } from "typeorm";
 import { ApiToken, Provider, Session, User } from "../../entities";
+import { completeQuery, type ListQuery } from "~/domain/list";
+import { USER_LIST } from "~/domain/list-specs";
+import { paginate } from "~/lib/list.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/domain/errors";
 import { ROLE_LABELS, type Role } from "~/domain/permissions";
 import { passwordProblem, userSchema } from "~/domain/user";
+import { providerChoiceLabel } from "~/domain/provider";
 import { parseOrThrow } from "~/domain/validation";
 import { appendAudit, type Actor } from "~/lib/audit.server";
 import { nowIso } from "~/lib/clock.server";
@@ -14,26 +18,20 @@ import { config } from "~/lib/config.server";
 import { actorOf, type CurrentUser } from "./auth.server";
 import { germanSortExpression } from "./providers.server";
 
-export interface UserListQuery {
-  q?: string;
-  role?: string;
-  status?: string;
-  page?: number;
-  pageSize?: number;
-}
+export type UserListQuery = Partial<ListQuery<(typeof USER_LIST)["filters"], (typeof USER_LIST)["sorts"][number]>>;
 
-export async function listUsers(query: UserListQuery) {
+export async function listUsers(input: UserListQuery) {
+  const query = completeQuery(USER_LIST, input);
   const manager = await em();
   const qb = manager.getRepository(User).createQueryBuilder("u").leftJoin(Provider, "p", "p.id = u.providerId").addSelect("p.name", "provider_name");
-  if (query.q?.trim()) qb.andWhere("(LOWER(u.name) LIKE :q OR LOWER(u.email) LIKE :q)", { q: `%${query.q.trim().toLowerCase()}%` });
+  if (query.q) qb.andWhere("(LOWER(u.name) LIKE :q OR LOWER(u.email) LIKE :q)", { q: `%${query.q.toLowerCase()}%` });
   if (query.role) qb.andWhere("u.role = :role", { role: query.role });
   if (query.status === "active") qb.andWhere("u.active = :a", { a: true });
   if (query.status === "inactive") qb.andWhere("u.active = :a", { a: false });
-  const pageSize = query.pageSize ?? 50;
-  const total = await qb.clone().getCount();
-  const pages = Math.max(1, Math.ceil(total / pageSize));
-  const page = Math.min(Math.max(query.page ?? 1, 1), pages);
-  const { entities, raw } = await qb.addSelect(germanSortExpression("u.name"), "sort_key").orderBy("sort_key", "ASC").addOrderBy("u.id").offset((page - 1) * pageSize).limit(pageSize).getRawAndEntities();
+  const { rows: entities, raw, ...page } = await paginate(qb, query, {
+    sortColumns: { name: { expr: germanSortExpression("u.name"), select: true }, email: "u.email", role: "u.role", lastLoginAt: { expr: "u.lastLoginAt", nulls: "last" } },
+    tieBreaker: "u.id",
+  });
   const rows = entities.map((u, i) => ({
     id: u.id,
     name: u.name,
@@ -44,7 +42,7 @@ export async function listUsers(query: UserListQuery) {
     active: u.active,
     lastLoginAt: u.lastLoginAt,
   }));
-  return { rows, total, page, pages };
+  return { rows, ...page };
 }
 
 export async function getUserForEdit(id: number) {
@@ -57,8 +55,8 @@ export async function getUserForEdit(id: number) {
 
 export async function providerOptions() {
   const manager = await em();
-  const rows = await manager.getRepository(Provider).find({ select: { id: true, name: true, kind: true }, where: { active: true }, order: { name: "ASC" } });
-  return rows.map((p) => ({ value: String(p.id), label: p.name }));
+  const rows = await manager.getRepository(Provider).find({ select: { id: true, name: true, kind: true, legalForm: true, city: true }, where: { active: true }, order: { name: "ASC" } });
+  return rows.map((p) => ({ value: String(p.id), label: providerChoiceLabel(p) }));
 }
 
 async function checkPassword(password: string) {

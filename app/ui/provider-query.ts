@@ -1,16 +1,8 @@
-import { intParam } from "./table";
+import { parseListQuery } from "~/domain/list";
+import { PROVIDER_LIST } from "~/domain/list-specs";
 
 /** The provider list's filters, sort and page from the URL (list page and CSV export). */
 export function providerQueryFrom(url: URL) {
-  const p = url.searchParams;
-  return {
-    q: p.get("q") ?? "",
-    kind: p.get("kind") ?? "",
-    region: p.get("region") ?? "",
-    cert: p.get("cert") ?? "",
-    active: (["active", "inactive", "all"].includes(p.get("active") ?? "") ? p.get("active") : "active") as "active" | "inactive" | "all",
-    sort: p.get("sort") ?? "name",
-    dir: p.get("dir") ?? "asc",
-    page: intParam(p.get("page"), 1),
-  };
+  const query = parseListQuery(url.searchParams, PROVIDER_LIST);
+  return { ...query, active: query.active as "active" | "inactive" | "all" };
 }

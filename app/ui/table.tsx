@@ -1,6 +1,10 @@
 import { Link, useSearchParams } from "@remix-run/react";
 import type { ReactNode } from "react";
 
+/**
+ * Deprecated: list pages use ui/list.tsx (DataTable, Pager with page numbers and CSV link).
+ * Kept so branches written against it still build; remove once nothing imports it.
+ */
 /** Column header that sorts the list on the server (keeps the other filters). */
 export function SortHeader({ field, children, className }: { field: string; children: ReactNode; className?: string }) {
   const [params] = useSearchParams();

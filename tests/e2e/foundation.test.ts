@@ -216,7 +216,11 @@ describe.sequential("Grundfunktionen im Browser", () => {
       await page.getByLabel(/^Name/).fill(USER_NAME);
       await page.getByLabel(/^E-Mail/).fill(USER_EMAIL);
       await page.getByLabel(/^Rolle/).selectOption({ label: "Träger / Vermittler" });
-      await page.getByLabel(/^Organisation/).selectOption({ label: PROVIDER_NAME });
+      // Choosers name legal form, city and number after the name (two providers may share a name).
+      const orgOptions = (await page.getByLabel(/^Organisation/).locator("option").allTextContents()).map((t) => t.trim());
+      const org = orgOptions.filter((t) => t.startsWith(`${PROVIDER_NAME} (`));
+      expect(org, orgOptions.slice(0, 5).join(" | ")).toHaveLength(1);
+      await page.getByLabel(/^Organisation/).selectOption({ label: org[0] });
       await page.getByLabel(/^Anfangspasswort/).fill(USER_PASSWORD);
       await screenshot(page, "j1-user-new");
       await page.getByRole("button", { name: "Benutzer anlegen" }).click();

@@ -374,9 +374,12 @@ describe.sequential("Ausschreibung im Browser: Entwurf bis Zuschlag", () => {
       await page.getByLabel(/^E-Mail/).fill(LATE_USER);
       await page.getByLabel(/^Rolle/).selectOption({ label: "Träger / Vermittler" });
       const orgs = (await page.getByLabel(/^Organisation/).locator("option").allTextContents()).map((t) => t.trim());
-      lateOrg = orgs.find((o) => o !== "– keine –" && o !== BROKER_ORG && o !== TRAINER_ORG && !o.startsWith("Bundesagentur")) ?? "";
+      // Options read "Name (legal form, city, Nr. 12)"; the texts later name the organisation only.
+      const lateOption = orgs.find((o) => o !== "– keine –" && !o.startsWith(`${BROKER_ORG} (`) && !o.startsWith(`${TRAINER_ORG} (`) && !o.startsWith("Bundesagentur")) ?? "";
+      lateOrg = lateOption.replace(/ \((?:[^()]|\([^()]*\))*Nr\. \d+\)$/, ""); // the legal form may carry brackets: "UG (haftungsbeschränkt)"
       expect(lateOrg).not.toBe("");
-      await page.getByLabel(/^Organisation/).selectOption({ label: lateOrg });
+      expect(lateOrg).not.toBe(lateOption);
+      await page.getByLabel(/^Organisation/).selectOption({ label: lateOption });
       await page.getByLabel(/^Anfangspasswort/).fill(LATE_PASSWORD);
       await page.getByRole("button", { name: "Benutzer anlegen" }).click();
       await page.waitForURL((u) => u.pathname === "/admin/users");
@@ -547,7 +550,8 @@ describe.sequential("Ausschreibung im Browser: Entwurf bis Zuschlag", () => {
       for (const lot of [1, 2]) {
         const s = page.locator(`section[aria-label="Los ${lot}"]`);
         const selected = await s.getByLabel("Zuschlag auf").evaluate((el) => (el as HTMLSelectElement).selectedOptions[0]?.textContent ?? "");
-        expect(selected).toBe(`${BROKER_ORG} (Rang 1)`);
+        // The chooser names legal form, city and number, so two bidders of the same name differ.
+        expect(selected).toMatch(new RegExp(`^${BROKER_ORG} \\(.*Nr\\. \\d+\\) – Rang 1$`));
         expect(await s.getByLabel("Begründung").inputValue()).toMatch(/^Wirtschaftlichstes Angebot mit [\d,]+ von 100 Punkten\.$/);
         await s.getByRole("button", { name: "Entscheidung speichern" }).click();
         await expect.poll(async () => (await s.textContent()) ?? "").toContain(`Entscheidung: Zuschlag auf ${BROKER_ORG}`);

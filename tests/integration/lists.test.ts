@@ -1,0 +1,160 @@
+import { freshDatabase } from "../setup/db";
+import { beforeAll, describe, expect, it } from "vitest";
+import { Assignment, Client, PayableItem, User } from "../../entities";
+import { parseListQuery } from "~/domain/list";
+import { CLAIM_LIST, CLIENT_LIST, VOUCHER_WARNING_DAYS } from "~/domain/list-specs";
+import { addDays, formatDate } from "~/domain/time";
+import { setClock, today } from "~/lib/clock.server";
+import { em } from "~/lib/db.server";
+import type { CurrentUser } from "~/services/auth.server";
+import { listClients } from "~/services/clients.server";
+import { homeFor, navigationFor } from "~/services/dashboard.server";
+import { seedDemoData } from "~/demo/demo-data.server";
+import { seedDemoPlacements } from "~/demo/demo-placements.server";
+import { listPayables, payablesCsv } from "~/services/instalments.server";
+import { listAgreements } from "~/services/placement-agreements.server";
+import { listClaims } from "~/services/placement-claims.server";
+
+/** The list pages open on what is current, filter what people need, and each role lands on its work. */
+
+let caseManager: CurrentUser;
+let finance: CurrentUser;
+let broker: CurrentUser;
+let trainer: CurrentUser;
+
+async function currentUser(email: string): Promise<CurrentUser> {
+  const u = await (await em()).getRepository(User).findOneOrFail({ where: { email } });
+  return { id: u.id, email: u.email, name: u.name, role: u.role as CurrentUser["role"], providerId: u.providerId };
+}
+
+const nonIncreasing = (xs: string[]) => xs.every((x, i) => i === 0 || xs[i - 1] >= x);
+
+beforeAll(async () => {
+  await freshDatabase();
+  setClock("2026-03-02T09:00:00.000Z");
+  await seedDemoData({ scale: 0.1 });
+  await seedDemoPlacements({ scale: 0.1 });
+  caseManager = await currentUser("fallmanagement@asz-kamenz.example");
+  finance = await currentUser("kasse@asz-kamenz.example");
+  broker = await currentUser("vermittler@jobbruecke-kamenz.example");
+  trainer = await currentUser("traeger@bildungswerk-lausitz.example");
+}, 300_000);
+
+describe("default order: current first", () => {
+  it("agreements open on the latest end date, not on 2005", async () => {
+    const all = await listAgreements(caseManager, {}, { all: true });
+    expect(all.total).toBeGreaterThan(25);
+    const first = await listAgreements(caseManager, parseListQuery(new URLSearchParams(""), (await import("~/domain/list-specs")).AGREEMENT_LIST));
+    expect(first.sort).toBe("validUntil");
+    expect(first.dir).toBe("desc");
+    expect(nonIncreasing(first.rows.map((r) => r.validUntil))).toBe(true);
+    const latest = all.rows.map((r) => r.validUntil).sort().at(-1);
+    expect(first.rows[0].validUntil).toBe(latest);
+    // The last page holds the oldest.
+    const last = await listAgreements(caseManager, { page: first.pages });
+    const oldest = all.rows.map((r) => r.validUntil).sort()[0];
+    expect(last.rows.at(-1)!.validUntil).toBe(oldest);
+  });
+
+  it("claims open on the newest receipt; 'waiting for a decision' lists the oldest waiting first", async () => {
+    const first = await listClaims(caseManager, parseListQuery(new URLSearchParams(""), CLAIM_LIST));
+    expect(first.total).toBeGreaterThan(0);
+    expect(nonIncreasing(first.rows.map((r) => r.submittedAt))).toBe(true);
+    const waiting = await listClaims(caseManager, parseListQuery(new URLSearchParams("status=submitted&sort=submittedAt&dir=asc"), CLAIM_LIST));
+    for (const r of waiting.rows) expect(r.status).toBe("submitted");
+    const times = waiting.rows.map((r) => r.submittedAt);
+    expect(times).toEqual([...times].sort());
+  });
+
+  it("a sort column not on the whitelist falls back to the default order", async () => {
+    const q = parseListQuery(new URLSearchParams("sort=ruleResults&dir=asc"), CLAIM_LIST);
+    expect(q.sort).toBe("submittedAt");
+    const r = await listClaims(caseManager, q);
+    expect(r.sort).toBe("submittedAt");
+  });
+});
+
+describe("clients by voucher (assignment) validity", () => {
+  it("'none', 'valid' and 'expiring' match the assignments valid today, computed independently", async () => {
+    const m = await em();
+    const day = today();
+    const warn = addDays(day, VOUCHER_WARNING_DAYS);
+    const [clients, assignments] = await Promise.all([m.getRepository(Client).find(), m.getRepository(Assignment).find({ where: { status: "active" } })]);
+    const validNow = assignments.filter((a) => a.validFrom <= day && a.validUntil >= day);
+    const withValid = new Set(validNow.map((a) => a.clientId));
+    const lastEnd = new Map<number, string>();
+    for (const a of validNow) if ((lastEnd.get(a.clientId) ?? "") < a.validUntil) lastEnd.set(a.clientId, a.validUntil);
+    const expiring = new Set([...lastEnd].filter(([, until]) => until <= warn).map(([id]) => id));
+
+    const ids = async (voucher: string) => new Set((await listClients(caseManager, { ...parseListQuery(new URLSearchParams(`voucher=${voucher}`), CLIENT_LIST), pageSize: 200 })).rows.map((r) => r.id));
+    const total = (voucher: string) => listClients(caseManager, { voucher, pageSize: 1 }).then((r) => r.total);
+    expect(await total("valid")).toBe(withValid.size);
+    expect(await total("none")).toBe(clients.length - withValid.size);
+    expect(await total("expiring")).toBe(expiring.size);
+    expect(withValid.size).toBeGreaterThan(0);
+    if (expiring.size <= 200) expect(await ids("expiring")).toEqual(expiring);
+  });
+
+  it("newest clients first by default", async () => {
+    const r = await listClients(caseManager, parseListQuery(new URLSearchParams(""), CLIENT_LIST));
+    expect(r.sort).toBe("createdAt");
+    const m = await em();
+    const created = new Map((await m.getRepository(Client).find()).map((c) => [c.id, c.createdAt]));
+    expect(nonIncreasing(r.rows.map((x) => created.get(x.id)!))).toBe(true);
+  });
+});
+
+describe("payables CSV uses the Berlin date", () => {
+  it("an item certified at 00:30 Berlin time (23:30 UTC the day before) carries the Berlin date", async () => {
+    const m = await em();
+    const some = await m.getRepository(PayableItem).findOne({ where: {}, order: { id: "ASC" } });
+    expect(some, "the demo data has payable items").not.toBeNull();
+    const item = some!;
+    await m.getRepository(PayableItem).update({ id: item.id }, { purpose: "Zeitzonenprobe", createdAt: "2026-01-14T23:30:00.000Z" });
+    const csv = await payablesCsv(finance, { q: "Zeitzonenprobe" });
+    const line = csv.split("\r\n").find((l) => l.startsWith(`${item.id};`))!;
+    expect(line.endsWith(`;${formatDate("2026-01-15")}`)).toBe(true);
+    const listed = await listPayables(finance, { q: "Zeitzonenprobe" });
+    expect(listed.rows[0].certifiedOn).toBe("2026-01-15");
+    // Summer time: 22:30 UTC is 00:30 the next day in Berlin.
+    await m.getRepository(PayableItem).update({ id: item.id }, { createdAt: "2026-07-14T22:30:00.000Z" });
+    expect((await payablesCsv(finance, { q: "Zeitzonenprobe" })).includes(`;${formatDate("2026-07-15")}`)).toBe(true);
+    await m.getRepository(PayableItem).update({ id: item.id }, { purpose: item.purpose, createdAt: item.createdAt });
+  });
+});
+
+describe("each role lands on its own work", () => {
+  it("the case manager's home has the claims to decide (oldest first) and the vouchers running out", async () => {
+    const home = await homeFor(caseManager);
+    expect(home.overview).toBeNull();
+    const claims = home.work.claimsToDecide!;
+    for (const r of claims.rows) expect(r.status).toBe("submitted");
+    expect(claims.rows.map((r) => r.submittedAt)).toEqual(claims.rows.map((r) => r.submittedAt).sort());
+    const day = today();
+    for (const v of home.work.vouchers!.rows) {
+      expect(v.validUntil >= day).toBe(true);
+      expect(v.validUntil <= addDays(day, VOUCHER_WARNING_DAYS)).toBe(true);
+    }
+    expect(home.work.openPayables).toBeUndefined();
+  });
+
+  it("finance's home has the open payable items, oldest first, and no claims", async () => {
+    const home = await homeFor(finance);
+    const items = home.work.openPayables!;
+    for (const r of items.rows) expect(r.status).toBe("open");
+    expect(items.rows.map((r) => r.createdAt)).toEqual(items.rows.map((r) => r.createdAt).sort());
+    expect(home.work.claimsToDecide).toBeUndefined();
+    expect(home.work.pendingRequests).toBeTypeOf("number");
+  });
+
+  it("a training provider's menu has no broker menus; a broker's has them", async () => {
+    const brokerMenu = (await navigationFor(broker)).map((n) => n.to);
+    const trainerMenu = (await navigationFor(trainer)).map((n) => n.to);
+    for (const to of ["/portal/agreements", "/portal/clients", "/portal/placements"]) {
+      expect(brokerMenu).toContain(to);
+      expect(trainerMenu).not.toContain(to);
+    }
+    expect(trainerMenu).toContain("/portal/tenders");
+    expect(await navigationFor(null)).toEqual([]);
+  });
+});
