@@ -62,13 +62,14 @@ class DemoCalendar {
 async function publishDemo(cal: DemoCalendar, staff: CurrentUser, spec: DemoTenderSpec, deadlineDays: number, publish = true): Promise<Tender> {
   const settings = await getSettings();
   const publishDays = deadlineDays - settings["procurement.minDays.eu.open"] - 5;
-  const tender = await cal.run(publishDays - 3, "09:12", async () => {
+  // Preparation never lies in the future, even for a draft whose publication is still ahead.
+  const tender = await cal.run(Math.min(publishDays - 3, -2), "09:12", async () => {
     const t = await createTender(staff, { title: spec.title, description: spec.description, measureType: spec.measureType, legalBasis: spec.legalBasis, procedureType: "open" });
     for (const lot of spec.lots) await saveLot(staff, t.id, null, lot);
     await setCriteria(staff, t.id, spec.criteria);
     return t;
   });
-  await cal.run(publishDays - 1, "14:30", () =>
+  await cal.run(Math.min(publishDays - 1, -1), "14:30", () =>
     setDeadlines(staff, tender.id, { questionsUntil: cal.at(deadlineDays - 7, "12:00"), offersUntil: cal.at(deadlineDays, "12:00"), bindingUntil: addDays(cal.today, deadlineDays + 60) }),
   );
   if (publish) await cal.run(publishDays, "09:30", () => publishTender(staff, tender.id));

@@ -102,6 +102,7 @@ export async function action({ request }: ActionFunctionArgs) {
             location,
           },
           errors: result.errors,
+          duplicate: result.duplicate,
         }
       );
     }

@@ -152,7 +152,7 @@ export default function Portal() {
             </li>
           ))}
         </ul>
-        <Form method="post" action={`/providers/${p.id}/datasheet`}>
+        <Form method="post" action={`/providers/${p.id}/datasheet`} reloadDocument>
           <button type="submit" className="button secondary">
             Stammdatenblatt (PDF)
           </button>

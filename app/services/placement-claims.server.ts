@@ -49,13 +49,19 @@ export interface UploadedFile {
 
 export type ClaimFormInput = z.input<ReturnType<typeof claimSchema>>;
 
-async function checkUpload(file: UploadedFile | null | undefined, field: string, label: string, required: boolean, errors: Record<string, string>, maxBytes: number) {
+/** A document's name as the messages need it: the object of "Bitte laden Sie … hoch" and the subject of a sentence. */
+interface UploadLabel {
+  accusative: string;
+  nominative: string;
+}
+
+async function checkUpload(file: UploadedFile | null | undefined, field: string, label: UploadLabel, required: boolean, errors: Record<string, string>, maxBytes: number) {
   if (!file || file.bytes.length === 0) {
-    if (required) errors[field] = `Bitte laden Sie ${label} als PDF hoch.`;
+    if (required) errors[field] = `Bitte laden Sie ${label.accusative} als PDF hoch.`;
     return;
   }
-  if (file.bytes.length > maxBytes) errors[field] = `${label}: die Datei ist größer als ${Math.round(maxBytes / 1048576)} MB.`;
-  else if (!(await isReadablePdf(file.bytes))) errors[field] = `${label} muss eine PDF-Datei sein (der Inhalt ist kein PDF).`;
+  if (file.bytes.length > maxBytes) errors[field] = `${label.nominative}: Die Datei ist größer als ${Math.round(maxBytes / 1048576)} MB.`;
+  else if (!(await isReadablePdf(file.bytes))) errors[field] = `${label.nominative} muss eine PDF-Datei sein (der Inhalt ist kein PDF).`;
 }
 
 async function attach(m: EntityManager, claim: PlacementClaim, kind: ClaimDocumentKind, file: UploadedFile, user: CurrentUser | null, instalmentId: number | null = null) {
@@ -150,6 +156,12 @@ export async function loadRuleFacts(m: EntityManager, claim: ClaimInput, assignm
 /** The same report on the same voucher within this time counts as one claim (double click, client retry). */
 const DUPLICATE_WINDOW_MS = 10 * 60 * 1000;
 
+/** Whether a stored claim carries exactly the values of a new report (empty and missing alike). */
+function sameReport(stored: PlacementClaim, input: ClaimInput): boolean {
+  const norm = (v: unknown) => (v === undefined || v === null || v === "" ? null : v);
+  return (Object.keys(input) as (keyof ClaimInput)[]).every((key) => norm((stored as unknown as Record<string, unknown>)[key]) === norm(input[key]));
+}
+
 export interface SubmitResult {
   /** True when an identical report had just been received: the existing claim is returned, nothing new is stored. */
   duplicate: boolean;
@@ -175,9 +187,9 @@ export async function submitClaim(
   const maxBytes = settings["uploads.maxMegabytes"] * 1048576;
   const errors: Record<string, string> = {};
   const requireFiles = options.requireFiles ?? true;
-  await checkUpload(files.employmentContract, "employmentContract", "den Arbeitsvertrag", requireFiles, errors, maxBytes);
-  await checkUpload(files.employerConfirmation, "employerConfirmation", "die Bestätigung des Arbeitgebers", requireFiles, errors, maxBytes);
-  await checkUpload(files.brokerContract, "brokerContract", "den schriftlichen Vermittlungsvertrag mit dem Kunden", requireFiles, errors, maxBytes);
+  await checkUpload(files.employmentContract, "employmentContract", { accusative: "den Arbeitsvertrag", nominative: "Der Arbeitsvertrag" }, requireFiles, errors, maxBytes);
+  await checkUpload(files.employerConfirmation, "employerConfirmation", { accusative: "die Bestätigung des Arbeitgebers", nominative: "Die Bestätigung des Arbeitgebers" }, requireFiles, errors, maxBytes);
+  await checkUpload(files.brokerContract, "brokerContract", { accusative: "den schriftlichen Vermittlungsvertrag mit dem Kunden", nominative: "Der schriftliche Vermittlungsvertrag mit dem Kunden" }, requireFiles, errors, maxBytes);
   if (Object.keys(errors).length) throw new ValidationError("Bitte prüfen Sie die hochgeladenen Dateien.", errors);
 
   const outcome = await tx(async (m) => {
@@ -206,14 +218,16 @@ export async function submitClaim(
       jobOfferDate: input.jobOfferDate,
       claimedFeeCents: input.claimedFee ?? assignment.maxFeeCents,
     };
-    // A double click or a client retry: the same report on the same voucher within minutes is the same claim.
-    const recent = await m
+    // A double click or a client retry: the same report on the same voucher within minutes is the
+    // same claim. Every reported value must match: a corrected report (another fee, hours, date)
+    // is a new claim, never the earlier answer again.
+    const candidates = await m
       .getRepository(PlacementClaim)
       .createQueryBuilder("c")
       .where("c.assignmentId = :a AND c.providerId = :p AND c.submittedAt >= :since", { a: assignment.id, p: providerId, since: new Date(Date.parse(at) - DUPLICATE_WINDOW_MS).toISOString() })
-      .andWhere("c.employerName = :e AND c.contractDate = :cd AND c.jobStart = :js AND c.weeklyHours = :h", { e: claimInputValue.employerName, cd: claimInputValue.contractDate, js: claimInputValue.jobStart, h: claimInputValue.weeklyHours })
       .orderBy("c.id", "DESC")
-      .getOne();
+      .getMany();
+    const recent = candidates.find((c) => sameReport(c, claimInputValue));
     if (recent) return { claim: recent, duplicate: true };
     const facts = await loadRuleFacts(m, claimInputValue, assignment, { claimId: null, submittedOn, severeDisabilityException: false });
     const results = checkPlacementRules(facts);
@@ -459,7 +473,7 @@ export async function addClaimDocuments(user: CurrentUser, claimId: number, uplo
   const errors: Record<string, string> = {};
   const present = uploads.filter((u) => u.file.bytes.length);
   if (!present.length) throw new ValidationError("Bitte wählen Sie mindestens eine PDF-Datei aus.", { file: "Bitte eine Datei wählen." });
-  for (const u of present) await checkUpload(u.file, u.kind, CLAIM_DOCUMENT_KINDS[u.kind], true, errors, maxBytes);
+  for (const u of present) await checkUpload(u.file, u.kind, { accusative: `die Unterlage „${CLAIM_DOCUMENT_KINDS[u.kind]}“`, nominative: `Die Unterlage „${CLAIM_DOCUMENT_KINDS[u.kind]}“` }, true, errors, maxBytes);
   if (Object.keys(errors).length) throw new ValidationError("Bitte prüfen Sie die hochgeladenen Dateien.", errors);
   return tx(async (m) => {
     const claim = await m.getRepository(PlacementClaim).findOne({ where: { id: claimId, providerId } });

@@ -89,6 +89,18 @@ describe("demo procedures run at their simulated dates (point 13)", () => {
     }
   });
 
+  it("no demo tender, the draft included, has a step in the future (outside test: the draft was created a week ahead)", async () => {
+    const m = await em();
+    const tenders = await m.getRepository(Tender).find();
+    const nowIso = now().toISOString();
+    for (const t of tenders) {
+      expect(t.createdAt <= nowIso, `${t.reference} angelegt ${t.createdAt}`).toBe(true);
+      const events = await m.getRepository(AuditEvent).find({ where: { entityType: "tender", entityId: String(t.id) } });
+      expect(events.length, t.reference).toBeGreaterThan(0);
+      for (const e of events) expect(e.at <= nowIso, `${t.reference} ${e.action} ${e.at}`).toBe(true);
+    }
+  });
+
   it("the offers of the tender still receiving them arrived in the past, before its deadline in the future", async () => {
     const bae = await tenderByTitle("BaE");
     expect(bae.status).toBe("published");

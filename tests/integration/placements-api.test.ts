@@ -469,7 +469,7 @@ describe("POST /api/v1/placements", () => {
     const res = await api("/api/v1/placements", { token: brokerToken, method: "POST", body: form });
     expect(res.status).toBe(400);
     const body = await res.json();
-    expect(body.errors).toEqual({ employmentContract: "den Arbeitsvertrag muss eine PDF-Datei sein (der Inhalt ist kein PDF)." });
+    expect(body.errors).toEqual({ employmentContract: "Der Arbeitsvertrag muss eine PDF-Datei sein (der Inhalt ist kein PDF)." });
   });
 
   it("requires the three PDFs in a multipart submission and reports invalid fields", async () => {

@@ -213,14 +213,20 @@ describe("claims: checked at submission, decided by staff", () => {
     // An HTML page that merely starts with %PDF- does not load as a PDF (issue 8: it was accepted as an employment contract).
     const html = { filename: "Arbeitsvertrag.pdf", bytes: Buffer.from("%PDF-1.4\n<html><body><h1>Arbeitsvertrag</h1></body></html>\n", "latin1") };
     await expect(submitClaim(broker, claimForm(), { ...FILES, employmentContract: html }, "portal")).rejects.toMatchObject({
-      fieldErrors: { employmentContract: "den Arbeitsvertrag muss eine PDF-Datei sein (der Inhalt ist kein PDF)." },
+      fieldErrors: { employmentContract: "Der Arbeitsvertrag muss eine PDF-Datei sein (der Inhalt ist kein PDF)." },
     });
     expect(await m.getRepository(PlacementClaim).count()).toBe(before);
   });
 
   it("a valid claim is submitted; a second one on the same voucher is rejected (one voucher, one placement)", async () => {
+    // A report with a typo in the fee is rejected on arrival; the corrected report minutes later is
+    // a new claim, not the earlier rejection again (outside test of issue 8).
+    const typo = await submitClaim(broker, claimForm({ claimedFee: "1.000.000,00" }), FILES, "portal");
+    expect(typo).toMatchObject({ status: "rejected", duplicate: false });
+    expect(typo.errors.map((e) => e.code)).toContain("R6-fee");
     const r = await submitClaim(broker, claimForm(), FILES, "portal");
     expect(r).toMatchObject({ status: "submitted", errors: [], duplicate: false });
+    expect(r.id).not.toBe(typo.id);
     // The same report again within minutes (double click, retry) is the same claim: nothing new is stored.
     const count = await (await em()).getRepository(PlacementClaim).count();
     const again2 = await submitClaim(broker, claimForm(), FILES, "portal");
@@ -424,7 +430,8 @@ describe("flags, lapse, expiry", () => {
   it("counts accepted employment contracts per year of the contract date", async () => {
     await expect(contractsPerYear(broker)).rejects.toBeInstanceOf(ForbiddenError);
     const rows = await contractsPerYear(procurement);
-    expect(rows.find((r) => r.year === 2007)).toMatchObject({ accepted: 2, rejected: 3, flagged: 2, total: 5 });
+    // rejected: the three rejected claims above plus the report with a typo in the fee (corrected at once)
+    expect(rows.find((r) => r.year === 2007)).toMatchObject({ accepted: 2, rejected: 4, flagged: 2, total: 6 });
   });
 
   it("the data migration moves earliestOn to the day after the period, each row exactly once (adjacent dates included), and back", async () => {
