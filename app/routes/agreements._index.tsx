@@ -10,7 +10,7 @@ import { listAgreements, renewExpiring } from "~/services/placement-agreements.s
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { FormError, SubmitButton } from "~/ui/form";
 import { AGREEMENT_BADGE, OfferResultPanel } from "~/ui/staff-placement";
-import { CheckFilter, DataTable, FilterBar, Pager, SearchFilter, SelectFilter, optionsOf, type Column } from "~/ui/list";
+import { CheckFilter, DataTable, FilterBar, Pager, SearchFilter, SelectFilter, optionsOf, useExportQuery, type Column } from "~/ui/list";
 import { parseListQuery } from "~/domain/list";
 import { AGREEMENT_LIST } from "~/domain/list-specs";
 
@@ -50,6 +50,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function Agreements() {
   const data = useLoaderData<typeof loader>();
+  const exportQuery = useExportQuery();
   const a = useActionData<typeof action>();
   return (
     <>
@@ -107,7 +108,7 @@ export default function Agreements() {
         <CheckFilter name="expiring" label={`endet bald (${data.windowDays} Tage)`} />
       </FilterBar>
       <DataTable columns={COLUMNS} rows={data.rows} rowKey={(r) => r.id} sort={data.sort} dir={data.dir} empty="Keine Vereinbarungen gefunden." />
-      <Pager page={data.page} pages={data.pages} total={data.total} noun="Vereinbarungen" />
+      <Pager page={data.page} pages={data.pages} total={data.total} noun="Vereinbarungen" csvHref={`/agreements/export.csv${exportQuery}`} />
     </>
   );
 }

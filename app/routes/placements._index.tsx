@@ -13,7 +13,7 @@ import { contractsPerYear, listClaims } from "~/services/placement-claims.server
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { FormError, SubmitButton } from "~/ui/form";
 import { CLAIM_BADGE } from "~/ui/staff-placement";
-import { CheckFilter, DataTable, FilterBar, Pager, QuickFilters, SearchFilter, SelectFilter, optionsOf, type Column } from "~/ui/list";
+import { CheckFilter, DataTable, FilterBar, Pager, QuickFilters, SearchFilter, SelectFilter, optionsOf, useExportQuery, type Column } from "~/ui/list";
 import { parseListQuery } from "~/domain/list";
 import { CLAIM_LIST } from "~/domain/list-specs";
 
@@ -54,6 +54,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function Placements() {
   const d = useLoaderData<typeof loader>();
+  const exportQuery = useExportQuery();
   const a = useActionData<typeof action>();
   const [params] = useSearchParams();
   const providerName = d.providerFilter ? d.rows[0]?.providerName ?? `Nr. ${d.providerFilter}` : null;
@@ -172,7 +173,7 @@ export default function Placements() {
         <CheckFilter name="flagged" label="nur mit Prüfhinweisen" />
       </FilterBar>
       <DataTable columns={COLUMNS} rows={d.rows} rowKey={(r) => r.id} sort={d.sort} dir={d.dir} empty="Keine Vermittlungsnachweise gefunden." />
-      <Pager page={d.page} pages={d.pages} total={d.total} noun="Nachweise" />
+      <Pager page={d.page} pages={d.pages} total={d.total} noun="Nachweise" csvHref={`/placements/export.csv${exportQuery}`} />
     </>
   );
 }

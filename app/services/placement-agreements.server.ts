@@ -29,6 +29,7 @@ import {
 } from "~/domain/placement";
 import { agreementMachine, type AgreementEvent } from "~/domain/placement-agreement.machine";
 import { addDays, addMonths, berlinDate, formatDate, formatDateTime, parseDate } from "~/domain/time";
+import { toCsv } from "~/domain/csv";
 import { parseOrThrow } from "~/domain/validation";
 import { completeQuery, type ListQuery } from "~/domain/list";
 import { providerChoiceLabel } from "~/domain/provider";
@@ -210,6 +211,15 @@ export async function listAgreements(user: CurrentUser, raw: AgreementQuery, opt
     })),
     ...page,
   };
+}
+
+/** The agreements of the list (its filters and order, every page) as CSV for staff. */
+export async function agreementsCsv(user: CurrentUser, query: AgreementQuery): Promise<string> {
+  const { rows } = await listAgreements(user, query, { all: true });
+  return toCsv(
+    ["Vereinbarung", "Vermittler", "Rechtsgrundlage", "gültig ab", "gültig bis", "Status", "angenommen am", "verlängert"],
+    rows.map((r) => [r.reference, r.providerName, r.legalBasisLabel, formatDate(r.validFrom), formatDate(r.validUntil), r.statusLabel, r.acceptedAt ? formatDate(berlinDate(r.acceptedAt)) : "", r.renewed ? "ja" : "nein"]),
+  );
 }
 
 async function loadAdmissionFacts(m: EntityManager, providerIds: number[]) {

@@ -14,6 +14,7 @@ import { claimMachine, CLAIM_STATE_LABELS, CLAIM_STATES, type ClaimEvent, type C
 import { checkPlacementRules, hasErrors, type ClaimInput, type RuleFacts, type RuleResult } from "~/domain/placement-rules";
 import { INSTALMENT_STATE_LABELS, type InstalmentState } from "~/domain/fee-instalment.machine";
 import { berlinDate, formatDate, formatDateTime } from "~/domain/time";
+import { toCsv } from "~/domain/csv";
 import { parseOrThrow } from "~/domain/validation";
 import { completeQuery, type ListQuery } from "~/domain/list";
 import { CLAIM_LIST } from "~/domain/list-specs";
@@ -520,7 +521,7 @@ export async function withdrawClaim(user: CurrentUser, claimId: number) {
 export type ClaimQuery = Partial<ListQuery<(typeof CLAIM_LIST)["filters"], (typeof CLAIM_LIST)["sorts"][number]>> & { providerId?: number };
 
 /** Staff list (any broker) or, for a provider user, the own organisation's claims only. Newest first (CLAIM_LIST). */
-export async function listClaims(user: CurrentUser, raw: ClaimQuery) {
+export async function listClaims(user: CurrentUser, raw: ClaimQuery, options: { all?: boolean } = {}) {
   const own = user.role === "provider";
   if (own) requireCan(user, "submit:placement:own");
   else requireCan(user, "read:placement:any");
@@ -537,6 +538,7 @@ export async function listClaims(user: CurrentUser, raw: ClaimQuery) {
   const { rows: entities, raw: rawRows, ...page } = await paginate(qb, query, {
     sortColumns: { submittedAt: "c.submittedAt", reference: "c.reference", contractDate: "c.contractDate", provider: "p.name", status: "c.status" },
     tieBreaker: "c.id",
+    all: options.all,
   });
   const extra = new Map(rawRows.map((r) => [Number(r.c_id), { provider: String(r.provider_name), client: String(r.client_ref) }]));
   return {
@@ -558,6 +560,16 @@ export async function listClaims(user: CurrentUser, raw: ClaimQuery) {
     })),
     ...page,
   };
+}
+
+/** The claims of the list (its filters and order, every page) as CSV for staff. */
+export async function claimsCsv(user: CurrentUser, query: ClaimQuery): Promise<string> {
+  requireCan(user, "read:placement:any");
+  const { rows } = await listClaims(user, query, { all: true });
+  return toCsv(
+    ["Nachweis", "Vermittler", "Kunde (Kennzeichen)", "Arbeitgeber", "Arbeitsvertrag vom", "Beschäftigungsbeginn", "eingereicht am", "Status", "verletzte Prüfregeln", "zur Prüfung markiert", "Vergütung (EUR)"],
+    rows.map((r) => [r.reference, r.providerName, r.client, r.employerName, formatDate(r.contractDate), formatDate(r.jobStart), formatDate(berlinDate(r.submittedAt)), r.statusLabel, String(r.errors), r.flagged ? "ja" : "nein", (r.claimedFeeCents / 100).toFixed(2).replace(".", ",")]),
+  );
 }
 
 /** One claim with its rule results (re-run live for open claims), documents and instalments. */

@@ -12,8 +12,8 @@ import { homeFor, navigationFor } from "~/services/dashboard.server";
 import { seedDemoData } from "~/demo/demo-data.server";
 import { seedDemoPlacements } from "~/demo/demo-placements.server";
 import { listPayables, payablesCsv } from "~/services/instalments.server";
-import { listAgreements } from "~/services/placement-agreements.server";
-import { listClaims } from "~/services/placement-claims.server";
+import { agreementsCsv, listAgreements } from "~/services/placement-agreements.server";
+import { claimsCsv, listClaims } from "~/services/placement-claims.server";
 
 /** The list pages open on what is current, filter what people need, and each role lands on its work. */
 
@@ -156,5 +156,31 @@ describe("each role lands on its own work", () => {
     }
     expect(trainerMenu).toContain("/portal/tenders");
     expect(await navigationFor(null)).toEqual([]);
+  });
+});
+
+describe("CSV exports of the claim and agreement lists", () => {
+  const csvRows = (csv: string) => csv.replace(/^\uFEFF/, "").trim().split("\r\n");
+
+  it("the claims CSV holds every row of the filtered list (all pages), in the list's order", async () => {
+    const query = parseListQuery(new URLSearchParams("status=rejected"), CLAIM_LIST);
+    const list = await listClaims(caseManager, query, { all: true });
+    expect(list.total).toBeGreaterThan(25); // more than one page
+    const lines = csvRows(await claimsCsv(caseManager, query));
+    expect(lines[0]).toBe("Nachweis;Vermittler;Kunde (Kennzeichen);Arbeitgeber;Arbeitsvertrag vom;Beschäftigungsbeginn;eingereicht am;Status;verletzte Prüfregeln;zur Prüfung markiert;Vergütung (EUR)");
+    expect(lines.length - 1).toBe(list.total);
+    expect(lines.slice(1).map((l) => l.split(";")[0])).toEqual(list.rows.map((r) => r.reference));
+    expect(lines.slice(1).every((l) => l.split(";")[7] === "abgelehnt")).toBe(true);
+    await expect(claimsCsv(broker, query)).rejects.toThrow();
+  });
+
+  it("the agreements CSV holds every row of the filtered list with German dates", async () => {
+    const { AGREEMENT_LIST } = await import("~/domain/list-specs");
+    const query = parseListQuery(new URLSearchParams("status=active"), AGREEMENT_LIST);
+    const list = await listAgreements(caseManager, query, { all: true });
+    const lines = csvRows(await agreementsCsv(caseManager, query));
+    expect(lines.length - 1).toBe(list.total);
+    expect(lines[1].split(";")[4]).toMatch(/^\d\d\.\d\d\.\d{4}$/);
+    await expect(agreementsCsv(broker, query)).rejects.toThrow();
   });
 });

@@ -153,6 +153,7 @@ export function routeTable(ids: Ids): Record<string, Rule> {
     "routes/api.v1.offers.$id": { api: true, params: { id: ids.offerT }, get: { ...permitted(["provider"], { ok: 404 }), anonymous: 401 }, post: all(405) },
     // The broker line (issue 4). Pages with several actions answer an empty POST with 400 "Unbekannte Aktion" after the permission check.
     "routes/agreements._index": { type: HTML, get: permitted(STAFF), post: permitted(["procurement"], { ok: 400 }) },
+    "routes/agreements.export[.csv]": { type: "text/csv", get: permitted(STAFF) },
     "routes/agreements.offer": { type: HTML, get: permitted(["procurement"]), post: permitted(["procurement"], { ok: 400 }) },
     "routes/agreements.$id": { params: { id: ids.agreementB }, type: HTML, get: permitted(STAFF), post: permitted(["procurement"], { ok: 400 }) },
     "routes/agreements.schedules": { type: HTML, get: permitted(STAFF), post: permitted(["procurement"], { ok: 400 }) },
@@ -160,6 +161,7 @@ export function routeTable(ids: Ids): Record<string, Rule> {
     "routes/clients.new": { type: HTML, get: permitted(["case_manager"]), post: permitted(["case_manager"], { ok: 400 }) },
     "routes/clients.$id": { params: { id: ids.client }, type: HTML, get: permitted(["case_manager"]), post: permitted(["case_manager"], { ok: 400 }) },
     "routes/placements._index": { type: HTML, get: permitted(STAFF), post: permitted(["procurement", "case_manager"], { ok: 400 }) },
+    "routes/placements.export[.csv]": { type: "text/csv", get: permitted(STAFF) },
     "routes/placements.$id": { params: { id: ids.claimB }, type: HTML, get: permitted(STAFF), post: permitted(["procurement", "case_manager"], { ok: 400 }) },
     "routes/payables._index": { type: HTML, get: permitted(["admin", "finance", "auditor"]) },
     "routes/payables.export[.csv]": { type: "text/csv", get: permitted(["admin", "finance", "auditor"]) },
