@@ -42,7 +42,7 @@ import { enqueueTemplateMail } from "~/lib/mail-template.server";
 import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
 import { signatory } from "./letters.server";
-import { AGREEMENTS, nextReference, ownProviderId, requireCan } from "./placement-common.server";
+import { AGREEMENTS, nextReference, ownBrokerId, requireCan } from "./placement-common.server";
 import { transition, tryTransition } from "./transition.server";
 import { offerSchema, reasonSchema, scheduleSchema, termsSchema } from "~/domain/placement.schema";
 
@@ -227,6 +227,7 @@ export async function getAgreement(user: CurrentUser, id: number) {
   const a = await m.getRepository(PlacementAgreement).findOne({ where: { id } });
   if (!a) throw new NotFoundError("Die Vereinbarung wurde nicht gefunden.");
   if (user.role === "provider") {
+    await ownBrokerId(user);
     if (a.providerId !== user.providerId || a.status === "draft") throw new NotFoundError("Die Vereinbarung wurde nicht gefunden.");
   } else requireCan(user, "read:placement:any");
   const [provider, schedule, terms, facts] = await Promise.all([
@@ -502,7 +503,7 @@ export async function transitionAgreement(user: CurrentUser, id: number, event: 
 /** The broker accepts an offered agreement in the portal; who and when are recorded. */
 export async function acceptAgreement(user: CurrentUser, id: number) {
   requireCan(user, "accept:agreement:own");
-  const providerId = ownProviderId(user);
+  const providerId = await ownBrokerId(user);
   return tx(async (m) => {
     const a = await m.getRepository(PlacementAgreement).findOne({ where: { id, providerId } });
     if (!a || a.status === "draft") throw new NotFoundError("Die Vereinbarung wurde nicht gefunden.");
@@ -538,7 +539,7 @@ export async function agreementDocument(user: CurrentUser, id: number): Promise<
 
 export async function ownAgreements(user: CurrentUser) {
   requireCan(user, "read:agreement:own");
-  const providerId = ownProviderId(user);
+  const providerId = await ownBrokerId(user);
   const m = await em();
   const rows = await m.getRepository(PlacementAgreement).find({ where: { providerId, status: In(["offered", "active", "suspended", "terminated", "expired"]) }, order: { validFrom: "DESC" } });
   return rows.map((a) => ({ id: a.id, reference: a.reference, legalBasisLabel: LEGAL_BASIS_LABELS[a.legalBasis as LegalBasis], validFrom: a.validFrom, validUntil: a.validUntil, status: a.status, statusLabel: AGREEMENT_STATE_LABELS[a.status as AgreementState], acceptedAt: a.acceptedAt, acceptedByName: a.acceptedByName }));
