@@ -201,14 +201,18 @@ describe("object-level access of provider users", () => {
       expect(html, url).toContain("Vermittlern");
       expect(html, url).not.toContain("Vermittlung melden</a>");
     }
-    for (const post of [`/portal/placements/${ids.claimB}`, "/portal/agreements"]) {
+    for (const [post, body] of [
+      [`/portal/placements/${ids.claimB}`, "intent=withdraw"],
+      ["/portal/agreements", `intent=document&id=${ids.agreementB}`],
+      ["/portal/agreements", `intent=accept&id=${ids.agreementB}`],
+    ]) {
       const res = await fetch(server.baseUrl + post, {
         method: "POST",
         headers: { Cookie: otherProviderCookie, Origin: server.baseUrl, "Content-Type": "application/x-www-form-urlencoded" },
-        body: `intent=withdraw&id=${ids.agreementB}`,
+        body,
         redirect: "manual",
       });
-      expect(res.status, post).toBe(403);
+      expect(res.status, `${post} ${body}`).toBe(403);
       await res.arrayBuffer();
     }
     for (const url of ["/api/v1/assignments?status=all", "/api/v1/placements", `/api/v1/placements/${ids.claimB}`]) {
