@@ -46,6 +46,31 @@ export const OWN_CLAIM_LIST = listSpec({
   firstDir: { submittedAt: "desc", contractDate: "desc", reference: "desc" },
 });
 
+/**
+ * A broker's assigned clients in the portal: the valid assignments, ending soonest first. A
+ * broker is paid only for a placement within the assignment's validity, so the client whose
+ * voucher runs out next is the one to work on first (newest first would bury exactly those).
+ * "alle" also lists redeemed, expired and withdrawn ones; the "gültig bis" header reverses.
+ */
+export const OWN_ASSIGNMENT_LIST = listSpec({
+  filters: { q: text(), status: choice(["active", "all"], "active") },
+  sorts: ["validUntil", "validFrom", "client", "assignment", "status"],
+  default: ["validUntil", "asc"],
+  firstDir: { validFrom: "desc", assignment: "desc" },
+});
+
+/**
+ * A broker's placement agreements in the portal: the current ones (offered, active,
+ * suspended) first, then by latest end. A broker has only a few, so no paging is needed.
+ */
+export const OWN_AGREEMENT_LIST = listSpec({
+  filters: {},
+  sorts: ["current", "validUntil", "validFrom", "reference"],
+  default: ["current", "asc"],
+  firstDir: { validUntil: "desc", validFrom: "desc", reference: "desc" },
+  pageSize: 200,
+});
+
 export const VOUCHER_FILTERS = ["valid", "expiring", "none"] as const;
 export type VoucherFilter = (typeof VOUCHER_FILTERS)[number];
 export const VOUCHER_FILTER_LABELS: Record<VoucherFilter, string> = {

@@ -301,7 +301,7 @@ export default function ClaimReview() {
       <section className="panel" aria-labelledby="h-history">
         <h2 id="h-history">Verlauf</h2>
         {d.history.length === 0 ? (
-          <p className="muted">Keine Einträge im Protokoll (Altdaten).</p>
+          <p className="muted">Für diesen Nachweis gibt es keine Protokolleinträge: er wurde mit den Daten übernommen (Datenübernahme oder Demodaten), nicht in dieser Anwendung bearbeitet.</p>
         ) : (
           <table className="data">
             <thead>

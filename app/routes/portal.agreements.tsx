@@ -1,5 +1,7 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type SerializeFrom } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { parseListQuery } from "~/domain/list";
+import { OWN_AGREEMENT_LIST } from "~/domain/list-specs";
 import { formatDate, formatDateTime } from "~/domain/time";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { actionError, loaderError } from "~/lib/http.server";
@@ -7,17 +9,23 @@ import { requirePermission } from "~/lib/session.server";
 import { acceptAgreement, agreementDocument, getAgreement, ownAgreements, publishedTerms } from "~/services/placement-agreements.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { FormError, SubmitButton } from "~/ui/form";
+import { DataTable, type Column } from "~/ui/list";
 
 export const meta: MetaFunction = () => [{ title: "Vermittlungsvereinbarungen – Trägerportal" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "read:agreement:own");
+  // Current agreements first (OWN_AGREEMENT_LIST). No filters, pager or CSV: a broker has only
+  // a few agreements, and each one's PDF is the document to keep.
+  const query = parseListQuery(new URL(request.url).searchParams, OWN_AGREEMENT_LIST);
   try {
-    const [rows, terms] = await Promise.all([ownAgreements(user), publishedTerms(user)]);
+    const [{ rows, sort, dir }, terms] = await Promise.all([ownAgreements(user, query), publishedTerms(user)]);
     // The fee terms of the current agreements (a broker has only a few).
     const details = await Promise.all(rows.filter((a) => a.status === "offered" || a.status === "active" || a.status === "suspended").map((a) => getAgreement(user, a.id)));
     return json({
       rows,
+      sort,
+      dir,
       terms,
       schedules: Object.fromEntries(
         details.map((d) => [
@@ -72,6 +80,70 @@ export default function PortalAgreements() {
   const d = useLoaderData<typeof loader>();
   const a = useActionData<typeof action>();
   const offered = d.rows.filter((r) => r.status === "offered");
+  const columns: Column<AgreementRow>[] = [
+    {
+      header: "Vereinbarung",
+      sort: "reference",
+      firstDir: "desc",
+      cell: (r) => {
+        const schedule = d.schedules[r.id];
+        return (
+          <>
+            <strong className="mono">{r.reference}</strong>
+            {schedule ? (
+              <details>
+                <summary>Vergütung</summary>
+                <p className="muted">
+                  {schedule.name} ({schedule.code})
+                </p>
+                <ul>
+                  {schedule.rates.map((line) => (
+                    <li key={line}>{line}</li>
+                  ))}
+                  {schedule.instalments.map((line) => (
+                    <li key={line}>{line}</li>
+                  ))}
+                </ul>
+              </details>
+            ) : null}
+          </>
+        );
+      },
+    },
+    { header: "Rechtsgrundlage", cell: (r) => r.legalBasisLabel },
+    { header: "Laufzeit", sort: "validUntil", firstDir: "desc", cell: (r) => `${formatDate(r.validFrom)} – ${formatDate(r.validUntil)}` },
+    { header: "Status", sort: "current", cell: (r) => <span className={`badge ${BADGE[r.status] ?? ""}`}>{r.statusLabel}</span> },
+    { header: "Angenommen", cell: (r) => (r.acceptedAt ? `${r.acceptedByName || "–"}, ${formatDateTime(r.acceptedAt)}` : "–") },
+    {
+      header: "Aktionen",
+      cell: (r) => {
+        const problem = d.problems[r.id];
+        return (
+          <>
+            <div className="actions">
+              {r.status === "offered" ? (
+                <Form method="post">
+                  <input type="hidden" name="id" value={r.id} />
+                  <SubmitButton intent="accept" confirm="Vereinbarung verbindlich annehmen?">
+                    Annehmen
+                  </SubmitButton>
+                </Form>
+              ) : null}
+              {/* The answer is a PDF: a document navigation, not a client-side one (DESIGN.md § 7). */}
+              <Form method="post" reloadDocument>
+                <input type="hidden" name="id" value={r.id} />
+                <button type="submit" name="intent" value="document" className="button secondary" aria-label={`Vereinbarung ${r.reference} als PDF`}>
+                  PDF
+                </button>
+              </Form>
+            </div>
+            {r.status === "offered" && problem ? <div className="error">{problem}</div> : null}
+            {a?.formError && a.id === r.id ? <div className="error">{a.formError}</div> : null}
+          </>
+        );
+      },
+    },
+  ];
   return (
     <>
       <h1>Vermittlungsvereinbarungen</h1>
@@ -82,83 +154,14 @@ export default function PortalAgreements() {
         </div>
       ) : null}
       {a?.formError ? <FormError message={a.formError} /> : null}
-      <table className="data">
-        <thead>
-          <tr>
-            <th scope="col">Vereinbarung</th>
-            <th scope="col">Rechtsgrundlage</th>
-            <th scope="col">Laufzeit</th>
-            <th scope="col">Status</th>
-            <th scope="col">Angenommen</th>
-            <th scope="col">Aktionen</th>
-          </tr>
-        </thead>
-        <tbody>
-          {d.rows.length === 0 ? (
-            <tr>
-              <td colSpan={6} className="muted">
-                Ihnen wurde noch keine Vermittlungsvereinbarung angeboten.
-              </td>
-            </tr>
-          ) : null}
-          {d.rows.map((r) => {
-            const schedule = d.schedules[r.id];
-            const problem = d.problems[r.id];
-            return (
-              <tr key={r.id}>
-                <td>
-                  <strong className="mono">{r.reference}</strong>
-                  {schedule ? (
-                    <details>
-                      <summary>Vergütung</summary>
-                      <p className="muted">
-                        {schedule.name} ({schedule.code})
-                      </p>
-                      <ul>
-                        {schedule.rates.map((line) => (
-                          <li key={line}>{line}</li>
-                        ))}
-                        {schedule.instalments.map((line) => (
-                          <li key={line}>{line}</li>
-                        ))}
-                      </ul>
-                    </details>
-                  ) : null}
-                </td>
-                <td>{r.legalBasisLabel}</td>
-                <td>
-                  {formatDate(r.validFrom)} – {formatDate(r.validUntil)}
-                </td>
-                <td>
-                  <span className={`badge ${BADGE[r.status] ?? ""}`}>{r.statusLabel}</span>
-                </td>
-                <td>{r.acceptedAt ? `${r.acceptedByName || "–"}, ${formatDateTime(r.acceptedAt)}` : "–"}</td>
-                <td>
-                  <div className="actions">
-                    {r.status === "offered" ? (
-                      <Form method="post">
-                        <input type="hidden" name="id" value={r.id} />
-                        <SubmitButton intent="accept" confirm="Vereinbarung verbindlich annehmen?">
-                          Annehmen
-                        </SubmitButton>
-                      </Form>
-                    ) : null}
-                    {/* The answer is a PDF: a document navigation, not a client-side one (DESIGN.md § 7). */}
-                    <Form method="post" reloadDocument>
-                      <input type="hidden" name="id" value={r.id} />
-                      <button type="submit" name="intent" value="document" className="button secondary" aria-label={`Vereinbarung ${r.reference} als PDF`}>
-                        PDF
-                      </button>
-                    </Form>
-                  </div>
-                  {r.status === "offered" && problem ? <div className="error">{problem}</div> : null}
-                  {a?.formError && a.id === r.id ? <div className="error">{a.formError}</div> : null}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <DataTable
+        columns={columns}
+        rows={d.rows}
+        rowKey={(r) => r.id}
+        sort={d.sort}
+        dir={d.dir}
+        empty="Ihnen wurde noch keine Vermittlungsvereinbarung angeboten."
+      />
 
       <section className="panel" aria-labelledby="h-terms">
         <h2 id="h-terms">Veröffentlichte Zulassungsbedingungen</h2>
@@ -183,5 +186,7 @@ export default function PortalAgreements() {
     </>
   );
 }
+
+type AgreementRow = NonNullable<SerializeFrom<typeof loader>>["rows"][number];
 
 export const ErrorBoundary = GeneralErrorBoundary;

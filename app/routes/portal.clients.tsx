@@ -1,13 +1,16 @@
-import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { json, type LoaderFunctionArgs, type MetaFunction, type SerializeFrom } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { parseListQuery } from "~/domain/list";
+import { OWN_ASSIGNMENT_LIST } from "~/domain/list-specs";
 import { formatCents } from "~/domain/money";
 import { durationReachedOn, exclusionDeadline, RULE_SETS, isLegalBasis } from "~/domain/placement";
 import { berlinDate, formatDate } from "~/domain/time";
 import { nowIso } from "~/lib/clock.server";
 import { loaderError } from "~/lib/http.server";
 import { requirePermission } from "~/lib/session.server";
-import { ownAssignments } from "~/services/clients.server";
+import { listOwnAssignments } from "~/services/clients.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
+import { DataTable, FilterBar, Pager, SearchFilter, SelectFilter, type Column } from "~/ui/list";
 
 export const meta: MetaFunction = () => [{ title: "Zugewiesene Kunden – Trägerportal" }];
 
@@ -23,15 +26,13 @@ function claimable(a: { status: string; validUntil: string; legalBasis: string }
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "read:assignment:own");
-  const p = new URL(request.url).searchParams;
-  const status = p.get("status") === "all" ? "all" : "active";
-  const q = (p.get("q") ?? "").trim();
-  const rows = await ownAssignments(user, { status, q }).catch(loaderError);
+  const query = parseListQuery(new URL(request.url).searchParams, OWN_ASSIGNMENT_LIST);
+  const list = await listOwnAssignments(user, query).catch(loaderError);
   const today = berlinDate(nowIso());
   return json({
-    rows: rows.map((r) => ({ ...r, claimable: claimable(r, today) })),
-    status,
-    q,
+    list: { ...list, rows: list.rows.map((r) => ({ ...r, claimable: claimable(r, today) })) },
+    status: query.status,
+    q: query.q,
   });
 }
 
@@ -44,109 +45,111 @@ const BADGE: Record<string, string> = {
 
 export default function PortalClients() {
   const d = useLoaderData<typeof loader>();
-  const [params] = useSearchParams();
   return (
     <>
       <h1>Zugewiesene Kunden</h1>
       <p className="muted">Sie sehen die Kennzeichen der Kundinnen und Kunden, die Ihnen zugewiesen sind. Name und Kontaktdaten erscheinen nur, wenn die Person in die Weitergabe eingewilligt hat (§ 298 SGB III).</p>
-      <Form method="get" className="filters" role="search">
-        <div className="field">
-          <label htmlFor="status">Zuweisungen</label>
-          <select id="status" name="status" defaultValue={d.status}>
-            <option value="active">gültig</option>
-            <option value="all">alle</option>
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="q">Suche</label>
-          <input id="q" name="q" type="search" defaultValue={params.get("q") ?? ""} placeholder="Kennzeichen, Zuweisung oder Name" />
-        </div>
-        <button type="submit" className="button">
-          Filtern
-        </button>
-      </Form>
-      <table className="data">
-        <thead>
-          <tr>
-            <th scope="col">
-              Kennzeichen
-              <br />
-              Zuweisung
-            </th>
-            <th scope="col">Name / Kontakt</th>
-            <th scope="col">Qualifikation</th>
-            <th scope="col">Zielberuf</th>
-            <th scope="col">Region</th>
-            <th scope="col">gültig</th>
-            <th scope="col" className="num">
-              Vergütung
-              <br />
-              höchstens
-            </th>
-            <th scope="col">Status</th>
-            <th scope="col">
-              <span className="sr-only">Aktionen</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {d.rows.length === 0 ? (
-            <tr>
-              <td colSpan={9} className="muted">
-                {d.status === "active" && !d.q ? "Ihnen sind derzeit keine Kunden mit gültiger Zuweisung zugewiesen." : "Keine Zuweisungen gefunden."}
-              </td>
-            </tr>
-          ) : null}
-          {d.rows.map((r) => (
-            <tr key={r.assignmentId}>
-              <td>
-                <strong className="mono">{r.client}</strong>
-                <div className="mono muted">{r.assignment}</div>
-              </td>
-              <td>
-                {r.name ? (
-                  <>
-                    <strong>{r.name}</strong>
-                    {r.contact ? (
-                      <div className="muted">
-                        {[r.contact.street, `${r.contact.postalCode} ${r.contact.city}`.trim()].filter(Boolean).join(", ")}
-                        {r.contact.phone ? <div>Tel. {r.contact.phone}</div> : null}
-                        {r.contact.email ? (
-                          <div>
-                            <a href={`mailto:${r.contact.email}`}>
-                              {r.contact.email.split("@")[0]}@
-                              <wbr />
-                              {r.contact.email.split("@").slice(1).join("@")}
-                            </a>
-                          </div>
-                        ) : null}
-                      </div>
-                    ) : null}
-                  </>
-                ) : (
-                  <span className="muted">keine Einwilligung</span>
-                )}
-              </td>
-              <td>{r.qualification || "–"}</td>
-              <td>{r.targetOccupation || "–"}</td>
-              <td>{r.region || "–"}</td>
-              <td>
-                {`${formatDate(r.validFrom)}\u00a0–`}
-                <br />
-                {formatDate(r.validUntil)}
-              </td>
-              <td className="num">{formatCents(r.maxFeeCents)}</td>
-              <td>
-                <span className={`badge ${BADGE[r.status] ?? ""}`}>{r.statusLabel}</span>
-              </td>
-              <td>{r.claimable ? <Link to={`/portal/placements/new?assignment=${r.assignmentId}`}>Vermittlung melden</Link> : null}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {d.rows.length >= 500 ? <p className="muted">Es werden höchstens 500 Zuweisungen angezeigt; bitte grenzen Sie die Suche ein.</p> : null}
+      <FilterBar resetTo="/portal/clients">
+        <SelectFilter
+          name="status"
+          label="Zuweisungen"
+          allLabel={null}
+          defaultValue="active"
+          options={[
+            { value: "active", label: "gültig" },
+            { value: "all", label: "alle" },
+          ]}
+        />
+        <SearchFilter placeholder="Kennzeichen, Zuweisung oder Name" />
+      </FilterBar>
+      <DataTable
+        columns={COLUMNS}
+        rows={d.list.rows}
+        rowKey={(r) => r.assignmentId}
+        sort={d.list.sort}
+        dir={d.list.dir}
+        empty={d.status === "active" && !d.q ? "Ihnen sind derzeit keine Kunden mit gültiger Zuweisung zugewiesen." : "Keine Zuweisungen gefunden."}
+      />
+      <Pager page={d.list.page} pages={d.list.pages} total={d.list.total} noun="Zuweisungen" />
     </>
   );
 }
+
+type Row = SerializeFrom<typeof loader>["list"]["rows"][number];
+
+const COLUMNS: Column<Row>[] = [
+  {
+    header: (
+      <>
+        Kennzeichen
+        <br />
+        Zuweisung
+      </>
+    ),
+    sort: "client",
+    cell: (r) => (
+      <>
+        <strong className="mono">{r.client}</strong>
+        <div className="mono muted">{r.assignment}</div>
+      </>
+    ),
+  },
+  {
+    header: "Name / Kontakt",
+    cell: (r) =>
+      r.name ? (
+        <>
+          <strong>{r.name}</strong>
+          {r.contact ? (
+            <div className="muted">
+              {[r.contact.street, `${r.contact.postalCode} ${r.contact.city}`.trim()].filter(Boolean).join(", ")}
+              {r.contact.phone ? <div>Tel. {r.contact.phone}</div> : null}
+              {r.contact.email ? (
+                <div>
+                  <a href={`mailto:${r.contact.email}`}>
+                    {r.contact.email.split("@")[0]}@
+                    <wbr />
+                    {r.contact.email.split("@").slice(1).join("@")}
+                  </a>
+                </div>
+              ) : null}
+            </div>
+          ) : null}
+        </>
+      ) : (
+        <span className="muted">keine Einwilligung</span>
+      ),
+  },
+  { header: "Qualifikation", cell: (r) => r.qualification || "–" },
+  { header: "Zielberuf", cell: (r) => r.targetOccupation || "–" },
+  { header: "Region", cell: (r) => r.region || "–" },
+  {
+    header: "gültig bis",
+    sort: "validUntil",
+    cell: (r) => (
+      <>
+        {`${formatDate(r.validFrom)}\u00a0–`}
+        <br />
+        {formatDate(r.validUntil)}
+      </>
+    ),
+  },
+  {
+    header: (
+      <>
+        Vergütung
+        <br />
+        höchstens
+      </>
+    ),
+    className: "num",
+    cell: (r) => formatCents(r.maxFeeCents),
+  },
+  { header: "Status", sort: "status", cell: (r) => <span className={`badge ${BADGE[r.status] ?? ""}`}>{r.statusLabel}</span> },
+  {
+    header: <span className="sr-only">Aktionen</span>,
+    cell: (r) => (r.claimable ? <Link to={`/portal/placements/new?assignment=${r.assignmentId}`}>Vermittlung melden</Link> : null),
+  },
+];
 
 export const ErrorBoundary = GeneralErrorBoundary;

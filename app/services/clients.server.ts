@@ -33,10 +33,10 @@ import { enqueueTemplateMail } from "~/lib/mail-template.server";
 import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
 import { scheduleData } from "./placement-agreements.server";
-import { ASSIGNMENTS, nextReference, ownProviderId, requireCan } from "./placement-common.server";
+import { ASSIGNMENTS, nextReference, ownBrokerId, requireCan } from "./placement-common.server";
 import { transition, tryTransition } from "./transition.server";
 import { completeQuery, type ListQuery } from "~/domain/list";
-import { CLIENT_LIST, VOUCHER_WARNING_DAYS } from "~/domain/list-specs";
+import { CLIENT_LIST, OWN_ASSIGNMENT_LIST, VOUCHER_WARNING_DAYS } from "~/domain/list-specs";
 import { providerChoiceLabel } from "~/domain/provider";
 import { paginate } from "~/lib/list.server";
 import { assignmentMachine } from "~/domain/assignment.machine";
@@ -399,9 +399,37 @@ export function brokerView(a: Assignment, c: Client): BrokerClientView {
   };
 }
 
+export type OwnAssignmentQuery = Partial<ListQuery<(typeof OWN_ASSIGNMENT_LIST)["filters"], (typeof OWN_ASSIGNMENT_LIST)["sorts"][number]>>;
+
+/**
+ * The portal's assigned clients, one page (OWN_ASSIGNMENT_LIST: valid ones, ending soonest
+ * first). Only the own broker organisation's assignments; every row through brokerView, and
+ * the search finds a name only where the broker may see it (consent, valid assignment).
+ */
+export async function listOwnAssignments(user: CurrentUser, raw: OwnAssignmentQuery) {
+  if (!can(user.role, "read:assignment:own")) throw new ForbiddenError();
+  const providerId = await ownBrokerId(user);
+  const query = completeQuery(OWN_ASSIGNMENT_LIST, raw);
+  const m = await em();
+  const qb = m.getRepository(Assignment).createQueryBuilder("a").innerJoin(Client, "k", "k.id = a.clientId").where("a.providerId = :providerId", { providerId });
+  if (query.status !== "all") qb.andWhere("a.status = :status", { status: "active" });
+  const q = query.q?.trim().toLowerCase();
+  if (q) {
+    const consent = "a.consentAt IS NOT NULL AND a.consentWithdrawnAt IS NULL AND a.status = 'active'";
+    qb.andWhere(`(LOWER(k.reference) LIKE :q OR LOWER(a.reference) LIKE :q OR (${consent} AND (LOWER(k.firstName) LIKE :q OR LOWER(k.lastName) LIKE :q OR LOWER(k.firstName || ' ' || k.lastName) LIKE :q)))`, { q: `%${q}%` });
+  }
+  const { rows, raw: _raw, ...page } = await paginate(qb, query, {
+    sortColumns: { validUntil: "a.validUntil", validFrom: "a.validFrom", client: "k.reference", assignment: "a.reference", status: "a.status" },
+    tieBreaker: "a.id",
+  });
+  const clients = new Map((await m.getRepository(Client).find({ where: { id: In(rows.map((a) => a.clientId).concat(0)) } })).map((c) => [c.id, c]));
+  return { rows: rows.map((a) => brokerView(a, clients.get(a.clientId)!)), ...page };
+}
+
+/** Every assignment of the own broker organisation (API, the claim form's chooser), latest end first. */
 export async function ownAssignments(user: CurrentUser, query: { status?: string; q?: string } = {}) {
   if (!can(user.role, "read:assignment:own")) throw new ForbiddenError();
-  const providerId = ownProviderId(user);
+  const providerId = await ownBrokerId(user);
   const m = await em();
   const where: Record<string, unknown> = { providerId };
   if (query.status && query.status !== "all") where.status = query.status;
@@ -413,7 +441,7 @@ export async function ownAssignments(user: CurrentUser, query: { status?: string
 }
 
 export async function ownAssignment(user: CurrentUser, assignmentId: number): Promise<BrokerClientView> {
-  const providerId = ownProviderId(user);
+  const providerId = await ownBrokerId(user);
   const m = await em();
   const a = await m.getRepository(Assignment).findOne({ where: { id: assignmentId, providerId } });
   if (!a) throw new NotFoundError("Die Zuweisung wurde nicht gefunden.");

@@ -29,7 +29,7 @@ import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
 import { expireAgreements } from "./placement-agreements.server";
 import { expireAssignments } from "./clients.server";
-import { INSTALMENTS, ownProviderId, requireCan } from "./placement-common.server";
+import { INSTALMENTS, ownBrokerId, requireCan } from "./placement-common.server";
 import { planTransition, tryTransition } from "./transition.server";
 import { correctionSchema, endSchema, proofSchema } from "~/domain/placement.schema";
 
@@ -145,7 +145,7 @@ export async function runPlacementDay(day: string = today()): Promise<DayReport>
 /** Upload the employer's confirmation for an instalment; if the machine agrees, it is earned. */
 export async function proveInstalment(user: CurrentUser, instalmentId: number, raw: unknown, file: { filename: string; bytes: Uint8Array } | null) {
   requireCan(user, "submit:placement:own");
-  const providerId = ownProviderId(user);
+  const providerId = await ownBrokerId(user);
   const input = parseOrThrow(proofSchema, raw);
   const maxBytes = (await getSettings())["uploads.maxMegabytes"] * 1048576;
   if (!file || !file.bytes.length) throw new ValidationError("Bitte laden Sie die Bestätigung des Arbeitgebers als PDF hoch.", { file: "Bitte eine PDF-Datei wählen." });
@@ -174,7 +174,7 @@ export async function reportEmploymentEnd(user: CurrentUser, claimId: number, ra
   requireCan(user, staff ? "decide:placement:any" : "submit:placement:own");
   const { endedOn } = parseOrThrow(endSchema, raw);
   return tx(async (m) => {
-    const claim = await m.getRepository(PlacementClaim).findOne({ where: staff ? { id: claimId } : { id: claimId, providerId: ownProviderId(user) } });
+    const claim = await m.getRepository(PlacementClaim).findOne({ where: staff ? { id: claimId } : { id: claimId, providerId: await ownBrokerId(user, m) } });
     if (!claim) throw new NotFoundError("Der Vermittlungsnachweis wurde nicht gefunden.");
     if (claim.status !== "accepted") throw new ConflictError("Ein Ende der Beschäftigung kann nur zu einem anerkannten Nachweis gemeldet werden.");
     if (endedOn < claim.jobStart) throw new ValidationError("Das Ende liegt vor dem Beschäftigungsbeginn.", { endedOn: "Vor dem Beschäftigungsbeginn." });
@@ -382,13 +382,13 @@ export async function brokerFigures(m: EntityManager, providerId: number) {
 
 export async function ownFigures(user: CurrentUser) {
   requireCan(user, "submit:placement:own");
-  return brokerFigures(await em(), ownProviderId(user));
+  return brokerFigures(await em(), await ownBrokerId(user));
 }
 
 /** One of the broker's own instalments, addressed by claim and number (API). */
 export async function ownInstalment(user: CurrentUser, claimId: number, number: number) {
   requireCan(user, "submit:placement:own");
-  const providerId = ownProviderId(user);
+  const providerId = await ownBrokerId(user);
   const m = await em();
   const i = await m.getRepository(FeeInstalment).findOne({ where: { claimId, number, providerId } });
   if (!i) throw new NotFoundError("Die Rate wurde nicht gefunden.");
@@ -410,7 +410,7 @@ export async function ownInstalment(user: CurrentUser, claimId: number, number: 
 
 export async function ownInstalments(user: CurrentUser) {
   requireCan(user, "submit:placement:own");
-  const providerId = ownProviderId(user);
+  const providerId = await ownBrokerId(user);
   const m = await em();
   const rows = await m.getRepository(FeeInstalment).find({ where: { providerId }, order: { earliestOn: "DESC" }, take: 500 });
   const claims = new Map((await m.getRepository(PlacementClaim).find({ where: { id: In(rows.map((r) => r.claimId).concat(0)) } })).map((c) => [c.id, c]));

@@ -33,7 +33,7 @@ import { toCsv } from "~/domain/csv";
 import { parseOrThrow } from "~/domain/validation";
 import { completeQuery, type ListQuery } from "~/domain/list";
 import { providerChoiceLabel } from "~/domain/provider";
-import { AGREEMENT_LIST } from "~/domain/list-specs";
+import { AGREEMENT_LIST, OWN_AGREEMENT_LIST } from "~/domain/list-specs";
 import { appendAudit, SYSTEM } from "~/lib/audit.server";
 import { paginate } from "~/lib/list.server";
 import { nowIso, today } from "~/lib/clock.server";
@@ -43,7 +43,7 @@ import { enqueueTemplateMail } from "~/lib/mail-template.server";
 import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
 import { signatory } from "./letters.server";
-import { AGREEMENTS, nextReference, ownProviderId, requireCan } from "./placement-common.server";
+import { AGREEMENTS, nextReference, ownBrokerId, requireCan } from "./placement-common.server";
 import { transition, tryTransition } from "./transition.server";
 import { offerSchema, reasonSchema, scheduleSchema, termsSchema } from "~/domain/placement.schema";
 
@@ -237,6 +237,7 @@ export async function getAgreement(user: CurrentUser, id: number) {
   const a = await m.getRepository(PlacementAgreement).findOne({ where: { id } });
   if (!a) throw new NotFoundError("Die Vereinbarung wurde nicht gefunden.");
   if (user.role === "provider") {
+    await ownBrokerId(user);
     if (a.providerId !== user.providerId || a.status === "draft") throw new NotFoundError("Die Vereinbarung wurde nicht gefunden.");
   } else requireCan(user, "read:placement:any");
   const [provider, schedule, terms, facts] = await Promise.all([
@@ -512,7 +513,7 @@ export async function transitionAgreement(user: CurrentUser, id: number, event: 
 /** The broker accepts an offered agreement in the portal; who and when are recorded. */
 export async function acceptAgreement(user: CurrentUser, id: number) {
   requireCan(user, "accept:agreement:own");
-  const providerId = ownProviderId(user);
+  const providerId = await ownBrokerId(user);
   return tx(async (m) => {
     const a = await m.getRepository(PlacementAgreement).findOne({ where: { id, providerId } });
     if (!a || a.status === "draft") throw new NotFoundError("Die Vereinbarung wurde nicht gefunden.");
@@ -546,12 +547,36 @@ export async function agreementDocument(user: CurrentUser, id: number): Promise<
   });
 }
 
-export async function ownAgreements(user: CurrentUser) {
+export type OwnAgreementQuery = Partial<ListQuery<(typeof OWN_AGREEMENT_LIST)["filters"], (typeof OWN_AGREEMENT_LIST)["sorts"][number]>>;
+
+/** Offered (waiting for the broker), active, suspended: the agreements that matter now. */
+const CURRENT_RANK: Record<string, number> = { offered: 0, active: 1, suspended: 2 };
+
+/**
+ * The own broker organisation's agreements (never drafts), in OWN_AGREEMENT_LIST order: by
+ * default the current ones first, within each group the latest end first. A broker has only a
+ * few agreements, so they are sorted here, not paged.
+ */
+export async function ownAgreements(user: CurrentUser, raw: OwnAgreementQuery = {}) {
   requireCan(user, "read:agreement:own");
-  const providerId = ownProviderId(user);
+  const providerId = await ownBrokerId(user);
+  const query = completeQuery(OWN_AGREEMENT_LIST, raw);
   const m = await em();
-  const rows = await m.getRepository(PlacementAgreement).find({ where: { providerId, status: In(["offered", "active", "suspended", "terminated", "expired"]) }, order: { validFrom: "DESC" } });
-  return rows.map((a) => ({ id: a.id, reference: a.reference, legalBasisLabel: LEGAL_BASIS_LABELS[a.legalBasis as LegalBasis], validFrom: a.validFrom, validUntil: a.validUntil, status: a.status, statusLabel: AGREEMENT_STATE_LABELS[a.status as AgreementState], acceptedAt: a.acceptedAt, acceptedByName: a.acceptedByName }));
+  const rows = await m.getRepository(PlacementAgreement).find({ where: { providerId, status: In(["offered", "active", "suspended", "terminated", "expired"]) }, order: { id: "DESC" } });
+  const sign = query.dir === "desc" ? -1 : 1;
+  const byEnd = (a: PlacementAgreement, b: PlacementAgreement) => b.validUntil.localeCompare(a.validUntil) || b.id - a.id;
+  const compare: Record<typeof query.sort, (a: PlacementAgreement, b: PlacementAgreement) => number> = {
+    current: (a, b) => sign * ((CURRENT_RANK[a.status] ?? 3) - (CURRENT_RANK[b.status] ?? 3)) || byEnd(a, b),
+    validUntil: (a, b) => sign * a.validUntil.localeCompare(b.validUntil) || b.id - a.id,
+    validFrom: (a, b) => sign * a.validFrom.localeCompare(b.validFrom) || b.id - a.id,
+    reference: (a, b) => sign * a.reference.localeCompare(b.reference),
+  };
+  rows.sort(compare[query.sort]);
+  return {
+    sort: query.sort,
+    dir: query.dir,
+    rows: rows.map((a) => ({ id: a.id, reference: a.reference, legalBasisLabel: LEGAL_BASIS_LABELS[a.legalBasis as LegalBasis], validFrom: a.validFrom, validUntil: a.validUntil, status: a.status, statusLabel: AGREEMENT_STATE_LABELS[a.status as AgreementState], acceptedAt: a.acceptedAt, acceptedByName: a.acceptedByName })),
+  };
 }
 
 /** Daily job: agreements past their term expire (same machine as every other transition). */

@@ -32,7 +32,7 @@ import { signatory } from "./letters.server";
 import { assignmentMachine } from "~/domain/assignment.machine";
 import { sniffContentType } from "~/lib/files.server";
 import { enqueueTemplateMail } from "~/lib/mail-template.server";
-import { ASSIGNMENTS, CLAIMS, nextReference, ownProviderId, requireCan } from "./placement-common.server";
+import { ASSIGNMENTS, CLAIMS, nextReference, ownBrokerId, requireCan } from "./placement-common.server";
 import { planTransition, transition } from "./transition.server";
 import type { AssignmentState } from "~/domain/placement";
 import { claimSchema, decideSchema } from "~/domain/placement.schema";
@@ -182,7 +182,7 @@ export async function submitClaim(
   options: { requireFiles?: boolean; jsonInput?: boolean } = {},
 ): Promise<SubmitResult> {
   requireCan(user, "submit:placement:own");
-  const providerId = ownProviderId(user);
+  const providerId = await ownBrokerId(user);
   const input = parseOrThrow(claimSchema(today(), { json: options.jsonInput }), raw);
   const settings = await getSettings();
   const maxBytes = settings["uploads.maxMegabytes"] * 1048576;
@@ -469,7 +469,7 @@ async function sendDecision(m: EntityManager, claim: PlacementClaim, event: stri
 /** Upload missing documents; a claim waiting for documents goes back to review. */
 export async function addClaimDocuments(user: CurrentUser, claimId: number, uploads: { kind: ClaimDocumentKind; file: UploadedFile }[]) {
   requireCan(user, "submit:placement:own");
-  const providerId = ownProviderId(user);
+  const providerId = await ownBrokerId(user);
   const maxBytes = (await getSettings())["uploads.maxMegabytes"] * 1048576;
   const errors: Record<string, string> = {};
   const present = uploads.filter((u) => u.file.bytes.length);
@@ -501,7 +501,7 @@ export async function addClaimDocuments(user: CurrentUser, claimId: number, uplo
 
 export async function withdrawClaim(user: CurrentUser, claimId: number) {
   requireCan(user, "submit:placement:own");
-  const providerId = ownProviderId(user);
+  const providerId = await ownBrokerId(user);
   return tx(async (m) => {
     const claim = await m.getRepository(PlacementClaim).findOne({ where: { id: claimId, providerId } });
     if (!claim) throw new NotFoundError("Der Vermittlungsnachweis wurde nicht gefunden.");
@@ -528,7 +528,7 @@ export async function listClaims(user: CurrentUser, raw: ClaimQuery, options: { 
   const query = completeQuery(CLAIM_LIST, { ...raw, provider: raw.provider ?? raw.providerId });
   const m = await em();
   const qb = m.getRepository(PlacementClaim).createQueryBuilder("c").innerJoin(Provider, "p", "p.id = c.providerId").innerJoin(Client, "k", "k.id = c.clientId").select(["c"]).addSelect("p.name", "provider_name").addSelect("k.reference", "client_ref");
-  if (own) qb.andWhere("c.providerId = :own", { own: ownProviderId(user) });
+  if (own) qb.andWhere("c.providerId = :own", { own: await ownBrokerId(user) });
   else if (query.provider) qb.andWhere("c.providerId = :pid", { pid: query.provider });
   if (query.status && (CLAIM_STATES as readonly string[]).includes(query.status)) qb.andWhere("c.status = :status", { status: query.status });
   if (query.flagged && !own) qb.andWhere("c.flagged = :t", { t: true });
@@ -578,7 +578,7 @@ export async function getClaim(user: CurrentUser, claimId: number) {
   if (own) requireCan(user, "submit:placement:own");
   else requireCan(user, "read:placement:any");
   const m = await em();
-  const claim = await m.getRepository(PlacementClaim).findOne({ where: own ? { id: claimId, providerId: ownProviderId(user) } : { id: claimId } });
+  const claim = await m.getRepository(PlacementClaim).findOne({ where: own ? { id: claimId, providerId: await ownBrokerId(user) } : { id: claimId } });
   if (!claim) throw new NotFoundError("Der Vermittlungsnachweis wurde nicht gefunden.");
   const [assignment, provider, client, docs, instalments] = await Promise.all([
     m.getRepository(Assignment).findOneByOrFail({ id: claim.assignmentId }),

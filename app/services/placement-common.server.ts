@@ -1,6 +1,6 @@
 /** Helpers shared by the placement services (agreements, clients, claims, instalments). */
 import type { EntityManager, EntityTarget, ObjectLiteral } from "typeorm";
-import { Assignment, FeeInstalment, PlacementAgreement, PlacementClaim } from "../../entities";
+import { Assignment, FeeInstalment, PlacementAgreement, PlacementClaim, Provider } from "../../entities";
 import { assignmentMachine } from "~/domain/assignment.machine";
 import { ForbiddenError } from "~/domain/errors";
 import { instalmentMachine } from "~/domain/fee-instalment.machine";
@@ -8,6 +8,7 @@ import { formatCents } from "~/domain/money";
 import { can, type Permission } from "~/domain/permissions";
 import { agreementMachine } from "~/domain/placement-agreement.machine";
 import { claimMachine } from "~/domain/placement-claim.machine";
+import { em } from "~/lib/db.server";
 import type { CurrentUser } from "./auth.server";
 import { storedMachine } from "./transition.server";
 
@@ -66,4 +67,18 @@ export const INSTALMENTS = storedMachine(instalmentMachine, {
 export function ownProviderId(user: CurrentUser): number {
   if (user.role !== "provider" || !user.providerId) throw new ForbiddenError();
   return user.providerId;
+}
+
+export const NOT_A_BROKER = "Dieser Bereich ist Vermittlern mit Vermittlungsvereinbarung vorbehalten. Ihre Organisation ist nicht als Vermittler erfasst.";
+
+/**
+ * The broker-only portal (assigned clients, placement claims, placement agreements) and its
+ * API: the user's own organisation, and only if that organisation is a broker. A training
+ * provider's user gets a 403 even though the role carries the portal permissions (issue 8 § 11).
+ */
+export async function ownBrokerId(user: CurrentUser, m?: EntityManager): Promise<number> {
+  const providerId = ownProviderId(user);
+  const provider = await (m ?? (await em())).getRepository(Provider).findOne({ where: { id: providerId }, select: { id: true, kind: true } });
+  if (provider?.kind !== "broker") throw new ForbiddenError(NOT_A_BROKER);
+  return providerId;
 }

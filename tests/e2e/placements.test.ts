@@ -100,11 +100,22 @@ async function makePdf(name: string, lines: string[]): Promise<string> {
   return file;
 }
 
+/**
+ * Broker, on "Zugewiesene Kunden": search for the client's reference, so the row is found however
+ * many other valid assignments the demo broker has (the list is paged, ending soonest first).
+ */
+async function findOwnClient(page: Page) {
+  await page.getByRole("search").getByLabel("Suche").fill(clientRef);
+  await page.getByRole("search").getByRole("button", { name: "Filtern" }).click();
+  await page.waitForURL((u) => u.pathname === "/portal/clients" && u.searchParams.get("q") === clientRef);
+}
+
 /** Broker: "Zugewiesene Kunden" → the client's row → "Vermittlung melden". */
 async function openReportForm(page: Page) {
   await mainNav(page).getByRole("link", { name: "Zugewiesene Kunden" }).click();
   await page.waitForURL((u) => u.pathname === "/portal/clients");
   await expectHeading(page, "Zugewiesene Kunden");
+  await findOwnClient(page);
   const row = page.locator("table.data tbody tr", { hasText: clientRef });
   await expect.poll(() => row.count()).toBe(1);
   await row.getByRole("link", { name: "Vermittlung melden" }).click();
@@ -297,6 +308,7 @@ describe.sequential("Vermittlung im Browser: Zuweisung bis zahlbare Rate", () =>
       await mainNav(page).getByRole("link", { name: "Zugewiesene Kunden" }).click();
       await page.waitForURL((u) => u.pathname === "/portal/clients");
       await expectHeading(page, "Zugewiesene Kunden");
+      await findOwnClient(page);
       const row = page.locator("table.data tbody tr", { hasText: clientRef });
       await expect.poll(() => row.count()).toBe(1);
       const text = squash(await row.textContent());

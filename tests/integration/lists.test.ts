@@ -1,18 +1,18 @@
 import { freshDatabase } from "../setup/db";
 import { beforeAll, describe, expect, it } from "vitest";
-import { Assignment, Client, PayableItem, User } from "../../entities";
+import { Assignment, Client, PayableItem, PlacementAgreement, User } from "../../entities";
 import { parseListQuery } from "~/domain/list";
-import { CLAIM_LIST, CLIENT_LIST, VOUCHER_WARNING_DAYS } from "~/domain/list-specs";
+import { CLAIM_LIST, CLIENT_LIST, OWN_AGREEMENT_LIST, OWN_ASSIGNMENT_LIST, VOUCHER_WARNING_DAYS } from "~/domain/list-specs";
 import { addDays, formatDate } from "~/domain/time";
 import { setClock, today } from "~/lib/clock.server";
 import { em } from "~/lib/db.server";
 import type { CurrentUser } from "~/services/auth.server";
-import { listClients } from "~/services/clients.server";
+import { listClients, listOwnAssignments } from "~/services/clients.server";
 import { homeFor, navigationFor } from "~/services/dashboard.server";
 import { seedDemoData } from "~/demo/demo-data.server";
 import { seedDemoPlacements } from "~/demo/demo-placements.server";
-import { listPayables, payablesCsv } from "~/services/instalments.server";
-import { agreementsCsv, listAgreements } from "~/services/placement-agreements.server";
+import { listPayables, ownFigures, payablesCsv } from "~/services/instalments.server";
+import { agreementsCsv, listAgreements, ownAgreements } from "~/services/placement-agreements.server";
 import { claimsCsv, listClaims } from "~/services/placement-claims.server";
 
 /** The list pages open on what is current, filter what people need, and each role lands on its work. */
@@ -21,6 +21,7 @@ let caseManager: CurrentUser;
 let finance: CurrentUser;
 let broker: CurrentUser;
 let trainer: CurrentUser;
+let broker2: CurrentUser;
 
 async function currentUser(email: string): Promise<CurrentUser> {
   const u = await (await em()).getRepository(User).findOneOrFail({ where: { email } });
@@ -38,6 +39,7 @@ beforeAll(async () => {
   finance = await currentUser("kasse@asz-kamenz.example");
   broker = await currentUser("vermittler@jobbruecke-kamenz.example");
   trainer = await currentUser("traeger@bildungswerk-lausitz.example");
+  broker2 = await currentUser("angebote@demo-b-0002.example");
 }, 300_000);
 
 describe("default order: current first", () => {
@@ -182,5 +184,88 @@ describe("CSV exports of the claim and agreement lists", () => {
     expect(lines.length - 1).toBe(list.total);
     expect(lines[1].split(";")[4]).toMatch(/^\d\d\.\d\d\.\d{4}$/);
     await expect(agreementsCsv(broker, query)).rejects.toThrow();
+  });
+});
+
+describe("portal lists: the broker's assigned clients and agreements", () => {
+  const nonDecreasing = (xs: string[]) => xs.every((x, i) => i === 0 || xs[i - 1] <= x);
+
+  it("assigned clients open on the valid assignments, ending soonest first, one page at a time", async () => {
+    const own = await (await em()).getRepository(Assignment).find({ where: { providerId: broker.providerId!, status: "active" } });
+    expect(own.length).toBeGreaterThan(4);
+    const first = await listOwnAssignments(broker, parseListQuery(new URLSearchParams(""), OWN_ASSIGNMENT_LIST));
+    expect([first.sort, first.dir]).toEqual(["validUntil", "asc"]);
+    expect(first.total).toBe(own.length);
+    expect(first.rows.every((r) => r.status === "active")).toBe(true);
+    expect(nonDecreasing(first.rows.map((r) => r.validUntil))).toBe(true);
+    expect(first.rows[0].validUntil).toBe(own.map((a) => a.validUntil).sort()[0]);
+
+    // Pages of 2: disjoint, and together exactly the own valid assignments.
+    const seen: string[] = [];
+    const pages = Math.ceil(own.length / 2);
+    for (let page = 1; page <= pages; page++) {
+      const p = await listOwnAssignments(broker, { page, pageSize: 2 });
+      expect(p.pages).toBe(pages);
+      expect(p.rows.length).toBe(page < pages ? 2 : own.length - 2 * (pages - 1));
+      seen.push(...p.rows.map((r) => r.assignment));
+    }
+    expect(new Set(seen).size).toBe(own.length);
+    expect([...seen].sort()).toEqual(own.map((a) => a.reference).sort());
+
+    const all = await listOwnAssignments(broker, { status: "all", pageSize: 200 });
+    expect(all.total).toBeGreaterThanOrEqual(own.length);
+    // A sort not on the whitelist falls back to the default order.
+    const bogus = await listOwnAssignments(broker, { sort: "k.healthNotes" as never });
+    expect(bogus.sort).toBe("validUntil");
+  });
+
+  it("one broker never sees another's assignments; the search finds a name only with consent", async () => {
+    const m = await em();
+    const mine = await listOwnAssignments(broker, { status: "all", pageSize: 200 });
+    const theirs = await listOwnAssignments(broker2, { status: "all", pageSize: 200 });
+    expect(mine.total).toBeGreaterThan(0);
+    expect(theirs.total).toBeGreaterThan(0);
+    const mineRefs = new Set(mine.rows.map((r) => r.assignment));
+    for (const r of theirs.rows) expect(mineRefs.has(r.assignment)).toBe(false);
+    const ownRefs = new Set((await m.getRepository(Assignment).find({ where: { providerId: broker.providerId! } })).map((a) => a.reference));
+    for (const r of mine.rows) expect(ownRefs.has(r.assignment)).toBe(true);
+    // Searching for another broker's client reference finds nothing.
+    const foreign = theirs.rows.find((r) => !mine.rows.some((x) => x.client === r.client))!;
+    expect((await listOwnAssignments(broker, { status: "all", q: foreign.client })).total).toBe(0);
+
+    const hidden = mine.rows.find((r) => r.name === null)!;
+    expect(hidden).toBeDefined();
+    const client = await m.getRepository(Client).findOneByOrFail({ reference: hidden.client });
+    const byRef = await listOwnAssignments(broker, { status: "all", q: hidden.client });
+    expect(byRef.rows.map((r) => r.assignment)).toContain(hidden.assignment);
+    const byName = await listOwnAssignments(broker, { status: "all", q: client.lastName, pageSize: 200 });
+    expect(byName.rows.map((r) => r.assignment)).not.toContain(hidden.assignment);
+    for (const r of byName.rows) expect(r.name).toContain(client.lastName);
+  });
+
+  it("agreements open on the current ones (offered, active, suspended), then the latest end", async () => {
+    const m = await em();
+    const pid = broker.providerId!;
+    // The demo broker has current agreements (and, over the years, ended ones).
+    const rows = await m.getRepository(PlacementAgreement).find({ where: { providerId: pid } });
+    expect(rows.some((a) => ["offered", "active", "suspended"].includes(a.status))).toBe(true);
+    const list = await ownAgreements(broker, parseListQuery(new URLSearchParams(""), OWN_AGREEMENT_LIST));
+    expect([list.sort, list.dir]).toEqual(["current", "asc"]);
+    const rank = (s: string) => ({ offered: 0, active: 1, suspended: 2 })[s] ?? 3;
+    expect(list.rows.map((r) => rank(r.status))).toEqual(list.rows.map((r) => rank(r.status)).sort((a, b) => a - b));
+    for (let i = 1; i < list.rows.length; i++) {
+      if (rank(list.rows[i].status) === rank(list.rows[i - 1].status)) expect(list.rows[i - 1].validUntil >= list.rows[i].validUntil).toBe(true);
+    }
+    expect(list.rows.some((r) => r.status === "draft" as string)).toBe(false);
+    expect(list.rows.length).toBe(rows.filter((a) => a.status !== "draft").length);
+    const other = await ownAgreements(broker2);
+    const ids = new Set(list.rows.map((r) => r.id));
+    for (const r of other.rows) expect(ids.has(r.id)).toBe(false);
+  });
+
+  it("a training provider's user is refused the broker lists (403), even with the portal role", async () => {
+    for (const call of [() => listOwnAssignments(trainer, {}), () => ownAgreements(trainer), () => listClaims(trainer, {}), () => ownFigures(trainer)]) {
+      await expect(call()).rejects.toMatchObject({ status: 403, message: expect.stringContaining("Vermittlern") });
+    }
   });
 });

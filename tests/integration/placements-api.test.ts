@@ -12,7 +12,10 @@ import { createApiTokensInProcess, retryBusy, withServerDb } from "../setup/serv
  */
 
 const BROKER = "vermittler@jobbruecke-kamenz.example";
-const OTHER_PROVIDER = "traeger@bildungswerk-lausitz.example";
+/** Another broker (DEMO-B-0002): sees none of DEMO-B-0001's rows. */
+const OTHER_PROVIDER = "angebote@demo-b-0002.example";
+/** A training provider: the broker API is not for it at all (403). */
+const TRAINER = "traeger@bildungswerk-lausitz.example";
 const PROCUREMENT = "vergabe@asz-kamenz.example";
 const CASE_MANAGER = "fallmanagement@asz-kamenz.example";
 
@@ -42,6 +45,7 @@ interface Setup {
 let server: TestServer;
 let brokerToken: string;
 let otherToken: string;
+let trainerToken: string;
 let staffToken: string;
 let setup: Setup;
 let validPdf: Uint8Array;
@@ -116,7 +120,7 @@ function isProblem(res: Response): boolean {
 
 beforeAll(async () => {
   server = await startServer({ env: { TRUST_PROXY: "" } });
-  [brokerToken, otherToken, staffToken] = await createApiTokensInProcess(server, [BROKER, OTHER_PROVIDER, PROCUREMENT]);
+  [brokerToken, otherToken, staffToken, trainerToken] = await createApiTokensInProcess(server, [BROKER, OTHER_PROVIDER, PROCUREMENT, TRAINER]);
   validPdf = await makePdf("Arbeitsvertrag");
 
   setup = await withServerDb(server, async () => {
@@ -308,7 +312,18 @@ describe("GET /api/v1/assignments", () => {
     await bad.arrayBuffer();
   });
 
-  it("another provider's user does not see these assignments", async () => {
+  it("a training provider's token is refused on the broker API (403 problem, in German)", async () => {
+    for (const path of ["/api/v1/assignments?status=all", "/api/v1/placements"]) {
+      const res = await api(path, { token: trainerToken });
+      expect(res.status, path).toBe(403);
+      expect(isProblem(res)).toBe(true);
+      const text = await res.text();
+      expect(text).toContain("Vermittlern");
+      for (const ref of [setup.consent.reference, setup.consent.client]) expect(text).not.toContain(ref);
+    }
+  });
+
+  it("another broker's user does not see these assignments", async () => {
     const res = await api("/api/v1/assignments?status=all", {
       token: otherToken,
     });
@@ -574,7 +589,7 @@ describe("POST /api/v1/placements", () => {
     });
   });
 
-  it("another provider's token cannot read the claim (404); without a token 401", async () => {
+  it("another broker's token cannot read the claim (404), a training provider's gets 403; without a token 401", async () => {
     const foreign = await api(`/api/v1/placements/${claimId}`, {
       token: otherToken,
     });
@@ -582,6 +597,11 @@ describe("POST /api/v1/placements", () => {
     expect(isProblem(foreign)).toBe(true);
     const text = await foreign.text();
     expect(text).not.toContain("Lausitzer Metallbau");
+
+    const trainer = await api(`/api/v1/placements/${claimId}`, { token: trainerToken });
+    expect(trainer.status).toBe(403);
+    expect(isProblem(trainer)).toBe(true);
+    expect(await trainer.text()).not.toContain("Lausitzer Metallbau");
 
     const foreignList = await (await api("/api/v1/placements", { token: otherToken })).json();
     expect((foreignList.rows as { id: number }[]).map((r) => r.id)).not.toContain(claimId);

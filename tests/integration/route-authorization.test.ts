@@ -19,6 +19,7 @@ let ids: Ids;
 const cookies = {} as Record<Role, string>;
 const tokens = {} as Record<Role, string>;
 let otherProviderCookie: string;
+let otherProviderToken: string;
 
 async function request(url: string, init: { method?: string; cookie?: string; token?: string; headers?: Record<string, string> } = {}) {
   const headers: Record<string, string> = { ...init.headers };
@@ -52,7 +53,8 @@ beforeAll(async () => {
   // in this process, because every tsx start costs seconds.
   tokens.provider = await createApiToken(server, EMAILS.provider);
   const rest = roles.filter((r) => r !== "provider");
-  const restTokens = await createApiTokensInProcess(server, rest.map((r) => EMAILS[r]));
+  const restTokens = await createApiTokensInProcess(server, [...rest.map((r) => EMAILS[r]), OTHER_PROVIDER_EMAIL]);
+  otherProviderToken = restTokens.pop()!;
   rest.forEach((r, i) => (tokens[r] = restTokens[i]));
   for (const r of roles) cookies[r] = await loginCookie(server.baseUrl, EMAILS[r]);
   otherProviderCookie = await loginCookie(server.baseUrl, OTHER_PROVIDER_EMAIL);
@@ -190,6 +192,43 @@ describe("every route, every role", () => {
 });
 
 describe("object-level access of provider users", () => {
+  it("a training provider's user is refused the broker portal and the broker API (403, in German)", async () => {
+    // The same role as the broker, but the organisation (DEMO-T-0001) is a training provider.
+    for (const url of ["/portal/clients", "/portal/placements", "/portal/placements/new", `/portal/placements/${ids.claimB}`, "/portal/agreements"]) {
+      const res = await request(url, { cookie: otherProviderCookie });
+      expect(res.status, url).toBe(403);
+      const html = await res.text();
+      expect(html, url).toContain("Vermittlern");
+      expect(html, url).not.toContain("Vermittlung melden</a>");
+    }
+    for (const [post, body] of [
+      [`/portal/placements/${ids.claimB}`, "intent=withdraw"],
+      ["/portal/agreements", `intent=document&id=${ids.agreementB}`],
+      ["/portal/agreements", `intent=accept&id=${ids.agreementB}`],
+    ]) {
+      const res = await fetch(server.baseUrl + post, {
+        method: "POST",
+        headers: { Cookie: otherProviderCookie, Origin: server.baseUrl, "Content-Type": "application/x-www-form-urlencoded" },
+        body,
+        redirect: "manual",
+      });
+      expect(res.status, `${post} ${body}`).toBe(403);
+      await res.arrayBuffer();
+    }
+    for (const url of ["/api/v1/assignments?status=all", "/api/v1/placements", `/api/v1/placements/${ids.claimB}`]) {
+      const res = await request(url, { token: otherProviderToken });
+      expect(res.status, url).toBe(403);
+      expect(res.headers.get("content-type"), url).toMatch(/^application\/problem\+json/);
+      expect(((await res.json()) as { detail: string }).detail, url).toContain("Vermittlern");
+    }
+    // Its own portal pages stay open.
+    for (const url of ["/portal", "/portal/tenders", "/portal/contracts"]) {
+      const res = await request(url, { cookie: otherProviderCookie });
+      expect(res.status, url).toBe(200);
+      await res.arrayBuffer();
+    }
+  });
+
   it("a provider user cannot open another provider's record (staff-only page)", async () => {
     const res = await request(`/providers/${ids.providerT}`, { cookie: cookies.provider });
     expect(res.status).toBe(403);
