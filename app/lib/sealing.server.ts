@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
-import fs from "node:fs";
 import path from "node:path";
 import { config } from "./config.server";
+import { readOrCreateKeyFile } from "./key-file.server";
 
 /**
  * Sealed offers (docs/decisions/0006-sealed-offers.md).
@@ -46,46 +46,6 @@ export function sealingKeyFile(): string {
   return path.join(config().dataDir, "keys", "sealing.key");
 }
 
-function readKeyFile(file: string): Buffer | null {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw error;
-  }
-  const key = parseKey(text);
-  if (!key) throw new Error(`Die Schlüsseldatei ${file} enthält keinen gültigen 32-Byte-Versiegelungsschlüssel`);
-  return key;
-}
-
-/**
- * Create the key file atomically: write a temp file (0600), then hard-link it into place. A link
- * never replaces an existing file, so two processes starting at once end up with one key.
- */
-function generateKeyFile(file: string) {
-  const dir = path.dirname(file);
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  fs.chmodSync(dir, 0o700);
-  const temp = path.join(dir, `.sealing.key.${process.pid}.${crypto.randomBytes(6).toString("hex")}.tmp`);
-  const fd = fs.openSync(temp, "wx", 0o600);
-  try {
-    fs.fchmodSync(fd, 0o600);
-    fs.writeSync(fd, `${crypto.randomBytes(KEY_BYTES).toString("base64")}\n`);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  try {
-    fs.linkSync(temp, file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    // Someone else was first: their key is the key.
-  } finally {
-    fs.rmSync(temp, { force: true });
-  }
-}
-
 /**
  * The 32-byte master sealing key: `SEALING_KEY` (base64 or hex) or the key file, generated on
  * first use. Cached per process. Never stored in the database.
@@ -103,12 +63,9 @@ export function sealingKey(): Buffer {
     }
   } else {
     const file = sealingKeyFile();
-    key = readKeyFile(file);
-    if (!key) {
-      generateKeyFile(file);
-      key = readKeyFile(file); // read back: whatever is on disk is authoritative
-      if (!key) throw new Error(`Die Schlüsseldatei ${file} konnte nicht angelegt werden`);
-    }
+    // Generated once, atomically; whatever is on disk is authoritative.
+    key = parseKey(readOrCreateKeyFile(file, () => crypto.randomBytes(KEY_BYTES).toString("base64")));
+    if (!key) throw new Error(`Die Schlüsseldatei ${file} enthält keinen gültigen 32-Byte-Versiegelungsschlüssel`);
   }
   cachedKey = key;
   return Buffer.from(key);
