@@ -54,19 +54,23 @@ export async function login(emailInput: string, password: string, clientAddress:
   const manager = await em();
   const failures = manager.getRepository(LoginFailure);
 
-  const [accountRowId, addressRowId] = await tx(async (m) => {
+  // Record the attempt and count in one transaction, serialised per account and address: on SQLite
+  // the transaction gate does it, on PostgreSQL an advisory lock per key (taken in a fixed order),
+  // so of any number of parallel attempts the k-th sees exactly k and only the limit get checked.
+  const nowMs = now().getTime();
+  const windowStart = new Date(nowMs - windowMs).toISOString();
+  const { accountRowId, addressRowId, accountAttempts, addressAttempts } = await tx(async (m) => {
+    if (m.connection.options.type === "postgres") {
+      for (const key of [accountKey, addressKey].sort()) await m.query("SELECT pg_advisory_xact_lock(hashtext($1))", [key]);
+    }
     const at = nowIso();
     const repo = m.getRepository(LoginFailure);
     const account = await repo.save(repo.create({ keyHash: accountKey, at }));
     const address = await repo.save(repo.create({ keyHash: addressKey, at }));
-    return [account.id, address.id];
+    const accountCount = await repo.count({ where: { keyHash: accountKey, at: MoreThan(windowStart) } });
+    const addressCount = await repo.count({ where: { keyHash: addressKey, at: MoreThan(windowStart) } });
+    return { accountRowId: account.id, addressRowId: address.id, accountAttempts: accountCount, addressAttempts: addressCount };
   });
-  const nowMs = now().getTime();
-  const windowStart = new Date(nowMs - windowMs).toISOString();
-  const [accountAttempts, addressAttempts] = await Promise.all([
-    failures.count({ where: { keyHash: accountKey, at: MoreThan(windowStart) } }),
-    failures.count({ where: { keyHash: addressKey, at: MoreThan(windowStart) } }),
-  ]);
   const maxAccount = settings["security.loginMaxFailuresPerAccount"];
   const maxAddress = settings["security.loginMaxFailuresPerAddress"];
   if (accountAttempts > maxAccount || addressAttempts > maxAddress) {
