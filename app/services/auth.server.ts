@@ -32,7 +32,8 @@ async function secondsUntilAllowed(manager: EntityManager, keyHash: string, ownI
   const others = rows.filter((r) => r.id !== ownId);
   const expiring = others[others.length - max];
   if (!expiring) return 1;
-  return Math.max(1, Math.ceil((Date.parse(expiring.at) + windowMs - nowMs) / 1000));
+  // Never longer than the window: a parallel attempt may carry an instant a moment after `nowMs`.
+  return Math.min(Math.ceil(windowMs / 1000), Math.max(1, Math.ceil((Date.parse(expiring.at) + windowMs - nowMs) / 1000)));
 }
 
 /**
@@ -57,13 +58,12 @@ export async function login(emailInput: string, password: string, clientAddress:
   // Record the attempt and count in one transaction, serialised per account and address: on SQLite
   // the transaction gate does it, on PostgreSQL an advisory lock per key (taken in a fixed order),
   // so of any number of parallel attempts the k-th sees exactly k and only the limit get checked.
-  const nowMs = now().getTime();
-  const windowStart = new Date(nowMs - windowMs).toISOString();
   const { accountRowId, addressRowId, accountAttempts, addressAttempts } = await tx(async (m) => {
     if (m.connection.options.type === "postgres") {
       for (const key of [accountKey, addressKey].sort()) await m.query("SELECT pg_advisory_xact_lock(hashtext($1))", [key]);
     }
     const at = nowIso();
+    const windowStart = new Date(Date.parse(at) - windowMs).toISOString();
     const repo = m.getRepository(LoginFailure);
     const account = await repo.save(repo.create({ keyHash: accountKey, at }));
     const address = await repo.save(repo.create({ keyHash: addressKey, at }));
@@ -71,6 +71,7 @@ export async function login(emailInput: string, password: string, clientAddress:
     const addressCount = await repo.count({ where: { keyHash: addressKey, at: MoreThan(windowStart) } });
     return { accountRowId: account.id, addressRowId: address.id, accountAttempts: accountCount, addressAttempts: addressCount };
   });
+  const nowMs = now().getTime();
   const maxAccount = settings["security.loginMaxFailuresPerAccount"];
   const maxAddress = settings["security.loginMaxFailuresPerAddress"];
   if (accountAttempts > maxAccount || addressAttempts > maxAddress) {
