@@ -7,6 +7,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { CHROMIUM, screenshot } from "../setup/browser";
 import { expectHeading, expectStatus, h1, journey } from "../setup/journey";
 import { phasedServer } from "../setup/phased-server";
+import { addDays, addMonths, berlinDate, berlinLocalToUtc, formatDate } from "~/domain/time";
 
 /**
  * The tendering journey in the browser (issue: "procurement creates and publishes a tender with
@@ -15,9 +16,9 @@ import { phasedServer } from "../setup/phased-server";
  *
  * The server runs outside production with APP_TIME, in three phases on one data directory and
  * one port (so open browser pages keep working across the restarts):
- *   A  01.12.2026 09:00  draft, publication, two offers, a bidder question and its answer
- *   B  20.12.2026 11:57  a third provider fills in the offer form three minutes before the deadline
- *   C  20.12.2026 12:05  the deadline job has closed the tender; the third offer arrives late and
+ *   A  tomorrow 09:00            draft, publication, two offers, a bidder question and its answer
+ *   B  19 days later, 11:57      a third provider fills in the offer form three minutes before the deadline
+ *   C  the same day, 12:05       the deadline job has closed the tender; the third offer arrives late and
  *                        is refused; opening, evaluation, award, outbox, procurement record.
  * Sessions live 10 hours on the application clock, so everyone signs in again after a jump.
  */
@@ -37,9 +38,18 @@ const TRAINER_ORG = "Bildungswerk Lausitz";
 const TRAINER_ORG_MAIL = "info@demo-t-0001.example";
 const BROKER_ORG_MAIL = "info@demo-b-0001.example";
 
-const PHASE_A = "2026-12-01T09:00:00+01:00";
-const PHASE_B = "2026-12-20T11:57:00+01:00";
-const PHASE_C = "2026-12-20T12:05:00+01:00";
+// Every date derives from today (a real browser's clock moves on; docs/decisions/0009): phase A is
+// tomorrow, the offer deadline 19 days later, the lots start on the first of a month three months on.
+const DAY_A = addDays(berlinDate(new Date()), 1);
+const DEADLINE_DAY = addDays(DAY_A, 19);
+const at = (day: string, time: string) => berlinLocalToUtc(`${day}T${time}`)!;
+const PHASE_A = at(DAY_A, "09:00");
+const PHASE_B = at(DEADLINE_DAY, "11:57");
+const PHASE_C = at(DEADLINE_DAY, "12:05");
+const LOT_START = `${addMonths(DAY_A, 3).slice(0, 7)}-01`;
+const lotTerm = (months: number) => `${formatDate(LOT_START)} – ${formatDate(addDays(addMonths(LOT_START, months), -1))}`;
+const deDay = (day: string) => formatDate(day).replace(/\./g, "\\.");
+const DEADLINE_TEXT = `${formatDate(DEADLINE_DAY)}, 12:00 Uhr`;
 
 const TITLE = "Vermittlung in Arbeit 2027 – Kamenz und Hoyerswerda";
 const LOT1 = "Vermittlungscoaching Kamenz";
@@ -187,7 +197,7 @@ describe.sequential("Ausschreibung im Browser: Entwurf bis Zuschlag", () => {
       tenderId = Number(new URL(page.url()).pathname.split("/").pop());
       await expectHeading(page, TITLE);
       reference = /^(V-\d{4}-\d{3})/.exec(await h1(page))?.[1] ?? "";
-      expect(reference).toMatch(/^V-2026-\d{3}$/); // the year of the application clock
+      expect(reference).toMatch(new RegExp(`^V-${DAY_A.slice(0, 4)}-\\d{3}$`)); // the year of the application clock
       await expectStatus(page, `Ausschreibung ${reference} angelegt.`);
       expect(await h1(page)).toContain("Entwurf");
 
@@ -209,9 +219,9 @@ describe.sequential("Ausschreibung im Browser: Entwurf bis Zuschlag", () => {
         await lotForm.getByRole("button", { name: "Los speichern" }).click();
         await expect.poll(() => lots.locator("tbody tr", { hasText: "Landkreis Kamenz" }).count()).toBe(rows + 1);
       };
-      await addLot(LOT1, "20", "2027-03-01", "6", "je Teilnehmer", "1.500,00");
+      await addLot(LOT1, "20", LOT_START, "6", "je Teilnehmer", "1.500,00");
       await expectStatus(page, "Los angelegt.");
-      await addLot(LOT2, "10", "2027-03-01", "12", "je Platz und Monat", "800,00");
+      await addLot(LOT2, "10", LOT_START, "12", "je Platz und Monat", "800,00");
       const lotRows = lots.locator("tbody tr");
       expect(await lotRows.nth(0).textContent()).toContain(LOT1);
       expect(await lotRows.nth(0).textContent()).toContain("je Teilnehmer");
@@ -237,12 +247,12 @@ describe.sequential("Ausschreibung im Browser: Entwurf bis Zuschlag", () => {
 
       // Deadlines: first a period shorter than the national minimum (14 days for a public tender).
       const deadlines = section(page, "h-deadlines");
-      await deadlines.getByLabel(/^Bieterfragen bis/).fill("2026-12-07T12:00");
-      await deadlines.getByLabel(/^Angebote bis/).fill("2026-12-10T12:00");
-      await deadlines.getByLabel(/^Bindefrist bis/).fill("2027-02-26");
+      await deadlines.getByLabel(/^Bieterfragen bis/).fill(`${addDays(DAY_A, 6)}T12:00`);
+      await deadlines.getByLabel(/^Angebote bis/).fill(`${addDays(DAY_A, 9)}T12:00`);
+      await deadlines.getByLabel(/^Bindefrist bis/).fill(addDays(DAY_A, 87));
       await deadlines.getByRole("button", { name: "Fristen speichern" }).click();
       await expectStatus(page, "Fristen gespeichert.");
-      await expect.poll(() => card(page, "Angebote bis")).toBe("10.12.2026, 12:00 Uhr");
+      await expect.poll(() => card(page, "Angebote bis")).toBe(`${formatDate(addDays(DAY_A, 9))}, 12:00 Uhr`);
       const publish = section(page, "h-publish");
       expect(await publish.textContent()).toContain("Mindestfrist von 14 Tagen");
       await screenshot(page, "t1-tender-draft");
@@ -257,10 +267,10 @@ describe.sequential("Ausschreibung im Browser: Entwurf bis Zuschlag", () => {
       await screenshot(page, "t1-publish-refused");
 
       // A long enough period, then publish.
-      await deadlines.getByLabel(/^Bieterfragen bis/).fill("2026-12-15T12:00");
-      await deadlines.getByLabel(/^Angebote bis/).fill("2026-12-20T12:00");
+      await deadlines.getByLabel(/^Bieterfragen bis/).fill(`${addDays(DAY_A, 14)}T12:00`);
+      await deadlines.getByLabel(/^Angebote bis/).fill(`${DEADLINE_DAY}T12:00`);
       await deadlines.getByRole("button", { name: "Fristen speichern" }).click();
-      await expect.poll(() => card(page, "Angebote bis")).toBe("20.12.2026, 12:00 Uhr");
+      await expect.poll(() => card(page, "Angebote bis")).toBe(DEADLINE_TEXT);
       await expect.poll(async () => (await publish.textContent()) ?? "").toContain("Alle Angaben sind vollständig.");
       await publish.getByRole("button", { name: "Veröffentlichen" }).click();
       await expectStatus(page, "Die Ausschreibung ist veröffentlicht.");
@@ -277,7 +287,7 @@ describe.sequential("Ausschreibung im Browser: Entwurf bis Zuschlag", () => {
       expect(frozen).toMatch(/Preis\s*Preis\s*60 %/);
       expect(frozen).toMatch(/Konzept\s*40 %/);
       const facts = section(page, "h-deadlines");
-      expect(await facts.locator('dt:text-is("Veröffentlicht") + dd').textContent()).toMatch(/^01\.12\.2026, 09:0\d Uhr$/);
+      expect(await facts.locator('dt:text-is("Veröffentlicht") + dd').textContent()).toMatch(new RegExp(`^${deDay(DAY_A)}, 09:0\\d Uhr$`));
       await screenshot(page, "t1-tender-published");
     });
   });
@@ -297,7 +307,7 @@ describe.sequential("Ausschreibung im Browser: Entwurf bis Zuschlag", () => {
         await expect.poll(() => receipt.count()).toBe(1);
         const text = ((await receipt.textContent()) ?? "").replace(/\s+/g, " ");
         expect(text).toContain("Ihr Angebot ist eingegangen.");
-        expect(text).toMatch(/Eingang: 01\.12\.2026, 09:\d\d:\d\d Uhr/);
+        expect(text).toMatch(new RegExp(`Eingang: ${deDay(DAY_A)}, 09:\\d\\d:\\d\\d Uhr`));
         expect(text).toContain("Fassung 1");
         const sha = /Prüfwert SHA-256: ([0-9a-f]{64})\./.exec(text)?.[1] ?? "";
         expect(sha, text).toMatch(/^[0-9a-f]{64}$/);
@@ -389,7 +399,7 @@ describe.sequential("Ausschreibung im Browser: Entwurf bis Zuschlag", () => {
     await as(LATE_USER, "3-late", async (page) => {
       await signIn(page, LATE_USER, LATE_PASSWORD);
       await openPortalTender(page);
-      expect(await section(page, "h-facts").textContent()).toContain("20.12.2026, 12:00 Uhr");
+      expect(await section(page, "h-facts").textContent()).toContain(DEADLINE_TEXT);
       await fillOffer(page, PRICES.late, conceptPdf("Konzept spaet.pdf", "Konzept spaeter Traeger"));
     });
 
@@ -401,12 +411,12 @@ describe.sequential("Ausschreibung im Browser: Entwurf bis Zuschlag", () => {
       const response = await posted;
       expect(response.status()).toBe(409);
       const payload = (await response.json()) as { formError?: string };
-      expect(payload.formError).toMatch(/^Die Angebotsfrist ist am 20\.12\.2026, 12:00 Uhr abgelaufen\. Ihr Angebot ist um 20\.12\.2026, 12:0\d:\d\d Uhr eingegangen und kann nicht mehr angenommen werden\.$/);
+      expect(payload.formError).toMatch(new RegExp(`^Die Angebotsfrist ist am ${deDay(DEADLINE_DAY)}, 12:00 Uhr abgelaufen\\. Ihr Angebot ist um ${deDay(DEADLINE_DAY)}, 12:0\\d:\\d\\d Uhr eingegangen und kann nicht mehr angenommen werden\\.$`));
       await page.waitForLoadState("networkidle");
       await screenshot(page, "t3-late-refused");
       expect(await page.locator("#receipt").count(), "keine Eingangsbestätigung").toBe(0);
       // The provider must see why nothing was accepted (the form error of the 409).
-      const shown = page.getByRole("alert").filter({ hasText: "Angebotsfrist ist am 20.12.2026, 12:00 Uhr abgelaufen" });
+      const shown = page.getByRole("alert").filter({ hasText: `Angebotsfrist ist am ${DEADLINE_TEXT} abgelaufen` });
       await expect.poll(() => shown.count(), { timeout: 3000 }).toBeGreaterThan(0).catch(() => undefined);
       expect.soft(await shown.count(), "Die Abweisung (409) wird dem Träger nicht angezeigt").toBeGreaterThan(0);
       await page.reload();
@@ -469,7 +479,7 @@ describe.sequential("Ausschreibung im Browser: Entwurf bis Zuschlag", () => {
       expect(text).toContain(PRICES.broker.lot1);
       expect(text).toContain(PRICES.trainer.lot2);
       expect(text).toContain("Eingegangene Angebote 2");
-      expect(text).toMatch(new RegExp(`${lateOrg} 20\\.12\\.2026, 12:0\\d:\\d\\d Uhr verspätet eingegangen, nicht angenommen`));
+      expect(text).toMatch(new RegExp(`${lateOrg} ${deDay(DEADLINE_DAY)}, 12:0\\d:\\d\\d Uhr verspätet eingegangen, nicht angenommen`));
       for (const p of Object.values(PRICES.late)) expect(text).not.toContain(p);
     });
   });
@@ -581,9 +591,9 @@ describe.sequential("Ausschreibung im Browser: Entwurf bis Zuschlag", () => {
       const l1 = texts.find((t) => t.includes(`${reference}-L1`)) ?? "";
       const l2 = texts.find((t) => t.includes(`${reference}-L2`)) ?? "";
       expect(l1).toContain(`${PRICES.broker.lot1} € je Teilnehmer`);
-      expect(l1).toContain("01.03.2027 – 31.08.2027");
+      expect(l1).toContain(lotTerm(6));
       expect(l2).toContain(`${PRICES.broker.lot2} € je Platz und Monat`);
-      expect(l2).toContain("01.03.2027 – 29.02.2028");
+      expect(l2).toContain(lotTerm(12));
       await screenshot(page, "t5-portal-contracts");
       // The status column is shown to the provider in German (not the stored code "active").
       const states = (await rows.locator("td:nth-child(5)").allTextContents()).map((t) => t.trim());
@@ -608,7 +618,7 @@ describe.sequential("Ausschreibung im Browser: Entwurf bis Zuschlag", () => {
       await expect.poll(() => info.count()).toBe(1);
       const cells = (await info.locator("td").allTextContents()).map((t) => t.trim());
       expect(cells[2]).toBe(TRAINER_ORG_MAIL);
-      expect(cells[1]).toMatch(/^20\.12\.2026, 12:\d\d Uhr$/);
+      expect(cells[1]).toMatch(new RegExp(`^${deDay(DEADLINE_DAY)}, 12:\\d\\d Uhr$`));
       // The winner gets the award mails, not the § 134 information.
       const award = page.locator("table.data tbody tr", { hasText: `Zuschlag: ${reference}, Los` });
       expect(await award.count()).toBe(2);
