@@ -92,7 +92,13 @@ app.use((req, res, next) => {
     foreign = true;
   }
   if (foreign) {
-    res.status(403).type("text/plain; charset=utf-8").send("Anfrage von fremder Herkunft abgewiesen.");
+    const detail = "Anfrage von fremder Herkunft abgewiesen.";
+    if (req.path.startsWith("/api/")) {
+      // The API is server to server (no CORS): a browser on another site gets no answer it may read.
+      res.status(403).type("application/problem+json; charset=utf-8").send(JSON.stringify({ type: "about:blank", title: "Keine Berechtigung", status: 403, detail: `${detail} Die Schnittstelle ist für Server gedacht: bitte mit API-Schlüssel im Kopf „Authorization: Bearer …“ anfragen.` }));
+    } else {
+      res.status(403).type("text/plain; charset=utf-8").send(detail);
+    }
     return;
   }
   next();
@@ -117,9 +123,13 @@ function remixHeaders(requestHeaders) {
   return headers;
 }
 
-async function sendRemixResponse(res, response) {
+async function sendRemixResponse(req, res, response) {
   res.statusMessage = response.statusText;
   res.status(response.status);
+  // An answer before the whole body was read (a 413, or any refusal that did not need the body):
+  // the connection cannot carry another request, so say so and close it (the body limit's linger
+  // lets the client read this answer before the socket goes).
+  if (response.status === 413 || (req.method !== "GET" && req.method !== "HEAD" && !req.complete)) res.setHeader("Connection", "close");
   for (const [key, value] of response.headers.entries()) res.append(key, value);
   if (response.headers.get("Content-Type")?.match(/text\/event-stream/i)) res.flushHeaders();
   if (response.body) await writeReadableStreamToWritable(response.body, res);
@@ -159,7 +169,7 @@ app.all("*", async (req, res, next) => {
     const response = await handleRemix(request, loadContext);
     // A body over its limit has been answered with 413 already.
     if (app_.meteredBody(req)?.signal.aborted) return;
-    await sendRemixResponse(res, response);
+    await sendRemixResponse(req, res, response);
   } catch (error) {
     if (app_.meteredBody(req)?.signal.aborted) return;
     next(error);

@@ -186,6 +186,34 @@ const jsonBoolean = z.boolean({
   invalid_type_error: "Bitte ja oder nein angeben (true oder false).",
 });
 
+/** The fee as typed in the portal form, in euros ("2.000,00"). */
+const claimedFeeEuros = z.preprocess(
+      (v) => (typeof v === "number" ? String(v).replace(".", ",") : v ?? ""),
+      z
+        .string({ invalid_type_error: "Bitte einen Betrag angeben, z. B. 2.000,00." })
+        .transform((v, ctx) => {
+          if (!v.trim()) return null;
+          const cents = parseEuroToCents(v);
+          if (cents === null) {
+            ctx.addIssue({ code: "custom", message: "Bitte einen Betrag angeben, z. B. 2.000,00." });
+            return z.NEVER;
+          }
+          if (cents <= 0) {
+            ctx.addIssue({ code: "custom", message: "Die Vergütung muss größer als 0,00 € sein." });
+            return z.NEVER;
+          }
+          return cents;
+        })
+    );
+
+const claimedFeeCents = z
+  .number({ invalid_type_error: "Bitte den Betrag in Cent als ganze Zahl angeben, z. B. 200000." })
+  .int("Bitte den Betrag in Cent als ganze Zahl angeben, z. B. 200000.")
+  .positive("Die Vergütung muss größer als 0,00 € sein.")
+  .nullable()
+  .optional()
+  .transform((v) => v ?? null);
+
 /**
  * A placement claim (portal form and API JSON alike). `today` (the Berlin date of submission)
  * bounds the dates that must lie in the past: the employment contract, the broker contract and
@@ -247,24 +275,8 @@ export const claimSchema = (today: string, options: { json?: boolean } = {}) => 
     brokerContractDate: optionalDate("Datum des Vermittlungsvertrags", { notAfter: today }),
     jobOfferDate: optionalDate("Datum des Stellenangebots", { notAfter: today }),
     // Missing = the voucher's amount. Above the voucher is rule 6 (DOMAIN.md § 7), decided with a letter.
-    claimedFee: z.preprocess(
-      (v) => (typeof v === "number" ? String(v).replace(".", ",") : v ?? ""),
-      z
-        .string({ invalid_type_error: "Bitte einen Betrag angeben, z. B. 2.000,00." })
-        .transform((v, ctx) => {
-          if (!v.trim()) return null;
-          const cents = parseEuroToCents(v);
-          if (cents === null) {
-            ctx.addIssue({ code: "custom", message: "Bitte einen Betrag angeben, z. B. 2.000,00." });
-            return z.NEVER;
-          }
-          if (cents <= 0) {
-            ctx.addIssue({ code: "custom", message: "Die Vergütung muss größer als 0,00 € sein." });
-            return z.NEVER;
-          }
-          return cents;
-        })
-    ),
+    // The API sends integer cents (its field claimedFeeCents), the portal form euros as typed.
+    claimedFee: options.json ? claimedFeeCents : claimedFeeEuros,
   })
   .refine((v) => !v.fixedTermEnd || v.fixedTermEnd >= v.jobStart, {
     message: "Das Ende der Befristung liegt vor dem Beschäftigungsbeginn.",

@@ -213,3 +213,8 @@ export type LotInput = z.output<typeof lotSchema>;
 export function criterionLabel(c: { name: string; isPrice: boolean }): string {
   return c.isPrice && !/preis/i.test(c.name) ? `${c.name} (Preis)` : c.name;
 }
+
+/** States of an offer version: the last one received counts until it is withdrawn. */
+export const OFFER_STATES = ["submitted", "replaced", "withdrawn"] as const;
+export type OfferState = (typeof OFFER_STATES)[number];
+export const OFFER_STATE_LABELS: Record<OfferState, string> = { submitted: "gültig (zählt)", replaced: "ersetzt", withdrawn: "zurückgezogen" };

@@ -1,21 +1,19 @@
-import { json, type LoaderFunctionArgs } from "@remix-run/node";
-import { apiError, apiMethodNotAllowed, problem } from "~/lib/http.server";
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import * as c from "~/lib/api-contract";
+import { apiRoute, asApiPage, parseQuery, reply } from "~/lib/api-http.server";
+import { apiMethodNotAllowed } from "~/lib/http.server";
 import { requireApiUser } from "~/lib/session.server";
-import { ownAssignments } from "~/services/clients.server";
+import { listOwnAssignments } from "~/services/clients.server";
 
 /**
  * GET: the caller's assignments (vouchers) with what a broker may see of each client
- * (pseudonym; name and contact only with the client's consent). `?status=active` (default) or `all`.
+ * (pseudonym; name and contact only with the client's consent), ending soonest first.
  */
-export async function loader({ request }: LoaderFunctionArgs) {
-  try {
-    const user = await requireApiUser(request, "read:assignment:own");
-    const status = new URL(request.url).searchParams.get("status") ?? "active";
-    if (status !== "active" && status !== "all") return problem(400, "Ungültige Eingabe", "Der Parameter „status“ ist „active“ oder „all“.");
-    return json(await ownAssignments(user, { status }));
-  } catch (error) {
-    return apiError(error);
-  }
-}
+export const loader = apiRoute(async ({ request }: LoaderFunctionArgs) => {
+  const user = await requireApiUser(request, "read:assignment:own");
+  const query = parseQuery(c.AssignmentQuery, request);
+  const result = await listOwnAssignments(user, { status: query.status, q: query.q, page: query.page, pageSize: query.pageSize });
+  return reply(c.AssignmentPage, asApiPage(result, query));
+});
 
 export const action = apiMethodNotAllowed;

@@ -1,29 +1,21 @@
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { apiError, problem } from "~/lib/http.server";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import * as c from "~/lib/api-contract";
+import { apiRoute, methodNotAllowed, pathId, reply } from "~/lib/api-http.server";
 import { requireApiUser } from "~/lib/session.server";
 import { apiOwnOffer, apiWithdrawOffer } from "~/services/api-offers.server";
 
-/** DELETE: withdraw the caller's current offer before the deadline (204). */
-export async function action({ request, params }: ActionFunctionArgs) {
-  try {
-    if (request.method !== "DELETE") return problem(405, "Methode nicht erlaubt", "Ein Angebot wird mit DELETE zurückgezogen.", { Allow: "GET, DELETE" });
-    const user = await requireApiUser(request, "submit:offer:own");
-    const id = Number(params.id);
-    if (!Number.isInteger(id) || id <= 0) return problem(404, "Nicht gefunden", "Das Angebot wurde nicht gefunden.");
-    await apiWithdrawOffer(user, id);
-    return new Response(null, { status: 204 });
-  } catch (error) {
-    return apiError(error);
-  }
-}
+const NOT_FOUND = "Das Angebot wurde nicht gefunden.";
 
 /** GET: one of the caller's own offers (receipt data). */
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  try {
-    const user = await requireApiUser(request, "submit:offer:own");
-    const offer = await apiOwnOffer(user, Number(params.id));
-    return json(offer);
-  } catch (error) {
-    return apiError(error);
-  }
-}
+export const loader = apiRoute(async ({ request, params }: LoaderFunctionArgs) => {
+  const user = await requireApiUser(request, "submit:offer:own");
+  return reply(c.OwnOffer, await apiOwnOffer(user, pathId(params.id, NOT_FOUND)));
+});
+
+/** DELETE: withdraw the caller's current offer before the deadline (204). */
+export const action = apiRoute(async ({ request, params }: ActionFunctionArgs) => {
+  if (request.method !== "DELETE") return methodNotAllowed("GET, DELETE");
+  const user = await requireApiUser(request, "submit:offer:own");
+  await apiWithdrawOffer(user, pathId(params.id, NOT_FOUND));
+  return new Response(null, { status: 204 });
+});

@@ -1,64 +1,43 @@
-import { json, unstable_parseMultipartFormData, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { ValidationError } from "~/domain/errors";
+import * as c from "~/lib/api-contract";
 import { nowIso } from "~/lib/clock.server";
-import { apiError, problem } from "~/lib/http.server";
+import { apiRoute, fileLimitBytes, filePart, isJson, isMultipart, jsonObject, methodNotAllowed, pageOfItems, parseQuery, parseRequest, pathId, readJsonObject, readMultipart, reply, textPart, unsupportedMediaType } from "~/lib/api-http.server";
 import { requireApiUser } from "~/lib/session.server";
-import { getSetting } from "~/lib/settings.server";
 import { apiOwnOffers, apiSubmitOffer } from "~/services/api-offers.server";
-import { expectedPartsHandler } from "~/lib/uploads.server";
 
-function tenderId(raw: string | undefined): number | null {
-  const id = Number(raw);
-  return Number.isInteger(id) && id > 0 ? id : null;
-}
+const NOT_FOUND = "Die Ausschreibung wurde nicht gefunden.";
 
-/** GET: the caller's own offers (receipt data) for this tender. */
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  try {
-    const user = await requireApiUser(request, "submit:offer:own");
-    const id = tenderId(params.id);
-    if (!id) return problem(404, "Nicht gefunden", "Die Ausschreibung wurde nicht gefunden.");
-    return json(await apiOwnOffers(user, id));
-  } catch (error) {
-    return apiError(error);
-  }
-}
+/** GET: the caller's own offers (receipt data) for this tender, newest version first; 404 for an unknown tender. */
+export const loader = apiRoute(async ({ request, params }: LoaderFunctionArgs) => {
+  const user = await requireApiUser(request, "submit:offer:own");
+  const id = pathId(params.id, NOT_FOUND);
+  const query = parseQuery(c.PageQuery, request);
+  return reply(c.OfferPage, pageOfItems(await apiOwnOffers(user, id), query));
+});
 
 /** POST: submit or replace an offer (JSON, or multipart with parts "offer" and "concept"). 201 with the receipt; 409 when late. */
-export async function action({ request, params, context }: ActionFunctionArgs) {
+export const action = apiRoute(async ({ request, params, context }: ActionFunctionArgs) => {
   // Arrival counts for the deadline, taken before the body is read.
-  const arrivedAt = context?.arrivedAt ?? nowIso();
-  try {
-    if (request.method !== "POST") return problem(405, "Methode nicht erlaubt", "Angebote werden mit POST abgegeben.", { Allow: "GET, POST" });
-    const user = await requireApiUser(request, "submit:offer:own");
-    const id = tenderId(params.id);
-    if (!id) return problem(404, "Nicht gefunden", "Die Ausschreibung wurde nicht gefunden.");
-    const type = request.headers.get("Content-Type") ?? "";
-    const maxBytes = (await getSetting("uploads.maxMegabytes")) * 1048576;
-    let receipt;
-    if (type.startsWith("multipart/form-data")) {
-      let form: FormData;
-      try {
-        form = await unstable_parseMultipartFormData(request, expectedPartsHandler({ maxPartSize: maxBytes, files: ["concept"] }));
-      } catch {
-        return problem(413, "Zu groß", `Eine Datei ist größer als ${Math.round(maxBytes / 1048576)} MB.`);
-      }
-      const file = form.get("concept");
-      receipt = await apiSubmitOffer(user, id, { offerJson: String(form.get("offer") ?? ""), conceptFile: file instanceof File && file.size ? { filename: file.name, bytes: new Uint8Array(await file.arrayBuffer()) } : null }, arrivedAt);
-    } else if (type.startsWith("application/json")) {
-      const length = Number(request.headers.get("Content-Length") ?? 0);
-      if (length > maxBytes * 1.4 + 65536) return problem(413, "Zu groß", `Das Angebot ist größer als ${Math.round(maxBytes / 1048576)} MB.`);
-      let body: unknown;
-      try {
-        body = await request.json();
-      } catch {
-        return problem(400, "Ungültige Eingabe", "Der Inhalt ist kein gültiges JSON.");
-      }
-      receipt = await apiSubmitOffer(user, id, { json: body }, arrivedAt);
-    } else {
-      return problem(415, "Nicht unterstütztes Format", "Bitte senden Sie application/json oder multipart/form-data.");
-    }
-    return json(receipt, { status: 201 });
-  } catch (error) {
-    return apiError(error);
+  const arrivedAt = (context?.arrivedAt as string | undefined) ?? nowIso();
+  if (request.method !== "POST") return methodNotAllowed("GET, POST");
+  const user = await requireApiUser(request, "submit:offer:own");
+  const id = pathId(params.id, NOT_FOUND);
+  let offer: c.OfferSubmissionOutput;
+  let concept: { filename: string; bytes: Uint8Array } | null = null;
+  if (isMultipart(request)) {
+    const form = await readMultipart(request, ["concept"]);
+    const text = await textPart(form, "offer");
+    if (!text) throw new ValidationError("Der Teil „offer“ mit dem Angebot als JSON fehlt.", { offer: "Angabe fehlt." });
+    offer = parseRequest(c.OfferSubmission.omit({ concept: true }), jsonObject(text, "offer"), "offer");
+    concept = await filePart(form, "concept");
+  } else if (isJson(request)) {
+    // The concept travels as base64: 4/3 of the file limit plus room for the rest.
+    offer = parseRequest(c.OfferSubmission, await readJsonObject(request, Math.ceil(((await fileLimitBytes()) * 4) / 3) + 65536));
+  } else {
+    return unsupportedMediaType("application/json oder multipart/form-data (Teile „offer“ und „concept“)");
   }
-}
+  const receipt = await apiSubmitOffer(user, id, offer, concept, arrivedAt);
+  const location = `/api/v1/offers/${receipt.offerId}`;
+  return reply(c.OfferReceipt, { ...receipt, location }, { status: 201, headers: { Location: location } });
+});

@@ -1,3 +1,4 @@
+import { OFFER_STATE_LABELS, type OfferState } from "~/domain/tender";
 import { json, unstable_parseMultipartFormData, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { parseEuroToCents } from "~/domain/money";
@@ -85,7 +86,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
 }
 
-const OFFER_STATUS: Record<string, string> = { submitted: "gültig (zählt)", replaced: "ersetzt", withdrawn: "zurückgezogen" };
 
 const OFFER_SUBMIT_CONFIRM = "Angebot jetzt verbindlich abgeben? Bis zum Ende der Angebotsfrist können Sie es ersetzen oder zurückziehen; danach sind Sie bis zum Ende der Bindefrist an Ihr Angebot gebunden.";
 const OFFER_REPLACE_CONFIRM = "Die neue Fassung verbindlich abgeben? Sie ersetzt Ihr bisheriges Angebot; gewertet wird nur die zuletzt eingegangene Fassung.";
@@ -196,7 +196,7 @@ export default function PortalTender() {
                   <td>{o.version}</td>
                   <td>{formatDateTimeSeconds(o.receivedAt)}</td>
                   <td className="mono">{o.receivedSha256.slice(0, 16)}…</td>
-                  <td>{OFFER_STATUS[o.status] ?? o.status}</td>
+                  <td>{OFFER_STATE_LABELS[o.status as OfferState] ?? o.status}</td>
                   <td>
                     <a href={`/offers/${o.id}/receipt`}>Eingangsbestätigung</a>
                   </td>

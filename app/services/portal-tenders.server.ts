@@ -23,7 +23,7 @@ export async function listPublishedTenders() {
   const manager = await em();
   const rows = await manager.getRepository(Tender).find({ where: { status: In(VISIBLE_TO_PROVIDERS) }, order: { offersUntil: "DESC" }, take: 200 });
   const now = nowIso();
-  return rows.map((t) => ({ id: t.id, reference: t.reference, title: t.title, measure: measureTypeLabel(t.measureType), offersUntil: t.offersUntil, statusLabel: TENDER_STATE_LABELS[t.status as TenderState], open: t.status === "published" && !!t.offersUntil && now < t.offersUntil }));
+  return rows.map((t) => ({ id: t.id, reference: t.reference, title: t.title, measureType: t.measureType, measure: measureTypeLabel(t.measureType), offersUntil: t.offersUntil, status: t.status as TenderState, statusLabel: TENDER_STATE_LABELS[t.status as TenderState], open: t.status === "published" && !!t.offersUntil && now < t.offersUntil }));
 }
 
 export async function getTenderForProvider(user: CurrentUser, id: number) {
@@ -41,7 +41,9 @@ export async function getTenderForProvider(user: CurrentUser, id: number) {
   const now = nowIso();
   return {
     tender: { id: tender.id, reference: tender.reference, title: tender.title, description: tender.description, legalBasis: tender.legalBasis, questionsUntil: tender.questionsUntil, offersUntil: tender.offersUntil, bindingUntil: tender.bindingUntil, maxPoints: tender.maxPoints },
+    status: tender.status as TenderState,
     statusLabel: TENDER_STATE_LABELS[tender.status as TenderState],
+    measureType: tender.measureType,
     measure: measureTypeLabel(tender.measureType),
     procedure: PROCEDURE_LABELS[tender.procedureType as ProcedureType][tender.regime as Regime],
     acceptsOffers: tender.status === "published" && !!tender.offersUntil && now < tender.offersUntil,

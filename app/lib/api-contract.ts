@@ -1,0 +1,480 @@
+/**
+ * The provider API's wire format, as zod schemas: the one source of the OpenAPI document
+ * (app/lib/openapi.ts generates it from these with @asteasolutions/zod-to-openapi, ADR 0014)
+ * and of the checks at run time. Requests are parsed with the request schemas (unknown fields
+ * refused); responses leave through the response schemas (`reply()` in api.server.ts), so a
+ * field that is not documented here cannot reach a client.
+ *
+ * One way of saying things: money in integer cents (`…Cents`), hours as numbers, dates
+ * `YYYY-MM-DD`, instants ISO 8601 in UTC, every state as a stable code plus a German label
+ * (`status`, `statusLabel`), lists as `{ items, total, page, pageSize, pages }`.
+ */
+import { extendZodWithOpenApi } from "@asteasolutions/zod-to-openapi";
+import { z } from "zod";
+import { CLAIM_STATES } from "~/domain/placement-claim.machine";
+import { INSTALMENT_STATES } from "~/domain/fee-instalment.machine";
+import { ASSIGNMENT_STATES } from "~/domain/placement";
+import { TENDER_STATES } from "~/domain/tender.machine";
+import { OFFER_STATES } from "~/domain/tender";
+import { isIsoDate } from "~/domain/time";
+import "~/domain/validation"; // the German zod error map
+
+extendZodWithOpenApi(z);
+
+export const API_DEFAULT_PAGE_SIZE = 25;
+export const API_MAX_PAGE_SIZE = 100;
+
+// ---- Primitives -------------------------------------------------------------------------
+
+export const IsoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "Datum im Format JJJJ-MM-TT angeben.")
+  .refine(isIsoDate, "Dieses Datum gibt es nicht.")
+  .openapi({ format: "date", example: "2026-03-01" });
+export const Instant = z.string().openapi({ format: "date-time", description: "Zeitpunkt, ISO 8601 in UTC", example: "2026-03-01T09:30:00.000Z" });
+export const Cents = z.number().int().openapi({ description: "Betrag in Cent (ganze Zahl)", example: 200000 });
+export const Id = z.number().int().positive();
+const label = (what: string) => z.string().openapi({ description: `${what} auf Deutsch` });
+
+export const FieldErrors = z
+  .record(z.string())
+  .openapi("FieldErrors", { description: "Je Feld oder Teil der Anfrage (Name wie in der Anfrage, verschachtelt mit Punkt, z. B. „lots.0.unitPriceCents“) die Meldung auf Deutsch" });
+
+export const Problem = z
+  .object({
+    type: z.string().openapi({ example: "about:blank" }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().openapi({ description: "Was geschehen ist und was zu tun ist, auf Deutsch" }),
+    errors: FieldErrors.optional(),
+  })
+  .openapi("Problem", { description: "Fehler nach RFC 9457 (`application/problem+json`)" });
+
+export const RuleResult = z
+  .object({
+    code: z.string().openapi({ description: "Regel und Kürzel, z. B. „R2-hours“" }),
+    severity: z.enum(["error", "flag"]).openapi({ description: "error: führt zur Ablehnung; flag: Prüfhinweis für die Sachbearbeitung" }),
+    message: z.string().openapi({ description: "Meldung auf Deutsch mit Werten und Rechtsgrundlage" }),
+  })
+  .openapi("RuleResult");
+
+/** A page of a list. */
+export function pageOf<T extends z.ZodTypeAny>(item: T, name: string) {
+  return z
+    .object({
+      items: z.array(item),
+      total: z.number().int().openapi({ description: "Anzahl aller Einträge, die den Filtern entsprechen" }),
+      page: z.number().int().openapi({ description: "Diese Seite (ab 1)" }),
+      pageSize: z.number().int().openapi({ description: `Einträge je Seite (höchstens ${API_MAX_PAGE_SIZE})` }),
+      pages: z.number().int().openapi({ description: "Anzahl der Seiten (mindestens 1)" }),
+    })
+    .openapi(name);
+}
+
+// ---- Query parameters -----------------------------------------------------------------------
+
+const intParam = (name: string, min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return fallback;
+      const n = Number(v);
+      if (!/^\d+$/.test(v) || n < min || n > max) {
+        ctx.addIssue({ code: "custom", message: `„${name}“ ist eine ganze Zahl von ${min} bis ${max}.` });
+        return z.NEVER;
+      }
+      return n;
+    })
+    // The parameter arrives as text; the document shows the integer it stands for.
+    .openapi({ type: "integer", minimum: min, maximum: max, default: fallback } as never);
+
+export const PageQuery = z.object({
+  page: intParam("page", 1, 1_000_000, 1).openapi({ description: "Seite, ab 1" }),
+  pageSize: intParam("pageSize", 1, API_MAX_PAGE_SIZE, API_DEFAULT_PAGE_SIZE).openapi({ description: `Einträge je Seite, 1 bis ${API_MAX_PAGE_SIZE}` }),
+});
+
+const boolParam = (description: string) =>
+  z.enum(["true", "false"]).optional().openapi({ description }).transform((v) => (v === undefined ? undefined : v === "true"));
+
+export const TenderQuery = PageQuery.extend({
+  acceptsOffers: boolParam("true: nur Ausschreibungen, die jetzt Angebote annehmen; false: nur andere"),
+});
+export const AssignmentQuery = PageQuery.extend({
+  status: z.enum(["active", "all"]).default("active").openapi({ description: "„active“ (Vorgabe): nur gültige Zuweisungen; „all“: alle" }),
+  q: z.string().max(100).optional().openapi({ description: "Suche in Zuweisungsnummer, Kennzeichen und (mit Einwilligung) Name" }),
+});
+export const PlacementQuery = PageQuery.extend({
+  status: z.enum(CLAIM_STATES).optional(),
+  q: z.string().max(100).optional().openapi({ description: "Suche in Nummer, Arbeitgeber und Kennzeichen des Kunden" }),
+});
+export const EventQuery = z.object({
+  after: z
+    .string()
+    .regex(/^\d{1,15}$/, "„after“ ist ein Cursor aus einer früheren Antwort (Ziffern).")
+    .optional()
+    .openapi({ description: "Cursor der letzten Antwort (`cursor`); ohne: von Anfang an" }),
+  limit: intParam("limit", 1, 500, 100).openapi({ description: "Höchstens so viele Ereignisse, 1 bis 500" }),
+});
+
+export const IdPath = z.object({ id: z.string().openapi({ type: "integer", description: "Kennung (ganze Zahl)" }) });
+export const InstalmentPath = z.object({
+  id: z.string().openapi({ type: "integer", description: "Kennung des Vermittlungsnachweises" }),
+  number: z.string().openapi({ type: "integer", minimum: 1, description: "1 oder 2" }),
+});
+
+// ---- Resources -----------------------------------------------------------------------------
+
+export const Me = z
+  .object({
+    id: Id,
+    email: z.string(),
+    name: z.string(),
+    role: z.string(),
+    providerId: Id.nullable(),
+  })
+  .openapi("Me");
+
+export const Provider = z
+  .object({
+    id: Id,
+    kind: z.enum(["training", "broker", "agency"]),
+    name: z.string(),
+    legalForm: z.string(),
+    address: z.object({ street: z.string(), postalCode: z.string(), city: z.string(), region: z.string() }),
+    vatId: z.string().nullable(),
+    email: z.string(),
+    phone: z.string(),
+    serviceCategories: z.array(z.string()),
+    tradeRegistrationDate: IsoDate.nullable(),
+    certificationState: z.enum(["valid", "expiring", "expired", "none"]),
+    certifications: z.array(z.object({ certifyingBody: z.string(), certificateNumber: z.string(), validFrom: IsoDate, validUntil: IsoDate, scope: z.string() })),
+    contacts: z.array(z.object({ name: z.string(), role: z.string(), email: z.string(), phone: z.string() })),
+  })
+  .openapi("Provider");
+
+const TenderStatus = z.enum(TENDER_STATES);
+
+export const TenderSummary = z
+  .object({
+    id: Id,
+    reference: z.string(),
+    title: z.string(),
+    measureType: z.string().openapi({ description: "Art der Maßnahme (Code)" }),
+    measure: label("Art der Maßnahme"),
+    offersUntil: Instant.nullable(),
+    status: TenderStatus,
+    statusLabel: label("Status"),
+    acceptsOffers: z.boolean().openapi({ description: "Nimmt jetzt Angebote an (veröffentlicht, Frist nicht abgelaufen)" }),
+  })
+  .openapi("TenderSummary");
+
+export const Tender = z
+  .object({
+    id: Id,
+    reference: z.string(),
+    title: z.string(),
+    description: z.string(),
+    legalBasis: z.string(),
+    measureType: z.string(),
+    measure: label("Art der Maßnahme"),
+    procedure: label("Verfahrensart"),
+    status: TenderStatus,
+    statusLabel: label("Status"),
+    questionsUntil: Instant.nullable(),
+    offersUntil: Instant.nullable(),
+    bindingUntil: IsoDate.nullable(),
+    maxPoints: z.number().int(),
+    acceptsOffers: z.boolean(),
+    acceptsQuestions: z.boolean(),
+    lots: z.array(
+      z
+        .object({
+          id: Id.openapi({ description: "Für „lotId“ im Angebot" }),
+          number: z.number().int(),
+          title: z.string(),
+          quantity: z.number().int(),
+          region: z.string(),
+          startDate: IsoDate.nullable(),
+          durationMonths: z.number().int().nullable(),
+          priceUnit: z.string().openapi({ description: "Preiseinheit (Code), in der „unitPriceCents“ anzugeben ist" }),
+          priceUnitLabel: label("Preiseinheit"),
+        })
+        .openapi("Lot"),
+    ),
+    criteria: z.array(z.object({ id: Id, name: z.string(), weight: z.number(), isPrice: z.boolean(), description: z.string() }).openapi("AwardCriterion")),
+    questions: z.array(
+      z
+        .object({ question: z.string(), answer: z.string(), answeredAt: Instant })
+        .openapi("PublishedAnswer", { description: "Beantwortete Bieterfrage (ohne den Fragesteller)" }),
+    ),
+  })
+  .openapi("Tender");
+
+export const OfferStatus = z.enum(OFFER_STATES);
+
+export const OwnOffer = z
+  .object({
+    id: Id,
+    tenderId: Id,
+    status: OfferStatus,
+    statusLabel: label("Status"),
+    version: z.number().int(),
+    receivedAt: Instant,
+    receivedSha256: z.string().openapi({ description: "SHA-256 des eingegangenen Angebots (Hex)" }),
+    receivedBytes: z.number().int(),
+    withdrawnAt: Instant.nullable(),
+  })
+  .openapi("OwnOffer");
+
+export const OfferReceipt = z
+  .object({
+    offerId: Id,
+    tenderReference: z.string(),
+    receivedAt: Instant,
+    sha256: z.string(),
+    bytes: z.number().int(),
+    version: z.number().int(),
+    location: z.string().openapi({ description: "/api/v1/offers/{offerId}" }),
+  })
+  .openapi("OfferReceipt");
+
+export const Assignment = z
+  .object({
+    assignmentId: Id.openapi({ description: "Für „assignmentId“ beim Einreichen eines Nachweises" }),
+    assignment: z.string().openapi({ description: "Nummer der Zuweisung, z. B. VG-2026-000123" }),
+    client: z.string().openapi({ description: "Kennzeichen des Kunden (Pseudonym), z. B. K-000042" }),
+    name: z.string().nullable().openapi({ description: "Nur mit Einwilligung des Kunden" }),
+    contact: z
+      .object({ street: z.string(), postalCode: z.string(), city: z.string(), phone: z.string(), email: z.string() })
+      .nullable()
+      .openapi({ description: "Nur mit Einwilligung des Kunden" }),
+    qualification: z.string(),
+    targetOccupation: z.string(),
+    region: z.string(),
+    validFrom: IsoDate,
+    validUntil: IsoDate,
+    maxFeeCents: Cents.openapi({ description: "Höchste Vergütung in Cent" }),
+    status: z.enum(ASSIGNMENT_STATES),
+    statusLabel: label("Status"),
+    legalBasis: z.enum(["voucher_421g", "avgs_45", "contract_37", "own_programme"]),
+  })
+  .openapi("Assignment");
+
+const ClaimStatus = z.enum(CLAIM_STATES);
+const InstalmentStatus = z.enum(INSTALMENT_STATES);
+
+export const PlacementRow = z
+  .object({
+    id: Id,
+    reference: z.string(),
+    client: z.string().openapi({ description: "Kennzeichen des Kunden" }),
+    employerName: z.string(),
+    contractDate: IsoDate,
+    jobStart: IsoDate,
+    submittedAt: Instant,
+    status: ClaimStatus,
+    statusLabel: label("Status"),
+    errors: z.number().int().openapi({ description: "Anzahl der Ablehnungsgründe" }),
+    claimedFeeCents: Cents,
+  })
+  .openapi("PlacementRow");
+
+export const Instalment = z
+  .object({
+    id: Id,
+    claim: z.string().openapi({ description: "Nummer des Vermittlungsnachweises" }),
+    number: z.number().int(),
+    label: z.string(),
+    amountCents: Cents,
+    earliestOn: IsoDate.openapi({ description: "Erster Tag, an dem die Rate nachgewiesen werden kann: der Tag nach dem letzten Tag der Beschäftigungsdauer" }),
+    deadlineOn: IsoDate.openapi({ description: "Letzter Tag für den Nachweis (§ 326 SGB III)" }),
+    sameEmployerRequired: z.boolean(),
+    confirmedUntil: IsoDate.nullable(),
+    status: InstalmentStatus,
+    statusLabel: label("Status"),
+  })
+  .openapi("Instalment");
+
+export const Placement = z
+  .object({
+    id: Id,
+    reference: z.string(),
+    status: ClaimStatus,
+    statusLabel: label("Status"),
+    channel: z.enum(["portal", "api"]),
+    legalBasis: z.string(),
+    legalBasisLabel: label("Rechtsgrundlage"),
+    assignment: z.object({ id: Id, reference: z.string(), validFrom: IsoDate, validUntil: IsoDate, maxFeeCents: Cents }),
+    client: z.object({ reference: z.string(), name: z.string().nullable().openapi({ description: "Nur mit Einwilligung des Kunden" }) }),
+    employer: z.object({
+      name: z.string(),
+      street: z.string(),
+      postalCode: z.string(),
+      city: z.string(),
+      vatId: z.string().nullable(),
+      iban: z.string().nullable(),
+      manager: z.string().nullable(),
+    }),
+    abroad: z.boolean(),
+    contractDate: IsoDate,
+    jobStart: IsoDate,
+    weeklyHours: z.number().openapi({ description: "Wöchentliche Arbeitszeit in Stunden" }),
+    insured: z.boolean(),
+    fixedTermEnd: IsoDate.nullable(),
+    occupation: z.string(),
+    brokerContractDate: IsoDate.nullable(),
+    jobOfferDate: IsoDate.nullable(),
+    claimedFeeCents: Cents,
+    submittedAt: Instant,
+    decidedAt: Instant.nullable(),
+    decisionNote: z.string(),
+    employmentEndedOn: IsoDate.nullable(),
+    rules: z.array(RuleResult).openapi({ description: "Nicht erfüllte Prüfregeln (Ablehnungsgründe)" }),
+    instalments: z.array(Instalment),
+    documents: z.array(
+      z.object({
+        id: Id.openapi({ description: "Im Trägerportal abrufbar unter /documents/{id}" }),
+        kind: z.string(),
+        kindLabel: label("Art"),
+        filename: z.string(),
+        uploadedAt: Instant,
+        instalmentId: Id.nullable(),
+      }),
+    ),
+    letters: z.array(z.object({ id: Id, title: z.string(), createdAt: Instant })),
+  })
+  .openapi("Placement");
+
+export const PlacementReceipt = z
+  .object({
+    id: Id,
+    reference: z.string().openapi({ description: "z. B. VN-2026-00042" }),
+    status: ClaimStatus,
+    statusLabel: label("Status"),
+    location: z.string().openapi({ description: "/api/v1/placements/{id}" }),
+  })
+  .openapi("PlacementReceipt");
+
+export const PlacementRejected = Problem.extend({
+  claim: PlacementReceipt,
+  rules: z.array(RuleResult).openapi({ description: "Die nicht erfüllten Prüfregeln" }),
+}).openapi("PlacementRejected", { description: "Problem (RFC 9457): bei Eingang abgelehnt; der Nachweis ist angelegt, der Bescheid im Portal" });
+
+export const Event = z
+  .object({
+    id: z.string().openapi({ description: "Cursor dieses Ereignisses" }),
+    type: z.string().openapi({ description: "Art (Code), z. B. „offer.received“" }),
+    typeLabel: label("Art"),
+    occurredAt: Instant,
+    entity: z.object({
+      type: z.string().openapi({ description: "z. B. tender, offer, placement, instalment" }),
+      id: Id,
+      reference: z.string().nullable(),
+      href: z.string().nullable().openapi({ description: "Adresse in dieser Schnittstelle, unter der das Objekt gelesen werden kann" }),
+    }),
+    status: z.string().nullable(),
+    statusLabel: z.string().nullable(),
+  })
+  .openapi("Event");
+
+export const EventPage = z
+  .object({
+    items: z.array(Event),
+    cursor: z.string().openapi({ description: "Beim nächsten Abruf als „after“ senden (auch wenn „items“ leer ist)" }),
+    hasMore: z.boolean().openapi({ description: "true: es liegen schon weitere Ereignisse vor; sofort wieder abrufen" }),
+  })
+  .openapi("EventPage");
+
+export const TenderPage = pageOf(TenderSummary, "TenderPage");
+export const OfferPage = pageOf(OwnOffer, "OfferPage");
+export const AssignmentPage = pageOf(Assignment, "AssignmentPage");
+export const PlacementPage = pageOf(PlacementRow, "PlacementPage");
+
+// ---- Requests ------------------------------------------------------------------------------
+
+const strictBoolean = (description: string) => z.boolean({ invalid_type_error: "Erwartet true oder false." }).openapi({ description });
+
+export const OfferSubmission = z
+  .object({
+    lots: z
+      .array(
+        z
+          .object({
+            lotId: Id,
+            unitPriceCents: Cents.openapi({ description: "Preis in Cent in der Preiseinheit des Loses" }),
+            successFeeCents: Cents.nullable().optional(),
+          })
+          .strict(),
+      )
+      .min(1, "Mindestens ein Los mit Preis angeben.")
+      .max(100),
+    declarations: z
+      .object({
+        eligible: strictBoolean("Eignung erklärt"),
+        noExclusionGrounds: strictBoolean("Keine Ausschlussgründe (§§ 123, 124 GWB)"),
+        certificateValid: strictBoolean("Zulassung (AZAV) gültig"),
+      })
+      .strict(),
+    concept: z
+      .object({ filename: z.string().min(1).max(200), contentBase64: z.string().min(1).openapi({ format: "byte" }) })
+      .strict()
+      .nullable()
+      .optional()
+      .openapi({ description: "Nur bei application/json: das Konzept als PDF, Base64-kodiert" }),
+  })
+  .strict()
+  .openapi("OfferSubmission");
+export type OfferSubmissionOutput = z.output<typeof OfferSubmission>;
+
+export const OfferMultipart = z
+  .object({
+    offer: z.string().openapi({ description: "OfferSubmission als JSON, ohne „concept“" }),
+    concept: z.instanceof(Blob).optional().openapi({ type: "string", format: "binary", description: "Das Konzept (PDF)" }),
+  })
+  .openapi("OfferMultipart");
+
+export const PlacementSubmission = z
+  .object({
+    assignmentId: Id,
+    employerName: z.string().max(200),
+    employerStreet: z.string().max(200),
+    employerPostalCode: z.string().max(10),
+    employerCity: z.string().max(100),
+    employerVatId: z.string().max(20).nullable().optional().openapi({ description: "USt-IdNr. des Arbeitgebers" }),
+    employerIban: z.string().max(42).nullable().optional(),
+    employerManager: z.string().max(200).nullable().optional().openapi({ description: "Geschäftsführer/Inhaber" }),
+    abroad: z.boolean().optional().openapi({ description: "Beschäftigung im EU/EWR-Ausland (Vorgabe false)" }),
+    contractDate: IsoDate.openapi({ description: "Datum des Arbeitsvertrags" }),
+    jobStart: IsoDate.openapi({ description: "Beschäftigungsbeginn" }),
+    weeklyHours: z.number().positive().max(80).openapi({ description: "Wöchentliche Arbeitszeit in Stunden, z. B. 38.5" }),
+    insured: strictBoolean("sozialversicherungspflichtig"),
+    fixedTermEnd: IsoDate.nullable().optional().openapi({ description: "Ende der Befristung (null: unbefristet)" }),
+    occupation: z.string().max(200).openapi({ description: "Tätigkeit" }),
+    brokerContractDate: IsoDate.nullable().optional().openapi({ description: "Datum des schriftlichen Vermittlungsvertrags mit dem Kunden" }),
+    jobOfferDate: IsoDate.nullable().optional().openapi({ description: "Datum des Stellenangebots" }),
+    claimedFeeCents: Cents.positive().nullable().optional().openapi({ description: "Geforderte Vergütung in Cent; ohne: der Betrag der Zuweisung" }),
+  })
+  .strict()
+  .openapi("PlacementSubmission");
+
+const pdfPart = (description: string) => z.instanceof(Blob).openapi({ type: "string", format: "binary", description });
+
+export const PlacementMultipart = z
+  .object({
+    placement: z.string().openapi({ description: "PlacementSubmission als JSON" }),
+    employmentContract: pdfPart("Arbeitsvertrag (PDF)"),
+    employerConfirmation: pdfPart("Bestätigung des Arbeitgebers (PDF)"),
+    brokerContract: pdfPart("Schriftlicher Vermittlungsvertrag mit dem Kunden (PDF)"),
+  })
+  .openapi("PlacementMultipart");
+
+export const InstalmentProofMultipart = z
+  .object({
+    confirmation: pdfPart("Bestätigung des Arbeitgebers (PDF)"),
+    confirmedUntil: IsoDate.openapi({ description: "Bis zu diesem Tag bestätigt der Arbeitgeber die ununterbrochene Beschäftigung" }),
+    uninterrupted: z.enum(["true"]).openapi({ description: "Die Beschäftigung war ununterbrochen" }),
+    sameEmployer: z.enum(["true", "false"]).optional().openapi({ description: "Für die 2. Rate: beim selben Arbeitgeber" }),
+  })
+  .openapi("InstalmentProofMultipart");
+export type PlacementSubmissionOutput = z.output<typeof PlacementSubmission>;
