@@ -126,11 +126,11 @@ function remixHeaders(requestHeaders) {
 async function sendRemixResponse(req, res, response) {
   res.statusMessage = response.statusText;
   res.status(response.status);
+  for (const [key, value] of response.headers.entries()) res.append(key, value);
   // An answer before the whole body was read (a 413, or any refusal that did not need the body):
   // the connection cannot carry another request, so say so and close it (the body limit's linger
   // lets the client read this answer before the socket goes).
   if (response.status === 413 || (req.method !== "GET" && req.method !== "HEAD" && !req.complete)) res.setHeader("Connection", "close");
-  for (const [key, value] of response.headers.entries()) res.append(key, value);
   if (response.headers.get("Content-Type")?.match(/text\/event-stream/i)) res.flushHeaders();
   if (response.body) await writeReadableStreamToWritable(response.body, res);
   else res.end();

@@ -356,7 +356,10 @@ export const PlacementReceipt = z
   })
   .openapi("PlacementReceipt");
 
-export const PlacementRejected = Problem.extend({
+// Spelled out rather than Problem.extend(): an extension becomes allOf in the document, which a
+// client generator and a strict validator read worse than one plain object.
+export const PlacementRejected = z.object({
+  ...Problem.shape,
   claim: PlacementReceipt,
   rules: z.array(RuleResult).openapi({ description: "Die nicht erfüllten Prüfregeln" }),
 }).openapi("PlacementRejected", { description: "Problem (RFC 9457): bei Eingang abgelehnt; der Nachweis ist angelegt, der Bescheid im Portal" });
@@ -393,7 +396,8 @@ export const PlacementPage = pageOf(PlacementRow, "PlacementPage");
 
 // ---- Requests ------------------------------------------------------------------------------
 
-const strictBoolean = (description: string) => z.boolean({ invalid_type_error: "Erwartet true oder false." }).openapi({ description });
+const strictBoolean = (description: string) =>
+  z.boolean({ required_error: "Angabe fehlt (true oder false).", invalid_type_error: "Bitte ja oder nein angeben (true oder false)." }).openapi({ description });
 
 export const OfferSubmission = z
   .object({
@@ -444,7 +448,7 @@ export const PlacementSubmission = z
     employerVatId: z.string().max(20).nullable().optional().openapi({ description: "USt-IdNr. des Arbeitgebers" }),
     employerIban: z.string().max(42).nullable().optional(),
     employerManager: z.string().max(200).nullable().optional().openapi({ description: "Geschäftsführer/Inhaber" }),
-    abroad: z.boolean().optional().openapi({ description: "Beschäftigung im EU/EWR-Ausland (Vorgabe false)" }),
+    abroad: strictBoolean("Beschäftigung im EU/EWR-Ausland (Vorgabe false)").optional(),
     contractDate: IsoDate.openapi({ description: "Datum des Arbeitsvertrags" }),
     jobStart: IsoDate.openapi({ description: "Beschäftigungsbeginn" }),
     weeklyHours: z.number().positive().max(80).openapi({ description: "Wöchentliche Arbeitszeit in Stunden, z. B. 38.5" }),
@@ -453,7 +457,13 @@ export const PlacementSubmission = z
     occupation: z.string().max(200).openapi({ description: "Tätigkeit" }),
     brokerContractDate: IsoDate.nullable().optional().openapi({ description: "Datum des schriftlichen Vermittlungsvertrags mit dem Kunden" }),
     jobOfferDate: IsoDate.nullable().optional().openapi({ description: "Datum des Stellenangebots" }),
-    claimedFeeCents: Cents.positive().nullable().optional().openapi({ description: "Geforderte Vergütung in Cent; ohne: der Betrag der Zuweisung" }),
+    claimedFeeCents: z
+      .number({ invalid_type_error: "Bitte den Betrag in Cent als ganze Zahl angeben, z. B. 200000." })
+      .int("Bitte den Betrag in Cent als ganze Zahl angeben, z. B. 200000.")
+      .positive("Die Vergütung muss größer als 0,00 € sein.")
+      .nullable()
+      .optional()
+      .openapi({ description: "Geforderte Vergütung in Cent; ohne: der Betrag der Zuweisung" }),
   })
   .strict()
   .openapi("PlacementSubmission");

@@ -101,7 +101,7 @@ function placement(assignmentId: number, overrides: Record<string, unknown> = {}
     insured: true,
     fixedTermEnd: null,
     occupation: "Metallbauer",
-    brokerContractDate: addDays(day, -20).split("-").reverse().join("."), // DD.MM.YYYY is accepted as well
+    brokerContractDate: addDays(day, -20),
     jobOfferDate: null,
     ...overrides,
   };
@@ -254,13 +254,21 @@ afterAll(async () => {
 
 describe("GET /api/v1/assignments", () => {
   it("shows the own assignments; name and contact only with consent; never benefit, household or health data", async () => {
-    const res = await api("/api/v1/assignments?status=all", {
-      token: brokerToken,
-    });
-    expect(res.status).toBe(200);
-    expect(res.headers.get("content-type")).toMatch(/^application\/json/);
-    const text = await res.text();
-    const rows = JSON.parse(text) as {
+    // Every page of the list (100 per page, the documented maximum).
+    let text = "";
+    const items: unknown[] = [];
+    for (let page = 1; ; page++) {
+      const res = await api(`/api/v1/assignments?status=all&pageSize=100&page=${page}`, { token: brokerToken });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+      const pageText = await res.text();
+      text += pageText;
+      const body = JSON.parse(pageText) as { items: unknown[]; pages: number; pageSize: number };
+      expect(body.pageSize).toBe(100);
+      items.push(...body.items);
+      if (page >= body.pages) break;
+    }
+    const rows = items as {
       assignmentId: number;
       assignment: string;
       client: string;
@@ -297,7 +305,7 @@ describe("GET /api/v1/assignments", () => {
   it("defaults to valid assignments and rejects an unknown status", async () => {
     const res = await api("/api/v1/assignments", { token: brokerToken });
     expect(res.status).toBe(200);
-    const rows = (await res.json()) as {
+    const rows = ((await res.json()) as { items: unknown[] }).items as {
       status: string;
       assignmentId: number;
     }[];
@@ -358,7 +366,6 @@ describe("POST /api/v1/placements", () => {
     expect(body).toMatchObject({
       status: "submitted",
       statusLabel: "eingereicht",
-      errors: [],
     });
     expect(body.reference).toMatch(/^VN-\d{4}-\d{5}$/);
     expect(body.location).toBe(`/api/v1/placements/${body.id}`);
@@ -389,7 +396,7 @@ describe("POST /api/v1/placements", () => {
       brokerContractDate: addDays(setup.today, -20),
       weeklyHours: 38.5,
       insured: true,
-      errors: [],
+      rules: [],
       instalments: [],
     });
     expect(claim.claimedFeeCents).toBeGreaterThan(0);
@@ -399,14 +406,14 @@ describe("POST /api/v1/placements", () => {
     const list = await api("/api/v1/placements", { token: brokerToken });
     expect(list.status).toBe(200);
     const page = (await list.json()) as {
-      rows: { id: number; reference: string }[];
+      items: { id: number; reference: string }[];
       total: number;
       page: number;
     };
     expect(page.page).toBe(1);
-    expect(page.rows.map((r) => r.id)).toContain(claimId);
-    const filtered = (await (await api("/api/v1/placements?status=rejected", { token: brokerToken })).json()) as { rows: { id: number }[] };
-    expect(filtered.rows.map((r) => r.id)).not.toContain(claimId);
+    expect(page.items.map((r) => r.id)).toContain(claimId);
+    const filtered = (await (await api("/api/v1/placements?status=rejected", { token: brokerToken })).json()) as { items: { id: number }[] };
+    expect(filtered.items.map((r) => r.id)).not.toContain(claimId);
   });
 
   it("answers 422 with the German rule message when the hours are under 15", async () => {
@@ -436,7 +443,7 @@ describe("POST /api/v1/placements", () => {
     expect(body.detail).toContain(message);
     expect(body.claim).toMatchObject({ status: "rejected" });
     expect(body.claim.reference).toMatch(/^VN-/);
-    expect((body.errors as { code: string; message: string }[]).some((e) => e.code === "R2-hours" && e.message.startsWith(message))).toBe(true);
+    expect((body.rules as { code: string; message: string }[]).some((e) => e.code === "R2-hours" && e.message.startsWith(message))).toBe(true);
     expect(body.flags).toBeUndefined(); // review flags stay with the authority
     expect(res.headers.get("location")).toBe(`/api/v1/placements/${body.claim.id}`);
 
@@ -451,7 +458,7 @@ describe("POST /api/v1/placements", () => {
       reference: setup.noConsent.client,
       name: null,
     });
-    expect((claim.errors as { message: string }[]).map((e) => e.message).join(" ")).toContain(message);
+    expect((claim.rules as { message: string }[]).map((e) => e.message).join(" ")).toContain(message);
     expect(claim.letters.length).toBeGreaterThanOrEqual(1);
   });
 
@@ -503,11 +510,14 @@ describe("POST /api/v1/placements", () => {
     });
     expect(res.status).toBe(400);
     const body = await res.json();
-    expect(body.errors).toMatchObject({
-      employerName: expect.any(String),
-      contractDate: expect.stringContaining("Datum"),
-      weeklyHours: expect.stringContaining("Arbeitszeit"),
+    // Keyed by the request's own names: the fields of the JSON part "placement".
+    expect(body.errors).toEqual({
+      "placement.contractDate": "Datum im Format JJJJ-MM-TT angeben.",
+      "placement.weeklyHours": "Erwartet wird eine Zahl, nicht Text.",
     });
+    const empty = await api("/api/v1/placements", { token: brokerToken, method: "POST", body: multipart(placement(setup.consent.assignmentId, { employerName: "" }), {}) });
+    expect(empty.status).toBe(400);
+    expect((await empty.json()).errors).toMatchObject({ "placement.employerName": "Bitte den Arbeitgeber angeben." });
 
     const noFiles = await api("/api/v1/placements", {
       token: brokerToken,
@@ -547,12 +557,18 @@ describe("POST /api/v1/placements", () => {
       [{ insured: "true" }, { insured: "Bitte ja oder nein angeben (true oder false)." }],
       [{ insured: undefined }, { insured: "Angabe fehlt (true oder false)." }],
       [{ abroad: [true] }, { abroad: "Bitte ja oder nein angeben (true oder false)." }],
-      [{ claimedFee: -100 }, { claimedFee: "Die Vergütung muss größer als 0,00 € sein." }],
-      [{ claimedFee: 0 }, { claimedFee: "Die Vergütung muss größer als 0,00 € sein." }],
+      [{ claimedFeeCents: -100 }, { claimedFeeCents: "Die Vergütung muss größer als 0,00 € sein." }],
+      [{ claimedFeeCents: 0 }, { claimedFeeCents: "Die Vergütung muss größer als 0,00 € sein." }],
+      [{ claimedFeeCents: 1500.5 }, { claimedFeeCents: "Bitte den Betrag in Cent als ganze Zahl angeben, z. B. 200000." }],
+      [{ claimedFeeCents: "1.500,00" }, { claimedFeeCents: "Bitte den Betrag in Cent als ganze Zahl angeben, z. B. 200000." }],
+      // The euro field of earlier versions is refused, never read as "no fee given".
+      [{ claimedFee: 1500 }, { claimedFee: "Dieses Feld gibt es nicht." }],
+      [{ weeklyHours: "38,5" }, { weeklyHours: "Erwartet wird eine Zahl, nicht Text." }],
+      [{ contractDate: de(setup.today) }, { contractDate: "Datum im Format JJJJ-MM-TT angeben." }],
       [{ contractDate: addDays(setup.today, 1), jobStart: addDays(setup.today, 14) }, { contractDate: `Datum des Arbeitsvertrags ${de(addDays(setup.today, 1))} liegt in der Zukunft; spätestens ${de(setup.today)}.` }],
       [{ occupation: "x".repeat(201) }, { occupation: "Höchstens 200 Zeichen." }],
       [{ employerName: ["Lausitzer", "Metallbau"] }, { employerName: "Erwartet wird Text, nicht eine Liste." }],
-      [{ assignmentId: [setup.json.assignmentId] }, { assignmentId: "Bitte die Zuweisung wählen." }],
+      [{ assignmentId: [setup.json.assignmentId] }, { assignmentId: "Erwartet wird eine Zahl, nicht eine Liste." }],
     ];
     for (const [overrides, errors] of cases) {
       const res = await post(overrides);
@@ -572,8 +588,8 @@ describe("POST /api/v1/placements", () => {
       body: JSON.stringify(
         placement(setup.json.assignmentId, {
           employerName: "Kamenzer Bäckerei Lehmann",
-          weeklyHours: "30",
-          claimedFee: 1500,
+          weeklyHours: 30,
+          claimedFeeCents: 150000,
           insured: true,
         })
       ),
@@ -604,7 +620,7 @@ describe("POST /api/v1/placements", () => {
     expect(await trainer.text()).not.toContain("Lausitzer Metallbau");
 
     const foreignList = await (await api("/api/v1/placements", { token: otherToken })).json();
-    expect((foreignList.rows as { id: number }[]).map((r) => r.id)).not.toContain(claimId);
+    expect((foreignList.items as { id: number }[]).map((r) => r.id)).not.toContain(claimId);
 
     for (const [path, method] of [
       ["/api/v1/assignments", "GET"],

@@ -1,3 +1,4 @@
+import { enforceApiContract } from "./api-contract";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -10,3 +11,7 @@ delete process.env.SMTP_URL;
 delete process.env.APP_TIME;
 if (process.env.TEST_DATABASE_URL) process.env.DATABASE_URL = process.env.TEST_DATABASE_URL;
 else delete process.env.DATABASE_URL;
+
+// Every answer of /api/ in this suite is checked against the OpenAPI document (additional
+// properties forbidden, status and content type documented): tests/setup/api-contract.ts.
+enforceApiContract();
