@@ -29,7 +29,7 @@ async function parse(boundary: string, parts: Part[]): Promise<FormData> {
   const request = new Request("http://localhost/api/v1/placements", {
     method: "POST",
     headers: { "Content-Type": `multipart/form-data; boundary=${boundary}` },
-    body: multipart(boundary, parts),
+    body: new Uint8Array(multipart(boundary, parts)),
   });
   return unstable_parseMultipartFormData(request, expectedPartsHandler({ maxPartSize: 1048576, files: ["placement", "employmentContract", "employerConfirmation"] }));
 }
