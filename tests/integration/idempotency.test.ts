@@ -207,7 +207,7 @@ describe("idempotent(): concurrent requests with the same key", () => {
     // The five that did not win answer while the winner still waits.
     const settled: Response[] = [];
     all.forEach((p) => void p.then((r) => settled.push(r)));
-    for (let i = 0; i < 200 && settled.length < 5; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 1000 && settled.length < 5; i++) await new Promise((r) => setTimeout(r, 10));
     expect(settled.length).toBe(5);
     for (const res of settled) {
       expect(res.status).toBe(409);
