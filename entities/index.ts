@@ -4,12 +4,13 @@ import { AuditEvent } from "./audit.entity";
 import { Document } from "./document.entity";
 import { OutboxMessage } from "./outbox.entity";
 import { Setting } from "./setting.entity";
+import { IdempotencyKey } from "./idempotency.entity";
 import { AgreementTerms, Assignment, ClaimDocument, Client, EmploymentSpell, FeeInstalment, FeeSchedule, PayableItem, PlacementAgreement, PlacementClaim } from "./placement.entity";
 import { AwardCriterion, Contract, Lot, Offer, OfferScore, OpeningConfirmation, Tender, TenderDownload, TenderQuestion } from "./tender.entity";
 
 export { ApiToken, LoginFailure, Session, User };
 export { BankAccount, Certification, ContactPerson, Provider, ProviderChangeRequest };
-export { AuditEvent, Document, OutboxMessage, Setting };
+export { AuditEvent, Document, IdempotencyKey, OutboxMessage, Setting };
 export { AgreementTerms, Assignment, ClaimDocument, Client, EmploymentSpell, FeeInstalment, FeeSchedule, PayableItem, PlacementAgreement, PlacementClaim };
 export { AwardCriterion, Contract, Lot, Offer, OfferScore, OpeningConfirmation, Tender, TenderDownload, TenderQuestion };
 
@@ -47,4 +48,5 @@ export const entities = [
   ClaimDocument,
   FeeInstalment,
   PayableItem,
+  IdempotencyKey,
 ];

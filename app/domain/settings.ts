@@ -139,6 +139,16 @@ export const SETTING_DEFINITIONS = [
     max: 200,
   },
   {
+    key: "api.idempotencyHours",
+    label: "Idempotency-Key: Aufbewahrung (Stunden)",
+    help: "So lange beantwortet die Schnittstelle eine Wiederholung mit demselben Idempotency-Key mit der ersten Antwort, ohne etwas neu anzulegen; danach ist der Schlüssel vergessen und kann wieder verwendet werden.",
+    group: "Schnittstelle (API)",
+    type: "integer",
+    default: 24,
+    min: 1,
+    max: 720,
+  },
+  {
     key: "procurement.thresholds",
     label: "EU-Schwellenwerte (netto, ganze Euro)",
     help: "Eine Zeile je Stichtag: gültig ab;soziale und andere besondere Dienstleistungen;allgemeine Dienstleistungen",

@@ -1,4 +1,4 @@
-import { today } from "~/lib/clock.server";
+import { nowIso, today } from "~/lib/clock.server";
 import { sendDueMail } from "~/lib/mailer.server";
 
 /**
@@ -10,6 +10,18 @@ export async function runDueJobs(): Promise<void> {
   await closeDueTenders();
   await runPlacementDayOnce();
   await sendDueMail();
+  await forgetIdempotencyKeysHourly();
+}
+
+let lastIdempotencyHour: string | null = null;
+
+/** Idempotency keys older than `api.idempotencyHours` are forgotten (one indexed delete an hour). */
+async function forgetIdempotencyKeysHourly(): Promise<void> {
+  const hour = nowIso().slice(0, 13);
+  if (hour === lastIdempotencyHour) return;
+  const { forgetExpiredIdempotencyKeys } = await import("~/services/idempotency.server");
+  await forgetExpiredIdempotencyKeys();
+  lastIdempotencyHour = hour;
 }
 
 let lastPlacementDay: string | null = null;

@@ -168,3 +168,16 @@ export async function ping(): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * Whether a failed query broke a unique index: PostgreSQL's SQLSTATE 23505, SQLite's
+ * SQLITE_CONSTRAINT "UNIQUE constraint failed" (TypeORM wraps both in a QueryFailedError whose
+ * `driverError` carries the driver's error). Callers turn it into a conflict or a retry.
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown; driverError?: { code?: unknown; message?: unknown } } | null;
+  if (!e || typeof e !== "object") return false;
+  const code = e.driverError?.code ?? e.code;
+  const message = String(e.driverError?.message ?? e.message ?? "");
+  return code === "23505" || (code === "SQLITE_CONSTRAINT" && message.includes("UNIQUE constraint failed"));
+}

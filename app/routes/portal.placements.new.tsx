@@ -9,11 +9,13 @@ import { redirectWithFlash } from "~/lib/flash.server";
 import { actionError, loaderError } from "~/lib/http.server";
 import { requirePermission } from "~/lib/session.server";
 import { getSetting } from "~/lib/settings.server";
-import { readUploadForm } from "~/lib/uploads.server";
+import { readUploadForm, type UploadForm } from "~/lib/uploads.server";
 import { isReadablePdf } from "~/lib/pdf-check.server";
 import { discardPendingUpload, keepPendingUpload, takePendingUpload, type KeptUpload } from "~/lib/pending-uploads.server";
 import { ownAssignments } from "~/services/clients.server";
 import { submitClaim, type UploadedFile } from "~/services/placement-claims.server";
+import { fingerprintForm, idempotent } from "~/services/idempotency.server";
+import type { CurrentUser } from "~/services/auth.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Field, FormError } from "~/ui/form";
 
@@ -43,6 +45,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     assignments,
     preselected,
     maxMegabytes: await getSetting("uploads.maxMegabytes"),
+    // New with every rendering of the form (also after a failed submit, whose key was freed).
+    submissionKey: crypto.randomUUID(),
   });
 }
 
@@ -56,11 +60,41 @@ async function upload(form: FormData, name: string): Promise<UploadedFile | null
   return f instanceof File && f.size > 0 ? { filename: f.name, bytes: new Uint8Array(await f.arrayBuffer()) } : null;
 }
 
+/** The hidden field with the form's own key: a second submit of the same form is not a second claim. */
+const SUBMISSION_KEY = "submissionKey";
+
+/** A double submit waits this long for the first submit's answer (and gets it) instead of a conflict. */
+const DOUBLE_SUBMIT_WAIT_MS = 30_000;
+
+/** What the broker reads when the submission key itself is the problem. */
+const KEY_MESSAGES: Record<number, string> = {
+  400: "Das Formular ist unvollständig übertragen worden. Bitte laden Sie die Seite neu und senden Sie den Nachweis erneut.",
+  409: "Dieser Nachweis wird noch übermittelt. Bitte sehen Sie in einem Moment in der Liste Ihrer Vermittlungsnachweise nach, bevor Sie ihn erneut senden.",
+  422: "Dieses Formular wurde bereits mit anderen Angaben abgeschickt. Bitte laden Sie die Seite neu, um einen weiteren Nachweis einzureichen.",
+};
+
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "submit:placement:own");
   const maxBytes = (await getSetting("uploads.maxMegabytes")) * 1048576;
   // An oversize file becomes a field error; what was typed comes back with it.
-  const { form, values, uploadError, headers } = await readUploadForm(request, { maxBytes, files: CLAIM_FILES });
+  const read = await readUploadForm(request, { maxBytes, files: CLAIM_FILES });
+  const { values, headers } = read;
+  // A double click (or a resend after a dropped connection) carries the same submission key and
+  // the same content: it gets the first submit's answer, the claim is filed once (ADR 0016).
+  // Without the field (a form loaded before this existed) the submit runs as before.
+  const response = await idempotent(request, `user:${user.id}`, await fingerprintForm(read.form), () => submitForm(user, read), {
+    key: values[SUBMISSION_KEY] || null,
+    waitMs: DOUBLE_SUBMIT_WAIT_MS,
+  });
+  if ((response.headers.get("Content-Type") ?? "").startsWith("application/problem+json")) {
+    // The key's own answers (submitForm never answers problem+json): a message on the form.
+    return json({ ok: false as const, formError: KEY_MESSAGES[response.status] ?? KEY_MESSAGES[400], fieldErrors: {} as Record<string, string>, values, issues: null, kept: {} as Partial<Record<ClaimFile, KeptUpload>> }, { status: response.status, headers });
+  }
+  // The answer of submitForm, or the stored answer of the same form's first submit.
+  return response as Awaited<ReturnType<typeof submitForm>>;
+}
+
+async function submitForm(user: CurrentUser, { form, values, uploadError, headers }: UploadForm) {
   const files: Record<ClaimFile, UploadedFile | null> = { employmentContract: null, employerConfirmation: null, brokerContract: null };
   /** Tokens of files kept from an earlier attempt of this form (a newly chosen file replaces them). */
   const tokens: Partial<Record<ClaimFile, string>> = {};
@@ -146,6 +180,7 @@ export default function NewPlacement() {
         und Sie erhalten einen Bescheid mit den Gründen.
       </p>
       <Form method="post" encType="multipart/form-data" className="form" noValidate>
+        <input type="hidden" name={SUBMISSION_KEY} value={d.submissionKey} />
         <FormError message={a?.formError} />
         {(fileErrors || (a && Object.keys(errors).length)) && CLAIM_FILES.some((k) => !kept[k]) && !String(a?.formError ?? "").includes("erneut aus") ? (
           <p className="muted">Aus Sicherheitsgründen behält der Browser gewählte Dateien nicht immer: bitte prüfen Sie die Dateiauswahl vor dem erneuten Absenden.</p>

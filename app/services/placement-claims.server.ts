@@ -154,18 +154,13 @@ export async function loadRuleFacts(m: EntityManager, claim: ClaimInput, assignm
 // ---------------------------------------------------------------------------------------------
 // Submission
 
-/** The same report on the same voucher within this time counts as one claim (double click, client retry). */
-const DUPLICATE_WINDOW_MS = 10 * 60 * 1000;
-
-/** Whether a stored claim carries exactly the values of a new report (empty and missing alike). */
-function sameReport(stored: PlacementClaim, input: ClaimInput): boolean {
-  const norm = (v: unknown) => (v === undefined || v === null || v === "" ? null : v);
-  return (Object.keys(input) as (keyof ClaimInput)[]).every((key) => norm((stored as unknown as Record<string, unknown>)[key]) === norm(input[key]));
-}
-
 export interface SubmitResult {
-  /** True when an identical report had just been received: the existing claim is returned, nothing new is stored. */
-  duplicate: boolean;
+  /**
+   * @deprecated Always false. Retries are recognised by their Idempotency-Key (API) or the
+   * form's submission key (portal), no longer by their content (ADR 0016); remove once the API
+   * route no longer reads it.
+   */
+  duplicate: false;
   id: number;
   reference: string;
   status: ClaimState;
@@ -193,7 +188,7 @@ export async function submitClaim(
   await checkUpload(files.brokerContract, "brokerContract", { accusative: "den schriftlichen Vermittlungsvertrag mit dem Kunden", nominative: "Der schriftliche Vermittlungsvertrag mit dem Kunden" }, requireFiles, errors, maxBytes);
   if (Object.keys(errors).length) throw new ValidationError("Bitte prüfen Sie die hochgeladenen Dateien.", errors);
 
-  const outcome = await tx(async (m) => {
+  const result = await tx(async (m) => {
     const assignment = await m.getRepository(Assignment).findOne({ where: { id: input.assignmentId, providerId } });
     if (!assignment) throw new ValidationError("Die Zuweisung wurde nicht gefunden.", { assignmentId: "Die Zuweisung wurde nicht gefunden." });
     if (assignment.status === "withdrawn") throw new ConflictError(`Die Zuweisung ${assignment.reference} wurde zurückgenommen.`);
@@ -219,17 +214,8 @@ export async function submitClaim(
       jobOfferDate: input.jobOfferDate,
       claimedFeeCents: input.claimedFee ?? assignment.maxFeeCents,
     };
-    // A double click or a client retry: the same report on the same voucher within minutes is the
-    // same claim. Every reported value must match: a corrected report (another fee, hours, date)
-    // is a new claim, never the earlier answer again.
-    const candidates = await m
-      .getRepository(PlacementClaim)
-      .createQueryBuilder("c")
-      .where("c.assignmentId = :a AND c.providerId = :p AND c.submittedAt >= :since", { a: assignment.id, p: providerId, since: new Date(Date.parse(at) - DUPLICATE_WINDOW_MS).toISOString() })
-      .orderBy("c.id", "DESC")
-      .getMany();
-    const recent = candidates.find((c) => sameReport(c, claimInputValue));
-    if (recent) return { claim: recent, duplicate: true };
+    // Every submission is a new claim: a retry of the same submission is recognised by its
+    // Idempotency-Key (API) or the form's submission key (portal) before this runs (ADR 0016).
     const facts = await loadRuleFacts(m, claimInputValue, assignment, { claimId: null, submittedOn, severeDisabilityException: false });
     const results = checkPlacementRules(facts);
     const rejected = hasErrors(results);
@@ -270,12 +256,11 @@ export async function submitClaim(
       details: { assignment: assignment.reference, results: results.map((r) => ({ code: r.code, severity: r.severity })) },
     });
     if (rejected) await sendDecision(m, claim, "reject", null);
-    return { claim, duplicate: false };
+    return claim;
   });
-  const { claim: result, duplicate } = outcome;
   const results = result.ruleResults as RuleResult[];
   return {
-    duplicate,
+    duplicate: false,
     id: result.id,
     reference: result.reference,
     status: result.status as ClaimState,

@@ -227,12 +227,16 @@ describe("claims: checked at submission, decided by staff", () => {
     const r = await submitClaim(broker, claimForm(), FILES, "portal");
     expect(r).toMatchObject({ status: "submitted", errors: [], duplicate: false });
     expect(r.id).not.toBe(typo.id);
-    // The same report again within minutes (double click, retry) is the same claim: nothing new is stored.
-    const count = await (await em()).getRepository(PlacementClaim).count();
+    // The service no longer guesses retries from the content (ADR 0016: that is the Idempotency-Key's
+    // and the portal form's submission key's job): the same report again is a second claim, and the
+    // rule "one voucher, one placement" refuses it; the first claim is untouched.
     const again2 = await submitClaim(broker, claimForm(), FILES, "portal");
-    expect(again2).toMatchObject({ id: r.id, duplicate: true });
-    expect(await (await em()).getRepository(PlacementClaim).count()).toBe(count);
-    expect((await (await em()).getRepository(PlacementClaim).findOneByOrFail({ id: r.id })).flagged).toBe(false);
+    expect(again2.id).not.toBe(r.id);
+    expect(again2.status).toBe("rejected");
+    expect(again2.errors.map((e) => e.code)).toContain("R9-one-placement");
+    const first = await (await em()).getRepository(PlacementClaim).findOneByOrFail({ id: r.id });
+    expect(first.status).toBe("submitted");
+    expect(first.flagged).toBe(false);
     validClaimId = r.id;
     const again = await submitClaim(broker, claimForm({ employerName: "Anderer Betrieb GmbH" }), FILES, "portal");
     expect(again.status).toBe("rejected");
@@ -430,8 +434,9 @@ describe("flags, lapse, expiry", () => {
   it("counts accepted employment contracts per year of the contract date", async () => {
     await expect(contractsPerYear(broker)).rejects.toBeInstanceOf(ForbiddenError);
     const rows = await contractsPerYear(procurement);
-    // rejected: the three rejected claims above plus the report with a typo in the fee (corrected at once)
-    expect(rows.find((r) => r.year === 2007)).toMatchObject({ accepted: 2, rejected: 4, flagged: 2, total: 6 });
+    // rejected: the three rejected claims above, the report with a typo in the fee (corrected at
+    // once) and the same report sent twice (a second claim on the voucher)
+    expect(rows.find((r) => r.year === 2007)).toMatchObject({ accepted: 2, rejected: 5, flagged: 2, total: 7 });
   });
 
   it("the data migration moves earliestOn to the day after the period, each row exactly once (adjacent dates included), and back", async () => {

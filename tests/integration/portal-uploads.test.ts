@@ -235,3 +235,33 @@ describe("claim form that fails for a reason other than the files (issue 8, item
     expect(await again.text()).toMatch(/id="f-employmentContract-error"[^>]*>Bitte laden Sie den Arbeitsvertrag als PDF hoch\./);
   });
 });
+
+describe("claim form sent twice (double click, resend after a dropped connection; ADR 0016)", () => {
+  it("the same form with its submission key files one claim; both answers lead to it; other content under the key is refused", async () => {
+    const page = await fetch(`${server.baseUrl}/portal/placements/new`, { headers: { Cookie: cookie } });
+    expect(page.status).toBe(200);
+    const key = /name="submissionKey" value="([0-9a-f-]{36})"/.exec(await page.text())?.[1];
+    expect(key).toBeTruthy();
+    const employer = `${EMPLOYER} E`;
+    const assignmentId = assignmentIds[2] ?? assignmentIds[0];
+    const form = () => {
+      const f = claimForm(fields(assignmentId, employer), { employmentContract: smallPdf, employerConfirmation: smallPdf, brokerContract: smallPdf });
+      f.append("submissionKey", key!);
+      return f;
+    };
+    const [first, second] = await Promise.all([post(form()), post(form())]);
+    await Promise.all([first.arrayBuffer(), second.arrayBuffer()]);
+    expect([first.status, second.status]).toEqual([302, 302]);
+    expect(first.headers.get("location")).toMatch(/^\/portal\/placements\/\d+$/);
+    expect(second.headers.get("location")).toBe(first.headers.get("location"));
+    expect(await claimsOf(employer)).toBe(1);
+
+    // The same key with other content (the form edited after sending): a message, nothing filed.
+    const edited = claimForm(fields(assignmentId, `${employer} geändert`), { employmentContract: smallPdf, employerConfirmation: smallPdf, brokerContract: smallPdf });
+    edited.append("submissionKey", key!);
+    const refused = await post(edited);
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toContain("Dieses Formular wurde bereits mit anderen Angaben abgeschickt.");
+    expect(await claimsOf(`${employer} geändert`)).toBe(0);
+  });
+});
