@@ -1,7 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import * as c from "~/lib/api-contract";
 import { apiRoute, filePart, isMultipart, methodNotAllowed, parseRequest, pathId, readMultipart, reply, unsupportedMediaType, withRequestNames } from "~/lib/api-http.server";
+import { apiError } from "~/lib/http.server";
 import { requireApiUser } from "~/lib/session.server";
+import { apiIdempotencyScope, fingerprintForm, idempotent } from "~/services/idempotency.server";
 import { ownInstalment, proveInstalment } from "~/services/instalments.server";
 
 const NOT_FOUND = "Die Rate wurde nicht gefunden.";
@@ -34,8 +36,13 @@ export const action = apiRoute(async ({ request, params }: ActionFunctionArgs) =
     sameEmployer: form.get("sameEmployer") ?? undefined,
   });
   const instalment = await ownInstalment(user, key.claimId, key.number);
-  await withRequestNames({ file: "confirmation" }, async () =>
-    proveInstalment(user, instalment.id, { confirmedUntil: fields.confirmedUntil, uninterrupted: fields.uninterrupted, sameEmployer: fields.sameEmployer ?? "" }, await filePart(form, "confirmation")),
-  );
-  return reply(c.Instalment, await ownInstalment(user, key.claimId, key.number));
+  const file = await filePart(form, "confirmation");
+  return idempotent(request, apiIdempotencyScope(user), await fingerprintForm(form), async () => {
+    try {
+      await withRequestNames({ file: "confirmation" }, () => proveInstalment(user, instalment.id, { confirmedUntil: fields.confirmedUntil, uninterrupted: fields.uninterrupted, sameEmployer: fields.sameEmployer ?? "" }, file));
+      return reply(c.Instalment, await ownInstalment(user, key.claimId, key.number));
+    } catch (error) {
+      return apiError(error);
+    }
+  });
 });

@@ -2,7 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { ValidationError } from "~/domain/errors";
 import * as c from "~/lib/api-contract";
 import { apiRoute, asApiPage, filePart, isJson, isMultipart, jsonObject, methodNotAllowed, parseQuery, parseRequest, readJsonObject, readMultipart, reply, textPart, unsupportedMediaType, withRequestNames } from "~/lib/api-http.server";
-import { problem } from "~/lib/http.server";
+import { apiError, problem } from "~/lib/http.server";
+import { apiIdempotencyScope, fingerprintForm, fingerprintJson, idempotent } from "~/services/idempotency.server";
 import { requireApiUser } from "~/lib/session.server";
 import { listClaims, submitClaim, type UploadedFile } from "~/services/placement-claims.server";
 
@@ -28,15 +29,19 @@ export const action = apiRoute(async ({ request }: ActionFunctionArgs) => {
   let files: Partial<Record<(typeof FILES)[number], UploadedFile | null>> = {};
   let requireFiles = true;
   let prefix = "";
+  let fingerprint: string;
   if (isMultipart(request)) {
     const form = await readMultipart(request, ["placement", ...FILES]);
+    fingerprint = await fingerprintForm(form);
     const text = await textPart(form, "placement");
     if (!text?.trim()) throw new ValidationError("Der Teil „placement“ mit den Angaben als JSON fehlt.", { placement: "Angabe fehlt." });
     prefix = "placement";
     body = parseRequest(c.PlacementSubmission, jsonObject(text, "placement"), prefix);
     for (const name of FILES) files[name] = await filePart(form, name);
   } else if (isJson(request)) {
-    body = parseRequest(c.PlacementSubmission, await readJsonObject(request));
+    const raw = await readJsonObject(request);
+    fingerprint = fingerprintJson(raw);
+    body = parseRequest(c.PlacementSubmission, raw);
     // Without files: the documents are uploaded later in the portal, before a decision.
     requireFiles = false;
   } else {
@@ -47,13 +52,20 @@ export const action = apiRoute(async ({ request }: ActionFunctionArgs) => {
   const field = (name: string) => (prefix ? `${prefix}.${name}` : name);
   const names: Record<string, string> = { claimedFee: field("claimedFeeCents") };
   for (const key of Object.keys(rest)) names[key] = field(key);
-  const result = await withRequestNames(names, () => submitClaim(user, { ...rest, claimedFee: claimedFeeCents ?? null }, files, "api", { requireFiles, jsonInput: true }));
-  const location = `/api/v1/placements/${result.id}`;
-  const receipt = { id: result.id, reference: result.reference, status: result.status, statusLabel: result.statusLabel, location };
-  if (result.status === "rejected") {
-    const detail = `Der Vermittlungsnachweis ${result.reference} wurde bei Eingang abgelehnt: ${result.errors.map((e) => e.message).join(" ")}`;
-    const body422 = c.PlacementRejected.parse({ type: "about:blank", title: "Nachweis abgelehnt", status: 422, detail, claim: receipt, rules: result.errors });
-    return problem(422, body422.title, body422.detail, { Location: location }, { claim: body422.claim, rules: body422.rules });
-  }
-  return reply(c.PlacementReceipt, receipt, { status: 201, headers: { Location: location } });
+  // Without an Idempotency-Key every POST files a claim; with one, a retry gets the first answer.
+  return idempotent(request, apiIdempotencyScope(user), fingerprint, async () => {
+    try {
+      const result = await withRequestNames(names, () => submitClaim(user, { ...rest, claimedFee: claimedFeeCents ?? null }, files, "api", { requireFiles, jsonInput: true }));
+      const location = `/api/v1/placements/${result.id}`;
+      const receipt = { id: result.id, reference: result.reference, status: result.status, statusLabel: result.statusLabel, location };
+      if (result.status === "rejected") {
+        const detail = `Der Vermittlungsnachweis ${result.reference} wurde bei Eingang abgelehnt: ${result.errors.map((e) => e.message).join(" ")}`;
+        const body422 = c.PlacementRejected.parse({ type: "about:blank", title: "Nachweis abgelehnt", status: 422, detail, claim: receipt, rules: result.errors });
+        return problem(422, body422.title, body422.detail, { Location: location }, { claim: body422.claim, rules: body422.rules });
+      }
+      return reply(c.PlacementReceipt, receipt, { status: 201, headers: { Location: location } });
+    } catch (error) {
+      return apiError(error);
+    }
+  });
 });

@@ -3,7 +3,9 @@ import { ValidationError } from "~/domain/errors";
 import * as c from "~/lib/api-contract";
 import { nowIso } from "~/lib/clock.server";
 import { apiRoute, fileLimitBytes, filePart, isJson, isMultipart, jsonObject, methodNotAllowed, pageOfItems, parseQuery, parseRequest, pathId, readJsonObject, readMultipart, reply, textPart, unsupportedMediaType } from "~/lib/api-http.server";
+import { apiError } from "~/lib/http.server";
 import { requireApiUser } from "~/lib/session.server";
+import { apiIdempotencyScope, fingerprintForm, fingerprintJson, idempotent } from "~/services/idempotency.server";
 import { apiOwnOffers, apiSubmitOffer } from "~/services/api-offers.server";
 
 const NOT_FOUND = "Die Ausschreibung wurde nicht gefunden.";
@@ -25,19 +27,30 @@ export const action = apiRoute(async ({ request, params, context }: ActionFuncti
   const id = pathId(params.id, NOT_FOUND);
   let offer: c.OfferSubmissionOutput;
   let concept: { filename: string; bytes: Uint8Array } | null = null;
+  let fingerprint: string;
   if (isMultipart(request)) {
     const form = await readMultipart(request, ["concept"]);
+    fingerprint = await fingerprintForm(form);
     const text = await textPart(form, "offer");
     if (!text) throw new ValidationError("Der Teil „offer“ mit dem Angebot als JSON fehlt.", { offer: "Angabe fehlt." });
     offer = parseRequest(c.OfferSubmission.omit({ concept: true }), jsonObject(text, "offer"), "offer");
     concept = await filePart(form, "concept");
   } else if (isJson(request)) {
     // The concept travels as base64: 4/3 of the file limit plus room for the rest.
-    offer = parseRequest(c.OfferSubmission, await readJsonObject(request, Math.ceil(((await fileLimitBytes()) * 4) / 3) + 65536));
+    const raw = await readJsonObject(request, Math.ceil(((await fileLimitBytes()) * 4) / 3) + 65536);
+    fingerprint = fingerprintJson(raw);
+    offer = parseRequest(c.OfferSubmission, raw);
   } else {
     return unsupportedMediaType("application/json oder multipart/form-data (Teile „offer“ und „concept“)");
   }
-  const receipt = await apiSubmitOffer(user, id, offer, concept, arrivedAt);
-  const location = `/api/v1/offers/${receipt.offerId}`;
-  return reply(c.OfferReceipt, { ...receipt, location }, { status: 201, headers: { Location: location } });
+  // A retry with the same Idempotency-Key gets this answer again; nothing is submitted twice.
+  return idempotent(request, apiIdempotencyScope(user), fingerprint, async () => {
+    try {
+      const receipt = await apiSubmitOffer(user, id, offer, concept, arrivedAt);
+      const location = `/api/v1/offers/${receipt.offerId}`;
+      return reply(c.OfferReceipt, { ...receipt, location }, { status: 201, headers: { Location: location } });
+    } catch (error) {
+      return apiError(error);
+    }
+  });
 });

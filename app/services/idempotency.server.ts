@@ -230,3 +230,8 @@ function reused(): Response {
     "Dieser Idempotency-Key wurde bereits für eine andere Anfrage verwendet (andere Methode, anderer Pfad oder anderer Inhalt). Verwenden Sie für jede neue Anfrage einen neuen Schlüssel.",
   );
 }
+
+/** Keys belong to the organisation (an organisation's systems share them) or, for staff, to the person. */
+export function apiIdempotencyScope(user: { id: number; providerId: number | null }): string {
+  return user.providerId ? `provider:${user.providerId}` : `user:${user.id}`;
+}

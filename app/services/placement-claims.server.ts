@@ -160,7 +160,6 @@ export interface SubmitResult {
    * form's submission key (portal), no longer by their content (ADR 0016); remove once the API
    * route no longer reads it.
    */
-  duplicate: false;
   id: number;
   reference: string;
   status: ClaimState;
@@ -260,7 +259,6 @@ export async function submitClaim(
   });
   const results = result.ruleResults as RuleResult[];
   return {
-    duplicate: false,
     id: result.id,
     reference: result.reference,
     status: result.status as ClaimState,

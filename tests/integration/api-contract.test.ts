@@ -284,6 +284,20 @@ describe("every operation", () => {
     const location = res.headers.get("location")!;
     expect(location).toMatch(/^\/api\/v1\/placements\/\d+$/);
     expect((await call(location.slice("/api/v1".length), { token: broker })).status).toBe(200);
+    // Idempotency-Key: the retry gets the first answer and files nothing; another body with the key is refused.
+    const key = `vertragstest-${Date.now()}`;
+    const withKey = { ...placement, employerName: "Wiederholung GmbH" };
+    const once = await call("/placements", { token: broker, method: "POST", ...json(withKey), headers: { "Content-Type": "application/json", "Idempotency-Key": key } });
+    const before = (await call("/placements?pageSize=1", { token: broker })).body!.total;
+    const twice = await call("/placements", { token: broker, method: "POST", body: JSON.stringify(Object.fromEntries(Object.entries(withKey).reverse())), headers: { "Content-Type": "application/json", "Idempotency-Key": key } });
+    expect(twice.status).toBe(once.status);
+    expect(twice.body).toEqual(once.body);
+    expect(twice.headers.get("idempotent-replayed")).toBe("true");
+    expect(twice.headers.get("location")).toBe(once.headers.get("location"));
+    expect((await call("/placements?pageSize=1", { token: broker })).body!.total).toBe(before);
+    const other = await call("/placements", { token: broker, method: "POST", ...json({ ...withKey, weeklyHours: 20 }), headers: { "Content-Type": "application/json", "Idempotency-Key": key } });
+    expect(other.status).toBe(422);
+    expect(other.body!.claim).toBeUndefined();
     const euro = await call("/placements", { token: broker, method: "POST", ...json({ ...placement, claimedFee: "2.000,00" }) });
     expect(euro.status).toBe(400);
     expect(euro.body!.errors).toEqual({ claimedFee: "Dieses Feld gibt es nicht." });
