@@ -16,7 +16,8 @@ registry.registerComponent("securitySchemes", "bearer", {
   description: "API-Schlüssel der Organisation (im Trägerportal unter „API-Zugänge“ erzeugt), mit Berechtigungen (scopes) und Ablaufdatum",
 });
 
-const problemContent = { "application/problem+json": { schema: c.Problem } };
+registry.register("Problem", c.Problem);
+const problemContent = { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } };
 const SHARED: Record<string, string> = {
   BadRequest: "Ungültige Anfrage: `detail` sagt was, `errors` nennt je Feld oder Teil der Anfrage die Meldung",
   Unauthorized: "Kein, ein unbekannter, abgelaufener oder widerrufener API-Schlüssel (Kopf `WWW-Authenticate: Bearer`)",
@@ -30,7 +31,7 @@ const SHARED: Record<string, string> = {
   TooManyRequests: "Zu viele Anfragen mit diesem Schlüssel: Kopf `Retry-After` nennt die Sekunden bis zum nächsten Versuch",
   InternalError: "Interner Fehler; die Anfrage kann später wiederholt werden (mit demselben Idempotency-Key)",
 };
-for (const [name, description] of Object.entries(SHARED)) registry.registerComponent("responses", name, { description, content: problemContent } as never);
+for (const [name, description] of Object.entries(SHARED)) registry.registerComponent("responses", name, { description, content: problemContent });
 registry.registerComponent("parameters", "IdempotencyKey", {
   name: "Idempotency-Key",
   in: "header",
