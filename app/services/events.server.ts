@@ -18,7 +18,7 @@ import { feedPage, parseCursor, parseLimit, type EventEntityType, type EventType
 import { can } from "~/domain/permissions";
 import { holdAppendLock } from "~/lib/audit.server";
 import { nowIso } from "~/lib/clock.server";
-import { em } from "~/lib/db.server";
+import { em, tx } from "~/lib/db.server";
 import type { CurrentUser } from "./auth.server";
 
 export interface EventInput {
@@ -70,18 +70,25 @@ export async function listEvents(user: CurrentUser, query: { after: string | nul
   if (!after.ok) throw new ValidationError(after.error, { after: after.error });
   const limit = parseLimit(query.limit);
   if (!limit.ok) throw new ValidationError(limit.error, { limit: limit.error });
-  const m = await em();
-  const repo = m.getRepository(ApiEvent);
-  if (after.value > 0) {
-    const newest = await repo.createQueryBuilder("e").select("MAX(e.id)", "max").getRawOne<{ max: number | string | null }>();
-    if (after.value > Number(newest?.max ?? 0)) throw new ValidationError(UNKNOWN_CURSOR, { after: UNKNOWN_CURSOR });
-  }
-  const rows = await repo
-    .createQueryBuilder("e")
-    .where("e.id > :after", { after: after.value })
-    .andWhere("(e.providerId = :provider OR e.providerId IS NULL)", { provider: user.providerId })
-    .orderBy("e.id", "ASC")
-    .limit(limit.value + 1)
-    .getMany();
+  const read = async (m: EntityManager) => {
+    const repo = m.getRepository(ApiEvent);
+    if (after.value > 0) {
+      const newest = await repo.createQueryBuilder("e").select("MAX(e.id)", "max").getRawOne<{ max: number | string | null }>();
+      if (after.value > Number(newest?.max ?? 0)) throw new ValidationError(UNKNOWN_CURSOR, { after: UNKNOWN_CURSOR });
+    }
+    return repo
+      .createQueryBuilder("e")
+      .where("e.id > :after", { after: after.value })
+      .andWhere("(e.providerId = :provider OR e.providerId IS NULL)", { provider: user.providerId })
+      .orderBy("e.id", "ASC")
+      .limit(limit.value + 1)
+      .getMany();
+  };
+  // SQLite has one connection in this process: a plain read while a write transaction awaits
+  // something would run inside that transaction and could see events that then roll back. So
+  // the feed is read through the transaction gate there, between writers. PostgreSQL reads
+  // committed rows only.
+  const manager = await em();
+  const rows = manager.connection.options.type === "sqlite" ? await tx(read) : await read(manager);
   return feedPage(rows, { after: after.value, limit: limit.value });
 }
