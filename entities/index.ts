@@ -2,6 +2,7 @@ import { ApiToken, LoginFailure, Session, User } from "./user.entity";
 import { BankAccount, Certification, ContactPerson, Provider, ProviderChangeRequest } from "./provider.entity";
 import { AuditEvent } from "./audit.entity";
 import { Document } from "./document.entity";
+import { ApiEvent } from "./event.entity";
 import { OutboxMessage } from "./outbox.entity";
 import { Setting } from "./setting.entity";
 import { IdempotencyKey } from "./idempotency.entity";
@@ -10,7 +11,7 @@ import { AwardCriterion, Contract, Lot, Offer, OfferScore, OpeningConfirmation, 
 
 export { ApiToken, LoginFailure, Session, User };
 export { BankAccount, Certification, ContactPerson, Provider, ProviderChangeRequest };
-export { AuditEvent, Document, IdempotencyKey, OutboxMessage, Setting };
+export { ApiEvent, AuditEvent, Document, IdempotencyKey, OutboxMessage, Setting };
 export { AgreementTerms, Assignment, ClaimDocument, Client, EmploymentSpell, FeeInstalment, FeeSchedule, PayableItem, PlacementAgreement, PlacementClaim };
 export { AwardCriterion, Contract, Lot, Offer, OfferScore, OpeningConfirmation, Tender, TenderDownload, TenderQuestion };
 
@@ -49,4 +50,5 @@ export const entities = [
   FeeInstalment,
   PayableItem,
   IdempotencyKey,
+  ApiEvent,
 ];

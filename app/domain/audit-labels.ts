@@ -136,10 +136,13 @@ export const AUDIT_ENTITY_LABELS: Record<string, string> = {
   document: "Dokument",
   "fee-instalment": "Rate",
   "fee-schedule": "Vergütungsregelung",
+  // The change feed names claims and instalments as the API does (domain/events.ts).
+  instalment: "Rate",
   offer: "Angebot",
   outbox_message: "E-Mail",
   "placement-agreement": "Vermittlungsvereinbarung",
   "placement-claim": "Vermittlungsnachweis",
+  placement: "Vermittlungsnachweis",
   provider: "Träger",
   provider_change_request: "Änderungsantrag",
   setting: "Einstellung",

@@ -166,14 +166,29 @@ export function readAnchor(file = auditAnchorFile()): AuditAnchor | null {
   return best;
 }
 
+/** The advisory lock key that serialises appends to the audit chain and the change feed. */
+export const APPEND_LOCK_KEY = 727001;
+
+/**
+ * Hold the append lock until the caller's transaction ends. On PostgreSQL a transaction-scoped
+ * advisory lock: transactions that append (audit entries, change-feed events) run their appends
+ * one after another and commit in the order they took the lock, so the chain has no forks and
+ * the feed's ids become visible in order (docs/decisions/0015-change-feed.md). Re-entrant within
+ * a transaction, and one key for both, so no two appenders can wait for each other in a cycle.
+ * On SQLite the transaction gate (and BEGIN IMMEDIATE across processes) already serialises.
+ */
+export async function holdAppendLock(em: EntityManager): Promise<void> {
+  if (em.connection.options.type === "postgres") {
+    await em.query(`SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY})`);
+  }
+}
+
 /**
  * Append an event to the chain inside the caller's transaction. On PostgreSQL an advisory lock
  * serialises appenders until commit; on SQLite the transaction gate already does.
  */
 export async function appendAudit(em: EntityManager, actor: Actor, input: AuditInput): Promise<AuditEvent> {
-  if (em.connection.options.type === "postgres") {
-    await em.query("SELECT pg_advisory_xact_lock(727001)");
-  }
+  await holdAppendLock(em);
   const last = await em.getRepository(AuditEvent).find({ order: { seq: "DESC" }, take: 1 });
   const prev = last[0];
   const event = em.getRepository(AuditEvent).create({

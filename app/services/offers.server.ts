@@ -1,6 +1,7 @@
 import { In, type EntityManager } from "typeorm";
 import { AuditEvent, Lot, Offer, OpeningConfirmation, Provider, Tender, User } from "../../entities";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
+import { offerReference } from "~/domain/events";
 import { formatCents } from "~/domain/money";
 import { PRICE_UNIT_LABELS, PROCEDURE_LABELS, type PriceUnit, type ProcedureType, type Regime } from "~/domain/tender";
 import { offersReadable } from "~/domain/tender.machine";
@@ -16,6 +17,7 @@ import { enqueueTemplateMail } from "~/lib/mail-template.server";
 import { sealJson, unsealJson, unwrapDataKey } from "~/lib/sealing.server";
 import { getSetting } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
+import { recordEvent } from "./events.server";
 import { lockTender, requireTender, TENDERS, tenderFacts } from "./tenders.server";
 import { transition } from "./transition.server";
 
@@ -128,6 +130,8 @@ export async function submitOffer(user: CurrentUser, tenderId: number, submissio
         lowPriceJustification: "",
       }),
     );
+    for (const r of replaced) await recordEvent(m, { type: "offer.replaced", providerId, entityType: "offer", entityId: r.id, reference: offerReference(current.reference, r.version), status: "replaced" });
+    await recordEvent(m, { type: "offer.received", providerId, entityType: "offer", entityId: offer.id, reference: offerReference(current.reference, version), status: "submitted" });
     await appendAudit(m, actorOf(user), {
       action: replaced.length ? "offer.replace" : "offer.submit",
       summary: `Angebot ${replaced.length ? "ersetzt" : "eingegangen"} (${current.reference}, Fassung ${version})`,
@@ -182,6 +186,7 @@ export async function withdrawOffer(user: CurrentUser, offerId: number): Promise
     const tender = await lockTender(m, offer.tenderId);
     if (!(tender.status === "published" && tender.offersUntil && arrivedAt < tender.offersUntil)) throw new ConflictError("Nach Ablauf der Angebotsfrist kann ein Angebot nicht mehr zurückgezogen werden.");
     await m.getRepository(Offer).update({ id: offerId }, { status: "withdrawn", withdrawnAt: arrivedAt });
+    await recordEvent(m, { type: "offer.withdrawn", providerId: offer.providerId, entityType: "offer", entityId: offerId, reference: offerReference(tender.reference, offer.version), status: "withdrawn" });
     await appendAudit(m, actorOf(user), { action: "offer.withdraw", summary: `Angebot zurückgezogen (${tender.reference})`, entityType: "offer", entityId: offerId, providerId: offer.providerId, details: { at: arrivedAt } });
   });
 }

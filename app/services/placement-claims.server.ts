@@ -27,6 +27,7 @@ import { isReadablePdf } from "~/lib/pdf-check.server";
 import { enqueueMail } from "~/lib/mailer.server";
 import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
+import { recordEvent } from "./events.server";
 import { advanceClaimInstalments } from "./instalments.server";
 import { signatory } from "./letters.server";
 import { assignmentMachine } from "~/domain/assignment.machine";
@@ -254,6 +255,7 @@ export async function submitClaim(
       providerId,
       details: { assignment: assignment.reference, results: results.map((r) => ({ code: r.code, severity: r.severity })) },
     });
+    await recordEvent(m, { type: rejected ? "placement.rejected" : "placement.submitted", providerId, entityType: "placement", entityId: claim.id, reference: claim.reference, status: claim.status });
     if (rejected) await sendDecision(m, claim, "reject", null);
     return claim;
   });

@@ -8,6 +8,7 @@ import { formatCents } from "~/domain/money";
 import { can, type Permission } from "~/domain/permissions";
 import { agreementMachine } from "~/domain/placement-agreement.machine";
 import { claimMachine } from "~/domain/placement-claim.machine";
+import { CLAIM_EVENT_TYPES, INSTALMENT_EVENT_TYPES, instalmentReference } from "~/domain/events";
 import { em } from "~/lib/db.server";
 import type { CurrentUser } from "./auth.server";
 import { storedMachine } from "./transition.server";
@@ -54,6 +55,8 @@ export const CLAIMS = storedMachine(claimMachine, {
   action: "placement",
   describe: (c) => `Vermittlungsnachweis ${c.reference}`,
   changed: "Der Vermittlungsnachweis wurde inzwischen von jemand anderem bearbeitet. Bitte laden Sie die Seite neu.",
+  // The broker's own feed (ADR 0015): the claim by its reference, never the client.
+  feed: (_m, c, move) => ({ type: CLAIM_EVENT_TYPES[move.event], providerId: c.providerId, entityType: "placement", entityId: c.id, reference: c.reference, status: move.to }),
 });
 export const INSTALMENTS = storedMachine(instalmentMachine, {
   target: FeeInstalment,
@@ -61,6 +64,19 @@ export const INSTALMENTS = storedMachine(instalmentMachine, {
   action: "instalment",
   describe: (i) => `${i.number}. Rate (${formatCents(i.amountCents)})`,
   changed: "Die Rate wurde inzwischen geändert. Bitte laden Sie die Seite neu.",
+  // The broker's own feed (ADR 0015), addressed by its claim and number as the API reads it.
+  feed: async (m, i, move) => {
+    const claim = await m.getRepository(PlacementClaim).findOne({ where: { id: i.claimId }, select: { id: true, reference: true } });
+    return {
+      type: INSTALMENT_EVENT_TYPES[move.event],
+      providerId: i.providerId,
+      entityType: "instalment",
+      entityId: i.id,
+      reference: instalmentReference(claim?.reference ?? "", i.number),
+      status: move.to,
+      data: { claimId: i.claimId, number: i.number },
+    };
+  },
 });
 
 /** Provider users reach only their own organisation's rows. */

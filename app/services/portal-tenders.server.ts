@@ -13,6 +13,7 @@ import { isReadablePdf } from "~/lib/pdf-check.server";
 import { getSetting } from "~/lib/settings.server";
 import { enqueueTemplateMail } from "~/lib/mail-template.server";
 import { actorOf, type CurrentUser } from "./auth.server";
+import { recordEvent } from "./events.server";
 import { ownOffers } from "./offers.server";
 import { requireTender } from "./tenders.server";
 
@@ -107,6 +108,8 @@ export async function answerQuestion(user: CurrentUser, questionId: number, text
     if (!q) throw new NotFoundError("Die Frage wurde nicht gefunden.");
     const tender = await requireTender(m, q.tenderId);
     await m.getRepository(TenderQuestion).update({ id: questionId }, { answer: answer.slice(0, 10000), answeredAt: nowIso(), answeredById: user.id });
+    // Public: the answer is published to every bidder, without the asker (ADR 0015).
+    await recordEvent(m, { type: "tender.question_answered", providerId: null, entityType: "tender", entityId: tender.id, reference: tender.reference, status: tender.status, data: { questionId } });
     await appendAudit(m, actorOf(user), { action: "tender.answer", summary: `Bieterfrage beantwortet und veröffentlicht (${tender.reference})`, entityType: "tender_question", entityId: questionId });
     const downloads = await m.getRepository(TenderDownload).find({ where: { tenderId: tender.id } });
     const providers = downloads.length ? await m.getRepository(Provider).find({ where: { id: In(downloads.map((d) => d.providerId)) } }) : [];

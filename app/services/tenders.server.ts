@@ -22,6 +22,7 @@ import {
   type ProcedureType,
   type Regime,
 } from "~/domain/tender";
+import { TENDER_EVENT_TYPES, tenderMoveIsPublic } from "~/domain/events";
 import { TENDER_STATE_LABELS, tenderMachine, type TenderEvent, type TenderFacts, type TenderState } from "~/domain/tender.machine";
 import { berlinDate, formatDate, formatDateTime } from "~/domain/time";
 import { parseOrThrow } from "~/domain/validation";
@@ -290,6 +291,9 @@ export const TENDERS = storedMachine(tenderMachine, {
   action: "tender",
   describe: (t) => `Ausschreibung ${t.reference}`,
   changed: "Die Ausschreibung wurde inzwischen geändert. Bitte laden Sie die Seite neu.",
+  // Public: every provider sees a published tender and its later moves (ADR 0015).
+  feed: (_m, t, move) =>
+    tenderMoveIsPublic(move.from, move.to) ? { type: TENDER_EVENT_TYPES[move.event], providerId: null, entityType: "tender", entityId: t.id, reference: t.reference, status: move.to } : null,
 });
 
 /** Side effects after a tender transition, per event. */

@@ -2,7 +2,9 @@
  * The one transition path for every machine (ADR 0010): permission, then state, then guard
  * (machine.decide), then the conditional update `WHERE id = ? AND status = from`, then the audit
  * entry with from/to, all in the caller's transaction. Side effects after a transition (letters,
- * mails, follow-up rows) are declared per event next to each service (`AFTER`).
+ * mails, follow-up rows) are declared per event next to each service (`AFTER`). What a move
+ * reports to the providers' change feed (ADR 0015) is declared once per machine (`feed`) and
+ * written here, with the move, in the same transaction.
  *
  * One mapping of refusals to errors, and so to HTTP answers (lib/http.server.ts):
  *   forbidden → ForbiddenError 403 · state → ConflictError 409 · guard → RuleError 422 (the
@@ -15,6 +17,7 @@ import { ROLE_PERMISSIONS } from "~/domain/permissions";
 import { appendAudit, SYSTEM } from "~/lib/audit.server";
 import { nowIso } from "~/lib/clock.server";
 import { actorOf, type CurrentUser } from "./auth.server";
+import { recordEvent, type EventInput } from "./events.server";
 
 /** A row a machine moves: an id and a status column (and updatedAt, written with every move). */
 export interface StatusRow {
@@ -35,6 +38,11 @@ export interface StoredMachine<S extends string, E extends string, F extends { s
   describe(row: T): string;
   /** The German conflict text when the row changed between reading and the update. */
   changed: string;
+  /**
+   * The change-feed event a move reports (ADR 0015), or null for none; written after the audit
+   * entry in the same transaction. The row is already updated (status = to).
+   */
+  feed?: (m: EntityManager, row: T, move: Moved<S> & { event: E }) => Promise<EventInput | null> | EventInput | null;
 }
 
 export function storedMachine<S extends string, E extends string, F extends { state: S }, T extends StatusRow>(
@@ -108,6 +116,8 @@ function decide<S extends string, E extends string, F extends { state: S }, T ex
       providerId: row.providerId ?? null,
       details: { from, to, ...write.audit?.details },
     });
+    const event = stored.feed ? await stored.feed(m, req.entity, { from, to, event: req.event }) : null;
+    if (event) await recordEvent(m, event);
     return { from, to };
   };
   const commit = async (m: EntityManager, write?: TransitionWrite<T>) => {

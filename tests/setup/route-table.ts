@@ -143,6 +143,7 @@ export function routeTable(ids: Ids): Record<string, Rule> {
 
     "routes/api.v1.me": { api: true, type: JSON_TYPE, get: { ...permitted(["provider"]), anonymous: 401 }, post: all(405) },
     "routes/api.v1.provider": { api: true, type: JSON_TYPE, get: { ...permitted(["provider"]), anonymous: 401 }, post: all(405) },
+    "routes/api.v1.events": { api: true, type: JSON_TYPE, get: { ...permitted(["provider"]), anonymous: 401 }, post: all(405) },
     "routes/api.v1.openapi[.json]": { api: true, type: JSON_TYPE, get: all(200), post: all(405) },
     "routes/$": { params: { "*": "gibt-es-nicht" }, get: all(404), page: { roles: ["procurement", "provider"], status: 404 } },
     "routes/api.v1.tenders._index": { api: true, type: JSON_TYPE, get: { ...permitted(["provider"]), anonymous: 401 }, post: all(405) },
