@@ -206,7 +206,7 @@ path({
   operationId: "listEvents",
   summary: "Was sich geändert hat (Änderungsverlauf), in Reihenfolge, ab einem Cursor",
   description:
-    "Neue Ausschreibungen und Antworten auf Bieterfragen (für alle), eingegangene und zurückgezogene eigene Angebote, Entscheidungen über eigene Nachweise, fällige und bezahlte Raten. Den `cursor` der Antwort speichern und beim nächsten Abruf als `after` senden: so fehlt nichts und nichts kommt doppelt, auch über Neustarts des Servers hinweg. Ist `hasMore` true, sofort weiter abrufen, sonst in Abständen (z. B. jede Minute).",
+    "Neue Ausschreibungen und Antworten auf Bieterfragen (für alle), eingegangene und zurückgezogene eigene Angebote, Entscheidungen über eigene Nachweise, fällige und bezahlte Raten. Den `cursor` der Antwort speichern und beim nächsten Abruf als `after` senden: so fehlt nichts und nichts kommt doppelt, auch über Neustarts des Servers hinweg. Ist `hasMore` true, sofort weiter abrufen, sonst in Abständen (z. B. jede Minute). Die Reihenfolge ist die der Cursor, nicht die der Zeitpunkte; Cursor können Lücken haben. Ein Cursor jenseits des neuesten Ereignisses ist ein Fehler (400, z. B. nach der Wiederherstellung einer Datensicherung beim Träger): dann mit „0“ neu beginnen. Unbekannte Ereignisarten sind zu übergehen.",
   request: { query: c.EventQuery },
   responses: { "200": ok("Ereignisse nach dem Cursor", c.EventPage), "400": ref("BadRequest") },
 });
