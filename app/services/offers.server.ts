@@ -1,5 +1,6 @@
 import { In, type EntityManager } from "typeorm";
-import { AuditEvent, Lot, Offer, OpeningConfirmation, Provider, Tender, User } from "../../entities";
+import { ApiToken, AuditEvent, Lot, Offer, OpeningConfirmation, Provider, Tender, User } from "../../entities";
+import { tokenPrefixLabel } from "~/domain/api-tokens";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
 import { formatCents } from "~/domain/money";
 import { PRICE_UNIT_LABELS, PROCEDURE_LABELS, type PriceUnit, type ProcedureType, type Regime } from "~/domain/tender";
@@ -15,7 +16,7 @@ import { readBytes, sha256Hex, sniffContentType, storeBytes } from "~/lib/files.
 import { enqueueTemplateMail } from "~/lib/mail-template.server";
 import { sealJson, unsealJson, unwrapDataKey } from "~/lib/sealing.server";
 import { getSetting } from "~/lib/settings.server";
-import { actorOf, type CurrentUser } from "./auth.server";
+import { actorOf, type CurrentUser, type PersonUser } from "./auth.server";
 import { lockTender, requireTender, TENDERS, tenderFacts } from "./tenders.server";
 import { transition } from "./transition.server";
 
@@ -112,6 +113,7 @@ export async function submitOffer(user: CurrentUser, tenderId: number, submissio
         tenderId,
         providerId,
         submittedById: user.id,
+        submittedByApiTokenId: user.apiToken?.id ?? null,
         status: "submitted",
         version,
         receivedAt: arrivedAt,
@@ -202,7 +204,7 @@ export async function offerReceiptDocument(user: CurrentUser, offerId: number) {
     if (offer.receiptDocumentId) return offer.receiptDocumentId;
     const tender = await requireTender(m, offer.tenderId);
     const provider = await m.getRepository(Provider).findOne({ where: { id: offer.providerId } });
-    const submitter = await m.getRepository(User).findOne({ where: { id: offer.submittedById } });
+    const submitter = await offerSubmitterName(m, offer);
     const doc = await generateDocument(m, {
       template: "offer-receipt",
       data: {
@@ -212,7 +214,7 @@ export async function offerReceiptDocument(user: CurrentUser, offerId: number) {
         title: tender.title,
         receivedAt: formatDateTimeSeconds(offer.receivedAt),
         version: offer.version,
-        submittedBy: submitter?.name ?? "–",
+        submittedBy: submitter,
         size: `${offer.receivedBytes.toLocaleString("de-DE")} Bytes`,
         sha256: offer.receivedSha256,
         offersUntil: formatDateTime(tender.offersUntil),
@@ -229,6 +231,15 @@ export async function offerReceiptDocument(user: CurrentUser, offerId: number) {
   });
 }
 
+/** Who sent an offer: the person, or the API token it came through (an organisation token has no person). */
+async function offerSubmitterName(m: EntityManager, offer: Offer): Promise<string> {
+  const person = offer.submittedById !== null ? await m.getRepository(User).findOne({ where: { id: offer.submittedById } }) : null;
+  const token = offer.submittedByApiTokenId !== null ? await m.getRepository(ApiToken).findOne({ where: { id: offer.submittedByApiTokenId } }) : null;
+  const via = token ? `API-Zugang „${token.name}“ (${tokenPrefixLabel(token.prefix)})` : null;
+  if (person && via) return `${person.name} über ${via}`;
+  return person?.name ?? via ?? "–";
+}
+
 // ---------------------------------------------------------------- opening
 
 /**
@@ -236,7 +247,7 @@ export async function offerReceiptDocument(user: CurrentUser, offerId: number) {
  * person the tender moves to "opened", the offers become readable and the opening record is
  * written.
  */
-export async function confirmOpening(user: CurrentUser, tenderId: number): Promise<{ opened: boolean; documentId: number | null }> {
+export async function confirmOpening(user: PersonUser, tenderId: number): Promise<{ opened: boolean; documentId: number | null }> {
   return tx(async (m) => {
     const tender = await lockTender(m, tenderId);
     if (tender.status !== "offers_closed") throw new ConflictError(tender.status === "published" ? "Die Angebotsfrist läuft noch; vorher dürfen Angebote nicht geöffnet werden." : "Die Angebote dieser Ausschreibung können nicht (mehr) geöffnet werden.");
