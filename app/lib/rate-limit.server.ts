@@ -127,7 +127,7 @@ export function bearerToken(req: IncomingMessage): string | null {
 
 /** German detail of a 429. */
 export function tooManyMessage(decision: RateDecision): string {
-  const what = decision.kind === "write" ? `${decision.limit} ändernde Anfragen (POST, PUT, PATCH, DELETE)` : `${decision.limit} Anfragen`;
+  const what = decision.kind === "write" ? `${decision.limit} ändernden Anfragen (POST, PUT, PATCH, DELETE)` : `${decision.limit} Anfragen`;
   return `Dieser API-Zugang hat die Grenze von ${what} je Minute erreicht. Bitte wiederholen Sie die Anfrage in ${decision.resetSeconds} Sekunden.`;
 }
 
