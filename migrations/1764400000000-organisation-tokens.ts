@@ -4,8 +4,8 @@ import { TableColumn, TableIndex, type MigrationInterface, type QueryRunner } fr
  * Organisation API tokens (ADR 0014, issue 9 points 10 and 11).
  *
  * - `users.providerAdmin`: a provider user who administers the organisation's tokens. The first
- *   provider user of each organisation (lowest id) becomes its administrator; staff change it on
- *   the user page.
+ *   active provider user of each organisation (lowest id) becomes its administrator; staff change
+ *   it on the user page.
  * - `api_tokens`: a token belongs either to an organisation (`providerId`) or to a person
  *   (`userId`, staff tools), has scopes, an expiry, its creator and who revoked it. Existing tokens
  *   of provider users become their organisation's tokens with every scope and an expiry one year
@@ -25,9 +25,11 @@ export class OrganisationTokens1764400000000 implements MigrationInterface {
 
     // users.providerAdmin
     await queryRunner.addColumn("users", new TableColumn({ name: "providerAdmin", type: "boolean", isNullable: true }));
-    await queryRunner.query(`UPDATE "users" SET "providerAdmin" = FALSE`);
-    await queryRunner.query(
-      `UPDATE "users" SET "providerAdmin" = TRUE WHERE "id" IN (SELECT MIN("u"."id") FROM "users" "u" WHERE "u"."role" = 'provider' AND "u"."providerId" IS NOT NULL GROUP BY "u"."providerId")`,
+    await run(queryRunner, `UPDATE "users" SET "providerAdmin" = :no`, { no: false });
+    await run(
+      queryRunner,
+      `UPDATE "users" SET "providerAdmin" = :yes WHERE "id" IN (SELECT MIN("u"."id") FROM "users" "u" WHERE "u"."role" = 'provider' AND "u"."providerId" IS NOT NULL AND "u"."active" = :yes GROUP BY "u"."providerId")`,
+      { yes: true },
     );
     await tighten(queryRunner, "users", ["providerAdmin"]);
 

@@ -10,7 +10,7 @@ import { appendAudit, SYSTEM, verifyAuditChain } from "~/lib/audit.server";
 import { nowIso, resetClock, setClock } from "~/lib/clock.server";
 import { db, em, tx } from "~/lib/db.server";
 import { sha256Hex } from "~/lib/password.server";
-import { createOrganisationToken, createToken, listOrganisationTokens, revokeApiTokenAsStaff, revokeOrganisationToken } from "~/services/api-tokens.server";
+import { createOrganisationToken, createToken, listApiTokens, listOrganisationTokens, revokeApiTokenAsStaff, revokeOrganisationToken } from "~/services/api-tokens.server";
 import { login, LOGIN_FAILED, LOGIN_THROTTLED, type PersonUser } from "~/services/auth.server";
 import { actorOf, userForApiToken, userForSession } from "~/lib/identity.server";
 import { createUser, setUserActive } from "~/services/users.server";
@@ -513,5 +513,42 @@ describe("(f) users and authentication", () => {
     expect(await userForApiToken(token)).toBeNull();
     const [view] = (await listOrganisationTokens(clerk)).filter((t) => t.id === id);
     expect(view).toMatchObject({ state: "revoked", stateLabel: "widerrufen", revokedByName: "Test Person" });
+  });
+
+  it("staff list every token with filters: state, kind, organisation, text", async () => {
+    const provider = await newProvider("Filter Vermittlung", "TOK-4");
+    const chief = await newUser("filter-chef@test.example", "provider", provider.id, true);
+    const staff = await newUser("filter-werkzeug@test.example", "procurement");
+    const live = await createToken(SYSTEM, chief.id, "Filter aktiv");
+    const old = await createToken(SYSTEM, chief.id, "Filter abgelaufen", { validUntil: "2026-03-02" });
+    const gone = await createToken(SYSTEM, chief.id, "Filter widerrufen");
+    await revokeApiTokenAsStaff(admin, gone.id);
+    const own = await createToken(SYSTEM, staff.id, "Filter persönlich", { scopes: ["read"] });
+    setClock("2026-03-03T12:00:00.000Z"); // the day after "abgelaufen" was valid through
+    try {
+      const names = async (q: Parameters<typeof listApiTokens>[1]) => (await listApiTokens(admin, { q: "filter", ...q })).rows.map((t) => t.name).sort();
+      expect(await names({})).toEqual(["Filter abgelaufen", "Filter aktiv", "Filter persönlich", "Filter widerrufen"]);
+      expect(await names({ state: "active" })).toEqual(["Filter aktiv", "Filter persönlich"]);
+      expect(await names({ state: "expired" })).toEqual(["Filter abgelaufen"]);
+      expect(await names({ state: "revoked" })).toEqual(["Filter widerrufen"]);
+      expect(await names({ kind: "personal" })).toEqual(["Filter persönlich"]);
+      expect(await names({ provider: provider.id, kind: "organisation" })).toEqual(["Filter abgelaufen", "Filter aktiv", "Filter widerrufen"]);
+      expect(await names({ q: "filter vermittlung" })).toEqual(["Filter abgelaufen", "Filter aktiv", "Filter widerrufen"]); // by the organisation's name
+      expect(await names({ q: "filter-werkzeug@" })).toEqual(["Filter persönlich"]); // by the owner's address
+      const page = await listApiTokens(admin, { provider: provider.id, sort: "name", dir: "asc" });
+      expect(page.provider).toEqual({ id: provider.id, name: "Filter Vermittlung" });
+      expect(page.rows.map((t) => [t.name, t.kindLabel, t.providerName, t.stateLabel])).toEqual([
+        ["Filter abgelaufen", "Organisation", "Filter Vermittlung", "abgelaufen"],
+        ["Filter aktiv", "Organisation", "Filter Vermittlung", "aktiv"],
+        ["Filter widerrufen", "Organisation", "Filter Vermittlung", "widerrufen"],
+      ]);
+      const [personal] = (await listApiTokens(admin, { kind: "personal", q: "filter" })).rows;
+      expect(personal).toMatchObject({ id: own.id, ownerName: "Test Person", providerId: null, scopeLabels: ["Lesen"] });
+      expect(live.id).toBeGreaterThan(0);
+      expect(old.id).toBeGreaterThan(0);
+      await expect(listApiTokens(staff, {})).rejects.toBeInstanceOf(ForbiddenError);
+    } finally {
+      setClock("2026-03-02T12:00:00.000Z");
+    }
   });
 });
