@@ -78,7 +78,8 @@ export async function requirePermission(request: Request, permission: Permission
  * API: who acts with the bearer token, holding the permission, or a problem+json error: 401
  * without a valid token (unknown, expired, revoked), 403 when the role lacks the permission or
  * the token lacks the scope the permission needs for this method (app/domain/api-scopes.ts; the
- * body then names it in `detail` and in `requiredScope`). For an organisation token the result
+ * German `detail` names it, and `WWW-Authenticate: Bearer …, error="insufficient_scope",
+ * scope="offers"` carries it machine-readable, RFC 6750). For an organisation token the result
  * has `id: null` and `apiToken` set (ADR 0014).
  */
 export async function requireApiUser(request: Request, permission: Permission): Promise<CurrentUser> {
@@ -98,7 +99,10 @@ export async function requireApiUser(request: Request, permission: Permission): 
   const scope = requiredScope(permission, request.method);
   if (!scope || !user.apiToken?.scopes.includes(scope)) {
     await recordPermissionDenied(user, `${where} (${permission}, Berechtigung des Zugangs: ${scope ?? "keine"})`);
-    throw problem(403, "Keine Berechtigung", missingScopeMessage(scope), {}, scope ? { requiredScope: scope } : {});
+    // RFC 6750 § 3.1: the missing scope also machine-readable, in WWW-Authenticate.
+    throw problem(403, "Keine Berechtigung", missingScopeMessage(scope), {
+      "WWW-Authenticate": scope ? `Bearer realm="api", error="insufficient_scope", scope="${scope}"` : 'Bearer realm="api", error="insufficient_scope"',
+    });
   }
   return user;
 }

@@ -59,7 +59,7 @@ async function tokenFor(email: string, name: string, options: { scopes?: string[
   });
 }
 
-async function expectProblem(res: Response, status: number): Promise<{ title: string; detail: string; status: number; requiredScope?: string }> {
+async function expectProblem(res: Response, status: number): Promise<{ title: string; detail: string; status: number }> {
   expect(res.status).toBe(status);
   expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
   const body = await res.json();
@@ -120,13 +120,13 @@ describe("organisation tokens", () => {
 
   it("an expired token is refused with 401", async () => {
     const { token, id } = await tokenFor(EMAILS.provider, "Läuft ab");
-    expect((await api("/api/v1/me", token)).status).toBe(200);
+    expect((await api("/api/v1/provider", token)).status).toBe(200);
     await withServerDb(server, async () => {
       const { tx } = await import("~/lib/db.server");
       const { ApiToken } = await import("../../entities");
       await retryBusy(() => tx((m) => m.getRepository(ApiToken).update({ id }, { expiresAt: new Date(Date.now() - 60_000).toISOString() })));
     });
-    const res = await api("/api/v1/me", token);
+    const res = await api("/api/v1/provider", token);
     const body = await expectProblem(res, 401);
     expect(res.headers.get("www-authenticate")).toBe('Bearer realm="api"');
     expect(body.detail).toContain("Abgelaufene und widerrufene Schlüssel gelten nicht mehr.");
@@ -134,11 +134,11 @@ describe("organisation tokens", () => {
 
   it("the organisation's administrator revokes a token in the portal: 401 from then on", async () => {
     const { token, id } = await tokenFor(EMAILS.provider, "Wird widerrufen");
-    expect((await api("/api/v1/me", token)).status).toBe(200);
+    expect((await api("/api/v1/provider", token)).status).toBe(200);
     const res = await post("/portal/tokens", chiefCookie, { intent: "revoke", id: String(id) });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("Der Zugang wurde widerrufen.");
-    await expectProblem(await api("/api/v1/me", token), 401);
+    await expectProblem(await api("/api/v1/provider", token), 401);
     const list = await text(await page("/portal/tokens", chiefCookie));
     expect(list).toMatch(/widerrufen<\/span><br\/><span class="muted">am [^<]+ von Andreas Wolf/);
   });
@@ -152,11 +152,13 @@ describe("organisation tokens", () => {
     const submit = await api(`/api/v1/tenders/${tenderId}/offers`, token, { method: "POST", body: "{}" });
     const body = await expectProblem(submit, 403);
     expect(body.detail).toContain("fehlt die Berechtigung „offers“");
-    expect(body.requiredScope).toBe("offers");
+    expect(submit.headers.get("www-authenticate")).toBe('Bearer realm="api", error="insufficient_scope", scope="offers"');
     const withdraw = await api("/api/v1/offers/1", token, { method: "DELETE" });
-    expect((await expectProblem(withdraw, 403)).requiredScope).toBe("offers");
+    expect((await expectProblem(withdraw, 403)).detail).toContain("„offers“");
+    expect(withdraw.headers.get("www-authenticate")).toContain('scope="offers"');
     const claim = await api("/api/v1/placements", token, { method: "POST", body: "{}" });
-    expect((await expectProblem(claim, 403)).requiredScope).toBe("placements");
+    expect((await expectProblem(claim, 403)).detail).toContain("„placements“");
+    expect(claim.headers.get("www-authenticate")).toContain('scope="placements"');
 
     // and a token that may only submit cannot read
     const { token: writeOnly } = await tokenFor(EMAILS.provider, "Nur Angebote", { scopes: ["offers"] });
@@ -175,7 +177,7 @@ describe("organisation tokens", () => {
 
     expect((await post("/portal/tokens", clerkCookie, { intent: "create", name: "Heimlich", scopes: "read" })).status).toBe(403);
     expect((await post("/portal/tokens", clerkCookie, { intent: "revoke", id: String(id) })).status).toBe(403);
-    expect((await api("/api/v1/me", token)).status).toBe(200);
+    expect((await api("/api/v1/provider", token)).status).toBe(200);
 
     // the administrator's empty form is a validation error, not a refusal
     const empty = await post("/portal/tokens", chiefCookie, { intent: "create", name: "", validUntil: "" });
@@ -192,7 +194,7 @@ describe("organisation tokens", () => {
     expect(await text(list)).toContain("Vom Jobcenter gesperrt");
     const res = await post("/admin/tokens", adminCookie, { intent: "revoke", id: String(id) });
     expect(res.status).toBe(200);
-    await expectProblem(await api("/api/v1/me", token), 401);
+    await expectProblem(await api("/api/v1/provider", token), 401);
     const revoked = await text(await page(`/admin/tokens?provider=${providerId}&state=revoked`, adminCookie));
     expect(revoked).toContain("Vom Jobcenter gesperrt");
     expect(revoked).toContain("von Petra Schulze");
@@ -222,7 +224,7 @@ describe("rate limits per token", () => {
     try {
       const seen: [number, string | null, string | null][] = [];
       for (let i = 0; i < 3; i++) {
-        const res = await api("/api/v1/me", token);
+        const res = await api("/api/v1/provider", token);
         await res.arrayBuffer();
         seen.push([res.status, res.headers.get("ratelimit-limit"), res.headers.get("ratelimit-remaining")]);
         const reset = Number(res.headers.get("ratelimit-reset"));
@@ -234,7 +236,7 @@ describe("rate limits per token", () => {
         [200, "3", "1"],
         [200, "3", "0"],
       ]);
-      const refused = await api("/api/v1/me", token);
+      const refused = await api("/api/v1/provider", token);
       const body = await expectProblem(refused, 429);
       expect(body.title).toBe("Zu viele Anfragen");
       expect(body.detail).toMatch(/^Dieser API-Zugang hat die Grenze von 3 Anfragen je Minute erreicht\. Bitte wiederholen Sie die Anfrage in \d+ Sekunden\.$/);
@@ -249,7 +251,7 @@ describe("rate limits per token", () => {
       expect(post429.status).toBe(429);
       await post429.arrayBuffer();
 
-      const other = await api("/api/v1/me", calm);
+      const other = await api("/api/v1/provider", calm);
       expect(other.status).toBe(200);
       expect(other.headers.get("ratelimit-remaining")).toBe("2");
       const html = await page("/portal/tokens", chiefCookie);
