@@ -222,7 +222,7 @@ describe.sequential("Grundfunktionen im Browser", () => {
       expect(org, orgOptions.slice(0, 5).join(" | ")).toHaveLength(1);
       await page.getByLabel(/^Organisation/).selectOption({ label: org[0] });
       // The organisation's first user administers its API tokens.
-      await page.getByLabel(/^Verwaltet die API-Zugänge der Organisation/).check();
+      await page.getByLabel("Verwaltet die API-Zugänge der Organisation").check();
       await page.getByLabel(/^Anfangspasswort/).fill(USER_PASSWORD);
       await screenshot(page, "j1-user-new");
       await page.getByRole("button", { name: "Benutzer anlegen" }).click();
