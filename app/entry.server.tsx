@@ -10,6 +10,7 @@ import { NonceContext } from "./ui/nonce";
 // its start-up share one module instance (one DataSource, one transaction gate).
 export { bootstrap, config, nowIso, startJobs, stopJobs } from "./jobs/bootstrap.server";
 export { limitRequestBodies, meteredBody } from "./lib/body-limit.server";
+export { limitApiRequests } from "./lib/rate-limit.server";
 
 const ABORT_DELAY = 5_000;
 

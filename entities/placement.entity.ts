@@ -400,6 +400,10 @@ export class PlacementClaim {
   @Column({ type: "integer", nullable: true })
   submittedById: number | null;
 
+  /** The API token it came through, if any (an organisation token has no person behind it). */
+  @Column({ type: "integer", nullable: true })
+  submittedByApiTokenId: number | null;
+
   @Column({ ...INSTANT, nullable: true })
   decidedAt: string | null;
 

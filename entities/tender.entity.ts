@@ -248,8 +248,13 @@ export class Offer {
   @Column({ type: "integer" })
   providerId: number;
 
-  @Column({ type: "integer" })
-  submittedById: number;
+  /** The person who submitted it; null when an organisation's API token did (see submittedByApiTokenId). */
+  @Column({ type: "integer", nullable: true })
+  submittedById: number | null;
+
+  /** The API token it came through, if any. */
+  @Column({ type: "integer", nullable: true })
+  submittedByApiTokenId: number | null;
 
   /** submitted (the version that counts) | replaced | withdrawn | late (refused, kept for the record) */
   @Column({ type: "varchar", length: 20 })

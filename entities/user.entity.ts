@@ -30,6 +30,10 @@ export class User {
   @Column({ type: "boolean" })
   active: boolean;
 
+  /** Provider users only: administers the organisation's API tokens (set by a staff admin). */
+  @Column({ type: "boolean" })
+  providerAdmin: boolean;
+
   @Column({ ...INSTANT })
   createdAt: string;
 
@@ -78,14 +82,25 @@ export class LoginFailure {
   at: string;
 }
 
+/**
+ * A bearer token for the API (ADR 0014). An organisation token belongs to a provider
+ * (`providerId`, no `userId`): it keeps working when the person who created it leaves. A personal
+ * token belongs to a staff user (`userId`, no `providerId`) and ends with the user's account.
+ */
 @Entity({ name: "api_tokens" })
 export class ApiToken {
   @PrimaryGeneratedColumn({ type: "integer" })
   id: number;
 
+  /** Personal token: its owner (staff). Null for an organisation token. */
   @Index("ix_api_tokens_user")
-  @Column({ type: "integer" })
-  userId: number;
+  @Column({ type: "integer", nullable: true })
+  userId: number | null;
+
+  /** Organisation token: the provider it belongs to. Null for a personal token. */
+  @Index("ix_api_tokens_provider")
+  @Column({ type: "integer", nullable: true })
+  providerId: number | null;
 
   @Column({ type: "varchar", length: 100 })
   name: string;
@@ -99,12 +114,28 @@ export class ApiToken {
   @Column({ type: "varchar", length: 16 })
   prefix: string;
 
+  /** Comma-separated scopes (app/domain/api-scopes.ts), e.g. "read,offers". */
+  @Column({ type: "varchar", length: 100 })
+  scopes: string;
+
   @Column({ ...INSTANT })
   createdAt: string;
+
+  /** The person who created it (null: the command line or the system). */
+  @Column({ type: "integer", nullable: true })
+  createdById: number | null;
+
+  /** The token stops working at this instant. */
+  @Column({ ...INSTANT })
+  expiresAt: string;
 
   @Column({ ...INSTANT, nullable: true })
   lastUsedAt: string | null;
 
   @Column({ ...INSTANT, nullable: true })
   revokedAt: string | null;
+
+  /** Who revoked it (null: the system, e.g. when a personal token's user changed role). */
+  @Column({ type: "integer", nullable: true })
+  revokedById: number | null;
 }

@@ -1,7 +1,8 @@
 /**
  * Command line: npm run cli -- <command> [args]
  *   user:create <email> <name> <role> [--provider <id>] [--password <pw>]
- *   token:create <email> [name]
+ *   token:create <email> [name] [--scopes read,offers,placements,invoices] [--until <TT.MM.JJJJ>]
+ *                       a provider user's organisation gets the token, a staff user a personal one
  *   audit:verify
  *   backup <file>
  *   restore <file>      restore a backup into an empty DATA_DIR and verify it (SQLite only)
@@ -31,6 +32,11 @@ function option(args: string[], name: string): string | undefined {
 
 const CLI: typeof SYSTEM = { id: null, label: "cli" };
 
+/** "read,offers" → the names; the service refuses an unknown one with the list of known ones. */
+function parseScopesOption(text: string): string[] {
+  return text.split(",").map((s) => s.trim()).filter(Boolean);
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
@@ -47,9 +53,10 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "token:create": {
-      const [email, ...nameParts] = args;
+      const positional = args.filter((a, i) => !a.startsWith("--") && !(i > 0 && args[i - 1].startsWith("--")));
+      const [email, ...nameParts] = positional;
       if (!email) {
-        console.error("Aufruf: token:create <email> [bezeichnung]");
+        console.error("Aufruf: token:create <email> [bezeichnung] [--scopes read,offers,placements,invoices] [--until TT.MM.JJJJ]");
         return 2;
       }
       const user = await (await em()).getRepository(User).findOne({ where: { email: email.toLowerCase() } });
@@ -57,7 +64,11 @@ async function main(argv: string[]): Promise<number> {
         console.error(`Kein Benutzer mit der E-Mail-Adresse ${email}.`);
         return 1;
       }
-      const { token } = await createToken(CLI, user.id, nameParts.join(" ") || "Kommandozeile");
+      const scopes = option(args, "--scopes");
+      const { token } = await createToken(CLI, user.id, nameParts.join(" ") || "Kommandozeile", {
+        scopes: scopes !== undefined ? parseScopesOption(scopes) : undefined,
+        validUntil: option(args, "--until"),
+      });
       console.log(token);
       return 0;
     }

@@ -108,6 +108,11 @@ app.use((req, res, next) => {
 // limit the answer is 413 and the connection is closed. Remix reads the metered stream.
 app.use(app_.limitRequestBodies());
 
+// Rate limits per API token (requests per minute, counted per process; see
+// app/lib/rate-limit.server.ts): RateLimit-* headers on every API answer with a bearer token, 429
+// with Retry-After past a limit. After the body limit, so a refused body is drained through its meter.
+app.use(app_.limitApiRequests());
+
 app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
 

@@ -9,7 +9,7 @@ import { hashPassword } from "~/lib/password.server";
 
 /**
  * The demo data set: one user per role (two where a later four-eyes step needs two people),
- * provider users for two organisations, and at --scale 1 about 150 private brokers, 60 training
+ * provider users for two organisations (each organisation's user administers its API tokens), and at --scale 1 about 150 private brokers, 60 training
  * providers and the Bundesagentur für Arbeit, modelled on the Landkreis Kamenz of the 2007 report.
  */
 export const DEMO_PASSWORD = "Demo-Passwort-2026";
@@ -191,7 +191,7 @@ export async function seedDemoData(options: { scale: number }): Promise<DemoResu
         providerId = providerIds.get(u.providerKey) ?? (await providerRepo.findOne({ where: { externalKey: u.providerKey } }))?.id ?? null;
         if (!providerId) continue;
       }
-      await m.getRepository(User).save({ email: u.email, name: u.name, phone: u.phone ?? null, role: u.role, providerId, passwordHash, active: true, createdAt: at, updatedAt: at, passwordChangedAt: at, lastLoginAt: null });
+      await m.getRepository(User).save({ email: u.email, name: u.name, phone: u.phone ?? null, role: u.role, providerId, providerAdmin: u.role === "provider", passwordHash, active: true, createdAt: at, updatedAt: at, passwordChangedAt: at, lastLoginAt: null });
       users++;
     }
     await appendAudit(m, SYSTEM, {

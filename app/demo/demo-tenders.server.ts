@@ -5,18 +5,18 @@ import { atSimulatedTime, today as berlinToday } from "~/lib/clock.server";
 import { em } from "~/lib/db.server";
 import { renderPdfFromText } from "~/lib/pdf.server";
 import { getSettings } from "~/lib/settings.server";
-import type { CurrentUser } from "~/services/auth.server";
+import type { PersonUser } from "~/services/auth.server";
 import { concludeAward, decideAward, decideLot, evaluationView, finishEvaluation, formalCheck, informBidders, justifyLowPrice, scoreOffer } from "~/services/evaluation.server";
 import { confirmOpening, submitOffer } from "~/services/offers.server";
 import { cancelTender, closeDueTenders, createTender, publishTender, saveLot, setCriteria, setDeadlines } from "~/services/tenders.server";
 
-async function demoUser(email: string): Promise<CurrentUser | null> {
+async function demoUser(email: string): Promise<PersonUser | null> {
   const u = await (await em()).getRepository(User).findOne({ where: { email } });
   if (!u || !isRole(u.role)) return null;
   return { id: u.id, email: u.email, name: u.name, role: u.role, providerId: u.providerId };
 }
 
-async function conceptPdf(bidder: CurrentUser, topic: string): Promise<Uint8Array> {
+async function conceptPdf(bidder: PersonUser, topic: string): Promise<Uint8Array> {
   const provider = await (await em()).getRepository(Provider).findOne({ where: { id: bidder.providerId ?? 0 } });
   const name = provider?.name ?? "Träger";
   return renderPdfFromText(`# Konzept: ${topic}\n\n${name}\n\nZiele, Methoden, Personal, Qualitätssicherung und Zusammenarbeit mit dem Jobcenter.`, {}, { authority: name, address: `${provider?.street ?? ""}\n${provider?.postalCode ?? ""} ${provider?.city ?? ""}`, contact: provider?.email ?? "", footer: "Konzept zum Angebot" });
@@ -59,7 +59,7 @@ class DemoCalendar {
  * publication, the offer period ending at noon `deadlineDays` from today (at least the minimum
  * period plus five days after the publication).
  */
-async function publishDemo(cal: DemoCalendar, staff: CurrentUser, spec: DemoTenderSpec, deadlineDays: number, publish = true): Promise<Tender> {
+async function publishDemo(cal: DemoCalendar, staff: PersonUser, spec: DemoTenderSpec, deadlineDays: number, publish = true): Promise<Tender> {
   const settings = await getSettings();
   const publishDays = deadlineDays - settings["procurement.minDays.eu.open"] - 5;
   // Preparation never lies in the future, even for a draft whose publication is still ahead.
@@ -77,7 +77,7 @@ async function publishDemo(cal: DemoCalendar, staff: CurrentUser, spec: DemoTend
 }
 
 /** One offer, received at a Berlin local time `days` from today. */
-async function bid(cal: DemoCalendar, days: number, time: string, bidder: CurrentUser | null, tender: Tender, prices: number[], fees: (number | null)[] = []) {
+async function bid(cal: DemoCalendar, days: number, time: string, bidder: PersonUser | null, tender: Tender, prices: number[], fees: (number | null)[] = []) {
   if (!bidder) return;
   const lots = await (await em()).getRepository(Lot).find({ where: { tenderId: tender.id }, order: { number: "ASC" } });
   const concept = await conceptPdf(bidder, tender.title);
@@ -85,7 +85,7 @@ async function bid(cal: DemoCalendar, days: number, time: string, bidder: Curren
 }
 
 /** The deadline job right after the offer period (noon on the deadline day), and the two-person opening that afternoon. */
-async function closeAndOpen(cal: DemoCalendar, deadlineDays: number, staff: CurrentUser, staff2: CurrentUser, tender: Tender, open = true) {
+async function closeAndOpen(cal: DemoCalendar, deadlineDays: number, staff: PersonUser, staff2: PersonUser, tender: Tender, open = true) {
   await cal.run(deadlineDays, "12:05", () => closeDueTenders());
   if (!open) return;
   await cal.run(deadlineDays, "14:00", () => confirmOpening(staff, tender.id));
@@ -99,7 +99,7 @@ type StopAt = "evaluated" | "award_decided" | "bidders_informed" | "awarded";
  * over the working days after the opening: formal check (+1), scoring (+2, +3), evaluation
  * finished (+4), award decided (+5), bidders informed (+6), contract after the standstill.
  */
-async function evaluateAndAward(cal: DemoCalendar, deadlineDays: number, staff1: CurrentUser, staff2: CurrentUser, tender: Tender, stopAt: StopAt) {
+async function evaluateAndAward(cal: DemoCalendar, deadlineDays: number, staff1: PersonUser, staff2: PersonUser, tender: Tender, stopAt: StopAt) {
   const d = deadlineDays;
   const view = await cal.run(d + 1, "09:40", async () => {
     const v = await evaluationView(staff1, tender.id);

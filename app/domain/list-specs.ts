@@ -3,6 +3,7 @@
  * CSV export, and the tests, read the same spec). The default order is what a person needs
  * first: the newest or the most urgent rows.
  */
+import { TOKEN_KINDS, TOKEN_STATES } from "./api-tokens";
 import { choice, flag, int, listSpec, text } from "./list";
 import { AGREEMENT_STATES, LEGAL_BASES } from "./placement";
 import { CLAIM_STATES } from "./placement-claim.machine";
@@ -113,6 +114,15 @@ export const USER_LIST = listSpec({
   sorts: ["name", "email", "role", "lastLoginAt"],
   default: ["name", "asc"],
   firstDir: { lastLoginAt: "desc" },
+  pageSize: 50,
+});
+
+/** API tokens (staff page): the newest first, every state unless filtered. */
+export const TOKEN_LIST = listSpec({
+  filters: { q: text(), provider: int(), state: choice(TOKEN_STATES), kind: choice(TOKEN_KINDS) },
+  sorts: ["createdAt", "expiresAt", "lastUsedAt", "name"],
+  default: ["createdAt", "desc"],
+  firstDir: { createdAt: "desc", lastUsedAt: "desc" },
   pageSize: 50,
 });
 

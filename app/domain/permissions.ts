@@ -30,6 +30,7 @@ export const PERMISSIONS = [
   "edit:provider-contact:own",
   "request:provider-change:own",
   "manage:api-token:own",
+  "manage:api-token:any",
   "read:document:own",
   "change:password:own",
   "read:tender:any",
@@ -71,6 +72,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "export:provider:any",
     "confirm:provider-change:any",
     "read:payable:any",
+    "manage:api-token:any",
   ],
   procurement: [
     ...STAFF_READ,
@@ -142,6 +144,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: "/portal/tokens", label: "API-Zugänge", permission: "manage:api-token:own" },
   { to: "/audit", label: "Protokoll", permission: "read:audit:any" },
   { to: "/admin/users", label: "Benutzer", permission: "manage:user:any" },
+  { to: "/admin/tokens", label: "API-Zugänge", permission: "manage:api-token:any" },
   { to: "/admin/mail", label: "Postausgang", permission: "read:mail-outbox:any" },
   { to: "/admin/settings", label: "Einstellungen", permission: "manage:setting:any" },
 ];

@@ -22,6 +22,10 @@ export const userSchema = z
       .union([z.string(), z.number(), z.null()])
       .transform((v) => (v === null || v === "" ? null : Number(v)))
       .refine((v) => v === null || (Number.isInteger(v) && v > 0), "Ungültiger Träger."),
+    /** Provider users: administers the organisation's API tokens (a check box: "1"/"on"; absent: no). */
+    providerAdmin: z
+      .union([z.boolean(), z.string(), z.null(), z.undefined()])
+      .transform((v) => v === true || v === "1" || v === "on" || v === "true"),
   })
   .superRefine((u, ctx) => {
     if (u.role === "provider" && !u.providerId) {
@@ -29,6 +33,9 @@ export const userSchema = z
     }
     if (u.role !== "provider" && u.providerId) {
       ctx.addIssue({ code: "custom", path: ["providerId"], message: "Nur Benutzer der Rolle „Träger / Vermittler“ gehören zu einer Organisation." });
+    }
+    if (u.role !== "provider" && u.providerAdmin) {
+      ctx.addIssue({ code: "custom", path: ["providerAdmin"], message: "Nur Benutzer der Rolle „Träger / Vermittler“ können die API-Zugänge ihrer Organisation verwalten." });
     }
   });
 export type UserInput = z.output<typeof userSchema>;

@@ -127,8 +127,8 @@ export const InstalmentPath = z.object({
 
 export const Me = z
   .object({
-    id: Id,
-    email: z.string(),
+    id: Id.nullable().openapi({ description: "Die Person; null bei einem API-Schlüssel der Organisation" }),
+    email: z.string().openapi({ description: "Adresse der Person; leer bei einem Schlüssel der Organisation" }),
     name: z.string(),
     role: z.string(),
     providerId: Id.nullable(),

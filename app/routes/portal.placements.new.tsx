@@ -15,7 +15,7 @@ import { discardPendingUpload, keepPendingUpload, takePendingUpload, type KeptUp
 import { ownAssignments } from "~/services/clients.server";
 import { submitClaim, type UploadedFile } from "~/services/placement-claims.server";
 import { fingerprintForm, idempotent } from "~/services/idempotency.server";
-import type { CurrentUser } from "~/services/auth.server";
+import type { PersonUser } from "~/services/auth.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Field, FormError } from "~/ui/form";
 
@@ -94,7 +94,7 @@ export async function action({ request }: ActionFunctionArgs) {
   return response as Awaited<ReturnType<typeof submitForm>>;
 }
 
-async function submitForm(user: CurrentUser, { form, values, uploadError, headers }: UploadForm) {
+async function submitForm(user: PersonUser, { form, values, uploadError, headers }: UploadForm) {
   const files: Record<ClaimFile, UploadedFile | null> = { employmentContract: null, employerConfirmation: null, brokerContract: null };
   /** Tokens of files kept from an earlier attempt of this form (a newly chosen file replaces them). */
   const tokens: Partial<Record<ClaimFile, string>> = {};

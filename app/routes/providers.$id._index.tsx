@@ -18,7 +18,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "read:provider:any");
   const detail = await getProvider(user, idParam(params.id)).catch(loaderError);
-  return json({ ...detail, canEdit: can(user.role, "edit:provider:any"), canAudit: can(user.role, "read:audit:any") });
+  return json({ ...detail, canEdit: can(user.role, "edit:provider:any"), canAudit: can(user.role, "read:audit:any"), canManageTokens: can(user.role, "manage:api-token:any") });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -86,6 +86,11 @@ export default function ProviderDetail() {
             Stammdatenblatt (PDF)
           </button>
         </Form>
+        {d.canManageTokens ? (
+          <Link className="button secondary" to={`/admin/tokens?provider=${p.id}`}>
+            API-Zugänge
+          </Link>
+        ) : null}
         {d.canEdit ? (
           <Form method="post">
             {p.active ? (

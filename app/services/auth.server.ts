@@ -7,7 +7,7 @@ import { dummyPasswordHash, randomToken, sha256Hex, verifyPassword } from "~/lib
 import { actorOf, toCurrentUser, type CurrentUser } from "~/lib/identity.server";
 import { getSettings } from "~/lib/settings.server";
 
-export { actorOf, type CurrentUser } from "~/lib/identity.server";
+export { actorOf, isPerson, type CurrentUser, type PersonUser } from "~/lib/identity.server";
 
 export const LOGIN_FAILED = "E-Mail-Adresse oder Passwort ist nicht korrekt.";
 export const LOGIN_THROTTLED =

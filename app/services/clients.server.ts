@@ -31,7 +31,7 @@ import { nowIso, today } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
 import { enqueueTemplateMail } from "~/lib/mail-template.server";
 import { getSettings } from "~/lib/settings.server";
-import { actorOf, type CurrentUser } from "./auth.server";
+import { actorOf, type CurrentUser, type PersonUser } from "./auth.server";
 import { scheduleData } from "./placement-agreements.server";
 import { ASSIGNMENTS, nextReference, ownBrokerId, requireCan } from "./placement-common.server";
 import { transition, tryTransition } from "./transition.server";
@@ -227,7 +227,7 @@ export async function assignableBrokers(on: string) {
   }));
 }
 
-export async function assignClient(user: CurrentUser, clientId: number, raw: unknown) {
+export async function assignClient(user: PersonUser, clientId: number, raw: unknown) {
   requireCan(user, "assign:client:any");
   const input = parseOrThrow(assignSchema, raw);
   return tx(async (m) => {

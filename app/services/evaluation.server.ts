@@ -12,7 +12,7 @@ import { em, tx } from "~/lib/db.server";
 import { generateDocument } from "~/lib/documents.server";
 import { enqueueTemplateMail } from "~/lib/mail-template.server";
 import { getSettings } from "~/lib/settings.server";
-import { actorOf, type CurrentUser } from "./auth.server";
+import { actorOf, type CurrentUser, type PersonUser } from "./auth.server";
 import { signatory } from "./letters.server";
 import { readOffers, type OfferContent } from "./offers.server";
 import { requireTender, TENDERS, tenderFacts } from "./tenders.server";
@@ -161,7 +161,7 @@ export async function formalCheck(user: CurrentUser, offerId: number, result: st
 }
 
 /** One evaluator's points for several quality criteria of one offer, saved together. */
-export async function scoreOffer(user: CurrentUser, offerId: number, points: Record<number, number>, note = ""): Promise<number> {
+export async function scoreOffer(user: PersonUser, offerId: number, points: Record<number, number>, note = ""): Promise<number> {
   return tx(async (m) => {
     const { offer, tender } = await requireOfferInState(m, offerId, "opened");
     if (offer.formalResult !== "admitted") throw new ConflictError("Bewertet werden nur formal zugelassene Angebote.");

@@ -232,6 +232,6 @@ function reused(): Response {
 }
 
 /** Keys belong to the organisation (an organisation's systems share them) or, for staff, to the person. */
-export function apiIdempotencyScope(user: { id: number; providerId: number | null }): string {
+export function apiIdempotencyScope(user: { id: number | null; providerId: number | null }): string {
   return user.providerId ? `provider:${user.providerId}` : `user:${user.id}`;
 }

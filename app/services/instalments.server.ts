@@ -26,7 +26,7 @@ import { enqueueMail } from "~/lib/mailer.server";
 import { sniffContentType } from "~/lib/files.server";
 import { enqueueTemplateMail } from "~/lib/mail-template.server";
 import { getSettings } from "~/lib/settings.server";
-import { actorOf, type CurrentUser } from "./auth.server";
+import { actorOf, type CurrentUser, type PersonUser } from "./auth.server";
 import { expireAgreements } from "./placement-agreements.server";
 import { expireAssignments } from "./clients.server";
 import { INSTALMENTS, ownBrokerId, requireCan } from "./placement-common.server";
@@ -271,7 +271,7 @@ export async function revokeInstalment(user: CurrentUser, claimId: number, insta
 // ---------------------------------------------------------------------------------------------
 // Staff: sachlich richtig → payable item
 
-export async function certifyInstalment(user: CurrentUser, instalmentId: number, claimId?: number) {
+export async function certifyInstalment(user: PersonUser, instalmentId: number, claimId?: number) {
   requireCan(user, "certify:instalment:any");
   return tx(async (m) => {
     const i = await m.getRepository(FeeInstalment).findOne({ where: claimId ? { id: instalmentId, claimId } : { id: instalmentId } });

@@ -1,5 +1,6 @@
 import { In, type EntityManager } from "typeorm";
-import { AuditEvent, Lot, Offer, OpeningConfirmation, Provider, Tender, User } from "../../entities";
+import { ApiToken, AuditEvent, Lot, Offer, OpeningConfirmation, Provider, Tender, User } from "../../entities";
+import { tokenPrefixLabel } from "~/domain/api-tokens";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
 import { offerReference } from "~/domain/events";
 import { formatCents } from "~/domain/money";
@@ -16,7 +17,7 @@ import { readBytes, sha256Hex, sniffContentType, storeBytes } from "~/lib/files.
 import { enqueueTemplateMail } from "~/lib/mail-template.server";
 import { sealJson, unsealJson, unwrapDataKey } from "~/lib/sealing.server";
 import { getSetting } from "~/lib/settings.server";
-import { actorOf, type CurrentUser } from "./auth.server";
+import { actorOf, type CurrentUser, type PersonUser } from "./auth.server";
 import { recordEvent } from "./events.server";
 import { lockTender, requireTender, TENDERS, tenderFacts } from "./tenders.server";
 import { transition } from "./transition.server";
@@ -114,6 +115,7 @@ export async function submitOffer(user: CurrentUser, tenderId: number, submissio
         tenderId,
         providerId,
         submittedById: user.id,
+        submittedByApiTokenId: user.apiToken?.id ?? null,
         status: "submitted",
         version,
         receivedAt: arrivedAt,
@@ -207,7 +209,7 @@ export async function offerReceiptDocument(user: CurrentUser, offerId: number) {
     if (offer.receiptDocumentId) return offer.receiptDocumentId;
     const tender = await requireTender(m, offer.tenderId);
     const provider = await m.getRepository(Provider).findOne({ where: { id: offer.providerId } });
-    const submitter = await m.getRepository(User).findOne({ where: { id: offer.submittedById } });
+    const submitter = await offerSubmitterName(m, offer);
     const doc = await generateDocument(m, {
       template: "offer-receipt",
       data: {
@@ -217,7 +219,7 @@ export async function offerReceiptDocument(user: CurrentUser, offerId: number) {
         title: tender.title,
         receivedAt: formatDateTimeSeconds(offer.receivedAt),
         version: offer.version,
-        submittedBy: submitter?.name ?? "–",
+        submittedBy: submitter,
         size: `${offer.receivedBytes.toLocaleString("de-DE")} Bytes`,
         sha256: offer.receivedSha256,
         offersUntil: formatDateTime(tender.offersUntil),
@@ -234,6 +236,15 @@ export async function offerReceiptDocument(user: CurrentUser, offerId: number) {
   });
 }
 
+/** Who sent an offer: the person, or the API token it came through (an organisation token has no person). */
+async function offerSubmitterName(m: EntityManager, offer: Offer): Promise<string> {
+  const person = offer.submittedById !== null ? await m.getRepository(User).findOne({ where: { id: offer.submittedById } }) : null;
+  const token = offer.submittedByApiTokenId !== null ? await m.getRepository(ApiToken).findOne({ where: { id: offer.submittedByApiTokenId } }) : null;
+  const via = token ? `API-Zugang „${token.name}“ (${tokenPrefixLabel(token.prefix)})` : null;
+  if (person && via) return `${person.name} über ${via}`;
+  return person?.name ?? via ?? "–";
+}
+
 // ---------------------------------------------------------------- opening
 
 /**
@@ -241,7 +252,7 @@ export async function offerReceiptDocument(user: CurrentUser, offerId: number) {
  * person the tender moves to "opened", the offers become readable and the opening record is
  * written.
  */
-export async function confirmOpening(user: CurrentUser, tenderId: number): Promise<{ opened: boolean; documentId: number | null }> {
+export async function confirmOpening(user: PersonUser, tenderId: number): Promise<{ opened: boolean; documentId: number | null }> {
   return tx(async (m) => {
     const tender = await lockTender(m, tenderId);
     if (tender.status !== "offers_closed") throw new ConflictError(tender.status === "published" ? "Die Angebotsfrist läuft noch; vorher dürfen Angebote nicht geöffnet werden." : "Die Angebote dieser Ausschreibung können nicht (mehr) geöffnet werden.");

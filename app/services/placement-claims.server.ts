@@ -234,6 +234,7 @@ export async function submitClaim(
         channel,
         submittedAt: at,
         submittedById: user.id,
+        submittedByApiTokenId: user.apiToken?.id ?? null,
         decidedAt: rejected ? at : null,
         decidedById: null,
         decisionNote: rejected ? results.filter((r) => r.severity === "error").map((r) => r.message).join("\n") : "",

@@ -12,7 +12,7 @@ import { generateDocument, storeDocument } from "~/lib/documents.server";
 import { isReadablePdf } from "~/lib/pdf-check.server";
 import { getSetting } from "~/lib/settings.server";
 import { enqueueTemplateMail } from "~/lib/mail-template.server";
-import { actorOf, type CurrentUser } from "./auth.server";
+import { actorOf, type CurrentUser, type PersonUser } from "./auth.server";
 import { recordEvent } from "./events.server";
 import { ownOffers } from "./offers.server";
 import { requireTender } from "./tenders.server";
@@ -60,7 +60,7 @@ export async function getTenderForProvider(user: CurrentUser, id: number) {
 }
 
 /** A provider opens a tender document: noted, so answers to bidder questions reach it. */
-export async function downloadTenderDocument(user: CurrentUser, tenderId: number, documentId?: number): Promise<number> {
+export async function downloadTenderDocument(user: PersonUser, tenderId: number, documentId?: number): Promise<number> {
   const detail = await getTenderForProvider(user, tenderId);
   const chosen = documentId ? detail.documents.find((d) => d.id === documentId)?.id : detail.descriptionDocumentId;
   if (!chosen) throw new NotFoundError("Für diese Ausschreibung liegen keine solchen Unterlagen vor.");
@@ -88,7 +88,7 @@ export async function addTenderAttachment(user: CurrentUser, tenderId: number, f
   });
 }
 
-export async function askQuestion(user: CurrentUser, tenderId: number, text: string): Promise<void> {
+export async function askQuestion(user: PersonUser, tenderId: number, text: string): Promise<void> {
   const question = text.trim();
   if (question.length < 10) throw new ValidationError("Bitte formulieren Sie Ihre Frage (mindestens 10 Zeichen).", { question: "Bitte formulieren Sie Ihre Frage (mindestens 10 Zeichen)." });
   const detail = await getTenderForProvider(user, tenderId);

@@ -26,7 +26,7 @@ import { em, tx } from "~/lib/db.server";
 import { getSettings } from "~/lib/settings.server";
 import { enqueueTemplateMail } from "~/lib/mail-template.server";
 import { assertProviderAccess } from "./access.server";
-import { actorOf, type CurrentUser } from "./auth.server";
+import { actorOf, type CurrentUser, type PersonUser } from "./auth.server";
 
 // ---------------------------------------------------------------- list, filter, sort, page
 
@@ -447,7 +447,7 @@ export const CHANGE_KINDS = { bank_account: "Bankverbindung", certification: "Tr
 export type ChangeKind = keyof typeof CHANGE_KINDS;
 
 /** A provider user asks for a change of bank data or certification; staff confirm it. */
-export async function requestChange(user: CurrentUser, kind: ChangeKind, raw: unknown): Promise<ProviderChangeRequest> {
+export async function requestChange(user: PersonUser, kind: ChangeKind, raw: unknown): Promise<ProviderChangeRequest> {
   if (!user.providerId) throw new NotFoundError();
   const providerId = user.providerId;
   const payload = kind === "bank_account" ? parseOrThrow(bankAccountSchema, raw) : parseOrThrow(certificationSchema, raw);

@@ -4,6 +4,7 @@ import { parseSettingValue, SETTING_DEFINITIONS, type SettingDefinition } from "
 import { appendAudit } from "~/lib/audit.server";
 import { nowIso } from "~/lib/clock.server";
 import { tx } from "~/lib/db.server";
+import { resetLimitCache } from "~/lib/rate-limit.server";
 import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
 
@@ -23,7 +24,7 @@ export async function saveSettings(user: CurrentUser, raw: Record<string, unknow
     else errors[def.key] = r.error;
   }
   if (Object.keys(errors).length) throw new ValidationError("Die Einstellungen wurden nicht gespeichert. Bitte prüfen Sie die markierten Angaben.", errors);
-  return tx(async (m) => {
+  const changed = await tx(async (m) => {
     const current = (await getSettings(m)) as Record<string, unknown>;
     let changed = 0;
     for (const { def, value } of parsed) {
@@ -40,4 +41,7 @@ export async function saveSettings(user: CurrentUser, raw: Record<string, unknow
     }
     return changed;
   });
+  // The rate limits of this process take a saved change at once (other changes within a minute).
+  if (changed) resetLimitCache();
+  return changed;
 }

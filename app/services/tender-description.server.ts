@@ -4,7 +4,7 @@ import { formatDate, formatDateTime } from "~/domain/time";
 import { generateDocument } from "~/lib/documents.server";
 
 /** The service description PDF, generated at publication for everyone (entityType "tender-public"). */
-export async function createTenderDescription(m: Parameters<typeof generateDocument>[0], tender: Tender, createdById: number) {
+export async function createTenderDescription(m: Parameters<typeof generateDocument>[0], tender: Tender, createdById: number | null) {
   const lots = await m.getRepository(Lot).find({ where: { tenderId: tender.id }, order: { number: "ASC" } });
   const criteria = await m.getRepository(AwardCriterion).find({ where: { tenderId: tender.id }, order: { position: "ASC" } });
   return generateDocument(m, {

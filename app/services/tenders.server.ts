@@ -32,7 +32,7 @@ import { em, tx } from "~/lib/db.server";
 import { enqueueTemplateMail } from "~/lib/mail-template.server";
 import { newWrappedDataKey } from "~/lib/sealing.server";
 import { getSettings } from "~/lib/settings.server";
-import { actorOf, type CurrentUser } from "./auth.server";
+import { actorOf, type CurrentUser, type PersonUser } from "./auth.server";
 import { createTenderDescription } from "./tender-description.server";
 import { storedMachine, transition, tryTransition } from "./transition.server";
 
@@ -91,7 +91,7 @@ async function refreshValue(m: EntityManager, tender: Tender) {
   await m.getRepository(Tender).update({ id: tender.id }, { estimatedValueCents: decision.valueCents, regime: decision.regime, regimeReason: decision.reason, updatedAt: nowIso() });
 }
 
-export async function createTender(user: CurrentUser, raw: unknown): Promise<Tender> {
+export async function createTender(user: PersonUser, raw: unknown): Promise<Tender> {
   const input = parseOrThrow(tenderSchema, raw);
   return tx(async (m) => {
     const settings = await getSettings(m);

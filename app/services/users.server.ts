@@ -15,7 +15,7 @@ import { hashPassword, verifyPassword } from "~/lib/password.server";
 import { getSetting } from "~/lib/settings.server";
 import { enqueueTemplateMail } from "~/lib/mail-template.server";
 import { config } from "~/lib/config.server";
-import { actorOf, type CurrentUser } from "./auth.server";
+import { actorOf, type CurrentUser, type PersonUser } from "./auth.server";
 import { germanSortExpression } from "./providers.server";
 
 export type UserListQuery = Partial<ListQuery<(typeof USER_LIST)["filters"], (typeof USER_LIST)["sorts"][number]>>;
@@ -89,7 +89,7 @@ export async function createUser(actor: Actor, raw: unknown, password: string): 
       entityType: "user",
       entityId: user.id,
       providerId: user.providerId,
-      details: { after: { name: user.name, email: user.email, role: user.role, providerId: user.providerId } },
+      details: { after: { name: user.name, email: user.email, role: user.role, providerId: user.providerId, providerAdmin: user.providerAdmin } },
     });
     return user;
   });
@@ -105,14 +105,15 @@ export async function updateUser(admin: CurrentUser, id: number, raw: unknown): 
       throw new ValidationError("Diese E-Mail-Adresse ist bereits vergeben.", { email: "Diese E-Mail-Adresse ist bereits vergeben." });
     }
     if (user.id === admin.id && input.role !== user.role) throw new ConflictError("Sie können Ihre eigene Rolle nicht ändern.");
-    const before = { name: user.name, email: user.email, phone: user.phone ?? null, role: user.role, providerId: user.providerId };
-    const after = { name: input.name, email: input.email, phone: input.phone, role: input.role, providerId: input.providerId };
+    const before = { name: user.name, email: user.email, phone: user.phone ?? null, role: user.role, providerId: user.providerId, providerAdmin: Boolean(user.providerAdmin) };
+    const after = { name: input.name, email: input.email, phone: input.phone, role: input.role, providerId: input.providerId, providerAdmin: input.providerAdmin };
     if (JSON.stringify(before) === JSON.stringify(after)) return;
     await m.getRepository(User).update({ id }, { ...after, updatedAt: nowIso() });
-    // A changed role or organisation takes effect at once: end the user's sessions and API tokens.
+    // A changed role or organisation takes effect at once: end the user's sessions and personal API
+    // tokens. Tokens the user created for an organisation belong to the organisation and stay.
     if (before.role !== after.role || before.providerId !== after.providerId) {
       await m.getRepository(Session).delete({ userId: id });
-      await m.getRepository(ApiToken).update({ userId: id, revokedAt: IsNull() }, { revokedAt: nowIso() });
+      await m.getRepository(ApiToken).update({ userId: id, revokedAt: IsNull() }, { revokedAt: nowIso(), revokedById: admin.id });
     }
     await appendAudit(m, actorOf(admin), {
       action: "user.update",
@@ -164,7 +165,7 @@ export async function resetPassword(admin: CurrentUser, id: number, password: st
   });
 }
 
-export async function changeOwnPassword(user: CurrentUser, current: string, next: string, repeat: string): Promise<void> {
+export async function changeOwnPassword(user: PersonUser, current: string, next: string, repeat: string): Promise<void> {
   const manager = await em();
   const row = await manager.getRepository(User).findOne({ where: { id: user.id } });
   if (!row || !(await verifyPassword(current, row.passwordHash))) {

@@ -35,6 +35,16 @@ export function UserForm({
           error={errors.providerId}
           options={[{ value: "", label: "– keine –" }, ...providers]}
         />
+        <div className={`field${errors.providerAdmin ? " field-error" : ""}`}>
+          <label>
+            <input type="checkbox" name="providerAdmin" value="1" defaultChecked={values.providerAdmin === true || values.providerAdmin === "1"} aria-describedby="f-providerAdmin-hint" /> Verwaltet die API-Zugänge der
+            Organisation
+          </label>
+          <div className="hint" id="f-providerAdmin-hint">
+            Nur Rolle Träger / Vermittler: darf im Portal API-Zugänge der Organisation erstellen und widerrufen.
+          </div>
+          {errors.providerAdmin ? <div className="error">{errors.providerAdmin}</div> : null}
+        </div>
         {withPassword ? <Field name="password" label="Anfangspasswort" type="password" required autoComplete="new-password" error={errors.password} hint={`Mindestens ${minPasswordLength} Zeichen.`} /> : null}
       </div>
       <button type="submit" className="button">

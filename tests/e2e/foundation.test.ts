@@ -221,6 +221,8 @@ describe.sequential("Grundfunktionen im Browser", () => {
       const org = orgOptions.filter((t) => t.startsWith(`${PROVIDER_NAME} (`));
       expect(org, orgOptions.slice(0, 5).join(" | ")).toHaveLength(1);
       await page.getByLabel(/^Organisation/).selectOption({ label: org[0] });
+      // The organisation's first user administers its API tokens.
+      await page.getByLabel("Verwaltet die API-Zugänge der Organisation").check();
       await page.getByLabel(/^Anfangspasswort/).fill(USER_PASSWORD);
       await screenshot(page, "j1-user-new");
       await page.getByRole("button", { name: "Benutzer anlegen" }).click();
@@ -315,8 +317,9 @@ describe.sequential("Grundfunktionen im Browser", () => {
       expect(body.vatId).toBe(PROVIDER_VAT);
       const me = await fetch(`${base}/api/v1/me`, { headers: { Authorization: `Bearer ${apiToken}` } });
       expect(me.status).toBe(200);
-      const meBody = (await me.json()) as { email: string; role: string; providerId: number };
-      expect(meBody).toMatchObject({ email: USER_EMAIL, role: "provider", providerId });
+      // The token belongs to the organisation, not to the person who created it.
+      const meBody = (await me.json()) as { role: string; providerId: number };
+      expect(meBody).toMatchObject({ role: "provider", providerId });
       const anonymous = await fetch(`${base}/api/v1/provider`);
       expect(anonymous.status).toBe(401);
     });
@@ -565,13 +568,14 @@ describe.sequential("Grundfunktionen im Browser", () => {
       await provider.page.waitForURL((u) => u.pathname === "/login");
       await expect.poll(() => provider.page.getByRole("heading", { level: 1 }).textContent()).toBe("Anmelden");
       await screenshot(provider.page, "j6-logged-out");
-      // A full page load does not get back in either, and the API token stops working too.
+      // A full page load does not get back in either. The API token the person created belongs to
+      // the organisation and keeps working (ADR 0014); it ends when it expires or is revoked.
       const again = await provider.page.goto(`${base}/portal`);
       expect(new URL(provider.page.url()).pathname).toBe("/login");
       expect(again?.status()).toBe(200);
       if (apiToken) {
-        const res = await fetch(`${base}/api/v1/me`, { headers: { Authorization: `Bearer ${apiToken}` } });
-        expect(res.status).toBe(401);
+        const res = await fetch(`${base}/api/v1/provider`, { headers: { Authorization: `Bearer ${apiToken}` } });
+        expect(res.status).toBe(200);
       }
       // Logging in again is refused with the generic message.
       await provider.page.getByLabel("E-Mail").fill(USER_EMAIL);

@@ -104,7 +104,7 @@ async function pdfBytes(): Promise<Uint8Array> {
 }
 
 /** The services in this process against the server's database (as the other HTTP tests do). */
-async function inProcess<T>(work: (s: { user: (email: string) => Promise<import("~/services/auth.server").CurrentUser> }) => Promise<T>): Promise<T> {
+async function inProcess<T>(work: (s: { user: (email: string) => Promise<import("~/services/auth.server").PersonUser> }) => Promise<T>): Promise<T> {
   return withServerDb(server, async () => {
     const { em } = await import("~/lib/db.server");
     const { User } = await import("../../entities");

@@ -8,7 +8,7 @@ import { nowIso, today } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
 import { seedDemoData } from "~/demo/demo-data.server";
 import { seedDemoPlacements } from "~/demo/demo-placements.server";
-import type { CurrentUser } from "~/services/auth.server";
+import type { PersonUser as CurrentUser } from "~/services/auth.server";
 import { listEvents, recordEvent, type EventInput } from "~/services/events.server";
 import { runPlacementDay } from "~/services/instalments.server";
 import { submitOffer, withdrawOffer } from "~/services/offers.server";

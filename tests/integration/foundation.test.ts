@@ -5,14 +5,14 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiToken, AuditEvent, Provider, Session, Setting, User } from "../../entities";
-import { ValidationError } from "~/domain/errors";
+import { ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
 import { appendAudit, SYSTEM, verifyAuditChain } from "~/lib/audit.server";
 import { nowIso, resetClock, setClock } from "~/lib/clock.server";
 import { db, em, tx } from "~/lib/db.server";
 import { sha256Hex } from "~/lib/password.server";
-import { createToken, revokeToken } from "~/services/api-tokens.server";
-import { login, LOGIN_FAILED, LOGIN_THROTTLED, type CurrentUser } from "~/services/auth.server";
-import { userForApiToken, userForSession } from "~/lib/identity.server";
+import { createOrganisationToken, createToken, listApiTokens, listOrganisationTokens, revokeApiTokenAsStaff, revokeOrganisationToken } from "~/services/api-tokens.server";
+import { login, LOGIN_FAILED, LOGIN_THROTTLED, type PersonUser } from "~/services/auth.server";
+import { actorOf, userForApiToken, userForSession } from "~/lib/identity.server";
 import { createUser, setUserActive } from "~/services/users.server";
 
 const SQLITE = !process.env.TEST_DATABASE_URL;
@@ -236,13 +236,19 @@ describe("(e) backup", () => {
 // ---------------------------------------------------------------------------------------------
 describe("(f) users and authentication", () => {
   const PASSWORD = "richtig-Passwort-1";
-  let admin: CurrentUser;
+  let admin: PersonUser;
   let seq = 0;
   const address = () => `10.0.0.${++seq}`;
 
-  async function newUser(email: string, role: "admin" | "procurement" | "provider" = "procurement", providerId: number | null = null) {
-    const u = await createUser(SYSTEM, { name: "Test Person", email, role, providerId }, PASSWORD);
-    return { id: u.id, email: u.email, name: u.name, role, providerId: u.providerId } as CurrentUser;
+  async function newUser(email: string, role: "admin" | "procurement" | "provider" = "procurement", providerId: number | null = null, providerAdmin = false) {
+    const u = await createUser(SYSTEM, { name: "Test Person", email, role, providerId, providerAdmin }, PASSWORD);
+    return { id: u.id, email: u.email, name: u.name, role, providerId: u.providerId, providerAdmin: u.providerAdmin } as PersonUser;
+  }
+
+  async function newProvider(name: string, key: string) {
+    return tx((t) =>
+      t.getRepository(Provider).save({ kind: "broker", name, serviceCategories: [], active: true, createdAt: nowIso(), updatedAt: nowIso(), externalKey: key, vatId: null, tradeRegistrationDate: null }),
+    );
   }
 
   beforeAll(async () => {
@@ -407,43 +413,142 @@ describe("(f) users and authentication", () => {
     await expect(setUserActive(admin, admin.id, false)).rejects.toThrow("Sie können sich nicht selbst deaktivieren.");
   });
 
-  it("API tokens: created once, stored as hash only, resolve the user, stop after revoke or deactivation", async () => {
+  it("a provider user's token belongs to the organisation: stored as hash only, acts without a person, survives the creator, stops when expired or revoked", async () => {
     const m = await em();
-    const provider = await tx((t) =>
-      t.getRepository(Provider).save({ kind: "broker", name: "Token Vermittlung", serviceCategories: [], active: true, createdAt: nowIso(), updatedAt: nowIso(), externalKey: "TOK-1", vatId: null, tradeRegistrationDate: null }),
-    );
-    const u = await newUser("portal@test.example", "provider", provider.id);
+    const provider = await newProvider("Token Vermittlung", "TOK-1");
+    const u = await newUser("portal@test.example", "provider", provider.id, true);
     const { token, id } = await createToken(SYSTEM, u.id, "Buchhaltungssoftware");
     expect(token.startsWith("vt_")).toBe(true);
-    expect(await userForApiToken(token)).toEqual(u);
+    const row = await m.getRepository(ApiToken).findOneByOrFail({ id });
+    expect(row).toMatchObject({ providerId: provider.id, userId: null, createdById: null, scopes: "read,offers,placements,invoices", revokedAt: null });
+    // the default expiry: through the end of the day 365 days ahead (Berlin)
+    expect(row.expiresAt).toBe(new Date(Date.parse("2027-03-03T00:00:00+01:00")).toISOString());
+
+    const caller = await userForApiToken(token);
+    expect(caller).toMatchObject({ id: null, email: "", role: "provider", providerId: provider.id, apiToken: { id, kind: "organisation", name: "Buchhaltungssoftware", scopes: ["read", "offers", "placements", "invoices"] } });
+    // the audit trail names the token and the organisation, never the person who created it
+    expect(actorOf(caller!)).toEqual({ id: null, label: `API-Zugang „Buchhaltungssoftware“ (${row.prefix}…) · Token Vermittlung`, role: "provider", providerId: provider.id });
     expect(await userForApiToken(`${token}x`)).toBeNull();
 
-    const row = await m.getRepository(ApiToken).findOneByOrFail({ id });
     expect(row.tokenHash).toBe(sha256Hex(token));
     expect(Object.values(row).some((v) => typeof v === "string" && v.includes(token))).toBe(false);
     const raw: Record<string, unknown>[] = await m.query(`SELECT * FROM api_tokens WHERE id = ${id}`);
     expect(JSON.stringify(raw)).not.toContain(token);
-    expect(row.lastUsedAt).not.toBeNull();
 
-    // a deactivated provider user's token stops working
+    // the last use is written at most once a minute
+    const firstUse = (await m.getRepository(ApiToken).findOneByOrFail({ id })).lastUsedAt;
+    expect(firstUse).not.toBeNull();
+    setClock(new Date(Date.parse(firstUse!) + 30_000));
+    await userForApiToken(token);
+    expect((await m.getRepository(ApiToken).findOneByOrFail({ id })).lastUsedAt).toBe(firstUse);
+    setClock(new Date(Date.parse(firstUse!) + 61_000));
+    await userForApiToken(token);
+    expect((await m.getRepository(ApiToken).findOneByOrFail({ id })).lastUsedAt).not.toBe(firstUse);
+
+    // the creator leaves: the organisation's token keeps working
     await setUserActive(admin, u.id, false);
-    expect(await userForApiToken(token)).toBeNull();
-    await setUserActive(admin, u.id, true);
-    expect(await userForApiToken(token)).toEqual(u);
+    expect(await userForApiToken(token)).toMatchObject({ providerId: provider.id });
 
-    await revokeToken({ id: u.id, label: u.email, providerId: u.providerId }, u.id, id);
+    // expired at its expiresAt
+    setClock(new Date(Date.parse(row.expiresAt) - 1000));
+    expect(await userForApiToken(token)).not.toBeNull();
+    setClock(row.expiresAt);
     expect(await userForApiToken(token)).toBeNull();
-    expect((await m.getRepository(ApiToken).findOneByOrFail({ id })).revokedAt).not.toBeNull();
+    setClock("2026-03-02T12:00:00.000Z");
+
+    // staff revoke it: it stops at once, who and when is kept
+    await revokeApiTokenAsStaff(admin, id);
+    expect(await userForApiToken(token)).toBeNull();
+    expect(await m.getRepository(ApiToken).findOneByOrFail({ id })).toMatchObject({ revokedById: admin.id, revokedAt: expect.any(String) });
+    const events = await m.getRepository(AuditEvent).find({ where: { entityType: "api_token", entityId: String(id) }, order: { seq: "ASC" } });
+    expect(events.map((e) => [e.action, e.actorLabel, e.providerId])).toEqual([
+      ["api_token.create", "system", provider.id],
+      ["api_token.revoke", admin.email, provider.id],
+    ]);
 
     const short = await createToken(SYSTEM, u.id, " x ").catch((e) => e);
     expect(short).toBeInstanceOf(ValidationError);
+    expect(short.message).toBe("Bitte geben Sie dem Zugang einen Namen (2 bis 100 Zeichen).");
   });
 
-  it("another user cannot revoke someone else's token", async () => {
-    const a = await newUser("token-a@test.example");
-    const b = await newUser("token-b@test.example");
-    const { token, id } = await createToken(SYSTEM, a.id, "Zugang A");
-    await expect(revokeToken({ id: b.id, label: b.email }, b.id, id)).rejects.toThrow("Der API-Zugang wurde nicht gefunden.");
-    expect(await userForApiToken(token)).toEqual(a);
+  it("a staff user's token is personal: it acts as the person and ends with the account", async () => {
+    const s = await newUser("werkzeug@test.example", "procurement");
+    const { token, id } = await createToken(SYSTEM, s.id, "Auswertung", { scopes: ["read"] });
+    expect(await (await em()).getRepository(ApiToken).findOneByOrFail({ id })).toMatchObject({ userId: s.id, providerId: null, scopes: "read" });
+    const caller = await userForApiToken(token);
+    expect(caller).toMatchObject({ id: s.id, email: s.email, role: "procurement", apiToken: { id, kind: "personal", scopes: ["read"] } });
+    expect(actorOf(caller!)).toMatchObject({ id: s.id, label: "werkzeug@test.example (API-Zugang „Auswertung“)" });
+    await setUserActive(admin, s.id, false);
+    expect(await userForApiToken(token)).toBeNull();
+    await setUserActive(admin, s.id, true);
+    expect(await userForApiToken(token)).not.toBeNull();
+    await expect(createToken(SYSTEM, s.id, "Falsch", { scopes: ["schreiben"] })).rejects.toThrow("Unbekannte Berechtigung: schreiben. Möglich sind read, offers, placements, invoices.");
+  });
+
+  it("only the organisation's administrator creates and revokes its tokens; other provider users see them", async () => {
+    const provider = await newProvider("Zwei Personen Vermittlung", "TOK-2");
+    const other = await newProvider("Andere Vermittlung", "TOK-3");
+    const chief = await newUser("chefin@test.example", "provider", provider.id, true);
+    const clerk = await newUser("sachbearbeiter@test.example", "provider", provider.id, false);
+    const stranger = await newUser("fremd@test.example", "provider", other.id, true);
+
+    await expect(createOrganisationToken(clerk, { name: "Heimlich", scopes: ["read"] })).rejects.toBeInstanceOf(ForbiddenError);
+    const { token, id } = await createOrganisationToken(chief, { name: "Fachverfahren", scopes: ["read", "offers"], validUntil: "" });
+    expect((await listOrganisationTokens(clerk)).map((t) => [t.name, t.scopes, t.createdByName, t.state])).toEqual([["Fachverfahren", ["read", "offers"], "Test Person", "active"]]);
+    expect(await listOrganisationTokens(stranger)).toEqual([]);
+
+    // the expiry: from today up to api.tokenMaxDays (730) ahead, German dates accepted
+    const late = await createOrganisationToken(chief, { name: "Zu lang", scopes: ["read"], validUntil: "02.03.2028" }).catch((e) => e);
+    expect(late).toBeInstanceOf(ValidationError);
+    expect(late.fieldErrors.validUntil).toBe("Ein API-Zugang gilt höchstens 730 Tage, also bis spätestens 01.03.2028.");
+    const latest = await createOrganisationToken(chief, { name: "Lang", scopes: ["read"], validUntil: "01.03.2028" });
+    expect((await (await em()).getRepository(ApiToken).findOneByOrFail({ id: latest.id })).expiresAt).toBe("2028-03-01T23:00:00.000Z");
+    const none = await createOrganisationToken(chief, { name: "Ohne", scopes: [] }).catch((e) => e);
+    expect(none.fieldErrors.scopes).toBe("Bitte wählen Sie mindestens eine Berechtigung.");
+
+    await expect(revokeOrganisationToken(clerk, id)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(revokeOrganisationToken(stranger, id)).rejects.toBeInstanceOf(NotFoundError);
+    expect(await userForApiToken(token)).not.toBeNull();
+    await revokeOrganisationToken(chief, id);
+    expect(await userForApiToken(token)).toBeNull();
+    const [view] = (await listOrganisationTokens(clerk)).filter((t) => t.id === id);
+    expect(view).toMatchObject({ state: "revoked", stateLabel: "widerrufen", revokedByName: "Test Person" });
+  });
+
+  it("staff list every token with filters: state, kind, organisation, text", async () => {
+    const provider = await newProvider("Filter Vermittlung", "TOK-4");
+    const chief = await newUser("filter-chef@test.example", "provider", provider.id, true);
+    const staff = await newUser("filter-werkzeug@test.example", "procurement");
+    const live = await createToken(SYSTEM, chief.id, "Filter aktiv");
+    const old = await createToken(SYSTEM, chief.id, "Filter abgelaufen", { validUntil: "2026-03-02" });
+    const gone = await createToken(SYSTEM, chief.id, "Filter widerrufen");
+    await revokeApiTokenAsStaff(admin, gone.id);
+    const own = await createToken(SYSTEM, staff.id, "Filter persönlich", { scopes: ["read"] });
+    setClock("2026-03-03T12:00:00.000Z"); // the day after "abgelaufen" was valid through
+    try {
+      const names = async (q: Parameters<typeof listApiTokens>[1]) => (await listApiTokens(admin, { q: "filter", ...q })).rows.map((t) => t.name).sort();
+      expect(await names({})).toEqual(["Filter abgelaufen", "Filter aktiv", "Filter persönlich", "Filter widerrufen"]);
+      expect(await names({ state: "active" })).toEqual(["Filter aktiv", "Filter persönlich"]);
+      expect(await names({ state: "expired" })).toEqual(["Filter abgelaufen"]);
+      expect(await names({ state: "revoked" })).toEqual(["Filter widerrufen"]);
+      expect(await names({ kind: "personal" })).toEqual(["Filter persönlich"]);
+      expect(await names({ provider: provider.id, kind: "organisation" })).toEqual(["Filter abgelaufen", "Filter aktiv", "Filter widerrufen"]);
+      expect(await names({ q: "filter vermittlung" })).toEqual(["Filter abgelaufen", "Filter aktiv", "Filter widerrufen"]); // by the organisation's name
+      expect(await names({ q: "filter-werkzeug@" })).toEqual(["Filter persönlich"]); // by the owner's address
+      const page = await listApiTokens(admin, { provider: provider.id, sort: "name", dir: "asc" });
+      expect(page.provider).toEqual({ id: provider.id, name: "Filter Vermittlung" });
+      expect(page.rows.map((t) => [t.name, t.kindLabel, t.providerName, t.stateLabel])).toEqual([
+        ["Filter abgelaufen", "Organisation", "Filter Vermittlung", "abgelaufen"],
+        ["Filter aktiv", "Organisation", "Filter Vermittlung", "aktiv"],
+        ["Filter widerrufen", "Organisation", "Filter Vermittlung", "widerrufen"],
+      ]);
+      const [personal] = (await listApiTokens(admin, { kind: "personal", q: "filter" })).rows;
+      expect(personal).toMatchObject({ id: own.id, ownerName: "Test Person", providerId: null, scopeLabels: ["Lesen"] });
+      expect(live.id).toBeGreaterThan(0);
+      expect(old.id).toBeGreaterThan(0);
+      await expect(listApiTokens(staff, {})).rejects.toBeInstanceOf(ForbiddenError);
+    } finally {
+      setClock("2026-03-02T12:00:00.000Z");
+    }
   });
 });

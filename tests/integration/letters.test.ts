@@ -10,7 +10,7 @@ import { addDays, berlinDate, formatDateTime } from "~/domain/time";
 import { now, setClock } from "~/lib/clock.server";
 import { em } from "~/lib/db.server";
 import { readBytes } from "~/lib/files.server";
-import type { CurrentUser } from "~/services/auth.server";
+import type { PersonUser } from "~/services/auth.server";
 import { seedDemoData } from "~/demo/demo-data.server";
 import { seedDemoTenders } from "~/demo/demo-tenders.server";
 import { offerAgreements } from "~/services/placement-agreements.server";
@@ -25,12 +25,12 @@ import { setRecordNote } from "~/services/tenders.server";
  * and no agreement on a legal basis that has ended.
  */
 
-let procurement: CurrentUser;
+let procurement: PersonUser;
 let today: string;
 
-async function currentUser(email: string): Promise<CurrentUser> {
+async function currentUser(email: string): Promise<PersonUser> {
   const u = await (await em()).getRepository(User).findOneOrFail({ where: { email } });
-  return { id: u.id, email: u.email, name: u.name, role: u.role as CurrentUser["role"], providerId: u.providerId };
+  return { id: u.id, email: u.email, name: u.name, role: u.role as PersonUser["role"], providerId: u.providerId };
 }
 
 async function pdfText(doc: Document): Promise<string> {

@@ -6,7 +6,7 @@ import { CLAIM_LIST, CLIENT_LIST, OWN_AGREEMENT_LIST, OWN_ASSIGNMENT_LIST, VOUCH
 import { addDays, formatDate } from "~/domain/time";
 import { setClock, today } from "~/lib/clock.server";
 import { em } from "~/lib/db.server";
-import type { CurrentUser } from "~/services/auth.server";
+import type { PersonUser } from "~/services/auth.server";
 import { listClients, listOwnAssignments } from "~/services/clients.server";
 import { homeFor, navigationFor } from "~/services/dashboard.server";
 import { seedDemoData } from "~/demo/demo-data.server";
@@ -17,15 +17,15 @@ import { claimsCsv, listClaims } from "~/services/placement-claims.server";
 
 /** The list pages open on what is current, filter what people need, and each role lands on its work. */
 
-let caseManager: CurrentUser;
-let finance: CurrentUser;
-let broker: CurrentUser;
-let trainer: CurrentUser;
-let broker2: CurrentUser;
+let caseManager: PersonUser;
+let finance: PersonUser;
+let broker: PersonUser;
+let trainer: PersonUser;
+let broker2: PersonUser;
 
-async function currentUser(email: string): Promise<CurrentUser> {
+async function currentUser(email: string): Promise<PersonUser> {
   const u = await (await em()).getRepository(User).findOneOrFail({ where: { email } });
-  return { id: u.id, email: u.email, name: u.name, role: u.role as CurrentUser["role"], providerId: u.providerId };
+  return { id: u.id, email: u.email, name: u.name, role: u.role as PersonUser["role"], providerId: u.providerId };
 }
 
 const nonIncreasing = (xs: string[]) => xs.every((x, i) => i === 0 || xs[i - 1] >= x);

@@ -11,7 +11,7 @@ import { setClock, nowIso } from "~/lib/clock.server";
 import { config } from "~/lib/config.server";
 import { em } from "~/lib/db.server";
 import { sessionCookieHeader } from "~/lib/session.server";
-import { login, type CurrentUser } from "~/services/auth.server";
+import { login, type PersonUser } from "~/services/auth.server";
 import { DEMO_PASSWORD } from "~/demo/demo-data.server";
 import { seedDemoData } from "~/demo/demo-data.server";
 import { loader as ocdsRoute } from "~/routes/tenders.$id.ocds[.json]";
@@ -134,9 +134,9 @@ async function validateEveryTender(stage: string): Promise<OcdsReleasePackage> {
   return all;
 }
 
-async function currentUser(email: string): Promise<CurrentUser> {
+async function currentUser(email: string): Promise<PersonUser> {
   const u = await (await em()).getRepository(User).findOneOrFail({ where: { email } });
-  return { id: u.id, email: u.email, name: u.name, role: u.role as CurrentUser["role"], providerId: u.providerId };
+  return { id: u.id, email: u.email, name: u.name, role: u.role as PersonUser["role"], providerId: u.providerId };
 }
 
 async function packageJson(id: number): Promise<string> {
@@ -151,9 +151,9 @@ function priceForms(cents: number): string[] {
   return [String(cents), euros, euros.replace(".", ","), (cents / 100).toFixed(2), (cents / 100).toFixed(2).replace(".", ",")];
 }
 
-let procurement: CurrentUser;
-let procurement2: CurrentUser;
-let brokerUser: CurrentUser;
+let procurement: PersonUser;
+let procurement2: PersonUser;
+let brokerUser: PersonUser;
 let baeId: number;
 let measureId: number;
 let sealedNames: string[];

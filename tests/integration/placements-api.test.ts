@@ -130,16 +130,16 @@ beforeAll(async () => {
     const { acceptAgreement, createFeeSchedule, offerAgreements, scheduleFor } = await import("~/services/placement-agreements.server");
     const { assignClient, createClient } = await import("~/services/clients.server");
     const { today } = await import("~/lib/clock.server");
-    type CurrentUser = import("~/services/auth.server").CurrentUser;
+    type PersonUser = import("~/services/auth.server").PersonUser;
 
     const m = await em();
-    const userOf = async (email: string): Promise<CurrentUser> => {
+    const userOf = async (email: string): Promise<PersonUser> => {
       const u = await m.getRepository(User).findOneOrFail({ where: { email } });
       return {
         id: u.id,
         email: u.email,
         name: u.name,
-        role: u.role as CurrentUser["role"],
+        role: u.role as PersonUser["role"],
         providerId: u.providerId,
       };
     };

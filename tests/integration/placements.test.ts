@@ -10,7 +10,7 @@ import { setClock } from "~/lib/clock.server";
 import { em } from "~/lib/db.server";
 import { addDays } from "~/domain/time";
 import { InstalmentDueAfterPeriod1764310000000 } from "../../migrations/1764310000000-instalment-due-after-period";
-import type { CurrentUser } from "~/services/auth.server";
+import type { PersonUser } from "~/services/auth.server";
 import { addEmploymentSpell, assignClient, createClient, ownAssignments, setConsent, withdrawAssignment } from "~/services/clients.server";
 import { seedDemoData } from "~/demo/demo-data.server";
 import { certifyInstalment, correctEmploymentEnd, listPayables, ownFigures, payablesCsv, proveInstalment, reportEmploymentEnd, revokeInstalment, runPlacementDay } from "~/services/instalments.server";
@@ -23,10 +23,10 @@ import { addClaimDocuments, contractsPerYear, decideClaim, getClaim, submitClaim
  * moved by the daily job → proof → sachlich richtig → payable item; early end; lapse; access.
  */
 
-let procurement: CurrentUser;
-let caseManager: CurrentUser;
-let broker: CurrentUser; // DEMO-B-0001
-let broker2: CurrentUser; // DEMO-B-0002
+let procurement: PersonUser;
+let caseManager: PersonUser;
+let broker: PersonUser; // DEMO-B-0001
+let broker2: PersonUser; // DEMO-B-0002
 let brokerId: number;
 let broker2Id: number;
 let noRegistrationId: number;
@@ -35,9 +35,9 @@ let assignmentId: number;
 let validClaimId: number;
 let lapsingId: number;
 
-async function currentUser(email: string): Promise<CurrentUser> {
+async function currentUser(email: string): Promise<PersonUser> {
   const u = await (await em()).getRepository(User).findOneOrFail({ where: { email } });
-  return { id: u.id, email: u.email, name: u.name, role: u.role as CurrentUser["role"], providerId: u.providerId };
+  return { id: u.id, email: u.email, name: u.name, role: u.role as PersonUser["role"], providerId: u.providerId };
 }
 
 function pdf(marker: string) {

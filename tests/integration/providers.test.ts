@@ -9,7 +9,7 @@ import { berlinDate } from "~/domain/time";
 import { verifyAuditChain } from "~/lib/audit.server";
 import { now, nowIso, setClock } from "~/lib/clock.server";
 import { em } from "~/lib/db.server";
-import type { CurrentUser } from "~/services/auth.server";
+import type { PersonUser } from "~/services/auth.server";
 import { DEMO_USERS, seedDemoData } from "~/demo/demo-data.server";
 import { exportProvidersCsv, ImportError, importProvidersCsv } from "~/services/provider-csv.server";
 import {
@@ -22,16 +22,16 @@ import {
   updateProvider,
 } from "~/services/providers.server";
 
-let admin: CurrentUser;
-let procurement: CurrentUser;
-let procurement2: CurrentUser;
-let caseManager: CurrentUser;
-let brokerUser: CurrentUser; // provider user of DEMO-B-0001
-let trainerUser: CurrentUser; // provider user of DEMO-T-0001
+let admin: PersonUser;
+let procurement: PersonUser;
+let procurement2: PersonUser;
+let caseManager: PersonUser;
+let brokerUser: PersonUser; // provider user of DEMO-B-0001
+let trainerUser: PersonUser; // provider user of DEMO-T-0001
 
-async function currentUser(email: string): Promise<CurrentUser> {
+async function currentUser(email: string): Promise<PersonUser> {
   const u = await (await em()).getRepository(User).findOneOrFail({ where: { email } });
-  return { id: u.id, email: u.email, name: u.name, role: u.role as CurrentUser["role"], providerId: u.providerId };
+  return { id: u.id, email: u.email, name: u.name, role: u.role as PersonUser["role"], providerId: u.providerId };
 }
 const emailOf = (role: string, n = 0) => DEMO_USERS.filter((u) => u.role === role)[n].email;
 

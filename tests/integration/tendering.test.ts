@@ -12,7 +12,7 @@ import { setClock } from "~/lib/clock.server";
 import { config } from "~/lib/config.server";
 import { em } from "~/lib/db.server";
 import { filesRoot, readBytes } from "~/lib/files.server";
-import type { CurrentUser } from "~/services/auth.server";
+import type { PersonUser } from "~/services/auth.server";
 import { seedDemoData } from "~/demo/demo-data.server";
 import { addTenderAttachment } from "~/services/portal-tenders.server";
 import { confirmOpening, offerReceiptDocument, readOffers, submitOffer, withdrawOffer, type OfferSubmission } from "~/services/offers.server";
@@ -37,11 +37,11 @@ const BROKER_PRICE = 135000;
 const MARKER = "KONZEPT-MARKER-Zq7Wx3-Lausitz";
 const BROKER_MARKER = "KONZEPT-MARKER-Jb9Kp2-Kamenz";
 
-let procurement: CurrentUser;
-let procurement2: CurrentUser;
-let admin: CurrentUser;
-let trainerUser: CurrentUser; // Bildungswerk Lausitz
-let brokerUser: CurrentUser; // Jobbrücke Kamenz
+let procurement: PersonUser;
+let procurement2: PersonUser;
+let admin: PersonUser;
+let trainerUser: PersonUser; // Bildungswerk Lausitz
+let brokerUser: PersonUser; // Jobbrücke Kamenz
 let tenderId: number;
 let baeLotId: number;
 let successLotId: number;
@@ -49,9 +49,9 @@ let trainerFinal: { offerId: number; version: number } | null = null;
 let brokerFinal: { offerId: number; version: number } | null = null;
 let openingDocumentId: number | null = null;
 
-async function currentUser(email: string): Promise<CurrentUser> {
+async function currentUser(email: string): Promise<PersonUser> {
   const u = await (await em()).getRepository(User).findOneOrFail({ where: { email } });
-  return { id: u.id, email: u.email, name: u.name, role: u.role as CurrentUser["role"], providerId: u.providerId };
+  return { id: u.id, email: u.email, name: u.name, role: u.role as PersonUser["role"], providerId: u.providerId };
 }
 
 function pdf(marker: string): Uint8Array {
@@ -347,7 +347,7 @@ describe("submitting offers", () => {
     const failures = results.filter((r) => r.status === "rejected").map((r) => String((r as PromiseRejectedResult).reason));
     expect(failures).toEqual([]);
 
-    const summary = async (user: CurrentUser) => {
+    const summary = async (user: PersonUser) => {
       const rows = await offersOf(user.providerId!);
       return { rows: rows.length, versions: rows.map((o) => o.version), submitted: rows.filter((o) => o.status === "submitted").map((o) => o.version) };
     };

@@ -3,19 +3,19 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { AuditEvent, Tender, User } from "../../entities";
 import { ConflictError, ForbiddenError, RuleError } from "~/domain/errors";
 import { em, tx } from "~/lib/db.server";
-import type { CurrentUser } from "~/services/auth.server";
+import type { PersonUser } from "~/services/auth.server";
 import { seedDemoData } from "~/demo/demo-data.server";
 import { createTender, TENDERS, tenderFacts } from "~/services/tenders.server";
 import { planTransition, transition, tryTransition } from "~/services/transition.server";
 
 /** The one transition path (ADR 0010): conditional update, audit entry, refusals. */
 
-let procurement: CurrentUser;
-let broker: CurrentUser;
+let procurement: PersonUser;
+let broker: PersonUser;
 
-async function currentUser(email: string): Promise<CurrentUser> {
+async function currentUser(email: string): Promise<PersonUser> {
   const u = await (await em()).getRepository(User).findOneOrFail({ where: { email } });
-  return { id: u.id, email: u.email, name: u.name, role: u.role as CurrentUser["role"], providerId: u.providerId };
+  return { id: u.id, email: u.email, name: u.name, role: u.role as PersonUser["role"], providerId: u.providerId };
 }
 
 async function draft(): Promise<number> {

@@ -93,10 +93,13 @@ export function routeTable(ids: Ids): Record<string, Rule> {
     "routes/admin.users.$id": { params: { id: ids.providerUserB }, type: HTML, get: permitted(["admin"]), post: permitted(["admin"], { ok: 400 }) },
     "routes/admin.mail._index": { type: HTML, get: permitted(["admin"]), post: permitted(["admin"], { ok: 404 }) },
     "routes/admin.mail.$id[.eml]": { params: { id: ids.mail }, type: "message/rfc822", get: permitted(["admin"]) },
+    // Without an intent: 400 "Unbekannte Aktion" after the permission check.
+    "routes/admin.tokens": { type: HTML, get: permitted(["admin"]), post: permitted(["admin"], { ok: 400 }) },
     "routes/admin.settings": { type: HTML, get: permitted(["admin"]), post: permitted(["admin"], { ok: { redirect: "/admin/settings" } }) },
     "routes/audit._index": { type: HTML, get: permitted(["admin", "auditor"]) },
 
     "routes/portal._index": { type: HTML, get: permitted(["provider"]), post: permitted(["provider"], { ok: 400 }) },
+    // The demo provider user administers the organisation's tokens: an empty form is a 400 (no name).
     "routes/portal.tokens": { type: HTML, get: permitted(["provider"]), post: permitted(["provider"], { ok: 400 }) },
 
     "routes/providers._index": { type: HTML, get: permitted(STAFF) },
