@@ -2,7 +2,7 @@
  * The HTTP side of the provider API: every /api/v1 route reads its request and writes its answer
  * through these helpers, so the wire format stays the one of api-contract.ts (ADR 0014).
  */
-import { unstable_parseMultipartFormData, type LoaderFunctionArgs } from "@remix-run/node";
+import { MaxPartSizeExceededError, unstable_parseMultipartFormData, type LoaderFunctionArgs } from "@remix-run/node";
 import type { z } from "zod";
 import { NotFoundError, ValidationError } from "~/domain/errors";
 import { pageBounds } from "~/domain/list";
@@ -138,8 +138,10 @@ export async function readMultipart(request: Request, files: string[]): Promise<
   const maxBytes = await fileLimitBytes();
   try {
     return await unstable_parseMultipartFormData(request, expectedPartsHandler({ maxPartSize: maxBytes, files }));
-  } catch {
-    throw tooLarge(`Eine Datei ist größer als ${formatMb(maxBytes)}.`);
+  } catch (error) {
+    // Only a part over its limit is "too large"; a body without boundary or cut off is malformed.
+    if (error instanceof MaxPartSizeExceededError || request.signal.aborted) throw tooLarge(`Eine Datei ist größer als ${formatMb(maxBytes)}.`);
+    throw new ValidationError("Der Inhalt ist kein lesbares multipart/form-data (Grenze „boundary“ im Content-Type fehlt oder der Inhalt ist beschädigt).", { _body: "Kein lesbares multipart/form-data." });
   }
 }
 

@@ -163,6 +163,10 @@ describe("every operation", () => {
     expect(nested.status).toBe(400);
     expect(Object.keys(nested.body!.errors as Json).sort()).toEqual(["offer.declarations.certificateValid", "offer.declarations.eligible", "offer.declarations.noExclusionGrounds"]);
     expect((await call(`/tenders/${tenderId}/offers`, { token: trainer, method: "POST", body: "x", headers: { "Content-Type": "text/plain" } })).status).toBe(415);
+    // A multipart body without boundary is malformed (400), not "too large".
+    const malformed = await call(`/tenders/${tenderId}/offers`, { token: trainer, method: "POST", body: "garbage", headers: { "Content-Type": "multipart/form-data" } });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body!.detail).toMatch(/multipart/);
     expect((await call(`/tenders/99999999/offers`, { token: trainer, method: "POST", ...json(offer) })).status).toBe(404);
   });
 
