@@ -1,7 +1,8 @@
 import type { EntityManager } from "typeorm";
 import { Document } from "../../entities";
 import { nowIso } from "./clock.server";
-import { readBytes, sha256Hex, storeBytes } from "./files.server";
+import { readBytes, storeBytes } from "./files.server";
+import { sha256Hex } from "./hash.server";
 import { loadTemplate, renderPdfFromText, type Letterhead, type TemplateData } from "./pdf.server";
 import { getSettings } from "./settings.server";
 

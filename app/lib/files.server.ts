@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { config } from "./config.server";
+import { sha256Hex } from "./hash.server";
 
 /**
  * Content-addressed file store: every file lives under `<DATA_DIR>/files/ab/cd/<sha256>`
@@ -22,9 +23,6 @@ export function filesRoot(): string {
   return path.join(config().dataDir, "files");
 }
 
-export function sha256Hex(bytes: Uint8Array): string {
-  return crypto.createHash("sha256").update(bytes).digest("hex");
-}
 
 /** `ab/cd/<sha256>` for a hash (throws on anything that is not a lowercase hex SHA-256). */
 export function storageKeyFor(sha256: string): string {

@@ -1,4 +1,4 @@
-import crypto from "node:crypto";
+import { sha256Hex } from "./hash.server";
 
 /**
  * Fingerprints of request bodies for `Idempotency-Key` (ADR 0016): two requests count as the
@@ -9,10 +9,6 @@ import crypto from "node:crypto";
  * Pure functions apart from hashing; no I/O.
  */
 
-/** SHA-256 of text (UTF-8) or bytes, as 64 hex digits. */
-export function sha256Hex(data: string | Uint8Array): string {
-  return crypto.createHash("sha256").update(data).digest("hex");
-}
 
 /**
  * Canonical JSON: object keys sorted (by UTF-16 code unit, recursively), array order kept,

@@ -5,7 +5,7 @@ import { isRole, type Role } from "~/domain/permissions";
 import { appendAudit, type Actor } from "./audit.server";
 import { nowIso } from "./clock.server";
 import { em, tx } from "./db.server";
-import { sha256Hex } from "./password.server";
+import { sha256Hex } from "./hash.server";
 
 /**
  * Who is asking: the user behind a session cookie or an API token, as the rest of the

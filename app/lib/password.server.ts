@@ -37,9 +37,6 @@ export function dummyPasswordHash(): Promise<string> {
   return dummyHash;
 }
 
-export function sha256Hex(value: string | Buffer): string {
-  return crypto.createHash("sha256").update(value).digest("hex");
-}
 
 export function randomToken(bytes = 32): string {
   return crypto.randomBytes(bytes).toString("base64url");

@@ -11,7 +11,8 @@ import { appendAudit, type Actor } from "~/lib/audit.server";
 import { nowIso, today } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
 import { paginate } from "~/lib/list.server";
-import { randomToken, sha256Hex } from "~/lib/password.server";
+import { sha256Hex } from "~/lib/hash.server";
+import { randomToken } from "~/lib/password.server";
 import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser, type PersonUser } from "./auth.server";
 

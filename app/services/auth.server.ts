@@ -3,7 +3,8 @@ import { LoginFailure, Session, User } from "../../entities";
 import { appendAudit } from "~/lib/audit.server";
 import { now, nowIso } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
-import { dummyPasswordHash, randomToken, sha256Hex, verifyPassword } from "~/lib/password.server";
+import { sha256Hex } from "~/lib/hash.server";
+import { dummyPasswordHash, randomToken, verifyPassword } from "~/lib/password.server";
 import { actorOf, toCurrentUser, type CurrentUser } from "~/lib/identity.server";
 import { getSettings } from "~/lib/settings.server";
 

@@ -23,7 +23,7 @@ import { problem } from "~/lib/http.server";
 import { now, nowIso } from "~/lib/clock.server";
 import { em, isUniqueViolation, tx } from "~/lib/db.server";
 import { getSetting } from "~/lib/settings.server";
-import { sha256Hex } from "~/lib/fingerprint.server";
+import { sha256Hex } from "~/lib/hash.server";
 
 export { fingerprintForm, fingerprintJson } from "~/lib/fingerprint.server";
 

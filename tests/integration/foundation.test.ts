@@ -9,7 +9,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors"
 import { appendAudit, SYSTEM, verifyAuditChain } from "~/lib/audit.server";
 import { nowIso, resetClock, setClock } from "~/lib/clock.server";
 import { db, em, tx } from "~/lib/db.server";
-import { sha256Hex } from "~/lib/password.server";
+import { sha256Hex } from "~/lib/hash.server";
 import { createOrganisationToken, createToken, listApiTokens, listOrganisationTokens, revokeApiTokenAsStaff, revokeOrganisationToken } from "~/services/api-tokens.server";
 import { login, LOGIN_FAILED, LOGIN_THROTTLED, type PersonUser } from "~/services/auth.server";
 import { actorOf, userForApiToken, userForSession } from "~/lib/identity.server";
