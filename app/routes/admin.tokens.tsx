@@ -1,5 +1,5 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type SerializeFrom } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { TOKEN_KIND_LABELS, TOKEN_STATE_LABELS } from "~/domain/api-tokens";
 import { parseListQuery } from "~/domain/list";
 import { TOKEN_LIST } from "~/domain/list-specs";
@@ -7,9 +7,9 @@ import { formatDateTime } from "~/domain/time";
 import { actionError } from "~/lib/http.server";
 import { requirePermission } from "~/lib/session.server";
 import { listApiTokens, revokeApiTokenAsStaff } from "~/services/api-tokens.server";
-import { TokenStateBadge } from "~/ui/api-tokens";
+import { RevokeTokenForm, TokenState } from "~/ui/api-tokens";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
-import { FormError, SubmitButton } from "~/ui/form";
+import { FormError } from "~/ui/form";
 import { DataTable, FilterBar, Pager, SearchFilter, SelectFilter, optionsOf, type Column } from "~/ui/list";
 
 export const meta: MetaFunction = () => [{ title: "API-Zugänge" }];
@@ -86,27 +86,8 @@ const COLUMNS: Column<Row>[] = [
   { header: "Erstellt", sort: "createdAt", firstDir: "desc", cell: (t) => `${formatDateTime(t.createdAt)} von ${t.createdByName}` },
   { header: "Gültig bis", sort: "expiresAt", cell: (t) => formatDateTime(t.expiresAt) },
   { header: "Zuletzt benutzt", sort: "lastUsedAt", firstDir: "desc", cell: (t) => formatDateTime(t.lastUsedAt) },
-  {
-    header: "Status",
-    cell: (t) => (
-      <>
-        <TokenStateBadge state={t.state} label={t.stateLabel} />
-        {t.revokedAt ? <span className="muted"> am {formatDateTime(t.revokedAt)} von {t.revokedByName}</span> : null}
-      </>
-    ),
-  },
-  {
-    header: "Aktion",
-    cell: (t) =>
-      t.state === "revoked" ? null : (
-        <Form method="post">
-          <input type="hidden" name="id" value={t.id} />
-          <SubmitButton intent="revoke" danger confirm={`Zugang „${t.name}“ (${t.prefix}…) widerrufen? Systeme, die ihn nutzen, verlieren sofort den Zugriff. Das lässt sich nicht rückgängig machen.`}>
-            Widerrufen
-          </SubmitButton>
-        </Form>
-      ),
-  },
+  { header: "Status", cell: (t) => <TokenState token={t} /> },
+  { header: "Aktion", cell: (t) => <RevokeTokenForm token={t} /> },
 ];
 
 export const ErrorBoundary = GeneralErrorBoundary;

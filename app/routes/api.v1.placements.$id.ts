@@ -3,6 +3,7 @@ import * as c from "~/lib/api-contract";
 import { apiRoute, pathId, reply } from "~/lib/api-http.server";
 import { apiMethodNotAllowed } from "~/lib/http.server";
 import { requireApiUser } from "~/lib/session.server";
+import { instalmentForProvider } from "~/services/instalments.server";
 import { getClaim } from "~/services/placement-claims.server";
 
 /** GET: one of the caller's own placement claims with rule results, instalments and documents. */
@@ -37,19 +38,7 @@ export const loader = apiRoute(async ({ request, params }: LoaderFunctionArgs) =
     decisionNote: cl.decisionNote,
     employmentEndedOn: cl.employmentEndedOn,
     rules: d.results.filter((r) => r.severity === "error"),
-    instalments: d.instalments.map((i) => ({
-      id: i.id,
-      claim: cl.reference,
-      number: i.number,
-      label: i.label,
-      amountCents: i.amountCents,
-      earliestOn: i.earliestOn,
-      deadlineOn: i.deadlineOn,
-      sameEmployerRequired: i.sameEmployer,
-      confirmedUntil: i.confirmedUntil,
-      status: i.status,
-      statusLabel: i.statusLabel,
-    })),
+    instalments: d.instalments.map((i) => instalmentForProvider(i, cl.reference)),
     documents: d.documents.map((doc) => ({ id: doc.id, kind: doc.kind, kindLabel: doc.kindLabel, filename: doc.filename, uploadedAt: doc.uploadedAt, instalmentId: doc.instalmentId })),
     letters: d.letters.map((l) => ({ id: l.id, title: l.title, createdAt: l.createdAt })),
   });

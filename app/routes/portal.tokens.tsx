@@ -8,7 +8,7 @@ import { requirePermission } from "~/lib/session.server";
 import { createOrganisationToken, listOrganisationTokens, revokeOrganisationToken, tokenFormDefaults } from "~/services/api-tokens.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Field, FormError, SubmitButton } from "~/ui/form";
-import { TokenStateBadge } from "~/ui/api-tokens";
+import { RevokeTokenForm, TokenState } from "~/ui/api-tokens";
 
 export const meta: MetaFunction = () => [{ title: "API-Zugänge" }];
 
@@ -137,26 +137,11 @@ export default function Tokens() {
                 <span className="muted">von {t.createdByName}</span>
               </td>
               <td>
-                <TokenStateBadge state={t.state} label={t.stateLabel} />
-                {t.revokedAt ? (
-                  <>
-                    <br />
-                    <span className="muted">
-                      am {formatDateTime(t.revokedAt)} von {t.revokedByName}
-                    </span>
-                  </>
-                ) : null}
+                <TokenState token={t} />
               </td>
               {loaderData.canManage ? (
                 <td>
-                  {t.state === "revoked" ? null : (
-                    <Form method="post">
-                      <input type="hidden" name="id" value={t.id} />
-                      <SubmitButton intent="revoke" danger confirm={`Zugang „${t.name}“ (${t.prefix}…) widerrufen? Systeme, die ihn nutzen, verlieren sofort den Zugriff. Das lässt sich nicht rückgängig machen.`}>
-                        Widerrufen
-                      </SubmitButton>
-                    </Form>
-                  )}
+                  <RevokeTokenForm token={t} />
                 </td>
               ) : null}
             </tr>

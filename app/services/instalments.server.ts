@@ -393,9 +393,17 @@ export async function ownInstalment(user: CurrentUser, claimId: number, number: 
   const i = await m.getRepository(FeeInstalment).findOne({ where: { claimId, number, providerId } });
   if (!i) throw new NotFoundError("Die Rate wurde nicht gefunden.");
   const claim = await m.getRepository(PlacementClaim).findOneByOrFail({ id: claimId });
+  return instalmentForProvider(i, claim.reference);
+}
+
+/** An instalment as its broker sees it (the API's Instalment), alone or within its claim. */
+export function instalmentForProvider(
+  i: Pick<FeeInstalment, "id" | "number" | "label" | "amountCents" | "earliestOn" | "deadlineOn" | "sameEmployer" | "confirmedUntil" | "status">,
+  claimReference: string,
+) {
   return {
     id: i.id,
-    claim: claim.reference,
+    claim: claimReference,
     number: i.number,
     label: i.label,
     amountCents: i.amountCents,

@@ -5,6 +5,7 @@ import { PDFDocument } from "pdf-lib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type TestServer } from "../setup/server";
 import { createApiTokensInProcess, retryBusy, withServerDb } from "../setup/server-tools";
+import type { FeedItem, FeedPage } from "~/domain/events";
 
 /**
  * The change feed over HTTP (GET /api/v1/events, ADR 0015) against the real server: events caused
@@ -20,20 +21,8 @@ const OTHER_BROKER = "angebote@demo-b-0002.example"; // DEMO-B-0002
 const PROCUREMENT = "vergabe@asz-kamenz.example";
 const CASE_MANAGER = "fallmanagement@asz-kamenz.example";
 
-interface Item {
-  id: string;
-  type: string;
-  typeLabel: string;
-  occurredAt: string;
-  entity: { type: string; id: number; reference: string; href: string | null };
-  status: string | null;
-  statusLabel: string | null;
-}
-interface Page {
-  items: Item[];
-  cursor: string;
-  hasMore: boolean;
-}
+type Item = FeedItem;
+type Page = FeedPage;
 
 let dataDir: string;
 let server: TestServer;
