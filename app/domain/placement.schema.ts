@@ -206,7 +206,8 @@ const claimedFeeEuros = z.preprocess(
         })
     );
 
-const claimedFeeCents = z
+/** The fee in integer cents, as the API sends it (claimedFeeCents); missing or null: the voucher's amount. */
+export const claimedFeeCents = z
   .number({ invalid_type_error: "Bitte den Betrag in Cent als ganze Zahl angeben, z. B. 200000." })
   .int("Bitte den Betrag in Cent als ganze Zahl angeben, z. B. 200000.")
   .positive("Die Vergütung muss größer als 0,00 € sein.")

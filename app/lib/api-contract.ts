@@ -14,6 +14,7 @@ import { z } from "zod";
 import { CLAIM_STATES } from "~/domain/placement-claim.machine";
 import { INSTALMENT_STATES } from "~/domain/fee-instalment.machine";
 import { ASSIGNMENT_STATES } from "~/domain/placement";
+import { claimedFeeCents } from "~/domain/placement.schema";
 import { TENDER_STATES } from "~/domain/tender.machine";
 import { OFFER_STATES } from "~/domain/tender";
 import { isIsoDate } from "~/domain/time";
@@ -111,7 +112,8 @@ export const PlacementQuery = PageQuery.extend({
 export const EventQuery = z.object({
   after: z
     .string()
-    .regex(/^\d{1,15}$/, "„after“ ist ein Cursor aus einer früheren Antwort (Ziffern).")
+    .regex(/^\d+$/, "„after“ ist ein Cursor aus einer früheren Antwort (Ziffern).")
+    .max(15, "Diesen Cursor gibt es nicht: er ist länger als jeder Cursor dieser Schnittstelle. Bitte ab „0“ neu einlesen.")
     .optional()
     .openapi({ description: "Cursor der letzten Antwort (`cursor`); ohne: von Anfang an" }),
   limit: intParam("limit", 1, 500, 100).openapi({ description: "Höchstens so viele Ereignisse, 1 bis 500" }),
@@ -457,13 +459,8 @@ export const PlacementSubmission = z
     occupation: z.string().max(200).openapi({ description: "Tätigkeit" }),
     brokerContractDate: IsoDate.nullable().optional().openapi({ description: "Datum des schriftlichen Vermittlungsvertrags mit dem Kunden" }),
     jobOfferDate: IsoDate.nullable().optional().openapi({ description: "Datum des Stellenangebots" }),
-    claimedFeeCents: z
-      .number({ invalid_type_error: "Bitte den Betrag in Cent als ganze Zahl angeben, z. B. 200000." })
-      .int("Bitte den Betrag in Cent als ganze Zahl angeben, z. B. 200000.")
-      .positive("Die Vergütung muss größer als 0,00 € sein.")
-      .nullable()
-      .optional()
-      .openapi({ description: "Geforderte Vergütung in Cent; ohne: der Betrag der Zuweisung" }),
+    // The domain's own field schema: the same checks and messages as the service applies.
+    claimedFeeCents: claimedFeeCents.openapi({ description: "Geforderte Vergütung in Cent; ohne: der Betrag der Zuweisung" }),
   })
   .strict()
   .openapi("PlacementSubmission");

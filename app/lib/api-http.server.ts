@@ -64,12 +64,20 @@ export function parseRequest<S extends z.ZodTypeAny>(schema: S, value: unknown, 
   return result.data;
 }
 
-/** The query parameters of a request, parsed with a contract schema. */
-export function parseQuery<S extends z.ZodTypeAny>(schema: S, request: Request): z.output<S> {
+/**
+ * The query parameters of a request, parsed with a contract schema: an unknown parameter or one
+ * given twice is a 400 (a typo or a second `after` must not be read as something else).
+ */
+export function parseQuery<S extends z.AnyZodObject>(schema: S, request: Request): z.output<S> {
   const params = new URL(request.url).searchParams;
   const raw: Record<string, string> = {};
-  for (const [k, v] of params) raw[k] = v;
-  return parseRequest(schema, raw);
+  const repeated: Record<string, string> = {};
+  for (const [k, v] of params) {
+    if (k in raw) repeated[k] = "Dieser Parameter darf nur einmal vorkommen.";
+    raw[k] = v;
+  }
+  if (Object.keys(repeated).length) throw new ValidationError(`Bitte prüfen Sie die Angaben: ${Object.keys(repeated).map((k) => `${k}: mehrfach angegeben.`).join(" ")}`, repeated);
+  return parseRequest(schema.strict(), raw);
 }
 
 /** A positive integer path parameter, or 404 with the given message. */
@@ -131,18 +139,33 @@ export async function fileLimitBytes(): Promise<number> {
 }
 
 /**
- * A multipart body with the expected file parts (others are dropped), each at most the upload
- * limit; past it 413 with the connection closed. Text parts come back as strings.
+ * A multipart body with the operation's parts: `files` (each at most the upload limit; past it
+ * 413 with the connection closed) and `texts`. A part of another name, or a part sent twice, is a
+ * 400 naming it, as an unknown JSON field is; such parts are read and dropped, never held.
  */
-export async function readMultipart(request: Request, files: string[]): Promise<FormData> {
+export async function readMultipart(request: Request, parts: { files: string[]; texts?: string[] }): Promise<FormData> {
   const maxBytes = await fileLimitBytes();
+  const known = new Set([...parts.files, ...(parts.texts ?? [])]);
+  const seen = new Set<string>();
+  const problems: Record<string, string> = {};
+  const expected = expectedPartsHandler({ maxPartSize: maxBytes, files: parts.files });
+  const handler: typeof expected = (part) => {
+    const name = part.name || "(ohne Namen)";
+    if (!known.has(name)) problems[name] ??= "Diesen Teil gibt es nicht.";
+    else if (seen.has(name)) problems[name] = "Dieser Teil darf nur einmal vorkommen.";
+    seen.add(name);
+    return expected(part);
+  };
+  let form: FormData;
   try {
-    return await unstable_parseMultipartFormData(request, expectedPartsHandler({ maxPartSize: maxBytes, files }));
+    form = await unstable_parseMultipartFormData(request, handler);
   } catch (error) {
     // Only a part over its limit is "too large"; a body without boundary or cut off is malformed.
     if (error instanceof MaxPartSizeExceededError || request.signal.aborted) throw tooLarge(`Eine Datei ist größer als ${formatMb(maxBytes)}.`);
     throw new ValidationError("Der Inhalt ist kein lesbares multipart/form-data (Grenze „boundary“ im Content-Type fehlt oder der Inhalt ist beschädigt).", { _body: "Kein lesbares multipart/form-data." });
   }
+  if (Object.keys(problems).length) throw new ValidationError(`Bitte prüfen Sie die Teile der Anfrage: ${Object.entries(problems).map(([k, m]) => `${k}: ${m}`).join(" ")}`, problems);
+  return form;
 }
 
 /** A file part of a multipart body, or null when it is missing or empty. */

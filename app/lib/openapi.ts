@@ -45,6 +45,15 @@ registry.registerComponent("parameters", "IdempotencyKey", {
 const common: Responses = { "401": ref("Unauthorized"), "403": ref("Forbidden"), "429": ref("TooManyRequests"), "500": ref("InternalError") };
 const ok = (description: string, schema: Parameters<typeof registry.register>[1]) => ({ description, content: { "application/json": { schema } } });
 const idempotency = [{ $ref: "#/components/parameters/IdempotencyKey" }];
+/** What a POST with a body and files can be refused with. */
+const uploadRefusals: Responses = {
+  "400": ref("BadRequest"),
+  "404": ref("NotFound"),
+  "409": ref("Conflict"),
+  "413": ref("TooLarge"),
+  "415": ref("UnsupportedMediaType"),
+  "422": ref("Unprocessable"),
+};
 
 function path(route: RouteConfig) {
   registry.registerPath({ ...route, responses: { ...route.responses, ...common } });
@@ -102,12 +111,7 @@ path({
   },
   responses: {
     "201": { ...ok("Eingangsbestätigung; Kopf „Location“: die Adresse des Angebots", c.OfferReceipt) },
-    "400": ref("BadRequest"),
-    "404": ref("NotFound"),
-    "409": ref("Conflict"),
-    "413": ref("TooLarge"),
-    "415": ref("UnsupportedMediaType"),
-    "422": ref("Unprocessable"),
+    ...uploadRefusals,
   },
 });
 path({
@@ -192,12 +196,7 @@ path({
   request: { params: c.InstalmentPath, body: { required: true, content: { "multipart/form-data": { schema: c.InstalmentProofMultipart } } } },
   responses: {
     "200": ok("Rate verdient", c.Instalment),
-    "400": ref("BadRequest"),
-    "404": ref("NotFound"),
-    "409": ref("Conflict"),
-    "413": ref("TooLarge"),
-    "415": ref("UnsupportedMediaType"),
-    "422": ref("Unprocessable"),
+    ...uploadRefusals,
   },
 });
 path({
@@ -215,7 +214,7 @@ const DESCRIPTION = `Schnittstelle für die Systeme der Träger und privaten Arb
 
 **Anmeldung.** API-Schlüssel der Organisation im Kopf \`Authorization: Bearer …\`. Schlüssel erzeugt die Administratorin bzw. der Administrator des Trägers im Portal unter „API-Zugänge“: mit Namen, Berechtigungen (\`read\`: lesen; \`offers\`: Angebote abgeben und zurückziehen; \`placements\`: Vermittlungen melden und Raten nachweisen; \`invoices\`: Rechnungen) und Ablaufdatum. Ein Schlüssel gehört der Organisation, nicht einer Person; er sieht nur die Daten der eigenen Organisation.
 
-**Formate.** JSON in UTF-8. Beträge in Cent als ganze Zahlen (\`…Cents\`), Stunden als Zahl, Daten \`JJJJ-MM-TT\`, Zeitpunkte ISO 8601 in UTC. Jeder Status als fester Code (\`status\`) mit deutscher Bezeichnung (\`statusLabel\`). Unbekannte Felder in Anfragen werden abgewiesen (400).
+**Formate.** JSON in UTF-8. Beträge in Cent als ganze Zahlen (\`…Cents\`), Stunden als Zahl, Daten \`JJJJ-MM-TT\`, Zeitpunkte ISO 8601 in UTC. Jeder Status als fester Code (\`status\`) mit deutscher Bezeichnung (\`statusLabel\`). Unbekannte Felder, Teile (multipart) und Abfrageparameter werden abgewiesen (400), ebenso ein Teil oder Parameter, der zweimal vorkommt.
 
 **Listen.** \`page\` (ab 1) und \`pageSize\` (1 bis ${c.API_MAX_PAGE_SIZE}, Vorgabe ${c.API_DEFAULT_PAGE_SIZE}); Antwort \`{ items, total, page, pageSize, pages }\`. Der Änderungsverlauf \`/events\` blättert mit Cursor.
 
@@ -223,7 +222,7 @@ const DESCRIPTION = `Schnittstelle für die Systeme der Träger und privaten Arb
 
 **Wiederholen.** Jeder POST nimmt einen \`Idempotency-Key\`: dieselbe Anfrage mit demselben Schlüssel wird nur einmal ausgeführt.
 
-**Grenzen.** Dateien höchstens 20 MB je Datei (Einstellung der Behörde; 413 darüber), JSON höchstens 1 MB (ein Angebot mit Base64-Konzept: das Dateilimit mal 4/3). Anfragen je Schlüssel und Minute begrenzt (Einstellung der Behörde; Vorgabe 120): jede Antwort trägt \`RateLimit-Limit\`, \`RateLimit-Remaining\` und \`RateLimit-Reset\` (Sekunden), darüber 429 mit \`Retry-After\`.
+**Grenzen.** Dateien höchstens 20 MB je Datei (Einstellung der Behörde; 413 darüber), JSON höchstens 1 MB (ein Angebot mit Base64-Konzept: das Dateilimit mal 4/3). Anfragen je Schlüssel und Minute begrenzt (Einstellungen der Behörde; Vorgabe 120, davon ändernde Anfragen – POST, PUT, PATCH, DELETE – 60): jede Antwort auf eine Anfrage mit Schlüssel trägt \`RateLimit-Limit\`, \`RateLimit-Remaining\` und \`RateLimit-Reset\` (Sekunden), darüber 429 mit \`Retry-After\`.
 
 **Kein CORS.** Die Schnittstelle ist für Server gedacht: Browser-Anfragen von fremden Seiten werden nicht zugelassen (keine CORS-Köpfe; POST mit fremdem \`Origin\` ohne Schlüssel: 403).
 

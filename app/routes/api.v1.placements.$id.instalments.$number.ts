@@ -29,7 +29,7 @@ export const action = apiRoute(async ({ request, params }: ActionFunctionArgs) =
   const user = await requireApiUser(request, "submit:placement:own");
   const key = ids(params);
   if (!isMultipart(request)) return unsupportedMediaType("multipart/form-data mit der PDF-Datei „confirmation“");
-  const form = await readMultipart(request, ["confirmation"]);
+  const form = await readMultipart(request, { files: ["confirmation"], texts: ["confirmedUntil", "uninterrupted", "sameEmployer"] });
   const fields = parseRequest(c.InstalmentProofMultipart.omit({ confirmation: true }), {
     confirmedUntil: form.get("confirmedUntil") ?? undefined,
     uninterrupted: form.get("uninterrupted") ?? undefined,

@@ -31,7 +31,7 @@ export const action = apiRoute(async ({ request }: ActionFunctionArgs) => {
   let prefix = "";
   let fingerprint: string;
   if (isMultipart(request)) {
-    const form = await readMultipart(request, ["placement", ...FILES]);
+    const form = await readMultipart(request, { files: ["placement", ...FILES] });
     fingerprint = await fingerprintForm(form);
     const text = await textPart(form, "placement");
     if (!text?.trim()) throw new ValidationError("Der Teil „placement“ mit den Angaben als JSON fehlt.", { placement: "Angabe fehlt." });

@@ -29,7 +29,7 @@ export const action = apiRoute(async ({ request, params, context }: ActionFuncti
   let concept: { filename: string; bytes: Uint8Array } | null = null;
   let fingerprint: string;
   if (isMultipart(request)) {
-    const form = await readMultipart(request, ["concept"]);
+    const form = await readMultipart(request, { files: ["offer", "concept"] });
     fingerprint = await fingerprintForm(form);
     const text = await textPart(form, "offer");
     if (!text) throw new ValidationError("Der Teil „offer“ mit dem Angebot als JSON fehlt.", { offer: "Angabe fehlt." });

@@ -18,10 +18,7 @@ export function TokenState({ token }: { token: TokenStateView }) {
     <>
       <span className={`badge ${BADGE[token.state]}`}>{token.stateLabel}</span>
       {token.revokedAt ? (
-        <span className="muted">
-          {" "}
-          am {formatDateTime(token.revokedAt)} von {token.revokedByName}
-        </span>
+<span className="muted">{` am ${formatDateTime(token.revokedAt)} von ${token.revokedByName ?? "–"}`}</span>
       ) : null}
     </>
   );

@@ -110,7 +110,9 @@ describe("every operation", () => {
     tenderId = items[0].id;
     const past = await call(`/tenders?page=${(page.body!.pages as number) + 1}&pageSize=2`, { token: trainer });
     expect(past.body).toMatchObject({ items: [], page: (page.body!.pages as number) + 1 });
-    for (const bad of ["pageSize=101", "pageSize=0", "page=0", "page=abc", "acceptsOffers=ja"]) {
+    // The documented maximum is a page; one more is refused.
+    expect((await call("/tenders?pageSize=100", { token: trainer })).body).toMatchObject({ pageSize: 100 });
+    for (const bad of ["pageSize=101", "pageSize=0", "page=0", "page=abc", "acceptsOffers=ja", "foo=bar", "page=1&page=2"]) {
       const res = await call(`/tenders?${bad}`, { token: trainer });
       expect(res.status, bad).toBe(400);
       expect(Object.keys(res.body!.errors as Json), bad).toEqual([bad.split("=")[0]]);
@@ -157,6 +159,15 @@ describe("every operation", () => {
     const noOffer = await call(`/tenders/${tenderId}/offers`, { token: trainer, method: "POST", body: missing });
     expect(noOffer.status).toBe(400);
     expect(noOffer.body!.errors).toEqual({ offer: "Angabe fehlt." });
+    // A part the operation does not have, or a part sent twice, is refused like an unknown field.
+    const extra = new FormData();
+    extra.append("offer", JSON.stringify(offer));
+    extra.append("junk", "1");
+    extra.append("concept", new Blob([Buffer.from(concept)], { type: "application/pdf" }), "konzept.pdf");
+    extra.append("concept", new Blob([Buffer.from(concept)], { type: "application/pdf" }), "anderes.pdf");
+    const refusedParts = await call(`/tenders/${tenderId}/offers`, { token: trainer, method: "POST", body: extra });
+    expect(refusedParts.status).toBe(400);
+    expect(refusedParts.body!.errors).toEqual({ junk: "Diesen Teil gibt es nicht.", concept: "Dieser Teil darf nur einmal vorkommen." });
     const badPart = new FormData();
     badPart.append("offer", JSON.stringify({ ...offer, declarations: { eligible: "ja" } }));
     const nested = await call(`/tenders/${tenderId}/offers`, { token: trainer, method: "POST", body: badPart });
@@ -325,7 +336,8 @@ describe("every operation", () => {
     expect(seen.some((e) => e.type.startsWith("offer."))).toBe(true);
     const empty = await call(`/events?after=${cursor}`, { token: trainer });
     expect(empty.body).toMatchObject({ items: [], cursor, hasMore: false });
-    for (const bad of ["after=abc", "limit=0", "limit=501", `after=${Number(cursor) + 1000}`]) {
+    expect((await call(`/events?after=0&limit=500`, { token: trainer })).status).toBe(200);
+    for (const bad of ["after=abc", "limit=0", "limit=501", `after=${Number(cursor) + 1000}`, `after=${"9".repeat(3000)}`, "after=0&after=5"]) {
       const res = await call(`/events?${bad}`, { token: trainer });
       expect(res.status, bad).toBe(400);
       expect(Object.keys(res.body!.errors as Json), bad).toEqual([bad.split("=")[0]]);
