@@ -3,7 +3,7 @@
  * creation form and the name an action done through a token carries in the audit trail. Pure.
  */
 import { API_SCOPES, isApiScope, parseScopes, type ApiScope } from "./api-scopes";
-import { addDays, berlinLocalToUtc, daysBetween, formatDate, parseDate } from "./time";
+import { addDays, berlinDate, berlinLocalToUtc, daysBetween, formatDate, parseDate } from "./time";
 
 export const TOKEN_STATES = ["active", "expired", "revoked"] as const;
 export type TokenState = (typeof TOKEN_STATES)[number];
@@ -32,6 +32,11 @@ export function tokenState(token: { expiresAt: string; revokedAt: string | null 
 /** A token valid "until" a Berlin date works through the end of that day. */
 export function tokenExpiresAt(validUntil: string): string {
   return berlinLocalToUtc(`${addDays(validUntil, 1)}T00:00`)!;
+}
+
+/** The last Berlin day a token works (the inverse of tokenExpiresAt): what "gültig bis einschließlich" shows. */
+export function tokenValidUntil(expiresAt: string): string {
+  return berlinDate(new Date(Date.parse(expiresAt) - 1));
 }
 
 export interface TokenLimits {

@@ -1,9 +1,9 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type SerializeFrom } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { TOKEN_KIND_LABELS, TOKEN_STATE_LABELS } from "~/domain/api-tokens";
+import { TOKEN_KIND_LABELS, TOKEN_STATE_LABELS, tokenValidUntil } from "~/domain/api-tokens";
 import { parseListQuery } from "~/domain/list";
 import { TOKEN_LIST } from "~/domain/list-specs";
-import { formatDateTime } from "~/domain/time";
+import { formatDate, formatDateTime } from "~/domain/time";
 import { actionError } from "~/lib/http.server";
 import { requirePermission } from "~/lib/session.server";
 import { listApiTokens, revokeApiTokenAsStaff } from "~/services/api-tokens.server";
@@ -84,7 +84,7 @@ const COLUMNS: Column<Row>[] = [
   },
   { header: "Berechtigungen", cell: (t) => t.scopeLabels.join(", ") },
   { header: "Erstellt", sort: "createdAt", firstDir: "desc", cell: (t) => `${formatDateTime(t.createdAt)} von ${t.createdByName}` },
-  { header: "Gültig bis", sort: "expiresAt", cell: (t) => formatDateTime(t.expiresAt) },
+  { header: "Gültig bis einschl.", sort: "expiresAt", cell: (t) => formatDate(tokenValidUntil(t.expiresAt)) },
   { header: "Zuletzt benutzt", sort: "lastUsedAt", firstDir: "desc", cell: (t) => formatDateTime(t.lastUsedAt) },
   { header: "Status", cell: (t) => <TokenState token={t} /> },
   { header: "Aktion", cell: (t) => <RevokeTokenForm token={t} /> },

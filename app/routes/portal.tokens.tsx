@@ -1,6 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { API_SCOPE_DESCRIPTIONS, type ApiScope } from "~/domain/api-scopes";
+import { tokenValidUntil } from "~/domain/api-tokens";
 import { formatDate, formatDateTime } from "~/domain/time";
 import { formObject } from "~/domain/validation";
 import { actionError } from "~/lib/http.server";
@@ -71,14 +72,19 @@ export default function Tokens() {
       {loaderData.canManage ? (
         <section className="panel" aria-labelledby="h-new">
           <h2 id="h-new">Neuen Zugang erstellen</h2>
-          <Form method="post" className="form narrow" noValidate>
+          {/* A new key after a token was created: the form starts empty again instead of inviting a second submit. */}
+          <Form method="post" className="form narrow" noValidate key={created ?? "new"}>
             <FormError message={failed?.intent === "create" ? failed.formError : null} />
             <Field name="name" label="Bezeichnung des Zugangs" required hint="z. B. „Fachverfahren Vermittlung“" defaultValue={(typed.name as string) ?? ""} error={fieldErrors.name} />
-            <fieldset className="checks" aria-describedby={fieldErrors.scopes ? "f-scopes-error" : undefined}>
+            <fieldset className="checks stacked" aria-describedby={fieldErrors.scopes ? "f-scopes-error" : undefined}>
               <legend>Berechtigungen</legend>
               {form.scopes.map((s) => (
                 <label key={s.value}>
-                  <input type="checkbox" name="scopes" value={s.value} defaultChecked={chosen.has(s.value)} /> {s.label} <span className="muted">({s.value}: {API_SCOPE_DESCRIPTIONS[s.value as ApiScope]})</span>
+                  <input type="checkbox" name="scopes" value={s.value} defaultChecked={chosen.has(s.value)} />
+                  <span>
+                    {s.label} <code>{s.value}</code>
+                    <span className="hint">{API_SCOPE_DESCRIPTIONS[s.value as ApiScope]}</span>
+                  </span>
                 </label>
               ))}
               {fieldErrors.scopes ? (
@@ -109,7 +115,7 @@ export default function Tokens() {
             <th scope="col">Bezeichnung</th>
             <th scope="col">Beginnt mit</th>
             <th scope="col">Berechtigungen</th>
-            <th scope="col">Gültig bis</th>
+            <th scope="col">Gültig bis einschl.</th>
             <th scope="col">Zuletzt benutzt</th>
             <th scope="col">Erstellt</th>
             <th scope="col">Status</th>
@@ -129,7 +135,7 @@ export default function Tokens() {
               <td>{t.name}</td>
               <td className="mono">{t.prefix}…</td>
               <td>{t.scopeLabels.join(", ")}</td>
-              <td>{formatDateTime(t.expiresAt)}</td>
+              <td>{formatDate(tokenValidUntil(t.expiresAt))}</td>
               <td>{formatDateTime(t.lastUsedAt)}</td>
               <td>
                 {formatDateTime(t.createdAt)}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { API_PERMISSION_SCOPES, API_SCOPES, formatScopes, missingScopeMessage, parseScopes, requiredScope } from "~/domain/api-scopes";
-import { defaultValidUntil, organisationTokenActorLabel, parseTokenInput, personalTokenActorLabel, tokenExpiresAt, tokenState } from "~/domain/api-tokens";
+import { defaultValidUntil, organisationTokenActorLabel, parseTokenInput, personalTokenActorLabel, tokenExpiresAt, tokenState, tokenValidUntil } from "~/domain/api-tokens";
 import { PERMISSIONS, ROLE_PERMISSIONS, type Permission } from "~/domain/permissions";
 
 /**
@@ -89,6 +89,8 @@ describe("token state and expiry", () => {
   it("valid through the end of the last day in Berlin (winter and summer time)", () => {
     expect(tokenExpiresAt("2027-01-15")).toBe("2027-01-15T23:00:00.000Z");
     expect(tokenExpiresAt("2027-07-15")).toBe("2027-07-15T22:00:00.000Z");
+    // What the pages show is the day entered, in winter and in summer time alike.
+    for (const day of ["2027-01-15", "2027-07-15", "2027-03-27", "2027-10-30", "2028-02-29"]) expect(tokenValidUntil(tokenExpiresAt(day))).toBe(day);
     expect(tokenExpiresAt("2027-12-31")).toBe("2027-12-31T23:00:00.000Z");
   });
 

@@ -1,0 +1,60 @@
+import { chromium } from "playwright-core";
+import { PDFDocument } from "pdf-lib";
+import fs from "node:fs";
+const base = process.env.BASE;
+const shot = (p, n) => p.screenshot({ path: `/tmp/shots/${n}.png`, fullPage: true });
+const ctx = await chromium.launchPersistentContext(fs.mkdtempSync("/tmp/walk-"), { executablePath: "/usr/bin/chromium", headless: true, viewport: { width: 1280, height: 900 }, args: ["--no-sandbox", "--disable-gpu"] });
+const page = await ctx.newPage();
+page.on("dialog", (d) => d.accept());
+async function login(email) {
+  await page.goto(`${base}/logout`).catch(() => {});
+  await ctx.clearCookies();
+  await page.goto(`${base}/login`);
+  await page.getByLabel("E-Mail").fill(email);
+  await page.getByLabel("Passwort").fill("Demo-Passwort-2026");
+  await page.getByRole("button", { name: "Anmelden" }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith("/login"));
+}
+await login("traeger@bildungswerk-lausitz.example");
+await page.goto(`${base}/portal/tokens`);
+await shot(page, "01-portal-tokens-empty");
+await page.getByLabel("Bezeichnung des Zugangs").fill("x");
+await page.getByRole("button", { name: "Schlüssel erzeugen" }).click();
+await page.waitForLoadState("networkidle");
+await shot(page, "02-portal-tokens-error");
+await page.getByLabel("Bezeichnung des Zugangs").fill("Fachverfahren Angebote");
+await page.getByRole("checkbox", { name: /Angebote/ }).check();
+await page.getByRole("button", { name: "Schlüssel erzeugen" }).click();
+await page.waitForSelector("#new-token");
+const token = (await page.textContent("#new-token")).trim();
+await shot(page, "03-portal-token-created");
+console.log("list after create:", (await page.textContent("table.data tbody")).slice(0, 200));
+// Submit an offer with the organisation token.
+const tenders = await (await fetch(`${base}/api/v1/tenders?acceptsOffers=true`, { headers: { Authorization: `Bearer ${token}` } })).json();
+const t = tenders.items[0];
+const tender = await (await fetch(`${base}/api/v1/tenders/${t.id}`, { headers: { Authorization: `Bearer ${token}` } })).json();
+const doc = await PDFDocument.create(); doc.addPage([595, 842]);
+const concept = Buffer.from(await doc.save()).toString("base64");
+const res = await fetch(`${base}/api/v1/tenders/${t.id}/offers`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, body: JSON.stringify({ lots: tender.lots.map((l) => ({ lotId: l.id, unitPriceCents: 98765, successFeeCents: l.priceUnit === "participant_success" ? 50000 : null })), declarations: { eligible: true, noExclusionGrounds: true, certificateValid: true }, concept: { filename: "konzept.pdf", contentBase64: concept } }) });
+console.log("offer", res.status, await res.text());
+await page.goto(`${base}/portal/tenders/${t.id}`);
+await shot(page, "04-portal-tender-offer");
+const receipt = page.getByRole("link", { name: /Eingangsbestätigung/ }).first();
+if (await receipt.count()) {
+  const href = await receipt.getAttribute("href");
+  const pdf = await page.request.get(base + href);
+  fs.writeFileSync("/tmp/shots/receipt.pdf", await pdf.body());
+  console.log("receipt", href, pdf.status());
+}
+await page.goto(`${base}/portal/tokens`);
+await page.getByRole("button", { name: "Widerrufen" }).first().click();
+await page.waitForLoadState("networkidle");
+await shot(page, "05-portal-token-revoked");
+await login("admin@asz-kamenz.example");
+await page.goto(`${base}/admin/tokens`);
+await shot(page, "06-admin-tokens");
+await page.goto(`${base}/admin/users`);
+await page.getByRole("link", { name: /Claudia Berger/ }).first().click();
+await page.waitForLoadState("networkidle");
+await shot(page, "07-admin-user-edit");
+await ctx.close();
