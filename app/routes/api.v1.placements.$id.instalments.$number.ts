@@ -1,9 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import * as c from "~/lib/api-contract";
 import { apiRoute, filePart, isMultipart, methodNotAllowed, parseRequest, pathId, readMultipart, reply, unsupportedMediaType, withRequestNames } from "~/lib/api-http.server";
-import { apiError } from "~/lib/http.server";
 import { requireApiUser } from "~/lib/session.server";
-import { apiIdempotencyScope, fingerprintForm, idempotent } from "~/services/idempotency.server";
+import { fingerprintForm, idempotentApiCall } from "~/services/idempotency.server";
 import { ownInstalment, proveInstalment } from "~/services/instalments.server";
 
 const NOT_FOUND = "Die Rate wurde nicht gefunden.";
@@ -37,12 +36,8 @@ export const action = apiRoute(async ({ request, params }: ActionFunctionArgs) =
   });
   const instalment = await ownInstalment(user, key.claimId, key.number);
   const file = await filePart(form, "confirmation");
-  return idempotent(request, apiIdempotencyScope(user), await fingerprintForm(form), async () => {
-    try {
-      await withRequestNames({ file: "confirmation" }, () => proveInstalment(user, instalment.id, { confirmedUntil: fields.confirmedUntil, uninterrupted: fields.uninterrupted, sameEmployer: fields.sameEmployer ?? "" }, file));
-      return reply(c.Instalment, await ownInstalment(user, key.claimId, key.number));
-    } catch (error) {
-      return apiError(error);
-    }
+  return idempotentApiCall(request, user, await fingerprintForm(form), async () => {
+    await withRequestNames({ file: "confirmation" }, () => proveInstalment(user, instalment.id, { confirmedUntil: fields.confirmedUntil, uninterrupted: fields.uninterrupted, sameEmployer: fields.sameEmployer ?? "" }, file));
+    return reply(c.Instalment, await ownInstalment(user, key.claimId, key.number));
   });
 });

@@ -1,11 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { ValidationError } from "~/domain/errors";
 import * as c from "~/lib/api-contract";
-import { apiRoute, asApiPage, filePart, isJson, isMultipart, jsonObject, methodNotAllowed, parseQuery, parseRequest, readJsonObject, readMultipart, reply, textPart, unsupportedMediaType, withRequestNames } from "~/lib/api-http.server";
-import { apiError, problem } from "~/lib/http.server";
-import { apiIdempotencyScope, fingerprintForm, fingerprintJson, idempotent } from "~/services/idempotency.server";
+import { apiRoute, asApiPage, filePart, isJson, isMultipart, jsonObject, methodNotAllowed, parseQuery, parseRequest, readJsonObject, readMultipart, reply, textPart, unsupportedMediaType } from "~/lib/api-http.server";
+import { problem } from "~/lib/http.server";
+import { apiSubmitPlacement } from "~/services/api.server";
+import { fingerprintForm, fingerprintJson, idempotentApiCall } from "~/services/idempotency.server";
 import { requireApiUser } from "~/lib/session.server";
-import { listClaims, submitClaim, type UploadedFile } from "~/services/placement-claims.server";
+import { listClaims, type UploadedFile } from "~/services/placement-claims.server";
 
 const FILES = ["employmentContract", "employerConfirmation", "brokerContract"] as const;
 
@@ -47,25 +48,16 @@ export const action = apiRoute(async ({ request }: ActionFunctionArgs) => {
   } else {
     return unsupportedMediaType("multipart/form-data (mit Dateien) oder application/json");
   }
-  // The domain's field for the fee is claimedFee (the API sends it in cents as claimedFeeCents).
-  const { claimedFeeCents, ...rest } = body;
-  const field = (name: string) => (prefix ? `${prefix}.${name}` : name);
-  const names: Record<string, string> = { claimedFee: field("claimedFeeCents") };
-  for (const key of Object.keys(rest)) names[key] = field(key);
   // Without an Idempotency-Key every POST files a claim; with one, a retry gets the first answer.
-  return idempotent(request, apiIdempotencyScope(user), fingerprint, async () => {
-    try {
-      const result = await withRequestNames(names, () => submitClaim(user, { ...rest, claimedFee: claimedFeeCents ?? null }, files, "api", { requireFiles, jsonInput: true }));
-      const location = `/api/v1/placements/${result.id}`;
-      const receipt = { id: result.id, reference: result.reference, status: result.status, statusLabel: result.statusLabel, location };
-      if (result.status === "rejected") {
-        const detail = `Der Vermittlungsnachweis ${result.reference} wurde bei Eingang abgelehnt: ${result.errors.map((e) => e.message).join(" ")}`;
-        const body422 = c.PlacementRejected.parse({ type: "about:blank", title: "Nachweis abgelehnt", status: 422, detail, claim: receipt, rules: result.errors });
-        return problem(422, body422.title, body422.detail, { Location: location }, { claim: body422.claim, rules: body422.rules });
-      }
-      return reply(c.PlacementReceipt, receipt, { status: 201, headers: { Location: location } });
-    } catch (error) {
-      return apiError(error);
+  return idempotentApiCall(request, user, fingerprint, async () => {
+    const result = await apiSubmitPlacement(user, body, files, { requireFiles, part: prefix || null });
+    const location = `/api/v1/placements/${result.id}`;
+    const receipt = { id: result.id, reference: result.reference, status: result.status, statusLabel: result.statusLabel, location };
+    if (result.status === "rejected") {
+      const detail = `Der Vermittlungsnachweis ${result.reference} wurde bei Eingang abgelehnt: ${result.errors.map((e) => e.message).join(" ")}`;
+      const rejected = c.PlacementRejected.parse({ type: "about:blank", title: "Nachweis abgelehnt", status: 422, detail, claim: receipt, rules: result.errors });
+      return problem(422, rejected.title, rejected.detail, { Location: location }, { claim: rejected.claim, rules: rejected.rules });
     }
+    return reply(c.PlacementReceipt, receipt, { status: 201, headers: { Location: location } });
   });
 });

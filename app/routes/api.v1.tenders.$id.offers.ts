@@ -3,9 +3,8 @@ import { ValidationError } from "~/domain/errors";
 import * as c from "~/lib/api-contract";
 import { nowIso } from "~/lib/clock.server";
 import { apiRoute, fileLimitBytes, filePart, isJson, isMultipart, jsonObject, methodNotAllowed, pageOfItems, parseQuery, parseRequest, pathId, readJsonObject, readMultipart, reply, textPart, unsupportedMediaType } from "~/lib/api-http.server";
-import { apiError } from "~/lib/http.server";
 import { requireApiUser } from "~/lib/session.server";
-import { apiIdempotencyScope, fingerprintForm, fingerprintJson, idempotent } from "~/services/idempotency.server";
+import { fingerprintForm, fingerprintJson, idempotentApiCall } from "~/services/idempotency.server";
 import { apiOwnOffers, apiSubmitOffer } from "~/services/api-offers.server";
 
 const NOT_FOUND = "Die Ausschreibung wurde nicht gefunden.";
@@ -44,13 +43,9 @@ export const action = apiRoute(async ({ request, params, context }: ActionFuncti
     return unsupportedMediaType("application/json oder multipart/form-data (Teile „offer“ und „concept“)");
   }
   // A retry with the same Idempotency-Key gets this answer again; nothing is submitted twice.
-  return idempotent(request, apiIdempotencyScope(user), fingerprint, async () => {
-    try {
-      const receipt = await apiSubmitOffer(user, id, offer, concept, arrivedAt);
-      const location = `/api/v1/offers/${receipt.offerId}`;
-      return reply(c.OfferReceipt, { ...receipt, location }, { status: 201, headers: { Location: location } });
-    } catch (error) {
-      return apiError(error);
-    }
+  return idempotentApiCall(request, user, fingerprint, async () => {
+    const receipt = await apiSubmitOffer(user, id, offer, concept, arrivedAt);
+    const location = `/api/v1/offers/${receipt.offerId}`;
+    return reply(c.OfferReceipt, { ...receipt, location }, { status: 201, headers: { Location: location } });
   });
 });

@@ -24,6 +24,7 @@ import { now, nowIso } from "~/lib/clock.server";
 import { em, isUniqueViolation, tx } from "~/lib/db.server";
 import { getSetting } from "~/lib/settings.server";
 import { sha256Hex } from "~/lib/hash.server";
+import { apiError } from "~/lib/http.server";
 
 export { fingerprintForm, fingerprintJson } from "~/lib/fingerprint.server";
 
@@ -234,4 +235,13 @@ function reused(): Response {
 /** Keys belong to the organisation (an organisation's systems share them) or, for staff, to the person. */
 export function apiIdempotencyScope(user: { id: number | null; providerId: number | null }): string {
   return user.providerId ? `provider:${user.providerId}` : `user:${user.id}`;
+}
+
+/**
+ * The API's form of `idempotent`: the key belongs to the caller's organisation (or, for staff,
+ * the person), and a refusal thrown by the work (409, 422, …) becomes its problem answer, so it
+ * is stored and replayed like any other final answer.
+ */
+export function idempotentApiCall(request: Request, user: { id: number | null; providerId: number | null }, fingerprint: string, run: () => Promise<Response>): Promise<Response> {
+  return idempotent(request, apiIdempotencyScope(user), fingerprint, () => run().catch(apiError));
 }
