@@ -198,10 +198,6 @@ export async function withRequestNames<T>(names: Record<string, string>, run: ()
   }
 }
 
-/** For a method the path does not have: 405 with Allow. */
-export function methodNotAllowed(allow: string): Response {
-  return problem(405, "Methode nicht erlaubt", `Diese Adresse unterstützt nur ${allow}.`, { Allow: allow });
-}
 
 /**
  * One page of a short list held in memory, in the API's list shape. A page past the last one

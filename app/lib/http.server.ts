@@ -63,7 +63,12 @@ export function csvResponse(body: string, filename: string): Response {
   });
 }
 
+/** An API path asked with a method it does not have: problem+json 405 naming the allowed ones. */
+export function methodNotAllowed(allow: string): Response {
+  return problem(405, "Methode nicht erlaubt", `Diese Adresse unterstützt nur ${allow}.`, { Allow: allow });
+}
+
 /** API resource routes that only read: any other method is answered as problem+json 405. */
 export function apiMethodNotAllowed(): Response {
-  return problem(405, "Methode nicht erlaubt", "Diese Schnittstelle unterstützt nur GET.", { Allow: "GET" });
+  return methodNotAllowed("GET");
 }

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import * as c from "~/lib/api-contract";
-import { apiRoute, methodNotAllowed, pathId, reply } from "~/lib/api-http.server";
+import { apiRoute, pathId, reply } from "~/lib/api-http.server";
+import { methodNotAllowed } from "~/lib/http.server";
 import { requireApiUser } from "~/lib/session.server";
 import { apiOwnOffer, apiWithdrawOffer } from "~/services/api-offers.server";
 

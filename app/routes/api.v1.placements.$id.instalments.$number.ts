@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import * as c from "~/lib/api-contract";
-import { apiRoute, filePart, isMultipart, methodNotAllowed, parseRequest, pathId, readMultipart, reply, unsupportedMediaType, withRequestNames } from "~/lib/api-http.server";
+import { apiRoute, filePart, isMultipart, parseRequest, pathId, readMultipart, reply, unsupportedMediaType, withRequestNames } from "~/lib/api-http.server";
+import { methodNotAllowed } from "~/lib/http.server";
 import { requireApiUser } from "~/lib/session.server";
 import { fingerprintForm, idempotentApiCall } from "~/services/idempotency.server";
 import { ownInstalment, proveInstalment } from "~/services/instalments.server";

@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { ValidationError } from "~/domain/errors";
 import * as c from "~/lib/api-contract";
-import { apiRoute, asApiPage, filePart, isJson, isMultipart, jsonObject, methodNotAllowed, parseQuery, parseRequest, readJsonObject, readMultipart, reply, textPart, unsupportedMediaType } from "~/lib/api-http.server";
-import { problem } from "~/lib/http.server";
+import { apiRoute, asApiPage, filePart, isJson, isMultipart, jsonObject, parseQuery, parseRequest, readJsonObject, readMultipart, reply, textPart, unsupportedMediaType } from "~/lib/api-http.server";
+import { methodNotAllowed, problem } from "~/lib/http.server";
 import { apiSubmitPlacement } from "~/services/api.server";
 import { fingerprintForm, fingerprintJson, idempotentApiCall } from "~/services/idempotency.server";
 import { requireApiUser } from "~/lib/session.server";
