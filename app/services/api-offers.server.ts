@@ -5,7 +5,7 @@ import { NotFoundError, ValidationError } from "~/domain/errors";
 import { em } from "~/lib/db.server";
 import type { CurrentUser } from "./auth.server";
 import { ownOffers, submitOffer, withdrawOffer, type OfferReceipt } from "./offers.server";
-import { getTenderForProvider, listPublishedTenders } from "./portal-tenders.server";
+import { getTenderForProvider, listPublishedTenders, visibleTender } from "./portal-tenders.server";
 
 /** Published tenders (and those past publication that providers may still see), newest deadline first. */
 export async function apiListTenders(filter: { acceptsOffers?: boolean } = {}) {
@@ -32,7 +32,7 @@ export async function apiTender(user: CurrentUser, id: number) {
 
 /** The own offers for a tender the provider may see (404 for an unknown or unpublished tender). */
 export async function apiOwnOffers(user: CurrentUser, tenderId: number) {
-  await getTenderForProvider(user, tenderId);
+  await visibleTender(user, tenderId);
   return (await ownOffers(user, tenderId)).map((o) => ({ ...o, tenderId, statusLabel: OFFER_STATE_LABELS[o.status as OfferState] }));
 }
 

@@ -27,11 +27,17 @@ export async function listPublishedTenders() {
   return rows.map((t) => ({ id: t.id, reference: t.reference, title: t.title, measureType: t.measureType, measure: measureTypeLabel(t.measureType), offersUntil: t.offersUntil, status: t.status as TenderState, statusLabel: TENDER_STATE_LABELS[t.status as TenderState], open: t.status === "published" && !!t.offersUntil && now < t.offersUntil }));
 }
 
-export async function getTenderForProvider(user: CurrentUser, id: number) {
+/** A tender a provider may see (published or later), or 404: unknown and unpublished tenders look alike. */
+export async function visibleTender(user: CurrentUser, id: number): Promise<Tender> {
   if (!can(user.role, "read:tender:published")) throw new ForbiddenError();
-  const manager = await em();
-  const tender = await manager.getRepository(Tender).findOne({ where: { id } });
+  const tender = await (await em()).getRepository(Tender).findOne({ where: { id } });
   if (!tender || !VISIBLE_TO_PROVIDERS.includes(tender.status as TenderState)) throw new NotFoundError("Die Ausschreibung wurde nicht gefunden.");
+  return tender;
+}
+
+export async function getTenderForProvider(user: CurrentUser, id: number) {
+  const tender = await visibleTender(user, id);
+  const manager = await em();
   const [lots, criteria, questions, offers, publicDocuments] = await Promise.all([
     manager.getRepository(Lot).find({ where: { tenderId: id }, order: { number: "ASC" } }),
     manager.getRepository(AwardCriterion).find({ where: { tenderId: id }, order: { position: "ASC" } }),
