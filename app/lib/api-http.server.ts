@@ -106,10 +106,11 @@ export function unsupportedMediaType(accepted: string): Response {
 
 /** A JSON body (an object), at most `maxBytes`; 400 for invalid JSON, 413 (connection closed) for more. */
 export async function readJsonObject(request: Request, maxBytes = API_JSON_MAX_BYTES): Promise<Record<string, unknown>> {
-  const declared = Number(request.headers.get("Content-Length") ?? 0);
-  if (declared > maxBytes) throw tooLarge(`Der Inhalt ist größer als ${formatMb(maxBytes)}.`);
+  const declared = request.headers.get("Content-Length");
+  if (Number(declared ?? 0) > maxBytes) throw tooLarge(`Der Inhalt ist größer als ${formatMb(maxBytes)}.`);
   const text = await request.text();
-  if (Buffer.byteLength(text) > maxBytes) throw tooLarge(`Der Inhalt ist größer als ${formatMb(maxBytes)}.`);
+  // A declared length is what arrives (node holds the body to it); only a chunked body is counted.
+  if (declared === null && Buffer.byteLength(text) > maxBytes) throw tooLarge(`Der Inhalt ist größer als ${formatMb(maxBytes)}.`);
   return jsonObject(text, "");
 }
 

@@ -37,7 +37,7 @@ export const action = apiRoute(async ({ request, params }: ActionFunctionArgs) =
   });
   const instalment = await ownInstalment(user, key.claimId, key.number);
   const file = await filePart(form, "confirmation");
-  return idempotentApiCall(request, user, await fingerprintForm(form), async () => {
+  return idempotentApiCall(request, user, () => fingerprintForm(form), async () => {
     await withRequestNames({ file: "confirmation" }, () => proveInstalment(user, instalment.id, { confirmedUntil: fields.confirmedUntil, uninterrupted: fields.uninterrupted, sameEmployer: fields.sameEmployer ?? "" }, file));
     return reply(c.Instalment, await ownInstalment(user, key.claimId, key.number));
   });

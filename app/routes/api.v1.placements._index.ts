@@ -30,10 +30,10 @@ export const action = apiRoute(async ({ request }: ActionFunctionArgs) => {
   let files: Partial<Record<(typeof FILES)[number], UploadedFile | null>> = {};
   let requireFiles = true;
   let prefix = "";
-  let fingerprint: string;
+  let fingerprint: () => string | Promise<string>;
   if (isMultipart(request)) {
     const form = await readMultipart(request, { files: ["placement", ...FILES] });
-    fingerprint = await fingerprintForm(form);
+    fingerprint = () => fingerprintForm(form);
     const text = await textPart(form, "placement");
     if (!text?.trim()) throw new ValidationError("Der Teil „placement“ mit den Angaben als JSON fehlt.", { placement: "Angabe fehlt." });
     prefix = "placement";
@@ -41,7 +41,7 @@ export const action = apiRoute(async ({ request }: ActionFunctionArgs) => {
     for (const name of FILES) files[name] = await filePart(form, name);
   } else if (isJson(request)) {
     const raw = await readJsonObject(request);
-    fingerprint = fingerprintJson(raw);
+    fingerprint = () => fingerprintJson(raw);
     body = parseRequest(c.PlacementSubmission, raw);
     // Without files: the documents are uploaded later in the portal, before a decision.
     requireFiles = false;

@@ -27,10 +27,10 @@ export const action = apiRoute(async ({ request, params, context }: ActionFuncti
   const id = pathId(params.id, NOT_FOUND);
   let offer: c.OfferSubmissionOutput;
   let concept: { filename: string; bytes: Uint8Array } | null = null;
-  let fingerprint: string;
+  let fingerprint: () => string | Promise<string>;
   if (isMultipart(request)) {
     const form = await readMultipart(request, { files: ["offer", "concept"] });
-    fingerprint = await fingerprintForm(form);
+    fingerprint = () => fingerprintForm(form);
     const text = await textPart(form, "offer");
     if (!text) throw new ValidationError("Der Teil „offer“ mit dem Angebot als JSON fehlt.", { offer: "Angabe fehlt." });
     offer = parseRequest(c.OfferSubmission.omit({ concept: true }), jsonObject(text, "offer"), "offer");
@@ -38,7 +38,7 @@ export const action = apiRoute(async ({ request, params, context }: ActionFuncti
   } else if (isJson(request)) {
     // The concept travels as base64: 4/3 of the file limit plus room for the rest.
     const raw = await readJsonObject(request, Math.ceil(((await fileLimitBytes()) * 4) / 3) + 65536);
-    fingerprint = fingerprintJson(raw);
+    fingerprint = () => fingerprintJson(raw);
     offer = parseRequest(c.OfferSubmission, raw);
   } else {
     return unsupportedMediaType("application/json oder multipart/form-data (Teile „offer“ und „concept“)");

@@ -83,18 +83,21 @@ interface Match {
  *
  * - `scope`: whose keys these are, e.g. `provider:12` (an organisation's tokens share their
  *   keys) or `user:5` (a personal token, a portal user).
- * - `fingerprint`: the request body's fingerprint (`fingerprintJson(body)` or
- *   `await fingerprintForm(form)`); the method and the path with its query are matched as well.
+ * - `fingerprintOf`: the request body's fingerprint (`fingerprintJson(body)` or
+ *   `fingerprintForm(form)`), or a function giving it, called only when the request has a key;
+ *   the method and the path with its query are matched as well.
  *
  * Call it after authentication and after the body was read and parsed (a 400 for an unreadable
  * body or a 401/403 is answered before any key is reserved), around the work that changes
  * something and builds the answer.
  */
-export async function idempotent(request: Request, scope: string, fingerprint: string, run: () => Promise<Response>, options: IdempotencyOptions = {}): Promise<Response> {
+export async function idempotent(request: Request, scope: string, fingerprintOf: string | (() => string | Promise<string>), run: () => Promise<Response>, options: IdempotencyOptions = {}): Promise<Response> {
   const key = options.key !== undefined ? options.key : request.headers.get(IDEMPOTENCY_HEADER);
   if (key === null) return run();
   if (!KEY_PATTERN.test(key)) return invalidKey();
   if (!scope || scope.length > 100) throw new Error("idempotent(): scope must be 1–100 characters");
+  // Hashing a body of megabytes costs time on the event loop: only done when a key asks for it.
+  const fingerprint = typeof fingerprintOf === "function" ? await fingerprintOf() : fingerprintOf;
   if (!/^[0-9a-f]{64}$/.test(fingerprint)) throw new Error("idempotent(): fingerprint must be a SHA-256 hex digest");
   const match: Match = { scope, key, method: request.method.toUpperCase(), path: requestPath(request), fingerprint };
   const waitUntil = now().getTime() + Math.max(0, options.waitMs ?? 0);
@@ -242,6 +245,6 @@ export function apiIdempotencyScope(user: { id: number | null; providerId: numbe
  * the person), and a refusal thrown by the work (409, 422, …) becomes its problem answer, so it
  * is stored and replayed like any other final answer.
  */
-export function idempotentApiCall(request: Request, user: { id: number | null; providerId: number | null }, fingerprint: string, run: () => Promise<Response>): Promise<Response> {
-  return idempotent(request, apiIdempotencyScope(user), fingerprint, () => run().catch(apiError));
+export function idempotentApiCall(request: Request, user: { id: number | null; providerId: number | null }, fingerprintOf: () => string | Promise<string>, run: () => Promise<Response>): Promise<Response> {
+  return idempotent(request, apiIdempotencyScope(user), fingerprintOf, () => run().catch(apiError));
 }

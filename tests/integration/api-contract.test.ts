@@ -150,6 +150,14 @@ describe("every operation", () => {
     const unknownField = await call(`/tenders/${tenderId}/offers`, { token: trainer, method: "POST", ...json({ ...offer, price: 1 }) });
     expect(unknownField.status).toBe(400);
     expect(unknownField.body!.errors).toEqual({ price: "Dieses Feld gibt es nicht." });
+    // Base64 with a stray character is refused, not decoded around it; MIME line breaks are fine.
+    const b64 = Buffer.from(concept).toString("base64");
+    const stray = await call(`/tenders/${tenderId}/offers`, { token: trainer, method: "POST", ...json({ ...offer, concept: { filename: "k.pdf", contentBase64: `${b64.slice(0, 40)}*${b64.slice(40)}` } }) });
+    expect(stray.status).toBe(400);
+    expect(stray.body!.errors).toEqual({ "concept.contentBase64": "Kein gültiges Base64." });
+    const mime = await call(`/tenders/${tenderId}/offers`, { token: trainer, method: "POST", ...json({ ...offer, concept: { filename: "k.pdf", contentBase64: b64.replace(/.{76}/g, "$&\r\n") } }) });
+    expect(mime.status, JSON.stringify(mime.body)).toBe(201);
+    offerId = mime.body!.offerId as number; // the newest version now counts
     const euro = await call(`/tenders/${tenderId}/offers`, { token: trainer, method: "POST", ...json({ ...offer, lots: [{ lotId: lots[0].id, unitPriceCents: "1.234,56" }] }) });
     expect(euro.status).toBe(400);
     expect(Object.keys(euro.body!.errors as Json)).toEqual(["lots.0.unitPriceCents"]);
