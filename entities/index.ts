@@ -6,13 +6,15 @@ import { ApiEvent } from "./event.entity";
 import { OutboxMessage } from "./outbox.entity";
 import { Setting } from "./setting.entity";
 import { IdempotencyKey } from "./idempotency.entity";
-import { AgreementTerms, Assignment, ClaimDocument, Client, EmploymentSpell, FeeInstalment, FeeSchedule, PayableItem, PlacementAgreement, PlacementClaim } from "./placement.entity";
+import { AgreementTerms, Assignment, ClaimDocument, Client, EmploymentSpell, FeeInstalment, FeeSchedule, PlacementAgreement, PlacementClaim } from "./placement.entity";
+import { BankStatement, BankStatementLine, BudgetLine, BudgetYear, Commitment, Invoice, OrderingAuthority, PaymentItem, PaymentRun, PaymentRunItem } from "./finance.entity";
 import { AwardCriterion, Contract, Lot, Offer, OfferScore, OpeningConfirmation, Tender, TenderDownload, TenderQuestion } from "./tender.entity";
 
 export { ApiToken, LoginFailure, Session, User };
 export { BankAccount, Certification, ContactPerson, Provider, ProviderChangeRequest };
 export { ApiEvent, AuditEvent, Document, IdempotencyKey, OutboxMessage, Setting };
-export { AgreementTerms, Assignment, ClaimDocument, Client, EmploymentSpell, FeeInstalment, FeeSchedule, PayableItem, PlacementAgreement, PlacementClaim };
+export { AgreementTerms, Assignment, ClaimDocument, Client, EmploymentSpell, FeeInstalment, FeeSchedule, PlacementAgreement, PlacementClaim };
+export { BankStatement, BankStatementLine, BudgetLine, BudgetYear, Commitment, Invoice, OrderingAuthority, PaymentItem, PaymentRun, PaymentRunItem };
 export { AwardCriterion, Contract, Lot, Offer, OfferScore, OpeningConfirmation, Tender, TenderDownload, TenderQuestion };
 
 /** Every entity class; the DataSource lists classes, not globs (the build has no .ts files). */
@@ -48,7 +50,16 @@ export const entities = [
   PlacementClaim,
   ClaimDocument,
   FeeInstalment,
-  PayableItem,
+  PaymentItem,
+  BudgetLine,
+  BudgetYear,
+  Commitment,
+  OrderingAuthority,
+  Invoice,
+  PaymentRun,
+  PaymentRunItem,
+  BankStatement,
+  BankStatementLine,
   IdempotencyKey,
   ApiEvent,
 ];

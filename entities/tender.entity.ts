@@ -386,6 +386,14 @@ export class Contract {
   @Column({ type: "bigint", transformer: centsTransformer, nullable: true })
   successFeeCents: number | null;
 
+  /** Agreed payment term in days; null = the default term (setting finance.paymentTermDays), never over 60 (§ 271a BGB). */
+  @Column({ type: "integer", nullable: true })
+  paymentTermDays: number | null;
+
+  /** The budget line its cost is committed on (rule 11). */
+  @Column({ type: "integer", nullable: true })
+  budgetLineId: number | null;
+
   @Column({ ...DATE })
   startDate: string;
 

@@ -5,7 +5,7 @@
  * - `read`: every GET of the organisation's own data and the published tenders;
  * - `offers`: submit and withdraw offers (and ask bidder questions);
  * - `placements`: report placements and send instalment proofs (and accept agreements);
- * - `invoices`: reserved for the coming invoice endpoints (stored and shown already).
+ * - `invoices`: send invoices (e-invoices through POST /api/v1/invoices).
  *
  * Reading is always the `read` scope, whichever permission the route checks (the list of own
  * offers checks `submit:offer:own`, but a GET only reads). A change (POST, PUT, PATCH, DELETE)
@@ -28,7 +28,7 @@ export const API_SCOPE_DESCRIPTIONS: Record<ApiScope, string> = {
   read: "alle lesenden Abrufe: eigene Daten und veröffentlichte Ausschreibungen",
   offers: "Angebote abgeben und zurückziehen",
   placements: "Vermittlungen melden und Nachweise zu Raten senden",
-  invoices: "Rechnungen einreichen (Schnittstelle in Vorbereitung)",
+  invoices: "Rechnungen einreichen",
 };
 
 export interface ScopeRule {
@@ -53,6 +53,8 @@ export const API_PERMISSION_SCOPES: Partial<Record<Permission, ScopeRule>> = {
   "ask:question:own": { read: "read", write: "offers" },
   "submit:placement:own": { read: "read", write: "placements" },
   "accept:agreement:own": { read: "read", write: "placements" },
+  "submit:invoice:own": { read: "read", write: "invoices" },
+  "read:invoice:own": READ_ONLY,
   // Master data changes, the own password and the tokens themselves stay with signed-in people.
   "edit:provider-contact:own": READ_ONLY,
   "request:provider-change:own": READ_ONLY,

@@ -116,6 +116,7 @@ export const INSTALMENT_EVENT_TYPES: Record<InstalmentEvent, EventType> = {
   lapse: "instalment.lapsed",
   reinstate: "instalment.reinstated",
   revoke: "instalment.revoked",
+  pay: "instalment.paid",
 };
 
 /** How the feed names an offer: the tender's reference and the offer's version ("V-2026-003 / 2"). */

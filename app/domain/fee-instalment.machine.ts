@@ -17,7 +17,7 @@ export const INSTALMENT_STATE_LABELS: Record<InstalmentState, string> = {
   lapsed: "Ausschlussfrist versäumt",
 };
 
-export type InstalmentEvent = "reach_duration" | "prove" | "certify" | "end_employment" | "lapse" | "reinstate" | "revoke";
+export type InstalmentEvent = "reach_duration" | "prove" | "certify" | "end_employment" | "lapse" | "reinstate" | "revoke" | "pay";
 
 export interface InstalmentFacts {
   state: InstalmentState;
@@ -97,6 +97,8 @@ export const instalmentMachine = defineMachine<InstalmentState, InstalmentEvent,
       f.employmentEndedOn && f.employmentEndedOn < periodLastDay(f) ? `Die Beschäftigung endete am ${formatDate(f.employmentEndedOn)}, vor Erreichen der Dauer; die Rate bleibt entfallen.` : needsReason(f),
   },
   { event: "revoke", from: ["earned", "payable"], to: "cancelled", permission: "decide:placement:any", guard: needsReason },
+  // Its payment item was booked as paid (bank statement or by hand in the finance line).
+  { event: "pay", from: ["payable"], to: "paid", permission: "book:payment:any" },
 ]);
 
 /** When should the broker be reminded of a missing proof? Every `intervalDays` while due, starting on the day it became due. */

@@ -9,6 +9,7 @@ import { AGREEMENT_STATES, LEGAL_BASES } from "./placement";
 import { CLAIM_STATES } from "./placement-claim.machine";
 import { ROLES } from "./permissions";
 import { TENDER_STATES } from "./tender.machine";
+import { PAYMENT_ITEM_STATES } from "./payment-item.machine";
 
 export const PROVIDER_LIST = listSpec({
   filters: {
@@ -89,6 +90,23 @@ export const CLIENT_LIST = listSpec({
   sorts: ["createdAt", "reference", "lastName"],
   default: ["createdAt", "desc"],
   firstDir: { createdAt: "desc" },
+});
+
+/** Payment items: the most urgent (earliest due) first; "open" is every state before paid or cancelled. */
+export const PAYMENT_ITEM_LIST = listSpec({
+  filters: {
+    q: text(),
+    status: choice([...PAYMENT_ITEM_STATES, "open"] as const),
+    due: choice(["overdue", "soon"] as const),
+    source: choice(["invoice", "instalment"] as const),
+    line: int(),
+    provider: int(),
+    run: int(),
+  },
+  sorts: ["dueOn", "reference", "payee", "amount", "status", "createdAt"],
+  default: ["dueOn", "asc"],
+  firstDir: { createdAt: "desc", amount: "desc" },
+  pageSize: 50,
 });
 
 export const PAYABLE_STATUSES = ["open", "paid", "cancelled"] as const;

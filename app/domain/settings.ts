@@ -4,6 +4,8 @@
  */
 import { DEFAULT_LEGAL_BASIS_PERIODS_TEXT, parseLegalBasisPeriods } from "./placement";
 import { DEFAULT_THRESHOLDS_TEXT, parseThresholds } from "./tender";
+import { MAX_PAYMENT_TERM_DAYS } from "./finance";
+import { validateIban } from "./iban";
 
 export type SettingType = "string" | "text" | "integer";
 
@@ -196,7 +198,34 @@ export const SETTING_DEFINITIONS = [
   },
   { key: "placement.sameSpellWindowDays", label: "Dieselbe Beschäftigung, wenn Arbeitgeber gleich und Beginn höchstens so viele Tage auseinander", group: "Vermittlung", type: "integer", default: 31, min: 0, max: 365 },
   { key: "placement.reminderIntervalDays", label: "Erinnerung an fehlende Arbeitgeberbestätigung alle (Tage)", group: "Vermittlung", type: "integer", default: 14, min: 1, max: 90 },
-  { key: "placement.budgetLine", label: "Haushaltsstelle für Vermittlungsvergütungen (Platzhalter)", group: "Vermittlung", type: "string", default: "1.4820.7690" },
+  { key: "placement.budgetLine", label: "Haushaltsstelle für Vermittlungsvergütungen", help: "Auf dieser Haushaltsstelle werden Vermittlungsgutscheine bei der Ausgabe gebunden und die Raten gezahlt.", group: "Haushalt und Zahlung", type: "string", default: "1.4820.7690" },
+  { key: "finance.contractBudgetLine", label: "Haushaltsstelle für vergebene Maßnahmen (Verträge aus Ausschreibungen)", group: "Haushalt und Zahlung", type: "string", default: "1.4820.7600" },
+  {
+    key: "finance.paymentTermDays",
+    label: "Zahlungsziel für Rechnungen (Tage ab Eingang)",
+    help: "§ 286 Abs. 3 BGB: 30 Tage; ein längeres Ziel nur ausdrücklich vereinbart und nie über 60 Tage (§ 271a Abs. 2 BGB).",
+    group: "Haushalt und Zahlung",
+    type: "integer",
+    default: 30,
+    min: 1,
+    max: MAX_PAYMENT_TERM_DAYS,
+  },
+  { key: "finance.dueWarningDays", label: "Warnen, wenn eine Zahlung fällig wird in (Tagen)", group: "Haushalt und Zahlung", type: "integer", default: 7, min: 1, max: 60 },
+  { key: "finance.nearLimitPercent", label: "Haushaltsstelle „fast ausgeschöpft“ ab (% gebunden)", group: "Haushalt und Zahlung", type: "integer", default: 90, min: 1, max: 100 },
+  { key: "finance.leitwegId", label: "Leitweg-ID der Behörde (BT-10 in eingehenden Rechnungen)", help: "Rechnungen mit einer anderen Leitweg-ID werden bei der Annahme abgelehnt.", group: "Haushalt und Zahlung", type: "string", default: "14625000-ASZ01-89" },
+  { key: "finance.debtorName", label: "Kontoinhaber des Auszahlungskontos (Zahllauf)", group: "Haushalt und Zahlung", type: "string", default: "Landkreis Kamenz Arbeits- und Sozialzentrum" },
+  {
+    key: "finance.debtorIban",
+    label: "IBAN des Auszahlungskontos (Zahllauf)",
+    group: "Haushalt und Zahlung",
+    type: "string",
+    default: "DE02120300000000202051",
+    check: (v: string) => {
+      const r = validateIban(v);
+      return r.ok ? null : r.error;
+    },
+  },
+  { key: "finance.debtorBic", label: "BIC des Auszahlungskontos (optional)", group: "Haushalt und Zahlung", type: "string", default: "BYLADEM1001" },
   {
     key: "api.tokenDefaultDays",
     label: "Gültigkeit eines neuen API-Zugangs, Vorschlag (Tage)",

@@ -3,6 +3,8 @@
  * Name and contact are visible to case managers and, with recorded consent, to the assigned
  * broker only; benefit, household and health data never leave the case manager's view (DOMAIN.md § 4).
  */
+import { commitFunds, releaseCommitments } from "./budget.server";
+import { spreadOverYears, voucherPeriod } from "~/domain/finance";
 import { In, LessThan, type EntityManager } from "typeorm";
 import { z } from "zod";
 import { Assignment, Certification, Client, EmploymentSpell, FeeSchedule, PlacementAgreement, PlacementClaim, Provider, User } from "../../entities";
@@ -288,6 +290,16 @@ export async function assignClient(user: PersonUser, clientId: number, raw: unkn
         updatedAt: at,
       }),
     );
+    // Rule 11: the voucher amount is committed before the voucher exists, over the years its fee can fall due in.
+    const feePeriod = voucherPeriod(a.issuedOn, a.validUntil);
+    await commitFunds(m, user, {
+      budgetLineNumber: settings["placement.budgetLine"],
+      sourceType: "voucher",
+      sourceId: a.id,
+      providerId: provider.id,
+      description: `Vermittlungsgutschein ${a.reference} (${provider.name})`,
+      shares: spreadOverYears(fee, feePeriod.start, feePeriod.end),
+    });
     await appendAudit(m, actorOf(user), {
       action: "assignment.create",
       summary: `Kunde ${client.reference} an ${provider.name} zugewiesen (${a.reference}, ${formatDate(a.validFrom)}–${formatDate(a.validUntil)})${flag ? " – Prüfhinweis" : ""}`,
@@ -336,6 +348,7 @@ export async function withdrawAssignment(user: CurrentUser, clientId: number, as
       actor: user,
       audit: { summary: `Zuweisung ${a.reference} zurückgenommen`, details: { reason } },
     });
+    await releaseCommitments(m, user, "voucher", a.id, `Zuweisung ${a.reference} zurückgenommen`);
   });
 }
 

@@ -1,4 +1,6 @@
 import { In, type EntityManager } from "typeorm";
+import { commitFunds } from "./budget.server";
+import { contractValueCents, spreadOverYears } from "~/domain/finance";
 import { AwardCriterion, Certification, Contract, Lot, Offer, OfferScore, Provider, Tender, User } from "../../entities";
 import { ConflictError, NotFoundError, ValidationError } from "~/domain/errors";
 import { formatCents } from "~/domain/money";
@@ -334,6 +336,7 @@ export async function concludeAward(user: CurrentUser, tenderId: number): Promis
     const at = nowIso();
     let contracts = 0;
     let lastEnd = berlinDate(at);
+    const budgetLineNumber = (await getSettings(m))["finance.contractBudgetLine"];
     for (const lot of lots.filter((l) => l.awardDecision === "award" && l.awardedOfferId)) {
       const offer = offers.find((o) => o.id === lot.awardedOfferId)!;
       const price = offer.content.lots.find((l) => l.lotId === lot.id)!;
@@ -355,6 +358,16 @@ export async function concludeAward(user: CurrentUser, tenderId: number): Promis
         concludedAt: at,
       });
       const provider = await m.getRepository(Provider).findOne({ where: { id: offer.providerId } });
+      // Rule 11: the contract's value is committed in every year of its term before the award takes effect.
+      const commitments = await commitFunds(m, user, {
+        budgetLineNumber: budgetLineNumber,
+        sourceType: "contract",
+        sourceId: contract.id,
+        providerId: offer.providerId,
+        description: `Vertrag ${contract.reference} (${provider?.name ?? ""}, ${lot.title})`,
+        shares: spreadOverYears(contractValueCents(contract), contract.startDate, contract.endDate),
+      });
+      await m.getRepository(Contract).update({ id: contract.id }, { budgetLineId: commitments[0]?.budgetLineId ?? null });
       if (provider?.email) {
         await enqueueTemplateMail(m, {
           to: provider.email,

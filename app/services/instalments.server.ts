@@ -4,7 +4,7 @@
  * certification (sachlich richtig) and the payable items handed to finance.
  */
 import { In, IsNull, type EntityManager } from "typeorm";
-import { BankAccount, ClaimDocument, Client, EmploymentSpell, FeeInstalment, PayableItem, PlacementClaim, Provider, Assignment } from "../../entities";
+import { BankAccount, BudgetLine, ClaimDocument, Client, EmploymentSpell, FeeInstalment, PaymentItem, PlacementClaim, Provider, Assignment } from "../../entities";
 import { ConflictError, NotFoundError, ValidationError } from "~/domain/errors";
 import { INSTALMENT_STATE_LABELS, reminderDue, type InstalmentEvent, type InstalmentFacts, type InstalmentState } from "~/domain/fee-instalment.machine";
 import { formatIban } from "~/domain/iban";
@@ -15,7 +15,6 @@ import { toCsv } from "~/domain/csv";
 import { addDays, berlinDate, formatDate } from "~/domain/time";
 import { parseOrThrow } from "~/domain/validation";
 import { completeQuery, type ListQuery } from "~/domain/list";
-import { PAYABLE_LIST } from "~/domain/list-specs";
 import { paginate } from "~/lib/list.server";
 import { appendAudit, SYSTEM, type Actor } from "~/lib/audit.server";
 import { nowIso, today } from "~/lib/clock.server";
@@ -30,6 +29,8 @@ import { actorOf, type CurrentUser, type PersonUser } from "./auth.server";
 import { expireAgreements } from "./placement-agreements.server";
 import { expireAssignments } from "./clients.server";
 import { INSTALMENTS, ownBrokerId, requireCan } from "./placement-common.server";
+import { commitmentFor } from "./budget.server";
+import { createPaymentItem, itemFacts, PAYMENT_ITEMS } from "./payment-items.server";
 import { planTransition, tryTransition } from "./transition.server";
 import { correctionSchema, endSchema, proofSchema } from "~/domain/placement.schema";
 
@@ -259,10 +260,7 @@ export async function revokeInstalment(user: CurrentUser, claimId: number, insta
     const claim = await m.getRepository(PlacementClaim).findOneByOrFail({ id: claimId });
     const from = i.status;
     const planned = planTransition(INSTALMENTS, { entity: i, event: "revoke", facts: facts(i, claim, today(), null, reason), actor: user });
-    if (from === "payable") {
-      const res = await m.getRepository(PayableItem).update({ instalmentId: i.id, status: "open" }, { status: "cancelled" });
-      if (!res.affected) throw new ConflictError("Die Zahlung ist nicht mehr offen (bereits ausgezahlt?); eine Rückforderung ist Sache der Kasse.");
-    }
+    if (from === "payable") await withdrawInstalmentItem(m, i.id, reason);
     await planned.commit(m, step(i, claim.reference, "revoke", facts(i, claim, today(), null, reason), user, { closeReason: `Widerrufen: ${reason}`.slice(0, 500) }, { reason }));
     return i;
   });
@@ -284,8 +282,12 @@ export async function certifyInstalment(user: PersonUser, instalmentId: number, 
     if (account.changedById === user.id) throw new ValidationError("Sie haben die Bankverbindung dieses Vermittlers geändert und dürfen die Zahlung deshalb nicht sachlich richtig zeichnen.");
     const provider = await m.getRepository(Provider).findOneByOrFail({ id: i.providerId });
     const settings = await getSettings(m);
-    await planned.commit(m, step(i, claim.reference, "certify", facts(i, claim, today()), user, { certifiedById: user.id }));
-    const item = {
+    await planned.commit(m, step(i, claim.reference, "certify", facts(i, claim, today(), undefined), user, { certifiedById: user.id }));
+    // The certification is the factual check (sachlich richtig) of the payment item handed to finance.
+    const line = await m.getRepository(BudgetLine).findOne({ where: { number: settings["placement.budgetLine"] } });
+    const commitment = claim.assignmentId ? await commitmentFor(m, "voucher", claim.assignmentId, Number(today().slice(0, 4))) : null;
+    await createPaymentItem(m, user, {
+      sourceType: "instalment",
       instalmentId: i.id,
       providerId: i.providerId,
       payeeName: account.holder || provider.name,
@@ -293,18 +295,29 @@ export async function certifyInstalment(user: PersonUser, instalmentId: number, 
       bic: account.bic,
       bankAccountId: account.id,
       amountCents: i.amountCents,
-      budgetLine: settings["placement.budgetLine"],
+      dueOn: addDays(today(), settings["finance.paymentTermDays"]),
       purpose: `Vermittlungsverguetung ${claim.reference} ${i.number}. Rate`,
-      status: "open",
-      createdAt: nowIso(),
-      certifiedById: user.id,
-    };
-    // One payable item per instalment: a revoked and later re-earned instalment reopens its item.
-    const previous = await m.getRepository(PayableItem).findOne({ where: { instalmentId: i.id } });
-    if (previous) await m.getRepository(PayableItem).update({ id: previous.id, status: "cancelled" }, item);
-    else await m.getRepository(PayableItem).insert(item);
+      budgetLineId: commitment?.budgetLineId ?? line?.id ?? null,
+      commitmentId: commitment?.id ?? null,
+      factualBy: { id: user.id, at: nowIso() },
+    });
     return i;
   });
+}
+
+/** A revoked instalment takes its open payment item with it (a paid one is a matter of recovery for the cash office). */
+async function withdrawInstalmentItem(m: EntityManager, instalmentId: number, reason: string) {
+  const item = await m.getRepository(PaymentItem).findOne({ where: { instalmentId }, order: { id: "DESC" } });
+  if (!item) return;
+  const moved = await tryTransition(m, PAYMENT_ITEMS, {
+    entity: item,
+    event: "withdraw",
+    facts: await itemFacts(m, item, "system"),
+    actor: "system",
+    set: { cancelledAt: nowIso(), cancelReason: `Rate widerrufen: ${reason}`.slice(0, 500) },
+    audit: { details: { reason } },
+  });
+  if (!moved) throw new ConflictError("Die Zahlung ist nicht mehr offen (im Zahllauf oder bereits ausgezahlt); eine Rückforderung ist Sache der Kasse.");
 }
 
 /** Staff worklist: earned instalments waiting for the factual certification. */
@@ -315,40 +328,6 @@ export async function instalmentsToCertify(user: CurrentUser) {
   const claims = new Map((await m.getRepository(PlacementClaim).find({ where: { id: In(rows.map((r) => r.claimId).concat(0)) } })).map((c) => [c.id, c]));
   const providers = new Map((await m.getRepository(Provider).find({ where: { id: In(rows.map((r) => r.providerId).concat(0)) } })).map((p) => [p.id, p.name]));
   return rows.map((i) => ({ id: i.id, claimId: i.claimId, claim: claims.get(i.claimId)?.reference ?? "", provider: providers.get(i.providerId) ?? "", number: i.number, amountCents: i.amountCents, confirmedUntil: i.confirmedUntil, earnedAt: i.earnedAt }));
-}
-
-export const PAYABLE_STATUS_LABELS: Record<string, string> = { open: "offen", paid: "ausgezahlt", cancelled: "storniert" };
-
-export type PayableQuery = Partial<ListQuery<(typeof PAYABLE_LIST)["filters"], (typeof PAYABLE_LIST)["sorts"][number]>>;
-
-/** Finance's list of payable items, newest first (PAYABLE_LIST); `all` for the CSV export. */
-export async function listPayables(user: CurrentUser, raw: PayableQuery, options: { all?: boolean } = {}) {
-  requireCan(user, "read:payable:any");
-  const query = completeQuery(PAYABLE_LIST, raw);
-  const m = await em();
-  const qb = m.getRepository(PayableItem).createQueryBuilder("x");
-  if (query.status && PAYABLE_STATUS_LABELS[query.status]) qb.andWhere("x.status = :s", { s: query.status });
-  if (query.q) qb.andWhere("(LOWER(x.payeeName) LIKE :q OR LOWER(x.purpose) LIKE :q)", { q: `%${query.q.toLowerCase()}%` });
-  const sum = await qb.clone().select("COALESCE(SUM(x.amountCents), 0)", "sum").getRawOne<{ sum: string }>();
-  const { rows, raw: _unused, ...page } = await paginate(qb, query, {
-    sortColumns: { createdAt: "x.createdAt", payee: "x.payeeName", amount: "x.amountCents", status: "x.status" },
-    tieBreaker: "x.id",
-    all: options.all,
-  });
-  return {
-    rows: rows.map((x) => ({ ...x, statusLabel: PAYABLE_STATUS_LABELS[x.status] ?? x.status, ibanFormatted: formatIban(x.iban), certifiedOn: berlinDate(x.createdAt) })),
-    sumCents: Number(sum?.sum ?? 0),
-    ...page,
-  };
-}
-
-/** The same selection as CSV; dates are Berlin calendar dates (an item signed at 00:30 in Berlin belongs to that day, not to the UTC day before). */
-export async function payablesCsv(user: CurrentUser, query: PayableQuery) {
-  const { rows } = await listPayables(user, query, { all: true });
-  return toCsv(
-    ["Nr.", "Zahlungsempfänger", "IBAN", "BIC", "Betrag (EUR)", "Haushaltsstelle", "Verwendungszweck", "Status", "sachlich richtig am"],
-    rows.map((x) => [String(x.id), x.payeeName, x.iban, x.bic ?? "", (x.amountCents / 100).toFixed(2).replace(".", ","), x.budgetLine, x.purpose, x.statusLabel, formatDate(x.certifiedOn)]),
-  );
 }
 
 // ---------------------------------------------------------------------------------------------
