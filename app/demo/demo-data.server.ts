@@ -1,4 +1,5 @@
 import { BankAccount, Certification, ContactPerson, Provider, User } from "../../entities";
+import { seedDemoBudget } from "./demo-finance.server";
 import { ibanMod97 } from "~/domain/iban";
 import type { Role } from "~/domain/permissions";
 import { addDays } from "~/domain/time";
@@ -194,10 +195,11 @@ export async function seedDemoData(options: { scale: number }): Promise<DemoResu
       await m.getRepository(User).save({ email: u.email, name: u.name, phone: u.phone ?? null, role: u.role, providerId, providerAdmin: u.role === "provider", passwordHash, active: true, createdAt: at, updatedAt: at, passwordChangedAt: at, lastLoginAt: null });
       users++;
     }
+    const budget = await seedDemoBudget(m, today, at);
     await appendAudit(m, SYSTEM, {
       action: "demo_data.seed",
-      summary: `Demodaten angelegt: ${created} Träger, ${users} Benutzer (Umfang ${scale})`,
-      details: { scale, providers: created, users },
+      summary: `Demodaten angelegt: ${created} Träger, ${users} Benutzer, ${budget.lines} Haushaltsstellen (Umfang ${scale})`,
+      details: { scale, providers: created, users, budgetYears: budget.years },
     });
     return { providers: created, users };
   });

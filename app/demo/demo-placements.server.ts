@@ -10,7 +10,7 @@ import {
   EmploymentSpell,
   FeeInstalment,
   FeeSchedule,
-  PayableItem,
+  PaymentItem,
   PlacementAgreement,
   PlacementClaim,
   Provider,
@@ -1539,12 +1539,22 @@ export async function seedDemoPlacements(options: { scale: number }): Promise<De
     );
     instalmentList.forEach(({ d }, i) => (d.id = instalmentIds[i]));
 
-    const payableRows: QueryDeepPartialEntity<PayableItem>[] = [];
+    // Certified instalments are payment items whose factual check is signed (the certification);
+    // the demo's finance line (demo-finance) signs, orders and pays them through runs.
+    const payableRows: QueryDeepPartialEntity<PaymentItem>[] = [];
+    const perYear = new Map<string, number>();
     for (const { c, d } of instalmentList) {
       if (d.status !== "payable" && d.status !== "paid") continue;
       const account = c.broker.account;
       if (!account) throw new Error(`Demodaten Vermittlung: ${c.broker.name} hat keine Bankverbindung.`);
+      const year = d.certifiedAt!.slice(0, 4);
+      const n = (perYear.get(year) ?? 0) + 1;
+      perYear.set(year, n);
+      const reference = `ZA-${year}-${String(n).padStart(6, "0")}`;
       payableRows.push({
+        reference,
+        sourceType: "instalment",
+        invoiceId: null,
         instalmentId: d.id!,
         providerId: c.broker.id,
         payeeName: (account.holder || c.broker.name).slice(0, 200),
@@ -1552,15 +1562,27 @@ export async function seedDemoPlacements(options: { scale: number }): Promise<De
         bic: account.bic,
         bankAccountId: account.id,
         amountCents: d.plan.amountCents,
-        budgetLine,
+        dueOn: addDays(d.certifiedAt!.slice(0, 10), 30),
         // As the service writes it (instalments.server.ts): SEPA remittance text without umlauts.
         purpose: `Vermittlungsverguetung ${c.reference} ${d.plan.number}. Rate`,
-        status: d.status === "paid" ? "paid" : "open",
+        endToEndId: `VT-${reference}`,
+        budgetLineId: null,
+        commitmentId: null,
+        status: d.status === "paid" ? "paid" : "awaiting_arithmetic",
+        holdReason: "",
+        registeredById: null,
+        factualById: caseManager.id,
+        factualAt: d.certifiedAt!,
+        paidOn: d.status === "paid" ? addDays(d.certifiedAt!.slice(0, 10), 14) : null,
+        paidNote: "",
+        vopSuggestedName: "",
+        cancelReason: "",
         createdAt: d.certifiedAt!,
-        certifiedById: caseManager.id,
+        updatedAt: d.certifiedAt!,
       });
     }
-    await insertChunked(m, PayableItem, payableRows);
+    void budgetLine;
+    await insertChunked(m, PaymentItem, payableRows);
 
     // --- Documents of the current claims (the same demo PDF bytes for every claim) ----------------------
     const claimDocumentRows: QueryDeepPartialEntity<ClaimDocument>[] = [];

@@ -109,17 +109,6 @@ export const PAYMENT_ITEM_LIST = listSpec({
   pageSize: 50,
 });
 
-export const PAYABLE_STATUSES = ["open", "paid", "cancelled"] as const;
-
-/** Payable items: the newest first. */
-export const PAYABLE_LIST = listSpec({
-  filters: { q: text(), status: choice(PAYABLE_STATUSES) },
-  sorts: ["createdAt", "payee", "amount", "status"],
-  default: ["createdAt", "desc"],
-  firstDir: { createdAt: "desc", amount: "desc" },
-  pageSize: 50,
-});
-
 export const TENDER_LIST = listSpec({
   filters: { q: text(), status: choice(TENDER_STATES) },
   sorts: ["createdAt", "reference", "title", "offersUntil", "status"],

@@ -28,7 +28,7 @@ export default function Home() {
       </>
     );
   }
-  if (data.work.openPayables) {
+  if (data.work.finance) {
     return (
       <>
         <h1>Meine Aufgaben</h1>
@@ -150,14 +150,36 @@ function CaseManagerHome({ work }: { work: Work }) {
 }
 
 function FinanceHome({ work }: { work: Work }) {
-  const payables = work.openPayables!;
+  const f = work.finance!;
+  const due = work.dueItems!;
+  const waiting = (status: string) => f.waiting.find((w) => w.status === status)!;
+  const SIGN_LINKS: [string, string][] = [
+    ["awaiting_factual", "Warten auf „sachlich richtig“"],
+    ["awaiting_arithmetic", "Warten auf „rechnerisch richtig“"],
+    ["awaiting_order", "Warten auf die Anordnung"],
+    ["ordered", "Angeordnet, bereit für den Zahllauf"],
+  ];
   return (
     <>
       <div className="cards">
-        <Link className={`card${payables.total ? " warn" : ""}`} to="/payables?status=open&sort=createdAt&dir=asc">
-          <div className="muted">Zahlbare Raten offen</div>
-          <div className="value">{payables.total.toLocaleString("de-DE")}</div>
-          <div className="muted">Summe {formatCents(payables.sumCents)}</div>
+        {SIGN_LINKS.map(([status, label]) => (
+          <Link key={status} className={`card${waiting(status).count ? " warn" : ""}`} to={`/payments?status=${status}`}>
+            <div className="muted">{label}</div>
+            <div className="value">{waiting(status).count.toLocaleString("de-DE")}</div>
+            <div className="muted">Summe {formatCents(waiting(status).sumCents)}</div>
+          </Link>
+        ))}
+        <Link className={`card${f.dueSoon ? " warn" : ""}`} to="/payments?due=soon">
+          <div className="muted">Fällig in den nächsten {f.warnDays} Tagen</div>
+          <div className="value">{f.dueSoon.toLocaleString("de-DE")}</div>
+        </Link>
+        <Link className={`card${f.overdue ? " err" : ""}`} to="/payments?due=overdue">
+          <div className="muted">Überfällig (Verzugszinsen drohen, § 288 BGB)</div>
+          <div className="value">{f.overdue.toLocaleString("de-DE")}</div>
+        </Link>
+        <Link className={`card${waiting("on_hold").count ? " err" : ""}`} to="/payments?status=on_hold">
+          <div className="muted">Angehalten (z. B. Bankverbindung geändert)</div>
+          <div className="value">{waiting("on_hold").count.toLocaleString("de-DE")}</div>
         </Link>
         {work.pendingRequests !== undefined ? (
           <Link className={`card${work.pendingRequests ? " warn" : ""}`} to="/providers/requests">
@@ -166,12 +188,43 @@ function FinanceHome({ work }: { work: Work }) {
           </Link>
         ) : null}
       </div>
-      <section className="panel" aria-labelledby="h-payables">
-        <h2 id="h-payables">Offene zahlbare Raten (älteste zuerst)</h2>
-        <DataTable columns={PAYABLE_COLUMNS} rows={payables.rows} rowKey={(r) => r.id} empty="Keine Rate wartet auf Auszahlung." />
-        {payables.total > payables.rows.length ? (
+      <section className="panel" aria-labelledby="h-runs">
+        <h2 id="h-runs">Zahlläufe in Arbeit</h2>
+        {f.runs.length ? (
+          <ul>
+            {f.runs.map((r) => (
+              <li key={r.id}>
+                <Link to={`/finance/runs/${r.id}`}>{r.reference}</Link>: {r.itemCount} Zahlungen, {formatCents(r.ctrlSumCents)}, Ausführung {formatDate(r.executionDate)} – {RUN_STATUS[r.status] ?? r.status}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="muted">Kein Zahllauf in Arbeit.</p>
+        )}
+      </section>
+      <section className="panel" aria-labelledby="h-limit">
+        <h2 id="h-limit">Haushaltsstellen nahe am Limit</h2>
+        {work.nearLimit!.length ? (
+          <ul>
+            {work.nearLimit!.map((l) => (
+              <li key={`${l.budgetLineId}-${l.year}`}>
+                <Link to={`/finance/budget/${l.budgetLineId}/${l.year}`}>
+                  {l.number} ({l.year})
+                </Link>
+                : {l.usedPercent.toLocaleString("de-DE")} % gebunden, verfügbar {formatCents(l.availableCents)} – {l.title}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="muted">Keine Haushaltsstelle ist im laufenden Jahr nahe am Limit.</p>
+        )}
+      </section>
+      <section className="panel" aria-labelledby="h-due">
+        <h2 id="h-due">Offene Zahlungen (früheste Fälligkeit zuerst)</h2>
+        <DataTable columns={DUE_COLUMNS} rows={due.rows} rowKey={(r) => r.id} empty="Keine offene Zahlung." />
+        {due.total > due.rows.length ? (
           <p>
-            <Link to="/payables?status=open&sort=createdAt&dir=asc">Alle {payables.total.toLocaleString("de-DE")} anzeigen</Link>
+            <Link to="/payments?status=open">Alle {due.total.toLocaleString("de-DE")} anzeigen</Link>
           </p>
         ) : null}
       </section>
@@ -179,10 +232,12 @@ function FinanceHome({ work }: { work: Work }) {
   );
 }
 
+const RUN_STATUS: Record<string, string> = { building: "wird erstellt", created: "Datei bereit", sent: "an die Bank übermittelt" };
+
 type Work = SerializeFrom<typeof loader>["work"];
 type ClaimRow = NonNullable<Work["claimsToDecide"]>["rows"][number];
 type VoucherRow = NonNullable<Work["vouchers"]>["rows"][number];
-type PayableRow = NonNullable<Work["openPayables"]>["rows"][number];
+type DueRow = NonNullable<Work["dueItems"]>["rows"][number];
 
 const CLAIM_COLUMNS: Column<ClaimRow>[] = [
   { header: "Nachweis", className: "mono", cell: (r) => <Link to={`/placements/${r.id}`}>{r.reference}</Link> },
@@ -199,12 +254,13 @@ const VOUCHER_COLUMNS: Column<VoucherRow>[] = [
   { header: "gültig bis", cell: (r) => formatDate(r.validUntil) },
 ];
 
-const PAYABLE_COLUMNS: Column<PayableRow>[] = [
-  { header: "Nr.", cell: (x) => x.id },
+const DUE_COLUMNS: Column<DueRow>[] = [
+  { header: "Zahlung", className: "mono", cell: (x) => <Link to={`/payments/${x.id}`}>{x.reference}</Link> },
   { header: "Zahlungsempfänger", cell: (x) => x.payeeName },
   { header: "Verwendungszweck", cell: (x) => x.purpose },
   { header: "Betrag", className: "num nowrap", cell: (x) => formatCents(x.amountCents) },
-  { header: "gezeichnet am", cell: (x) => formatDate(x.certifiedOn) },
+  { header: "fällig", className: "nowrap", cell: (x) => <span className={`badge ${x.dueState === "overdue" ? "err" : x.dueState === "due_soon" ? "warn" : ""}`}>{x.dueText}</span> },
+  { header: "Status", cell: (x) => x.statusLabel },
 ];
 
 export const ErrorBoundary = GeneralErrorBoundary;

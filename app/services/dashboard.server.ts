@@ -7,7 +7,10 @@ import { today } from "~/lib/clock.server";
 import { em } from "~/lib/db.server";
 import { getSetting } from "~/lib/settings.server";
 import type { CurrentUser } from "./auth.server";
-import { instalmentsToCertify, listPayables } from "./instalments.server";
+import { instalmentsToCertify } from "./instalments.server";
+import { financeWork, listPaymentItems } from "./payment-items.server";
+import { budgetOverview } from "./budget.server";
+import { getSettings } from "~/lib/settings.server";
 import { listClaims } from "./placement-claims.server";
 import { requireCan } from "./placement-common.server";
 import { expiringCertificates } from "./providers.server";
@@ -66,7 +69,9 @@ export async function homeFor(user: CurrentUser) {
     claimsToDecide?: Awaited<ReturnType<typeof listClaims>>;
     vouchers?: Awaited<ReturnType<typeof vouchersRunningOut>>;
     toCertify?: number;
-    openPayables?: Awaited<ReturnType<typeof listPayables>>;
+    finance?: Awaited<ReturnType<typeof financeWork>>;
+    dueItems?: Awaited<ReturnType<typeof listPaymentItems>>;
+    nearLimit?: { budgetLineId: number; number: string; title: string; year: number; usedPercent: number; availableCents: number }[];
     pendingRequests?: number;
   } = {};
   if (user.role === "case_manager") {
@@ -75,7 +80,13 @@ export async function homeFor(user: CurrentUser) {
     work.vouchers = await vouchersRunningOut(user);
   }
   if (user.role === "finance") {
-    work.openPayables = await listPayables(user, { status: "open", sort: "createdAt", dir: "asc", pageSize: 10 });
+    work.finance = await financeWork(user);
+    work.dueItems = await listPaymentItems(user, { status: "open", sort: "dueOn", dir: "asc", pageSize: 10 });
+    const settings = await getSettings();
+    const year = Number(work.dueItems.today.slice(0, 4));
+    work.nearLimit = (await budgetOverview(user, { year }))
+      .filter((r) => r.usedPercent >= settings["finance.nearLimitPercent"])
+      .map((r) => ({ budgetLineId: r.budgetLineId, number: r.number, title: r.title, year: r.year, usedPercent: r.usedPercent, availableCents: r.availableCents }));
     if (can(user.role, "confirm:provider-change:any")) work.pendingRequests = await (await em()).getRepository(ProviderChangeRequest).count({ where: { status: "pending" } });
   }
   const hasWork = Object.keys(work).length > 0;

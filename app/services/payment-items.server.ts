@@ -7,7 +7,7 @@
 import { In, type EntityManager } from "typeorm";
 import { BankAccount, BudgetLine, Commitment, Document, FeeInstalment, Invoice, PaymentItem, PaymentRun, PlacementClaim, Provider, User } from "../../entities";
 import { NotFoundError, RuleError, ValidationError } from "~/domain/errors";
-import { dueState, endToEndId } from "~/domain/finance";
+import { dueLabel, dueState, endToEndId } from "~/domain/finance";
 import { formatIban, validateIban } from "~/domain/iban";
 import { completeQuery, type ListQuery } from "~/domain/list";
 import { PAYMENT_ITEM_LIST } from "~/domain/list-specs";
@@ -17,7 +17,7 @@ import { ROLE_PERMISSIONS } from "~/domain/permissions";
 import { OPEN_STATES, PAYMENT_ITEM_STATE_LABELS, paymentItemMachine, paymentRunMachine, SIGNATURE_LABELS, type PaymentItemEvent, type PaymentItemFacts, type PaymentItemState, type Signature } from "~/domain/payment-item.machine";
 import { toCsv } from "~/domain/csv";
 import { addDays, formatDate, formatDateTime, isIsoDate } from "~/domain/time";
-import { VOP_RESULTS } from "~/domain/vop";
+import { VOP_RESULTS, type VopResult } from "~/domain/vop";
 import { appendAudit, SYSTEM } from "~/lib/audit.server";
 import { nowIso, today } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
@@ -232,24 +232,26 @@ export async function renderPaymentOrders(ids: number[]): Promise<number> {
   const commitments = new Map((await m0.getRepository(Commitment).find({ where: { id: In([0, ...todo.map((i) => i.commitmentId ?? 0)]) } })).map((c) => [c.id, c]));
   const rendered: { id: number; bytes: Uint8Array; reference: string; providerId: number }[] = [];
   for (const item of todo) {
-    const sig = (by: number | null, at: string | null) => ({ name: by ? (users.get(by)?.name ?? `#${by}`) : "–", role: by ? roleLabel(users.get(by)?.role) : "", at: at ?? "" });
+    const sig = (by: number | null, at: string | null) => (by && at ? { name: users.get(by)?.name ?? `#${by}`, role: roleLabel(users.get(by)?.role), at } : null);
     const line = item.budgetLineId ? lines.get(item.budgetLineId) : undefined;
     const c = item.commitmentId ? commitments.get(item.commitmentId) : undefined;
+    const rest = c ? c.amountCents - c.consumedCents - c.releasedCents : 0;
     const bytes = await renderPaymentOrderPdf(
       {
         reference: item.reference,
         payeeName: item.payeeName,
-        iban: item.iban,
-        bic: item.bic,
+        payeeIban: item.iban,
+        payeeBic: item.bic,
         amountCents: item.amountCents,
-        dueOn: item.dueOn,
-        purpose: item.purpose,
-        endToEndId: item.endToEndId,
-        budgetLine: line ? { number: line.number, title: line.title } : null,
-        year: Number((item.orderAt ?? nowIso()).slice(0, 4)),
-        commitment: c ? { reference: c.reference, amountCents: c.amountCents, restBeforeCents: c.amountCents - c.consumedCents - c.releasedCents, restAfterCents: c.amountCents - c.consumedCents - c.releasedCents - item.amountCents } : null,
+        dueDate: item.dueOn,
+        remittance: item.purpose,
+        purpose: item.sourceType === "invoice" ? "Rechnung (siehe Verwendungszweck)" : "Vermittlungsvergütung (Rate)",
+        budgetLine: line ? { number: line.number, title: line.title } : { number: "–", title: "keine Haushaltsstelle" },
+        budgetYear: Number((item.orderAt ?? nowIso()).slice(0, 4)),
+        commitment: c ? { reference: c.reference, beforeCents: rest, afterCents: rest - item.amountCents } : null,
         signatures: { factual: sig(item.factualById, item.factualAt), arithmetic: sig(item.arithmeticById, item.arithmeticAt), order: sig(item.orderById, item.orderAt) },
-        vopResult: item.vopResult,
+        vop: item.vopResult ? { result: item.vopResult as VopResult, checkedAt: item.vopCheckedAt, suggestedName: item.vopSuggestedName || null } : null,
+        generatedAt: nowIso(),
       },
       letterhead,
     );
@@ -529,6 +531,7 @@ export async function listPaymentItems(user: CurrentUser, raw: PaymentItemQuery,
       amountCents: x.amountCents,
       dueOn: x.dueOn,
       dueState: OPEN_STATES.includes(x.status as PaymentItemState) ? dueState(day, x.dueOn, warn) : null,
+      dueText: dueLabel(day, x.dueOn),
       purpose: x.purpose,
       budgetLine: x.budgetLineId ? (lines.get(x.budgetLineId) ?? "") : "",
       status: x.status,

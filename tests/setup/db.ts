@@ -3,10 +3,31 @@ import { closeDb, createDataSource, db } from "~/lib/db.server";
 import { resetClock } from "~/lib/clock.server";
 
 /**
+ * The authority's two default budget lines (settings placement.budgetLine and
+ * finance.contractBudgetLine) with an ample appropriation in every year a test may touch, so
+ * that tests of other workflows can issue vouchers and award contracts (rule 11). Finance tests
+ * that test the limits pass `{ budget: false }` and set their own lines and years.
+ */
+export async function seedTestBudget(appropriationCents = 1_000_000_000_00) {
+  const { BudgetLine, BudgetYear } = await import("../../entities");
+  const ds = await db();
+  const at = new Date().toISOString();
+  for (const [number, title] of [
+    ["1.4820.7690", "Vermittlungsvergütungen (Test)"],
+    ["1.4820.7600", "Eingliederungsleistungen (Test)"],
+  ]) {
+    const line = await ds.getRepository(BudgetLine).save({ number, title, active: true, createdAt: at });
+    const rows = [];
+    for (let year = 2000; year <= 2075; year++) rows.push({ budgetLineId: line.id, year, appropriationCents, authorisationCents: 0, updatedAt: at, updatedById: null });
+    await ds.getRepository(BudgetYear).insert(rows);
+  }
+}
+
+/**
  * A fresh, migrated database for a test file. On SQLite the file lives in the file's own data
  * directory; on PostgreSQL the public schema is dropped and recreated first.
  */
-export async function freshDatabase() {
+export async function freshDatabase(options: { budget?: boolean } = {}) {
   await closeDb();
   resetConfigCache();
   resetClock();
@@ -25,5 +46,7 @@ export async function freshDatabase() {
     const dir = process.env.DATA_DIR!;
     for (const f of ["app.sqlite", "app.sqlite-wal", "app.sqlite-shm"]) fs.rmSync(path.join(dir, f), { force: true });
   }
-  return db();
+  const ds = await db();
+  if (options.budget !== false) await seedTestBudget();
+  return ds;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { choice, flag, int, listSpec, nextSortDir, pageBounds, pageWindow, parseListQuery, text } from "~/domain/list";
-import { AGREEMENT_LIST, CLAIM_LIST, CLIENT_LIST, PAYABLE_LIST, PROVIDER_LIST, TENDER_LIST } from "~/domain/list-specs";
+import { AGREEMENT_LIST, CLAIM_LIST, CLIENT_LIST, PAYMENT_ITEM_LIST, PROVIDER_LIST, TENDER_LIST } from "~/domain/list-specs";
 
 const SPEC = listSpec({
   filters: { q: text(), status: choice(["open", "done"]), active: choice(["active", "all"], "active"), late: flag(), year: int(1900, 2999) },
@@ -45,7 +45,7 @@ describe("default order of the list pages (what is current first)", () => {
   it("agreements by end date, latest first", () => expect(defaults(AGREEMENT_LIST)).toBe("validUntil desc"));
   it("claims by receipt, newest first", () => expect(defaults(CLAIM_LIST)).toBe("submittedAt desc"));
   it("clients newest first", () => expect(defaults(CLIENT_LIST)).toBe("createdAt desc"));
-  it("payables newest first", () => expect(defaults(PAYABLE_LIST)).toBe("createdAt desc"));
+  it("payment items: the earliest due first", () => expect(defaults(PAYMENT_ITEM_LIST)).toBe("dueOn asc"));
   it("tenders newest first", () => expect(defaults(TENDER_LIST)).toBe("createdAt desc"));
   it("providers alphabetical, active only", () => {
     expect(defaults(PROVIDER_LIST)).toBe("name asc");
