@@ -75,6 +75,7 @@ const TRANSLITERATION: Record<string, string> = {
 
 /** One character of the EPC basic Latin set: a-z A-Z 0-9 / - ? : ( ) . , ' + space. */
 const SEPA_CHAR = /^[A-Za-z0-9/\-?:().,'+ ]$/;
+const SEPA_TEXT = /^[A-Za-z0-9/\-?:().,'+ ]*$/;
 const SEPA_ID = /^[A-Za-z0-9/\-?:().,'+]+$/;
 
 /**
@@ -83,6 +84,7 @@ const SEPA_ID = /^[A-Za-z0-9/\-?:().,'+]+$/;
  * collapse, the result is trimmed and cut to `max` characters.
  */
 export function sepaText(s: string, max: number): string {
+  if (SEPA_TEXT.test(s)) return s.replace(/\s+/g, " ").trim().slice(0, max).trim();
   let out = "";
   for (const ch of s.normalize("NFC")) {
     if (SEPA_CHAR.test(ch)) {
