@@ -162,7 +162,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: "/agreements", label: "Vermittlungsvereinbarungen", permission: "read:placement:any" },
   { to: "/clients", label: "Kunden", permission: "manage:client:any" },
   { to: "/placements", label: "Vermittlungsnachweise", permission: "read:placement:any" },
-  { to: "/payables", label: "Zahlbare Raten", permission: "read:payable:any" },
+  { to: "/payments", label: "Zahlungen", permission: "read:payable:any" },
   { to: "/portal", label: "Meine Organisation", permission: "read:provider:own" },
   { to: "/portal/tenders", label: "Ausschreibungen", permission: "read:tender:published" },
   { to: "/portal/contracts", label: "Verträge", permission: "read:contract:own" },

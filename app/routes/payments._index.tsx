@@ -36,6 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
+  await requirePermission(request, "read:payable:any");
   const form = await request.formData();
   const signature = String(form.get("signature") ?? "") as Signature;
   if (!(signature in SIGN_PERMISSION)) throw new Response("Unbekannte Zeichnung", { status: 400 });

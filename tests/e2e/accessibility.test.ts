@@ -356,9 +356,9 @@ describe("keyboard only", () => {
     });
   });
 
-  it("finance: filters the payable instalments with the keyboard", async () => {
-    await keyboardJourney("finance", "payables", async (page) => {
-      await fromTop(page, "/payables");
+  it("finance: filters the payment items with the keyboard", async () => {
+    await keyboardJourney("finance", "payments", async (page) => {
+      await fromTop(page, "/payments");
       await tabTo(page, (f) => f.tag === "select" || (f.tag === "input" && f.name !== ""), "erstes Filterfeld");
       const filter = await focused(page);
       if (filter.tag === "select") await page.keyboard.press("ArrowDown");

@@ -546,16 +546,13 @@ describe.sequential("Vermittlung im Browser: Zuweisung bis zahlbare Rate", () =>
     });
   });
 
-  it("7. Die Kasse sieht die zahlbare Rate mit Empfänger, Betrag und Verwendungszweck und exportiert sie als CSV", async () => {
+  it("7. Die Kasse sieht die Zahlung der Rate mit Empfänger, Betrag, Fälligkeit und Verwendungszweck und exportiert sie als CSV", async () => {
     expect(claimId, "Schritt 2 hat keinen Nachweis eingereicht").toBeGreaterThan(0);
     await as(FINANCE, "7-payables", async (page) => {
       await signIn(page, FINANCE);
-      await mainNav(page).getByRole("link", { name: "Zahlbare Raten" }).click();
-      await page.waitForURL((u) => u.pathname === "/payables");
-      await expectHeading(page, "Zahlbare Raten");
-      // The newest item comes first, without any filter.
-      const newest = squash(await page.locator("table.data tbody tr").first().textContent());
-      expect(newest).toContain(claimRef);
+      await mainNav(page).getByRole("link", { name: "Zahlungen" }).click();
+      await page.waitForURL((u) => u.pathname === "/payments");
+      await expectHeading(page, "Zahlungen");
 
       await page.locator("#q").fill(claimRef);
       await page.getByRole("button", { name: "Filtern" }).click();
@@ -563,12 +560,16 @@ describe.sequential("Vermittlung im Browser: Zuweisung bis zahlbare Rate", () =>
       const rows = page.locator("table.data tbody tr");
       await expect.poll(() => rows.count()).toBe(1);
       const cells = (await rows.first().locator("td").allTextContents()).map(squash);
+      expect(cells[0]).toMatch(/^ZA-\d{4}-\d{6}$/);
       expect(cells[1]).toBe(BROKER_ORG);
       expect(cells[2]).toMatch(/^DE\d\d( \d{4}){4} \d\d$/);
       expect(cells[3]).toBe(`Vermittlungsverguetung ${claimRef} 1. Rate`);
+      // Due 30 days after the certification (setting finance.paymentTermDays).
+      expect(cells[4]).toBe(`${de(addDays(D43, 30))}, in 30 Tagen`);
       expect(cells[5]).toBe("1.000,00 €");
-      expect(cells[6]).toBe(`${de(D43)}`);
-      expect(cells[7]).toBe("offen");
+      // The certification was the factual check; the arithmetic check comes next, by someone else.
+      expect(cells[6]).toBe("wartet auf „rechnerisch richtig“");
+      expect(cells[7]).toBe("1.4820.7690");
       expect(squash(await page.locator("table.data tfoot").textContent())).toContain("1.000,00 €");
       await screenshot(page, "p7-payables");
 
@@ -576,7 +577,7 @@ describe.sequential("Vermittlung im Browser: Zuweisung bis zahlbare Rate", () =>
       const downloading = page.waitForEvent("download");
       await page.getByRole("link", { name: "Auswahl als CSV exportieren" }).click();
       const download = await downloading;
-      expect(download.suggestedFilename()).toBe(`zahlbare-raten-${D43}.csv`);
+      expect(download.suggestedFilename()).toBe(`zahlungen-${D43}.csv`);
       const file = path.join(tmp, "zahlbare-raten.csv");
       await download.saveAs(file);
       const csv = fs.readFileSync(file, "utf8");
@@ -587,7 +588,7 @@ describe.sequential("Vermittlung im Browser: Zuweisung bis zahlbare Rate", () =>
       expect(lines[1]).toContain(claimRef);
       expect(lines[1]).toContain("1000,00");
       expect(lines[1]).toContain(`Vermittlungsverguetung ${claimRef} 1. Rate`);
-      expect(lines[1]).toContain(`${de(D43)}`);
+      expect(lines[1]).toContain(`${de(addDays(D43, 30))}`);
     });
   });
 });

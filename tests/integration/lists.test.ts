@@ -1,6 +1,6 @@
 import { freshDatabase } from "../setup/db";
 import { beforeAll, describe, expect, it } from "vitest";
-import { Assignment, Client, PayableItem, PlacementAgreement, User } from "../../entities";
+import { Assignment, Client, PaymentItem, PlacementAgreement, User } from "../../entities";
 import { parseListQuery } from "~/domain/list";
 import { CLAIM_LIST, CLIENT_LIST, OWN_AGREEMENT_LIST, OWN_ASSIGNMENT_LIST, VOUCHER_WARNING_DAYS } from "~/domain/list-specs";
 import { addDays, formatDate } from "~/domain/time";
@@ -11,7 +11,8 @@ import { listClients, listOwnAssignments } from "~/services/clients.server";
 import { homeFor, navigationFor } from "~/services/dashboard.server";
 import { seedDemoData } from "~/demo/demo-data.server";
 import { seedDemoPlacements } from "~/demo/demo-placements.server";
-import { listPayables, ownFigures, payablesCsv } from "~/services/instalments.server";
+import { ownFigures } from "~/services/instalments.server";
+import { listPaymentItems, paymentItemsCsv } from "~/services/payment-items.server";
 import { agreementsCsv, listAgreements, ownAgreements } from "~/services/placement-agreements.server";
 import { claimsCsv, listClaims } from "~/services/placement-claims.server";
 
@@ -106,22 +107,20 @@ describe("clients by voucher (assignment) validity", () => {
   });
 });
 
-describe("payables CSV uses the Berlin date", () => {
-  it("an item certified at 00:30 Berlin time (23:30 UTC the day before) carries the Berlin date", async () => {
+describe("payment items CSV", () => {
+  it("lists the selection with Berlin dates and German amounts", async () => {
     const m = await em();
-    const some = await m.getRepository(PayableItem).findOne({ where: {}, order: { id: "ASC" } });
-    expect(some, "the demo data has payable items").not.toBeNull();
+    const some = await m.getRepository(PaymentItem).findOne({ where: {}, order: { id: "ASC" } });
+    expect(some, "the demo data has payment items").not.toBeNull();
     const item = some!;
-    await m.getRepository(PayableItem).update({ id: item.id }, { purpose: "Zeitzonenprobe", createdAt: "2026-01-14T23:30:00.000Z" });
-    const csv = await payablesCsv(finance, { q: "Zeitzonenprobe" });
-    const line = csv.split("\r\n").find((l) => l.startsWith(`${item.id};`))!;
-    expect(line.endsWith(`;${formatDate("2026-01-15")}`)).toBe(true);
-    const listed = await listPayables(finance, { q: "Zeitzonenprobe" });
-    expect(listed.rows[0].certifiedOn).toBe("2026-01-15");
-    // Summer time: 22:30 UTC is 00:30 the next day in Berlin.
-    await m.getRepository(PayableItem).update({ id: item.id }, { createdAt: "2026-07-14T22:30:00.000Z" });
-    expect((await payablesCsv(finance, { q: "Zeitzonenprobe" })).includes(`;${formatDate("2026-07-15")}`)).toBe(true);
-    await m.getRepository(PayableItem).update({ id: item.id }, { purpose: item.purpose, createdAt: item.createdAt });
+    await m.getRepository(PaymentItem).update({ id: item.id }, { purpose: "Zeitzonenprobe", dueOn: "2026-01-15" });
+    const csv = await paymentItemsCsv(finance, { q: "Zeitzonenprobe" });
+    const line = csv.split("\r\n").find((l) => l.startsWith(`${item.reference};`))!;
+    expect(line).toContain(`;${formatDate("2026-01-15")};`);
+    expect(line).toContain(`;${(item.amountCents / 100).toFixed(2).replace(".", ",")};`);
+    const listed = await listPaymentItems(finance, { q: "Zeitzonenprobe" });
+    expect(listed.rows.map((r) => r.id)).toEqual([item.id]);
+    await m.getRepository(PaymentItem).update({ id: item.id }, { purpose: item.purpose, dueOn: item.dueOn });
   });
 });
 
@@ -137,14 +136,16 @@ describe("each role lands on its own work", () => {
       expect(v.validUntil >= day).toBe(true);
       expect(v.validUntil <= addDays(day, VOUCHER_WARNING_DAYS)).toBe(true);
     }
-    expect(home.work.openPayables).toBeUndefined();
+    expect(home.work.finance).toBeUndefined();
   });
 
-  it("finance's home has the open payable items, oldest first, and no claims", async () => {
+  it("finance's home has the open payment items, earliest due first, the signatures waiting, and no claims", async () => {
     const home = await homeFor(finance);
-    const items = home.work.openPayables!;
-    for (const r of items.rows) expect(r.status).toBe("open");
-    expect(items.rows.map((r) => r.createdAt)).toEqual(items.rows.map((r) => r.createdAt).sort());
+    const items = home.work.dueItems!;
+    for (const r of items.rows) expect(["awaiting_factual", "awaiting_arithmetic", "awaiting_order", "ordered", "on_hold", "in_run"]).toContain(r.status);
+    expect(items.rows.map((r) => r.dueOn)).toEqual(items.rows.map((r) => r.dueOn).sort());
+    const waiting = home.work.finance!.waiting;
+    expect(waiting.map((w) => w.status)).toEqual(["awaiting_factual", "awaiting_arithmetic", "awaiting_order", "ordered", "on_hold", "in_run"]);
     expect(home.work.claimsToDecide).toBeUndefined();
     expect(home.work.pendingRequests).toBeTypeOf("number");
   });

@@ -2,7 +2,7 @@ import { freshDatabase } from "../setup/db";
 import { minimalPdf } from "../fixtures/pdf";
 import { In } from "typeorm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { Assignment, AuditEvent, BankAccount, Document, FeeInstalment, OutboxMessage, PayableItem, PlacementAgreement, PlacementClaim, Provider, User } from "../../entities";
+import { Assignment, AuditEvent, BankAccount, Document, FeeInstalment, OutboxMessage, PaymentItem, PlacementAgreement, PlacementClaim, Provider, User } from "../../entities";
 import { ConflictError, ForbiddenError, NotFoundError, RuleError, ValidationError } from "~/domain/errors";
 import type { RuleResult } from "~/domain/placement-rules";
 import { verifyAuditChain } from "~/lib/audit.server";
@@ -13,7 +13,8 @@ import { InstalmentDueAfterPeriod1764310000000 } from "../../migrations/17643100
 import type { PersonUser } from "~/services/auth.server";
 import { addEmploymentSpell, assignClient, createClient, ownAssignments, setConsent, withdrawAssignment } from "~/services/clients.server";
 import { seedDemoData } from "~/demo/demo-data.server";
-import { certifyInstalment, correctEmploymentEnd, listPayables, ownFigures, payablesCsv, proveInstalment, reportEmploymentEnd, revokeInstalment, runPlacementDay } from "~/services/instalments.server";
+import { certifyInstalment, correctEmploymentEnd, ownFigures, proveInstalment, reportEmploymentEnd, revokeInstalment, runPlacementDay } from "~/services/instalments.server";
+import { listPaymentItems, paymentItemsCsv } from "~/services/payment-items.server";
 import { acceptAgreement, createFeeSchedule, offerAgreements, offerAgreementsToAllEligible, renewExpiring } from "~/services/placement-agreements.server";
 import { addClaimDocuments, contractsPerYear, decideClaim, getClaim, submitClaim } from "~/services/placement-claims.server";
 
@@ -325,15 +326,17 @@ describe("instalments: daily job, proof at day 41 / 42 / 43, sachlich richtig, p
     await expect(certifyInstalment(caseManager, i.id)).rejects.toThrow(/Bankverbindung dieses Vermittlers geändert/);
     await m.getRepository(BankAccount).update({ id: account.id }, { changedById: null });
     await certifyInstalment(caseManager, i.id);
-    const item = await m.getRepository(PayableItem).findOneByOrFail({ instalmentId: i.id });
-    expect(item).toMatchObject({ amountCents: 100000, iban: account.iban, status: "open", certifiedById: caseManager.id, providerId: brokerId });
+    // The certification is the factual check of the payment item handed to finance.
+    const item = await m.getRepository(PaymentItem).findOneByOrFail({ instalmentId: i.id });
+    expect(item).toMatchObject({ amountCents: 100000, iban: account.iban, status: "awaiting_arithmetic", factualById: caseManager.id, providerId: brokerId });
+    expect(item.commitmentId, "the voucher's commitment is the one the payment draws on").not.toBeNull();
     const finance = await currentUser("kasse@asz-kamenz.example");
-    const list = await listPayables(finance, { status: "open" });
+    const list = await listPaymentItems(finance, { status: "open" });
     expect(list.rows.map((r) => r.id)).toContain(item.id);
-    const csv = await payablesCsv(finance, {});
+    const csv = await paymentItemsCsv(finance, {});
     expect(csv).toContain(account.iban);
     expect(csv).toContain("1000,00");
-    await expect(listPayables(broker, {})).rejects.toThrow();
+    await expect(listPaymentItems(broker, {})).rejects.toThrow();
     await expect(certifyInstalment(caseManager, i.id)).rejects.toBeInstanceOf(ConflictError);
   });
 
@@ -372,7 +375,7 @@ describe("corrections by staff, with reasons", () => {
     await expect(revokeInstalment(caseManager, validClaimId + 999, first.id, { reason: "Arbeitgeberbestätigung war gefälscht." })).rejects.toBeInstanceOf(NotFoundError);
     await revokeInstalment(caseManager, validClaimId, first.id, { reason: "Arbeitgeberbestätigung war gefälscht." });
     expect((await m.getRepository(FeeInstalment).findOneByOrFail({ id: first.id })).status).toBe("cancelled");
-    expect((await m.getRepository(PayableItem).findOneByOrFail({ instalmentId: first.id })).status).toBe("cancelled");
+    expect((await m.getRepository(PaymentItem).findOneByOrFail({ instalmentId: first.id })).status).toBe("cancelled");
     const audit = await m.getRepository(AuditEvent).findOneByOrFail({ action: "instalment.revoke", entityId: String(first.id) });
     expect(audit.details).toMatchObject({ reason: "Arbeitgeberbestätigung war gefälscht.", from: "payable", to: "cancelled" });
   });
