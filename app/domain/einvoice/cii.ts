@@ -85,7 +85,11 @@ export function readCii(root: unknown, ctx: ReadContext): BusinessTerms {
 
   // BT-110: the tax total in the invoice currency (another one may carry BT-111).
   const taxTotals = all(sums, "TaxTotalAmount");
-  const vatTotal = taxTotals.find((t) => attr(t, "currencyID") === currency) ?? taxTotals.find((t) => !attr(t, "currencyID"));
+  const taxCurrency = textAt(settlement, "TaxCurrencyCode");
+  const vatTotal =
+    taxTotals.length === 1
+      ? taxTotals[0]
+      : (taxTotals.find((t) => attr(t, "currencyID") === currency) ?? taxTotals.find((t) => attr(t, "currencyID") !== taxCurrency));
 
   const terms = all(settlement, "SpecifiedTradePaymentTerms");
   const descriptions = all(terms, "Description").map(text).filter((t): t is string => t !== null);
@@ -121,7 +125,7 @@ export function readCii(root: unknown, ctx: ReadContext): BusinessTerms {
     issueDate: ctx.date(dateString(doc, "IssueDateTime"), "BT-2"),
     typeCode: textAt(doc, "TypeCode"),
     currency,
-    taxCurrency: textAt(settlement, "TaxCurrencyCode"),
+    taxCurrency,
     dueDate: ctx.date(dateString(terms, "DueDateDateTime"), "BT-9"),
     buyerReference: textAt(agreement, "BuyerReference"),
     projectReference: textAt(agreement, "SpecifiedProcuringProject", "ID"),

@@ -109,7 +109,8 @@ export const RULES: Rule<any>[] = [
     id: "BR-CO-10",
     term: "BT-106",
     check: (t) => {
-      if (t.lineNetTotalCents === null) return [];
+      // a line without net amount is BR-24's finding, not a wrong sum
+      if (t.lineNetTotalCents === null || t.lines.some((l) => l.netCents === null)) return [];
       const s = sum(t.lines.map((l) => l.netCents));
       return s === t.lineNetTotalCents ? [] : [s];
     },
