@@ -9,6 +9,9 @@
  *   demo-data --scale <n>
  *   jobs:run            one pass of the background jobs (mail sender)
  *   export:ocds <file>  every tender as one OCDS 1.1.5 release package (JSON)
+ *   invoice:check <file>…  read and check e-invoices (XRechnung UBL/CII, ZUGFeRD PDF) without
+ *                       storing anything and without opening the database; exit 1 when one is
+ *                       invalid, 2 when a file cannot be read
  */
 import path from "node:path";
 import crypto from "node:crypto";
@@ -24,6 +27,7 @@ import { seedDemoPlacements } from "../app/demo/demo-placements.server";
 import { seedDemoTenders } from "../app/demo/demo-tenders.server";
 import { ocdsReleasePackage } from "../app/services/ocds.server";
 import { createUser } from "../app/services/users.server";
+import { readInvoiceFile } from "../app/lib/einvoice.server";
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -37,9 +41,43 @@ function parseScopesOption(text: string): string[] {
   return text.split(",").map((s) => s.trim()).filter(Boolean);
 }
 
+/** invoice:check: no database, nothing stored; one verdict per file. */
+async function invoiceCheck(files: string[]): Promise<number> {
+  if (files.length === 0) {
+    console.error("Aufruf: invoice:check <datei> [weitere Dateien …]");
+    return 2;
+  }
+  let code = 0;
+  for (const file of files) {
+    let bytes: Uint8Array;
+    try {
+      bytes = fs.readFileSync(path.resolve(file));
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "Datei nicht gefunden" : error instanceof Error ? error.message : String(error);
+      console.error(`${file}: nicht lesbar (${reason})`);
+      code = 2;
+      continue;
+    }
+    const result = await readInvoiceFile(bytes, path.basename(file));
+    if (result.valid) {
+      console.log(`${file}: gültig`);
+      continue;
+    }
+    console.log(`${file}: ungültig (${[...new Set(result.findings.map((f) => f.rule))].join(", ")})`);
+    for (const f of result.findings) {
+      const text = f.message.startsWith(`${f.rule}: `) ? f.message.slice(f.rule.length + 2) : f.message;
+      console.log(`  ${f.rule}: ${text}`);
+    }
+    if (code === 0) code = 1;
+  }
+  return code;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
+    case "invoice:check":
+      return invoiceCheck(args);
     case "user:create": {
       const [email, name, role] = args;
       if (!email || !name || !role) {
@@ -139,7 +177,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     default:
-      console.error("Befehle: user:create, token:create, audit:verify, backup, restore, demo-data, jobs:run, export:ocds");
+      console.error("Befehle: user:create, token:create, audit:verify, backup, restore, demo-data, jobs:run, export:ocds, invoice:check");
       return 2;
   }
 }
