@@ -7,6 +7,7 @@ import { claimMachine } from "~/domain/placement-claim.machine";
 import { agreementMachine } from "~/domain/placement-agreement.machine";
 import { assignmentMachine } from "~/domain/assignment.machine";
 import { tenderMachine } from "~/domain/tender.machine";
+import { paymentItemMachine, paymentRunMachine } from "~/domain/payment-item.machine";
 
 /** Issue 8, D.15: the audit page speaks German everywhere, rule codes with their titles. */
 const ROOT = path.resolve(__dirname, "../..");
@@ -33,6 +34,8 @@ function writtenActions(): string[] {
     ["agreementMachine", "agreement", agreementMachine],
     ["assignmentMachine", "assignment", assignmentMachine],
     ["tenderMachine", "tender", tenderMachine],
+    ["paymentItemMachine", "payment", paymentItemMachine],
+    ["paymentRunMachine", "payment-run", paymentRunMachine],
   ];
   expect(code).toContain("action: write.audit?.action ?? `${stored.action}.${req.event}`");
   for (const [name, prefix, machine] of templated) {
