@@ -10,6 +10,10 @@ import { runDueJobs } from "./jobs.server";
 export async function bootstrap(options: { seedDemo?: boolean } = {}): Promise<{ seeded: boolean }> {
   ensureDataDir();
   const ds = await db();
+  // A payment run left half-built by a stopped process: abandoned, its items ordered again (issue 10 § 14).
+  const { recoverAbandonedRuns } = await import("~/services/payment-runs.server");
+  const abandoned = await recoverAbandonedRuns();
+  if (abandoned) console.warn(`${abandoned} unterbrochene(r) Zahllauf/Zahlläufe verworfen; die Zahlungen sind wieder angeordnet.`);
   const users = await ds.getRepository(User).count();
   if (users > 0 || options.seedDemo === false) return { seeded: false };
   const { seedDemoData } = await import("~/demo/demo-data.server");

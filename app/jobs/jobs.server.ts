@@ -9,6 +9,7 @@ export async function runDueJobs(): Promise<void> {
   const { closeDueTenders } = await import("~/services/tenders.server");
   await closeDueTenders();
   await runPlacementDayOnce();
+  await recoverRunsDaily();
   await sendDueMail();
   await forgetIdempotencyKeysHourly();
 }
@@ -37,4 +38,18 @@ async function runPlacementDayOnce(): Promise<void> {
   if (day === lastPlacementDay) return;
   await runPlacementDay(day);
   lastPlacementDay = day;
+}
+
+let lastRunRecoveryDay: string | null = null;
+
+/**
+ * Payment runs stuck in "building" (a process stopped while writing the file) are abandoned once
+ * a day as well as at start-up; runs younger than 30 minutes may still be built by another process.
+ */
+async function recoverRunsDaily(): Promise<void> {
+  const day = today();
+  if (day === lastRunRecoveryDay) return;
+  const { recoverAbandonedRuns } = await import("~/services/payment-runs.server");
+  await recoverAbandonedRuns({ olderThanMinutes: 30 });
+  lastRunRecoveryDay = day;
 }
