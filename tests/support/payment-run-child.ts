@@ -9,8 +9,15 @@ import { User } from "../../entities";
 import { em } from "../../app/lib/db.server";
 import { createRun } from "../../app/services/payment-runs.server";
 
-const [email, dueUntil, executionDate] = process.argv.slice(2);
-const u = await (await em()).getRepository(User).findOneOrFail({ where: { email } });
-await createRun({ id: u.id, email: u.email, name: u.name, role: u.role as never, providerId: u.providerId }, { dueUntil, executionDate });
-process.stdout.write("PAYMENT_RUN_FINISHED\n");
-process.exit(0);
+async function main() {
+  const [email, dueUntil, executionDate] = process.argv.slice(2);
+  const u = await (await em()).getRepository(User).findOneOrFail({ where: { email } });
+  await createRun({ id: u.id, email: u.email, name: u.name, role: u.role as never, providerId: u.providerId }, { dueUntil, executionDate });
+  process.stdout.write("PAYMENT_RUN_FINISHED\n");
+  process.exit(0);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
