@@ -25,7 +25,7 @@ import { VOP_LABELS, vopBlocks, vopWarning, type VopResult } from "~/domain/vop"
 import { ROLE_PERMISSIONS } from "~/domain/permissions";
 import { appendAudit } from "~/lib/audit.server";
 import { nowIso, today } from "~/lib/clock.server";
-import { em, isUniqueViolation, tx } from "~/lib/db.server";
+import { databaseKind, em, isUniqueViolation, tx } from "~/lib/db.server";
 import { readBytes } from "~/lib/files.server";
 import { sha256Hex } from "~/lib/hash.server";
 import { getSettings } from "~/lib/settings.server";
@@ -148,6 +148,9 @@ async function pauseAfterPhase1(runId: number) {
   await new Promise((resolve) => setTimeout(resolve, 10 * 60_000));
 }
 
+/** Advisory lock key for building payment runs (PostgreSQL). */
+const RUN_LOCK = 7_301_001;
+
 export async function createRun(user: PersonUser, raw: RunInput): Promise<CreateRunResult> {
   requireCan(user, "run:payment:any");
   const { dueUntil, executionDate } = checkRunInput(raw);
@@ -156,6 +159,9 @@ export async function createRun(user: PersonUser, raw: RunInput): Promise<Create
   // Phase 1: the run and its items, in one transaction.
   let t0 = performance.now();
   const { run, refused } = await tx(async (m) => {
+    // One run is built at a time: on PostgreSQL a second creator waits here and then finds the
+    // items taken (SQLite's write gate does the same); no race on the ZL reference either.
+    if (databaseKind() === "postgres") await m.query("SELECT pg_advisory_xact_lock($1)", [RUN_LOCK]);
     const { eligible, refused, facts } = await sortOut(m, user, dueUntil);
     if (!eligible.length) {
       throw new RuleError(
