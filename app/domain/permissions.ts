@@ -163,6 +163,8 @@ export const NAV_ITEMS: NavItem[] = [
   { to: "/clients", label: "Kunden", permission: "manage:client:any" },
   { to: "/placements", label: "Vermittlungsnachweise", permission: "read:placement:any" },
   { to: "/payments", label: "Zahlungen", permission: "read:payable:any" },
+  { to: "/finance/runs", label: "Zahlläufe", permission: "read:payable:any" },
+  { to: "/finance/statements", label: "Kontoauszüge", permission: "read:payable:any" },
   { to: "/portal", label: "Meine Organisation", permission: "read:provider:own" },
   { to: "/portal/tenders", label: "Ausschreibungen", permission: "read:tender:published" },
   { to: "/portal/contracts", label: "Verträge", permission: "read:contract:own" },

@@ -36,6 +36,8 @@ export interface Ids {
   claimB: number; // a placement claim of DEMO-B-0001
   claimOther: number; // a placement claim of another broker
   tenderOpened: number; // a demo tender opened and under evaluation
+  paymentRun: number; // a payment run built for the test (status created, with its file)
+  bankStatement: number; // a camt.053 imported for the test (one open line)
 }
 
 export interface Rule {
@@ -170,6 +172,13 @@ export function routeTable(ids: Ids): Record<string, Rule> {
     "routes/payables._index": { get: permitted(STAFF, { ok: { redirect: "/payments" } }) },
     "routes/payments._index": { type: HTML, get: permitted(STAFF), post: permitted(STAFF, { ok: 400 }) },
     "routes/payments.export[.csv]": { type: "text/csv", get: permitted(STAFF) },
+    // Empty form: 400 (dates missing / unknown action / no file) after the permission check.
+    "routes/finance.runs._index": { type: HTML, get: permitted(STAFF), post: permitted(["finance"], { ok: 400 }) },
+    "routes/finance.runs.$id": { params: { id: ids.paymentRun }, type: HTML, get: permitted(STAFF), post: permitted(["finance"], { ok: 400 }) },
+    "routes/finance.runs.$id.file[.xml]": { params: { id: ids.paymentRun }, type: "application/xml", get: permitted(STAFF) },
+    "routes/finance.vop": { type: HTML, get: permitted(STAFF), post: permitted(["finance"], { ok: 400 }) },
+    "routes/finance.statements._index": { type: HTML, get: permitted(STAFF), post: permitted(["finance"], { ok: 400 }) },
+    "routes/finance.statements.$id": { params: { id: ids.bankStatement }, type: HTML, get: permitted(STAFF), post: permitted(["finance"], { ok: 400 }) },
     "routes/portal.agreements": { type: HTML, get: permitted(["provider"]), post: permitted(["provider"], { ok: 400 }) },
     "routes/portal.clients": { type: HTML, get: permitted(["provider"]) },
     "routes/portal.placements._index": { type: HTML, get: permitted(["provider"]) },
@@ -202,7 +211,7 @@ export const EMAILS: Record<Role, string> = {
 export const OTHER_PROVIDER_EMAIL = "traeger@bildungswerk-lausitz.example";
 
 /** Ids for the table's structure checks (no server needed). */
-export const DUMMY_IDS: Ids = { providerB: 1, providerT: 2, providerUserB: 1, documentB: 1, mail: 1, tender: 1, offerT: 1, agreementB: 1, client: 1, claimB: 1, claimOther: 2, tenderOpened: 3 };
+export const DUMMY_IDS: Ids = { providerB: 1, providerT: 2, providerUserB: 1, documentB: 1, mail: 1, tender: 1, offerT: 1, agreementB: 1, client: 1, claimB: 1, claimOther: 2, tenderOpened: 3, paymentRun: 1, bankStatement: 1 };
 
 /**
  * The ids of the demo data on a running server (startServer() seeds it). Creates a data sheet
@@ -243,7 +252,30 @@ export async function loadIds(server: TestServer, procurementCookie: string): Pr
     const claimOther = await m.getRepository(PlacementClaim).findOneOrFail({ where: { providerId: Not(users.providerB), status: "submitted" } });
     return { mail: mail.id, tender: published.id, tenderOpened: opened.id, offerT: offer.id, agreementB: agreement.id, client: claimB.clientId, claimB: claimB.id, claimOther: claimOther.id };
   });
-  return { ...users, documentB: Number(documentMatch[1]), ...rest };
+  const finance = await withServerDb(server, async () => {
+    const { em } = await import("~/lib/db.server");
+    const { User } = await import("../../entities");
+    const { today } = await import("~/lib/clock.server");
+    const { createRun, importBankStatement, nextBankDay } = await import("~/services/payment-runs.server");
+    const { buildCamt053 } = await import("~/demo/camt-fixture");
+    const { insertItems, itemRow } = await import("../support/payment-fixtures");
+    const m = await em();
+    const u = await m.getRepository(User).findOneByOrFail({ email: EMAILS.finance });
+    const kasse = { id: u.id, email: u.email, name: u.name, role: "finance" as const, providerId: null };
+    // One ordered item with a VoP result becomes a run of its own; a statement with one unknown line stays open.
+    await retryBusy(() => insertItems(m, [itemRow({ reference: "ZA-2099-RT0001", dueOn: today() })]));
+    const run = await retryBusy(() => createRun(kasse, { dueUntil: today(), executionDate: nextBankDay(today()) }));
+    const xml = buildCamt053({
+      messageId: "RT-STMT-1",
+      createdAt: new Date().toISOString(),
+      account: { iban: "DE02120300000000202051", name: "Auszahlungskonto" },
+      bookingDate: today(),
+      entries: [{ endToEndId: "VT-RT-UNBEKANNT", amountCents: 1234, creditDebit: "DBIT", counterpartyName: "Unbekannt", counterpartyIban: "DE89370400440532013000", remittance: "Test" }],
+    });
+    const statement = await retryBusy(() => importBankStatement(kasse, { filename: "auszug.xml", bytes: new TextEncoder().encode(xml) }));
+    return { paymentRun: run.run.id, bankStatement: statement.id };
+  });
+  return { ...users, documentB: Number(documentMatch[1]), ...rest, ...finance };
 }
 
 /** A page a browser check visits: who, where, and the status the page answers with. */
