@@ -4,6 +4,7 @@
  *   1. provider list (filter, sort, page, certificate state) vs. the same rows by raw SQL
  *   2. audited writes through the transaction gate vs. raw INSERTs in one transaction
  *   3. 200 concurrent transactions through the gate: all must succeed
+ *   6. a payment run of 5,000 items (scripts/bench-finance.ts)
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -68,6 +69,10 @@ async function main() {
   console.log("\n5. Vermittlungsnachweise und täglicher Ratenlauf (eigener Prozess, BENCH_CLAIMS=" + (process.env.BENCH_CLAIMS ?? "10000") + ")");
   const p = spawnSync(process.execPath, [path.join(path.dirname(process.argv[1]), "..", "node_modules", "tsx", "dist", "cli.mjs"), path.join(path.dirname(process.argv[1]), "bench-placements.ts")], { stdio: "inherit", env: { ...process.env, DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "vt-bench-placements-")) } });
   if (p.status !== 0) process.exit(p.status ?? 1);
+
+  console.log("\n6. Zahllauf mit 5.000 Zahlungen: SEPA-Datei, Zahllaufliste, Auszahlungsanordnungen (eigener Prozess, frische Datenbank)");
+  const f = spawnSync(process.execPath, [path.join(path.dirname(process.argv[1]), "..", "node_modules", "tsx", "dist", "cli.mjs"), path.join(path.dirname(process.argv[1]), "bench-finance.ts")], { stdio: "inherit", env: process.env });
+  if (f.status !== 0) process.exit(f.status ?? 1);
 }
 
 main().catch((e) => {
