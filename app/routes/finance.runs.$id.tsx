@@ -143,7 +143,7 @@ export default function Run() {
           <tbody>
             {d.items.map((i) => (
               <tr key={i.id}>
-                <td className="mono">{i.reference}</td>
+                <td className="mono nowrap">{i.reference}</td>
                 <td>{i.payeeName}</td>
                 <td className="mono nowrap">{i.iban}</td>
                 <td>{i.purpose}</td>

@@ -23,7 +23,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
   const lineId = Number(form.get("lineId"));
-  const values = { lineId: String(lineId), reference: String(form.get("reference") ?? ""), reason: String(form.get("reason") ?? "") };
+  const values = { intent, lineId: String(lineId), reference: String(form.get("reference") ?? ""), reason: String(form.get("reason") ?? "") };
   try {
     if (intent === "book") {
       const ref = await bookStatementLine(user, lineId, values);
@@ -43,7 +43,7 @@ export default function Statement() {
   const d = useLoaderData<typeof loader>();
   const a = useActionData<typeof action>();
   const s = d.statement;
-  const failedLine = (a?.values as { lineId?: string } | undefined)?.lineId;
+  const failed = a?.values as { lineId?: string; intent?: string } | undefined;
   const open = d.lines.filter((l) => l.status === "unmatched");
   return (
     <>
@@ -65,8 +65,9 @@ export default function Statement() {
         <section className="panel" aria-labelledby="h-open">
           <h2 id="h-open">Offene Umsätze ({open.length})</h2>
           {open.map((l) => {
-            const fe = (failedLine === String(l.id) ? (a?.fieldErrors ?? {}) : {}) as Record<string, string>;
-            const v = failedLine === String(l.id) ? (a?.values as Record<string, string>) : {};
+            const mine = (intent: string) => failed?.lineId === String(l.id) && failed.intent === intent;
+            const fe = (intent: string) => (mine(intent) ? (a?.fieldErrors ?? {}) : {}) as Record<string, string>;
+            const v = (intent: string) => (mine(intent) ? (a?.values as Record<string, string>) : {}) as Record<string, string | undefined>;
             return (
               <div className="panel" key={l.id}>
                 <p>
@@ -85,8 +86,8 @@ export default function Statement() {
                     {l.creditDebit === "DBIT" ? (
                       <Form method="post">
                         <input type="hidden" name="lineId" value={l.id} />
-                        <Field name="reference" label="Zahlung (Nummer)" placeholder="ZA-2026-000123" defaultValue={v.reference} error={fe.reference} required idPrefix={`b${l.id}`} />
-                        <Field name="reason" label="Begründung" defaultValue={v.reason} error={fe.reason} required idPrefix={`b${l.id}`} hint="mindestens 10 Zeichen" />
+                        <Field name="reference" label="Zahlung (Nummer)" placeholder="ZA-2026-000123" defaultValue={v("book").reference ?? l.suggestedReference} error={fe("book").reference} required idPrefix={`b${l.id}`} />
+                        <Field name="reason" label="Begründung" defaultValue={v("book").reason} error={fe("book").reason} required idPrefix={`b${l.id}`} hint="mindestens 10 Zeichen" />
                         <SubmitButton intent="book" confirm="Diesen Umsatz der genannten Zahlung zuordnen und die Zahlung als ausgezahlt buchen?">
                           Zahlung zuordnen und buchen
                         </SubmitButton>
@@ -94,7 +95,7 @@ export default function Statement() {
                     ) : null}
                     <Form method="post">
                       <input type="hidden" name="lineId" value={l.id} />
-                      <Field name="reason" label="Begründung (ohne Buchung erledigt)" defaultValue={v.reason} error={fe.reason} required idPrefix={`i${l.id}`} hint="z. B. Kontoführungsgebühr" />
+                      <Field name="reason" label="Begründung (ohne Buchung erledigt)" defaultValue={v("ignore").reason} error={fe("ignore").reason} required idPrefix={`i${l.id}`} hint="z. B. Kontoführungsgebühr" />
                       <SubmitButton intent="ignore" confirm="Diesen Umsatz ohne Buchung als erledigt vermerken?">
                         Als erledigt vermerken
                       </SubmitButton>

@@ -14,7 +14,7 @@ export const meta: MetaFunction = () => [{ title: "Kontoauszüge" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "read:payable:any");
-  return json({ statements: await listStatements(user), mayBook: can(user.role, "book:payment:any") });
+  return json({ statements: await listStatements(user), mayBook: can(user.role, "book:payment:any"), maxMb: STATEMENT_MAX_BYTES / 1024 / 1024 });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -51,7 +51,7 @@ export default function Statements() {
           <FormError message={a?.formError} />
           <Form method="post" encType="multipart/form-data">
             <div className={`field${fe.file ? " field-error" : ""}`}>
-              <label htmlFor="st-file">Datei (camt.053 oder camt.054, XML, höchstens {STATEMENT_MAX_BYTES / 1024 / 1024} MB)</label>
+              <label htmlFor="st-file">Datei (camt.053 oder camt.054, XML, höchstens {d.maxMb} MB)</label>
               <input id="st-file" type="file" name="file" accept=".xml,application/xml,text/xml" required aria-invalid={fe.file ? true : undefined} aria-describedby={fe.file ? "st-file-error" : undefined} />
               {fe.file ? (
                 <div className="error" id="st-file-error">

@@ -132,7 +132,7 @@ export default function Vop() {
                           <input type="checkbox" name="id" value={i.id} aria-label={`Zahlung ${i.reference} auswählen`} />
                         </td>
                       ) : null}
-                      <td className="mono">{i.reference}</td>
+                      <td className="mono nowrap">{i.reference}</td>
                       <td>{i.payeeName}</td>
                       <td className="num nowrap">{formatCents(i.amountCents)}</td>
                       <td className="nowrap">{formatDate(i.dueOn)}</td>

@@ -603,9 +603,11 @@ export async function getStatement(user: CurrentUser, id: number) {
   if (!s) throw new NotFoundError("Der Kontoauszug wurde nicht gefunden.");
   const lines = await m.getRepository(BankStatementLine).find({ where: { statementId: id }, order: { id: "ASC" } });
   const items = new Map((await m.getRepository(PaymentItem).find({ where: { id: In([0, ...lines.map((l) => l.paymentItemId ?? 0)]) } })).map((i) => [i.id, i]));
+  // For an open line with a known end-to-end id (an amount that differs): the item, to suggest.
+  const byE2e = new Map((await m.getRepository(PaymentItem).find({ where: { endToEndId: In(["", ...lines.filter((l) => l.status === "unmatched" && l.endToEndId).map((l) => l.endToEndId!)]) } })).map((i) => [i.endToEndId, i.reference]));
   return {
     statement: s,
-    lines: lines.map((l) => ({ ...l, statusLabel: LINE_STATUS_LABELS[l.status] ?? l.status, item: l.paymentItemId && items.get(l.paymentItemId) ? { id: l.paymentItemId, reference: items.get(l.paymentItemId)!.reference } : null, counterpartyIbanFormatted: formatIban(l.counterpartyIban) })),
+    lines: lines.map((l) => ({ ...l, suggestedReference: l.status === "unmatched" && l.endToEndId ? (byE2e.get(l.endToEndId) ?? "") : "", statusLabel: LINE_STATUS_LABELS[l.status] ?? l.status, item: l.paymentItemId && items.get(l.paymentItemId) ? { id: l.paymentItemId, reference: items.get(l.paymentItemId)!.reference } : null, counterpartyIbanFormatted: formatIban(l.counterpartyIban) })),
     canBook: ROLE_PERMISSIONS[user.role].includes("book:payment:any"),
   };
 }
