@@ -13,7 +13,7 @@ import { buildCamt053, buildCamt054 } from "~/demo/camt-fixture";
 import { seedDemoData } from "~/demo/demo-data.server";
 import { seedDemoPlacements } from "~/demo/demo-placements.server";
 import type { PersonUser } from "~/services/auth.server";
-import { ownInstalments } from "~/services/instalments.server";
+import { ownInstalment, ownInstalments } from "~/services/instalments.server";
 import { recordVop, importVopFile } from "~/services/payment-items.server";
 import { cancelRun, createRun, getRun, getStatement, ignoreStatementLine, bookStatementLine, importBankStatement, markSent, previewRun, runFileResponse, vopWork } from "~/services/payment-runs.server";
 import { insertItems, itemRow } from "../support/payment-fixtures";
@@ -167,6 +167,21 @@ describe("creating a run", () => {
   });
 });
 
+describe("a file that cannot be written", () => {
+  it("abandons the run at once and returns its items (no run left in 'building')", async () => {
+    const m = await em();
+    const [bad] = await insertItems(m, [itemRow({ payeeName: "###" })]);
+    await expect(createRun(finance, { dueUntil: DAY, executionDate: EXEC })).rejects.toBeInstanceOf(ValidationError);
+    expect(await m.getRepository(PaymentRun).count({ where: { status: "building" } })).toBe(0);
+    const after = await m.getRepository(PaymentItem).findOneByOrFail({ id: bad.id });
+    expect(after).toMatchObject({ status: "ordered", paymentRunId: null });
+    const abandoned = await m.getRepository(PaymentRun).findOneOrFail({ where: {}, order: { id: "DESC" } });
+    expect(abandoned.status).toBe("cancelled");
+    expect(abandoned.cancelReason).toContain("Datei konnte nicht geschrieben werden");
+    await m.getRepository(PaymentItem).update({ id: bad.id }, { status: "cancelled" });
+  });
+});
+
 describe("Verification of Payee", () => {
   it("records results by hand and from a file; 'no match' keeps the item out with the German message", async () => {
     const m = await em();
@@ -232,7 +247,9 @@ describe("bank statements", () => {
     expect((await m.getRepository(PaymentItem).findOneByOrFail({ id: mismatch.id })).status).toBe("in_run");
     expect((await m.getRepository(FeeInstalment).findOneByOrFail({ id: instalment.id })).status).toBe("paid");
     const own = await ownInstalments(broker);
-    expect(own.find((i) => i.id === instalment.id)).toMatchObject({ status: "paid", statusLabel: expect.stringMatching(/ausgezahlt|bezahlt/) });
+    expect(own.find((i) => i.id === instalment.id)).toMatchObject({ status: "paid", statusLabel: "ausgezahlt" });
+    // What GET /api/v1/placements/{id}/instalments/{number} answers.
+    expect(await ownInstalment(broker, instalment.claimId, instalment.number)).toMatchObject({ status: "paid", statusLabel: "ausgezahlt" });
     expect((await m.getRepository(Commitment).findOneByOrFail({ id: commitment.id })).consumedCents).toBe(item.amountCents);
     // Not all paid yet: the run waits.
     expect((await m.getRepository(PaymentRun).findOneByOrFail({ id: runId })).status).toBe("sent");
