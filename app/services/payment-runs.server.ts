@@ -525,6 +525,12 @@ export async function importBankStatement(user: PersonUser, upload: { filename: 
     if (error instanceof BankStatementError) throw new ValidationError(error.message, { file: error.message });
     throw error;
   }
+  // Only statements of the authority's payment account book its payments.
+  const own = validateIban((await getSettings(m0))["finance.debtorIban"]);
+  if (parsed.account?.iban && own.ok && parsed.account.iban.replace(/\s/g, "").toUpperCase() !== own.iban) {
+    const msg = `Der Kontoauszug gehört zum Konto ${formatIban(parsed.account.iban)}, nicht zum Auszahlungskonto ${formatIban(own.iban)} (Einstellungen).`;
+    throw new ValidationError(msg, { file: msg });
+  }
   const entries: BankEntry[] = parsed.statements.flatMap((s) => s.entries);
   const result: StatementImportResult = { id: 0, kind: parsed.kind, entries: entries.length, booked: [], mismatched: [], unmatched: 0 };
   try {

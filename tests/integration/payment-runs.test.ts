@@ -260,6 +260,8 @@ describe("bank statements", () => {
     const evil = `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]>` + camt.replace(/^<\?xml[^>]*\?>/, "");
     await expect(importBankStatement(finance, { filename: "evil.xml", bytes: new TextEncoder().encode(evil) })).rejects.toBeInstanceOf(ValidationError);
     await expect(importBankStatement(finance, { filename: "auszug.pdf", bytes: new TextEncoder().encode("%PDF-1.4") })).rejects.toMatchObject({ fieldErrors: { file: expect.stringContaining("XML") } });
+    const otherAccount = camt.replace(/DE02120300000000202051/g, "DE89370400440532013000");
+    await expect(importBankStatement(finance, { filename: "fremd.xml", bytes: new TextEncoder().encode(otherAccount) })).rejects.toMatchObject({ fieldErrors: { file: expect.stringContaining("nicht zum Auszahlungskonto") } });
     expect(await (await em()).getRepository(BankStatement).count()).toBe(1);
   });
 
