@@ -36,6 +36,7 @@ export interface Ids {
   claimB: number; // a placement claim of DEMO-B-0001
   claimOther: number; // a placement claim of another broker
   tenderOpened: number; // a demo tender opened and under evaluation
+  paymentItem: number; // a demo payment item (a certified broker instalment)
 }
 
 export interface Rule {
@@ -170,6 +171,7 @@ export function routeTable(ids: Ids): Record<string, Rule> {
     "routes/payables._index": { get: permitted(STAFF, { ok: { redirect: "/payments" } }) },
     "routes/payments._index": { type: HTML, get: permitted(STAFF), post: permitted(STAFF, { ok: 400 }) },
     "routes/payments.export[.csv]": { type: "text/csv", get: permitted(STAFF) },
+    "routes/payments.$id": { params: { id: ids.paymentItem }, type: HTML, get: permitted(STAFF), post: permitted(STAFF, { ok: 400 }) },
     "routes/portal.agreements": { type: HTML, get: permitted(["provider"]), post: permitted(["provider"], { ok: 400 }) },
     "routes/portal.clients": { type: HTML, get: permitted(["provider"]) },
     "routes/portal.placements._index": { type: HTML, get: permitted(["provider"]) },
@@ -202,7 +204,7 @@ export const EMAILS: Record<Role, string> = {
 export const OTHER_PROVIDER_EMAIL = "traeger@bildungswerk-lausitz.example";
 
 /** Ids for the table's structure checks (no server needed). */
-export const DUMMY_IDS: Ids = { providerB: 1, providerT: 2, providerUserB: 1, documentB: 1, mail: 1, tender: 1, offerT: 1, agreementB: 1, client: 1, claimB: 1, claimOther: 2, tenderOpened: 3 };
+export const DUMMY_IDS: Ids = { providerB: 1, providerT: 2, providerUserB: 1, documentB: 1, mail: 1, tender: 1, offerT: 1, agreementB: 1, client: 1, claimB: 1, claimOther: 2, tenderOpened: 3, paymentItem: 1 };
 
 /**
  * The ids of the demo data on a running server (startServer() seeds it). Creates a data sheet
@@ -230,7 +232,7 @@ export async function loadIds(server: TestServer, procurementCookie: string): Pr
   const rest = await withServerDb(server, async () => {
     const { em, tx } = await import("~/lib/db.server");
     const { enqueueMail } = await import("~/lib/mailer.server");
-    const { Offer, PlacementAgreement, PlacementClaim, Tender } = await import("../../entities");
+    const { Offer, PaymentItem, PlacementAgreement, PlacementClaim, Tender } = await import("../../entities");
     const { Not } = await import("typeorm");
     // The outbox starts empty (no screen sends mail yet): put one message in it.
     const mail = await retryBusy(() => tx((m) => enqueueMail(m, { to: "pruefung@example.org", subject: "Testnachricht Berechtigungen", text: "Hallo" })));
@@ -241,7 +243,8 @@ export async function loadIds(server: TestServer, procurementCookie: string): Pr
     const agreement = await m.getRepository(PlacementAgreement).findOneOrFail({ where: { providerId: users.providerB, status: "active" } });
     const claimB = await m.getRepository(PlacementClaim).findOneOrFail({ where: { providerId: users.providerB, status: "submitted" } });
     const claimOther = await m.getRepository(PlacementClaim).findOneOrFail({ where: { providerId: Not(users.providerB), status: "submitted" } });
-    return { mail: mail.id, tender: published.id, tenderOpened: opened.id, offerT: offer.id, agreementB: agreement.id, client: claimB.clientId, claimB: claimB.id, claimOther: claimOther.id };
+    const paymentItem = await m.getRepository(PaymentItem).findOneOrFail({ where: { status: "awaiting_arithmetic" }, order: { id: "ASC" } });
+    return { mail: mail.id, tender: published.id, tenderOpened: opened.id, offerT: offer.id, agreementB: agreement.id, client: claimB.clientId, claimB: claimB.id, claimOther: claimOther.id, paymentItem: paymentItem.id };
   });
   return { ...users, documentB: Number(documentMatch[1]), ...rest };
 }
