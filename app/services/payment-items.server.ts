@@ -4,7 +4,7 @@
  * payment run → paid through one machine (domain/payment-item.machine.ts), signed by three
  * different people, none of whom entered the payee's bank data or registered the invoice by hand.
  */
-import { In, type EntityManager } from "typeorm";
+import { In, IsNull, type EntityManager } from "typeorm";
 import { BankAccount, BudgetLine, Commitment, Document, FeeInstalment, Invoice, PaymentItem, PaymentRun, PlacementClaim, Provider, User } from "../../entities";
 import { NotFoundError, RuleError, ValidationError } from "~/domain/errors";
 import { dueLabel, dueState, endToEndId } from "~/domain/finance";
@@ -271,7 +271,7 @@ export async function renderPaymentOrders(ids: number[]): Promise<number> {
         entityId: r.id,
         providerId: null,
       });
-      await m.getRepository(PaymentItem).update({ id: r.id, orderDocumentId: null as never }, { orderDocumentId: doc.id });
+      await m.getRepository(PaymentItem).update({ id: r.id, orderDocumentId: IsNull() }, { orderDocumentId: doc.id });
     }
   });
   return rendered.length;
