@@ -255,6 +255,7 @@ describe("the KoSIT XRechnung 3.0 test suite", () => {
   // without exceptions.
   const CORE = ["number", "issueDate", "typeCode", "currency", "dueDate", "buyerReference", "contractReference", "orderReference", "sellerName", "periodStart", "periodEnd", "ibans", "lineNetTotalCents", "allowanceTotalCents", "chargeTotalCents", "netTotalCents", "vatTotalCents", "grossTotalCents", "prepaidCents", "roundingCents", "dueAmountCents", "lines"];
   it.each(twins)("%s: the core business terms are identical, without exceptions", (_name, ublFile, ciiFile) => {
+    const fs = require("node:fs");
     const ubl = readInvoice(fs.readFileSync(ublFile, "utf8")).terms as unknown as Record<string, unknown>;
     const cii = readInvoice(fs.readFileSync(ciiFile, "utf8")).terms as unknown as Record<string, unknown>;
     expect(Object.fromEntries(CORE.map((k) => [k, ubl[k]]))).toEqual(Object.fromEntries(CORE.map((k) => [k, cii[k]])));
