@@ -1573,7 +1573,7 @@ export async function seedDemoPlacements(options: { scale: number }): Promise<De
         registeredById: null,
         factualById: caseManager.id,
         factualAt: d.certifiedAt!,
-        paidOn: d.status === "paid" ? addDays(d.certifiedAt!.slice(0, 10), 14) : null,
+        paidOn: d.status === "paid" ? (d.closedAt ?? d.certifiedAt!).slice(0, 10) : null,
         paidNote: "",
         vopSuggestedName: "",
         cancelReason: "",
