@@ -295,6 +295,7 @@ export const Instalment = z
     confirmedUntil: IsoDate.nullable(),
     status: InstalmentStatus,
     statusLabel: label("Status"),
+    paidOn: IsoDate.nullable().openapi({ description: "Tag der Auszahlung laut Kontoauszug (bei Status paid)" }),
   })
   .openapi("Instalment");
 

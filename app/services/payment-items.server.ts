@@ -608,6 +608,13 @@ export async function getPaymentItem(user: CurrentUser, id: number) {
   };
 }
 
+/** The day each instalment's payment was booked (paid items only), for what the broker sees. */
+export async function paidOnByInstalment(m: EntityManager, instalmentIds: number[]): Promise<Map<number, string>> {
+  if (!instalmentIds.length) return new Map();
+  const rows = await m.getRepository(PaymentItem).find({ where: { instalmentId: In(instalmentIds), status: "paid" }, select: { id: true, instalmentId: true, paidOn: true } });
+  return new Map(rows.filter((r) => r.instalmentId && r.paidOn).map((r) => [r.instalmentId!, r.paidOn!]));
+}
+
 /** Counts for finance's home page: waiting for each signature, due soon, overdue, on hold, runs in progress. */
 export async function financeWork(user: CurrentUser) {
   requireCan(user, "read:payable:any");
