@@ -249,8 +249,10 @@ export default function PaymentDetail() {
                 {it.vopSuggestedName ? ` – von der Bank vorgeschlagener Name: „${it.vopSuggestedName}“` : ""}
                 {it.vopCheckedAt ? <span className="muted"> · erfasst {formatDateTime(it.vopCheckedAt)}{d.vopBy ? ` von ${d.vopBy}` : ""}</span> : null}
               </>
-            ) : (
+            ) : open ? (
               "Noch kein Ergebnis: die Zahlung kann noch in keinen Zahllauf."
+            ) : (
+              "Kein Ergebnis erfasst."
             )}
           </p>
           {d.may.vop && open ? (
@@ -280,7 +282,7 @@ export default function PaymentDetail() {
                   <FormError message={errorFor("correct")?.formError} />
                   <Field name="amount" label="Neuer Betrag (leer: unverändert)" inputMode="decimal" defaultValue={errorFor("correct")?.values?.amount} error={errorFor("correct")?.fieldErrors?.amount} />
                   <Field name="iban" label="Neue IBAN (leer: unverändert)" defaultValue={errorFor("correct")?.values?.iban} error={errorFor("correct")?.fieldErrors?.iban} />
-                  <Field name="dueOn" label="Neue Fälligkeit (leer: unverändert)" type="date" defaultValue={errorFor("correct")?.values?.dueOn} error={errorFor("correct")?.fieldErrors?.dueOn} />
+                  <Field name="dueOn" label="Neue Fälligkeit (TT.MM.JJJJ, leer: unverändert)" placeholder="TT.MM.JJJJ" defaultValue={errorFor("correct")?.values?.dueOn} error={errorFor("correct")?.fieldErrors?.dueOn} />
                   <TextArea name="reason" label="Begründung" required defaultValue={errorFor("correct")?.values?.reason} error={errorFor("correct")?.fieldErrors?.reason} />
                   <SubmitButton intent="correct" confirm="Diese Zahlung stornieren und durch eine korrigierte ersetzen?">
                     Korrigieren (Storno und neue Zahlung)
@@ -300,7 +302,7 @@ export default function PaymentDetail() {
               <Form method="post">
                 <h3>Von Hand als ausgezahlt buchen</h3>
                 <FormError message={errorFor("book")?.formError} />
-                <Field name="paidOn" label="Tag der Auszahlung" type="date" required idPrefix="book" defaultValue={errorFor("book")?.values?.paidOn} error={errorFor("book")?.fieldErrors?.paidOn} />
+                <Field name="paidOn" label="Tag der Auszahlung (TT.MM.JJJJ)" placeholder="TT.MM.JJJJ" required idPrefix="book" defaultValue={errorFor("book")?.values?.paidOn} error={errorFor("book")?.fieldErrors?.paidOn} />
                 <TextArea name="reason" label="Begründung (z. B. Buchungsnummer des Kontoauszugs)" required idPrefix="book" defaultValue={errorFor("book")?.values?.reason} error={errorFor("book")?.fieldErrors?.reason} />
                 <SubmitButton intent="book" confirm="Die Zahlung als ausgezahlt buchen?">
                   Als ausgezahlt buchen

@@ -16,7 +16,7 @@ import { instalmentReference } from "~/domain/events";
 import { ROLE_PERMISSIONS } from "~/domain/permissions";
 import { OPEN_STATES, PAYMENT_ITEM_STATE_LABELS, paymentItemMachine, paymentRunMachine, SIGNATURE_LABELS, type PaymentItemEvent, type PaymentItemFacts, type PaymentItemState, type Signature } from "~/domain/payment-item.machine";
 import { toCsv } from "~/domain/csv";
-import { addDays, formatDate, formatDateTime, isIsoDate } from "~/domain/time";
+import { addDays, formatDate, formatDateTime, parseDate } from "~/domain/time";
 import { VOP_RESULTS, type VopResult } from "~/domain/vop";
 import { appendAudit, SYSTEM } from "~/lib/audit.server";
 import { nowIso, today } from "~/lib/clock.server";
@@ -396,8 +396,9 @@ export async function correctItem(user: PersonUser, id: number, raw: { amount?: 
   const ibanRaw = String(raw.iban ?? "").trim();
   const iban = ibanRaw ? validateIban(ibanRaw) : null;
   if (iban && !iban.ok) errors.iban = iban.error;
-  const dueOn = String(raw.dueOn ?? "").trim();
-  if (dueOn && !isIsoDate(dueOn)) errors.dueOn = "Bitte geben Sie das Fälligkeitsdatum an.";
+  const dueRaw = String(raw.dueOn ?? "").trim();
+  const dueOn = dueRaw ? parseDate(dueRaw) : "";
+  if (dueOn === null) errors.dueOn = "Bitte geben Sie die Fälligkeit als Datum an, z. B. 31.01.2027.";
   if (reason.length < 10) errors.reason = "Bitte begründen Sie die Korrektur (mindestens 10 Zeichen).";
   if (Object.keys(errors).length) throw new ValidationError("Bitte prüfen Sie die markierten Felder.", errors);
   return tx(async (m) => {
@@ -476,17 +477,17 @@ async function completeRunIfPaid(m: EntityManager, user: PersonUser, runId: numb
 
 export async function bookByHand(user: PersonUser, id: number, raw: { paidOn?: unknown; reason?: unknown }): Promise<void> {
   requireCan(user, "book:payment:any");
-  const paidOn = String(raw.paidOn ?? "").trim();
+  const paidOn = parseDate(String(raw.paidOn ?? ""));
   const reason = String(raw.reason ?? "").trim();
   const errors: Record<string, string> = {};
-  if (!isIsoDate(paidOn)) errors.paidOn = "Bitte geben Sie den Tag der Auszahlung an.";
+  if (!paidOn) errors.paidOn = "Bitte geben Sie den Tag der Auszahlung an, z. B. 15.01.2027.";
   else if (paidOn > today()) errors.paidOn = "Der Tag der Auszahlung kann nicht in der Zukunft liegen.";
   if (reason.length < 10) errors.reason = "Bitte begründen Sie die Buchung von Hand (mindestens 10 Zeichen), z. B. mit der Buchungsnummer des Kontoauszugs.";
   if (Object.keys(errors).length) throw new ValidationError("Bitte prüfen Sie die markierten Felder.", errors);
   await tx(async (m) => {
     const item = await m.getRepository(PaymentItem).findOne({ where: { id } });
     if (!item) throw new NotFoundError("Die Zahlung wurde nicht gefunden.");
-    await bookItem(m, user, item, { paidOn, reason });
+    await bookItem(m, user, item, { paidOn: paidOn!, reason });
   });
 }
 
