@@ -493,6 +493,14 @@ export async function budgetOverview(user: CurrentUser, opts: { year?: number; l
   return out.sort((a, b) => a.number.localeCompare(b.number) || b.year - a.year);
 }
 
+/** The overview's query: the chosen year (default: the current year of the app clock) and line. */
+export function budgetQuery(params: URLSearchParams): { year: number; lineId: number | undefined; current: number } {
+  const current = Number(today().slice(0, 4));
+  const y = Number(params.get("year"));
+  const year = Number.isInteger(y) && y >= 2000 && y <= 2100 ? y : current;
+  return { year, lineId: idOf(params.get("line")) ?? undefined, current };
+}
+
 /** The years the overview offers: every year with an appropriation or a commitment, and the current one. */
 export async function budgetYearsOffered(): Promise<number[]> {
   const m = await em();
