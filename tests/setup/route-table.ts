@@ -36,6 +36,7 @@ export interface Ids {
   claimB: number; // a placement claim of DEMO-B-0001
   claimOther: number; // a placement claim of another broker
   tenderOpened: number; // a demo tender opened and under evaluation
+  budgetLine: number; // the demo budget line 1.4820.7690
 }
 
 export interface Rule {
@@ -170,6 +171,13 @@ export function routeTable(ids: Ids): Record<string, Rule> {
     "routes/payables._index": { get: permitted(STAFF, { ok: { redirect: "/payments" } }) },
     "routes/payments._index": { type: HTML, get: permitted(STAFF), post: permitted(STAFF, { ok: 400 }) },
     "routes/payments.export[.csv]": { type: "text/csv", get: permitted(STAFF) },
+    // Budget: everyone on the staff reads; an empty POST is a 400 (no line number / unknown intent) for admin and finance.
+    "routes/finance.budget._index": { type: HTML, get: permitted(STAFF), post: permitted(["admin", "finance"], { ok: 400 }) },
+    "routes/finance.budget.export[.csv]": { type: "text/csv", get: permitted(STAFF) },
+    "routes/finance.budget.$lineId.$year": { params: { lineId: ids.budgetLine, year: 2026 }, type: HTML, get: permitted(STAFF), post: permitted(["admin", "finance"], { ok: 400 }) },
+    "routes/finance.budget.$lineId.$year.export[.csv]": { params: { lineId: ids.budgetLine, year: 2026 }, type: "text/csv", get: permitted(STAFF) },
+    // Ordering authorities: all staff read, only the admin grants (empty POST: 400 unknown intent).
+    "routes/admin.authorities": { type: HTML, get: permitted(STAFF), post: permitted(["admin"], { ok: 400 }) },
     "routes/portal.agreements": { type: HTML, get: permitted(["provider"]), post: permitted(["provider"], { ok: 400 }) },
     "routes/portal.clients": { type: HTML, get: permitted(["provider"]) },
     "routes/portal.placements._index": { type: HTML, get: permitted(["provider"]) },
@@ -202,7 +210,7 @@ export const EMAILS: Record<Role, string> = {
 export const OTHER_PROVIDER_EMAIL = "traeger@bildungswerk-lausitz.example";
 
 /** Ids for the table's structure checks (no server needed). */
-export const DUMMY_IDS: Ids = { providerB: 1, providerT: 2, providerUserB: 1, documentB: 1, mail: 1, tender: 1, offerT: 1, agreementB: 1, client: 1, claimB: 1, claimOther: 2, tenderOpened: 3 };
+export const DUMMY_IDS: Ids = { providerB: 1, providerT: 2, providerUserB: 1, documentB: 1, mail: 1, tender: 1, offerT: 1, agreementB: 1, client: 1, claimB: 1, claimOther: 2, tenderOpened: 3, budgetLine: 1 };
 
 /**
  * The ids of the demo data on a running server (startServer() seeds it). Creates a data sheet
@@ -230,7 +238,7 @@ export async function loadIds(server: TestServer, procurementCookie: string): Pr
   const rest = await withServerDb(server, async () => {
     const { em, tx } = await import("~/lib/db.server");
     const { enqueueMail } = await import("~/lib/mailer.server");
-    const { Offer, PlacementAgreement, PlacementClaim, Tender } = await import("../../entities");
+    const { BudgetLine, Offer, PlacementAgreement, PlacementClaim, Tender } = await import("../../entities");
     const { Not } = await import("typeorm");
     // The outbox starts empty (no screen sends mail yet): put one message in it.
     const mail = await retryBusy(() => tx((m) => enqueueMail(m, { to: "pruefung@example.org", subject: "Testnachricht Berechtigungen", text: "Hallo" })));
@@ -241,7 +249,8 @@ export async function loadIds(server: TestServer, procurementCookie: string): Pr
     const agreement = await m.getRepository(PlacementAgreement).findOneOrFail({ where: { providerId: users.providerB, status: "active" } });
     const claimB = await m.getRepository(PlacementClaim).findOneOrFail({ where: { providerId: users.providerB, status: "submitted" } });
     const claimOther = await m.getRepository(PlacementClaim).findOneOrFail({ where: { providerId: Not(users.providerB), status: "submitted" } });
-    return { mail: mail.id, tender: published.id, tenderOpened: opened.id, offerT: offer.id, agreementB: agreement.id, client: claimB.clientId, claimB: claimB.id, claimOther: claimOther.id };
+    const budgetLine = await m.getRepository(BudgetLine).findOneOrFail({ where: { number: "1.4820.7690" } });
+    return { mail: mail.id, tender: published.id, tenderOpened: opened.id, offerT: offer.id, agreementB: agreement.id, client: claimB.clientId, claimB: claimB.id, claimOther: claimOther.id, budgetLine: budgetLine.id };
   });
   return { ...users, documentB: Number(documentMatch[1]), ...rest };
 }
