@@ -163,6 +163,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: "/clients", label: "Kunden", permission: "manage:client:any" },
   { to: "/placements", label: "Vermittlungsnachweise", permission: "read:placement:any" },
   { to: "/payments", label: "Zahlungen", permission: "read:payable:any" },
+  { to: "/finance/budget", label: "Haushalt", permission: "read:payable:any" },
   { to: "/portal", label: "Meine Organisation", permission: "read:provider:own" },
   { to: "/portal/tenders", label: "Ausschreibungen", permission: "read:tender:published" },
   { to: "/portal/contracts", label: "Verträge", permission: "read:contract:own" },
@@ -173,6 +174,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: "/audit", label: "Protokoll", permission: "read:audit:any" },
   { to: "/admin/users", label: "Benutzer", permission: "manage:user:any" },
   { to: "/admin/tokens", label: "API-Zugänge", permission: "manage:api-token:any" },
+  { to: "/admin/authorities", label: "Anordnungsbefugnisse", permission: "grant:ordering-authority:any" },
   { to: "/admin/mail", label: "Postausgang", permission: "read:mail-outbox:any" },
   { to: "/admin/settings", label: "Einstellungen", permission: "manage:setting:any" },
 ];

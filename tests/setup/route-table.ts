@@ -37,6 +37,7 @@ export interface Ids {
   claimOther: number; // a placement claim of another broker
   tenderOpened: number; // a demo tender opened and under evaluation
   paymentItem: number; // a demo payment item (a certified broker instalment)
+  budgetLine: number; // the demo budget line 1.4820.7690
 }
 
 export interface Rule {
@@ -172,6 +173,13 @@ export function routeTable(ids: Ids): Record<string, Rule> {
     "routes/payments._index": { type: HTML, get: permitted(STAFF), post: permitted(STAFF, { ok: 400 }) },
     "routes/payments.export[.csv]": { type: "text/csv", get: permitted(STAFF) },
     "routes/payments.$id": { params: { id: ids.paymentItem }, type: HTML, get: permitted(STAFF), post: permitted(STAFF, { ok: 400 }) },
+    // Budget: everyone on the staff reads; an empty POST is a 400 (no line number / unknown intent) for admin and finance.
+    "routes/finance.budget._index": { type: HTML, get: permitted(STAFF), post: permitted(["admin", "finance"], { ok: 400 }) },
+    "routes/finance.budget.export[.csv]": { type: "text/csv", get: permitted(STAFF) },
+    "routes/finance.budget.$lineId.$year": { params: { lineId: ids.budgetLine, year: 2026 }, type: HTML, get: permitted(STAFF), post: permitted(["admin", "finance"], { ok: 400 }) },
+    "routes/finance.budget.$lineId.$year.export[.csv]": { params: { lineId: ids.budgetLine, year: 2026 }, type: "text/csv", get: permitted(STAFF) },
+    // Ordering authorities: all staff read, only the admin grants (empty POST: 400 unknown intent).
+    "routes/admin.authorities": { type: HTML, get: permitted(STAFF), post: permitted(["admin"], { ok: 400 }) },
     "routes/portal.agreements": { type: HTML, get: permitted(["provider"]), post: permitted(["provider"], { ok: 400 }) },
     "routes/portal.clients": { type: HTML, get: permitted(["provider"]) },
     "routes/portal.placements._index": { type: HTML, get: permitted(["provider"]) },
@@ -204,7 +212,7 @@ export const EMAILS: Record<Role, string> = {
 export const OTHER_PROVIDER_EMAIL = "traeger@bildungswerk-lausitz.example";
 
 /** Ids for the table's structure checks (no server needed). */
-export const DUMMY_IDS: Ids = { providerB: 1, providerT: 2, providerUserB: 1, documentB: 1, mail: 1, tender: 1, offerT: 1, agreementB: 1, client: 1, claimB: 1, claimOther: 2, tenderOpened: 3, paymentItem: 1 };
+export const DUMMY_IDS: Ids = { providerB: 1, providerT: 2, providerUserB: 1, documentB: 1, mail: 1, tender: 1, offerT: 1, agreementB: 1, client: 1, claimB: 1, claimOther: 2, tenderOpened: 3, paymentItem: 1, budgetLine: 1 };
 
 /**
  * The ids of the demo data on a running server (startServer() seeds it). Creates a data sheet
@@ -232,7 +240,7 @@ export async function loadIds(server: TestServer, procurementCookie: string): Pr
   const rest = await withServerDb(server, async () => {
     const { em, tx } = await import("~/lib/db.server");
     const { enqueueMail } = await import("~/lib/mailer.server");
-    const { Offer, PaymentItem, PlacementAgreement, PlacementClaim, Tender } = await import("../../entities");
+    const { BudgetLine, Offer, PaymentItem, PlacementAgreement, PlacementClaim, Tender } = await import("../../entities");
     const { Not } = await import("typeorm");
     // The outbox starts empty (no screen sends mail yet): put one message in it.
     const mail = await retryBusy(() => tx((m) => enqueueMail(m, { to: "pruefung@example.org", subject: "Testnachricht Berechtigungen", text: "Hallo" })));
@@ -244,7 +252,8 @@ export async function loadIds(server: TestServer, procurementCookie: string): Pr
     const claimB = await m.getRepository(PlacementClaim).findOneOrFail({ where: { providerId: users.providerB, status: "submitted" } });
     const claimOther = await m.getRepository(PlacementClaim).findOneOrFail({ where: { providerId: Not(users.providerB), status: "submitted" } });
     const paymentItem = await m.getRepository(PaymentItem).findOneOrFail({ where: { status: "awaiting_arithmetic" }, order: { id: "ASC" } });
-    return { mail: mail.id, tender: published.id, tenderOpened: opened.id, offerT: offer.id, agreementB: agreement.id, client: claimB.clientId, claimB: claimB.id, claimOther: claimOther.id, paymentItem: paymentItem.id };
+    const budgetLine = await m.getRepository(BudgetLine).findOneOrFail({ where: { number: "1.4820.7690" } });
+    return { mail: mail.id, tender: published.id, tenderOpened: opened.id, offerT: offer.id, agreementB: agreement.id, client: claimB.clientId, claimB: claimB.id, claimOther: claimOther.id, paymentItem: paymentItem.id, budgetLine: budgetLine.id };
   });
   return { ...users, documentB: Number(documentMatch[1]), ...rest };
 }
