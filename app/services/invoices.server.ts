@@ -708,3 +708,31 @@ export async function registrationOptions(user: CurrentUser) {
   };
 }
 
+
+type InvoiceRow = ReturnType<typeof rowOf>;
+
+/** An invoice as the API shows it to its provider (api-contract Invoice). */
+export function apiInvoice(x: InvoiceRow) {
+  return {
+    id: x.id,
+    reference: x.reference,
+    number: x.number,
+    status: x.status,
+    statusLabel: x.statusLabel,
+    state: x.providerState.code,
+    stateLabel: x.providerState.label,
+    channel: x.channel,
+    form: x.form,
+    issueDate: x.issueDate,
+    receivedAt: x.receivedAt,
+    receivedOn: x.receivedOn,
+    dueOn: x.dueOn,
+    paidOn: x.paidOn,
+    currency: x.currency,
+    grossCents: x.grossCents,
+    dueAmountCents: x.dueAmountCents,
+    contract: x.contract || null,
+    findings: x.findings.map((f) => ({ rule: f.rule, message: f.message, term: f.term ?? null })),
+    location: `/api/v1/invoices/${x.id}`,
+  };
+}
