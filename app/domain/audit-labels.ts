@@ -170,6 +170,7 @@ export const AUDIT_ENTITY_LABELS: Record<string, string> = {
   "budget-line": "Haushaltsstelle",
   commitment: "Mittelbindung",
   invoice: "Rechnung",
+  "invoice-view": "Rechnungsansicht (PDF aus den Rechnungsdaten)",
   "payment-item": "Zahlung",
   "payment-run": "Zahllauf",
   "bank-statement": "Kontoauszug",
