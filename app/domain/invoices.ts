@@ -131,14 +131,14 @@ export function invoiceDeviation(d: DeviationInput): string {
     if (!d.periodStart || !d.periodEnd) notes.push(`Kein Abrechnungszeitraum angegeben (BT-73/BT-74): der Betrag kann nicht mit dem Vertrag ${d.contract.reference} verglichen werden.`);
     else if (d.allowedCents !== null && d.amountCents > d.allowedCents)
       notes.push(
-        `Der Rechnungsbetrag ${formatCents(d.amountCents)} liegt um ${formatCents(d.amountCents - d.allowedCents)} über dem, was der Vertrag ${d.contract.reference} für ${formatDate(d.periodStart)}–${formatDate(d.periodEnd)} erlaubt (${formatCents(d.allowedCents)}: ${d.contract.quantity} Plätze × ${formatCents(d.contract.unitPriceCents)} je Monat).`,
+        `Der Rechnungsbetrag ${formatCents(d.amountCents)} liegt um ${formatCents(d.amountCents - d.allowedCents)} über dem, was der Vertrag ${d.contract.reference} für ${formatDate(d.periodStart)}–${formatDate(d.periodEnd)} erlaubt (${formatCents(d.allowedCents)}: ${d.contract.quantity} ${d.contract.quantity === 1 ? "Platz" : "Plätze"} × ${formatCents(d.contract.unitPriceCents)} je Monat).`,
       );
     if (d.periodStart && d.periodEnd && (d.periodEnd < d.contract.startDate || d.periodStart > d.contract.endDate))
       notes.push(`Der Abrechnungszeitraum ${formatDate(d.periodStart)}–${formatDate(d.periodEnd)} liegt außerhalb der Vertragslaufzeit (${formatDate(d.contract.startDate)}–${formatDate(d.contract.endDate)}).`);
   } else if (d.allowedCents !== null && d.invoicedBeforeCents + d.amountCents > d.allowedCents) {
     const over = d.invoicedBeforeCents + d.amountCents - d.allowedCents;
     notes.push(
-      `Mit dieser Rechnung sind ${formatCents(d.invoicedBeforeCents + d.amountCents)} auf den Vertrag ${d.contract.reference} abgerechnet, ${formatCents(over)} mehr als der Vertrag bindet (${formatCents(d.allowedCents)}: ${d.contract.quantity} Teilnehmende × ${formatCents(d.contract.unitPriceCents + (d.contract.successFeeCents ?? 0))}).`,
+      `Mit dieser Rechnung sind ${formatCents(d.invoicedBeforeCents + d.amountCents)} auf den Vertrag ${d.contract.reference} abgerechnet, ${formatCents(over)} mehr als der Vertrag bindet (${formatCents(d.allowedCents)}: ${d.contract.quantity} ${d.contract.quantity === 1 ? "Teilnehmer/in" : "Teilnehmende"} × ${formatCents(d.contract.unitPriceCents + (d.contract.successFeeCents ?? 0))}).`,
     );
   }
   const a = d.invoiceIban ? normalizeIban(d.invoiceIban) : "";

@@ -7,7 +7,7 @@ import { getSetting } from "~/lib/settings.server";
 import { readUploadForm } from "~/lib/uploads.server";
 import { registerInvoice, registrationOptions } from "~/services/invoices.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
-import { Field, FormError, Select, TextArea } from "~/ui/form";
+import { Field, FormError, Select, SubmitButton, TextArea } from "~/ui/form";
 
 export const meta: MetaFunction = () => [{ title: "Rechnung von Hand erfassen – Rechnungseingang" }];
 
@@ -96,9 +96,7 @@ export default function NewInvoice() {
             ) : null}
           </div>
         </fieldset>
-        <button type="submit" disabled={busy}>
-          {busy ? "Wird gespeichert …" : "Rechnung erfassen"}
-        </button>
+        <SubmitButton>{busy ? "Wird gespeichert …" : "Rechnung erfassen"}</SubmitButton>
       </Form>
     </>
   );

@@ -7,7 +7,7 @@ import { getSetting } from "~/lib/settings.server";
 import { readUploadForm } from "~/lib/uploads.server";
 import { receiveInvoice, type IntakeResult } from "~/services/invoices.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
-import { FormError } from "~/ui/form";
+import { FormError, SubmitButton } from "~/ui/form";
 import { InvoiceFindings } from "~/ui/invoice-findings";
 
 export const meta: MetaFunction = () => [{ title: "Rechnung einreichen – Trägerportal" }];
@@ -76,9 +76,7 @@ export default function SubmitInvoice() {
             </div>
           ) : null}
         </div>
-        <button type="submit" disabled={busy}>
-          {busy ? "Wird übermittelt …" : "Rechnung einreichen"}
-        </button>
+        <SubmitButton>{busy ? "Wird übermittelt …" : "Rechnung einreichen"}</SubmitButton>
       </Form>
     </>
   );

@@ -314,14 +314,17 @@ export async function registerInvoice(user: PersonUser, raw: ManualInvoiceValues
   const contractId = str(raw.contractId) ? Number(str(raw.contractId)) : null;
   const contract = contractId ? await m0.getRepository(Contract).findOne({ where: { id: contractId } }) : null;
   if (contractId && (!contract || (provider && contract.providerId !== provider.id))) errors.contractId = "Dieser Vertrag gehört nicht zum gewählten Rechnungssteller.";
+  const scanOk = Boolean(scan && scan.bytes.length && scan.bytes.length <= settings["uploads.maxMegabytes"] * 1048576 && isPdf(scan.bytes));
   if (!scan || !scan.bytes.length) errors.scan = "Bitte laden Sie den Scan der Rechnung (PDF) hoch.";
   else if (scan.bytes.length > settings["uploads.maxMegabytes"] * 1048576) errors.scan = `Die Datei ist größer als ${settings["uploads.maxMegabytes"]} MB.`;
   else if (!isPdf(scan.bytes)) errors.scan = "Der Scan muss eine PDF-Datei sein.";
-  if (Object.keys(errors).length) throw new ValidationError("Bitte prüfen Sie die markierten Felder.", errors);
 
-  // A ZUGFeRD PDF: its data count, read like the portal reads it.
-  const read = await readInvoiceFile(scan!.bytes, scan!.filename, { maxBytes: settings["uploads.maxMegabytes"] * 1048576 });
-  if (read.terms) return storeEInvoice(user, { providerId: provider!.id, channel: "manual", file: scan!, read, submittedById: null, registeredById: user.id, contractId: contract?.id ?? null });
+  // A ZUGFeRD PDF: its data count, read like the portal reads it (outside the transaction).
+  const read = scanOk ? await readInvoiceFile(scan!.bytes, scan!.filename, { maxBytes: settings["uploads.maxMegabytes"] * 1048576 }) : null;
+  if (read?.terms) {
+    if (Object.keys(errors).length) throw new ValidationError("Bitte prüfen Sie die markierten Felder.", errors);
+    return storeEInvoice(user, { providerId: provider!.id, channel: "manual", file: scan!, read, submittedById: null, registeredById: user.id, contractId: contract?.id ?? null });
+  }
 
   const number = str(raw.number);
   const issueDate = parseDate(str(raw.issueDate));
