@@ -32,7 +32,7 @@ export default function PortalInvoices() {
         </Link>
       </p>
       <table className="data">
-        <caption className="visually-hidden">Ihre Rechnungen</caption>
+        <caption className="sr-only">Ihre Rechnungen</caption>
         <thead>
           <tr>
             <th scope="col">Rechnungsnummer</th>

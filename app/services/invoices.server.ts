@@ -343,8 +343,8 @@ export async function registerInvoice(user: PersonUser, raw: ManualInvoiceValues
   if (vat === null || vat < 0) errors.vat = "Bitte geben Sie die Umsatzsteuer an (0, wenn steuerfrei).";
   if (gross === null || gross <= 0) errors.gross = "Bitte geben Sie den Bruttobetrag an.";
   else if (net !== null && vat !== null && net + vat !== gross) errors.gross = `Netto ${formatCents(net)} + Umsatzsteuer ${formatCents(vat)} ergibt ${formatCents(net + vat)}, nicht ${formatCents(gross)}.`;
-  if (due === null || due <= 0) errors.due = "Bitte geben Sie den Zahlbetrag an.";
-  else if (gross !== null && due > gross) errors.due = "Der Zahlbetrag kann nicht höher sein als der Bruttobetrag.";
+  if (str(raw.due) && (due === null || due <= 0)) errors.due = "Bitte geben Sie den Zahlbetrag als Betrag an, z. B. 1.234,50 (leer: der Bruttobetrag).";
+  else if (gross !== null && due !== null && due > gross) errors.due = "Der Zahlbetrag kann nicht höher sein als der Bruttobetrag.";
   if (!iban.ok) errors.iban = iban.error;
   if (str(raw.periodStart) && !periodStart) errors.periodStart = "Bitte als TT.MM.JJJJ angeben.";
   if (str(raw.periodEnd) && !periodEnd) errors.periodEnd = "Bitte als TT.MM.JJJJ angeben.";
