@@ -27,6 +27,7 @@ import { actorOf, type CurrentUser, type PersonUser } from "./auth.server";
 import { authorityFor, consumeCommitment } from "./budget.server";
 import { INSTALMENTS, nextReference, requireCan } from "./placement-common.server";
 import { storedMachine, transition, tryTransition } from "./transition.server";
+import { recordEvent } from "./events.server";
 
 export const PAYMENT_ITEMS = storedMachine(paymentItemMachine, {
   target: PaymentItem,
@@ -463,7 +464,12 @@ export async function bookItem(m: EntityManager, user: PersonUser, item: Payment
       });
     }
   }
-  if (item.invoiceId) await m.getRepository(Invoice).update({ id: item.invoiceId }, { status: "paid", updatedAt: nowIso() });
+  if (item.invoiceId) {
+    await m.getRepository(Invoice).update({ id: item.invoiceId }, { status: "paid", updatedAt: nowIso() });
+    // [invoices worker] The change feed tells the provider its invoice was paid (issue 10, point 9).
+    const inv = await m.getRepository(Invoice).findOne({ where: { id: item.invoiceId } });
+    if (inv?.providerId) await recordEvent(m, { type: "invoice.paid", providerId: inv.providerId, entityType: "invoice", entityId: inv.id, reference: inv.number || inv.reference, status: "paid" });
+  }
   if (item.paymentRunId) await completeRunIfPaid(m, user, item.paymentRunId);
 }
 

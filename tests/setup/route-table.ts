@@ -38,6 +38,7 @@ export interface Ids {
   tenderOpened: number; // a demo tender opened and under evaluation
   paymentItem: number; // a demo payment item (a certified broker instalment)
   budgetLine: number; // the demo budget line 1.4820.7690
+  invoiceB: number; // an invoice of DEMO-B-0001 (a KoSIT suite file, rejected at intake: other seller and Leitweg-ID)
 }
 
 export interface Rule {
@@ -196,6 +197,19 @@ export function routeTable(ids: Ids): Record<string, Rule> {
       get: { ...permitted(["provider"], { ok: 404 }), anonymous: 401 },
       post: { ...permitted(["provider"], { ok: 415 }), anonymous: 401 },
     },
+    // Invoice intake (issue 10). The detail page's POST chooses a contract: 400 without one for those who may, 403 for the others.
+    "routes/invoices._index": { type: HTML, get: permitted(STAFF) },
+    "routes/invoices.export[.csv]": { type: "text/csv", get: permitted(STAFF) },
+    "routes/invoices.new": { type: HTML, get: permitted(["finance"]), post: permitted(["finance"], { ok: 400 }) },
+    "routes/invoices.$id": { params: { id: ids.invoiceB }, type: HTML, get: permitted(STAFF), post: permitted(["procurement", "case_manager", "finance"], { ok: 400 }) },
+    // The view PDF: staff, and the provider whose invoice it is (DEMO-B-0001).
+    "routes/invoices.$id.view[.pdf]": { params: { id: ids.invoiceB }, type: "application/pdf", get: permitted([...ROLES]) },
+    "routes/portal.invoices._index": { type: HTML, get: permitted(["provider"]) },
+    "routes/portal.invoices.new": { type: HTML, get: permitted(["provider"]), post: permitted(["provider"], { ok: 400 }) },
+    "routes/portal.invoices.$id": { params: { id: ids.invoiceB }, type: HTML, get: permitted(["provider"]) },
+    // POST with an empty form body: 415 (XML, PDF or multipart expected).
+    "routes/api.v1.invoices._index": { api: true, type: JSON_TYPE, get: { ...permitted(["provider"]), anonymous: 401 }, post: { ...permitted(["provider"], { ok: 415 }), anonymous: 401 } },
+    "routes/api.v1.invoices.$id": { api: true, params: { id: ids.invoiceB }, type: JSON_TYPE, get: { ...permitted(["provider"]), anonymous: 401 }, post: all(405) },
     "routes/tenders.$id.ocds[.json]": { params: { id: ids.tender }, type: JSON_TYPE, get: permitted(STAFF) },
     "routes/api.$": { api: true, params: { "*": "v1/nope" }, get: all(404), post: all(404) },
   };
@@ -212,7 +226,7 @@ export const EMAILS: Record<Role, string> = {
 export const OTHER_PROVIDER_EMAIL = "traeger@bildungswerk-lausitz.example";
 
 /** Ids for the table's structure checks (no server needed). */
-export const DUMMY_IDS: Ids = { providerB: 1, providerT: 2, providerUserB: 1, documentB: 1, mail: 1, tender: 1, offerT: 1, agreementB: 1, client: 1, claimB: 1, claimOther: 2, tenderOpened: 3, paymentItem: 1, budgetLine: 1 };
+export const DUMMY_IDS: Ids = { providerB: 1, providerT: 2, providerUserB: 1, documentB: 1, mail: 1, tender: 1, offerT: 1, agreementB: 1, client: 1, claimB: 1, claimOther: 2, tenderOpened: 3, paymentItem: 1, budgetLine: 1, invoiceB: 1 };
 
 /**
  * The ids of the demo data on a running server (startServer() seeds it). Creates a data sheet
@@ -253,7 +267,15 @@ export async function loadIds(server: TestServer, procurementCookie: string): Pr
     const claimOther = await m.getRepository(PlacementClaim).findOneOrFail({ where: { providerId: Not(users.providerB), status: "submitted" } });
     const paymentItem = await m.getRepository(PaymentItem).findOneOrFail({ where: { status: "awaiting_arithmetic" }, order: { id: "ASC" } });
     const budgetLine = await m.getRepository(BudgetLine).findOneOrFail({ where: { number: "1.4820.7690" } });
-    return { mail: mail.id, tender: published.id, tenderOpened: opened.id, offerT: offer.id, agreementB: agreement.id, client: claimB.clientId, claimB: claimB.id, claimOther: claimOther.id, paymentItem: paymentItem.id, budgetLine: budgetLine.id };
+    // An invoice of DEMO-B-0001 (issue 10): a KoSIT suite file, stored as rejected (its seller and Leitweg-ID are not the demo's).
+    const { receiveInvoice } = await import("~/services/invoices.server");
+    const { User } = await import("../../entities");
+    const { read, UBL_0101 } = await import("../unit/einvoice-suite");
+    const brokerUser = await m.getRepository(User).findOneByOrFail({ id: users.providerUserB });
+    const invoice = await retryBusy(() =>
+      receiveInvoice({ id: brokerUser.id, email: brokerUser.email, name: brokerUser.name, role: "provider", providerId: users.providerB }, { bytes: new TextEncoder().encode(read(UBL_0101)), filename: "rechnung.xml", channel: "portal" }),
+    );
+    return { mail: mail.id, tender: published.id, tenderOpened: opened.id, offerT: offer.id, agreementB: agreement.id, client: claimB.clientId, claimB: claimB.id, claimOther: claimOther.id, paymentItem: paymentItem.id, budgetLine: budgetLine.id, invoiceB: invoice.id };
   });
   return { ...users, documentB: Number(documentMatch[1]), ...rest };
 }
