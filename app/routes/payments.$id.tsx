@@ -9,6 +9,7 @@ import { VOP_LABELS, type VopResult } from "~/domain/vop";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { actionError, loaderError } from "~/lib/http.server";
 import { requirePermission } from "~/lib/session.server";
+import { invoiceForItem } from "~/services/invoices.server";
 import { bookByHand, cancelItem, correctItem, getPaymentItem, recordVop, signItems } from "~/services/payment-items.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Field, FormError, SubmitButton, TextArea } from "~/ui/form";
@@ -19,8 +20,10 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "read:payable:any");
   const detail = await getPaymentItem(user, idParam(params.id)).catch(loaderError);
+  const invoice = detail.invoice ? await invoiceForItem(user, detail.item.id) : null;
   return json({
     ...detail,
+    invoiceCheck: invoice,
     may: {
       certify: can(user.role, "certify:payment:any"),
       order: can(user.role, "order:payment:any"),
@@ -93,6 +96,38 @@ export default function PaymentDetail() {
         <div className="alert alert-warn" role="status">
           {it.holdReason}
         </div>
+      ) : null}
+      {d.invoiceCheck && it.status === "awaiting_factual" ? (
+        <section className="panel" aria-labelledby="h-factual">
+          <h2 id="h-factual">Für die sachliche Prüfung</h2>
+          <dl className="facts">
+            <dt>Rechnung</dt>
+            <dd>
+              <Link to={d.invoiceCheck.href}>
+                {d.invoiceCheck.number} ({d.invoiceCheck.reference})
+              </Link>
+              {d.invoiceCheck.viewPdfHref ? (
+                <>
+                  {" · "}
+                  <a href={d.invoiceCheck.viewPdfHref}>lesbare Ansicht (PDF)</a>
+                </>
+              ) : null}
+            </dd>
+            <dt>Vertrag</dt>
+            <dd>{d.invoiceCheck.contract ? d.invoiceCheck.contract.reference : "keiner zugeordnet – bitte auf der Rechnungsseite wählen"}</dd>
+            <dt>Vertraglich zulässig</dt>
+            <dd>{d.invoiceCheck.expectedCents !== null ? formatCents(d.invoiceCheck.expectedCents) : "nicht berechenbar"}</dd>
+            <dt>Rechnungsbetrag (brutto)</dt>
+            <dd>{formatCents(d.invoiceCheck.grossCents)}</dd>
+          </dl>
+          {d.invoiceCheck.deviation ? (
+            <div className="alert alert-warn" role="status">
+              Abweichung: {d.invoiceCheck.deviation}
+            </div>
+          ) : (
+            <p className="muted">Keine Abweichung zum Vertrag festgestellt.</p>
+          )}
+        </section>
       ) : null}
       {it.ibanProblem ? (
         <div className="alert alert-error" role="status">
