@@ -38,7 +38,7 @@ import { toCsv } from "~/domain/csv";
 import { addDays, formatDate, parseDate } from "~/domain/time";
 import { appendAudit } from "~/lib/audit.server";
 import { nowIso, today } from "~/lib/clock.server";
-import { em, tx } from "~/lib/db.server";
+import { em, isUniqueViolation, tx } from "~/lib/db.server";
 import { documentResponse, storeDocument } from "~/lib/documents.server";
 import { isPdf, readInvoiceFile, type InvoiceFileResult } from "~/lib/einvoice.server";
 import { sha256Hex } from "~/lib/hash.server";
@@ -141,7 +141,7 @@ interface IntakeInput {
 }
 
 /** Store an e-invoice (accepted or rejected) with its file, payment item, audit entry and event. */
-async function storeEInvoice(actor: CurrentUser, input: IntakeInput): Promise<IntakeResult> {
+async function storeEInvoice(actor: CurrentUser, input: IntakeInput, attempt = 1): Promise<IntakeResult> {
   const { file, read } = input;
   const t = termsOf(read);
   const sha256 = sha256Hex(file.bytes);
@@ -160,6 +160,12 @@ async function storeEInvoice(actor: CurrentUser, input: IntakeInput): Promise<In
   const invoiceIban = t?.ibans[0] ? normalizeIban(t.ibans[0]) : null;
   const contentType = isPdf(file.bytes) ? "application/pdf" : "application/xml";
 
+  // PostgreSQL: two processes taking the same invoice (or the same next reference) at once meet
+  // at a unique index; the second try then sees the first and stores a DUPLIKAT refusal.
+  const again = (error: unknown): Promise<IntakeResult> => {
+    if (attempt < 3 && isUniqueViolation(error)) return storeEInvoice(actor, input, attempt + 1);
+    throw error;
+  };
   return tx(async (m) => {
     const at = nowIso();
     const receivedOn = today();
@@ -244,7 +250,7 @@ async function storeEInvoice(actor: CurrentUser, input: IntakeInput): Promise<In
       duplicateOf: earlier ? { id: earlier.id, reference: earlier.reference } : null,
       paymentItemId: item?.id ?? null,
     };
-  });
+  }).catch(again);
 }
 
 /** The payment item of an accepted invoice: payee from the master data (else the invoice IBAN), due amount, due date, budget. */
