@@ -25,7 +25,7 @@ import { backup, restore } from "../app/services/backup.server";
 import { seedDemoData } from "../app/demo/demo-data.server";
 import { seedDemoPlacements } from "../app/demo/demo-placements.server";
 import { seedDemoTenders } from "../app/demo/demo-tenders.server";
-import { seedDemoFinance } from "../app/demo/demo-finance.server";
+import { seedDemoFinance } from "../app/demo/demo-finance-seed.server";
 import { ocdsReleasePackage } from "../app/services/ocds.server";
 import { createUser } from "../app/services/users.server";
 import { readInvoiceFile } from "../app/lib/einvoice.server";

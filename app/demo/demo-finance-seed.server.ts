@@ -604,8 +604,10 @@ export async function seedDemoFinance(options: { scale: number } = { scale: 1 })
     let k = 0;
     for (const [i, run] of runs.entries()) {
       for (const item of run.items) {
-        const arithmeticOn = addDays(run.createdOn, -3);
-        const factualAt = item.factualAt < at(arithmeticOn, "09:00") ? item.factualAt : at(addDays(arithmeticOn, -1), "16:00");
+        // The signatures between the factual check and the run: arithmetic, order, VoP, in that order.
+        const factualAt = item.factualAt;
+        const span = Math.max(Date.parse(run.createdAt) - Date.parse(factualAt), 4 * 3600_000);
+        const step = (f: number) => new Date(Date.parse(factualAt) + Math.round((span * f) / 60_000) * 60_000).toISOString();
         const link = links.get(item.id);
         await m.getRepository(PaymentItem).update(
           { id: item.id },
@@ -613,12 +615,12 @@ export async function seedDemoFinance(options: { scale: number } = { scale: 1 })
             ...(link ? { commitmentId: link.commitmentId, budgetLineId: link.budgetLineId } : {}),
             factualAt,
             arithmeticById: kasse.id,
-            arithmeticAt: at(arithmeticOn, `${9 + (k % 3)}:${String(10 + (k % 45)).padStart(2, "0")}`),
+            arithmeticAt: step(0.3 + (k % 5) * 0.02),
             orderById: kasse2.id,
-            orderAt: at(addDays(arithmeticOn, 1), `${10 + (k % 4)}:${String(5 + (k % 50)).padStart(2, "0")}`),
+            orderAt: step(0.6 + (k % 5) * 0.02),
             vopResult: "match",
             vopSuggestedName: "",
-            vopCheckedAt: at(addDays(arithmeticOn, 1), "15:40"),
+            vopCheckedAt: step(0.85),
             vopById: kasse.id,
             paymentRunId: runIds[i],
             paidById: kasse2.id,
@@ -693,24 +695,30 @@ async function seedCurrentWork(c: CurrentWorkContext) {
   await sign(c.procurement, invoices.slice(10), "factual", 40);
   const arith = instalments.slice(0, Math.max(instalments.length - 2, 0));
   await sign(c.kasse, [...arith, ...range(6, 8), ...invoices.slice(10)], "arithmetic", 30);
-  const toOrder = [...arith.slice(0, Math.max(arith.length - 2, 0)), ...invoices.slice(10)];
+  // Invoices 6–7 stay awaiting the order; the certified instalments and the newer invoices are ordered.
+  const toOrder = [...arith, ...invoices.slice(10)];
   await sign(c.kasse2, toOrder, "order", 20);
   void inv;
   const ordered = await m.getRepository(PaymentItem).find({ where: { id: In([0, ...ids(toOrder)]), status: "ordered" }, order: { id: "ASC" } });
-  // VoP: most match; one close match, one no match; one without a result yet.
-  const [o1, o2, , ...oRest] = ordered;
+  // VoP: the first two match (they go into the current run); then one close match, one no match,
+  // one without a result yet; the rest match.
+  const [r1, r2, o1, o2, , ...oRest] = ordered;
   await atSimulatedTime(ago(18), async () => {
     if (o1) await recordVop(c.kasse, [o1.id], "close_match", `${o1.payeeName.replace(/ (GmbH|e\. V\.|gGmbH|UG.*|GbR)$/, "").trim()} Service GmbH`);
     if (o2) await recordVop(c.kasse, [o2.id], "no_match");
-    if (oRest.length) await recordVop(c.kasse, ids(oRest), "match");
+    const match = [r1, r2, ...oRest].filter(Boolean);
+    if (match.length) await recordVop(c.kasse, ids(match), "match");
   });
 
   // The current run: created, file ready, not yet sent — two ordered items with a VoP match.
   const ready = await m.getRepository(PaymentItem).find({ where: { status: "ordered", vopResult: "match" }, order: { dueOn: "ASC", id: "ASC" } });
-  if (ready.length >= 2) await seedCreatedRun(c, ready.slice(0, 2), PAYMENT_ITEMS, PAYMENT_RUNS, itemFacts);
+  if (ready.length >= 2) await seedCreatedRun(c, ready.filter((x) => x.id === r1?.id || x.id === r2?.id).length === 2 ? ready.filter((x) => x.id === r1?.id || x.id === r2?.id) : ready.slice(0, 2), PAYMENT_ITEMS, PAYMENT_RUNS, itemFacts);
 
   // Cancelled with a reason, and one corrected pair (cancelled + its replacement).
-  const stillOrdered = await m.getRepository(PaymentItem).find({ where: { status: "ordered", vopResult: "match" }, order: { id: "DESC" } });
+  const stillOrdered = [
+    ...(await m.getRepository(PaymentItem).find({ where: { status: "ordered", vopResult: "match" }, order: { id: "DESC" } })),
+    ...(await m.getRepository(PaymentItem).find({ where: { status: "awaiting_order" }, order: { id: "DESC" } })),
+  ];
   await atSimulatedTime(ago(4), async () => {
     const [x, y] = range(2, 4);
     if (x) await cancelItem(c.kasse, x.id, "Rechnung doppelt eingereicht (auch per Post); die Zahlung erfolgt über die erste Rechnung.");

@@ -50,5 +50,3 @@ export async function seedDemoBudget(m: EntityManager, today: string, at: string
   }
   return { lines: DEMO_BUDGET_LINES.length, years };
 }
-
-export { seedDemoFinance, type DemoFinanceResult } from "./demo-finance-seed.server";
