@@ -491,8 +491,8 @@ export async function seedDemoFinance(options: { scale: number } = { scale: 1 })
       ]);
       invoiceRows.push({ plan, invoiceId, itemId });
     }
-    // Contract commitments: what the paid invoices consumed.
-    for (const s of contractSlots) await m.getRepository(Commitment).update({ id: s.id! }, { consumedCents: s.row.consumedCents });
+    // Contract and place-purchase commitments: what the paid invoices consumed (the voucher ones were inserted with theirs).
+    for (const s of [...contractSlots, ...purchaseSlots.values()]) await m.getRepository(Commitment).update({ id: s.id! }, { consumedCents: s.row.consumedCents });
 
     return { itemLinks: [...itemLinks.entries()].map(([id, s]) => [id, s?.id ?? null, voucherLine.id] as const), commitments: slots.length, released, invoices: invoiceRows.length };
   });
