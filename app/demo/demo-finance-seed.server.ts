@@ -606,8 +606,18 @@ export async function seedDemoFinance(options: { scale: number } = { scale: 1 })
       for (const item of run.items) {
         // The signatures between the factual check and the run: arithmetic, order, VoP, in that order.
         const factualAt = item.factualAt;
-        const span = Math.max(Date.parse(run.createdAt) - Date.parse(factualAt), 4 * 3600_000);
-        const step = (f: number) => new Date(Date.parse(factualAt) + Math.round((span * f) / 60_000) * 60_000).toISOString();
+        // Office hours: the working day after the factual check (or that day when the run follows at once).
+        const signDay = (() => {
+          let d = addDays(factualAt.slice(0, 10), 1);
+          while ([0, 6].includes(new Date(`${d}T12:00:00Z`).getUTCDay())) d = addDays(d, 1);
+          return d <= run.createdOn ? d : run.createdOn;
+        })();
+        const mm = (n: number) => String(n % 60).padStart(2, "0");
+        const slot = (time: string, fallbackHours: number) => {
+          const t = at(signDay, time);
+          return t > factualAt && t < run.createdAt ? t : new Date(Date.parse(factualAt) + fallbackHours * 60_000).toISOString();
+        };
+        const step = { arithmetic: slot(`09:${mm(5 + k * 7)}`, 20), order: slot(`11:${mm(3 + k * 11)}`, 40), vop: slot(`12:${mm(10 + k * 3)}`, 50) };
         const link = links.get(item.id);
         await m.getRepository(PaymentItem).update(
           { id: item.id },
@@ -615,12 +625,12 @@ export async function seedDemoFinance(options: { scale: number } = { scale: 1 })
             ...(link ? { commitmentId: link.commitmentId, budgetLineId: link.budgetLineId } : {}),
             factualAt,
             arithmeticById: kasse.id,
-            arithmeticAt: step(0.3 + (k % 5) * 0.02),
+            arithmeticAt: step.arithmetic,
             orderById: kasse2.id,
-            orderAt: step(0.6 + (k % 5) * 0.02),
+            orderAt: step.order,
             vopResult: "match",
             vopSuggestedName: "",
-            vopCheckedAt: step(0.85),
+            vopCheckedAt: step.vop,
             vopById: kasse.id,
             paymentRunId: runIds[i],
             paidById: kasse2.id,
