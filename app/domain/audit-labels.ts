@@ -145,6 +145,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "payment-run.abandon": "Halb erstellter Zahllauf verworfen",
   "placement.employment-end-correct": "Ende der Beschäftigung korrigiert",
   "demo.placements": "Demodaten Vermittlung angelegt",
+  "demo.finance": "Demodaten Finanzen angelegt",
 };
 
 export function auditActionLabel(code: string): string {
