@@ -25,6 +25,7 @@ import { backup, restore } from "../app/services/backup.server";
 import { seedDemoData } from "../app/demo/demo-data.server";
 import { seedDemoPlacements } from "../app/demo/demo-placements.server";
 import { seedDemoTenders } from "../app/demo/demo-tenders.server";
+import { seedDemoFinance } from "../app/demo/demo-finance-seed.server";
 import { ocdsReleasePackage } from "../app/services/ocds.server";
 import { createUser } from "../app/services/users.server";
 import { readInvoiceFile } from "../app/lib/einvoice.server";
@@ -154,10 +155,12 @@ async function main(argv: string[]): Promise<number> {
       const result = await seedDemoData({ scale });
       const placements = await seedDemoPlacements({ scale });
       const tenders = await seedDemoTenders();
+      const finance = await seedDemoFinance({ scale });
       console.log(`Demodaten: ${result.providers} Träger, ${result.users} Benutzer und ${tenders} Ausschreibungen angelegt.`);
       console.log(
         `Vermittlung: ${placements.agreements} Vereinbarungen, ${placements.clients} Kunden, ${placements.assignments} Zuweisungen, ${placements.claims} Vermittlungsnachweise, ${placements.instalments} Raten angelegt.`,
       );
+      console.log(`Finanzen: ${finance.commitments} Mittelbindungen, ${finance.invoices} Rechnungen, ${finance.runs} Zahlläufe mit ${finance.paidItems} ausgezahlten Zahlungen angelegt.`);
       return 0;
     }
     case "jobs:run": {

@@ -48,6 +48,7 @@ import { storeDocument } from "~/lib/documents.server";
 import { renderPdfFromText } from "~/lib/pdf.server";
 import { getSettings } from "~/lib/settings.server";
 import { demoIban, DEMO_USERS, FIRST, pick, PLACES, rng, STREETS, SURNAMES } from "./demo-data.server";
+import { demoRunDay } from "./demo-run-days";
 
 /**
  * The demo data set for placements with private brokers (Vermittlungsvereinbarungen), modelled on
@@ -1179,7 +1180,8 @@ export async function seedDemoPlacements(options: { scale: number }): Promise<De
         d.status = "payable";
         d.certifiedAt = at(certifyOn, r);
         d.updatedAt = d.certifiedAt;
-        const paidOn = addDays(certifyOn, int(r, 3, 12));
+        // Paid in the first payment run (10th or 25th of the month) after a few days for the signatures.
+        const paidOn = demoRunDay(addDays(certifyOn, int(r, 3, 12)));
         if (target === "payable" || paidOn > limit) {
           previousDone = false;
           return d;
@@ -1573,7 +1575,7 @@ export async function seedDemoPlacements(options: { scale: number }): Promise<De
         registeredById: null,
         factualById: caseManager.id,
         factualAt: d.certifiedAt!,
-        paidOn: d.status === "paid" ? addDays(d.certifiedAt!.slice(0, 10), 14) : null,
+        paidOn: d.status === "paid" ? (d.closedAt ?? d.certifiedAt!).slice(0, 10) : null,
         paidNote: "",
         vopSuggestedName: "",
         cancelReason: "",

@@ -1,6 +1,6 @@
-import { Lot, Provider, Tender, User } from "../../entities";
+import { Contract, Lot, Provider, Tender, User } from "../../entities";
 import { isRole } from "~/domain/permissions";
-import { addDays, berlinLocalToUtc } from "~/domain/time";
+import { addDays, addMonths, berlinLocalToUtc } from "~/domain/time";
 import { atSimulatedTime, today as berlinToday } from "~/lib/clock.server";
 import { em } from "~/lib/db.server";
 import { renderPdfFromText } from "~/lib/pdf.server";
@@ -309,4 +309,44 @@ export async function seedDemoTenders(): Promise<number> {
   );
   count++;
   return count;
+}
+
+/** Title of the running demo contract's tender (seedDemoRunningContract). */
+export const RUNNING_CONTRACT_TENDER_TITLE = "BaE kooperativ – 12 Plätze, Ausbildungsjahrgang im Frühjahr";
+
+/**
+ * One contract that is running now, for the finance line's monthly invoices: the 2007-style own
+ * BaE tender "BaE kooperativ", through the real services at its simulated dates: published about
+ * eleven months ago, awarded to Bildungswerk Lausitz about ten months ago (concludeAward commits
+ * its value in every year of the term), 12 places × 912,50 € per month for 36 months from the
+ * first of the month eight months ago. Runs once; returns the contract's id (or null).
+ */
+export async function seedDemoRunningContract(): Promise<number | null> {
+  const manager = await em();
+  const existing = await manager.getRepository(Tender).findOne({ where: { title: RUNNING_CONTRACT_TENDER_TITLE } });
+  if (existing) return (await manager.getRepository(Contract).findOne({ where: { tenderId: existing.id } }))?.id ?? null;
+  const staff = await demoUser("vergabe@asz-kamenz.example");
+  const staff2 = await demoUser("vergabe2@asz-kamenz.example");
+  const t1 = await demoUser("traeger@bildungswerk-lausitz.example");
+  const t4 = await demoUser("angebote@demo-t-0004.example");
+  if (!staff || !staff2 || !t1) return null;
+  const cal = new DemoCalendar(berlinToday());
+  const start = addMonths(`${cal.today.slice(0, 7)}-01`, -8);
+  const deadline = -310;
+  const tender = await publishDemo(cal, staff, {
+    title: RUNNING_CONTRACT_TENDER_TITLE,
+    description: "Außerbetriebliche Berufsausbildung (kooperatives Modell mit Betrieben der Region) für 12 junge Menschen aus dem Landkreis Kamenz, 36 Monate, mit sozialpädagogischer Begleitung.",
+    measureType: "bae",
+    legalBasis: "§ 16 Abs. 1 SGB II i. V. m. §§ 240–246 SGB III",
+    lots: [{ title: "BaE kooperativ, Kamenz", quantity: 12, region: "Landkreis Kamenz", startDate: start, durationMonths: 36, priceUnit: "place_month", estimatedUnitPriceCents: 95000, estimatedSuccessFeeCents: null }],
+    criteria: [
+      { name: "Preis je Platz und Monat", weight: 60, isPrice: true, description: "Monatspreis je Platz (umsatzsteuerfrei)" },
+      { name: "Konzept: Ausbildungsplanung und Kooperationsbetriebe", weight: 40, isPrice: false, description: "" },
+    ],
+  }, deadline);
+  await bid(cal, deadline - 6, "10:12", t1, tender, [91250]);
+  await bid(cal, deadline - 2, "14:40", t4, tender, [94900]);
+  await closeAndOpen(cal, deadline, staff, staff2, tender);
+  await evaluateAndAward(cal, deadline, staff, staff2, tender, "awarded");
+  return (await manager.getRepository(Contract).findOne({ where: { tenderId: tender.id } }))?.id ?? null;
 }

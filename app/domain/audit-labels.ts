@@ -123,6 +123,11 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "authority.grant": "Anordnungsbefugnis erteilt",
   "authority.revoke": "Anordnungsbefugnis entzogen",
   "payment.create": "Zahlung angelegt",
+  "invoice.receive": "Rechnung eingegangen und angenommen",
+  "invoice.reject": "Rechnung bei Eingang abgelehnt",
+  "invoice.register": "Rechnung von Hand erfasst",
+  "invoice.match": "Rechnung einem Vertrag zugeordnet",
+  "invoice.view_pdf": "Rechnungsansicht (PDF) erzeugt",
   "payment.sign_factual": "Zahlung sachlich richtig gezeichnet",
   "payment.sign_arithmetic": "Zahlung rechnerisch richtig gezeichnet",
   "payment.order": "Zahlung angeordnet",
@@ -144,6 +149,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "bank-statement.ignore-line": "Umsatz des Kontoauszugs ohne Buchung erledigt",
   "placement.employment-end-correct": "Ende der Beschäftigung korrigiert",
   "demo.placements": "Demodaten Vermittlung angelegt",
+  "demo.finance": "Demodaten Finanzen angelegt",
 };
 
 export function auditActionLabel(code: string): string {
@@ -169,6 +175,7 @@ export const AUDIT_ENTITY_LABELS: Record<string, string> = {
   "budget-line": "Haushaltsstelle",
   commitment: "Mittelbindung",
   invoice: "Rechnung",
+  "invoice-view": "Rechnungsansicht (PDF aus den Rechnungsdaten)",
   "payment-item": "Zahlung",
   "payment-run": "Zahllauf",
   "bank-statement": "Kontoauszug",

@@ -13,6 +13,7 @@ import type { InstalmentEvent } from "./fee-instalment.machine";
 import { INSTALMENT_STATE_LABELS } from "./fee-instalment.machine";
 import type { TenderEvent } from "./tender.machine";
 import { TENDER_STATE_LABELS } from "./tender.machine";
+import { INVOICE_STATUS_LABELS } from "./invoices";
 
 /** Every event type: a stable code (never renamed once published) and its German label. */
 export const EVENT_TYPE_LABELS = {
@@ -46,6 +47,10 @@ export const EVENT_TYPE_LABELS = {
   "instalment.lapsed": "Rate entfallen (Ausschlussfrist versäumt)",
   "instalment.reinstated": "Rate wieder offen (Korrektur)",
   "instalment.revoked": "Rate widerrufen",
+  // The provider's own invoices (issue 10).
+  "invoice.received": "Rechnung eingegangen und angenommen",
+  "invoice.rejected": "Rechnung bei Eingang abgelehnt",
+  "invoice.paid": "Rechnung bezahlt",
 } as const;
 
 export type EventType = keyof typeof EVENT_TYPE_LABELS;
@@ -56,7 +61,7 @@ export function isEventType(value: unknown): value is EventType {
 }
 
 /** The kinds of objects an event names. */
-export const EVENT_ENTITY_TYPES = ["tender", "offer", "placement", "instalment"] as const;
+export const EVENT_ENTITY_TYPES = ["tender", "offer", "placement", "instalment", "invoice"] as const;
 export type EventEntityType = (typeof EVENT_ENTITY_TYPES)[number];
 
 /** Offers have no machine of their own; their statuses as the feed labels them. */
@@ -71,6 +76,7 @@ const STATUS_LABELS: Record<EventEntityType, Record<string, string>> = {
   offer: OFFER_STATUS_LABELS,
   placement: CLAIM_STATE_LABELS,
   instalment: INSTALMENT_STATE_LABELS,
+  invoice: INVOICE_STATUS_LABELS,
 };
 
 /** The German label of an object's status, or null (no status, or a code without a label). */
@@ -219,6 +225,8 @@ export function eventHref(entityType: string, entityId: number, data: Record<str
       return `/api/v1/offers/${entityId}`;
     case "placement":
       return `/api/v1/placements/${entityId}`;
+    case "invoice":
+      return `/api/v1/invoices/${entityId}`;
     case "instalment": {
       const claimId = data?.claimId;
       const number = data?.number;

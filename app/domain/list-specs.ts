@@ -10,6 +10,7 @@ import { CLAIM_STATES } from "./placement-claim.machine";
 import { ROLES } from "./permissions";
 import { TENDER_STATES } from "./tender.machine";
 import { PAYMENT_ITEM_STATES } from "./payment-item.machine";
+import { INVOICE_STATUSES } from "./invoices";
 
 export const PROVIDER_LIST = listSpec({
   filters: {
@@ -139,5 +140,22 @@ export const MAIL_LIST = listSpec({
   filters: { q: text(), status: choice(MAIL_STATUSES) },
   sorts: ["createdAt"],
   default: ["createdAt", "desc"],
+  pageSize: 50,
+});
+
+/** Incoming invoices (staff): the newest receipt first; `from`/`to` limit the day of receipt (JJJJ-MM-TT). */
+export const INVOICE_LIST = listSpec({
+  filters: {
+    q: text(),
+    status: choice(INVOICE_STATUSES),
+    provider: int(),
+    match: choice(["matched", "unmatched", "deviation"] as const),
+    due: choice(["overdue", "soon"] as const),
+    from: text(),
+    to: text(),
+  },
+  sorts: ["receivedOn", "dueOn", "reference", "seller", "amount", "status"],
+  default: ["receivedOn", "desc"],
+  firstDir: { receivedOn: "desc", amount: "desc", reference: "desc" },
   pageSize: 50,
 });

@@ -8,7 +8,7 @@ export interface Transition<S extends string, E extends string, F> {
   event: E;
   from: readonly S[];
   to: S;
-  permission: Permission | "system" | readonly Permission[];
+  permission: Permission | "system" | readonly (Permission | "system")[];
   guard?: (facts: F) => string | null;
 }
 

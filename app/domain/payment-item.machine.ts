@@ -6,7 +6,6 @@
  */
 import { formatCents } from "./money";
 import { defineMachine } from "./machine";
-import type { Permission } from "./permissions";
 
 export const PAYMENT_ITEM_STATES = ["awaiting_factual", "awaiting_arithmetic", "awaiting_order", "ordered", "on_hold", "in_run", "paid", "cancelled"] as const;
 export type PaymentItemState = (typeof PAYMENT_ITEM_STATES)[number];
@@ -108,9 +107,8 @@ export const paymentItemMachine = defineMachine<PaymentItemState, PaymentItemEve
   // The payee's bank data changed after the factual check: the item waits for new signatures.
   { event: "hold", from: ["awaiting_arithmetic", "awaiting_order", "ordered"], to: "on_hold", permission: "system" },
   { event: "add_to_run", from: ["ordered"], to: "in_run", permission: "run:payment:any", guard: runProblem },
-  // By finance when a run is cancelled, or by the system when a half-built run is abandoned at start-up
-  // (the machine accepts "system" in a list at run time; the type only knows it alone).
-  { event: "return_from_run", from: ["in_run"], to: "ordered", permission: ["run:payment:any", "system"] as unknown as readonly Permission[] },
+  // A cancelled run gives its items back; a run abandoned half-built at start-up does the same (system).
+  { event: "return_from_run", from: ["in_run"], to: "ordered", permission: ["run:payment:any", "system"] },
   // Booked from the bank statement (the line is the proof) or by hand with a reason.
   { event: "book", from: ["in_run", "ordered"], to: "paid", permission: "book:payment:any", guard: (f) => (f.bankLine ? null : needsReason(f)) },
   { event: "cancel", from: ["awaiting_factual", "awaiting_arithmetic", "awaiting_order", "ordered", "on_hold"], to: "cancelled", permission: "cancel:payment:any", guard: needsReason },

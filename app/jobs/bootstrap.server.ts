@@ -22,6 +22,8 @@ export async function bootstrap(options: { seedDemo?: boolean } = {}): Promise<{
   await seedDemoPlacements({ scale: 1 });
   const { seedDemoTenders } = await import("~/demo/demo-tenders.server");
   await seedDemoTenders();
+  const { seedDemoFinance } = await import("~/demo/demo-finance-seed.server");
+  await seedDemoFinance({ scale: 1 });
   return { seeded: true };
 }
 

@@ -18,6 +18,7 @@ import { claimedFeeCents } from "~/domain/placement.schema";
 import { TENDER_STATES } from "~/domain/tender.machine";
 import { OFFER_STATES } from "~/domain/tender";
 import { isIsoDate } from "~/domain/time";
+import { INVOICE_STATUSES, PROVIDER_INVOICE_STATES } from "~/domain/invoices";
 import "~/domain/validation"; // the German zod error map
 
 extendZodWithOpenApi(z);
@@ -108,6 +109,9 @@ export const AssignmentQuery = PageQuery.extend({
 export const PlacementQuery = PageQuery.extend({
   status: z.enum(CLAIM_STATES).optional(),
   q: z.string().max(100).optional().openapi({ description: "Suche in Nummer, Arbeitgeber und Kennzeichen des Kunden" }),
+});
+export const InvoiceQuery = PageQuery.extend({
+  status: z.enum(INVOICE_STATUSES).optional().openapi({ description: "Nur Rechnungen in diesem Status (received, rejected, accepted, paid, cancelled)" }),
 });
 export const EventQuery = z.object({
   after: z
@@ -295,6 +299,7 @@ export const Instalment = z
     confirmedUntil: IsoDate.nullable(),
     status: InstalmentStatus,
     statusLabel: label("Status"),
+    paidOn: IsoDate.nullable().openapi({ description: "Tag der Auszahlung laut Kontoauszug (bei Status paid)" }),
   })
   .openapi("Instalment");
 
@@ -390,6 +395,58 @@ export const EventPage = z
     hasMore: z.boolean().openapi({ description: "true: es liegen schon weitere Ereignisse vor; sofort wieder abrufen" }),
   })
   .openapi("EventPage");
+
+export const InvoiceFinding = z
+  .object({
+    rule: z.string().openapi({ description: "Regel: die Kennung des Standards (BR-…, BR-DE-…, BR-CO-…, XML-…) oder eine Prüfung bei Eingang (LEITWEG-ID, DUPLIKAT, VERKAEUFER)" }),
+    message: z.string().openapi({ description: "Befund auf Deutsch" }),
+    term: z.string().nullable().openapi({ description: "Betroffener Geschäftsbegriff, z. B. „BT-10“" }),
+  })
+  .openapi("InvoiceFinding");
+
+export const Invoice = z
+  .object({
+    id: Id,
+    reference: z.string().openapi({ description: "Eingangsnummer der Behörde, z. B. RE-2026-000042" }),
+    number: z.string().openapi({ description: "Rechnungsnummer (BT-1); leer, wenn sie nicht lesbar war" }),
+    status: z.enum(INVOICE_STATUSES).openapi({ description: "received, rejected (abgelehnt, siehe findings), accepted (angenommen, in Bearbeitung), paid, cancelled" }),
+    statusLabel: label("Status"),
+    state: z.enum(PROVIDER_INVOICE_STATES).openapi({ description: "Bearbeitungsstand: rejected, in_review, factually_correct, arithmetically_correct, ordered, in_payment_run, paid, cancelled" }),
+    stateLabel: label("Bearbeitungsstand, z. B. „sachlich richtig“ oder „bezahlt am 03.04.2026“"),
+    channel: z.enum(["portal", "api", "manual"]),
+    form: z.string().openapi({ description: "ubl, cii, zugferd oder paper" }),
+    issueDate: IsoDate.nullable().openapi({ description: "Rechnungsdatum (BT-2)" }),
+    receivedAt: Instant,
+    receivedOn: IsoDate.openapi({ description: "Eingangstag; Beginn des Zahlungsziels" }),
+    dueOn: IsoDate.openapi({ description: "Fällig am (Eingang + Zahlungsziel, höchstens 60 Tage)" }),
+    paidOn: IsoDate.nullable().openapi({ description: "Ausgezahlt am" }),
+    currency: z.string(),
+    grossCents: Cents.openapi({ description: "Rechnungsbetrag brutto (BT-112) in Cent" }),
+    dueAmountCents: Cents.openapi({ description: "Zahlbetrag (BT-115) in Cent" }),
+    contract: z.string().nullable().openapi({ description: "Nummer des zugeordneten Vertrags" }),
+    findings: z.array(InvoiceFinding).openapi({ description: "Befunde der Prüfung bei Eingang (leer, wenn angenommen)" }),
+    location: z.string().openapi({ description: "/api/v1/invoices/{id}" }),
+  })
+  .openapi("Invoice");
+
+export const InvoiceReceipt = z
+  .object({ id: Id, reference: z.string(), status: z.enum(INVOICE_STATUSES), statusLabel: label("Status"), location: z.string().openapi({ description: "/api/v1/invoices/{id}" }) })
+  .openapi("InvoiceReceipt");
+
+// Spelled out (see PlacementRejected): the refused invoice is stored; `errors` lists the findings by rule.
+export const InvoiceRejected = z
+  .object({
+    ...Problem.shape,
+    invoice: InvoiceReceipt,
+    findings: z.array(InvoiceFinding).openapi({ description: "Alle Befunde; dieselben stehen je Regel in `errors`" }),
+  })
+  .openapi("InvoiceRejected", { description: "Problem (RFC 9457): die Rechnung ist eingegangen und gespeichert, aber abgelehnt; `errors` nennt je Regel den Befund" });
+
+export const InvoicePage = pageOf(Invoice, "InvoicePage");
+
+export const InvoiceMultipart = z
+  .object({ file: z.instanceof(Blob).openapi({ type: "string", format: "binary", description: "Die Rechnung: XRechnung (XML, UBL oder CII) oder ZUGFeRD-/Factur-X-PDF" }) })
+  .openapi("InvoiceMultipart");
 
 export const TenderPage = pageOf(TenderSummary, "TenderPage");
 export const OfferPage = pageOf(OwnOffer, "OfferPage");

@@ -201,11 +201,61 @@ path({
 });
 path({
   method: "get",
+  path: "/invoices",
+  operationId: "listOwnInvoices",
+  summary: "Die eigenen Rechnungen mit Bearbeitungsstand, neueste zuerst",
+  request: { query: c.InvoiceQuery },
+  responses: { "200": ok("Eine Seite der Liste", c.InvoicePage), "400": ref("BadRequest") },
+});
+path({
+  method: "post",
+  path: "/invoices",
+  operationId: "submitInvoice",
+  summary: "Eine E-Rechnung einreichen (XRechnung oder ZUGFeRD)",
+  description:
+    "Die Rechnung als Inhalt mit Content-Type application/xml oder text/xml (XRechnung, UBL oder CII) oder application/pdf (ZUGFeRD/Factur-X mit eingebetteter XML-Datei); oder als multipart/form-data mit dem Teil „file“. Die Datei wird unverändert gespeichert und nach EN 16931 und XRechnung geprüft; bei Eingang außerdem: die Leitweg-ID (BT-10) muss die der Behörde sein (Befund LEITWEG-ID), der Verkäufer (BT-31 bzw. BT-27) muss die eigene Organisation sein (VERKAEUFER), und dieselbe Rechnungsnummer wird nur einmal angenommen (DUPLIKAT). Eine Rechnung mit Befunden wird trotzdem gespeichert (Status „rejected“, im Portal und unter `location` lesbar); der Server antwortet dann mit 422, bei einer schon angenommenen Rechnungsnummer mit 409, jeweils mit `invoice` (die gespeicherte Rechnung) und den Befunden in `findings` und `errors`. Wiederholungen nur mit demselben Idempotency-Key. Erfordert die Berechtigung „invoices“.",
+  parameters: idempotency,
+  request: {
+    body: {
+      required: true,
+      content: {
+        "application/xml": { schema: { type: "string", description: "XRechnung (UBL oder CII)" } },
+        "text/xml": { schema: { type: "string", description: "XRechnung (UBL oder CII)" } },
+        "application/pdf": { schema: { type: "string", format: "binary", description: "ZUGFeRD-/Factur-X-PDF" } },
+        "multipart/form-data": { schema: c.InvoiceMultipart },
+      },
+    },
+  },
+  responses: {
+    "201": ok("Eingegangen und angenommen; Kopf „Location“: die Adresse der Rechnung", c.Invoice),
+    "400": ref("BadRequest"),
+    "409": {
+      description: "Diese Rechnungsnummer ist schon angenommen (Befund DUPLIKAT); die erneut eingereichte Datei ist als abgelehnt gespeichert (`invoice`). Oder: eine Anfrage mit demselben Idempotency-Key läuft noch (dann ohne `invoice`).",
+      content: { "application/problem+json": { schema: c.InvoiceRejected.partial({ invoice: true, findings: true }) } },
+    },
+    "413": ref("TooLarge"),
+    "415": ref("UnsupportedMediaType"),
+    "422": {
+      description: "Bei Eingang abgelehnt: `findings` und `errors` nennen die Befunde mit Regel, `invoice` die gespeicherte (abgelehnte) Rechnung. Oder: der Idempotency-Key wurde schon für eine andere Anfrage verwendet (dann ohne `invoice`).",
+      content: { "application/problem+json": { schema: c.InvoiceRejected.partial({ invoice: true, findings: true }) } },
+    },
+  },
+});
+path({
+  method: "get",
+  path: "/invoices/{id}",
+  operationId: "getOwnInvoice",
+  summary: "Eine eigene Rechnung mit Bearbeitungsstand, Befunden, Fälligkeit und Zahltag",
+  request: { params: c.IdPath },
+  responses: { "200": ok("Rechnung", c.Invoice), "404": ref("NotFound") },
+});
+path({
+  method: "get",
   path: "/events",
   operationId: "listEvents",
   summary: "Was sich geändert hat (Änderungsverlauf), in Reihenfolge, ab einem Cursor",
   description:
-    "Neue Ausschreibungen und Antworten auf Bieterfragen (für alle), eingegangene und zurückgezogene eigene Angebote, Entscheidungen über eigene Nachweise, fällige und bezahlte Raten. Den `cursor` der Antwort speichern und beim nächsten Abruf als `after` senden: so fehlt nichts und nichts kommt doppelt, auch über Neustarts des Servers hinweg. Ist `hasMore` true, sofort weiter abrufen, sonst in Abständen (z. B. jede Minute). Die Reihenfolge ist die der Cursor, nicht die der Zeitpunkte; Cursor können Lücken haben. Ein Cursor jenseits des neuesten Ereignisses ist ein Fehler (400, z. B. nach der Wiederherstellung einer Datensicherung beim Träger): dann mit „0“ neu beginnen. Unbekannte Ereignisarten sind zu übergehen.",
+    "Neue Ausschreibungen und Antworten auf Bieterfragen (für alle), eingegangene und zurückgezogene eigene Angebote, Entscheidungen über eigene Nachweise, fällige und bezahlte Raten, eingegangene, abgelehnte und bezahlte eigene Rechnungen. Den `cursor` der Antwort speichern und beim nächsten Abruf als `after` senden: so fehlt nichts und nichts kommt doppelt, auch über Neustarts des Servers hinweg. Ist `hasMore` true, sofort weiter abrufen, sonst in Abständen (z. B. jede Minute). Die Reihenfolge ist die der Cursor, nicht die der Zeitpunkte; Cursor können Lücken haben. Ein Cursor jenseits des neuesten Ereignisses ist ein Fehler (400, z. B. nach der Wiederherstellung einer Datensicherung beim Träger): dann mit „0“ neu beginnen. Unbekannte Ereignisarten sind zu übergehen.",
   request: { query: c.EventQuery },
   responses: { "200": ok("Ereignisse nach dem Cursor", c.EventPage), "400": ref("BadRequest") },
 });

@@ -255,7 +255,7 @@ const VOUCHER_COLUMNS: Column<VoucherRow>[] = [
 ];
 
 const DUE_COLUMNS: Column<DueRow>[] = [
-  { header: "Zahlung", className: "mono", cell: (x) => <Link to={`/payments/${x.id}`}>{x.reference}</Link> },
+  { header: "Zahlung", className: "mono nowrap", cell: (x) => <Link to={`/payments/${x.id}`}>{x.reference}</Link> },
   { header: "Zahlungsempfänger", cell: (x) => x.payeeName },
   { header: "Verwendungszweck", cell: (x) => x.purpose },
   { header: "Betrag", className: "num nowrap", cell: (x) => formatCents(x.amountCents) },

@@ -11,5 +11,5 @@ export async function loader({ request }: LoaderFunctionArgs) {
   else if (status === "paid" || status === "cancelled") next.set("status", status);
   const q = params.get("q");
   if (q) next.set("q", q);
-  return redirect(`/payments${next.toString() ? `?${next}` : ""}`, 301);
+  return redirect(`/payments${next.toString() ? `?${next}` : ""}`);
 }

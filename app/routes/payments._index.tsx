@@ -119,6 +119,7 @@ export default function Payments() {
             <input type="hidden" name="signature" value={d.signature ?? ""} />
             <button
               type="submit"
+              className="button"
               onClick={(e) => {
                 const n = document.querySelectorAll<HTMLInputElement>('#sign-form input[name="id"]:checked').length;
                 if (!n) {
@@ -140,7 +141,7 @@ export default function Payments() {
           empty="Keine Zahlungen gefunden."
           footer={
             <tr>
-              <th scope="row" colSpan={(signing ? 1 : 0) + 5}>
+              <th scope="row" colSpan={(signing ? 1 : 0) + 4}>
                 Summe aller {d.total.toLocaleString("de-DE")} Zahlungen der Auswahl
               </th>
               <td className="num nowrap">
@@ -159,7 +160,15 @@ export default function Payments() {
 type Row = SerializeFrom<typeof loader>["rows"][number];
 
 const SELECT_COLUMN: Column<Row> = {
-  header: <span className="visually-hidden">Auswahl</span>,
+  header: (
+    <input
+      type="checkbox"
+      aria-label="Alle Zahlungen dieser Seite auswählen"
+      onChange={(e) => {
+        for (const box of document.querySelectorAll<HTMLInputElement>('#sign-form input[name="id"]')) box.checked = e.currentTarget.checked;
+      }}
+    />
+  ),
   cell: (x) => <input type="checkbox" name="id" value={x.id} aria-label={`${x.reference} auswählen`} />,
 };
 
@@ -167,12 +176,16 @@ const DUE_BADGE: Record<string, string> = { overdue: "err", due_soon: "warn", op
 const STATUS_BADGE: Record<string, string> = { on_hold: "err", paid: "ok", cancelled: "", ordered: "ok", in_run: "ok" };
 
 const COLUMNS: Column<Row>[] = [
-  { header: "Zahlung", sort: "reference", cell: (x) => <Link to={`/payments/${x.id}`}>{x.reference}</Link> },
-  { header: "Zahlungsempfänger", sort: "payee", cell: (x) => x.payeeName },
+  { header: "Zahlung", sort: "reference", className: "nowrap", cell: (x) => <Link to={`/payments/${x.id}`}>{x.reference}</Link> },
   {
-    header: "IBAN",
-    className: "mono nowrap",
-    cell: (x) => x.ibanFormatted,
+    header: "Zahlungsempfänger, IBAN",
+    sort: "payee",
+    cell: (x) => (
+      <>
+        {x.payeeName}
+        <div className="mono small muted nowrap">{x.ibanFormatted}</div>
+      </>
+    ),
   },
   { header: "Verwendungszweck", cell: (x) => x.purpose },
   {

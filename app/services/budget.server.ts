@@ -8,12 +8,14 @@
  * (`releaseCommitments`). Available = appropriation − commitments − payments not covered.
  */
 import { In, IsNull, type EntityManager } from "typeorm";
-import { BudgetLine, BudgetYear, Commitment, OrderingAuthority, PaymentItem, User } from "../../entities";
+import { Assignment, BudgetLine, BudgetYear, Commitment, Contract, OrderingAuthority, PaymentItem, User } from "../../entities";
+import { toCsv } from "~/domain/csv";
+import { formatDate, formatDateTime } from "~/domain/time";
 import { availableCents, paidCents, shortfallMessage, type LineYearFigures, type YearShare } from "~/domain/finance";
 import { parseEuroToCents, formatCents } from "~/domain/money";
 import { NotFoundError, RuleError, ValidationError } from "~/domain/errors";
 import { appendAudit, SYSTEM } from "~/lib/audit.server";
-import { nowIso } from "~/lib/clock.server";
+import { nowIso, today } from "~/lib/clock.server";
 import { databaseKind, em, tx } from "~/lib/db.server";
 import { actorOf, type CurrentUser, type PersonUser } from "./auth.server";
 import { nextReference, requireCan } from "./placement-common.server";
@@ -182,10 +184,29 @@ export async function releaseCommitments(m: EntityManager, actor: CurrentUser | 
 // ---------------------------------------------------------------------------------------------
 // Budget lines and years (staff with manage:budget:any)
 
+/** A positive integer id from a form or URL (anything else: null). */
+export function idOf(raw: unknown): number | null {
+  const n = Number(String(raw ?? "").trim());
+  return Number.isInteger(n) && n > 0 && n < 2 ** 31 ? n : null;
+}
+
 function yearOf(raw: unknown): number {
   const y = Number(raw);
   if (!Number.isInteger(y) || y < 2000 || y > 2100) throw new ValidationError("Bitte geben Sie ein Haushaltsjahr zwischen 2000 und 2100 an.", { year: "Bitte geben Sie ein Haushaltsjahr zwischen 2000 und 2100 an." });
   return y;
+}
+
+/** Run one field's check, collecting its German message instead of stopping at the first. */
+function field<T>(errors: Record<string, string>, fn: () => T): T | null {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ValidationError) {
+      Object.assign(errors, e.fieldErrors);
+      return null;
+    }
+    throw e;
+  }
 }
 
 function euros(raw: unknown, field: string, label: string): number {
@@ -213,9 +234,12 @@ export async function createBudgetLine(user: PersonUser, raw: { number?: unknown
 /** Set a year's appropriation (Ansatz) and commitment authorisation (VE) of a line. */
 export async function setBudgetYear(user: PersonUser, budgetLineId: number, raw: { year?: unknown; appropriation?: unknown; authorisation?: unknown }) {
   requireCan(user, "manage:budget:any");
-  const year = yearOf(raw.year);
-  const appropriationCents = euros(raw.appropriation, "appropriation", "Ansatz");
-  const authorisationCents = euros(raw.authorisation, "authorisation", "Verpflichtungsermächtigung");
+  if (!idOf(budgetLineId)) throw new NotFoundError("Die Haushaltsstelle wurde nicht gefunden.");
+  const errors: Record<string, string> = {};
+  const year = field(errors, () => yearOf(raw.year))!;
+  const appropriationCents = field(errors, () => euros(raw.appropriation, "appropriation", "Ansatz"))!;
+  const authorisationCents = field(errors, () => euros(raw.authorisation, "authorisation", "Verpflichtungsermächtigung"))!;
+  if (Object.keys(errors).length) throw new ValidationError("Bitte prüfen Sie die markierten Felder.", errors);
   return tx(async (m) => {
     const line = await m.getRepository(BudgetLine).findOne({ where: { id: budgetLineId } });
     if (!line) throw new NotFoundError("Die Haushaltsstelle wurde nicht gefunden.");
@@ -241,7 +265,7 @@ export async function setBudgetYear(user: PersonUser, budgetLineId: number, raw:
 export async function setBudgetLineActive(user: PersonUser, budgetLineId: number, active: boolean) {
   requireCan(user, "manage:budget:any");
   return tx(async (m) => {
-    const line = await m.getRepository(BudgetLine).findOne({ where: { id: budgetLineId } });
+    const line = idOf(budgetLineId) ? await m.getRepository(BudgetLine).findOne({ where: { id: budgetLineId } }) : null;
     if (!line) throw new NotFoundError("Die Haushaltsstelle wurde nicht gefunden.");
     await m.getRepository(BudgetLine).update({ id: line.id }, { active });
     await appendAudit(m, actorOf(user), { action: active ? "budget.line-open" : "budget.line-lock", summary: `Haushaltsstelle ${line.number} ${active ? "freigegeben" : "gesperrt"}`, entityType: "budget-line", entityId: String(line.id) });
@@ -251,20 +275,26 @@ export async function setBudgetLineActive(user: PersonUser, budgetLineId: number
 /** A manual commitment (e.g. a contract concluded outside this system) or its release. */
 export async function createManualCommitment(user: PersonUser, raw: { budgetLineId?: unknown; year?: unknown; amount?: unknown; description?: unknown }) {
   requireCan(user, "manage:budget:any");
-  const year = yearOf(raw.year);
-  const amountCents = euros(raw.amount, "amount", "Betrag");
+  const errors: Record<string, string> = {};
+  const year = field(errors, () => yearOf(raw.year))!;
+  const amountCents = field(errors, () => euros(raw.amount, "amount", "Betrag"));
   const description = String(raw.description ?? "").trim();
-  if (amountCents <= 0) throw new ValidationError("Bitte geben Sie einen Betrag über 0 € an.", { amount: "Bitte geben Sie einen Betrag über 0 € an." });
-  if (description.length < 5) throw new ValidationError("Bitte beschreiben Sie, wofür die Mittel gebunden werden.", { description: "Bitte beschreiben Sie, wofür die Mittel gebunden werden (mindestens 5 Zeichen)." });
+  if (amountCents !== null && amountCents <= 0) errors.amount = "Bitte geben Sie einen Betrag über 0 € an, z. B. 12.500,00.";
+  if (description.length < 5 || description.length > 300) errors.description = "Bitte beschreiben Sie, wofür die Mittel gebunden werden (5 bis 300 Zeichen).";
+  if (!idOf(raw.budgetLineId)) errors.budgetLineId = "Bitte wählen Sie eine Haushaltsstelle.";
+  if (Object.keys(errors).length) throw new ValidationError("Bitte prüfen Sie die markierten Felder.", errors);
   return tx(async (m) => {
-    const line = await m.getRepository(BudgetLine).findOne({ where: { id: Number(raw.budgetLineId) } });
-    if (!line) throw new NotFoundError("Die Haushaltsstelle wurde nicht gefunden.");
-    return commitFunds(m, user, { budgetLineNumber: line.number, sourceType: "manual", sourceId: null, providerId: null, description, shares: [{ year, amountCents }] });
+    const lineId = idOf(raw.budgetLineId);
+    const line = lineId ? await m.getRepository(BudgetLine).findOne({ where: { id: lineId } }) : null;
+    if (!line) throw new ValidationError("Bitte wählen Sie eine Haushaltsstelle.", { budgetLineId: "Bitte wählen Sie eine Haushaltsstelle." });
+    return commitFunds(m, user, { budgetLineNumber: line.number, sourceType: "manual", sourceId: null, providerId: null, description, shares: [{ year, amountCents: amountCents! }] });
   });
 }
 
 export async function releaseCommitment(user: PersonUser, commitmentId: number, reason: string) {
   requireCan(user, "manage:budget:any");
+  reason = String(reason ?? "");
+  if (!idOf(commitmentId)) throw new NotFoundError("Die Mittelbindung wurde nicht gefunden.");
   if (reason.trim().length < 10) throw new ValidationError("Bitte begründen Sie die Freigabe (mindestens 10 Zeichen).", { reason: "Bitte begründen Sie die Freigabe (mindestens 10 Zeichen)." });
   return tx(async (m) => {
     const c = await m.getRepository(Commitment).findOne({ where: { id: commitmentId } });
@@ -297,26 +327,34 @@ export async function authorityFor(m: EntityManager, userId: number, budgetLineI
 
 export async function grantAuthority(user: PersonUser, raw: { userId?: unknown; budgetLineId?: unknown; maxAmount?: unknown; note?: unknown }) {
   requireCan(user, "grant:ordering-authority:any");
-  const maxAmountCents = euros(raw.maxAmount, "maxAmount", "Höchstbetrag");
-  if (maxAmountCents <= 0) throw new ValidationError("Bitte geben Sie einen Höchstbetrag über 0 € an.", { maxAmount: "Bitte geben Sie einen Höchstbetrag über 0 € an." });
+  const errors: Record<string, string> = {};
+  const granteeId = idOf(raw.userId);
+  const lineId = idOf(raw.budgetLineId);
+  if (!granteeId) errors.userId = "Bitte wählen Sie eine aktive Person der Behörde.";
+  if (!lineId) errors.budgetLineId = "Bitte wählen Sie eine Haushaltsstelle.";
+  const maxAmountCents = parseEuroToCents(String(raw.maxAmount ?? "").trim());
+  if (maxAmountCents === null || maxAmountCents <= 0) errors.maxAmount = "Bitte geben Sie einen Höchstbetrag über 0 € an, z. B. 5.000,00.";
+  const note = String(raw.note ?? "").trim();
+  if (note.length > 500) errors.note = "Die Bemerkung darf höchstens 500 Zeichen lang sein.";
+  if (Object.keys(errors).length) throw new ValidationError("Bitte prüfen Sie die markierten Felder.", errors);
   return tx(async (m) => {
-    const grantee = await m.getRepository(User).findOne({ where: { id: Number(raw.userId) } });
+    const grantee = await m.getRepository(User).findOne({ where: { id: granteeId! } });
     if (!grantee || grantee.role === "provider" || !grantee.active) throw new ValidationError("Bitte wählen Sie eine aktive Person der Behörde.", { userId: "Bitte wählen Sie eine aktive Person der Behörde." });
-    const line = await m.getRepository(BudgetLine).findOne({ where: { id: Number(raw.budgetLineId) } });
+    const line = await m.getRepository(BudgetLine).findOne({ where: { id: lineId! } });
     if (!line) throw new ValidationError("Bitte wählen Sie eine Haushaltsstelle.", { budgetLineId: "Bitte wählen Sie eine Haushaltsstelle." });
     const at = nowIso();
     // One current authority per person and line: a new grant replaces the old one.
     const previous = await m.getRepository(OrderingAuthority).find({ where: { userId: grantee.id, budgetLineId: line.id, revokedAt: IsNull() } });
     for (const p of previous) await m.getRepository(OrderingAuthority).update({ id: p.id }, { revokedAt: at, revokedById: user.id });
     const a = await m.getRepository(OrderingAuthority).save(
-      m.getRepository(OrderingAuthority).create({ userId: grantee.id, budgetLineId: line.id, maxAmountCents, grantedById: user.id, grantedAt: at, revokedAt: null, revokedById: null, note: String(raw.note ?? "").trim().slice(0, 500) }),
+      m.getRepository(OrderingAuthority).create({ userId: grantee.id, budgetLineId: line.id, maxAmountCents: maxAmountCents!, grantedById: user.id, grantedAt: at, revokedAt: null, revokedById: null, note }),
     );
     await appendAudit(m, actorOf(user), {
       action: "authority.grant",
       summary: `Anordnungsbefugnis erteilt: ${grantee.name} für ${line.number} bis ${formatCents(maxAmountCents)}${previous.length ? ` (ersetzt bis ${formatCents(previous[0].maxAmountCents)})` : ""}`,
       entityType: "user",
       entityId: String(grantee.id),
-      details: { budgetLine: line.number, maxAmountCents },
+      details: { budgetLine: line.number, maxAmountCents, note },
     });
     return a;
   });
@@ -325,7 +363,7 @@ export async function grantAuthority(user: PersonUser, raw: { userId?: unknown; 
 export async function revokeAuthority(user: PersonUser, authorityId: number) {
   requireCan(user, "grant:ordering-authority:any");
   return tx(async (m) => {
-    const a = await m.getRepository(OrderingAuthority).findOne({ where: { id: authorityId } });
+    const a = idOf(authorityId) ? await m.getRepository(OrderingAuthority).findOne({ where: { id: authorityId } }) : null;
     if (!a || a.revokedAt) throw new NotFoundError("Die Anordnungsbefugnis wurde nicht gefunden oder ist bereits entzogen.");
     await m.getRepository(OrderingAuthority).update({ id: a.id }, { revokedAt: nowIso(), revokedById: user.id });
     const [grantee, line] = await Promise.all([m.getRepository(User).findOneBy({ id: a.userId }), m.getRepository(BudgetLine).findOneBy({ id: a.budgetLineId })]);
@@ -363,13 +401,45 @@ export interface BudgetOverviewRow extends LineYearFigures {
   title: string;
   active: boolean;
   year: number;
+  /** The limit the figures are measured against: the appropriation, or before it is adopted the VE. */
+  limitCents: number;
+  /** "appropriation" | "authorisation" | "none": which figure the limit is. */
+  limitKind: "appropriation" | "authorisation" | "none";
   paidCents: number;
+  /** Committed and not yet paid (commitments minus what payments consumed). */
+  openCommittedCents: number;
   availableCents: number;
-  /** Bound share of the limit, 0–100+ (commitments and uncovered payments). */
+  /** Bound share of the limit, 0–100+ (commitments and uncovered payments); without a limit 0, or 100 when something is bound. */
   usedPercent: number;
+  /** More bound than the limit allows. */
+  over: boolean;
 }
 
-/** Per line and year: appropriation, committed, paid, available (one query per figure, grouped). */
+function overviewRow(line: BudgetLine, year: number, f: LineYearFigures): BudgetOverviewRow {
+  const limitKind = f.appropriationCents > 0 ? "appropriation" : f.authorisationCents > 0 ? "authorisation" : "none";
+  const limit = f.appropriationCents > 0 ? f.appropriationCents : f.authorisationCents;
+  const used = f.committedCents + f.uncoveredCents;
+  return {
+    budgetLineId: line.id,
+    number: line.number,
+    title: line.title,
+    active: line.active,
+    year,
+    ...f,
+    limitCents: limit,
+    limitKind,
+    paidCents: paidCents(f),
+    openCommittedCents: Math.max(f.committedCents - f.consumedCents, 0),
+    availableCents: availableCents(f),
+    usedPercent: limit > 0 ? Math.round((used * 1000) / limit) / 10 : used > 0 ? 100 : 0,
+    over: used > limit,
+  };
+}
+
+/**
+ * Per line and year: appropriation, committed, paid, available (one grouped query per figure).
+ * With a year, every line (of the filter) has a row for it, even with nothing booked yet.
+ */
 export async function budgetOverview(user: CurrentUser, opts: { year?: number; lineId?: number } = {}): Promise<BudgetOverviewRow[]> {
   requireCan(user, "read:payable:any");
   const m = await em();
@@ -391,15 +461,17 @@ export async function budgetOverview(user: CurrentUser, opts: { year?: number; l
     .select("p.budgetLineId", "line")
     .addSelect("SUBSTR(p.paidOn, 1, 4)", "year")
     .addSelect("COALESCE(SUM(p.amountCents), 0)", "paid")
-    .where("p.status = 'paid' AND p.budgetLineId IS NOT NULL")
+    .where("p.status = 'paid' AND p.budgetLineId IS NOT NULL AND p.paidOn IS NOT NULL")
     .groupBy("p.budgetLineId")
     .addGroupBy("SUBSTR(p.paidOn, 1, 4)");
+  if (opts.year) paidQ.andWhere("p.paidOn >= :from AND p.paidOn <= :to", { from: `${opts.year}-01-01`, to: `${opts.year}-12-31` });
   const [commits, paids] = await Promise.all([commitQ.getRawMany<{ line: number; year: number; committed: string; consumed: string }>(), paidQ.getRawMany<{ line: number; year: string; paid: string }>()]);
   const key = (l: number, y: number) => `${l}|${y}`;
   const byYear = new Map(years.map((y) => [key(y.budgetLineId, y.year), y]));
   const byCommit = new Map(commits.map((c) => [key(Number(c.line), Number(c.year)), c]));
   const byPaid = new Map(paids.map((p) => [key(Number(p.line), Number(p.year)), Number(p.paid)]));
-  const keys = new Set([...byYear.keys(), ...byCommit.keys(), ...[...byPaid.keys()].filter((k) => !opts.year || k.endsWith(`|${opts.year}`))]);
+  const keys = new Set([...byYear.keys(), ...byCommit.keys(), ...byPaid.keys()]);
+  if (opts.year) for (const line of lines) keys.add(key(line.id, opts.year));
   const out: BudgetOverviewRow[] = [];
   for (const line of lines) {
     for (const k of [...keys].filter((k) => k.startsWith(`${line.id}|`))) {
@@ -407,51 +479,161 @@ export async function budgetOverview(user: CurrentUser, opts: { year?: number; l
       const y = byYear.get(k);
       const c = byCommit.get(k);
       const consumed = Number(c?.consumed ?? 0);
-      const f: LineYearFigures = {
-        appropriationCents: y?.appropriationCents ?? 0,
-        authorisationCents: y?.authorisationCents ?? 0,
-        committedCents: Number(c?.committed ?? 0),
-        consumedCents: consumed,
-        uncoveredCents: Math.max((byPaid.get(k) ?? 0) - consumed, 0),
-      };
-      const limit = f.appropriationCents > 0 ? f.appropriationCents : f.authorisationCents;
-      const used = f.committedCents + f.uncoveredCents;
-      out.push({ budgetLineId: line.id, number: line.number, title: line.title, active: line.active, year, ...f, paidCents: paidCents(f), availableCents: availableCents(f), usedPercent: limit > 0 ? Math.round((used * 1000) / limit) / 10 : used > 0 ? 100 : 0 });
+      out.push(
+        overviewRow(line, year, {
+          appropriationCents: y?.appropriationCents ?? 0,
+          authorisationCents: y?.authorisationCents ?? 0,
+          committedCents: Number(c?.committed ?? 0),
+          consumedCents: consumed,
+          uncoveredCents: Math.max((byPaid.get(k) ?? 0) - consumed, 0),
+        }),
+      );
     }
   }
   return out.sort((a, b) => a.number.localeCompare(b.number) || b.year - a.year);
 }
 
+/** The overview's query: the chosen year (default: the current year of the app clock) and line. */
+export function budgetQuery(params: URLSearchParams): { year: number; lineId: number | undefined; current: number } {
+  const current = Number(today().slice(0, 4));
+  const y = Number(params.get("year"));
+  const year = Number.isInteger(y) && y >= 2000 && y <= 2100 ? y : current;
+  return { year, lineId: idOf(params.get("line")) ?? undefined, current };
+}
+
+/** The years the overview offers: every year with an appropriation or a commitment, and the current one. */
+export async function budgetYearsOffered(): Promise<number[]> {
+  const m = await em();
+  const rows = await m.getRepository(BudgetYear).createQueryBuilder("y").select("DISTINCT y.year", "year").getRawMany<{ year: number }>();
+  const commits = await m.getRepository(Commitment).createQueryBuilder("c").select("DISTINCT c.year", "year").getRawMany<{ year: number }>();
+  const set = new Set([...rows, ...commits].map((r) => Number(r.year)));
+  set.add(Number(today().slice(0, 4)));
+  return [...set].sort((a, b) => b - a);
+}
+
+const LIMIT_KIND_LABELS: Record<BudgetOverviewRow["limitKind"], string> = { appropriation: "Ansatz", authorisation: "VE", none: "–" };
+
+/** The overview as German Excel CSV. */
+export async function budgetOverviewCsv(user: CurrentUser, opts: { year?: number; lineId?: number } = {}): Promise<string> {
+  const rows = await budgetOverview(user, opts);
+  return toCsv(
+    ["Haushaltsstelle", "Bezeichnung", "Haushaltsjahr", "Ansatz (EUR)", "VE (EUR)", "Maßstab", "gebunden (EUR)", "gezahlt (EUR)", "davon ohne Mittelbindung (EUR)", "gebunden, nicht gezahlt (EUR)", "verfügbar (EUR)", "ausgeschöpft (%)", "überschritten", "gesperrt"],
+    rows.map((r) => [
+      r.number,
+      r.title,
+      r.year,
+      euroCell(r.appropriationCents),
+      euroCell(r.authorisationCents),
+      LIMIT_KIND_LABELS[r.limitKind],
+      euroCell(r.committedCents),
+      euroCell(r.paidCents),
+      euroCell(r.uncoveredCents),
+      euroCell(r.openCommittedCents),
+      euroCell(r.availableCents),
+      r.limitCents === 0 ? "" : r.usedPercent.toLocaleString("de-DE", { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
+      r.over ? "ja" : "nein",
+      r.active ? "nein" : "ja",
+    ]),
+  );
+}
+
+/** A plain number with a decimal comma for spreadsheets ("1234,50"). */
+function euroCell(cents: number): string {
+  const sign = cents < 0 ? "-" : "";
+  const abs = Math.abs(cents);
+  return `${sign}${Math.floor(abs / 100)},${String(abs % 100).padStart(2, "0")}`;
+}
+
+export const COMMITMENT_STATUS_LABELS: Record<string, string> = { open: "offen", closed: "abgeschlossen" };
+
 /** The commitments and payments behind one line's figures in one year (drill-down). */
 export async function budgetDetail(user: CurrentUser, budgetLineId: number, year: number) {
   requireCan(user, "read:payable:any");
+  if (!idOf(budgetLineId) || !Number.isInteger(year) || year < 2000 || year > 2100) throw new NotFoundError("Die Haushaltsstelle oder das Haushaltsjahr wurde nicht gefunden.");
   const m = await em();
   const line = await m.getRepository(BudgetLine).findOne({ where: { id: budgetLineId } });
   if (!line) throw new NotFoundError("Die Haushaltsstelle wurde nicht gefunden.");
   const [figures, budgetYear, commitments, payments] = await Promise.all([
     lineYearFigures(m, line.id, year),
     m.getRepository(BudgetYear).findOne({ where: { budgetLineId, year } }),
-    m.getRepository(Commitment).find({ where: { budgetLineId, year }, order: { createdAt: "DESC", id: "DESC" }, take: 500 }),
+    m.getRepository(Commitment).find({ where: { budgetLineId, year }, order: { createdAt: "DESC", id: "DESC" }, take: 1000 }),
     m
       .getRepository(PaymentItem)
       .createQueryBuilder("p")
       .where("p.budgetLineId = :l AND p.status = 'paid' AND p.paidOn >= :from AND p.paidOn <= :to", { l: budgetLineId, from: `${year}-01-01`, to: `${year}-12-31` })
       .orderBy("p.paidOn", "DESC")
       .addOrderBy("p.id", "DESC")
-      .take(500)
+      .take(1000)
       .getMany(),
   ]);
-  return {
-    line,
-    year,
-    budgetYear,
-    figures: { ...figures, paidCents: paidCents(figures), availableCents: availableCents(figures) },
-    commitments: commitments.map((c) => ({ ...c, sourceLabel: COMMITMENT_SOURCE_LABELS[c.sourceType] ?? c.sourceType, restCents: c.amountCents - c.consumedCents - c.releasedCents })),
-    payments: payments.map((p) => ({ id: p.id, reference: p.reference, payeeName: p.payeeName, amountCents: p.amountCents, paidOn: p.paidOn, purpose: p.purpose, commitmentId: p.commitmentId })),
+  // Where each commitment comes from: the tender of a contract, the client of a voucher.
+  const ids = (type: string) => [0, ...commitments.filter((c) => c.sourceType === type && c.sourceId).map((c) => c.sourceId!)];
+  const [contracts, assignments] = await Promise.all([
+    m.getRepository(Contract).find({ where: { id: In(ids("contract")) }, select: { id: true, tenderId: true, reference: true } }),
+    m.getRepository(Assignment).find({ where: { id: In(ids("voucher")) }, select: { id: true, clientId: true, reference: true } }),
+  ]);
+  const contractById = new Map(contracts.map((c) => [c.id, c]));
+  const assignmentById = new Map(assignments.map((a) => [a.id, a]));
+  const commitmentRef = new Map(commitments.map((c) => [c.id, c.reference]));
+  const source = (c: Commitment): { sourceText: string; sourceHref: string | null } => {
+    if (c.sourceType === "contract" && c.sourceId) {
+      const k = contractById.get(c.sourceId);
+      return { sourceText: k ? `Vertrag ${k.reference}` : `Vertrag Nr. ${c.sourceId}`, sourceHref: k ? `/tenders/${k.tenderId}` : null };
+    }
+    if (c.sourceType === "voucher" && c.sourceId) {
+      const a = assignmentById.get(c.sourceId);
+      return { sourceText: a ? `Vermittlungsgutschein ${a.reference}` : `Vermittlungsgutschein Nr. ${c.sourceId}`, sourceHref: a ? `/clients/${a.clientId}` : null };
+    }
+    return { sourceText: COMMITMENT_SOURCE_LABELS[c.sourceType] ?? c.sourceType, sourceHref: null };
   };
+  const row = overviewRow(line, year, figures);
+  return {
+    line: { id: line.id, number: line.number, title: line.title, active: line.active },
+    year,
+    budgetYear: budgetYear ? { appropriationCents: budgetYear.appropriationCents, authorisationCents: budgetYear.authorisationCents, updatedAt: budgetYear.updatedAt } : null,
+    figures: row,
+    commitments: commitments.map((c) => ({
+      id: c.id,
+      reference: c.reference,
+      sourceType: c.sourceType,
+      sourceLabel: COMMITMENT_SOURCE_LABELS[c.sourceType] ?? c.sourceType,
+      ...source(c),
+      description: c.description,
+      amountCents: c.amountCents,
+      consumedCents: c.consumedCents,
+      releasedCents: c.releasedCents,
+      restCents: c.amountCents - c.consumedCents - c.releasedCents,
+      status: c.status,
+      statusLabel: COMMITMENT_STATUS_LABELS[c.status] ?? c.status,
+      createdAt: c.createdAt,
+      closedAt: c.closedAt,
+      closeReason: c.closeReason,
+    })),
+    payments: payments.map((p) => ({ id: p.id, reference: p.reference, payeeName: p.payeeName, amountCents: p.amountCents, paidOn: p.paidOn, purpose: p.purpose, commitmentId: p.commitmentId, commitmentReference: p.commitmentId ? (commitmentRef.get(p.commitmentId) ?? null) : null })),
+  };
+}
+
+export type BudgetDetail = Awaited<ReturnType<typeof budgetDetail>>;
+
+/** The drill-down as German Excel CSV: the commitments, then the payments. */
+export async function budgetDetailCsv(user: CurrentUser, budgetLineId: number, year: number): Promise<string> {
+  const d = await budgetDetail(user, budgetLineId, year);
+  const rows: unknown[][] = [
+    ...d.commitments.map((c) => ["Mittelbindung", c.reference, formatDateTime(c.createdAt), c.sourceText, c.description, euroCell(c.amountCents), euroCell(c.consumedCents), euroCell(c.releasedCents), euroCell(c.restCents), c.statusLabel, c.closeReason]),
+    ...d.payments.map((p) => ["Zahlung", p.reference, formatDate(p.paidOn), p.payeeName, p.purpose, euroCell(p.amountCents), "", "", "", p.commitmentReference ? `aus ${p.commitmentReference}` : "ohne Mittelbindung", ""]),
+  ];
+  return toCsv(["Art", "Nummer", "Datum", "Herkunft / Zahlungsempfänger", "Beschreibung / Verwendungszweck", "Betrag (EUR)", "verbraucht (EUR)", "freigegeben (EUR)", "Rest (EUR)", "Status", "Grund der Freigabe"], rows);
 }
 
 export async function budgetLines(activeOnly = false) {
   const m = await em();
   return m.getRepository(BudgetLine).find({ where: activeOnly ? { active: true } : {}, order: { number: "ASC" } });
+}
+
+/** Active staff who can be granted an ordering authority (the grant form's choice). */
+export async function authorityCandidates(user: CurrentUser) {
+  requireCan(user, "grant:ordering-authority:any");
+  const m = await em();
+  const users = await m.getRepository(User).find({ where: { active: true }, order: { name: "ASC" } });
+  return users.filter((u) => u.role !== "provider").map((u) => ({ id: u.id, name: u.name, email: u.email, role: u.role }));
 }

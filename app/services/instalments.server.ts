@@ -30,7 +30,7 @@ import { expireAgreements } from "./placement-agreements.server";
 import { expireAssignments } from "./clients.server";
 import { INSTALMENTS, ownBrokerId, requireCan } from "./placement-common.server";
 import { commitmentFor } from "./budget.server";
-import { createPaymentItem, itemFacts, PAYMENT_ITEMS } from "./payment-items.server";
+import { createPaymentItem, itemFacts, paidOnByInstalment, PAYMENT_ITEMS } from "./payment-items.server";
 import { planTransition, tryTransition } from "./transition.server";
 import { correctionSchema, endSchema, proofSchema } from "~/domain/placement.schema";
 
@@ -372,12 +372,13 @@ export async function ownInstalment(user: CurrentUser, claimId: number, number: 
   const i = await m.getRepository(FeeInstalment).findOne({ where: { claimId, number, providerId } });
   if (!i) throw new NotFoundError("Die Rate wurde nicht gefunden.");
   const claim = await m.getRepository(PlacementClaim).findOneByOrFail({ id: claimId });
-  return instalmentForProvider(i, claim.reference);
+  const paid = await paidOnByInstalment(m, [i.id]);
+  return instalmentForProvider({ ...i, paidOn: paid.get(i.id) ?? null }, claim.reference);
 }
 
 /** An instalment as its broker sees it (the API's Instalment), alone or within its claim. */
 export function instalmentForProvider(
-  i: Pick<FeeInstalment, "id" | "number" | "label" | "amountCents" | "earliestOn" | "deadlineOn" | "sameEmployer" | "confirmedUntil" | "status">,
+  i: Pick<FeeInstalment, "id" | "number" | "label" | "amountCents" | "earliestOn" | "deadlineOn" | "sameEmployer" | "confirmedUntil" | "status"> & { paidOn?: string | null },
   claimReference: string,
 ) {
   return {
@@ -391,8 +392,14 @@ export function instalmentForProvider(
     sameEmployerRequired: i.sameEmployer,
     confirmedUntil: i.confirmedUntil,
     status: i.status,
-    statusLabel: INSTALMENT_STATE_LABELS[i.status as InstalmentState],
+    statusLabel: instalmentStatusLabel(i.status, i.paidOn ?? null),
+    paidOn: i.paidOn ?? null,
   };
+}
+
+/** "ausgezahlt am 14.03.2007" once the payment is booked; otherwise the machine's label. */
+export function instalmentStatusLabel(status: string, paidOn: string | null): string {
+  return status === "paid" && paidOn ? `ausgezahlt am ${formatDate(paidOn)}` : INSTALMENT_STATE_LABELS[status as InstalmentState];
 }
 
 export async function ownInstalments(user: CurrentUser) {
@@ -402,5 +409,6 @@ export async function ownInstalments(user: CurrentUser) {
   const rows = await m.getRepository(FeeInstalment).find({ where: { providerId }, order: { earliestOn: "DESC" }, take: 500 });
   const claims = new Map((await m.getRepository(PlacementClaim).find({ where: { id: In(rows.map((r) => r.claimId).concat(0)) } })).map((c) => [c.id, c]));
   const clients = new Map((await m.getRepository(Client).find({ where: { id: In([...claims.values()].map((c) => c.clientId).concat(0)) }, select: { id: true, reference: true } })).map((c) => [c.id, c.reference]));
-  return rows.map((i) => ({ id: i.id, claimId: i.claimId, claim: claims.get(i.claimId)?.reference ?? "", client: clients.get(claims.get(i.claimId)?.clientId ?? 0) ?? "", number: i.number, amountCents: i.amountCents, earliestOn: i.earliestOn, deadlineOn: i.deadlineOn, status: i.status, statusLabel: INSTALMENT_STATE_LABELS[i.status as InstalmentState] }));
+  const paid = await paidOnByInstalment(m, rows.filter((r) => r.status === "paid").map((r) => r.id));
+  return rows.map((i) => ({ id: i.id, claimId: i.claimId, claim: claims.get(i.claimId)?.reference ?? "", client: clients.get(claims.get(i.claimId)?.clientId ?? 0) ?? "", number: i.number, amountCents: i.amountCents, earliestOn: i.earliestOn, deadlineOn: i.deadlineOn, status: i.status, paidOn: paid.get(i.id) ?? null, statusLabel: instalmentStatusLabel(i.status, paid.get(i.id) ?? null) }));
 }

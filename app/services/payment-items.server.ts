@@ -4,7 +4,7 @@
  * payment run → paid through one machine (domain/payment-item.machine.ts), signed by three
  * different people, none of whom entered the payee's bank data or registered the invoice by hand.
  */
-import { In, type EntityManager } from "typeorm";
+import { In, IsNull, type EntityManager } from "typeorm";
 import { BankAccount, BudgetLine, Commitment, Document, FeeInstalment, Invoice, PaymentItem, PaymentRun, PlacementClaim, Provider, User } from "../../entities";
 import { NotFoundError, RuleError, ValidationError } from "~/domain/errors";
 import { dueLabel, dueState, endToEndId } from "~/domain/finance";
@@ -16,7 +16,7 @@ import { instalmentReference } from "~/domain/events";
 import { ROLE_PERMISSIONS } from "~/domain/permissions";
 import { OPEN_STATES, PAYMENT_ITEM_STATE_LABELS, paymentItemMachine, paymentRunMachine, SIGNATURE_LABELS, type PaymentItemEvent, type PaymentItemFacts, type PaymentItemState, type Signature } from "~/domain/payment-item.machine";
 import { toCsv } from "~/domain/csv";
-import { addDays, formatDate, formatDateTime, isIsoDate } from "~/domain/time";
+import { addDays, formatDate, formatDateTime, parseDate } from "~/domain/time";
 import { VOP_RESULTS, type VopResult } from "~/domain/vop";
 import { appendAudit, SYSTEM } from "~/lib/audit.server";
 import { nowIso, today } from "~/lib/clock.server";
@@ -27,6 +27,7 @@ import { actorOf, type CurrentUser, type PersonUser } from "./auth.server";
 import { authorityFor, consumeCommitment } from "./budget.server";
 import { INSTALMENTS, nextReference, requireCan } from "./placement-common.server";
 import { storedMachine, transition, tryTransition } from "./transition.server";
+import { recordEvent } from "./events.server";
 
 export const PAYMENT_ITEMS = storedMachine(paymentItemMachine, {
   target: PaymentItem,
@@ -271,7 +272,7 @@ export async function renderPaymentOrders(ids: number[]): Promise<number> {
         entityId: r.id,
         providerId: null,
       });
-      await m.getRepository(PaymentItem).update({ id: r.id, orderDocumentId: null as never }, { orderDocumentId: doc.id });
+      await m.getRepository(PaymentItem).update({ id: r.id, orderDocumentId: IsNull() }, { orderDocumentId: doc.id });
     }
   });
   return rendered.length;
@@ -396,8 +397,9 @@ export async function correctItem(user: PersonUser, id: number, raw: { amount?: 
   const ibanRaw = String(raw.iban ?? "").trim();
   const iban = ibanRaw ? validateIban(ibanRaw) : null;
   if (iban && !iban.ok) errors.iban = iban.error;
-  const dueOn = String(raw.dueOn ?? "").trim();
-  if (dueOn && !isIsoDate(dueOn)) errors.dueOn = "Bitte geben Sie das Fälligkeitsdatum an.";
+  const dueRaw = String(raw.dueOn ?? "").trim();
+  const dueOn = dueRaw ? parseDate(dueRaw) : "";
+  if (dueOn === null) errors.dueOn = "Bitte geben Sie die Fälligkeit als Datum an, z. B. 31.01.2027.";
   if (reason.length < 10) errors.reason = "Bitte begründen Sie die Korrektur (mindestens 10 Zeichen).";
   if (Object.keys(errors).length) throw new ValidationError("Bitte prüfen Sie die markierten Felder.", errors);
   return tx(async (m) => {
@@ -462,7 +464,12 @@ export async function bookItem(m: EntityManager, user: PersonUser, item: Payment
       });
     }
   }
-  if (item.invoiceId) await m.getRepository(Invoice).update({ id: item.invoiceId }, { status: "paid", updatedAt: nowIso() });
+  if (item.invoiceId) {
+    await m.getRepository(Invoice).update({ id: item.invoiceId }, { status: "paid", updatedAt: nowIso() });
+    // [invoices worker] The change feed tells the provider its invoice was paid (issue 10, point 9).
+    const inv = await m.getRepository(Invoice).findOne({ where: { id: item.invoiceId } });
+    if (inv?.providerId) await recordEvent(m, { type: "invoice.paid", providerId: inv.providerId, entityType: "invoice", entityId: inv.id, reference: inv.number || inv.reference, status: "paid" });
+  }
   if (item.paymentRunId) await completeRunIfPaid(m, user, item.paymentRunId);
 }
 
@@ -476,17 +483,17 @@ async function completeRunIfPaid(m: EntityManager, user: PersonUser, runId: numb
 
 export async function bookByHand(user: PersonUser, id: number, raw: { paidOn?: unknown; reason?: unknown }): Promise<void> {
   requireCan(user, "book:payment:any");
-  const paidOn = String(raw.paidOn ?? "").trim();
+  const paidOn = parseDate(String(raw.paidOn ?? ""));
   const reason = String(raw.reason ?? "").trim();
   const errors: Record<string, string> = {};
-  if (!isIsoDate(paidOn)) errors.paidOn = "Bitte geben Sie den Tag der Auszahlung an.";
+  if (!paidOn) errors.paidOn = "Bitte geben Sie den Tag der Auszahlung an, z. B. 15.01.2027.";
   else if (paidOn > today()) errors.paidOn = "Der Tag der Auszahlung kann nicht in der Zukunft liegen.";
   if (reason.length < 10) errors.reason = "Bitte begründen Sie die Buchung von Hand (mindestens 10 Zeichen), z. B. mit der Buchungsnummer des Kontoauszugs.";
   if (Object.keys(errors).length) throw new ValidationError("Bitte prüfen Sie die markierten Felder.", errors);
   await tx(async (m) => {
     const item = await m.getRepository(PaymentItem).findOne({ where: { id } });
     if (!item) throw new NotFoundError("Die Zahlung wurde nicht gefunden.");
-    await bookItem(m, user, item, { paidOn, reason });
+    await bookItem(m, user, item, { paidOn: paidOn!, reason });
   });
 }
 
@@ -606,6 +613,13 @@ export async function getPaymentItem(user: CurrentUser, id: number) {
     actions: possible,
     authorityMaxCents: facts.authorityMaxCents,
   };
+}
+
+/** The day each instalment's payment was booked (paid items only), for what the broker sees. */
+export async function paidOnByInstalment(m: EntityManager, instalmentIds: number[]): Promise<Map<number, string>> {
+  if (!instalmentIds.length) return new Map();
+  const rows = await m.getRepository(PaymentItem).find({ where: { instalmentId: In(instalmentIds), status: "paid" }, select: { id: true, instalmentId: true, paidOn: true } });
+  return new Map(rows.filter((r) => r.instalmentId && r.paidOn).map((r) => [r.instalmentId!, r.paidOn!]));
 }
 
 /** Counts for finance's home page: waiting for each signature, due soon, overdue, on hold, runs in progress. */

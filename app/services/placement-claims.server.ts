@@ -28,7 +28,8 @@ import { enqueueMail } from "~/lib/mailer.server";
 import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
 import { recordEvent } from "./events.server";
-import { advanceClaimInstalments } from "./instalments.server";
+import { advanceClaimInstalments, instalmentStatusLabel } from "./instalments.server";
+import { paidOnByInstalment } from "./payment-items.server";
 import { signatory } from "./letters.server";
 import { assignmentMachine } from "~/domain/assignment.machine";
 import { sniffContentType } from "~/lib/files.server";
@@ -575,6 +576,7 @@ export async function getClaim(user: CurrentUser, claimId: number) {
   ]);
   const documents = await m.getRepository(Document).find({ where: { id: In(docs.map((d) => d.documentId).concat(claim.decisionDocumentId ?? 0)) } });
   const docById = new Map(documents.map((d) => [d.id, d]));
+  const paidOn = await paidOnByInstalment(m, instalments.filter((i) => i.status === "paid").map((i) => i.id));
   let liveResults: RuleResult[] | null = null;
   if (!own && (claim.status === "submitted" || claim.status === "documents_requested")) {
     const facts = await loadRuleFacts(m, claimInput(claim), assignment, { claimId: claim.id, submittedOn: berlinDate(claim.submittedAt), severeDisabilityException: claim.severeDisabilityException });
@@ -619,7 +621,7 @@ export async function getClaim(user: CurrentUser, claimId: number) {
     client: { id: own ? null : client.id, reference: client.reference, name: (own ? consent && assignment.status === "active" : can(user.role, "read:client-personal:any")) ? `${client.firstName} ${client.lastName}` : null },
     documents: docs.map((d) => ({ id: d.documentId, kind: d.kind, kindLabel: CLAIM_DOCUMENT_KINDS[d.kind as ClaimDocumentKind] ?? d.kind, filename: docById.get(d.documentId)?.filename ?? "", uploadedAt: d.uploadedAt, instalmentId: d.instalmentId })),
     letters: decisionDocs.map((d) => ({ id: d.id, title: d.title, createdAt: d.createdAt })),
-    instalments: instalments.map((i) => ({ ...i, statusLabel: INSTALMENT_STATE_LABELS[i.status as InstalmentState] })),
+    instalments: instalments.map((i) => ({ ...i, paidOn: paidOn.get(i.id) ?? null, statusLabel: instalmentStatusLabel(i.status, paidOn.get(i.id) ?? null) })),
     events: claimMachine.eventsFrom(claim.status as ClaimState),
     decidedByName: own ? null : deciderName,
     history: history.map((e) => ({ seq: e.seq, at: e.at, actor: e.actorLabel, action: e.action, summary: e.summary })),

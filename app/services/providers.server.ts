@@ -1,4 +1,5 @@
 import { In, type EntityManager, type SelectQueryBuilder } from "typeorm";
+import { holdItemsForBankChange } from "./payment-items.server";
 import { BankAccount, Certification, ContactPerson, Provider, ProviderChangeRequest, User } from "../../entities";
 import { ConflictError, NotFoundError, ValidationError } from "~/domain/errors";
 import {
@@ -373,7 +374,9 @@ export async function applyBankAccount(m: EntityManager, user: CurrentUser, prov
   const repo = m.getRepository(BankAccount);
   const previous = await repo.findOne({ where: { providerId, current: true } });
   if (previous) await repo.update({ id: previous.id }, { current: false });
-  await repo.save(repo.create({ ...input, providerId, current: true, changedAt: nowIso(), changedById: user.id, requestedById }));
+  const account = await repo.save(repo.create({ ...input, providerId, current: true, changedAt: nowIso(), changedById: user.id, requestedById }));
+  // Payments already signed for this payee wait until they are signed again with the new account (DOMAIN.md § 3.3).
+  await holdItemsForBankChange(m, providerId, account);
   await appendAudit(m, actorOf(user), {
     action: "provider.bank_account_change",
     summary: `Bankverbindung geändert auf ${formatIban(input.iban)}`,

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openApiDocument } from "~/lib/openapi";
 import { sharedApiContract } from "../setup/api-contract";
 import { startServer, type TestServer } from "../setup/server";
-import { createApiTokensInProcess } from "../setup/server-tools";
+import { createApiTokensInProcess, retryBusy, withServerDb } from "../setup/server-tools";
+import { read as readSuite, UBL_0101 } from "../unit/einvoice-suite";
 
 /**
  * The API as an integrator meets it: every operation of the OpenAPI document is called, with
@@ -325,6 +326,55 @@ describe("every operation", () => {
     expect(euro.status).toBe(400);
     expect(euro.body!.errors).toEqual({ claimedFee: "Dieses Feld gibt es nicht." });
     expect((await call("/placements", { token: broker, method: "POST", body: "x", headers: { "Content-Type": "text/plain" } })).status).toBe(415);
+  });
+
+  it("submitInvoice (201, 422 with the stored invoice, 409 duplicate, 415), listOwnInvoices, getOwnInvoice", async () => {
+    // The KoSIT standard file's Leitweg-ID and seller VAT id become the demo's for this test.
+    await withServerDb(server, async () => {
+      const { tx } = await import("~/lib/db.server");
+      const { Provider, Setting, User } = await import("../../entities");
+      await retryBusy(() =>
+        tx(async (m) => {
+          const u = await m.getRepository(User).findOneByOrFail({ email: BROKER });
+          await m.getRepository(Provider).update({ id: u.providerId! }, { vatId: "DE123456789" });
+          await m.getRepository(Setting).save({ key: "finance.leitwegId", value: "04011000-12345-03", updatedAt: new Date().toISOString(), updatedById: null });
+        }),
+      );
+    });
+    const number = `API-${Date.now()}`;
+    const xml = readSuite(UBL_0101).replace("<cbc:ID>123456XX</cbc:ID>", `<cbc:ID>${number}</cbc:ID>`);
+    const created = await call("/invoices", { token: broker, method: "POST", body: xml, headers: { "Content-Type": "application/xml", "Idempotency-Key": `rechnung-${number}` } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body).toMatchObject({ number, status: "accepted", state: "in_review", findings: [] });
+    const location = created.headers.get("location")!;
+    expect(location).toBe(`/api/v1/invoices/${created.body!.id}`);
+    // The same key again: the first answer, nothing new.
+    const replay = await call("/invoices", { token: broker, method: "POST", body: xml, headers: { "Content-Type": "application/xml", "Idempotency-Key": `rechnung-${number}` } });
+    expect(replay.status).toBe(201);
+    expect(replay.body!.id).toBe(created.body!.id);
+    // The same invoice without the key: a duplicate, stored as rejected, 409.
+    const duplicate = await call("/invoices", { token: broker, method: "POST", body: xml, headers: { "Content-Type": "text/xml" } });
+    expect(duplicate.status).toBe(409);
+    expect(Object.keys(duplicate.body!.errors as Json)).toEqual(["DUPLIKAT"]);
+    expect((duplicate.body!.invoice as Json).status).toBe("rejected");
+    // A wrong Leitweg-ID (multipart): 422 naming the rule, the stored invoice readable at its location.
+    const form = new FormData();
+    form.append("file", new Blob([xml.replace(number, `${number}-LW`).replace("04011000-12345-03", "99999999-FALSCH-00")], { type: "application/xml" }), "rechnung.xml");
+    const wrong = await call("/invoices", { token: broker, method: "POST", body: form });
+    expect(wrong.status).toBe(422);
+    expect(Object.keys(wrong.body!.errors as Json)).toEqual(["LEITWEG-ID"]);
+    const stored = await call(((wrong.body!.invoice as Json).location as string).slice("/api/v1".length), { token: broker });
+    expect(stored.status).toBe(200);
+    expect(stored.body).toMatchObject({ status: "rejected", state: "rejected" });
+    expect((await call("/invoices", { token: broker, method: "POST", body: "Hallo", headers: { "Content-Type": "text/plain" } })).status).toBe(415);
+
+    const list = await call("/invoices?status=rejected&pageSize=100", { token: broker });
+    expect(list.status).toBe(200);
+    expect((list.body!.items as Json[]).every((i) => i.status === "rejected")).toBe(true);
+    const one = await call(location.slice("/api/v1".length), { token: broker });
+    expect(one.status).toBe(200);
+    expect(one.body).toMatchObject({ id: created.body!.id, dueOn: expect.any(String), paidOn: null });
+    expect((await call(location.slice("/api/v1".length), { token: other })).status).toBe(404);
   });
 
   it("listEvents: the trainer's offer events in order, with a cursor; a bad cursor is 400", async () => {

@@ -36,6 +36,9 @@ export interface Ids {
   claimB: number; // a placement claim of DEMO-B-0001
   claimOther: number; // a placement claim of another broker
   tenderOpened: number; // a demo tender opened and under evaluation
+  paymentItem: number; // a demo payment item (a certified broker instalment)
+  budgetLine: number; // the demo budget line 1.4820.7690
+  invoiceB: number; // an invoice of DEMO-B-0001 (a KoSIT suite file, rejected at intake: other seller and Leitweg-ID)
   paymentRun: number; // a payment run built for the test (status created, with its file)
   bankStatement: number; // a camt.053 imported for the test (one open line)
 }
@@ -172,6 +175,14 @@ export function routeTable(ids: Ids): Record<string, Rule> {
     "routes/payables._index": { get: permitted(STAFF, { ok: { redirect: "/payments" } }) },
     "routes/payments._index": { type: HTML, get: permitted(STAFF), post: permitted(STAFF, { ok: 400 }) },
     "routes/payments.export[.csv]": { type: "text/csv", get: permitted(STAFF) },
+    "routes/payments.$id": { params: { id: ids.paymentItem }, type: HTML, get: permitted(STAFF), post: permitted(STAFF, { ok: 400 }) },
+    // Budget: everyone on the staff reads; an empty POST is a 400 (no line number / unknown intent) for admin and finance.
+    "routes/finance.budget._index": { type: HTML, get: permitted(STAFF), post: permitted(["admin", "finance"], { ok: 400 }) },
+    "routes/finance.budget.export[.csv]": { type: "text/csv", get: permitted(STAFF) },
+    "routes/finance.budget.$lineId.$year": { params: { lineId: ids.budgetLine, year: 2026 }, type: HTML, get: permitted(STAFF), post: permitted(["admin", "finance"], { ok: 400 }) },
+    "routes/finance.budget.$lineId.$year.export[.csv]": { params: { lineId: ids.budgetLine, year: 2026 }, type: "text/csv", get: permitted(STAFF) },
+    // Ordering authorities: all staff read, only the admin grants (empty POST: 400 unknown intent).
+    "routes/admin.authorities": { type: HTML, get: permitted(STAFF), post: permitted(["admin"], { ok: 400 }) },
     // Empty form: 400 (dates missing / unknown action / no file) after the permission check.
     "routes/finance.runs._index": { type: HTML, get: permitted(STAFF), post: permitted(["finance"], { ok: 400 }) },
     "routes/finance.runs.$id": { params: { id: ids.paymentRun }, type: HTML, get: permitted(STAFF), post: permitted(["finance"], { ok: 400 }) },
@@ -195,6 +206,19 @@ export function routeTable(ids: Ids): Record<string, Rule> {
       get: { ...permitted(["provider"], { ok: 404 }), anonymous: 401 },
       post: { ...permitted(["provider"], { ok: 415 }), anonymous: 401 },
     },
+    // Invoice intake (issue 10). The detail page's POST chooses a contract: 400 without one for those who may, 403 for the others.
+    "routes/invoices._index": { type: HTML, get: permitted(STAFF) },
+    "routes/invoices.export[.csv]": { type: "text/csv", get: permitted(STAFF) },
+    "routes/invoices.new": { type: HTML, get: permitted(["finance"]), post: permitted(["finance"], { ok: 400 }) },
+    "routes/invoices.$id": { params: { id: ids.invoiceB }, type: HTML, get: permitted(STAFF), post: permitted(["procurement", "case_manager", "finance"], { ok: 400 }) },
+    // The view PDF: staff, and the provider whose invoice it is (DEMO-B-0001).
+    "routes/invoices.$id.view[.pdf]": { params: { id: ids.invoiceB }, type: "application/pdf", get: permitted([...ROLES]) },
+    "routes/portal.invoices._index": { type: HTML, get: permitted(["provider"]) },
+    "routes/portal.invoices.new": { type: HTML, get: permitted(["provider"]), post: permitted(["provider"], { ok: 400 }) },
+    "routes/portal.invoices.$id": { params: { id: ids.invoiceB }, type: HTML, get: permitted(["provider"]) },
+    // POST with an empty form body: 415 (XML, PDF or multipart expected).
+    "routes/api.v1.invoices._index": { api: true, type: JSON_TYPE, get: { ...permitted(["provider"]), anonymous: 401 }, post: { ...permitted(["provider"], { ok: 415 }), anonymous: 401 } },
+    "routes/api.v1.invoices.$id": { api: true, params: { id: ids.invoiceB }, type: JSON_TYPE, get: { ...permitted(["provider"]), anonymous: 401 }, post: all(405) },
     "routes/tenders.$id.ocds[.json]": { params: { id: ids.tender }, type: JSON_TYPE, get: permitted(STAFF) },
     "routes/api.$": { api: true, params: { "*": "v1/nope" }, get: all(404), post: all(404) },
   };
@@ -211,7 +235,7 @@ export const EMAILS: Record<Role, string> = {
 export const OTHER_PROVIDER_EMAIL = "traeger@bildungswerk-lausitz.example";
 
 /** Ids for the table's structure checks (no server needed). */
-export const DUMMY_IDS: Ids = { providerB: 1, providerT: 2, providerUserB: 1, documentB: 1, mail: 1, tender: 1, offerT: 1, agreementB: 1, client: 1, claimB: 1, claimOther: 2, tenderOpened: 3, paymentRun: 1, bankStatement: 1 };
+export const DUMMY_IDS: Ids = { providerB: 1, providerT: 2, providerUserB: 1, documentB: 1, mail: 1, tender: 1, offerT: 1, agreementB: 1, client: 1, claimB: 1, claimOther: 2, tenderOpened: 3, paymentItem: 1, budgetLine: 1, invoiceB: 1, paymentRun: 1, bankStatement: 1 };
 
 /**
  * The ids of the demo data on a running server (startServer() seeds it). Creates a data sheet
@@ -239,7 +263,7 @@ export async function loadIds(server: TestServer, procurementCookie: string): Pr
   const rest = await withServerDb(server, async () => {
     const { em, tx } = await import("~/lib/db.server");
     const { enqueueMail } = await import("~/lib/mailer.server");
-    const { Offer, PlacementAgreement, PlacementClaim, Tender } = await import("../../entities");
+    const { BudgetLine, Offer, PaymentItem, PlacementAgreement, PlacementClaim, Tender } = await import("../../entities");
     const { Not } = await import("typeorm");
     // The outbox starts empty (no screen sends mail yet): put one message in it.
     const mail = await retryBusy(() => tx((m) => enqueueMail(m, { to: "pruefung@example.org", subject: "Testnachricht Berechtigungen", text: "Hallo" })));
@@ -250,7 +274,17 @@ export async function loadIds(server: TestServer, procurementCookie: string): Pr
     const agreement = await m.getRepository(PlacementAgreement).findOneOrFail({ where: { providerId: users.providerB, status: "active" } });
     const claimB = await m.getRepository(PlacementClaim).findOneOrFail({ where: { providerId: users.providerB, status: "submitted" } });
     const claimOther = await m.getRepository(PlacementClaim).findOneOrFail({ where: { providerId: Not(users.providerB), status: "submitted" } });
-    return { mail: mail.id, tender: published.id, tenderOpened: opened.id, offerT: offer.id, agreementB: agreement.id, client: claimB.clientId, claimB: claimB.id, claimOther: claimOther.id };
+    const paymentItem = await m.getRepository(PaymentItem).findOneOrFail({ where: { status: "awaiting_arithmetic" }, order: { id: "ASC" } });
+    const budgetLine = await m.getRepository(BudgetLine).findOneOrFail({ where: { number: "1.4820.7690" } });
+    // An invoice of DEMO-B-0001 (issue 10): a KoSIT suite file, stored as rejected (its seller and Leitweg-ID are not the demo's).
+    const { receiveInvoice } = await import("~/services/invoices.server");
+    const { User } = await import("../../entities");
+    const { read, UBL_0101 } = await import("../unit/einvoice-suite");
+    const brokerUser = await m.getRepository(User).findOneByOrFail({ id: users.providerUserB });
+    const invoice = await retryBusy(() =>
+      receiveInvoice({ id: brokerUser.id, email: brokerUser.email, name: brokerUser.name, role: "provider", providerId: users.providerB }, { bytes: new TextEncoder().encode(read(UBL_0101)), filename: "rechnung.xml", channel: "portal" }),
+    );
+    return { mail: mail.id, tender: published.id, tenderOpened: opened.id, offerT: offer.id, agreementB: agreement.id, client: claimB.clientId, claimB: claimB.id, claimOther: claimOther.id, paymentItem: paymentItem.id, budgetLine: budgetLine.id, invoiceB: invoice.id };
   });
   const finance = await withServerDb(server, async () => {
     const { em } = await import("~/lib/db.server");

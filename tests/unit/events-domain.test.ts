@@ -45,7 +45,7 @@ describe("event types", () => {
     expect(EVENT_TYPES.length).toBeGreaterThan(20);
     for (const type of EVENT_TYPES) {
       expect(type).toMatch(/^[a-z]+\.[a-z_]+$/);
-      expect(["tender", "offer", "placement", "instalment"]).toContain(type.split(".")[0]);
+      expect(["tender", "offer", "placement", "instalment", "invoice"]).toContain(type.split(".")[0]);
       expect(EVENT_TYPE_LABELS[type].length, type).toBeGreaterThan(5);
       expect(EVENT_TYPE_LABELS[type], type).not.toMatch(/\b(the|was|has been)\b/i);
     }

@@ -350,7 +350,7 @@ describe("placement claim machine", () => {
 // ---------------------------------------------------------------------------------------------
 describe("fee instalment machine", () => {
   const STATES: InstalmentState[] = ["pending", "due", "earned", "payable", "paid", "cancelled", "lapsed"];
-  const EVENTS: InstalmentEvent[] = ["reach_duration", "prove", "certify", "end_employment", "lapse", "reinstate", "revoke"];
+  const EVENTS: InstalmentEvent[] = ["reach_duration", "prove", "certify", "end_employment", "lapse", "reinstate", "revoke", "pay"];
   const EXPECTED: Row<InstalmentState, InstalmentEvent>[] = [
     { event: "reach_duration", from: ["pending"], to: "due", permission: ["system"] },
     { event: "prove", from: ["pending", "due"], to: "earned", permission: ["submit:placement:own"] },
@@ -359,6 +359,7 @@ describe("fee instalment machine", () => {
     { event: "lapse", from: ["pending", "due"], to: "lapsed", permission: ["system"] },
     { event: "reinstate", from: ["cancelled"], to: "pending", permission: ["decide:placement:any"] },
     { event: "revoke", from: ["earned", "payable"], to: "cancelled", permission: ["decide:placement:any"] },
+    { event: "pay", from: ["payable"], to: "paid", permission: ["book:payment:any"] },
   ];
 
   // Job start 01.01.2007: the six weeks end with day 42 = 11.02.2007; the period is complete when
@@ -409,9 +410,9 @@ describe("fee instalment machine", () => {
   });
 
   const cases = pairs(STATES, EVENTS, EXPECTED);
-  it("7 × 7 = 49 pairs, 11 allowed", () => {
-    expect(cases).toHaveLength(49);
-    expect(cases.filter((c) => c.row)).toHaveLength(11);
+  it("7 × 8 = 56 pairs, 12 allowed", () => {
+    expect(cases).toHaveLength(56);
+    expect(cases.filter((c) => c.row)).toHaveLength(12);
   });
 
   it("corrections need a reason; a reinstatement only when the employment lasted long enough", () => {
@@ -446,7 +447,7 @@ describe("fee instalment machine", () => {
     expect(instalmentMachine.eventsFrom("pending")).toEqual(["reach_duration", "prove", "end_employment", "lapse"]);
     expect(instalmentMachine.eventsFrom("due")).toEqual(["prove", "end_employment", "lapse"]);
     expect(instalmentMachine.eventsFrom("earned")).toEqual(["certify", "revoke"]);
-    expect(instalmentMachine.eventsFrom("payable")).toEqual(["revoke"]);
+    expect(instalmentMachine.eventsFrom("payable")).toEqual(["revoke", "pay"]);
     expect(instalmentMachine.eventsFrom("cancelled")).toEqual(["reinstate"]);
     for (const s of ["paid", "lapsed"] as InstalmentState[]) expect(instalmentMachine.eventsFrom(s)).toEqual([]);
   });

@@ -170,7 +170,10 @@ export function readCii(root: unknown, ctx: ReadContext): BusinessTerms {
     allowanceTotalCents: ctx.amount(textAt(sums, "AllowanceTotalAmount"), "BT-107") ?? 0,
     chargeTotalCents: ctx.amount(textAt(sums, "ChargeTotalAmount"), "BT-108") ?? 0,
     netTotalCents: ctx.amount(textAt(sums, "TaxBasisTotalAmount"), "BT-109"),
-    vatTotalCents: ctx.amount(vatTotal === undefined ? null : text(vatTotal), "BT-110"),
+    // UBL always states BT-110 (cac:TaxTotal/cbc:TaxAmount, 0 when no VAT is due); CII may leave it
+    // out. An absent total over a breakdown that is all zero is 0, so the twins read alike.
+    vatTotalCents:
+      vatTotal === undefined && vatBreakdown.length > 0 && vatBreakdown.every((v) => v.taxCents === 0) ? 0 : ctx.amount(vatTotal === undefined ? null : text(vatTotal), "BT-110"),
     grossTotalCents: ctx.amount(textAt(sums, "GrandTotalAmount"), "BT-112"),
     prepaidCents: ctx.amount(textAt(sums, "TotalPrepaidAmount"), "BT-113") ?? 0,
     roundingCents: ctx.amount(textAt(sums, "RoundingAmount"), "BT-114") ?? 0,

@@ -134,7 +134,7 @@ export function readUbl(root: unknown, creditNote: boolean, ctx: ReadContext): B
     buyerReference: textAt(root, "BuyerReference"),
     projectReference: textAt(root, "ProjectReference", "ID"),
     contractReference: textAt(root, "ContractDocumentReference", "ID"),
-    orderReference: textAt(root, "OrderReference", "ID"),
+    orderReference: purchaseOrderReference(textAt(root, "OrderReference", "ID"), textAt(root, "OrderReference", "SalesOrderID")),
     salesOrderReference: textAt(root, "OrderReference", "SalesOrderID"),
     precedingInvoices: all(root, "BillingReference", "InvoiceDocumentReference", "ID").map(text).filter((t): t is string => t !== null),
     paymentTerms: joinTexts(all(root, "PaymentTerms", "Note")),
@@ -190,4 +190,15 @@ export function readUbl(root: unknown, creditNote: boolean, ctx: ReadContext): B
     charges: docAc.filter((a) => a.charge),
     lines,
   };
+}
+
+/**
+ * BT-13 in UBL is cac:OrderReference/cbc:ID, which UBL requires whenever the element exists. When
+ * only the seller's order (BT-14, cbc:SalesOrderID) is meant, the syntax binding asks for a
+ * placeholder there ("NA"; the KoSIT suite writes "Dummywert"): that is no purchase order, and CII
+ * (which can say BT-14 alone) has none either.
+ */
+function purchaseOrderReference(id: string | null, salesOrderId: string | null): string | null {
+  if (id && salesOrderId && /^(na|n\/a|dummywert)$/i.test(id.trim())) return null;
+  return id;
 }
