@@ -247,9 +247,9 @@ describe("bank statements", () => {
     expect((await m.getRepository(PaymentItem).findOneByOrFail({ id: mismatch.id })).status).toBe("in_run");
     expect((await m.getRepository(FeeInstalment).findOneByOrFail({ id: instalment.id })).status).toBe("paid");
     const own = await ownInstalments(broker);
-    expect(own.find((i) => i.id === instalment.id)).toMatchObject({ status: "paid", statusLabel: "ausgezahlt" });
-    // What GET /api/v1/placements/{id}/instalments/{number} answers.
-    expect(await ownInstalment(broker, instalment.claimId, instalment.number)).toMatchObject({ status: "paid", statusLabel: "ausgezahlt" });
+    expect(own.find((i) => i.id === instalment.id)).toMatchObject({ status: "paid", statusLabel: "ausgezahlt am 03.03.2026" });
+    // What GET /api/v1/placements/{id}/instalments/{number} answers: paid, with the booking day of the statement.
+    expect(await ownInstalment(broker, instalment.claimId, instalment.number)).toMatchObject({ status: "paid", paidOn: EXEC, statusLabel: "ausgezahlt am 03.03.2026" });
     expect((await m.getRepository(Commitment).findOneByOrFail({ id: commitment.id })).consumedCents).toBe(item.amountCents);
     // Not all paid yet: the run waits.
     expect((await m.getRepository(PaymentRun).findOneByOrFail({ id: runId })).status).toBe("sent");
