@@ -4,6 +4,9 @@
  *   1. provider list (filter, sort, page, certificate state) vs. the same rows by raw SQL
  *   2. audited writes through the transaction gate vs. raw INSERTs in one transaction
  *   3. 200 concurrent transactions through the gate: all must succeed
+ *   4.–6. the deadline rush, placement claims and the daily job, a payment run of 5,000 items
+ *   7. reading and checking the 86 XRechnung test files against bare XML parsing
+ *   8. SEPA file and run list for 5,000 payments against a bare template and pdf-lib directly
  *   6. a payment run of 5,000 items (scripts/bench-finance.ts)
  */
 import fs from "node:fs";
@@ -73,6 +76,14 @@ async function main() {
   console.log("\n6. Zahllauf mit 5.000 Zahlungen: SEPA-Datei, Zahllaufliste, Auszahlungsanordnungen (eigener Prozess, frische Datenbank)");
   const f = spawnSync(process.execPath, [path.join(path.dirname(process.argv[1]), "..", "node_modules", "tsx", "dist", "cli.mjs"), path.join(path.dirname(process.argv[1]), "bench-finance.ts")], { stdio: "inherit", env: process.env });
   if (f.status !== 0) process.exit(f.status ?? 1);
+
+  console.log("\n7. E-Rechnungen: alle 86 Dateien der KoSIT-Testsuite lesen und prüfen, gegen bloßes Parsen derselben Dateien (eigener Prozess)");
+  const e = spawnSync(process.execPath, [path.join(path.dirname(process.argv[1]), "..", "node_modules", "tsx", "dist", "cli.mjs"), path.join(path.dirname(process.argv[1]), "bench-einvoice.ts")], { stdio: "inherit", env: process.env });
+  if (e.status !== 0) process.exit(e.status ?? 1);
+
+  console.log("\n8. SEPA-Bausteine: 5.000 Überweisungen als pain.001 und Zahllaufliste, gegen Schablone und pdf-lib direkt (eigener Prozess)");
+  const sp = spawnSync(process.execPath, [path.join(path.dirname(process.argv[1]), "..", "node_modules", "tsx", "dist", "cli.mjs"), path.join(path.dirname(process.argv[1]), "bench-sepa.ts")], { stdio: "inherit", env: process.env });
+  if (sp.status !== 0) process.exit(sp.status ?? 1);
 }
 
 main().catch((e) => {
