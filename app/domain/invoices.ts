@@ -3,6 +3,7 @@
  * at intake (Leitweg-ID, seller = sending organisation, duplicates), the deviation text for the
  * factual check, the SEPA-safe purpose and the state a provider reads in the portal.
  */
+import { sepaText } from "./sepa";
 import { formatIban, normalizeIban } from "./iban";
 import { formatCents } from "./money";
 import { formatDate } from "./time";
@@ -83,13 +84,7 @@ export function duplicateFinding(earlierReference: string, number: string, recei
 
 /** The purpose of the transfer: the invoice number in the SEPA character set, at most 140 characters. */
 export function sepaPurpose(text: string): string {
-  const map: Record<string, string> = { ä: "ae", ö: "oe", ü: "ue", Ä: "Ae", Ö: "Oe", Ü: "Ue", ß: "ss" };
-  return text
-    .replace(/[äöüÄÖÜß]/g, (c) => map[c])
-    .replace(/[^A-Za-z0-9/\-?:().,'+ ]/g, " ")
-    .replace(/\s+/g, " ")
-    .trim()
-    .slice(0, 140);
+  return sepaText(text, 140);
 }
 
 export interface ContractFacts {

@@ -201,7 +201,7 @@ describe("finance journey: from the provider's e-invoice to the bank statement",
       const xml = fs.readFileSync(painFile, "utf8");
       expect(validateXsd(xml, PAIN_001_001_09_XSD)).toEqual([]);
       expect(xml).toContain(`<EndToEndId>VT-${itemReference}</EndToEndId>`);
-      expect(xml).toContain(`<Ustrd>${NUMBER}</Ustrd>`);
+      expect(xml).toContain(`<Ustrd>Rechnung ${NUMBER}</Ustrd>`);
       expect(xml).not.toContain("<AdrLine>");
       await screenshot(page, "f4-run");
     });

@@ -94,7 +94,7 @@ describe("security headers", () => {
     for (const r of manifest) {
       if (!r.hasComponent || !r.hasLoader) continue;
       const id = r.pattern.startsWith("/admin/users/") ? userId! : providerId!;
-      urls.add(fillPattern(r.pattern, { id, "*": "x" }));
+      urls.add(fillPattern(r.pattern, { id, lineId: 1, year: 2026, "*": "x" }));
     }
     urls.add("/gibt-es-nicht");
 

@@ -22,6 +22,8 @@ const EXPECTED: [Permission, string | null, string | null][] = [
   ["accept:agreement:own", "read", "placements"],
   ["read:assignment:own", "read", null],
   ["submit:placement:own", "read", "placements"],
+  ["submit:invoice:own", "read", "invoices"],
+  ["read:invoice:own", "read", null],
 ];
 
 describe("requiredScope: permission and method → scope", () => {
