@@ -67,7 +67,7 @@ export default function Payments() {
         bestätigt oder eine Rechnung von Hand erfasst hat, zeichnet diese Zahlung nicht.
       </p>
       {a && a.ok ? (
-        <div className={`flash${a.refused.length ? " warn" : ""}`} role="status">
+        <div className={`alert ${a.refused.length ? "alert-warn" : "alert-ok"}`} role="status">
           <p>
             {a.signed.length} {a.signed.length === 1 ? "Zahlung" : "Zahlungen"} „{a.label}“ gezeichnet.
             {a.refused.length ? ` ${a.refused.length} nicht gezeichnet:` : ""}
@@ -147,7 +147,7 @@ export default function Payments() {
               <td className="num nowrap">
                 <strong>{formatCents(d.sumCents)}</strong>
               </td>
-              <td colSpan={2} />
+              <td />
             </tr>
           }
         />
@@ -196,16 +196,16 @@ const COLUMNS: Column<Row>[] = [
   },
   { header: "Betrag", sort: "amount", firstDir: "desc", className: "num nowrap", cell: (x) => formatCents(x.amountCents) },
   {
-    header: "Status",
+    header: "Status, Haushaltsstelle",
     sort: "status",
     cell: (x) => (
       <>
         <span className={`badge ${STATUS_BADGE[x.status] ?? "warn"}`}>{x.statusLabel}</span>
         {x.holdReason ? <div className="muted small">{x.holdReason}</div> : null}
+        <div className="mono small muted nowrap">{x.budgetLine || "ohne Haushaltsstelle"}</div>
       </>
     ),
   },
-  { header: "Haushaltsstelle", className: "mono nowrap", cell: (x) => x.budgetLine || "–" },
 ];
 
 export const ErrorBoundary = GeneralErrorBoundary;
