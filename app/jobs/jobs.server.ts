@@ -10,6 +10,7 @@ export async function runDueJobs(): Promise<void> {
   await closeDueTenders();
   await runPlacementDayOnce();
   await recoverRunsDaily();
+  await financeDaily();
   await sendDueMail();
   await forgetIdempotencyKeysHourly();
 }
@@ -52,4 +53,20 @@ async function recoverRunsDaily(): Promise<void> {
   const { recoverAbandonedRuns } = await import("~/services/payment-runs.server");
   await recoverAbandonedRuns({ olderThanMinutes: 30 });
   lastRunRecoveryDay = day;
+}
+
+let lastFinanceDay: string | null = null;
+
+/**
+ * Finance, once a day: commitments of orders that can no longer cost anything are released, and
+ * payment orders whose PDF was not stored (the process stopped between signing and storing) get it.
+ */
+async function financeDaily(): Promise<void> {
+  const day = today();
+  if (day === lastFinanceDay) return;
+  const { releaseEndedCommitments } = await import("~/services/budget.server");
+  const { renderMissingPaymentOrders } = await import("~/services/payment-items.server");
+  await releaseEndedCommitments(day);
+  await renderMissingPaymentOrders();
+  lastFinanceDay = day;
 }

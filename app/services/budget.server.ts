@@ -10,8 +10,8 @@
 import { In, IsNull, type EntityManager } from "typeorm";
 import { Assignment, BudgetLine, BudgetYear, Commitment, Contract, OrderingAuthority, PaymentItem, User } from "../../entities";
 import { toCsv } from "~/domain/csv";
-import { formatDate, formatDateTime } from "~/domain/time";
-import { availableCents, paidCents, shortfallMessage, type LineYearFigures, type YearShare } from "~/domain/finance";
+import { addMonths, formatDate, formatDateTime } from "~/domain/time";
+import { availableCents, paidCents, shortfallMessage, voucherPeriod, type LineYearFigures, type YearShare } from "~/domain/finance";
 import { parseEuroToCents, formatCents } from "~/domain/money";
 import { NotFoundError, RuleError, ValidationError } from "~/domain/errors";
 import { appendAudit, SYSTEM } from "~/lib/audit.server";
@@ -636,4 +636,37 @@ export async function authorityCandidates(user: CurrentUser) {
   const m = await em();
   const users = await m.getRepository(User).find({ where: { active: true }, order: { name: "ASC" } });
   return users.filter((u) => u.role !== "provider").map((u) => ({ id: u.id, name: u.name, email: u.email, role: u.role }));
+}
+
+/**
+ * Daily: commitments whose order can no longer cost anything are released (what they still
+ * bind goes back to the line). A voucher's fee can fall due until nine months after its last
+ * valid day (six months of employment plus the claim period, domain/finance.ts voucherPeriod);
+ * a contract's last invoices may come up to six months after its end. Payment items still open
+ * on a commitment keep what they need (releaseCommitments).
+ */
+export async function releaseEndedCommitments(day: string): Promise<number> {
+  const { Assignment, Contract } = await import("../../entities");
+  const m0 = await em();
+  const open = await m0.getRepository(Commitment).find({ where: { status: "open", sourceType: In(["voucher", "contract"]) }, select: { id: true, sourceType: true, sourceId: true } });
+  const voucherIds = [...new Set(open.filter((c) => c.sourceType === "voucher" && c.sourceId).map((c) => c.sourceId!))];
+  const contractIds = [...new Set(open.filter((c) => c.sourceType === "contract" && c.sourceId).map((c) => c.sourceId!))];
+  const ended: { type: string; id: number; reason: string }[] = [];
+  for (let i = 0; i < voucherIds.length; i += 500) {
+    const rows = await m0.getRepository(Assignment).find({ where: { id: In(voucherIds.slice(i, i + 500)) }, select: { id: true, reference: true, issuedOn: true, validUntil: true } });
+    for (const a of rows) {
+      const end = voucherPeriod(a.issuedOn, a.validUntil).end;
+      if (end < day) ended.push({ type: "voucher", id: a.id, reason: `Gutschein ${a.reference}: Zeitraum für Vergütungen am ${formatDate(end)} abgelaufen` });
+    }
+  }
+  for (let i = 0; i < contractIds.length; i += 500) {
+    const rows = await m0.getRepository(Contract).find({ where: { id: In(contractIds.slice(i, i + 500)) }, select: { id: true, reference: true, endDate: true } });
+    for (const c of rows) {
+      const end = addMonths(c.endDate, 6);
+      if (end < day) ended.push({ type: "contract", id: c.id, reason: `Vertrag ${c.reference} am ${formatDate(c.endDate)} beendet, Rechnungsfrist bis ${formatDate(end)} abgelaufen` });
+    }
+  }
+  let released = 0;
+  for (const e of ended) released += await tx((m) => releaseCommitments(m, "system", e.type, e.id, e.reason));
+  return released;
 }

@@ -278,6 +278,13 @@ export async function renderPaymentOrders(ids: number[]): Promise<number> {
   return rendered.length;
 }
 
+/** Ordered items without their payment order PDF (at most 200 a pass). */
+export async function renderMissingPaymentOrders(): Promise<number> {
+  const m = await em();
+  const rows = await m.getRepository(PaymentItem).find({ where: { status: In(["ordered", "in_run"]), orderDocumentId: IsNull() }, select: { id: true }, take: 200 });
+  return rows.length ? renderPaymentOrders(rows.map((r) => r.id)) : 0;
+}
+
 function roleLabel(role: string | undefined): string {
   return role === "finance" ? "Leistungsrechnung / Kasse" : role === "procurement" ? "Vergabestelle" : role === "case_manager" ? "Fallmanagement" : role === "admin" ? "Administration" : "";
 }

@@ -5,6 +5,7 @@ import { ForbiddenError, NotFoundError, RuleError, ValidationError } from "~/dom
 import { contractValueCents, spreadOverYears } from "~/domain/finance";
 import { addDays } from "~/domain/time";
 import { setClock, today } from "~/lib/clock.server";
+import { voucherPeriod } from "~/domain/finance";
 import { em, tx } from "~/lib/db.server";
 import { seedDemoData } from "~/demo/demo-data.server";
 import { seedDemoTenders } from "~/demo/demo-tenders.server";
@@ -22,6 +23,7 @@ import {
   lineYearFigures,
   listAuthorities,
   releaseCommitment,
+  releaseEndedCommitments,
   revokeAuthority,
   setBudgetLineActive,
   setBudgetYear,
@@ -180,6 +182,16 @@ describe("orders refused without money", () => {
     const a = await assignClient(caseManager, client.id, { providerId: String(providerId), validFrom: day, region: "Kamenz" });
     const bound = await m.getRepository(Commitment).find({ where: { sourceType: "voucher", sourceId: a.id } });
     expect(bound.reduce((s, c) => s + c.amountCents, 0)).toBe(a.maxFeeCents);
+
+    // The daily job releases the voucher's money once no fee can fall due any more: not on the
+    // period's last day, on the day after it.
+    const end = voucherPeriod(a.issuedOn, a.validUntil).end;
+    await releaseEndedCommitments(end);
+    expect((await m.getRepository(Commitment).find({ where: { sourceType: "voucher", sourceId: a.id } })).every((c) => c.status === "open" && c.releasedCents === 0)).toBe(true);
+    await releaseEndedCommitments(addDays(end, 1));
+    const after = await m.getRepository(Commitment).find({ where: { sourceType: "voucher", sourceId: a.id } });
+    expect(after.every((c) => c.status === "closed" && c.releasedCents === c.amountCents)).toBe(true);
+    expect(after[0].closeReason).toContain(a.reference);
   });
 
   it("refuses to conclude an award (concludeAward) without money on the contract line; nothing is written", async () => {
