@@ -173,7 +173,9 @@ async function storeEInvoice(actor: CurrentUser, input: IntakeInput, attempt = 1
     const key = t?.number ? duplicateKey(input.providerId, t.number) : null;
     const earlier = key ? await m.getRepository(Invoice).findOne({ where: { duplicateKey: key } }) : null;
     if (earlier && t?.number) findings.push(duplicateFinding(earlier.reference, t.number, earlier.receivedOn));
-    const status: InvoiceStatus = findings.length ? "rejected" : "accepted";
+    // A wrong IBAN (BR-DE-19) does not refuse the invoice: it is taken in and its payment item
+    // cannot be signed or paid until the IBAN is corrected (issue 10, point 7). Every other finding refuses.
+    const status: InvoiceStatus = findings.some((f) => !PAYABLE_AFTER_CORRECTION.has(f.rule)) ? "rejected" : "accepted";
     const dueOn = dueDate(receivedOn, termDays);
     const amountCents = t?.dueAmountCents ?? 0;
     const { expectedCents, deviation } = status === "accepted" ? await assess(m, { contract, amountCents: t?.grossTotalCents ?? amountCents, periodStart: t?.periodStart ?? null, periodEnd: t?.periodEnd ?? null, invoiceIban, masterIban: ctx.bank?.iban ?? null }) : { expectedCents: null, deviation: "" };
@@ -253,10 +255,18 @@ async function storeEInvoice(actor: CurrentUser, input: IntakeInput, attempt = 1
   }).catch(again);
 }
 
-/** The payment item of an accepted invoice: payee from the master data (else the invoice IBAN), due amount, due date, budget. */
+/** Findings that let an invoice in; its payment item waits for a correction (a wrong IBAN: BR-DE-19). */
+const PAYABLE_AFTER_CORRECTION = new Set(["BR-DE-19"]);
+
+/**
+ * The payment item of an accepted invoice: payee from the master data (else the invoice IBAN),
+ * due amount, due date, budget. An invoice whose IBAN is wrong (BR-DE-19) pays to that IBAN as
+ * written: the item is blocked until someone corrects it (storno and a new item).
+ */
 async function createItem(m: EntityManager, actor: CurrentUser, invoice: Invoice, contract: Contract | null, ctx: { provider: Provider; bank: BankAccount | null }): Promise<PaymentItem> {
   const commitment = contract ? await commitmentFor(m, "contract", contract.id, Number(invoice.dueOn.slice(0, 4))) : null;
   const terms = invoice.terms as BusinessTerms | null;
+  if (invoice.findings.some((f) => f.rule === "BR-DE-19")) ctx = { ...ctx, bank: null };
   return createPaymentItem(m, actor.id === null ? "system" : actor, {
     sourceType: "invoice",
     invoiceId: invoice.id,

@@ -14,7 +14,7 @@ import { sha256Hex } from "~/lib/hash.server";
 import { seedDemoData } from "~/demo/demo-data.server";
 import type { PersonUser } from "~/services/auth.server";
 import { assignContract, getInvoice, invoiceForItem, invoicesCsv, listInvoices, listOwnInvoices, receiveInvoice, registerInvoice } from "~/services/invoices.server";
-import { bookByHand, signItems } from "~/services/payment-items.server";
+import { bookByHand, correctItem, signItems } from "~/services/payment-items.server";
 
 /**
  * Invoice intake (issue 10, points 4–9) through the services: KoSIT suite files from the portal,
@@ -119,6 +119,23 @@ describe("portal intake of an XRechnung", () => {
     expect(invoice.deviation).toContain("Kein Vertrag gefunden");
     const event = await m.getRepository(ApiEvent).findOneOrFail({ where: { entityType: "invoice", entityId: invoice.id } });
     expect(event).toMatchObject({ type: "invoice.received", providerId: brokerId, status: "accepted" });
+  });
+
+  it("takes in an invoice with a wrong IBAN check digit (BR-DE-19); its payment cannot be signed until the IBAN is corrected", async () => {
+    const wrong = "DE78000000001234567890"; // the suite's IBAN with the check digits changed
+    const result = await receiveInvoice(broker, { bytes: ubl("IBAN-FALSCH-1", (x) => x.replace("<cbc:ID>DE79000000001234567890</cbc:ID>", `<cbc:ID>${wrong}</cbc:ID>`)), filename: "iban.xml", channel: "portal" });
+    expect(result.findings.map((f) => f.rule)).toEqual(["BR-DE-19"]);
+    expect(result.status).toBe("accepted");
+    const m = await em();
+    const item = await m.getRepository(PaymentItem).findOneByOrFail({ id: result.paymentItemId! });
+    expect(item).toMatchObject({ iban: wrong, bankAccountId: null });
+    expect(item.holdReason).toContain("BR-DE-19");
+    const caseManager = await currentUser("fallmanagement@asz-kamenz.example");
+    const refused = await signItems(caseManager, [item.id], "factual");
+    expect(refused.refused[0].reason).toContain("Die IBAN des Zahlungsempfängers ist fehlerhaft");
+    // Corrected: the new item carries a valid IBAN and can be signed.
+    const next = await correctItem(finance, item.id, { iban: "DE89370400440532013000", reason: "IBAN laut Rückfrage beim Träger korrigiert" });
+    expect((await signItems(caseManager, [next.id], "factual")).signed.map((x) => x.id)).toEqual([next.id]);
   });
 
   it("refuses the same invoice a second time (DUPLIKAT naming the earlier invoice), stored as rejected", async () => {
