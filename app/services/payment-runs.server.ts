@@ -16,7 +16,7 @@ import { In, IsNull, type EntityManager } from "typeorm";
 import { BankStatement, BankStatementLine, Document, PaymentItem, PaymentRun, PaymentRunItem, User } from "../../entities";
 import { BankStatementError, CAMT_DEFAULT_MAX_BYTES, parseBankStatement, type BankEntry } from "~/domain/camt";
 import { ConflictError, NotFoundError, RuleError, ValidationError } from "~/domain/errors";
-import { formatIban, validateIban } from "~/domain/iban";
+import { formatIban, normalizeIban, validateIban } from "~/domain/iban";
 import { formatCents } from "~/domain/money";
 import { PAYMENT_ITEM_STATE_LABELS, PAYMENT_RUN_STATE_LABELS, paymentItemMachine, type PaymentItemFacts, type PaymentItemState, type PaymentRunState } from "~/domain/payment-item.machine";
 import { buildCreditTransfer } from "~/domain/sepa";
@@ -652,6 +652,15 @@ export async function bookStatementLine(user: PersonUser, lineId: number, raw: {
     const item = await m.getRepository(PaymentItem).findOne({ where: { reference } });
     if (!item) throw new ValidationError("Bitte prüfen Sie die markierten Felder.", { reference: `Keine Zahlung mit der Nummer ${reference}.` });
     if (item.status !== "in_run" && item.status !== "ordered") throw new RuleError(`Zahlung ${item.reference} ist „${PAYMENT_ITEM_STATE_LABELS[item.status as PaymentItemState] ?? item.status}“ und kann nicht gebucht werden.`);
+    // A bank movement is evidence for one payment only: the one its end-to-end id names, or, without
+    // a known id, one of the same amount to the same account. Anything else is not this payment.
+    const named = line.endToEndId ? await m.getRepository(PaymentItem).findOne({ where: { endToEndId: line.endToEndId } }) : null;
+    if (named && named.id !== item.id)
+      throw new RuleError(`Der Umsatz trägt die End-to-End-ID ${line.endToEndId} der Zahlung ${named.reference}${named.status === "paid" ? ", die bereits als ausgezahlt gebucht ist" : ""}; er kann keiner anderen Zahlung zugeordnet werden. Bitte als erledigt markieren.`);
+    if (!named) {
+      if (item.amountCents !== line.amountCents) throw new RuleError(`Der Umsatz über ${formatCents(line.amountCents)} passt nicht zur Zahlung ${item.reference} über ${formatCents(item.amountCents)}.`);
+      if (line.counterpartyIban && normalizeIban(line.counterpartyIban) !== item.iban) throw new RuleError(`Der Umsatz ging an die IBAN ${formatIban(line.counterpartyIban)}, die Zahlung ${item.reference} an ${formatIban(item.iban)}.`);
+    }
     await bookItem(m, user, item, { paidOn: line.bookingDate ?? today(), bankLineId: line.id });
     const note = `Von Hand zugeordnet: ${reason}${item.amountCents !== line.amountCents ? ` (Betrag der Zahlung ${formatCents(item.amountCents)}, Umsatz ${formatCents(line.amountCents)})` : ""}`;
     const upd = await m.getRepository(BankStatementLine).update({ id: line.id, status: "unmatched" }, { status: "booked", paymentItemId: item.id, note: note.slice(0, 500), bookedById: user.id, bookedAt: nowIso() });

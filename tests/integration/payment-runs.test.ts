@@ -275,6 +275,13 @@ describe("bank statements", () => {
     const unknownLine = open.find((l) => l.endToEndId === "VT-UNBEKANNT-1")!;
     const mismatchItem = items.find((i) => i.endToEndId === mismatchLine.endToEndId)!;
     await expect(bookStatementLine(finance, mismatchLine.id, { reference: mismatchItem.reference, reason: "kurz" })).rejects.toBeInstanceOf(ValidationError);
+    // A bank movement proves only its own payment: not another one (named by its end-to-end id),
+    // and without a known id only one of the same amount to the same account.
+    const [other] = await insertItems(m, [itemRow({ amountCents: 1_234, dueOn: "2099-12-31" })]);
+    await expect(bookStatementLine(finance, mismatchLine.id, { reference: other.reference, reason: "Versuch einer Fremdbuchung" })).rejects.toThrow(/End-to-End-ID .* kann keiner anderen Zahlung zugeordnet werden/);
+    await expect(bookStatementLine(finance, unknownLine.id, { reference: other.reference, reason: "Versuch einer Fremdbuchung" })).rejects.toThrow(/passt nicht zur Zahlung/);
+    expect((await m.getRepository(PaymentItem).findOneByOrFail({ id: other.id })).status).toBe("ordered");
+    await m.getRepository(PaymentItem).delete({ id: other.id });
     await bookStatementLine(finance, mismatchLine.id, { reference: mismatchItem.reference.toLowerCase(), reason: "Bank hat 1 Cent Gebühr aufgeschlagen, geklärt" });
     await ignoreStatementLine(finance, unknownLine.id, "Kontoführungsgebühr, keine Zahlung");
     await expect(ignoreStatementLine(finance, unknownLine.id, "Kontoführungsgebühr, keine Zahlung")).rejects.toBeInstanceOf(ConflictError);
