@@ -46,7 +46,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         return redirectWithFlash(`${here}#bindungen`, `Mittelbindung ${c.reference} über ${formatCents(c.amountCents)} angelegt.`);
       }
       case "release": {
-        const rest = await releaseCommitment(user, Number(values.commitmentId), values.reason ?? "");
+        const rest = await releaseCommitment(user, Number(values.commitmentId), values.reason ?? "", { budgetLineId: lineId, year });
         return redirectWithFlash(`${here}#bindungen`, `Restmittel über ${formatCents(rest)} freigegeben.`);
       }
       case "lock":

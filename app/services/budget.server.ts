@@ -291,15 +291,17 @@ export async function createManualCommitment(user: PersonUser, raw: { budgetLine
   });
 }
 
-export async function releaseCommitment(user: PersonUser, commitmentId: number, reason: string) {
+export async function releaseCommitment(user: PersonUser, commitmentId: number, reason: string, where: { budgetLineId?: number; year?: number } = {}) {
   requireCan(user, "manage:budget:any");
   reason = String(reason ?? "");
   if (!idOf(commitmentId)) throw new NotFoundError("Die Mittelbindung wurde nicht gefunden.");
   if (reason.trim().length < 10) throw new ValidationError("Bitte begründen Sie die Freigabe (mindestens 10 Zeichen).", { reason: "Bitte begründen Sie die Freigabe (mindestens 10 Zeichen)." });
   return tx(async (m) => {
     const c = await m.getRepository(Commitment).findOne({ where: { id: commitmentId } });
-    if (!c) throw new NotFoundError("Die Mittelbindung wurde nicht gefunden.");
+    if (!c || (where.budgetLineId !== undefined && c.budgetLineId !== where.budgetLineId) || (where.year !== undefined && c.year !== where.year)) throw new NotFoundError("Die Mittelbindung wurde nicht gefunden.");
     if (c.status !== "open") throw new RuleError("Diese Mittelbindung ist bereits abgeschlossen.");
+    const running = await runningOrder(m, c);
+    if (running) throw new RuleError(running);
     const pending = await m.getRepository(PaymentItem).count({ where: { commitmentId: c.id, status: In(["awaiting_factual", "awaiting_arithmetic", "awaiting_order", "ordered", "on_hold", "in_run"]) } });
     if (pending) throw new RuleError(`Auf dieser Mittelbindung warten noch ${pending} Zahlungen; sie kann erst danach freigegeben werden.`);
     const rest = c.amountCents - c.consumedCents - c.releasedCents;
@@ -315,6 +317,31 @@ export async function releaseCommitment(user: PersonUser, commitmentId: number, 
     });
     return rest;
   });
+}
+
+/**
+ * Why the order behind a commitment still binds its money (rule 11), or null: a contract until it
+ * ended or was terminated, a voucher while its fee can still fall due (unless it was withdrawn).
+ * Manual commitments can be released at any time.
+ */
+async function runningOrder(m: EntityManager, c: Commitment): Promise<string | null> {
+  if (!c.sourceId) return null;
+  const day = today();
+  if (c.sourceType === "contract") {
+    const { Contract } = await import("../../entities");
+    const k = await m.getRepository(Contract).findOne({ where: { id: c.sourceId } });
+    if (k && k.status === "active" && k.endDate >= day)
+      return `Der Vertrag ${k.reference} läuft bis ${formatDate(k.endDate)}; seine Mittel bleiben in jedem Jahr seiner Laufzeit gebunden. Restmittel werden nach seinem Ende frei (oder wenn er beendet wird).`;
+  }
+  if (c.sourceType === "voucher") {
+    const { Assignment } = await import("../../entities");
+    const a = await m.getRepository(Assignment).findOne({ where: { id: c.sourceId } });
+    if (a && a.status !== "withdrawn") {
+      const end = voucherPeriod(a.issuedOn, a.validUntil).end;
+      if (end >= day) return `Aus dem Gutschein ${a.reference} kann bis ${formatDate(end)} noch eine Vergütung fällig werden; seine Mittel bleiben bis dahin gebunden.`;
+    }
+  }
+  return null;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -213,6 +213,9 @@ describe("orders refused without money", () => {
       const rows = await m.getRepository(Commitment).find({ where: { sourceType: "contract", sourceId: k.id } });
       expect(rows.reduce((s, c) => s + c.amountCents, 0)).toBe(contractValueCents(k));
       expect(rows.map((r) => r.year)).toEqual(spreadOverYears(contractValueCents(k), k.startDate, k.endDate).map((s) => s.year));
+      // A running contract's money stays bound: no release by hand, and not through another line's or year's page.
+      await expect(releaseCommitment(finance, rows[0].id, "Fremde Bindung einer anderen Stelle")).rejects.toThrow(new RegExp(`Vertrag ${k.reference} läuft bis`));
+      await expect(releaseCommitment(finance, rows[0].id, "Fremde Bindung einer anderen Stelle", { budgetLineId: rows[0].budgetLineId + 1000, year: rows[0].year })).rejects.toBeInstanceOf(NotFoundError);
     }
   });
 });
