@@ -16,7 +16,7 @@ import { instalmentReference } from "~/domain/events";
 import { ROLE_PERMISSIONS } from "~/domain/permissions";
 import { OPEN_STATES, PAYMENT_ITEM_STATE_LABELS, paymentItemMachine, paymentRunMachine, SIGNATURE_LABELS, type PaymentItemEvent, type PaymentItemFacts, type PaymentItemState, type Signature } from "~/domain/payment-item.machine";
 import { toCsv } from "~/domain/csv";
-import { addDays, formatDate, formatDateTime, parseDate } from "~/domain/time";
+import { addDays, berlinDate, formatDate, formatDateTime, parseDate } from "~/domain/time";
 import { VOP_RESULTS, type VopResult } from "~/domain/vop";
 import { appendAudit, SYSTEM } from "~/lib/audit.server";
 import { nowIso, today } from "~/lib/clock.server";
@@ -412,6 +412,10 @@ export async function correctItem(user: PersonUser, id: number, raw: { amount?: 
   return tx(async (m) => {
     const item = await m.getRepository(PaymentItem).findOne({ where: { id } });
     if (!item) throw new NotFoundError("Die Zahlung wurde nicht gefunden.");
+    // A correction may lower what is paid, never raise it above what the source owes.
+    const ceiling = await owedBySource(m, item);
+    if (amountCents !== null && ceiling !== null && amountCents > ceiling.cents)
+      throw new ValidationError("Bitte prüfen Sie die markierten Felder.", { amount: `Der Betrag darf ${ceiling.what} (${formatCents(ceiling.cents)}) nicht übersteigen.` });
     await transition(m, PAYMENT_ITEMS, {
       entity: item,
       event: "cancel",
@@ -440,6 +444,19 @@ export async function correctItem(user: PersonUser, id: number, raw: { amount?: 
     });
     return next;
   });
+}
+
+/** What an item's source owes at most: the invoice's amount due (BT-115) or the instalment. */
+async function owedBySource(m: EntityManager, item: PaymentItem): Promise<{ cents: number; what: string } | null> {
+  if (item.invoiceId) {
+    const inv = await m.getRepository(Invoice).findOne({ where: { id: item.invoiceId } });
+    return inv ? { cents: inv.dueAmountCents, what: `den fälligen Betrag der Rechnung ${inv.number || inv.reference}` } : null;
+  }
+  if (item.instalmentId) {
+    const i = await m.getRepository(FeeInstalment).findOne({ where: { id: item.instalmentId } });
+    return i ? { cents: i.amountCents, what: `die ${i.number}. Rate` } : null;
+  }
+  return null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -493,13 +510,17 @@ export async function bookByHand(user: PersonUser, id: number, raw: { paidOn?: u
   const paidOn = parseDate(String(raw.paidOn ?? ""));
   const reason = String(raw.reason ?? "").trim();
   const errors: Record<string, string> = {};
-  if (!paidOn) errors.paidOn = "Bitte geben Sie den Tag der Auszahlung an, z. B. 15.01.2027.";
+  const rawPaidOn = String(raw.paidOn ?? "").trim();
+  if (!paidOn) errors.paidOn = rawPaidOn ? `„${rawPaidOn.slice(0, 20)}“ ist kein gültiges Datum; bitte als TT.MM.JJJJ angeben, z. B. 15.01.2027.` : "Bitte geben Sie den Tag der Auszahlung an, z. B. 15.01.2027.";
   else if (paidOn > today()) errors.paidOn = "Der Tag der Auszahlung kann nicht in der Zukunft liegen.";
   if (reason.length < 10) errors.reason = "Bitte begründen Sie die Buchung von Hand (mindestens 10 Zeichen), z. B. mit der Buchungsnummer des Kontoauszugs.";
   if (Object.keys(errors).length) throw new ValidationError("Bitte prüfen Sie die markierten Felder.", errors);
   await tx(async (m) => {
     const item = await m.getRepository(PaymentItem).findOne({ where: { id } });
     if (!item) throw new NotFoundError("Die Zahlung wurde nicht gefunden.");
+    // Paid no earlier than it was ordered (a payment order comes before the money leaves).
+    const orderedOn = item.orderAt ? berlinDate(item.orderAt) : berlinDate(item.createdAt);
+    if (paidOn! < orderedOn) throw new ValidationError("Bitte prüfen Sie die markierten Felder.", { paidOn: `Die Zahlung wurde erst am ${formatDate(orderedOn)} angeordnet; sie kann nicht früher ausgezahlt worden sein.` });
     await bookItem(m, user, item, { paidOn: paidOn!, reason });
   });
 }

@@ -134,7 +134,9 @@ describe("portal intake of an XRechnung", () => {
     const refused = await signItems(caseManager, [item.id], "factual");
     expect(refused.refused[0].reason).toContain("Die IBAN des Zahlungsempfängers ist fehlerhaft");
     // Corrected: the new item carries a valid IBAN and can be signed.
-    const next = await correctItem(finance, item.id, { iban: "DE89370400440532013000", reason: "IBAN laut Rückfrage beim Träger korrigiert" });
+    // A correction never pays more than the invoice asks (BT-115: 336,90 €).
+    await expect(correctItem(finance, item.id, { amount: "336,91", iban: "DE89370400440532013000", reason: "IBAN laut Rückfrage beim Träger korrigiert" })).rejects.toMatchObject({ fieldErrors: { amount: expect.stringContaining("(336,90 €) nicht übersteigen") } });
+    const next = await correctItem(finance, item.id, { amount: "336,90", iban: "DE89370400440532013000", reason: "IBAN laut Rückfrage beim Träger korrigiert" });
     expect((await signItems(caseManager, [next.id], "factual")).signed.map((x) => x.id)).toEqual([next.id]);
   });
 

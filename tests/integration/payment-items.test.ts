@@ -185,6 +185,9 @@ describe("after the factual check", () => {
     await signItems(financeB, [item.id], "order");
     await expect(bookByHand(financeA, item.id, { paidOn: "2099-01-01", reason: "Buchung laut Auszug 17/2026" })).rejects.toBeInstanceOf(ValidationError);
     await expect(bookByHand(financeA, item.id, { paidOn: today(), reason: "kurz" })).rejects.toBeInstanceOf(ValidationError);
+    await expect(bookByHand(financeA, item.id, { paidOn: "31.02.2026", reason: "Buchung laut Auszug 17/2026" })).rejects.toMatchObject({ fieldErrors: { paidOn: expect.stringContaining("kein gültiges Datum") } });
+    // Not paid before it was ordered (the order was signed today).
+    await expect(bookByHand(financeA, item.id, { paidOn: "01.01.1999", reason: "Buchung laut Auszug 17/2026" })).rejects.toMatchObject({ fieldErrors: { paidOn: expect.stringContaining("angeordnet") } });
     await bookByHand(financeA, item.id, { paidOn: today(), reason: "Buchung laut Auszug 17/2026" });
     expect(await reload(item.id)).toMatchObject({ status: "paid", paidOn: today(), paidById: financeA.id });
   });
