@@ -138,9 +138,16 @@ export async function consumeCommitment(m: EntityManager, item: Pick<PaymentItem
   const linked = await m.getRepository(Commitment).findOne({ where: { id: item.commitmentId } });
   if (!linked) return { consumedCents: 0, uncoveredCents: item.amountCents };
   const year = Number(paidOn.slice(0, 4));
-  // The commitment of the payment year for the same order, if the order runs over several years.
+  // A payment is charged to the year it is paid in: the same order's commitment of that year. An
+  // order without money bound in that year (paid before its first or after its last year) has
+  // nothing to consume: the payment is not covered by a commitment and reduces what is available.
   const target =
-    linked.year === year || linked.sourceId === null ? linked : ((await m.getRepository(Commitment).findOne({ where: { sourceType: linked.sourceType, sourceId: linked.sourceId, year, budgetLineId: linked.budgetLineId } })) ?? linked);
+    linked.year === year
+      ? linked
+      : linked.sourceId === null
+        ? null
+        : await m.getRepository(Commitment).findOne({ where: { sourceType: linked.sourceType, sourceId: linked.sourceId, year, budgetLineId: linked.budgetLineId } });
+  if (!target) return { consumedCents: 0, uncoveredCents: item.amountCents };
   const rest = target.amountCents - target.consumedCents - target.releasedCents;
   const consumed = Math.max(Math.min(rest, item.amountCents), 0);
   if (consumed > 0) {
