@@ -15,6 +15,7 @@ import { multipartBudget, MAX_FORM_FILES } from "./uploads.server";
  * - application/x-www-form-urlencoded and anything else: FORM_BYTES (the longest text field
  *   of any form is 20,000 characters);
  * - application/json: 1 MB, except the API routes whose JSON carries a file in base64;
+ * - a raw file body (an e-invoice as XML or PDF to POST /api/v1/invoices): the upload limit;
  * - multipart/form-data: the upload budget of the largest form (MAX_FORM_FILES files of
  *   `uploads.maxMegabytes` each, one spare and 1 MB for text, as readUploadForm reads it) plus
  *   1 MB for part headers, and at most MAX_PARTS parts.
@@ -27,6 +28,9 @@ export const MULTIPART_MARGIN = 1048576;
 
 /** API routes whose JSON body may carry a file as base64 (an offer's concept). */
 const FILE_JSON_ROUTES = [/^\/api\/v1\/tenders\/[^/]+\/offers\/?$/];
+
+/** API routes whose raw body IS a file (an e-invoice as XML or PDF): the upload limit, not the form limit. */
+const FILE_BODY_ROUTES = [/^\/api\/v1\/invoices\/?$/];
 
 export type BodyKind = "form" | "json" | "multipart" | "other";
 
@@ -76,6 +80,8 @@ export function bodyRule(path: string, contentTypeHeader: string | undefined, fi
     const maxBytes = FILE_JSON_ROUTES.some((r) => r.test(path)) ? fileJsonBytes(fileBytes) : JSON_BYTES;
     return { kind: "json", maxBytes, boundary: null, maxParts: 0, tooLarge: `Die Angaben sind größer als ${size(maxBytes)}.` };
   }
+  if (type !== "application/x-www-form-urlencoded" && FILE_BODY_ROUTES.some((r) => r.test(path)))
+    return { kind: "other", maxBytes: fileBytes, boundary: null, maxParts: 0, tooLarge: `Die Datei ist größer als ${size(fileBytes)}.` };
   return {
     kind: type === "application/x-www-form-urlencoded" ? "form" : "other",
     maxBytes: FORM_BYTES,

@@ -28,6 +28,14 @@ describe("bodyRule: the limit by content type", () => {
     expect(bodyRule("/login", undefined, 20 * MB).tooLarge).toBe("Die gesendeten Daten sind zu groß (höchstens 512 KB).");
   });
 
+  it("a raw e-invoice to POST /api/v1/invoices (XML or PDF as the body): the upload limit, as multipart would allow", () => {
+    expect(bodyRule("/api/v1/invoices", "application/pdf", 20 * MB)).toMatchObject({ kind: "other", maxBytes: 20 * MB });
+    expect(bodyRule("/api/v1/invoices", "application/xml; charset=utf-8", 20 * MB)).toMatchObject({ maxBytes: 20 * MB, tooLarge: "Die Datei ist größer als 20 MB." });
+    // Other routes keep the form limit; a form post to the route keeps it too.
+    expect(bodyRule("/api/v1/invoices/7", "application/pdf", 20 * MB)).toMatchObject({ maxBytes: FORM_BYTES });
+    expect(bodyRule("/api/v1/invoices", "application/x-www-form-urlencoded", 20 * MB)).toMatchObject({ kind: "form", maxBytes: FORM_BYTES });
+  });
+
   it("JSON: 1 MB, also with a charset or as +json; the offer API (concept in base64) gets 4/3 of the file limit plus 64 KB", () => {
     expect(bodyRule("/api/v1/placements", "application/json; charset=utf-8", 20 * MB)).toMatchObject({ kind: "json", maxBytes: JSON_BYTES, tooLarge: "Die Angaben sind größer als 1 MB." });
     expect(bodyRule("/api/v1/placements", "application/merge-patch+json", 20 * MB).maxBytes).toBe(MB);
