@@ -42,11 +42,16 @@ export function leitwegFinding(buyerReference: string | null, expected: string):
 }
 
 const vatKey = (v: string | null | undefined) => (v ?? "").replace(/[\s.\-/]/g, "").toUpperCase();
+/** Legal forms a seller name may carry or leave out ("Bildungswerk Lausitz gGmbH" is "Bildungswerk Lausitz"). */
+const LEGAL_FORMS = new Set(["gmbh", "ggmbh", "mbh", "ug", "haftungsbeschränkt", "ag", "kg", "ohg", "gbr", "ev", "e", "v", "eg", "se", "co", "kgaa", "partg", "inh", "gemeinnützige"]);
 const nameKey = (v: string | null | undefined) =>
   (v ?? "")
     .toLowerCase()
     .replace(/[^a-z0-9äöüß]+/g, " ")
-    .trim();
+    .trim()
+    .split(" ")
+    .filter((w) => w && !LEGAL_FORMS.has(w))
+    .join(" ");
 
 /**
  * A provider may only invoice as itself: the seller's VAT id (BT-31) must equal the organisation's
@@ -61,7 +66,8 @@ export function sellerFinding(seller: { name: string | null; vatId: string | nul
   }
   const s = nameKey(seller.name);
   const p = nameKey(provider.name);
-  if (s && p && (s === p || s.includes(p) || p.includes(s))) return null;
+  // The same name apart from the legal form; a part of the name ("Lausitz") is not the organisation.
+  if (s && p && s === p) return null;
   return {
     rule: "VERKAEUFER",
     term: "BT-27",

@@ -15,6 +15,10 @@ describe("intake-only checks", () => {
     expect(sellerFinding({ name: "Jobbrücke Kamenz", vatId: "DE999999999" }, { name: "Jobbrücke Kamenz", vatId: "DE123456789" })?.rule).toBe("VERKAEUFER");
     expect(sellerFinding({ name: "Jobbrücke Kamenz GmbH", vatId: null }, { name: "Jobbrücke Kamenz", vatId: null })).toBeNull();
     expect(sellerFinding({ name: "Andere GmbH", vatId: null }, { name: "Jobbrücke Kamenz", vatId: null })?.term).toBe("BT-27");
+    // Only the legal form may differ: a part of the name is not the organisation.
+    expect(sellerFinding({ name: "Bildungswerk Lausitz gGmbH", vatId: null }, { name: "Bildungswerk Lausitz e. V.", vatId: null })).toBeNull();
+    expect(sellerFinding({ name: "Lausitz", vatId: null }, { name: "Bildungswerk Lausitz", vatId: null })?.rule).toBe("VERKAEUFER");
+    expect(sellerFinding({ name: "Bildungswerk Lausitz Nord", vatId: null }, { name: "Bildungswerk Lausitz", vatId: null })?.rule).toBe("VERKAEUFER");
   });
 
   it("duplicate key: provider and number, blanks and case normalised", () => {
