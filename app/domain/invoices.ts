@@ -171,3 +171,13 @@ export function providerInvoiceState(invoice: { status: string }, item: { status
   }
 }
 export const PROVIDER_INVOICE_STATES = ["rejected", "in_review", "factually_correct", "arithmetically_correct", "ordered", "in_payment_run", "paid", "cancelled"] as const;
+
+/** A finding as one line: its message, which names its rule id (added when the message does not). */
+export function findingText(f: { rule: string; message: string }): string {
+  return f.message.startsWith(`${f.rule}:`) ? f.message : `${f.rule}: ${f.message}`;
+}
+
+/** A finding's message without its leading rule id (for a table that shows the id in a column of its own). */
+export function findingMessage(f: { rule: string; message: string }): string {
+  return f.message.startsWith(`${f.rule}:`) ? f.message.slice(f.rule.length + 1).trim() : f.message;
+}

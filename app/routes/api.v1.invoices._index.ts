@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { findingText } from "~/domain/invoices";
 import * as c from "~/lib/api-contract";
 import { apiRoute, asApiPage, fileLimitBytes, filePart, isMultipart, parseQuery, readMultipart, reply, unsupportedMediaType } from "~/lib/api-http.server";
 import { sha256Hex } from "~/lib/hash.server";
@@ -60,7 +61,7 @@ export const action = apiRoute(async ({ request }: ActionFunctionArgs) => {
         type: "about:blank",
         title: duplicate ? "Rechnung bereits angenommen" : "Rechnung abgelehnt",
         status,
-        detail: `Die Rechnung ist als ${result.reference} eingegangen und gespeichert, wurde aber abgelehnt: ${result.findings.map((f) => `${f.rule}: ${f.message}`).join(" ")}`.slice(0, 4000),
+        detail: `Die Rechnung ist als ${result.reference} eingegangen und gespeichert, wurde aber abgelehnt: ${result.findings.map(findingText).join(" ")}`.slice(0, 4000),
         errors,
         invoice: { id: result.id, reference: result.reference, status: result.status, statusLabel: result.statusLabel, location },
         findings: result.findings.map((f) => ({ rule: f.rule, message: f.message, term: f.term ?? null })),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { duplicateKey, invoiceDeviation, leitwegFinding, matchContract, providerInvoiceState, sellerFinding, sepaPurpose } from "~/domain/invoices";
+import { duplicateKey, findingMessage, findingText, invoiceDeviation, leitwegFinding, matchContract, providerInvoiceState, sellerFinding, sepaPurpose } from "~/domain/invoices";
 
 const contract = { reference: "V-2026-014-L1", priceUnit: "place_month", quantity: 2, unitPriceCents: 150000, successFeeCents: null, startDate: "2026-01-01", endDate: "2026-12-31" };
 
@@ -59,5 +59,12 @@ describe("purpose and provider state", () => {
     expect(providerInvoiceState({ status: "accepted" }, { status: "ordered", paidOn: null }).label).toBe("angeordnet");
     expect(providerInvoiceState({ status: "accepted" }, { status: "in_run", paidOn: null }).label).toBe("im Zahllauf");
     expect(providerInvoiceState({ status: "paid" }, { status: "paid", paidOn: "2026-04-03" }).label).toBe("bezahlt am 03.04.2026");
+  });
+
+  it("names a finding's rule id once, as text and in a table", () => {
+    expect(findingText({ rule: "BR-CO-15", message: "BR-CO-15: Summe stimmt nicht." })).toBe("BR-CO-15: Summe stimmt nicht.");
+    expect(findingText({ rule: "LEITWEG-ID", message: "Falsche Leitweg-ID." })).toBe("LEITWEG-ID: Falsche Leitweg-ID.");
+    expect(findingMessage({ rule: "BR-CO-15", message: "BR-CO-15: Summe stimmt nicht." })).toBe("Summe stimmt nicht.");
+    expect(findingMessage({ rule: "LEITWEG-ID", message: "Falsche Leitweg-ID." })).toBe("Falsche Leitweg-ID.");
   });
 });
