@@ -10,8 +10,9 @@ import { defineMachine } from "./machine";
 export const PAYMENT_ITEM_STATES = ["awaiting_factual", "awaiting_arithmetic", "awaiting_order", "ordered", "on_hold", "in_run", "paid", "cancelled"] as const;
 export type PaymentItemState = (typeof PAYMENT_ITEM_STATES)[number];
 export const PAYMENT_ITEM_STATE_LABELS: Record<PaymentItemState, string> = {
-  awaiting_factual: "wartet auf „sachlich richtig“",
-  awaiting_arithmetic: "wartet auf „rechnerisch richtig“",
+  // Single quotes inside: the labels are themselves quoted in messages („wartet auf ‚sachlich richtig‘“).
+  awaiting_factual: "wartet auf ‚sachlich richtig‘",
+  awaiting_arithmetic: "wartet auf ‚rechnerisch richtig‘",
   awaiting_order: "wartet auf Anordnung",
   ordered: "angeordnet",
   on_hold: "angehalten",

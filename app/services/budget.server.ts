@@ -7,6 +7,7 @@
  * (`consumeCommitment`); what is left is released when the order ends or is cancelled
  * (`releaseCommitments`). Available = appropriation − commitments − payments not covered.
  */
+import { can, isRole, ROLE_LABELS } from "~/domain/permissions";
 import { In, IsNull, type EntityManager } from "typeorm";
 import { Assignment, BudgetLine, BudgetYear, Commitment, Contract, OrderingAuthority, PaymentItem, User } from "../../entities";
 import { toCsv } from "~/domain/csv";
@@ -374,6 +375,8 @@ export async function grantAuthority(user: PersonUser, raw: { userId?: unknown; 
   return tx(async (m) => {
     const grantee = await m.getRepository(User).findOne({ where: { id: granteeId! } });
     if (!grantee || grantee.role === "provider" || !grantee.active) throw new ValidationError("Bitte wählen Sie eine aktive Person der Behörde.", { userId: "Bitte wählen Sie eine aktive Person der Behörde." });
+    if (!isRole(grantee.role) || !can(grantee.role, "order:payment:any"))
+      throw new ValidationError("Diese Person kann keine Zahlungen anordnen.", { userId: `${grantee.name} hat die Rolle „${isRole(grantee.role) ? ROLE_LABELS[grantee.role] : grantee.role}“; anordnen kann nur die Leistungsrechnung / Kasse.` });
     const line = await m.getRepository(BudgetLine).findOne({ where: { id: lineId! } });
     if (!line) throw new ValidationError("Bitte wählen Sie eine Haushaltsstelle.", { budgetLineId: "Bitte wählen Sie eine Haushaltsstelle." });
     const at = nowIso();
@@ -669,7 +672,8 @@ export async function authorityCandidates(user: CurrentUser) {
   requireCan(user, "grant:ordering-authority:any");
   const m = await em();
   const users = await m.getRepository(User).find({ where: { active: true }, order: { name: "ASC" } });
-  return users.filter((u) => u.role !== "provider").map((u) => ({ id: u.id, name: u.name, email: u.email, role: u.role }));
+  // Only people whose role may order payments at all (finance): an authority for anyone else could never be used.
+  return users.filter((u) => isRole(u.role) && can(u.role, "order:payment:any")).map((u) => ({ id: u.id, name: u.name, email: u.email, role: u.role }));
 }
 
 /**

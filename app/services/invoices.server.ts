@@ -69,6 +69,12 @@ export interface IntakeResult {
 const ONLY_XML_OR_PDF = "Bitte laden Sie eine E-Rechnung hoch: eine XRechnung als XML-Datei (UBL oder CII) oder eine ZUGFeRD-/Factur-X-PDF-Datei.";
 
 /** XML text: the first non-blank character (after a BOM) is "<". */
+/** UTF-16 text (a byte order mark, or "<" followed by a zero byte): XML, but not in the encoding XRechnung requires. */
+function isUtf16(bytes: Uint8Array): boolean {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return true;
+  return (bytes[0] === 0x3c && bytes[1] === 0x00) || (bytes[0] === 0x00 && bytes[1] === 0x3c);
+}
+
 function looksLikeXml(bytes: Uint8Array): boolean {
   let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   while (i < bytes.length && i < 4096 && [0x20, 0x09, 0x0a, 0x0d].includes(bytes[i])) i++;
@@ -81,6 +87,8 @@ export function checkInvoiceUpload(file: InvoiceFile | null, maxMegabytes: numbe
   if (file.bytes.length > maxMegabytes * 1048576) {
     throw new ValidationError(`Die Datei „${file.filename}“ ist größer als ${maxMegabytes} MB und wurde nicht angenommen.`, { [field]: `Höchstens ${maxMegabytes} MB.` });
   }
+  if (isUtf16(file.bytes))
+    throw new ValidationError(`Die Datei „${file.filename}“ ist in UTF-16 kodiert; XRechnung verlangt UTF-8. Bitte speichern Sie die Rechnung als UTF-8 und senden Sie sie erneut.`, { [field]: "Die Datei muss UTF-8-kodiert sein." });
   if (!isPdf(file.bytes) && !looksLikeXml(file.bytes)) throw new ValidationError(`Die Datei „${file.filename}“ ist weder XML noch PDF. ${ONLY_XML_OR_PDF}`, { [field]: ONLY_XML_OR_PDF });
   return file;
 }

@@ -20,7 +20,7 @@ import { formatIban, normalizeIban, validateIban } from "~/domain/iban";
 import { formatCents } from "~/domain/money";
 import { PAYMENT_ITEM_STATE_LABELS, PAYMENT_RUN_STATE_LABELS, paymentItemMachine, type PaymentItemFacts, type PaymentItemState, type PaymentRunState } from "~/domain/payment-item.machine";
 import { buildCreditTransfer } from "~/domain/sepa";
-import { addDays, formatDate, isIsoDate } from "~/domain/time";
+import { addDays, formatDate, isIsoDate, parseDate } from "~/domain/time";
 import { VOP_LABELS, vopBlocks, vopWarning, type VopResult } from "~/domain/vop";
 import { ROLE_PERMISSIONS } from "~/domain/permissions";
 import { appendAudit } from "~/lib/audit.server";
@@ -85,11 +85,15 @@ export interface CreateRunResult {
 }
 
 function checkRunInput(raw: RunInput): { dueUntil: string; executionDate: string } {
-  const dueUntil = String(raw.dueUntil ?? "").trim();
-  const executionDate = String(raw.executionDate ?? "").trim();
+  const dueRaw = String(raw.dueUntil ?? "").trim();
+  const execRaw = String(raw.executionDate ?? "").trim();
+  // ISO from the date fields, TT.MM.JJJJ typed by hand: both are dates.
+  const dueUntil = parseDate(dueRaw) ?? "";
+  const executionDate = parseDate(execRaw) ?? "";
   const errors: Record<string, string> = {};
-  if (!isIsoDate(dueUntil)) errors.dueUntil = "Bitte geben Sie an, bis zu welchem Tag fällige Zahlungen aufgenommen werden.";
-  if (!isIsoDate(executionDate)) errors.executionDate = "Bitte geben Sie das Ausführungsdatum an.";
+  const invalid = (v: string) => `„${v.slice(0, 20)}“ ist kein gültiges Datum; bitte als TT.MM.JJJJ angeben.`;
+  if (!dueUntil) errors.dueUntil = dueRaw ? invalid(dueRaw) : "Bitte geben Sie an, bis zu welchem Tag fällige Zahlungen aufgenommen werden.";
+  if (!executionDate) errors.executionDate = execRaw ? invalid(execRaw) : "Bitte geben Sie das Ausführungsdatum an.";
   else if (executionDate < today()) errors.executionDate = "Das Ausführungsdatum kann nicht in der Vergangenheit liegen.";
   else if (executionDate > addDays(today(), 90)) errors.executionDate = "Das Ausführungsdatum kann höchstens 90 Tage in der Zukunft liegen.";
   else if (!isBankDay(executionDate)) errors.executionDate = `Der ${formatDate(executionDate)} ist kein Bankarbeitstag; nächster Bankarbeitstag: ${formatDate(nextBankDay(executionDate))}.`;
@@ -127,9 +131,10 @@ async function sortOut(m: EntityManager, user: PersonUser, dueUntil: string) {
 }
 
 /** What a run up to this date would take (read only), for the form's preview. */
-export async function previewRun(user: PersonUser, dueUntil: string) {
+export async function previewRun(user: PersonUser, dueRaw: string) {
   requireCan(user, "run:payment:any");
-  if (!isIsoDate(dueUntil)) return null;
+  const dueUntil = parseDate(dueRaw);
+  if (!dueUntil) return null;
   const m = await em();
   const { eligible, refused } = await sortOut(m, user, dueUntil);
   return {

@@ -568,7 +568,7 @@ describe.sequential("Vermittlung im Browser: Zuweisung bis zahlbare Rate", () =>
       expect(cells[3]).toBe(`${de(addDays(D43, 30))}, in 30 Tagen`);
       expect(cells[4]).toBe("1.000,00 €");
       // The certification was the factual check; the arithmetic check comes next, by someone else.
-      expect(cells[5]).toBe("wartet auf „rechnerisch richtig“1.4820.7690");
+      expect(cells[5]).toBe("wartet auf ‚rechnerisch richtig‘1.4820.7690");
       expect(squash(await page.locator("table.data tfoot").textContent())).toContain("1.000,00 €");
       await screenshot(page, "p7-payables");
 

@@ -264,6 +264,10 @@ describe("payments, releases and appropriations", () => {
     const bad = await grantAuthority(admin, { userId: "", budgetLineId: "x", maxAmount: "0" }).catch((e) => e);
     expect(bad).toBeInstanceOf(ValidationError);
     expect(Object.keys(bad.fieldErrors).sort()).toEqual(["budgetLineId", "maxAmount", "userId"]);
+    // Only a role that may order at all: not the auditor, not procurement.
+    const auditor = await currentUser("pruefung@asz-kamenz.example");
+    await expect(grantAuthority(admin, { userId: String(auditor.id), budgetLineId: String(line.id), maxAmount: "100,00" })).rejects.toMatchObject({ fieldErrors: { userId: expect.stringContaining("anordnen kann nur") } });
+    await expect(grantAuthority(admin, { userId: String(procurement.id), budgetLineId: String(line.id), maxAmount: "100,00" })).rejects.toBeInstanceOf(ValidationError);
     const first = await grantAuthority(admin, { userId: String(finance2.id), budgetLineId: String(line.id), maxAmount: "100,00" });
     expect(await authorityFor(m, finance2.id, line.id)).toBe(100_00);
     await grantAuthority(admin, { userId: String(finance2.id), budgetLineId: String(line.id), maxAmount: "400,00", note: "Verfügung 12/2026" });
