@@ -555,7 +555,7 @@ export async function seedDemoFinance(options: { scale: number } = { scale: 1 })
       const file = await storeDocument(m, { origin: "generated", title: `SEPA-Datei Zahllauf ${run.reference}`, filename: `zahllauf-${run.reference}.xml`, contentType: "application/xml", bytes: run.xml, template: "pain.001.001.09", entityType: "payment-run", providerId: null, createdById: kasse.id });
       const pdf = lists.get(run.reference);
       const list = pdf ? await storeDocument(m, { origin: "generated", title: `Zahllaufliste ${run.reference}`, filename: `zahllaufliste-${run.reference}.pdf`, contentType: "application/pdf", bytes: pdf, template: "payment-run-list", entityType: "payment-run", providerId: null, createdById: kasse.id }) : null;
-      const camt = await storeDocument(m, { origin: "upload", title: `Kontoauszug camt.053 ${run.statementMessageId}`, filename: `kontoauszug-${run.executionDate}.xml`, contentType: "application/xml", bytes: run.camt, entityType: "bank-statement", providerId: null, createdById: kasse2.id });
+      const camt = await storeDocument(m, { origin: "upload", title: `Kontoauszug camt.053 ${run.statementMessageId}`, filename: `kontoauszug-${run.executionDate}.xml`, contentType: "application/xml", bytes: run.camt, entityType: "bank-statement", providerId: null, createdById: kasse.id });
       docIds.push({ file: file.id, list: list?.id ?? null, camt: camt.id });
       const bookedAt = at(addDays(run.executionDate, 1), "08:15");
       runRows.push({
@@ -572,7 +572,7 @@ export async function seedDemoFinance(options: { scale: number } = { scale: 1 })
         createdById: kasse.id,
         createdAt: run.createdAt,
         sentAt: at(run.createdOn, "15:05"),
-        sentById: kasse2.id,
+        sentById: kasse.id,
         cancelledAt: null,
         cancelledById: null,
         cancelReason: "",
@@ -583,14 +583,14 @@ export async function seedDemoFinance(options: { scale: number } = { scale: 1 })
     const statementIds = await insertChunked(
       m,
       BankStatement,
-      runs.map((run, i) => ({ kind: "camt.053", documentId: docIds[i].camt, sha256: run.camtSha, messageId: run.statementMessageId, entryCount: run.items.length, matchedCount: run.items.length, importedById: kasse2.id, importedAt: at(addDays(run.executionDate, 1), "08:15") })),
+      runs.map((run, i) => ({ kind: "camt.053", documentId: docIds[i].camt, sha256: run.camtSha, messageId: run.statementMessageId, entryCount: run.items.length, matchedCount: run.items.length, importedById: kasse.id, importedAt: at(addDays(run.executionDate, 1), "08:15") })),
     );
     const runItemRows: QueryDeepPartialEntity<PaymentRunItem>[] = [];
     const lineRows: QueryDeepPartialEntity<BankStatementLine>[] = [];
     runs.forEach((run, i) => {
       for (const [n, item] of run.items.entries()) {
         runItemRows.push({ paymentRunId: runIds[i], paymentItemId: item.id, amountCents: item.amountCents, endToEndId: item.endToEndId });
-        lineRows.push({ statementId: statementIds[i], entryRef: `${run.statementMessageId}-${n + 1}`, endToEndId: item.endToEndId, amountCents: item.amountCents, creditDebit: "DBIT", bookingDate: run.executionDate, counterpartyName: item.payeeName.slice(0, 200), counterpartyIban: item.iban, remittance: item.purpose, paymentItemId: item.id, status: "matched", note: "", bookedById: kasse2.id, bookedAt: at(addDays(run.executionDate, 1), "08:15") });
+        lineRows.push({ statementId: statementIds[i], entryRef: `${run.statementMessageId}-${n + 1}`, endToEndId: item.endToEndId, amountCents: item.amountCents, creditDebit: "DBIT", bookingDate: run.executionDate, counterpartyName: item.payeeName.slice(0, 200), counterpartyIban: item.iban, remittance: item.purpose, paymentItemId: item.id, status: "matched", note: "", bookedById: kasse.id, bookedAt: at(addDays(run.executionDate, 1), "08:15") });
       }
     });
     await insertChunked(m, PaymentRunItem, runItemRows, 500);
@@ -633,7 +633,7 @@ export async function seedDemoFinance(options: { scale: number } = { scale: 1 })
             vopCheckedAt: step.vop,
             vopById: kasse.id,
             paymentRunId: runIds[i],
-            paidById: kasse2.id,
+            paidById: kasse.id,
             bankLineId: lineIds[k],
             updatedAt: at(addDays(run.executionDate, 1), "08:15"),
           },

@@ -87,7 +87,11 @@ function orderProblem(f: PaymentItemFacts): string | null {
   return null;
 }
 
+/** DOMAIN.md § 3.3: the cash office executes and does not order – whoever ordered a payment does not also execute it. */
+export const ORDERER_EXECUTES = "Sie haben diese Zahlung angeordnet; ausführen (Zahllauf, Buchung von Hand) muss eine andere Person: die Kasse führt aus und ordnet nicht an.";
+
 function runProblem(f: PaymentItemFacts): string | null {
+  if (f.actorId !== null && f.actorId === f.orderById) return ORDERER_EXECUTES;
   if (f.ibanProblem) return `Die IBAN des Zahlungsempfängers ist fehlerhaft (${f.ibanProblem}).`;
   if (!f.vopResult) return "Für den Zahlungsempfänger liegt noch kein Ergebnis der Empfängerüberprüfung (Verification of Payee) vor.";
   if (f.vopResult === "no_match") return "Die Empfängerüberprüfung ergab „keine Übereinstimmung“ von Name und IBAN; die Zahlung ist gestoppt.";
@@ -111,7 +115,7 @@ export const paymentItemMachine = defineMachine<PaymentItemState, PaymentItemEve
   // A cancelled run gives its items back; a run abandoned half-built at start-up does the same (system).
   { event: "return_from_run", from: ["in_run"], to: "ordered", permission: ["run:payment:any", "system"] },
   // Booked from the bank statement (the line is the proof) or by hand with a reason.
-  { event: "book", from: ["in_run", "ordered"], to: "paid", permission: "book:payment:any", guard: (f) => (f.bankLine ? null : needsReason(f)) },
+  { event: "book", from: ["in_run", "ordered"], to: "paid", permission: "book:payment:any", guard: (f) => (f.bankLine ? null : f.actorId !== null && f.actorId === f.orderById ? ORDERER_EXECUTES : needsReason(f)) },
   { event: "cancel", from: ["awaiting_factual", "awaiting_arithmetic", "awaiting_order", "ordered", "on_hold"], to: "cancelled", permission: "cancel:payment:any", guard: needsReason },
   // Its source was withdrawn (an instalment revoked by the placement staff): the open item goes with it.
   { event: "withdraw", from: ["awaiting_factual", "awaiting_arithmetic", "awaiting_order", "ordered", "on_hold"], to: "cancelled", permission: "system" },

@@ -386,6 +386,8 @@ export async function markSent(user: PersonUser, id: number): Promise<void> {
   await tx(async (m) => {
     const run = await m.getRepository(PaymentRun).findOne({ where: { id } });
     if (!run) throw new NotFoundError("Der Zahllauf wurde nicht gefunden.");
+    const own = await m.getRepository(PaymentItem).count({ where: { paymentRunId: run.id, orderById: user.id } });
+    if (own) throw new RuleError(`${own === 1 ? "Eine Zahlung" : `${own} Zahlungen`} dieses Zahllaufs haben Sie angeordnet; die Datei übermittelt eine andere Person (die Kasse führt aus und ordnet nicht an).`);
     await transition(m, PAYMENT_RUNS, { entity: run, event: "send", facts: { state: run.status as PaymentRunState }, actor: user, set: { sentAt: nowIso(), sentById: user.id }, audit: { summary: `Zahllauf ${run.reference} an die Bank übermittelt (Datei SHA-256 ${run.fileSha256.slice(0, 16)}…)` } });
   });
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   INVOICE_STATES,
+  ORDERER_EXECUTES,
   PAYMENT_ITEM_STATE_LABELS,
   PAYMENT_ITEM_STATES,
   PAYMENT_RUN_STATE_LABELS,
@@ -150,6 +151,15 @@ describe("into a run: Verification of Payee and the due date", () => {
   it("due on the run's date enters; one day later does not", () => {
     expect(paymentItemMachine.check("add_to_run", facts("ordered", { dueOn: "2030-01-31", dueUntil: "2030-01-31" }))).toEqual({ ok: true, to: "in_run" });
     expect(paymentItemMachine.check("add_to_run", facts("ordered", { dueOn: "2030-02-01", dueUntil: "2030-01-31" }))).toEqual({ ok: false, reason: "Die Zahlung ist erst nach dem Stichtag des Zahllaufs fällig." });
+  });
+
+  it("the cash office executes and does not order: the orderer neither puts the item in a run nor books it by hand", () => {
+    const ordered = { actorId: C, orderById: C };
+    expect(paymentItemMachine.check("add_to_run", facts("ordered", ordered))).toEqual({ ok: false, reason: ORDERER_EXECUTES });
+    expect(paymentItemMachine.check("book", facts("ordered", ordered))).toEqual({ ok: false, reason: ORDERER_EXECUTES });
+    // The bank statement is the bank's record, whoever imports it; another person may run and book.
+    expect(paymentItemMachine.check("book", facts("in_run", { ...ordered, bankLine: true, reason: null }))).toEqual({ ok: true, to: "paid" });
+    expect(paymentItemMachine.check("add_to_run", facts("ordered", { actorId: A, orderById: C }))).toEqual({ ok: true, to: "in_run" });
   });
 
   it("booked from a bank line without a reason; by hand only with a reason of 10 characters", () => {
