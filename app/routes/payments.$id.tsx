@@ -1,4 +1,4 @@
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { formatCents } from "~/domain/money";
 import { SIGNATURE_LABELS, type Signature } from "~/domain/payment-item.machine";
@@ -10,7 +10,7 @@ import { redirectWithFlash } from "~/lib/flash.server";
 import { actionError, loaderError } from "~/lib/http.server";
 import { requirePermission } from "~/lib/session.server";
 import { invoiceForItem } from "~/services/invoices.server";
-import { bookByHand, cancelItem, correctItem, getPaymentItem, recordVop, signItems } from "~/services/payment-items.server";
+import { bookByHand, cancelItem, correctItem, getPaymentItem, paymentOrderDocument, recordVop, signItems } from "~/services/payment-items.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Field, FormError, SubmitButton, TextArea } from "~/ui/form";
 import { idParam } from "~/ui/table";
@@ -61,6 +61,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (intent === "book") {
       await bookByHand(await requirePermission(request, "book:payment:any"), id, values);
       return redirectWithFlash(`/payments/${id}`, "Die Zahlung ist als ausgezahlt gebucht.");
+    }
+    if (intent === "order-pdf") {
+      // Payment orders signed before their PDF was stored (or the demo's history): rendered once, then kept.
+      const docId = await paymentOrderDocument(user, id);
+      return redirect(`/documents/${docId}`);
     }
     if (intent === "vop") {
       await recordVop(await requirePermission(request, "run:payment:any"), [id], String(values.result ?? ""), String(values.suggestedName ?? ""));
@@ -251,6 +256,12 @@ export default function PaymentDetail() {
                 Auszahlungsanordnung (PDF)
               </a>
             </p>
+          ) : d.signatures.order ? (
+            <Form method="post" reloadDocument>
+              <button type="submit" name="intent" value="order-pdf" className="button secondary">
+                Auszahlungsanordnung (PDF) erstellen
+              </button>
+            </Form>
           ) : null}
           {(["sign_factual", "sign_arithmetic", "order"] as const).map((event) => {
             const ac = action(event);

@@ -6,7 +6,7 @@
  */
 import { In, IsNull, type EntityManager } from "typeorm";
 import { BankAccount, BudgetLine, Commitment, Document, FeeInstalment, Invoice, PaymentItem, PaymentRun, PlacementClaim, Provider, User } from "../../entities";
-import { NotFoundError, RuleError, ValidationError } from "~/domain/errors";
+import { ConflictError, NotFoundError, RuleError, ValidationError } from "~/domain/errors";
 import { dueLabel, dueState, endToEndId } from "~/domain/finance";
 import { formatIban, validateIban } from "~/domain/iban";
 import { completeQuery, type ListQuery } from "~/domain/list";
@@ -248,7 +248,8 @@ export async function renderPaymentOrders(ids: number[]): Promise<number> {
         remittance: item.purpose,
         purpose: item.sourceType === "invoice" ? "Rechnung (siehe Verwendungszweck)" : "Vermittlungsvergütung (Rate)",
         budgetLine: line ? { number: line.number, title: line.title } : { number: "–", title: "keine Haushaltsstelle" },
-        budgetYear: Number((item.orderAt ?? nowIso()).slice(0, 4)),
+        // The budget year is the year the money leaves (paid, else due).
+        budgetYear: Number((item.paidOn ?? item.dueOn).slice(0, 4)),
         commitment: c ? { reference: c.reference, beforeCents: rest, afterCents: rest - item.amountCents } : null,
         signatures: { factual: sig(item.factualById, item.factualAt), arithmetic: sig(item.arithmeticById, item.arithmeticAt), order: sig(item.orderById, item.orderAt) },
         vop: item.vopResult ? { result: item.vopResult as VopResult, checkedAt: item.vopCheckedAt, suggestedName: item.vopSuggestedName || null } : null,
@@ -276,6 +277,19 @@ export async function renderPaymentOrders(ids: number[]): Promise<number> {
     }
   });
   return rendered.length;
+}
+
+/** The payment order PDF of an ordered item: the stored one, or rendered now (outside any transaction) and stored once. */
+export async function paymentOrderDocument(user: CurrentUser, id: number): Promise<number> {
+  requireCan(user, "read:payable:any");
+  const m = await em();
+  const item = await m.getRepository(PaymentItem).findOne({ where: { id } });
+  if (!item) throw new NotFoundError("Die Zahlung wurde nicht gefunden.");
+  if (!item.orderById) throw new RuleError("Die Zahlung ist noch nicht angeordnet; eine Auszahlungsanordnung gibt es erst nach der Anordnung.");
+  if (!item.orderDocumentId) await renderPaymentOrders([id]);
+  const after = await m.getRepository(PaymentItem).findOneOrFail({ where: { id } });
+  if (!after.orderDocumentId) throw new ConflictError("Die Auszahlungsanordnung konnte nicht erstellt werden; bitte versuchen Sie es erneut.");
+  return after.orderDocumentId;
 }
 
 /** Ordered items without their payment order PDF (at most 200 a pass). */

@@ -8,7 +8,7 @@ import { seedDemoData } from "~/demo/demo-data.server";
 import { ConflictError, RuleError, ValidationError } from "~/domain/errors";
 import { applyBankAccount } from "~/services/providers.server";
 import { grantAuthority } from "~/services/budget.server";
-import { bookByHand, cancelItem, correctItem, createPaymentItem, getPaymentItem, recordVop, signItems } from "~/services/payment-items.server";
+import { bookByHand, cancelItem, correctItem, createPaymentItem, getPaymentItem, paymentOrderDocument, recordVop, signItems } from "~/services/payment-items.server";
 
 /**
  * Release under four eyes through the services (DOMAIN.md § 3.3, rule 12): three signatures by
@@ -190,5 +190,12 @@ describe("after the factual check", () => {
     await expect(bookByHand(financeA, item.id, { paidOn: "01.01.1999", reason: "Buchung laut Auszug 17/2026" })).rejects.toMatchObject({ fieldErrors: { paidOn: expect.stringContaining("angeordnet") } });
     await bookByHand(financeA, item.id, { paidOn: today(), reason: "Buchung laut Auszug 17/2026" });
     expect(await reload(item.id)).toMatchObject({ status: "paid", paidOn: today(), paidById: financeA.id });
+    // A paid item whose payment order PDF is missing (the demo's history) gets it on demand, once.
+    await (await em()).getRepository(PaymentItem).update({ id: item.id }, { orderDocumentId: null });
+    const docId = await paymentOrderDocument(financeA, item.id);
+    expect(await paymentOrderDocument(financeA, item.id)).toBe(docId);
+    expect(await (await em()).getRepository(Document).findOneByOrFail({ id: docId })).toMatchObject({ template: "payment-order", contentType: "application/pdf" });
+    const unordered = await newItem();
+    await expect(paymentOrderDocument(financeA, unordered.id)).rejects.toBeInstanceOf(RuleError);
   });
 });
