@@ -138,6 +138,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "payment.cancel": "Zahlung storniert",
   "payment.withdraw": "Zahlung mit ihrer Rate zurückgenommen",
   "payment.vop": "Empfängerüberprüfung erfasst",
+  "payment.assign_line": "Haushaltsstelle einer Zahlung zugeordnet",
   "payment-run.create": "Zahllauf begonnen",
   "payment-run.finish": "Zahllauf erstellt (Datei geschrieben)",
   "payment-run.send": "Zahllauf an die Bank übermittelt",

@@ -105,7 +105,13 @@ export const paymentItemMachine = defineMachine<PaymentItemState, PaymentItemEve
     from: ["awaiting_factual", "on_hold"],
     to: "awaiting_arithmetic",
     permission: "certify:payment:any",
-    guard: (f) => signatureProblem(f, "factual") ?? (f.ibanProblem ? `Die IBAN des Zahlungsempfängers ist fehlerhaft (${f.ibanProblem}); bitte zuerst korrigieren (Storno und neue Zahlung).` : null),
+    guard: (f) =>
+      signatureProblem(f, "factual") ??
+      (f.ibanProblem
+        ? `Die IBAN des Zahlungsempfängers ist fehlerhaft (${f.ibanProblem}); bitte zuerst korrigieren (Storno und neue Zahlung).`
+        : f.budgetLineNumber
+          ? null
+          : "Der Zahlung ist keine Haushaltsstelle zugeordnet: bitte zuerst den Vertrag der Rechnung wählen oder eine Haushaltsstelle zuordnen."),
   },
   { event: "sign_arithmetic", from: ["awaiting_arithmetic"], to: "awaiting_order", permission: "certify:payment:any", guard: (f) => signatureProblem(f, "arithmetic") },
   { event: "order", from: ["awaiting_order"], to: "ordered", permission: "order:payment:any", guard: orderProblem },

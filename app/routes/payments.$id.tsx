@@ -10,7 +10,8 @@ import { redirectWithFlash } from "~/lib/flash.server";
 import { actionError, loaderError } from "~/lib/http.server";
 import { requirePermission } from "~/lib/session.server";
 import { invoiceForItem } from "~/services/invoices.server";
-import { bookByHand, cancelItem, correctItem, getPaymentItem, paymentOrderDocument, recordVop, signItems } from "~/services/payment-items.server";
+import { assignBudgetLine, bookByHand, cancelItem, correctItem, getPaymentItem, paymentOrderDocument, recordVop, signItems } from "~/services/payment-items.server";
+import { budgetLines } from "~/services/budget.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Field, FormError, SubmitButton, TextArea } from "~/ui/form";
 import { idParam } from "~/ui/table";
@@ -21,8 +22,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "read:payable:any");
   const detail = await getPaymentItem(user, idParam(params.id)).catch(loaderError);
   const invoice = detail.invoice ? await invoiceForItem(user, detail.item.id) : null;
+  const lines = ["awaiting_factual", "on_hold"].includes(detail.item.status) && can(user.role, "certify:payment:any") ? (await budgetLines(true)).map((l) => ({ id: l.id, label: `${l.number} – ${l.title}` })) : [];
   return json({
     ...detail,
+    lines,
     invoiceCheck: invoice,
     may: {
       certify: can(user.role, "certify:payment:any"),
@@ -61,6 +64,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (intent === "book") {
       await bookByHand(await requirePermission(request, "book:payment:any"), id, values);
       return redirectWithFlash(`/payments/${id}`, "Die Zahlung ist als ausgezahlt gebucht.");
+    }
+    if (intent === "line") {
+      await assignBudgetLine(await requirePermission(request, "certify:payment:any"), id, values.budgetLineId);
+      return redirectWithFlash(`/payments/${id}`, "Die Haushaltsstelle ist zugeordnet.");
     }
     if (intent === "order-pdf") {
       // Payment orders signed before their PDF was stored (or the demo's history): rendered once, then kept.
@@ -175,7 +182,26 @@ export default function PaymentDetail() {
               )}
             </dd>
             <dt>Haushaltsstelle</dt>
-            <dd>{d.line ? `${d.line.number} – ${d.line.title}` : "keine zugeordnet"}</dd>
+            <dd>
+              {d.line ? `${d.line.number} – ${d.line.title}` : <strong>keine zugeordnet</strong>}
+              {d.lines.length ? (
+                <Form method="post" className="inline-form">
+                  <label htmlFor="f-budgetLineId" className="sr-only">
+                    Haushaltsstelle
+                  </label>
+                  <select id="f-budgetLineId" name="budgetLineId" defaultValue={d.line?.id ?? ""} required>
+                    <option value="">Haushaltsstelle wählen …</option>
+                    {d.lines.map((l) => (
+                      <option key={l.id} value={l.id}>
+                        {l.label}
+                      </option>
+                    ))}
+                  </select>{" "}
+                  <SubmitButton intent="line">{d.line ? "Ändern" : "Zuordnen"}</SubmitButton>
+                  <FormError message={errorFor("line")?.formError} />
+                </Form>
+              ) : null}
+            </dd>
             <dt>Mittelbindung</dt>
             <dd>{d.commitment ? `${d.commitment.reference} (${d.commitment.year}): ${formatCents(d.commitment.amountCents)}, noch frei ${formatCents(d.commitment.restCents)}` : "keine"}</dd>
             {d.replaces ? (

@@ -9,7 +9,8 @@
  * transaction; the transaction only stores (DESIGN § 7).
  */
 import { In, type EntityManager } from "typeorm";
-import { BankAccount, Contract, Document, Invoice, PaymentItem, Provider, User } from "../../entities";
+import { BankAccount, BudgetLine, Contract, Document, Invoice, PaymentItem, Provider, User } from "../../entities";
+import type { SettingValues } from "~/domain/settings";
 import type { BusinessTerms } from "~/domain/einvoice";
 import { ForbiddenError, NotFoundError, RuleError, ValidationError } from "~/domain/errors";
 import { allowedForPeriod, contractValueCents, dueDate, dueLabel, dueState, paymentTermProblem } from "~/domain/finance";
@@ -271,7 +272,11 @@ const PAYABLE_AFTER_CORRECTION = new Set(["BR-DE-19"]);
  * due amount, due date, budget. An invoice whose IBAN is wrong (BR-DE-19) pays to that IBAN as
  * written: the item is blocked until someone corrects it (storno and a new item).
  */
-async function createItem(m: EntityManager, actor: CurrentUser, invoice: Invoice, contract: Contract | null, ctx: { provider: Provider; bank: BankAccount | null }): Promise<PaymentItem> {
+async function lineIdByNumber(m: EntityManager, number: string): Promise<number | null> {
+  return (await m.getRepository(BudgetLine).findOne({ where: { number } }))?.id ?? null;
+}
+
+async function createItem(m: EntityManager, actor: CurrentUser, invoice: Invoice, contract: Contract | null, ctx: { provider: Provider; bank: BankAccount | null; settings: SettingValues }): Promise<PaymentItem> {
   const commitment = contract ? await commitmentFor(m, "contract", contract.id, Number(invoice.dueOn.slice(0, 4))) : null;
   const terms = invoice.terms as BusinessTerms | null;
   if (invoice.findings.some((f) => f.rule === "BR-DE-19")) ctx = { ...ctx, bank: null };
@@ -286,7 +291,9 @@ async function createItem(m: EntityManager, actor: CurrentUser, invoice: Invoice
     amountCents: invoice.dueAmountCents,
     dueOn: invoice.dueOn,
     purpose: sepaPurpose(`Rechnung ${invoice.number}`),
-    budgetLineId: commitment?.budgetLineId ?? contract?.budgetLineId ?? null,
+    // The contract's line (its commitment's, else the line tendered contracts are committed on);
+    // without a contract staff choose the line before the factual check.
+    budgetLineId: commitment?.budgetLineId ?? contract?.budgetLineId ?? (contract ? await lineIdByNumber(m, ctx.settings["finance.contractBudgetLine"]) : null),
     commitmentId: commitment?.id ?? null,
     registeredById: invoice.registeredById,
   });

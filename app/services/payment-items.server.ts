@@ -303,6 +303,32 @@ function roleLabel(role: string | undefined): string {
   return role === "finance" ? "Leistungsrechnung / Kasse" : role === "procurement" ? "Vergabestelle" : role === "case_manager" ? "Fallmanagement" : role === "admin" ? "Administration" : "";
 }
 
+/**
+ * The budget line an item is charged to, chosen while it waits for the factual check (an invoice
+ * without a contract, a correction): the signers then see where the money comes from.
+ */
+export async function assignBudgetLine(user: PersonUser, id: number, rawLineId: unknown): Promise<void> {
+  requireCan(user, "certify:payment:any");
+  const lineId = Number(rawLineId);
+  await tx(async (m) => {
+    const item = await m.getRepository(PaymentItem).findOne({ where: { id } });
+    if (!item) throw new NotFoundError("Die Zahlung wurde nicht gefunden.");
+    if (!["awaiting_factual", "on_hold"].includes(item.status)) throw new RuleError("Die Haushaltsstelle kann nur vor der Zeichnung „sachlich richtig“ zugeordnet werden; danach ist eine Korrektur nötig.");
+    const line = Number.isInteger(lineId) && lineId > 0 ? await m.getRepository(BudgetLine).findOne({ where: { id: lineId } }) : null;
+    if (!line || !line.active) throw new ValidationError("Bitte wählen Sie eine freigegebene Haushaltsstelle.", { budgetLineId: "Bitte wählen Sie eine freigegebene Haushaltsstelle." });
+    const previous = item.budgetLineId ? await m.getRepository(BudgetLine).findOne({ where: { id: item.budgetLineId } }) : null;
+    await m.getRepository(PaymentItem).update({ id: item.id, status: item.status }, { budgetLineId: line.id, commitmentId: previous?.id === line.id ? item.commitmentId : null, updatedAt: nowIso() });
+    await appendAudit(m, actorOf(user), {
+      action: "payment.assign_line",
+      summary: `Zahlung ${item.reference}: Haushaltsstelle ${line.number}${previous ? ` (vorher ${previous.number})` : ""} zugeordnet`,
+      entityType: "payment-item",
+      entityId: String(item.id),
+      providerId: item.providerId,
+      details: { budgetLine: line.number, previous: previous?.number ?? null },
+    });
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Verification of Payee, hold, cancel, correct
 

@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase } from "../setup/db";
 import { minimalPdf } from "../fixtures/pdf";
 import { CII_0101, read, UBL_0101 } from "../unit/einvoice-suite";
-import { ApiEvent, Contract, Document, Invoice, PaymentItem, Provider, Setting, User } from "../../entities";
-import { NotFoundError, ValidationError } from "~/domain/errors";
+import { ApiEvent, BudgetLine, Contract, Document, Invoice, PaymentItem, Provider, Setting, User } from "../../entities";
+import { NotFoundError, RuleError, ValidationError } from "~/domain/errors";
 import { dueDate, paymentTermProblem } from "~/domain/finance";
 import { addDays } from "~/domain/time";
 import { setClock, today } from "~/lib/clock.server";
@@ -14,7 +14,7 @@ import { sha256Hex } from "~/lib/hash.server";
 import { seedDemoData } from "~/demo/demo-data.server";
 import type { PersonUser } from "~/services/auth.server";
 import { assignContract, getInvoice, invoiceForItem, invoicesCsv, listInvoices, listOwnInvoices, receiveInvoice, registerInvoice } from "~/services/invoices.server";
-import { bookByHand, correctItem, signItems } from "~/services/payment-items.server";
+import { assignBudgetLine, bookByHand, correctItem, signItems } from "~/services/payment-items.server";
 
 /**
  * Invoice intake (issue 10, points 4–9) through the services: KoSIT suite files from the portal,
@@ -137,7 +137,12 @@ describe("portal intake of an XRechnung", () => {
     // A correction never pays more than the invoice asks (BT-115: 336,90 €).
     await expect(correctItem(finance, item.id, { amount: "336,91", iban: "DE89370400440532013000", reason: "IBAN laut Rückfrage beim Träger korrigiert" })).rejects.toMatchObject({ fieldErrors: { amount: expect.stringContaining("(336,90 €) nicht übersteigen") } });
     const next = await correctItem(finance, item.id, { amount: "336,90", iban: "DE89370400440532013000", reason: "IBAN laut Rückfrage beim Träger korrigiert" });
+    // No contract named: the factual check waits for a budget line, which staff assign first.
+    expect((await signItems(caseManager, [next.id], "factual")).refused[0].reason).toContain("keine Haushaltsstelle zugeordnet");
+    const line = await m.getRepository(BudgetLine).findOneByOrFail({ number: "1.4820.7600" });
+    await assignBudgetLine(caseManager, next.id, String(line.id));
     expect((await signItems(caseManager, [next.id], "factual")).signed.map((x) => x.id)).toEqual([next.id]);
+    await expect(assignBudgetLine(caseManager, next.id, String(line.id))).rejects.toBeInstanceOf(RuleError);
   });
 
   it("refuses the same invoice a second time (DUPLIKAT naming the earlier invoice), stored as rejected", async () => {

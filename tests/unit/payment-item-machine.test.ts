@@ -133,6 +133,14 @@ describe("four eyes (rule 12): three signatures from three different people", ()
     expect(paymentItemMachine.check("order", facts("awaiting_order", { ...base, budgetLineNumber: null }))).toEqual({ ok: false, reason: "Der Zahlung ist keine Haushaltsstelle zugeordnet." });
   });
 
+  it("the factual check needs a budget line to charge (an invoice without contract: chosen first)", () => {
+    expect(paymentItemMachine.check("sign_factual", facts("awaiting_factual", { actorId: A, budgetLineNumber: null }))).toEqual({
+      ok: false,
+      reason: "Der Zahlung ist keine Haushaltsstelle zugeordnet: bitte zuerst den Vertrag der Rechnung wählen oder eine Haushaltsstelle zuordnen.",
+    });
+    expect(paymentItemMachine.check("sign_factual", facts("awaiting_factual", { actorId: A }))).toEqual({ ok: true, to: "awaiting_arithmetic" });
+  });
+
   it("a wrong IBAN (BR-DE-19) stops the order and the run until it is corrected", () => {
     const bad = { ibanProblem: "Die Prüfziffer der IBAN stimmt nicht." };
     expect(paymentItemMachine.check("order", facts("awaiting_order", { actorId: C, factualById: A, arithmeticById: B, ...bad }))).toMatchObject({ ok: false, reason: expect.stringContaining("IBAN") });
