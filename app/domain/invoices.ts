@@ -118,8 +118,10 @@ export interface DeviationInput {
   periodEnd: string | null;
   /** What the contract allows for the period (place-month prices) or in all (per participant), null when not computable. */
   allowedCents: number | null;
-  /** Per participant: amounts already invoiced (accepted) under the contract. */
+  /** Amounts already invoiced (accepted or paid) under the contract. */
   invoicedBeforeCents: number;
+  /** The contract's whole value (places × price × months, or participants × price): no period may take more. */
+  contractTotalCents?: number | null;
   invoiceIban: string | null;
   masterIban: string | null;
 }
@@ -136,6 +138,10 @@ export function invoiceDeviation(d: DeviationInput): string {
       );
     if (d.periodStart && d.periodEnd && (d.periodEnd < d.contract.startDate || d.periodStart > d.contract.endDate))
       notes.push(`Der Abrechnungszeitraum ${formatDate(d.periodStart)}–${formatDate(d.periodEnd)} liegt außerhalb der Vertragslaufzeit (${formatDate(d.contract.startDate)}–${formatDate(d.contract.endDate)}).`);
+    if (d.contractTotalCents != null && d.invoicedBeforeCents + d.amountCents > d.contractTotalCents)
+      notes.push(
+        `Mit dieser Rechnung sind ${formatCents(d.invoicedBeforeCents + d.amountCents)} auf den Vertrag ${d.contract.reference} abgerechnet, ${formatCents(d.invoicedBeforeCents + d.amountCents - d.contractTotalCents)} mehr als sein Gesamtwert (${formatCents(d.contractTotalCents)}).`,
+      );
   } else if (d.allowedCents !== null && d.invoicedBeforeCents + d.amountCents > d.allowedCents) {
     const over = d.invoicedBeforeCents + d.amountCents - d.allowedCents;
     notes.push(

@@ -117,8 +117,9 @@ async function assess(m: EntityManager, input: { contract: Contract | null; amou
   let before = 0;
   if (c) {
     if (c.priceUnit === "place_month") allowed = input.periodStart && input.periodEnd ? allowedForPeriod(c, input.periodStart, input.periodEnd) : null;
-    else {
-      allowed = contractValueCents(c);
+    else allowed = contractValueCents(c);
+    {
+      // What was invoiced before on the contract: no invoice may take more than its whole value.
       const qb = m
         .getRepository(Invoice)
         .createQueryBuilder("i")
@@ -128,7 +129,7 @@ async function assess(m: EntityManager, input: { contract: Contract | null; amou
       before = Number((await qb.getRawOne<{ sum: string }>())?.sum ?? 0);
     }
   }
-  const deviation = invoiceDeviation({ amountCents: input.amountCents, contract: c, periodStart: input.periodStart, periodEnd: input.periodEnd, allowedCents: allowed, invoicedBeforeCents: before, invoiceIban: input.invoiceIban, masterIban: input.masterIban });
+  const deviation = invoiceDeviation({ amountCents: input.amountCents, contract: c, periodStart: input.periodStart, periodEnd: input.periodEnd, allowedCents: allowed, invoicedBeforeCents: before, contractTotalCents: c ? contractValueCents(c) : null, invoiceIban: input.invoiceIban, masterIban: input.masterIban });
   return { expectedCents: allowed, deviation };
 }
 

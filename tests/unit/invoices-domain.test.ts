@@ -39,6 +39,10 @@ describe("matching and deviation", () => {
     const over = invoiceDeviation({ amountCents: 400000, contract, periodStart: "2026-02-01", periodEnd: "2026-02-28", allowedCents: 280000, invoicedBeforeCents: 0, invoiceIban: "DE02120300000000202051", masterIban: "DE02120300000000202051" });
     expect(over).toContain("um 1.200,00 € über");
     expect(invoiceDeviation({ amountCents: 1, contract, periodStart: null, periodEnd: null, allowedCents: null, invoicedBeforeCents: 0, invoiceIban: null, masterIban: "DE02120300000000202051" })).toContain("Kein Abrechnungszeitraum");
+    // Without a period the contract's whole value still bounds the amount: exactly the rest passes, one cent more is flagged.
+    const total = { contractTotalCents: 1_000_000, invoicedBeforeCents: 400_000, invoiceIban: null, masterIban: "DE02120300000000202051", periodStart: null, periodEnd: null, allowedCents: null };
+    expect(invoiceDeviation({ amountCents: 600_000, contract, ...total })).not.toContain("Gesamtwert");
+    expect(invoiceDeviation({ amountCents: 600_001, contract, ...total })).toContain("0,01 € mehr als sein Gesamtwert (10.000,00 €)");
     expect(invoiceDeviation({ amountCents: 1, contract: null, periodStart: null, periodEnd: null, allowedCents: null, invoicedBeforeCents: 0, invoiceIban: "DE02120300000000202051", masterIban: "DE89370400440532013000" })).toMatch(/Kein Vertrag gefunden.*weicht von der Bankverbindung/);
     expect(invoiceDeviation({ amountCents: 1, contract, periodStart: "2026-02-01", periodEnd: "2026-02-28", allowedCents: 280000, invoicedBeforeCents: 0, invoiceIban: null, masterIban: "DE02120300000000202051" })).toBe("");
   });
