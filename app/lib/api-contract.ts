@@ -418,7 +418,7 @@ export const Invoice = z
     issueDate: IsoDate.nullable().openapi({ description: "Rechnungsdatum (BT-2)" }),
     receivedAt: Instant,
     receivedOn: IsoDate.openapi({ description: "Eingangstag; Beginn des Zahlungsziels" }),
-    dueOn: IsoDate.openapi({ description: "Fällig am (Eingang + Zahlungsziel, höchstens 60 Tage)" }),
+    dueOn: IsoDate.nullable().openapi({ description: "Fällig am (Eingang + Zahlungsziel, höchstens 60 Tage); null bei einer abgelehnten Rechnung" }),
     paidOn: IsoDate.nullable().openapi({ description: "Ausgezahlt am" }),
     currency: z.string(),
     grossCents: Cents.openapi({ description: "Rechnungsbetrag brutto (BT-112) in Cent" }),

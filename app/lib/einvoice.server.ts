@@ -151,7 +151,9 @@ export async function readInvoiceFile(bytes: Uint8Array, filename?: string, opts
     try {
       embedded = await extractZugferdXml(bytes);
     } catch (error) {
-      return failed("zugferd", "ZUGFERD-PDF", `Die PDF-Datei${label} ist beschädigt und konnte nicht gelesen werden (${error instanceof Error ? error.message : String(error)}).`);
+      // The parser's own words (a JavaScript error) mean nothing to the sender; the file is simply unreadable.
+      void error;
+      return failed("zugferd", "ZUGFERD-PDF", `Die PDF-Datei${label} ist beschädigt und konnte nicht gelesen werden. Bitte erzeugen Sie sie neu oder senden Sie die XRechnung als XML.`);
     }
     if (!embedded) {
       return failed(

@@ -9,7 +9,7 @@ import { formatDate } from "~/domain/time";
 import { actionError } from "~/lib/http.server";
 import { requirePermission } from "~/lib/session.server";
 import { budgetLines } from "~/services/budget.server";
-import { listPaymentItems, signItems } from "~/services/payment-items.server";
+import { financeWork, listPaymentItems, signItems } from "~/services/payment-items.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { FormError } from "~/ui/form";
 import { DataTable, FilterBar, Pager, QuickFilters, SearchFilter, SelectFilter, optionsOf, useExportQuery, type Column } from "~/ui/list";
@@ -24,10 +24,13 @@ const SIGNATURE_FOR_STATE: Record<string, Signature> = { awaiting_factual: "fact
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "read:payable:any");
   const query = parseListQuery(new URL(request.url).searchParams, PAYMENT_ITEM_LIST);
-  const [list, lines] = await Promise.all([listPaymentItems(user, query), budgetLines()]);
+  const [list, lines, work] = await Promise.all([listPaymentItems(user, query), budgetLines(), financeWork(user)]);
   const signature = SIGNATURE_FOR_STATE[query.status] ?? null;
   return json({
     ...list,
+    counts: Object.fromEntries(work.waiting.map((w) => [w.status, w.count])) as Record<string, number>,
+    overdue: work.overdue,
+    dueSoon: work.dueSoon,
     status: query.status,
     lines: lines.map((l) => ({ value: String(l.id), label: `${l.number} – ${l.title}` })),
     signature,
@@ -86,12 +89,12 @@ export default function Payments() {
       {a && !a.ok ? <FormError message={a.formError} /> : null}
       <QuickFilters
         items={[
-          { label: "wartet auf „sachlich richtig“", params: { status: "awaiting_factual" } },
-          { label: "wartet auf „rechnerisch richtig“", params: { status: "awaiting_arithmetic" } },
-          { label: "wartet auf Anordnung", params: { status: "awaiting_order" } },
-          { label: "angehalten", params: { status: "on_hold" }, warn: true },
-          { label: `fällig in ${d.warnDays} Tagen`, params: { due: "soon" }, warn: true },
-          { label: "überfällig", params: { due: "overdue" }, warn: true },
+          { label: "wartet auf „sachlich richtig“", params: { status: "awaiting_factual" }, count: d.counts.awaiting_factual ?? 0 },
+          { label: "wartet auf „rechnerisch richtig“", params: { status: "awaiting_arithmetic" }, count: d.counts.awaiting_arithmetic ?? 0 },
+          { label: "wartet auf Anordnung", params: { status: "awaiting_order" }, count: d.counts.awaiting_order ?? 0 },
+          { label: "angehalten", params: { status: "on_hold" }, count: d.counts.on_hold ?? 0, warn: true },
+          { label: `fällig in ${d.warnDays} Tagen`, params: { due: "soon" }, count: d.dueSoon, warn: true },
+          { label: "überfällig", params: { due: "overdue" }, count: d.overdue, warn: true },
         ]}
       />
       <FilterBar resetTo="/payments">
@@ -112,26 +115,6 @@ export default function Payments() {
         </div>
       </div>
       <Form method="post" id="sign-form">
-        {signing ? (
-          <fieldset className="bulk">
-            <legend>Mehrere Zahlungen „{SIGNATURE_LABELS[d.signature as Signature]}“ zeichnen</legend>
-            <p className="muted">Wählen Sie die Zahlungen dieser Seite aus. Jede Regel gilt für jede einzelne Zahlung; was Sie nicht zeichnen dürfen, wird mit Grund genannt und bleibt unverändert.</p>
-            <input type="hidden" name="signature" value={d.signature ?? ""} />
-            <button
-              type="submit"
-              className="button"
-              onClick={(e) => {
-                const n = document.querySelectorAll<HTMLInputElement>('#sign-form input[name="id"]:checked').length;
-                if (!n) {
-                  e.preventDefault();
-                  alert("Bitte wählen Sie mindestens eine Zahlung.");
-                } else if (!confirm(`${n} ${n === 1 ? "Zahlung" : "Zahlungen"} „${SIGNATURE_LABELS[d.signature as Signature]}“ zeichnen? Ihre Zeichnung wird mit Namen und Zeit protokolliert.`)) e.preventDefault();
-              }}
-            >
-              Ausgewählte „{SIGNATURE_LABELS[d.signature as Signature]}“ zeichnen
-            </button>
-          </fieldset>
-        ) : null}
         <DataTable
           columns={signing ? [SELECT_COLUMN, ...COLUMNS] : COLUMNS}
           rows={d.rows}
@@ -151,6 +134,26 @@ export default function Payments() {
             </tr>
           }
         />
+        {signing ? (
+          <fieldset className="bulk">
+            <legend>Mehrere Zahlungen „{SIGNATURE_LABELS[d.signature as Signature]}“ zeichnen</legend>
+            <p className="muted">Wählen Sie oben in der Tabelle die Zahlungen dieser Seite aus. Jede Regel gilt für jede einzelne Zahlung; was Sie nicht zeichnen dürfen, wird mit Grund genannt und bleibt unverändert.</p>
+            <input type="hidden" name="signature" value={d.signature ?? ""} />
+            <button
+              type="submit"
+              className="button"
+              onClick={(e) => {
+                const n = document.querySelectorAll<HTMLInputElement>('#sign-form input[name="id"]:checked').length;
+                if (!n) {
+                  e.preventDefault();
+                  alert("Bitte wählen Sie mindestens eine Zahlung.");
+                } else if (!confirm(`${n} ${n === 1 ? "Zahlung" : "Zahlungen"} „${SIGNATURE_LABELS[d.signature as Signature]}“ zeichnen? Ihre Zeichnung wird mit Namen und Zeit protokolliert.`)) e.preventDefault();
+              }}
+            >
+              Ausgewählte „{SIGNATURE_LABELS[d.signature as Signature]}“ zeichnen
+            </button>
+          </fieldset>
+        ) : null}
       </Form>
       <Pager page={d.page} pages={d.pages} total={d.total} noun="Zahlungen" csvHref={`/payments/export.csv${exportQuery}`} />
     </>

@@ -761,7 +761,8 @@ export function apiInvoice(x: InvoiceRow) {
     issueDate: x.issueDate,
     receivedAt: x.receivedAt,
     receivedOn: x.receivedOn,
-    dueOn: x.dueOn,
+    // A refused invoice is not due: nothing will be paid on it.
+    dueOn: x.status === "rejected" ? null : x.dueOn,
     paidOn: x.paidOn,
     currency: x.currency,
     grossCents: x.grossCents,
