@@ -83,3 +83,17 @@ export function parseCsv(text: string): ParsedCsv {
   const [head, ...rows] = nonEmpty;
   return { header: (head?.values ?? []).map((h) => h.trim()), rows, separator };
 }
+
+/**
+ * The text of an uploaded CSV file as German offices produce it: UTF-8 (with or without BOM), or
+ * Windows-1252 as Excel writes "CSV (Trennzeichen-getrennt)"; UTF-16 is named, not guessed.
+ */
+export function decodeCsvBytes(bytes: Uint8Array): { text: string; encoding: "utf-8" | "windows-1252" } | { error: string } {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
+    return { error: "Die Datei ist UTF-16-kodiert; bitte als „CSV UTF-8“ oder „CSV (Trennzeichen-getrennt)“ speichern." };
+  try {
+    return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes), encoding: "utf-8" };
+  } catch {
+    return { text: new TextDecoder("windows-1252").decode(bytes), encoding: "windows-1252" };
+  }
+}

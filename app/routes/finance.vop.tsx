@@ -1,4 +1,5 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { decodeCsvBytes } from "~/domain/csv";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { formatCents } from "~/domain/money";
 import { can } from "~/domain/permissions";
@@ -31,8 +32,9 @@ export async function action({ request }: ActionFunctionArgs) {
     if (intent === "upload") {
       const file = form.get("file");
       if (!(file instanceof File) || file.size === 0) return json({ ok: false as const, formError: "Bitte wählen Sie die Ergebnisdatei der Bank (CSV).", fieldErrors: { file: "Bitte wählen Sie eine Datei." } as Record<string, string>, values: read.values, issues: null }, { status: 400 });
-      const text = new TextDecoder("utf-8").decode(await file.arrayBuffer());
-      const r = await importVopFile(user, text);
+      const decoded = decodeCsvBytes(new Uint8Array(await file.arrayBuffer()));
+      if ("error" in decoded) return json({ ok: false as const, formError: decoded.error, fieldErrors: { file: decoded.error } as Record<string, string>, values: read.values, issues: null }, { status: 400 });
+      const r = await importVopFile(user, decoded.text);
       return json({ ok: true as const, message: `${r.matched} Zahlung(en) mit Ergebnis aus der Datei versehen.`, unmatched: r.unmatched, errors: r.errors });
     }
     if (intent === "record") {

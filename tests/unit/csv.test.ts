@@ -139,3 +139,12 @@ describe("parseCsv", () => {
     expect(parseCsv(BOM)).toEqual({ header: [], rows: [], separator: ";" });
   });
 });
+
+describe("decodeCsvBytes: what German offices upload", () => {
+  it("reads UTF-8 with and without BOM, falls back to Windows-1252, names UTF-16", async () => {
+    const { decodeCsvBytes } = await import("~/domain/csv");
+    expect(decodeCsvBytes(new TextEncoder().encode("Übereinstimmung"))).toEqual({ text: "Übereinstimmung", encoding: "utf-8" });
+    expect(decodeCsvBytes(Uint8Array.from([0xdc, 0x62, 0x65, 0x72]))).toEqual({ text: "Über", encoding: "windows-1252" });
+    expect(decodeCsvBytes(Uint8Array.from([0xff, 0xfe, 0x49, 0x00]))).toMatchObject({ error: expect.stringContaining("UTF-16") });
+  });
+});
