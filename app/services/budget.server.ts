@@ -217,9 +217,15 @@ function field<T>(errors: Record<string, string>, fn: () => T): T | null {
   }
 }
 
-function euros(raw: unknown, field: string, label: string): number {
-  const cents = parseEuroToCents(String(raw ?? "").trim() || "0");
+/** The largest amount a budget figure can plausibly have (10 Mrd. €): a typo beyond it is refused, not stored. */
+const MAX_BUDGET_CENTS = 10_000_000_000_00;
+
+function euros(raw: unknown, field: string, label: string, required = false): number {
+  const text = String(raw ?? "").trim();
+  if (!text && required) throw new ValidationError(`${label}: bitte einen Betrag in Euro angeben.`, { [field]: "Bitte einen Betrag in Euro angeben, z. B. 150.000,00 (0 für keinen)." });
+  const cents = parseEuroToCents(text || "0");
   if (cents === null || cents < 0) throw new ValidationError(`${label}: bitte einen Betrag in Euro angeben, z. B. 150.000,00.`, { [field]: `Bitte einen Betrag in Euro angeben, z. B. 150.000,00.` });
+  if (cents > MAX_BUDGET_CENTS) throw new ValidationError(`${label}: höchstens ${formatCents(MAX_BUDGET_CENTS)}.`, { [field]: `Höchstens ${formatCents(MAX_BUDGET_CENTS)} – bitte den Betrag prüfen.` });
   return cents;
 }
 
@@ -245,7 +251,7 @@ export async function setBudgetYear(user: PersonUser, budgetLineId: number, raw:
   if (!idOf(budgetLineId)) throw new NotFoundError("Die Haushaltsstelle wurde nicht gefunden.");
   const errors: Record<string, string> = {};
   const year = field(errors, () => yearOf(raw.year))!;
-  const appropriationCents = field(errors, () => euros(raw.appropriation, "appropriation", "Ansatz"))!;
+  const appropriationCents = field(errors, () => euros(raw.appropriation, "appropriation", "Ansatz", true))!;
   const authorisationCents = field(errors, () => euros(raw.authorisation, "authorisation", "Verpflichtungsermächtigung"))!;
   if (Object.keys(errors).length) throw new ValidationError("Bitte prüfen Sie die markierten Felder.", errors);
   return tx(async (m) => {
