@@ -646,6 +646,7 @@ export async function seedDemoFinance(options: { scale: number } = { scale: 1 })
       if (all.some((x) => x.id === id)) continue;
       await m.getRepository(PaymentItem).update({ id }, { commitmentId: c, budgetLineId: line });
     }
+    await seedDemoFeed(m);
     await appendAudit(m, SYSTEM, {
       action: "demo.finance",
       summary: `Demodaten Finanzen angelegt: ${phase1.commitments} Mittelbindungen, ${phase1.invoices} Rechnungen, ${runs.length} Zahlläufe mit ${all.length} ausgezahlten Zahlungen (Umfang ${scale})`,
@@ -775,4 +776,34 @@ async function seedCreatedRun(
       await transition(m, PAYMENT_RUNS, { entity: run.run, event: "finish", facts: { state: "building" }, actor: c.kasse, set: { fileDocumentId: f.id, listDocumentId: l.id, fileSha256: sha, itemCount: file.nbOfTxs, ctrlSumCents: file.ctrlSumCents }, audit: { summary: `Zahllauf ${run.run.reference} erstellt: ${file.nbOfTxs} Zahlungen` } });
     }),
   );
+}
+
+/**
+ * The change feed of the demo's history (ADR 0015): what the services would have reported when
+ * the demo's invoices arrived and its payments were booked, so a provider's system that reads
+ * the feed from the start learns the same states the portal shows. Inserted in the order the
+ * changes happened.
+ */
+async function seedDemoFeed(m: EntityManager): Promise<number> {
+  const { ApiEvent, FeeInstalment, PlacementClaim } = await import("../../entities");
+  const { instalmentReference } = await import("~/domain/events");
+  const rows: { type: string; providerId: number | null; entityType: string; entityId: number; reference: string; status: string | null; occurredAt: string; data: Record<string, unknown> | null }[] = [];
+  for (const inv of await m.getRepository(Invoice).find({ order: { id: "ASC" } })) {
+    if (!inv.providerId) continue;
+    rows.push({ type: inv.status === "rejected" ? "invoice.rejected" : "invoice.received", providerId: inv.providerId, entityType: "invoice", entityId: inv.id, reference: inv.number || inv.reference, status: inv.status === "rejected" ? "rejected" : "accepted", occurredAt: inv.receivedAt, data: null });
+  }
+  const paid = await m.getRepository(PaymentItem).find({ where: { status: "paid" }, order: { paidOn: "ASC", id: "ASC" } });
+  const instalments = new Map((await m.getRepository(FeeInstalment).find({ where: { id: In([0, ...paid.map((p) => p.instalmentId ?? 0)]) } })).map((i) => [i.id, i]));
+  const claims = new Map((await m.getRepository(PlacementClaim).find({ where: { id: In([0, ...[...instalments.values()].map((i) => i.claimId)]) }, select: { id: true, reference: true } })).map((c) => [c.id, c.reference]));
+  const invoices = new Map((await m.getRepository(Invoice).find({ where: { id: In([0, ...paid.map((p) => p.invoiceId ?? 0)]) } })).map((i) => [i.id, i]));
+  for (const p of paid) {
+    const occurredAt = `${p.paidOn}T10:00:00.000Z`;
+    const inst = p.instalmentId ? instalments.get(p.instalmentId) : null;
+    if (inst) rows.push({ type: "instalment.paid", providerId: p.providerId, entityType: "instalment", entityId: inst.id, reference: instalmentReference(claims.get(inst.claimId) ?? "", inst.number), status: "paid", occurredAt, data: { claimId: inst.claimId, number: inst.number } });
+    const inv = p.invoiceId ? invoices.get(p.invoiceId) : null;
+    if (inv) rows.push({ type: "invoice.paid", providerId: p.providerId, entityType: "invoice", entityId: inv.id, reference: inv.number || inv.reference, status: "paid", occurredAt, data: null });
+  }
+  rows.sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
+  for (let i = 0; i < rows.length; i += 300) await m.getRepository(ApiEvent).insert(rows.slice(i, i + 300) as QueryDeepPartialEntity<InstanceType<typeof ApiEvent>>[]);
+  return rows.length;
 }

@@ -156,4 +156,15 @@ describe("seedDemoFinance", () => {
     expect(own.some((i) => i.status === "rejected")).toBe(true);
     expect(own.filter((i) => i.contractId).every((i) => i.netCents === 12 * 91250)).toBe(true);
   });
+
+  it("reports its history in the change feed: every invoice received, every payment paid, for its own provider", async () => {
+    const { ApiEvent, Invoice, PaymentItem } = await import("../../entities");
+    const m = await em();
+    const events = await m.getRepository(ApiEvent).find({ where: { entityType: In(["invoice", "instalment"]) } });
+    const invoices = await m.getRepository(Invoice).find();
+    for (const inv of invoices) expect(events.some((e) => e.entityType === "invoice" && e.entityId === inv.id && e.providerId === inv.providerId && e.type.startsWith("invoice.")), inv.reference).toBe(true);
+    const paidInstalments = await m.getRepository(PaymentItem).count({ where: { status: "paid", sourceType: "instalment" } });
+    expect(events.filter((e) => e.type === "instalment.paid")).toHaveLength(paidInstalments);
+    for (const e of events.filter((x) => x.type === "instalment.paid")) expect(e.data).toMatchObject({ claimId: expect.any(Number), number: expect.any(Number) });
+  });
 });
