@@ -84,7 +84,7 @@ export function duplicateFinding(earlierReference: string, number: string, recei
   return {
     rule: "DUPLIKAT",
     term: "BT-1",
-    message: `Eine Rechnung Ihrer Organisation mit der Nummer „${number}“ ist bereits am ${formatDate(receivedOn)} eingegangen und angenommen (${earlierReference}). Eine Rechnung wird nur einmal angenommen; für eine Korrektur stellen Sie bitte eine Rechnungskorrektur mit neuer Nummer aus.`,
+    message: `Eine Rechnung dieses Rechnungsstellers mit der Nummer „${number}“ ist bereits am ${formatDate(receivedOn)} eingegangen und angenommen (${earlierReference}). Eine Rechnung wird nur einmal angenommen; für eine Korrektur stellen Sie bitte eine Rechnungskorrektur mit neuer Nummer aus.`,
   };
 }
 

@@ -369,11 +369,11 @@ export async function registerInvoice(user: PersonUser, raw: ManualInvoiceValues
   const periodEnd = str(raw.periodEnd) ? parseDate(str(raw.periodEnd)) : null;
   if (!number) errors.number = "Bitte geben Sie die Rechnungsnummer an.";
   else if (number.length > 200) errors.number = "Höchstens 200 Zeichen.";
-  if (!issueDate) errors.issueDate = "Bitte geben Sie das Rechnungsdatum an (TT.MM.JJJJ).";
+  if (!issueDate) errors.issueDate = str(raw.issueDate) ? `„${str(raw.issueDate).slice(0, 20)}“ ist kein gültiges Datum; bitte als TT.MM.JJJJ angeben.` : "Bitte geben Sie das Rechnungsdatum an (TT.MM.JJJJ).";
   else if (issueDate > today()) errors.issueDate = "Das Rechnungsdatum liegt in der Zukunft.";
   if (net === null || net < 0) errors.net = "Bitte geben Sie den Nettobetrag an, z. B. 1.234,50.";
   if (vat === null || vat < 0) errors.vat = "Bitte geben Sie die Umsatzsteuer an (0, wenn steuerfrei).";
-  if (gross === null || gross <= 0) errors.gross = "Bitte geben Sie den Bruttobetrag an.";
+  if (gross === null || gross <= 0) errors.gross = str(raw.gross) && gross !== null ? "Der Bruttobetrag muss größer als 0 € sein; eine Gutschrift wird nicht als Rechnung erfasst." : "Bitte geben Sie den Bruttobetrag an, z. B. 1.234,50.";
   else if (net !== null && vat !== null && net + vat !== gross) errors.gross = `Netto ${formatCents(net)} + Umsatzsteuer ${formatCents(vat)} ergibt ${formatCents(net + vat)}, nicht ${formatCents(gross)}.`;
   if (str(raw.due) && (due === null || due <= 0)) errors.due = "Bitte geben Sie den Zahlbetrag als Betrag an, z. B. 1.234,50 (leer: der Bruttobetrag).";
   else if (gross !== null && due !== null && due > gross) errors.due = "Der Zahlbetrag kann nicht höher sein als der Bruttobetrag.";

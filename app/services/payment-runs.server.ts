@@ -668,8 +668,9 @@ export async function bookStatementLine(user: PersonUser, lineId: number, raw: {
       if (item.amountCents !== line.amountCents) throw new RuleError(`Der Umsatz über ${formatCents(line.amountCents)} passt nicht zur Zahlung ${item.reference} über ${formatCents(item.amountCents)}.`);
       if (line.counterpartyIban && normalizeIban(line.counterpartyIban) !== item.iban) throw new RuleError(`Der Umsatz ging an die IBAN ${formatIban(line.counterpartyIban)}, die Zahlung ${item.reference} an ${formatIban(item.iban)}.`);
     }
-    await bookItem(m, user, item, { paidOn: line.bookingDate ?? today(), bankLineId: line.id });
-    const note = `Von Hand zugeordnet: ${reason}${item.amountCents !== line.amountCents ? ` (Betrag der Zahlung ${formatCents(item.amountCents)}, Umsatz ${formatCents(line.amountCents)})` : ""}`;
+    const note = `Von Hand zugeordnet: ${reason}${item.amountCents !== line.amountCents ? ` (Betrag der Zahlung ${formatCents(item.amountCents)}, Umsatz ${formatCents(line.amountCents)}, Differenz ${formatCents(line.amountCents - item.amountCents)})` : ""}`;
+    // The note (with any difference to the bank's amount) stays on the payment too, not only on the line.
+    await bookItem(m, user, item, { paidOn: line.bookingDate ?? today(), bankLineId: line.id, reason: note });
     const upd = await m.getRepository(BankStatementLine).update({ id: line.id, status: "unmatched" }, { status: "booked", paymentItemId: item.id, note: note.slice(0, 500), bookedById: user.id, bookedAt: nowIso() });
     if (!upd.affected) throw new ConflictError("Der Umsatz wurde inzwischen bearbeitet; bitte laden Sie die Seite neu.");
     await appendAudit(m, actorOf(user), { action: "bank-statement.book-line", summary: `Umsatz ${formatCents(line.amountCents)} (${line.counterpartyName || "ohne Namen"}) der Zahlung ${item.reference} zugeordnet: ${reason}`, entityType: "bank-statement", entityId: String(line.statementId), details: { lineId: line.id, item: item.reference, reason } });

@@ -287,7 +287,10 @@ describe("bank statements", () => {
     await expect(ignoreStatementLine(finance, unknownLine.id, "Kontoführungsgebühr, keine Zahlung")).rejects.toBeInstanceOf(ConflictError);
     const after = await getStatement(finance, statement.id);
     expect(after.lines.filter((l) => l.status === "unmatched")).toHaveLength(0);
-    expect((await m.getRepository(PaymentItem).findOneByOrFail({ id: mismatchItem.id })).status).toBe("paid");
+    const booked = await m.getRepository(PaymentItem).findOneByOrFail({ id: mismatchItem.id });
+    expect(booked.status).toBe("paid");
+    // The difference to the bank's amount stays on the payment, not only on the statement line.
+    expect(booked.paidNote).toMatch(/Differenz/);
     expect((await m.getRepository(PaymentRun).findOneByOrFail({ id: runId })).status).toBe("booked");
     expect(await m.getRepository(BankStatementLine).count({ where: { paymentItemId: Not(IsNull()) } })).toBe(3);
   });
