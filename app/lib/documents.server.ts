@@ -1,7 +1,7 @@
 import type { EntityManager } from "typeorm";
 import { Document } from "../../entities";
 import { nowIso } from "./clock.server";
-import { readBytes, storeBytes } from "./files.server";
+import { readBytes, storeBytes, type StoredFile } from "./files.server";
 import { sha256Hex } from "./hash.server";
 import { loadTemplate, renderPdfFromText, type Letterhead, type TemplateData } from "./pdf.server";
 import { getSettings } from "./settings.server";
@@ -19,6 +19,12 @@ export type DocumentOrigin = "generated" | "upload";
 
 export interface StoreDocumentInput {
   origin: DocumentOrigin;
+  /**
+   * The bytes already in the file store (storeBytes, called before the transaction): hashing and
+   * writing a large file is CPU and disk work that must not hold the write gate (DESIGN.md § 7).
+   * The store is content-addressed, so bytes stored for a transaction that then fails do no harm.
+   */
+  stored?: StoredFile;
   title: string;
   filename: string;
   contentType: string;
@@ -70,7 +76,7 @@ export function safeFilename(name: string): string {
 /** Store bytes in the file store and insert the document row. */
 export async function storeDocument(em: EntityManager, input: StoreDocumentInput): Promise<Document> {
   if (input.origin !== "generated" && input.origin !== "upload") throw new Error(`Unbekannte Dokumentherkunft „${String(input.origin)}“`);
-  const stored = await storeBytes(input.bytes);
+  const stored = input.stored ?? (await storeBytes(input.bytes));
   const repo = em.getRepository(Document);
   const doc = repo.create({
     origin: input.origin,

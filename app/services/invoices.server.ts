@@ -8,6 +8,7 @@
  * CPU work (hashing, reading and checking the XML, rendering the view PDF) happens outside the
  * transaction; the transaction only stores (DESIGN § 7).
  */
+import { storeBytes } from "~/lib/files.server";
 import { In, type EntityManager } from "typeorm";
 import { BankAccount, BudgetLine, Contract, Document, Invoice, PaymentItem, Provider, User } from "../../entities";
 import type { SettingValues } from "~/domain/settings";
@@ -42,7 +43,6 @@ import { nowIso, today } from "~/lib/clock.server";
 import { em, isUniqueViolation, tx } from "~/lib/db.server";
 import { documentResponse, storeDocument } from "~/lib/documents.server";
 import { isPdf, readInvoiceFile, type InvoiceFileResult } from "~/lib/einvoice.server";
-import { sha256Hex } from "~/lib/hash.server";
 import { paginate } from "~/lib/list.server";
 import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser, type PersonUser } from "./auth.server";
@@ -154,7 +154,9 @@ interface IntakeInput {
 async function storeEInvoice(actor: CurrentUser, input: IntakeInput, attempt = 1): Promise<IntakeResult> {
   const { file, read } = input;
   const t = termsOf(read);
-  const sha256 = sha256Hex(file.bytes);
+  // Hash and write the file before the transaction (DESIGN.md § 7); the row points to it inside.
+  const stored = await storeBytes(file.bytes);
+  const sha256 = stored.sha256;
   const m0 = await em();
   const ctx = await intakeContext(m0, input.providerId);
   const findings: IntakeFinding[] = read.findings.map((f) => ({ rule: f.rule, message: f.message, ...(f.term ? { term: f.term } : {}) }));
@@ -195,6 +197,7 @@ async function storeEInvoice(actor: CurrentUser, input: IntakeInput, attempt = 1
       filename: file.filename || (contentType === "application/pdf" ? "rechnung.pdf" : "rechnung.xml"),
       contentType,
       bytes: file.bytes,
+      stored,
       entityType: "invoice",
       providerId: input.providerId,
       createdById: actor.id,
@@ -384,7 +387,8 @@ export async function registerInvoice(user: PersonUser, raw: ManualInvoiceValues
   if (Object.keys(errors).length) throw new ValidationError("Bitte prüfen Sie die markierten Felder.", errors);
   const ctx = await intakeContext(m0, provider!.id);
   const termDays = termDaysFor(contract, settings["finance.paymentTermDays"]);
-  const sha256 = sha256Hex(scan!.bytes);
+  const stored = await storeBytes(scan!.bytes);
+  const sha256 = stored.sha256;
   const ibanValue = iban.ok ? iban.iban : "";
 
   return tx(async (m) => {
@@ -396,7 +400,7 @@ export async function registerInvoice(user: PersonUser, raw: ManualInvoiceValues
     const reference = await nextReference(m, Invoice, "RE", at.slice(0, 4), 6);
     const dueOn = dueDate(receivedOn, termDays);
     const { expectedCents, deviation } = await assess(m, { contract, amountCents: gross!, periodStart, periodEnd, invoiceIban: ibanValue, masterIban: ctx.bank?.iban ?? null });
-    const doc = await storeDocument(m, { origin: "upload", title: `Rechnung ${number} (Scan)`, filename: scan!.filename || "rechnung.pdf", contentType: "application/pdf", bytes: scan!.bytes, entityType: "invoice", providerId: provider!.id, createdById: user.id });
+    const doc = await storeDocument(m, { origin: "upload", title: `Rechnung ${number} (Scan)`, filename: scan!.filename || "rechnung.pdf", contentType: "application/pdf", bytes: scan!.bytes, stored, entityType: "invoice", providerId: provider!.id, createdById: user.id });
     const repo = m.getRepository(Invoice);
     const invoice = await repo.save(
       repo.create({
@@ -706,6 +710,7 @@ export async function invoiceViewPdf(user: CurrentUser, id: number): Promise<Res
   const { renderInvoicePdf } = await import("~/lib/invoice-pdf.server");
   const settings = await getSettings(m);
   const bytes = await renderInvoicePdf(d.terms, { authority: settings["letterhead.authority"], address: settings["letterhead.address"], contact: settings["letterhead.contact"], footer: settings["letterhead.footer"] });
+  const file = await storeBytes(bytes);
   const doc = await tx(async (mx) => {
     const again = await mx.getRepository(Document).findOne({ where: { entityType: "invoice-view", entityId: String(id) } });
     if (again) return again;
@@ -715,6 +720,7 @@ export async function invoiceViewPdf(user: CurrentUser, id: number): Promise<Res
       filename: `rechnung-${d.invoice.reference}.pdf`,
       contentType: "application/pdf",
       bytes,
+      stored: file,
       entityType: "invoice-view",
       entityId: id,
       providerId: d.invoice.providerId,

@@ -4,6 +4,7 @@
  * payment run → paid through one machine (domain/payment-item.machine.ts), signed by three
  * different people, none of whom entered the payee's bank data or registered the invoice by hand.
  */
+import { storeBytes } from "~/lib/files.server";
 import { In, IsNull, type EntityManager } from "typeorm";
 import { BankAccount, BudgetLine, Commitment, Document, FeeInstalment, Invoice, PaymentItem, PaymentRun, PlacementClaim, Provider, User } from "../../entities";
 import { ConflictError, NotFoundError, RuleError, ValidationError } from "~/domain/errors";
@@ -260,9 +261,12 @@ export async function renderPaymentOrders(ids: number[]): Promise<number> {
     rendered.push({ id: item.id, bytes, reference: item.reference, providerId: item.providerId });
   }
   const { storeDocument } = await import("~/lib/documents.server");
+  // Into the file store before the transaction (DESIGN.md § 7); inside only the rows.
+  const stored = await Promise.all(rendered.map((r) => storeBytes(r.bytes)));
   await tx(async (m) => {
-    for (const r of rendered) {
+    for (const [k, r] of rendered.entries()) {
       const doc = await storeDocument(m, {
+        stored: stored[k],
         origin: "generated",
         title: `Auszahlungsanordnung ${r.reference}`,
         filename: `auszahlungsanordnung-${r.reference}.pdf`,

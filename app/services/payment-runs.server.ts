@@ -12,6 +12,7 @@
  * start-up and in the daily job) abandons it and returns its items to "ordered". The file is
  * stored once with its hash and served as stored; it is never regenerated.
  */
+import { storeBytes } from "~/lib/files.server";
 import { In, IsNull, type EntityManager } from "typeorm";
 import { BankStatement, BankStatementLine, Document, PaymentItem, PaymentRun, PaymentRunItem, User } from "../../entities";
 import { BankStatementError, CAMT_DEFAULT_MAX_BYTES, parseBankStatement, type BankEntry } from "~/domain/camt";
@@ -257,11 +258,13 @@ export async function createRun(user: PersonUser, raw: RunInput): Promise<Create
   const phase2Ms = performance.now() - t0;
 
   // Phase 3: store both documents once, run → created.
+  // The bytes go to the file store before the transaction; inside only the rows are written.
+  const [xmlStored, pdfStored] = [await storeBytes(built.xml), await storeBytes(built.pdf)];
   t0 = performance.now();
   await tx(async (m) => {
     const { storeDocument } = await import("~/lib/documents.server");
-    const file = await storeDocument(m, { origin: "generated", title: `SEPA-Datei Zahllauf ${run.reference}`, filename: `zahllauf-${run.reference}.xml`, contentType: "application/xml", bytes: built.xml, template: "pain.001.001.09", entityType: "payment-run", entityId: run.id, providerId: null, createdById: user.id });
-    const list = await storeDocument(m, { origin: "generated", title: `Zahllaufliste ${run.reference}`, filename: `zahllaufliste-${run.reference}.pdf`, contentType: "application/pdf", bytes: built.pdf, template: "payment-run-list", entityType: "payment-run", entityId: run.id, providerId: null, createdById: user.id });
+    const file = await storeDocument(m, { stored: xmlStored, origin: "generated", title: `SEPA-Datei Zahllauf ${run.reference}`, filename: `zahllauf-${run.reference}.xml`, contentType: "application/xml", bytes: built.xml, template: "pain.001.001.09", entityType: "payment-run", entityId: run.id, providerId: null, createdById: user.id });
+    const list = await storeDocument(m, { stored: pdfStored, origin: "generated", title: `Zahllaufliste ${run.reference}`, filename: `zahllaufliste-${run.reference}.pdf`, contentType: "application/pdf", bytes: built.pdf, template: "payment-run-list", entityType: "payment-run", entityId: run.id, providerId: null, createdById: user.id });
     await transition(m, PAYMENT_RUNS, {
       entity: run,
       event: "finish",
@@ -540,10 +543,11 @@ export async function importBankStatement(user: PersonUser, upload: { filename: 
   }
   const entries: BankEntry[] = parsed.statements.flatMap((s) => s.entries);
   const result: StatementImportResult = { id: 0, kind: parsed.kind, entries: entries.length, booked: [], mismatched: [], unmatched: 0 };
+  const stored = await storeBytes(upload.bytes);
   try {
     await tx(async (m) => {
       const { storeDocument } = await import("~/lib/documents.server");
-      const doc = await storeDocument(m, { origin: "upload", title: `Kontoauszug ${parsed.kind} ${parsed.messageId}`.slice(0, 200), filename: upload.filename, contentType: "application/xml", bytes: upload.bytes, entityType: "bank-statement", providerId: null, createdById: user.id });
+      const doc = await storeDocument(m, { stored, origin: "upload", title: `Kontoauszug ${parsed.kind} ${parsed.messageId}`.slice(0, 200), filename: upload.filename, contentType: "application/xml", bytes: upload.bytes, entityType: "bank-statement", providerId: null, createdById: user.id });
       const at = nowIso();
       const statement = await m.getRepository(BankStatement).save(m.getRepository(BankStatement).create({ kind: parsed.kind, documentId: doc.id, sha256, messageId: parsed.messageId.slice(0, 100), entryCount: entries.length, matchedCount: 0, importedById: user.id, importedAt: at }));
       await m.getRepository(Document).update({ id: doc.id }, { entityId: String(statement.id) });
