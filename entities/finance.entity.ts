@@ -253,6 +253,11 @@ export class Invoice {
   @Column({ type: "integer", nullable: true })
   contractId: number | null;
 
+  /** The place purchase it bills (a confirmed monthly bill or a matched e-invoice). */
+  @Index("ix_invoices_purchase")
+  @Column({ type: "integer", nullable: true })
+  purchaseId: number | null;
+
   /** What the contract allows for the billed period, when it can be computed. */
   @Column({ type: "bigint", transformer: centsTransformer, nullable: true })
   expectedCents: number | null;

@@ -5,7 +5,9 @@
  * - `read`: every GET of the organisation's own data and the published tenders;
  * - `offers`: submit and withdraw offers (and ask bidder questions);
  * - `placements`: report placements and send instalment proofs (and accept agreements);
- * - `invoices`: send invoices (e-invoices through POST /api/v1/invoices).
+ * - `invoices`: send invoices (e-invoices through POST /api/v1/invoices) and confirm bill proposals;
+ * - `places`: answer place orders (confirm, decline), report participation (entry, attendance,
+ *   exams, exit) and propose measures for the catalogue.
  *
  * Reading is always the `read` scope, whichever permission the route checks (the list of own
  * offers checks `submit:offer:own`, but a GET only reads). A change (POST, PUT, PATCH, DELETE)
@@ -14,7 +16,7 @@
  */
 import type { Permission } from "./permissions";
 
-export const API_SCOPES = ["read", "offers", "placements", "invoices"] as const;
+export const API_SCOPES = ["read", "offers", "placements", "invoices", "places"] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
 export const API_SCOPE_LABELS: Record<ApiScope, string> = {
@@ -22,13 +24,15 @@ export const API_SCOPE_LABELS: Record<ApiScope, string> = {
   offers: "Angebote",
   placements: "Vermittlungen",
   invoices: "Rechnungen",
+  places: "Einzelplätze",
 };
 
 export const API_SCOPE_DESCRIPTIONS: Record<ApiScope, string> = {
   read: "alle lesenden Abrufe: eigene Daten und veröffentlichte Ausschreibungen",
   offers: "Angebote abgeben und zurückziehen",
   placements: "Vermittlungen melden und Nachweise zu Raten senden",
-  invoices: "Rechnungen einreichen",
+  invoices: "Rechnungen einreichen und Abrechnungsvorschläge bestätigen",
+  places: "Platzbestellungen beantworten, Teilnahme melden, Maßnahmen vorschlagen",
 };
 
 export interface ScopeRule {
@@ -55,6 +59,11 @@ export const API_PERMISSION_SCOPES: Partial<Record<Permission, ScopeRule>> = {
   "accept:agreement:own": { read: "read", write: "placements" },
   "submit:invoice:own": { read: "read", write: "invoices" },
   "read:invoice:own": READ_ONLY,
+  "confirm:bill:own": { read: "read", write: "invoices" },
+  "read:purchase:own": READ_ONLY,
+  "answer:purchase:own": { read: "read", write: "places" },
+  "report:participation:own": { read: "read", write: "places" },
+  "propose:measure:own": { read: "read", write: "places" },
   // Master data changes, the own password and the tokens themselves stay with signed-in people.
   "edit:provider-contact:own": READ_ONLY,
   "request:provider-change:own": READ_ONLY,
@@ -64,6 +73,7 @@ export const API_PERMISSION_SCOPES: Partial<Record<Permission, ScopeRule>> = {
   "read:tender:any": READ_ONLY,
   "read:contract:any": READ_ONLY,
   "read:placement:any": READ_ONLY,
+  "read:place:any": READ_ONLY,
   "read:payable:any": READ_ONLY,
   "read:audit:any": READ_ONLY,
 };

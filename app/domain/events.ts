@@ -14,6 +14,8 @@ import { INSTALMENT_STATE_LABELS } from "./fee-instalment.machine";
 import type { TenderEvent } from "./tender.machine";
 import { TENDER_STATE_LABELS } from "./tender.machine";
 import { INVOICE_STATUS_LABELS } from "./invoices";
+import type { PurchaseEvent } from "./purchase.machine";
+import { MEASURE_STATE_LABELS, PURCHASE_STATE_LABELS } from "./places";
 
 /** Every event type: a stable code (never renamed once published) and its German label. */
 export const EVENT_TYPE_LABELS = {
@@ -51,6 +53,18 @@ export const EVENT_TYPE_LABELS = {
   "invoice.received": "Rechnung eingegangen und angenommen",
   "invoice.rejected": "Rechnung bei Eingang abgelehnt",
   "invoice.paid": "Rechnung bezahlt",
+  // The provider's own place orders (issue 11).
+  "purchase.ordered": "Platz bestellt",
+  "purchase.confirmed": "Platzbestellung bestätigt",
+  "purchase.declined": "Platzbestellung abgelehnt",
+  "purchase.started": "Teilnahme begonnen",
+  "purchase.completed": "Teilnahme abgeschlossen",
+  "purchase.dropped_out": "Teilnahme abgebrochen",
+  "purchase.cancelled": "Platzbestellung storniert",
+  "bill.proposed": "Abrechnungsvorschlag bereit",
+  // Catalogue proposals of the provider.
+  "measure.accepted": "Maßnahmevorschlag in den Katalog aufgenommen",
+  "measure.rejected": "Maßnahmevorschlag abgelehnt",
 } as const;
 
 export type EventType = keyof typeof EVENT_TYPE_LABELS;
@@ -61,7 +75,7 @@ export function isEventType(value: unknown): value is EventType {
 }
 
 /** The kinds of objects an event names. */
-export const EVENT_ENTITY_TYPES = ["tender", "offer", "placement", "instalment", "invoice"] as const;
+export const EVENT_ENTITY_TYPES = ["tender", "offer", "placement", "instalment", "invoice", "purchase", "bill", "measure"] as const;
 export type EventEntityType = (typeof EVENT_ENTITY_TYPES)[number];
 
 /** Offers have no machine of their own; their statuses as the feed labels them. */
@@ -77,6 +91,9 @@ const STATUS_LABELS: Record<EventEntityType, Record<string, string>> = {
   placement: CLAIM_STATE_LABELS,
   instalment: INSTALMENT_STATE_LABELS,
   invoice: INVOICE_STATUS_LABELS,
+  purchase: PURCHASE_STATE_LABELS,
+  bill: { proposed: "vorgeschlagen", confirmed: "bestätigt", invoiced: "mit eigener Rechnung abgerechnet", cancelled: "aufgehoben" },
+  measure: MEASURE_STATE_LABELS,
 };
 
 /** The German label of an object's status, or null (no status, or a code without a label). */
@@ -123,6 +140,17 @@ export const INSTALMENT_EVENT_TYPES: Record<InstalmentEvent, EventType> = {
   reinstate: "instalment.reinstated",
   revoke: "instalment.revoked",
   pay: "instalment.paid",
+};
+
+/** Purchase moves the provider sees (an order reached it); requesting and approving stay inside the authority. */
+export const PURCHASE_EVENT_TYPES: Partial<Record<PurchaseEvent, EventType>> = {
+  order: "purchase.ordered",
+  confirm: "purchase.confirmed",
+  decline: "purchase.declined",
+  start: "purchase.started",
+  complete: "purchase.completed",
+  drop_out: "purchase.dropped_out",
+  cancel: "purchase.cancelled",
 };
 
 /** How the feed names an offer: the tender's reference and the offer's version ("V-2026-003 / 2"). */
@@ -227,6 +255,12 @@ export function eventHref(entityType: string, entityId: number, data: Record<str
       return `/api/v1/placements/${entityId}`;
     case "invoice":
       return `/api/v1/invoices/${entityId}`;
+    case "purchase":
+      return `/api/v1/purchases/${entityId}`;
+    case "bill":
+      return `/api/v1/bills/${entityId}`;
+    case "measure":
+      return `/api/v1/measures/${entityId}`;
     case "instalment": {
       const claimId = data?.claimId;
       const number = data?.number;

@@ -64,10 +64,20 @@ export const PERMISSIONS = [
   "accept:agreement:own",
   "read:assignment:own",
   "submit:placement:own",
+  "read:place:any",
+  "manage:measure:any",
+  "buy:place:any",
+  "approve:purchase:any",
+  "record:outcome:any",
+  "propose:measure:own",
+  "read:purchase:own",
+  "answer:purchase:own",
+  "report:participation:own",
+  "confirm:bill:own",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const STAFF_READ: Permission[] = ["read:provider:any", "read:document:any", "change:password:own", "read:tender:any", "read:contract:any", "read:placement:any"];
+const STAFF_READ: Permission[] = ["read:provider:any", "read:document:any", "change:password:own", "read:tender:any", "read:contract:any", "read:placement:any", "read:place:any"];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: [
@@ -101,8 +111,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "certify:instalment:any",
     "read:payable:any",
     "certify:payment:any",
+    "manage:measure:any",
   ],
-  case_manager: [...STAFF_READ, "manage:client:any", "read:client-personal:any", "assign:client:any", "decide:placement:any", "certify:instalment:any", "read:payable:any", "certify:payment:any"],
+  case_manager: [...STAFF_READ, "manage:client:any", "read:client-personal:any", "assign:client:any", "decide:placement:any", "certify:instalment:any", "read:payable:any", "certify:payment:any", "buy:place:any", "approve:purchase:any", "record:outcome:any"],
   finance: [
     ...STAFF_READ,
     "export:provider:any",
@@ -134,6 +145,11 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "submit:placement:own",
     "submit:invoice:own",
     "read:invoice:own",
+    "propose:measure:own",
+    "read:purchase:own",
+    "answer:purchase:own",
+    "report:participation:own",
+    "confirm:bill:own",
   ],
 };
 
@@ -167,12 +183,18 @@ export const NAV_ITEMS: NavItem[] = [
   { to: "/finance/budget", label: "Haushalt", permission: "read:payable:any" },
   { to: "/finance/runs", label: "Zahlläufe", permission: "read:payable:any" },
   { to: "/finance/statements", label: "Kontoauszüge", permission: "read:payable:any" },
+  { to: "/measures", label: "Maßnahmenkatalog", permission: "read:place:any" },
+  { to: "/purchases", label: "Platzkäufe", permission: "read:place:any" },
+  { to: "/reports/measures", label: "Maßnahmen im Jahr", permission: "read:place:any" },
   { to: "/portal", label: "Meine Organisation", permission: "read:provider:own" },
   { to: "/portal/tenders", label: "Ausschreibungen", permission: "read:tender:published" },
   { to: "/portal/contracts", label: "Verträge", permission: "read:contract:own" },
   { to: "/portal/agreements", label: "Vermittlungsvereinbarungen", permission: "read:agreement:own", providerKinds: ["broker"] },
   { to: "/portal/clients", label: "Zugewiesene Kunden", permission: "read:assignment:own", providerKinds: ["broker"] },
   { to: "/portal/placements", label: "Vermittlungsnachweise", permission: "submit:placement:own", providerKinds: ["broker"] },
+  { to: "/portal/purchases", label: "Plätze und Teilnehmende", permission: "read:purchase:own", providerKinds: ["training", "agency"] },
+  { to: "/portal/bills", label: "Abrechnungen", permission: "confirm:bill:own", providerKinds: ["training", "agency"] },
+  { to: "/portal/measures", label: "Maßnahmen", permission: "propose:measure:own", providerKinds: ["training", "agency"] },
   { to: "/portal/invoices", label: "Rechnungen", permission: "submit:invoice:own" },
   { to: "/portal/tokens", label: "API-Zugänge", permission: "manage:api-token:own" },
   { to: "/audit", label: "Protokoll", permission: "read:audit:any" },

@@ -6,6 +6,7 @@ import { DEFAULT_LEGAL_BASIS_PERIODS_TEXT, parseLegalBasisPeriods } from "./plac
 import { DEFAULT_THRESHOLDS_TEXT, parseThresholds } from "./tender";
 import { MAX_PAYMENT_TERM_DAYS } from "./finance";
 import { validateIban } from "./iban";
+import { parseEuroToCents } from "./money";
 
 export type SettingType = "string" | "text" | "integer";
 
@@ -200,6 +201,18 @@ export const SETTING_DEFINITIONS = [
   { key: "placement.reminderIntervalDays", label: "Erinnerung an fehlende Arbeitgeberbestätigung alle (Tage)", group: "Vermittlung", type: "integer", default: 14, min: 1, max: 90 },
   { key: "placement.budgetLine", label: "Haushaltsstelle für Vermittlungsvergütungen", help: "Auf dieser Haushaltsstelle werden Vermittlungsgutscheine bei der Ausgabe gebunden und die Raten gezahlt.", group: "Haushalt und Zahlung", type: "string", default: "1.4820.7690" },
   { key: "finance.contractBudgetLine", label: "Haushaltsstelle für vergebene Maßnahmen (Verträge aus Ausschreibungen)", group: "Haushalt und Zahlung", type: "string", default: "1.4820.7600" },
+  { key: "places.budgetLine", label: "Haushaltsstelle für Einzelplatzeinkauf", help: "Auf dieser Haushaltsstelle werden gekaufte Plätze in jedem Jahr ihrer Laufzeit gebunden und ihre Abrechnungen gezahlt.", group: "Haushalt und Zahlung", type: "string", default: "1.4820.7610" },
+  {
+    key: "places.approvalAbove",
+    label: "Platzkauf: zweite Genehmigung bei Kosten über (EUR)",
+    help: "Liegen die erwarteten Kosten eines Platzes über diesem Betrag, muss eine zweite Person mit Genehmigungsrecht zustimmen; bis einschließlich dieses Betrags wird der Platz sofort bestellt.",
+    group: "Einzelplätze",
+    type: "string",
+    default: "10.000,00",
+    check: (v: string) => (parseEuroToCents(v) === null || (parseEuroToCents(v) ?? -1) < 0 ? "Bitte geben Sie einen Betrag in Euro an, z. B. 10.000,00." : null),
+  },
+  { key: "places.orderAnswerDays", label: "Platzbestellung: Antwortfrist des Trägers (Tage)", help: "Bis dahin soll der Träger die Bestellung bestätigen oder ablehnen; danach erscheint sie als überfällig.", group: "Einzelplätze", type: "integer", default: 5, min: 1, max: 60 },
+  { key: "places.outcomeFollowUpMonths", label: "Verbleib erneut erfassen nach (Monaten)", group: "Einzelplätze", type: "integer", default: 6, min: 1, max: 24 },
   {
     key: "finance.paymentTermDays",
     label: "Zahlungsziel für Rechnungen (Tage ab Eingang)",

@@ -15,6 +15,7 @@ export async function seedTestBudget(appropriationCents = 1_000_000_000_00) {
   for (const [number, title] of [
     ["1.4820.7690", "Vermittlungsvergütungen (Test)"],
     ["1.4820.7600", "Eingliederungsleistungen (Test)"],
+    ["1.4820.7610", "Einzelplatzeinkauf (Test)"],
   ]) {
     const line = await ds.getRepository(BudgetLine).save({ number, title, active: true, createdAt: at });
     const rows = [];

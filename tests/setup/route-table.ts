@@ -41,6 +41,11 @@ export interface Ids {
   invoiceB: number; // an invoice of DEMO-B-0001 (a KoSIT suite file, rejected at intake: other seller and Leitweg-ID)
   paymentRun: number; // a payment run built for the test (status created, with its file)
   bankStatement: number; // a camt.053 imported for the test (one open line)
+  measureT: number; // an active catalogue entry of DEMO-T-0001 (issue 11)
+  purchaseT: number; // a place purchase of DEMO-T-0001 in state "ordered"
+  purchaseRunningT: number; // a running place purchase of DEMO-T-0001
+  purchaseOther: number; // a place purchase of another provider (ordered or later)
+  billT: number; // a proposed monthly bill of DEMO-T-0001
 }
 
 export interface Rule {
@@ -235,7 +240,7 @@ export const EMAILS: Record<Role, string> = {
 export const OTHER_PROVIDER_EMAIL = "traeger@bildungswerk-lausitz.example";
 
 /** Ids for the table's structure checks (no server needed). */
-export const DUMMY_IDS: Ids = { providerB: 1, providerT: 2, providerUserB: 1, documentB: 1, mail: 1, tender: 1, offerT: 1, agreementB: 1, client: 1, claimB: 1, claimOther: 2, tenderOpened: 3, paymentItem: 1, budgetLine: 1, invoiceB: 1, paymentRun: 1, bankStatement: 1 };
+export const DUMMY_IDS: Ids = { providerB: 1, providerT: 2, providerUserB: 1, documentB: 1, mail: 1, tender: 1, offerT: 1, agreementB: 1, client: 1, claimB: 1, claimOther: 2, tenderOpened: 3, paymentItem: 1, budgetLine: 1, invoiceB: 1, paymentRun: 1, bankStatement: 1, measureT: 1, purchaseT: 1, purchaseRunningT: 2, purchaseOther: 3, billT: 1 };
 
 /**
  * The ids of the demo data on a running server (startServer() seeds it). Creates a data sheet
@@ -284,7 +289,15 @@ export async function loadIds(server: TestServer, procurementCookie: string): Pr
     const invoice = await retryBusy(() =>
       receiveInvoice({ id: brokerUser.id, email: brokerUser.email, name: brokerUser.name, role: "provider", providerId: users.providerB }, { bytes: new TextEncoder().encode(read(UBL_0101)), filename: "rechnung.xml", channel: "portal" }),
     );
-    return { mail: mail.id, tender: published.id, tenderOpened: opened.id, offerT: offer.id, agreementB: agreement.id, client: claimB.clientId, claimB: claimB.id, claimOther: claimOther.id, paymentItem: paymentItem.id, budgetLine: budgetLine.id, invoiceB: invoice.id };
+    // Individual places (issue 11): the demo's current purchases of DEMO-T-0001 and of another provider.
+    const { Measure, PlaceBill, PlacePurchase } = await import("../../entities");
+    const { In } = await import("typeorm");
+    const measureT = await m.getRepository(Measure).findOneOrFail({ where: { providerId: users.providerT, status: "active" }, order: { id: "ASC" } });
+    const purchaseT = await m.getRepository(PlacePurchase).findOneOrFail({ where: { providerId: users.providerT, status: "ordered" }, order: { id: "ASC" } });
+    const purchaseRunningT = await m.getRepository(PlacePurchase).findOneOrFail({ where: { providerId: users.providerT, status: "running" }, order: { id: "ASC" } });
+    const purchaseOther = await m.getRepository(PlacePurchase).findOneOrFail({ where: { providerId: Not(users.providerT), status: In(["ordered", "confirmed", "running"]) }, order: { id: "ASC" } });
+    const billT = await m.getRepository(PlaceBill).findOneOrFail({ where: { providerId: users.providerT, status: "proposed" }, order: { id: "ASC" } });
+    return { mail: mail.id, tender: published.id, tenderOpened: opened.id, offerT: offer.id, agreementB: agreement.id, client: claimB.clientId, claimB: claimB.id, claimOther: claimOther.id, paymentItem: paymentItem.id, budgetLine: budgetLine.id, invoiceB: invoice.id, measureT: measureT.id, purchaseT: purchaseT.id, purchaseRunningT: purchaseRunningT.id, purchaseOther: purchaseOther.id, billT: billT.id };
   });
   const finance = await withServerDb(server, async () => {
     const { em } = await import("~/lib/db.server");

@@ -24,6 +24,11 @@ const EXPECTED: [Permission, string | null, string | null][] = [
   ["submit:placement:own", "read", "placements"],
   ["submit:invoice:own", "read", "invoices"],
   ["read:invoice:own", "read", null],
+  ["confirm:bill:own", "read", "invoices"],
+  ["read:purchase:own", "read", null],
+  ["answer:purchase:own", "read", "places"],
+  ["report:participation:own", "read", "places"],
+  ["propose:measure:own", "read", "places"],
 ];
 
 describe("requiredScope: permission and method → scope", () => {
@@ -75,7 +80,7 @@ describe("stored scopes", () => {
     expect(parseScopes("placements,read,foo,read")).toEqual(["read", "placements"]);
     expect(parseScopes("")).toEqual([]);
     expect(formatScopes(["invoices", "offers", "read"])).toBe("read,offers,invoices");
-    expect(formatScopes([...API_SCOPES])).toBe("read,offers,placements,invoices");
+    expect(formatScopes([...API_SCOPES])).toBe("read,offers,placements,invoices,places");
   });
 });
 
@@ -116,7 +121,7 @@ describe("token state and expiry", () => {
     expect(parseTokenInput({ name: "x".repeat(100), scopes: ["read"] }, limits).ok).toBe(true);
     expect(parseTokenInput({ name: "x".repeat(101), scopes: ["read"] }, limits).ok).toBe(false);
     expect(parseTokenInput({ name: "Fachverfahren", scopes: [] }, limits)).toMatchObject({ ok: false, fieldErrors: { scopes: "Bitte wählen Sie mindestens eine Berechtigung." } });
-    expect(parseTokenInput({ name: "Fachverfahren", scopes: ["read", "admin"] }, limits)).toMatchObject({ ok: false, fieldErrors: { scopes: "Unbekannte Berechtigung: admin. Möglich sind read, offers, placements, invoices." } });
+    expect(parseTokenInput({ name: "Fachverfahren", scopes: ["read", "admin"] }, limits)).toMatchObject({ ok: false, fieldErrors: { scopes: "Unbekannte Berechtigung: admin. Möglich sind read, offers, placements, invoices, places." } });
   });
 });
 

@@ -1,3 +1,4 @@
+import { purchaseMachine } from "~/domain/purchase.machine";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -36,6 +37,7 @@ function writtenActions(): string[] {
     ["tenderMachine", "tender", tenderMachine],
     ["paymentItemMachine", "payment", paymentItemMachine],
     ["paymentRunMachine", "payment-run", paymentRunMachine],
+    ["purchaseMachine", "purchase", purchaseMachine],
   ];
   expect(code).toContain("action: write.audit?.action ?? `${stored.action}.${req.event}`");
   for (const [name, prefix, machine] of templated) {

@@ -45,7 +45,7 @@ describe("event types", () => {
     expect(EVENT_TYPES.length).toBeGreaterThan(20);
     for (const type of EVENT_TYPES) {
       expect(type).toMatch(/^[a-z]+\.[a-z_]+$/);
-      expect(["tender", "offer", "placement", "instalment", "invoice"]).toContain(type.split(".")[0]);
+      expect(["tender", "offer", "placement", "instalment", "invoice", "purchase", "bill", "measure"]).toContain(type.split(".")[0]);
       expect(EVENT_TYPE_LABELS[type].length, type).toBeGreaterThan(5);
       expect(EVENT_TYPE_LABELS[type], type).not.toMatch(/\b(the|was|has been)\b/i);
     }
@@ -143,6 +143,9 @@ describe("items and pages", () => {
     expect(eventHref("placement", 7, null)).toBe("/api/v1/placements/7");
     expect(eventHref("instalment", 99, { claimId: 7, number: 2 })).toBe("/api/v1/placements/7/instalments/2");
     expect(eventHref("instalment", 99, null)).toBeNull();
+    expect(eventHref("purchase", 5, null)).toBe("/api/v1/purchases/5");
+    expect(eventHref("bill", 6, null)).toBe("/api/v1/bills/6");
+    expect(eventHref("measure", 8, null)).toBe("/api/v1/measures/8");
     expect(eventHref("contract", 1, null)).toBeNull();
     for (const kind of EVENT_ENTITY_TYPES) expect(eventHref(kind, 1, { claimId: 1, number: 1 })).toMatch(/^\/api\/v1\//);
   });
