@@ -20,6 +20,7 @@ export const DEMO_USERS: { email: string; name: string; role: Role; providerKey?
   { email: "vergabe@asz-kamenz.example", name: "Thomas Richter", role: "procurement", phone: "03578 787-214" },
   { email: "vergabe2@asz-kamenz.example", name: "Katrin Vogel", role: "procurement", phone: "03578 787-215" },
   { email: "fallmanagement@asz-kamenz.example", name: "Sabine Krause", role: "case_manager", phone: "03578 787-331" },
+  { email: "fallmanagement2@asz-kamenz.example", name: "Michael Wagner", role: "case_manager", phone: "03578 787-332" },
   { email: "kasse@asz-kamenz.example", name: "Frank Neumann", role: "finance", phone: "03578 787-412" },
   { email: "kasse2@asz-kamenz.example", name: "Monika Lehmann", role: "finance", phone: "03578 787-413" },
   { email: "pruefung@asz-kamenz.example", name: "Dr. Jens Hoffmann", role: "auditor", phone: "03578 787-120" },
