@@ -546,3 +546,33 @@ export async function apiOwnMeasures(user: CurrentUser, query: { status?: string
   for (const r of list.rows) rows.push(apiMeasure((await getMeasure(user, r.id)).measure));
   return { ...list, rows };
 }
+
+/** Whether the provider user's organisation proposes measures (training providers and the BA). */
+export async function mayPropose(user: CurrentUser): Promise<boolean> {
+  if (!can(user.role, "propose:measure:own") || !user.providerId) return false;
+  const provider = await (await em()).getRepository(Provider).findOne({ where: { id: user.providerId }, select: { id: true, kind: true } });
+  return provider?.kind === "training" || provider?.kind === "agency";
+}
+
+/** The API's field names for the domain's (price in cents, fee amounts in cents). */
+function apiFieldName(key: string): string {
+  if (key === "price") return "priceCents";
+  return key.replace(/^eventFees\.(\d+)\.amount$/, "eventFees.$1.amountCents");
+}
+
+/**
+ * A proposal through the API (JSON, already shaped by the contract): the same rules as the
+ * portal; a rule not met is a ValidationError whose field names are the API's.
+ */
+export async function apiProposeMeasure(
+  user: CurrentUser,
+  body: { priceCents: number; eventFees?: { event: string; label?: string; amountCents: number }[]; proRata?: string | null } & Record<string, unknown>,
+): Promise<Measure> {
+  const { priceCents, eventFees, proRata, ...rest } = body;
+  try {
+    return await proposeMeasure(user, { ...rest, proRata: proRata ?? "", price: priceCents, eventFees: (eventFees ?? []).map((f) => ({ event: f.event, label: f.label ?? "", amount: f.amountCents })) }, "api");
+  } catch (error) {
+    if (error instanceof ValidationError) throw new ValidationError(error.message, Object.fromEntries(Object.entries(error.fieldErrors).map(([k, v]) => [apiFieldName(k), v])));
+    throw error;
+  }
+}
