@@ -334,8 +334,8 @@ export async function measureFilterOptions(user: CurrentUser) {
   const m = await em();
   const [types, providerRows, regionRows] = await Promise.all([
     m.getRepository(MeasureType).find({ order: { sortOrder: "ASC" } }),
-    m.getRepository(Measure).createQueryBuilder("x").innerJoin(Provider, "p", "p.id = x.providerId").select("DISTINCT p.id", "id").addSelect("p.name", "name").orderBy("p.name").getRawMany<{ id: number; name: string }>(),
-    m.getRepository(Measure).createQueryBuilder("x").select("DISTINCT x.region", "region").where("x.region <> ''").orderBy("x.region").getRawMany<{ region: string }>(),
+    m.getRepository(Measure).createQueryBuilder("x").innerJoin(Provider, "p", "p.id = x.providerId").select("p.id", "id").addSelect("p.name", "name").distinct(true).orderBy("name").getRawMany<{ id: number; name: string }>(),
+    m.getRepository(Measure).createQueryBuilder("x").select("x.region", "region").distinct(true).where("x.region <> ''").orderBy("region").getRawMany<{ region: string }>(),
   ]);
   return {
     types: types.map((t) => ({ value: t.code, label: t.name })),

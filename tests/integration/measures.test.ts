@@ -10,7 +10,7 @@ import { seedDemoTenders } from "~/demo/demo-tenders.server";
 import type { PersonUser } from "~/services/auth.server";
 import { createToken } from "~/services/api-tokens.server";
 import { concludeAward } from "~/services/evaluation.server";
-import { acceptMeasure, closeMeasure, createMeasure, getMeasure, listMeasures, listOwnMeasures, measuresCsv, proposeMeasure, rejectMeasure, updateMeasure } from "~/services/measures.server";
+import { acceptMeasure, closeMeasure, createMeasure, getMeasure, listMeasures, listOwnMeasures, measureFilterOptions, measuresCsv, proposeMeasure, rejectMeasure, updateMeasure } from "~/services/measures.server";
 import { action as apiMeasuresAction, loader as apiMeasuresLoader } from "~/routes/api.v1.measures._index";
 import { loader as apiMeasureLoader } from "~/routes/api.v1.measures.$id";
 
@@ -304,6 +304,11 @@ describe("list and CSV", () => {
     expect(row).toContain(";36 Monate;39,5;4;je Platz und Monat;1200,00;");
     expect(row).toMatch(/;geschlossen$/);
     await rejects(listMeasures(trainer, {}), ForbiddenError);
+    // The filter options: the types, the providers and regions that have entries, each once.
+    const options = await measureFilterOptions(caseManager);
+    expect(options.types.map((t) => t.value)).toContain("bae");
+    expect(options.providers.filter((p) => p.value === String(trainerProviderId))).toHaveLength(1);
+    expect(options.regions.filter((r) => r.value === "Kamenz")).toHaveLength(1);
   });
 });
 
