@@ -100,11 +100,12 @@ export default function MeasureDetail() {
             Vorgeschlagen von {x.providerName}
             {x.proposedBy ? ` (${x.proposedBy})` : ""} am {formatDateTime(x.createdAt)}. Erst nach der Annahme kann ein Platz gekauft werden.
           </p>
-          <Form method="post">
+          <Form method="post" className="actions">
             <SubmitButton intent="accept" confirm={`„${x.title}“ in den Katalog aufnehmen? Danach können Plätze gekauft werden.`}>
               Annehmen
             </SubmitButton>
           </Form>
+          <h3>Ablehnen</h3>
           <Form method="post">
             <TextArea name="reason" label="Grund der Ablehnung" idPrefix="reject" error={errorFor("reject") ?? undefined} hint="Mindestens 10 Zeichen; der Träger sieht ihn." />
             <SubmitButton intent="reject" danger confirm="Den Vorschlag ablehnen? Das kann nicht rückgängig gemacht werden.">

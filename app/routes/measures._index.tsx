@@ -39,7 +39,7 @@ export default function Measures() {
           </Link>
         </div>
       ) : null}
-      <QuickFilters items={[{ label: "Vorschläge zu entscheiden", params: { status: "proposed" }, count: d.proposed, warn: d.proposed > 0 }, { label: "im Katalog", params: { status: "active" } }]} />
+      <QuickFilters items={[{ label: "Vorschläge zu entscheiden", params: { status: "proposed" }, count: d.proposed, warn: d.proposed > 0 }, { label: "im Katalog", params: { status: "active" }, count: d.active }]} />
       <FilterBar resetTo="/measures">
         <SearchFilter placeholder="Titel, Nummer, BA- oder AZAV-Nummer" />
         <SelectFilter name="type" label="Maßnahmeart" options={d.options.types} />

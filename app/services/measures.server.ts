@@ -324,8 +324,8 @@ export async function listMeasures(user: CurrentUser, raw: MeasureQuery, options
   });
   const providers = await m.getRepository(Provider).find({ where: { id: In([0, ...rows.map((r) => r.providerId ?? 0)]) }, select: { id: true, name: true } });
   const names = { types: await typeNames(m), providers: new Map(providers.map((p) => [p.id, p.name])) };
-  const proposed = await m.getRepository(Measure).count({ where: { status: "proposed" } });
-  return { rows: rows.map((x) => rowOf(x, names)), proposed, ...page };
+  const [proposed, active] = await Promise.all([m.getRepository(Measure).count({ where: { status: "proposed" } }), m.getRepository(Measure).count({ where: { status: "active" } })]);
+  return { rows: rows.map((x) => rowOf(x, names)), proposed, active, ...page };
 }
 
 /** The filter options of the list: types, providers with entries, regions. */

@@ -52,7 +52,7 @@ function ages(min: number | null, max: number | null): string {
 
 export function MeasureFacts({ measure: x, staff }: { measure: MeasureFactsData; staff: boolean }) {
   return (
-    <div className="grid">
+    <div className="grid grid-wide">
       <section className="panel" aria-labelledby="h-measure">
         <h2 id="h-measure">Maßnahme</h2>
         <dl className="facts">
