@@ -111,7 +111,7 @@ export function MeasureFacts({ measure: x, staff }: { measure: MeasureFactsData;
               <ul className="plain">
                 {x.eventFees.map((f, i) => (
                   <li key={i}>
-                    {f.label}: {formatCents(f.amountCents)} ({f.eventLabel})
+                    {f.label}: {formatCents(f.amountCents)}{f.label === f.eventLabel ? "" : ` (${f.eventLabel})`}
                   </li>
                 ))}
               </ul>
