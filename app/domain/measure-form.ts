@@ -444,3 +444,35 @@ export function euroText(cents: number): string {
   const euros = Math.floor(Math.abs(cents) / 100);
   return `${cents < 0 ? "-" : ""}${String(euros).replace(/\B(?=(\d{3})+(?!\d))/g, ".")},${String(Math.abs(cents) % 100).padStart(2, "0")}`;
 }
+
+/** The fields of a catalogue entry in German (the audit entry of an edit names what changed). */
+export const MEASURE_FIELD_LABELS: Record<string, string> = {
+  providerId: "Träger",
+  hostName: "Arbeitgeber",
+  typeCode: "Maßnahmeart",
+  title: "Titel",
+  description: "Beschreibung",
+  region: "Region",
+  location: "Ort",
+  format: "Form",
+  entryMode: "Einstieg",
+  startDates: "Starttermine",
+  duration: "Dauer",
+  durationUnit: "Einheit der Dauer",
+  weeklyHours: "Stunden je Woche",
+  capacity: "Plätze",
+  priceModel: "Preismodell",
+  priceCents: "Preis",
+  proRata: "angefangene Monate",
+  eventFees: "Beträge bei Ereignissen",
+  targetGroups: "Zielgruppen",
+  minAge: "Mindestalter",
+  maxAge: "Höchstalter",
+  entryConditions: "Zugangsvoraussetzungen",
+  validFrom: "gültig ab",
+  validUntil: "gültig bis",
+  baReference: "Nummer der BA",
+  azavNumber: "Maßnahmezulassung",
+  azavValidFrom: "Zulassung gültig ab",
+  azavValidUntil: "Zulassung gültig bis",
+};

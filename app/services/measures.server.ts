@@ -8,7 +8,7 @@ import { In, type EntityManager } from "typeorm";
 import { Contract, Lot, Measure, MeasureType, PlacePurchase, Provider, Tender } from "../../entities";
 import { ConflictError, ForbiddenError, NotFoundError, RuleError, ValidationError } from "~/domain/errors";
 import { completeQuery, type ListQuery } from "~/domain/list";
-import { BA_NOTE, MEASURE_LIST, measureFromContract, parseMeasureInput, reasonSchema, formatHours, type MeasureInput } from "~/domain/measure-form";
+import { BA_NOTE, MEASURE_FIELD_LABELS, MEASURE_LIST, measureFromContract, parseMeasureInput, reasonSchema, formatHours, type MeasureInput } from "~/domain/measure-form";
 import { formatCents } from "~/domain/money";
 import { can } from "~/domain/permissions";
 import {
@@ -160,7 +160,7 @@ export async function updateMeasure(user: CurrentUser, id: number, raw: unknown)
     if (!result.affected) throw new ConflictError("Die Maßnahme wurde inzwischen von jemand anderem geändert; bitte laden Sie die Seite neu.");
     await appendAudit(m, actorOf(user), {
       action: "measure.update",
-      summary: `Katalogeintrag ${before.reference} geändert${changed.length ? `: ${changed.join(", ")}` : " (ohne Änderung)"}`,
+      summary: `Katalogeintrag ${before.reference} geändert${changed.length ? `: ${changed.map((k) => MEASURE_FIELD_LABELS[k] ?? k).join(", ")}` : " (ohne Änderung)"}`,
       entityType: "measure",
       entityId: id,
       providerId: before.providerId,
