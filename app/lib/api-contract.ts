@@ -542,3 +542,101 @@ export const InstalmentProofMultipart = z
   })
   .openapi("InstalmentProofMultipart");
 export type PlacementSubmissionOutput = z.output<typeof PlacementSubmission>;
+
+// ---- Measure catalogue (issue 11) ----------------------------------------------------------------
+
+const MEASURE_STATE_CODES = ["proposed", "active", "rejected", "closed"] as const;
+const MEASURE_ORIGIN_CODES = ["contract", "ba", "certified", "employer"] as const;
+const PRICE_MODEL_CODES = ["participant", "place_month", "hour", "mae_month", "none"] as const;
+const PRO_RATA_CODES = ["days", "full", "from_16th"] as const;
+const BILL_EVENT_CODES = ["entry", "completion", "success", "transfer"] as const;
+const TARGET_GROUP_CODES = ["long_term_unemployed", "severely_disabled", "rehab", "youth", "single_parent", "language_needs"] as const;
+
+export const MeasureQuery = PageQuery.extend({
+  status: z.enum(MEASURE_STATE_CODES).optional().openapi({ description: "Nur Einträge in diesem Status (proposed, active, rejected, closed)" }),
+});
+
+export const MeasureEventFee = z
+  .object({
+    event: z.enum(BILL_EVENT_CODES).openapi({ description: "entry (Eintritt), completion (Abschluss), success (Integration), transfer (Übergang in betriebliche Ausbildung)" }),
+    label: z.string().max(100).openapi({ description: "Bezeichnung, z. B. „Übergangsprämie“" }),
+    amountCents: Cents,
+  })
+  .openapi("MeasureEventFee");
+
+export const Measure = z
+  .object({
+    id: Id,
+    reference: z.string().openapi({ description: "Katalognummer, z. B. M-2026-0012" }),
+    title: z.string(),
+    description: z.string(),
+    typeCode: z.string().openapi({ description: "Maßnahmeart (bae, reha_bae, p421i, p37, training, employer_training, fbw, mae, qal, youth, other)" }),
+    typeName: label("Maßnahmeart"),
+    origin: z.enum(MEASURE_ORIGIN_CODES).openapi({ description: "contract (eigene Vergabe), ba (Plätze der BA, § 108 Abs. 6 GWB), certified (AZAV-zugelassen), employer" }),
+    originLabel: label("Herkunft"),
+    status: z.enum(MEASURE_STATE_CODES).openapi({ description: "proposed (Vorschlag, wird geprüft), active (im Katalog), rejected, closed" }),
+    statusLabel: label("Status"),
+    statusReason: z.string().openapi({ description: "Grund der Ablehnung oder Schließung" }),
+    region: z.string(),
+    location: z.string().openapi({ description: "Ort der Maßnahme (Anschrift)" }),
+    format: z.enum(["group", "individual"]),
+    entryMode: z.enum(["dates", "continuous"]),
+    startDates: z.array(IsoDate).openapi({ description: "Feste Starttermine (entryMode dates)" }),
+    duration: z.number().int(),
+    durationUnit: z.enum(["month", "week", "day"]),
+    weeklyHours: z.number().openapi({ description: "Stunden je Woche, z. B. 39.5" }),
+    capacity: z.number().int().openapi({ description: "Plätze zur selben Zeit" }),
+    priceModel: z.enum(PRICE_MODEL_CODES),
+    priceModelLabel: label("Preismodell"),
+    priceCents: Cents.openapi({ description: "Preis je Einheit des Preismodells in Cent" }),
+    proRata: z.string().nullable().openapi({ description: "Angefangene Monate (nur monatliche Preismodelle): days, full oder from_16th; sonst null" }),
+    eventFees: z.array(MeasureEventFee),
+    targetGroups: z.array(z.enum(TARGET_GROUP_CODES)),
+    minAge: z.number().int().nullable(),
+    maxAge: z.number().int().nullable(),
+    entryConditions: z.string(),
+    validFrom: IsoDate.openapi({ description: "Einkauf möglich ab" }),
+    validUntil: IsoDate.openapi({ description: "Einkauf möglich bis" }),
+    baReference: z.string().nullable().openapi({ description: "Nummer der BA (origin ba)" }),
+    azavNumber: z.string().nullable().openapi({ description: "Maßnahmezulassung (origin certified)" }),
+    azavValidFrom: IsoDate.nullable(),
+    azavValidUntil: IsoDate.nullable(),
+    contract: z.string().nullable().openapi({ description: "Vertragsnummer (origin contract)" }),
+    href: z.string().openapi({ description: "/api/v1/measures/{id}" }),
+  })
+  .openapi("Measure");
+
+export const MeasurePage = pageOf(Measure, "MeasurePage");
+
+export const MeasureProposal = z
+  .object({
+    typeCode: z.string().max(30).openapi({ description: "Maßnahmeart (siehe Measure.typeCode)" }),
+    title: z.string().max(200),
+    description: z.string().max(2000).optional(),
+    region: z.string().max(100).optional(),
+    location: z.string().max(200).optional(),
+    format: z.enum(["group", "individual"]).optional().openapi({ description: "Vorgabe group" }),
+    entryMode: z.enum(["dates", "continuous"]),
+    startDates: z.array(IsoDate).max(100).optional().openapi({ description: "Pflicht bei entryMode dates; innerhalb von validFrom bis validUntil" }),
+    duration: z.number().int().openapi({ description: "Dauer einer Teilnahme, mindestens 1" }),
+    durationUnit: z.enum(["month", "week", "day"]),
+    weeklyHours: z.number().openapi({ description: "Stunden je Woche, über 0 bis 80, z. B. 39.5" }),
+    capacity: z.number().int().openapi({ description: "Plätze zur selben Zeit, mindestens 1" }),
+    priceModel: z.enum(PRICE_MODEL_CODES).optional().openapi({ description: "Ohne Angabe: das Preismodell der Maßnahmeart" }),
+    priceCents: Cents.openapi({ description: "Preis in Cent; 0 nur beim Preismodell none" }),
+    proRata: z.enum(PRO_RATA_CODES).optional().openapi({ description: "Angefangene Monate: days, full oder from_16th; Pflicht bei place_month und mae_month" }),
+    eventFees: z.array(MeasureEventFee.partial({ label: true })).max(10).optional(),
+    targetGroups: z.array(z.enum(TARGET_GROUP_CODES)).optional(),
+    minAge: z.number().int().nullable().optional(),
+    maxAge: z.number().int().nullable().optional(),
+    entryConditions: z.string().max(2000).optional(),
+    validFrom: IsoDate,
+    validUntil: IsoDate,
+    baReference: z.string().max(100).optional().openapi({ description: "Pflicht für die BA (Herkunft ba)" }),
+    azavNumber: z.string().max(100).optional().openapi({ description: "Pflicht für Bildungsträger (Herkunft certified)" }),
+    azavValidFrom: IsoDate.nullable().optional(),
+    azavValidUntil: IsoDate.nullable().optional(),
+  })
+  .strict()
+  .openapi("MeasureProposal");
+export type MeasureProposalOutput = z.output<typeof MeasureProposal>;

@@ -260,6 +260,43 @@ path({
   responses: { "200": ok("Ereignisse nach dem Cursor", c.EventPage), "400": ref("BadRequest") },
 });
 
+// ---- Measure catalogue (issue 11) ----
+path({
+  method: "get",
+  path: "/measures",
+  operationId: "listOwnMeasures",
+  summary: "Die eigenen Katalogeinträge und Maßnahmevorschläge, neueste zuerst",
+  description: "Einträge aus eigenen Verträgen (nach einem Zuschlag) und die eigenen Vorschläge mit ihrem Stand. Erfordert die Berechtigung „read“.",
+  request: { query: c.MeasureQuery },
+  responses: { "200": ok("Eine Seite der Liste", c.MeasurePage), "400": ref("BadRequest") },
+});
+path({
+  method: "post",
+  path: "/measures",
+  operationId: "proposeMeasure",
+  summary: "Eine Maßnahme für den Katalog vorschlagen",
+  description:
+    "Ein Bildungsträger schlägt eine nach AZAV zugelassene Maßnahme vor (Nummer und Gültigkeit der Maßnahmezulassung sind Pflicht), die Bundesagentur für Arbeit Plätze der BA (Nummer der BA ist Pflicht; Kooperation öffentlicher Auftraggeber nach § 108 Abs. 6 GWB). Der Vorschlag hat den Status „proposed“; Plätze können erst nach der Annahme durch das Jobcenter gekauft werden (Ereignis measure.accepted oder measure.rejected im Änderungsverlauf). Ist eine Regel nicht erfüllt (z. B. capacity 0, validUntil vor validFrom, Preis 0 ohne Preismodell none, Mindestalter über Höchstalter), antwortet der Server mit 422 und nennt in `errors` je Feld die Meldung. Private Arbeitsvermittler schlagen keine Maßnahmen vor (403). Wiederholungen nur mit demselben Idempotency-Key. Erfordert die Berechtigung „places“.",
+  parameters: idempotency,
+  request: { body: { required: true, content: { "application/json": { schema: c.MeasureProposal } } } },
+  responses: {
+    "201": ok("Vorgeschlagen; Kopf „Location“: die Adresse des Eintrags", c.Measure),
+    "400": ref("BadRequest"),
+    "409": ref("Conflict"),
+    "413": ref("TooLarge"),
+    "415": ref("UnsupportedMediaType"),
+    "422": { description: "Eine Regel des Katalogs ist nicht erfüllt: `errors` nennt je Feld die Meldung. Oder: der Idempotency-Key wurde schon für eine andere Anfrage verwendet.", content: problemContent },
+  },
+});
+path({
+  method: "get",
+  path: "/measures/{id}",
+  operationId: "getOwnMeasure",
+  summary: "Ein eigener Katalogeintrag oder Vorschlag mit seinem Stand",
+  request: { params: c.IdPath },
+  responses: { "200": ok("Katalogeintrag", c.Measure), "404": ref("NotFound") },
+});
+
 const DESCRIPTION = `Schnittstelle für die Systeme der Träger und privaten Arbeitsvermittler (Server zu Server).
 
 **Anmeldung.** API-Schlüssel der Organisation im Kopf \`Authorization: Bearer …\`. Schlüssel erzeugt die Administratorin bzw. der Administrator des Trägers im Portal unter „API-Zugänge“: mit Namen, Berechtigungen (\`read\`: lesen; \`offers\`: Angebote abgeben und zurückziehen; \`placements\`: Vermittlungen melden und Raten nachweisen; \`invoices\`: Rechnungen) und Ablaufdatum. Ein Schlüssel gehört der Organisation, nicht einer Person; er sieht nur die Daten der eigenen Organisation.

@@ -17,6 +17,7 @@ import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser, type PersonUser } from "./auth.server";
 import { signatory } from "./letters.server";
 import { readOffers, type OfferContent } from "./offers.server";
+import { createMeasureForContract } from "./measures.server";
 import { requireTender, TENDERS, tenderFacts } from "./tenders.server";
 import { planTransition, transition } from "./transition.server";
 
@@ -368,6 +369,8 @@ export async function concludeAward(user: CurrentUser, tenderId: number): Promis
         shares: spreadOverYears(contractValueCents(contract), contract.startDate, contract.endDate),
       });
       await m.getRepository(Contract).update({ id: contract.id }, { budgetLineId: commitments[0]?.budgetLineId ?? null });
+      // Issue 11: every contract is a catalogue entry (origin contract), in the award's transaction.
+      await createMeasureForContract(m, user, { tender, lot, contract });
       if (provider?.email) {
         await enqueueTemplateMail(m, {
           to: provider.email,

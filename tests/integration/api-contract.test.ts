@@ -402,6 +402,25 @@ describe("every operation", () => {
     }
   });
 
+  it("listOwnMeasures, proposeMeasure, getOwnMeasure: the trainer's catalogue entries and a proposal; rules 422; others' 404", async () => {
+    const list = await call("/measures?pageSize=100", { token: trainer });
+    expect(list.status).toBe(200);
+    const day = new Date().toISOString().slice(0, 10);
+    const until = `${Number(day.slice(0, 4)) + 1}${day.slice(4, 8)}01`;
+    const proposal = { typeCode: "fbw", title: "Vertragstest: Umschulung", entryMode: "dates", startDates: [until], duration: 24, durationUnit: "month", weeklyHours: 35, capacity: 8, priceCents: 1420000, eventFees: [{ event: "completion", label: "Abschlussprämie", amountCents: 50000 }], targetGroups: ["rehab"], minAge: 18, maxAge: null, validFrom: day, validUntil: until, azavNumber: "AZAV-VT-1", azavValidFrom: day, azavValidUntil: until };
+    const created = await call("/measures", { token: trainer, method: "POST", ...json(proposal) });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ status: "proposed", origin: "certified", statusLabel: "vorgeschlagen" });
+    const id = created.body!.id as number;
+    expect((await call(`/measures/${id}`, { token: trainer })).status).toBe(200);
+    expect((await call(`/measures/${id}`, { token: other })).status).toBe(404);
+    const refused = await call("/measures", { token: trainer, method: "POST", ...json({ ...proposal, capacity: 0 }) });
+    expect(refused.status).toBe(422);
+    expect(refused.body!.errors).toMatchObject({ capacity: "Mindestens 1 Platz." });
+    // A broker proposes no measures.
+    expect((await call("/measures", { token: broker, method: "POST", ...json(proposal) })).status).toBe(403);
+  });
+
   it("a method the path does not have is 405 problem+json with Allow", async () => {
     for (const [method, path, allow] of [
       ["PUT", "/tenders", "GET"],

@@ -225,6 +225,19 @@ export function routeTable(ids: Ids): Record<string, Rule> {
     "routes/api.v1.invoices._index": { api: true, type: JSON_TYPE, get: { ...permitted(["provider"]), anonymous: 401 }, post: { ...permitted(["provider"], { ok: 415 }), anonymous: 401 } },
     "routes/api.v1.invoices.$id": { api: true, params: { id: ids.invoiceB }, type: JSON_TYPE, get: { ...permitted(["provider"]), anonymous: 401 }, post: all(405) },
     "routes/tenders.$id.ocds[.json]": { params: { id: ids.tender }, type: JSON_TYPE, get: permitted(STAFF) },
+    // Measure catalogue (issue 11). Empty POSTs: 400 (unknown intent / missing fields) for procurement.
+    "routes/measures._index": { type: HTML, get: permitted(STAFF) },
+    "routes/measures.export[.csv]": { type: "text/csv", get: permitted(STAFF) },
+    "routes/measures.new": { type: HTML, get: permitted(["procurement"]), post: permitted(["procurement"], { ok: 400 }) },
+    "routes/measures.$id._index": { params: { id: ids.measureT }, type: HTML, get: permitted(STAFF), post: permitted(["procurement"], { ok: 400 }) },
+    "routes/measures.$id.edit": { params: { id: ids.measureT }, type: HTML, get: permitted(["procurement"]), post: permitted(["procurement"], { ok: 400 }) },
+    "routes/portal.measures._index": { type: HTML, get: permitted(["provider"]) },
+    // The provider principal is a broker (vermittler@): brokers propose no measures (403).
+    "routes/portal.measures.new": { type: HTML, get: permitted(["provider"], { ok: 403 }), post: permitted(["provider"], { ok: 403 }) },
+    // ids.measureT belongs to DEMO-T-0001, not to the broker: 404.
+    "routes/portal.measures.$id": { params: { id: ids.measureT }, type: HTML, get: permitted(["provider"], { ok: 404 }) },
+    "routes/api.v1.measures._index": { api: true, type: JSON_TYPE, get: { ...permitted(["provider"]), anonymous: 401 }, post: { ...permitted(["provider"], { ok: 415 }), anonymous: 401 } },
+    "routes/api.v1.measures.$id": { api: true, params: { id: ids.measureT }, get: { ...permitted(["provider"], { ok: 404 }), anonymous: 401 }, post: all(405) },
     "routes/api.$": { api: true, params: { "*": "v1/nope" }, get: all(404), post: all(404) },
   };
 }
