@@ -5,7 +5,7 @@ import { actionError } from "~/lib/http.server";
 import { requirePermission } from "~/lib/session.server";
 import { recordOutcomeFromForm } from "~/services/participation.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
-import { ReportRefused } from "~/ui/participation-result";
+import { ReportRefused } from "~/ui/participation";
 import { idParam } from "~/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "Verbleib erfassen" }];

@@ -32,6 +32,7 @@ import {
   type OutcomeDueKind,
   type OutcomeInput,
 } from "~/domain/participation";
+import { toCsv } from "~/domain/csv";
 import { can } from "~/domain/permissions";
 import { EXIT_REASON_LABELS, OUTCOME_CHECKPOINT_LABELS, OUTCOME_STATUS_LABELS, PURCHASE_STATE_LABELS, type ExitReason, type OutcomeCheckpoint, type OutcomeStatus, type PurchaseState } from "~/domain/places";
 import { formatDate, parseDate } from "~/domain/time";
@@ -97,7 +98,7 @@ export interface ParticipationData {
   typeCode: string;
   showExams: boolean;
   /** Months that can be reported now (entry month to exit month or this month), newest first. */
-  reportableMonths: { value: string; label: string }[];
+  reportableMonths: { value: string; label: string; maxDays: number }[];
   /** From when the six-month outcome can be recorded (null before the exit). */
   followUpFrom: string | null;
   followUpMonths: number;
@@ -373,12 +374,13 @@ export async function participationOf(user: CurrentUser, purchaseId: number): Pr
   const exams = await m.getRepository(ExamResult).find({ where: { purchaseId: p.id }, order: { examDate: "ASC", id: "ASC" } });
   // Providers never see outcomes (DOMAIN.md § 4, rule 15).
   const outcomes = staff ? await m.getRepository(Outcome).find({ where: { purchaseId: p.id }, order: { id: "ASC" } }) : [];
-  const reportableMonths: { value: string; label: string }[] = [];
+  const reportableMonths: { value: string; label: string; maxDays: number }[] = [];
   if (p.entryDate && REPORTING_STATES.includes(p.status)) {
     const last = (p.exitDate ?? t).slice(0, 7);
     const lastDay = participationLast(p);
     for (let mo = last; mo >= p.entryDate.slice(0, 7); mo = prevMonth(mo)) {
-      if (mo <= t.slice(0, 7) && participationDaysIn(mo, p.entryDate, lastDay).days > 0) reportableMonths.push({ value: mo, label: formatMonth(mo) });
+      const maxDays = participationDaysIn(mo, p.entryDate, lastDay).days;
+      if (mo <= t.slice(0, 7) && maxDays > 0) reportableMonths.push({ value: mo, label: formatMonth(mo), maxDays });
       if (reportableMonths.length >= 60) break;
     }
   }
@@ -627,4 +629,13 @@ export function purchaseParticipation(p: PlacePurchase) {
     exitDate: p.exitDate,
     exitReason: p.exitReason,
   };
+}
+
+/** The worklist as CSV (the same selection as the page, every row). */
+export async function outcomesDueCsv(user: CurrentUser, query: OutcomeDueQuery): Promise<string> {
+  const { all } = await outcomesDue(user, { ...query, page: 1 });
+  return toCsv(
+    ["Platzkauf", "Erfassen", "fällig seit", "Tage überfällig", "Austritt", "Art des Austritts", "Kunde", "Kundennummer", "Maßnahme", "Träger"],
+    all.map((r) => [r.reference, r.kindLabel, formatDate(r.dueOn), r.overdueDays, formatDate(r.exitDate), r.exitLabel, r.client, r.clientReference, r.measure, r.provider]),
+  );
 }
