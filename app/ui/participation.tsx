@@ -4,7 +4,7 @@ import { attendanceRate } from "~/domain/participation";
 import { formatHours } from "~/domain/placement";
 import { EXIT_REASON_LABELS, EXIT_REASONS, OUTCOME_CHECKPOINT_LABELS, OUTCOME_STATUS_LABELS, OUTCOME_STATUSES } from "~/domain/places";
 import { formatDate, formatDateTime } from "~/domain/time";
-import type { ParticipationData } from "~/services/participation.server";
+import type { ClientOutcomeRow, ParticipationData } from "~/services/participation.server";
 import { Field, FormError, Select, TextArea } from "~/ui/form";
 
 /**
@@ -428,3 +428,47 @@ const FIELD_LABELS: Record<string, string> = {
   weeklyHours: "Wochenstunden",
   asOf: "Stand",
 };
+
+/** The client page's outcomes: place outcomes and accepted broker placements (read-only). */
+export function ClientOutcomesPanel({ rows }: { rows: ClientOutcomeRow[] }) {
+  return (
+    <section className="panel" aria-labelledby="h-outcomes">
+      <h2 id="h-outcomes">Verbleib nach Maßnahmen und Vermittlungen</h2>
+      {rows.length === 0 ? (
+        <p className="muted">Noch kein Verbleib erfasst und keine angenommene Vermittlung.</p>
+      ) : (
+        <table className="data">
+          <thead>
+            <tr>
+              <th scope="col">Herkunft</th>
+              <th scope="col">Zeitpunkt</th>
+              <th scope="col">Verbleib</th>
+              <th scope="col">Arbeitgeber / Betrieb</th>
+              <th scope="col">Beginn</th>
+              <th scope="col" className="num">
+                Wochenstunden
+              </th>
+              <th scope="col">Stand</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={`${r.source}-${r.reference}-${r.checkpointLabel}`}>
+                <td className="nowrap">
+                  <Link to={r.href}>{r.reference}</Link>
+                  <div className="muted small">{r.source === "place" ? "Platzkauf" : "Vermittlung"}</div>
+                </td>
+                <td>{r.checkpointLabel}</td>
+                <td>{r.integration ? <span className="badge ok">{r.statusLabel}</span> : r.statusLabel}</td>
+                <td>{r.employerName || "–"}</td>
+                <td className="nowrap">{r.startDate ? formatDate(r.startDate) : "–"}</td>
+                <td className="num">{r.weeklyHours !== null ? formatHours(r.weeklyHours) : "–"}</td>
+                <td className="nowrap">{formatDate(r.asOf)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
