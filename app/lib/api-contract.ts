@@ -556,7 +556,7 @@ export const PurchaseParticipation = z
     endDate: IsoDate.openapi({ description: "Geplantes Ende" }),
     entryDate: IsoDate.nullable().openapi({ description: "Gemeldeter Eintritt" }),
     exitDate: IsoDate.nullable().openapi({ description: "Gemeldeter Austritt" }),
-    exitReason: z.enum(EXIT_REASONS).nullable().openapi({ description: "Grund eines vorzeitigen Austritts" }),
+    exitReason: z.string().nullable().openapi({ description: `Grund eines vorzeitigen Austritts (${EXIT_REASONS.join(", ")}); null ohne vorzeitigen Austritt` }),
   })
   .openapi("PurchaseParticipation");
 
