@@ -45,7 +45,8 @@ function monthLast(month: string): string {
 
 /** A whole number of days ≥ 0 from a form ("12") or JSON (12); null when it is not one. */
 export function toDays(value: unknown): number | null {
-  if (typeof value === "number") return Number.isInteger(value) && value >= 0 && value <= 31 ? value : null;
+  // Up to 99: more days than the month has are named by the sum rule with the maximum.
+  if (typeof value === "number") return Number.isInteger(value) && value >= 0 && value <= 99 ? value : null;
   if (typeof value === "string" && /^\s*\d{1,2}\s*$/.test(value)) return toDays(Number(value));
   return null;
 }

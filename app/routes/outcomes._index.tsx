@@ -48,7 +48,11 @@ const COLUMNS: Column<Row>[] = [
     cell: (x) => (
       <>
         {formatDate(x.dueOn)}
-        {x.overdueDays > 30 ? <div className="badge warn">seit {x.overdueDays} Tagen</div> : null}
+        {x.overdueDays > 30 ? (
+          <div>
+            <span className="badge warn">seit {x.overdueDays} Tagen</span>
+          </div>
+        ) : null}
       </>
     ),
   },

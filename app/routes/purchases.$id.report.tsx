@@ -1,4 +1,4 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useParams } from "@remix-run/react";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { actionError } from "~/lib/http.server";
@@ -10,10 +10,10 @@ import { idParam } from "~/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "Teilnahme melden" }];
 
-/** GET leads back to the purchase page. */
+/** GET: a short page leading back to the purchase (reports are made there); also what a refused report without JavaScript is shown on. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requirePermission(request, "buy:place:any");
-  return redirect(`/purchases/${idParam(params.id)}`);
+  return json({ id: idParam(params.id) });
 }
 
 /** POST intent entry | attendance | exam | exit: a report on the provider's (or the employer's) behalf, back to the purchase with a message. */

@@ -86,7 +86,9 @@ export interface ParticipationData {
   canReport: boolean;
   /** May the user record an outcome now (staff after exit)? */
   canRecordOutcome: boolean;
-  /** The purchase's dates as the forms need them. */
+  /** The purchase's reference, state and dates as the forms need them. */
+  reference: string;
+  status: string;
   startDate: string;
   endDate: string;
   entryDate: string | null;
@@ -391,6 +393,8 @@ export async function participationOf(user: CurrentUser, purchaseId: number): Pr
     outcomes: outcomes.map(outcomeRow),
     canReport: mayReport(user, p) && (can(user.role, "report:participation:own") || can(user.role, "buy:place:any")) && ["confirmed", ...REPORTING_STATES].includes(p.status),
     canRecordOutcome: can(user.role, "record:outcome:any") && exited,
+    reference: p.reference,
+    status: p.status,
     startDate: p.startDate,
     endDate: p.endDate,
     entryDate: p.entryDate,

@@ -378,11 +378,21 @@ function OutcomeForm({ url, data }: { url: string; data: ParticipationData }) {
  */
 export function ReportRefused({ data, back }: { data: { formError: string; fieldErrors: Record<string, string>; values: Record<string, unknown> } | undefined; back: string }) {
   const values = Object.entries(data?.values ?? {}).filter(([k, v]) => k !== "intent" && String(v ?? "") !== "");
+  if (!data)
+    return (
+      <>
+        <h1>Teilnahme melden</h1>
+        <p>Meldungen und der Verbleib werden auf der Seite des Platzkaufs erfasst.</p>
+        <p>
+          <Link to={back}>Zum Platzkauf</Link>
+        </p>
+      </>
+    );
   return (
-    <main className="page">
+    <>
       <h1>Meldung nicht gespeichert</h1>
-      <FormError message={data?.formError ?? "Die Meldung konnte nicht gespeichert werden."} />
-      {data && Object.keys(data.fieldErrors).length ? (
+      <FormError message={data.formError} />
+      {Object.keys(data.fieldErrors).length ? (
         <ul>
           {Object.entries(data.fieldErrors).map(([k, m]) => (
             <li key={k}>
@@ -399,10 +409,11 @@ export function ReportRefused({ data, back }: { data: { formError: string; field
           </dl>
         </>
       ) : null}
+      <p>Bitte gehen Sie zurück und melden Sie erneut; Ihre Eingaben stehen oben.</p>
       <p>
         <Link to={back}>Zurück zum Platzkauf</Link>
       </p>
-    </main>
+    </>
   );
 }
 

@@ -228,19 +228,22 @@ export function routeTable(ids: Ids): Record<string, Rule> {
     // Participation (issue 11, point 6). The route table's provider user (DEMO-B-0001) reports on DEMO-T-0001's purchase: 404.
     "routes/portal.purchases.$id.report": {
       params: { id: ids.purchaseRunningT },
-      get: permitted(["provider"], { ok: { redirect: `/portal/purchases/${ids.purchaseRunningT}` } }),
+      type: HTML,
+      get: permitted(["provider"]),
       post: permitted(["provider"], { ok: 404 }),
     },
     // Staff report for the provider or the employer: an empty form is 400 "Unbekannte Aktion" for the case manager.
     "routes/purchases.$id.report": {
       params: { id: ids.purchaseRunningT },
-      get: permitted(["case_manager"], { ok: { redirect: `/purchases/${ids.purchaseRunningT}` } }),
+      type: HTML,
+      get: permitted(["case_manager"]),
       post: permitted(["case_manager"], { ok: 400 }),
     },
     // The running purchase has no exit yet: recording an outcome is a 409 (form message).
     "routes/purchases.$id.outcome": {
       params: { id: ids.purchaseRunningT },
-      get: permitted(["case_manager"], { ok: { redirect: `/purchases/${ids.purchaseRunningT}` } }),
+      type: HTML,
+      get: permitted(["case_manager"]),
       post: permitted(["case_manager"], { ok: 409 }),
     },
     "routes/outcomes._index": { type: HTML, get: permitted(["case_manager"]) },
