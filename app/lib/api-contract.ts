@@ -19,6 +19,7 @@ import { TENDER_STATES } from "~/domain/tender.machine";
 import { OFFER_STATES } from "~/domain/tender";
 import { isIsoDate } from "~/domain/time";
 import { INVOICE_STATUSES, PROVIDER_INVOICE_STATES } from "~/domain/invoices";
+import { EXIT_REASONS, PURCHASE_STATES } from "~/domain/places";
 import "~/domain/validation"; // the German zod error map
 
 extendZodWithOpenApi(z);
@@ -640,3 +641,87 @@ export const MeasureProposal = z
   .strict()
   .openapi("MeasureProposal");
 export type MeasureProposalOutput = z.output<typeof MeasureProposal>;
+// ---- Participation (issue 11, point 6): entry, monthly attendance, exams, exit ---------------
+
+export const PurchaseParticipation = z
+  .object({
+    id: Id,
+    reference: z.string().openapi({ description: "Nummer des Platzkaufs" }),
+    status: z.enum(PURCHASE_STATES),
+    statusLabel: label("Status"),
+    startDate: IsoDate.openapi({ description: "Geplanter Beginn" }),
+    endDate: IsoDate.openapi({ description: "Geplantes Ende" }),
+    entryDate: IsoDate.nullable().openapi({ description: "Gemeldeter Eintritt" }),
+    exitDate: IsoDate.nullable().openapi({ description: "Gemeldeter Austritt" }),
+    exitReason: z.string().nullable().openapi({ description: `Grund eines vorzeitigen Austritts (${EXIT_REASONS.join(", ")}); null ohne vorzeitigen Austritt` }),
+  })
+  .openapi("PurchaseParticipation");
+
+export const EntryReport = z
+  .object({
+    entryDate: IsoDate.openapi({ description: "Tag des Eintritts: nicht in der Zukunft, höchstens 30 Tage vor dem geplanten Beginn" }),
+  })
+  .strict()
+  .openapi("EntryReport");
+
+const dayCount = (what: string) => z.number().int().min(0).max(31).openapi({ description: `Tage ${what}` });
+export const AttendanceReport = z
+  .object({
+    month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "Monat im Format JJJJ-MM angeben.").openapi({ example: "2026-03", description: "Monat (JJJJ-MM) zwischen dem Monat des Eintritts und dem des Austritts bzw. dem laufenden Monat" }),
+    daysPresent: dayCount("anwesend"),
+    daysExcused: dayCount("entschuldigt gefehlt"),
+    daysUnexcused: dayCount("unentschuldigt gefehlt"),
+  })
+  .strict()
+  .openapi("AttendanceReport", { description: "Zusammen höchstens die Tage des Monats, die in die Teilnahme fallen (Eintritt bis Austritt bzw. geplantes Ende)" });
+
+export const AttendanceMonthRow = z
+  .object({
+    month: z.string().openapi({ example: "2026-03" }),
+    daysPresent: z.number().int(),
+    daysExcused: z.number().int(),
+    daysUnexcused: z.number().int(),
+    daysInParticipation: z.number().int().openapi({ description: "Tage des Monats in der Teilnahme: das Höchste, was gemeldet werden kann" }),
+    billed: z.boolean().openapi({ description: "Der Monat ist abgerechnet (bestätigt oder in Rechnung gestellt): keine Korrektur mehr" }),
+    channel: z.enum(["portal", "api", "staff"]),
+    reportedAt: Instant,
+  })
+  .openapi("AttendanceMonth");
+
+export const AttendanceList = z
+  .object({
+    purchaseId: Id,
+    reference: z.string(),
+    items: z.array(AttendanceMonthRow),
+  })
+  .openapi("AttendanceList");
+
+export const ExamReport = z
+  .object({
+    examName: z.string().min(1).max(200).openapi({ description: "Bezeichnung der Prüfung, z. B. „Gesellenprüfung Tischler“" }),
+    examDate: IsoDate.openapi({ description: "Prüfungstag: nicht in der Zukunft, nicht vor dem Eintritt" }),
+    passed: strictBoolean("bestanden"),
+    grade: z.string().max(50).optional().openapi({ description: "Note (frei, z. B. „2,3“)" }),
+  })
+  .strict()
+  .openapi("ExamReport");
+
+export const ExamResultRow = z
+  .object({
+    id: Id,
+    examName: z.string(),
+    examDate: IsoDate,
+    passed: z.boolean(),
+    grade: z.string(),
+  })
+  .openapi("ExamResult");
+
+export const ExitReport = z
+  .object({
+    exitDate: IsoDate.openapi({ description: "Letzter Tag der Teilnahme: nicht in der Zukunft, nicht vor dem Eintritt" }),
+    kind: z.enum(["completed", "dropped_out"]).openapi({ description: "completed: regulär abgeschlossen; dropped_out: vorzeitiger Austritt (mit Grund)" }),
+    reason: z.enum(EXIT_REASONS).optional().openapi({ description: "Pflicht bei dropped_out" }),
+    note: z.string().max(1000).optional().openapi({ description: "Erläuterung (Pflicht beim Grund „other“, mindestens 10 Zeichen)" }),
+  })
+  .strict()
+  .openapi("ExitReport");

@@ -295,6 +295,66 @@ path({
   summary: "Ein eigener Katalogeintrag oder Vorschlag mit seinem Stand",
   request: { params: c.IdPath },
   responses: { "200": ok("Katalogeintrag", c.Measure), "404": ref("NotFound") },
+// ---- Participation (issue 11, point 6) ------------------------------------------------------
+/** What a participation report can be refused with (JSON body). */
+const reportRefusals: Responses = {
+  "400": ref("BadRequest"),
+  "404": ref("NotFound"),
+  "409": ref("Conflict"),
+  "415": ref("UnsupportedMediaType"),
+  "422": ref("Unprocessable"),
+};
+const jsonBody = (schema: Parameters<typeof registry.register>[1]) => ({ body: { required: true, content: { "application/json": { schema } } } });
+path({
+  method: "post",
+  path: "/purchases/{id}/entry",
+  operationId: "reportEntry",
+  summary: "Eintritt eines Teilnehmers melden",
+  description:
+    "Der bestätigte Platz beginnt (Status running). Das Eintrittsdatum darf nicht in der Zukunft liegen und höchstens 30 Tage vor dem geplanten Beginn; sonst 422 mit `errors.entryDate`. 409: der Platz ist nicht (mehr) bestätigt. Nur eigene Platzkäufe (sonst 404). Erfordert die Berechtigung „places“.",
+  parameters: idempotency,
+  request: { params: c.IdPath, ...jsonBody(c.EntryReport) },
+  responses: { "200": ok("Eintritt gemeldet", c.PurchaseParticipation), ...reportRefusals },
+});
+path({
+  method: "get",
+  path: "/purchases/{id}/attendance",
+  operationId: "listAttendance",
+  summary: "Gemeldete Anwesenheit eines eigenen Platzkaufs, je Monat",
+  request: { params: c.IdPath },
+  responses: { "200": ok("Monate", c.AttendanceList), "404": ref("NotFound") },
+});
+path({
+  method: "post",
+  path: "/purchases/{id}/attendance",
+  operationId: "reportAttendance",
+  summary: "Anwesenheit eines Monats melden oder korrigieren",
+  description:
+    "Ein Monat je Meldung; eine weitere Meldung desselben Monats korrigiert ihn, bis er abgerechnet ist (danach 409). Der Monat muss zwischen dem Monat des Eintritts und dem des Austritts bzw. dem laufenden Monat liegen; anwesend, entschuldigt und unentschuldigt zusammen höchstens die Tage des Monats in der Teilnahme (422 mit `errors`). 409 vor dem Eintritt. Erfordert die Berechtigung „places“.",
+  parameters: idempotency,
+  request: { params: c.IdPath, ...jsonBody(c.AttendanceReport) },
+  responses: { "200": ok("Monat gespeichert", c.AttendanceMonthRow), ...reportRefusals },
+});
+path({
+  method: "post",
+  path: "/purchases/{id}/exams",
+  operationId: "reportExam",
+  summary: "Prüfungsergebnis melden",
+  description: "Prüfungstag nicht in der Zukunft und nicht vor dem Eintritt (422). 409 vor dem Eintritt. Erfordert die Berechtigung „places“.",
+  parameters: idempotency,
+  request: { params: c.IdPath, ...jsonBody(c.ExamReport) },
+  responses: { "201": ok("Prüfungsergebnis gespeichert", c.ExamResultRow), ...reportRefusals },
+});
+path({
+  method: "post",
+  path: "/purchases/{id}/exit",
+  operationId: "reportExit",
+  summary: "Abschluss oder vorzeitigen Austritt melden",
+  description:
+    "`completed`: regulär abgeschlossen (auch vor dem geplanten Ende); `dropped_out`: vorzeitiger Austritt mit `reason` (beim Grund „other“ mit `note`). Austritt nicht in der Zukunft und nicht vor dem Eintritt (422). 409: der Platz läuft nicht. Erfordert die Berechtigung „places“.",
+  parameters: idempotency,
+  request: { params: c.IdPath, ...jsonBody(c.ExitReport) },
+  responses: { "200": ok("Austritt gemeldet", c.PurchaseParticipation), ...reportRefusals },
 });
 
 const DESCRIPTION = `Schnittstelle für die Systeme der Träger und privaten Arbeitsvermittler (Server zu Server).

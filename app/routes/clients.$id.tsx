@@ -12,6 +12,8 @@ import { requirePermission } from "~/lib/session.server";
 import { getSetting } from "~/lib/settings.server";
 import { addEmploymentSpell, assignableBrokers, assignClient, getClient, removeEmploymentSpell, setConsent, updateClient, withdrawAssignment } from "~/services/clients.server";
 import { today } from "~/lib/clock.server";
+import { clientOutcomes } from "~/services/participation.server";
+import { ClientOutcomesPanel } from "~/ui/participation";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Field, FormError, Select, SubmitButton } from "~/ui/form";
 import { ASSIGNMENT_BADGE, CLAIM_BADGE, ClientForm, type ClientFormValues } from "~/ui/staff-placement";
@@ -23,8 +25,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "manage:client:any");
   const detail = await getClient(user, idParam(params.id)).catch(loaderError);
   const day = today();
-  const [brokers, validityMonths] = await Promise.all([assignableBrokers(day), getSetting("placement.assignmentValidityMonths")]);
-  return json({ ...detail, brokers, validityMonths, today: day, canAssign: can(user.role, "assign:client:any") });
+  const [brokers, validityMonths, outcomes] = await Promise.all([assignableBrokers(day), getSetting("placement.assignmentValidityMonths"), clientOutcomes(user, detail.client.id)]);
+  return json({ ...detail, brokers, validityMonths, outcomes, today: day, canAssign: can(user.role, "assign:client:any") });
 }
 
 const ASSIGN_INTENTS = ["assign", "consent-give", "consent-withdraw", "withdraw-assignment"];
@@ -406,6 +408,8 @@ export default function ClientDetail() {
           </Form>
         </details>
       </section>
+
+      <ClientOutcomesPanel rows={d.outcomes} />
 
       <section className="panel" aria-labelledby="h-claims">
         <h2 id="h-claims">Vermittlungsnachweise</h2>

@@ -419,6 +419,55 @@ describe("every operation", () => {
     expect(refused.body!.errors).toMatchObject({ capacity: "Mindestens 1 Platz." });
     // A broker proposes no measures.
     expect((await call("/measures", { token: broker, method: "POST", ...json(proposal) })).status).toBe(403);
+  // Participation (issue 11, point 6): a confirmed purchase of the trainer's organisation, made for this test.
+  it("reportEntry, listAttendance, reportAttendance, reportExam, reportExit: 2xx for the own purchase; 404, 409, 422 refusals", async () => {
+    const fixture = await withServerDb(server, async () => {
+      const { em } = await import("~/lib/db.server");
+      const { today } = await import("~/lib/clock.server");
+      const { addDays } = await import("~/domain/time");
+      const { Client, Measure, PlacePurchase, User } = await import("../../entities");
+      const m = await em();
+      const trainerUser = await m.getRepository(User).findOneOrFail({ where: { email: TRAINER } });
+      const staffUser = await m.getRepository(User).findOneOrFail({ where: { email: STAFF } });
+      const at = new Date().toISOString();
+      const t = today();
+      const client = await retryBusy(() => m.getRepository(Client).save(m.getRepository(Client).create({ reference: "KD-VT-0001", firstName: "Vera", lastName: "Vertrag", birthDate: null, targetGroups: [], monthlyBenefitCents: null, householdSize: null, healthNotes: "", caseManagerId: null, createdAt: at, updatedAt: at })));
+      const measure = await retryBusy(() =>
+        m.getRepository(Measure).save(
+          m.getRepository(Measure).create({ reference: "MK-VT-0001", providerId: trainerUser.providerId, typeCode: "bae", title: "BaE (Vertragstest)", origin: "ba", format: "individual", entryMode: "continuous", startDates: [], duration: 36, durationUnit: "month", weeklyHours: 3900, capacity: 5, priceModel: "place_month", priceCents: 150000, proRata: "days", eventFees: [], targetGroups: [], validFrom: "2000-01-01", validUntil: "2099-12-31", status: "active", createdAt: at, updatedAt: at }),
+        ),
+      );
+      const purchase = await retryBusy(() =>
+        m.getRepository(PlacePurchase).save(
+          m.getRepository(PlacePurchase).create({ reference: "PK-VT-0001", measureId: measure.id, providerId: trainerUser.providerId, clientId: client.id, startDate: t, endDate: addDays(t, 1000), status: "confirmed", priceModel: "place_month", priceCents: 150000, proRata: "days", eventFees: [], hours: null, estimatedCents: 5400000, budgetLineId: null, approvalNeeded: false, consentAt: null, note: "", requestedById: staffUser.id, requestedAt: at, statusReason: "", entryDate: null, exitDate: null, exitReason: null, exitNote: "", createdAt: at, updatedAt: at }),
+        ),
+      );
+      return { id: purchase.id, today: t, tomorrow: addDays(t, 1) };
+    });
+    const base = `/purchases/${fixture.id}`;
+    const month = fixture.today.slice(0, 7);
+    // Before the entry: attendance is a state conflict; an entry tomorrow breaks a rule; another organisation does not find it.
+    const early = await call(`${base}/attendance`, { token: trainer, method: "POST", ...json({ month, daysPresent: 1, daysExcused: 0, daysUnexcused: 0 }) });
+    expect(early.status).toBe(409);
+    const tomorrow = await call(`${base}/entry`, { token: trainer, method: "POST", ...json({ entryDate: fixture.tomorrow }) });
+    expect(tomorrow.status).toBe(422);
+    expect(Object.keys(tomorrow.body!.errors as Json)).toEqual(["entryDate"]);
+    expect((await call(`${base}/entry`, { token: other, method: "POST", ...json({ entryDate: fixture.today }) })).status).toBe(404);
+    const entry = await call(`${base}/entry`, { token: trainer, method: "POST", ...json({ entryDate: fixture.today }) });
+    expect(entry.status).toBe(200);
+    expect(entry.body).toMatchObject({ id: fixture.id, status: "running", entryDate: fixture.today });
+    const attendance = await call(`${base}/attendance`, { token: trainer, method: "POST", ...json({ month, daysPresent: 1, daysExcused: 0, daysUnexcused: 0 }) });
+    expect(attendance.status).toBe(200);
+    expect(attendance.body).toMatchObject({ month, daysPresent: 1, channel: "api" });
+    const months = await call(`${base}/attendance`, { token: trainer });
+    expect(months.status).toBe(200);
+    expect(months.body!.items).toHaveLength(1);
+    expect((await call(`${base}/attendance`, { token: other })).status).toBe(404);
+    const exam = await call(`${base}/exams`, { token: trainer, method: "POST", ...json({ examName: "Zwischenprüfung", examDate: fixture.today, passed: true }) });
+    expect(exam.status).toBe(201);
+    const exit = await call(`${base}/exit`, { token: trainer, method: "POST", ...json({ exitDate: fixture.today, kind: "completed" }) });
+    expect(exit.status).toBe(200);
+    expect(exit.body).toMatchObject({ status: "completed", exitDate: fixture.today, exitReason: null });
   });
 
   it("a method the path does not have is 405 problem+json with Allow", async () => {

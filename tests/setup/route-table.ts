@@ -238,6 +238,35 @@ export function routeTable(ids: Ids): Record<string, Rule> {
     "routes/portal.measures.$id": { params: { id: ids.measureT }, type: HTML, get: permitted(["provider"], { ok: 404 }) },
     "routes/api.v1.measures._index": { api: true, type: JSON_TYPE, get: { ...permitted(["provider"]), anonymous: 401 }, post: { ...permitted(["provider"], { ok: 415 }), anonymous: 401 } },
     "routes/api.v1.measures.$id": { api: true, params: { id: ids.measureT }, get: { ...permitted(["provider"], { ok: 404 }), anonymous: 401 }, post: all(405) },
+    // Participation (issue 11, point 6). The route table's provider user (DEMO-B-0001) reports on DEMO-T-0001's purchase: 404.
+    "routes/portal.purchases.$id.report": {
+      params: { id: ids.purchaseRunningT },
+      type: HTML,
+      get: permitted(["provider"]),
+      post: permitted(["provider"], { ok: 404 }),
+    },
+    // Staff report for the provider or the employer: an empty form is 400 "Unbekannte Aktion" for the case manager.
+    "routes/purchases.$id.report": {
+      params: { id: ids.purchaseRunningT },
+      type: HTML,
+      get: permitted(["case_manager"]),
+      post: permitted(["case_manager"], { ok: 400 }),
+    },
+    // The running purchase has no exit yet: recording an outcome is a 409 (form message).
+    "routes/purchases.$id.outcome": {
+      params: { id: ids.purchaseRunningT },
+      type: HTML,
+      get: permitted(["case_manager"]),
+      post: permitted(["case_manager"], { ok: 409 }),
+    },
+    "routes/outcomes._index": { type: HTML, get: permitted(["case_manager"]) },
+    "routes/outcomes.export[.csv]": { type: "text/csv", get: permitted(["case_manager"]) },
+    // POST-only API; an empty form body is 415 (JSON expected); GET is 405 for everyone.
+    "routes/api.v1.purchases.$id.entry": { api: true, params: { id: ids.purchaseT }, get: all(405), post: { ...permitted(["provider"], { ok: 415 }), anonymous: 401 } },
+    "routes/api.v1.purchases.$id.exams": { api: true, params: { id: ids.purchaseRunningT }, get: all(405), post: { ...permitted(["provider"], { ok: 415 }), anonymous: 401 } },
+    "routes/api.v1.purchases.$id.exit": { api: true, params: { id: ids.purchaseRunningT }, get: all(405), post: { ...permitted(["provider"], { ok: 415 }), anonymous: 401 } },
+    // GET: DEMO-T-0001's purchase is not the route table provider's (404).
+    "routes/api.v1.purchases.$id.attendance": { api: true, params: { id: ids.purchaseRunningT }, get: { ...permitted(["provider"], { ok: 404 }), anonymous: 401 }, post: { ...permitted(["provider"], { ok: 415 }), anonymous: 401 } },
     "routes/api.$": { api: true, params: { "*": "v1/nope" }, get: all(404), post: all(404) },
   };
 }
