@@ -9,7 +9,7 @@
  */
 import { In, type EntityManager } from "typeorm";
 import { BankAccount, BudgetLine, Invoice, Measure, Client, Outcome, PlaceBill, PlacePurchase, Provider } from "../../entities";
-import { ConflictError, ForbiddenError, NotFoundError, RuleError } from "~/domain/errors";
+import { ConflictError, ForbiddenError, NotFoundError, RuleError, ValidationError } from "~/domain/errors";
 import { dueDate, paymentTermProblem } from "~/domain/finance";
 import { duplicateKey, sepaPurpose } from "~/domain/invoices";
 import { completeQuery, type ListQuery } from "~/domain/list";
@@ -206,7 +206,7 @@ export async function confirmBills(user: CurrentUser, ids: readonly number[], ch
   requireCan(user, "confirm:bill:own");
   if (!user.providerId) throw new ForbiddenError("Abrechnungen bestätigen Träger für ihre eigene Organisation.");
   const wanted = [...new Set(ids.filter((n) => Number.isSafeInteger(n) && n > 0))];
-  if (!wanted.length) throw new RuleError("Bitte wählen Sie mindestens eine Abrechnung.");
+  if (!wanted.length) throw new ValidationError("Bitte wählen Sie mindestens eine Abrechnung.", { id: "Bitte mindestens eine Abrechnung wählen." });
   const m0 = await em();
   const bills = await m0.getRepository(PlaceBill).find({ where: { id: In(wanted), providerId: user.providerId }, order: { periodStart: "ASC", id: "ASC" } });
   if (bills.length !== wanted.length) throw new NotFoundError(NOT_FOUND);
