@@ -650,7 +650,8 @@ export async function getInvoice(user: CurrentUser, id: number) {
     invoice.registeredById ? m.getRepository(User).findOne({ where: { id: invoice.registeredById } }) : null,
     item?.bankAccountId ? m.getRepository(BankAccount).findOne({ where: { id: item.bankAccountId } }) : null,
   ]);
-  const choosable = staff && item && ["awaiting_factual", "on_hold"].includes(item.status) && invoice.providerId ? await m.getRepository(Contract).find({ where: { providerId: invoice.providerId }, order: { reference: "ASC" } }) : [];
+  const purchase = invoice.purchaseId ? await m.getRepository(PlacePurchase).findOne({ where: { id: invoice.purchaseId }, select: { id: true, reference: true } }) : null;
+  const choosable = staff && !purchase && item && ["awaiting_factual", "on_hold"].includes(item.status) && invoice.providerId ? await m.getRepository(Contract).find({ where: { providerId: invoice.providerId }, order: { reference: "ASC" } }) : [];
   return {
     invoice: rowOf(invoice, today(), settings["finance.dueWarningDays"], item, providers, contracts),
     terms: (invoice.terms as BusinessTerms | null) ?? null,
@@ -669,6 +670,8 @@ export async function getInvoice(user: CurrentUser, id: number) {
     expectedCents: invoice.expectedCents,
     document: doc ? { id: doc.id, filename: doc.filename, contentType: doc.contentType, size: doc.size } : null,
     contract: contract ? { id: contract.id, reference: contract.reference, priceUnit: contract.priceUnit, quantity: contract.quantity, unitPriceCents: contract.unitPriceCents, startDate: contract.startDate, endDate: contract.endDate, paymentTermDays: contract.paymentTermDays } : null,
+    /** The place purchase a confirmed bill or a matched e-invoice bills (issue 11). */
+    purchase: purchase ? { id: purchase.id, reference: purchase.reference } : null,
     contractChoices: staff ? choosable.map((c) => ({ value: String(c.id), label: `${c.reference} (${formatDate(c.startDate)}–${formatDate(c.endDate)})` })) : [],
     registeredBy: staff ? (registeredBy?.name ?? null) : null,
     payee: staff && item ? { name: item.payeeName, iban: formatIban(item.iban), fromMasterData: Boolean(bank) } : null,
