@@ -202,7 +202,7 @@ async function placesLine(m: EntityManager, number: string): Promise<BudgetLine>
  * One invoice per bill: each bill keeps its own number (the duplicate key then refuses a second
  * invoice for it) and its own payment item, so a later correction touches one month only.
  */
-export async function confirmBills(user: CurrentUser, ids: readonly number[], channel: "portal" | "api" = "portal"): Promise<ConfirmedBill[]> {
+export async function confirmBills(user: CurrentUser, ids: readonly number[], channel: "portal" | "api" = "portal", attempt = 1): Promise<ConfirmedBill[]> {
   requireCan(user, "confirm:bill:own");
   if (!user.providerId) throw new ForbiddenError("Abrechnungen bestätigen Träger für ihre eigene Organisation.");
   const wanted = [...new Set(ids.filter((n) => Number.isSafeInteger(n) && n > 0))];
@@ -214,6 +214,12 @@ export async function confirmBills(user: CurrentUser, ids: readonly number[], ch
   const termDays = settings["finance.paymentTermDays"];
   const termProblem = paymentTermProblem(termDays);
   if (termProblem) throw new RuleError(termProblem);
+  // PostgreSQL: two confirmations taking the same next invoice or payment reference meet at a
+  // unique index; the second tries again (and finds its bill confirmed, if it was the same one: 409).
+  const again = (error: unknown): Promise<ConfirmedBill[]> => {
+    if (attempt < 4 && isUniqueViolation(error)) return confirmBills(user, ids, channel, attempt + 1);
+    throw error;
+  };
   return tx(async (m) => {
     const bank = await m.getRepository(BankAccount).findOne({ where: { providerId: user.providerId!, current: true } });
     if (!bank) throw new RuleError("Für Ihre Organisation ist keine Bankverbindung hinterlegt. Bitte hinterlegen Sie unter „Organisation“ eine Bankverbindung; danach können Sie die Abrechnung bestätigen.");
@@ -303,7 +309,7 @@ export async function confirmBills(user: CurrentUser, ids: readonly number[], ch
       out.push({ billId: bill.id, bill: bill.reference, invoiceId: invoice.id, invoice: invoice.reference, paymentItemId: item.id });
     }
     return out;
-  });
+  }).catch(again);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -285,6 +285,16 @@ describe("confirming bills", () => {
     expect(await m.getRepository(Invoice).count({ where: { purchaseId: p.id } })).toBe(2);
   });
 
+  it("5 concurrent confirmations of one bill: one invoice, the others 409", async () => {
+    const p = await purchase({ start: "2025-12-01", priceCents: 95_000 });
+    await proposeBills("2026-03-02");
+    const [bill] = await billsFor(p.id);
+    const results = await Promise.allSettled(Array.from({ length: 5 }, () => confirmBills(provider, [bill.id])));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(results.filter((r) => r.status === "rejected").every((r) => (r as PromiseRejectedResult).reason instanceof ConflictError)).toBe(true);
+    expect(await (await em()).getRepository(Invoice).count({ where: { number: bill.reference } })).toBe(1);
+  });
+
   it("a refused bill in a selection confirms nothing (one transaction)", async () => {
     const p = await purchase({ start: "2025-12-01", priceCents: 95_000 });
     await proposeBills("2026-03-02");
@@ -398,6 +408,25 @@ describe("own e-invoice instead of a confirmation", () => {
     expect(item.budgetLineId).toBe(placesLineId);
     await expect(confirmBills(provider, [after[0].id])).rejects.toBeInstanceOf(ConflictError);
     expect(await m.getRepository(AuditEvent).count({ where: { action: "bill.match", entityId: String(p.id) } })).toBe(1);
+
+    // The e-invoice comes before the job proposed its month: the month is created as invoiced, not proposed.
+    const p2 = await purchase({ start: "2026-02-01", priceCents: 95_000 });
+    const xml2 = buildXRechnungUbl({
+      number: `BW-${p2.reference}-1`,
+      issueDate: "2026-03-01",
+      buyerReference: settings["finance.leitwegId"],
+      contractReference: p2.reference,
+      periodStart: "2026-02-01",
+      periodEnd: "2026-02-28",
+      seller: { name: prov.name, street: "Weg 1", postalCode: "01917", city: "Kamenz", vatId: prov.vatId || "DE123456789", contactName: "Abrechnung", phone: "03578 1", email: "abrechnung@example.org", iban: bank.iban },
+      buyer: { name: "Landkreis Kamenz", street: "Macherstraße 55", postalCode: "01917", city: "Kamenz", email: "rechnung@asz-kamenz.example" },
+      lines: [{ name: `Platz ${p2.reference} Februar`, quantity: 1, unitPriceCents: 95_000 }],
+    });
+    const r2 = await receiveInvoice(provider, { bytes: new TextEncoder().encode(xml2), filename: "rechnung2.xml", channel: "api" });
+    expect(r2.status).toBe("accepted");
+    expect((await m.getRepository(Invoice).findOneByOrFail({ id: r2.id })).deviation).toContain("kein offener Abrechnungsvorschlag");
+    await proposeBills("2026-03-02");
+    expect((await billsFor(p2.id)).map((b) => [b.billKey, b.status, b.invoiceId])).toEqual([["month:2026-02", "invoiced", r2.id]]);
   });
 });
 
