@@ -20,7 +20,7 @@ export const INVOICE_STATUS_LABELS: Record<InvoiceStatus, string> = {
 };
 
 export const INVOICE_CHANNEL_LABELS: Record<string, string> = { portal: "Portal", api: "Schnittstelle", manual: "von Hand erfasst" };
-export const INVOICE_FORM_LABELS: Record<string, string> = { ubl: "XRechnung (UBL)", cii: "XRechnung (CII)", zugferd: "ZUGFeRD-PDF", paper: "Papier/PDF" };
+export const INVOICE_FORM_LABELS: Record<string, string> = { ubl: "XRechnung (UBL)", cii: "XRechnung (CII)", zugferd: "ZUGFeRD-PDF", paper: "Papier/PDF", bill: "bestätigte Platzabrechnung" };
 
 export interface IntakeFinding {
   rule: string;

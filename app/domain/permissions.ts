@@ -186,6 +186,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: "/measures", label: "Maßnahmenkatalog", permission: "read:place:any" },
   { to: "/purchases", label: "Platzkäufe", permission: "read:place:any" },
   { to: "/outcomes", label: "Verbleib erfassen", permission: "record:outcome:any" },
+  { to: "/bills", label: "Platzabrechnungen", permission: "read:place:any" },
   { to: "/reports/measures", label: "Maßnahmen im Jahr", permission: "read:place:any" },
   { to: "/portal", label: "Meine Organisation", permission: "read:provider:own" },
   { to: "/portal/tenders", label: "Ausschreibungen", permission: "read:tender:published" },

@@ -11,6 +11,7 @@ export async function runDueJobs(): Promise<void> {
   await runPlacementDayOnce();
   await recoverRunsDaily();
   await financeDaily();
+  await placeBillingDaily();
   await sendDueMail();
   await forgetIdempotencyKeysHourly();
 }
@@ -69,4 +70,19 @@ async function financeDaily(): Promise<void> {
   await releaseEndedCommitments(day);
   await renderMissingPaymentOrders();
   lastFinanceDay = day;
+}
+
+let lastPlaceBillingDay: string | null = null;
+
+/**
+ * Places, once a day (issue 11, point 8): bill proposals for the months that are over and for the
+ * events that happened (idempotent: the unique bill key refuses a second row, also in another
+ * process), and the release of commitments of places ended more than two months ago.
+ */
+async function placeBillingDaily(): Promise<void> {
+  const day = today();
+  if (day === lastPlaceBillingDay) return;
+  const { placeBillingDaily: run } = await import("~/services/place-billing.server");
+  await run(day);
+  lastPlaceBillingDay = day;
 }

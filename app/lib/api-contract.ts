@@ -20,6 +20,7 @@ import { OFFER_STATES } from "~/domain/tender";
 import { isIsoDate } from "~/domain/time";
 import { INVOICE_STATUSES, PROVIDER_INVOICE_STATES } from "~/domain/invoices";
 import { EXIT_REASONS, PURCHASE_STATES } from "~/domain/places";
+import { BILL_STATUSES } from "~/domain/place-bills";
 import "~/domain/validation"; // the German zod error map
 
 extendZodWithOpenApi(z);
@@ -725,3 +726,37 @@ export const ExitReport = z
   })
   .strict()
   .openapi("ExitReport");
+// ---- Bills of places (issue 11, point 8) ----------------------------------------------------
+
+export const BillQuery = PageQuery.extend({
+  status: z.enum(BILL_STATUSES).optional().openapi({ description: "Nur Abrechnungen in diesem Status (proposed: zur Bestätigung, confirmed, invoiced: mit eigener E-Rechnung abgerechnet, cancelled)" }),
+});
+
+export const Bill = z
+  .object({
+    id: Id,
+    reference: z.string().openapi({ description: "Nummer der Abrechnung, z. B. AB-2026-000042; wird bei der Bestätigung die Rechnungsnummer" }),
+    purchase: z.string().openapi({ description: "Nummer des Platzkaufs (EP-…); in einer eigenen E-Rechnung als Bestellreferenz (BT-13) angeben" }),
+    purchaseId: Id,
+    client: z.string().openapi({ description: "Kennzeichen der Teilnehmerin bzw. des Teilnehmers (pseudonym)" }),
+    kind: z.enum(["month", "event"]).openapi({ description: "month: Monatsabrechnung; event: Abrechnung auf ein Ereignis" }),
+    event: z.string().nullable().openapi({ description: "entry, completion, success oder transfer (nur bei kind event)" }),
+    periodStart: IsoDate,
+    periodEnd: IsoDate,
+    calculation: z.string().openapi({ description: "Die Berechnung in Worten (Tage, Regel, Preis)" }),
+    amountCents: Cents.openapi({ description: "Betrag in Cent (umsatzsteuerfrei)" }),
+    status: z.enum(BILL_STATUSES),
+    statusLabel: label("Status"),
+    invoiceId: Id.nullable().openapi({ description: "Die Rechnung, die aus der Bestätigung entstand oder der die Abrechnung zugeordnet ist (/api/v1/invoices/{id})" }),
+    location: z.string().openapi({ description: "/api/v1/bills/{id}" }),
+  })
+  .openapi("Bill");
+
+export const BillPage = pageOf(Bill, "BillPage");
+
+export const BillConfirmation = z
+  .object({
+    bill: Bill,
+    invoice: z.object({ id: Id, reference: z.string().openapi({ description: "Eingangsnummer der Rechnung (RE-…)" }), number: z.string().openapi({ description: "Rechnungsnummer = Nummer der Abrechnung" }), location: z.string().openapi({ description: "/api/v1/invoices/{id}" }) }),
+  })
+  .openapi("BillConfirmation");

@@ -375,6 +375,35 @@ const DESCRIPTION = `Schnittstelle für die Systeme der Träger und privaten Arb
 
 **Versionen.** Der Pfad trägt die Hauptversion (\`/api/v1\`). Innerhalb von v1 kommen nur neue Adressen, neue optionale Anfragefelder, neue Antwortfelder und neue Statuscodes oder Ereignisarten hinzu; Clients müssen unbekannte Antwortfelder und Ereignisarten übergehen. Was wegfällt oder seine Bedeutung ändert, kommt in eine neue Hauptversion; die alte läuft danach mindestens zwölf Monate weiter und wird mit dem Kopf \`Deprecation\` angekündigt.`;
 
+// ---- Bills of places (issue 11, point 8)
+path({
+  method: "get",
+  path: "/bills",
+  operationId: "listOwnBills",
+  summary: "Die eigenen Abrechnungen der gekauften Plätze, neueste zuerst",
+  request: { query: c.BillQuery },
+  responses: { "200": ok("Eine Seite der Liste", c.BillPage), "400": ref("BadRequest") },
+});
+path({
+  method: "get",
+  path: "/bills/{id}",
+  operationId: "getOwnBill",
+  summary: "Eine eigene Abrechnung",
+  request: { params: c.IdPath },
+  responses: { "200": ok("Abrechnung", c.Bill), "404": ref("NotFound") },
+});
+path({
+  method: "post",
+  path: "/bills/{id}/confirm",
+  operationId: "confirmOwnBill",
+  summary: "Eine vorgeschlagene Abrechnung bestätigen: daraus wird eine Rechnung (umsatzsteuerfrei) mit Zahlung an die hinterlegte Bankverbindung",
+  description:
+    "Ohne Inhalt. 201 mit der Rechnung; eine Wiederholung mit demselben Idempotency-Key erhält dieselbe Antwort. 409, wenn die Abrechnung nicht (mehr) zur Bestätigung offen ist (schon bestätigt oder mit eigener E-Rechnung abgerechnet); 422, wenn keine Bankverbindung hinterlegt ist; 404 für Abrechnungen anderer Organisationen. Erfordert die Berechtigung „invoices“.",
+  parameters: idempotency,
+  request: { params: c.IdPath },
+  responses: { "201": ok("Bestätigt; Kopf „Location“: die Adresse der Rechnung", c.BillConfirmation), "404": ref("NotFound"), "409": ref("Conflict"), "422": ref("Unprocessable") },
+});
+
 export const openApiDocument = new OpenApiGeneratorV31(registry.definitions).generateDocument({
   openapi: "3.1.0",
   info: { title: "Vergabe und Trägerverwaltung – Schnittstelle für Träger und Vermittler", version: "1.1.0", description: DESCRIPTION },

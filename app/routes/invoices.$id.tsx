@@ -100,11 +100,22 @@ export default function InvoicePage() {
           <section>
             <h2>Vertrag und sachliche Prüfung</h2>
             <dl className="facts">
-              <dt>Vertrag</dt>
-              <dd>{d.contract ? `${d.contract.reference} (${formatDate(d.contract.startDate)}–${formatDate(d.contract.endDate)}, ${d.contract.quantity} × ${formatCents(d.contract.unitPriceCents)})` : <span className="badge warn">kein Vertrag zugeordnet</span>}</dd>
+              {d.purchase ? (
+                <>
+                  <dt>Platzkauf</dt>
+                  <dd>
+                    <Link to={`/purchases/${d.purchase.id}`}>{d.purchase.reference}</Link> (Abrechnung eines Einzelplatzes)
+                  </dd>
+                </>
+              ) : (
+                <>
+                  <dt>Vertrag</dt>
+                  <dd>{d.contract ? `${d.contract.reference} (${formatDate(d.contract.startDate)}–${formatDate(d.contract.endDate)}, ${d.contract.quantity} × ${formatCents(d.contract.unitPriceCents)})` : <span className="badge warn">kein Vertrag zugeordnet</span>}</dd>
+                </>
+              )}
               <dt>Abgerechneter Zeitraum</dt>
               <dd>{d.manual.periodStart ? `${formatDate(d.manual.periodStart)}–${formatDate(d.manual.periodEnd)}` : "nicht angegeben"}</dd>
-              <dt>Nach Vertrag zulässig</dt>
+              <dt>{d.purchase ? "Laut Abrechnung" : "Nach Vertrag zulässig"}</dt>
               <dd>{d.expectedCents !== null ? formatCents(d.expectedCents) : "–"}</dd>
               <dt>Abweichung</dt>
               <dd>{x.deviation ? <div className="flash warn">{x.deviation}</div> : "keine"}</dd>

@@ -10,7 +10,7 @@
  */
 import { storeBytes } from "~/lib/files.server";
 import { In, type EntityManager } from "typeorm";
-import { BankAccount, BudgetLine, Contract, Document, Invoice, PaymentItem, Provider, User } from "../../entities";
+import { BankAccount, BudgetLine, Contract, Document, Invoice, PaymentItem, PlacePurchase, Provider, User } from "../../entities";
 import type { SettingValues } from "~/domain/settings";
 import type { BusinessTerms } from "~/domain/einvoice";
 import { ForbiddenError, NotFoundError, RuleError, ValidationError } from "~/domain/errors";
@@ -49,6 +49,7 @@ import { actorOf, type CurrentUser, type PersonUser } from "./auth.server";
 import { commitmentFor } from "./budget.server";
 import { recordEvent } from "./events.server";
 import { createPaymentItem } from "./payment-items.server";
+import { assessPurchaseInvoice, markBillsInvoiced, purchaseForInvoice } from "./place-billing.server";
 import { nextReference, requireCan } from "./placement-common.server";
 
 export interface InvoiceFile {
@@ -167,6 +168,8 @@ async function storeEInvoice(actor: CurrentUser, input: IntakeInput, attempt = 1
     if (seller) findings.push(seller);
   }
   const contract = input.contractId ? (ctx.contracts.find((c) => c.id === input.contractId) ?? null) : matchContract(ctx.contracts, t?.contractReference ?? null, t?.orderReference ?? null);
+  // Places (issue 11): no contract, but the purchase reference "EP-…" in BT-13/BT-12.
+  const purchase = contract ? null : await purchaseForInvoice(m0, input.providerId, t);
   const settingDays = ctx.settings["finance.paymentTermDays"];
   const termDays = termDaysFor(contract, settingDays);
   const invoiceIban = t?.ibans[0] ? normalizeIban(t.ibans[0]) : null;
@@ -190,7 +193,12 @@ async function storeEInvoice(actor: CurrentUser, input: IntakeInput, attempt = 1
     const status: InvoiceStatus = findings.some((f) => !PAYABLE_AFTER_CORRECTION.has(f.rule)) ? "rejected" : "accepted";
     const dueOn = dueDate(receivedOn, termDays);
     const amountCents = t?.dueAmountCents ?? 0;
-    const { expectedCents, deviation } = status === "accepted" ? await assess(m, { contract, amountCents: t?.grossTotalCents ?? amountCents, periodStart: t?.periodStart ?? null, periodEnd: t?.periodEnd ?? null, invoiceIban, masterIban: ctx.bank?.iban ?? null }) : { expectedCents: null, deviation: "" };
+    let { expectedCents, deviation } = status === "accepted" ? await assess(m, { contract, amountCents: t?.grossTotalCents ?? amountCents, periodStart: t?.periodStart ?? null, periodEnd: t?.periodEnd ?? null, invoiceIban, masterIban: ctx.bank?.iban ?? null }) : { expectedCents: null, deviation: "" };
+    const placeMatch = status === "accepted" && purchase ? await assessPurchaseInvoice(m, purchase, { amountCents: t?.grossTotalCents ?? amountCents, periodStart: t?.periodStart ?? null, periodEnd: t?.periodEnd ?? null }) : null;
+    if (placeMatch) {
+      expectedCents = placeMatch.expectedCents;
+      deviation = [placeMatch.deviation, deviation.replace(/^Kein Vertrag gefunden:.*?wählen\.\s*/, "")].filter(Boolean).join(" ").slice(0, 1000);
+    }
     const doc = await storeDocument(m, {
       origin: "upload",
       title: `Rechnung ${t?.number ?? file.filename} (Original)`,
@@ -235,6 +243,7 @@ async function storeEInvoice(actor: CurrentUser, input: IntakeInput, attempt = 1
         findings,
         terms: t,
         contractId: contract?.id ?? null,
+        purchaseId: purchase?.id ?? null,
         expectedCents,
         deviation,
         submittedById: input.submittedById,
@@ -245,7 +254,8 @@ async function storeEInvoice(actor: CurrentUser, input: IntakeInput, attempt = 1
       }),
     );
     await m.getRepository(Document).update({ id: doc.id }, { entityId: String(invoice.id) });
-    const item = status === "accepted" ? await createItem(m, actor, invoice, contract, ctx) : null;
+    const item = status === "accepted" ? await createItem(m, actor, invoice, contract, ctx, purchase) : null;
+    if (placeMatch && purchase) await markBillsInvoiced(m, actor, invoice, purchase, placeMatch.billIds);
     const verb = status === "accepted" ? "eingegangen und angenommen" : `bei Eingang abgelehnt (${findings.map((f) => f.rule).join(", ")})`;
     await appendAudit(m, actorOf(actor), {
       action: input.channel === "manual" ? "invoice.register" : status === "accepted" ? "invoice.receive" : "invoice.reject",
@@ -280,8 +290,8 @@ async function lineIdByNumber(m: EntityManager, number: string): Promise<number 
   return (await m.getRepository(BudgetLine).findOne({ where: { number } }))?.id ?? null;
 }
 
-async function createItem(m: EntityManager, actor: CurrentUser, invoice: Invoice, contract: Contract | null, ctx: { provider: Provider; bank: BankAccount | null; settings: SettingValues }): Promise<PaymentItem> {
-  const commitment = contract ? await commitmentFor(m, "contract", contract.id, Number(invoice.dueOn.slice(0, 4))) : null;
+async function createItem(m: EntityManager, actor: CurrentUser, invoice: Invoice, contract: Contract | null, ctx: { provider: Provider; bank: BankAccount | null; settings: SettingValues }, purchase: PlacePurchase | null = null): Promise<PaymentItem> {
+  const commitment = contract ? await commitmentFor(m, "contract", contract.id, Number(invoice.dueOn.slice(0, 4))) : purchase ? await commitmentFor(m, "purchase", purchase.id, Number(invoice.dueOn.slice(0, 4))) : null;
   const terms = invoice.terms as BusinessTerms | null;
   if (invoice.findings.some((f) => f.rule === "BR-DE-19")) ctx = { ...ctx, bank: null };
   return createPaymentItem(m, actor.id === null ? "system" : actor, {
@@ -297,7 +307,7 @@ async function createItem(m: EntityManager, actor: CurrentUser, invoice: Invoice
     purpose: sepaPurpose(`Rechnung ${invoice.number}`),
     // The contract's line (its commitment's, else the line tendered contracts are committed on);
     // without a contract staff choose the line before the factual check.
-    budgetLineId: commitment?.budgetLineId ?? contract?.budgetLineId ?? (contract ? await lineIdByNumber(m, ctx.settings["finance.contractBudgetLine"]) : null),
+    budgetLineId: commitment?.budgetLineId ?? contract?.budgetLineId ?? (contract ? await lineIdByNumber(m, ctx.settings["finance.contractBudgetLine"]) : purchase ? (purchase.budgetLineId ?? (await lineIdByNumber(m, ctx.settings["places.budgetLine"]))) : null),
     commitmentId: commitment?.id ?? null,
     registeredById: invoice.registeredById,
   });
@@ -640,7 +650,8 @@ export async function getInvoice(user: CurrentUser, id: number) {
     invoice.registeredById ? m.getRepository(User).findOne({ where: { id: invoice.registeredById } }) : null,
     item?.bankAccountId ? m.getRepository(BankAccount).findOne({ where: { id: item.bankAccountId } }) : null,
   ]);
-  const choosable = staff && item && ["awaiting_factual", "on_hold"].includes(item.status) && invoice.providerId ? await m.getRepository(Contract).find({ where: { providerId: invoice.providerId }, order: { reference: "ASC" } }) : [];
+  const purchase = invoice.purchaseId ? await m.getRepository(PlacePurchase).findOne({ where: { id: invoice.purchaseId }, select: { id: true, reference: true } }) : null;
+  const choosable = staff && !purchase && item && ["awaiting_factual", "on_hold"].includes(item.status) && invoice.providerId ? await m.getRepository(Contract).find({ where: { providerId: invoice.providerId }, order: { reference: "ASC" } }) : [];
   return {
     invoice: rowOf(invoice, today(), settings["finance.dueWarningDays"], item, providers, contracts),
     terms: (invoice.terms as BusinessTerms | null) ?? null,
@@ -659,6 +670,8 @@ export async function getInvoice(user: CurrentUser, id: number) {
     expectedCents: invoice.expectedCents,
     document: doc ? { id: doc.id, filename: doc.filename, contentType: doc.contentType, size: doc.size } : null,
     contract: contract ? { id: contract.id, reference: contract.reference, priceUnit: contract.priceUnit, quantity: contract.quantity, unitPriceCents: contract.unitPriceCents, startDate: contract.startDate, endDate: contract.endDate, paymentTermDays: contract.paymentTermDays } : null,
+    /** The place purchase a confirmed bill or a matched e-invoice bills (issue 11). */
+    purchase: purchase ? { id: purchase.id, reference: purchase.reference } : null,
     contractChoices: staff ? choosable.map((c) => ({ value: String(c.id), label: `${c.reference} (${formatDate(c.startDate)}–${formatDate(c.endDate)})` })) : [],
     registeredBy: staff ? (registeredBy?.name ?? null) : null,
     payee: staff && item ? { name: item.payeeName, iban: formatIban(item.iban), fromMasterData: Boolean(bank) } : null,

@@ -377,6 +377,30 @@ describe("every operation", () => {
     expect((await call(location.slice("/api/v1".length), { token: other })).status).toBe(404);
   });
 
+  it("listOwnBills, getOwnBill, confirmOwnBill (201, replay, 409, 404) on the demo's proposed bill of DEMO-T-0001", async () => {
+    const billId = await withServerDb(server, async () => {
+      const { em } = await import("~/lib/db.server");
+      const { PlaceBill, User } = await import("../../entities");
+      const m = await em();
+      const u = await m.getRepository(User).findOneByOrFail({ email: TRAINER });
+      return (await m.getRepository(PlaceBill).findOneOrFail({ where: { providerId: u.providerId!, status: "proposed" }, order: { id: "DESC" } })).id;
+    });
+    const list = await call("/bills?status=proposed&pageSize=100", { token: trainer });
+    expect(list.status).toBe(200);
+    expect((list.body!.items as Json[]).some((b) => b.id === billId)).toBe(true);
+    const one = await call(`/bills/${billId}`, { token: trainer });
+    expect(one.status).toBe(200);
+    expect(one.body).toMatchObject({ id: billId, status: "proposed", invoiceId: null });
+    expect((await call(`/bills/${billId}`, { token: broker })).status).toBe(404);
+    expect((await call(`/bills/${billId}/confirm`, { token: broker, method: "POST" })).status).toBe(404);
+    const confirmed = await call(`/bills/${billId}/confirm`, { token: trainer, method: "POST", headers: { "Idempotency-Key": `abrechnung-${billId}` } });
+    expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(201);
+    expect(confirmed.body).toMatchObject({ bill: { id: billId, status: "confirmed" } });
+    const replay = await call(`/bills/${billId}/confirm`, { token: trainer, method: "POST", headers: { "Idempotency-Key": `abrechnung-${billId}` } });
+    expect(replay.status).toBe(201);
+    expect((await call(`/bills/${billId}/confirm`, { token: trainer, method: "POST" })).status).toBe(409);
+  });
+
   it("listEvents: the trainer's offer events in order, with a cursor; a bad cursor is 400", async () => {
     const seen: { id: string; type: string }[] = [];
     let cursor = "0";

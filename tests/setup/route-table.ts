@@ -267,6 +267,15 @@ export function routeTable(ids: Ids): Record<string, Rule> {
     "routes/api.v1.purchases.$id.exit": { api: true, params: { id: ids.purchaseRunningT }, get: all(405), post: { ...permitted(["provider"], { ok: 415 }), anonymous: 401 } },
     // GET: DEMO-T-0001's purchase is not the route table provider's (404).
     "routes/api.v1.purchases.$id.attendance": { api: true, params: { id: ids.purchaseRunningT }, get: { ...permitted(["provider"], { ok: 404 }), anonymous: 401 }, post: { ...permitted(["provider"], { ok: 415 }), anonymous: 401 } },
+    // Bills of places (issue 11, point 8). The demo bill belongs to DEMO-T-0001, the table's provider is DEMO-B-0001: 404.
+    // Portal list POST with an empty form: 400 (no bill chosen); the detail's POST: 404 before anything happens.
+    "routes/bills._index": { type: HTML, get: permitted(STAFF) },
+    "routes/bills.export[.csv]": { type: "text/csv", get: permitted(STAFF) },
+    "routes/portal.bills._index": { type: HTML, get: permitted(["provider"]), post: permitted(["provider"], { ok: 400 }) },
+    "routes/portal.bills.$id": { params: { id: ids.billT }, type: HTML, get: permitted(["provider"], { ok: 404 }), post: permitted(["provider"], { ok: 404 }) },
+    "routes/api.v1.bills._index": { api: true, type: JSON_TYPE, get: { ...permitted(["provider"]), anonymous: 401 }, post: all(405) },
+    "routes/api.v1.bills.$id._index": { api: true, params: { id: ids.billT }, type: JSON_TYPE, get: { ...permitted(["provider"], { ok: 404 }), anonymous: 401 }, post: all(405) },
+    "routes/api.v1.bills.$id.confirm": { api: true, params: { id: ids.billT }, get: all(405), post: { ...permitted(["provider"], { ok: 404 }), anonymous: 401 } },
     "routes/api.$": { api: true, params: { "*": "v1/nope" }, get: all(404), post: all(404) },
   };
 }

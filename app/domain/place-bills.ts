@@ -1,0 +1,117 @@
+/**
+ * Bills of places (issue 11, point 8): their states, the staff list's filters, and the text of
+ * the invoice a confirmed bill becomes. Pure: no I/O.
+ */
+import { choice, int, listSpec, text } from "./list";
+import { formatCents } from "./money";
+import { BILL_EVENT_LABELS, eventAmount, INTEGRATION_STATUSES, monthBill, monthsOf, MONTHLY_MODELS, type BillEvent, type PriceTerms } from "./places";
+import { addDays, addMonths } from "./time";
+
+export const BILL_STATUSES = ["proposed", "confirmed", "invoiced", "cancelled"] as const;
+export type BillStatus = (typeof BILL_STATUSES)[number];
+export const BILL_STATUS_LABELS: Record<BillStatus, string> = {
+  proposed: "zur Bestätigung",
+  confirmed: "bestätigt (Rechnung erzeugt)",
+  invoiced: "mit eigener Rechnung abgerechnet",
+  cancelled: "aufgehoben",
+};
+export const BILL_KIND_LABELS: Record<string, string> = { month: "Monat", event: "Ereignis" };
+
+/** Staff overview of bills: status, provider, month (YYYY-MM of the period start), search. */
+export const BILL_LIST = listSpec({
+  filters: { q: text(), status: choice(BILL_STATUSES), provider: int(), month: text() },
+  sorts: ["period", "reference", "provider", "amount", "status"],
+  default: ["period", "desc"],
+  firstDir: { period: "desc", amount: "desc", reference: "desc" },
+  pageSize: 50,
+});
+
+/** A month "YYYY-MM" as typed in a filter, or null. */
+export function monthParam(value: string | null | undefined): string | null {
+  const v = (value ?? "").trim();
+  return /^\d{4}-(0[1-9]|1[0-2])$/.test(v) ? v : null;
+}
+
+/** The VAT exemption every bill invoice names (social and educational services). */
+export const BILL_VAT_NOTE =
+  "Umsatzsteuerfrei nach § 4 Nr. 15 bzw. Nr. 21 UStG (Leistungen der Arbeitsförderung und unmittelbar dem Schul- und Bildungszweck dienende Leistungen); es wird keine Umsatzsteuer berechnet.";
+
+/** Reference of a purchase in an invoice's order or contract reference (BT-13, BT-12): "EP-2026-000042". */
+export function purchaseReferenceIn(...texts: (string | null | undefined)[]): string | null {
+  for (const t of texts) {
+    const m = /\bEP-\d{4}-\d{3,}\b/i.exec(t ?? "");
+    if (m) return m[0].toUpperCase();
+  }
+  return null;
+}
+
+export function monthLast(month: string): string {
+  return addDays(addMonths(`${month}-01`, 1), -1);
+}
+
+/** What billing reads of a purchase. */
+export interface BilledPurchase {
+  priceModel: string;
+  priceCents: number;
+  proRata: string;
+  eventFees: { event: string; label: string; amountCents: number }[] | null;
+  hours: number | null;
+  startDate: string;
+  endDate: string;
+  entryDate: string | null;
+  exitDate: string | null;
+  exitReason: string | null;
+  status: string;
+}
+
+const ENDED = ["completed", "dropped_out"];
+
+export function termsOf(p: Pick<BilledPurchase, "priceModel" | "priceCents" | "proRata" | "eventFees" | "hours">): PriceTerms {
+  return { priceModel: p.priceModel, priceCents: p.priceCents, proRata: p.proRata, eventFees: p.eventFees ?? [], hours: p.hours };
+}
+
+export interface DueBill {
+  kind: "month" | "event";
+  billKey: string;
+  periodStart: string;
+  periodEnd: string;
+  event: string | null;
+  calculation: string;
+  amountCents: number;
+}
+
+/** What a purchase should have billed by `day` (pure apart from its outcome). */
+export function dueBills(p: BilledPurchase, day: string, exitOutcome: { status: string } | null): DueBill[] {
+  const out: DueBill[] = [];
+  const terms = termsOf(p);
+  const from = p.entryDate ?? p.startDate;
+  const to = p.exitDate ?? p.endDate;
+  if (MONTHLY_MODELS.includes(p.priceModel)) {
+    for (const month of monthsOf(from, to)) {
+      if (!(monthLast(month) < day)) break;
+      const b = monthBill(terms, from, to, month);
+      if (b) out.push({ kind: "month", billKey: `month:${month}`, periodStart: b.periodStart, periodEnd: b.periodEnd, event: null, calculation: b.calculation, amountCents: b.amountCents });
+    }
+  }
+  const event = (e: BillEvent, on: string, base: number, baseText: string) => {
+    const fees = eventAmount(terms, e);
+    const amount = base + fees;
+    if (amount <= 0) return;
+    const parts = [base > 0 ? baseText : "", ...terms.eventFees.filter((f) => f.event === e && f.amountCents > 0).map((f) => `${f.label || BILL_EVENT_LABELS[e]}: ${formatCents(f.amountCents)}`)].filter(Boolean);
+    out.push({ kind: "event", billKey: `event:${e}`, periodStart: on, periodEnd: on, event: e, calculation: `${BILL_EVENT_LABELS[e]}: ${parts.join(" + ")}`.slice(0, 500), amountCents: amount });
+  };
+  if (p.entryDate && p.entryDate <= day) {
+    const base = p.priceModel === "participant" ? p.priceCents : 0;
+    event("entry", p.entryDate, base, `Teilnehmerpreis ${formatCents(p.priceCents)}`);
+  }
+  const exit = p.exitDate ?? p.endDate;
+  if (p.status === "completed") {
+    const hours = p.hours ?? 0;
+    const base = p.priceModel === "hour" ? p.priceCents * hours : 0;
+    event("completion", exit, base, `${hours} Stunden × ${formatCents(p.priceCents)} = ${formatCents(base)}`);
+  }
+  if (ENDED.includes(p.status) && exitOutcome && INTEGRATION_STATUSES.includes(exitOutcome.status)) event("success", exit, 0, "");
+  if (ENDED.includes(p.status) && exitOutcome?.status === "training" && p.exitReason === "training") event("transfer", exit, 0, "");
+  return out;
+}
+
