@@ -295,6 +295,7 @@ path({
   summary: "Ein eigener Katalogeintrag oder Vorschlag mit seinem Stand",
   request: { params: c.IdPath },
   responses: { "200": ok("Katalogeintrag", c.Measure), "404": ref("NotFound") },
+});
 // ---- Participation (issue 11, point 6) ------------------------------------------------------
 /** What a participation report can be refused with (JSON body). */
 const reportRefusals: Responses = {

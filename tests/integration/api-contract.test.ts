@@ -443,6 +443,8 @@ describe("every operation", () => {
     expect(refused.body!.errors).toMatchObject({ capacity: "Mindestens 1 Platz." });
     // A broker proposes no measures.
     expect((await call("/measures", { token: broker, method: "POST", ...json(proposal) })).status).toBe(403);
+  });
+
   // Participation (issue 11, point 6): a confirmed purchase of the trainer's organisation, made for this test.
   it("reportEntry, listAttendance, reportAttendance, reportExam, reportExit: 2xx for the own purchase; 404, 409, 422 refusals", async () => {
     const fixture = await withServerDb(server, async () => {
