@@ -260,6 +260,44 @@ path({
   responses: { "200": ok("Ereignisse nach dem Cursor", c.EventPage), "400": ref("BadRequest") },
 });
 
+// ---- Place purchases (issue 11) ----------------------------------------------------------------
+path({
+  method: "get",
+  path: "/purchases",
+  operationId: "listOwnPurchases",
+  summary: "Die eigenen Platzbestellungen (Einzelplätze), späteste Beginne zuerst",
+  request: { query: c.PurchaseQuery },
+  responses: { "200": ok("Eine Seite der Liste", c.PurchasePage), "400": ref("BadRequest") },
+});
+path({
+  method: "get",
+  path: "/purchases/{id}",
+  operationId: "getOwnPurchase",
+  summary: "Eine eigene Platzbestellung mit Teilnehmer/in (pseudonym; Name und Kontakt nur mit Einwilligung) und Bestellschein",
+  request: { params: c.IdPath },
+  responses: { "200": ok("Platzbestellung", c.Purchase), "404": ref("NotFound") },
+});
+path({
+  method: "post",
+  path: "/purchases/{id}/confirm",
+  operationId: "confirmOwnPurchase",
+  summary: "Eine Platzbestellung bestätigen",
+  description: "Nur im Status „ordered“; sonst 409. Ohne Inhalt. Erfordert die Berechtigung „places“.",
+  parameters: idempotency,
+  request: { params: c.IdPath },
+  responses: { "200": ok("Bestätigt", c.Purchase), "404": ref("NotFound"), "409": ref("Conflict"), "422": ref("Unprocessable") },
+});
+path({
+  method: "post",
+  path: "/purchases/{id}/decline",
+  operationId: "declineOwnPurchase",
+  summary: "Eine Platzbestellung ablehnen (mit Begründung)",
+  description: "Nur im Status „ordered“; sonst 409. Ohne Begründung (mindestens 10 Zeichen) 422. Die gebundenen Mittel werden freigegeben. Erfordert die Berechtigung „places“.",
+  parameters: idempotency,
+  request: { params: c.IdPath, body: { required: true, content: { "application/json": { schema: c.PurchaseDecline } } } },
+  responses: { "200": ok("Abgelehnt", c.Purchase), "400": ref("BadRequest"), "404": ref("NotFound"), "409": ref("Conflict"), "415": ref("UnsupportedMediaType"), "422": ref("Unprocessable") },
+});
+
 const DESCRIPTION = `Schnittstelle für die Systeme der Träger und privaten Arbeitsvermittler (Server zu Server).
 
 **Anmeldung.** API-Schlüssel der Organisation im Kopf \`Authorization: Bearer …\`. Schlüssel erzeugt die Administratorin bzw. der Administrator des Trägers im Portal unter „API-Zugänge“: mit Namen, Berechtigungen (\`read\`: lesen; \`offers\`: Angebote abgeben und zurückziehen; \`placements\`: Vermittlungen melden und Raten nachweisen; \`invoices\`: Rechnungen) und Ablaufdatum. Ein Schlüssel gehört der Organisation, nicht einer Person; er sieht nur die Daten der eigenen Organisation.
