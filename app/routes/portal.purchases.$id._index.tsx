@@ -34,6 +34,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const values = formObject(form);
   const back = (msg: string) => redirectWithFlash(`/portal/purchases/${id}`, msg);
   try {
+    // Another organisation's order (or one not ordered yet) is "not found" before anything else.
+    await ownPurchase(user, id);
     if (intent === "confirm") {
       const p = await confirmPurchase(user, id);
       return back(`Bestellung ${p.reference} bestätigt.`);

@@ -225,6 +225,19 @@ export function routeTable(ids: Ids): Record<string, Rule> {
     "routes/api.v1.invoices._index": { api: true, type: JSON_TYPE, get: { ...permitted(["provider"]), anonymous: 401 }, post: { ...permitted(["provider"], { ok: 415 }), anonymous: 401 } },
     "routes/api.v1.invoices.$id": { api: true, params: { id: ids.invoiceB }, type: JSON_TYPE, get: { ...permitted(["provider"]), anonymous: 401 }, post: all(405) },
     "routes/tenders.$id.ocds[.json]": { params: { id: ids.tender }, type: JSON_TYPE, get: permitted(STAFF) },
+    // Place purchases (issue 11): the demo's ordered purchase of DEMO-T-0001; the provider role (DEMO-B-0001) gets 404 for it.
+    "routes/purchases._index": { type: HTML, get: permitted(STAFF) },
+    "routes/purchases.export[.csv]": { type: "text/csv", get: permitted(STAFF) },
+    // Without an intent: 400 "Unbekannte Aktion" after the permission check.
+    "routes/purchases.new": { type: HTML, get: permitted(["case_manager"]), post: permitted(["case_manager"], { ok: 400 }) },
+    "routes/purchases.$id._index": { params: { id: ids.purchaseT }, type: HTML, get: permitted(STAFF), post: permitted(["case_manager"], { ok: 400 }) },
+    "routes/purchases.$id.order[.pdf]": { params: { id: ids.purchaseT }, get: { ...permitted(STAFF, { ok: { redirect: /^\/documents\/\d+$/ } }), provider: 404 } },
+    "routes/portal.purchases._index": { type: HTML, get: permitted(["provider"]) },
+    "routes/portal.purchases.$id._index": { params: { id: ids.purchaseT }, get: permitted(["provider"], { ok: 404 }), post: permitted(["provider"], { ok: 404 }), page: { roles: ["provider"], status: 404 } },
+    "routes/api.v1.purchases._index": { api: true, type: JSON_TYPE, get: { ...permitted(["provider"]), anonymous: 401 }, post: all(405) },
+    "routes/api.v1.purchases.$id._index": { api: true, params: { id: ids.purchaseT }, get: { ...permitted(["provider"], { ok: 404 }), anonymous: 401 }, post: all(405) },
+    "routes/api.v1.purchases.$id.confirm": { api: true, params: { id: ids.purchaseT }, get: all(405), post: { ...permitted(["provider"], { ok: 404 }), anonymous: 401 } },
+    "routes/api.v1.purchases.$id.decline": { api: true, params: { id: ids.purchaseT }, get: all(405), post: { ...permitted(["provider"], { ok: 415 }), anonymous: 401 } },
     "routes/api.$": { api: true, params: { "*": "v1/nope" }, get: all(404), post: all(404) },
   };
 }
