@@ -6,7 +6,7 @@ import { can } from "~/domain/permissions";
 import { PURCHASE_STATE_LABELS } from "~/domain/places";
 import { formatDate } from "~/domain/time";
 import { requirePermission } from "~/lib/session.server";
-import { listPurchases, PURCHASE_GROUP_LABELS, PURCHASE_LIST, purchaseFilterOptions, purchasesAwaitingApproval, validDateFilter } from "~/services/purchases.server";
+import { listPurchases, PURCHASE_GROUP_LABELS, PURCHASE_LIST, purchaseFilterOptions, purchaseGroupCounts, validDateFilter } from "~/services/purchases.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { DataTable, FilterBar, Pager, QuickFilters, SearchFilter, SelectFilter, optionsOf, useExportQuery, type Column } from "~/ui/list";
 
@@ -17,11 +17,11 @@ const STATUS_OPTIONS = { ...PURCHASE_GROUP_LABELS, ...PURCHASE_STATE_LABELS };
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "read:place:any");
   const query = parseListQuery(new URL(request.url).searchParams, PURCHASE_LIST);
-  const [list, options, waiting] = await Promise.all([listPurchases(user, query), purchaseFilterOptions(), purchasesAwaitingApproval(user)]);
+  const [list, options, counts] = await Promise.all([listPurchases(user, query), purchaseFilterOptions(), purchaseGroupCounts()]);
   return json({
     ...list,
     ...options,
-    waiting,
+    counts,
     canBuy: can(user.role, "buy:place:any"),
     badDates: !validDateFilter(query.from) || !validDateFilter(query.to),
   });
@@ -43,10 +43,10 @@ export default function Purchases() {
       ) : null}
       <QuickFilters
         items={[
-          { label: "wartet auf Genehmigung", params: { status: "requested" }, count: d.waiting, warn: d.waiting > 0 },
-          { label: "offen", params: { status: "open" } },
-          { label: "läuft", params: { status: "active" } },
-          { label: "beendet", params: { status: "ended" } },
+          { label: "wartet auf Genehmigung", params: { status: "requested" }, count: d.counts.requested, warn: d.counts.requested > 0 },
+          { label: "offen", params: { status: "open" }, count: d.counts.open },
+          { label: "läuft", params: { status: "active" }, count: d.counts.active },
+          { label: "beendet", params: { status: "ended" }, count: d.counts.ended },
         ]}
       />
       <FilterBar resetTo="/purchases">

@@ -173,6 +173,13 @@ export async function purchaseFilterOptions() {
   return { providers: providers.map((p) => ({ value: String(p.id), label: p.name })), types: types.map((t) => ({ value: t.code, label: t.name })) };
 }
 
+/** How many purchases each status group of the staff list holds (the quick filters). */
+export async function purchaseGroupCounts(): Promise<Record<keyof typeof PURCHASE_GROUPS | "requested", number>> {
+  const rows = await (await em()).getRepository(PlacePurchase).createQueryBuilder("x").select("x.status", "status").addSelect("COUNT(*)", "n").groupBy("x.status").getRawMany<{ status: string; n: string | number }>();
+  const n = (states: readonly string[]) => rows.filter((r) => states.includes(r.status)).reduce((a, r) => a + Number(r.n), 0);
+  return { requested: n(["requested"]), open: n(PURCHASE_GROUPS.open), active: n(PURCHASE_GROUPS.active), ended: n(PURCHASE_GROUPS.ended) };
+}
+
 /** Purchases waiting for a second approval (the case manager's home). */
 export async function purchasesAwaitingApproval(user: CurrentUser): Promise<number> {
   if (!can(user.role, "approve:purchase:any")) return 0;
@@ -474,7 +481,6 @@ export async function renderPurchaseOrders(ids: number[]): Promise<number> {
           client: client.reference,
           startDate: formatDate(p.startDate),
           endDate: formatDate(p.endDate),
-          priceModel: PRICE_MODEL_LABELS[p.priceModel as PriceModel] ?? p.priceModel,
           price: priceInWords(p),
           proRata: PRO_RATA_LABELS[p.proRata as ProRata] ?? p.proRata,
           years: shares.map((s) => ({ year: String(s.year), amount: formatCents(s.amountCents) })),
