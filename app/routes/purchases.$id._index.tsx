@@ -117,8 +117,8 @@ export default function PurchaseDetail() {
             <dd>{p.price}</dd>
             <dt>Anteilige Monate</dt>
             <dd>{p.proRataLabel}</dd>
-            <dt>Einwilligung (Name und Kontakt an den Träger)</dt>
-            <dd>{p.consentAt ? `ja, erfasst am ${formatDateTime(p.consentAt)}` : "nein – der Träger sieht nur das Kennzeichen"}</dd>
+            <dt>Einwilligung</dt>
+            <dd>{p.consentAt ? `ja, erfasst am ${formatDateTime(p.consentAt)}` : "nein – der Träger sieht nur das Kennzeichen, nicht Name und Kontakt"}</dd>
             {p.note ? (
               <>
                 <dt>Notiz</dt>
@@ -201,6 +201,7 @@ export default function PurchaseDetail() {
       {d.canApprove || d.canRefuse || d.canCancel ? (
         <section className="panel" aria-labelledby="h-actions">
           <h2 id="h-actions">Entscheiden</h2>
+          <div className="grid">
           {d.canApprove ? (
             <Form method="post">
               <FormError message={errorFor("approve")} />
@@ -228,6 +229,7 @@ export default function PurchaseDetail() {
               </SubmitButton>
             </Form>
           ) : null}
+          </div>
         </section>
       ) : null}
 
