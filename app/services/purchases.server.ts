@@ -41,7 +41,7 @@ import { addDays, berlinDate, formatDate, formatDateTime, isIsoDate, parseDate }
 import { appendAudit, SYSTEM } from "~/lib/audit.server";
 import { nowIso, today } from "~/lib/clock.server";
 import { config } from "~/lib/config.server";
-import { databaseKind, em, tx } from "~/lib/db.server";
+import { databaseKind, em, isUniqueViolation, tx } from "~/lib/db.server";
 import { storeDocument, describeDocument, renderDocument } from "~/lib/documents.server";
 import { storeBytes } from "~/lib/files.server";
 import { paginate } from "~/lib/list.server";
@@ -335,6 +335,18 @@ export async function buyPlace(user: CurrentUser, raw: Record<string, unknown>):
   if (user.id === null) throw new RuleError("Plätze kauft eine Person, nicht ein API-Schlüssel.");
   const requesterId = user.id;
   const input = parsePurchaseInput(raw);
+  // PostgreSQL: two purchases of different measures may draw the same next reference; the unique
+  // index refuses the second, which is then tried once more (the measure's lock serialises the rest).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await buyOnce(user, requesterId, input);
+    } catch (error) {
+      if (attempt >= 3 || !isUniqueViolation(error)) throw error;
+    }
+  }
+}
+
+async function buyOnce(user: CurrentUser, requesterId: number, input: PurchaseInput): Promise<PlacePurchase> {
   const purchase = await tx(async (m) => {
     if (databaseKind() === "postgres") await m.query("SELECT id FROM measures WHERE id = $1 FOR UPDATE", [input.measureId]);
     const a = await assess(m, input);
