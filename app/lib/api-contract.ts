@@ -760,3 +760,59 @@ export const BillConfirmation = z
     invoice: z.object({ id: Id, reference: z.string().openapi({ description: "Eingangsnummer der Rechnung (RE-…)" }), number: z.string().openapi({ description: "Rechnungsnummer = Nummer der Abrechnung" }), location: z.string().openapi({ description: "/api/v1/invoices/{id}" }) }),
   })
   .openapi("BillConfirmation");
+// ---- Place purchases (issue 11): the provider's orders --------------------------------------
+
+const PURCHASE_STATUS_CODES = ["ordered", "confirmed", "declined", "running", "completed", "dropped_out", "cancelled"] as const;
+
+export const PurchaseQuery = PageQuery.extend({
+  status: z.enum(PURCHASE_STATUS_CODES).optional().openapi({ description: "Nur Bestellungen in diesem Status (ordered, confirmed, declined, running, completed, dropped_out, cancelled)" }),
+});
+
+export const PurchaseParticipant = z
+  .object({
+    client: z.string().openapi({ description: "Kennzeichen der Teilnehmerin bzw. des Teilnehmers (pseudonym)" }),
+    name: z.string().nullable().openapi({ description: "Name, nur mit Einwilligung und solange der Platz gehalten wird; sonst null" }),
+    contact: z
+      .object({ street: z.string(), postalCode: z.string(), city: z.string(), phone: z.string(), email: z.string() })
+      .nullable()
+      .openapi({ description: "Kontakt, nur mit Einwilligung; sonst null" }),
+    ageAtStart: z.number().int().nullable().openapi({ description: "Alter bei Beginn (nur bei Maßnahmen mit Altersgrenze)" }),
+    qualification: z.string(),
+    targetOccupation: z.string().openapi({ description: "Zielberuf" }),
+    entryDate: IsoDate.nullable().openapi({ description: "Gemeldeter Eintritt" }),
+    exitDate: IsoDate.nullable().openapi({ description: "Gemeldeter Austritt" }),
+  })
+  .openapi("PurchaseParticipant");
+
+export const Purchase = z
+  .object({
+    id: Id,
+    reference: z.string().openapi({ description: "Bestellnummer, z. B. EP-2026-00042" }),
+    status: z.enum(PURCHASE_STATUS_CODES),
+    statusLabel: label("Status"),
+    measure: z.object({ id: Id, reference: z.string(), title: z.string() }).openapi({ description: "Die Maßnahme des Katalogs" }),
+    startDate: IsoDate.openapi({ description: "Geplanter Beginn" }),
+    endDate: IsoDate.openapi({ description: "Geplantes Ende" }),
+    priceModel: z.string().openapi({ description: "participant, place_month, hour, mae_month oder none" }),
+    priceModelLabel: label("Vergütungsart"),
+    price: z.string().openapi({ description: "Preis in Worten, z. B. „1.200,00 € je Platz und Monat“" }),
+    priceCents: Cents,
+    hours: z.number().int().nullable().openapi({ description: "Gekaufte Stunden (Vergütung je Stunde)" }),
+    estimatedCents: Cents.openapi({ description: "Voraussichtliche Kosten des Platzes in Cent" }),
+    orderedAt: Instant.nullable(),
+    answerBy: IsoDate.nullable().openapi({ description: "Antwort erbeten bis" }),
+    answeredAt: Instant.nullable(),
+    statusReason: z.string().openapi({ description: "Begründung einer Ablehnung oder Stornierung" }),
+    participant: PurchaseParticipant,
+    orderDocument: z.string().nullable().openapi({ description: "Adresse des Bestellscheins (PDF), z. B. /documents/17" }),
+    location: z.string().openapi({ description: "/api/v1/purchases/{id}" }),
+  })
+  .openapi("Purchase");
+
+export const PurchasePage = pageOf(Purchase, "PurchasePage");
+
+export const PurchaseDecline = z
+  // The length rule is the machine's guard (422 with its German text), not a 400 of the schema.
+  .object({ reason: z.string().max(1000).openapi({ description: "Grund der Absage (mindestens 10 Zeichen; sonst 422)" }) })
+  .strict()
+  .openapi("PurchaseDecline");

@@ -357,6 +357,43 @@ path({
   request: { params: c.IdPath, ...jsonBody(c.ExitReport) },
   responses: { "200": ok("Austritt gemeldet", c.PurchaseParticipation), ...reportRefusals },
 });
+// ---- Place purchases (issue 11) ----------------------------------------------------------------
+path({
+  method: "get",
+  path: "/purchases",
+  operationId: "listOwnPurchases",
+  summary: "Die eigenen Platzbestellungen (Einzelplätze), späteste Beginne zuerst",
+  request: { query: c.PurchaseQuery },
+  responses: { "200": ok("Eine Seite der Liste", c.PurchasePage), "400": ref("BadRequest") },
+});
+path({
+  method: "get",
+  path: "/purchases/{id}",
+  operationId: "getOwnPurchase",
+  summary: "Eine eigene Platzbestellung mit Teilnehmer/in (pseudonym; Name und Kontakt nur mit Einwilligung) und Bestellschein",
+  request: { params: c.IdPath },
+  responses: { "200": ok("Platzbestellung", c.Purchase), "404": ref("NotFound") },
+});
+path({
+  method: "post",
+  path: "/purchases/{id}/confirm",
+  operationId: "confirmOwnPurchase",
+  summary: "Eine Platzbestellung bestätigen",
+  description: "Nur im Status „ordered“; sonst 409. Ohne Inhalt. Erfordert die Berechtigung „places“.",
+  parameters: idempotency,
+  request: { params: c.IdPath },
+  responses: { "200": ok("Bestätigt", c.Purchase), "404": ref("NotFound"), "409": ref("Conflict"), "422": ref("Unprocessable") },
+});
+path({
+  method: "post",
+  path: "/purchases/{id}/decline",
+  operationId: "declineOwnPurchase",
+  summary: "Eine Platzbestellung ablehnen (mit Begründung)",
+  description: "Nur im Status „ordered“; sonst 409. Ohne Begründung (mindestens 10 Zeichen) 422. Die gebundenen Mittel werden freigegeben. Erfordert die Berechtigung „places“.",
+  parameters: idempotency,
+  request: { params: c.IdPath, body: { required: true, content: { "application/json": { schema: c.PurchaseDecline } } } },
+  responses: { "200": ok("Abgelehnt", c.Purchase), "400": ref("BadRequest"), "404": ref("NotFound"), "409": ref("Conflict"), "415": ref("UnsupportedMediaType"), "422": ref("Unprocessable") },
+});
 
 const DESCRIPTION = `Schnittstelle für die Systeme der Träger und privaten Arbeitsvermittler (Server zu Server).
 

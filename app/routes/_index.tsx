@@ -121,6 +121,10 @@ function CaseManagerHome({ work }: { work: Work }) {
           <div className="muted">Raten sachlich richtig zu zeichnen</div>
           <div className="value">{(work.toCertify ?? 0).toLocaleString("de-DE")}</div>
         </Link>
+        <Link className={`card${work.purchasesToApprove ? " warn" : ""}`} to="/purchases?status=requested">
+          <div className="muted">Platzkäufe warten auf Genehmigung</div>
+          <div className="value">{(work.purchasesToApprove ?? 0).toLocaleString("de-DE")}</div>
+        </Link>
       </div>
       <section className="panel" aria-labelledby="h-decide">
         <h2 id="h-decide">Zu entscheidende Vermittlungsnachweise (älteste zuerst)</h2>

@@ -14,6 +14,7 @@ import { getSettings } from "~/lib/settings.server";
 import { listClaims } from "./placement-claims.server";
 import { requireCan } from "./placement-common.server";
 import { expiringCertificates } from "./providers.server";
+import { purchasesAwaitingApproval } from "./purchases.server";
 
 /** The provider register overview (procurement, admin, auditor). */
 export async function dashboard() {
@@ -73,11 +74,13 @@ export async function homeFor(user: CurrentUser) {
     dueItems?: Awaited<ReturnType<typeof listPaymentItems>>;
     nearLimit?: { budgetLineId: number; number: string; title: string; year: number; usedPercent: number; availableCents: number }[];
     pendingRequests?: number;
+    purchasesToApprove?: number;
   } = {};
   if (user.role === "case_manager") {
     work.claimsToDecide = await listClaims(user, { status: "submitted", sort: "submittedAt", dir: "asc", pageSize: 10 });
     work.toCertify = (await instalmentsToCertify(user)).length;
     work.vouchers = await vouchersRunningOut(user);
+    work.purchasesToApprove = await purchasesAwaitingApproval(user);
   }
   if (user.role === "finance") {
     work.finance = await financeWork(user);

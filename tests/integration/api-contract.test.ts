@@ -401,6 +401,54 @@ describe("every operation", () => {
     expect((await call(`/bills/${billId}/confirm`, { token: trainer, method: "POST" })).status).toBe(409);
   });
 
+  // Place purchases (issue 11): two orders for the trainer's organisation, bought through the service in this process.
+  it("listOwnPurchases, getOwnPurchase, confirmOwnPurchase, declineOwnPurchase on orders of DEMO-T-0001; another organisation gets 404", async () => {
+    const ids = await withServerDb(server, () =>
+      retryBusy(async () => {
+        const { em } = await import("~/lib/db.server");
+        const { today } = await import("~/lib/clock.server");
+        const { Client, Measure, Provider, User } = await import("../../entities");
+        const { buyPlace } = await import("~/services/purchases.server");
+        const m = await em();
+        const cm = await m.getRepository(User).findOneByOrFail({ email: "fallmanagement@asz-kamenz.example" });
+        const org = await m.getRepository(Provider).findOneByOrFail({ externalKey: "DEMO-T-0001" });
+        const day = today();
+        const shift = (days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+        const at = new Date().toISOString();
+        const measure = (await m.getRepository(Measure).save({
+          reference: "MK-VT-00001", providerId: org.id, typeCode: "training", title: "Vertragstest-Kurs", description: "", origin: "contract", contractId: null, baReference: "", azavNumber: "", azavValidFrom: null, azavValidUntil: null,
+          hostName: "", region: "", location: "", format: "group", entryMode: "continuous", startDates: [], duration: 1, durationUnit: "month", weeklyHours: 2000, capacity: 5,
+          priceModel: "participant", priceCents: 100_000, proRata: "days", eventFees: [], targetGroups: [], minAge: null, maxAge: null, entryConditions: "",
+          validFrom: shift(-10), validUntil: shift(400), status: "active", statusReason: "", proposedById: null, decidedById: null, decidedAt: null, createdById: null, createdAt: at, updatedAt: at,
+        } as never)) as unknown as { id: number };
+        const out: number[] = [];
+        for (const n of [1, 2]) {
+          const c = (await m.getRepository(Client).save({
+            reference: `K-VT-${n}`, firstName: "Vera", lastName: "Vertrag", birthDate: "1990-01-01", street: "", postalCode: "", city: "", phone: "", email: "", region: "", targetGroups: [], qualification: "", targetOccupation: "",
+            monthlyBenefitCents: null, householdSize: null, healthNotes: "", caseManagerId: null, createdAt: at, updatedAt: at,
+          } as never)) as unknown as { id: number };
+          const user = { id: cm.id, email: cm.email, name: cm.name, role: "case_manager" as const, providerId: null };
+          out.push((await buyPlace(user, { measureId: String(measure.id), clientId: String(c.id), startDate: shift(20) })).id);
+        }
+        return out;
+      }),
+    );
+    const list = await call("/purchases?status=ordered&pageSize=100", { token: trainer });
+    expect(list.status).toBe(200);
+    expect((list.body!.items as Json[]).map((i) => i.id)).toEqual(expect.arrayContaining(ids));
+    const one = await call(`/purchases/${ids[0]}`, { token: trainer });
+    expect(one.status).toBe(200);
+    expect((await call(`/purchases/${ids[0]}`, { token: other })).status).toBe(404);
+    const confirmed = await call(`/purchases/${ids[0]}/confirm`, { token: trainer, method: "POST" });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body!.status).toBe("confirmed");
+    expect((await call(`/purchases/${ids[1]}/decline`, { token: trainer, method: "POST", ...json({}) })).status).toBe(422);
+    const declined = await call(`/purchases/${ids[1]}/decline`, { token: trainer, method: "POST", ...json({ reason: "Die Gruppe ist bereits voll." }) });
+    expect(declined.status).toBe(200);
+    expect(declined.body!.status).toBe("declined");
+    expect((await call(`/purchases/${ids[1]}/confirm`, { token: trainer, method: "POST" })).status).toBe(409);
+  });
+
   it("listEvents: the trainer's offer events in order, with a cursor; a bad cursor is 400", async () => {
     const seen: { id: string; type: string }[] = [];
     let cursor = "0";

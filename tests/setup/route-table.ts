@@ -276,6 +276,19 @@ export function routeTable(ids: Ids): Record<string, Rule> {
     "routes/api.v1.bills._index": { api: true, type: JSON_TYPE, get: { ...permitted(["provider"]), anonymous: 401 }, post: all(405) },
     "routes/api.v1.bills.$id._index": { api: true, params: { id: ids.billT }, type: JSON_TYPE, get: { ...permitted(["provider"], { ok: 404 }), anonymous: 401 }, post: all(405) },
     "routes/api.v1.bills.$id.confirm": { api: true, params: { id: ids.billT }, get: all(405), post: { ...permitted(["provider"], { ok: 404 }), anonymous: 401 } },
+    // Place purchases (issue 11): the demo's ordered purchase of DEMO-T-0001; the provider role (DEMO-B-0001) gets 404 for it.
+    "routes/purchases._index": { type: HTML, get: permitted(STAFF) },
+    "routes/purchases.export[.csv]": { type: "text/csv", get: permitted(STAFF) },
+    // Without an intent: 400 "Unbekannte Aktion" after the permission check.
+    "routes/purchases.new": { type: HTML, get: permitted(["case_manager"]), post: permitted(["case_manager"], { ok: 400 }) },
+    "routes/purchases.$id._index": { params: { id: ids.purchaseT }, type: HTML, get: permitted(STAFF), post: permitted(["case_manager"], { ok: 400 }) },
+    "routes/purchases.$id.order[.pdf]": { params: { id: ids.purchaseT }, get: { ...permitted(STAFF, { ok: { redirect: /^\/documents\/\d+$/ } }), provider: 404 } },
+    "routes/portal.purchases._index": { type: HTML, get: permitted(["provider"]) },
+    "routes/portal.purchases.$id._index": { params: { id: ids.purchaseT }, get: permitted(["provider"], { ok: 404 }), post: permitted(["provider"], { ok: 404 }), page: { roles: ["provider"], status: 404 } },
+    "routes/api.v1.purchases._index": { api: true, type: JSON_TYPE, get: { ...permitted(["provider"]), anonymous: 401 }, post: all(405) },
+    "routes/api.v1.purchases.$id._index": { api: true, params: { id: ids.purchaseT }, get: { ...permitted(["provider"], { ok: 404 }), anonymous: 401 }, post: all(405) },
+    "routes/api.v1.purchases.$id.confirm": { api: true, params: { id: ids.purchaseT }, get: all(405), post: { ...permitted(["provider"], { ok: 404 }), anonymous: 401 } },
+    "routes/api.v1.purchases.$id.decline": { api: true, params: { id: ids.purchaseT }, get: all(405), post: { ...permitted(["provider"], { ok: 415 }), anonymous: 401 } },
     "routes/api.$": { api: true, params: { "*": "v1/nope" }, get: all(404), post: all(404) },
   };
 }
