@@ -481,7 +481,7 @@ export async function seedDemoPlaces(options: { scale: number }): Promise<DemoPl
     const currentCount = plans.length;
 
     // ---- 2. History (added below) ------------------------------------------------------------------
-    const history = await planHistory(m, { scale: options.scale, today, r, addMeasure, clients, procurementId: procurement.id, agencyId: agency.id, trainerId });
+    const history = await planHistory(m, { scale: options.scale, today, r, addMeasure, clients, procurementId: procurement.id, agencyId: agency.id, trainerId, caseManagerIdFallback: cm.id });
     plans.push(...history.plans);
 
     // ---- Insert: clients, measures, purchases ------------------------------------------------------
@@ -554,7 +554,7 @@ export async function seedDemoPlaces(options: { scale: number }): Promise<DemoPl
           });
         }
       }
-      if (current) commitments.push(...commitmentRows(row, p.measure, actors, nextMb, consumed));
+      if (current || HOLDING.includes(row.status)) commitments.push(...commitmentRows(row, p.measure, actors, nextMb, consumed));
       // Outcomes (exit and six months later) and exam results.
       const exit = row.exitDate as string | null;
       const outcome = history.outcomes.get(i - currentCount) ?? (current && exit ? { exit: row.status === "completed" ? "employment" : "none", six: null } : undefined);
@@ -611,6 +611,7 @@ interface HistoryContext {
   procurementId: number;
   agencyId: number;
   trainerId: number;
+  caseManagerIdFallback: number;
 }
 
 interface HistoryPlan {
@@ -622,9 +623,308 @@ interface HistoryPlan {
   attendanceShare: number;
 }
 
-async function planHistory(_m: EntityManager, _c: HistoryContext): Promise<HistoryPlan> {
-  return { plans: [], billed: new Set(), outcomes: new Map(), exams: new Map(), attendanceShare: 0 };
+
+interface Counts {
+  baBae: number;
+  ownBae: number;
+  maeGroup: number;
+  maeIndividual: number;
+  maeParticipants: number;
+  employer: number;
+  employerPlaced: number;
+  youthMeasures: number;
+  youthParticipants: number;
+  reha: number;
+  p421i: number;
 }
 
-// Kept for the history part (a historical contract for the own BaE tender of 2007).
-export const _historyEntities = { Contract, Lot, Offer, Tender };
+/** The 2007 figures of the Eingliederungsbericht (DOMAIN.md § 6). */
+export const REPORT_2007: Counts = { baBae: 33, ownBae: 12, maeGroup: 151, maeIndividual: 300, maeParticipants: 2669, employer: 100, employerPlaced: 83, youthMeasures: 5, youthParticipants: 110, reha: 25, p421i: 3 };
+
+/** How many of what started in a year: 2007 as reported, other years around it (MAE shrinking after 2011, BaE moving to the BA). */
+function countsFor(year: number, thisYear: number, r: () => number, scale: number): Counts {
+  const sc = (n: number, recent: boolean) => Math.max(0, Math.round(n * (recent ? 1 : scale)));
+  if (year === 2007) {
+    const c = REPORT_2007;
+    return { ...c, baBae: sc(c.baBae, false), ownBae: c.ownBae, maeGroup: sc(c.maeGroup, false), maeIndividual: sc(c.maeIndividual, false), maeParticipants: sc(c.maeParticipants, false), employer: sc(c.employer, false), employerPlaced: sc(c.employerPlaced, false), youthMeasures: c.youthMeasures, youthParticipants: c.youthParticipants, reha: sc(c.reha, false) };
+  }
+  // Places still running today are committed on the line: the recent years are not multiplied by the scale.
+  const recent = year >= thisYear - 3;
+  const j = () => 0.8 + 0.4 * r();
+  const mae = year <= 2011 ? 1 : Math.max(0.08, 1 - 0.15 * (year - 2011));
+  const maeParticipants = sc(2669 * j() * mae, recent);
+  const maeMeasures = Math.max(2, Math.round((maeParticipants * 451) / 2669));
+  const maeGroup = Math.max(1, Math.round(maeMeasures * (0.3 + 0.1 * r())));
+  const employer = sc(100 * j() * (year <= 2011 ? 1 : 0.6), recent);
+  return {
+    baBae: sc((year <= 2007 ? 25 + 4 * (year - 2005) : year <= 2015 ? 34 : 14) * j(), recent),
+    ownBae: year === 2005 || year === 2006 ? 12 : 0,
+    maeGroup,
+    maeIndividual: Math.max(1, maeMeasures - maeGroup),
+    maeParticipants: Math.max(maeParticipants, maeMeasures),
+    employer,
+    employerPlaced: Math.round(employer * (0.72 + 0.14 * r())),
+    youthMeasures: year <= 2013 ? 4 + Math.round(2 * r()) : 2,
+    youthParticipants: 0,
+    reha: sc((year <= 2012 ? 25 : 12) * j(), recent),
+    p421i: year === 2006 ? 3 : 0,
+  };
+}
+
+const MAE_HOSTS = ["Gemeinde Ottendorf-Okrilla, Bauhof", "Stadt Kamenz, Grünflächenamt", "Tierheim Kamenz e. V.", "Sportverein Einheit Pulsnitz", "Kindergarten Sonnenschein, Bernsdorf", "Heimatmuseum Königsbrück", "Tafel Hoyerswerda e. V.", "Seniorenheim Am Hutberg", "Gemeinde Haselbachtal", "Kirchgemeinde Elstra", "Stadtbibliothek Radeberg", "Naturschutzstation Neukirch"];
+const MAE_GROUP_TITLES = ["Landschaftspflege und Wegebau", "Hilfen im Stadtteil", "Sanierung von Spielplätzen", "Archivarbeiten und Digitalisierung", "Begleitdienste für Senioren", "Pflege öffentlicher Grünanlagen", "Möbelbörse und Wiederverwertung", "MAE mit Führerscheinerwerb"];
+const EMPLOYER_HOSTS = ["Metallbau Kamenz GmbH", "Lausitzer Elektroanlagen GmbH", "Bäckerei Richter", "Pflegedienst am Markt", "Autohaus Pulsnitz", "Logistikzentrum Königsbrück", "Gärtnerei Ottendorf", "Hotel Westlausitz", "Malerbetrieb Schulze", "Supermarkt Bernsdorf", "Tischlerei Haselbachtal", "Reinigungsservice Radeberg"];
+
+async function historicalContracts(
+  m: EntityManager,
+  c: HistoryContext,
+  spec: { year: number; title: string; measureType: string; legalBasis: string; priceUnit: string; lots: { title: string; quantity: number; startDate: string; durationMonths: number; unitPriceCents: number; successFeeCents: number | null; providerId: number }[] },
+  nextV: (y: number) => string,
+): Promise<Contract[]> {
+  const published = `${spec.year - 1}-10-15`;
+  const deadline = `${spec.year - 1}-11-30`;
+  const awarded = `${spec.year - 1}-12-20`;
+  const value = spec.lots.reduce((a, l) => a + l.quantity * l.unitPriceCents * (spec.priceUnit === "place_month" ? l.durationMonths : 1), 0);
+  const tender = await m.getRepository(Tender).save({
+    reference: nextV(spec.year - 1),
+    title: spec.title,
+    description: "Historisches Verfahren (vor Einführung des Programms abgeschlossen und als Vertrag übernommen); Angebote liegen in der Vergabeakte auf Papier vor.",
+    measureType: spec.measureType,
+    legalBasis: spec.legalBasis,
+    procedureType: "open",
+    regime: "national",
+    estimatedValueCents: value,
+    regimeReason: "",
+    maxPoints: 100,
+    status: "awarded",
+    questionsUntil: at(addDays(deadline, -10), "12:00"),
+    offersUntil: at(deadline, "12:00"),
+    bindingUntil: `${spec.year}-02-28`,
+    publishedAt: at(published, "09:00"),
+    closedAt: at(deadline, "12:00"),
+    openedAt: at(deadline, "12:30"),
+    evaluatedAt: at(addDays(deadline, 7), "15:00"),
+    awardDecidedAt: at(addDays(deadline, 8), "10:00"),
+    informedAt: at(addDays(deadline, 9), "10:00"),
+    standstillEndsAt: at(addDays(deadline, 19), "23:59"),
+    awardedAt: at(awarded, "10:00"),
+    cancelledAt: null,
+    cancelReason: "",
+    wrappedDataKey: "",
+    recordNotes: {},
+    retainUntil: null,
+    createdById: c.procurementId,
+    createdAt: at(addDays(published, -14), "09:00"),
+    updatedAt: at(awarded, "10:00"),
+  } as Partial<Tender>);
+  const out: Contract[] = [];
+  let n = 0;
+  for (const l of spec.lots) {
+    n++;
+    const lot = await m.getRepository(Lot).save({ tenderId: tender.id, number: n, title: l.title, quantity: l.quantity, region: "Landkreis Kamenz", startDate: l.startDate, durationMonths: l.durationMonths, priceUnit: spec.priceUnit, estimatedUnitPriceCents: l.unitPriceCents, estimatedSuccessFeeCents: l.successFeeCents, awardedOfferId: null, awardDecision: "award", awardReasons: "Wirtschaftlichstes Angebot (historisch übernommen)." } as Partial<Lot>);
+    const offer = await m.getRepository(Offer).save({ tenderId: tender.id, providerId: l.providerId, submittedById: null, submittedByApiTokenId: null, status: "submitted", version: 1, receivedAt: at(addDays(deadline, -3), "10:00"), receivedSha256: "", receivedBytes: 0, sealedSha256: "", sealIv: "", sealTag: "", withdrawnAt: null, receiptDocumentId: null, formalResult: "passed", exclusionReason: "", formalCheckedById: c.procurementId, lowPriceJustification: "" } as Partial<Offer>);
+    await m.getRepository(Lot).update({ id: lot.id }, { awardedOfferId: offer.id });
+    const end = addDays(addMonths(l.startDate, l.durationMonths), -1);
+    out.push(
+      await m.getRepository(Contract).save({ reference: `${tender.reference}-L${n}`, tenderId: tender.id, lotId: lot.id, providerId: l.providerId, offerId: offer.id, quantity: l.quantity, priceUnit: spec.priceUnit, unitPriceCents: l.unitPriceCents, successFeeCents: l.successFeeCents, paymentTermDays: 30, budgetLineId: null, startDate: l.startDate, endDate: end, status: end < c.today ? "ended" : "active", concludedAt: at(awarded, "10:00") } as Partial<Contract>),
+    );
+  }
+  return out;
+}
+
+async function planHistory(m: EntityManager, c: HistoryContext): Promise<HistoryPlan> {
+  const plans: PurchasePlan[] = [];
+  const billed = new Set<number>();
+  const outcomes = new Map<number, { exit: string; six: string | null }>();
+  const exams = new Map<number, { name: string; passed: boolean }>();
+  const r = c.r;
+  const today = c.today;
+  const thisYear = Number(today.slice(0, 4));
+  const yesterday = addDays(today, -1);
+  const trainers = (await m.getRepository(Provider).find({ where: { kind: "training" }, order: { id: "ASC" } })).map((p) => p.id);
+  const carriers = trainers.length ? trainers : [c.trainerId];
+  const tenderRefs = await referenceCounter(m, Tender, "V", 3);
+  const billShare = Math.min(1, 0.04 / Math.max(1, c.scale));
+
+  // Adults are reused across years when free (never two places at once); the young get a client each.
+  const adults: { index: number; born: string; busyUntil: string }[] = [];
+  const adult = (start: string, end: string): number => {
+    for (let k = 0; k < 3 && adults.length > 50; k++) {
+      const cand = adults[int(r, 0, adults.length - 1)];
+      if (cand.busyUntil < start && addMonths(cand.born, 12 * 63) > end) {
+        cand.busyUntil = end;
+        return cand.index;
+      }
+    }
+    const born = bornAged(r, int(r, 25, 58), start);
+    const index = c.clients.make(born, r() < 0.45 ? ["long_term_unemployed"] : [], start);
+    adults.push({ index, born, busyUntil: end });
+    return index;
+  };
+  const young = (start: string, min = 16, max = 22) => c.clients.make(bornAged(r, int(r, min, max), start), ["youth"], start);
+  const dayIn = (year: number, from = 0, to = 364) => {
+    const d = addDays(`${year}-01-01`, int(r, from, to));
+    return d.slice(0, 4) === String(year) ? d : `${year}-12-31`;
+  };
+  const history = (year: number) => `${year}-01-01` <= yesterday;
+
+  /** A place that started (or was cancelled before it started): its state from its dates. */
+  const place = (measure: MeasureRow, clientIndex: number, start: string, opts: { dropShare?: number; exit?: (p: PurchasePlan) => { exit: string; six: string | null } | null; exam?: boolean; bill?: boolean; cancel?: "cancelled" | "declined"; fixedEnd?: string } = {}) => {
+    const end = opts.fixedEnd ?? placeEnd(start, measure.duration, measure.durationUnit);
+    const requestedOn = addDays(start, -int(r, 12, 40));
+    const approvedOn = addDays(requestedOn, int(r, 0, 3));
+    const answeredOn = addDays(approvedOn, int(r, 1, 6));
+    const base: PurchasePlan = { measure, clientId: clientIndex, start, end, status: "completed", requestedOn, approvedOn, orderedOn: approvedOn, answeredOn: measure.providerId ? answeredOn : approvedOn, consent: r() < 0.7 };
+    if (opts.cancel === "cancelled") {
+      plans.push({ ...base, status: "cancelled", answeredOn: null, statusReason: "Vor Beginn storniert: Die Kundin / der Kunde hat eine Arbeit aufgenommen." });
+      return;
+    }
+    if (opts.cancel === "declined") {
+      plans.push({ ...base, status: "declined", statusReason: "Kein freier Platz zum gewünschten Termin." });
+      return;
+    }
+    let plan: PurchasePlan;
+    if (r() < (opts.dropShare ?? 0)) {
+      const span = Math.max(1, daysBetween(start, end));
+      const exit = addDays(start, int(r, Math.min(14, span - 1), Math.max(14, span - 1)));
+      if (exit <= yesterday) plan = { ...base, status: "dropped_out", entryDate: start, exitDate: exit > end ? end : exit, exitReason: pick(r, ["illness", "no_show", "employment", "moved", "own_wish", "dismissed", "training"]) };
+      else plan = { ...base, status: "running", entryDate: start };
+    } else if (end <= yesterday) plan = { ...base, status: "completed", entryDate: start, exitDate: end };
+    else plan = { ...base, status: "running", entryDate: start };
+    const i = plans.length;
+    plans.push(plan);
+    if (plan.exitDate && opts.exit) {
+      const o = opts.exit(plan);
+      if (o) outcomes.set(i, o);
+    }
+    if (opts.exam && plan.status === "completed") exams.set(i, { name: measure.typeCode === "reha_bae" ? "Abschlussprüfung (Fachpraktiker/in, § 66 BBiG)" : "Abschlussprüfung vor der Kammer (IHK/HWK)", passed: r() < 0.8 });
+    if (opts.bill && r() < billShare) billed.add(i);
+  };
+  const someOutcome = (integrated: number, six = 0.8) => (p: PurchasePlan) => {
+    if (r() > 0.9) return null; // a few exits without a recorded outcome yet
+    const exit = r() < integrated ? pick(r, ["employment", "employment", "employment", "training", "self_employment"]) : "none";
+    return { exit, six: r() < six * 0.5 ? (exit !== "none" && r() < 0.85 ? exit : r() < 0.2 ? "employment" : "none") : null };
+  };
+  const baeOutcome = (p: PurchasePlan) => {
+    if (p.status === "dropped_out") return { exit: p.exitReason === "training" ? "training" : p.exitReason === "employment" ? "employment" : "none", six: null };
+    const exit = r() < 0.55 ? "employment" : "none";
+    return { exit, six: r() < 0.8 ? exit : null };
+  };
+
+  // The own contracts (historic, before the programme): BaE 2005–2007, § 421i 2006–2007.
+  const ownBae = new Map<number, Contract>();
+  for (const year of [2005, 2006, 2007]) {
+    if (!history(year)) continue;
+    const [contract] = await historicalContracts(m, c, { year, title: `Berufsausbildung in außerbetrieblichen Einrichtungen (BaE) – 12 Plätze, Jahrgang ${year}`, measureType: "bae", legalBasis: "§ 16 Abs. 1 SGB II i. V. m. §§ 240–246 SGB III a.F.", priceUnit: "place_month", lots: [{ title: "BaE, Kamenz", quantity: 12, startDate: `${year}-09-01`, durationMonths: 36, unitPriceCents: 88000 + (year - 2005) * 1500, successFeeCents: null, providerId: carriers[(year - 2005) % carriers.length] }] }, tenderRefs);
+    ownBae.set(year, contract);
+  }
+  const own421i = new Map<number, Contract[]>();
+  for (const year of [2006, 2007]) {
+    if (!history(year)) continue;
+    own421i.set(
+      year,
+      await historicalContracts(m, c, { year, title: `Vermittlungsmaßnahmen nach § 421i SGB III – drei Maßnahmen mit je 16 Teilnehmenden (${year})`, measureType: "placement_421i", legalBasis: "§ 16 Abs. 1 SGB II i. V. m. § 421i SGB III a.F.", priceUnit: "participant_success", lots: ["Kamenz", "Hoyerswerda", "Radeberg"].map((region, k) => ({ title: `Maßnahme ${k + 1}: Region ${region}`, quantity: 16, startDate: `${year}-0${3 + k}-01`, durationMonths: 6, unitPriceCents: 105000 + k * 4000, successFeeCents: 80000, providerId: carriers[(k + 1) % carriers.length] })) }, tenderRefs),
+    );
+  }
+
+  for (let year = 2005; year <= thisYear; year++) {
+    if (!history(year)) break;
+    const lastDay = year === thisYear ? daysBetween(`${year}-01-01`, yesterday) : 364;
+    const n = countsFor(year, thisYear, r, c.scale);
+    const from = `${year}-01-01`;
+    const until = `${year}-12-31`;
+    const within = (d: string) => (d > yesterday ? yesterday : d);
+
+    // BaE bought from the BA (one catalogue entry per training year) and the Reha-BaE.
+    const baStart = `${year}-09-01` <= yesterday ? `${year}-09-01` : from;
+    const ba = c.addMeasure({ providerId: c.agencyId, typeCode: "bae", title: `BaE-Plätze der Agentur für Arbeit Bautzen, Ausbildungsjahr ${year}/${year + 1}`, origin: "ba", baReference: `BA-BZ-${year}-BaE-${String(int(r, 1, 30)).padStart(2, "0")}`, format: "individual", duration: 36, durationUnit: "month", capacity: Math.max(n.baBae, 1) + 5, priceCents: 86000 + (year - 2005) * 1200, priceModel: "place_month", targetGroups: ["youth"], maxAge: 24, validFrom: from, validUntil: until, status: year >= thisYear - 1 ? "active" : "closed", createdById: c.procurementId });
+    for (let k = 0; k < n.baBae; k++) {
+      const start = within(k < n.baBae * 0.8 ? baStart : dayIn(year, 0, lastDay));
+      place(ba, young(start), start, { dropShare: 0.2, exit: baeOutcome, exam: true, bill: true });
+    }
+    if (year === 2007) for (let k = 0; k < 2; k++) place(ba, young(baStart), baStart, { cancel: "declined" });
+    const reha = c.addMeasure({ providerId: c.agencyId, typeCode: "reha_bae", title: `Reha-BaE für lernbehinderte Jugendliche (BA als Reha-Träger), ${year}`, origin: "ba", baReference: `BA-BZ-${year}-REHA`, format: "individual", duration: 36, durationUnit: "month", capacity: Math.max(n.reha, 1), priceCents: 131000, priceModel: "place_month", targetGroups: ["youth", "rehab"], maxAge: 24, validFrom: from, validUntil: until, status: year >= thisYear - 1 ? "active" : "closed", createdById: c.procurementId });
+    for (let k = 0; k < n.reha; k++) {
+      const start = within(k % 2 ? baStart : dayIn(year, 0, lastDay));
+      place(reha, young(start), start, { dropShare: 0.15, exit: baeOutcome, exam: true });
+    }
+
+    // The own BaE tender (12 places).
+    const contract = ownBae.get(year);
+    if (contract) {
+      const own = c.addMeasure({ providerId: contract.providerId, typeCode: "bae", title: `BaE aus eigener Ausschreibung (${contract.reference}), Jahrgang ${year}`, origin: "contract", contractId: contract.id, format: "group", entryMode: "dates", startDates: [contract.startDate], duration: 36, durationUnit: "month", capacity: contract.quantity, priceCents: contract.unitPriceCents, priceModel: "place_month", targetGroups: ["youth"], maxAge: 24, validFrom: addMonths(contract.startDate, -3), validUntil: contract.startDate, status: "closed", createdById: c.procurementId });
+      for (let k = 0; k < n.ownBae; k++) place(own, young(contract.startDate), contract.startDate, { dropShare: 0.2, exit: baeOutcome, exam: true, bill: true });
+    }
+
+    // § 421i: three own measures with 16 participants each.
+    for (const k of own421i.get(year) ?? []) {
+      const mm = c.addMeasure({ providerId: k.providerId, typeCode: "p421i", title: `Eingliederungsmaßnahme § 421i SGB III (${k.reference})`, origin: "contract", contractId: k.id, format: "group", entryMode: "dates", startDates: [k.startDate], duration: 6, durationUnit: "month", capacity: 16, priceCents: k.unitPriceCents, priceModel: "participant", eventFees: [{ event: "success", label: "Erfolgsprämie je Integration", amountCents: k.successFeeCents ?? 0 }], validFrom: addMonths(k.startDate, -2), validUntil: k.startDate, status: "closed", createdById: c.procurementId });
+      for (let q = 0; q < 16; q++) place(mm, adult(k.startDate, placeEnd(k.startDate, 6, "month")), k.startDate, { dropShare: 0.15, exit: someOutcome(0.35) });
+    }
+
+    // MAE: group measures at carriers, individual placements with a host; participants spread over them.
+    const maeMeasures: MeasureRow[] = [];
+    for (let k = 0; k < n.maeGroup + n.maeIndividual; k++) {
+      const group = k < n.maeGroup;
+      const host = pick(r, MAE_HOSTS);
+      maeMeasures.push(
+        c.addMeasure({ providerId: pick(r, carriers), typeCode: "mae", title: group ? `MAE-Gruppenmaßnahme „${pick(r, MAE_GROUP_TITLES)}“ ${year}` : `MAE-Einsatzplatz ${host} ${year}`, origin: "certified", azav: undefined, hostName: group ? "" : host, format: group ? "group" : "individual", duration: 6, durationUnit: "month", weeklyHours: 3000, capacity: group ? 25 : 3, priceCents: 15000 + 500 * int(r, 0, 10), priceModel: "mae_month", proRata: "days", targetGroups: ["long_term_unemployed"], validFrom: from, validUntil: until, status: year >= thisYear ? "active" : "closed", createdById: c.procurementId }),
+      );
+    }
+    // Every measure gets at least one participant; the rest go mostly to the group measures.
+    const perMeasure = maeMeasures.map(() => 1);
+    let left = n.maeParticipants - maeMeasures.length;
+    for (let k = n.maeGroup; k < maeMeasures.length && left > 0; k++) {
+      const extra = Math.min(left, r() < 0.5 ? 1 : 0);
+      perMeasure[k] += extra;
+      left -= extra;
+    }
+    for (let k = 0; left > 0; k = (k + 1) % Math.max(1, n.maeGroup)) {
+      perMeasure[k]++;
+      left--;
+    }
+    maeMeasures.forEach((mm, k) => {
+      for (let q = 0; q < perMeasure[k]; q++) {
+        const start = dayIn(year, 0, lastDay);
+        const months = int(r, 3, 9);
+        const end = placeEnd(start, months, "month");
+        place(mm, adult(start, end), start, { fixedEnd: end, dropShare: 0.12, exit: someOutcome(0.12, 0.5), bill: true });
+      }
+    });
+    if (year === 2007) for (let k = 0; k < 12; k++) {
+      const mm = maeMeasures[k];
+      const start = dayIn(year, 0, 330);
+      place(mm, adult(start, placeEnd(start, 6, "month")), start, { cancel: "cancelled" });
+    }
+
+    // Employer-based training (≤ 2 weeks, no price): exits in the same year, a share placed.
+    if (n.employer > 0) {
+      const hosts = Math.max(1, Math.round(n.employer / 2.5));
+      const ems = Array.from({ length: hosts }, (_, k) => {
+        const host = EMPLOYER_HOSTS[k % EMPLOYER_HOSTS.length];
+        return c.addMeasure({ providerId: null, typeCode: "employer_training", title: `Trainingsmaßnahme beim Arbeitgeber: ${host}${k >= EMPLOYER_HOSTS.length ? ` (${Math.floor(k / EMPLOYER_HOSTS.length) + 1})` : ""} ${year}`, origin: "employer", hostName: host, format: "individual", duration: 2, durationUnit: "week", weeklyHours: 4000, capacity: 4, priceCents: 0, priceModel: "none", validFrom: from, validUntil: until, status: "closed", createdById: c.caseManagerIdFallback });
+      });
+      const placed = new Set<number>();
+      while (placed.size < n.employerPlaced) placed.add(int(r, 0, n.employer - 1));
+      for (let k = 0; k < n.employer; k++) {
+        const start = dayIn(year, 0, Math.min(lastDay - 14, 345));
+        if (start > addDays(yesterday, -14)) continue;
+        const weeks = r() < 0.7 ? 2 : 1;
+        const end = placeEnd(start, weeks, "week");
+        const isPlaced = placed.has(k);
+        place(ems[k % ems.length], adult(start, end), start, { fixedEnd: end, exit: () => ({ exit: isPlaced ? "employment" : "none", six: isPlaced ? (r() < 0.8 ? "employment" : "none") : null }) });
+      }
+    }
+
+    // Youth vocational aid (ESF): measures with about 22 participants each.
+    const youthParticipants = year === 2007 ? REPORT_2007.youthParticipants : n.youthMeasures * int(r, 16, 26);
+    const yms = Array.from({ length: n.youthMeasures }, (_, k) =>
+      c.addMeasure({ providerId: carriers[(k + year) % carriers.length], typeCode: "youth", title: `Jugendberufshilfe: ${pick(r, ["Werkstattjahr", "Kompetenzagentur", "Berufsorientierung im Verbund", "Aktivierungshilfe", "Jugendwerkstatt"])} ${year} (${k + 1})`, origin: "certified", format: "group", duration: 10, durationUnit: "month", weeklyHours: 3000, capacity: 30, priceCents: 240000, priceModel: "participant", targetGroups: ["youth"], minAge: 15, maxAge: 24, validFrom: from, validUntil: until, status: year >= thisYear ? "active" : "closed", createdById: c.procurementId }),
+    );
+    for (let k = 0; k < youthParticipants && yms.length; k++) {
+      const start = within(`${year}-0${1 + (k % 2) * 7}-15` <= yesterday ? `${year}-0${1 + (k % 2) * 7}-15` : from);
+      place(yms[k % yms.length], young(start, 16, 23), start, { dropShare: 0.2, exit: someOutcome(0.4) });
+    }
+  }
+  return { plans, billed, outcomes, exams, attendanceShare: Math.min(1, 0.04 / Math.max(1, c.scale)) };
+}
