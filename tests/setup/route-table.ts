@@ -226,6 +226,10 @@ export function routeTable(ids: Ids): Record<string, Rule> {
     "routes/api.v1.invoices.$id": { api: true, params: { id: ids.invoiceB }, type: JSON_TYPE, get: { ...permitted(["provider"]), anonymous: 401 }, post: all(405) },
     "routes/tenders.$id.ocds[.json]": { params: { id: ids.tender }, type: JSON_TYPE, get: permitted(STAFF) },
     "routes/api.$": { api: true, params: { "*": "v1/nope" }, get: all(404), post: all(404) },
+
+    // Individual places (issue 11), the report "Maßnahmen im Jahr": all staff read it (read:place:any).
+    "routes/reports.measures": { type: HTML, get: permitted(STAFF) },
+    "routes/reports.measures.export[.csv]": { type: "text/csv", get: permitted(STAFF) },
   };
 }
 
