@@ -55,12 +55,36 @@ function int(r: () => number, lo: number, hi: number): number {
   return lo + Math.floor(r() * (hi - lo + 1));
 }
 
-async function insertChunked<T extends ObjectLiteral>(m: EntityManager, entity: EntityTarget<T>, rows: QueryDeepPartialEntity<T>[], size = 400): Promise<number[]> {
-  const ids: number[] = [];
+/**
+ * Bulk insert with one multi-row INSERT per chunk, the columns and transformers taken from the
+ * entity's metadata (the repository's insert spends most of its time building entities). Returns
+ * the new ids in insert order (rows above the previous maximum, checked by their number).
+ */
+async function insertChunked<T extends ObjectLiteral>(m: EntityManager, entity: EntityTarget<T>, rows: QueryDeepPartialEntity<T>[], _size = 400): Promise<number[]> {
+  if (!rows.length) return [];
+  const meta = m.connection.getMetadata(entity);
+  const pg = m.connection.options.type === "postgres";
+  const cols = meta.columns.filter((c) => !c.isGenerated);
+  const table = `"${meta.tableName}"`;
+  const before = Number((await m.query(`SELECT COALESCE(MAX(id), 0) AS max FROM ${table}`))[0].max);
+  const size = Math.max(1, Math.floor(30000 / cols.length));
   for (let i = 0; i < rows.length; i += size) {
-    const result = await m.getRepository(entity).insert(rows.slice(i, i + size));
-    for (const identifier of result.identifiers) ids.push(Number(identifier.id));
+    const params: unknown[] = [];
+    const tuples = rows.slice(i, i + size).map((row) => {
+      const slots = cols.map((c) => {
+        let v = (row as Record<string, unknown>)[c.propertyName];
+        if (v === undefined) v = typeof c.default === "function" ? null : (c.default ?? null);
+        if (c.transformer && !Array.isArray(c.transformer)) v = c.transformer.to(v);
+        if (typeof v === "boolean" && !pg) v = v ? 1 : 0;
+        params.push(v);
+        return pg ? `$${params.length}` : "?";
+      });
+      return `(${slots.join(",")})`;
+    });
+    await m.query(`INSERT INTO ${table} (${cols.map((c) => `"${c.databaseName}"`).join(",")}) VALUES ${tuples.join(",")}`, params);
   }
+  const ids: number[] = (await m.query(`SELECT id FROM ${table} WHERE id > ${pg ? "$1" : "?"} ORDER BY id`, [before])).map((r: { id: number | string }) => Number(r.id));
+  if (ids.length !== rows.length) throw new Error(`Demodaten Einzelplätze: ${rows.length} Zeilen in ${meta.tableName} eingefügt, aber ${ids.length} neue Kennungen gefunden.`);
   return ids;
 }
 

@@ -14,6 +14,7 @@ import { seedDemoPlaces, type DemoPlacesResult } from "~/demo/demo-places.server
 import { seedDemoTenders } from "~/demo/demo-tenders.server";
 import { lineYearFigures } from "~/services/budget.server";
 import { approvalAboveCents } from "~/services/place-common.server";
+import { measuresInYear } from "~/services/place-report.server";
 
 /**
  * The places demo set at scale 1, seeded as bootstrap does (after the finance set), on the demo's
@@ -108,6 +109,40 @@ describe("seedDemoPlaces: today's work", () => {
     const bill = await m.getRepository(PlaceBill).findOneOrFail({ where: { providerId: t.providerId!, status: "proposed" }, order: { id: "ASC" } });
     expect(bill.billKey).toMatch(/^month:\d{4}-\d{2}$/);
     expect(await m.getRepository(Client).exist({ where: { id: running.clientId } })).toBe(true);
+  });
+});
+
+describe("seedDemoPlaces: the Eingliederungsbericht 2007 from the records", () => {
+  const cm = { id: 0, email: "fallmanagement@asz-kamenz.example", name: "Fallmanagement", role: "case_manager" as const, providerId: null };
+
+  it("gives 33 BaE places from the BA, 12 from the own tender (of 12), MAE 451 / 2,669 / 151, 83 %, youth 5 / 110, 25 Reha-BaE, 3 × 16 § 421i", async () => {
+    const r = await measuresInYear(cm, 2007);
+    expect(r.bae.fromBa.value).toBe(33);
+    expect(r.bae.ownTender.value).toBe(12);
+    expect(r.bae.ownCapacity.value).toBe(12);
+    expect(r.mae.measures.value).toBe(451);
+    expect(r.mae.participants.value).toBe(2669);
+    expect(r.mae.groupMeasures.value).toBe(151);
+    expect(r.employerTraining.sharePercent.value).toBe(83);
+    expect(r.youth.measures.value).toBe(5);
+    expect(r.youth.participants.value).toBe(110);
+    expect(r.rehaBae.starts.value).toBe(25);
+    expect(r.p421i.measures.value).toBe(3);
+    expect(r.p421i.participants.value).toBe(48);
+    const m = await em();
+    const p421i = await m.getRepository(Measure).find({ where: { typeCode: "p421i", origin: "contract" } });
+    const in2007 = p421i.filter((x) => x.startDates[0]?.startsWith("2007"));
+    expect(in2007).toHaveLength(3);
+    for (const x of in2007) expect(await m.getRepository(PlacePurchase).count({ where: { measureId: x.id, status: Not(In(["cancelled", "declined"])) } })).toBe(16);
+  });
+
+  it("has other years around it, with exits, outcomes and a report for every year", async () => {
+    const thisYear = Number(today().slice(0, 4));
+    for (const year of [2005, 2010, thisYear - 1]) {
+      const r = await measuresInYear(cm, year);
+      expect(r.mae.participants.value ?? 0, String(year)).toBeGreaterThan(0);
+      expect(r.rows.length, String(year)).toBeGreaterThan(3);
+    }
   });
 });
 
