@@ -92,7 +92,9 @@ export default function MeasuresInYear() {
             ) : (
               r.rows.map((row) => (
                 <tr key={row.typeCode}>
-                  <th scope="row">{row.label}</th>
+                  <th scope="row" style={{ whiteSpace: "normal" }}>
+                    {row.label}
+                  </th>
                   <td className="num">{row.measures.text}</td>
                   <td className="num">{row.entries.text}</td>
                   <td className="num">{row.exits.text}</td>
