@@ -315,19 +315,21 @@ function commitmentRows(p: PurchaseRow, measure: MeasureRow, a: Actors, nextMb: 
 }
 
 interface ClientFactory {
+  /** Clients not written yet (flush empties it); make() returns a running number over all clients. */
   rows: QueryDeepPartialEntity<Client>[];
-  make(birthDate: string, groups: string[], on: string): number; // index into rows
+  offset: number;
+  make(birthDate: string, groups: string[], on: string): number;
 }
 
 function clientFactory(r: () => number, firstNumber: number, caseManager: number): ClientFactory {
-  const rows: QueryDeepPartialEntity<Client>[] = [];
-  return {
-    rows,
+  const f: ClientFactory = {
+    rows: [],
+    offset: 0,
     make(birthDate, groups, on) {
       const place = pick(r, PLACES);
       const createdAt = at(addDays(on, -int(r, 10, 90)), "08:30");
-      rows.push({
-        reference: clientReference(firstNumber + rows.length),
+      f.rows.push({
+        reference: clientReference(firstNumber + f.offset + f.rows.length),
         firstName: pick(r, FIRST),
         lastName: pick(r, SURNAMES),
         birthDate,
@@ -347,9 +349,10 @@ function clientFactory(r: () => number, firstNumber: number, caseManager: number
         createdAt,
         updatedAt: createdAt,
       });
-      return rows.length - 1;
+      return f.offset + f.rows.length - 1;
     },
   };
+  return f;
 }
 
 /** A birth date so that the person is `age` (whole years) on `on`. */
@@ -502,105 +505,111 @@ export async function seedDemoPlaces(options: { scale: number }): Promise<DemoPl
     cur({ measure: baBae, client: young(s), start: s, status: "confirmed", requestedOn: addDays(today, -25), approvedOn: addDays(today, -22), orderedOn: addDays(today, -22), answeredOn: addDays(today, -16) });
     s = addDays(today, -200);
     cur({ measure: baBae, client: young(s), start: s, status: "running", requestedOn: addDays(s, -40), approvedOn: addDays(s, -36), orderedOn: addDays(s, -36), answeredOn: addDays(s, -30), entryDate: s });
-    const currentCount = plans.length;
 
-    // ---- 2. History (added below) ------------------------------------------------------------------
-    const history = await planHistory(m, { scale: options.scale, today, r, addMeasure, clients, procurementId: procurement.id, agencyId: agency.id, trainerId, caseManagerIdFallback: cm.id });
-    plans.push(...history.plans);
-
-    // ---- Insert: clients, measures, purchases ------------------------------------------------------
-    const clientIds = await insertChunked(m, Client, clients.rows, 300);
-    const measureIds = await insertChunked(m, Measure, measures, 200);
-    measures.forEach((row, i) => (row.id = measureIds[i]));
-    const rows = plans.map((p) => purchaseRow(nextEp(p.requestedOn.slice(0, 4)), { ...p, clientId: clientIds[p.clientId] }, actors));
-    const purchaseIds = await insertChunked(m, PlacePurchase, rows, 150);
-    rows.forEach((row, i) => (row.id = purchaseIds[i]));
-
-    // ---- Attendance months, bills, outcomes, exams, commitments ------------------------------------
-    const attendance: QueryDeepPartialEntity<AttendanceMonth>[] = [];
-    const bills: QueryDeepPartialEntity<PlaceBill>[] = [];
-    const outcomes: QueryDeepPartialEntity<Outcome>[] = [];
-    const exams: QueryDeepPartialEntity<ExamResult>[] = [];
-    const commitments: QueryDeepPartialEntity<Commitment>[] = [];
+    // ---- Writing: one batch for today's work, then one per year of the history (bounded memory) ----
+    const totals: DemoPlacesResult = { ...none };
+    const clientIds: number[] = [];
     const lastMonth = addMonths(`${today.slice(0, 7)}-01`, -1).slice(0, 7);
     const ra = rng(2007);
-    plans.forEach((p, i) => {
-      const row = rows[i];
-      const entry = row.entryDate as string | null;
-      if (!entry) {
-        if (i < currentCount) commitments.push(...commitmentRows(row, p.measure, actors, nextMb, new Map()));
-        return;
-      }
-      const until = (row.exitDate as string | null) ?? (row.endDate < today ? row.endDate : addDays(today, -1));
-      const current = i < currentCount;
-      const provider = p.measure.providerId;
-      // Attendance months: every current running place, a sample of the history (history.attendanceShare).
-      const withAttendance = current || ra() < history.attendanceShare;
-      const months = monthsOf(entry, until).filter((mo) => mo <= lastMonth || (row.exitDate && mo <= today.slice(0, 7)));
-      if (withAttendance) {
-        for (const mo of months) {
-          const first = mo === entry.slice(0, 7) ? entry : `${mo}-01`;
-          const lastDay = addDays(addMonths(`${mo}-01`, 1), -1);
-          const last = until < lastDay ? until : lastDay;
-          const workdays = Math.max(1, Math.round(((daysBetween(first, last) + 1) * 5) / 7));
-          const unexcused = ra() < 0.15 ? int(ra, 1, 3) : 0;
-          const excused = ra() < 0.3 ? int(ra, 1, 4) : 0;
-          const present = Math.max(0, workdays - unexcused - excused);
-          const reportedOn = addDays(`${addMonths(`${mo}-01`, 1).slice(0, 10)}`, int(ra, 1, 6));
-          attendance.push({ purchaseId: row.id!, month: mo, daysPresent: present, daysExcused: Math.min(excused, workdays), daysUnexcused: Math.min(unexcused, workdays), channel: ra() < 0.3 ? "api" : "portal", reportedById: provider ? (providerUsers.get(provider) ?? null) : null, reportedAt: at(reportedOn > today ? today : reportedOn, "08:05") });
+    const writeBatch = async (batch: HistoryPlan, current: boolean) => {
+      const newClients = await insertChunked(m, Client, clients.rows);
+      clientIds.push(...newClients);
+      clients.offset += clients.rows.length;
+      clients.rows = [];
+      const measureIds = await insertChunked(m, Measure, measures);
+      measures.forEach((row, i) => (row.id = measureIds[i]));
+      totals.measures += measures.length;
+      totals.clients += newClients.length;
+      measures.length = 0;
+      const rows = batch.plans.map((p) => purchaseRow(nextEp(p.requestedOn.slice(0, 4)), { ...p, clientId: clientIds[p.clientId] }, actors));
+      const purchaseIds = await insertChunked(m, PlacePurchase, rows);
+      rows.forEach((row, i) => (row.id = purchaseIds[i]));
+      totals.purchases += rows.length;
+
+      const attendance: QueryDeepPartialEntity<AttendanceMonth>[] = [];
+      const bills: QueryDeepPartialEntity<PlaceBill>[] = [];
+      const outcomes: QueryDeepPartialEntity<Outcome>[] = [];
+      const exams: QueryDeepPartialEntity<ExamResult>[] = [];
+      const commitments: QueryDeepPartialEntity<Commitment>[] = [];
+      batch.plans.forEach((p, i) => {
+        const row = rows[i];
+        const entry = row.entryDate as string | null;
+        if (!entry) {
+          if (current || HOLDING.includes(row.status)) commitments.push(...commitmentRows(row, p.measure, actors, nextMb, new Map()));
+          return;
         }
-      }
-      // Monthly bills (place_month, mae_month): current places and history places with a bill plan.
-      const consumed = new Map<number, number>();
-      if (provider && (current || history.billed.has(i - currentCount))) {
-        for (const b of monthBills(termsOf(p.measure), entry, until)) {
-          if (b.month > lastMonth) continue;
-          const proposedOn = addDays(`${addMonths(`${b.month}-01`, 1)}`, 1);
-          const isLast = current && b.month === lastMonth;
-          const confirmedOn = addDays(proposedOn, int(ra, 2, 9));
-          bills.push({
-            reference: nextAb(proposedOn.slice(0, 4)),
-            purchaseId: row.id!,
-            providerId: provider,
-            kind: "month",
-            billKey: `month:${b.month}`,
-            periodStart: b.periodStart,
-            periodEnd: b.periodEnd,
-            event: null,
-            calculation: b.calculation.slice(0, 500),
-            amountCents: b.amountCents,
-            status: isLast || confirmedOn > today ? "proposed" : "confirmed",
-            invoiceId: null,
-            confirmedById: isLast || confirmedOn > today ? null : (providerUsers.get(provider) ?? null),
-            confirmedAt: isLast || confirmedOn > today ? null : at(confirmedOn, "13:10"),
-            createdAt: at(proposedOn, "02:00"),
-            updatedAt: at(isLast || confirmedOn > today ? proposedOn : confirmedOn, isLast || confirmedOn > today ? "02:00" : "13:10"),
-          });
+        const until = (row.exitDate as string | null) ?? (row.endDate < today ? row.endDate : addDays(today, -1));
+        const provider = p.measure.providerId;
+        // Attendance months: every current running place, a sample of the history (attendanceShare).
+        if (current || ra() < batch.attendanceShare) {
+          for (const mo of monthsOf(entry, until).filter((x) => x <= lastMonth || (row.exitDate && x <= today.slice(0, 7)))) {
+            const first = mo === entry.slice(0, 7) ? entry : `${mo}-01`;
+            const lastDay = addDays(addMonths(`${mo}-01`, 1), -1);
+            const last = until < lastDay ? until : lastDay;
+            const workdays = Math.max(1, Math.round(((daysBetween(first, last) + 1) * 5) / 7));
+            const unexcused = ra() < 0.15 ? Math.min(int(ra, 1, 3), workdays) : 0;
+            const excused = ra() < 0.3 ? Math.min(int(ra, 1, 4), workdays - unexcused) : 0;
+            const reportedOn = addDays(addMonths(`${mo}-01`, 1), int(ra, 1, 6));
+            attendance.push({ purchaseId: row.id!, month: mo, daysPresent: workdays - unexcused - excused, daysExcused: excused, daysUnexcused: unexcused, channel: ra() < 0.3 ? "api" : "portal", reportedById: provider ? (providerUsers.get(provider) ?? null) : null, reportedAt: at(reportedOn > today ? today : reportedOn, "08:05") });
+          }
         }
-      }
-      if (current || HOLDING.includes(row.status)) commitments.push(...commitmentRows(row, p.measure, actors, nextMb, consumed));
-      // Outcomes (exit and six months later) and exam results.
-      const exit = row.exitDate as string | null;
-      const outcome = history.outcomes.get(i - currentCount) ?? (current && exit ? { exit: row.status === "completed" ? "employment" : "none", six: null } : undefined);
-      if (exit && outcome) {
-        const exitAsOf = addDays(exit, int(ra, 3, 25));
-        if (exitAsOf <= today) {
-          outcomes.push(outcomeRow(row, "exit", outcome.exit, exitAsOf, exit, cm.id, ra));
-          const sixAsOf = addMonths(exit, 6);
-          if (outcome.six && sixAsOf <= today) outcomes.push(outcomeRow(row, "six_months", outcome.six, sixAsOf, exit, cm.id, ra));
+        // Monthly bills (place_month, mae_month): current places and a sample of the history; the last full month of a current place is still proposed.
+        if (provider && (current || batch.billed.has(i))) {
+          for (const b of monthBills(termsOf(p.measure), entry, until)) {
+            if (b.month > lastMonth) continue;
+            const proposedOn = addDays(addMonths(`${b.month}-01`, 1), 1);
+            const confirmedOn = addDays(proposedOn, int(ra, 2, 9));
+            const proposed = (current && b.month === lastMonth) || confirmedOn > today;
+            bills.push({
+              reference: nextAb(proposedOn.slice(0, 4)),
+              purchaseId: row.id!,
+              providerId: provider,
+              kind: "month",
+              billKey: `month:${b.month}`,
+              periodStart: b.periodStart,
+              periodEnd: b.periodEnd,
+              event: null,
+              calculation: b.calculation.slice(0, 500),
+              amountCents: b.amountCents,
+              status: proposed ? "proposed" : "confirmed",
+              invoiceId: null,
+              confirmedById: proposed ? null : (providerUsers.get(provider) ?? null),
+              confirmedAt: proposed ? null : at(confirmedOn, "13:10"),
+              createdAt: at(proposedOn, "02:00"),
+              updatedAt: proposed ? at(proposedOn, "02:00") : at(confirmedOn, "13:10"),
+            });
+          }
         }
-      }
-      const exam = history.exams.get(i - currentCount);
-      if (exam && exit && exit <= today) {
-        exams.push({ purchaseId: row.id!, examName: exam.name, examDate: addDays(exit, -int(ra, 5, 30)), passed: exam.passed, grade: exam.passed ? pick(ra, ["2", "3", "3", "4"]) : "", channel: "portal", reportedById: provider ? (providerUsers.get(provider) ?? null) : null, reportedAt: at(exit, "15:00") });
-      }
-    });
-    await insertChunked(m, AttendanceMonth, attendance, 500);
-    await insertChunked(m, PlaceBill, bills, 300);
-    await insertChunked(m, Outcome, outcomes, 400);
-    await insertChunked(m, ExamResult, exams, 400);
-    await insertChunked(m, Commitment, commitments, 300);
-    return { measures: measures.length, purchases: rows.length, clients: clients.rows.length, commitments: commitments.length, bills: bills.length, attendance: attendance.length, outcomes: outcomes.length };
+        if (current || HOLDING.includes(row.status)) commitments.push(...commitmentRows(row, p.measure, actors, nextMb, new Map()));
+        // Outcomes (at exit and six months later) and exam results.
+        const exit = row.exitDate as string | null;
+        const outcome = batch.outcomes.get(i) ?? (current && exit ? { exit: row.status === "completed" ? "employment" : "none", six: null } : undefined);
+        if (exit && outcome) {
+          const exitAsOf = addDays(exit, int(ra, 3, 25));
+          if (exitAsOf <= today) {
+            outcomes.push(outcomeRow(row, "exit", outcome.exit, exitAsOf, exit, cm.id, ra));
+            const sixAsOf = addMonths(exit, 6);
+            if (outcome.six && sixAsOf <= today) outcomes.push(outcomeRow(row, "six_months", outcome.six, sixAsOf, exit, cm.id, ra));
+          }
+        }
+        const exam = batch.exams.get(i);
+        if (exam && exit && exit <= today) {
+          exams.push({ purchaseId: row.id!, examName: exam.name, examDate: addDays(exit, -int(ra, 5, 30)), passed: exam.passed, grade: exam.passed ? pick(ra, ["2", "3", "3", "4"]) : "", channel: "portal", reportedById: provider ? (providerUsers.get(provider) ?? null) : null, reportedAt: at(exit, "15:00") });
+        }
+      });
+      if (attendance.length) await insertChunked(m, AttendanceMonth, attendance);
+      if (bills.length) await insertChunked(m, PlaceBill, bills);
+      if (outcomes.length) await insertChunked(m, Outcome, outcomes);
+      if (exams.length) await insertChunked(m, ExamResult, exams);
+      if (commitments.length) await insertChunked(m, Commitment, commitments);
+      totals.attendance += attendance.length;
+      totals.bills += bills.length;
+      totals.outcomes += outcomes.length;
+      totals.commitments += commitments.length;
+    };
+    await writeBatch({ plans, billed: new Set(), outcomes: new Map(), exams: new Map(), attendanceShare: 1 }, true);
+    await planHistory(m, { scale: options.scale, today, r, addMeasure, clients, procurementId: procurement.id, agencyId: agency.id, trainerId, caseManagerIdFallback: cm.id }, (batch) => writeBatch(batch, false));
+    return totals;
   });
 }
 
@@ -756,11 +765,13 @@ async function historicalContracts(
   return out;
 }
 
-async function planHistory(m: EntityManager, c: HistoryContext): Promise<HistoryPlan> {
-  const plans: PurchasePlan[] = [];
-  const billed = new Set<number>();
-  const outcomes = new Map<number, { exit: string; six: string | null }>();
-  const exams = new Map<number, { name: string; passed: boolean }>();
+/** Plans the history year by year; each year is handed to `flush` (written) before the next is planned. */
+async function planHistory(m: EntityManager, c: HistoryContext, flush: (batch: HistoryPlan) => Promise<void>): Promise<void> {
+  let plans: PurchasePlan[] = [];
+  let billed = new Set<number>();
+  let outcomes = new Map<number, { exit: string; six: string | null }>();
+  let exams = new Map<number, { name: string; passed: boolean }>();
+  const attendanceShare = Math.min(1, 0.04 / Math.max(1, c.scale));
   const r = c.r;
   const today = c.today;
   const thisYear = Number(today.slice(0, 4));
@@ -949,6 +960,10 @@ async function planHistory(m: EntityManager, c: HistoryContext): Promise<History
       const start = within(`${year}-0${1 + (k % 2) * 7}-15` <= yesterday ? `${year}-0${1 + (k % 2) * 7}-15` : from);
       place(yms[k % yms.length], young(start, 16, 23), start, { dropShare: 0.2, exit: someOutcome(0.4) });
     }
+    await flush({ plans, billed, outcomes, exams, attendanceShare });
+    plans = [];
+    billed = new Set();
+    outcomes = new Map();
+    exams = new Map();
   }
-  return { plans, billed, outcomes, exams, attendanceShare: Math.min(1, 0.04 / Math.max(1, c.scale)) };
 }
