@@ -903,7 +903,7 @@ async function planHistory(m: EntityManager, c: HistoryContext, flush: (batch: H
       const group = k < n.maeGroup;
       const host = pick(r, MAE_HOSTS);
       maeMeasures.push(
-        c.addMeasure({ providerId: pick(r, carriers), typeCode: "mae", title: group ? `MAE-Gruppenmaßnahme „${pick(r, MAE_GROUP_TITLES)}“ ${year}` : `MAE-Einsatzplatz ${host} ${year}`, origin: "certified", azav: undefined, hostName: group ? "" : host, format: group ? "group" : "individual", duration: 6, durationUnit: "month", weeklyHours: 3000, capacity: group ? 25 : 3, priceCents: 15000 + 500 * int(r, 0, 10), priceModel: "mae_month", proRata: "days", targetGroups: ["long_term_unemployed"], validFrom: from, validUntil: until, status: year >= thisYear ? "active" : "closed", createdById: c.procurementId }),
+        c.addMeasure({ providerId: pick(r, carriers), typeCode: "mae", title: group ? `MAE-Gruppenmaßnahme „${pick(r, MAE_GROUP_TITLES)}“ ${year}` : `MAE-Einsatzplatz ${host} ${year}`, origin: "certified", azav: { number: `AZAV-M-${year}-${String(k + 1).padStart(4, "0")}`, from: `${year - 1}-10-01`, until: `${year + 2}-09-30` }, hostName: group ? "" : host, format: group ? "group" : "individual", duration: 6, durationUnit: "month", weeklyHours: 3000, capacity: group ? 25 : 3, priceCents: 15000 + 500 * int(r, 0, 10), priceModel: "mae_month", proRata: "days", targetGroups: ["long_term_unemployed"], validFrom: from, validUntil: until, status: year >= thisYear ? "active" : "closed", createdById: c.procurementId }),
       );
     }
     // Every measure gets at least one participant; the rest go mostly to the group measures.
@@ -954,7 +954,7 @@ async function planHistory(m: EntityManager, c: HistoryContext, flush: (batch: H
     // Youth vocational aid (ESF): measures with about 22 participants each.
     const youthParticipants = year === 2007 ? REPORT_2007.youthParticipants : n.youthMeasures * int(r, 16, 26);
     const yms = Array.from({ length: n.youthMeasures }, (_, k) =>
-      c.addMeasure({ providerId: carriers[(k + year) % carriers.length], typeCode: "youth", title: `Jugendberufshilfe: ${pick(r, ["Werkstattjahr", "Kompetenzagentur", "Berufsorientierung im Verbund", "Aktivierungshilfe", "Jugendwerkstatt"])} ${year} (${k + 1})`, origin: "certified", format: "group", duration: 10, durationUnit: "month", weeklyHours: 3000, capacity: 30, priceCents: 240000, priceModel: "participant", targetGroups: ["youth"], minAge: 15, maxAge: 24, validFrom: from, validUntil: until, status: year >= thisYear ? "active" : "closed", createdById: c.procurementId }),
+      c.addMeasure({ providerId: carriers[(k + year) % carriers.length], typeCode: "youth", title: `Jugendberufshilfe: ${pick(r, ["Werkstattjahr", "Kompetenzagentur", "Berufsorientierung im Verbund", "Aktivierungshilfe", "Jugendwerkstatt"])} ${year} (${k + 1})`, origin: "certified", azav: { number: `AZAV-M-${year}-J${k + 1}`, from: `${year - 1}-10-01`, until: `${year + 2}-09-30` }, format: "group", duration: 10, durationUnit: "month", weeklyHours: 3000, capacity: 30, priceCents: 240000, priceModel: "participant", targetGroups: ["youth"], minAge: 15, maxAge: 24, validFrom: from, validUntil: until, status: year >= thisYear ? "active" : "closed", createdById: c.procurementId }),
     );
     for (let k = 0; k < youthParticipants && yms.length; k++) {
       const start = within(`${year}-0${1 + (k % 2) * 7}-15` <= yesterday ? `${year}-0${1 + (k % 2) * 7}-15` : from);

@@ -77,22 +77,24 @@ export async function measuresInYear(user: CurrentUser, year: number): Promise<M
 
 export async function measuresInYearCsv(user: CurrentUser, year: number): Promise<string> {
   const r = await measuresInYear(user, year);
+  // Plain numbers for spreadsheets; suppressed cells as "< 3".
+  const v = (c: { value: number | null; text: string }) => (c.value === null ? c.text : String(c.value));
   const lines: unknown[][] = [
-    ["Kennzahl", `BaE-Plätze bei der BA eingekauft (Beginn ${year})`, r.bae.fromBa.text],
-    ["Kennzahl", "BaE aus eigener Ausschreibung: Teilnehmende", r.bae.ownTender.text],
-    ["Kennzahl", "BaE aus eigener Ausschreibung: Plätze laut Vertrag", r.bae.ownCapacity.text],
-    ["Kennzahl", "MAE: Maßnahmen", r.mae.measures.text],
-    ["Kennzahl", "MAE: Teilnehmende", r.mae.participants.text],
-    ["Kennzahl", "MAE: davon Gruppenmaßnahmen", r.mae.groupMeasures.text],
-    ["Kennzahl", "Trainingsmaßnahmen beim Arbeitgeber: Austritte", r.employerTraining.exits.text],
-    ["Kennzahl", "Trainingsmaßnahmen beim Arbeitgeber: vermittelt", r.employerTraining.placed.text],
-    ["Kennzahl", "Trainingsmaßnahmen beim Arbeitgeber: Vermittlungsquote", r.employerTraining.sharePercent.text],
-    ["Kennzahl", "Jugendberufshilfe: Maßnahmen", r.youth.measures.text],
-    ["Kennzahl", "Jugendberufshilfe: Teilnehmende", r.youth.participants.text],
-    ["Kennzahl", "Reha-BaE: Eintritte", r.rehaBae.starts.text],
+    ["Kennzahl", `BaE-Plätze bei der BA eingekauft (Beginn ${year})`, v(r.bae.fromBa)],
+    ["Kennzahl", "BaE aus eigener Ausschreibung: Teilnehmende", v(r.bae.ownTender)],
+    ["Kennzahl", "BaE aus eigener Ausschreibung: Plätze laut Vertrag", v(r.bae.ownCapacity)],
+    ["Kennzahl", "MAE: Maßnahmen", v(r.mae.measures)],
+    ["Kennzahl", "MAE: Teilnehmende", v(r.mae.participants)],
+    ["Kennzahl", "MAE: davon Gruppenmaßnahmen", v(r.mae.groupMeasures)],
+    ["Kennzahl", "Trainingsmaßnahmen beim Arbeitgeber: Austritte", v(r.employerTraining.exits)],
+    ["Kennzahl", "Trainingsmaßnahmen beim Arbeitgeber: vermittelt", v(r.employerTraining.placed)],
+    ["Kennzahl", "Trainingsmaßnahmen beim Arbeitgeber: Vermittlungsquote (%)", v(r.employerTraining.sharePercent)],
+    ["Kennzahl", "Jugendberufshilfe: Maßnahmen", v(r.youth.measures)],
+    ["Kennzahl", "Jugendberufshilfe: Teilnehmende", v(r.youth.participants)],
+    ["Kennzahl", "Reha-BaE: Eintritte", v(r.rehaBae.starts)],
     ["Kennzahl", "§ 421i: Maßnahmen", r.p421i.measures.text],
     ["Kennzahl", "§ 421i: Teilnehmende", r.p421i.participants.text],
   ].map((l) => [year, ...l, "", "", "", "", ""]);
-  for (const row of r.rows) lines.push([year, "Maßnahmeart", row.label, row.measures.text, row.entries.text, row.exits.text, row.dropouts.text, row.integrations.text, (row.spentCents / 100).toFixed(2).replace(".", ",")]);
+  for (const row of r.rows) lines.push([year, "Maßnahmeart", row.label, v(row.measures), v(row.entries), v(row.exits), v(row.dropouts), v(row.integrations), (row.spentCents / 100).toFixed(2).replace(".", ",")]);
   return toCsv(["Jahr", "Art", "Bezeichnung", "Wert / Maßnahmen", "Eintritte", "Austritte", "Abbrüche", "Integrationen", "Ausgaben (EUR)"], lines);
 }

@@ -189,7 +189,7 @@ describe("measuresInYear", () => {
     expect(reportYear(new URLSearchParams("year=2010"), [2009, 2010, 2011, 2012])).toBe(2010);
     expect(reportYear(new URLSearchParams("year=1999"), [2009, 2010, 2011, 2012])).toBe(2011);
     const csv = await measuresInYearCsv(staff, 2011);
-    expect(csv).toContain("Vermittlungsquote;70 %");
+    expect(csv).toContain("Vermittlungsquote (%);70");
     expect(csv).toContain("Trainingsmaßnahme beim Arbeitgeber;1;9;10;< 3;7;0,00");
   });
 });
