@@ -8,6 +8,8 @@
  *   7. reading and checking the 86 XRechnung test files against bare XML parsing
  *   8. SEPA file and run list for 5,000 payments against a bare template and pdf-lib directly
  *   6. a payment run of 5,000 items (scripts/bench-finance.ts)
+ *   9. individual places: 2,700 MAE purchases (buyPlace) and ten years of monthly bill proposals
+ *      (proposeBills) against raw INSERTs (scripts/bench-places.ts)
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -84,6 +86,10 @@ async function main() {
   console.log("\n8. SEPA-Bausteine: 5.000 Überweisungen als pain.001 und Zahllaufliste, gegen Schablone und pdf-lib direkt (eigener Prozess)");
   const sp = spawnSync(process.execPath, [path.join(path.dirname(process.argv[1]), "..", "node_modules", "tsx", "dist", "cli.mjs"), path.join(path.dirname(process.argv[1]), "bench-sepa.ts")], { stdio: "inherit", env: process.env });
   if (sp.status !== 0) process.exit(sp.status ?? 1);
+
+  console.log("\n9. Einzelplätze: 2.700 MAE-Platzkäufe und Monatsabrechnungen über zehn Jahre, gegen rohe INSERTs (eigener Prozess, frische Datenbank)");
+  const pl = spawnSync(process.execPath, [path.join(path.dirname(process.argv[1]), "..", "node_modules", "tsx", "dist", "cli.mjs"), path.join(path.dirname(process.argv[1]), "bench-places.ts")], { stdio: "inherit", env: process.env });
+  if (pl.status !== 0) process.exit(pl.status ?? 1);
 }
 
 main().catch((e) => {

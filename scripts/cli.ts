@@ -26,6 +26,7 @@ import { seedDemoData } from "../app/demo/demo-data.server";
 import { seedDemoPlacements } from "../app/demo/demo-placements.server";
 import { seedDemoTenders } from "../app/demo/demo-tenders.server";
 import { seedDemoFinance } from "../app/demo/demo-finance-seed.server";
+import { seedDemoPlaces } from "../app/demo/demo-places.server";
 import { ocdsReleasePackage } from "../app/services/ocds.server";
 import { createUser } from "../app/services/users.server";
 import { readInvoiceFile } from "../app/lib/einvoice.server";
@@ -156,11 +157,13 @@ async function main(argv: string[]): Promise<number> {
       const placements = await seedDemoPlacements({ scale });
       const tenders = await seedDemoTenders();
       const finance = await seedDemoFinance({ scale });
+      const places = await seedDemoPlaces({ scale });
       console.log(`Demodaten: ${result.providers} Träger, ${result.users} Benutzer und ${tenders} Ausschreibungen angelegt.`);
       console.log(
         `Vermittlung: ${placements.agreements} Vereinbarungen, ${placements.clients} Kunden, ${placements.assignments} Zuweisungen, ${placements.claims} Vermittlungsnachweise, ${placements.instalments} Raten angelegt.`,
       );
       console.log(`Finanzen: ${finance.commitments} Mittelbindungen, ${finance.invoices} Rechnungen, ${finance.runs} Zahlläufe mit ${finance.paidItems} ausgezahlten Zahlungen angelegt.`);
+      console.log(`Einzelplätze: ${places.measures} Maßnahmen, ${places.purchases} Platzkäufe für ${places.clients} Kunden, ${places.commitments} Mittelbindungen, ${places.bills} Abrechnungen, ${places.attendance} Anwesenheitsmonate, ${places.outcomes} Verbleibe angelegt.`);
       return 0;
     }
     case "jobs:run": {

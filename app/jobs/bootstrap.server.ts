@@ -24,6 +24,8 @@ export async function bootstrap(options: { seedDemo?: boolean } = {}): Promise<{
   await seedDemoTenders();
   const { seedDemoFinance } = await import("~/demo/demo-finance-seed.server");
   await seedDemoFinance({ scale: 1 });
+  const { seedDemoPlaces } = await import("~/demo/demo-places.server");
+  await seedDemoPlaces({ scale: 1 });
   return { seeded: true };
 }
 

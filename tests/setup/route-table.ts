@@ -290,6 +290,10 @@ export function routeTable(ids: Ids): Record<string, Rule> {
     "routes/api.v1.purchases.$id.confirm": { api: true, params: { id: ids.purchaseT }, get: all(405), post: { ...permitted(["provider"], { ok: 404 }), anonymous: 401 } },
     "routes/api.v1.purchases.$id.decline": { api: true, params: { id: ids.purchaseT }, get: all(405), post: { ...permitted(["provider"], { ok: 415 }), anonymous: 401 } },
     "routes/api.$": { api: true, params: { "*": "v1/nope" }, get: all(404), post: all(404) },
+
+    // Individual places (issue 11), the report "Maßnahmen im Jahr": all staff read it (read:place:any).
+    "routes/reports.measures": { type: HTML, get: permitted(STAFF) },
+    "routes/reports.measures.export[.csv]": { type: "text/csv", get: permitted(STAFF) },
   };
 }
 

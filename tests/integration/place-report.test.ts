@@ -1,0 +1,195 @@
+import { freshDatabase } from "../setup/db";
+import { beforeAll, describe, expect, it } from "vitest";
+import { Client, Contract, Measure, Outcome, PlacePurchase } from "../../entities";
+import { ForbiddenError } from "~/domain/errors";
+import { personCell } from "~/domain/place-report";
+import { setClock } from "~/lib/clock.server";
+import { em, tx } from "~/lib/db.server";
+import type { PersonUser } from "~/services/auth.server";
+import { measuresInYear, measuresInYearCsv, reportYear } from "~/services/place-report.server";
+
+/**
+ * "Maßnahmen im Jahr" on a small dataset built by hand (fixed dates, not today): each figure and
+ * the suppression of small numbers (DOMAIN.md § 4).
+ */
+const staff: PersonUser = { id: 1, email: "fm@example.org", name: "Fall Managerin", role: "case_manager", providerId: null };
+const provider: PersonUser = { id: 2, email: "t@example.org", name: "Träger", role: "provider", providerId: 1 };
+const AT = "2012-03-01T09:00:00.000Z";
+let clientId = 0;
+let seq = 0;
+let contractId = 0;
+
+async function measure(typeCode: string, origin: string, format = "individual", extra: Partial<Measure> = {}): Promise<number> {
+  const m = await em();
+  seq++;
+  const row = await m.getRepository(Measure).save({
+    reference: `MN-2010-${String(seq).padStart(5, "0")}`,
+    providerId: origin === "employer" ? null : 1,
+    typeCode,
+    title: `${typeCode} ${seq}`,
+    origin,
+    contractId: origin === "contract" ? contractId : null,
+    format,
+    entryMode: "continuous",
+    startDates: [],
+    duration: 6,
+    durationUnit: "month",
+    weeklyHours: 3000,
+    capacity: 20,
+    priceModel: "none",
+    priceCents: 0,
+    proRata: "days",
+    eventFees: [],
+    targetGroups: [],
+    validFrom: "2009-01-01",
+    validUntil: "2012-12-31",
+    status: "closed",
+    createdAt: AT,
+    updatedAt: AT,
+    ...extra,
+  } as Partial<Measure>);
+  return row.id;
+}
+
+async function purchase(measureId: number, start: string, status: string, opts: { exit?: string; outcome?: string } = {}): Promise<number> {
+  const m = await em();
+  seq++;
+  const started = ["running", "completed", "dropped_out"].includes(status);
+  const p = await m.getRepository(PlacePurchase).save({
+    reference: `EP-2010-${String(seq).padStart(5, "0")}`,
+    measureId,
+    providerId: 1,
+    clientId,
+    startDate: start,
+    endDate: opts.exit ?? "2012-12-31",
+    status,
+    priceModel: "none",
+    priceCents: 0,
+    proRata: "days",
+    eventFees: [],
+    hours: null,
+    estimatedCents: 0,
+    budgetLineId: null,
+    approvalNeeded: false,
+    consentAt: null,
+    requestedById: 1,
+    requestedAt: AT,
+    entryDate: started ? start : null,
+    exitDate: opts.exit ?? null,
+    exitReason: status === "dropped_out" ? "illness" : null,
+    createdAt: AT,
+    updatedAt: AT,
+  } as Partial<PlacePurchase>);
+  if (opts.outcome) await m.getRepository(Outcome).save({ clientId, purchaseId: p.id, checkpoint: "exit", status: opts.outcome, asOf: opts.exit!, recordedById: 1, recordedAt: AT } as Partial<Outcome>);
+  return p.id;
+}
+
+beforeAll(async () => {
+  await freshDatabase();
+  setClock(AT);
+  await tx(async (m) => {
+    const c = await m.getRepository(Client).save({ reference: "K-000001", firstName: "Test", lastName: "Person", birthDate: "1980-01-01", targetGroups: [], createdAt: AT, updatedAt: AT } as Partial<Client>);
+    clientId = c.id;
+    const k = await m.getRepository(Contract).save({ reference: "V-2009-001-L1", tenderId: 1, lotId: 1, providerId: 1, offerId: 1, quantity: 12, priceUnit: "place_month", unitPriceCents: 90000, successFeeCents: null, paymentTermDays: 30, budgetLineId: null, startDate: "2010-09-01", endDate: "2013-08-31", status: "active", concludedAt: AT } as Partial<Contract>);
+    contractId = k.id;
+  });
+  // BaE from the BA: 3 starting in 2010 (plus a cancelled, a declined one and one of 2009 that do not count).
+  const ba = await measure("bae", "ba");
+  await purchase(ba, "2010-09-01", "running");
+  await purchase(ba, "2010-09-01", "completed", { exit: "2011-02-28", outcome: "training" });
+  await purchase(ba, "2010-10-15", "dropped_out", { exit: "2010-12-10", outcome: "none" });
+  await purchase(ba, "2010-09-01", "cancelled");
+  await purchase(ba, "2010-09-01", "declined");
+  await purchase(ba, "2009-09-01", "running");
+  // The own BaE tender: 4 of the contract's 12 places start in 2010.
+  const own = await measure("bae", "contract", "group");
+  for (let i = 0; i < 4; i++) await purchase(own, "2010-09-01", "running");
+  // MAE: a group measure with 2, an individual placement with 1, one with a cancelled place only (not counted).
+  const g = await measure("mae", "certified", "group");
+  const i1 = await measure("mae", "certified", "individual", { hostName: "Tierheim" });
+  const i2 = await measure("mae", "certified", "individual", { hostName: "Bauhof" });
+  await purchase(g, "2010-03-01", "completed", { exit: "2010-08-31", outcome: "employment" });
+  await purchase(g, "2010-04-01", "completed", { exit: "2010-09-30", outcome: "none" });
+  await purchase(i1, "2010-05-01", "completed", { exit: "2010-10-31" });
+  await purchase(i2, "2010-05-01", "cancelled");
+  // Employer training 2010: 10 exits, 8 placed (2 not placed: the 8 would give the 2 away).
+  const e = await measure("employer_training", "employer", "individual", { priceModel: "none", duration: 2, durationUnit: "week" });
+  const placedKinds = ["employment", "employment", "employment", "employment", "employment", "employment", "training", "self_employment"];
+  for (let i = 0; i < 10; i++) await purchase(e, `2010-0${1 + (i % 9)}-05`, "completed", { exit: `2010-0${1 + (i % 9)}-18`, outcome: i < 8 ? placedKinds[i] : "none" });
+  // 2011: 10 exits (one of them started in December 2010), 7 placed → 70 %.
+  await purchase(e, "2010-12-27", "completed", { exit: "2011-01-07", outcome: "employment" });
+  for (let i = 0; i < 9; i++) await purchase(e, `2011-0${1 + i}-03`, i === 8 ? "dropped_out" : "completed", { exit: `2011-0${1 + i}-14`, outcome: i < 6 ? "employment" : "none" });
+  // Youth: one measure with 2 participants (suppressed).
+  const y = await measure("youth", "certified", "group");
+  await purchase(y, "2010-08-15", "completed", { exit: "2011-06-14" });
+  await purchase(y, "2010-08-15", "completed", { exit: "2011-06-14" });
+}, 120_000);
+
+describe("measuresInYear", () => {
+  it("counts BaE places from the BA and from the own tender (with the contract's places)", async () => {
+    const r = await measuresInYear(staff, 2010);
+    expect(r.bae.fromBa.value).toBe(3);
+    expect(r.bae.ownTender.value).toBe(4);
+    expect(r.bae.ownCapacity.value).toBe(12);
+    expect(r.rehaBae.starts).toEqual({ value: 0, text: "0" });
+    expect((await measuresInYear(staff, 2009)).bae.fromBa.text).toBe("< 3");
+  });
+
+  it("counts MAE measures with a participant starting in the year, participants and group measures", async () => {
+    const r = await measuresInYear(staff, 2010);
+    expect(r.mae.measures.value).toBe(2);
+    expect(r.mae.participants.value).toBe(3);
+    expect(r.mae.groupMeasures.value).toBe(1);
+  });
+
+  it("gives the placement share of employer-based training by exits, suppressing what would give away fewer than 3", async () => {
+    const y2010 = await measuresInYear(staff, 2010);
+    expect(y2010.employerTraining.exits.value).toBe(10);
+    // 8 placed of 10 would show that 2 were not: placed and share are suppressed.
+    expect(y2010.employerTraining.placed).toEqual({ value: null, text: "< 3" });
+    expect(y2010.employerTraining.sharePercent).toEqual({ value: null, text: "< 3" });
+    const y2011 = await measuresInYear(staff, 2011);
+    expect(y2011.employerTraining.exits.value).toBe(10);
+    expect(y2011.employerTraining.placed.value).toBe(7);
+    expect(y2011.employerTraining.sharePercent).toEqual({ value: 70, text: "70 %" });
+  });
+
+  it("suppresses 1 and 2 persons, shows 0 and 3", async () => {
+    expect(personCell(0)).toEqual({ value: 0, text: "0" });
+    expect(personCell(1).text).toBe("< 3");
+    expect(personCell(2)).toEqual({ value: null, text: "< 3" });
+    expect(personCell(3)).toEqual({ value: 3, text: "3" });
+    const r = await measuresInYear(staff, 2010);
+    expect(r.youth.measures.value).toBe(1);
+    expect(r.youth.participants).toEqual({ value: null, text: "< 3" });
+  });
+
+  it("has a row per measure type with entries, exits, drop-outs, integrations and money spent", async () => {
+    const r = await measuresInYear(staff, 2010);
+    const bae = r.rows.find((x) => x.typeCode === "bae")!;
+    expect(bae.measures.value).toBe(2);
+    expect(bae.entries.value).toBe(7); // 3 BA + 4 own tender (the 2009 start entered in 2009)
+    expect(bae.exits.text).toBe("< 3"); // one drop-out in 2010
+    expect(bae.dropouts.text).toBe("< 3");
+    expect(bae.spentCents).toBe(0);
+    const mae = r.rows.find((x) => x.typeCode === "mae")!;
+    expect(mae.entries.value).toBe(3);
+    expect(mae.exits.value).toBe(3);
+    expect(mae.dropouts.value).toBe(0);
+    expect(mae.integrations.text).toBe("< 3");
+    const employer = r.rows.find((x) => x.typeCode === "employer_training")!;
+    expect(employer.exits.value).toBe(10);
+    expect(employer.integrations.value).toBe(8);
+    expect(r.rows.map((x) => x.typeCode)).not.toContain("reha_bae");
+  });
+
+  it("is for staff only, defaults to the latest full year and exports the same as CSV", async () => {
+    await expect(measuresInYear(provider, 2010)).rejects.toBeInstanceOf(ForbiddenError);
+    expect(reportYear(new URLSearchParams(""), [2009, 2010, 2011, 2012])).toBe(2011);
+    expect(reportYear(new URLSearchParams("year=2010"), [2009, 2010, 2011, 2012])).toBe(2010);
+    expect(reportYear(new URLSearchParams("year=1999"), [2009, 2010, 2011, 2012])).toBe(2011);
+    const csv = await measuresInYearCsv(staff, 2011);
+    expect(csv).toContain("Vermittlungsquote (%);70");
+    expect(csv).toContain("Trainingsmaßnahme beim Arbeitgeber;1;9;10;< 3;7;0,00");
+  });
+});
