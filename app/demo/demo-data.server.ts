@@ -26,6 +26,8 @@ export const DEMO_USERS: { email: string; name: string; role: Role; providerKey?
   { email: "pruefung@asz-kamenz.example", name: "Dr. Jens Hoffmann", role: "auditor", phone: "03578 787-120" },
   { email: "vermittler@jobbruecke-kamenz.example", name: "Andreas Wolf", role: "provider", providerKey: "DEMO-B-0001" },
   { email: "traeger@bildungswerk-lausitz.example", name: "Claudia Berger", role: "provider", providerKey: "DEMO-T-0001" },
+  // The Bundesagentur für Arbeit as the seller of BaE places (public–public purchase, § 108 Abs. 6 GWB).
+  { email: "bae@arbeitsagentur-bautzen.example", name: "Birgit Hahn", role: "provider", providerKey: "DEMO-BA-0001" },
   // Further bidders for the demo tenders (one account per organisation).
   { email: "angebote@demo-t-0002.example", name: "Jörg Lange", role: "provider", providerKey: "DEMO-T-0002" },
   { email: "angebote@demo-t-0003.example", name: "Ines Scholz", role: "provider", providerKey: "DEMO-T-0003" },
