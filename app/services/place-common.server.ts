@@ -95,11 +95,13 @@ export function participantView(p: PlacePurchase, c: Client, m: Pick<Measure, "m
 
 /**
  * A purchase as the signed-in user may reach it: staff with read:place:any every one; a provider
- * only its own organisation's, and only once the order reached it. Anything else is "not found".
+ * only its own organisation's, and only once the order reached it (ordered at some point: a
+ * request refused or cancelled before it was ordered never reached the provider, nor did its
+ * internal reasons). Anything else is "not found".
  */
 export async function reachablePurchase(m: EntityManager, user: CurrentUser, id: number): Promise<PlacePurchase> {
   const p = Number.isSafeInteger(id) && id > 0 ? await m.getRepository(PlacePurchase).findOne({ where: { id } }) : null;
   if (p && can(user.role, "read:place:any")) return p;
-  if (p && can(user.role, "read:purchase:own") && user.providerId !== null && p.providerId === user.providerId && PROVIDER_VISIBLE_STATES.includes(p.status as PurchaseState)) return p;
+  if (p && can(user.role, "read:purchase:own") && user.providerId !== null && p.providerId === user.providerId && p.orderedAt !== null && PROVIDER_VISIBLE_STATES.includes(p.status as PurchaseState)) return p;
   throw new NotFoundError("Der Platzkauf wurde nicht gefunden.");
 }

@@ -418,38 +418,58 @@ async function buyOnce(user: CurrentUser, requesterId: number, input: PurchaseIn
   return purchase;
 }
 
-/** The order: status ordered, the provider's mail (pseudonymous reference and the portal link only). */
+/**
+ * The order: status ordered. The provider's mail goes out with the order PDF attached, written in
+ * the same transaction as the PDF's document row (renderPurchaseOrders); if rendering fails, the
+ * mail goes without it (pseudonymous reference and the portal link only).
+ */
 async function orderInTx(m: EntityManager, p: PlacePurchase, actor: CurrentUser | "system") {
-  const at = nowIso();
-  await transition(m, PLACE_PURCHASES, { entity: p, event: "order", facts: purchaseFacts(p, actor), actor, set: { orderedAt: at } });
+  await transition(m, PLACE_PURCHASES, { entity: p, event: "order", facts: purchaseFacts(p, actor), actor, set: { orderedAt: nowIso() } });
+}
+
+/** The day the provider should answer by: the setting's days after the order, but before the start (at the latest the order day). */
+export function answerByDate(orderedOn: string, startDate: string, answerDays: number): string {
+  const byDays = addDays(orderedOn, answerDays);
+  const beforeStart = addDays(startDate, -1);
+  const day = byDays < beforeStart ? byDays : beforeStart;
+  return day < orderedOn ? orderedOn : day;
+}
+
+/** The order mail to the provider (inside the caller's transaction), with the order PDF when there is one. */
+async function enqueueOrderMail(m: EntityManager, p: PlacePurchase, attachmentDocumentId: number | null) {
   const [measure, provider, client, settings] = await Promise.all([
     m.getRepository(Measure).findOneOrFail({ where: { id: p.measureId } }),
     p.providerId ? m.getRepository(Provider).findOne({ where: { id: p.providerId } }) : null,
     m.getRepository(Client).findOneOrFail({ where: { id: p.clientId } }),
     getSettings(m),
   ]);
-  if (provider?.email)
-    await enqueueTemplateMail(m, {
-      to: provider.email,
-      template: "mail-purchase-ordered",
-      data: {
-        reference: p.reference,
-        measure: `${measure.reference} – ${measure.title}`,
-        client: client.reference,
-        startDate: formatDate(p.startDate),
-        endDate: formatDate(p.endDate),
-        answerBy: formatDate(addDays(berlinDate(at), settings["places.orderAnswerDays"])),
-        link: `${config().publicUrl}/portal/purchases/${p.id}`,
-      },
-    });
+  if (!provider?.email) return;
+  await enqueueTemplateMail(m, {
+    to: provider.email,
+    template: "mail-purchase-ordered",
+    data: {
+      reference: p.reference,
+      measure: `${measure.reference} – ${measure.title}`,
+      client: client.reference,
+      startDate: formatDate(p.startDate),
+      endDate: formatDate(p.endDate),
+      answerBy: formatDate(answerByDate(berlinDate(p.orderedAt ?? nowIso()), p.startDate, settings["places.orderAnswerDays"])),
+      link: `${config().publicUrl}/portal/purchases/${p.id}`,
+      attachment: attachmentDocumentId ? "Den Bestellschein finden Sie im Anhang und auf derselben Seite." : "Den Bestellschein finden Sie auf derselben Seite.",
+    },
+    attachmentDocumentId,
+  });
 }
 
 async function renderOrdersQuietly(ids: number[]) {
   try {
     await renderPurchaseOrders(ids);
   } catch (error) {
-    // The order stands; the PDF is rendered on demand (purchaseOrderDocument).
+    // The order stands; the mail goes without the PDF, which is rendered on demand (purchaseOrderDocument).
     console.error("Bestellschein konnte nicht erstellt werden:", error instanceof Error ? error.message : error);
+    await tx(async (m) => {
+      for (const p of await m.getRepository(PlacePurchase).find({ where: { id: In(ids.concat(0)), orderDocumentId: IsNull() } })) if (p.orderedAt) await enqueueOrderMail(m, p, null);
+    });
   }
 }
 
@@ -499,7 +519,7 @@ export async function renderPurchaseOrders(ids: number[]): Promise<number> {
           total: formatCents(p.estimatedCents),
           budgetLine: line ? `${line.number} – ${line.title}` : settings["places.budgetLine"],
           approval: p.approvalNeeded && approver && p.approvedAt ? `Genehmigt von ${approver.name} am ${formatDateTime(p.approvedAt)} (Vier-Augen-Prinzip)` : "Innerhalb der Genehmigungsgrenze; keine zweite Genehmigung erforderlich.",
-          answerBy: formatDate(addDays(orderedOn, settings["places.orderAnswerDays"])),
+          answerBy: formatDate(answerByDate(orderedOn, p.startDate, settings["places.orderAnswerDays"])),
           consent: p.consentAt ? "Die Teilnehmerin bzw. der Teilnehmer hat eingewilligt, dass Name und Kontaktdaten an Sie weitergegeben werden; Sie finden sie im Trägerportal." : "Name und Kontaktdaten erhalten Sie nicht; die Teilnehmerin bzw. der Teilnehmer meldet sich bei Ihnen unter dem Kennzeichen.",
           closing: sender.closing,
           signatureNote: sender.signatureNote,
@@ -533,15 +553,18 @@ export async function renderPurchaseOrders(ids: number[]): Promise<number> {
         sourceHash: doc.sourceHash,
       });
       const res = await m.getRepository(PlacePurchase).update({ id: p.id, orderDocumentId: IsNull() }, { orderDocumentId: row.id });
-      if (res.affected)
+      if (res.affected) {
+        // The order mail leaves with its PDF (once: together with the document's first storing).
+        await enqueueOrderMail(m, p, row.id);
         await appendAudit(m, SYSTEM, {
           action: "purchase.order_document",
-          summary: `Bestellschein zum Platzkauf ${p.reference} erstellt`,
+          summary: `Bestellschein zum Platzkauf ${p.reference} erstellt und mit der Bestellung an den Träger gesandt`,
           entityType: "place-purchase",
           entityId: String(p.id),
           providerId: p.providerId,
           details: { documentId: row.id },
         });
+      }
     }
   });
   return prepared.length;
@@ -831,7 +854,7 @@ export async function listOwnPurchases(user: CurrentUser, raw: OwnPurchaseQuery)
   const providerId = ownProvider(user);
   const query = completeQuery(OWN_PURCHASE_LIST, raw);
   const m = await em();
-  const qb = m.getRepository(PlacePurchase).createQueryBuilder("x").where("x.providerId = :pid AND x.status IN (:...visible)", { pid: providerId, visible: [...PROVIDER_VISIBLE_STATES] });
+  const qb = m.getRepository(PlacePurchase).createQueryBuilder("x").where("x.providerId = :pid AND x.status IN (:...visible) AND x.orderedAt IS NOT NULL", { pid: providerId, visible: [...PROVIDER_VISIBLE_STATES] });
   if (query.status) qb.andWhere("x.status = :s", { s: query.status });
   if (query.measure) qb.andWhere("x.measureId = :mid", { mid: query.measure });
   const { rows, raw: _raw, ...page } = await paginate(qb, query, { sortColumns: { start: "x.startDate" }, tieBreaker: "x.id" });
