@@ -256,6 +256,10 @@ export class PlacePurchase {
   @Column({ ...INSTANT, nullable: true })
   consentAt: string | null;
 
+  /** The consent withdrawn (rule 15: only active consent counts). */
+  @Column({ ...INSTANT, nullable: true })
+  consentWithdrawnAt: string | null;
+
   @Column({ type: "varchar", length: 2000, default: "" })
   note: string;
 

@@ -262,6 +262,7 @@ function purchaseRow(reference: string, p: PurchasePlan, a: Actors): PurchaseRow
     budgetLineId: a.lineId,
     approvalNeeded,
     consentAt: p.consent ? requestedAt : null,
+    consentWithdrawnAt: null,
     note: p.note ?? "",
     requestedById: a.caseManager,
     requestedAt,

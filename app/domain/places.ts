@@ -65,6 +65,15 @@ export const MEASURE_STATE_LABELS: Record<MeasureState, string> = { proposed: "v
 
 /** Target groups a measure can be limited to (client attributes; youth follows from the age limits). */
 export const MEASURE_TARGET_GROUPS = ["long_term_unemployed", "severely_disabled", "rehab", "youth", "single_parent", "language_needs"] as const;
+/** The groups as people ("für Langzeitarbeitslose"), for sentences. */
+export const MEASURE_TARGET_GROUP_PEOPLE: Record<string, string> = {
+  long_term_unemployed: "Langzeitarbeitslose",
+  severely_disabled: "schwerbehinderte Menschen",
+  rehab: "Rehabilitanden",
+  youth: "Jugendliche unter 25",
+  single_parent: "Alleinerziehende",
+  language_needs: "Menschen mit Sprachförderbedarf",
+};
 export const MEASURE_TARGET_GROUP_LABELS: Record<string, string> = {
   long_term_unemployed: "langzeitarbeitslos",
   severely_disabled: "schwerbehindert",
@@ -188,12 +197,15 @@ export interface FitInput {
   otherParticipations: readonly { reference: string; title: string; start: string; end: string }[];
   /** The provider's AZAV Trägerzulassung periods (certified measures need one on the start date). */
   providerCertifications: readonly { validFrom: string; validUntil: string }[];
+  /** Today: a place is bought before it starts (a purchase that began in the past could neither be cancelled nor run). */
+  today?: string;
 }
 
 /** Every reason the client cannot get this place from this start (empty: the place fits). */
 export function fitProblems(f: FitInput): string[] {
   const out: string[] = [];
   const m = f.measure;
+  if (f.today && f.start < f.today) out.push(`Ein Beginn am ${formatDate(f.start)} liegt in der Vergangenheit; ein Platz wird vor seinem Beginn gekauft (frühestens ab heute, ${formatDate(f.today)}).`);
   if (m.status !== "active") out.push(`Die Maßnahme „${m.title}“ ist nicht im Katalog freigegeben.`);
   if (f.start < m.validFrom || f.start > m.validUntil) out.push(`Ein Beginn am ${formatDate(f.start)} liegt außerhalb des Zeitraums, für den die Maßnahme eingekauft werden kann (${formatDate(m.validFrom)} bis ${formatDate(m.validUntil)}).`);
   if (m.entryMode === "dates" && !m.startDates.includes(f.start)) out.push(`Die Maßnahme hat feste Starttermine; der ${formatDate(f.start)} ist keiner davon (${m.startDates.map(formatDate).join(", ") || "keine Termine eingetragen"}).`);
@@ -207,7 +219,7 @@ export function fitProblems(f: FitInput): string[] {
   }
   const groups = m.targetGroups.filter((g) => g !== "youth");
   if (groups.length > 0 && !groups.some((g) => f.client.targetGroups.includes(g))) {
-    out.push(`Die Maßnahme ist für ${groups.map((g) => MEASURE_TARGET_GROUP_LABELS[g] ?? g).join(" oder ")}; ${f.client.reference} gehört keiner dieser Zielgruppen an.`);
+    out.push(`Die Maßnahme ist für ${groups.map((g) => MEASURE_TARGET_GROUP_PEOPLE[g] ?? g).join(" oder ")}; ${f.client.reference} gehört keiner dieser Zielgruppen an.`);
   }
   for (const o of f.otherParticipations) {
     if (overlaps(o, { start: f.start, end: f.end })) out.push(`${f.client.reference} nimmt vom ${formatDate(o.start)} bis ${formatDate(o.end)} an „${o.title}“ (${o.reference}) teil; die Zeiträume überschneiden sich.`);

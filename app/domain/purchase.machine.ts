@@ -34,7 +34,11 @@ export const purchaseMachine = defineMachine<PurchaseState, PurchaseEvent, Purch
     from: ["requested"],
     to: "approved",
     permission: "approve:purchase:any",
-    guard: (f) => (f.actorId !== null && f.actorId === f.requestedById ? "Vier-Augen-Prinzip: Wer einen Platzkauf beantragt hat, kann ihn nicht selbst genehmigen." : null),
+    guard: (f) => {
+      if (f.actorId !== null && f.actorId === f.requestedById) return "Vier-Augen-Prinzip: Wer einen Platzkauf beantragt hat, kann ihn nicht selbst genehmigen.";
+      if (f.startDate < f.today) return `Der geplante Beginn (${formatDate(f.startDate)}) ist vorbei; der Platz kann so nicht mehr bestellt werden. Bitte lehnen Sie den Antrag ab; ein neuer Kauf mit späterem Beginn ist möglich.`;
+      return null;
+    },
   },
   {
     event: "auto_approve",

@@ -9,7 +9,7 @@ import { actionError, loaderError } from "~/lib/http.server";
 import { requirePermission } from "~/lib/session.server";
 import { participationOf } from "~/services/participation.server";
 import { billsOf } from "~/services/place-billing.server";
-import { approvePurchase, cancelPurchase, getPurchase, refusePurchase } from "~/services/purchases.server";
+import { approvePurchase, cancelPurchase, getPurchase, refusePurchase, setPurchaseConsent } from "~/services/purchases.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { FormError, SubmitButton, TextArea } from "~/ui/form";
 import { ParticipationPanel } from "~/ui/participation";
@@ -31,7 +31,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
   const values = formObject(form);
-  const user = await requirePermission(request, intent === "cancel" ? "buy:place:any" : "approve:purchase:any");
+  const user = await requirePermission(request, intent === "cancel" || intent.startsWith("consent_") ? "buy:place:any" : "approve:purchase:any");
   const back = (msg: string) => redirectWithFlash(`/purchases/${id}`, msg);
   try {
     switch (intent) {
@@ -46,6 +46,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
       case "cancel": {
         const p = await cancelPurchase(user, id, String(values.reason ?? ""));
         return back(`Platzkauf ${p.reference} storniert; die gebundenen Mittel sind freigegeben.`);
+      }
+      case "consent_give":
+      case "consent_withdraw": {
+        const p = await setPurchaseConsent(user, id, intent === "consent_give");
+        return back(intent === "consent_give" ? `Einwilligung zu ${p.reference} erfasst: der Träger sieht Name und Kontakt.` : `Einwilligung zu ${p.reference} widerrufen: der Träger sieht nur noch das Kennzeichen.`);
       }
       default:
         throw new Response("Unbekannte Aktion", { status: 400 });
@@ -118,7 +123,23 @@ export default function PurchaseDetail() {
             <dt>Anteilige Monate</dt>
             <dd>{p.proRataLabel}</dd>
             <dt>Einwilligung</dt>
-            <dd>{p.consentAt ? `ja, erfasst am ${formatDateTime(p.consentAt)}` : "nein – der Träger sieht nur das Kennzeichen, nicht Name und Kontakt"}</dd>
+            <dd>
+              {p.consentAt && !p.consentWithdrawnAt ? `ja, erfasst am ${formatDateTime(p.consentAt)}` : p.consentWithdrawnAt ? `widerrufen am ${formatDateTime(p.consentWithdrawnAt)} – der Träger sieht nur das Kennzeichen` : "nein – der Träger sieht nur das Kennzeichen, nicht Name und Kontakt"}
+              {d.canChangeConsent ? (
+                <Form method="post" className="inline-form">
+                  <FormError message={a && String(a.intent ?? "").startsWith("consent_") ? (a.formError as string) : null} />
+                  {p.consentAt && !p.consentWithdrawnAt ? (
+                    <SubmitButton intent="consent_withdraw" confirm={`Einwilligung zu ${p.reference} widerrufen? Der Träger sieht danach nur noch das Kennzeichen.`}>
+                      Einwilligung widerrufen
+                    </SubmitButton>
+                  ) : (
+                    <SubmitButton intent="consent_give" confirm={`Einwilligung zu ${p.reference} erfassen? Der Träger sieht danach Name und Kontaktdaten.`}>
+                      Einwilligung erfassen
+                    </SubmitButton>
+                  )}
+                </Form>
+              ) : null}
+            </dd>
             {p.note ? (
               <>
                 <dt>Notiz</dt>

@@ -52,6 +52,8 @@ import { assignSchema, clientSchema, spellSchema } from "~/domain/placement.sche
 export type ClientQuery = Partial<ListQuery<(typeof CLIENT_LIST)["filters"], (typeof CLIENT_LIST)["sorts"][number]>>;
 
 /** Case managers' client list: newest first; filter on whether a voucher/assignment is valid today. */
+const RECORDED_CLIENT_GROUPS: readonly string[] = ["long_term_unemployed", "severely_disabled", "rehab", "single_parent", "language_needs"];
+
 export async function listClients(user: CurrentUser, raw: ClientQuery) {
   requireCan(user, "manage:client:any");
   const query = completeQuery(CLIENT_LIST, raw);
@@ -134,7 +136,9 @@ function clientValues(input: z.output<ReturnType<typeof clientSchema>>) {
     phone: input.phone,
     email: input.email,
     region: input.region,
-    targetGroups: input.targetGroups.filter(isTargetGroup).filter((g) => g === "long_term_unemployed" || g === "severely_disabled"),
+    // Recorded attributes: the fee groups long-term unemployed and severely disabled (age groups follow
+    // from the birth date) and the entry conditions of measures (rehab, single parent, language needs).
+    targetGroups: input.targetGroups.filter((g) => RECORDED_CLIENT_GROUPS.includes(g)),
     qualification: input.qualification,
     targetOccupation: input.targetOccupation,
     monthlyBenefitCents: input.monthlyBenefit,

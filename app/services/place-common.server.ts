@@ -74,7 +74,7 @@ export interface ParticipantView {
 
 /** The one place that decides which client fields a provider sees of a participant (rule 15). */
 export function participantView(p: PlacePurchase, c: Client, m: Pick<Measure, "minAge" | "maxAge">): ParticipantView {
-  const consent = !!p.consentAt && ["ordered", "confirmed", "running"].includes(p.status);
+  const consent = !!p.consentAt && !p.consentWithdrawnAt && ["ordered", "confirmed", "running"].includes(p.status);
   return {
     purchaseId: p.id,
     purchase: p.reference,

@@ -8,7 +8,7 @@
  */
 import { In, IsNull, type EntityManager } from "typeorm";
 import { AuditEvent, BudgetLine, Certification, Client, Commitment, Measure, MeasureType, PlacePurchase, Provider, User } from "../../entities";
-import { NotFoundError, RuleError, ValidationError } from "~/domain/errors";
+import { ConflictError, NotFoundError, RuleError, ValidationError } from "~/domain/errors";
 import { availableCents } from "~/domain/finance";
 import { choice, completeQuery, int, listSpec, text, type ListQuery } from "~/domain/list";
 import { formatCents } from "~/domain/money";
@@ -260,6 +260,7 @@ async function assess(m: EntityManager, input: PurchaseInput): Promise<PurchaseA
     end: endDate,
     otherParticipations: others.map((o) => ({ reference: o.reference, title: otherMeasures.get(o.measureId) ?? "", start: o.startDate, end: o.endDate })),
     providerCertifications: certs,
+    today: today(),
   });
   const holding = await m.getRepository(PlacePurchase).find({ where: { measureId: measure.id, status: In([...HOLDING_STATES]) }, select: { id: true, startDate: true, endDate: true } });
   const held = peakOccupancy(
@@ -348,7 +349,12 @@ export async function buyPlace(user: CurrentUser, raw: Record<string, unknown>):
 
 async function buyOnce(user: CurrentUser, requesterId: number, input: PurchaseInput): Promise<PlacePurchase> {
   const purchase = await tx(async (m) => {
-    if (databaseKind() === "postgres") await m.query("SELECT id FROM measures WHERE id = $1 FOR UPDATE", [input.measureId]);
+    // PostgreSQL: purchases of the same measure (capacity) and of the same client (no overlapping
+    // participations) wait for each other; SQLite: the write gate serialises every write.
+    if (databaseKind() === "postgres") {
+      await m.query("SELECT id FROM measures WHERE id = $1 FOR UPDATE", [input.measureId]);
+      await m.query("SELECT id FROM clients WHERE id = $1 FOR UPDATE", [input.clientId]);
+    }
     const a = await assess(m, input);
     if (a.problems.length) throw new RuleError(a.problems.join(" "));
     if (a.capacityProblem) throw new RuleError(a.capacityProblem);
@@ -373,6 +379,7 @@ async function buyOnce(user: CurrentUser, requesterId: number, input: PurchaseIn
         budgetLineId: line.id,
         approvalNeeded: a.approvalNeeded,
         consentAt: input.consent ? at : null,
+        consentWithdrawnAt: null,
         note: input.note,
         requestedById: requesterId,
         requestedAt: at,
@@ -612,6 +619,32 @@ export async function refusePurchase(user: CurrentUser, id: number, reason: stri
   });
 }
 
+/**
+ * Record or withdraw the client's consent to share name and contact with the provider (DOMAIN.md
+ * § 4, rule 15: only active consent counts). Possible while the place is held or running.
+ */
+export async function setPurchaseConsent(user: CurrentUser, id: number, given: boolean): Promise<PlacePurchase> {
+  requireCan(user, "buy:place:any");
+  return tx(async (m) => {
+    const p = await staffPurchase(m, user, id);
+    if (!HOLDING_STATES.includes(p.status as PurchaseState)) throw new ConflictError(`Der Platzkauf ${p.reference} ist beendet; die Einwilligung kann nicht mehr geändert werden.`);
+    const active = !!p.consentAt && !p.consentWithdrawnAt;
+    if (given === active) throw new ConflictError(given ? "Die Einwilligung liegt bereits vor." : "Es liegt keine Einwilligung vor.");
+    const at = nowIso();
+    const set = given ? { consentAt: at, consentWithdrawnAt: null } : { consentWithdrawnAt: at };
+    await m.getRepository(PlacePurchase).update({ id: p.id }, { ...set, updatedAt: at });
+    Object.assign(p, set, { updatedAt: at });
+    await appendAudit(m, actorOf(user), {
+      action: given ? "purchase.consent" : "purchase.consent_withdraw",
+      summary: `${p.reference}: Einwilligung zur Weitergabe von Name und Kontakt an den Träger ${given ? "erfasst" : "widerrufen"}`,
+      entityType: "place-purchase",
+      entityId: String(p.id),
+      providerId: p.providerId,
+    });
+    return p;
+  });
+}
+
 /** Cancel before the start (reason): cancelled, its commitments released. */
 export async function cancelPurchase(user: CurrentUser, id: number, reason: string): Promise<PlacePurchase> {
   return tx(async (m) => {
@@ -619,6 +652,20 @@ export async function cancelPurchase(user: CurrentUser, id: number, reason: stri
     const r = reason.trim();
     await transition(m, PLACE_PURCHASES, { entity: p, event: "cancel", facts: purchaseFacts(p, user, { reason: r }), actor: user, set: { statusReason: r.slice(0, 1000) }, audit: { details: { reason: r } } });
     await releaseCommitments(m, user, "purchase", p.id, `Platzkauf ${p.reference} storniert: ${r}`);
+    // A provider the order reached is told (mail; the portal and the feed show it too).
+    if (p.orderedAt && p.providerId) {
+      const [measure, provider, client] = await Promise.all([
+        m.getRepository(Measure).findOneOrFail({ where: { id: p.measureId } }),
+        m.getRepository(Provider).findOne({ where: { id: p.providerId } }),
+        m.getRepository(Client).findOneOrFail({ where: { id: p.clientId } }),
+      ]);
+      if (provider?.email)
+        await enqueueTemplateMail(m, {
+          to: provider.email,
+          template: "mail-purchase-cancelled",
+          data: { reference: p.reference, measure: `${measure.reference} – ${measure.title}`, client: client.reference, startDate: formatDate(p.startDate), endDate: formatDate(p.endDate), reason: r, link: `${config().publicUrl}/portal/purchases/${p.id}` },
+        });
+    }
     return p;
   });
 }
@@ -679,6 +726,7 @@ export async function getPurchase(user: CurrentUser, id: number) {
   const canApprove = person && state === "requested" && can(user.role, "approve:purchase:any") && user.id !== p.requestedById;
   const canRefuse = state === "requested" && can(user.role, "approve:purchase:any");
   const canCancel = purchaseMachine.transitions.some((t) => t.event === "cancel" && t.from.includes(state)) && can(user.role, "buy:place:any") && day < p.startDate;
+  const canChangeConsent = HOLDING_STATES.includes(state) && can(user.role, "buy:place:any");
   const personal = can(user.role, "read:client-personal:any");
   return {
     purchase: {
@@ -696,6 +744,7 @@ export async function getPurchase(user: CurrentUser, id: number) {
       approvalNeeded: p.approvalNeeded,
       approvalAboveCents: approvalAboveCents(settings),
       consentAt: p.consentAt,
+      consentWithdrawnAt: p.consentWithdrawnAt,
       note: p.note,
       requestedBy: names.get(p.requestedById) ?? "",
       requestedById: p.requestedById,
@@ -703,7 +752,7 @@ export async function getPurchase(user: CurrentUser, id: number) {
       approvedBy: p.approvedById ? (names.get(p.approvedById) ?? "") : null,
       approvedAt: p.approvedAt,
       orderedAt: p.orderedAt,
-      answerBy: p.orderedAt ? addDays(berlinDate(p.orderedAt), settings["places.orderAnswerDays"]) : null,
+      answerBy: p.orderedAt ? answerByDate(berlinDate(p.orderedAt), p.startDate, settings["places.orderAnswerDays"]) : null,
       answeredBy: p.answeredById ? (names.get(p.answeredById) ?? "") : null,
       answeredAt: p.answeredAt,
       statusReason: p.statusReason,
@@ -718,6 +767,7 @@ export async function getPurchase(user: CurrentUser, id: number) {
     commitments: commitments.map((c) => ({ id: c.id, reference: c.reference, year: c.year, amountCents: c.amountCents, consumedCents: c.consumedCents, releasedCents: c.releasedCents, status: c.status, closeReason: c.closeReason })),
     history: history.map((e) => ({ seq: e.seq, at: e.at, actor: e.actorLabel, action: e.action, summary: e.summary })),
     canApprove,
+    canChangeConsent,
     canRefuse,
     canCancel,
     ownRequest: user.id === p.requestedById,
@@ -839,7 +889,7 @@ async function ownView(m: EntityManager, user: CurrentUser, rows: PlacePurchase[
       hours: p.hours,
       estimatedCents: p.estimatedCents,
       orderedAt: p.orderedAt,
-      answerBy: p.orderedAt ? addDays(berlinDate(p.orderedAt), settings["places.orderAnswerDays"]) : null,
+      answerBy: p.orderedAt ? answerByDate(berlinDate(p.orderedAt), p.startDate, settings["places.orderAnswerDays"]) : null,
       answeredAt: p.answeredAt,
       statusReason: p.statusReason,
       // The one place deciding what a provider sees of a participant (rule 15).

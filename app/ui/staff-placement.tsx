@@ -60,6 +60,10 @@ export type ClientFormValues = Partial<Record<string, string | string[] | null |
 const RECORDED_GROUPS: [string, string][] = [
   ["long_term_unemployed", "langzeitarbeitslos"],
   ["severely_disabled", "schwerbehindert"],
+  // Entry conditions of measures (places): not used for broker fees.
+  ["rehab", "Rehabilitand (berufliche Reha)"],
+  ["single_parent", "alleinerziehend"],
+  ["language_needs", "Sprachförderbedarf"],
 ];
 
 /** Create and edit a client (case managers). Internal fields are marked as never shown to brokers. */

@@ -100,6 +100,16 @@ describe("fitProblems", () => {
     };
   }
 
+  it("a place is bought before it starts: a start today fits, yesterday is refused", () => {
+    expect(fitProblems(fit({ start: "2030-03-01", today: "2030-03-01" })).filter((p) => p.includes("Vergangenheit"))).toEqual([]);
+    expect(fitProblems(fit({ start: "2030-02-28", end: "2030-05-31", today: "2030-03-01" }))).toContain("Ein Beginn am 28.02.2030 liegt in der Vergangenheit; ein Platz wird vor seinem Beginn gekauft (frühestens ab heute, 01.03.2030).");
+  });
+
+  it("target groups are named as people in the message", () => {
+    const problems = fitProblems(fit({ measure: { targetGroups: ["long_term_unemployed", "severely_disabled"] }, client: { targetGroups: [] } }));
+    expect(problems.join(" ")).toContain("Die Maßnahme ist für Langzeitarbeitslose oder schwerbehinderte Menschen;");
+  });
+
   it("a fitting place has no problems", () => {
     expect(fitProblems(fit())).toEqual([]);
   });
@@ -137,7 +147,7 @@ describe("fitProblems", () => {
 
   it("target groups: one of them suffices; youth follows from the age limits only", () => {
     expect(fitProblems(fit({ measure: { targetGroups: ["severely_disabled", "rehab"] }, client: { targetGroups: ["rehab"] } }))).toEqual([]);
-    expect(fitProblems(fit({ measure: { targetGroups: ["severely_disabled"] } }))).toEqual(["Die Maßnahme ist für schwerbehindert; K-000001 gehört keiner dieser Zielgruppen an."]);
+    expect(fitProblems(fit({ measure: { targetGroups: ["severely_disabled"] } }))).toEqual(["Die Maßnahme ist für schwerbehinderte Menschen; K-000001 gehört keiner dieser Zielgruppen an."]);
     expect(fitProblems(fit({ measure: { targetGroups: ["youth"] } }))).toEqual([]);
   });
 
@@ -238,6 +248,12 @@ describe("purchase machine: every (state, event) pair", () => {
 });
 
 describe("purchase machine: guards", () => {
+  it("a request whose start has passed while it waited is not approved (start = today ok, yesterday refused)", () => {
+    expect(purchaseMachine.check("approve", facts("requested", { actorId: 8, approvalNeeded: true, startDate: "2030-02-01", today: "2030-02-01" }))).toEqual({ ok: true, to: "approved" });
+    const late = purchaseMachine.check("approve", facts("requested", { actorId: 8, approvalNeeded: true, startDate: "2030-01-31", today: "2030-02-01" }));
+    expect(late).toEqual({ ok: false, reason: expect.stringContaining("Der geplante Beginn (31.01.2030) ist vorbei") });
+  });
+
   it("four eyes: the requester cannot approve; another person can", () => {
     expect(purchaseMachine.check("approve", facts("requested", { actorId: REQUESTER, approvalNeeded: true }))).toEqual({ ok: false, reason: "Vier-Augen-Prinzip: Wer einen Platzkauf beantragt hat, kann ihn nicht selbst genehmigen." });
     expect(purchaseMachine.check("approve", facts("requested", { actorId: 8, approvalNeeded: true }))).toEqual({ ok: true, to: "approved" });
