@@ -101,7 +101,7 @@ function entryData(input: MeasureInput) {
 
 async function insertMeasure(m: EntityManager, input: MeasureInput, extra: Partial<Measure>): Promise<Measure> {
   const at = nowIso();
-  const reference = await nextReference(m, Measure, "M", at.slice(0, 4), 4);
+  const reference = await nextReference(m, Measure, "MN", at.slice(0, 4), 5);
   const repo = m.getRepository(Measure);
   return repo.save(
     repo.create({

@@ -1,18 +1,24 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser } from "playwright-core";
 import { CHROMIUM, screenshot } from "../setup/browser";
-import { expectHeading, expectStatus, journey } from "../setup/journey";
-import { startServer, type TestServer } from "../setup/server";
-import { withServerDb } from "../setup/server-tools";
-import { addDays, addMonths, berlinDate, formatDate } from "~/domain/time";
+import { expectHeading, journey } from "../setup/journey";
+import { phasedServer } from "../setup/phased-server";
+import type { TestServer } from "../setup/server";
+import { retryBusy, withServerDb } from "../setup/server-tools";
+import { addDays, addMonths, berlinDate, berlinLocalToUtc, formatDate } from "~/domain/time";
 
 /**
  * Individual places in the browser (issue 11, point 10): a case manager buys a BaE place from the
  * BA's catalogue entry → above the approval amount, so a second case manager approves → the BA
  * confirms the order in its portal → reports the entry and a month of attendance → the monthly
  * bill is proposed and the BA confirms it → it reaches finance as a payment item → a dropout is
- * reported and billing stops with the exit month. All dates derive from today: the place starts
- * on the first day of the month before last, so one whole month is over and can be billed.
+ * reported and billing stops with the exit month. All dates derive from today (ADR 0009): phase A
+ * (buying, approval, confirmation) is tomorrow, the place starts on the first day of the next
+ * month; phase B is the third day of the month after the start, so the first month is over and
+ * billed by the daily job when the server starts again with its clock there.
  */
 
 const CASE_MANAGER = "fallmanagement@asz-kamenz.example"; // Sabine Krause: buys
@@ -21,12 +27,22 @@ const BA = "bae@arbeitsagentur-bautzen.example"; // Agentur für Arbeit Bautzen 
 const FINANCE = "kasse@asz-kamenz.example";
 
 let browser: Browser;
-let server: TestServer;
 let base = "";
 const TODAY = berlinDate(new Date());
-const START = addMonths(`${TODAY.slice(0, 7)}-01`, -2);
+const A = addDays(TODAY, 1);
+const START = addMonths(`${A.slice(0, 7)}-01`, 1);
+const B = addDays(addMonths(START, 1), 2);
 const FIRST_MONTH = START.slice(0, 7);
 const TAG = Date.now().toString(36).toUpperCase();
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "vt-places-"));
+const server = phasedServer(dataDir);
+/** The server's database from the test process (the server keeps running). */
+const serverDb = { dataDir } as TestServer;
+
+async function startPhase(day: string) {
+  await server.phase(berlinLocalToUtc(`${day}T09:00`)!);
+  base = server.baseUrl;
+}
 
 const { as, signIn, closeAll } = journey({ browser: () => browser, base: () => base, screenshotPrefix: "p" });
 const squash = (s: string | null | undefined) => (s ?? "").replace(/\s+/g, " ").trim();
@@ -40,14 +56,13 @@ let purchaseReference = "";
 let billReference = "";
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([
-    startServer(),
+  [, browser] = await Promise.all([
+    startPhase(A),
     chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"] }),
   ]);
-  base = server.baseUrl;
   // The BA's catalogue entry for this journey (staff enter BA places by hand: § 108 Abs. 6 GWB,
   // no tender of our own) and a 19-year-old client without other participations.
-  const fixture = await withServerDb(server, async () => {
+  const fixture = await withServerDb(serverDb, async () => {
     const { em, tx } = await import("~/lib/db.server");
     const { nowIso } = await import("~/lib/clock.server");
     const { Client, Provider, User } = await import("../../entities");
@@ -57,7 +72,7 @@ beforeAll(async () => {
     const u = await m.getRepository(User).findOneByOrFail({ email: "vergabe@asz-kamenz.example" });
     const procurement = { id: u.id, email: u.email, name: u.name, role: "procurement" as const, providerId: null };
     const de = (d: string) => formatDate(d);
-    const measure = await createMeasure(procurement, {
+    const measure = await retryBusy(() => createMeasure(procurement, {
       origin: "ba",
       providerId: String(ba.id),
       typeCode: "bae",
@@ -78,9 +93,9 @@ beforeAll(async () => {
       targetGroups: ["youth"],
       maxAge: "24",
       eventFees: [],
-    });
+    }));
     const at = nowIso();
-    const client = await tx((t) =>
+    const client = await retryBusy(() => tx((t) =>
       t.getRepository(Client).save(
         t.getRepository(Client).create({
           reference: `K-E${TAG.slice(-5)}`.slice(0, 12),
@@ -99,7 +114,7 @@ beforeAll(async () => {
           updatedAt: at,
         }),
       ),
-    );
+    ));
     return { measureId: measure.id, clientId: client.id, clientReference: client.reference };
   });
   ({ measureId, clientId, clientReference } = fixture);
@@ -108,11 +123,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await closeAll();
   await browser?.close();
-  await server?.stop();
+  await server.stop();
 });
 
 async function billsOfPurchase(): Promise<{ billKey: string; status: string; amountCents: number; reference: string }[]> {
-  return withServerDb(server, async () => {
+  return withServerDb(serverDb, async () => {
     const { em } = await import("~/lib/db.server");
     const { PlaceBill } = await import("../../entities");
     const rows = await (await em()).getRepository(PlaceBill).find({ where: { purchaseId }, order: { billKey: "ASC" } });
@@ -156,13 +171,12 @@ describe("places journey: from the BA catalogue to the payment item and a dropou
     });
   });
 
-  it("3. the BA confirms the order, reports the entry and a month of attendance", async () => {
+  it("3. the BA confirms the order in its portal; the participant shows with consent, never benefit or health data", async () => {
     await as(BA, "3-confirm", async (page) => {
       await signIn(page, BA);
       await page.goto(`${base}/portal/purchases`);
       await page.getByRole("link", { name: purchaseReference }).click();
       await page.waitForURL((u) => u.pathname === `/portal/purchases/${purchaseId}`);
-      // The participant: pseudonym, and with consent name and contact; never benefit, household or health data.
       const view = squash(await page.locator("main").textContent());
       expect(view).toContain(clientReference);
       expect(view).toContain("Lena Journeyfeld");
@@ -170,42 +184,46 @@ describe("places journey: from the BA catalogue to the payment item and a dropou
       expect(view).not.toContain("563,00");
       await page.getByRole("button", { name: /Bestellung bestätigen/ }).click();
       await expect.poll(async () => squash(await page.locator("main").textContent())).toContain("vom Träger bestätigt");
+      await screenshot(page, "p3-confirmed");
+    });
+  });
 
+  it("4. a month later: the BA reports the entry and the first month's attendance", async () => {
+    await startPhase(B);
+    await as(BA, "4-entry", async (page) => {
+      await signIn(page, BA);
+      await page.goto(`${base}/portal/purchases/${purchaseId}`);
       await page.locator("#pe-entryDate").fill(START);
-      await page.getByRole("button", { name: /Eintritt melden/ }).click();
+      await page.getByRole("button", { name: "Eintritt melden" }).click();
       await expect.poll(async () => squash(await page.locator("main").textContent())).toContain("läuft");
-
+      await page.reload();
       await page.locator("select[name='month']").selectOption(FIRST_MONTH);
       await page.locator("#pa-daysPresent").fill("19");
       await page.locator("#pa-daysExcused").fill("2");
       await page.locator("#pa-daysUnexcused").fill("1");
       await page.getByRole("button", { name: "Anwesenheit speichern" }).click();
       await expect.poll(async () => squash(await page.locator("main").textContent())).toContain("19");
-      await screenshot(page, "p3-running");
+      await screenshot(page, "p4-running");
     });
   });
 
-  it("4. the monthly bill is proposed and the BA confirms it in the portal", async () => {
-    // The daily job proposes the months that are over.
-    await withServerDb(server, async () => {
-      const { proposeBills } = await import("~/services/place-billing.server");
-      await proposeBills(TODAY);
-    });
-    const bills = await billsOfPurchase();
-    const first = bills.find((b) => b.billKey === `month:${FIRST_MONTH}`);
-    expect(first, JSON.stringify(bills)).toMatchObject({ status: "proposed", amountCents: 95000 });
-    billReference = first!.reference;
-    await as(BA, "4-bill", async (page) => {
+  it("5. the daily job proposes the first month's bill; the BA confirms it in the portal", async () => {
+    // The job runner proposes the months that are over (it runs right after the start and then daily).
+    await expect.poll(async () => (await billsOfPurchase()).find((b) => b.billKey === `month:${FIRST_MONTH}`)?.status, { timeout: 30_000 }).toBe("proposed");
+    const first = (await billsOfPurchase()).find((b) => b.billKey === `month:${FIRST_MONTH}`)!;
+    expect(first.amountCents).toBe(95000);
+    billReference = first.reference;
+    await as(BA, "5-bill", async (page) => {
       await page.goto(`${base}/portal/purchases/${purchaseId}`);
       const row = page.locator("tr", { hasText: billReference });
       await row.getByRole("button", { name: /bestätigen/ }).click();
       await expect.poll(async () => (await billsOfPurchase()).find((b) => b.reference === billReference)?.status).toBe("confirmed");
-      await screenshot(page, "p4-bill-confirmed");
+      await screenshot(page, "p5-bill-confirmed");
     });
   });
 
-  it("5. the confirmed bill reaches finance as a payment item waiting for the factual check", async () => {
-    await as(FINANCE, "5-finance", async (page) => {
+  it("6. the confirmed bill reaches finance as a payment item on the places budget line", async () => {
+    await as(FINANCE, "6-finance", async (page) => {
       await signIn(page, FINANCE);
       await page.goto(`${base}/payments?status=&q=${encodeURIComponent(billReference)}`);
       const table = squash(await page.locator("table.data").first().textContent());
@@ -215,28 +233,28 @@ describe("places journey: from the BA catalogue to the payment item and a dropou
       await page.waitForURL((u) => /^\/payments\/\d+$/.test(u.pathname));
       const item = squash(await page.locator("main").textContent());
       expect(item).toContain("1.4820.7610");
-      await screenshot(page, "p5-payment-item");
+      await screenshot(page, "p6-payment-item");
     });
   });
 
-  it("6. a dropout is reported; billing stops with the exit month", async () => {
-    await as(BA, "6-dropout", async (page) => {
+  it("7. a dropout is reported; billing stops with the exit month", async () => {
+    await as(BA, "7-dropout", async (page) => {
       await page.goto(`${base}/portal/purchases/${purchaseId}`);
-      await page.locator("#pq-exitDate").fill(TODAY);
+      await page.locator("#pq-exitDate").fill(B);
       await page.locator("#pq-kind").selectOption("dropped_out");
       await page.locator("#pq-reason").selectOption("illness");
       await page.getByRole("button", { name: /Austritt melden/ }).click();
       await expect.poll(async () => squash(await page.locator("main").textContent())).toContain("abgebrochen");
-      await screenshot(page, "p6-dropped-out");
+      await screenshot(page, "p7-dropped-out");
     });
-    // Run the job as if four months had passed: the exit month is billed up to the exit day, nothing after it.
-    await withServerDb(server, async () => {
+    // The job as it would run four months later: the exit month is billed up to the exit day (three days), nothing after it.
+    await withServerDb(serverDb, async () => {
       const { proposeBills } = await import("~/services/place-billing.server");
-      await proposeBills(addMonths(TODAY, 4));
+      await retryBusy(() => proposeBills(addMonths(B, 4)));
     });
-    const months = (await billsOfPurchase()).filter((b) => b.billKey.startsWith("month:")).map((b) => b.billKey.slice(6));
-    expect(months[0]).toBe(FIRST_MONTH);
-    expect(months[months.length - 1]).toBe(TODAY.slice(0, 7));
-    expect(months).toHaveLength(3);
+    const months = (await billsOfPurchase()).filter((b) => b.billKey.startsWith("month:"));
+    expect(months.map((b) => b.billKey.slice(6))).toEqual([FIRST_MONTH, B.slice(0, 7)]);
+    const daysInExitMonth = Number(addDays(addMonths(`${B.slice(0, 7)}-01`, 1), -1).slice(8));
+    expect(months[1].amountCents).toBe(Math.round((95000 * 3) / daysInExitMonth));
   });
 });

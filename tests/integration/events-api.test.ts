@@ -81,7 +81,7 @@ function expectOrderedWithoutRepeats(items: Item[], after: string | null) {
     expect(i.id).toMatch(/^[1-9][0-9]*$/);
     expect(i.typeLabel.length).toBeGreaterThan(3);
     expect(i.occurredAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
-    expect(["tender", "offer", "placement", "instalment", "invoice"]).toContain(i.entity.type);
+    expect(["tender", "offer", "placement", "instalment", "invoice", "purchase", "bill", "measure"]).toContain(i.entity.type);
     if (i.status !== null) expect(i.statusLabel).toBeTruthy();
   }
 }

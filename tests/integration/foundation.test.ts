@@ -420,12 +420,12 @@ describe("(f) users and authentication", () => {
     const { token, id } = await createToken(SYSTEM, u.id, "Buchhaltungssoftware");
     expect(token.startsWith("vt_")).toBe(true);
     const row = await m.getRepository(ApiToken).findOneByOrFail({ id });
-    expect(row).toMatchObject({ providerId: provider.id, userId: null, createdById: null, scopes: "read,offers,placements,invoices", revokedAt: null });
+    expect(row).toMatchObject({ providerId: provider.id, userId: null, createdById: null, scopes: "read,offers,placements,invoices,places", revokedAt: null });
     // the default expiry: through the end of the day 365 days ahead (Berlin)
     expect(row.expiresAt).toBe(new Date(Date.parse("2027-03-03T00:00:00+01:00")).toISOString());
 
     const caller = await userForApiToken(token);
-    expect(caller).toMatchObject({ id: null, email: "", role: "provider", providerId: provider.id, apiToken: { id, kind: "organisation", name: "Buchhaltungssoftware", scopes: ["read", "offers", "placements", "invoices"] } });
+    expect(caller).toMatchObject({ id: null, email: "", role: "provider", providerId: provider.id, apiToken: { id, kind: "organisation", name: "Buchhaltungssoftware", scopes: ["read", "offers", "placements", "invoices", "places"] } });
     // the audit trail names the token and the organisation, never the person who created it
     expect(actorOf(caller!)).toEqual({ id: null, label: `API-Zugang „Buchhaltungssoftware“ (${row.prefix}…) · Token Vermittlung`, role: "provider", providerId: provider.id });
     expect(await userForApiToken(`${token}x`)).toBeNull();
@@ -482,7 +482,7 @@ describe("(f) users and authentication", () => {
     expect(await userForApiToken(token)).toBeNull();
     await setUserActive(admin, s.id, true);
     expect(await userForApiToken(token)).not.toBeNull();
-    await expect(createToken(SYSTEM, s.id, "Falsch", { scopes: ["schreiben"] })).rejects.toThrow("Unbekannte Berechtigung: schreiben. Möglich sind read, offers, placements, invoices.");
+    await expect(createToken(SYSTEM, s.id, "Falsch", { scopes: ["schreiben"] })).rejects.toThrow("Unbekannte Berechtigung: schreiben. Möglich sind read, offers, placements, invoices, places.");
   });
 
   it("only the organisation's administrator creates and revokes its tokens; other provider users see them", async () => {

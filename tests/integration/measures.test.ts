@@ -119,7 +119,7 @@ describe("staff create, edit and close", () => {
     const measure = await createMeasure(procurement, baForm());
     baMeasureId = measure.id;
     expect(measure).toMatchObject({ status: "active", origin: "ba", priceModel: "place_month", priceCents: 115000, weeklyHours: 3950, capacity: 3, baReference: "BA-962-0815", maxAge: 24, createdById: procurement.id });
-    expect(measure.reference).toMatch(/^M-2026-\d{4}$/);
+    expect(measure.reference).toMatch(/^MN-2026-\d{5}$/);
     expect(measure.eventFees).toEqual([{ event: "transfer", label: "Übergangsprämie (Wechsel in betriebliche Ausbildung)", amountCents: 200000 }]);
     expect(await audits("measure.create", measure.id)).toHaveLength(1);
     const d = await getMeasure(caseManager, measure.id);
