@@ -406,7 +406,12 @@ describe("API", () => {
       const p = r.pattern.slice(base.length).replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, "{$1}");
       const item = doc.paths[p];
       if (!item) undocumented.push(`${r.id} (${p})`);
-      else if (r.hasLoader && !item.get) undocumented.push(`${r.id}: GET`);
+      else if (r.hasLoader && !item.get) {
+        // A POST-only operation answers GET with 405 problem+json naming the allowed method.
+        const res = await get(r.pattern.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, "1"));
+        if (res.status !== 405 || !isProblem(res) || !res.headers.get("allow")) undocumented.push(`${r.id}: GET (${res.status})`);
+        await res.arrayBuffer().catch(() => undefined);
+      }
     }
     expect(undocumented).toEqual([]);
   });
