@@ -14,6 +14,12 @@ export type FieldErrors = Record<string, string>;
 export const ENTRY_EARLIEST_DAYS_BEFORE_START = 30;
 /** An employment (training, self-employment) counts as an integration when it starts at most this many months after the exit. */
 export const INTEGRATION_WITHIN_MONTHS = 6;
+/**
+ * The outcomes worklist counts exits of the last this many months as work (exit outcome or the
+ * six-month follow-up due); older exits are history, not work (the demo holds exits back to 2005).
+ * A named constant rather than a setting: it only bounds a worklist, it decides nothing.
+ */
+export const OUTCOME_DUE_WITHIN_MONTHS = 18;
 /** States in which attendance and exams can be reported (after the entry). */
 export const REPORTING_STATES: readonly string[] = ["running", "completed", "dropped_out"];
 /** States after the exit (outcomes). */

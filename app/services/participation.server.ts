@@ -24,6 +24,7 @@ import {
   outcomeProblems,
   OUTCOME_DUE_KIND_LABELS,
   OUTCOME_DUE_LIST,
+  OUTCOME_DUE_WITHIN_MONTHS,
   participationDaysIn,
   participationLast,
   REPORTING_STATES,
@@ -35,7 +36,7 @@ import {
 import { toCsv } from "~/domain/csv";
 import { can } from "~/domain/permissions";
 import { EXIT_REASON_LABELS, OUTCOME_CHECKPOINT_LABELS, OUTCOME_STATUS_LABELS, PURCHASE_STATE_LABELS, type ExitReason, type OutcomeCheckpoint, type OutcomeStatus, type PurchaseState } from "~/domain/places";
-import { formatDate, parseDate } from "~/domain/time";
+import { addMonths, formatDate, parseDate } from "~/domain/time";
 import { appendAudit } from "~/lib/audit.server";
 import { nowIso, today } from "~/lib/clock.server";
 import { databaseKind, em, isUniqueViolation, tx } from "~/lib/db.server";
@@ -508,6 +509,7 @@ export async function outcomesDue(user: CurrentUser, partial: Partial<OutcomeDue
     .where("p.status IN (:...states)", { states: EXITED_STATES })
     .andWhere("p.exitDate IS NOT NULL")
     .andWhere("p.exitDate <= :t", { t })
+    .andWhere("p.exitDate >= :since", { since: addMonths(t, -OUTCOME_DUE_WITHIN_MONTHS) })
     .getMany();
   const outcomes = exited.length ? await loadInChunks(exited.map((p) => p.id), (ids) => m.getRepository(Outcome).find({ where: { purchaseId: In(ids) }, select: { purchaseId: true, checkpoint: true } })) : [];
   const has = new Set(outcomes.map((o) => `${o.purchaseId}:${o.checkpoint}`));

@@ -77,7 +77,15 @@ function rowOf(b: PlaceBill): PlaceBillRow {
  */
 export async function proposeBills(day: string = today()): Promise<number> {
   const m0 = await em();
-  const purchases = await m0.getRepository(PlacePurchase).find({ where: { status: In(BILLING_STATES) }, order: { id: "ASC" } });
+  // Rule 11: only purchases with money bound (an open commitment) are billed; historic purchases
+  // without one and released (settled) ones propose nothing.
+  const purchases = await m0
+    .getRepository(PlacePurchase)
+    .createQueryBuilder("p")
+    .where("p.status IN (:...states)", { states: BILLING_STATES })
+    .andWhere(`EXISTS (SELECT 1 FROM commitments c WHERE c."sourceType" = 'purchase' AND c."sourceId" = p.id AND c.status = 'open')`)
+    .orderBy("p.id", "ASC")
+    .getMany();
   let created = 0;
   for (let i = 0; i < purchases.length; i += 500) {
     const chunk = purchases.slice(i, i + 500);
@@ -230,13 +238,20 @@ export async function confirmBills(user: CurrentUser, ids: readonly number[], ch
     const receivedOn = today();
     const dueOn = dueDate(receivedOn, termDays);
     const out: ConfirmedBill[] = [];
+    const dueYear = Number(dueOn.slice(0, 4));
     for (const bill of bills) {
+      const purchase = purchases.get(bill.purchaseId)!;
+      // Rule 11: a payment needs money bound for the purchase (the year it falls due, else the nearest open one).
+      const commitment = await commitmentFor(m, "purchase", purchase.id, dueYear);
+      if (!commitment || commitment.status !== "open")
+        throw new RuleError(
+          `Für die Abrechnung ${bill.reference} (Platzkauf ${purchase.reference}) sind für ${dueYear} keine Mittel gebunden (keine offene Mittelbindung); sie kann nicht bestätigt werden. Bitte wenden Sie sich an das Jobcenter.`,
+        );
       const claimed = await m.getRepository(PlaceBill).createQueryBuilder().update().set({ status: "confirmed", confirmedById: user.id, confirmedAt: at, updatedAt: at }).where("id = :id AND status = 'proposed'", { id: bill.id }).execute();
       if (!claimed.affected) {
         const now = await m.getRepository(PlaceBill).findOneOrFail({ where: { id: bill.id } });
         throw new ConflictError(`Die Abrechnung ${bill.reference} ist nicht mehr zur Bestätigung offen (${BILL_STATUS_LABELS[now.status as BillStatus] ?? now.status}); es wurde nichts bestätigt.`);
       }
-      const purchase = purchases.get(bill.purchaseId)!;
       const invoiceRepo = m.getRepository(Invoice);
       const invoice = await invoiceRepo.save(
         invoiceRepo.create({
@@ -280,7 +295,6 @@ export async function confirmBills(user: CurrentUser, ids: readonly number[], ch
           updatedAt: at,
         }),
       );
-      const commitment = await commitmentFor(m, "purchase", purchase.id, Number(dueOn.slice(0, 4)));
       const item = await createPaymentItem(m, user.id === null ? "system" : user, {
         sourceType: "invoice",
         invoiceId: invoice.id,

@@ -22,6 +22,8 @@ import {
 import { action as portalReport } from "~/routes/portal.purchases.$id.report";
 import { action as staffReport } from "~/routes/purchases.$id.report";
 import { action as outcomeAction } from "~/routes/purchases.$id.outcome";
+import { OUTCOME_DUE_WITHIN_MONTHS } from "~/domain/participation";
+import { addDays, addMonths } from "~/domain/time";
 
 /**
  * Participation through the services (issue 11, points 6–7): entry, attendance, exams and exit
@@ -69,6 +71,8 @@ async function purchase(over: Partial<PlacePurchase> = {}): Promise<PlacePurchas
       note: "",
       requestedById: caseManager.id,
       requestedAt: "2026-03-01T09:00:00.000Z",
+      // Ordered (a provider sees a purchase only once it was ordered).
+      orderedAt: "2026-03-01T10:00:00.000Z",
       statusReason: "",
       entryDate: null,
       exitDate: null,
@@ -464,5 +468,17 @@ describe("the report routes", () => {
     const done = await staffReport({ request: formRequest(`/purchases/${p.id}/report`, staff, { intent: "attendance", month: "2026-04", daysPresent: "11", daysExcused: "0", daysUnexcused: "0" }), params: { id: String(p.id) }, context: CTX });
     expect(done.headers.get("Location")).toBe(`/purchases/${p.id}`);
     expect((await (await em()).getRepository(AttendanceMonth).findOneByOrFail({ purchaseId: p.id, month: "2026-04" })).channel).toBe("staff");
+  });
+});
+
+describe("review fixes: the outcomes worklist only holds recent exits", () => {
+  it(`an exit exactly ${OUTCOME_DUE_WITHIN_MONTHS} months ago is due; one day earlier is history`, async () => {
+    setClock(`${TODAY}T10:00:00.000Z`);
+    const edge = addMonths(TODAY, -OUTCOME_DUE_WITHIN_MONTHS); // 2024-11-10
+    const inside = await purchase({ status: "completed", startDate: "2024-01-02", endDate: edge, entryDate: "2024-01-02", exitDate: edge });
+    const outside = await purchase({ status: "completed", startDate: "2024-01-02", endDate: addDays(edge, -1), entryDate: "2024-01-02", exitDate: addDays(edge, -1) });
+    const all = (await outcomesDue(caseManager, { q: "PK-T-" })).all;
+    expect(all.filter((r) => r.purchaseId === inside.id).map((r) => r.kind).sort()).toEqual(["exit", "six_months"]);
+    expect(all.some((r) => r.purchaseId === outside.id)).toBe(false);
   });
 });

@@ -8,7 +8,7 @@ import { seedDemoData } from "~/demo/demo-data.server";
 import { ConflictError, NotFoundError, RuleError } from "~/domain/errors";
 import { costByYear, placeEnd, type PriceTerms } from "~/domain/places";
 import { addDays, addMonths } from "~/domain/time";
-import { commitFunds } from "~/services/budget.server";
+import { commitFunds, releaseCommitments } from "~/services/budget.server";
 import { bookByHand, signItems } from "~/services/payment-items.server";
 import { receiveInvoice } from "~/services/invoices.server";
 import { billsOf, confirmBills, getBill, listBills, listOwnBills, openProposals, proposeBills, releaseEndedPurchaseCommitments } from "~/services/place-billing.server";
@@ -447,5 +447,37 @@ describe("release after the end", () => {
     const running = await purchase({ start: "2025-01-01", priceCents: 95_000 });
     await releaseEndedPurchaseCommitments("2030-01-01");
     expect(await m.getRepository(Commitment).count({ where: { sourceType: "purchase", sourceId: running.id, status: "open" } })).toBeGreaterThan(0);
+  });
+});
+
+describe("rule 11: no bill without an open commitment (review fix)", () => {
+  it("proposes nothing for a purchase without a commitment or with its commitments released; one open commitment is enough", async () => {
+    setClock("2026-03-02T09:00:00.000Z");
+    const none = await purchase({ start: "2025-10-01", priceCents: 95_000, commit: false });
+    const released = await purchase({ start: "2025-10-01", priceCents: 95_000 });
+    const open = await purchase({ start: "2025-10-01", priceCents: 95_000 });
+    await tx((m) => releaseCommitments(m, "system", "purchase", released.id, "Test: abgerechnet"));
+    await proposeBills("2026-03-02");
+    expect(await billsFor(none.id)).toEqual([]);
+    expect(await billsFor(released.id)).toEqual([]);
+    expect((await billsFor(open.id)).map((b) => b.billKey)).toEqual(["month:2025-10", "month:2025-11", "month:2025-12", "month:2026-01", "month:2026-02"]);
+  });
+
+  it("confirming refuses a bill whose purchase has no open commitment any more (names bill and year); nothing is confirmed", async () => {
+    setClock("2026-03-02T09:00:00.000Z");
+    const p = await purchase({ start: "2026-01-01", priceCents: 95_000 });
+    await proposeBills("2026-03-02");
+    const [bill] = await billsFor(p.id);
+    await tx((m) => releaseCommitments(m, "system", "purchase", p.id, "Test: freigegeben"));
+    const error = await confirmBills(provider, [bill.id]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RuleError);
+    expect((error as Error).message).toContain(bill.reference);
+    expect((error as Error).message).toMatch(/für 2026 keine Mittel gebunden/);
+    expect((await billsFor(p.id))[0].status).toBe("proposed");
+    // With its commitment open the same kind of bill confirms.
+    const q = await purchase({ start: "2026-01-01", priceCents: 95_000 });
+    await proposeBills("2026-03-02");
+    const [ok] = await billsFor(q.id);
+    expect(await confirmBills(provider, [ok.id])).toHaveLength(1);
   });
 });
