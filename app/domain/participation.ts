@@ -178,6 +178,8 @@ export function exitProblems(input: ExitInput, ctx: { entryDate: string; endDate
   else if (!isIsoDate(d)) errors.exitDate = "Bitte ein gültiges Datum angeben (TT.MM.JJJJ).";
   else if (d > ctx.today) errors.exitDate = `Der Austritt am ${formatDate(d)} liegt in der Zukunft; melden Sie ihn am Tag des Austritts oder danach.`;
   else if (d < ctx.entryDate) errors.exitDate = `Der Austritt (${formatDate(d)}) liegt vor dem Eintritt (${formatDate(ctx.entryDate)}).`;
+  else if (d > ctx.endDate)
+    errors.exitDate = `Die Teilnahme endet planmäßig am ${formatDate(ctx.endDate)}; ein Austritt am ${formatDate(d)} liegt danach. Melden Sie den Abschluss bitte zum ${formatDate(ctx.endDate)} oder früher; eine Verlängerung klären Sie mit dem Jobcenter.`;
   if (input.kind === "dropped_out") {
     if (!input.reason || !(EXIT_REASONS as readonly string[]).includes(input.reason)) errors.reason = "Bitte geben Sie den Grund des vorzeitigen Austritts an.";
     else if (input.reason === "other" && (input.note ?? "").trim().length < 10) errors.note = "Bei „sonstiger Grund“ bitte den Grund beschreiben (mindestens 10 Zeichen).";

@@ -80,12 +80,22 @@ export interface DueBill {
   amountCents: number;
 }
 
+/**
+ * The span a place bills by the month: [max(entry, planned start), min(exit or planned end, planned
+ * end)]. An entry before the planned start (allowed up to 30 days) does not extend billing beyond
+ * what was bought and committed; neither does an exit reported after the planned end.
+ */
+export function billedSpan(p: Pick<BilledPurchase, "startDate" | "endDate" | "entryDate" | "exitDate">): { from: string; to: string } {
+  const entry = p.entryDate ?? p.startDate;
+  const exit = p.exitDate ?? p.endDate;
+  return { from: entry > p.startDate ? entry : p.startDate, to: exit < p.endDate ? exit : p.endDate };
+}
+
 /** What a purchase should have billed by `day` (pure apart from its outcome). */
 export function dueBills(p: BilledPurchase, day: string, exitOutcome: { status: string } | null): DueBill[] {
   const out: DueBill[] = [];
   const terms = termsOf(p);
-  const from = p.entryDate ?? p.startDate;
-  const to = p.exitDate ?? p.endDate;
+  const { from, to } = billedSpan(p);
   if (MONTHLY_MODELS.includes(p.priceModel)) {
     for (const month of monthsOf(from, to)) {
       if (!(monthLast(month) < day)) break;

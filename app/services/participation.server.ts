@@ -34,8 +34,10 @@ import {
   type OutcomeInput,
 } from "~/domain/participation";
 import { toCsv } from "~/domain/csv";
+import { formatCents } from "~/domain/money";
+import { billedSpan, termsOf } from "~/domain/place-bills";
 import { can } from "~/domain/permissions";
-import { EXIT_REASON_LABELS, OUTCOME_CHECKPOINT_LABELS, OUTCOME_STATUS_LABELS, PURCHASE_STATE_LABELS, type ExitReason, type OutcomeCheckpoint, type OutcomeStatus, type PurchaseState } from "~/domain/places";
+import { EXIT_REASON_LABELS, monthBill, OUTCOME_CHECKPOINT_LABELS, OUTCOME_STATUS_LABELS, PURCHASE_STATE_LABELS, type ExitReason, type OutcomeCheckpoint, type OutcomeStatus, type PurchaseState } from "~/domain/places";
 import { addMonths, formatDate, parseDate } from "~/domain/time";
 import { appendAudit } from "~/lib/audit.server";
 import { nowIso, today } from "~/lib/clock.server";
@@ -256,6 +258,18 @@ export async function reportExit(
     const kind = input.kind as ExitKind;
     const exitReason = kind === "dropped_out" ? (input.reason as string) : null;
     const exitNote = (input.note ?? "").trim();
+    // Attendance reported for a month after the exit month: the provider corrects it first.
+    const attended = await m
+      .getRepository(AttendanceMonth)
+      .createQueryBuilder("a")
+      .where("a.purchaseId = :p AND a.month > :m", { p: p.id, m: exitDate.slice(0, 7) })
+      .andWhere("(a.daysPresent + a.daysExcused + a.daysUnexcused) > 0")
+      .orderBy("a.month", "DESC")
+      .getOne();
+    if (attended)
+      throw new ParticipationRuleError(`Für ${formatMonth(attended.month)} ist Anwesenheit gemeldet; ein Austritt am ${formatDate(exitDate)} liegt davor. Bitte korrigieren Sie zuerst die Anwesenheit (0 Tage) oder wählen Sie ein späteres Austrittsdatum.`, {
+        exitDate: `Für ${formatMonth(attended.month)} ist Anwesenheit gemeldet; bitte zuerst die Anwesenheit korrigieren.`,
+      });
     await transition(m, PLACE_PURCHASES, {
       entity: p,
       event: kind === "completed" ? "complete" : "drop_out",
@@ -268,8 +282,70 @@ export async function reportExit(
       },
     });
     Object.assign(p, { exitDate, exitReason, exitNote });
+    await stopBillingAt(m, user, p, exitDate);
     return p;
   });
+}
+
+/**
+ * An exit stops billing, also back-dated: proposed month bills after the exit are cancelled, the
+ * proposed bill of the exit month is recomputed up to the exit. A month already billed (confirmed
+ * or invoiced) reaching past the exit refuses the exit (the transaction rolls back). The checks
+ * run after the conditional updates, so a confirmation racing the exit is seen either way.
+ * Cancelled bills keep their key: the daily job never proposes the month again (it lies after the exit).
+ */
+async function stopBillingAt(m: EntityManager, user: CurrentUser, p: PlacePurchase, exitDate: string): Promise<void> {
+  const repo = m.getRepository(PlaceBill);
+  const at = nowIso();
+  const proposed = await repo.find({ where: { purchaseId: p.id, kind: "month", status: "proposed" }, order: { periodStart: "ASC" } });
+  const { from, to } = billedSpan(p);
+  for (const b of proposed) {
+    if (b.periodEnd <= exitDate) continue; // ends by the exit: unchanged
+    const month = b.billKey.slice("month:".length);
+    const recomputed = b.periodStart <= exitDate ? monthBill(termsOf(p), from, to, month) : null;
+    if (recomputed && recomputed.periodEnd === b.periodEnd && recomputed.amountCents === b.amountCents) continue;
+    if (recomputed) {
+      const r = await repo
+        .createQueryBuilder()
+        .update()
+        .set({ periodStart: recomputed.periodStart, periodEnd: recomputed.periodEnd, amountCents: recomputed.amountCents, calculation: recomputed.calculation.slice(0, 500), updatedAt: at })
+        .where("id = :id AND status = 'proposed'", { id: b.id })
+        .execute();
+      if (r.affected)
+        await appendAudit(m, actorOf(user), {
+          action: "bill.cancel",
+          summary: `Abrechnungsvorschlag ${b.reference} nach dem Austritt am ${formatDate(exitDate)} neu berechnet: ${formatCents(recomputed.amountCents)} statt ${formatCents(b.amountCents)} (${recomputed.calculation})`,
+          entityType: "place-bill",
+          entityId: String(b.id),
+          providerId: p.providerId,
+          details: { purchaseId: p.id, exitDate, recomputed: true, previous: { periodEnd: b.periodEnd, amountCents: b.amountCents, calculation: b.calculation }, amountCents: recomputed.amountCents },
+        });
+    } else {
+      const r = await repo.createQueryBuilder().update().set({ status: "cancelled", updatedAt: at }).where("id = :id AND status = 'proposed'", { id: b.id }).execute();
+      if (r.affected)
+        await appendAudit(m, actorOf(user), {
+          action: "bill.cancel",
+          summary: `Abrechnungsvorschlag ${b.reference} (${formatMonth(month)}, ${formatCents(b.amountCents)}) aufgehoben: Austritt am ${formatDate(exitDate)}`,
+          entityType: "place-bill",
+          entityId: String(b.id),
+          providerId: p.providerId,
+          details: { purchaseId: p.id, exitDate, amountCents: b.amountCents },
+        });
+    }
+  }
+  const billed = await repo
+    .createQueryBuilder("b")
+    .where("b.purchaseId = :p AND b.kind = 'month' AND b.status IN ('confirmed', 'invoiced') AND b.periodEnd > :d", { p: p.id, d: exitDate })
+    .orderBy("b.periodEnd", "DESC")
+    .getOne();
+  if (billed) {
+    const month = formatMonth(billed.billKey.slice("month:".length));
+    const verb = billed.status === "confirmed" ? "bereits bestätigt" : "bereits mit eigener Rechnung abgerechnet";
+    throw new ParticipationRuleError(
+      `Für ${month} ist die Abrechnung ${billed.reference} ${verb}; ein Austritt davor ist nicht möglich (frühestens am ${formatDate(billed.periodEnd)}). Ist der Austritt wirklich früher gewesen, wenden Sie sich bitte an das Jobcenter, damit die Abrechnung berichtigt wird.`,
+      { exitDate: `Für ${month} ist die Abrechnung ${billed.reference} ${verb}; frühestens möglich ist der ${formatDate(billed.periodEnd)}.` },
+    );
+  }
 }
 
 // ---- Outcomes (staff) ----------------------------------------------------------------------

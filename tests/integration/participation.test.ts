@@ -482,3 +482,24 @@ describe("review fixes: the outcomes worklist only holds recent exits", () => {
     expect(all.some((r) => r.purchaseId === outside.id)).toBe(false);
   });
 });
+
+describe("review fixes: exit boundaries", () => {
+  it("an exit after the planned end is refused; on the planned end it is fine", async () => {
+    const p = await purchase({ startDate: "2026-04-20", endDate: "2026-05-05" });
+    await reportEntry(provider, p.id, { entryDate: "2026-04-20" });
+    expect(fieldError(await refusal(reportExit(provider, p.id, { exitDate: "2026-05-06", kind: "completed" })), "exitDate")).toMatch(/Die Teilnahme endet planmäßig am 05\.05\.2026/);
+    expect((await reportExit(provider, p.id, { exitDate: "2026-05-05", kind: "completed" })).status).toBe("completed");
+  });
+
+  it("an exit before a month with reported attendance is refused naming the month; in that month it is fine", async () => {
+    const p = await purchase({ startDate: "2026-03-20", endDate: "2029-03-19" });
+    await reportEntry(provider, p.id, { entryDate: "2026-03-20" });
+    await reportAttendance(provider, p.id, { month: "2026-04", daysPresent: 3, daysExcused: 0, daysUnexcused: 0 });
+    await reportAttendance(provider, p.id, { month: "2026-05", daysPresent: 0, daysExcused: 0, daysUnexcused: 0 });
+    const error = await refusal(reportExit(provider, p.id, { exitDate: "2026-03-31", kind: "dropped_out", reason: "illness" }));
+    expect(fieldError(error, "exitDate")).toMatch(/Für April 2026 ist Anwesenheit gemeldet/);
+    expect((await reload(p.id)).status).toBe("running");
+    // May holds no days: it does not stop an exit in April.
+    expect((await reportExit(provider, p.id, { exitDate: "2026-04-01", kind: "dropped_out", reason: "illness" })).status).toBe("dropped_out");
+  });
+});

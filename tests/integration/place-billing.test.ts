@@ -13,6 +13,7 @@ import { bookByHand, signItems } from "~/services/payment-items.server";
 import { receiveInvoice } from "~/services/invoices.server";
 import { billsOf, confirmBills, getBill, listBills, listOwnBills, openProposals, proposeBills, releaseEndedPurchaseCommitments } from "~/services/place-billing.server";
 import { buildXRechnungUbl } from "~/demo/xrechnung-fixture";
+import { reportExit } from "~/services/participation.server";
 import { getSettings } from "~/lib/settings.server";
 
 /**
@@ -481,3 +482,70 @@ describe("rule 11: no bill without an open commitment (review fix)", () => {
     expect(await confirmBills(provider, [ok.id])).toHaveLength(1);
   });
 });
+
+describe("a back-dated exit stops billing (review fix)", () => {
+  it("refuses an exit before the end of a confirmed month (names bill and month); on the last day of it the later proposals are cancelled", async () => {
+    setClock("2026-03-02T09:00:00.000Z");
+    const p = await purchase({ start: "2025-10-01", priceCents: 93_000 });
+    await proposeBills("2026-03-02");
+    const before = await billsFor(p.id);
+    expect(before.map((b) => b.billKey)).toEqual(["month:2025-10", "month:2025-11", "month:2025-12", "month:2026-01", "month:2026-02"]);
+    await confirmBills(provider, [before[1].id]);
+    const refused = (await reportExit(provider, p.id, { exitDate: "2025-11-29", kind: "dropped_out", reason: "illness" }).then(
+      () => new Error("expected a refusal"),
+      (e: unknown) => e,
+    )) as Error & { status: number; fieldErrors: Record<string, string> };
+    expect(refused.status).toBe(422);
+    expect(refused.message).toContain(`Für November 2025 ist die Abrechnung ${before[1].reference} bereits bestätigt; ein Austritt davor ist nicht möglich`);
+    expect(refused.fieldErrors.exitDate).toContain("30.11.2025");
+    expect(await (await em()).getRepository(PlacePurchase).findOneByOrFail({ id: p.id })).toMatchObject({ status: "running", exitDate: null });
+    expect((await billsFor(p.id)).map((b) => b.status)).toEqual(["proposed", "confirmed", "proposed", "proposed", "proposed"]);
+    await reportExit(provider, p.id, { exitDate: "2025-11-30", kind: "dropped_out", reason: "illness" });
+    expect((await billsFor(p.id)).map((b) => [b.billKey, b.status])).toEqual([
+      ["month:2025-10", "proposed"],
+      ["month:2025-11", "confirmed"],
+      ["month:2025-12", "cancelled"],
+      ["month:2026-01", "cancelled"],
+      ["month:2026-02", "cancelled"],
+    ]);
+    expect(await (await em()).getRepository(AuditEvent).count({ where: { action: "bill.cancel", entityId: String(before[2].id) } })).toBe(1);
+    // The job later neither proposes the cancelled months again nor trips over their keys.
+    expect(await proposeBills("2026-03-02")).toBe(0);
+    expect(await billsFor(p.id)).toHaveLength(5);
+  });
+
+  it("a back-dated exit in the middle of a proposed month recomputes that bill in place (14 of 31 days) and cancels the later ones", async () => {
+    setClock("2026-03-02T09:00:00.000Z");
+    const p = await purchase({ start: "2025-10-01", priceCents: 93_000 });
+    await proposeBills("2026-03-02");
+    await reportExit(provider, p.id, { exitDate: "2025-12-14", kind: "dropped_out", reason: "illness" });
+    const after = await billsFor(p.id);
+    expect(after.map((b) => [b.billKey, b.status, b.periodEnd, b.amountCents])).toEqual([
+      ["month:2025-10", "proposed", "2025-10-31", 93_000],
+      ["month:2025-11", "proposed", "2025-11-30", 93_000],
+      ["month:2025-12", "proposed", "2025-12-14", Math.round((93_000 * 14) / 31)],
+      ["month:2026-01", "cancelled", "2026-01-31", 93_000],
+      ["month:2026-02", "cancelled", "2026-02-28", 93_000],
+    ]);
+    expect(after[2].calculation).toBe("14 von 31 Tagen × 930,00 € = 420,00 €");
+    expect(await proposeBills("2026-03-02")).toBe(0);
+    expect(await billsFor(p.id)).toHaveLength(5);
+  });
+});
+
+describe("an entry before the planned start does not extend billing (review fix)", () => {
+  it("entry 10 days before the start: the first month is billed from the planned start, not from the entry", async () => {
+    const p = await purchase({ start: "2025-11-11", entryDate: "2025-11-01", priceCents: 90_000, months: 3 });
+    await proposeBills("2026-03-02");
+    const bills = await billsFor(p.id);
+    const months = bills.filter((b) => b.kind === "month");
+    expect(months[0]).toMatchObject({ billKey: "month:2025-11", periodStart: "2025-11-11", periodEnd: "2025-11-30", amountCents: 60_000 });
+    // Planned end 10.02.2026: the last month ends there (3 months bought, no more).
+    expect(months.at(-1)).toMatchObject({ billKey: "month:2026-02", periodEnd: "2026-02-10" });
+    expect(months.reduce((a, b) => a + b.amountCents, 0)).toBe(costByYear(termsFor(p), p.startDate, p.endDate).reduce((a, s) => a + s.amountCents, 0));
+  });
+});
+
+function termsFor(p: PlacePurchase): PriceTerms {
+  return { priceModel: p.priceModel, priceCents: p.priceCents, proRata: p.proRata, eventFees: p.eventFees ?? [], hours: p.hours };
+}
