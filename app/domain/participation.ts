@@ -62,6 +62,29 @@ export function participationLast(p: { exitDate: string | null; endDate: string 
   return p.exitDate ?? p.endDate;
 }
 
+/**
+ * The last day that can be reported now: the exit (or planned end), but never after today —
+ * days that have not happened yet cannot be reported.
+ */
+export function reportableLast(p: { exitDate: string | null; endDate: string }, today: string): string {
+  const last = participationLast(p);
+  return last < today ? last : today;
+}
+
+/** Attendance and exams of an ended place can be reported up to this many months after the exit. */
+export const REPORTS_AFTER_EXIT_MONTHS = 6;
+
+/** After the exit: the last day reports are accepted (exit + REPORTS_AFTER_EXIT_MONTHS). */
+export function reportsUntil(exitDate: string): string {
+  return addMonths(exitDate, REPORTS_AFTER_EXIT_MONTHS);
+}
+
+/** A report on an ended place more than six months after the exit is refused; null while it is allowed. */
+export function lateReportProblem(exitDate: string | null, today: string): string | null {
+  if (!exitDate || today <= reportsUntil(exitDate)) return null;
+  return `Die Teilnahme endete am ${formatDate(exitDate)}; Anwesenheit und Prüfungsergebnisse können bis ${REPORTS_AFTER_EXIT_MONTHS} Monate danach (bis ${formatDate(reportsUntil(exitDate))}) gemeldet werden. Bitte wenden Sie sich an das Jobcenter.`;
+}
+
 /** The days of `month` that fall in the participation [entry, exit or planned end], with the first and last such day. */
 export function participationDaysIn(month: string, entryDate: string, last: string): { days: number; from: string; to: string } {
   const from = entryDate > monthFirst(month) ? entryDate : monthFirst(month);
@@ -118,7 +141,7 @@ export function attendanceProblems(input: AttendanceInput, ctx: AttendanceContex
     else if (month < entryMonth) errors.month = `${formatMonth(month)} liegt vor dem Eintritt (${formatDate(ctx.entryDate)}).`;
     else if (month > lastMonth) errors.month = `${formatMonth(month)} liegt nach dem Austritt (${formatDate(ctx.exitDate)}).`;
     else {
-      maxDays = participationDaysIn(month, ctx.entryDate, participationLast(ctx)).days;
+      maxDays = participationDaysIn(month, ctx.entryDate, reportableLast(ctx, ctx.today)).days;
       if (maxDays === 0) errors.month = `${formatMonth(month)} liegt nach dem geplanten Ende der Teilnahme (${formatDate(ctx.endDate)}).`;
     }
   }
@@ -132,8 +155,9 @@ export function attendanceProblems(input: AttendanceInput, ctx: AttendanceContex
   if (!errors.month && present !== null && excused !== null && unexcused !== null) {
     const sum = present + excused + unexcused;
     if (sum > maxDays) {
-      const { from, to } = participationDaysIn(month, ctx.entryDate, participationLast(ctx));
-      errors.daysPresent = `Im ${formatMonth(month)} liegen ${maxDays} Tage der Teilnahme (${formatDate(from)} bis ${formatDate(to)}): anwesend, entschuldigt und unentschuldigt zusammen höchstens ${maxDays} Tage, gemeldet sind ${sum}.`;
+      const { from, to } = participationDaysIn(month, ctx.entryDate, reportableLast(ctx, ctx.today));
+      const soFar = to === ctx.today && to < participationLast(ctx) ? " bis heute" : "";
+      errors.daysPresent = `Im ${formatMonth(month)} liegen${soFar} ${maxDays} Tage der Teilnahme (${formatDate(from)} bis ${formatDate(to)}): anwesend, entschuldigt und unentschuldigt zusammen höchstens ${maxDays} Tage, gemeldet sind ${sum}.`;
     }
   }
   return { errors, days: present !== null && excused !== null && unexcused !== null ? { present, excused, unexcused } : null, maxDays };
@@ -146,7 +170,7 @@ export function attendanceRate(present: number, reported: number): number | null
 
 // ---- Exams ---------------------------------------------------------------------------------
 
-export function examProblems(input: { examName: string; examDate: string; grade: string }, ctx: { entryDate: string; today: string }): FieldErrors {
+export function examProblems(input: { examName: string; examDate: string; grade: string }, ctx: { entryDate: string; today: string; exitDate?: string | null }): FieldErrors {
   const errors: FieldErrors = {};
   if (!input.examName.trim()) errors.examName = "Bitte die Prüfung benennen (z. B. Gesellenprüfung Tischler).";
   else if (input.examName.trim().length > 200) errors.examName = "Höchstens 200 Zeichen.";
@@ -155,6 +179,8 @@ export function examProblems(input: { examName: string; examDate: string; grade:
   else if (!isIsoDate(d)) errors.examDate = "Bitte ein gültiges Datum angeben (TT.MM.JJJJ).";
   else if (d > ctx.today) errors.examDate = `Die Prüfung am ${formatDate(d)} liegt in der Zukunft; melden Sie das Ergebnis nach der Prüfung.`;
   else if (d < ctx.entryDate) errors.examDate = `Die Prüfung am ${formatDate(d)} liegt vor dem Eintritt (${formatDate(ctx.entryDate)}).`;
+  else if (ctx.exitDate && d > reportsUntil(ctx.exitDate))
+    errors.examDate = `Die Prüfung am ${formatDate(d)} liegt mehr als ${REPORTS_AFTER_EXIT_MONTHS} Monate nach dem Austritt (${formatDate(ctx.exitDate)}); gemeldet werden Prüfungen bis zum ${formatDate(reportsUntil(ctx.exitDate))}.`;
   if (input.grade.trim().length > 50) errors.grade = "Höchstens 50 Zeichen.";
   return errors;
 }

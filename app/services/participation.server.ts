@@ -26,7 +26,9 @@ import {
   OUTCOME_DUE_LIST,
   OUTCOME_DUE_WITHIN_MONTHS,
   participationDaysIn,
+  lateReportProblem,
   participationLast,
+  reportableLast,
   REPORTING_STATES,
   type ExitKind,
   type FieldErrors,
@@ -182,6 +184,8 @@ export async function reportAttendance(
     return await tx(async (m) => {
       const p = await reportable(m, user, purchaseId);
       if (!REPORTING_STATES.includes(p.status) || !p.entryDate) throw new ConflictError(needsEntry(p));
+      const late = lateReportProblem(p.exitDate, today());
+      if (late) throw new ConflictError(late);
       const month = (input.month ?? "").trim();
       const checked = attendanceProblems({ ...input, month }, { entryDate: p.entryDate, exitDate: p.exitDate, endDate: p.endDate, today: today() });
       refuse(checked.errors);
@@ -225,8 +229,10 @@ export async function reportExam(user: CurrentUser, purchaseId: number, input: {
   return tx(async (m) => {
     const p = await reportable(m, user, purchaseId);
     if (!REPORTING_STATES.includes(p.status) || !p.entryDate) throw new ConflictError(needsEntry(p));
+    const late = lateReportProblem(p.exitDate, today());
+    if (late) throw new ConflictError(late);
     const grade = (input.grade ?? "").trim();
-    refuse(examProblems({ examName: input.examName ?? "", examDate: input.examDate ?? "", grade }, { entryDate: p.entryDate, today: today() }));
+    refuse(examProblems({ examName: input.examName ?? "", examDate: input.examDate ?? "", grade }, { entryDate: p.entryDate, today: today(), exitDate: p.exitDate }));
     const repo = m.getRepository(ExamResult);
     const row = await repo.save(
       repo.create({ purchaseId: p.id, examName: input.examName.trim(), examDate: input.examDate.trim(), passed: !!input.passed, grade, channel: channelOf(user), reportedById: user.id, reportedAt: nowIso() }),
@@ -403,7 +409,7 @@ function attendanceRow(a: AttendanceMonth, p: PlacePurchase, billed: boolean): A
     daysUnexcused: a.daysUnexcused,
     channel: a.channel,
     reportedAt: a.reportedAt,
-    daysInParticipation: p.entryDate ? participationDaysIn(a.month, p.entryDate, participationLast(p)).days : 0,
+    daysInParticipation: p.entryDate ? participationDaysIn(a.month, p.entryDate, reportableLast(p, today())).days : 0,
     billed,
   };
 }
@@ -454,9 +460,9 @@ export async function participationOf(user: CurrentUser, purchaseId: number): Pr
   // Providers never see outcomes (DOMAIN.md § 4, rule 15).
   const outcomes = staff ? await m.getRepository(Outcome).find({ where: { purchaseId: p.id }, order: { id: "ASC" } }) : [];
   const reportableMonths: { value: string; label: string; maxDays: number }[] = [];
-  if (p.entryDate && REPORTING_STATES.includes(p.status)) {
+  if (p.entryDate && REPORTING_STATES.includes(p.status) && !lateReportProblem(p.exitDate, t)) {
     const last = (p.exitDate ?? t).slice(0, 7);
-    const lastDay = participationLast(p);
+    const lastDay = reportableLast(p, t);
     for (let mo = last; mo >= p.entryDate.slice(0, 7); mo = prevMonth(mo)) {
       const maxDays = participationDaysIn(mo, p.entryDate, lastDay).days;
       if (mo <= t.slice(0, 7) && maxDays > 0) reportableMonths.push({ value: mo, label: formatMonth(mo), maxDays });

@@ -64,6 +64,7 @@ async function purchase(over: Partial<PlacePurchase> = {}): Promise<PlacePurchas
       note: "",
       requestedById: 1,
       requestedAt: "2026-03-01T09:00:00.000Z",
+      orderedAt: "2026-03-01T10:00:00.000Z",
       statusReason: "",
       entryDate: null,
       exitDate: null,

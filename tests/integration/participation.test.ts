@@ -232,9 +232,9 @@ describe("monthly attendance", () => {
     expect(fieldError(await refusal(reportAttendance(provider, p.id, { month: "2026-03", daysPresent: 0, daysExcused: 0, daysUnexcused: 0 })), "month")).toMatch(/vor dem Eintritt/);
     expect(fieldError(await refusal(reportAttendance(provider, p.id, { month: "2026-06", daysPresent: 0, daysExcused: 0, daysUnexcused: 0 })), "month")).toMatch(/in der Zukunft/);
     expect(fieldError(await refusal(reportAttendance(provider, p.id, { month: "2026-05", daysPresent: -1, daysExcused: "x", daysUnexcused: 1.5 })), "daysExcused")).toMatch(/ganze Zahl/);
-    // May: 31 days in the participation.
-    expect(fieldError(await refusal(reportAttendance(provider, p.id, { month: "2026-05", daysPresent: 30, daysExcused: 2, daysUnexcused: 0 })), "daysPresent")).toMatch(/höchstens 31 Tage/);
-    expect(await reportAttendance(provider, p.id, { month: "2026-05", daysPresent: "6", daysExcused: "0", daysUnexcused: "0" })).toMatchObject({ daysPresent: 6, daysInParticipation: 31 });
+    // May (today the 10th): 10 days up to today, not the 31 of the month (review fix).
+    expect(fieldError(await refusal(reportAttendance(provider, p.id, { month: "2026-05", daysPresent: 10, daysExcused: 1, daysUnexcused: 0 })), "daysPresent")).toMatch(/bis heute 10 Tage.*höchstens 10 Tage/);
+    expect(await reportAttendance(provider, p.id, { month: "2026-05", daysPresent: "6", daysExcused: "0", daysUnexcused: "0" })).toMatchObject({ daysPresent: 6, daysInParticipation: 10 });
   });
 
   it("a correction updates the month and keeps the previous values in the audit trail", async () => {
@@ -501,5 +501,24 @@ describe("review fixes: exit boundaries", () => {
     expect((await reload(p.id)).status).toBe("running");
     // May holds no days: it does not stop an exit in April.
     expect((await reportExit(provider, p.id, { exitDate: "2026-04-01", kind: "dropped_out", reason: "illness" })).status).toBe("dropped_out");
+  });
+});
+
+describe("review fixes: reports on an ended place", () => {
+  it("attendance and exams until exit + 6 months; a day later refused; no reportable months then", async () => {
+    const p = await purchase({ status: "dropped_out", startDate: "2025-09-01", endDate: "2028-08-31", entryDate: "2025-09-01", exitDate: "2025-11-10", exitReason: "illness" });
+    // Exit 10.11.2025 + 6 months = 10.05.2026 = today: still fine.
+    expect(await reportAttendance(provider, p.id, { month: "2025-11", daysPresent: 10, daysExcused: 0, daysUnexcused: 0 })).toMatchObject({ daysInParticipation: 10 });
+    expect((await participationOf(provider, p.id)).reportableMonths.map((r) => r.value)).toEqual(["2025-11", "2025-10", "2025-09"]);
+    setClock("2026-05-11T10:00:00.000Z");
+    try {
+      const late = await refusal(reportAttendance(provider, p.id, { month: "2025-11", daysPresent: 9, daysExcused: 0, daysUnexcused: 0 }));
+      expect(late).toBeInstanceOf(ConflictError);
+      expect(late.message).toMatch(/endete am 10\.11\.2025.*bis 10\.05\.2026/);
+      expect(await refusal(reportExam(provider, p.id, { examName: "Zwischenprüfung", examDate: "2025-11-01", passed: true }))).toBeInstanceOf(ConflictError);
+      expect((await participationOf(provider, p.id)).reportableMonths).toEqual([]);
+    } finally {
+      setClock(`${TODAY}T10:00:00.000Z`);
+    }
   });
 });
