@@ -15,7 +15,7 @@ import { duplicateKey, sepaPurpose } from "~/domain/invoices";
 import { completeQuery, type ListQuery } from "~/domain/list";
 import { formatCents } from "~/domain/money";
 import { can } from "~/domain/permissions";
-import { BILL_KIND_LABELS, BILL_LIST, BILL_STATUS_LABELS, BILL_VAT_NOTE, dueBills, monthLast, monthParam, purchaseReferenceIn, type BillStatus, type DueBill } from "~/domain/place-bills";
+import { BILL_KIND_LABELS, BILL_LIST, BILL_STATUS_LABELS, BILL_VAT_NOTE, dueBills, monthLast, monthParam, purchaseInvoiceProblems, purchaseReferenceIn, type BillStatus, type DueBill, type PurchaseInvoiceFinding } from "~/domain/place-bills";
 import { BILL_EVENT_LABELS, type BillEvent } from "~/domain/places";
 import { addDays, addMonths, formatDate } from "~/domain/time";
 import { toCsv } from "~/domain/csv";
@@ -354,6 +354,23 @@ export async function assessPurchaseInvoice(m: EntityManager, purchase: PlacePur
   if (!bills.length) deviation = `Für den Platzkauf ${purchase.reference} liegt für ${span} kein offener Abrechnungsvorschlag vor; bitte den Betrag von ${formatCents(input.amountCents)} prüfen.`;
   else if (input.amountCents > sum) deviation = `Der Rechnungsbetrag ${formatCents(input.amountCents)} liegt um ${formatCents(input.amountCents - sum)} über den Abrechnungsvorschlägen des Platzkaufs ${purchase.reference} für ${span} (${formatCents(sum)}: ${bills.map((b) => b.reference).join(", ")}).`;
   return { expectedCents: sum, deviation, billIds: bills.map((b) => b.id) };
+}
+
+/**
+ * Inside the intake transaction: the findings that refuse an own e-invoice naming a purchase
+ * (period already billed, place never started, period after the exit; purchaseInvoiceProblems).
+ */
+export async function purchaseInvoiceFindings(m: EntityManager, purchase: PlacePurchase, period: { periodStart: string | null; periodEnd: string | null }): Promise<PurchaseInvoiceFinding[]> {
+  const settled =
+    period.periodStart && period.periodEnd
+      ? await m
+          .getRepository(PlaceBill)
+          .createQueryBuilder("b")
+          .where("b.purchaseId = :p AND b.status IN ('confirmed', 'invoiced') AND b.periodStart <= :e AND b.periodEnd >= :s", { p: purchase.id, s: period.periodStart, e: period.periodEnd })
+          .orderBy("b.periodStart", "ASC")
+          .getMany()
+      : [];
+  return purchaseInvoiceProblems(purchase, period, settled);
 }
 
 /** Inside the intake transaction, after the invoice is stored: its proposals become "invoiced". */

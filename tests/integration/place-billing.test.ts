@@ -549,3 +549,64 @@ describe("an entry before the planned start does not extend billing (review fix)
 function termsFor(p: PlacePurchase): PriceTerms {
   return { priceModel: p.priceModel, priceCents: p.priceCents, proRata: p.proRata, eventFees: p.eventFees ?? [], hours: p.hours };
 }
+
+describe("own e-invoices naming a purchase: intake refusals (review fix)", () => {
+  let n = 0;
+  async function send(p: PlacePurchase, periodStart: string, periodEnd: string) {
+    const m = await em();
+    const settings = await getSettings(m);
+    const bank = await m.getRepository(BankAccount).findOneByOrFail({ providerId, current: true });
+    const { Provider } = await import("../../entities");
+    const prov = await m.getRepository(Provider).findOneByOrFail({ id: providerId });
+    n++;
+    const xml = buildXRechnungUbl({
+      number: `BW-R-${p.reference}-${n}`,
+      issueDate: "2026-03-01",
+      buyerReference: settings["finance.leitwegId"],
+      orderReference: p.reference,
+      periodStart,
+      periodEnd,
+      seller: { name: prov.name, street: "Weg 1", postalCode: "01917", city: "Kamenz", vatId: prov.vatId || "DE123456789", contactName: "Abrechnung", phone: "03578 1", email: "abrechnung@example.org", iban: bank.iban },
+      buyer: { name: "Landkreis Kamenz", street: "Macherstraße 55", postalCode: "01917", city: "Kamenz", email: "rechnung@asz-kamenz.example" },
+      lines: [{ name: `Platz ${p.reference}`, quantity: 1, unitPriceCents: 95_000 }],
+    });
+    return receiveInvoice(provider, { bytes: new TextEncoder().encode(xml), filename: `r${n}.xml`, channel: "portal" });
+  }
+  const rules = (r: { findings: { rule: string }[] }) => r.findings.map((f) => f.rule);
+
+  it("ASZ-PLATZ-1: a period overlapping a confirmed month by one day is refused naming the bill; the next day on is accepted", async () => {
+    setClock("2026-03-02T09:00:00.000Z");
+    const p = await purchase({ start: "2025-12-01", priceCents: 95_000 });
+    await proposeBills("2026-03-02");
+    const [dec] = await billsFor(p.id);
+    await confirmBills(provider, [dec.id]);
+    const refused = await send(p, "2025-12-31", "2026-01-31");
+    expect(refused.status).toBe("rejected");
+    expect(rules(refused)).toEqual(["ASZ-PLATZ-1"]);
+    expect(refused.findings[0].message).toContain(dec.reference);
+    const ok = await send(p, "2026-01-01", "2026-01-31");
+    expect(ok.status).toBe("accepted");
+    // The January month is now invoiced by it: the same period again is refused.
+    const again = await send(p, "2026-01-01", "2026-01-31");
+    expect(rules(again)).toEqual(["ASZ-PLATZ-1"]);
+  });
+
+  it("ASZ-PLATZ-2: a place that never started (state confirmed, no entry) is refused", async () => {
+    const p = await purchase({ start: "2026-02-01", status: "confirmed", entryDate: null });
+    const r = await send(p, "2026-02-01", "2026-02-28");
+    expect(r.status).toBe("rejected");
+    expect(rules(r)).toEqual(["ASZ-PLATZ-2"]);
+    expect(r.findings[0].message).toMatch(/hat nicht begonnen/);
+  });
+
+  it("ASZ-PLATZ-3: a period starting the day after the exit is refused; one starting on the exit day is not", async () => {
+    const p = await purchase({ start: "2025-10-01", status: "dropped_out", exitDate: "2025-12-14", exitReason: "illness" });
+    const after = await send(p, "2025-12-15", "2025-12-31");
+    expect(after.status).toBe("rejected");
+    expect(rules(after)).toEqual(["ASZ-PLATZ-3"]);
+    expect(after.findings[0].message).toMatch(/nach dem Austritt am 14\.12\.2025/);
+    const on = await send(p, "2025-12-14", "2025-12-14");
+    expect(rules(on)).not.toContain("ASZ-PLATZ-3");
+    expect(on.status).toBe("accepted");
+  });
+});
