@@ -196,7 +196,12 @@ export interface ExitInput {
   earlyCompletionConfirmed?: boolean;
 }
 
-export function exitProblems(input: ExitInput, ctx: { entryDate: string; endDate: string; today: string; askEarly: boolean }): FieldErrors {
+/**
+ * `askEarly`: a completion before the planned end needs `earlyCompletionConfirmed` — the form asks
+ * with a checkbox ("form"), the API with the body field (`"api"`, the message names the field);
+ * false only for internal callers (demo data, tests of the service).
+ */
+export function exitProblems(input: ExitInput, ctx: { entryDate: string; endDate: string; today: string; askEarly: boolean | "api" }): FieldErrors {
   const errors: FieldErrors = {};
   if (!(EXIT_KINDS as readonly string[]).includes(input.kind)) errors.kind = "Bitte wählen Sie: regulär abgeschlossen oder vorzeitiger Austritt.";
   const d = input.exitDate.trim();
@@ -212,7 +217,10 @@ export function exitProblems(input: ExitInput, ctx: { entryDate: string; endDate
   }
   if ((input.note ?? "").length > 1000) errors.note = "Höchstens 1000 Zeichen.";
   if (input.kind === "completed" && !errors.exitDate && d && d < ctx.endDate && ctx.askEarly && !input.earlyCompletionConfirmed)
-    errors.earlyCompletionConfirmed = `Der Abschluss am ${formatDate(d)} liegt vor dem geplanten Ende (${formatDate(ctx.endDate)}). War es ein vorzeitiger Austritt, wählen Sie bitte „vorzeitiger Austritt“ mit dem Grund; sonst bestätigen Sie den regulären Abschluss.`;
+    errors.earlyCompletionConfirmed =
+      ctx.askEarly === "api"
+        ? `Der Abschluss am ${formatDate(d)} liegt vor dem geplanten Ende (${formatDate(ctx.endDate)}). War es ein vorzeitiger Austritt, melden Sie bitte kind "dropped_out" mit reason; ein regulärer Abschluss vor dem geplanten Ende braucht "earlyCompletionConfirmed": true.`
+        : `Der Abschluss am ${formatDate(d)} liegt vor dem geplanten Ende (${formatDate(ctx.endDate)}). War es ein vorzeitiger Austritt, wählen Sie bitte „vorzeitiger Austritt“ mit dem Grund; sonst bestätigen Sie den regulären Abschluss.`;
   return errors;
 }
 

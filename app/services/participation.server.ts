@@ -254,12 +254,12 @@ export async function reportExit(
   user: CurrentUser,
   purchaseId: number,
   input: { exitDate: string; kind: string; reason?: string | null; note?: string | null; earlyCompletionConfirmed?: boolean },
-  opts: { askEarly?: boolean } = {},
+  opts: { askEarly?: boolean | "api" } = {},
 ): Promise<PlacePurchase> {
   return tx(async (m) => {
     const p = await reportable(m, user, purchaseId);
     if (p.status !== "running" || !p.entryDate) throw new ConflictError(p.status === "confirmed" ? "Bitte melden Sie zuerst den Eintritt." : `Der Austritt ist bereits gemeldet oder nicht möglich (Status „${p.status}“).`);
-    refuse(exitProblems({ ...input, exitDate: input.exitDate ?? "", kind: input.kind ?? "" }, { entryDate: p.entryDate, endDate: p.endDate, today: today(), askEarly: !!opts.askEarly }));
+    refuse(exitProblems({ ...input, exitDate: input.exitDate ?? "", kind: input.kind ?? "" }, { entryDate: p.entryDate, endDate: p.endDate, today: today(), askEarly: opts.askEarly ?? false }));
     const exitDate = input.exitDate.trim();
     const kind = input.kind as ExitKind;
     const exitReason = kind === "dropped_out" ? (input.reason as string) : null;

@@ -309,7 +309,7 @@ describe("exams and exit", () => {
     expect(await reportAttendance(provider, p.id, { month: "2026-04", daysPresent: 1, daysExcused: 0, daysUnexcused: 0 })).toMatchObject({ daysInParticipation: 1 });
   });
 
-  it("the form asks whether a completion before the planned end was an early exit; the API does not", async () => {
+  it("the form asks whether a completion before the planned end was an early exit (the API too, see participation-api); an internal service call does not", async () => {
     const p = await purchase();
     await reportEntry(provider, p.id, { entryDate: "2026-04-20" });
     const asked = await refusal(reportFromForm(provider, p.id, { intent: "exit", exitDate: "2026-05-08", kind: "completed" }));
