@@ -20,6 +20,9 @@ export const INTEGRATION_WITHIN_MONTHS = 6;
  * A named constant rather than a setting: it only bounds a worklist, it decides nothing.
  */
 export const OUTCOME_DUE_WITHIN_MONTHS = 18;
+/** Weekly hours of an employment outcome: at least 1, at most 60 (plausibility). */
+export const EMPLOYMENT_HOURS_MIN = 1;
+export const EMPLOYMENT_HOURS_MAX = 60;
 /** States in which attendance and exams can be reported (after the entry). */
 export const REPORTING_STATES: readonly string[] = ["running", "completed", "dropped_out"];
 /** States after the exit (outcomes). */
@@ -256,7 +259,7 @@ export interface CleanOutcome {
  * months. Employment needs employer, start and weekly hours; training and self-employment a
  * start. A start more than six months after the exit is no integration by the measure.
  */
-export function outcomeProblems(input: OutcomeInput, ctx: { exitDate: string; today: string; followUpMonths: number }): { errors: FieldErrors; clean: CleanOutcome | null } {
+export function outcomeProblems(input: OutcomeInput, ctx: { exitDate: string; today: string; followUpMonths: number; from?: string | null }): { errors: FieldErrors; clean: CleanOutcome | null } {
   const errors: FieldErrors = {};
   const checkpoint = input.checkpoint as OutcomeCheckpoint;
   if (!(OUTCOME_CHECKPOINTS as readonly string[]).includes(checkpoint)) errors.checkpoint = "Bitte den Zeitpunkt wählen (nach Austritt oder sechs Monate später).";
@@ -288,12 +291,17 @@ export function outcomeProblems(input: OutcomeInput, ctx: { exitDate: string; to
       const latest = addMonths(ctx.exitDate, INTEGRATION_WITHIN_MONTHS);
       if (start > latest)
         errors.startDate = `Ein Beginn am ${formatDate(start)} liegt mehr als ${INTEGRATION_WITHIN_MONTHS} Monate nach dem Austritt (${formatDate(ctx.exitDate)}) und zählt nicht als Integration durch die Maßnahme. Bitte erfassen Sie „keine Integration“ und vermerken Sie die spätere Aufnahme in der Notiz.`;
+      else if (start > ctx.today) errors.startDate = `Der Beginn am ${formatDate(start)} liegt in der Zukunft; erfassen Sie den Verbleib, wenn die Aufnahme erfolgt ist.`;
+      else if (ctx.from && start < ctx.from)
+        errors.startDate = `Der Beginn am ${formatDate(start)} liegt vor dem Eintritt in die Maßnahme (${formatDate(ctx.from)}); als Integration zählt nur eine Aufnahme während oder nach der Maßnahme.`;
     }
     if (input.status === "employment") {
       if (!hoursRaw) errors.weeklyHours = "Bitte die Wochenstunden angeben (z. B. 39,5).";
       else {
         weeklyHours = parseHours(hoursRaw);
         if (weeklyHours === null) errors.weeklyHours = "Bitte die Wochenstunden als Zahl angeben (z. B. 39,5; höchstens 80).";
+        else if (weeklyHours < EMPLOYMENT_HOURS_MIN * 100 || weeklyHours > EMPLOYMENT_HOURS_MAX * 100)
+          errors.weeklyHours = `Eine Beschäftigung hat zwischen ${EMPLOYMENT_HOURS_MIN} und ${EMPLOYMENT_HOURS_MAX} Wochenstunden; bitte prüfen Sie die Angabe.`;
       }
     } else if (hoursRaw) {
       weeklyHours = parseHours(hoursRaw);

@@ -364,7 +364,7 @@ export async function recordOutcome(user: CurrentUser, purchaseId: number, input
     return await tx(async (m) => {
       const p = await reachablePurchase(m, user, purchaseId);
       if (!EXITED_STATES.includes(p.status) || !p.exitDate) throw new ConflictError("Der Verbleib wird nach dem Austritt erfasst; für diesen Platzkauf ist noch kein Austritt gemeldet.");
-      const { errors, clean } = outcomeProblems(input, { exitDate: p.exitDate, today: today(), followUpMonths });
+      const { errors, clean } = outcomeProblems(input, { exitDate: p.exitDate, today: today(), followUpMonths, from: p.entryDate ?? p.startDate });
       refuse(errors);
       const c = clean!;
       const repo = m.getRepository(Outcome);
@@ -390,11 +390,47 @@ export async function recordOutcome(user: CurrentUser, purchaseId: number, input
           previous: previous ? { status: previous.status, employerName: previous.employerName, startDate: previous.startDate, weeklyHours: previous.weeklyHours, asOf: previous.asOf, note: previous.note } : null,
         },
       });
+      if (c.checkpoint === "exit") await followOutcome(m, user, p, c.status);
       return outcomeRow(row);
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw new ConflictError("Dieser Verbleib wurde gerade gleichzeitig erfasst; bitte laden Sie die Seite neu.");
     throw error;
+  }
+}
+
+/**
+ * The exit outcome decides the success and transfer bills: corrected to "none" (or, for the
+ * transfer, to anything but training) their proposals are cancelled; corrected back, a cancelled
+ * proposal is proposed again (its key stays, so the daily job would not create it anew).
+ */
+async function followOutcome(m: EntityManager, user: CurrentUser, p: PlacePurchase, status: string): Promise<void> {
+  const integration = status !== "none";
+  const cancel = [...(integration ? [] : ["event:success"]), ...(status === "training" ? [] : ["event:transfer"])];
+  const revive = [...(integration ? ["event:success"] : []), ...(status === "training" && p.exitReason === "training" ? ["event:transfer"] : [])];
+  const repo = m.getRepository(PlaceBill);
+  const at = nowIso();
+  for (const [keys, from, to] of [
+    [cancel, "proposed", "cancelled"],
+    [revive, "cancelled", "proposed"],
+  ] as const) {
+    if (!keys.length) continue;
+    const bills = await repo.find({ where: { purchaseId: p.id, billKey: In([...keys]), status: from } });
+    for (const b of bills) {
+      const r = await repo.createQueryBuilder().update().set({ status: to, updatedAt: at }).where("id = :id AND status = :from", { id: b.id, from }).execute();
+      if (!r.affected) continue;
+      await appendAudit(m, actorOf(user), {
+        action: "bill.cancel",
+        summary:
+          to === "cancelled"
+            ? `Abrechnungsvorschlag ${b.reference} (${formatCents(b.amountCents)}) aufgehoben: Verbleib nach Austritt berichtigt auf „${OUTCOME_STATUS_LABELS[status as OutcomeStatus] ?? status}“`
+            : `Abrechnungsvorschlag ${b.reference} (${formatCents(b.amountCents)}) wieder zur Bestätigung: Verbleib nach Austritt berichtigt auf „${OUTCOME_STATUS_LABELS[status as OutcomeStatus] ?? status}“`,
+        entityType: "place-bill",
+        entityId: String(b.id),
+        providerId: p.providerId,
+        details: { purchaseId: p.id, billKey: b.billKey, outcome: status, status: to },
+      });
+    }
   }
 }
 

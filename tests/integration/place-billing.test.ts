@@ -13,7 +13,7 @@ import { bookByHand, signItems } from "~/services/payment-items.server";
 import { receiveInvoice } from "~/services/invoices.server";
 import { billsOf, confirmBills, getBill, listBills, listOwnBills, openProposals, proposeBills, releaseEndedPurchaseCommitments } from "~/services/place-billing.server";
 import { buildXRechnungUbl } from "~/demo/xrechnung-fixture";
-import { reportExit } from "~/services/participation.server";
+import { recordOutcome, reportExit } from "~/services/participation.server";
 import { getSettings } from "~/lib/settings.server";
 
 /**
@@ -608,5 +608,27 @@ describe("own e-invoices naming a purchase: intake refusals (review fix)", () =>
     const on = await send(p, "2025-12-14", "2025-12-14");
     expect(rules(on)).not.toContain("ASZ-PLATZ-3");
     expect(on.status).toBe("accepted");
+  });
+});
+
+describe("correcting the exit outcome (review fix)", () => {
+  it("to „none“ cancels the proposed success bill; back to employment proposes it again; the job creates no second one", async () => {
+    setClock("2026-03-02T09:00:00.000Z");
+    const p = await purchase({ start: "2025-10-01", months: 3, priceModel: "participant", priceCents: 100_000, eventFees: [{ event: "success", label: "Erfolgsanteil", amountCents: 150_000 }], status: "completed", exitDate: "2025-12-31" });
+    const outcome = (status: string) =>
+      recordOutcome(caseManager, p.id, status === "none" ? { checkpoint: "exit", status, asOf: "2026-01-15" } : { checkpoint: "exit", status, employerName: "Tischlerei Lehmann", startDate: "2026-01-05", weeklyHours: "39", asOf: "2026-01-15" });
+    await outcome("employment");
+    await proposeBills("2026-03-02");
+    const success = () => billsFor(p.id).then((bills) => bills.filter((b) => b.billKey === "event:success").map((b) => b.status));
+    expect(await success()).toEqual(["proposed"]);
+    await outcome("none");
+    expect(await success()).toEqual(["cancelled"]);
+    expect((await billsFor(p.id)).find((b) => b.billKey === "event:entry")!.status).toBe("proposed");
+    await proposeBills("2026-03-02");
+    expect(await success()).toEqual(["cancelled"]);
+    await outcome("employment");
+    expect(await success()).toEqual(["proposed"]);
+    await proposeBills("2026-03-02");
+    expect(await success()).toEqual(["proposed"]);
   });
 });

@@ -157,3 +157,22 @@ describe("review fixes", () => {
     expect(exitProblems({ exitDate: "2026-05-06", kind: "completed" }, c).exitDate).toMatch(/^Die Teilnahme endet planmäßig am 05\.05\.2026/);
   });
 });
+
+describe("review fixes: outcome plausibility", () => {
+  const ctx = { exitDate: "2026-03-31", today: "2026-05-10", followUpMonths: 6, from: "2025-10-01" };
+  const employment = (startDate: string, weeklyHours = "39") => outcomeProblems({ checkpoint: "exit", status: "employment", employerName: "Tischlerei", startDate, weeklyHours, asOf: "2026-05-10" }, ctx).errors;
+  it("the start lies not before the entry (the entry day is fine) and not after today (today is fine)", () => {
+    expect(employment("2025-10-01")).toEqual({});
+    expect(employment("2025-09-30").startDate).toMatch(/vor dem Eintritt in die Maßnahme \(01\.10\.2025\)/);
+    expect(employment("2026-05-10")).toEqual({});
+    expect(employment("2026-05-11").startDate).toMatch(/11\.05\.2026 liegt in der Zukunft/);
+    const training = outcomeProblems({ checkpoint: "exit", status: "training", employerName: "Autohaus", startDate: "2025-09-30", asOf: "2026-05-10" }, ctx).errors;
+    expect(training.startDate).toMatch(/vor dem Eintritt/);
+  });
+  it("employment: 1 to 60 weekly hours", () => {
+    expect(employment("2026-04-01", "1")).toEqual({});
+    expect(employment("2026-04-01", "0,99").weeklyHours).toMatch(/zwischen 1 und 60 Wochenstunden/);
+    expect(employment("2026-04-01", "60")).toEqual({});
+    expect(employment("2026-04-01", "60,01").weeklyHours).toMatch(/zwischen 1 und 60 Wochenstunden/);
+  });
+});
