@@ -5,7 +5,7 @@
 import { choice, int, listSpec, text } from "./list";
 import { formatCents } from "./money";
 import { BILL_EVENT_LABELS, eventAmount, INTEGRATION_STATUSES, monthBill, monthsOf, MONTHLY_MODELS, type BillEvent, type PriceTerms } from "./places";
-import { addDays, addMonths, formatDate } from "./time";
+import { addDays, addMonths, daysBetween, formatDate } from "./time";
 
 export const BILL_STATUSES = ["proposed", "confirmed", "invoiced", "cancelled"] as const;
 export type BillStatus = (typeof BILL_STATUSES)[number];
@@ -173,4 +173,16 @@ export function purchaseInvoiceProblems(
         .join(", ")}. Bitte stellen Sie nur Zeiträume in Rechnung, die noch nicht abgerechnet sind.`.slice(0, 1000),
     });
   return out;
+}
+
+/**
+ * A warning for a month bill whose month has more unexcused days reported than half its days of
+ * participation (the billed period). Billing by the month does not depend on attendance; the
+ * warning only asks to look. Null without a warning.
+ */
+export function attendanceWarning(bill: { kind: string; periodStart: string; periodEnd: string }, attendance: { daysUnexcused: number } | null | undefined): string | null {
+  if (bill.kind !== "month" || !attendance) return null;
+  const days = daysBetween(bill.periodStart, bill.periodEnd) + 1;
+  if (attendance.daysUnexcused * 2 <= days) return null;
+  return `${attendance.daysUnexcused} von ${days} Tagen unentschuldigt gefehlt`;
 }

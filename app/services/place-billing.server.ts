@@ -8,14 +8,14 @@
  * bill's reference as its number with the duplicate key of the provider.
  */
 import { In, type EntityManager } from "typeorm";
-import { BankAccount, BudgetLine, Invoice, Measure, Client, Outcome, PlaceBill, PlacePurchase, Provider } from "../../entities";
+import { AttendanceMonth, BankAccount, BudgetLine, Invoice, Measure, Client, Outcome, PlaceBill, PlacePurchase, Provider } from "../../entities";
 import { ConflictError, ForbiddenError, NotFoundError, RuleError, ValidationError } from "~/domain/errors";
 import { dueDate, paymentTermProblem } from "~/domain/finance";
 import { duplicateKey, sepaPurpose } from "~/domain/invoices";
 import { completeQuery, type ListQuery } from "~/domain/list";
 import { formatCents } from "~/domain/money";
 import { can } from "~/domain/permissions";
-import { BILL_KIND_LABELS, BILL_LIST, BILL_STATUS_LABELS, BILL_VAT_NOTE, dueBills, monthLast, monthParam, purchaseInvoiceProblems, purchaseReferenceIn, type BillStatus, type DueBill, type PurchaseInvoiceFinding } from "~/domain/place-bills";
+import { attendanceWarning, BILL_KIND_LABELS, BILL_LIST, BILL_STATUS_LABELS, BILL_VAT_NOTE, dueBills, monthLast, monthParam, purchaseInvoiceProblems, purchaseReferenceIn, type BillStatus, type DueBill, type PurchaseInvoiceFinding } from "~/domain/place-bills";
 import { BILL_EVENT_LABELS, type BillEvent } from "~/domain/places";
 import { addDays, addMonths, formatDate } from "~/domain/time";
 import { toCsv } from "~/domain/csv";
@@ -401,6 +401,8 @@ export async function billsOf(user: CurrentUser, purchaseId: number): Promise<Pl
 }
 
 interface BillContext {
+  /** Unexcused days reported by "purchaseId|YYYY-MM". */
+  unexcused: Map<string, number>;
   purchases: Map<number, { reference: string; clientId: number; measureId: number }>;
   clients: Map<number, string>;
   measures: Map<number, string>;
@@ -415,7 +417,12 @@ async function contextOf(m: EntityManager, rows: PlaceBill[]): Promise<BillConte
     m.getRepository(Measure).find({ where: { id: In([0, ...ps.map((p) => p.measureId)]) }, select: { id: true, title: true } }),
     m.getRepository(Provider).find({ where: { id: In([0, ...new Set(rows.map((r) => r.providerId))]) }, select: { id: true, name: true } }),
   ]);
+  const months = rows.filter((r) => r.kind === "month");
+  const attendance = months.length
+    ? await m.getRepository(AttendanceMonth).find({ where: { purchaseId: In([...new Set(months.map((r) => r.purchaseId))]), month: In([...new Set(months.map((r) => r.periodStart.slice(0, 7)))]) }, select: { purchaseId: true, month: true, daysUnexcused: true } })
+    : [];
   return {
+    unexcused: new Map(attendance.map((a) => [`${a.purchaseId}|${a.month}`, a.daysUnexcused])),
     purchases: new Map(ps.map((p) => [p.id, { reference: p.reference, clientId: p.clientId, measureId: p.measureId }])),
     clients: new Map(cs.map((c) => [c.id, c.reference])),
     measures: new Map(ms.map((x) => [x.id, x.title])),
@@ -438,6 +445,7 @@ function listRow(b: PlaceBill, ctx: BillContext) {
     provider: ctx.providers.get(b.providerId) ?? "",
     confirmedAt: b.confirmedAt,
     createdAt: b.createdAt,
+    attendanceWarning: attendanceWarning(b, ctx.unexcused.has(`${b.purchaseId}|${b.periodStart.slice(0, 7)}`) ? { daysUnexcused: ctx.unexcused.get(`${b.purchaseId}|${b.periodStart.slice(0, 7)}`)! } : null),
   };
 }
 export type BillListRow = ReturnType<typeof listRow>;

@@ -535,6 +535,7 @@ describe("a back-dated exit stops billing (review fix)", () => {
 
 describe("an entry before the planned start does not extend billing (review fix)", () => {
   it("entry 10 days before the start: the first month is billed from the planned start, not from the entry", async () => {
+    setClock("2026-03-02T09:00:00.000Z");
     const p = await purchase({ start: "2025-11-11", entryDate: "2025-11-01", priceCents: 90_000, months: 3 });
     await proposeBills("2026-03-02");
     const bills = await billsFor(p.id);
@@ -630,5 +631,26 @@ describe("correcting the exit outcome (review fix)", () => {
     expect(await success()).toEqual(["proposed"]);
     await proposeBills("2026-03-02");
     expect(await success()).toEqual(["proposed"]);
+  });
+});
+
+describe("attendance warning on bills (review fix)", () => {
+  it("a month bill carries the warning when more than half of its days were unexcused (16 of 30); 15 of 31 do not", async () => {
+    setClock("2026-03-02T09:00:00.000Z");
+    const p = await purchase({ start: "2025-11-01", priceCents: 90_000, months: 2 });
+    await proposeBills("2026-03-02");
+    const [nov, dec] = await billsFor(p.id);
+    const { AttendanceMonth } = await import("../../entities");
+    const repo = (await em()).getRepository(AttendanceMonth);
+    const at = new Date().toISOString();
+    await repo.save([
+      repo.create({ purchaseId: p.id, month: "2025-11", daysPresent: 14, daysExcused: 0, daysUnexcused: 16, channel: "portal", reportedById: provider.id, reportedAt: at }),
+      repo.create({ purchaseId: p.id, month: "2025-12", daysPresent: 16, daysExcused: 0, daysUnexcused: 15, channel: "portal", reportedById: provider.id, reportedAt: at }),
+    ]);
+    expect((await getBill(provider, nov.id)).bill.attendanceWarning).toBe("16 von 30 Tagen unentschuldigt gefehlt");
+    expect((await getBill(provider, dec.id)).bill.attendanceWarning).toBeNull();
+    const staff = await listBills(caseManager, { q: p.reference });
+    expect(staff.rows.find((r) => r.id === nov.id)?.attendanceWarning).toBe("16 von 30 Tagen unentschuldigt gefehlt");
+    expect(staff.rows.find((r) => r.id === dec.id)?.attendanceWarning).toBeNull();
   });
 });
