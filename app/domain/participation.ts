@@ -14,6 +14,15 @@ export type FieldErrors = Record<string, string>;
 export const ENTRY_EARLIEST_DAYS_BEFORE_START = 30;
 /** An employment (training, self-employment) counts as an integration when it starts at most this many months after the exit. */
 export const INTEGRATION_WITHIN_MONTHS = 6;
+/**
+ * The outcomes worklist counts exits of the last this many months as work (exit outcome or the
+ * six-month follow-up due); older exits are history, not work (the demo holds exits back to 2005).
+ * A named constant rather than a setting: it only bounds a worklist, it decides nothing.
+ */
+export const OUTCOME_DUE_WITHIN_MONTHS = 18;
+/** Weekly hours of an employment outcome: at least 1, at most 60 (plausibility). */
+export const EMPLOYMENT_HOURS_MIN = 1;
+export const EMPLOYMENT_HOURS_MAX = 60;
 /** States in which attendance and exams can be reported (after the entry). */
 export const REPORTING_STATES: readonly string[] = ["running", "completed", "dropped_out"];
 /** States after the exit (outcomes). */
@@ -54,6 +63,29 @@ export function toDays(value: unknown): number | null {
 /** The last day of the participation: the exit, else the planned end. */
 export function participationLast(p: { exitDate: string | null; endDate: string }): string {
   return p.exitDate ?? p.endDate;
+}
+
+/**
+ * The last day that can be reported now: the exit (or planned end), but never after today —
+ * days that have not happened yet cannot be reported.
+ */
+export function reportableLast(p: { exitDate: string | null; endDate: string }, today: string): string {
+  const last = participationLast(p);
+  return last < today ? last : today;
+}
+
+/** Attendance and exams of an ended place can be reported up to this many months after the exit. */
+export const REPORTS_AFTER_EXIT_MONTHS = 6;
+
+/** After the exit: the last day reports are accepted (exit + REPORTS_AFTER_EXIT_MONTHS). */
+export function reportsUntil(exitDate: string): string {
+  return addMonths(exitDate, REPORTS_AFTER_EXIT_MONTHS);
+}
+
+/** A report on an ended place more than six months after the exit is refused; null while it is allowed. */
+export function lateReportProblem(exitDate: string | null, today: string): string | null {
+  if (!exitDate || today <= reportsUntil(exitDate)) return null;
+  return `Die Teilnahme endete am ${formatDate(exitDate)}; Anwesenheit und Prüfungsergebnisse können bis ${REPORTS_AFTER_EXIT_MONTHS} Monate danach (bis ${formatDate(reportsUntil(exitDate))}) gemeldet werden. Bitte wenden Sie sich an das Jobcenter.`;
 }
 
 /** The days of `month` that fall in the participation [entry, exit or planned end], with the first and last such day. */
@@ -112,7 +144,7 @@ export function attendanceProblems(input: AttendanceInput, ctx: AttendanceContex
     else if (month < entryMonth) errors.month = `${formatMonth(month)} liegt vor dem Eintritt (${formatDate(ctx.entryDate)}).`;
     else if (month > lastMonth) errors.month = `${formatMonth(month)} liegt nach dem Austritt (${formatDate(ctx.exitDate)}).`;
     else {
-      maxDays = participationDaysIn(month, ctx.entryDate, participationLast(ctx)).days;
+      maxDays = participationDaysIn(month, ctx.entryDate, reportableLast(ctx, ctx.today)).days;
       if (maxDays === 0) errors.month = `${formatMonth(month)} liegt nach dem geplanten Ende der Teilnahme (${formatDate(ctx.endDate)}).`;
     }
   }
@@ -126,8 +158,9 @@ export function attendanceProblems(input: AttendanceInput, ctx: AttendanceContex
   if (!errors.month && present !== null && excused !== null && unexcused !== null) {
     const sum = present + excused + unexcused;
     if (sum > maxDays) {
-      const { from, to } = participationDaysIn(month, ctx.entryDate, participationLast(ctx));
-      errors.daysPresent = `Im ${formatMonth(month)} liegen ${maxDays} Tage der Teilnahme (${formatDate(from)} bis ${formatDate(to)}): anwesend, entschuldigt und unentschuldigt zusammen höchstens ${maxDays} Tage, gemeldet sind ${sum}.`;
+      const { from, to } = participationDaysIn(month, ctx.entryDate, reportableLast(ctx, ctx.today));
+      const soFar = to === ctx.today && to < participationLast(ctx) ? " bis heute" : "";
+      errors.daysPresent = `Im ${formatMonth(month)} liegen${soFar} ${maxDays} Tage der Teilnahme (${formatDate(from)} bis ${formatDate(to)}): anwesend, entschuldigt und unentschuldigt zusammen höchstens ${maxDays} Tage, gemeldet sind ${sum}.`;
     }
   }
   return { errors, days: present !== null && excused !== null && unexcused !== null ? { present, excused, unexcused } : null, maxDays };
@@ -140,7 +173,7 @@ export function attendanceRate(present: number, reported: number): number | null
 
 // ---- Exams ---------------------------------------------------------------------------------
 
-export function examProblems(input: { examName: string; examDate: string; grade: string }, ctx: { entryDate: string; today: string }): FieldErrors {
+export function examProblems(input: { examName: string; examDate: string; grade: string }, ctx: { entryDate: string; today: string; exitDate?: string | null }): FieldErrors {
   const errors: FieldErrors = {};
   if (!input.examName.trim()) errors.examName = "Bitte die Prüfung benennen (z. B. Gesellenprüfung Tischler).";
   else if (input.examName.trim().length > 200) errors.examName = "Höchstens 200 Zeichen.";
@@ -149,6 +182,8 @@ export function examProblems(input: { examName: string; examDate: string; grade:
   else if (!isIsoDate(d)) errors.examDate = "Bitte ein gültiges Datum angeben (TT.MM.JJJJ).";
   else if (d > ctx.today) errors.examDate = `Die Prüfung am ${formatDate(d)} liegt in der Zukunft; melden Sie das Ergebnis nach der Prüfung.`;
   else if (d < ctx.entryDate) errors.examDate = `Die Prüfung am ${formatDate(d)} liegt vor dem Eintritt (${formatDate(ctx.entryDate)}).`;
+  else if (ctx.exitDate && d > reportsUntil(ctx.exitDate))
+    errors.examDate = `Die Prüfung am ${formatDate(d)} liegt mehr als ${REPORTS_AFTER_EXIT_MONTHS} Monate nach dem Austritt (${formatDate(ctx.exitDate)}); gemeldet werden Prüfungen bis zum ${formatDate(reportsUntil(ctx.exitDate))}.`;
   if (input.grade.trim().length > 50) errors.grade = "Höchstens 50 Zeichen.";
   return errors;
 }
@@ -164,7 +199,12 @@ export interface ExitInput {
   earlyCompletionConfirmed?: boolean;
 }
 
-export function exitProblems(input: ExitInput, ctx: { entryDate: string; endDate: string; today: string; askEarly: boolean }): FieldErrors {
+/**
+ * `askEarly`: a completion before the planned end needs `earlyCompletionConfirmed` — the form asks
+ * with a checkbox ("form"), the API with the body field (`"api"`, the message names the field);
+ * false only for internal callers (demo data, tests of the service).
+ */
+export function exitProblems(input: ExitInput, ctx: { entryDate: string; endDate: string; today: string; askEarly: boolean | "api" }): FieldErrors {
   const errors: FieldErrors = {};
   if (!(EXIT_KINDS as readonly string[]).includes(input.kind)) errors.kind = "Bitte wählen Sie: regulär abgeschlossen oder vorzeitiger Austritt.";
   const d = input.exitDate.trim();
@@ -172,13 +212,18 @@ export function exitProblems(input: ExitInput, ctx: { entryDate: string; endDate
   else if (!isIsoDate(d)) errors.exitDate = "Bitte ein gültiges Datum angeben (TT.MM.JJJJ).";
   else if (d > ctx.today) errors.exitDate = `Der Austritt am ${formatDate(d)} liegt in der Zukunft; melden Sie ihn am Tag des Austritts oder danach.`;
   else if (d < ctx.entryDate) errors.exitDate = `Der Austritt (${formatDate(d)}) liegt vor dem Eintritt (${formatDate(ctx.entryDate)}).`;
+  else if (d > ctx.endDate)
+    errors.exitDate = `Die Teilnahme endet planmäßig am ${formatDate(ctx.endDate)}; ein Austritt am ${formatDate(d)} liegt danach. Melden Sie den Abschluss bitte zum ${formatDate(ctx.endDate)} oder früher; eine Verlängerung klären Sie mit dem Jobcenter.`;
   if (input.kind === "dropped_out") {
     if (!input.reason || !(EXIT_REASONS as readonly string[]).includes(input.reason)) errors.reason = "Bitte geben Sie den Grund des vorzeitigen Austritts an.";
     else if (input.reason === "other" && (input.note ?? "").trim().length < 10) errors.note = "Bei „sonstiger Grund“ bitte den Grund beschreiben (mindestens 10 Zeichen).";
   }
   if ((input.note ?? "").length > 1000) errors.note = "Höchstens 1000 Zeichen.";
   if (input.kind === "completed" && !errors.exitDate && d && d < ctx.endDate && ctx.askEarly && !input.earlyCompletionConfirmed)
-    errors.earlyCompletionConfirmed = `Der Abschluss am ${formatDate(d)} liegt vor dem geplanten Ende (${formatDate(ctx.endDate)}). War es ein vorzeitiger Austritt, wählen Sie bitte „vorzeitiger Austritt“ mit dem Grund; sonst bestätigen Sie den regulären Abschluss.`;
+    errors.earlyCompletionConfirmed =
+      ctx.askEarly === "api"
+        ? `Der Abschluss am ${formatDate(d)} liegt vor dem geplanten Ende (${formatDate(ctx.endDate)}). War es ein vorzeitiger Austritt, melden Sie bitte kind "dropped_out" mit reason; ein regulärer Abschluss vor dem geplanten Ende braucht "earlyCompletionConfirmed": true.`
+        : `Der Abschluss am ${formatDate(d)} liegt vor dem geplanten Ende (${formatDate(ctx.endDate)}). War es ein vorzeitiger Austritt, wählen Sie bitte „vorzeitiger Austritt“ mit dem Grund; sonst bestätigen Sie den regulären Abschluss.`;
   return errors;
 }
 
@@ -214,7 +259,7 @@ export interface CleanOutcome {
  * months. Employment needs employer, start and weekly hours; training and self-employment a
  * start. A start more than six months after the exit is no integration by the measure.
  */
-export function outcomeProblems(input: OutcomeInput, ctx: { exitDate: string; today: string; followUpMonths: number }): { errors: FieldErrors; clean: CleanOutcome | null } {
+export function outcomeProblems(input: OutcomeInput, ctx: { exitDate: string; today: string; followUpMonths: number; from?: string | null }): { errors: FieldErrors; clean: CleanOutcome | null } {
   const errors: FieldErrors = {};
   const checkpoint = input.checkpoint as OutcomeCheckpoint;
   if (!(OUTCOME_CHECKPOINTS as readonly string[]).includes(checkpoint)) errors.checkpoint = "Bitte den Zeitpunkt wählen (nach Austritt oder sechs Monate später).";
@@ -246,12 +291,17 @@ export function outcomeProblems(input: OutcomeInput, ctx: { exitDate: string; to
       const latest = addMonths(ctx.exitDate, INTEGRATION_WITHIN_MONTHS);
       if (start > latest)
         errors.startDate = `Ein Beginn am ${formatDate(start)} liegt mehr als ${INTEGRATION_WITHIN_MONTHS} Monate nach dem Austritt (${formatDate(ctx.exitDate)}) und zählt nicht als Integration durch die Maßnahme. Bitte erfassen Sie „keine Integration“ und vermerken Sie die spätere Aufnahme in der Notiz.`;
+      else if (start > ctx.today) errors.startDate = `Der Beginn am ${formatDate(start)} liegt in der Zukunft; erfassen Sie den Verbleib, wenn die Aufnahme erfolgt ist.`;
+      else if (ctx.from && start < ctx.from)
+        errors.startDate = `Der Beginn am ${formatDate(start)} liegt vor dem Eintritt in die Maßnahme (${formatDate(ctx.from)}); als Integration zählt nur eine Aufnahme während oder nach der Maßnahme.`;
     }
     if (input.status === "employment") {
       if (!hoursRaw) errors.weeklyHours = "Bitte die Wochenstunden angeben (z. B. 39,5).";
       else {
         weeklyHours = parseHours(hoursRaw);
         if (weeklyHours === null) errors.weeklyHours = "Bitte die Wochenstunden als Zahl angeben (z. B. 39,5; höchstens 80).";
+        else if (weeklyHours < EMPLOYMENT_HOURS_MIN * 100 || weeklyHours > EMPLOYMENT_HOURS_MAX * 100)
+          errors.weeklyHours = `Eine Beschäftigung hat zwischen ${EMPLOYMENT_HOURS_MIN} und ${EMPLOYMENT_HOURS_MAX} Wochenstunden; bitte prüfen Sie die Angabe.`;
       }
     } else if (hoursRaw) {
       weeklyHours = parseHours(hoursRaw);

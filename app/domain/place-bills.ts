@@ -5,7 +5,7 @@
 import { choice, int, listSpec, text } from "./list";
 import { formatCents } from "./money";
 import { BILL_EVENT_LABELS, eventAmount, INTEGRATION_STATUSES, monthBill, monthsOf, MONTHLY_MODELS, type BillEvent, type PriceTerms } from "./places";
-import { addDays, addMonths } from "./time";
+import { addDays, addMonths, daysBetween, formatDate } from "./time";
 
 export const BILL_STATUSES = ["proposed", "confirmed", "invoiced", "cancelled"] as const;
 export type BillStatus = (typeof BILL_STATUSES)[number];
@@ -80,12 +80,22 @@ export interface DueBill {
   amountCents: number;
 }
 
+/**
+ * The span a place bills by the month: [max(entry, planned start), min(exit or planned end, planned
+ * end)]. An entry before the planned start (allowed up to 30 days) does not extend billing beyond
+ * what was bought and committed; neither does an exit reported after the planned end.
+ */
+export function billedSpan(p: Pick<BilledPurchase, "startDate" | "endDate" | "entryDate" | "exitDate">): { from: string; to: string } {
+  const entry = p.entryDate ?? p.startDate;
+  const exit = p.exitDate ?? p.endDate;
+  return { from: entry > p.startDate ? entry : p.startDate, to: exit < p.endDate ? exit : p.endDate };
+}
+
 /** What a purchase should have billed by `day` (pure apart from its outcome). */
 export function dueBills(p: BilledPurchase, day: string, exitOutcome: { status: string } | null): DueBill[] {
   const out: DueBill[] = [];
   const terms = termsOf(p);
-  const from = p.entryDate ?? p.startDate;
-  const to = p.exitDate ?? p.endDate;
+  const { from, to } = billedSpan(p);
   if (MONTHLY_MODELS.includes(p.priceModel)) {
     for (const month of monthsOf(from, to)) {
       if (!(monthLast(month) < day)) break;
@@ -115,3 +125,64 @@ export function dueBills(p: BilledPurchase, day: string, exitOutcome: { status: 
   return out;
 }
 
+
+/** Purchase states in which the place never started: nothing to invoice. */
+export const NEVER_STARTED_STATES: readonly string[] = ["requested", "approved", "ordered", "confirmed", "declined", "cancelled"];
+
+/** A finding of an own e-invoice naming a purchase (the shape of invoices.ts IntakeFinding). */
+export interface PurchaseInvoiceFinding {
+  rule: string;
+  message: string;
+  term?: string;
+}
+
+/**
+ * Intake rules of an own e-invoice naming a purchase "EP-…" (each refuses the invoice):
+ * ASZ-PLATZ-1 its period overlaps a bill already confirmed or invoiced; ASZ-PLATZ-2 the place
+ * never started; ASZ-PLATZ-3 its period starts after the exit.
+ */
+export function purchaseInvoiceProblems(
+  purchase: { reference: string; status: string; exitDate: string | null },
+  period: { periodStart: string | null; periodEnd: string | null },
+  settled: { reference: string; status: string; periodStart: string; periodEnd: string }[],
+): PurchaseInvoiceFinding[] {
+  const out: PurchaseInvoiceFinding[] = [];
+  if (NEVER_STARTED_STATES.includes(purchase.status)) {
+    out.push({
+      rule: "ASZ-PLATZ-2",
+      term: "BT-13",
+      message: `Der Platz ${purchase.reference} hat nicht begonnen (kein Eintritt gemeldet); dafür kann nichts in Rechnung gestellt werden. Bitte melden Sie zuerst den Eintritt oder prüfen Sie die Bestellnummer.`,
+    });
+    return out;
+  }
+  const { periodStart: from, periodEnd: to } = period;
+  if (!from || !to) return out;
+  if (purchase.exitDate && from > purchase.exitDate)
+    out.push({
+      rule: "ASZ-PLATZ-3",
+      term: "BT-73",
+      message: `Der Abrechnungszeitraum ${formatDate(from)}–${formatDate(to)} liegt nach dem Austritt am ${formatDate(purchase.exitDate)} (Platz ${purchase.reference}); danach wird der Platz nicht mehr vergütet.`,
+    });
+  const overlap = settled.filter((b) => b.periodStart <= to && from <= b.periodEnd);
+  if (overlap.length)
+    out.push({
+      rule: "ASZ-PLATZ-1",
+      term: "BT-73",
+      message: `Der Abrechnungszeitraum ${formatDate(from)}–${formatDate(to)} ist für den Platz ${purchase.reference} bereits abgerechnet: ${overlap
+        .map((b) => `${b.reference} (${formatDate(b.periodStart)}–${formatDate(b.periodEnd)}, ${BILL_STATUS_LABELS[b.status as BillStatus] ?? b.status})`)
+        .join(", ")}. Bitte stellen Sie nur Zeiträume in Rechnung, die noch nicht abgerechnet sind.`.slice(0, 1000),
+    });
+  return out;
+}
+
+/**
+ * A warning for a month bill whose month has more unexcused days reported than half its days of
+ * participation (the billed period). Billing by the month does not depend on attendance; the
+ * warning only asks to look. Null without a warning.
+ */
+export function attendanceWarning(bill: { kind: string; periodStart: string; periodEnd: string }, attendance: { daysUnexcused: number } | null | undefined): string | null {
+  if (bill.kind !== "month" || !attendance) return null;
+  const days = daysBetween(bill.periodStart, bill.periodEnd) + 1;
+  if (attendance.daysUnexcused * 2 <= days) return null;
+  return `${attendance.daysUnexcused} von ${days} Tagen unentschuldigt gefehlt`;
+}

@@ -719,10 +719,14 @@ export const ExamResultRow = z
 
 export const ExitReport = z
   .object({
-    exitDate: IsoDate.openapi({ description: "Letzter Tag der Teilnahme: nicht in der Zukunft, nicht vor dem Eintritt" }),
+    exitDate: IsoDate.openapi({ description: "Letzter Tag der Teilnahme: nicht in der Zukunft, nicht vor dem Eintritt, nicht nach dem geplanten Ende" }),
     kind: z.enum(["completed", "dropped_out"]).openapi({ description: "completed: regulär abgeschlossen; dropped_out: vorzeitiger Austritt (mit Grund)" }),
     reason: z.enum(EXIT_REASONS).optional().openapi({ description: "Pflicht bei dropped_out" }),
     note: z.string().max(1000).optional().openapi({ description: "Erläuterung (Pflicht beim Grund „other“, mindestens 10 Zeichen)" }),
+    earlyCompletionConfirmed: z
+      .boolean()
+      .optional()
+      .openapi({ description: "Bei kind completed mit einem Austritt vor dem geplanten Ende Pflicht (true): bestätigt den regulären Abschluss vor dem geplanten Ende (wie das Kästchen im Portal); sonst 422 mit einem Hinweis im Feld earlyCompletionConfirmed" }),
   })
   .strict()
   .openapi("ExitReport");

@@ -352,7 +352,7 @@ path({
   operationId: "reportExit",
   summary: "Abschluss oder vorzeitigen Austritt melden",
   description:
-    "`completed`: regulär abgeschlossen (auch vor dem geplanten Ende); `dropped_out`: vorzeitiger Austritt mit `reason` (beim Grund „other“ mit `note`). Austritt nicht in der Zukunft und nicht vor dem Eintritt (422). 409: der Platz läuft nicht. Erfordert die Berechtigung „places“.",
+    "`completed`: regulär abgeschlossen; vor dem geplanten Ende nur mit `\"earlyCompletionConfirmed\": true` (sonst 422 mit dem Feldfehler `earlyCompletionConfirmed`); `dropped_out`: vorzeitiger Austritt mit `reason` (beim Grund „other“ mit `note`). Austritt nicht in der Zukunft, nicht vor dem Eintritt, nicht nach dem geplanten Ende, nicht vor einem bereits bestätigten Abrechnungsmonat und nicht vor einem Monat mit gemeldeter Anwesenheit (422). Abrechnungsvorschläge nach dem Austritt werden aufgehoben, der des Austrittsmonats neu berechnet. 409: der Platz läuft nicht. Erfordert die Berechtigung „places“.",
   parameters: idempotency,
   request: { params: c.IdPath, ...jsonBody(c.ExitReport) },
   responses: { "200": ok("Austritt gemeldet", c.PurchaseParticipation), ...reportRefusals },

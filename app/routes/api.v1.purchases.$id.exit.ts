@@ -10,7 +10,7 @@ const NOT_FOUND = "Der Platzkauf wurde nicht gefunden.";
 
 export const loader = apiRoute(async (_args: LoaderFunctionArgs) => methodNotAllowed("POST"));
 
-/** POST { exitDate, kind, reason?, note? }: completion (running → completed) or early exit with its reason (running → dropped_out). 422 (future, before the entry, reason missing); 409 when not running. */
+/** POST { exitDate, kind, reason?, note?, earlyCompletionConfirmed? }: completion (running → completed) or early exit with its reason (running → dropped_out). 422 (future, before the entry, after the planned end, reason missing, a completion before the planned end without earlyCompletionConfirmed); 409 when not running. */
 export const action = apiRoute(async ({ request, params }: ActionFunctionArgs) => {
   if (request.method !== "POST") return methodNotAllowed("POST");
   const user = await requireApiUser(request, "report:participation:own");
@@ -18,5 +18,5 @@ export const action = apiRoute(async ({ request, params }: ActionFunctionArgs) =
   if (!isJson(request)) return unsupportedMediaType("application/json (ExitReport)");
   const raw = await readJsonObject(request);
   const body = parseRequest(c.ExitReport, raw);
-  return idempotentApiCall(request, user, () => fingerprintJson(raw), async () => reply(c.PurchaseParticipation, purchaseParticipation(await reportExit(user, id, body))));
+  return idempotentApiCall(request, user, () => fingerprintJson(raw), async () => reply(c.PurchaseParticipation, purchaseParticipation(await reportExit(user, id, body, { askEarly: "api" }))));
 });

@@ -107,6 +107,13 @@ const COLUMNS: Column<Row>[] = [
     cell: (x) => (
       <>
         <span className={`badge ${STATUS_BADGE[x.status] ?? ""}`}>{x.statusLabel}</span>
+        {x.attendanceWarning ? (
+          <div>
+            <span className="badge warn" title="Mehr als die Hälfte der Tage des Monats unentschuldigt gefehlt">
+              Anwesenheit: {x.attendanceWarning}
+            </span>
+          </div>
+        ) : null}
         {x.invoiceId ? (
           <div className="small">
             <Link to={`/invoices/${x.invoiceId}`}>Rechnung und Zahlung</Link>

@@ -1,7 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction, type SerializeFrom } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { parseListQuery } from "~/domain/list";
-import { EXIT_KIND_LABELS, OUTCOME_DUE_KIND_LABELS, OUTCOME_DUE_LIST } from "~/domain/participation";
+import { EXIT_KIND_LABELS, OUTCOME_DUE_KIND_LABELS, OUTCOME_DUE_LIST, OUTCOME_DUE_WITHIN_MONTHS } from "~/domain/participation";
 import { formatDate } from "~/domain/time";
 import { requirePermission } from "~/lib/session.server";
 import { outcomesDue } from "~/services/participation.server";
@@ -23,7 +23,7 @@ export default function OutcomesDue() {
     <>
       <h1>Verbleib erfassen</h1>
       <p className="muted">
-        Teilnahmen, deren Verbleib noch fehlt: nach dem Austritt, und erneut, wenn die Frist für den Verbleib sechs Monate später erreicht ist. Die ältesten Fälle zuerst. Den Verbleib erfassen Sie auf der Seite des Platzkaufs.
+        Teilnahmen, deren Verbleib noch fehlt: nach dem Austritt, und erneut, wenn die Frist für den Verbleib sechs Monate später erreicht ist. Es zählen Austritte der letzten {OUTCOME_DUE_WITHIN_MONTHS} Monate; ältere sind abgeschlossene Geschichte. Die ältesten Fälle zuerst. Den Verbleib erfassen Sie auf der Seite des Platzkaufs.
       </p>
       <FilterBar resetTo="/outcomes">
         <SearchFilter placeholder="Platzkauf, Kunde, Maßnahme, Träger" />

@@ -50,6 +50,11 @@ export default function PortalBill() {
         <dd>
           <span className={`badge ${b.status === "proposed" ? "warn" : b.status === "cancelled" ? "" : "ok"}`}>{b.statusLabel}</span>
           {b.confirmedAt ? <span className="muted"> am {formatDateTime(b.confirmedAt)}</span> : null}
+          {b.attendanceWarning ? (
+            <div>
+              <span className="badge warn">Anwesenheit: {b.attendanceWarning}</span>
+            </div>
+          ) : null}
         </dd>
         <dt>Platz</dt>
         <dd>

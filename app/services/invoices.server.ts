@@ -49,7 +49,7 @@ import { actorOf, type CurrentUser, type PersonUser } from "./auth.server";
 import { commitmentFor } from "./budget.server";
 import { recordEvent } from "./events.server";
 import { createPaymentItem } from "./payment-items.server";
-import { assessPurchaseInvoice, markBillsInvoiced, purchaseForInvoice } from "./place-billing.server";
+import { assessPurchaseInvoice, markBillsInvoiced, purchaseForInvoice, purchaseInvoiceFindings } from "./place-billing.server";
 import { nextReference, requireCan } from "./placement-common.server";
 
 export interface InvoiceFile {
@@ -188,6 +188,8 @@ async function storeEInvoice(actor: CurrentUser, input: IntakeInput, attempt = 1
     const key = t?.number ? duplicateKey(input.providerId, t.number) : null;
     const earlier = key ? await m.getRepository(Invoice).findOne({ where: { duplicateKey: key } }) : null;
     if (earlier && t?.number) findings.push(duplicateFinding(earlier.reference, t.number, earlier.receivedOn));
+    // Places: an own e-invoice for a period already billed, a place never started or after the exit is refused.
+    if (purchase) findings.push(...(await purchaseInvoiceFindings(m, purchase, { periodStart: t?.periodStart ?? null, periodEnd: t?.periodEnd ?? null })));
     // A wrong IBAN (BR-DE-19) does not refuse the invoice: it is taken in and its payment item
     // cannot be signed or paid until the IBAN is corrected (issue 10, point 7). Every other finding refuses.
     const status: InvoiceStatus = findings.some((f) => !PAYABLE_AFTER_CORRECTION.has(f.rule)) ? "rejected" : "accepted";

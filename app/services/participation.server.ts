@@ -24,8 +24,11 @@ import {
   outcomeProblems,
   OUTCOME_DUE_KIND_LABELS,
   OUTCOME_DUE_LIST,
+  OUTCOME_DUE_WITHIN_MONTHS,
   participationDaysIn,
+  lateReportProblem,
   participationLast,
+  reportableLast,
   REPORTING_STATES,
   type ExitKind,
   type FieldErrors,
@@ -33,9 +36,11 @@ import {
   type OutcomeInput,
 } from "~/domain/participation";
 import { toCsv } from "~/domain/csv";
+import { formatCents } from "~/domain/money";
+import { billedSpan, termsOf } from "~/domain/place-bills";
 import { can } from "~/domain/permissions";
-import { EXIT_REASON_LABELS, OUTCOME_CHECKPOINT_LABELS, OUTCOME_STATUS_LABELS, PURCHASE_STATE_LABELS, type ExitReason, type OutcomeCheckpoint, type OutcomeStatus, type PurchaseState } from "~/domain/places";
-import { formatDate, parseDate } from "~/domain/time";
+import { EXIT_REASON_LABELS, monthBill, OUTCOME_CHECKPOINT_LABELS, OUTCOME_STATUS_LABELS, PURCHASE_STATE_LABELS, type ExitReason, type OutcomeCheckpoint, type OutcomeStatus, type PurchaseState } from "~/domain/places";
+import { addMonths, formatDate, parseDate } from "~/domain/time";
 import { appendAudit } from "~/lib/audit.server";
 import { nowIso, today } from "~/lib/clock.server";
 import { databaseKind, em, isUniqueViolation, tx } from "~/lib/db.server";
@@ -179,6 +184,8 @@ export async function reportAttendance(
     return await tx(async (m) => {
       const p = await reportable(m, user, purchaseId);
       if (!REPORTING_STATES.includes(p.status) || !p.entryDate) throw new ConflictError(needsEntry(p));
+      const late = lateReportProblem(p.exitDate, today());
+      if (late) throw new ConflictError(late);
       const month = (input.month ?? "").trim();
       const checked = attendanceProblems({ ...input, month }, { entryDate: p.entryDate, exitDate: p.exitDate, endDate: p.endDate, today: today() });
       refuse(checked.errors);
@@ -222,8 +229,10 @@ export async function reportExam(user: CurrentUser, purchaseId: number, input: {
   return tx(async (m) => {
     const p = await reportable(m, user, purchaseId);
     if (!REPORTING_STATES.includes(p.status) || !p.entryDate) throw new ConflictError(needsEntry(p));
+    const late = lateReportProblem(p.exitDate, today());
+    if (late) throw new ConflictError(late);
     const grade = (input.grade ?? "").trim();
-    refuse(examProblems({ examName: input.examName ?? "", examDate: input.examDate ?? "", grade }, { entryDate: p.entryDate, today: today() }));
+    refuse(examProblems({ examName: input.examName ?? "", examDate: input.examDate ?? "", grade }, { entryDate: p.entryDate, today: today(), exitDate: p.exitDate }));
     const repo = m.getRepository(ExamResult);
     const row = await repo.save(
       repo.create({ purchaseId: p.id, examName: input.examName.trim(), examDate: input.examDate.trim(), passed: !!input.passed, grade, channel: channelOf(user), reportedById: user.id, reportedAt: nowIso() }),
@@ -245,16 +254,28 @@ export async function reportExit(
   user: CurrentUser,
   purchaseId: number,
   input: { exitDate: string; kind: string; reason?: string | null; note?: string | null; earlyCompletionConfirmed?: boolean },
-  opts: { askEarly?: boolean } = {},
+  opts: { askEarly?: boolean | "api" } = {},
 ): Promise<PlacePurchase> {
   return tx(async (m) => {
     const p = await reportable(m, user, purchaseId);
     if (p.status !== "running" || !p.entryDate) throw new ConflictError(p.status === "confirmed" ? "Bitte melden Sie zuerst den Eintritt." : `Der Austritt ist bereits gemeldet oder nicht möglich (Status „${p.status}“).`);
-    refuse(exitProblems({ ...input, exitDate: input.exitDate ?? "", kind: input.kind ?? "" }, { entryDate: p.entryDate, endDate: p.endDate, today: today(), askEarly: !!opts.askEarly }));
+    refuse(exitProblems({ ...input, exitDate: input.exitDate ?? "", kind: input.kind ?? "" }, { entryDate: p.entryDate, endDate: p.endDate, today: today(), askEarly: opts.askEarly ?? false }));
     const exitDate = input.exitDate.trim();
     const kind = input.kind as ExitKind;
     const exitReason = kind === "dropped_out" ? (input.reason as string) : null;
     const exitNote = (input.note ?? "").trim();
+    // Attendance reported for a month after the exit month: the provider corrects it first.
+    const attended = await m
+      .getRepository(AttendanceMonth)
+      .createQueryBuilder("a")
+      .where("a.purchaseId = :p AND a.month > :m", { p: p.id, m: exitDate.slice(0, 7) })
+      .andWhere("(a.daysPresent + a.daysExcused + a.daysUnexcused) > 0")
+      .orderBy("a.month", "DESC")
+      .getOne();
+    if (attended)
+      throw new ParticipationRuleError(`Für ${formatMonth(attended.month)} ist Anwesenheit gemeldet; ein Austritt am ${formatDate(exitDate)} liegt davor. Bitte korrigieren Sie zuerst die Anwesenheit (0 Tage) oder wählen Sie ein späteres Austrittsdatum.`, {
+        exitDate: `Für ${formatMonth(attended.month)} ist Anwesenheit gemeldet; bitte zuerst die Anwesenheit korrigieren.`,
+      });
     await transition(m, PLACE_PURCHASES, {
       entity: p,
       event: kind === "completed" ? "complete" : "drop_out",
@@ -267,8 +288,70 @@ export async function reportExit(
       },
     });
     Object.assign(p, { exitDate, exitReason, exitNote });
+    await stopBillingAt(m, user, p, exitDate);
     return p;
   });
+}
+
+/**
+ * An exit stops billing, also back-dated: proposed month bills after the exit are cancelled, the
+ * proposed bill of the exit month is recomputed up to the exit. A month already billed (confirmed
+ * or invoiced) reaching past the exit refuses the exit (the transaction rolls back). The checks
+ * run after the conditional updates, so a confirmation racing the exit is seen either way.
+ * Cancelled bills keep their key: the daily job never proposes the month again (it lies after the exit).
+ */
+async function stopBillingAt(m: EntityManager, user: CurrentUser, p: PlacePurchase, exitDate: string): Promise<void> {
+  const repo = m.getRepository(PlaceBill);
+  const at = nowIso();
+  const proposed = await repo.find({ where: { purchaseId: p.id, kind: "month", status: "proposed" }, order: { periodStart: "ASC" } });
+  const { from, to } = billedSpan(p);
+  for (const b of proposed) {
+    if (b.periodEnd <= exitDate) continue; // ends by the exit: unchanged
+    const month = b.billKey.slice("month:".length);
+    const recomputed = b.periodStart <= exitDate ? monthBill(termsOf(p), from, to, month) : null;
+    if (recomputed && recomputed.periodEnd === b.periodEnd && recomputed.amountCents === b.amountCents) continue;
+    if (recomputed) {
+      const r = await repo
+        .createQueryBuilder()
+        .update()
+        .set({ periodStart: recomputed.periodStart, periodEnd: recomputed.periodEnd, amountCents: recomputed.amountCents, calculation: recomputed.calculation.slice(0, 500), updatedAt: at })
+        .where("id = :id AND status = 'proposed'", { id: b.id })
+        .execute();
+      if (r.affected)
+        await appendAudit(m, actorOf(user), {
+          action: "bill.cancel",
+          summary: `Abrechnungsvorschlag ${b.reference} nach dem Austritt am ${formatDate(exitDate)} neu berechnet: ${formatCents(recomputed.amountCents)} statt ${formatCents(b.amountCents)} (${recomputed.calculation})`,
+          entityType: "place-bill",
+          entityId: String(b.id),
+          providerId: p.providerId,
+          details: { purchaseId: p.id, exitDate, recomputed: true, previous: { periodEnd: b.periodEnd, amountCents: b.amountCents, calculation: b.calculation }, amountCents: recomputed.amountCents },
+        });
+    } else {
+      const r = await repo.createQueryBuilder().update().set({ status: "cancelled", updatedAt: at }).where("id = :id AND status = 'proposed'", { id: b.id }).execute();
+      if (r.affected)
+        await appendAudit(m, actorOf(user), {
+          action: "bill.cancel",
+          summary: `Abrechnungsvorschlag ${b.reference} (${formatMonth(month)}, ${formatCents(b.amountCents)}) aufgehoben: Austritt am ${formatDate(exitDate)}`,
+          entityType: "place-bill",
+          entityId: String(b.id),
+          providerId: p.providerId,
+          details: { purchaseId: p.id, exitDate, amountCents: b.amountCents },
+        });
+    }
+  }
+  const billed = await repo
+    .createQueryBuilder("b")
+    .where("b.purchaseId = :p AND b.kind = 'month' AND b.status IN ('confirmed', 'invoiced') AND b.periodEnd > :d", { p: p.id, d: exitDate })
+    .orderBy("b.periodEnd", "DESC")
+    .getOne();
+  if (billed) {
+    const month = formatMonth(billed.billKey.slice("month:".length));
+    const verb = billed.status === "confirmed" ? "bereits bestätigt" : "bereits mit eigener Rechnung abgerechnet";
+    throw new ParticipationRuleError(
+      `Für ${month} ist die Abrechnung ${billed.reference} ${verb}; ein Austritt davor ist nicht möglich (frühestens am ${formatDate(billed.periodEnd)}). Ist der Austritt wirklich früher gewesen, wenden Sie sich bitte an das Jobcenter, damit die Abrechnung berichtigt wird.`,
+      { exitDate: `Für ${month} ist die Abrechnung ${billed.reference} ${verb}; frühestens möglich ist der ${formatDate(billed.periodEnd)}.` },
+    );
+  }
 }
 
 // ---- Outcomes (staff) ----------------------------------------------------------------------
@@ -281,7 +364,7 @@ export async function recordOutcome(user: CurrentUser, purchaseId: number, input
     return await tx(async (m) => {
       const p = await reachablePurchase(m, user, purchaseId);
       if (!EXITED_STATES.includes(p.status) || !p.exitDate) throw new ConflictError("Der Verbleib wird nach dem Austritt erfasst; für diesen Platzkauf ist noch kein Austritt gemeldet.");
-      const { errors, clean } = outcomeProblems(input, { exitDate: p.exitDate, today: today(), followUpMonths });
+      const { errors, clean } = outcomeProblems(input, { exitDate: p.exitDate, today: today(), followUpMonths, from: p.entryDate ?? p.startDate });
       refuse(errors);
       const c = clean!;
       const repo = m.getRepository(Outcome);
@@ -307,11 +390,47 @@ export async function recordOutcome(user: CurrentUser, purchaseId: number, input
           previous: previous ? { status: previous.status, employerName: previous.employerName, startDate: previous.startDate, weeklyHours: previous.weeklyHours, asOf: previous.asOf, note: previous.note } : null,
         },
       });
+      if (c.checkpoint === "exit") await followOutcome(m, user, p, c.status);
       return outcomeRow(row);
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw new ConflictError("Dieser Verbleib wurde gerade gleichzeitig erfasst; bitte laden Sie die Seite neu.");
     throw error;
+  }
+}
+
+/**
+ * The exit outcome decides the success and transfer bills: corrected to "none" (or, for the
+ * transfer, to anything but training) their proposals are cancelled; corrected back, a cancelled
+ * proposal is proposed again (its key stays, so the daily job would not create it anew).
+ */
+async function followOutcome(m: EntityManager, user: CurrentUser, p: PlacePurchase, status: string): Promise<void> {
+  const integration = status !== "none";
+  const cancel = [...(integration ? [] : ["event:success"]), ...(status === "training" ? [] : ["event:transfer"])];
+  const revive = [...(integration ? ["event:success"] : []), ...(status === "training" && p.exitReason === "training" ? ["event:transfer"] : [])];
+  const repo = m.getRepository(PlaceBill);
+  const at = nowIso();
+  for (const [keys, from, to] of [
+    [cancel, "proposed", "cancelled"],
+    [revive, "cancelled", "proposed"],
+  ] as const) {
+    if (!keys.length) continue;
+    const bills = await repo.find({ where: { purchaseId: p.id, billKey: In([...keys]), status: from } });
+    for (const b of bills) {
+      const r = await repo.createQueryBuilder().update().set({ status: to, updatedAt: at }).where("id = :id AND status = :from", { id: b.id, from }).execute();
+      if (!r.affected) continue;
+      await appendAudit(m, actorOf(user), {
+        action: "bill.cancel",
+        summary:
+          to === "cancelled"
+            ? `Abrechnungsvorschlag ${b.reference} (${formatCents(b.amountCents)}) aufgehoben: Verbleib nach Austritt berichtigt auf „${OUTCOME_STATUS_LABELS[status as OutcomeStatus] ?? status}“`
+            : `Abrechnungsvorschlag ${b.reference} (${formatCents(b.amountCents)}) wieder zur Bestätigung: Verbleib nach Austritt berichtigt auf „${OUTCOME_STATUS_LABELS[status as OutcomeStatus] ?? status}“`,
+        entityType: "place-bill",
+        entityId: String(b.id),
+        providerId: p.providerId,
+        details: { purchaseId: p.id, billKey: b.billKey, outcome: status, status: to },
+      });
+    }
   }
 }
 
@@ -326,7 +445,7 @@ function attendanceRow(a: AttendanceMonth, p: PlacePurchase, billed: boolean): A
     daysUnexcused: a.daysUnexcused,
     channel: a.channel,
     reportedAt: a.reportedAt,
-    daysInParticipation: p.entryDate ? participationDaysIn(a.month, p.entryDate, participationLast(p)).days : 0,
+    daysInParticipation: p.entryDate ? participationDaysIn(a.month, p.entryDate, reportableLast(p, today())).days : 0,
     billed,
   };
 }
@@ -377,9 +496,9 @@ export async function participationOf(user: CurrentUser, purchaseId: number): Pr
   // Providers never see outcomes (DOMAIN.md § 4, rule 15).
   const outcomes = staff ? await m.getRepository(Outcome).find({ where: { purchaseId: p.id }, order: { id: "ASC" } }) : [];
   const reportableMonths: { value: string; label: string; maxDays: number }[] = [];
-  if (p.entryDate && REPORTING_STATES.includes(p.status)) {
+  if (p.entryDate && REPORTING_STATES.includes(p.status) && !lateReportProblem(p.exitDate, t)) {
     const last = (p.exitDate ?? t).slice(0, 7);
-    const lastDay = participationLast(p);
+    const lastDay = reportableLast(p, t);
     for (let mo = last; mo >= p.entryDate.slice(0, 7); mo = prevMonth(mo)) {
       const maxDays = participationDaysIn(mo, p.entryDate, lastDay).days;
       if (mo <= t.slice(0, 7) && maxDays > 0) reportableMonths.push({ value: mo, label: formatMonth(mo), maxDays });
@@ -508,6 +627,7 @@ export async function outcomesDue(user: CurrentUser, partial: Partial<OutcomeDue
     .where("p.status IN (:...states)", { states: EXITED_STATES })
     .andWhere("p.exitDate IS NOT NULL")
     .andWhere("p.exitDate <= :t", { t })
+    .andWhere("p.exitDate >= :since", { since: addMonths(t, -OUTCOME_DUE_WITHIN_MONTHS) })
     .getMany();
   const outcomes = exited.length ? await loadInChunks(exited.map((p) => p.id), (ids) => m.getRepository(Outcome).find({ where: { purchaseId: In(ids) }, select: { purchaseId: true, checkpoint: true } })) : [];
   const has = new Set(outcomes.map((o) => `${o.purchaseId}:${o.checkpoint}`));

@@ -8,14 +8,14 @@
  * bill's reference as its number with the duplicate key of the provider.
  */
 import { In, type EntityManager } from "typeorm";
-import { BankAccount, BudgetLine, Invoice, Measure, Client, Outcome, PlaceBill, PlacePurchase, Provider } from "../../entities";
+import { AttendanceMonth, BankAccount, BudgetLine, Invoice, Measure, Client, Outcome, PlaceBill, PlacePurchase, Provider } from "../../entities";
 import { ConflictError, ForbiddenError, NotFoundError, RuleError, ValidationError } from "~/domain/errors";
 import { dueDate, paymentTermProblem } from "~/domain/finance";
 import { duplicateKey, sepaPurpose } from "~/domain/invoices";
 import { completeQuery, type ListQuery } from "~/domain/list";
 import { formatCents } from "~/domain/money";
 import { can } from "~/domain/permissions";
-import { BILL_KIND_LABELS, BILL_LIST, BILL_STATUS_LABELS, BILL_VAT_NOTE, dueBills, monthLast, monthParam, purchaseReferenceIn, type BillStatus, type DueBill } from "~/domain/place-bills";
+import { attendanceWarning, BILL_KIND_LABELS, BILL_LIST, BILL_STATUS_LABELS, BILL_VAT_NOTE, dueBills, monthLast, monthParam, purchaseInvoiceProblems, purchaseReferenceIn, type BillStatus, type DueBill, type PurchaseInvoiceFinding } from "~/domain/place-bills";
 import { BILL_EVENT_LABELS, type BillEvent } from "~/domain/places";
 import { addDays, addMonths, formatDate } from "~/domain/time";
 import { toCsv } from "~/domain/csv";
@@ -77,7 +77,15 @@ function rowOf(b: PlaceBill): PlaceBillRow {
  */
 export async function proposeBills(day: string = today()): Promise<number> {
   const m0 = await em();
-  const purchases = await m0.getRepository(PlacePurchase).find({ where: { status: In(BILLING_STATES) }, order: { id: "ASC" } });
+  // Rule 11: only purchases with money bound (an open commitment) are billed; historic purchases
+  // without one and released (settled) ones propose nothing.
+  const purchases = await m0
+    .getRepository(PlacePurchase)
+    .createQueryBuilder("p")
+    .where("p.status IN (:...states)", { states: BILLING_STATES })
+    .andWhere(`EXISTS (SELECT 1 FROM commitments c WHERE c."sourceType" = 'purchase' AND c."sourceId" = p.id AND c.status = 'open')`)
+    .orderBy("p.id", "ASC")
+    .getMany();
   let created = 0;
   for (let i = 0; i < purchases.length; i += 500) {
     const chunk = purchases.slice(i, i + 500);
@@ -230,13 +238,20 @@ export async function confirmBills(user: CurrentUser, ids: readonly number[], ch
     const receivedOn = today();
     const dueOn = dueDate(receivedOn, termDays);
     const out: ConfirmedBill[] = [];
+    const dueYear = Number(dueOn.slice(0, 4));
     for (const bill of bills) {
+      const purchase = purchases.get(bill.purchaseId)!;
+      // Rule 11: a payment needs money bound for the purchase (the year it falls due, else the nearest open one).
+      const commitment = await commitmentFor(m, "purchase", purchase.id, dueYear);
+      if (!commitment || commitment.status !== "open")
+        throw new RuleError(
+          `Für die Abrechnung ${bill.reference} (Platzkauf ${purchase.reference}) sind für ${dueYear} keine Mittel gebunden (keine offene Mittelbindung); sie kann nicht bestätigt werden. Bitte wenden Sie sich an das Jobcenter.`,
+        );
       const claimed = await m.getRepository(PlaceBill).createQueryBuilder().update().set({ status: "confirmed", confirmedById: user.id, confirmedAt: at, updatedAt: at }).where("id = :id AND status = 'proposed'", { id: bill.id }).execute();
       if (!claimed.affected) {
         const now = await m.getRepository(PlaceBill).findOneOrFail({ where: { id: bill.id } });
         throw new ConflictError(`Die Abrechnung ${bill.reference} ist nicht mehr zur Bestätigung offen (${BILL_STATUS_LABELS[now.status as BillStatus] ?? now.status}); es wurde nichts bestätigt.`);
       }
-      const purchase = purchases.get(bill.purchaseId)!;
       const invoiceRepo = m.getRepository(Invoice);
       const invoice = await invoiceRepo.save(
         invoiceRepo.create({
@@ -280,7 +295,6 @@ export async function confirmBills(user: CurrentUser, ids: readonly number[], ch
           updatedAt: at,
         }),
       );
-      const commitment = await commitmentFor(m, "purchase", purchase.id, Number(dueOn.slice(0, 4)));
       const item = await createPaymentItem(m, user.id === null ? "system" : user, {
         sourceType: "invoice",
         invoiceId: invoice.id,
@@ -342,6 +356,23 @@ export async function assessPurchaseInvoice(m: EntityManager, purchase: PlacePur
   return { expectedCents: sum, deviation, billIds: bills.map((b) => b.id) };
 }
 
+/**
+ * Inside the intake transaction: the findings that refuse an own e-invoice naming a purchase
+ * (period already billed, place never started, period after the exit; purchaseInvoiceProblems).
+ */
+export async function purchaseInvoiceFindings(m: EntityManager, purchase: PlacePurchase, period: { periodStart: string | null; periodEnd: string | null }): Promise<PurchaseInvoiceFinding[]> {
+  const settled =
+    period.periodStart && period.periodEnd
+      ? await m
+          .getRepository(PlaceBill)
+          .createQueryBuilder("b")
+          .where("b.purchaseId = :p AND b.status IN ('confirmed', 'invoiced') AND b.periodStart <= :e AND b.periodEnd >= :s", { p: purchase.id, s: period.periodStart, e: period.periodEnd })
+          .orderBy("b.periodStart", "ASC")
+          .getMany()
+      : [];
+  return purchaseInvoiceProblems(purchase, period, settled);
+}
+
 /** Inside the intake transaction, after the invoice is stored: its proposals become "invoiced". */
 export async function markBillsInvoiced(m: EntityManager, actor: CurrentUser, invoice: Pick<Invoice, "id" | "reference" | "providerId">, purchase: PlacePurchase, billIds: readonly number[]): Promise<number> {
   if (!billIds.length) return 0;
@@ -370,6 +401,8 @@ export async function billsOf(user: CurrentUser, purchaseId: number): Promise<Pl
 }
 
 interface BillContext {
+  /** Unexcused days reported by "purchaseId|YYYY-MM". */
+  unexcused: Map<string, number>;
   purchases: Map<number, { reference: string; clientId: number; measureId: number }>;
   clients: Map<number, string>;
   measures: Map<number, string>;
@@ -384,7 +417,12 @@ async function contextOf(m: EntityManager, rows: PlaceBill[]): Promise<BillConte
     m.getRepository(Measure).find({ where: { id: In([0, ...ps.map((p) => p.measureId)]) }, select: { id: true, title: true } }),
     m.getRepository(Provider).find({ where: { id: In([0, ...new Set(rows.map((r) => r.providerId))]) }, select: { id: true, name: true } }),
   ]);
+  const months = rows.filter((r) => r.kind === "month");
+  const attendance = months.length
+    ? await m.getRepository(AttendanceMonth).find({ where: { purchaseId: In([...new Set(months.map((r) => r.purchaseId))]), month: In([...new Set(months.map((r) => r.periodStart.slice(0, 7)))]) }, select: { purchaseId: true, month: true, daysUnexcused: true } })
+    : [];
   return {
+    unexcused: new Map(attendance.map((a) => [`${a.purchaseId}|${a.month}`, a.daysUnexcused])),
     purchases: new Map(ps.map((p) => [p.id, { reference: p.reference, clientId: p.clientId, measureId: p.measureId }])),
     clients: new Map(cs.map((c) => [c.id, c.reference])),
     measures: new Map(ms.map((x) => [x.id, x.title])),
@@ -407,6 +445,7 @@ function listRow(b: PlaceBill, ctx: BillContext) {
     provider: ctx.providers.get(b.providerId) ?? "",
     confirmedAt: b.confirmedAt,
     createdAt: b.createdAt,
+    attendanceWarning: attendanceWarning(b, ctx.unexcused.has(`${b.purchaseId}|${b.periodStart.slice(0, 7)}`) ? { daysUnexcused: ctx.unexcused.get(`${b.purchaseId}|${b.periodStart.slice(0, 7)}`)! } : null),
   };
 }
 export type BillListRow = ReturnType<typeof listRow>;

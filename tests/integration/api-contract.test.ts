@@ -539,7 +539,7 @@ describe("every operation", () => {
     expect((await call(`${base}/attendance`, { token: other })).status).toBe(404);
     const exam = await call(`${base}/exams`, { token: trainer, method: "POST", ...json({ examName: "Zwischenprüfung", examDate: fixture.today, passed: true }) });
     expect(exam.status).toBe(201);
-    const exit = await call(`${base}/exit`, { token: trainer, method: "POST", ...json({ exitDate: fixture.today, kind: "completed" }) });
+    const exit = await call(`${base}/exit`, { token: trainer, method: "POST", ...json({ exitDate: fixture.today, kind: "completed", earlyCompletionConfirmed: true }) });
     expect(exit.status).toBe(200);
     expect(exit.body).toMatchObject({ status: "completed", exitDate: fixture.today, exitReason: null });
   });

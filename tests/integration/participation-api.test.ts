@@ -64,6 +64,7 @@ async function purchase(over: Partial<PlacePurchase> = {}): Promise<PlacePurchas
       note: "",
       requestedById: 1,
       requestedAt: "2026-03-01T09:00:00.000Z",
+      orderedAt: "2026-03-01T10:00:00.000Z",
       statusReason: "",
       entryDate: null,
       exitDate: null,
@@ -186,6 +187,21 @@ describe("exams and exit", () => {
     expect((await call(exitRoute, p.id, own, { body: { exitDate: "2026-05-08", kind: "completed" } })).status).toBe(409);
     // The answers never carry outcomes or anything personal.
     expect(JSON.stringify(done.body)).not.toMatch(/Teilnehmerin|Anna/);
+  });
+
+  it("a completion before the planned end needs earlyCompletionConfirmed: true (422 naming the field); on the planned end it does not (review fix)", async () => {
+    const p = await purchase();
+    await call(entryRoute, p.id, own, { body: { entryDate: "2026-04-20" } });
+    const asked = await call(exitRoute, p.id, own, { body: { exitDate: "2026-05-08", kind: "completed" } });
+    expect(asked.status).toBe(422);
+    expect(Object.keys(asked.body!.errors)).toEqual(["earlyCompletionConfirmed"]);
+    expect(asked.body!.errors.earlyCompletionConfirmed).toMatch(/vor dem geplanten Ende \(19\.04\.2029\).*"earlyCompletionConfirmed": true/);
+    const confirmed = await call(exitRoute, p.id, own, { body: { exitDate: "2026-05-08", kind: "completed", earlyCompletionConfirmed: true } });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body).toMatchObject({ status: "completed", exitDate: "2026-05-08" });
+    const onEnd = await purchase({ startDate: "2026-04-20", endDate: "2026-05-08" });
+    await call(entryRoute, onEnd.id, own, { body: { entryDate: "2026-04-20" } });
+    expect((await call(exitRoute, onEnd.id, own, { body: { exitDate: "2026-05-08", kind: "completed" } })).status).toBe(200);
   });
 
   it("GET on the POST-only addresses is 405", async () => {

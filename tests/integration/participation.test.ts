@@ -22,6 +22,8 @@ import {
 import { action as portalReport } from "~/routes/portal.purchases.$id.report";
 import { action as staffReport } from "~/routes/purchases.$id.report";
 import { action as outcomeAction } from "~/routes/purchases.$id.outcome";
+import { OUTCOME_DUE_WITHIN_MONTHS } from "~/domain/participation";
+import { addDays, addMonths } from "~/domain/time";
 
 /**
  * Participation through the services (issue 11, points 6–7): entry, attendance, exams and exit
@@ -69,6 +71,8 @@ async function purchase(over: Partial<PlacePurchase> = {}): Promise<PlacePurchas
       note: "",
       requestedById: caseManager.id,
       requestedAt: "2026-03-01T09:00:00.000Z",
+      // Ordered (a provider sees a purchase only once it was ordered).
+      orderedAt: "2026-03-01T10:00:00.000Z",
       statusReason: "",
       entryDate: null,
       exitDate: null,
@@ -228,9 +232,9 @@ describe("monthly attendance", () => {
     expect(fieldError(await refusal(reportAttendance(provider, p.id, { month: "2026-03", daysPresent: 0, daysExcused: 0, daysUnexcused: 0 })), "month")).toMatch(/vor dem Eintritt/);
     expect(fieldError(await refusal(reportAttendance(provider, p.id, { month: "2026-06", daysPresent: 0, daysExcused: 0, daysUnexcused: 0 })), "month")).toMatch(/in der Zukunft/);
     expect(fieldError(await refusal(reportAttendance(provider, p.id, { month: "2026-05", daysPresent: -1, daysExcused: "x", daysUnexcused: 1.5 })), "daysExcused")).toMatch(/ganze Zahl/);
-    // May: 31 days in the participation.
-    expect(fieldError(await refusal(reportAttendance(provider, p.id, { month: "2026-05", daysPresent: 30, daysExcused: 2, daysUnexcused: 0 })), "daysPresent")).toMatch(/höchstens 31 Tage/);
-    expect(await reportAttendance(provider, p.id, { month: "2026-05", daysPresent: "6", daysExcused: "0", daysUnexcused: "0" })).toMatchObject({ daysPresent: 6, daysInParticipation: 31 });
+    // May (today the 10th): 10 days up to today, not the 31 of the month (review fix).
+    expect(fieldError(await refusal(reportAttendance(provider, p.id, { month: "2026-05", daysPresent: 10, daysExcused: 1, daysUnexcused: 0 })), "daysPresent")).toMatch(/bis heute 10 Tage.*höchstens 10 Tage/);
+    expect(await reportAttendance(provider, p.id, { month: "2026-05", daysPresent: "6", daysExcused: "0", daysUnexcused: "0" })).toMatchObject({ daysPresent: 6, daysInParticipation: 10 });
   });
 
   it("a correction updates the month and keeps the previous values in the audit trail", async () => {
@@ -305,7 +309,7 @@ describe("exams and exit", () => {
     expect(await reportAttendance(provider, p.id, { month: "2026-04", daysPresent: 1, daysExcused: 0, daysUnexcused: 0 })).toMatchObject({ daysInParticipation: 1 });
   });
 
-  it("the form asks whether a completion before the planned end was an early exit; the API does not", async () => {
+  it("the form asks whether a completion before the planned end was an early exit (the API too, see participation-api); an internal service call does not", async () => {
     const p = await purchase();
     await reportEntry(provider, p.id, { entryDate: "2026-04-20" });
     const asked = await refusal(reportFromForm(provider, p.id, { intent: "exit", exitDate: "2026-05-08", kind: "completed" }));
@@ -464,5 +468,57 @@ describe("the report routes", () => {
     const done = await staffReport({ request: formRequest(`/purchases/${p.id}/report`, staff, { intent: "attendance", month: "2026-04", daysPresent: "11", daysExcused: "0", daysUnexcused: "0" }), params: { id: String(p.id) }, context: CTX });
     expect(done.headers.get("Location")).toBe(`/purchases/${p.id}`);
     expect((await (await em()).getRepository(AttendanceMonth).findOneByOrFail({ purchaseId: p.id, month: "2026-04" })).channel).toBe("staff");
+  });
+});
+
+describe("review fixes: the outcomes worklist only holds recent exits", () => {
+  it(`an exit exactly ${OUTCOME_DUE_WITHIN_MONTHS} months ago is due; one day earlier is history`, async () => {
+    setClock(`${TODAY}T10:00:00.000Z`);
+    const edge = addMonths(TODAY, -OUTCOME_DUE_WITHIN_MONTHS); // 2024-11-10
+    const inside = await purchase({ status: "completed", startDate: "2024-01-02", endDate: edge, entryDate: "2024-01-02", exitDate: edge });
+    const outside = await purchase({ status: "completed", startDate: "2024-01-02", endDate: addDays(edge, -1), entryDate: "2024-01-02", exitDate: addDays(edge, -1) });
+    const all = (await outcomesDue(caseManager, { q: "PK-T-" })).all;
+    expect(all.filter((r) => r.purchaseId === inside.id).map((r) => r.kind).sort()).toEqual(["exit", "six_months"]);
+    expect(all.some((r) => r.purchaseId === outside.id)).toBe(false);
+  });
+});
+
+describe("review fixes: exit boundaries", () => {
+  it("an exit after the planned end is refused; on the planned end it is fine", async () => {
+    const p = await purchase({ startDate: "2026-04-20", endDate: "2026-05-05" });
+    await reportEntry(provider, p.id, { entryDate: "2026-04-20" });
+    expect(fieldError(await refusal(reportExit(provider, p.id, { exitDate: "2026-05-06", kind: "completed" })), "exitDate")).toMatch(/Die Teilnahme endet planmäßig am 05\.05\.2026/);
+    expect((await reportExit(provider, p.id, { exitDate: "2026-05-05", kind: "completed" })).status).toBe("completed");
+  });
+
+  it("an exit before a month with reported attendance is refused naming the month; in that month it is fine", async () => {
+    const p = await purchase({ startDate: "2026-03-20", endDate: "2029-03-19" });
+    await reportEntry(provider, p.id, { entryDate: "2026-03-20" });
+    await reportAttendance(provider, p.id, { month: "2026-04", daysPresent: 3, daysExcused: 0, daysUnexcused: 0 });
+    await reportAttendance(provider, p.id, { month: "2026-05", daysPresent: 0, daysExcused: 0, daysUnexcused: 0 });
+    const error = await refusal(reportExit(provider, p.id, { exitDate: "2026-03-31", kind: "dropped_out", reason: "illness" }));
+    expect(fieldError(error, "exitDate")).toMatch(/Für April 2026 ist Anwesenheit gemeldet/);
+    expect((await reload(p.id)).status).toBe("running");
+    // May holds no days: it does not stop an exit in April.
+    expect((await reportExit(provider, p.id, { exitDate: "2026-04-01", kind: "dropped_out", reason: "illness" })).status).toBe("dropped_out");
+  });
+});
+
+describe("review fixes: reports on an ended place", () => {
+  it("attendance and exams until exit + 6 months; a day later refused; no reportable months then", async () => {
+    const p = await purchase({ status: "dropped_out", startDate: "2025-09-01", endDate: "2028-08-31", entryDate: "2025-09-01", exitDate: "2025-11-10", exitReason: "illness" });
+    // Exit 10.11.2025 + 6 months = 10.05.2026 = today: still fine.
+    expect(await reportAttendance(provider, p.id, { month: "2025-11", daysPresent: 10, daysExcused: 0, daysUnexcused: 0 })).toMatchObject({ daysInParticipation: 10 });
+    expect((await participationOf(provider, p.id)).reportableMonths.map((r) => r.value)).toEqual(["2025-11", "2025-10", "2025-09"]);
+    setClock("2026-05-11T10:00:00.000Z");
+    try {
+      const late = await refusal(reportAttendance(provider, p.id, { month: "2025-11", daysPresent: 9, daysExcused: 0, daysUnexcused: 0 }));
+      expect(late).toBeInstanceOf(ConflictError);
+      expect(late.message).toMatch(/endete am 10\.11\.2025.*bis 10\.05\.2026/);
+      expect(await refusal(reportExam(provider, p.id, { examName: "Zwischenprüfung", examDate: "2025-11-01", passed: true }))).toBeInstanceOf(ConflictError);
+      expect((await participationOf(provider, p.id)).reportableMonths).toEqual([]);
+    } finally {
+      setClock(`${TODAY}T10:00:00.000Z`);
+    }
   });
 });

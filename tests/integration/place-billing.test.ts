@@ -8,11 +8,12 @@ import { seedDemoData } from "~/demo/demo-data.server";
 import { ConflictError, NotFoundError, RuleError } from "~/domain/errors";
 import { costByYear, placeEnd, type PriceTerms } from "~/domain/places";
 import { addDays, addMonths } from "~/domain/time";
-import { commitFunds } from "~/services/budget.server";
+import { commitFunds, releaseCommitments } from "~/services/budget.server";
 import { bookByHand, signItems } from "~/services/payment-items.server";
 import { receiveInvoice } from "~/services/invoices.server";
 import { billsOf, confirmBills, getBill, listBills, listOwnBills, openProposals, proposeBills, releaseEndedPurchaseCommitments } from "~/services/place-billing.server";
 import { buildXRechnungUbl } from "~/demo/xrechnung-fixture";
+import { recordOutcome, reportExit } from "~/services/participation.server";
 import { getSettings } from "~/lib/settings.server";
 
 /**
@@ -447,5 +448,209 @@ describe("release after the end", () => {
     const running = await purchase({ start: "2025-01-01", priceCents: 95_000 });
     await releaseEndedPurchaseCommitments("2030-01-01");
     expect(await m.getRepository(Commitment).count({ where: { sourceType: "purchase", sourceId: running.id, status: "open" } })).toBeGreaterThan(0);
+  });
+});
+
+describe("rule 11: no bill without an open commitment (review fix)", () => {
+  it("proposes nothing for a purchase without a commitment or with its commitments released; one open commitment is enough", async () => {
+    setClock("2026-03-02T09:00:00.000Z");
+    const none = await purchase({ start: "2025-10-01", priceCents: 95_000, commit: false });
+    const released = await purchase({ start: "2025-10-01", priceCents: 95_000 });
+    const open = await purchase({ start: "2025-10-01", priceCents: 95_000 });
+    await tx((m) => releaseCommitments(m, "system", "purchase", released.id, "Test: abgerechnet"));
+    await proposeBills("2026-03-02");
+    expect(await billsFor(none.id)).toEqual([]);
+    expect(await billsFor(released.id)).toEqual([]);
+    expect((await billsFor(open.id)).map((b) => b.billKey)).toEqual(["month:2025-10", "month:2025-11", "month:2025-12", "month:2026-01", "month:2026-02"]);
+  });
+
+  it("confirming refuses a bill whose purchase has no open commitment any more (names bill and year); nothing is confirmed", async () => {
+    setClock("2026-03-02T09:00:00.000Z");
+    const p = await purchase({ start: "2026-01-01", priceCents: 95_000 });
+    await proposeBills("2026-03-02");
+    const [bill] = await billsFor(p.id);
+    await tx((m) => releaseCommitments(m, "system", "purchase", p.id, "Test: freigegeben"));
+    const error = await confirmBills(provider, [bill.id]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RuleError);
+    expect((error as Error).message).toContain(bill.reference);
+    expect((error as Error).message).toMatch(/für 2026 keine Mittel gebunden/);
+    expect((await billsFor(p.id))[0].status).toBe("proposed");
+    // With its commitment open the same kind of bill confirms.
+    const q = await purchase({ start: "2026-01-01", priceCents: 95_000 });
+    await proposeBills("2026-03-02");
+    const [ok] = await billsFor(q.id);
+    expect(await confirmBills(provider, [ok.id])).toHaveLength(1);
+  });
+});
+
+describe("a back-dated exit stops billing (review fix)", () => {
+  it("refuses an exit before the end of a confirmed month (names bill and month); on the last day of it the later proposals are cancelled", async () => {
+    setClock("2026-03-02T09:00:00.000Z");
+    const p = await purchase({ start: "2025-10-01", priceCents: 93_000 });
+    await proposeBills("2026-03-02");
+    const before = await billsFor(p.id);
+    expect(before.map((b) => b.billKey)).toEqual(["month:2025-10", "month:2025-11", "month:2025-12", "month:2026-01", "month:2026-02"]);
+    await confirmBills(provider, [before[1].id]);
+    const refused = (await reportExit(provider, p.id, { exitDate: "2025-11-29", kind: "dropped_out", reason: "illness" }).then(
+      () => new Error("expected a refusal"),
+      (e: unknown) => e,
+    )) as Error & { status: number; fieldErrors: Record<string, string> };
+    expect(refused.status).toBe(422);
+    expect(refused.message).toContain(`Für November 2025 ist die Abrechnung ${before[1].reference} bereits bestätigt; ein Austritt davor ist nicht möglich`);
+    expect(refused.fieldErrors.exitDate).toContain("30.11.2025");
+    expect(await (await em()).getRepository(PlacePurchase).findOneByOrFail({ id: p.id })).toMatchObject({ status: "running", exitDate: null });
+    expect((await billsFor(p.id)).map((b) => b.status)).toEqual(["proposed", "confirmed", "proposed", "proposed", "proposed"]);
+    await reportExit(provider, p.id, { exitDate: "2025-11-30", kind: "dropped_out", reason: "illness" });
+    expect((await billsFor(p.id)).map((b) => [b.billKey, b.status])).toEqual([
+      ["month:2025-10", "proposed"],
+      ["month:2025-11", "confirmed"],
+      ["month:2025-12", "cancelled"],
+      ["month:2026-01", "cancelled"],
+      ["month:2026-02", "cancelled"],
+    ]);
+    expect(await (await em()).getRepository(AuditEvent).count({ where: { action: "bill.cancel", entityId: String(before[2].id) } })).toBe(1);
+    // The job later neither proposes the cancelled months again nor trips over their keys.
+    expect(await proposeBills("2026-03-02")).toBe(0);
+    expect(await billsFor(p.id)).toHaveLength(5);
+  });
+
+  it("a back-dated exit in the middle of a proposed month recomputes that bill in place (14 of 31 days) and cancels the later ones", async () => {
+    setClock("2026-03-02T09:00:00.000Z");
+    const p = await purchase({ start: "2025-10-01", priceCents: 93_000 });
+    await proposeBills("2026-03-02");
+    await reportExit(provider, p.id, { exitDate: "2025-12-14", kind: "dropped_out", reason: "illness" });
+    const after = await billsFor(p.id);
+    expect(after.map((b) => [b.billKey, b.status, b.periodEnd, b.amountCents])).toEqual([
+      ["month:2025-10", "proposed", "2025-10-31", 93_000],
+      ["month:2025-11", "proposed", "2025-11-30", 93_000],
+      ["month:2025-12", "proposed", "2025-12-14", Math.round((93_000 * 14) / 31)],
+      ["month:2026-01", "cancelled", "2026-01-31", 93_000],
+      ["month:2026-02", "cancelled", "2026-02-28", 93_000],
+    ]);
+    expect(after[2].calculation).toBe("14 von 31 Tagen × 930,00 € = 420,00 €");
+    expect(await proposeBills("2026-03-02")).toBe(0);
+    expect(await billsFor(p.id)).toHaveLength(5);
+  });
+});
+
+describe("an entry before the planned start does not extend billing (review fix)", () => {
+  it("entry 10 days before the start: the first month is billed from the planned start, not from the entry", async () => {
+    setClock("2026-03-02T09:00:00.000Z");
+    const p = await purchase({ start: "2025-11-11", entryDate: "2025-11-01", priceCents: 90_000, months: 3 });
+    await proposeBills("2026-03-02");
+    const bills = await billsFor(p.id);
+    const months = bills.filter((b) => b.kind === "month");
+    expect(months[0]).toMatchObject({ billKey: "month:2025-11", periodStart: "2025-11-11", periodEnd: "2025-11-30", amountCents: 60_000 });
+    // Planned end 10.02.2026: the last month ends there (3 months bought, no more).
+    expect(months.at(-1)).toMatchObject({ billKey: "month:2026-02", periodEnd: "2026-02-10" });
+    expect(months.reduce((a, b) => a + b.amountCents, 0)).toBe(costByYear(termsFor(p), p.startDate, p.endDate).reduce((a, s) => a + s.amountCents, 0));
+  });
+});
+
+function termsFor(p: PlacePurchase): PriceTerms {
+  return { priceModel: p.priceModel, priceCents: p.priceCents, proRata: p.proRata, eventFees: p.eventFees ?? [], hours: p.hours };
+}
+
+describe("own e-invoices naming a purchase: intake refusals (review fix)", () => {
+  let n = 0;
+  async function send(p: PlacePurchase, periodStart: string, periodEnd: string) {
+    const m = await em();
+    const settings = await getSettings(m);
+    const bank = await m.getRepository(BankAccount).findOneByOrFail({ providerId, current: true });
+    const { Provider } = await import("../../entities");
+    const prov = await m.getRepository(Provider).findOneByOrFail({ id: providerId });
+    n++;
+    const xml = buildXRechnungUbl({
+      number: `BW-R-${p.reference}-${n}`,
+      issueDate: "2026-03-01",
+      buyerReference: settings["finance.leitwegId"],
+      orderReference: p.reference,
+      periodStart,
+      periodEnd,
+      seller: { name: prov.name, street: "Weg 1", postalCode: "01917", city: "Kamenz", vatId: prov.vatId || "DE123456789", contactName: "Abrechnung", phone: "03578 1", email: "abrechnung@example.org", iban: bank.iban },
+      buyer: { name: "Landkreis Kamenz", street: "Macherstraße 55", postalCode: "01917", city: "Kamenz", email: "rechnung@asz-kamenz.example" },
+      lines: [{ name: `Platz ${p.reference}`, quantity: 1, unitPriceCents: 95_000 }],
+    });
+    return receiveInvoice(provider, { bytes: new TextEncoder().encode(xml), filename: `r${n}.xml`, channel: "portal" });
+  }
+  const rules = (r: { findings: { rule: string }[] }) => r.findings.map((f) => f.rule);
+
+  it("ASZ-PLATZ-1: a period overlapping a confirmed month by one day is refused naming the bill; the next day on is accepted", async () => {
+    setClock("2026-03-02T09:00:00.000Z");
+    const p = await purchase({ start: "2025-12-01", priceCents: 95_000 });
+    await proposeBills("2026-03-02");
+    const [dec] = await billsFor(p.id);
+    await confirmBills(provider, [dec.id]);
+    const refused = await send(p, "2025-12-31", "2026-01-31");
+    expect(refused.status).toBe("rejected");
+    expect(rules(refused)).toEqual(["ASZ-PLATZ-1"]);
+    expect(refused.findings[0].message).toContain(dec.reference);
+    const ok = await send(p, "2026-01-01", "2026-01-31");
+    expect(ok.status).toBe("accepted");
+    // The January month is now invoiced by it: the same period again is refused.
+    const again = await send(p, "2026-01-01", "2026-01-31");
+    expect(rules(again)).toEqual(["ASZ-PLATZ-1"]);
+  });
+
+  it("ASZ-PLATZ-2: a place that never started (state confirmed, no entry) is refused", async () => {
+    const p = await purchase({ start: "2026-02-01", status: "confirmed", entryDate: null });
+    const r = await send(p, "2026-02-01", "2026-02-28");
+    expect(r.status).toBe("rejected");
+    expect(rules(r)).toEqual(["ASZ-PLATZ-2"]);
+    expect(r.findings[0].message).toMatch(/hat nicht begonnen/);
+  });
+
+  it("ASZ-PLATZ-3: a period starting the day after the exit is refused; one starting on the exit day is not", async () => {
+    const p = await purchase({ start: "2025-10-01", status: "dropped_out", exitDate: "2025-12-14", exitReason: "illness" });
+    const after = await send(p, "2025-12-15", "2025-12-31");
+    expect(after.status).toBe("rejected");
+    expect(rules(after)).toEqual(["ASZ-PLATZ-3"]);
+    expect(after.findings[0].message).toMatch(/nach dem Austritt am 14\.12\.2025/);
+    const on = await send(p, "2025-12-14", "2025-12-14");
+    expect(rules(on)).not.toContain("ASZ-PLATZ-3");
+    expect(on.status).toBe("accepted");
+  });
+});
+
+describe("correcting the exit outcome (review fix)", () => {
+  it("to „none“ cancels the proposed success bill; back to employment proposes it again; the job creates no second one", async () => {
+    setClock("2026-03-02T09:00:00.000Z");
+    const p = await purchase({ start: "2025-10-01", months: 3, priceModel: "participant", priceCents: 100_000, eventFees: [{ event: "success", label: "Erfolgsanteil", amountCents: 150_000 }], status: "completed", exitDate: "2025-12-31" });
+    const outcome = (status: string) =>
+      recordOutcome(caseManager, p.id, status === "none" ? { checkpoint: "exit", status, asOf: "2026-01-15" } : { checkpoint: "exit", status, employerName: "Tischlerei Lehmann", startDate: "2026-01-05", weeklyHours: "39", asOf: "2026-01-15" });
+    await outcome("employment");
+    await proposeBills("2026-03-02");
+    const success = () => billsFor(p.id).then((bills) => bills.filter((b) => b.billKey === "event:success").map((b) => b.status));
+    expect(await success()).toEqual(["proposed"]);
+    await outcome("none");
+    expect(await success()).toEqual(["cancelled"]);
+    expect((await billsFor(p.id)).find((b) => b.billKey === "event:entry")!.status).toBe("proposed");
+    await proposeBills("2026-03-02");
+    expect(await success()).toEqual(["cancelled"]);
+    await outcome("employment");
+    expect(await success()).toEqual(["proposed"]);
+    await proposeBills("2026-03-02");
+    expect(await success()).toEqual(["proposed"]);
+  });
+});
+
+describe("attendance warning on bills (review fix)", () => {
+  it("a month bill carries the warning when more than half of its days were unexcused (16 of 30); 15 of 31 do not", async () => {
+    setClock("2026-03-02T09:00:00.000Z");
+    const p = await purchase({ start: "2025-11-01", priceCents: 90_000, months: 2 });
+    await proposeBills("2026-03-02");
+    const [nov, dec] = await billsFor(p.id);
+    const { AttendanceMonth } = await import("../../entities");
+    const repo = (await em()).getRepository(AttendanceMonth);
+    const at = new Date().toISOString();
+    await repo.save([
+      repo.create({ purchaseId: p.id, month: "2025-11", daysPresent: 14, daysExcused: 0, daysUnexcused: 16, channel: "portal", reportedById: provider.id, reportedAt: at }),
+      repo.create({ purchaseId: p.id, month: "2025-12", daysPresent: 16, daysExcused: 0, daysUnexcused: 15, channel: "portal", reportedById: provider.id, reportedAt: at }),
+    ]);
+    expect((await getBill(provider, nov.id)).bill.attendanceWarning).toBe("16 von 30 Tagen unentschuldigt gefehlt");
+    expect((await getBill(provider, dec.id)).bill.attendanceWarning).toBeNull();
+    const staff = await listBills(caseManager, { q: p.reference });
+    expect(staff.rows.find((r) => r.id === nov.id)?.attendanceWarning).toBe("16 von 30 Tagen unentschuldigt gefehlt");
+    expect(staff.rows.find((r) => r.id === dec.id)?.attendanceWarning).toBeNull();
   });
 });

@@ -8,7 +8,10 @@ import {
   followUpDue,
   formatMonth,
   outcomeProblems,
+  lateReportProblem,
   participationDaysIn,
+  reportableLast,
+  REPORTS_AFTER_EXIT_MONTHS,
   toDays,
 } from "~/domain/participation";
 
@@ -126,5 +129,50 @@ describe("outcomes", () => {
     expect(outcomeProblems(six, ctx).errors).toEqual({});
     expect(outcomeProblems(six, { ...ctx, today: "2026-05-09" }).errors.checkpoint).toMatch(/ab dem 10\.05\.2026/);
     expect(outcomeProblems({ ...six, asOf: "2026-05-09" }, ctx).errors.asOf).toMatch(/10\.05\.2026/);
+  });
+});
+
+describe("review fixes", () => {
+  const ctx = { entryDate: "2026-04-20", exitDate: null, endDate: "2029-04-19", today: "2026-05-10" };
+  const days = (p: unknown, e: unknown, u: unknown) => ({ daysPresent: p, daysExcused: e, daysUnexcused: u });
+  it("the current month counts only up to today: 10 days on the 10th, 11 are refused", () => {
+    expect(attendanceProblems({ month: "2026-05", ...days(8, 1, 1) }, ctx)).toMatchObject({ errors: {}, maxDays: 10 });
+    expect(attendanceProblems({ month: "2026-05", ...days(9, 1, 1) }, ctx).errors.daysPresent).toBe(
+      "Im Mai 2026 liegen bis heute 10 Tage der Teilnahme (01.05.2026 bis 10.05.2026): anwesend, entschuldigt und unentschuldigt zusammen höchstens 10 Tage, gemeldet sind 11.",
+    );
+    expect(reportableLast({ exitDate: null, endDate: "2029-04-19" }, "2026-05-10")).toBe("2026-05-10");
+    expect(reportableLast({ exitDate: "2026-04-25", endDate: "2029-04-19" }, "2026-05-10")).toBe("2026-04-25");
+  });
+  it(`reports on an ended place: until exit + ${REPORTS_AFTER_EXIT_MONTHS} months, not a day longer; exam dates likewise`, () => {
+    expect(lateReportProblem(null, "2040-01-01")).toBeNull();
+    expect(lateReportProblem("2026-01-31", "2026-07-31")).toBeNull();
+    expect(lateReportProblem("2026-01-31", "2026-08-01")).toMatch(/endete am 31\.01\.2026.*bis 31\.07\.2026/);
+    const exam = (examDate: string) => examProblems({ examName: "Gesellenprüfung", examDate, grade: "" }, { entryDate: "2025-01-01", today: "2026-09-01", exitDate: "2026-01-31" });
+    expect(exam("2026-07-31")).toEqual({});
+    expect(exam("2026-08-01").examDate).toMatch(/mehr als 6 Monate nach dem Austritt \(31\.01\.2026\)/);
+  });
+  it("an exit after the planned end is refused; on the planned end it is fine", () => {
+    const c = { entryDate: "2026-01-01", endDate: "2026-05-05", today: "2026-05-10", askEarly: false };
+    expect(exitProblems({ exitDate: "2026-05-05", kind: "completed" }, c)).toEqual({});
+    expect(exitProblems({ exitDate: "2026-05-06", kind: "completed" }, c).exitDate).toMatch(/^Die Teilnahme endet planmäßig am 05\.05\.2026/);
+  });
+});
+
+describe("review fixes: outcome plausibility", () => {
+  const ctx = { exitDate: "2026-03-31", today: "2026-05-10", followUpMonths: 6, from: "2025-10-01" };
+  const employment = (startDate: string, weeklyHours = "39") => outcomeProblems({ checkpoint: "exit", status: "employment", employerName: "Tischlerei", startDate, weeklyHours, asOf: "2026-05-10" }, ctx).errors;
+  it("the start lies not before the entry (the entry day is fine) and not after today (today is fine)", () => {
+    expect(employment("2025-10-01")).toEqual({});
+    expect(employment("2025-09-30").startDate).toMatch(/vor dem Eintritt in die Maßnahme \(01\.10\.2025\)/);
+    expect(employment("2026-05-10")).toEqual({});
+    expect(employment("2026-05-11").startDate).toMatch(/11\.05\.2026 liegt in der Zukunft/);
+    const training = outcomeProblems({ checkpoint: "exit", status: "training", employerName: "Autohaus", startDate: "2025-09-30", asOf: "2026-05-10" }, ctx).errors;
+    expect(training.startDate).toMatch(/vor dem Eintritt/);
+  });
+  it("employment: 1 to 60 weekly hours", () => {
+    expect(employment("2026-04-01", "1")).toEqual({});
+    expect(employment("2026-04-01", "0,99").weeklyHours).toMatch(/zwischen 1 und 60 Wochenstunden/);
+    expect(employment("2026-04-01", "60")).toEqual({});
+    expect(employment("2026-04-01", "60,01").weeklyHours).toMatch(/zwischen 1 und 60 Wochenstunden/);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { costByYear, eventAmount, monthBill, monthBills, placeEnd, totalOf, type PriceTerms } from "~/domain/places";
-import { dueBills, monthParam, purchaseReferenceIn, type BilledPurchase } from "~/domain/place-bills";
+import { attendanceWarning, billedSpan, dueBills, monthParam, purchaseInvoiceProblems, purchaseReferenceIn, type BilledPurchase } from "~/domain/place-bills";
 
 /**
  * The bills of a place at their boundaries: pro rata by calendar days, the started month in
@@ -159,5 +159,32 @@ describe("purchase references and month filters", () => {
     expect(monthParam("2026-04")).toBe("2026-04");
     expect(monthParam("2026-13")).toBeNull();
     expect(monthParam("04.2026")).toBeNull();
+  });
+});
+
+describe("review fixes", () => {
+  it("attendance warning: more unexcused days than half the billed days of the month (30 days: 15 none, 16 warn); none for events", () => {
+    const month = { kind: "month", periodStart: "2026-04-01", periodEnd: "2026-04-30" };
+    expect(attendanceWarning(month, { daysUnexcused: 15 })).toBeNull();
+    expect(attendanceWarning(month, { daysUnexcused: 16 })).toBe("16 von 30 Tagen unentschuldigt gefehlt");
+    expect(attendanceWarning(month, null)).toBeNull();
+    expect(attendanceWarning({ ...month, kind: "event" }, { daysUnexcused: 30 })).toBeNull();
+  });
+
+  it("billed span: an entry before the planned start bills from the start; an exit after the planned end ends at the end", () => {
+    expect(billedSpan({ startDate: "2026-04-20", endDate: "2027-04-19", entryDate: "2026-04-01", exitDate: null })).toEqual({ from: "2026-04-20", to: "2027-04-19" });
+    expect(billedSpan({ startDate: "2026-04-20", endDate: "2027-04-19", entryDate: "2026-04-21", exitDate: "2027-05-01" })).toEqual({ from: "2026-04-21", to: "2027-04-19" });
+    expect(billedSpan({ startDate: "2026-04-20", endDate: "2027-04-19", entryDate: null, exitDate: "2026-06-30" })).toEqual({ from: "2026-04-20", to: "2026-06-30" });
+  });
+
+  it("own e-invoice findings: overlap by one day with a confirmed bill; never started; a period starting the day after the exit", () => {
+    const running = { reference: "EP-2026-000001", status: "running", exitDate: null };
+    const settled = [{ reference: "AB-2026-000001", status: "confirmed", periodStart: "2026-01-01", periodEnd: "2026-01-31" }];
+    expect(purchaseInvoiceProblems(running, { periodStart: "2026-01-31", periodEnd: "2026-02-28" }, settled).map((f) => f.rule)).toEqual(["ASZ-PLATZ-1"]);
+    expect(purchaseInvoiceProblems(running, { periodStart: "2026-02-01", periodEnd: "2026-02-28" }, settled)).toEqual([]);
+    expect(purchaseInvoiceProblems({ ...running, status: "ordered" }, { periodStart: "2026-02-01", periodEnd: "2026-02-28" }, []).map((f) => f.rule)).toEqual(["ASZ-PLATZ-2"]);
+    const ended = { ...running, status: "dropped_out", exitDate: "2026-02-14" };
+    expect(purchaseInvoiceProblems(ended, { periodStart: "2026-02-15", periodEnd: "2026-02-28" }, []).map((f) => f.rule)).toEqual(["ASZ-PLATZ-3"]);
+    expect(purchaseInvoiceProblems(ended, { periodStart: "2026-02-14", periodEnd: "2026-02-28" }, [])).toEqual([]);
   });
 });
