@@ -513,7 +513,7 @@ describe("every operation", () => {
       );
       const purchase = await retryBusy(() =>
         m.getRepository(PlacePurchase).save(
-          m.getRepository(PlacePurchase).create({ reference: "PK-VT-0001", measureId: measure.id, providerId: trainerUser.providerId, clientId: client.id, startDate: t, endDate: addDays(t, 1000), status: "confirmed", priceModel: "place_month", priceCents: 150000, proRata: "days", eventFees: [], hours: null, estimatedCents: 5400000, budgetLineId: null, approvalNeeded: false, consentAt: null, note: "", requestedById: staffUser.id, requestedAt: at, statusReason: "", entryDate: null, exitDate: null, exitReason: null, exitNote: "", createdAt: at, updatedAt: at }),
+          m.getRepository(PlacePurchase).create({ reference: "PK-VT-0001", measureId: measure.id, providerId: trainerUser.providerId, clientId: client.id, startDate: t, endDate: addDays(t, 1000), status: "confirmed", priceModel: "place_month", priceCents: 150000, proRata: "days", eventFees: [], hours: null, estimatedCents: 5400000, budgetLineId: null, approvalNeeded: false, consentAt: null, note: "", requestedById: staffUser.id, requestedAt: at, orderedAt: at, statusReason: "", entryDate: null, exitDate: null, exitReason: null, exitNote: "", createdAt: at, updatedAt: at }),
         ),
       );
       return { id: purchase.id, today: t, tomorrow: addDays(t, 1) };
