@@ -105,6 +105,19 @@ export default function MeasuresInYear() {
               ))
             )}
           </tbody>
+          {r.rows.length ? (
+            <tfoot>
+              <tr>
+                <th scope="row">{r.total.label}</th>
+                <td className="num">{r.total.measures.text}</td>
+                <td className="num">{r.total.entries.text}</td>
+                <td className="num">{r.total.exits.text}</td>
+                <td className="num">{r.total.dropouts.text}</td>
+                <td className="num">{r.total.integrations.text}</td>
+                <td className="num nowrap">{r.total.spent}</td>
+              </tr>
+            </tfoot>
+          ) : null}
         </table>
         <p className="actions">
           <a href={`/reports/measures/export.csv?year=${r.year}`}>Zahlen als CSV exportieren</a>
@@ -134,7 +147,8 @@ export default function MeasuresInYear() {
             Beschäftigung, Ausbildung oder Selbständigkeit beim Austritt. <strong>Ausgaben</strong> sind die im Jahr ausgezahlten Beträge der Rechnungen zu diesen Plätzen.
           </li>
           <li>
-            Zahlen von 1 oder 2 Personen stehen als „&lt; 3“, damit niemand erkennbar wird (Sozialdatenschutz); ebenso eine Zahl, aus der sich zusammen mit den anderen gezeigten Zahlen eine solche kleine Zahl errechnen ließe.
+            Zahlen von 1 oder 2 Personen stehen als „&lt; 3“, damit niemand erkennbar wird (Sozialdatenschutz). Als „gesperrt“ steht eine Zahl, aus der sich zusammen mit den anderen gezeigten Zahlen eine solche kleine Zahl
+            errechnen ließe: Abbrüche und Integrationen, wenn die übrigen Austritte einer Zeile 1 oder 2 wären, und in einer Spalte eine weitere Zahl (oder die Summe), wenn sich die kleinen Zahlen sonst aus der Summe ergäben.
           </li>
         </ul>
       </section>

@@ -14,6 +14,7 @@ import { requireCan } from "./placement-common.server";
 export interface MeasuresReport extends MeasureFigures {
   years: number[];
   rows: (MeasureFigures["rows"][number] & { spent: string })[];
+  total: MeasureFigures["total"] & { spent: string };
 }
 
 /** The years the records cover (planned starts), oldest first; the current year at least. */
@@ -72,7 +73,7 @@ export async function measuresInYear(user: CurrentUser, year: number): Promise<M
     spentByType: new Map(spent.map((s) => [s.typeCode, Number(s.cents)])),
     typeLabels: new Map(types.map((t) => [t.code, t.name])),
   });
-  return { ...figures, years: await reportYears(), rows: figures.rows.map((r) => ({ ...r, spent: formatCents(r.spentCents) })) };
+  return { ...figures, years: await reportYears(), rows: figures.rows.map((r) => ({ ...r, spent: formatCents(r.spentCents) })), total: { ...figures.total, spent: formatCents(figures.total.spentCents) } };
 }
 
 export async function measuresInYearCsv(user: CurrentUser, year: number): Promise<string> {
@@ -95,6 +96,6 @@ export async function measuresInYearCsv(user: CurrentUser, year: number): Promis
     ["Kennzahl", "§ 421i: Maßnahmen", r.p421i.measures.text],
     ["Kennzahl", "§ 421i: Teilnehmende", r.p421i.participants.text],
   ].map((l) => [year, ...l, "", "", "", "", ""]);
-  for (const row of r.rows) lines.push([year, "Maßnahmeart", row.label, v(row.measures), v(row.entries), v(row.exits), v(row.dropouts), v(row.integrations), (row.spentCents / 100).toFixed(2).replace(".", ",")]);
+  for (const row of [...r.rows, ...(r.rows.length ? [r.total] : [])]) lines.push([year, "Maßnahmeart", row.label, v(row.measures), v(row.entries), v(row.exits), v(row.dropouts), v(row.integrations), (row.spentCents / 100).toFixed(2).replace(".", ",")]);
   return toCsv(["Jahr", "Art", "Bezeichnung", "Wert / Maßnahmen", "Eintritte", "Austritte", "Abbrüche", "Integrationen", "Ausgaben (EUR)"], lines);
 }

@@ -2,7 +2,7 @@ import { freshDatabase } from "../setup/db";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Client, Contract, Measure, Outcome, PlacePurchase } from "../../entities";
 import { ForbiddenError } from "~/domain/errors";
-import { personCell } from "~/domain/place-report";
+import { personCell, suppressTable, type RowCounts } from "~/domain/place-report";
 import { setClock } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
 import type { PersonUser } from "~/services/auth.server";
@@ -146,12 +146,15 @@ describe("measuresInYear", () => {
     const y2010 = await measuresInYear(staff, 2010);
     expect(y2010.employerTraining.exits.value).toBe(10);
     // 8 placed of 10 would show that 2 were not: placed and share are suppressed.
-    expect(y2010.employerTraining.placed).toEqual({ value: null, text: "< 3" });
-    expect(y2010.employerTraining.sharePercent).toEqual({ value: null, text: "< 3" });
+    expect(y2010.employerTraining.placed).toEqual({ value: null, text: "gesperrt" });
+    expect(y2010.employerTraining.sharePercent).toEqual({ value: null, text: "gesperrt" });
     const y2011 = await measuresInYear(staff, 2011);
-    expect(y2011.employerTraining.exits.value).toBe(10);
-    expect(y2011.employerTraining.placed.value).toBe(7);
-    expect(y2011.employerTraining.sharePercent).toEqual({ value: 70, text: "70 %" });
+    // 2011: 7 placed of 10 is safe in the row, but the table hides the 10 exits (column: the BaE
+    // row's single exit) and the 7 (column: the BaE row's single integration); the cards follow
+    // the table, or they would give its hidden cells away.
+    expect(y2011.employerTraining.exits).toEqual({ value: null, text: "gesperrt" });
+    expect(y2011.employerTraining.placed).toEqual({ value: null, text: "gesperrt" });
+    expect(y2011.employerTraining.sharePercent).toEqual({ value: null, text: "gesperrt" });
   });
 
   it("suppresses 1 and 2 persons, shows 0 and 3", async () => {
@@ -173,13 +176,17 @@ describe("measuresInYear", () => {
     expect(bae.dropouts.text).toBe("< 3");
     expect(bae.spentCents).toBe(0);
     const mae = r.rows.find((x) => x.typeCode === "mae")!;
-    expect(mae.entries.value).toBe(3);
-    expect(mae.exits.value).toBe(3);
+    // 3 entries, but the youth row's 2 entries would be recoverable from the column total otherwise.
+    expect(mae.entries).toEqual({ value: null, text: "gesperrt" });
+    expect(r.total.entries.value).toBe(23);
+    expect(mae.exits).toEqual({ value: null, text: "gesperrt" }); // the BaE row's single exit
     expect(mae.dropouts.value).toBe(0);
+    expect(r.total.dropouts).toEqual({ value: null, text: "< 3" }); // the one BaE drop-out
     expect(mae.integrations.text).toBe("< 3");
     const employer = r.rows.find((x) => x.typeCode === "employer_training")!;
     expect(employer.exits.value).toBe(10);
-    expect(employer.integrations.value).toBe(8);
+    // 8 integrations of 10 exits would show 2 exits without integration.
+    expect(employer.integrations).toEqual({ value: null, text: "gesperrt" });
     expect(r.rows.map((x) => x.typeCode)).not.toContain("reha_bae");
   });
 
@@ -189,7 +196,70 @@ describe("measuresInYear", () => {
     expect(reportYear(new URLSearchParams("year=2010"), [2009, 2010, 2011, 2012])).toBe(2010);
     expect(reportYear(new URLSearchParams("year=1999"), [2009, 2010, 2011, 2012])).toBe(2011);
     const csv = await measuresInYearCsv(staff, 2011);
-    expect(csv).toContain("Vermittlungsquote (%);70");
-    expect(csv).toContain("Trainingsmaßnahme beim Arbeitgeber;1;9;10;< 3;7;0,00");
+    expect(csv).toContain("Vermittlungsquote (%);gesperrt");
+    expect(csv).toContain("Trainingsmaßnahme beim Arbeitgeber;1;9;gesperrt;< 3;gesperrt;0,00");
+    expect(csv).toContain("2011;Maßnahmeart;Summe;1;9;13;< 3;8;0,00");
+  });
+});
+
+describe("suppressTable: secondary suppression in the per-type table", () => {
+  const row = (typeCode: string, c: Partial<RowCounts>): RowCounts => ({ typeCode, label: typeCode, measures: 1, entries: 0, exits: 0, dropouts: 0, integrations: 0, spentCents: 0, ...c });
+  const texts = (r: { entries: { text: string }; exits: { text: string }; dropouts: { text: string }; integrations: { text: string } }) => [r.entries.text, r.exits.text, r.dropouts.text, r.integrations.text];
+
+  it("hides a part whose complement in the row is 1 or 2 (exits 10, integrations 8 / drop-outs 9), shows it at a complement of 3 and of 0", () => {
+    const { rows, total } = suppressTable([
+      row("reha_bae", { entries: 20, exits: 10, dropouts: 3, integrations: 8 }),
+      row("bae", { entries: 20, exits: 10, dropouts: 9, integrations: 7 }),
+      row("mae", { entries: 20, exits: 10, dropouts: 0, integrations: 10 }),
+      row("youth", { entries: 20, exits: 10, dropouts: 7, integrations: 3 }),
+    ]);
+    // Row rule: 10 − 8 and 10 − 9 would be 2 and 1. Column rule: the 9 (drop-outs) and the 8
+    // (integrations) alone could be taken back out of the column totals, so the smallest further
+    // cell of each column (3 and 3) is hidden too.
+    expect(texts(rows[0])).toEqual(["20", "10", "gesperrt", "gesperrt"]);
+    expect(texts(rows[1])).toEqual(["20", "10", "gesperrt", "7"]);
+    expect(texts(rows[2])).toEqual(["20", "10", "0", "10"]);
+    expect(texts(rows[3])).toEqual(["20", "10", "7", "gesperrt"]);
+    expect(texts(total)).toEqual(["80", "40", "19", "28"]);
+    expect(rows[0].integrations.value).toBeNull();
+  });
+
+  it("hides the parts of a whole of 1 or 2 persons, even a 0 that would tell all of them left without integration", () => {
+    const { rows } = suppressTable([row("bae", { entries: 30, exits: 2, dropouts: 1, integrations: 0 }), row("mae", { entries: 30, exits: 40, dropouts: 5, integrations: 20 }), row("youth", { entries: 30, exits: 40, dropouts: 6, integrations: 20 })]);
+    expect(texts(rows[0])).toEqual(["30", "< 3", "< 3", "gesperrt"]);
+    // Each column had one suppressed cell: the smallest further one goes too.
+    expect(texts(rows[1])).toEqual(["30", "gesperrt", "gesperrt", "gesperrt"]);
+    expect(texts(rows[2])).toEqual(["30", "40", "6", "20"]);
+  });
+
+  it("suppresses a second cell of a column when a single suppressed cell could be recovered from the total", () => {
+    const { rows, total } = suppressTable([row("bae", { entries: 2 }), row("mae", { entries: 10 }), row("youth", { entries: 5 }), row("p421i", { entries: 4 })]);
+    // Without the extra cell 21 − 10 − 5 − 4 would give the 2 away.
+    expect(rows.map((r) => r.entries.text)).toEqual(["< 3", "10", "5", "gesperrt"]);
+    expect(total.entries).toEqual({ value: 21, text: "21" });
+  });
+
+  it("hides the total of a column whose suppressed cells are all 1 or 2 and nothing else could cover them", () => {
+    const { rows, total } = suppressTable([row("bae", { entries: 1 }), row("mae", { entries: 2 }), row("youth", { entries: 0 })]);
+    expect(rows.map((r) => r.entries.text)).toEqual(["< 3", "< 3", "0"]);
+    expect(total.entries).toEqual({ value: null, text: "gesperrt" });
+  });
+
+  it("leaves a column alone with two suppressed cells of which one is at least 3, and one with none", () => {
+    const { rows, total } = suppressTable([row("bae", { exits: 2 }), row("mae", { exits: 10, integrations: 8 }), row("youth", { exits: 10, integrations: 4 }), row("p421i", { exits: 6, integrations: 5 })]);
+    expect(rows.map((r) => r.exits.text)).toEqual(["< 3", "10", "10", "gesperrt"]);
+    expect(total.exits.text).toBe("28");
+    // integrations: 0 of 2, 8 of 10 and 5 of 6 are hidden by the row rule; with the 8 and the 5 among them the column is safe.
+    expect(rows.map((r) => r.integrations.text)).toEqual(["gesperrt", "gesperrt", "4", "gesperrt"]);
+    expect(total.integrations.text).toBe("17");
+  });
+
+  it("shows a column without suppressed cells as it is, and applies the row rule to the total row", () => {
+    const { rows, total } = suppressTable([row("bae", { exits: 5, dropouts: 4 }), row("mae", { exits: 5, dropouts: 5 })]);
+    expect(rows.map((r) => r.exits.text)).toEqual(["5", "5"]);
+    // 5 − 4 = 1 hides the 4; 10 − 9 = 1 in the total row hides the total, which also keeps the 4 from being 9 − 5.
+    expect(rows.map((r) => r.dropouts.text)).toEqual(["gesperrt", "5"]);
+    expect(total.exits.text).toBe("10");
+    expect(total.dropouts).toEqual({ value: null, text: "gesperrt" });
   });
 });
