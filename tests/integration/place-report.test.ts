@@ -6,7 +6,7 @@ import { personCell, suppressTable, type RowCounts } from "~/domain/place-report
 import { setClock } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
 import type { PersonUser } from "~/services/auth.server";
-import { measuresInYear, measuresInYearCsv, reportYear } from "~/services/place-report.server";
+import { measuresInYear, measuresInYearCsv, reportYear, reportYears } from "~/services/place-report.server";
 
 /**
  * "Maßnahmen im Jahr" on a small dataset built by hand (fixed dates, not today): each figure and
@@ -192,13 +192,54 @@ describe("measuresInYear", () => {
 
   it("is for staff only, defaults to the latest full year and exports the same as CSV", async () => {
     await expect(measuresInYear(provider, 2010)).rejects.toBeInstanceOf(ForbiddenError);
-    expect(reportYear(new URLSearchParams(""), [2009, 2010, 2011, 2012])).toBe(2011);
-    expect(reportYear(new URLSearchParams("year=2010"), [2009, 2010, 2011, 2012])).toBe(2010);
-    expect(reportYear(new URLSearchParams("year=1999"), [2009, 2010, 2011, 2012])).toBe(2011);
     const csv = await measuresInYearCsv(staff, 2011);
     expect(csv).toContain("Vermittlungsquote (%);gesperrt");
     expect(csv).toContain("Trainingsmaßnahme beim Arbeitgeber;1;9;gesperrt;< 3;gesperrt;0,00");
     expect(csv).toContain("2011;Maßnahmeart;Summe;1;9;13;< 3;8;0,00");
+  });
+});
+
+describe("the year of the report (hostile ?year= values)", () => {
+  const years = [2009, 2010, 2011, 2012];
+  const ask = (q: string, list: readonly number[] = years) => reportYear(new URLSearchParams(q), list);
+
+  it("takes a year with data, and without one the latest full year with data", () => {
+    // The clock stands at 2012-03-01.
+    expect(ask("year=2010")).toEqual({ kind: "ok", year: 2010 });
+    expect(ask("year=2012")).toEqual({ kind: "ok", year: 2012 });
+    expect(ask("")).toEqual({ kind: "ok", year: 2011 });
+    expect(ask("year=")).toEqual({ kind: "ok", year: 2011 });
+    expect(ask("", [2009, 2010])).toEqual({ kind: "ok", year: 2010 });
+    expect(ask("", [])).toEqual({ kind: "ok", year: 2012 });
+  });
+
+  it("says that a value is not a year, never showing another year instead", () => {
+    for (const q of ["abc", "-1", "2010.5", "20 10", "1e3", "12345", "０２０１０"]) {
+      const c = ask(`year=${encodeURIComponent(q)}`);
+      expect(c.kind, q).toBe("invalid");
+      if (c.kind === "invalid") expect(c.message, q).toContain("ist keine Jahreszahl");
+    }
+  });
+
+  it("says that a year has no data: before the records, and in the future (the year after today, 9999)", () => {
+    const old = ask("year=1900");
+    expect(old).toMatchObject({ kind: "no_data", year: 1900 });
+    if (old.kind === "no_data") expect(old.message).toBe("Für 1900 sind keine Platzkäufe erfasst. Erfasst sind die Jahre 2009 bis 2012. Bitte wählen Sie ein Jahr aus der Liste.");
+    expect(ask("year=2008")).toMatchObject({ kind: "no_data", year: 2008 });
+    for (const q of ["2013", "9999"]) {
+      const c = ask(`year=${q}`, [...years, 2013]);
+      expect(c.kind, q).toBe("no_data");
+      if (c.kind === "no_data") expect(c.message, q).toContain("in der Zukunft");
+    }
+  });
+
+  it("offers only years with data, up to the current year", async () => {
+    expect(await reportYears()).toEqual([2009, 2010, 2011]);
+    // A place planned for 2013 (after today, 2012) does not add 2013; a cancelled place of 2012 adds 2012.
+    const y = await measure("youth", "certified", "group");
+    await purchase(y, "2013-02-01", "ordered");
+    await purchase(y, "2012-02-01", "cancelled");
+    expect(await reportYears()).toEqual([2009, 2010, 2011, 2012]);
   });
 });
 
