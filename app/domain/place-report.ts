@@ -76,16 +76,18 @@ function inYear(date: string | null, year: number): boolean {
 }
 
 /**
- * The figures of `year`. Participants of a measure type are the purchases whose place starts in
- * the year (planned start), not cancelled or declined; a measure counts when at least one of them
- * is in it. Entries, exits, drop-outs and integrations in the table are the actual dates reported.
+ * The figures of `year`. Participants of a measure type are the purchases whose place is planned
+ * to start in the year and did start (entry reported), not cancelled or declined; a measure
+ * counts when at least one of them is in it. Entries, exits, drop-outs and integrations in the table are the actual dates reported.
  */
 export function measureFigures(
   year: number,
   facts: readonly PurchaseFact[],
   opts: { contractQuantity: ReadonlyMap<number, number>; spentByType: ReadonlyMap<string, number>; typeLabels: ReadonlyMap<string, string> },
 ): MeasureFigures {
-  const starting = facts.filter((f) => inYear(f.startDate, year) && !NOT_COUNTED_STATES.includes(f.status));
+  // Participants: places planned to start in the year that actually started (the provider reported
+  // the entry) — a place only requested, approved, ordered or confirmed is not a participant yet.
+  const starting = facts.filter((f) => inYear(f.startDate, year) && f.entryDate !== null && !NOT_COUNTED_STATES.includes(f.status));
   const of = (pred: (f: PurchaseFact) => boolean) => starting.filter(pred);
   const distinct = (list: readonly PurchaseFact[]) => new Set(list.map((f) => f.measureId)).size;
 

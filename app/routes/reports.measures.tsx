@@ -147,7 +147,7 @@ export default function MeasuresInYear() {
         <h2 id="definitions">So wird gezählt</h2>
         <ul>
           <li>
-            <strong>Teilnehmende</strong> einer Maßnahmeart sind die Platzkäufe, deren Platz im Jahr beginnt (geplanter Beginn), ohne stornierte und vom Träger abgesagte. Eine <strong>Maßnahme</strong> zählt, wenn mindestens ein
+            <strong>Teilnehmende</strong> einer Maßnahmeart sind die Platzkäufe, deren Platz im Jahr beginnen sollte (geplanter Beginn) und die tatsächlich begonnen haben (der Träger hat den Eintritt gemeldet). Nur beantragte, genehmigte, bestellte oder bestätigte Plätze zählen noch nicht, stornierte und vom Träger abgesagte nie. Eine <strong>Maßnahme</strong> zählt, wenn mindestens ein
             solcher Platz in ihr beginnt.
           </li>
           <li>

@@ -112,6 +112,12 @@ beforeAll(async () => {
   await purchase(g, "2010-04-01", "completed", { exit: "2010-09-30", outcome: "none" });
   await purchase(i1, "2010-05-01", "completed", { exit: "2010-10-31" });
   await purchase(i2, "2010-05-01", "cancelled");
+  // Places that did not start (yet) are no participants: approved, ordered, confirmed, and a running one without a reported entry.
+  await purchase(i2, "2010-06-01", "approved");
+  await purchase(g, "2010-06-01", "ordered");
+  await purchase(g, "2010-06-01", "confirmed");
+  const noEntry = await purchase(g, "2010-06-01", "running");
+  await (await em()).getRepository(PlacePurchase).update(noEntry, { entryDate: null });
   // Employer training 2010: 10 exits, 8 placed (2 not placed: the 8 would give the 2 away).
   const e = await measure("employer_training", "employer", "individual", { priceModel: "none", duration: 2, durationUnit: "week" });
   const placedKinds = ["employment", "employment", "employment", "employment", "employment", "employment", "training", "self_employment"];
@@ -135,7 +141,7 @@ describe("measuresInYear", () => {
     expect((await measuresInYear(staff, 2009)).bae.fromBa.text).toBe("< 3");
   });
 
-  it("counts MAE measures with a participant starting in the year, participants and group measures", async () => {
+  it("counts MAE measures with a participant starting in the year, participants (places that started) and group measures", async () => {
     const r = await measuresInYear(staff, 2010);
     expect(r.mae.measures.value).toBe(2);
     expect(r.mae.participants.value).toBe(3);
