@@ -14,7 +14,7 @@
  *
  * Rows are inserted directly through the repositories in chunks (the services are slow one by
  * one), but they are the rows the services would write: the purchase machine's states and
- * timestamps, references EP-/MN-/AB-<year>-n, approvalNeeded and estimatedCents from the pure
+ * timestamps, references EP-/M-/AB-<year>-n (measures numbered as app/services/measures.server.ts does), approvalNeeded and estimatedCents from the pure
  * rules (costByYear, needsApproval). Deterministic (seeded random numbers).
  */
 import type { EntityManager, EntityTarget, ObjectLiteral, QueryDeepPartialEntity } from "typeorm";
@@ -394,7 +394,7 @@ export async function seedDemoPlaces(options: { scale: number }): Promise<DemoPl
     for (const u of users) if (u.role === "provider" && u.providerId && !providerUsers.has(u.providerId)) providerUsers.set(u.providerId, u.id);
     const actors: Actors = { caseManager: cm.id, caseManager2: cm2.id, procurement: procurement.id, providerUsers, lineId: line.id, approvalAbove: approvalAboveCents(settings) };
 
-    const nextMn = await referenceCounter(m, Measure, "MN", 5);
+    const nextMn = await referenceCounter(m, Measure, "M", 4);
     const nextEp = await referenceCounter(m, PlacePurchase, "EP", 5);
     const nextAb = await referenceCounter(m, PlaceBill, "AB", 6);
     const nextMb = await referenceCounter(m, Commitment, "MB", 5);
@@ -534,8 +534,11 @@ export async function seedDemoPlaces(options: { scale: number }): Promise<DemoPl
       batch.plans.forEach((p, i) => {
         const row = rows[i];
         const entry = row.entryDate as string | null;
+        // Every purchase committed its cost when it was bought (as commitFunds does); a purchase that
+        // ended, was cancelled or declined has its commitments closed (released: the rest), so the
+        // history does not reduce today's available budget.
         if (!entry) {
-          if (current || HOLDING.includes(row.status)) commitments.push(...commitmentRows(row, p.measure, actors, nextMb, new Map()));
+          commitments.push(...commitmentRows(row, p.measure, actors, nextMb, new Map()));
           return;
         }
         const until = (row.exitDate as string | null) ?? (row.endDate < today ? row.endDate : addDays(today, -1));
@@ -580,7 +583,7 @@ export async function seedDemoPlaces(options: { scale: number }): Promise<DemoPl
             });
           }
         }
-        if (current || HOLDING.includes(row.status)) commitments.push(...commitmentRows(row, p.measure, actors, nextMb, new Map()));
+        commitments.push(...commitmentRows(row, p.measure, actors, nextMb, new Map()));
         // Outcomes (at exit and six months later) and exam results.
         const exit = row.exitDate as string | null;
         const outcome = batch.outcomes.get(i) ?? (current && exit ? { exit: row.status === "completed" ? "employment" : "none", six: null } : undefined);
@@ -893,7 +896,7 @@ async function planHistory(m: EntityManager, c: HistoryContext, flush: (batch: H
 
     // § 421i: three own measures with 16 participants each.
     for (const k of own421i.get(year) ?? []) {
-      const mm = c.addMeasure({ providerId: k.providerId, typeCode: "p421i", title: `Eingliederungsmaßnahme § 421i SGB III (${k.reference})`, origin: "contract", contractId: k.id, format: "group", entryMode: "dates", startDates: [k.startDate], duration: 6, durationUnit: "month", capacity: 16, priceCents: k.unitPriceCents, priceModel: "participant", eventFees: [{ event: "success", label: "Erfolgsprämie je Integration", amountCents: k.successFeeCents ?? 0 }], validFrom: addMonths(k.startDate, -2), validUntil: k.startDate, status: "closed", createdById: c.procurementId });
+      const mm = c.addMeasure({ providerId: k.providerId, typeCode: "p421i", title: `Eingliederungsmaßnahme § 421i SGB III (${k.reference})`, origin: "contract", contractId: k.id, format: "group", entryMode: "dates", startDates: [k.startDate], duration: 6, durationUnit: "month", capacity: 16, priceCents: k.unitPriceCents, priceModel: "participant", eventFees: [{ event: "success", label: "Erfolgsprämie je Integration", amountCents: k.successFeeCents ?? 0 }], minAge: 18, maxAge: 64, validFrom: addMonths(k.startDate, -2), validUntil: k.startDate, status: "closed", createdById: c.procurementId });
       for (let q = 0; q < 16; q++) place(mm, adult(k.startDate, placeEnd(k.startDate, 6, "month")), k.startDate, { dropShare: 0.15, exit: someOutcome(0.35) });
     }
 
@@ -903,7 +906,7 @@ async function planHistory(m: EntityManager, c: HistoryContext, flush: (batch: H
       const group = k < n.maeGroup;
       const host = pick(r, MAE_HOSTS);
       maeMeasures.push(
-        c.addMeasure({ providerId: pick(r, carriers), typeCode: "mae", title: group ? `MAE-Gruppenmaßnahme „${pick(r, MAE_GROUP_TITLES)}“ ${year}` : `MAE-Einsatzplatz ${host} ${year}`, origin: "certified", azav: { number: `AZAV-M-${year}-${String(k + 1).padStart(4, "0")}`, from: `${year - 1}-10-01`, until: `${year + 2}-09-30` }, hostName: group ? "" : host, format: group ? "group" : "individual", duration: 6, durationUnit: "month", weeklyHours: 3000, capacity: group ? 25 : 3, priceCents: 15000 + 500 * int(r, 0, 10), priceModel: "mae_month", proRata: "days", targetGroups: ["long_term_unemployed"], validFrom: from, validUntil: until, status: year >= thisYear ? "active" : "closed", createdById: c.procurementId }),
+        c.addMeasure({ providerId: pick(r, carriers), typeCode: "mae", title: group ? `MAE-Gruppenmaßnahme „${pick(r, MAE_GROUP_TITLES)}“ ${year}` : `MAE-Einsatzplatz ${host} ${year}`, origin: "certified", azav: { number: `AZAV-M-${year}-${String(k + 1).padStart(4, "0")}`, from: `${year - 1}-10-01`, until: `${year + 2}-09-30` }, hostName: group ? "" : host, format: group ? "group" : "individual", duration: 6, durationUnit: "month", weeklyHours: 3000, capacity: group ? 25 : 3, priceCents: 15000 + 500 * int(r, 0, 10), priceModel: "mae_month", proRata: "days", targetGroups: ["long_term_unemployed"], minAge: 18, maxAge: 64, validFrom: from, validUntil: until, status: year >= thisYear ? "active" : "closed", createdById: c.procurementId }),
       );
     }
     // Every measure gets at least one participant; the rest go mostly to the group measures.

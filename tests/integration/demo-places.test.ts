@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { In, Not } from "typeorm";
 import { BudgetLine, BudgetYear, Client, Commitment, Measure, PlaceBill, PlacePurchase, User } from "../../entities";
 import { availableCents } from "~/domain/finance";
-import { costByYear, HOLDING_STATES, needsApproval, PURCHASE_STATES, totalOf } from "~/domain/places";
+import { ageOn, costByYear, HOLDING_STATES, needsApproval, PURCHASE_STATES, totalOf } from "~/domain/places";
 import { setClock, today } from "~/lib/clock.server";
 import { em } from "~/lib/db.server";
 import { getSettings } from "~/lib/settings.server";
@@ -63,7 +63,7 @@ describe("seedDemoPlaces: today's work", () => {
     const m = await em();
     const above = approvalAboveCents(await getSettings());
     const measures = new Map((await m.getRepository(Measure).find()).map((x) => [x.id, x]));
-    for (const x of measures.values()) expect(x.reference).toMatch(/^MN-\d{4}-\d{5}$/);
+    for (const x of measures.values()) expect(x.reference).toMatch(/^M-\d{4}-\d{4}$/); // as measures.server.ts numbers them
     const purchases = await m.getRepository(PlacePurchase).find();
     for (const p of purchases) {
       expect(p.reference).toMatch(/^EP-\d{4}-\d{5}$/);
@@ -93,6 +93,47 @@ describe("seedDemoPlaces: today's work", () => {
     }
     const years = (await m.getRepository(BudgetYear).find({ where: { budgetLineId: line.id } })).map((y) => y.year);
     for (const y of years) expect(availableCents(await lineYearFigures(m, line.id, y)), `${line.number} ${y}`).toBeGreaterThanOrEqual(0);
+  });
+
+  it("closes the commitments of every purchase that ended, was cancelled or declined (released: the rest), also in the history", async () => {
+    const m = await em();
+    const ended = await m.getRepository(PlacePurchase).find({ where: { status: Not(In([...HOLDING_STATES])) }, select: { id: true, reference: true, estimatedCents: true, startDate: true } });
+    expect(ended.some((p) => p.startDate < "2008-01-01")).toBe(true);
+    const rows = await m.getRepository(Commitment).find({ where: { sourceType: "purchase" }, select: { sourceId: true, amountCents: true, consumedCents: true, releasedCents: true, status: true, closedAt: true } });
+    const bySource = new Map<number, Commitment[]>();
+    for (const c of rows) bySource.set(c.sourceId!, [...(bySource.get(c.sourceId!) ?? []), c]);
+    for (const p of ended) {
+      const own = bySource.get(p.id) ?? [];
+      expect(own.reduce((a, c) => a + c.amountCents, 0), p.reference).toBe(p.estimatedCents);
+      for (const c of own) {
+        expect(c.status, p.reference).toBe("closed");
+        expect(c.closedAt, p.reference).not.toBeNull();
+        expect(c.consumedCents + c.releasedCents, p.reference).toBe(c.amountCents);
+      }
+    }
+  });
+
+  it("gives places only to clients within the measure's age range on the start date (BaE and youth up to 24, MAE and § 421i 18 to 64)", async () => {
+    const m = await em();
+    const measures = new Map((await m.getRepository(Measure).find({ select: { id: true, typeCode: true, minAge: true, maxAge: true } })).map((x) => [x.id, x]));
+    for (const x of measures.values()) {
+      if (x.typeCode === "mae") expect([x.minAge, x.maxAge], x.typeCode).toEqual([18, 64]);
+    }
+    const range: Record<string, [number, number]> = { bae: [15, 24], reha_bae: [15, 24], youth: [15, 24], mae: [18, 64], p421i: [18, 64] };
+    const births = new Map((await m.getRepository(Client).find({ select: { id: true, birthDate: true } })).map((c) => [c.id, c.birthDate]));
+    const purchases = await m.getRepository(PlacePurchase).find({ select: { id: true, reference: true, measureId: true, clientId: true, startDate: true } });
+    let checked = 0;
+    for (const p of purchases) {
+      const x = measures.get(p.measureId)!;
+      const age = ageOn(births.get(p.clientId)!, p.startDate);
+      if (x.minAge !== null) expect(age, `${p.reference} ${x.typeCode}`).toBeGreaterThanOrEqual(x.minAge);
+      if (x.maxAge !== null) expect(age, `${p.reference} ${x.typeCode}`).toBeLessThanOrEqual(x.maxAge);
+      const [lo, hi] = range[x.typeCode] ?? [0, 200];
+      expect(age, `${p.reference} ${x.typeCode}`).toBeGreaterThanOrEqual(lo);
+      expect(age, `${p.reference} ${x.typeCode}`).toBeLessThanOrEqual(hi);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(1000);
   });
 
   it("has the route table's ids", async () => {
