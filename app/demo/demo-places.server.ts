@@ -18,7 +18,10 @@
  * rules (costByYear, needsApproval). Deterministic (seeded random numbers).
  */
 import type { EntityManager, EntityTarget, ObjectLiteral, QueryDeepPartialEntity } from "typeorm";
-import { AttendanceMonth, BudgetLine, Client, Commitment, Contract, ExamResult, Lot, Measure, Offer, Outcome, PlaceBill, PlacePurchase, Provider, Tender, User } from "../../entities";
+import { AttendanceMonth, BankAccount, BudgetLine, Client, Commitment, Contract, ExamResult, Invoice, Lot, Measure, Offer, Outcome, PaymentItem, PlaceBill, PlacePurchase, Provider, Tender, User } from "../../entities";
+import { dueDate, endToEndId } from "~/domain/finance";
+import { duplicateKey, sepaPurpose } from "~/domain/invoices";
+import { BILL_VAT_NOTE } from "~/domain/place-bills";
 import { costByYear, monthBills, monthsOf, needsApproval, placeEnd, totalOf, type PriceTerms } from "~/domain/places";
 import { clientReference } from "~/domain/placement";
 import { addDays, addMonths, berlinLocalToUtc, daysBetween } from "~/domain/time";
@@ -611,9 +614,128 @@ export async function seedDemoPlaces(options: { scale: number }): Promise<DemoPl
       totals.commitments += commitments.length;
     };
     await writeBatch({ plans, billed: new Set(), outcomes: new Map(), exams: new Map(), attendanceShare: 1 }, true);
+    await invoiceConfirmedBills(m, { today, termDays: settings["finance.paymentTermDays"], lineId: line.id, procurement: procurement.id, kasse: byEmail(KASSE)?.id ?? null, kasse2: byEmail(KASSE2)?.id ?? null });
     await planHistory(m, { scale: options.scale, today, r, addMeasure, clients, procurementId: procurement.id, agencyId: agency.id, trainerId, caseManagerIdFallback: cm.id }, (batch) => writeBatch(batch, false));
     return totals;
   });
+}
+
+const KASSE = "kasse@asz-kamenz.example";
+const KASSE2 = "kasse2@asz-kamenz.example";
+
+/**
+ * Today's confirmed bills became invoices and payment items, as confirmBills does (form "bill",
+ * the bill's reference as the number, no VAT, linked to the purchase); a bill confirmed more
+ * than ten days ago is paid (factual check, arithmetic check and order by three different
+ * users, paidOn) and consumes its purchase's commitment of that year. Run before the history is
+ * written: the history's sampled bills stay without invoices (see the report of issue 11).
+ */
+async function invoiceConfirmedBills(m: EntityManager, c: { today: string; termDays: number; lineId: number; procurement: number; kasse: number | null; kasse2: number | null }): Promise<void> {
+  const bills = await m.getRepository(PlaceBill).find({ where: { status: "confirmed" }, order: { id: "ASC" } });
+  if (!bills.length) return;
+  const purchases = new Map((await m.getRepository(PlacePurchase).find()).map((p) => [p.id, p]));
+  const providers = new Map((await m.getRepository(Provider).find()).map((p) => [p.id, p]));
+  const accounts = new Map((await m.getRepository(BankAccount).find({ where: { current: true } })).map((a) => [a.providerId, a]));
+  const commitments = await m.getRepository(Commitment).find({ where: { sourceType: "purchase" } });
+  const nextRe = await referenceCounter(m, Invoice, "RE", 6);
+  const nextZa = await referenceCounter(m, PaymentItem, "ZA", 6);
+  const yesterday = addDays(c.today, -1);
+  const signers = c.kasse && c.kasse2 && c.kasse !== c.kasse2;
+  for (const bill of bills) {
+    const purchase = purchases.get(bill.purchaseId)!;
+    const provider = providers.get(bill.providerId);
+    const account = accounts.get(bill.providerId);
+    if (!provider || !account) continue;
+    const confirmedAt = bill.confirmedAt ?? bill.updatedAt;
+    const receivedOn = confirmedAt.slice(0, 10);
+    const dueOn = dueDate(receivedOn, c.termDays);
+    const paidOn = addDays(receivedOn, 10) <= yesterday && signers ? addDays(receivedOn, 10) : null;
+    const [invoiceId] = await insertChunked(m, Invoice, [
+      {
+        reference: nextRe(receivedOn.slice(0, 4)),
+        providerId: bill.providerId,
+        channel: "portal",
+        form: "bill",
+        documentId: null,
+        sha256: "",
+        duplicateKey: duplicateKey(bill.providerId, bill.reference),
+        number: bill.reference,
+        issueDate: receivedOn,
+        typeCode: "380",
+        currency: "EUR",
+        buyerReference: "",
+        contractReference: "",
+        orderReference: purchase.reference,
+        sellerName: provider.name.slice(0, 200),
+        iban: account.iban,
+        netCents: bill.amountCents,
+        vatCents: 0,
+        grossCents: bill.amountCents,
+        dueAmountCents: bill.amountCents,
+        periodStart: bill.periodStart,
+        periodEnd: bill.periodEnd,
+        receivedOn,
+        receivedAt: confirmedAt,
+        termDays: c.termDays,
+        dueOn,
+        status: paidOn ? "paid" : "accepted",
+        findings: [],
+        terms: null,
+        contractId: null,
+        purchaseId: purchase.id,
+        expectedCents: bill.amountCents,
+        deviation: "",
+        submittedById: bill.confirmedById,
+        registeredById: null,
+        note: `Abrechnung ${bill.reference} zum Platzkauf ${purchase.reference}: ${bill.calculation}. Vom Träger im Portal bestätigt. ${BILL_VAT_NOTE}`.slice(0, 500),
+        createdAt: confirmedAt,
+        updatedAt: confirmedAt,
+      } as unknown as QueryDeepPartialEntity<Invoice>,
+    ]);
+    const year = Number((paidOn ?? dueOn).slice(0, 4));
+    const commitment = commitments.find((x) => x.sourceId === purchase.id && x.year === year) ?? null;
+    if (paidOn && commitment) commitment.consumedCents = Math.min(commitment.amountCents, commitment.consumedCents + bill.amountCents);
+    const reference = nextZa(receivedOn.slice(0, 4));
+    const sign = (days: number, time: string) => at(addDays(receivedOn, days), time);
+    await insertChunked(m, PaymentItem, [
+      {
+        reference,
+        sourceType: "invoice",
+        invoiceId,
+        instalmentId: null,
+        providerId: bill.providerId,
+        payeeName: (account.holder || provider.name).slice(0, 200),
+        iban: account.iban,
+        bic: account.bic,
+        bankAccountId: account.id,
+        amountCents: bill.amountCents,
+        dueOn,
+        purpose: sepaPurpose(`Rechnung ${bill.reference} Platz ${purchase.reference}`),
+        endToEndId: endToEndId(reference),
+        budgetLineId: commitment?.budgetLineId ?? c.lineId,
+        commitmentId: commitment?.id ?? null,
+        status: paidOn ? "paid" : "awaiting_factual",
+        holdReason: "",
+        registeredById: null,
+        factualById: paidOn ? c.procurement : null,
+        factualAt: paidOn ? sign(2, "10:20") : null,
+        arithmeticById: paidOn ? c.kasse : null,
+        arithmeticAt: paidOn ? sign(3, "09:15") : null,
+        orderById: paidOn ? c.kasse2 : null,
+        orderAt: paidOn ? sign(3, "11:05") : null,
+        paidOn,
+        paidById: paidOn ? c.kasse : null,
+        paidNote: "",
+        vopSuggestedName: "",
+        cancelReason: "",
+        createdAt: confirmedAt,
+        updatedAt: paidOn ? at(paidOn, "08:15") : confirmedAt,
+      } as unknown as QueryDeepPartialEntity<PaymentItem>,
+    ]);
+    await m.getRepository(PlaceBill).update({ id: bill.id }, { invoiceId });
+  }
+  // A closed commitment released only what was not paid.
+  for (const x of commitments) if (x.consumedCents) await m.getRepository(Commitment).update({ id: x.id }, { consumedCents: x.consumedCents, ...(x.status === "closed" ? { releasedCents: x.amountCents - x.consumedCents } : {}) });
 }
 
 const EMPLOYERS = ["Metallbau Kamenz GmbH", "Lausitzer Elektroanlagen GmbH", "Bäckerei Richter", "Pflegedienst am Markt", "Autohaus Pulsnitz", "Logistikzentrum Königsbrück", "Gärtnerei Ottendorf", "Hotel Westlausitz"];

@@ -1,7 +1,7 @@
 import { freshDatabase } from "../setup/db";
 import { beforeAll, describe, expect, it } from "vitest";
 import { In, Not } from "typeorm";
-import { BudgetLine, BudgetYear, Client, Commitment, Measure, PlaceBill, PlacePurchase, User } from "../../entities";
+import { BudgetLine, BudgetYear, Client, Commitment, Invoice, Measure, PaymentItem, PlaceBill, PlacePurchase, User } from "../../entities";
 import { availableCents } from "~/domain/finance";
 import { ageOn, costByYear, HOLDING_STATES, needsApproval, PURCHASE_STATES, totalOf } from "~/domain/places";
 import { setClock, today } from "~/lib/clock.server";
@@ -134,6 +134,36 @@ describe("seedDemoPlaces: today's work", () => {
       checked++;
     }
     expect(checked).toBeGreaterThan(1000);
+  });
+
+  it("turned today's confirmed bills into invoices and payment items as confirmBills does; paid ones consumed the commitment", async () => {
+    const m = await em();
+    const t = today();
+    // Today's purchases are written first, the history (from 2005 on) after them.
+    const all = await m.getRepository(PlacePurchase).find({ select: { id: true, startDate: true }, order: { id: "ASC" } });
+    const firstHistory = Math.min(...all.filter((p) => p.startDate < "2006-01-01").map((p) => p.id));
+    const current = all.filter((p) => p.id < firstHistory).map((p) => p.id);
+    const bills = await m.getRepository(PlaceBill).find({ where: { status: "confirmed", purchaseId: In(current) } });
+    expect(bills.length).toBeGreaterThan(0);
+    let paid = 0;
+    for (const b of bills) {
+      expect(b.invoiceId, b.reference).not.toBeNull();
+      const inv = await m.getRepository(Invoice).findOneByOrFail({ id: b.invoiceId! });
+      expect([inv.form, inv.channel, inv.purchaseId, inv.number, inv.vatCents, inv.grossCents], b.reference).toEqual(["bill", "portal", b.purchaseId, b.reference, 0, b.amountCents]);
+      expect(["paid", "accepted"]).toContain(inv.status);
+      const item = await m.getRepository(PaymentItem).findOneByOrFail({ invoiceId: inv.id });
+      expect(item.amountCents).toBe(b.amountCents);
+      if (item.status === "paid") {
+        paid++;
+        expect(inv.status).toBe("paid");
+        expect(item.paidOn! < t).toBe(true);
+        expect(new Set([item.factualById, item.arithmeticById, item.orderById]).size, item.reference).toBe(3);
+        const c = await m.getRepository(Commitment).findOneByOrFail({ id: item.commitmentId! });
+        expect(c.consumedCents).toBeGreaterThanOrEqual(item.amountCents);
+        expect(c.consumedCents + c.releasedCents <= c.amountCents).toBe(true);
+      } else expect(item.status).toBe("awaiting_factual");
+    }
+    expect(paid).toBeGreaterThan(0);
   });
 
   it("has the route table's ids", async () => {
