@@ -17,7 +17,7 @@
  * timestamps, references EP-/M-/AB-<year>-n (measures numbered as app/services/measures.server.ts does), approvalNeeded and estimatedCents from the pure
  * rules (costByYear, needsApproval). Deterministic (seeded random numbers).
  */
-import type { EntityManager, EntityTarget, ObjectLiteral, QueryDeepPartialEntity } from "typeorm";
+import { IsNull, type EntityManager, type EntityTarget, type ObjectLiteral, type QueryDeepPartialEntity } from "typeorm";
 import { AttendanceMonth, BankAccount, BudgetLine, Client, Commitment, Contract, ExamResult, Invoice, Lot, Measure, Offer, Outcome, PaymentItem, PlaceBill, PlacePurchase, Provider, Tender, User } from "../../entities";
 import { dueDate, endToEndId } from "~/domain/finance";
 import { duplicateKey, sepaPurpose } from "~/domain/invoices";
@@ -616,6 +616,8 @@ export async function seedDemoPlaces(options: { scale: number }): Promise<DemoPl
     await writeBatch({ plans, billed: new Set(), outcomes: new Map(), exams: new Map(), attendanceShare: 1 }, true);
     await invoiceConfirmedBills(m, { today, termDays: settings["finance.paymentTermDays"], lineId: line.id, procurement: procurement.id, kasse: byEmail(KASSE)?.id ?? null, kasse2: byEmail(KASSE2)?.id ?? null });
     await planHistory(m, { scale: options.scale, today, r, addMeasure, clients, procurementId: procurement.id, agencyId: agency.id, trainerId, caseManagerIdFallback: cm.id }, (batch) => writeBatch(batch, false));
+    // The history's sampled confirmed bills: the same, in bulk.
+    await invoiceConfirmedBills(m, { today, termDays: settings["finance.paymentTermDays"], lineId: line.id, procurement: procurement.id, kasse: byEmail(KASSE)?.id ?? null, kasse2: byEmail(KASSE2)?.id ?? null });
     return totals;
   });
 }
@@ -627,20 +629,25 @@ const KASSE2 = "kasse2@asz-kamenz.example";
  * Today's confirmed bills became invoices and payment items, as confirmBills does (form "bill",
  * the bill's reference as the number, no VAT, linked to the purchase); a bill confirmed more
  * than ten days ago is paid (factual check, arithmetic check and order by three different
- * users, paidOn) and consumes its purchase's commitment of that year. Run before the history is
- * written: the history's sampled bills stay without invoices (see the report of issue 11).
+ * users, paidOn) and consumes its purchase's commitment of that year. Run for today's bills and
+ * again, in bulk, for the history's sampled bills.
  */
 async function invoiceConfirmedBills(m: EntityManager, c: { today: string; termDays: number; lineId: number; procurement: number; kasse: number | null; kasse2: number | null }): Promise<void> {
-  const bills = await m.getRepository(PlaceBill).find({ where: { status: "confirmed" }, order: { id: "ASC" } });
+  const bills = await m.getRepository(PlaceBill).find({ where: { status: "confirmed", invoiceId: IsNull() }, order: { id: "ASC" } });
   if (!bills.length) return;
   const purchases = new Map((await m.getRepository(PlacePurchase).find()).map((p) => [p.id, p]));
   const providers = new Map((await m.getRepository(Provider).find()).map((p) => [p.id, p]));
   const accounts = new Map((await m.getRepository(BankAccount).find({ where: { current: true } })).map((a) => [a.providerId, a]));
   const commitments = await m.getRepository(Commitment).find({ where: { sourceType: "purchase" } });
+  const commitmentOf = new Map(commitments.map((x) => [`${x.sourceId}|${x.year}`, x]));
+  const touched = new Set<Commitment>();
   const nextRe = await referenceCounter(m, Invoice, "RE", 6);
   const nextZa = await referenceCounter(m, PaymentItem, "ZA", 6);
   const yesterday = addDays(c.today, -1);
   const signers = c.kasse && c.kasse2 && c.kasse !== c.kasse2;
+  const invoiceRows: QueryDeepPartialEntity<Invoice>[] = [];
+  const itemRows: QueryDeepPartialEntity<PaymentItem>[] = [];
+  const billIds: number[] = [];
   for (const bill of bills) {
     const purchase = purchases.get(bill.purchaseId)!;
     const provider = providers.get(bill.providerId);
@@ -650,8 +657,7 @@ async function invoiceConfirmedBills(m: EntityManager, c: { today: string; termD
     const receivedOn = confirmedAt.slice(0, 10);
     const dueOn = dueDate(receivedOn, c.termDays);
     const paidOn = addDays(receivedOn, 10) <= yesterday && signers ? addDays(receivedOn, 10) : null;
-    const [invoiceId] = await insertChunked(m, Invoice, [
-      {
+    invoiceRows.push({
         reference: nextRe(receivedOn.slice(0, 4)),
         providerId: bill.providerId,
         channel: "portal",
@@ -690,18 +696,19 @@ async function invoiceConfirmedBills(m: EntityManager, c: { today: string; termD
         note: `Abrechnung ${bill.reference} zum Platzkauf ${purchase.reference}: ${bill.calculation}. Vom Träger im Portal bestätigt. ${BILL_VAT_NOTE}`.slice(0, 500),
         createdAt: confirmedAt,
         updatedAt: confirmedAt,
-      } as unknown as QueryDeepPartialEntity<Invoice>,
-    ]);
+      } as unknown as QueryDeepPartialEntity<Invoice>);
     const year = Number((paidOn ?? dueOn).slice(0, 4));
-    const commitment = commitments.find((x) => x.sourceId === purchase.id && x.year === year) ?? null;
-    if (paidOn && commitment) commitment.consumedCents = Math.min(commitment.amountCents, commitment.consumedCents + bill.amountCents);
+    const commitment = commitmentOf.get(`${purchase.id}|${year}`) ?? null;
+    if (paidOn && commitment) {
+      commitment.consumedCents = Math.min(commitment.amountCents, commitment.consumedCents + bill.amountCents);
+      touched.add(commitment);
+    }
     const reference = nextZa(receivedOn.slice(0, 4));
     const sign = (days: number, time: string) => at(addDays(receivedOn, days), time);
-    await insertChunked(m, PaymentItem, [
-      {
+    itemRows.push({
         reference,
         sourceType: "invoice",
-        invoiceId,
+        invoiceId: 0,
         instalmentId: null,
         providerId: bill.providerId,
         payeeName: (account.holder || provider.name).slice(0, 200),
@@ -730,12 +737,16 @@ async function invoiceConfirmedBills(m: EntityManager, c: { today: string; termD
         cancelReason: "",
         createdAt: confirmedAt,
         updatedAt: paidOn ? at(paidOn, "08:15") : confirmedAt,
-      } as unknown as QueryDeepPartialEntity<PaymentItem>,
-    ]);
-    await m.getRepository(PlaceBill).update({ id: bill.id }, { invoiceId });
+      } as unknown as QueryDeepPartialEntity<PaymentItem>);
+    billIds.push(bill.id);
   }
+  const invoiceIds = await insertChunked(m, Invoice, invoiceRows);
+  itemRows.forEach((row, i) => (row.invoiceId = invoiceIds[i]));
+  await insertChunked(m, PaymentItem, itemRows);
+  for (const [i, id] of billIds.entries()) await m.getRepository(PlaceBill).update({ id }, { invoiceId: invoiceIds[i] });
+
   // A closed commitment released only what was not paid.
-  for (const x of commitments) if (x.consumedCents) await m.getRepository(Commitment).update({ id: x.id }, { consumedCents: x.consumedCents, ...(x.status === "closed" ? { releasedCents: x.amountCents - x.consumedCents } : {}) });
+  for (const x of touched) await m.getRepository(Commitment).update({ id: x.id }, { consumedCents: x.consumedCents, ...(x.status === "closed" ? { releasedCents: x.amountCents - x.consumedCents } : {}) });
 }
 
 const EMPLOYERS = ["Metallbau Kamenz GmbH", "Lausitzer Elektroanlagen GmbH", "Bäckerei Richter", "Pflegedienst am Markt", "Autohaus Pulsnitz", "Logistikzentrum Königsbrück", "Gärtnerei Ottendorf", "Hotel Westlausitz"];

@@ -1,6 +1,6 @@
 import { freshDatabase } from "../setup/db";
 import { beforeAll, describe, expect, it } from "vitest";
-import { In, Not } from "typeorm";
+import { In, IsNull, Not } from "typeorm";
 import { BudgetLine, BudgetYear, Client, Commitment, Invoice, Measure, PaymentItem, PlaceBill, PlacePurchase, User } from "../../entities";
 import { availableCents } from "~/domain/finance";
 import { ageOn, costByYear, HOLDING_STATES, needsApproval, PURCHASE_STATES, totalOf } from "~/domain/places";
@@ -164,6 +164,9 @@ describe("seedDemoPlaces: today's work", () => {
       } else expect(item.status).toBe("awaiting_factual");
     }
     expect(paid).toBeGreaterThan(0);
+    // The history's sampled confirmed bills too: none is shown "Rechnung erzeugt" without an invoice.
+    expect(await m.getRepository(PlaceBill).count({ where: { status: "confirmed", invoiceId: IsNull() } })).toBe(0);
+    expect(await m.getRepository(PlaceBill).count({ where: { status: "confirmed", purchaseId: Not(In(current)) } })).toBeGreaterThan(100);
   });
 
   it("has the route table's ids", async () => {
