@@ -14,11 +14,14 @@
  *
  * Rows are inserted directly through the repositories in chunks (the services are slow one by
  * one), but they are the rows the services would write: the purchase machine's states and
- * timestamps, references EP-/MN-/AB-<year>-n, approvalNeeded and estimatedCents from the pure
+ * timestamps, references EP-/M-/AB-<year>-n (measures numbered as app/services/measures.server.ts does), approvalNeeded and estimatedCents from the pure
  * rules (costByYear, needsApproval). Deterministic (seeded random numbers).
  */
-import type { EntityManager, EntityTarget, ObjectLiteral, QueryDeepPartialEntity } from "typeorm";
-import { AttendanceMonth, BudgetLine, Client, Commitment, Contract, ExamResult, Lot, Measure, Offer, Outcome, PlaceBill, PlacePurchase, Provider, Tender, User } from "../../entities";
+import { IsNull, type EntityManager, type EntityTarget, type ObjectLiteral, type QueryDeepPartialEntity } from "typeorm";
+import { AttendanceMonth, BankAccount, BudgetLine, Client, Commitment, Contract, ExamResult, Invoice, Lot, Measure, Offer, Outcome, PaymentItem, PlaceBill, PlacePurchase, Provider, Tender, User } from "../../entities";
+import { dueDate, endToEndId } from "~/domain/finance";
+import { duplicateKey, sepaPurpose } from "~/domain/invoices";
+import { BILL_VAT_NOTE } from "~/domain/place-bills";
 import { costByYear, monthBills, monthsOf, needsApproval, placeEnd, totalOf, type PriceTerms } from "~/domain/places";
 import { clientReference } from "~/domain/placement";
 import { addDays, addMonths, berlinLocalToUtc, daysBetween } from "~/domain/time";
@@ -395,7 +398,7 @@ export async function seedDemoPlaces(options: { scale: number }): Promise<DemoPl
     for (const u of users) if (u.role === "provider" && u.providerId && !providerUsers.has(u.providerId)) providerUsers.set(u.providerId, u.id);
     const actors: Actors = { caseManager: cm.id, caseManager2: cm2.id, procurement: procurement.id, providerUsers, lineId: line.id, approvalAbove: approvalAboveCents(settings) };
 
-    const nextMn = await referenceCounter(m, Measure, "MN", 5);
+    const nextMn = await referenceCounter(m, Measure, "M", 4);
     const nextEp = await referenceCounter(m, PlacePurchase, "EP", 5);
     const nextAb = await referenceCounter(m, PlaceBill, "AB", 6);
     const nextMb = await referenceCounter(m, Commitment, "MB", 5);
@@ -535,8 +538,11 @@ export async function seedDemoPlaces(options: { scale: number }): Promise<DemoPl
       batch.plans.forEach((p, i) => {
         const row = rows[i];
         const entry = row.entryDate as string | null;
+        // Every purchase committed its cost when it was bought (as commitFunds does); a purchase that
+        // ended, was cancelled or declined has its commitments closed (released: the rest), so the
+        // history does not reduce today's available budget.
         if (!entry) {
-          if (current || HOLDING.includes(row.status)) commitments.push(...commitmentRows(row, p.measure, actors, nextMb, new Map()));
+          commitments.push(...commitmentRows(row, p.measure, actors, nextMb, new Map()));
           return;
         }
         const until = (row.exitDate as string | null) ?? (row.endDate < today ? row.endDate : addDays(today, -1));
@@ -581,7 +587,7 @@ export async function seedDemoPlaces(options: { scale: number }): Promise<DemoPl
             });
           }
         }
-        if (current || HOLDING.includes(row.status)) commitments.push(...commitmentRows(row, p.measure, actors, nextMb, new Map()));
+        commitments.push(...commitmentRows(row, p.measure, actors, nextMb, new Map()));
         // Outcomes (at exit and six months later) and exam results.
         const exit = row.exitDate as string | null;
         const outcome = batch.outcomes.get(i) ?? (current && exit ? { exit: row.status === "completed" ? "employment" : "none", six: null } : undefined);
@@ -609,9 +615,139 @@ export async function seedDemoPlaces(options: { scale: number }): Promise<DemoPl
       totals.commitments += commitments.length;
     };
     await writeBatch({ plans, billed: new Set(), outcomes: new Map(), exams: new Map(), attendanceShare: 1 }, true);
+    await invoiceConfirmedBills(m, { today, termDays: settings["finance.paymentTermDays"], lineId: line.id, procurement: procurement.id, kasse: byEmail(KASSE)?.id ?? null, kasse2: byEmail(KASSE2)?.id ?? null });
     await planHistory(m, { scale: options.scale, today, r, addMeasure, clients, procurementId: procurement.id, agencyId: agency.id, trainerId, caseManagerIdFallback: cm.id }, (batch) => writeBatch(batch, false));
+    // The history's sampled confirmed bills: the same, in bulk.
+    await invoiceConfirmedBills(m, { today, termDays: settings["finance.paymentTermDays"], lineId: line.id, procurement: procurement.id, kasse: byEmail(KASSE)?.id ?? null, kasse2: byEmail(KASSE2)?.id ?? null });
     return totals;
   });
+}
+
+const KASSE = "kasse@asz-kamenz.example";
+const KASSE2 = "kasse2@asz-kamenz.example";
+
+/**
+ * Today's confirmed bills became invoices and payment items, as confirmBills does (form "bill",
+ * the bill's reference as the number, no VAT, linked to the purchase); a bill confirmed more
+ * than ten days ago is paid (factual check, arithmetic check and order by three different
+ * users, paidOn) and consumes its purchase's commitment of that year. Run for today's bills and
+ * again, in bulk, for the history's sampled bills.
+ */
+async function invoiceConfirmedBills(m: EntityManager, c: { today: string; termDays: number; lineId: number; procurement: number; kasse: number | null; kasse2: number | null }): Promise<void> {
+  const bills = await m.getRepository(PlaceBill).find({ where: { status: "confirmed", invoiceId: IsNull() }, order: { id: "ASC" } });
+  if (!bills.length) return;
+  const purchases = new Map((await m.getRepository(PlacePurchase).find()).map((p) => [p.id, p]));
+  const providers = new Map((await m.getRepository(Provider).find()).map((p) => [p.id, p]));
+  const accounts = new Map((await m.getRepository(BankAccount).find({ where: { current: true } })).map((a) => [a.providerId, a]));
+  const commitments = await m.getRepository(Commitment).find({ where: { sourceType: "purchase" } });
+  const commitmentOf = new Map(commitments.map((x) => [`${x.sourceId}|${x.year}`, x]));
+  const touched = new Set<Commitment>();
+  const nextRe = await referenceCounter(m, Invoice, "RE", 6);
+  const nextZa = await referenceCounter(m, PaymentItem, "ZA", 6);
+  const yesterday = addDays(c.today, -1);
+  const signers = c.kasse && c.kasse2 && c.kasse !== c.kasse2;
+  const invoiceRows: QueryDeepPartialEntity<Invoice>[] = [];
+  const itemRows: QueryDeepPartialEntity<PaymentItem>[] = [];
+  const billIds: number[] = [];
+  for (const bill of bills) {
+    const purchase = purchases.get(bill.purchaseId)!;
+    const provider = providers.get(bill.providerId);
+    const account = accounts.get(bill.providerId);
+    if (!provider || !account) continue;
+    const confirmedAt = bill.confirmedAt ?? bill.updatedAt;
+    const receivedOn = confirmedAt.slice(0, 10);
+    const dueOn = dueDate(receivedOn, c.termDays);
+    const paidOn = addDays(receivedOn, 10) <= yesterday && signers ? addDays(receivedOn, 10) : null;
+    invoiceRows.push({
+        reference: nextRe(receivedOn.slice(0, 4)),
+        providerId: bill.providerId,
+        channel: "portal",
+        form: "bill",
+        documentId: null,
+        sha256: "",
+        duplicateKey: duplicateKey(bill.providerId, bill.reference),
+        number: bill.reference,
+        issueDate: receivedOn,
+        typeCode: "380",
+        currency: "EUR",
+        buyerReference: "",
+        contractReference: "",
+        orderReference: purchase.reference,
+        sellerName: provider.name.slice(0, 200),
+        iban: account.iban,
+        netCents: bill.amountCents,
+        vatCents: 0,
+        grossCents: bill.amountCents,
+        dueAmountCents: bill.amountCents,
+        periodStart: bill.periodStart,
+        periodEnd: bill.periodEnd,
+        receivedOn,
+        receivedAt: confirmedAt,
+        termDays: c.termDays,
+        dueOn,
+        status: paidOn ? "paid" : "accepted",
+        findings: [],
+        terms: null,
+        contractId: null,
+        purchaseId: purchase.id,
+        expectedCents: bill.amountCents,
+        deviation: "",
+        submittedById: bill.confirmedById,
+        registeredById: null,
+        note: `Abrechnung ${bill.reference} zum Platzkauf ${purchase.reference}: ${bill.calculation}. Vom Träger im Portal bestätigt. ${BILL_VAT_NOTE}`.slice(0, 500),
+        createdAt: confirmedAt,
+        updatedAt: confirmedAt,
+      } as unknown as QueryDeepPartialEntity<Invoice>);
+    const year = Number((paidOn ?? dueOn).slice(0, 4));
+    const commitment = commitmentOf.get(`${purchase.id}|${year}`) ?? null;
+    if (paidOn && commitment) {
+      commitment.consumedCents = Math.min(commitment.amountCents, commitment.consumedCents + bill.amountCents);
+      touched.add(commitment);
+    }
+    const reference = nextZa(receivedOn.slice(0, 4));
+    const sign = (days: number, time: string) => at(addDays(receivedOn, days), time);
+    itemRows.push({
+        reference,
+        sourceType: "invoice",
+        invoiceId: 0,
+        instalmentId: null,
+        providerId: bill.providerId,
+        payeeName: (account.holder || provider.name).slice(0, 200),
+        iban: account.iban,
+        bic: account.bic,
+        bankAccountId: account.id,
+        amountCents: bill.amountCents,
+        dueOn,
+        purpose: sepaPurpose(`Rechnung ${bill.reference} Platz ${purchase.reference}`),
+        endToEndId: endToEndId(reference),
+        budgetLineId: commitment?.budgetLineId ?? c.lineId,
+        commitmentId: commitment?.id ?? null,
+        status: paidOn ? "paid" : "awaiting_factual",
+        holdReason: "",
+        registeredById: null,
+        factualById: paidOn ? c.procurement : null,
+        factualAt: paidOn ? sign(2, "10:20") : null,
+        arithmeticById: paidOn ? c.kasse : null,
+        arithmeticAt: paidOn ? sign(3, "09:15") : null,
+        orderById: paidOn ? c.kasse2 : null,
+        orderAt: paidOn ? sign(3, "11:05") : null,
+        paidOn,
+        paidById: paidOn ? c.kasse : null,
+        paidNote: "",
+        vopSuggestedName: "",
+        cancelReason: "",
+        createdAt: confirmedAt,
+        updatedAt: paidOn ? at(paidOn, "08:15") : confirmedAt,
+      } as unknown as QueryDeepPartialEntity<PaymentItem>);
+    billIds.push(bill.id);
+  }
+  const invoiceIds = await insertChunked(m, Invoice, invoiceRows);
+  itemRows.forEach((row, i) => (row.invoiceId = invoiceIds[i]));
+  await insertChunked(m, PaymentItem, itemRows);
+  for (const [i, id] of billIds.entries()) await m.getRepository(PlaceBill).update({ id }, { invoiceId: invoiceIds[i] });
+
+  // A closed commitment released only what was not paid.
+  for (const x of touched) await m.getRepository(Commitment).update({ id: x.id }, { consumedCents: x.consumedCents, ...(x.status === "closed" ? { releasedCents: x.amountCents - x.consumedCents } : {}) });
 }
 
 const EMPLOYERS = ["Metallbau Kamenz GmbH", "Lausitzer Elektroanlagen GmbH", "Bäckerei Richter", "Pflegedienst am Markt", "Autohaus Pulsnitz", "Logistikzentrum Königsbrück", "Gärtnerei Ottendorf", "Hotel Westlausitz"];
@@ -894,7 +1030,7 @@ async function planHistory(m: EntityManager, c: HistoryContext, flush: (batch: H
 
     // § 421i: three own measures with 16 participants each.
     for (const k of own421i.get(year) ?? []) {
-      const mm = c.addMeasure({ providerId: k.providerId, typeCode: "p421i", title: `Eingliederungsmaßnahme § 421i SGB III (${k.reference})`, origin: "contract", contractId: k.id, format: "group", entryMode: "dates", startDates: [k.startDate], duration: 6, durationUnit: "month", capacity: 16, priceCents: k.unitPriceCents, priceModel: "participant", eventFees: [{ event: "success", label: "Erfolgsprämie je Integration", amountCents: k.successFeeCents ?? 0 }], validFrom: addMonths(k.startDate, -2), validUntil: k.startDate, status: "closed", createdById: c.procurementId });
+      const mm = c.addMeasure({ providerId: k.providerId, typeCode: "p421i", title: `Eingliederungsmaßnahme § 421i SGB III (${k.reference})`, origin: "contract", contractId: k.id, format: "group", entryMode: "dates", startDates: [k.startDate], duration: 6, durationUnit: "month", capacity: 16, priceCents: k.unitPriceCents, priceModel: "participant", eventFees: [{ event: "success", label: "Erfolgsprämie je Integration", amountCents: k.successFeeCents ?? 0 }], minAge: 18, maxAge: 64, validFrom: addMonths(k.startDate, -2), validUntil: k.startDate, status: "closed", createdById: c.procurementId });
       for (let q = 0; q < 16; q++) place(mm, adult(k.startDate, placeEnd(k.startDate, 6, "month")), k.startDate, { dropShare: 0.15, exit: someOutcome(0.35) });
     }
 
@@ -904,7 +1040,7 @@ async function planHistory(m: EntityManager, c: HistoryContext, flush: (batch: H
       const group = k < n.maeGroup;
       const host = pick(r, MAE_HOSTS);
       maeMeasures.push(
-        c.addMeasure({ providerId: pick(r, carriers), typeCode: "mae", title: group ? `MAE-Gruppenmaßnahme „${pick(r, MAE_GROUP_TITLES)}“ ${year}` : `MAE-Einsatzplatz ${host} ${year}`, origin: "certified", azav: { number: `AZAV-M-${year}-${String(k + 1).padStart(4, "0")}`, from: `${year - 1}-10-01`, until: `${year + 2}-09-30` }, hostName: group ? "" : host, format: group ? "group" : "individual", duration: 6, durationUnit: "month", weeklyHours: 3000, capacity: group ? 25 : 3, priceCents: 15000 + 500 * int(r, 0, 10), priceModel: "mae_month", proRata: "days", targetGroups: ["long_term_unemployed"], validFrom: from, validUntil: until, status: year >= thisYear ? "active" : "closed", createdById: c.procurementId }),
+        c.addMeasure({ providerId: pick(r, carriers), typeCode: "mae", title: group ? `MAE-Gruppenmaßnahme „${pick(r, MAE_GROUP_TITLES)}“ ${year}` : `MAE-Einsatzplatz ${host} ${year}`, origin: "certified", azav: { number: `AZAV-M-${year}-${String(k + 1).padStart(4, "0")}`, from: `${year - 1}-10-01`, until: `${year + 2}-09-30` }, hostName: group ? "" : host, format: group ? "group" : "individual", duration: 6, durationUnit: "month", weeklyHours: 3000, capacity: group ? 25 : 3, priceCents: 15000 + 500 * int(r, 0, 10), priceModel: "mae_month", proRata: "days", targetGroups: ["long_term_unemployed"], minAge: 18, maxAge: 64, validFrom: from, validUntil: until, status: year >= thisYear ? "active" : "closed", createdById: c.procurementId }),
       );
     }
     // Every measure gets at least one participant; the rest go mostly to the group measures.

@@ -45,6 +45,8 @@ export interface MeasureFigures {
   rehaBae: { starts: Cell };
   p421i: { measures: Cell; participants: Cell };
   rows: TypeRow[];
+  /** The column totals of `rows` (label "Summe"). */
+  total: TypeRow;
 }
 
 export const NOT_COUNTED_STATES: readonly string[] = ["cancelled", "declined"];
@@ -52,9 +54,16 @@ export const SUPPRESSED_TEXT = "< 3";
 
 const fmt = (n: number) => n.toLocaleString("de-DE");
 
-/** A count of persons: 1 and 2 are suppressed (0 names nobody). */
+/** The text of a cell hidden only because it would give a small number away (secondary suppression). */
+export const WITHHELD_TEXT = "gesperrt";
+
+/**
+ * A count of persons: 1 and 2 are suppressed as "< 3" (0 names nobody); `suppress` hides any
+ * other count as "gesperrt" (it would let a small number be worked out from the others).
+ */
 export function personCell(n: number, suppress = false): Cell {
-  return suppress || (n > 0 && n < 3) ? { value: null, text: SUPPRESSED_TEXT } : { value: n, text: fmt(n) };
+  if (n > 0 && n < 3) return { value: null, text: SUPPRESSED_TEXT };
+  return suppress ? { value: null, text: WITHHELD_TEXT } : { value: n, text: fmt(n) };
 }
 
 /** A count of measures or places (not persons): shown as it is. */
@@ -67,16 +76,18 @@ function inYear(date: string | null, year: number): boolean {
 }
 
 /**
- * The figures of `year`. Participants of a measure type are the purchases whose place starts in
- * the year (planned start), not cancelled or declined; a measure counts when at least one of them
- * is in it. Entries, exits, drop-outs and integrations in the table are the actual dates reported.
+ * The figures of `year`. Participants of a measure type are the purchases whose place is planned
+ * to start in the year and did start (entry reported), not cancelled or declined; a measure
+ * counts when at least one of them is in it. Entries, exits, drop-outs and integrations in the table are the actual dates reported.
  */
 export function measureFigures(
   year: number,
   facts: readonly PurchaseFact[],
   opts: { contractQuantity: ReadonlyMap<number, number>; spentByType: ReadonlyMap<string, number>; typeLabels: ReadonlyMap<string, string> },
 ): MeasureFigures {
-  const starting = facts.filter((f) => inYear(f.startDate, year) && !NOT_COUNTED_STATES.includes(f.status));
+  // Participants: places planned to start in the year that actually started (the provider reported
+  // the entry) — a place only requested, approved, ordered or confirmed is not a participant yet.
+  const starting = facts.filter((f) => inYear(f.startDate, year) && f.entryDate !== null && !NOT_COUNTED_STATES.includes(f.status));
   const of = (pred: (f: PurchaseFact) => boolean) => starting.filter(pred);
   const distinct = (list: readonly PurchaseFact[]) => new Set(list.map((f) => f.measureId)).size;
 
@@ -89,13 +100,6 @@ export function measureFigures(
 
   const employerExits = facts.filter((f) => f.typeCode === "employer_training" && inYear(f.exitDate, year) && ["completed", "dropped_out"].includes(f.status));
   const placed = employerExits.filter((f) => f.exitOutcome !== null && INTEGRATION_STATUSES.includes(f.exitOutcome)).length;
-  // Secondary suppression: with the exits shown, a small number placed or not placed gives the other away.
-  const hidePlaced = (placed > 0 && placed < 3) || (employerExits.length - placed > 0 && employerExits.length - placed < 3);
-  const exitsCell = personCell(employerExits.length);
-  const placedCell = personCell(placed, hidePlaced || exitsCell.value === null);
-  const share = employerExits.length ? Math.round((placed / employerExits.length) * 100) : 0;
-  const shareCell: Cell = placedCell.value === null || exitsCell.value === null ? { value: null, text: SUPPRESSED_TEXT } : employerExits.length ? { value: share, text: `${share} %` } : { value: null, text: "–" };
-
   const youth = of((f) => f.typeCode === "youth");
   const reha = of((f) => f.typeCode === "reha_bae");
   const p421i = of((f) => f.typeCode === "p421i");
@@ -104,7 +108,7 @@ export function measureFigures(
   for (const f of facts) if (inYear(f.startDate, year) || inYear(f.entryDate, year) || inYear(f.exitDate, year)) types.add(f.typeCode);
   for (const [t, cents] of opts.spentByType) if (cents) types.add(t);
   const order = [...opts.typeLabels.keys()];
-  const rows: TypeRow[] = [...types]
+  const counts: RowCounts[] = [...types]
     .sort((a, b) => (order.indexOf(a) === -1 ? 99 : order.indexOf(a)) - (order.indexOf(b) === -1 ? 99 : order.indexOf(b)))
     .map((typeCode) => {
       const all = facts.filter((f) => f.typeCode === typeCode);
@@ -112,14 +116,22 @@ export function measureFigures(
       return {
         typeCode,
         label: opts.typeLabels.get(typeCode) ?? typeCode,
-        measures: plainCell(distinct(starting.filter((f) => f.typeCode === typeCode))),
-        entries: personCell(all.filter((f) => inYear(f.entryDate, year)).length),
-        exits: personCell(exits.length),
-        dropouts: personCell(exits.filter((f) => f.status === "dropped_out").length),
-        integrations: personCell(exits.filter((f) => f.exitOutcome !== null && INTEGRATION_STATUSES.includes(f.exitOutcome)).length),
+        measures: distinct(starting.filter((f) => f.typeCode === typeCode)),
+        entries: all.filter((f) => inYear(f.entryDate, year)).length,
+        exits: exits.length,
+        dropouts: exits.filter((f) => f.status === "dropped_out").length,
+        integrations: exits.filter((f) => f.exitOutcome !== null && INTEGRATION_STATUSES.includes(f.exitOutcome)).length,
         spentCents: opts.spentByType.get(typeCode) ?? 0,
       };
     });
+  const { rows, total } = suppressTable(counts);
+  // The cards of employer-based training are the same counts as its table row: shown as there
+  // (secondary suppression included), or the table's hidden cells could be read off the cards.
+  const employerRow = rows.find((r) => r.typeCode === "employer_training");
+  const exitsCell = employerRow?.exits ?? personCell(employerExits.length);
+  const placedCell = employerRow?.integrations ?? personCell(placed);
+  const share = employerExits.length ? Math.round((placed / employerExits.length) * 100) : 0;
+  const shareCell: Cell = placedCell.value === null || exitsCell.value === null ? { value: null, text: WITHHELD_TEXT } : employerExits.length ? { value: share, text: `${share} %` } : { value: null, text: "–" };
 
   return {
     year,
@@ -130,5 +142,87 @@ export function measureFigures(
     rehaBae: { starts: personCell(reha.length) },
     p421i: { measures: plainCell(distinct(p421i)), participants: personCell(p421i.length) },
     rows,
+    total,
   };
+}
+
+/** The counts of one row of the per-type table before suppression. */
+export interface RowCounts {
+  typeCode: string;
+  label: string;
+  measures: number;
+  entries: number;
+  exits: number;
+  dropouts: number;
+  integrations: number;
+  spentCents: number;
+}
+
+/** The person columns of the per-type table. */
+export const PERSON_COLUMNS = ["entries", "exits", "dropouts", "integrations"] as const;
+export type PersonColumn = (typeof PERSON_COLUMNS)[number];
+
+/**
+ * Which cells of a row are parts of another cell of the same row: exits = drop-outs + regular
+ * completions, and exits = integrations + exits without integration. Entries (people entering
+ * in the year) are another set of persons than the exits of the year, so they have no complement
+ * in the row. When the part is shown next to its whole, the rest (whole − part) is known too.
+ */
+export const ROW_PARTS: readonly { whole: PersonColumn; part: PersonColumn }[] = [
+  { whole: "exits", part: "dropouts" },
+  { whole: "exits", part: "integrations" },
+];
+
+const small = (n: number) => n > 0 && n < 3;
+
+/**
+ * Primary and secondary suppression of the per-type table (DOMAIN.md §§ 4–5):
+ * 1. primary: a count of 1 or 2 persons;
+ * 2. in a row: a part whose whole is suppressed is suppressed, and a part is suppressed when its
+ *    complement (whole − part) is 1 or 2 (the same in the total row);
+ * 3. in a column (with its total shown): when the column holds suppressed cells and they could be
+ *    recovered from the total — a single suppressed cell, or only cells of 1 or 2 — the smallest
+ *    further cell of at least 3 is suppressed too, else the column's total.
+ * Suppressing more cells in a row never makes a row's other cells recoverable, so the row rule
+ * is applied first and the column rule after it.
+ */
+export function suppressTable(rows: readonly RowCounts[]): { rows: TypeRow[]; total: TypeRow } {
+  const sum = (k: keyof RowCounts) => rows.reduce((a, r) => a + (r[k] as number), 0);
+  const totalCounts: RowCounts = { typeCode: "total", label: "Summe", measures: sum("measures"), entries: sum("entries"), exits: sum("exits"), dropouts: sum("dropouts"), integrations: sum("integrations"), spentCents: sum("spentCents") };
+  const all = [...rows, totalCounts];
+  const hidden = all.map(() => new Set<PersonColumn>());
+  all.forEach((r, i) => {
+    for (const c of PERSON_COLUMNS) if (small(r[c])) hidden[i].add(c);
+    for (const { whole, part } of ROW_PARTS) {
+      if (hidden[i].has(whole) && r[part] > 0) hidden[i].add(part);
+      if (small(r[whole] - r[part])) hidden[i].add(part);
+    }
+  });
+  const t = rows.length; // index of the total row
+  for (const c of PERSON_COLUMNS) {
+    for (;;) {
+      if (hidden[t].has(c)) break;
+      const suppressed = rows.map((r, i) => ({ r, i })).filter(({ i }) => hidden[i].has(c));
+      if (suppressed.length === 0) break;
+      const safe = suppressed.length >= 2 && suppressed.some(({ r }) => r[c] >= 3);
+      if (safe) break;
+      const next = rows
+        .map((r, i) => ({ r, i }))
+        .filter(({ r, i }) => !hidden[i].has(c) && r[c] >= 3)
+        .sort((a, b) => a.r[c] - b.r[c])[0];
+      if (next) hidden[next.i].add(c);
+      else hidden[t].add(c);
+    }
+  }
+  const toRow = (r: RowCounts, i: number): TypeRow => ({
+    typeCode: r.typeCode,
+    label: r.label,
+    measures: plainCell(r.measures),
+    entries: personCell(r.entries, hidden[i].has("entries")),
+    exits: personCell(r.exits, hidden[i].has("exits")),
+    dropouts: personCell(r.dropouts, hidden[i].has("dropouts")),
+    integrations: personCell(r.integrations, hidden[i].has("integrations")),
+    spentCents: r.spentCents,
+  });
+  return { rows: rows.map(toRow), total: toRow(totalCounts, t) };
 }

@@ -6,8 +6,9 @@ import { measuresInYearCsv, reportYear, reportYears } from "~/services/place-rep
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "read:place:any");
   try {
-    const year = reportYear(new URL(request.url).searchParams, await reportYears());
-    return csvResponse(await measuresInYearCsv(user, year), `massnahmen-${year}.csv`);
+    const choice = reportYear(new URL(request.url).searchParams, await reportYears());
+    if (choice.kind !== "ok") return new Response(choice.message, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
+    return csvResponse(await measuresInYearCsv(user, choice.year), `massnahmen-${choice.year}.csv`);
   } catch (error) {
     throw loaderError(error);
   }

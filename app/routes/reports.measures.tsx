@@ -6,14 +6,16 @@ import { measuresInYear, reportYear, reportYears } from "~/services/place-report
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { FilterBar, SelectFilter } from "~/ui/list";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Maßnahmen im Jahr${data ? ` ${data.report.year}` : ""}` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Maßnahmen im Jahr${data?.report ? ` ${data.report.year}` : ""}` }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "read:place:any");
   try {
     const years = await reportYears();
-    const year = reportYear(new URL(request.url).searchParams, years);
-    return json({ report: await measuresInYear(user, year) });
+    const choice = reportYear(new URL(request.url).searchParams, years);
+    // A value that is not a year, or a year without data, is said so — never another year shown instead.
+    if (choice.kind !== "ok") return json({ report: null, years, problem: choice.message }, { status: choice.kind === "invalid" ? 400 : 404 });
+    return json({ report: await measuresInYear(user, choice.year), years, problem: null });
   } catch (error) {
     throw loaderError(error);
   }
@@ -31,16 +33,33 @@ function Figure({ label, cell, note }: { label: string; cell: Cell; note?: strin
   );
 }
 
+function YearChoice({ years, year }: { years: readonly number[]; year?: number }) {
+  if (!years.length) return <p>Es sind noch keine Platzkäufe erfasst.</p>;
+  const options = [...years].reverse().map((y) => ({ value: String(y), label: String(y) }));
+  return (
+    <FilterBar resetTo="/reports/measures" submitLabel="Anzeigen">
+      <SelectFilter name="year" label="Jahr" options={options} allLabel={null} defaultValue={String(year ?? years[years.length - 1])} />
+    </FilterBar>
+  );
+}
+
 export default function MeasuresInYear() {
-  const { report: r } = useLoaderData<typeof loader>();
-  const years = [...r.years].reverse().map((y) => ({ value: String(y), label: String(y) }));
+  const { report: r, years, problem } = useLoaderData<typeof loader>();
+  if (!r)
+    return (
+      <>
+        <h1>Maßnahmen im Jahr</h1>
+        <div className="alert alert-warn" role="alert">
+          {problem}
+        </div>
+        <YearChoice years={years} />
+      </>
+    );
   return (
     <>
       <h1>Maßnahmen im Jahr {r.year}</h1>
       <p className="muted">Die Zahlen des Eingliederungsberichts zu eingekauften Plätzen, aus den erfassten Platzkäufen, Teilnahmen und Verbleiben berechnet. Kleine Fallzahlen (weniger als 3 Personen) werden nicht gezeigt.</p>
-      <FilterBar resetTo="/reports/measures">
-        <SelectFilter name="year" label="Jahr" options={years} allLabel={null} defaultValue={String(r.year)} />
-      </FilterBar>
+      <YearChoice years={years} year={r.year} />
 
       <section aria-labelledby="bae">
         <h2 id="bae">Berufsausbildung in außerbetrieblichen Einrichtungen (BaE)</h2>
@@ -105,6 +124,19 @@ export default function MeasuresInYear() {
               ))
             )}
           </tbody>
+          {r.rows.length ? (
+            <tfoot>
+              <tr>
+                <th scope="row">{r.total.label}</th>
+                <td className="num">{r.total.measures.text}</td>
+                <td className="num">{r.total.entries.text}</td>
+                <td className="num">{r.total.exits.text}</td>
+                <td className="num">{r.total.dropouts.text}</td>
+                <td className="num">{r.total.integrations.text}</td>
+                <td className="num nowrap">{r.total.spent}</td>
+              </tr>
+            </tfoot>
+          ) : null}
         </table>
         <p className="actions">
           <a href={`/reports/measures/export.csv?year=${r.year}`}>Zahlen als CSV exportieren</a>
@@ -115,7 +147,7 @@ export default function MeasuresInYear() {
         <h2 id="definitions">So wird gezählt</h2>
         <ul>
           <li>
-            <strong>Teilnehmende</strong> einer Maßnahmeart sind die Platzkäufe, deren Platz im Jahr beginnt (geplanter Beginn), ohne stornierte und vom Träger abgesagte. Eine <strong>Maßnahme</strong> zählt, wenn mindestens ein
+            <strong>Teilnehmende</strong> einer Maßnahmeart sind die Platzkäufe, deren Platz im Jahr beginnen sollte (geplanter Beginn) und die tatsächlich begonnen haben (der Träger hat den Eintritt gemeldet). Nur beantragte, genehmigte, bestellte oder bestätigte Plätze zählen noch nicht, stornierte und vom Träger abgesagte nie. Eine <strong>Maßnahme</strong> zählt, wenn mindestens ein
             solcher Platz in ihr beginnt.
           </li>
           <li>
@@ -134,7 +166,8 @@ export default function MeasuresInYear() {
             Beschäftigung, Ausbildung oder Selbständigkeit beim Austritt. <strong>Ausgaben</strong> sind die im Jahr ausgezahlten Beträge der Rechnungen zu diesen Plätzen.
           </li>
           <li>
-            Zahlen von 1 oder 2 Personen stehen als „&lt; 3“, damit niemand erkennbar wird (Sozialdatenschutz); ebenso eine Zahl, aus der sich zusammen mit den anderen gezeigten Zahlen eine solche kleine Zahl errechnen ließe.
+            Zahlen von 1 oder 2 Personen stehen als „&lt; 3“, damit niemand erkennbar wird (Sozialdatenschutz). Als „gesperrt“ steht eine Zahl, aus der sich zusammen mit den anderen gezeigten Zahlen eine solche kleine Zahl
+            errechnen ließe: Abbrüche und Integrationen, wenn die übrigen Austritte einer Zeile 1 oder 2 wären, und in einer Spalte eine weitere Zahl (oder die Summe), wenn sich die kleinen Zahlen sonst aus der Summe ergäben.
           </li>
         </ul>
       </section>

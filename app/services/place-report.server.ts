@@ -12,28 +12,47 @@ import type { CurrentUser } from "./auth.server";
 import { requireCan } from "./placement-common.server";
 
 export interface MeasuresReport extends MeasureFigures {
-  years: number[];
   rows: (MeasureFigures["rows"][number] & { spent: string })[];
+  total: MeasureFigures["total"] & { spent: string };
 }
 
-/** The years the records cover (planned starts), oldest first; the current year at least. */
+/**
+ * The years with data (a place starting, entering or leaving in the year), oldest first, up to
+ * the current year: a later year has no figures yet.
+ */
 export async function reportYears(): Promise<number[]> {
   const m = await em();
-  const row = await m.getRepository(PlacePurchase).createQueryBuilder("p").select("MIN(p.startDate)", "first").addSelect("MAX(p.startDate)", "last").getRawOne<{ first: string | null; last: string | null }>();
   const current = Number(today().slice(0, 4));
-  const first = row?.first ? Number(row.first.slice(0, 4)) : current;
-  const last = Math.min(row?.last ? Number(row.last.slice(0, 4)) : current, current + 1);
-  const years: number[] = [];
-  for (let y = first; y <= Math.max(last, current); y++) years.push(y);
-  return years;
+  const found = new Set<number>();
+  for (const column of ["startDate", "entryDate", "exitDate"]) {
+    const rows = await m.getRepository(PlacePurchase).createQueryBuilder("p").select(`SUBSTR(p.${column}, 1, 4)`, "year").where(`p.${column} IS NOT NULL`).groupBy(`SUBSTR(p.${column}, 1, 4)`).getRawMany<{ year: string }>();
+    for (const r of rows) if (Number(r.year) <= current) found.add(Number(r.year));
+  }
+  return [...found].sort((a, b) => a - b);
 }
 
-/** The year asked for (?year=), else the latest full year the records cover. */
-export function reportYear(search: URLSearchParams, years: readonly number[]): number {
-  const asked = Number(search.get("year"));
-  if (Number.isInteger(asked) && years.includes(asked)) return asked;
-  const lastFull = Number(today().slice(0, 4)) - 1;
-  return years.includes(lastFull) ? lastFull : (years[years.length - 1] ?? lastFull);
+/** The year of the report: asked for and with data, the default, or why it cannot be shown. */
+export type YearChoice = { kind: "ok"; year: number } | { kind: "invalid"; asked: string; message: string } | { kind: "no_data"; year: number; message: string };
+
+/**
+ * The year asked for (?year=), else the latest full year with data (else the latest year with
+ * data, else the current year). A value that is not a year, or a year without data (before the
+ * records, in the future), is never replaced by another year silently: it comes back with a
+ * German message.
+ */
+export function reportYear(search: URLSearchParams, years: readonly number[]): YearChoice {
+  const raw = (search.get("year") ?? "").trim();
+  const current = Number(today().slice(0, 4));
+  if (raw === "") {
+    const lastFull = current - 1;
+    return { kind: "ok", year: years.includes(lastFull) ? lastFull : (years[years.length - 1] ?? current) };
+  }
+  if (!/^\d{4}$/.test(raw)) return { kind: "invalid", asked: raw, message: `„${raw.slice(0, 40)}“ ist keine Jahreszahl. Bitte wählen Sie ein Jahr aus der Liste.` };
+  const year = Number(raw);
+  if (year > current) return { kind: "no_data", year, message: `Für ${year} gibt es noch keine Zahlen: das Jahr liegt in der Zukunft. Bitte wählen Sie ein Jahr aus der Liste.` };
+  if (years.includes(year)) return { kind: "ok", year };
+  const range = years.length ? ` Erfasst sind die Jahre ${years[0]} bis ${years[years.length - 1]}.` : "";
+  return { kind: "no_data", year, message: `Für ${year} sind keine Platzkäufe erfasst.${range} Bitte wählen Sie ein Jahr aus der Liste.` };
 }
 
 export async function measuresInYear(user: CurrentUser, year: number): Promise<MeasuresReport> {
@@ -72,7 +91,7 @@ export async function measuresInYear(user: CurrentUser, year: number): Promise<M
     spentByType: new Map(spent.map((s) => [s.typeCode, Number(s.cents)])),
     typeLabels: new Map(types.map((t) => [t.code, t.name])),
   });
-  return { ...figures, years: await reportYears(), rows: figures.rows.map((r) => ({ ...r, spent: formatCents(r.spentCents) })) };
+  return { ...figures, rows: figures.rows.map((r) => ({ ...r, spent: formatCents(r.spentCents) })), total: { ...figures.total, spent: formatCents(figures.total.spentCents) } };
 }
 
 export async function measuresInYearCsv(user: CurrentUser, year: number): Promise<string> {
@@ -95,6 +114,6 @@ export async function measuresInYearCsv(user: CurrentUser, year: number): Promis
     ["Kennzahl", "§ 421i: Maßnahmen", r.p421i.measures.text],
     ["Kennzahl", "§ 421i: Teilnehmende", r.p421i.participants.text],
   ].map((l) => [year, ...l, "", "", "", "", ""]);
-  for (const row of r.rows) lines.push([year, "Maßnahmeart", row.label, v(row.measures), v(row.entries), v(row.exits), v(row.dropouts), v(row.integrations), (row.spentCents / 100).toFixed(2).replace(".", ",")]);
+  for (const row of [...r.rows, ...(r.rows.length ? [r.total] : [])]) lines.push([year, "Maßnahmeart", row.label, v(row.measures), v(row.entries), v(row.exits), v(row.dropouts), v(row.integrations), (row.spentCents / 100).toFixed(2).replace(".", ",")]);
   return toCsv(["Jahr", "Art", "Bezeichnung", "Wert / Maßnahmen", "Eintritte", "Austritte", "Abbrüche", "Integrationen", "Ausgaben (EUR)"], lines);
 }

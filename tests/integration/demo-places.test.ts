@@ -1,9 +1,9 @@
 import { freshDatabase } from "../setup/db";
 import { beforeAll, describe, expect, it } from "vitest";
-import { In, Not } from "typeorm";
-import { BudgetLine, BudgetYear, Client, Commitment, Measure, PlaceBill, PlacePurchase, User } from "../../entities";
+import { In, IsNull, Not } from "typeorm";
+import { BudgetLine, BudgetYear, Client, Commitment, Invoice, Measure, PaymentItem, PlaceBill, PlacePurchase, User } from "../../entities";
 import { availableCents } from "~/domain/finance";
-import { costByYear, HOLDING_STATES, needsApproval, PURCHASE_STATES, totalOf } from "~/domain/places";
+import { ageOn, costByYear, HOLDING_STATES, needsApproval, PURCHASE_STATES, totalOf } from "~/domain/places";
 import { setClock, today } from "~/lib/clock.server";
 import { em } from "~/lib/db.server";
 import { getSettings } from "~/lib/settings.server";
@@ -63,7 +63,7 @@ describe("seedDemoPlaces: today's work", () => {
     const m = await em();
     const above = approvalAboveCents(await getSettings());
     const measures = new Map((await m.getRepository(Measure).find()).map((x) => [x.id, x]));
-    for (const x of measures.values()) expect(x.reference).toMatch(/^MN-\d{4}-\d{5}$/);
+    for (const x of measures.values()) expect(x.reference).toMatch(/^M-\d{4}-\d{4}$/); // as measures.server.ts numbers them
     const purchases = await m.getRepository(PlacePurchase).find();
     for (const p of purchases) {
       expect(p.reference).toMatch(/^EP-\d{4}-\d{5}$/);
@@ -93,6 +93,80 @@ describe("seedDemoPlaces: today's work", () => {
     }
     const years = (await m.getRepository(BudgetYear).find({ where: { budgetLineId: line.id } })).map((y) => y.year);
     for (const y of years) expect(availableCents(await lineYearFigures(m, line.id, y)), `${line.number} ${y}`).toBeGreaterThanOrEqual(0);
+  });
+
+  it("closes the commitments of every purchase that ended, was cancelled or declined (released: the rest), also in the history", async () => {
+    const m = await em();
+    const ended = await m.getRepository(PlacePurchase).find({ where: { status: Not(In([...HOLDING_STATES])) }, select: { id: true, reference: true, estimatedCents: true, startDate: true } });
+    expect(ended.some((p) => p.startDate < "2008-01-01")).toBe(true);
+    const rows = await m.getRepository(Commitment).find({ where: { sourceType: "purchase" }, select: { sourceId: true, amountCents: true, consumedCents: true, releasedCents: true, status: true, closedAt: true } });
+    const bySource = new Map<number, Commitment[]>();
+    for (const c of rows) bySource.set(c.sourceId!, [...(bySource.get(c.sourceId!) ?? []), c]);
+    for (const p of ended) {
+      const own = bySource.get(p.id) ?? [];
+      expect(own.reduce((a, c) => a + c.amountCents, 0), p.reference).toBe(p.estimatedCents);
+      for (const c of own) {
+        expect(c.status, p.reference).toBe("closed");
+        expect(c.closedAt, p.reference).not.toBeNull();
+        expect(c.consumedCents + c.releasedCents, p.reference).toBe(c.amountCents);
+      }
+    }
+  });
+
+  it("gives places only to clients within the measure's age range on the start date (BaE and youth up to 24, MAE and § 421i 18 to 64)", async () => {
+    const m = await em();
+    const measures = new Map((await m.getRepository(Measure).find({ select: { id: true, typeCode: true, minAge: true, maxAge: true } })).map((x) => [x.id, x]));
+    for (const x of measures.values()) {
+      if (x.typeCode === "mae") expect([x.minAge, x.maxAge], x.typeCode).toEqual([18, 64]);
+    }
+    const range: Record<string, [number, number]> = { bae: [15, 24], reha_bae: [15, 24], youth: [15, 24], mae: [18, 64], p421i: [18, 64] };
+    const births = new Map((await m.getRepository(Client).find({ select: { id: true, birthDate: true } })).map((c) => [c.id, c.birthDate]));
+    const purchases = await m.getRepository(PlacePurchase).find({ select: { id: true, reference: true, measureId: true, clientId: true, startDate: true } });
+    let checked = 0;
+    for (const p of purchases) {
+      const x = measures.get(p.measureId)!;
+      const age = ageOn(births.get(p.clientId)!, p.startDate);
+      if (x.minAge !== null) expect(age, `${p.reference} ${x.typeCode}`).toBeGreaterThanOrEqual(x.minAge);
+      if (x.maxAge !== null) expect(age, `${p.reference} ${x.typeCode}`).toBeLessThanOrEqual(x.maxAge);
+      const [lo, hi] = range[x.typeCode] ?? [0, 200];
+      expect(age, `${p.reference} ${x.typeCode}`).toBeGreaterThanOrEqual(lo);
+      expect(age, `${p.reference} ${x.typeCode}`).toBeLessThanOrEqual(hi);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(1000);
+  });
+
+  it("turned today's confirmed bills into invoices and payment items as confirmBills does; paid ones consumed the commitment", async () => {
+    const m = await em();
+    const t = today();
+    // Today's purchases are written first, the history (from 2005 on) after them.
+    const all = await m.getRepository(PlacePurchase).find({ select: { id: true, startDate: true }, order: { id: "ASC" } });
+    const firstHistory = Math.min(...all.filter((p) => p.startDate < "2006-01-01").map((p) => p.id));
+    const current = all.filter((p) => p.id < firstHistory).map((p) => p.id);
+    const bills = await m.getRepository(PlaceBill).find({ where: { status: "confirmed", purchaseId: In(current) } });
+    expect(bills.length).toBeGreaterThan(0);
+    let paid = 0;
+    for (const b of bills) {
+      expect(b.invoiceId, b.reference).not.toBeNull();
+      const inv = await m.getRepository(Invoice).findOneByOrFail({ id: b.invoiceId! });
+      expect([inv.form, inv.channel, inv.purchaseId, inv.number, inv.vatCents, inv.grossCents], b.reference).toEqual(["bill", "portal", b.purchaseId, b.reference, 0, b.amountCents]);
+      expect(["paid", "accepted"]).toContain(inv.status);
+      const item = await m.getRepository(PaymentItem).findOneByOrFail({ invoiceId: inv.id });
+      expect(item.amountCents).toBe(b.amountCents);
+      if (item.status === "paid") {
+        paid++;
+        expect(inv.status).toBe("paid");
+        expect(item.paidOn! < t).toBe(true);
+        expect(new Set([item.factualById, item.arithmeticById, item.orderById]).size, item.reference).toBe(3);
+        const c = await m.getRepository(Commitment).findOneByOrFail({ id: item.commitmentId! });
+        expect(c.consumedCents).toBeGreaterThanOrEqual(item.amountCents);
+        expect(c.consumedCents + c.releasedCents <= c.amountCents).toBe(true);
+      } else expect(item.status).toBe("awaiting_factual");
+    }
+    expect(paid).toBeGreaterThan(0);
+    // The history's sampled confirmed bills too: none is shown "Rechnung erzeugt" without an invoice.
+    expect(await m.getRepository(PlaceBill).count({ where: { status: "confirmed", invoiceId: IsNull() } })).toBe(0);
+    expect(await m.getRepository(PlaceBill).count({ where: { status: "confirmed", purchaseId: Not(In(current)) } })).toBeGreaterThan(100);
   });
 
   it("has the route table's ids", async () => {
