@@ -14,7 +14,7 @@
  *
  * Rows are inserted directly through the repositories in chunks (the services are slow one by
  * one), but they are the rows the services would write: the purchase machine's states and
- * timestamps, references EP-/M-/AB-<year>-n (measures numbered as app/services/measures.server.ts does), approvalNeeded and estimatedCents from the pure
+ * timestamps, references EP-/MN-/AB-<year>-n (measures numbered as app/services/measures.server.ts does), approvalNeeded and estimatedCents from the pure
  * rules (costByYear, needsApproval). Deterministic (seeded random numbers).
  */
 import { IsNull, type EntityManager, type EntityTarget, type ObjectLiteral, type QueryDeepPartialEntity } from "typeorm";
@@ -398,7 +398,7 @@ export async function seedDemoPlaces(options: { scale: number }): Promise<DemoPl
     for (const u of users) if (u.role === "provider" && u.providerId && !providerUsers.has(u.providerId)) providerUsers.set(u.providerId, u.id);
     const actors: Actors = { caseManager: cm.id, caseManager2: cm2.id, procurement: procurement.id, providerUsers, lineId: line.id, approvalAbove: approvalAboveCents(settings) };
 
-    const nextMn = await referenceCounter(m, Measure, "M", 4);
+    const nextMn = await referenceCounter(m, Measure, "MN", 5);
     const nextEp = await referenceCounter(m, PlacePurchase, "EP", 5);
     const nextAb = await referenceCounter(m, PlaceBill, "AB", 6);
     const nextMb = await referenceCounter(m, Commitment, "MB", 5);

@@ -141,7 +141,7 @@ describe("places journey: from the BA catalogue to the payment item and a dropou
       await signIn(page, CASE_MANAGER);
       await page.goto(`${base}/purchases/new?clientId=${clientId}&measureId=${measureId}`);
       await expectHeading(page, "Platz kaufen");
-      await page.getByLabel("Beginn", { exact: true }).fill(START);
+      await page.locator("input[name='startDate']").fill(START);
       await page.getByLabel(/Der Kunde willigt ein/).check();
       await page.getByRole("button", { name: "Prüfen" }).click();
       // The check names the cost in every year of the 36 months and the second approval.

@@ -63,7 +63,7 @@ describe("seedDemoPlaces: today's work", () => {
     const m = await em();
     const above = approvalAboveCents(await getSettings());
     const measures = new Map((await m.getRepository(Measure).find()).map((x) => [x.id, x]));
-    for (const x of measures.values()) expect(x.reference).toMatch(/^M-\d{4}-\d{4}$/); // as measures.server.ts numbers them
+    for (const x of measures.values()) expect(x.reference).toMatch(/^MN-\d{4}-\d{5}$/); // as measures.server.ts numbers them
     const purchases = await m.getRepository(PlacePurchase).find();
     for (const p of purchases) {
       expect(p.reference).toMatch(/^EP-\d{4}-\d{5}$/);
