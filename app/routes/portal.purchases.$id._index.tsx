@@ -113,10 +113,8 @@ export default function PortalPurchase() {
               <>
                 <dt>Kontakt</dt>
                 <dd>
-                  {v.contact.street}, {v.contact.postalCode} {v.contact.city}
-                  <div>
-                    {v.contact.phone} {v.contact.email ? `· ${v.contact.email}` : ""}
-                  </div>
+                  {[v.contact.street, `${v.contact.postalCode} ${v.contact.city}`.trim()].filter(Boolean).join(", ") || "keine Anschrift erfasst"}
+                  <div>{[v.contact.phone, v.contact.email].filter(Boolean).join(" · ") || "kein Telefon und keine E-Mail erfasst"}</div>
                 </dd>
               </>
             ) : null}

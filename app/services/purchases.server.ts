@@ -6,7 +6,7 @@
  * (confirm, decline), the purchase order PDF (rendered outside the transaction), and the staff
  * and provider lists. Every state change goes through transition(PLACE_PURCHASES, …).
  */
-import { In, IsNull, type EntityManager } from "typeorm";
+import { In, IsNull, Not, type EntityManager } from "typeorm";
 import { AuditEvent, BudgetLine, Certification, Client, Commitment, Measure, MeasureType, PlacePurchase, Provider, User } from "../../entities";
 import { ConflictError, NotFoundError, RuleError, ValidationError } from "~/domain/errors";
 import { availableCents } from "~/domain/finance";
@@ -159,9 +159,10 @@ export async function listPurchases(user: CurrentUser, raw: PurchaseQuery, optio
 
 export async function purchasesCsv(user: CurrentUser, raw: PurchaseQuery): Promise<string> {
   const list = await listPurchases(user, raw, { all: true });
+  const types = new Map((await (await em()).getRepository(MeasureType).find()).map((t) => [t.code, t.name]));
   return toCsv(
     ["Nummer", "Status", "Maßnahme", "Maßnahmeart", "Träger", "Kunde (Kennzeichen)", "Beginn", "Ende", "Kosten (EUR)", "Zweite Genehmigung"],
-    list.rows.map((r) => [r.reference, r.statusLabel, r.measure, r.typeCode, r.provider, r.client, formatDate(r.startDate), formatDate(r.endDate), (r.estimatedCents / 100).toFixed(2).replace(".", ","), r.approvalNeeded ? "ja" : "nein"]),
+    list.rows.map((r) => [r.reference, r.statusLabel, r.measure, types.get(r.typeCode) ?? r.typeCode, r.provider, r.client, formatDate(r.startDate), formatDate(r.endDate), (r.estimatedCents / 100).toFixed(2).replace(".", ","), r.approvalNeeded ? "ja" : "nein"]),
   );
 }
 
@@ -183,7 +184,8 @@ export async function purchaseGroupCounts(): Promise<Record<keyof typeof PURCHAS
 /** Purchases waiting for a second approval (the case manager's home). */
 export async function purchasesAwaitingApproval(user: CurrentUser): Promise<number> {
   if (!can(user.role, "approve:purchase:any")) return 0;
-  return (await em()).getRepository(PlacePurchase).count({ where: { status: "requested" } });
+  // Only what this person may approve: not the own requests (four eyes).
+  return (await em()).getRepository(PlacePurchase).count({ where: { status: "requested", ...(user.id !== null ? { requestedById: Not(user.id) } : {}) } });
 }
 
 // ---------------------------------------------------------------------------------------------

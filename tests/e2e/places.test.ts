@@ -44,7 +44,7 @@ async function startPhase(day: string) {
   base = server.baseUrl;
 }
 
-const { as, signIn, closeAll } = journey({ browser: () => browser, base: () => base, screenshotPrefix: "p" });
+const { as, signIn, closeAll } = journey({ browser: () => browser, base: () => base, screenshotPrefix: "pl" });
 const squash = (s: string | null | undefined) => (s ?? "").replace(/\s+/g, " ").trim();
 
 let measureId = 0;
@@ -148,7 +148,7 @@ describe("places journey: from the BA catalogue to the payment item and a dropou
       await expect.poll(async () => squash(await page.locator("main").textContent())).toContain("zweite Person");
       const text = squash(await page.locator("main").textContent());
       for (let y = Number(START.slice(0, 4)); y <= Number(addMonths(START, 36).slice(0, 4)) - (addMonths(START, 36).slice(5) === "01-01" ? 1 : 0); y++) expect(text).toContain(String(y));
-      await screenshot(page, "p1-check");
+      await screenshot(page, "pl1-check");
       await page.getByRole("button", { name: "Platz kaufen" }).click();
       await page.waitForURL((u) => /^\/purchases\/\d+$/.test(u.pathname));
       purchasePath = new URL(page.url()).pathname;
@@ -167,7 +167,7 @@ describe("places journey: from the BA catalogue to the payment item and a dropou
       await page.goto(`${base}${purchasePath}`);
       await page.getByRole("button", { name: "Genehmigen und bestellen" }).click();
       await expect.poll(async () => squash(await page.locator("main").textContent())).toContain("bestellt");
-      await screenshot(page, "p2-approved");
+      await screenshot(page, "pl2-approved");
     });
   });
 
@@ -184,7 +184,7 @@ describe("places journey: from the BA catalogue to the payment item and a dropou
       expect(view).not.toContain("563,00");
       await page.getByRole("button", { name: /Bestellung bestätigen/ }).click();
       await expect.poll(async () => squash(await page.locator("main").textContent())).toContain("vom Träger bestätigt");
-      await screenshot(page, "p3-confirmed");
+      await screenshot(page, "pl3-confirmed");
     });
   });
 
@@ -203,7 +203,7 @@ describe("places journey: from the BA catalogue to the payment item and a dropou
       await page.locator("#pa-daysUnexcused").fill("1");
       await page.getByRole("button", { name: "Anwesenheit speichern" }).click();
       await expect.poll(async () => squash(await page.locator("main").textContent())).toContain("19");
-      await screenshot(page, "p4-running");
+      await screenshot(page, "pl4-running");
     });
   });
 
@@ -218,7 +218,7 @@ describe("places journey: from the BA catalogue to the payment item and a dropou
       const row = page.locator("tr", { hasText: billReference });
       await row.getByRole("button", { name: /bestätigen/ }).click();
       await expect.poll(async () => (await billsOfPurchase()).find((b) => b.reference === billReference)?.status).toBe("confirmed");
-      await screenshot(page, "p5-bill-confirmed");
+      await screenshot(page, "pl5-bill-confirmed");
     });
   });
 
@@ -233,7 +233,7 @@ describe("places journey: from the BA catalogue to the payment item and a dropou
       await page.waitForURL((u) => /^\/payments\/\d+$/.test(u.pathname));
       const item = squash(await page.locator("main").textContent());
       expect(item).toContain("1.4820.7610");
-      await screenshot(page, "p6-payment-item");
+      await screenshot(page, "pl6-payment-item");
     });
   });
 
@@ -245,7 +245,7 @@ describe("places journey: from the BA catalogue to the payment item and a dropou
       await page.locator("#pq-reason").selectOption("illness");
       await page.getByRole("button", { name: /Austritt melden/ }).click();
       await expect.poll(async () => squash(await page.locator("main").textContent())).toContain("abgebrochen");
-      await screenshot(page, "p7-dropped-out");
+      await screenshot(page, "pl7-dropped-out");
     });
     // The job as it would run four months later: the exit month is billed up to the exit day (three days), nothing after it.
     await withServerDb(serverDb, async () => {

@@ -18,8 +18,10 @@ import {
   listPurchases,
   ownPurchase,
   purchaseOrderDocument,
+  purchasesAwaitingApproval,
   purchasesCsv,
   refusePurchase,
+  setPurchaseConsent,
 } from "~/services/purchases.server";
 import { freshDatabase } from "../setup/db";
 
@@ -251,6 +253,9 @@ describe("approval amount", () => {
     expect((await listPurchases(cm1, { status: "requested" })).rows.map((r) => r.id)).toContain(p2.id);
     // Not visible to the provider before the order.
     await expect(ownPurchase(provT, p2.id)).rejects.toBeInstanceOf(NotFoundError);
+    // The home count shows what a person may approve: not the own request.
+    const waitingForOthers = await purchasesAwaitingApproval(cm2);
+    expect(await purchasesAwaitingApproval(cm1)).toBe(waitingForOthers - 1);
     // The requester cannot approve (four eyes); finance has no permission.
     await expect(approvePurchase(cm1, p2.id)).rejects.toThrow("Vier-Augen-Prinzip");
     await expect(approvePurchase(finance, p2.id)).rejects.toBeInstanceOf(ForbiddenError);
@@ -445,6 +450,32 @@ describe("the provider", () => {
     expect(mails[0].body).toContain(`/portal/purchases/${p.id}`);
     expect(mails[0].body).not.toContain(client.lastName);
     expect(mails[0].body).not.toContain(client.firstName);
+    // The order PDF travels with the mail.
+    expect(mails[0].attachmentDocumentId).toBe(doc.id);
+    expect(mails[0].body).toContain("Den Bestellschein finden Sie im Anhang");
+  });
+
+  it("consent can be withdrawn and recorded again; a cancelled order is mailed to the provider", async () => {
+    const measure = await makeMeasure();
+    const client = await makeClient();
+    const p = await buy(cm1, measure, client, "2030-05-01", { consent: "on" });
+    expect((await ownPurchase(provT, p.id)).participant.name).toBe(`${client.firstName} ${client.lastName}`);
+    await setPurchaseConsent(cm1, p.id, false);
+    const withdrawn = await ownPurchase(provT, p.id);
+    expect(withdrawn.participant.name).toBeNull();
+    expect(withdrawn.participant.contact).toBeNull();
+    await expect(setPurchaseConsent(cm1, p.id, false)).rejects.toBeInstanceOf(ConflictError);
+    await expect(setPurchaseConsent(provT, p.id, true)).rejects.toBeInstanceOf(ForbiddenError);
+    await setPurchaseConsent(cm1, p.id, true);
+    expect((await ownPurchase(provT, p.id)).participant.name).toBe(`${client.firstName} ${client.lastName}`);
+    await cancelPurchase(cm1, p.id, "Kunde hat eine Arbeit aufgenommen.");
+    const mails = await (await em()).getRepository(OutboxMessage).find({ where: { subject: `Platzbestellung ${p.reference} storniert` } });
+    expect(mails).toHaveLength(1);
+    expect(mails[0].recipients).toContain("bestellung@bildungswerk-test.example");
+    expect(mails[0].body).toContain("Kunde hat eine Arbeit aufgenommen.");
+    expect(mails[0].body).not.toContain(client.lastName);
+    // Ended: the consent stays as it was.
+    await expect(setPurchaseConsent(cm1, p.id, false)).rejects.toBeInstanceOf(ConflictError);
   });
 
   it("an order whose PDF is missing gets it on demand", async () => {
