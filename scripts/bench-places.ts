@@ -133,6 +133,23 @@ export async function benchPlaces(n = Number(process.env.BENCH_PLACES ?? "2700")
     return { reference: `EP-2097-${String(i + 1).padStart(5, "0")}`, measureId: measures[i % measures.length].id, providerId: provider, clientId: clientIds[n + i], startDate: entry, endDate: planned, status: "running", priceModel: i % 3 ? "mae_month" : "place_month", priceCents: i % 3 ? 18000 : 98000, proRata: i % 2 ? "days" : "from_16th", eventFees: [], hours: null, estimatedCents: 0, budgetLineId: line7610.id, approvalNeeded: false, consentAt: null, note: "", requestedById: cm.id, requestedAt: at, approvedById: null, approvedAt: at, orderedAt: at, orderDocumentId: null, answeredById: null, answeredAt: at, statusReason: "", entryDate: entry, exitDate: null, exitReason: null, exitNote: "", createdAt: at, updatedAt: at };
   });
   for (let i = 0; i < rowsB.length; i += 150) await m.getRepository(PlacePurchase).insert(rowsB.slice(i, i + 150));
+  // Each running place has its open commitment (rule 11: bills are proposed only against one). Setup, not timed.
+  const idsB: { id: number }[] = await m.query(`SELECT id FROM place_purchases WHERE reference LIKE 'EP-2097-%' ORDER BY id`);
+  await tx(async (tm) => {
+    for (const [k, { id }] of idsB.entries())
+      await tm.query(`INSERT INTO commitments (reference, budgetLineId, year, sourceType, sourceId, providerId, description, amountCents, consumedCents, releasedCents, status, createdAt, createdById, closedAt, closeReason, updatedAt) VALUES (?, ?, ?, 'purchase', ?, ?, ?, ?, 0, 0, 'open', ?, ?, NULL, '', ?)`, [
+        `MB-2097-${String(k + 1).padStart(6, "0")}`,
+        line7610.id,
+        Number(day.slice(0, 4)),
+        id,
+        provider,
+        "Bench: laufender Platz",
+        10_000_000,
+        at,
+        cm.id,
+        at,
+      ]);
+  });
   const billing = await optional(["..", "app", "services", "place-billing.server"].join("/"));
   let productBills = 0;
   if (billing && typeof billing.proposeBills === "function") {
