@@ -527,6 +527,14 @@ export async function renderPurchaseOrders(ids: number[]): Promise<number> {
           years: shares.map((s) => ({ year: String(s.year), amount: formatCents(s.amountCents) })),
           total: formatCents(p.estimatedCents),
           budgetLine: line ? `${line.number} – ${line.title}` : settings["places.budgetLine"],
+          basis:
+            measure.origin === "ba"
+              ? `Kooperation öffentlicher Auftraggeber nach § 108 Abs. 6 GWB (Plätze aus der Vergabe der Bundesagentur für Arbeit${measure.baReference ? `, ${measure.baReference}` : ""}); keine eigene Vergabe`
+              : measure.origin === "contract"
+                ? "Vertrag aus eigener Vergabe (Abruf eines Platzes)"
+                : measure.origin === "certified"
+                  ? `Einkauf eines Platzes in einer zugelassenen Maßnahme (AZAV${measure.azavNumber ? ` ${measure.azavNumber}` : ""})`
+                  : "Maßnahme beim Arbeitgeber",
           approval: p.approvalNeeded && approver && p.approvedAt ? `Genehmigt von ${approver.name} am ${formatDateTime(p.approvedAt)} (Vier-Augen-Prinzip)` : "Innerhalb der Genehmigungsgrenze; keine zweite Genehmigung erforderlich.",
           answerBy: formatDate(answerByDate(orderedOn, p.startDate, settings["places.orderAnswerDays"])),
           consent: p.consentAt ? "Die Teilnehmerin bzw. der Teilnehmer hat eingewilligt, dass Name und Kontaktdaten an Sie weitergegeben werden; Sie finden sie im Trägerportal." : "Name und Kontaktdaten erhalten Sie nicht; die Teilnehmerin bzw. der Teilnehmer meldet sich bei Ihnen unter dem Kennzeichen.",
