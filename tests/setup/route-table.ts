@@ -233,9 +233,9 @@ export function routeTable(ids: Ids): Record<string, Rule> {
     "routes/measures.$id.edit": { params: { id: ids.measureT }, type: HTML, get: permitted(["procurement"]), post: permitted(["procurement"], { ok: 400 }) },
     "routes/portal.measures._index": { type: HTML, get: permitted(["provider"]) },
     // The provider principal is a broker (vermittler@): brokers propose no measures (403).
-    "routes/portal.measures.new": { type: HTML, get: permitted(["provider"], { ok: 403 }), post: permitted(["provider"], { ok: 403 }) },
+    "routes/portal.measures.new": { type: HTML, get: permitted(["provider"], { ok: 403 }), post: permitted(["provider"], { ok: 403 }), page: { roles: ["provider"], status: 403 } },
     // ids.measureT belongs to DEMO-T-0001, not to the broker: 404.
-    "routes/portal.measures.$id": { params: { id: ids.measureT }, type: HTML, get: permitted(["provider"], { ok: 404 }) },
+    "routes/portal.measures.$id": { params: { id: ids.measureT }, type: HTML, get: permitted(["provider"], { ok: 404 }), page: { roles: ["provider"], status: 404 } },
     "routes/api.v1.measures._index": { api: true, type: JSON_TYPE, get: { ...permitted(["provider"]), anonymous: 401 }, post: { ...permitted(["provider"], { ok: 415 }), anonymous: 401 } },
     "routes/api.v1.measures.$id": { api: true, params: { id: ids.measureT }, get: { ...permitted(["provider"], { ok: 404 }), anonymous: 401 }, post: all(405) },
     // Participation (issue 11, point 6). The route table's provider user (DEMO-B-0001) reports on DEMO-T-0001's purchase: 404.
@@ -272,7 +272,7 @@ export function routeTable(ids: Ids): Record<string, Rule> {
     "routes/bills._index": { type: HTML, get: permitted(STAFF) },
     "routes/bills.export[.csv]": { type: "text/csv", get: permitted(STAFF) },
     "routes/portal.bills._index": { type: HTML, get: permitted(["provider"]), post: permitted(["provider"], { ok: 400 }) },
-    "routes/portal.bills.$id": { params: { id: ids.billT }, type: HTML, get: permitted(["provider"], { ok: 404 }), post: permitted(["provider"], { ok: 404 }) },
+    "routes/portal.bills.$id": { params: { id: ids.billT }, type: HTML, get: permitted(["provider"], { ok: 404 }), post: permitted(["provider"], { ok: 404 }), page: { roles: ["provider"], status: 404 } },
     "routes/api.v1.bills._index": { api: true, type: JSON_TYPE, get: { ...permitted(["provider"]), anonymous: 401 }, post: all(405) },
     "routes/api.v1.bills.$id._index": { api: true, params: { id: ids.billT }, type: JSON_TYPE, get: { ...permitted(["provider"], { ok: 404 }), anonymous: 401 }, post: all(405) },
     "routes/api.v1.bills.$id.confirm": { api: true, params: { id: ids.billT }, get: all(405), post: { ...permitted(["provider"], { ok: 404 }), anonymous: 401 } },
