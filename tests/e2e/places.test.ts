@@ -207,9 +207,14 @@ describe("places journey: from the BA catalogue to the payment item and a dropou
     });
   });
 
-  it("5. the daily job proposes the first month's bill; the BA confirms it in the portal", async () => {
-    // The job runner proposes the months that are over (it runs right after the start and then daily).
-    await expect.poll(async () => (await billsOfPurchase()).find((b) => b.billKey === `month:${FIRST_MONTH}`)?.status, { timeout: 30_000 }).toBe("proposed");
+  it("5. the daily billing proposes the first month's bill; the BA confirms it in the portal", async () => {
+    // The daily job proposes the months that are over. The job runner ran once at the start of
+    // this phase, possibly before the entry was reported: run the job's billing as its next run would.
+    await withServerDb(serverDb, async () => {
+      const { proposeBills } = await import("~/services/place-billing.server");
+      await retryBusy(() => proposeBills(B));
+    });
+    expect((await billsOfPurchase()).find((b) => b.billKey === `month:${FIRST_MONTH}`)?.status).toBe("proposed");
     const first = (await billsOfPurchase()).find((b) => b.billKey === `month:${FIRST_MONTH}`)!;
     expect(first.amountCents).toBe(95000);
     billReference = first.reference;
