@@ -2,7 +2,7 @@
 module.exports = {
   ignoredRouteFiles: ["**/.*", "**/*.test.*"],
   serverModuleFormat: "cjs",
-  serverDependenciesToBundle: [],
+  serverDependenciesToBundle: [/^d3-/, "internmap"],
   serverBuildPath: "build/index.js",
   future: {
     v3_fetcherPersist: true,

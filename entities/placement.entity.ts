@@ -174,6 +174,10 @@ export class Client {
   @Column({ type: "varchar", length: 1000, default: "" })
   qualification: string;
 
+  /** Unemployed since (first day; null: not known) – a covariate of the provider comparison. */
+  @Column({ ...DATE, nullable: true })
+  unemployedSince: string | null;
+
   @Column({ type: "varchar", length: 200, default: "" })
   targetOccupation: string;
 

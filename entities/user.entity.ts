@@ -34,6 +34,10 @@ export class User {
   @Column({ type: "boolean" })
   providerAdmin: boolean;
 
+  /** Staff only: may see the comparison of all providers (issue 12; granted by an administrator). */
+  @Column({ type: "boolean" })
+  comparisonAccess: boolean;
+
   @Column({ ...INSTANT })
   createdAt: string;
 

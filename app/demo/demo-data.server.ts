@@ -195,7 +195,7 @@ export async function seedDemoData(options: { scale: number }): Promise<DemoResu
         providerId = providerIds.get(u.providerKey) ?? (await providerRepo.findOne({ where: { externalKey: u.providerKey } }))?.id ?? null;
         if (!providerId) continue;
       }
-      await m.getRepository(User).save({ email: u.email, name: u.name, phone: u.phone ?? null, role: u.role, providerId, providerAdmin: u.role === "provider", passwordHash, active: true, createdAt: at, updatedAt: at, passwordChangedAt: at, lastLoginAt: null });
+      await m.getRepository(User).save({ email: u.email, name: u.name, phone: u.phone ?? null, role: u.role, providerId, providerAdmin: u.role === "provider", comparisonAccess: false, passwordHash, active: true, createdAt: at, updatedAt: at, passwordChangedAt: at, lastLoginAt: null });
       users++;
     }
     const budget = await seedDemoBudget(m, today, at);

@@ -379,7 +379,7 @@ export async function seedDemoPlaces(options: { scale: number }): Promise<DemoPl
     let cm2 = byEmail(CASE_MANAGER_2) ?? users.find((u) => u.role === "case_manager" && u.id !== cm.id);
     if (!cm2) {
       const createdAt = nowIso();
-      const saved = await m.getRepository(User).save({ email: CASE_MANAGER_2, name: "Ronny Günther", phone: "03578 787-332", role: "case_manager", providerId: null, providerAdmin: false, passwordHash, active: true, createdAt, updatedAt: createdAt, passwordChangedAt: createdAt, lastLoginAt: null });
+      const saved = await m.getRepository(User).save({ email: CASE_MANAGER_2, name: "Ronny Günther", phone: "03578 787-332", role: "case_manager", providerId: null, providerAdmin: false, comparisonAccess: false, passwordHash, active: true, createdAt, updatedAt: createdAt, passwordChangedAt: createdAt, lastLoginAt: null });
       cm2 = saved as User;
     }
     const procurement = byEmail(PROCUREMENT) ?? users.find((u) => u.role === "procurement") ?? cm;

@@ -28,6 +28,8 @@ export interface CurrentUser {
   providerId: number | null;
   /** Provider users: administers the organisation's API tokens. */
   providerAdmin?: boolean;
+  /** Staff: may see the comparison of all providers (granted by an administrator, issue 12). */
+  comparisonAccess?: boolean;
   /** Set when the request came with an API token (organisation or personal). */
   apiToken?: ApiTokenIdentity;
 }
@@ -63,7 +65,7 @@ export function actorOf(user: CurrentUser): Actor {
 
 export function toCurrentUser(u: User): PersonUser | null {
   if (!u.active || !isRole(u.role)) return null;
-  return { id: u.id, email: u.email, name: u.name, role: u.role, providerId: u.providerId, providerAdmin: u.role === "provider" && Boolean(u.providerAdmin) };
+  return { id: u.id, email: u.email, name: u.name, role: u.role, providerId: u.providerId, providerAdmin: u.role === "provider" && Boolean(u.providerAdmin), ...(u.role !== "provider" && u.comparisonAccess ? { comparisonAccess: true } : {}) };
 }
 
 /** The user behind a session cookie, or null when the session is unknown, expired or the user inactive. */

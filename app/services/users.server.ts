@@ -81,7 +81,7 @@ export async function createUser(actor: Actor, raw: unknown, password: string): 
       throw new ValidationError("Diese E-Mail-Adresse ist bereits vergeben.", { email: "Diese E-Mail-Adresse ist bereits vergeben." });
     }
     const at = nowIso();
-    const user = await m.getRepository(User).save(m.getRepository(User).create({ ...input, passwordHash, active: true, createdAt: at, updatedAt: at, passwordChangedAt: at, lastLoginAt: null }));
+    const user = await m.getRepository(User).save(m.getRepository(User).create({ comparisonAccess: false, ...input, passwordHash, active: true, createdAt: at, updatedAt: at, passwordChangedAt: at, lastLoginAt: null }));
     await enqueueTemplateMail(m, { to: user.email, template: "mail-user-created", data: { name: user.name, role: ROLE_LABELS[input.role], loginUrl: `${config().publicUrl}/login` } });
     await appendAudit(m, actor, {
       action: "user.create",

@@ -55,6 +55,7 @@ async function makeUser(role: string, providerId: number | null = null): Promise
     passwordHash: "x",
     active: true,
     providerAdmin: false,
+    comparisonAccess: false,
     createdAt: at,
     updatedAt: at,
     lastLoginAt: null,

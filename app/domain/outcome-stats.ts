@@ -1,0 +1,364 @@
+/**
+ * Statistics for the provider comparison (issue 12, DOMAIN.md § 5, ADR 0023): intervals for a
+ * proportion, funnel-plot control limits, logistic regression (IRLS) with its fit (AUC,
+ * calibration table), indirect standardisation and small-cell suppression. Pure: no I/O.
+ * Distribution quantiles come from the @stdlib packages; only the closed-form Wilson interval
+ * and the regression's few linear-algebra steps are our own.
+ */
+import betaQuantile from "@stdlib/stats-base-dists-beta-quantile";
+import binomialCdf from "@stdlib/stats-base-dists-binomial-cdf";
+import binomialQuantile from "@stdlib/stats-base-dists-binomial-quantile";
+import chisquareCdf from "@stdlib/stats-base-dists-chisquare-cdf";
+import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
+
+export interface Interval {
+  low: number;
+  high: number;
+}
+
+/** Two-sided standard normal quantile for a confidence level (0.95 → 1.95996…). */
+export function zFor(level: number): number {
+  return normalQuantile(1 - (1 - level) / 2, 0, 1);
+}
+
+/** Wilson score interval for k successes in n trials (Newcombe 1998, method 3). */
+export function wilson(k: number, n: number, level = 0.95): Interval {
+  if (!(n > 0)) throw new RangeError("n must be positive");
+  if (k < 0 || k > n) throw new RangeError("k must lie in 0..n");
+  const z = zFor(level);
+  const p = k / n;
+  const z2 = z * z;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = ((z / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n)));
+  return { low: k === 0 ? 0 : Math.max(0, centre - half), high: k === n ? 1 : Math.min(1, centre + half) };
+}
+
+/** Exact (Clopper–Pearson) interval from beta quantiles. */
+export function clopperPearson(k: number, n: number, level = 0.95): Interval {
+  if (!(n > 0)) throw new RangeError("n must be positive");
+  if (k < 0 || k > n) throw new RangeError("k must lie in 0..n");
+  const a = (1 - level) / 2;
+  return {
+    low: k === 0 ? 0 : betaQuantile(a, k, n - k + 1),
+    high: k === n ? 1 : betaQuantile(1 - a, k + 1, n - k),
+  };
+}
+
+/** Below this n the exact interval is used instead of Wilson's (DOMAIN.md § 5: "exact where n is small"). */
+export const EXACT_BELOW = 10;
+
+export type IntervalMethod = "wilson" | "exact";
+
+/** The interval shown for a rate: Wilson, exact below EXACT_BELOW. */
+export function rateInterval(k: number, n: number, level = 0.95): Interval & { method: IntervalMethod } {
+  return n < EXACT_BELOW ? { ...clopperPearson(k, n, level), method: "exact" } : { ...wilson(k, n, level), method: "wilson" };
+}
+
+/**
+ * Funnel-plot control limit for a proportion (Spiegelhalter 2005, Stat Med 24:1185, appendix A.1.1):
+ * the binomial quantile r_p of n trials at rate p0, interpolated so the limit is continuous in n:
+ * α = (F(r_p) − p) / (F(r_p) − F(r_p − 1)), limit = (r_p − α) / n. `p` is the tail probability
+ * (0.025 / 0.975 for 95 %, 0.001 / 0.999 for 99.8 %).
+ */
+export function funnelLimit(p0: number, n: number, p: number): number {
+  if (!(n > 0)) throw new RangeError("n must be positive");
+  if (p0 <= 0) return 0;
+  if (p0 >= 1) return 1;
+  const r = binomialQuantile(p, n, p0);
+  const fr = binomialCdf(r, n, p0);
+  const frm1 = r > 0 ? binomialCdf(r - 1, n, p0) : 0;
+  const alpha = fr - frm1 > 0 ? (fr - p) / (fr - frm1) : 0;
+  return Math.min(1, Math.max(0, (r - alpha) / n));
+}
+
+export interface FunnelLimits {
+  n: number;
+  low95: number;
+  high95: number;
+  low998: number;
+  high998: number;
+}
+
+/** The four limits at one n. */
+export function funnelLimits(p0: number, n: number): FunnelLimits {
+  return {
+    n,
+    low95: funnelLimit(p0, n, 0.025),
+    high95: funnelLimit(p0, n, 0.975),
+    low998: funnelLimit(p0, n, 0.001),
+    high998: funnelLimit(p0, n, 0.999),
+  };
+}
+
+/**
+ * Limits for an observed/expected ratio against the expected count E (Spiegelhalter 2005,
+ * indirectly standardised ratios, normal approximation to the Poisson): 1 ± z / √E.
+ */
+export function ratioFunnelLimits(expected: number): { e: number; low95: number; high95: number; low998: number; high998: number } {
+  if (!(expected > 0)) throw new RangeError("expected must be positive");
+  const s = 1 / Math.sqrt(expected);
+  const z95 = zFor(0.95);
+  const z998 = zFor(0.998);
+  return { e: expected, low95: Math.max(0, 1 - z95 * s), high95: 1 + z95 * s, low998: Math.max(0, 1 - z998 * s), high998: 1 + z998 * s };
+}
+
+/** Where a point lies against its limits. */
+export type FunnelPosition = "above998" | "above95" | "within" | "below95" | "below998";
+
+export function funnelPosition(value: number, l: { low95: number; high95: number; low998: number; high998: number }): FunnelPosition {
+  if (value > l.high998) return "above998";
+  if (value > l.high95) return "above95";
+  if (value < l.low998) return "below998";
+  if (value < l.low95) return "below95";
+  return "within";
+}
+
+/**
+ * Interval for an observed/expected ratio with O observed events (Byar's approximation to the
+ * exact Poisson limits, Breslow & Day 1987, vol. II, p. 69).
+ */
+export function ratioInterval(observed: number, expected: number, level = 0.95): Interval {
+  if (!(expected > 0)) throw new RangeError("expected must be positive");
+  const z = zFor(level);
+  const o = observed;
+  const low = o === 0 ? 0 : (o * Math.pow(1 - 1 / (9 * o) - z / (3 * Math.sqrt(o)), 3)) / expected;
+  const o1 = o + 1;
+  const high = (o1 * Math.pow(1 - 1 / (9 * o1) + z / (3 * Math.sqrt(o1)), 3)) / expected;
+  return { low: Math.max(0, low), high };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Logistic regression by iteratively reweighted least squares
+// ---------------------------------------------------------------------------------------------
+
+export interface LogisticFit {
+  /** Coefficients, the intercept first. */
+  coef: number[];
+  /** Standard errors from the inverse of the information matrix. */
+  se: number[];
+  iterations: number;
+  converged: boolean;
+  logLik: number;
+}
+
+const sigmoid = (t: number) => (t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t)));
+
+/** Linear predictor → probability for one row (without the intercept column; coef[0] is the intercept). */
+export function predictLogistic(coef: readonly number[], x: readonly number[]): number {
+  let t = coef[0];
+  for (let j = 0; j < x.length; j++) t += coef[j + 1] * x[j];
+  return sigmoid(t);
+}
+
+/** Cholesky decomposition of a symmetric positive definite matrix (lower triangle); null if not SPD. */
+function cholesky(a: number[][]): number[][] | null {
+  const n = a.length;
+  const l = a.map(() => new Array<number>(n).fill(0));
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = a[i][j];
+      for (let k = 0; k < j; k++) s -= l[i][k] * l[j][k];
+      if (i === j) {
+        if (!(s > 1e-12)) return null;
+        l[i][i] = Math.sqrt(s);
+      } else l[i][j] = s / l[j][j];
+    }
+  }
+  return l;
+}
+
+function choleskySolve(l: number[][], b: number[]): number[] {
+  const n = l.length;
+  const y = new Array<number>(n).fill(0);
+  for (let i = 0; i < n; i++) {
+    let s = b[i];
+    for (let k = 0; k < i; k++) s -= l[i][k] * y[k];
+    y[i] = s / l[i][i];
+  }
+  const x = new Array<number>(n).fill(0);
+  for (let i = n - 1; i >= 0; i--) {
+    let s = y[i];
+    for (let k = i + 1; k < n; k++) s -= l[k][i] * x[k];
+    x[i] = s / l[i][i];
+  }
+  return x;
+}
+
+/**
+ * Fits P(y = 1 | x) = 1 / (1 + exp(−(b0 + b·x))) by Newton–Raphson (IRLS). `x` rows hold the
+ * covariates without the intercept. Returns null when the information matrix is singular
+ * (a covariate constant or collinear) – the caller then standardises over strata instead.
+ */
+export function fitLogistic(x: readonly (readonly number[])[], y: readonly number[], options: { maxIterations?: number; tolerance?: number } = {}): LogisticFit | null {
+  const n = x.length;
+  if (n === 0 || y.length !== n) return null;
+  const p = x[0].length + 1;
+  const maxIterations = options.maxIterations ?? 50;
+  const tolerance = options.tolerance ?? 1e-8;
+  let beta = new Array<number>(p).fill(0);
+  let converged = false;
+  let iterations = 0;
+  let info: number[][] = [];
+  for (; iterations < maxIterations; ) {
+    iterations++;
+    const grad = new Array<number>(p).fill(0);
+    info = Array.from({ length: p }, () => new Array<number>(p).fill(0));
+    for (let i = 0; i < n; i++) {
+      const xi = x[i];
+      const mu = predictLogistic(beta, xi);
+      const w = mu * (1 - mu);
+      const r = y[i] - mu;
+      grad[0] += r;
+      info[0][0] += w;
+      for (let j = 1; j < p; j++) {
+        const xij = xi[j - 1];
+        grad[j] += r * xij;
+        info[j][0] += w * xij;
+        for (let k = 1; k <= j; k++) info[j][k] += w * xij * xi[k - 1];
+      }
+    }
+    for (let j = 0; j < p; j++) for (let k = j + 1; k < p; k++) info[j][k] = info[k][j];
+    const l = cholesky(info);
+    if (!l) return null;
+    const step = choleskySolve(l, grad);
+    beta = beta.map((b, j) => b + step[j]);
+    if (beta.some((b) => !Number.isFinite(b) || Math.abs(b) > 50)) return null; // separation
+    if (Math.max(...step.map(Math.abs)) < tolerance) {
+      converged = true;
+      break;
+    }
+  }
+  const l = cholesky(info);
+  if (!l) return null;
+  const se = beta.map((_, j) => {
+    const e = new Array<number>(p).fill(0);
+    e[j] = 1;
+    return Math.sqrt(choleskySolve(l, e)[j]);
+  });
+  let logLik = 0;
+  for (let i = 0; i < n; i++) {
+    const mu = predictLogistic(beta, x[i]);
+    logLik += y[i] ? Math.log(Math.max(mu, 1e-300)) : Math.log(Math.max(1 - mu, 1e-300));
+  }
+  return { coef: beta, se, iterations, converged, logLik };
+}
+
+/** Area under the ROC curve (the Mann–Whitney statistic; ties count one half). Null without both outcomes. */
+export function auc(predicted: readonly number[], y: readonly number[]): number | null {
+  const idx = predicted.map((v, i) => i).sort((a, b) => predicted[a] - predicted[b]);
+  const ranks = new Array<number>(predicted.length);
+  for (let i = 0; i < idx.length; ) {
+    let j = i;
+    while (j + 1 < idx.length && predicted[idx[j + 1]] === predicted[idx[i]]) j++;
+    const rank = (i + j) / 2 + 1;
+    for (let k = i; k <= j; k++) ranks[idx[k]] = rank;
+    i = j + 1;
+  }
+  let pos = 0;
+  let rankSum = 0;
+  y.forEach((v, i) => {
+    if (v) {
+      pos++;
+      rankSum += ranks[i];
+    }
+  });
+  const neg = y.length - pos;
+  if (pos === 0 || neg === 0) return null;
+  return (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
+}
+
+export interface CalibrationGroup {
+  n: number;
+  meanPredicted: number;
+  expected: number;
+  observed: number;
+}
+
+/**
+ * Calibration table: the cases sorted by predicted probability and cut into `groups` groups of
+ * (nearly) equal size, each with expected (Σ p) and observed events; plus the Hosmer–Lemeshow
+ * statistic on groups − 2 degrees of freedom.
+ */
+export function calibrationTable(predicted: readonly number[], y: readonly number[], groups = 10): { groups: CalibrationGroup[]; hosmerLemeshow: number; df: number; pValue: number } {
+  const order = predicted.map((_, i) => i).sort((a, b) => predicted[a] - predicted[b]);
+  const g = Math.max(1, Math.min(groups, order.length));
+  const out: CalibrationGroup[] = [];
+  for (let k = 0; k < g; k++) {
+    const from = Math.floor((k * order.length) / g);
+    const to = Math.floor(((k + 1) * order.length) / g);
+    let expected = 0;
+    let observed = 0;
+    for (let i = from; i < to; i++) {
+      expected += predicted[order[i]];
+      observed += y[order[i]] ? 1 : 0;
+    }
+    const n = to - from;
+    if (n > 0) out.push({ n, meanPredicted: expected / n, expected, observed });
+  }
+  let hl = 0;
+  for (const c of out) {
+    const v = c.expected * (1 - c.meanPredicted);
+    if (v > 0) hl += ((c.observed - c.expected) ** 2) / v;
+  }
+  const df = Math.max(1, out.length - 2);
+  return { groups: out, hosmerLemeshow: hl, df, pValue: 1 - chisquareCdf(hl, df) };
+}
+
+/**
+ * Indirect standardisation: each case's expected probability is the overall rate of its stratum
+ * (the strata rates computed over all cases).
+ */
+export function stratumRates(keys: readonly string[], y: readonly number[]): Map<string, { n: number; events: number; rate: number }> {
+  const m = new Map<string, { n: number; events: number; rate: number }>();
+  keys.forEach((k, i) => {
+    const s = m.get(k) ?? { n: 0, events: 0, rate: 0 };
+    s.n++;
+    s.events += y[i] ? 1 : 0;
+    m.set(k, s);
+  });
+  for (const s of m.values()) s.rate = s.events / s.n;
+  return m;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Suppression of small cells (DOMAIN.md § 4: n < 3; § 5: also secondary)
+// ---------------------------------------------------------------------------------------------
+
+/** Primary: a count of persons from 1 to min − 1. (0 names nobody.) */
+export function isSmall(n: number, min: number): boolean {
+  return n > 0 && n < min;
+}
+
+/**
+ * Secondary suppression of one column of person counts whose total is published: returns the
+ * indices to hide. A single hidden cell could be worked out as total − the others, and so could
+ * several hidden cells that are all small (their sum would be small); then the smallest further
+ * cell of at least `min` is hidden too. If no such cell exists, `totalHidden` is true.
+ */
+export function suppressColumn(counts: readonly number[], min: number, alreadyHidden: ReadonlySet<number> = new Set()): { hidden: Set<number>; totalHidden: boolean } {
+  const hidden = new Set<number>(alreadyHidden);
+  counts.forEach((c, i) => {
+    if (isSmall(c, min)) hidden.add(i);
+  });
+  for (;;) {
+    const h = [...hidden];
+    if (h.length === 0) return { hidden, totalHidden: false };
+    const hiddenSum = h.reduce((s, i) => s + counts[i], 0);
+    const safe = h.length >= 2 && !isSmall(hiddenSum, min) && h.some((i) => counts[i] >= min);
+    if (safe) return { hidden, totalHidden: false };
+    const next = counts
+      .map((c, i) => ({ c, i }))
+      .filter(({ c, i }) => !hidden.has(i) && c >= min)
+      .sort((a, b) => a.c - b.c)[0];
+    if (!next) return { hidden, totalHidden: true };
+    hidden.add(next.i);
+  }
+}
+
+/** Median of numbers (null when empty). */
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
