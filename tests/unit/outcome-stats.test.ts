@@ -1,0 +1,242 @@
+/**
+ * The statistics of the provider comparison against published reference values and hand
+ * computations (issue 12 point 9).
+ */
+import { describe, expect, it } from "vitest";
+import {
+  auc,
+  calibrationTable,
+  clopperPearson,
+  EXACT_BELOW,
+  fitLogistic,
+  funnelLimit,
+  funnelLimits,
+  funnelPosition,
+  isSmall,
+  median,
+  predictLogistic,
+  rateInterval,
+  ratioFunnelLimits,
+  ratioInterval,
+  stratumRates,
+  suppressColumn,
+  wilson,
+  zFor,
+} from "~/domain/outcome-stats";
+
+const close = (actual: number, expected: number, digits = 4) => expect(actual).toBeCloseTo(expected, digits);
+
+describe("Wilson score interval", () => {
+  // Newcombe RG. Two-sided confidence intervals for the single proportion: comparison of seven
+  // methods. Stat Med 1998;17:857–872, Table I, method 3 (score, no continuity correction).
+  it.each([
+    [81, 263, 0.2553, 0.3662],
+    [15, 148, 0.0624, 0.1605],
+    [0, 20, 0.0, 0.1611],
+    [1, 29, 0.0061, 0.1718],
+  ])("%i / %i → %f–%f (Newcombe 1998)", (k, n, low, high) => {
+    const i = wilson(k, n);
+    close(i.low, low);
+    close(i.high, high);
+  });
+
+  it("k = n gives the upper bound 1; the interval lies inside 0..1 and contains the rate", () => {
+    const i = wilson(20, 20);
+    expect(i.high).toBe(1);
+    close(i.low, 1 - 0.1611);
+    for (const [k, n] of [[1, 3], [2, 3], [50, 51], [3, 1000]]) {
+      const w = wilson(k, n);
+      expect(w.low).toBeGreaterThanOrEqual(0);
+      expect(w.high).toBeLessThanOrEqual(1);
+      expect(w.low).toBeLessThan(k / n);
+      expect(w.high).toBeGreaterThan(k / n);
+    }
+  });
+
+  it("refuses impossible counts", () => {
+    expect(() => wilson(1, 0)).toThrow(RangeError);
+    expect(() => wilson(4, 3)).toThrow(RangeError);
+    expect(() => wilson(-1, 3)).toThrow(RangeError);
+  });
+});
+
+describe("exact (Clopper–Pearson) interval", () => {
+  // Newcombe 1998, Table I, method 5 (exact).
+  it.each([
+    [81, 263, 0.2527, 0.3676],
+    [15, 148, 0.0578, 0.1617],
+    [0, 20, 0.0, 0.1684],
+    [1, 29, 0.0009, 0.1776],
+  ])("%i / %i → %f–%f (Newcombe 1998)", (k, n, low, high) => {
+    const i = clopperPearson(k, n);
+    close(i.low, low);
+    close(i.high, high);
+  });
+
+  it(`is used below n = ${EXACT_BELOW}, Wilson from n = ${EXACT_BELOW}`, () => {
+    expect(rateInterval(1, EXACT_BELOW - 1).method).toBe("exact");
+    expect(rateInterval(1, EXACT_BELOW).method).toBe("wilson");
+    expect(rateInterval(1, EXACT_BELOW).low).toBe(wilson(1, EXACT_BELOW).low);
+  });
+});
+
+describe("funnel-plot limits (Spiegelhalter 2005, binomial with interpolation)", () => {
+  it("n = 10 around 50 % by hand: F(1)=11/1024, F(2)=56/1024, F(7)=968/1024, F(8)=1013/1024", () => {
+    // upper 97.5 %: r = 8, α = (1013/1024 − 0.975) / (45/1024) → (8 − α) / 10
+    const alphaHigh = (1013 / 1024 - 0.975) / (45 / 1024);
+    close(funnelLimit(0.5, 10, 0.975), (8 - alphaHigh) / 10, 10);
+    // lower 2.5 %: r = 2, α = (56/1024 − 0.025) / (45/1024)
+    const alphaLow = (56 / 1024 - 0.025) / (45 / 1024);
+    close(funnelLimit(0.5, 10, 0.025), (2 - alphaLow) / 10, 10);
+  });
+
+  it("the 99.8 % limits lie outside the 95 % limits and narrow as n grows towards the normal approximation", () => {
+    const small = funnelLimits(0.3, 50);
+    const large = funnelLimits(0.3, 5000);
+    expect(small.low998).toBeLessThan(small.low95);
+    expect(small.high998).toBeGreaterThan(small.high95);
+    expect(large.high95 - large.low95).toBeLessThan(small.high95 - small.low95);
+    const half = zFor(0.95) * Math.sqrt((0.3 * 0.7) / 5000);
+    close(large.high95, 0.3 + half, 2);
+    close(large.low95, 0.3 - half, 2);
+  });
+
+  it("positions: on the limit is within, beyond it is outside", () => {
+    const l = { low95: 0.2, high95: 0.4, low998: 0.15, high998: 0.45 };
+    expect(funnelPosition(0.4, l)).toBe("within");
+    expect(funnelPosition(0.2, l)).toBe("within");
+    expect(funnelPosition(0.41, l)).toBe("above95");
+    expect(funnelPosition(0.46, l)).toBe("above998");
+    expect(funnelPosition(0.19, l)).toBe("below95");
+    expect(funnelPosition(0.14, l)).toBe("below998");
+  });
+
+  it("ratio limits 1 ± z/√E", () => {
+    const l = ratioFunnelLimits(25);
+    close(l.high95, 1 + 1.959964 / 5, 5);
+    close(l.low998, 1 - 3.090232 / 5, 5);
+  });
+});
+
+describe("observed/expected ratio interval (Byar)", () => {
+  it("O = 10, E = 8 by hand", () => {
+    const z = zFor(0.95);
+    close(z, 1.959964, 6);
+    const low = (10 * (1 - 1 / 90 - z / (3 * Math.sqrt(10))) ** 3) / 8;
+    const high = (11 * (1 - 1 / 99 + z / (3 * Math.sqrt(11))) ** 3) / 8;
+    const i = ratioInterval(10, 8);
+    close(i.low, low, 8);
+    close(i.high, high, 8);
+    // close to the exact Poisson limits for O = 10: 4.795 and 18.39 (Breslow & Day)
+    close(i.low * 8, 4.795, 1);
+    close(i.high * 8, 18.39, 1);
+  });
+
+  it("O = 0 has lower bound 0", () => {
+    expect(ratioInterval(0, 3).low).toBe(0);
+  });
+});
+
+/** Deterministic pseudo-random numbers for the simulations. */
+function lcg(seed: number) {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648;
+  };
+}
+
+describe("logistic regression (IRLS)", () => {
+  it("recovers known coefficients from simulated data within three standard errors", () => {
+    const r = lcg(20071231);
+    const truth = [-0.6, -0.4, -1.0, -0.8, 0.5];
+    const x: number[][] = [];
+    const y: number[] = [];
+    for (let i = 0; i < 20000; i++) {
+      const row = [r() < 0.3 ? 1 : 0, r() < 0.4 ? 1 : 0, r() < 0.35 ? 1 : 0, r() * 2 - 1];
+      x.push(row);
+      y.push(r() < predictLogistic(truth, row) ? 1 : 0);
+    }
+    const fit = fitLogistic(x, y)!;
+    expect(fit.converged).toBe(true);
+    truth.forEach((b, j) => {
+      expect(Math.abs(fit.coef[j] - b)).toBeLessThan(3 * fit.se[j]);
+      expect(fit.se[j]).toBeLessThan(0.08);
+    });
+  });
+
+  it("returns null for a constant covariate (singular) and for perfect separation", () => {
+    expect(fitLogistic([[1], [1], [1], [1]], [0, 1, 0, 1])).toBeNull();
+    expect(fitLogistic([[0], [0], [1], [1]], [0, 0, 1, 1])).toBeNull();
+  });
+});
+
+describe("model fit: AUC and calibration", () => {
+  it("AUC by hand: 3 of 4 pairs ordered correctly; ties count one half", () => {
+    expect(auc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1])).toBe(0.75);
+    expect(auc([0.5, 0.5], [0, 1])).toBe(0.5);
+    expect(auc([0.1, 0.2], [1, 1])).toBeNull();
+  });
+
+  it("calibration table: deciles of equal size with expected and observed events", () => {
+    const p = Array.from({ length: 100 }, (_, i) => (i + 0.5) / 100);
+    const y = p.map((v, i) => (i % 10 < Math.round(v * 10) ? 1 : 0));
+    const t = calibrationTable(p, y, 10);
+    expect(t.groups).toHaveLength(10);
+    expect(t.groups.every((g) => g.n === 10)).toBe(true);
+    close(t.groups[0].expected, p.slice(0, 10).reduce((a, b) => a + b, 0), 10);
+    expect(t.groups.reduce((s, g) => s + g.observed, 0)).toBe(y.reduce((a, b) => a + b, 0));
+    expect(t.df).toBe(8);
+    expect(t.pValue).toBeGreaterThan(0.05);
+  });
+
+  it("stratum rates for indirect standardisation", () => {
+    const s = stratumRates(["a", "a", "b", "b", "b"], [1, 0, 1, 1, 0]);
+    expect(s.get("a")).toEqual({ n: 2, events: 1, rate: 0.5 });
+    close(s.get("b")!.rate, 2 / 3, 10);
+  });
+});
+
+describe("suppression of small cells (primary and secondary)", () => {
+  it("primary: 1 and 2 persons, not 0 and not 3", () => {
+    expect([0, 1, 2, 3].map((n) => isSmall(n, 3))).toEqual([false, true, true, false]);
+  });
+
+  it("a single suppressed cell takes the smallest further cell with it (else total − others gives it away)", () => {
+    const r = suppressColumn([5, 2, 7, 4], 3);
+    expect([...r.hidden].sort()).toEqual([1, 3]);
+    expect(r.totalHidden).toBe(false);
+  });
+
+  it("two small cells are not enough: their sum could still be worked out and split; a cell of at least 3 joins them", () => {
+    const r = suppressColumn([1, 2, 10, 20], 3);
+    expect([...r.hidden].sort()).toEqual([0, 1, 2]);
+  });
+
+  it("nothing small: nothing hidden; no cell left to hide: the total is hidden", () => {
+    expect(suppressColumn([3, 4, 0], 3).hidden.size).toBe(0);
+    expect(suppressColumn([2, 2], 3)).toEqual({ hidden: new Set([0, 1]), totalHidden: true });
+  });
+
+  it("every hidden set it returns is safe: at least two cells, a sum of at least 3 and one cell of at least 3", () => {
+    const r = lcg(7);
+    for (let t = 0; t < 500; t++) {
+      const counts = Array.from({ length: 1 + Math.floor(r() * 6) }, () => Math.floor(r() * 8));
+      const { hidden, totalHidden } = suppressColumn(counts, 3);
+      counts.forEach((c, i) => {
+        if (isSmall(c, 3)) expect(hidden.has(i)).toBe(true);
+      });
+      if (hidden.size > 0 && !totalHidden) {
+        const h = [...hidden];
+        expect(h.length).toBeGreaterThanOrEqual(2);
+        expect(h.some((i) => counts[i] >= 3)).toBe(true);
+      }
+    }
+  });
+
+  it("median", () => {
+    expect(median([])).toBeNull();
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+});
