@@ -661,7 +661,8 @@ export function compare(all: Facts, o: CompareOptions): Comparison {
         kind: "rate",
         centre: p0,
         points,
-        curve: curveXs(maxN * 1.1).map((x) => {
+        // Binomial limits exist at whole numbers of cases only.
+        curve: [...new Set(curveXs(maxN * 1.1).map((x) => Math.max(1, Math.round(x))))].map((x) => {
           const l = funnelLimits(p0, x);
           return { x, low95: l.low95, high95: l.high95, low998: l.low998, high998: l.high998 };
         }),

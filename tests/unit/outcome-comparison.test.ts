@@ -239,7 +239,8 @@ describe("risk adjustment", () => {
     expect(pos[1]).toMatch(/^below/);
     expect(pos[2]).toMatch(/^above/);
     expect(r.funnel!.outside.length).toBe(2);
-    expect(r.funnel!.curve.length).toBe(60);
+    expect(r.funnel!.curve.length).toBeGreaterThan(30);
+    expect(r.funnel!.curve.every((c) => Number.isInteger(c.x))).toBe(true);
   });
   it("falls back to strata when there are too few events per variable", () => {
     const small = [...group(1, 8, 2, hard), ...group(1, 2, 1, easy), ...group(2, 2, 0, hard), ...group(2, 8, 5, easy)];

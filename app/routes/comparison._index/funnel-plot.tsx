@@ -6,6 +6,18 @@ const W = 760;
 const H = 440;
 const M = { top: 16, right: 24, bottom: 52, left: 64 };
 
+/** Labels of the points outside the limits: left of points in the right half, moved apart vertically so they do not overlap. */
+function labels(points: { name: string; cx: number; cy: number }[]) {
+  const placed: { name: string; cx: number; cy: number; tx: number; ty: number; dy: number; anchor: "start" | "end" }[] = [];
+  for (const p of [...points].sort((a, b) => a.cy - b.cy)) {
+    const anchor = p.cx > W / 2 ? "end" : "start";
+    let ty = p.cy - 9;
+    for (const q of placed) if (q.anchor === anchor && Math.abs(q.ty - ty) < 15 && Math.abs(q.cx - p.cx) < 260) ty = q.ty + 15;
+    placed.push({ ...p, tx: p.cx + (anchor === "end" ? -9 : 9), ty, dy: ty - (p.cy - 9), anchor });
+  }
+  return placed;
+}
+
 /** The funnel plot as server-rendered SVG (readable without JavaScript), with its data as a table. */
 export function FunnelPlot({ view }: { view: ComparisonViewData }) {
   const f = view.funnel;
@@ -54,7 +66,14 @@ export function FunnelPlot({ view }: { view: ComparisonViewData }) {
           {f.points.map((p) => (
             <g key={p.providerId} className={`point point-${p.position}`}>
               <circle cx={x(p.x)} cy={y(Math.min(p.y, y.domain()[1]))} r={5} />
-              {p.position !== "within" ? <text x={x(p.x) + 8} y={y(Math.min(p.y, y.domain()[1])) - 8}>{p.name}</text> : null}
+            </g>
+          ))}
+          {labels(f.points.filter((p) => p.position !== "within").map((p) => ({ name: p.name, cx: x(p.x), cy: y(Math.min(p.y, y.domain()[1])) }))).map((l) => (
+            <g key={l.name} className="point-label">
+              {l.dy ? <line x1={l.cx} y1={l.cy} x2={l.tx} y2={l.ty - 4} /> : null}
+              <text x={l.tx} y={l.ty} textAnchor={l.anchor}>
+                {l.name}
+              </text>
             </g>
           ))}
         </svg>
