@@ -1,6 +1,6 @@
 import { Link, useSearchParams } from "@remix-run/react";
 import { formatPercent, formatRateCell, formatRatio, POSITION_LABELS } from "~/domain/outcome-format";
-import type { ComparisonViewData } from "./route";
+import type { ComparisonViewData } from "./types";
 
 type SortKey = "name" | "n" | "rate" | "ratio";
 type Row = ComparisonViewData["rows"][number];

@@ -1,6 +1,6 @@
 import { scaleLinear } from "d3-scale";
 import { formatNumber, formatPercent, POSITION_LABELS } from "~/domain/outcome-format";
-import type { ComparisonViewData } from "./route";
+import type { ComparisonViewData } from "./types";
 
 const W = 760;
 const H = 440;

@@ -15,6 +15,7 @@ import { ByProviderTable } from "./by-provider-table";
 import { Filters } from "./filters";
 import { FunnelPlot } from "./funnel-plot";
 import { Method } from "./method";
+import type { ComparisonViewData } from "./types";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Trägervergleich${data ? `: ${data.view.measureLabel}, ${data.view.query.period.label}` : ""}` }];
 
@@ -30,7 +31,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
 }
 
-export type ComparisonViewData = ReturnType<typeof useLoaderData<typeof loader>>["view"];
 
 function Summary({ view }: { view: ComparisonViewData }) {
   const overall = view.overall[view.query.measure];
