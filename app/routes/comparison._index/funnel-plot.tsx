@@ -13,9 +13,16 @@ function labels(points: { name: string; cx: number; cy: number }[]) {
     const anchor = p.cx > W / 2 ? "end" : "start";
     let ty = p.cy - 9;
     for (const q of placed) if (q.anchor === anchor && Math.abs(q.ty - ty) < 15 && Math.abs(q.cx - p.cx) < 260) ty = q.ty + 15;
+    ty = Math.min(ty, H - M.bottom - 6);
     placed.push({ ...p, tx: p.cx + (anchor === "end" ? -9 : 9), ty, dy: ty - (p.cy - 9), anchor });
   }
   return placed;
+}
+
+/** Which points get their name in the plot: those outside 99.8 %, and those outside 95 % while they are few (all are named below the plot). */
+function labelled<P extends { position: string }>(points: P[]): P[] {
+  const outside = points.filter((p) => p.position !== "within");
+  return outside.length <= 6 ? outside : outside.filter((p) => p.position === "above998" || p.position === "below998");
 }
 
 /** The funnel plot as server-rendered SVG (readable without JavaScript), with its data as a table. */
@@ -25,7 +32,7 @@ export function FunnelPlot({ view }: { view: ComparisonViewData }) {
   const ratio = f.kind === "ratio";
   const fmtY = (v: number) => (ratio ? formatNumber(v, 2) : formatPercent(v));
   const maxX = Math.max(...f.curve.map((c) => c.x), ...f.points.map((p) => p.x));
-  const maxY = ratio ? Math.max(2, ...f.points.map((p) => p.y * 1.1)) : 1;
+  const maxY = ratio ? Math.max(2, ...f.points.map((p) => p.y * 1.1)) : Math.min(1, 1.1 * Math.max(...f.points.map((p) => p.y), ...f.curve.map((c) => c.high998)));
   const x = scaleLinear().domain([0, maxX]).range([M.left, W - M.right]).nice();
   const y = scaleLinear().domain([0, maxY]).range([H - M.bottom, M.top]).nice();
   const line = (key: "low95" | "high95" | "low998" | "high998") => f.curve.map((c, i) => `${i ? "L" : "M"}${x(c.x).toFixed(1)},${y(Math.min(c[key], y.domain()[1])).toFixed(1)}`).join("");
@@ -68,7 +75,7 @@ export function FunnelPlot({ view }: { view: ComparisonViewData }) {
               <circle cx={x(p.x)} cy={y(Math.min(p.y, y.domain()[1]))} r={5} />
             </g>
           ))}
-          {labels(f.points.filter((p) => p.position !== "within").map((p) => ({ name: p.name, cx: x(p.x), cy: y(Math.min(p.y, y.domain()[1])) }))).map((l) => (
+          {labels(labelled(f.points).map((p) => ({ name: p.name, cx: x(p.x), cy: y(Math.min(p.y, y.domain()[1])) }))).map((l) => (
             <g key={l.name} className="point-label">
               {l.dy ? <line x1={l.cx} y1={l.cy} x2={l.tx} y2={l.ty - 4} /> : null}
               <text x={l.tx} y={l.ty} textAnchor={l.anchor}>
