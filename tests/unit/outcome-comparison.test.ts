@@ -17,6 +17,21 @@ import {
   type PlaceFact,
 } from "~/domain/outcome-comparison";
 import { clopperPearson, wilson } from "~/domain/outcome-stats";
+import { can, navFor } from "~/domain/permissions";
+
+describe("permission and navigation", () => {
+  it("shows „Trägervergleich“ only to eligible roles that were granted the comparison", () => {
+    for (const role of ["admin", "procurement", "case_manager", "auditor"] as const) {
+      expect(can(role, "read:comparison:any")).toBe(true);
+      expect(navFor(role, null, true).some((n) => n.to === "/comparison")).toBe(true);
+      expect(navFor(role, null, false).some((n) => n.to === "/comparison")).toBe(false);
+    }
+    expect(can("finance", "read:comparison:any")).toBe(false);
+    expect(navFor("finance", null, true).some((n) => n.to === "/comparison")).toBe(false);
+    expect(can("provider", "read:comparison:any")).toBe(false);
+    expect(navFor("provider", "training").some((n) => n.to === "/portal/outcomes")).toBe(true);
+  });
+});
 
 const cov = (over: Partial<Covariates> = {}): Covariates => ({ ageGroup: "25to49", unemployment: "lt12", qualification: "vocational", severelyDisabled: false, languageNeeds: false, regionalRate: null, ...over });
 const place = (over: Partial<PlaceFact> = {}): PlaceFact => ({
