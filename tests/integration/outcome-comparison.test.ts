@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { AuditEvent, Client, Measure, Outcome, PlacePurchase, Provider, User } from "../../entities";
+import { Assignment, AuditEvent, Client, FeeInstalment, Measure, Outcome, PlacementClaim, PlacePurchase, Provider, User } from "../../entities";
 import { ForbiddenError } from "~/domain/errors";
 import { setClock } from "~/lib/clock.server";
 import { em } from "~/lib/db.server";
@@ -45,12 +45,12 @@ async function makeUser(role: PersonUser["role"], providerId: number | null = nu
   return { id: u.id, email: u.email, name: u.name, role, providerId, providerAdmin: false, ...(comparisonAccess ? { comparisonAccess: true } : {}) } as PersonUser;
 }
 
-async function makeProvider(name: string): Promise<Provider> {
+async function makeProvider(name: string, kind = "training"): Promise<Provider> {
   const at = new Date().toISOString();
   const n = ++seq;
   return (await em()).getRepository(Provider).save({
     externalKey: null,
-    kind: "training",
+    kind,
     name,
     legalForm: "GmbH",
     street: "Weg 1",
@@ -112,6 +112,112 @@ async function makeMeasure(providerId: number): Promise<Measure> {
     createdAt: at,
     updatedAt: at,
   } as Partial<Measure>);
+}
+
+async function makeClient() {
+  const n = ++seq;
+  const at = new Date().toISOString();
+  return (await em()).getRepository(Client).save({
+    reference: `K-${String(n).padStart(8, "0")}`,
+    firstName: "Vorname",
+    lastName: `Name${n}`,
+    birthDate: "1970-05-05",
+    region: "Kamenz",
+    targetGroups: [],
+    qualification: "",
+    unemployedSince: null,
+    caseManagerId: null,
+    createdAt: at,
+    updatedAt: at,
+  } as Partial<Client>);
+}
+
+/** An assignment to a broker; `claim`: an accepted placement (contract date, decided at) and whether instalment 2 was earned. */
+async function assignment(providerId: number, issuedOn: string, claim: { contractDate: string; decidedAt: string; second: boolean } | null) {
+  const m = await em();
+  const n = ++seq;
+  const at = new Date().toISOString();
+  const client = await makeClient();
+  const a = await m.getRepository(Assignment).save({
+    reference: `VG-C-${String(n).padStart(6, "0")}`,
+    clientId: client.id,
+    providerId,
+    agreementId: 1,
+    legalBasis: "421g",
+    issuedOn,
+    validFrom: issuedOn,
+    validUntil: "2031-12-31",
+    region: "Kamenz",
+    maxFeeCents: 200_000,
+    status: claim ? "placed" : "issued",
+    consentAt: at,
+    consentRecordedById: null,
+    consentWithdrawnAt: null,
+    flag: "",
+    createdById: admin.id,
+    createdAt: at,
+    updatedAt: at,
+  } as Partial<Assignment>);
+  if (!claim) return;
+  const c = await m.getRepository(PlacementClaim).save({
+    reference: `VN-C-${String(n).padStart(6, "0")}`,
+    assignmentId: a.id,
+    clientId: client.id,
+    providerId,
+    legalBasis: "421g",
+    employerName: "Firma",
+    employerStreet: "",
+    employerPostalCode: "",
+    employerCity: "",
+    employerVatId: null,
+    employerIban: null,
+    employerManager: null,
+    abroad: false,
+    contractDate: claim.contractDate,
+    jobStart: claim.contractDate,
+    weeklyHours: 40,
+    insured: true,
+    fixedTermEnd: null,
+    occupation: "Lager",
+    brokerContractDate: null,
+    jobOfferDate: null,
+    claimedFeeCents: 200_000,
+    status: "accepted",
+    ruleResults: [],
+    flagged: false,
+    severeDisabilityException: false,
+    channel: "portal",
+    submittedAt: at,
+    submittedById: null,
+    submittedByApiTokenId: null,
+    decidedAt: claim.decidedAt,
+    decidedById: null,
+    decisionNote: "",
+    decisionDocumentId: null,
+    employmentEndedOn: null,
+    updatedAt: at,
+  } as Partial<PlacementClaim>);
+  for (const number of [1, 2])
+    await m.getRepository(FeeInstalment).save({
+      claimId: c.id,
+      providerId,
+      number,
+      label: `Rate ${number}`,
+      amountCents: 100_000,
+      sameEmployer: true,
+      earliestOn: claim.contractDate,
+      deadlineOn: "2032-12-31",
+      status: number === 1 || claim.second ? "earned" : "pending",
+      confirmedUntil: null,
+      dueAt: null,
+      earnedAt: number === 1 || claim.second ? claim.decidedAt : null,
+      certifiedAt: null,
+      certifiedById: null,
+      closedAt: null,
+      closeReason: "",
+      lastReminderOn: null,
+      updatedAt: at,
+    } as Partial<FeeInstalment>);
 }
 
 /** One finished participation with its client; `outcome`: the status at exit and when it was recorded. */
@@ -233,6 +339,25 @@ describe("providerFigures", () => {
   it("the drop-out rate counts entries of the period and early exits without integration", async () => {
     const figures = await providerFigures({ providerIds: [providerB.id], measure: "dropout", typeCode: null, from: "2031-01-01", to: "2031-12-31", asOf: "2032-01-01T00:00:00.000Z" });
     expect([figures.get(providerB.id)!.k, figures.get(providerB.id)!.n]).toEqual([1, 7]);
+  });
+});
+
+describe("broker measures from assignments, claims and instalments", () => {
+  it("counts placements decided by asOf, the median days and the share reaching instalment 2", async () => {
+    const broker = await makeProvider("Delta Vermittlung", "broker");
+    await assignment(broker.id, "2031-03-01", { contractDate: "2031-03-11", decidedAt: "2031-04-01T10:00:00.000Z", second: true });
+    await assignment(broker.id, "2031-03-01", { contractDate: "2031-03-31", decidedAt: "2031-04-01T10:00:00.000Z", second: false });
+    await assignment(broker.id, "2031-03-01", { contractDate: "2031-04-30", decidedAt: "2031-06-01T10:00:00.000Z", second: true });
+    await assignment(broker.id, "2031-03-01", null);
+    const q = { providerIds: [broker.id], typeCode: null, from: "2031-01-01", to: "2031-12-31" };
+    const early = await providerFigures({ ...q, measure: "placement", asOf: "2031-06-01T09:59:59.000Z" });
+    expect([early.get(broker.id)!.k, early.get(broker.id)!.n]).toEqual([2, 4]);
+    const late = await providerFigures({ ...q, measure: "placement", asOf: "2031-12-31T00:00:00.000Z" });
+    expect([late.get(broker.id)!.k, late.get(broker.id)!.n]).toEqual([3, 4]);
+    const days = await providerFigures({ ...q, measure: "days_to_placement", asOf: "2031-12-31T00:00:00.000Z" });
+    expect(days.get(broker.id)!.rate).toBe(30); // 10, 30, 60 days
+    const second = await providerFigures({ ...q, measure: "second_instalment", asOf: "2031-12-31T00:00:00.000Z" });
+    expect([second.get(broker.id)!.k, second.get(broker.id)!.n]).toEqual([2, 3]);
   });
 });
 

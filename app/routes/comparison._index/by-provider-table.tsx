@@ -35,7 +35,7 @@ export function ByProviderTable({ view }: { view: ComparisonViewData }) {
     next.set("sort", key);
     next.set("dir", sort === key && dir === "asc" ? "desc" : "asc");
     return (
-      <Link to={`?${next.toString()}`} aria-label={`${label}: sortieren`}>
+      <Link to={`?${next.toString()}`}>
         {label}
         {sort === key ? (dir === "asc" ? " ▲" : " ▼") : ""}
       </Link>
