@@ -51,8 +51,8 @@ function Summary({ view }: { view: ComparisonViewData }) {
       </div>
       <div className="card">
         <div className="muted">Verglichen</div>
-        <div className="value">{view.rows.length.toLocaleString("de-DE")}</div>
-        <div className="muted small">{view.query.line === "brokers" ? "Vermittler" : "Träger"} mit Daten im Zeitraum</div>
+        <div className="value">{view.rows.filter((r) => r.cells[view.query.measure]?.suppressed || (r.cells[view.query.measure]?.n ?? 0) > 0).length.toLocaleString("de-DE")}</div>
+        <div className="muted small">{view.query.line === "brokers" ? "Vermittler" : "Träger"} mit Fällen dieser Kennzahl im Zeitraum</div>
       </div>
       <div className="card">
         <div className="muted">Datenstand</div>
