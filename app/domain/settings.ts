@@ -7,7 +7,7 @@ import { DEFAULT_THRESHOLDS_TEXT, parseThresholds } from "./tender";
 import { MAX_PAYMENT_TERM_DAYS } from "./finance";
 import { validateIban } from "./iban";
 import { parseEuroToCents } from "./money";
-import { parseRegionalRates } from "./outcome-comparison";
+import { parseRegionalRates } from "./regional-rates";
 
 export type SettingType = "string" | "text" | "integer";
 
