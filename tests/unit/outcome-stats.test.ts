@@ -185,7 +185,7 @@ describe("model fit: AUC and calibration", () => {
     expect(t.groups).toHaveLength(10);
     expect(t.groups.every((g) => g.n === 10)).toBe(true);
     close(t.groups[0].expected, p.slice(0, 10).reduce((a, b) => a + b, 0), 10);
-    expect(t.groups.reduce((s, g) => s + g.observed, 0)).toBe(y.reduce((a, b) => a + b, 0));
+    expect(t.groups.reduce((s, g) => s + g.observed, 0)).toBe(y.reduce((a: number, b) => a + b, 0));
     expect(t.df).toBe(8);
     expect(t.pValue).toBeGreaterThan(0.05);
   });
