@@ -20,9 +20,9 @@
  *    logistic model (COMPARISON_MODEL): logit p = b0 − 0.4 (50+) − 0.2 (under 25) − 0.5 (unemployed
  *    12–23 months) − 1.0 (24+) − 0.8 (no qualification) + 0.4 (academic) − 0.6 (severely disabled)
  *    − 0.5 (language needs) + the provider's effect; b0 per measure type so that the rates stay
- *    where they were (MAE 12 %, § 421i 35 %, youth 40 %, training 30 %, BaE 55 %). Provider effects
+ *    where they were (MAE 12 %, § 421i 35 %, youth 40 %, training 35 %, BaE 55 %). Provider effects
  *    are 0 except two training providers, which also run most of the training measures
- *    (Trainingsmaßnahmen, from 2009 on, 600 participants a year):
+ *    (Trainingsmaßnahmen, from 2009 on, about 1,000 participants a year):
  *    - DEMO-T-0004 ("hard clients", HARD_CLIENTS_PROVIDER): effect 0, but its participants are mostly
  *      unemployed 24+ months and without qualification — its raw rate is clearly below average,
  *      its risk-adjusted ratio about 1;
@@ -416,19 +416,19 @@ const YOUNG_QUALIFICATION = ["ohne Berufsabschluss, Hauptschulabschluss", "ohne 
  * A client's covariates: unemployed since (months before `on`), qualification text, target groups.
  * Adults: about 30 % under 12 months, 35 % 12–23, 28 % 24+, 7 % unknown; 25 % without, 10 % with an
  * academic, 60 % with a vocational qualification, 5 % none recorded; 8 % severely disabled, 7 %
- * language needs. "hard" (DEMO-T-0004's participants): 70 % 24+, 20 % 12–23, 75 % without
+ * language needs. "hard" (DEMO-T-0004's participants): 85 % 24+, 10 % 12–23, 90 % without
  * qualification. Young: mostly short, nearly all without a vocational qualification.
  */
 function drawCovariates(rc: () => number, kind: ClientKind, born: string, groups0: string[], on: string): ClientCovariates {
   const u = rc();
   let months: number | null;
   if (kind === "young") months = u < 0.08 ? null : u < 0.7 ? int(rc, 0, 11) : u < 0.92 ? int(rc, 12, 23) : int(rc, 24, 40);
-  else if (kind === "hard") months = u < 0.03 ? null : u < 0.13 ? int(rc, 3, 11) : u < 0.33 ? int(rc, 12, 23) : int(rc, 24, 96);
+  else if (kind === "hard") months = u < 0.02 ? null : u < 0.05 ? int(rc, 3, 11) : u < 0.15 ? int(rc, 12, 23) : int(rc, 24, 96);
   else months = u < 0.07 ? null : u < 0.37 ? int(rc, 0, 11) : u < 0.72 ? int(rc, 12, 23) : int(rc, 24, 84);
   const q = rc();
   const qualification =
     kind === "young" ? (q < 0.9 ? pick(rc, YOUNG_QUALIFICATION) : "Berufsvorbereitung abgeschlossen, Realschulabschluss")
-    : kind === "hard" ? (q < 0.75 ? pick(rc, NO_QUALIFICATION) : q < 0.98 ? pick(rc, VOCATIONAL) : "")
+    : kind === "hard" ? (q < 0.9 ? pick(rc, NO_QUALIFICATION) : q < 0.99 ? pick(rc, VOCATIONAL) : "")
     : q < 0.25 ? pick(rc, NO_QUALIFICATION) : q < 0.35 ? pick(rc, ACADEMIC) : q < 0.95 ? pick(rc, VOCATIONAL) : "";
   const groups = groups0.filter((g) => g !== "long_term_unemployed");
   if (months !== null && months >= 12 && kind !== "young") groups.push("long_term_unemployed");
@@ -973,7 +973,7 @@ function countsFor(year: number, thisYear: number, r: () => number, scale: numbe
     youthParticipants: 0,
     reha: sc((year <= 2012 ? 25 : 12) * j(), recent),
     p421i: year === 2006 ? 3 : 0,
-    training: year >= 2009 ? sc(600 * (0.9 + 0.2 * r()), recent) : 0,
+    training: year >= 2009 ? sc(1000 * (0.9 + 0.2 * r()), recent) : 0,
   };
 }
 
@@ -1080,7 +1080,9 @@ async function planHistory(m: EntityManager, c: HistoryContext, flush: (batch: H
     }
     for (let k = 0; k < 3 && adults.length > 50; k++) {
       const cand = adults[int(r, 0, adults.length - 1)];
-      if (cand.busyUntil < start && addMonths(cand.born, 12 * 63) > end) {
+      // Reused only while known to be unemployed under two years at the new start, so the clients' unemployment keeps its spread.
+      const since = c.clients.covariates[cand.index].since;
+      if (cand.busyUntil < start && addMonths(cand.born, 12 * 63) > end && since !== null && monthsBetween(since, start) < 24) {
         cand.busyUntil = end;
         return cand.index;
       }
@@ -1264,13 +1266,13 @@ async function planHistory(m: EntityManager, c: HistoryContext, flush: (batch: H
     }
 
     // Training measures (Trainingsmaßnahmen, 8 weeks, courses of 12), from 2009 on: a quarter of the
-    // participants at the outlier, an eighth at the "hard clients" provider, the rest spread (issue 12).
+    // participants at the outlier, a fifth at the "hard clients" provider, the rest spread (issue 12).
     if (n.training > 0) {
       const courses = Math.max(1, Math.round(n.training / 12));
-      const trainingOutcome = someOutcome(0.3);
+      const trainingOutcome = someOutcome(0.35);
       for (let k = 0; k < courses; k++) {
         const w = r();
-        const provider = w < 0.25 && outlierId !== null ? outlierId : w < 0.375 && hardId !== null ? hardId : pick(r, others.length ? others : carriers);
+        const provider = w < 0.25 && outlierId !== null ? outlierId : w < 0.45 && hardId !== null ? hardId : pick(r, others.length ? others : carriers);
         const start = dayIn(year, 0, lastDay);
         const tm = c.addMeasure({ providerId: provider, typeCode: "training", title: `Trainingsmaßnahme ${pick(r, TRAINING_TITLES)} ${year} (${k + 1})`, origin: "certified", azav: { number: `AZAV-M-${year}-T${String(k + 1).padStart(4, "0")}`, from: `${year - 1}-10-01`, until: `${year + 2}-09-30` }, format: "group", entryMode: "dates", startDates: [start], duration: 8, durationUnit: "week", weeklyHours: 2500, capacity: 15, priceCents: 90000 + 5000 * int(r, 0, 8), priceModel: "participant", minAge: 25, maxAge: 64, validFrom: from, validUntil: until, status: year >= thisYear ? "active" : "closed", createdById: c.procurementId });
         const size = k < courses - 1 ? 12 : Math.max(1, n.training - 12 * (courses - 1));
