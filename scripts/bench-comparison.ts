@@ -62,7 +62,7 @@ async function optional(modulePath: string): Promise<Record<string, unknown> | n
 }
 
 function tsx(args: string[], env: Record<string, string | undefined>) {
-  return spawnSync(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), ...args], { stdio: "inherit", env, cwd: root });
+  return spawnSync(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), ...args], { stdio: "inherit", env: env as NodeJS.ProcessEnv, cwd: root });
 }
 
 export async function benchComparison() {
