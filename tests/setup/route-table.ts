@@ -294,6 +294,10 @@ export function routeTable(ids: Ids): Record<string, Rule> {
     // Individual places (issue 11), the report "Maßnahmen im Jahr": all staff read it (read:place:any).
     "routes/reports.measures": { type: HTML, get: permitted(STAFF) },
     "routes/reports.measures.export[.csv]": { type: "text/csv", get: permitted(STAFF) },
+
+    // Provider comparison (issue 12): the permission read:comparison:any AND the admin's grant
+    // (users.comparisonAccess; the demo grants vergabe@, fallmanagement@ and pruefung@, not admin@).
+    "routes/comparison._index": { type: HTML, get: permitted(["procurement", "case_manager", "auditor"]) },
   };
 }
 
