@@ -9,7 +9,7 @@
  *      integrations per provider for one measure type and period — as ONE hand-made SQL query, in
  *      the same run (goal: ≤ 2×);
  *   b. the page /comparison through the built server: p95 over BENCH_COMPARISON_REQUESTS (≥ 30,
- *      default 40) requests of a logged-in admin (goal: ≤ 300 ms).
+ *      default 40) requests of the logged-in procurement user (who has comparisonAccess) (goal: ≤ 300 ms).
  * The service and the page are the core worker's: imported / requested only when they exist; until
  * then only the baseline is measured and that is said. No timed assertions; read the table.
  * Runnable alone: npx tsx scripts/bench-comparison.ts
@@ -148,7 +148,7 @@ export async function benchComparison() {
   await ds.destroy();
 
   // ---- b. The page through the built server -------------------------------------------------------
-  const pageRoute = ["comparison._index.tsx", "comparison.tsx"].some((f) => fs.existsSync(path.join(root, "app", "routes", f)));
+  const pageRoute = ["comparison._index.tsx", "comparison.tsx", "comparison._index"].some((f) => fs.existsSync(path.join(root, "app", "routes", f)));
   if (!pageRoute) {
     console.log("\nb. Seite /comparison: noch nicht vorhanden (Route des Kern-Arbeitspakets); nicht gemessen.");
     table.push({ label: `Seite /comparison, p95 über ${requests} Aufrufe`, value: "noch nicht vorhanden", floor: `≤ ${PAGE_FLOOR_MS} ms`, ok: null });
@@ -158,11 +158,11 @@ export async function benchComparison() {
     const server = await startServer(port);
     try {
       const base = `http://127.0.0.1:${port}`;
-      const cookie = await login(base, "admin@asz-kamenz.example");
-      const url = `${base}/comparison?measure=integration&type=${typeCode}`;
+      const cookie = await login(base, "vergabe@asz-kamenz.example"); // procurement with the right comparisonAccess
+      const url = `${base}/comparison?line=places&measure=integration&type=${typeCode}&period=rolling24&adjust=adjusted`;
       const first = await fetch(url, { headers: { cookie }, redirect: "manual" });
       await first.text();
-      if (first.status !== 200) throw new Error(`/comparison antwortet ${first.status} (Recht comparisonAccess für admin@…?).`);
+      if (first.status !== 200) throw new Error(`/comparison antwortet ${first.status} (Recht comparisonAccess für vergabe@…?).`);
       const times: number[] = [];
       for (let i = 0; i < requests; i++) {
         const s = process.hrtime.bigint();

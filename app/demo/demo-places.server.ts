@@ -37,7 +37,7 @@
  * rules (costByYear, needsApproval). Deterministic (seeded random numbers).
  */
 import { IsNull, type EntityManager, type EntityTarget, type ObjectLiteral, type QueryDeepPartialEntity } from "typeorm";
-import { AttendanceMonth, BankAccount, BudgetLine, Client, Commitment, Contract, ExamResult, Invoice, Lot, Measure, Offer, Outcome, PaymentItem, PlaceBill, PlacePurchase, Provider, Tender, User } from "../../entities";
+import { AttendanceMonth, BankAccount, BudgetLine, Client, Commitment, Contract, ExamResult, Invoice, Lot, Measure, Offer, Outcome, PaymentItem, PlaceBill, PlacePurchase, Provider, Setting, Tender, User } from "../../entities";
 import { dueDate, endToEndId } from "~/domain/finance";
 import { duplicateKey, sepaPurpose } from "~/domain/invoices";
 import { BILL_VAT_NOTE } from "~/domain/place-bills";
@@ -400,6 +400,9 @@ export const OUTLIER_EFFECT = -1.0;
 
 type ClientKind = "young" | "adult" | "hard";
 
+/** Unemployment rates (per cent) of the demo clients' regions (demo-data PLACES), for the setting comparison.regionalRates. */
+export const DEMO_REGIONAL_RATES = "Landkreis Kamenz=14,9; Landkreis Bautzen=16,2; Stadt Dresden=11,4; Niederschlesischer Oberlausitzkreis=19,8; Landkreis Meißen=13,9; Landkreis Riesa-Großenhain=16,8";
+
 interface ClientCovariates {
   born: string;
   since: string | null;
@@ -504,6 +507,10 @@ export async function seedDemoPlaces(options: { scale: number }): Promise<DemoPl
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   return tx(async (m) => {
     if ((await m.getRepository(PlacePurchase).count()) > 0) return none;
+    // The regions' unemployment rates for the comparison's risk adjustment (issue 12), unless set already.
+    if ("comparison.regionalRates" in settings && !(await m.getRepository(Setting).exist({ where: { key: "comparison.regionalRates" } }))) {
+      await m.getRepository(Setting).insert({ key: "comparison.regionalRates", value: DEMO_REGIONAL_RATES, updatedAt: nowIso() } as QueryDeepPartialEntity<Setting>);
+    }
     const users = await m.getRepository(User).find();
     const byEmail = (e: string) => users.find((u) => u.email === e);
     const cm = byEmail(CASE_MANAGER) ?? users.find((u) => u.role === "case_manager");

@@ -5,11 +5,13 @@ import { fitLogistic, funnelLimits, predictLogistic, ratioFunnelLimits, ratioInt
 import { ageOn, INTEGRATION_STATUSES } from "~/domain/places";
 import { addDays, addMonths } from "~/domain/time";
 import { today } from "~/lib/clock.server";
+import { getSettings } from "~/lib/settings.server";
+import { parseRegionalRates } from "~/domain/outcome-comparison";
 import { em } from "~/lib/db.server";
 import { seedDemoData } from "~/demo/demo-data.server";
 import { seedDemoFinance } from "~/demo/demo-finance-seed.server";
 import { seedDemoPlacements } from "~/demo/demo-placements.server";
-import { COMPARISON_MODEL, HARD_CLIENTS_PROVIDER, OUTLIER_EFFECT, OUTLIER_PROVIDER, seedDemoPlaces } from "~/demo/demo-places.server";
+import { COMPARISON_MODEL, DEMO_REGIONAL_RATES, HARD_CLIENTS_PROVIDER, OUTLIER_EFFECT, OUTLIER_PROVIDER, seedDemoPlaces } from "~/demo/demo-places.server";
 import { seedDemoTenders } from "~/demo/demo-tenders.server";
 
 /**
@@ -130,6 +132,12 @@ describe("demo data for the provider comparison (issue 12)", () => {
     const regions: { region: string }[] = await m.query(`SELECT DISTINCT region FROM clients`);
     expect(regions.map((r) => r.region)).toContain("Landkreis Kamenz");
     expect(regions.length).toBeGreaterThan(2);
+    // Every client region has its unemployment rate in the setting the risk adjustment reads.
+    const rates = (await getSettings())["comparison.regionalRates"];
+    expect(rates).toBe(DEMO_REGIONAL_RATES);
+    const named = parseRegionalRates(String(rates));
+    expect(named.error).toBeNull();
+    for (const r of regions) expect(named.rates.has(r.region.toLowerCase()), r.region).toBe(true);
     // The placement demo's clients: unemployed since the day after their last earlier job.
     const placementClients: { n: number | string }[] = await m.query(`SELECT COUNT(*) AS n FROM clients c WHERE c."unemployedSince" IS NOT NULL AND EXISTS (SELECT 1 FROM assignments a WHERE a."clientId" = c.id)`);
     expect(Number(placementClients[0].n)).toBeGreaterThan(100);
