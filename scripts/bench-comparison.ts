@@ -138,6 +138,20 @@ export async function benchComparison() {
     if (n !== exits || k !== integrations) console.log(`  Hinweis: der Dienst zählt n ${n} / k ${k}, das SQL ${exits} / ${integrations} (Definitionen vergleichen).`);
     const ratio = svcMs / Math.max(sqlMs, 0.001);
     table.push({ label: "providerFigures (Dienst)", value: `${fmt(svcMs)} ms = ${fmt(ratio)}× SQL`, floor: `≤ ${SERVICE_FLOOR}× SQL`, ok: ratio <= SERVICE_FLOOR });
+    if (typeof service.loadFacts === "function") {
+      // Where the time goes: the facts' reading (SQL and rows) against the whole call.
+      const loadFacts = service.loadFacts as (o: { line: string; from: string; to: string; asOf: string; regionalRates: ReadonlyMap<string, number> }) => Promise<{ places: unknown[] }>;
+      const lt: number[] = [];
+      let facts = { places: [] as unknown[] };
+      for (let i = 0; i < runs; i++) {
+        start = process.hrtime.bigint();
+        facts = await loadFacts({ line: "places", from, to, asOf, regionalRates: new Map() });
+        lt.push(ms(start));
+      }
+      const loadMs = lt.reduce((a, b) => a + b, 0) / runs;
+      console.log(`  davon loadFacts (Lesen aller Teilnahmen des Zeitraums, alle Maßnahmearten): ${fmt(loadMs)} ms für ${facts.places.length} Teilnahmen; Rechnen (Modell, Intervalle) ${fmt(Math.max(0, svcMs - loadMs))} ms`);
+      table.push({ label: "  davon loadFacts (SQL und Zeilen)", value: `${fmt(loadMs)} ms`, floor: "–", ok: null });
+    }
     if (ratio > SERVICE_FLOOR) {
       console.log("  Der Dienst verfehlt das Ziel; CPU-Profil eines Aufrufs (oberste Funktionen nach Eigenzeit):");
       await profile(() => providerFigures(q));
