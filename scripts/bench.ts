@@ -10,6 +10,9 @@
  *   6. a payment run of 5,000 items (scripts/bench-finance.ts)
  *   9. individual places: 2,700 MAE purchases (buyPlace) and ten years of monthly bill proposals
  *      (proposeBills) against raw INSERTs (scripts/bench-places.ts)
+ *  10. the provider comparison at demo-data --scale 10 (BENCH_COMPARISON_SCALE; reuse a built set
+ *      with BENCH_COMPARISON_DATA_DIR): providerFigures against one hand-made SQL query (≤ 2×) and
+ *      the page /comparison p95 through the built server (≤ 300 ms) (scripts/bench-comparison.ts)
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -90,6 +93,10 @@ async function main() {
   console.log("\n9. Einzelplätze: 2.700 MAE-Platzkäufe und Monatsabrechnungen über zehn Jahre, gegen rohe INSERTs (eigener Prozess, frische Datenbank)");
   const pl = spawnSync(process.execPath, [path.join(path.dirname(process.argv[1]), "..", "node_modules", "tsx", "dist", "cli.mjs"), path.join(path.dirname(process.argv[1]), "bench-places.ts")], { stdio: "inherit", env: process.env });
   if (pl.status !== 0) process.exit(pl.status ?? 1);
+
+  console.log("\n10. Vergleich der Träger bei demo-data --scale " + (process.env.BENCH_COMPARISON_SCALE ?? "10") + ": Dienst gegen handgeschriebenes SQL, Seite /comparison (eigener Prozess)");
+  const cmp = spawnSync(process.execPath, [path.join(path.dirname(process.argv[1]), "..", "node_modules", "tsx", "dist", "cli.mjs"), path.join(path.dirname(process.argv[1]), "bench-comparison.ts")], { stdio: "inherit", env: { ...process.env, DATA_DIR: undefined } });
+  if (cmp.status !== 0) process.exit(cmp.status ?? 1);
 }
 
 main().catch((e) => {

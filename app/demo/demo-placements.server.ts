@@ -1425,6 +1425,8 @@ export async function seedDemoPlacements(options: { scale: number }): Promise<De
         region: c.region,
         targetGroups: c.targetGroups,
         qualification: c.qualification,
+        // The covariate "duration of unemployment" (issue 12): unemployed since the day after the last earlier job.
+        unemployedSince: lastHistoryJobEnd(c.spells),
         targetOccupation: c.occupation.title,
         monthlyBenefitCents: c.monthlyBenefitCents,
         householdSize: c.householdSize,
@@ -1653,4 +1655,11 @@ async function demoPdfs() {
       ),
     },
   };
+}
+
+/** The day after the latest earlier (history) job ended, or null without one (issue 12's covariate). */
+function lastHistoryJobEnd(spells: readonly SpellDraft[]): string | null {
+  let last: string | null = null;
+  for (const s of spells) if (s.source === "history" && s.toDate && (last === null || s.toDate > last)) last = s.toDate;
+  return last ? addDays(last, 1) : null;
 }

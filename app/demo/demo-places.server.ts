@@ -12,17 +12,36 @@
  *    83 % placed, 5 youth measures with 110 participants, 25 Reha-BaE starts, 3 × 16 in own § 421i
  *    measures; other years scaled around that.
  *
+ * 3. Something for the provider comparison to find (issue 12): every client has the covariates of
+ *    the risk adjustment (unemployedSince: some under 12 months, many 12–23, many 24+ before the
+ *    entry, a few unknown; a qualification text the classifier reads — "ohne Berufsabschluss",
+ *    "Diplom"/"Studium"/"Ingenieur", a vocational one or none; severely_disabled and language_needs
+ *    for some; the region of the place of residence), and every integration is drawn from a KNOWN
+ *    logistic model (COMPARISON_MODEL): logit p = b0 − 0.4 (50+) − 0.2 (under 25) − 0.5 (unemployed
+ *    12–23 months) − 1.0 (24+) − 0.8 (no qualification) + 0.4 (academic) − 0.6 (severely disabled)
+ *    − 0.5 (language needs) + the provider's effect; b0 per measure type so that the rates stay
+ *    where they were (MAE 12 %, § 421i 35 %, youth 40 %, training 35 %, BaE 55 %). Provider effects
+ *    are 0 except two training providers, which also run most of the training measures
+ *    (Trainingsmaßnahmen, from 2009 on, about 1,000 participants a year):
+ *    - DEMO-T-0004 ("hard clients", HARD_CLIENTS_PROVIDER): effect 0, but its participants are mostly
+ *      unemployed 24+ months and without qualification — its raw rate is clearly below average,
+ *      its risk-adjusted ratio about 1;
+ *    - DEMO-T-0003 (the real outlier, OUTLIER_PROVIDER): ordinary clients, effect −1.0, about a
+ *      quarter of the training participants (≥ 150 exits over a rolling 24 months) — below the
+ *      99.8 % limit both raw and risk-adjusted.
+ *    tests/integration/demo-comparison.test.ts checks this on the stored rows with its own fit.
+ *
  * Rows are inserted directly through the repositories in chunks (the services are slow one by
  * one), but they are the rows the services would write: the purchase machine's states and
  * timestamps, references EP-/MN-/AB-<year>-n (measures numbered as app/services/measures.server.ts does), approvalNeeded and estimatedCents from the pure
  * rules (costByYear, needsApproval). Deterministic (seeded random numbers).
  */
 import { IsNull, type EntityManager, type EntityTarget, type ObjectLiteral, type QueryDeepPartialEntity } from "typeorm";
-import { AttendanceMonth, BankAccount, BudgetLine, Client, Commitment, Contract, ExamResult, Invoice, Lot, Measure, Offer, Outcome, PaymentItem, PlaceBill, PlacePurchase, Provider, Tender, User } from "../../entities";
+import { AttendanceMonth, BankAccount, BudgetLine, Client, Commitment, Contract, ExamResult, Invoice, Lot, Measure, Offer, Outcome, PaymentItem, PlaceBill, PlacePurchase, Provider, Setting, Tender, User } from "../../entities";
 import { dueDate, endToEndId } from "~/domain/finance";
 import { duplicateKey, sepaPurpose } from "~/domain/invoices";
 import { BILL_VAT_NOTE } from "~/domain/place-bills";
-import { costByYear, monthBills, monthsOf, needsApproval, placeEnd, totalOf, type PriceTerms } from "~/domain/places";
+import { ageOn, costByYear, monthBills, monthsOf, needsApproval, placeEnd, totalOf, type PriceTerms } from "~/domain/places";
 import { clientReference } from "~/domain/placement";
 import { addDays, addMonths, berlinLocalToUtc, daysBetween } from "~/domain/time";
 import { nowIso, today as berlinToday } from "~/lib/clock.server";
@@ -322,14 +341,22 @@ interface ClientFactory {
   /** Clients not written yet (flush empties it); make() returns a running number over all clients. */
   rows: QueryDeepPartialEntity<Client>[];
   offset: number;
-  make(birthDate: string, groups: string[], on: string): number;
+  /** The covariates of every client made, by its running number (the outcome model reads them). */
+  covariates: ClientCovariates[];
+  make(birthDate: string, groups: string[], on: string, kind?: ClientKind): number;
 }
 
 function clientFactory(r: () => number, firstNumber: number, caseManager: number): ClientFactory {
+  // The covariates come from their own stream, so the rest of the demo draws what it drew before.
+  const rc = rng(1212);
   const f: ClientFactory = {
     rows: [],
     offset: 0,
-    make(birthDate, groups, on) {
+    covariates: [],
+    make(birthDate, groups0, on, kind) {
+      const cov = drawCovariates(rc, kind ?? (groups0.includes("youth") ? "young" : "adult"), birthDate, groups0, on);
+      f.covariates.push(cov);
+      const groups = cov.groups;
       const place = pick(r, PLACES);
       const createdAt = at(addDays(on, -int(r, 10, 90)), "08:30");
       f.rows.push({
@@ -344,7 +371,8 @@ function clientFactory(r: () => number, firstNumber: number, caseManager: number
         phone: r() < 0.6 ? `0357${int(r, 1, 9)} ${int(r, 1000, 99999)}` : "",
         email: "",
         targetGroups: groups,
-        qualification: "",
+        qualification: cov.qualification,
+        unemployedSince: cov.since,
         targetOccupation: "",
         monthlyBenefitCents: null,
         householdSize: null,
@@ -359,6 +387,114 @@ function clientFactory(r: () => number, firstNumber: number, caseManager: number
   return f;
 }
 
+// ---------------------------------------------------------------------------------------------------
+// The outcome model of the provider comparison (issue 12)
+
+/** The known coefficients the integrations are drawn from (logit scale). */
+export const COMPARISON_MODEL = { age50plus: -0.4, under25: -0.2, unemployed12to23: -0.5, unemployed24plus: -1.0, noQualification: -0.8, academic: 0.4, severelyDisabled: -0.6, languageNeeds: -0.5 } as const;
+/** A training provider with mostly long-term unemployed participants without qualification, effect 0. */
+export const HARD_CLIENTS_PROVIDER = "DEMO-T-0004";
+/** A training provider with ordinary participants and a real effect. */
+export const OUTLIER_PROVIDER = "DEMO-T-0003";
+export const OUTLIER_EFFECT = -1.0;
+
+type ClientKind = "young" | "adult" | "hard";
+
+/** Unemployment rates (per cent) of the demo clients' regions (demo-data PLACES), for the setting comparison.regionalRates. */
+export const DEMO_REGIONAL_RATES = "Landkreis Kamenz=14,9; Landkreis Bautzen=16,2; Stadt Dresden=11,4; Niederschlesischer Oberlausitzkreis=19,8; Landkreis Meißen=13,9; Landkreis Riesa-Großenhain=16,8";
+
+interface ClientCovariates {
+  born: string;
+  since: string | null;
+  qualification: string;
+  groups: string[];
+}
+
+const NO_QUALIFICATION = ["ohne Berufsabschluss", "ohne Berufsabschluss, Hauptschulabschluss", "ohne Berufsabschluss, angelernt im Lager", "ohne Berufsabschluss (Ausbildung abgebrochen)"];
+const ACADEMIC = ["Diplom-Ingenieur/in (FH) Maschinenbau", "Studium Betriebswirtschaft (Diplom-Kaufmann/-frau)", "Ingenieur/in für Elektrotechnik", "Diplom-Lehrer/in (Studium in Dresden)"];
+const VOCATIONAL = ["Facharbeiter/in Metallbau", "Verkäufer/in (IHK)", "Elektroinstallateur/in", "Bürokaufmann/-frau", "Koch/Köchin (IHK)", "Maurer/in (Facharbeiterabschluss)", "Fachkraft für Lagerlogistik", "Hauswirtschafter/in"];
+const YOUNG_QUALIFICATION = ["ohne Berufsabschluss, Hauptschulabschluss", "ohne Berufsabschluss, Realschulabschluss", "ohne Berufsabschluss, Förderschulabschluss"];
+
+/**
+ * A client's covariates: unemployed since (months before `on`), qualification text, target groups.
+ * Adults: about 30 % under 12 months, 35 % 12–23, 28 % 24+, 7 % unknown; 25 % without, 10 % with an
+ * academic, 60 % with a vocational qualification, 5 % none recorded; 8 % severely disabled, 7 %
+ * language needs. "hard" (DEMO-T-0004's participants): 85 % 24+, 10 % 12–23, 90 % without
+ * qualification. Young: mostly short, nearly all without a vocational qualification.
+ */
+function drawCovariates(rc: () => number, kind: ClientKind, born: string, groups0: string[], on: string): ClientCovariates {
+  const u = rc();
+  let months: number | null;
+  if (kind === "young") months = u < 0.08 ? null : u < 0.7 ? int(rc, 0, 11) : u < 0.92 ? int(rc, 12, 23) : int(rc, 24, 40);
+  else if (kind === "hard") months = u < 0.02 ? null : u < 0.05 ? int(rc, 3, 11) : u < 0.15 ? int(rc, 12, 23) : int(rc, 24, 96);
+  else months = u < 0.07 ? null : u < 0.37 ? int(rc, 0, 11) : u < 0.72 ? int(rc, 12, 23) : int(rc, 24, 84);
+  const q = rc();
+  const qualification =
+    kind === "young" ? (q < 0.9 ? pick(rc, YOUNG_QUALIFICATION) : "Berufsvorbereitung abgeschlossen, Realschulabschluss")
+    : kind === "hard" ? (q < 0.9 ? pick(rc, NO_QUALIFICATION) : q < 0.99 ? pick(rc, VOCATIONAL) : "")
+    : q < 0.25 ? pick(rc, NO_QUALIFICATION) : q < 0.35 ? pick(rc, ACADEMIC) : q < 0.95 ? pick(rc, VOCATIONAL) : "";
+  const groups = groups0.filter((g) => g !== "long_term_unemployed");
+  if (months !== null && months >= 12 && kind !== "young") groups.push("long_term_unemployed");
+  if (rc() < (kind === "young" ? 0.05 : 0.08)) groups.push("severely_disabled");
+  if (rc() < (kind === "young" ? 0.06 : 0.07)) groups.push("language_needs");
+  // The day `months` whole months (and a few days) before `on`, never before the 16th birthday.
+  let since = months === null ? null : addDays(addMonths(on, -months), -int(rc, 0, 25));
+  if (since && since < addMonths(born, 16 * 12)) since = addMonths(born, 16 * 12);
+  return { born, since, qualification, groups };
+}
+
+function qualificationLevelOf(text: string): "none" | "academic" | "vocational" | "unknown" {
+  if (/ohne Berufsabschluss|ohne Abschluss/i.test(text)) return "none";
+  if (/Studium|Diplom|Bachelor|Master|Ingenieur|Hochschul/i.test(text)) return "academic";
+  return text.trim() ? "vocational" : "unknown";
+}
+
+/** Whole months from `since` to `on`. */
+function monthsBetween(since: string, on: string): number {
+  const m = (Number(on.slice(0, 4)) - Number(since.slice(0, 4))) * 12 + Number(on.slice(5, 7)) - Number(since.slice(5, 7));
+  return on.slice(8, 10) < since.slice(8, 10) ? m - 1 : m;
+}
+
+/** The model's linear predictor without b0 and provider effect, for a client entering on `on`. */
+export function covariateEffect(c: { born: string; since: string | null; qualification: string; groups: readonly string[] }, on: string): number {
+  const M = COMPARISON_MODEL;
+  const age = ageOn(c.born, on);
+  let x = age >= 50 ? M.age50plus : age < 25 ? M.under25 : 0;
+  if (c.since) {
+    const months = monthsBetween(c.since, on);
+    x += months >= 24 ? M.unemployed24plus : months >= 12 ? M.unemployed12to23 : 0;
+  }
+  const q = qualificationLevelOf(c.qualification);
+  x += q === "none" ? M.noQualification : q === "academic" ? M.academic : 0;
+  if (c.groups.includes("severely_disabled")) x += M.severelyDisabled;
+  if (c.groups.includes("language_needs")) x += M.languageNeeds;
+  return x;
+}
+
+/** b0 so that the model's mean probability over the kind's typical clients is `rate` (bisection on a fixed sample). */
+const b0Cache = new Map<string, number>();
+function interceptFor(rate: number, kind: "young" | "adult"): number {
+  const key = `${kind}:${rate}`;
+  const hit = b0Cache.get(key);
+  if (hit !== undefined) return hit;
+  const rs = rng(4711);
+  const on = "2015-06-01";
+  const sample = Array.from({ length: 4000 }, () => {
+    const born = bornAged(rs, kind === "young" ? int(rs, 16, 22) : int(rs, 25, 58), on);
+    return covariateEffect(drawCovariates(rs, kind, born, kind === "young" ? ["youth"] : [], on), on);
+  });
+  let lo = -8;
+  let hi = 8;
+  for (let i = 0; i < 50; i++) {
+    const mid = (lo + hi) / 2;
+    const mean = sample.reduce((a, x) => a + 1 / (1 + Math.exp(-(mid + x))), 0) / sample.length;
+    if (mean < rate) lo = mid;
+    else hi = mid;
+  }
+  b0Cache.set(key, (lo + hi) / 2);
+  return (lo + hi) / 2;
+}
+
 /** A birth date so that the person is `age` (whole years) on `on`. */
 function bornAged(r: () => number, age: number, on: string): string {
   return addDays(addMonths(on, -12 * age), -int(r, 1, 360));
@@ -371,6 +507,10 @@ export async function seedDemoPlaces(options: { scale: number }): Promise<DemoPl
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   return tx(async (m) => {
     if ((await m.getRepository(PlacePurchase).count()) > 0) return none;
+    // The regions' unemployment rates for the comparison's risk adjustment (issue 12), unless set already.
+    if ("comparison.regionalRates" in settings && !(await m.getRepository(Setting).exist({ where: { key: "comparison.regionalRates" } }))) {
+      await m.getRepository(Setting).insert({ key: "comparison.regionalRates", value: DEMO_REGIONAL_RATES, updatedAt: nowIso() } as QueryDeepPartialEntity<Setting>);
+    }
     const users = await m.getRepository(User).find();
     const byEmail = (e: string) => users.find((u) => u.email === e);
     const cm = byEmail(CASE_MANAGER) ?? users.find((u) => u.role === "case_manager");
@@ -806,10 +946,12 @@ interface Counts {
   youthParticipants: number;
   reha: number;
   p421i: number;
+  /** Participants of training measures (from 2009 on). */
+  training: number;
 }
 
 /** The 2007 figures of the Eingliederungsbericht (DOMAIN.md § 6). */
-export const REPORT_2007: Counts = { baBae: 33, ownBae: 12, maeGroup: 151, maeIndividual: 300, maeParticipants: 2669, employer: 100, employerPlaced: 83, youthMeasures: 5, youthParticipants: 110, reha: 25, p421i: 3 };
+export const REPORT_2007: Counts = { baBae: 33, ownBae: 12, maeGroup: 151, maeIndividual: 300, maeParticipants: 2669, employer: 100, employerPlaced: 83, youthMeasures: 5, youthParticipants: 110, reha: 25, p421i: 3, training: 0 };
 
 /** How many of what started in a year: 2007 as reported, other years around it (MAE shrinking after 2011, BaE moving to the BA). */
 function countsFor(year: number, thisYear: number, r: () => number, scale: number): Counts {
@@ -838,9 +980,11 @@ function countsFor(year: number, thisYear: number, r: () => number, scale: numbe
     youthParticipants: 0,
     reha: sc((year <= 2012 ? 25 : 12) * j(), recent),
     p421i: year === 2006 ? 3 : 0,
+    training: year >= 2009 ? sc(1000 * (0.9 + 0.2 * r()), recent) : 0,
   };
 }
 
+const TRAINING_TITLES = ["Bewerbung und Kenntnisvermittlung Lager/Logistik", "Kenntnisvermittlung Büro und EDV", "Eignungsfeststellung und Bewerbungstraining", "Kenntnisvermittlung Pflegehilfe", "Staplerschein und Lagerwirtschaft", "Kenntnisvermittlung Gastgewerbe"];
 const MAE_HOSTS = ["Gemeinde Ottendorf-Okrilla, Bauhof", "Stadt Kamenz, Grünflächenamt", "Tierheim Kamenz e. V.", "Sportverein Einheit Pulsnitz", "Kindergarten Sonnenschein, Bernsdorf", "Heimatmuseum Königsbrück", "Tafel Hoyerswerda e. V.", "Seniorenheim Am Hutberg", "Gemeinde Haselbachtal", "Kirchgemeinde Elstra", "Stadtbibliothek Radeberg", "Naturschutzstation Neukirch"];
 const MAE_GROUP_TITLES = ["Landschaftspflege und Wegebau", "Hilfen im Stadtteil", "Sanierung von Spielplätzen", "Archivarbeiten und Digitalisierung", "Begleitdienste für Senioren", "Pflege öffentlicher Grünanlagen", "Möbelbörse und Wiederverwertung", "MAE mit Führerscheinerwerb"];
 const EMPLOYER_HOSTS = ["Metallbau Kamenz GmbH", "Lausitzer Elektroanlagen GmbH", "Bäckerei Richter", "Pflegedienst am Markt", "Autohaus Pulsnitz", "Logistikzentrum Königsbrück", "Gärtnerei Ottendorf", "Hotel Westlausitz", "Malerbetrieb Schulze", "Supermarkt Bernsdorf", "Tischlerei Haselbachtal", "Reinigungsservice Radeberg"];
@@ -913,17 +1057,39 @@ async function planHistory(m: EntityManager, c: HistoryContext, flush: (batch: H
   const today = c.today;
   const thisYear = Number(today.slice(0, 4));
   const yesterday = addDays(today, -1);
-  const trainers = (await m.getRepository(Provider).find({ where: { kind: "training" }, order: { id: "ASC" } })).map((p) => p.id);
+  const trainerRows = await m.getRepository(Provider).find({ where: { kind: "training" }, order: { id: "ASC" } });
+  const trainers = trainerRows.map((p) => p.id);
   const carriers = trainers.length ? trainers : [c.trainerId];
+  // The comparison's two special providers (issue 12; see the header) and the outcome draws' own stream.
+  const hardId = trainerRows.find((p) => p.externalKey === HARD_CLIENTS_PROVIDER)?.id ?? null;
+  const outlierId = trainerRows.find((p) => p.externalKey === OUTLIER_PROVIDER)?.id ?? null;
+  const others = carriers.filter((id) => id !== hardId && id !== outlierId);
+  const ro = rng(1214);
+  const providerEffect = (providerId: number | null) => (providerId !== null && providerId === outlierId ? OUTLIER_EFFECT : 0);
+  /** Whether the participation ends in an integration, drawn from the model (b0 for the measure type). */
+  const integrates = (b0: number, p: PurchasePlan) => {
+    const cov = c.clients.covariates[p.clientId];
+    const lp = b0 + covariateEffect(cov, p.entryDate ?? p.start) + providerEffect(p.measure.providerId);
+    return ro() < 1 / (1 + Math.exp(-lp));
+  };
   const tenderRefs = await referenceCounter(m, Tender, "V", 3);
   const billShare = Math.min(1, 0.04 / Math.max(1, c.scale));
 
   // Adults are reused across years when free (never two places at once); the young get a client each.
   const adults: { index: number; born: string; busyUntil: string }[] = [];
-  const adult = (start: string, end: string): number => {
+  const adult = (start: string, end: string, providerId: number | null = null): number => {
+    // The "hard clients" provider's participants come new from the long-term unemployed without qualification.
+    if (providerId !== null && providerId === hardId) {
+      const born = bornAged(r, int(r, 25, 58), start);
+      const index = c.clients.make(born, ["long_term_unemployed"], start, "hard");
+      adults.push({ index, born, busyUntil: end });
+      return index;
+    }
     for (let k = 0; k < 3 && adults.length > 50; k++) {
       const cand = adults[int(r, 0, adults.length - 1)];
-      if (cand.busyUntil < start && addMonths(cand.born, 12 * 63) > end) {
+      // Reused only while known to be unemployed under two years at the new start, so the clients' unemployment keeps its spread.
+      const since = c.clients.covariates[cand.index].since;
+      if (cand.busyUntil < start && addMonths(cand.born, 12 * 63) > end && since !== null && monthsBetween(since, start) < 24) {
         cand.busyUntil = end;
         return cand.index;
       }
@@ -972,15 +1138,23 @@ async function planHistory(m: EntityManager, c: HistoryContext, flush: (batch: H
     if (opts.exam && plan.status === "completed") exams.set(i, { name: measure.typeCode === "reha_bae" ? "Abschlussprüfung (Fachpraktiker/in, § 66 BBiG)" : "Abschlussprüfung vor der Kammer (IHK/HWK)", passed: r() < 0.8 });
     if (opts.bill && r() < billShare) billed.add(i);
   };
-  const someOutcome = (integrated: number, six = 0.8) => (p: PurchasePlan) => {
-    if (r() > 0.9) return null; // a few exits without a recorded outcome yet
-    const exit = r() < integrated ? pick(r, ["employment", "employment", "employment", "training", "self_employment"]) : "none";
-    return { exit, six: r() < six * 0.5 ? (exit !== "none" && r() < 0.85 ? exit : r() < 0.2 ? "employment" : "none") : null };
+  // Integrations (at exit, or a few only by the six-month check) come from the model; b0 keeps each type's rate.
+  const someOutcome = (integrated: number, six = 0.8, kind: "young" | "adult" = "adult") => {
+    const b0 = interceptFor(integrated, kind);
+    return (p: PurchasePlan) => {
+      if (p.exitDate! > addDays(yesterday, -45) && ro() > 0.7) return null; // a few recent exits without a recorded outcome yet
+      const hit = integrates(b0, p);
+      const status = pick(ro, ["employment", "employment", "employment", "training", "self_employment"]);
+      const late = hit && ro() < 0.15; // integrated only after the exit, within six months
+      const exit = hit && !late ? status : "none";
+      return { exit, six: late ? "employment" : ro() < six * 0.5 ? (hit && ro() < 0.85 ? exit : "none") : null };
+    };
   };
+  const baeB0 = interceptFor(0.55, "young");
   const baeOutcome = (p: PurchasePlan) => {
     if (p.status === "dropped_out") return { exit: p.exitReason === "training" ? "training" : p.exitReason === "employment" ? "employment" : "none", six: null };
-    const exit = r() < 0.55 ? "employment" : "none";
-    return { exit, six: r() < 0.8 ? exit : null };
+    const exit = integrates(baeB0, p) ? "employment" : "none";
+    return { exit, six: ro() < 0.8 ? exit : null };
   };
 
   // The own contracts (historic, before the programme): BaE 2005–2007, § 421i 2006–2007.
@@ -1031,7 +1205,7 @@ async function planHistory(m: EntityManager, c: HistoryContext, flush: (batch: H
     // § 421i: three own measures with 16 participants each.
     for (const k of own421i.get(year) ?? []) {
       const mm = c.addMeasure({ providerId: k.providerId, typeCode: "p421i", title: `Eingliederungsmaßnahme § 421i SGB III (${k.reference})`, origin: "contract", contractId: k.id, format: "group", entryMode: "dates", startDates: [k.startDate], duration: 6, durationUnit: "month", capacity: 16, priceCents: k.unitPriceCents, priceModel: "participant", eventFees: [{ event: "success", label: "Erfolgsprämie je Integration", amountCents: k.successFeeCents ?? 0 }], minAge: 18, maxAge: 64, validFrom: addMonths(k.startDate, -2), validUntil: k.startDate, status: "closed", createdById: c.procurementId });
-      for (let q = 0; q < 16; q++) place(mm, adult(k.startDate, placeEnd(k.startDate, 6, "month")), k.startDate, { dropShare: 0.15, exit: someOutcome(0.35) });
+      for (let q = 0; q < 16; q++) place(mm, adult(k.startDate, placeEnd(k.startDate, 6, "month"), mm.providerId), k.startDate, { dropShare: 0.15, exit: someOutcome(0.35) });
     }
 
     // MAE: group measures at carriers, individual placements with a host; participants spread over them.
@@ -1060,7 +1234,7 @@ async function planHistory(m: EntityManager, c: HistoryContext, flush: (batch: H
         const start = dayIn(year, 0, lastDay);
         const months = int(r, 3, 9);
         const end = placeEnd(start, months, "month");
-        place(mm, adult(start, end), start, { fixedEnd: end, dropShare: 0.12, exit: someOutcome(0.12, 0.5), bill: true });
+        place(mm, adult(start, end, mm.providerId), start, { fixedEnd: end, dropShare: 0.12, exit: someOutcome(0.12, 0.5), bill: true });
       }
     });
     if (year === 2007) for (let k = 0; k < 12; k++) {
@@ -1095,7 +1269,22 @@ async function planHistory(m: EntityManager, c: HistoryContext, flush: (batch: H
     );
     for (let k = 0; k < youthParticipants && yms.length; k++) {
       const start = within(`${year}-0${1 + (k % 2) * 7}-15` <= yesterday ? `${year}-0${1 + (k % 2) * 7}-15` : from);
-      place(yms[k % yms.length], young(start, 16, 23), start, { dropShare: 0.2, exit: someOutcome(0.4) });
+      place(yms[k % yms.length], young(start, 16, 23), start, { dropShare: 0.2, exit: someOutcome(0.4, 0.8, "young") });
+    }
+
+    // Training measures (Trainingsmaßnahmen, 8 weeks, courses of 12), from 2009 on: a quarter of the
+    // participants at the outlier, a fifth at the "hard clients" provider, the rest spread (issue 12).
+    if (n.training > 0) {
+      const courses = Math.max(1, Math.round(n.training / 12));
+      const trainingOutcome = someOutcome(0.35);
+      for (let k = 0; k < courses; k++) {
+        const w = r();
+        const provider = w < 0.25 && outlierId !== null ? outlierId : w < 0.45 && hardId !== null ? hardId : pick(r, others.length ? others : carriers);
+        const start = dayIn(year, 0, lastDay);
+        const tm = c.addMeasure({ providerId: provider, typeCode: "training", title: `Trainingsmaßnahme ${pick(r, TRAINING_TITLES)} ${year} (${k + 1})`, origin: "certified", azav: { number: `AZAV-M-${year}-T${String(k + 1).padStart(4, "0")}`, from: `${year - 1}-10-01`, until: `${year + 2}-09-30` }, format: "group", entryMode: "dates", startDates: [start], duration: 8, durationUnit: "week", weeklyHours: 2500, capacity: 15, priceCents: 90000 + 5000 * int(r, 0, 8), priceModel: "participant", minAge: 25, maxAge: 64, validFrom: from, validUntil: until, status: year >= thisYear ? "active" : "closed", createdById: c.procurementId });
+        const size = k < courses - 1 ? 12 : Math.max(1, n.training - 12 * (courses - 1));
+        for (let q = 0; q < size; q++) place(tm, adult(start, placeEnd(start, 8, "week"), provider), start, { dropShare: 0.1, exit: trainingOutcome });
+      }
     }
     await flush({ plans, billed, outcomes, exams, attendanceShare });
     plans = [];

@@ -1,0 +1,258 @@
+/**
+ * Speed of the provider comparison (issue 12 point 10) over ten years of data at
+ * `demo-data --scale 10` (BENCH_COMPARISON_SCALE, default 10):
+ *   0. the demo set is built into a temp data dir by the CLI (`npm run cli -- demo-data --scale N`,
+ *      timed, row counts printed), or reused from BENCH_COMPARISON_DATA_DIR when that holds one
+ *      (an empty or new directory given there is filled and kept for the next run);
+ *   a. the comparison service (providerFigures, integration rate of the training measures over a
+ *      rolling 24 months, all training providers) against the same aggregate — entries, exits and
+ *      integrations per provider for one measure type and period — as ONE hand-made SQL query, in
+ *      the same run (goal: ≤ 2×);
+ *   b. the page /comparison through the built server: p95 over BENCH_COMPARISON_REQUESTS (≥ 30,
+ *      default 40) requests of the logged-in procurement user (who has comparisonAccess) (goal: ≤ 300 ms).
+ * The service and the page are the core worker's: imported / requested only when they exist; until
+ * then only the baseline is measured and that is said. No timed assertions; read the table.
+ * Runnable alone: npx tsx scripts/bench-comparison.ts
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const root = path.resolve(path.dirname(process.argv[1]), "..");
+const scale = Number(process.env.BENCH_COMPARISON_SCALE ?? "10");
+const requests = Math.max(30, Number(process.env.BENCH_COMPARISON_REQUESTS ?? "40"));
+const given = process.env.BENCH_COMPARISON_DATA_DIR;
+const dataDir = given ? path.resolve(given) : fs.mkdtempSync(path.join(os.tmpdir(), "vt-bench-comparison-"));
+fs.mkdirSync(dataDir, { recursive: true });
+process.env.DATA_DIR = dataDir;
+process.env.NODE_ENV = "test";
+delete process.env.DATABASE_URL;
+
+const SERVICE_FLOOR = 2; // × the hand-made SQL
+const PAGE_FLOOR_MS = 300; // p95
+const BENCH_USER = "vergabe@asz-kamenz.example"; // procurement, with comparisonAccess
+
+interface Row {
+  label: string;
+  value: string;
+  floor: string;
+  ok: boolean | null;
+}
+const table: Row[] = [];
+
+function ms(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+function quantile(values: number[], q: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
+}
+function fmt(n: number, digits = 1): string {
+  return n.toLocaleString("de-DE", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+/** A module written in parallel (may not exist yet): imported by a path the type checker does not follow. */
+async function optional(modulePath: string): Promise<Record<string, unknown> | null> {
+  try {
+    return (await import(/* @vite-ignore */ modulePath)) as Record<string, unknown>;
+  } catch (e) {
+    if (process.env.BENCH_DEBUG) console.error(e);
+    return null;
+  }
+}
+
+function tsx(args: string[], env: Record<string, string | undefined>) {
+  return spawnSync(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), ...args], { stdio: "inherit", env: env as NodeJS.ProcessEnv, cwd: root });
+}
+
+export async function benchComparison() {
+  // ---- 0. The demo set ------------------------------------------------------------------------
+  const hasDb = fs.readdirSync(dataDir).some((f) => /\.(sqlite|db)$/.test(f));
+  if (!hasDb) {
+    console.log(`Demodaten --scale ${scale} in ${dataDir} (npm run cli -- demo-data --scale ${scale}) …`);
+    const start = process.hrtime.bigint();
+    const { NODE_ENV: _test, ...env } = process.env; // as `npm run cli` runs
+    const r = tsx([path.join(root, "scripts", "cli.ts"), "demo-data", "--scale", String(scale)], env);
+    if (r.status !== 0) throw new Error(`demo-data --scale ${scale} ist fehlgeschlagen (${r.status}).`);
+    const took = ms(start) / 1000;
+    console.log(`  Dauer: ${fmt(took / 60)} min`);
+    table.push({ label: `demo-data --scale ${scale} (CLI, frische SQLite-Datenbank)`, value: `${fmt(took, 0)} s`, floor: "–", ok: null });
+  } else console.log(`Demodaten aus ${dataDir} wiederverwendet.`);
+
+  const { db } = await import("../app/lib/db.server");
+  const { today, nowIso } = await import("../app/lib/clock.server");
+  const { addDays, addMonths } = await import("../app/domain/time");
+  const ds = await db();
+  const count = async (t: string) => Number((await ds.query(`SELECT COUNT(*) AS n FROM ${t}`))[0].n);
+  const counts = { providers: await count("providers"), clients: await count("clients"), measures: await count("measures"), place_purchases: await count("place_purchases"), outcomes: await count("outcomes"), assignments: await count("assignments"), placement_claims: await count("placement_claims") };
+  console.log("  Zeilen:", Object.entries(counts).map(([k, v]) => `${k} ${v.toLocaleString("de-DE")}`).join(", "));
+
+  // ---- a. Service against one hand-made query ------------------------------------------------------
+  const t = today();
+  const from = addMonths(t, -24);
+  const to = addDays(t, -1);
+  const asOf = nowIso();
+  const typeCode = "training";
+  const providerIds: number[] = (await ds.query(`SELECT id FROM providers WHERE kind = 'training' ORDER BY id`)).map((r: { id: number }) => Number(r.id));
+  const handMade = () =>
+    ds.query(
+      `SELECT p."providerId" AS "providerId",
+              SUM(CASE WHEN p."entryDate" >= ? AND p."entryDate" <= ? THEN 1 ELSE 0 END) AS entries,
+              SUM(CASE WHEN p."exitDate" >= ? AND p."exitDate" <= ? THEN 1 ELSE 0 END) AS exits,
+              SUM(CASE WHEN p."exitDate" >= ? AND p."exitDate" <= ? AND EXISTS (
+                    SELECT 1 FROM outcomes o WHERE o."purchaseId" = p.id AND o.status IN ('employment', 'training', 'self_employment') AND o."recordedAt" <= ?)
+                  THEN 1 ELSE 0 END) AS integrations
+         FROM place_purchases p JOIN measures x ON x.id = p."measureId"
+        WHERE x."typeCode" = ? AND p."providerId" IS NOT NULL AND p."entryDate" IS NOT NULL AND p."entryDate" <= ? AND (p."exitDate" IS NULL OR p."exitDate" >= ?)
+        GROUP BY p."providerId"`,
+      [from, to, from, to, from, to, asOf, typeCode, to, from],
+    );
+  const runs = 10;
+  await handMade();
+  let start = process.hrtime.bigint();
+  let rows: { providerId: number; entries: number; exits: number; integrations: number }[] = [];
+  for (let i = 0; i < runs; i++) rows = await handMade();
+  const sqlMs = ms(start) / runs;
+  const exits = rows.reduce((a, r) => a + Number(r.exits), 0);
+  const integrations = rows.reduce((a, r) => a + Number(r.integrations), 0);
+  console.log(`\na. Integrationsquote Trainingsmaßnahmen ${from} – ${to}, ${providerIds.length} Bildungsträger`);
+  console.log(`  Handgeschriebenes SQL (eine Abfrage): ${fmt(sqlMs)} ms; ${rows.length} Träger, ${exits} Austritte, ${integrations} Integrationen`);
+  table.push({ label: "Handgeschriebenes SQL (Eintritte, Austritte, Integrationen je Träger)", value: `${fmt(sqlMs)} ms`, floor: "Basis", ok: null });
+
+  const service = await optional(["..", "app", "services", "outcome-comparison.server"].join("/"));
+  if (service && typeof service.providerFigures === "function") {
+    const providerFigures = service.providerFigures as (q: { providerIds: number[]; measure: string; typeCode: string | null; from: string; to: string; asOf: string }) => Promise<Map<number, { k: number; n: number }>>;
+    const q = { providerIds, measure: "integration", typeCode, from, to, asOf };
+    let figures = await providerFigures(q); // warm up (and any cache it builds)
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      start = process.hrtime.bigint();
+      figures = await providerFigures(q);
+      times.push(ms(start));
+    }
+    const svcMs = times.reduce((a, b) => a + b, 0) / runs;
+    const n = [...figures.values()].reduce((a, f) => a + f.n, 0);
+    const k = [...figures.values()].reduce((a, f) => a + f.k, 0);
+    console.log(`  providerFigures (Dienst, mit Risikoadjustierung): ${fmt(svcMs)} ms (Median ${fmt(quantile(times, 0.5))} ms); ${figures.size} Träger, n ${n}, k ${k}`);
+    if (n !== exits || k !== integrations) console.log(`  Hinweis: der Dienst zählt n ${n} / k ${k}, das SQL ${exits} / ${integrations} (Definitionen vergleichen).`);
+    const ratio = svcMs / Math.max(sqlMs, 0.001);
+    table.push({ label: "providerFigures (Dienst)", value: `${fmt(svcMs)} ms = ${fmt(ratio)}× SQL`, floor: `≤ ${SERVICE_FLOOR}× SQL`, ok: ratio <= SERVICE_FLOOR });
+    if (typeof service.loadFacts === "function") {
+      // Where the time goes: the facts' reading (SQL and rows) against the whole call.
+      const loadFacts = service.loadFacts as (o: { line: string; from: string; to: string; asOf: string; regionalRates: ReadonlyMap<string, number> }) => Promise<{ places: unknown[] }>;
+      const lt: number[] = [];
+      let facts = { places: [] as unknown[] };
+      for (let i = 0; i < runs; i++) {
+        start = process.hrtime.bigint();
+        facts = await loadFacts({ line: "places", from, to, asOf, regionalRates: new Map() });
+        lt.push(ms(start));
+      }
+      const loadMs = lt.reduce((a, b) => a + b, 0) / runs;
+      console.log(`  davon loadFacts (Lesen aller Teilnahmen des Zeitraums, alle Maßnahmearten): ${fmt(loadMs)} ms für ${facts.places.length} Teilnahmen; Rechnen (Modell, Intervalle) ${fmt(Math.max(0, svcMs - loadMs))} ms`);
+      table.push({ label: "  davon loadFacts (SQL und Zeilen)", value: `${fmt(loadMs)} ms`, floor: "–", ok: null });
+    }
+    if (ratio > SERVICE_FLOOR) {
+      console.log("  Der Dienst verfehlt das Ziel; CPU-Profil eines Aufrufs (oberste Funktionen nach Eigenzeit):");
+      await profile(() => providerFigures(q));
+    }
+  } else {
+    console.log("  providerFigures: noch nicht vorhanden (app/services/outcome-comparison.server.ts vom Kern-Arbeitspaket); nur die Basis gemessen.");
+    table.push({ label: "providerFigures (Dienst)", value: "noch nicht vorhanden", floor: `≤ ${SERVICE_FLOOR}× SQL`, ok: null });
+  }
+  // The page is read by procurement with the admin-granted right (a set built before the right existed lacks it).
+  await ds.query(`UPDATE users SET "comparisonAccess" = ? WHERE email = ?`, [ds.options.type === "postgres" ? true : 1, BENCH_USER]);
+  await ds.destroy();
+
+  // ---- b. The page through the built server -------------------------------------------------------
+  const pageRoute = ["comparison._index.tsx", "comparison.tsx", "comparison._index"].some((f) => fs.existsSync(path.join(root, "app", "routes", f)));
+  if (!pageRoute) {
+    console.log("\nb. Seite /comparison: noch nicht vorhanden (Route des Kern-Arbeitspakets); nicht gemessen.");
+    table.push({ label: `Seite /comparison, p95 über ${requests} Aufrufe`, value: "noch nicht vorhanden", floor: `≤ ${PAGE_FLOOR_MS} ms`, ok: null });
+  } else {
+    console.log(`\nb. Seite /comparison über den gebauten Server, ${requests} Aufrufe`);
+    const port = Number(process.env.BENCH_COMPARISON_PORT ?? "3199");
+    const server = await startServer(port);
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      const cookie = await login(base, BENCH_USER);
+      const url = `${base}/comparison?line=places&measure=integration&type=${typeCode}&period=rolling24&adjust=adjusted`;
+      const first = await fetch(url, { headers: { cookie }, redirect: "manual" });
+      await first.text();
+      if (first.status !== 200) throw new Error(`/comparison antwortet ${first.status} (Recht comparisonAccess für vergabe@…?).`);
+      const times: number[] = [];
+      for (let i = 0; i < requests; i++) {
+        const s = process.hrtime.bigint();
+        const res = await fetch(url, { headers: { cookie } });
+        await res.text();
+        times.push(ms(s));
+      }
+      const p95 = quantile(times, 0.95);
+      console.log(`  Median ${fmt(quantile(times, 0.5))} ms, p95 ${fmt(p95)} ms, Maximum ${fmt(Math.max(...times))} ms`);
+      table.push({ label: `Seite /comparison, p95 über ${requests} Aufrufe`, value: `${fmt(p95)} ms`, floor: `≤ ${PAGE_FLOOR_MS} ms`, ok: p95 <= PAGE_FLOOR_MS });
+    } finally {
+      server.kill("SIGTERM");
+    }
+  }
+
+  console.log(`\nVergleich der Träger bei --scale ${scale}:`);
+  console.log(`  ${"Messung".padEnd(70)} ${"Wert".padStart(26)}  ${"Ziel".padStart(14)}`);
+  for (const r of table) console.log(`  ${r.label.padEnd(70)} ${r.value.padStart(26)}  ${r.floor.padStart(14)}  ${r.ok === null ? "" : r.ok ? "erreicht" : "VERFEHLT"}`);
+}
+
+async function profile(fn: () => Promise<unknown>) {
+  const inspector = await import("node:inspector");
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) => new Promise<any>((resolve, reject) => session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))));
+  await post("Profiler.enable");
+  await post("Profiler.start");
+  await fn();
+  const { profile } = await post("Profiler.stop");
+  session.disconnect();
+  const self = new Map<string, number>();
+  const dt = profile.timeDeltas as number[];
+  const byId = new Map<number, any>(profile.nodes.map((n: any) => [n.id, n]));
+  (profile.samples as number[]).forEach((id, i) => {
+    const n = byId.get(id);
+    const key = `${n.callFrame.functionName || "(anonym)"} ${path.relative(root, n.callFrame.url.replace("file://", ""))}:${n.callFrame.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0) / 1000);
+  });
+  for (const [k, v] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`    ${fmt(v)} ms  ${k}`);
+}
+
+async function startServer(port: number): Promise<ChildProcess> {
+  if (!fs.existsSync(path.join(root, "build", "index.js"))) throw new Error("Kein Build: zuerst `npx remix build`.");
+  const child = spawn(process.execPath, [path.join(root, "scripts", "start.mjs")], { cwd: root, env: { ...process.env, PORT: String(port), NODE_ENV: "production", SKIP_BUILD: "1" }, stdio: ["ignore", "pipe", "inherit"] });
+  for (let i = 0; i < 600; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/login`);
+      if (res.ok) return child;
+    } catch {
+      // not up yet
+    }
+  }
+  child.kill("SIGTERM");
+  throw new Error("Server nicht erreichbar.");
+}
+
+async function login(base: string, email: string): Promise<string> {
+  const { DEMO_PASSWORD } = await import("../app/demo/demo-data.server");
+  const body = new URLSearchParams({ email, password: DEMO_PASSWORD, redirectTo: "/" });
+  const res = await fetch(`${base}/login`, { method: "POST", body, redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" } });
+  const set = res.headers.getSetCookie?.() ?? [res.headers.get("set-cookie") ?? ""];
+  const cookie = set.map((c) => c.split(";")[0]).filter(Boolean).join("; ");
+  if (res.status !== 302 || !cookie) throw new Error(`Anmeldung fehlgeschlagen (${res.status}).`);
+  return cookie;
+}
+
+if (process.argv[1] && path.basename(process.argv[1]).startsWith("bench-comparison")) {
+  benchComparison().then(
+    () => process.exit(0),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}
