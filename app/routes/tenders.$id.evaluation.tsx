@@ -190,16 +190,14 @@ export default function Evaluation() {
                   <th scope="col">Bieter</th>
                   <th scope="col">Zeitraum (Datenstand)</th>
                   <th scope="col" className="num">
-                    Fälle
+                    {pp.measureLabel} (Fälle; 95-%-Intervall)
                   </th>
-                  <th scope="col" className="num">
-                    {pp.measureLabel}
-                  </th>
-                  <th scope="col">95-%-Intervall</th>
                   <th scope="col" className="num">
                     erwartet
                   </th>
-                  <th scope="col">Verhältnis (Intervall)</th>
+                  <th scope="col" className="num">
+                    Verhältnis (Intervall)
+                  </th>
                   <th scope="col" className="num">
                     Punkte
                   </th>
@@ -217,21 +215,27 @@ export default function Evaluation() {
                       <div className="muted">Stand {x.dataDate}</div>
                     </td>
                     <td className="num">
-                      {x.n === "–" ? "–" : `${x.k} von ${x.n}`}
+                      {x.rate}
+                      {x.n !== "–" ? (
+                        <div className="muted">{`${x.k} von ${x.n}`}</div>
+                      ) : null}
+                      {x.interval !== "–" ? (
+                        <div className="muted">{x.interval}</div>
+                      ) : null}
                     </td>
-                    <td className="num">{x.rate}</td>
-                    <td>{x.interval}</td>
                     <td className="num">{x.expected}</td>
-                    <td>
-                      {x.ratio}{" "}
+                    <td className="num">
+                      {x.ratio}
                       {x.ratioInterval !== "–" ? (
-                        <span className="muted">({x.ratioInterval})</span>
+                        <div className="muted">{x.ratioInterval}</div>
                       ) : null}
                     </td>
                     <td className="num">
-                      <strong>{x.pointsText}</strong>{" "}
+                      <strong>{x.pointsText}</strong>
                       {x.status === "neutral" ? (
-                        <span className="badge warn">zu wenige Daten</span>
+                        <div>
+                          <span className="badge warn">zu wenige Daten</span>
+                        </div>
                       ) : null}
                     </td>
                     <td>{x.reason}</td>

@@ -56,16 +56,19 @@ export async function createProcurementRecord(user: CurrentUser, tenderId: numbe
       procedureReasons: notes.procedureReasons || (tender.procedureType === "open" ? "Offenes Verfahren als Regelverfahren; keine besondere Begründung erforderlich." : "Begründung noch nicht vermerkt."),
       lots: lots.map((l) => ({ number: l.number, title: l.title, quantity: l.quantity, duration: `${l.durationMonths} Monate ab ${formatDate(l.startDate)}`, priceUnit: PRICE_UNIT_LABELS[l.priceUnit as PriceUnit] })),
       criteria: criteria.map((c) => ({ name: criterionLabel(c), weight: `${c.weight} %` })),
-      pastPerformanceMethod: pastPerformance ? `${pastPerformance.criterion.name} (${pastPerformance.criterion.weight} %): ${pastPerformance.methodWords}` : "Die Vorleistung ist kein Zuschlagskriterium.",
-      pastPerformance: (pastPerformance?.rows ?? []).map((x) => ({
-        bidder: name(x.providerId),
-        period: `${x.period} (Stand ${x.dataDate})`,
-        rate: `${x.rate} (${x.k} von ${x.n})`,
-        interval: x.interval,
-        ratio: pastPerformance!.basis === "ratio" ? `${x.ratio} (${x.ratioInterval}); erwartet ${x.expected}` : `Gesamtquote ${x.overall}`,
-        points: x.pointsText,
-        reason: x.reason,
-      })),
+      pastPerformanceMethod: pastPerformance ? `Kriterium „${pastPerformance.criterion.name}“ (${pastPerformance.criterion.weight} %). ${pastPerformance.methodWords}` : "Die Vorleistung (Leistungsbilanz) ist kein Zuschlagskriterium.",
+      pastPerformance: (pastPerformance?.rows ?? []).map((x) => {
+        const noData = x.n === "–";
+        return {
+          bidder: name(x.providerId),
+          period: `${x.period} (Stand ${x.dataDate})`,
+          rate: noData ? "keine Daten" : `${x.rate} (${x.k}/${x.n})`,
+          interval: x.interval,
+          ratio: noData ? "–" : pastPerformance!.basis === "ratio" ? `${x.ratio} (${x.ratioInterval}); erwartet ${x.expected}` : `Gesamtquote ${x.overall}`,
+          points: x.pointsText,
+          reason: x.reason,
+        };
+      }),
       lotReasons: notes.lotReasons || "entfällt",
       offerSummary: evaluation
         ? `${submitted.length} gültige Angebote; die Inhalte wurden am ${formatDateTime(tender.openedAt)} von zwei Personen geöffnet.`

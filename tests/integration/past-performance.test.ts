@@ -230,7 +230,7 @@ describe("evaluation computes the points from the figures at the offer deadline"
     const text = pdfText(await readBytes(doc.sha256));
     expect(text).toContain("Berechnete Punkte der Vorleistung");
     expect(text).toContain("Bildungswerk Lausitz");
-    expect(text).toContain("33 von 50");
+    expect(text).toContain("66,0 % (33/50)");
     expect(text).toContain("52,2 % – 77,6 %");
     expect(text).toContain("1,10 (0,87 – 1,29)");
     expect(text).toContain("2,25");
