@@ -176,8 +176,8 @@ export default function Evaluation() {
       {pp ? (
         <section className="panel" aria-labelledby="h-past-performance">
           <h2 id="h-past-performance">
-            Vorleistung: {pp.criterion.name} ({pp.criterion.weight} %) –
-            berechnet, nicht bewertet
+            Berechnete Vorleistung: „{pp.criterion.name}“ ({pp.criterion.weight}{" "}
+            %)
           </h2>
           <p>{pp.methodWords}</p>
           <>
@@ -188,15 +188,15 @@ export default function Evaluation() {
               <thead>
                 <tr>
                   <th scope="col">Bieter</th>
-                  <th scope="col">Zeitraum (Datenstand)</th>
+                  <th scope="col">Zeitraum</th>
                   <th scope="col" className="num">
-                    {pp.measureLabel} (Fälle; 95-%-Intervall)
+                    {pp.measureLabel}
                   </th>
                   <th scope="col" className="num">
                     erwartet
                   </th>
                   <th scope="col" className="num">
-                    Verhältnis (Intervall)
+                    Verhältnis
                   </th>
                   <th scope="col" className="num">
                     Punkte
