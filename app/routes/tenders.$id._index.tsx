@@ -1,32 +1,10 @@
-import {
-  json,
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-} from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { formatCents } from "~/domain/money";
 import { can } from "~/domain/permissions";
-import {
-  PRICE_UNIT_LABELS,
-  PRICE_UNITS,
-  REGIME_LABELS,
-  MEASURE_TYPES,
-  type Regime,
-} from "~/domain/tender";
-import {
-  CRITERION_KIND_LABELS,
-  DEFAULT_METHOD,
-  lowerIsBetter,
-  measuresFor,
-  PP_MEASURE_LABELS,
-  type PastPerformanceMethod,
-} from "~/domain/past-performance";
-import {
-  criteriaFromForm,
-  deadlinesFromForm,
-  lotFromForm,
-} from "~/domain/tender-forms";
+import { PRICE_UNIT_LABELS, PRICE_UNITS, REGIME_LABELS, MEASURE_TYPES, type Regime } from "~/domain/tender";
+import { CRITERION_KIND_LABELS, DEFAULT_METHOD, lowerIsBetter, measuresFor, PP_MEASURE_LABELS, type PastPerformanceMethod } from "~/domain/past-performance";
+import { criteriaFromForm, deadlinesFromForm, lotFromForm } from "~/domain/tender-forms";
 import { formatDate, formatDateTime, utcToBerlinLocal } from "~/domain/time";
 import { formObject } from "~/domain/validation";
 import { redirectWithFlash } from "~/lib/flash.server";
@@ -34,44 +12,18 @@ import { actionError, loaderError } from "~/lib/http.server";
 import { requirePermission } from "~/lib/session.server";
 import { confirmOpening } from "~/services/offers.server";
 import { answerQuestion } from "~/services/portal-tenders.server";
-import {
-  cancelTender,
-  getTenderForStaff,
-  publishTender,
-  removeLot,
-  saveLot,
-  setCriteria,
-  setDeadlines,
-  setRecordNote,
-  updateTender,
-  deleteTender,
-} from "~/services/tenders.server";
+import { cancelTender, getTenderForStaff, publishTender, removeLot, saveLot, setCriteria, setDeadlines, setRecordNote, updateTender, deleteTender } from "~/services/tenders.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
-import {
-  Field,
-  FormError,
-  RemoveButton,
-  Select,
-  SubmitButton,
-} from "~/ui/form";
+import { Field, FormError, RemoveButton, Select, SubmitButton } from "~/ui/form";
 import { idParam } from "~/ui/table";
 import { TenderForm } from "~/ui/tender-form";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  {
-    title: data ? `${data.tender.reference} – Ausschreibung` : "Ausschreibung",
-  },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.tender.reference} – Ausschreibung` : "Ausschreibung" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "read:tender:any");
   const detail = await getTenderForStaff(idParam(params.id)).catch(loaderError);
-  return json({
-    ...detail,
-    canManage: can(user.role, "manage:tender:any"),
-    canOpen: can(user.role, "open:tender:any"),
-    userId: user.id,
-  });
+  return json({ ...detail, canManage: can(user.role, "manage:tender:any"), canOpen: can(user.role, "open:tender:any"), userId: user.id });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -79,10 +31,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
   const values = formObject(form);
-  const user = await requirePermission(
-    request,
-    intent === "confirm-opening" ? "open:tender:any" : "manage:tender:any"
-  );
+  const user = await requirePermission(request, intent === "confirm-opening" ? "open:tender:any" : "manage:tender:any");
   const back = (msg: string) => redirectWithFlash(`/tenders/${id}`, msg);
   try {
     switch (intent) {
@@ -103,61 +52,35 @@ export async function action({ request, params }: ActionFunctionArgs) {
         return back("Fristen gespeichert.");
       case "publish":
         await publishTender(user, id);
-        return back(
-          "Die Ausschreibung ist veröffentlicht. Kriterien, Gewichtungen und Lose sind jetzt eingefroren."
-        );
+        return back("Die Ausschreibung ist veröffentlicht. Kriterien, Gewichtungen und Lose sind jetzt eingefroren.");
       case "delete":
         await deleteTender(user, id);
-        return redirectWithFlash(
-          "/tenders",
-          "Die Ausschreibung wurde gelöscht."
-        );
+        return redirectWithFlash("/tenders", "Die Ausschreibung wurde gelöscht.");
       case "cancel":
         await cancelTender(user, id, String(values.reason ?? ""));
         return back("Die Ausschreibung wurde aufgehoben.");
       case "record-note":
-        await setRecordNote(
-          user,
-          id,
-          String(values.key ?? ""),
-          String(values.text ?? "")
-        );
+        await setRecordNote(user, id, String(values.key ?? ""), String(values.text ?? ""));
         return back("Vermerk zur Vergabeakte gespeichert.");
       case "answer":
-        await answerQuestion(
-          user,
-          Number(values.questionId),
-          String(values.answer ?? "")
-        );
-        return back(
-          "Antwort veröffentlicht; Bieter mit abgerufenen Unterlagen werden per E-Mail informiert."
-        );
+        await answerQuestion(user, Number(values.questionId), String(values.answer ?? ""));
+        return back("Antwort veröffentlicht; Bieter mit abgerufenen Unterlagen werden per E-Mail informiert.");
       case "confirm-opening": {
         const r = await confirmOpening(user, id);
-        return back(
-          r.opened
-            ? "Die Angebote sind geöffnet; die Niederschrift wurde erstellt."
-            : "Ihre Bestätigung ist vermerkt. Eine zweite Person der Vergabestelle muss die Öffnung bestätigen."
-        );
+        return back(r.opened ? "Die Angebote sind geöffnet; die Niederschrift wurde erstellt." : "Ihre Bestätigung ist vermerkt. Eine zweite Person der Vergabestelle muss die Öffnung bestätigen.");
       }
       default:
         throw new Response("Unbekannte Aktion", { status: 400 });
     }
   } catch (error) {
     const failure = actionError(error, values);
-    return json(
-      { intent, ...(await failure.json()) },
-      { status: failure.status }
-    );
+    return json({ intent, ...(await failure.json()) }, { status: failure.status });
   }
 }
 
 const RECORD_NOTES: [string, string][] = [
   ["procedureReasons", "Gründe für die Wahl der Verfahrensart"],
-  [
-    "lotReasons",
-    "Gründe für die Zusammenfassung von Losen oder fehlende Gewichtungen",
-  ],
+  ["lotReasons", "Gründe für die Zusammenfassung von Losen oder fehlende Gewichtungen"],
   ["conflictsOfInterest", "Interessenkonflikte und getroffene Maßnahmen"],
   ["subcontracting", "Anteil und Gegenstand der Unteraufträge"],
   ["nonElectronicReasons", "Gründe für eine nichtelektronische Angebotsabgabe"],
@@ -168,10 +91,8 @@ export default function TenderDetail() {
   const a = useActionData<typeof action>();
   const t = d.tender;
   const draft = t.status === "draft";
-  const err = (intent: string) =>
-    a?.intent === intent ? (a.fieldErrors as Record<string, string>) : {};
-  const val = (intent: string) =>
-    a?.intent === intent ? (a.values as Record<string, string>) : {};
+  const err = (intent: string) => (a?.intent === intent ? (a.fieldErrors as Record<string, string>) : {});
+  const val = (intent: string) => (a?.intent === intent ? (a.values as Record<string, string>) : {});
   const regime = (draft ? d.liveRegime.regime : t.regime) as Regime;
   const stored = [
     ...d.criteria.map((c) => ({
@@ -201,8 +122,7 @@ export default function TenderDetail() {
           kind: cv[`c-kind-${i}`] ?? "quality",
         }))
       : stored;
-  const ppStored = (d.criteria.find((c) => c.kind === "past_performance")
-    ?.method ?? null) as PastPerformanceMethod | null;
+  const ppStored = (d.criteria.find((c) => c.kind === "past_performance")?.method ?? null) as PastPerformanceMethod | null;
   const ppMethod = ppStored ?? DEFAULT_METHOD(t.measureType, t.maxPoints);
   const confirmedByMe = d.confirmations.some((c) => c.userId === d.userId);
   return (
@@ -213,17 +133,11 @@ export default function TenderDetail() {
       <h1>
         {t.reference}: {t.title} <span className="badge">{d.statusLabel}</span>
       </h1>
-      {a?.formError && !Object.keys(a.fieldErrors ?? {}).length ? (
-        <FormError message={a.formError} />
-      ) : null}
+      {a?.formError && !Object.keys(a.fieldErrors ?? {}).length ? <FormError message={a.formError} /> : null}
       <div className="cards">
         <div className="card">
           <div className="muted">Geschätzter Auftragswert (§ 3 VgV)</div>
-          <div className="value">
-            {formatCents(
-              draft ? d.liveRegime.valueCents : t.estimatedValueCents
-            )}
-          </div>
+          <div className="value">{formatCents(draft ? d.liveRegime.valueCents : t.estimatedValueCents)}</div>
         </div>
         <div className="card">
           <div className="muted">Anwendbares Recht</div>
@@ -239,20 +153,12 @@ export default function TenderDetail() {
         <div className="card">
           <div className="muted">Eingegangene Angebote</div>
           <div className="value">{d.offerCount}</div>
-          {["draft", "published", "offers_closed"].includes(t.status) ? (
-            <div className="muted">Inhalte versiegelt bis zur Öffnung</div>
-          ) : null}
+          {["draft", "published", "offers_closed"].includes(t.status) ? <div className="muted">Inhalte versiegelt bis zur Öffnung</div> : null}
         </div>
       </div>
       <p className="muted">{draft ? d.liveRegime.reason : t.regimeReason}</p>
       <div className="actions">
-        {[
-          "opened",
-          "evaluated",
-          "award_decided",
-          "bidders_informed",
-          "awarded",
-        ].includes(t.status) && d.canOpen ? (
+        {["opened", "evaluated", "award_decided", "bidders_informed", "awarded"].includes(t.status) && d.canOpen ? (
           <Link className="button" to={`/tenders/${t.id}/evaluation`}>
             Wertung und Zuschlag
           </Link>
@@ -281,16 +187,10 @@ export default function TenderDetail() {
               </ul>
             </div>
           ) : (
-            <p>
-              Alle Angaben sind vollständig. Mit der Veröffentlichung werden
-              Lose, Zuschlagskriterien und Gewichtungen eingefroren.
-            </p>
+            <p>Alle Angaben sind vollständig. Mit der Veröffentlichung werden Lose, Zuschlagskriterien und Gewichtungen eingefroren.</p>
           )}
           <Form method="post">
-            <SubmitButton
-              intent="publish"
-              confirm="Ausschreibung jetzt veröffentlichen? Kriterien, Gewichtungen und Lose können danach nicht mehr geändert werden."
-            >
+            <SubmitButton intent="publish" confirm="Ausschreibung jetzt veröffentlichen? Kriterien, Gewichtungen und Lose können danach nicht mehr geändert werden.">
               Veröffentlichen
             </SubmitButton>
           </Form>
@@ -300,30 +200,13 @@ export default function TenderDetail() {
       {t.status === "offers_closed" && d.canOpen ? (
         <section className="panel" aria-labelledby="h-open">
           <h2 id="h-open">Angebotsöffnung (zwei Personen)</h2>
-          <p>
-            Die Angebotsfrist ist abgelaufen. Die Angebote werden erst lesbar,
-            wenn zwei verschiedene Personen der Vergabestelle die Öffnung
-            bestätigt haben.
-          </p>
-          {d.confirmations.length ? (
-            <p>
-              Bestätigt von:{" "}
-              {d.confirmations
-                .map((c) => `${c.name} (${formatDateTime(c.at)})`)
-                .join(", ")}
-            </p>
-          ) : null}
+          <p>Die Angebotsfrist ist abgelaufen. Die Angebote werden erst lesbar, wenn zwei verschiedene Personen der Vergabestelle die Öffnung bestätigt haben.</p>
+          {d.confirmations.length ? <p>Bestätigt von: {d.confirmations.map((c) => `${c.name} (${formatDateTime(c.at)})`).join(", ")}</p> : null}
           {confirmedByMe ? (
-            <p className="muted">
-              Sie haben bereits bestätigt; jetzt muss eine zweite Person
-              bestätigen.
-            </p>
+            <p className="muted">Sie haben bereits bestätigt; jetzt muss eine zweite Person bestätigen.</p>
           ) : (
             <Form method="post">
-              <SubmitButton
-                intent="confirm-opening"
-                confirm="Öffnung der Angebote bestätigen?"
-              >
+              <SubmitButton intent="confirm-opening" confirm="Öffnung der Angebote bestätigen?">
                 Öffnung bestätigen
               </SubmitButton>
             </Form>
@@ -334,13 +217,7 @@ export default function TenderDetail() {
       <section className="panel" aria-labelledby="h-master">
         <h2 id="h-master">Angaben</h2>
         {draft && d.canManage ? (
-          <TenderForm
-            intent="update"
-            values={a?.intent === "update" ? a.values : t}
-            errors={err("update")}
-            formError={a?.intent === "update" ? a.formError : null}
-            submitLabel="Angaben speichern"
-          />
+          <TenderForm intent="update" values={a?.intent === "update" ? a.values : t} errors={err("update")} formError={a?.intent === "update" ? a.formError : null} submitLabel="Angaben speichern" />
         ) : (
           <dl className="facts">
             <dt>Maßnahme</dt>
@@ -399,19 +276,12 @@ export default function TenderDetail() {
                 <td>{l.priceUnitLabel}</td>
                 <td className="num">
                   {formatCents(l.estimatedUnitPriceCents)}
-                  {l.estimatedSuccessFeeCents
-                    ? ` + ${formatCents(l.estimatedSuccessFeeCents)}`
-                    : ""}
+                  {l.estimatedSuccessFeeCents ? ` + ${formatCents(l.estimatedSuccessFeeCents)}` : ""}
                 </td>
                 <td className="num">{formatCents(l.valueCents)}</td>
                 {draft && d.canManage ? (
                   <td>
-                    <RemoveButton
-                      intent="remove-lot"
-                      field="lotId"
-                      value={l.id}
-                      confirm={`Los ${l.number} entfernen?`}
-                    />
+                    <RemoveButton intent="remove-lot" field="lotId" value={l.id} confirm={`Los ${l.number} entfernen?`} />
                   </td>
                 ) : null}
               </tr>
@@ -423,81 +293,16 @@ export default function TenderDetail() {
             <summary>Los hinzufügen</summary>
             <Form key={d.lots.length} method="post" className="form" noValidate>
               <input type="hidden" name="intent" value="add-lot" />
-              {a?.intent === "add-lot" ? (
-                <FormError message={a.formError} />
-              ) : null}
+              {a?.intent === "add-lot" ? <FormError message={a.formError} /> : null}
               <div className="form-grid">
-                <Field
-                  idPrefix="lot"
-                  name="title"
-                  label="Titel des Loses"
-                  required
-                  defaultValue={val("add-lot").title}
-                  error={err("add-lot").title}
-                />
-                <Field
-                  idPrefix="lot"
-                  name="quantity"
-                  label="Plätze / Teilnehmer"
-                  required
-                  inputMode="numeric"
-                  defaultValue={val("add-lot").quantity}
-                  error={err("add-lot").quantity}
-                />
-                <Field
-                  idPrefix="lot"
-                  name="region"
-                  label="Region"
-                  defaultValue={val("add-lot").region ?? "Landkreis Kamenz"}
-                  error={err("add-lot").region}
-                />
-                <Field
-                  idPrefix="lot"
-                  name="startDate"
-                  label="Beginn"
-                  type="date"
-                  required
-                  defaultValue={val("add-lot").startDate}
-                  error={err("add-lot").startDate}
-                />
-                <Field
-                  idPrefix="lot"
-                  name="durationMonths"
-                  label="Laufzeit (Monate)"
-                  required
-                  inputMode="numeric"
-                  defaultValue={val("add-lot").durationMonths}
-                  error={err("add-lot").durationMonths}
-                />
-                <Select
-                  name="priceUnit"
-                  label="Preiseinheit"
-                  required
-                  defaultValue={val("add-lot").priceUnit ?? "place_month"}
-                  error={err("add-lot").priceUnit}
-                  options={PRICE_UNITS.map((p) => ({
-                    value: p,
-                    label: PRICE_UNIT_LABELS[p],
-                  }))}
-                />
-                <Field
-                  idPrefix="lot"
-                  name="estimatedUnitPrice"
-                  label="Geschätzter Preis je Einheit (€)"
-                  required
-                  inputMode="decimal"
-                  defaultValue={val("add-lot").estimatedUnitPrice}
-                  error={err("add-lot").estimatedUnitPrice}
-                  hint="Grundlage der Auftragswertschätzung, z. B. 950,00"
-                />
-                <Field
-                  idPrefix="lot"
-                  name="estimatedSuccessFee"
-                  label="Geschätzte Erfolgsprämie (€, optional)"
-                  inputMode="decimal"
-                  defaultValue={val("add-lot").estimatedSuccessFee}
-                  error={err("add-lot").estimatedSuccessFee}
-                />
+                <Field idPrefix="lot" name="title" label="Titel des Loses" required defaultValue={val("add-lot").title} error={err("add-lot").title} />
+                <Field idPrefix="lot" name="quantity" label="Plätze / Teilnehmer" required inputMode="numeric" defaultValue={val("add-lot").quantity} error={err("add-lot").quantity} />
+                <Field idPrefix="lot" name="region" label="Region" defaultValue={val("add-lot").region ?? "Landkreis Kamenz"} error={err("add-lot").region} />
+                <Field idPrefix="lot" name="startDate" label="Beginn" type="date" required defaultValue={val("add-lot").startDate} error={err("add-lot").startDate} />
+                <Field idPrefix="lot" name="durationMonths" label="Laufzeit (Monate)" required inputMode="numeric" defaultValue={val("add-lot").durationMonths} error={err("add-lot").durationMonths} />
+                <Select name="priceUnit" label="Preiseinheit" required defaultValue={val("add-lot").priceUnit ?? "place_month"} error={err("add-lot").priceUnit} options={PRICE_UNITS.map((p) => ({ value: p, label: PRICE_UNIT_LABELS[p] }))} />
+                <Field idPrefix="lot" name="estimatedUnitPrice" label="Geschätzter Preis je Einheit (€)" required inputMode="decimal" defaultValue={val("add-lot").estimatedUnitPrice} error={err("add-lot").estimatedUnitPrice} hint="Grundlage der Auftragswertschätzung, z. B. 950,00" />
+                <Field idPrefix="lot" name="estimatedSuccessFee" label="Geschätzte Erfolgsprämie (€, optional)" inputMode="decimal" defaultValue={val("add-lot").estimatedSuccessFee} error={err("add-lot").estimatedSuccessFee} />
               </div>
               <button type="submit" className="button">
                 Los speichern
@@ -512,15 +317,11 @@ export default function TenderDetail() {
         {draft && d.canManage ? (
           <Form method="post" noValidate>
             <input type="hidden" name="intent" value="criteria" />
-            {a?.intent === "criteria" ? (
-              <FormError message={a.formError} />
-            ) : null}
+            {a?.intent === "criteria" ? <FormError message={a.formError} /> : null}
             <p className="muted">
-              Die Gewichtungen müssen zusammen 100 ergeben; genau ein Kriterium
-              ist der Preis. Wertung: gewichtete Punkte. Qualitätskriterien
-              erhalten 0 bis {t.maxPoints} Punkte; beim Preis erhält das
-              niedrigste Angebot die volle Punktzahl, jedes andere
-              Höchstpunktzahl × niedrigster Preis ÷ eigener Preis.
+              Die Gewichtungen müssen zusammen 100 ergeben; genau ein Kriterium ist der Preis. Wertung: gewichtete Punkte. Qualitätskriterien erhalten 0 bis {t.maxPoints} Punkte; beim Preis erhält das
+              niedrigste Angebot die volle Punktzahl, jedes andere Höchstpunktzahl × niedrigster Preis ÷ eigener Preis.
+              Preis.
             </p>
             <table className="data">
               <thead>
@@ -539,74 +340,40 @@ export default function TenderDetail() {
                       <label className="sr-only" htmlFor={`c-name-${i}`}>
                         Kriterium {i + 1}
                       </label>
-                      <input
-                        id={`c-name-${i}`}
-                        name={`c-name-${i}`}
-                        defaultValue={c.name}
-                      />
+                      <input id={`c-name-${i}`} name={`c-name-${i}`} defaultValue={c.name} />
                     </td>
                     <td>
                       <label className="sr-only" htmlFor={`c-weight-${i}`}>
                         Gewichtung {i + 1}
                       </label>
-                      <input
-                        id={`c-weight-${i}`}
-                        name={`c-weight-${i}`}
-                        defaultValue={c.weight}
-                        inputMode="numeric"
-                        size={4}
-                      />
+                      <input id={`c-weight-${i}`} name={`c-weight-${i}`} defaultValue={c.weight} inputMode="numeric" size={4} />
                     </td>
                     <td>
                       <label className="sr-only" htmlFor={`c-price-${i}`}>
                         Kriterium {i + 1} ist der Preis
                       </label>
-                      <input
-                        id={`c-price-${i}`}
-                        type="radio"
-                        name="c-price"
-                        value={i}
-                        defaultChecked={c.isPrice}
-                      />
+                      <input id={`c-price-${i}`} type="radio" name="c-price" value={i} defaultChecked={c.isPrice} />
                     </td>
                     <td>
                       <label className="sr-only" htmlFor={`c-kind-${i}`}>
                         Art von Kriterium {i + 1}
                       </label>
-                      <select
-                        id={`c-kind-${i}`}
-                        name={`c-kind-${i}`}
-                        defaultValue={c.kind}
-                      >
-                        <option value="quality">
-                          {CRITERION_KIND_LABELS.quality}
-                        </option>
-                        <option value="past_performance">
-                          {CRITERION_KIND_LABELS.past_performance}
-                        </option>
+                      <select id={`c-kind-${i}`} name={`c-kind-${i}`} defaultValue={c.kind}>
+                        <option value="quality">{CRITERION_KIND_LABELS.quality}</option>
+                        <option value="past_performance">{CRITERION_KIND_LABELS.past_performance}</option>
                       </select>
                     </td>
                     <td>
                       <label className="sr-only" htmlFor={`c-desc-${i}`}>
                         Erläuterung {i + 1}
                       </label>
-                      <input
-                        id={`c-desc-${i}`}
-                        name={`c-desc-${i}`}
-                        defaultValue={c.description}
-                      />
+                      <input id={`c-desc-${i}`} name={`c-desc-${i}`} defaultValue={c.description} />
                     </td>
                   </tr>
                 ))}
               </tbody>
             </table>
-            <PastPerformanceFields
-              method={ppMethod}
-              values={a?.intent === "criteria" ? cv : {}}
-              errors={err("criteria")}
-              tenderType={t.measureType}
-              maxPoints={t.maxPoints}
-            />
+            <PastPerformanceFields open={!!ppStored || Object.keys(cv).some((k) => k.startsWith("c-kind-") && cv[k] === "past_performance")} method={ppMethod} values={a?.intent === "criteria" ? cv : {}} errors={err("criteria")} tenderType={t.measureType} maxPoints={t.maxPoints} />
             <p>
               <button type="submit" className="button">
                 Kriterien speichern
@@ -628,15 +395,12 @@ export default function TenderDetail() {
               {d.criteria.map((c) => (
                 <tr key={c.id}>
                   <td>
-                    {c.name}{" "}
-                    {c.isPrice ? <span className="badge">Preis</span> : null}
+                    {c.name} {c.isPrice ? <span className="badge">Preis</span> : null}
                   </td>
                   <td className="num">{c.weight} %</td>
                   <td>
                     {c.description || (c.methodWords ? "" : "–")}
-                    {c.methodWords ? (
-                      <p className="muted">{c.methodWords}</p>
-                    ) : null}
+                    {c.methodWords ? <p className="muted">{c.methodWords}</p> : null}
                   </td>
                 </tr>
               ))}
@@ -650,40 +414,11 @@ export default function TenderDetail() {
         {draft && d.canManage ? (
           <Form method="post" className="form" noValidate>
             <input type="hidden" name="intent" value="deadlines" />
-            {a?.intent === "deadlines" ? (
-              <FormError message={a.formError} />
-            ) : null}
+            {a?.intent === "deadlines" ? <FormError message={a.formError} /> : null}
             <div className="form-grid">
-              <Field
-                name="questionsUntil"
-                label="Bieterfragen bis"
-                type="datetime-local"
-                defaultValue={
-                  val("deadlines").questionsUntil ??
-                  (t.questionsUntil ? utcToBerlinLocal(t.questionsUntil) : "")
-                }
-                error={err("deadlines").questionsUntil}
-              />
-              <Field
-                name="offersUntil"
-                label="Angebote bis"
-                type="datetime-local"
-                required
-                defaultValue={
-                  val("deadlines").offersUntil ??
-                  (t.offersUntil ? utcToBerlinLocal(t.offersUntil) : "")
-                }
-                error={err("deadlines").offersUntil}
-              />
-              <Field
-                name="bindingUntil"
-                label="Bindefrist bis"
-                type="date"
-                defaultValue={
-                  val("deadlines").bindingUntil ?? t.bindingUntil ?? ""
-                }
-                error={err("deadlines").bindingUntil}
-              />
+              <Field name="questionsUntil" label="Bieterfragen bis" type="datetime-local" defaultValue={val("deadlines").questionsUntil ?? (t.questionsUntil ? utcToBerlinLocal(t.questionsUntil) : "")} error={err("deadlines").questionsUntil} />
+              <Field name="offersUntil" label="Angebote bis" type="datetime-local" required defaultValue={val("deadlines").offersUntil ?? (t.offersUntil ? utcToBerlinLocal(t.offersUntil) : "")} error={err("deadlines").offersUntil} />
+              <Field name="bindingUntil" label="Bindefrist bis" type="date" defaultValue={val("deadlines").bindingUntil ?? t.bindingUntil ?? ""} error={err("deadlines").bindingUntil} />
             </div>
             <button type="submit" className="button">
               Fristen speichern
@@ -707,33 +442,24 @@ export default function TenderDetail() {
 
       <section className="panel" aria-labelledby="h-questions">
         <h2 id="h-questions">Bieterfragen</h2>
-        {d.questions.length === 0 ? (
-          <p className="muted">Keine Fragen.</p>
-        ) : null}
+        {d.questions.length === 0 ? <p className="muted">Keine Fragen.</p> : null}
         {d.questions.map((q) => (
           <div key={q.id} className="panel">
             <p>
-              <strong>Frage vom {formatDateTime(q.askedAt)}:</strong>{" "}
-              {q.question}
+              <strong>Frage vom {formatDateTime(q.askedAt)}:</strong> {q.question}
             </p>
             {q.answeredAt ? (
               <p>
-                <strong>Antwort ({formatDateTime(q.answeredAt)}):</strong>{" "}
-                {q.answer}
+                <strong>Antwort ({formatDateTime(q.answeredAt)}):</strong> {q.answer}
               </p>
             ) : d.canManage ? (
               <Form method="post" noValidate>
                 <input type="hidden" name="questionId" value={q.id} />
                 <div className="field">
-                  <label htmlFor={`answer-${q.id}`}>
-                    Antwort (wird allen Bietern ohne Namen des Fragenden
-                    veröffentlicht)
-                  </label>
+                  <label htmlFor={`answer-${q.id}`}>Antwort (wird allen Bietern ohne Namen des Fragenden veröffentlicht)</label>
                   <textarea id={`answer-${q.id}`} name="answer" rows={3} />
                 </div>
-                <SubmitButton intent="answer">
-                  Antwort veröffentlichen
-                </SubmitButton>
+                <SubmitButton intent="answer">Antwort veröffentlichen</SubmitButton>
               </Form>
             ) : (
               <p className="muted">noch nicht beantwortet</p>
@@ -751,14 +477,7 @@ export default function TenderDetail() {
                 <input type="hidden" name="key" value={key} />
                 <div className="field">
                   <label htmlFor={`note-${key}`}>{label}</label>
-                  <textarea
-                    id={`note-${key}`}
-                    name="text"
-                    rows={3}
-                    defaultValue={
-                      (t.recordNotes as Record<string, string>)[key] ?? ""
-                    }
-                  />
+                  <textarea id={`note-${key}`} name="text" rows={3} defaultValue={(t.recordNotes as Record<string, string>)[key] ?? ""} />
                 </div>
                 <SubmitButton intent="record-note">Speichern</SubmitButton>
               </Form>
@@ -770,21 +489,10 @@ export default function TenderDetail() {
       {d.canManage && (draft || t.status === "published") ? (
         <section className="panel" aria-labelledby="h-attach">
           <h2 id="h-attach">Anlage zu den Vergabeunterlagen hinzufügen</h2>
-          <Form
-            method="post"
-            action={`/tenders/${t.id}/attachments`}
-            encType="multipart/form-data"
-            className="form narrow"
-          >
+          <Form method="post" action={`/tenders/${t.id}/attachments`} encType="multipart/form-data" className="form narrow">
             <div className="field">
               <label htmlFor="file">PDF-Datei</label>
-              <input
-                id="file"
-                name="file"
-                type="file"
-                accept="application/pdf,.pdf"
-                required
-              />
+              <input id="file" name="file" type="file" accept="application/pdf,.pdf" required />
             </div>
             <button type="submit" className="button">
               Anlage hochladen
@@ -799,11 +507,7 @@ export default function TenderDetail() {
           <ul>
             {d.documents.map((doc) => (
               <li key={doc.id}>
-                <a href={`/documents/${doc.id}`}>{doc.title}</a>{" "}
-                <span className="muted">
-                  · {formatDateTime(doc.createdAt)} · SHA-256{" "}
-                  {doc.sha256.slice(0, 12)}…
-                </span>
+                <a href={`/documents/${doc.id}`}>{doc.title}</a> <span className="muted">· {formatDateTime(doc.createdAt)} · SHA-256 {doc.sha256.slice(0, 12)}…</span>
               </li>
             ))}
           </ul>
@@ -814,23 +518,12 @@ export default function TenderDetail() {
         <section className="panel" aria-labelledby="h-cancel">
           <h2 id="h-cancel">Verfahren aufheben</h2>
           <Form method="post" noValidate>
-            {a?.intent === "cancel" ? (
-              <FormError message={a.formError} />
-            ) : null}
+            {a?.intent === "cancel" ? <FormError message={a.formError} /> : null}
             <div className="field">
               <label htmlFor="reason">Begründung der Aufhebung</label>
-              <textarea
-                id="reason"
-                name="reason"
-                rows={2}
-                defaultValue={val("cancel").reason}
-              />
+              <textarea id="reason" name="reason" rows={2} defaultValue={val("cancel").reason} />
             </div>
-            <SubmitButton
-              intent="cancel"
-              danger
-              confirm="Das Vergabeverfahren wirklich aufheben? Das kann nicht rückgängig gemacht werden; Bieter werden benachrichtigt."
-            >
+            <SubmitButton intent="cancel" danger confirm="Das Vergabeverfahren wirklich aufheben? Das kann nicht rückgängig gemacht werden; Bieter werden benachrichtigt.">
               Aufheben
             </SubmitButton>
           </Form>
@@ -856,16 +549,12 @@ export default function TenderDetail() {
                 <tr key={c.id}>
                   <td>{c.reference}</td>
                   <td>
-                    <Link to={`/providers/${c.providerId}`}>
-                      {c.providerName}
-                    </Link>
+                    <Link to={`/providers/${c.providerId}`}>{c.providerName}</Link>
                   </td>
                   <td className="num">{c.quantity}</td>
                   <td>
                     {formatCents(c.unitPriceCents)}
-                    {c.successFeeCents
-                      ? ` + ${formatCents(c.successFeeCents)} Erfolgsprämie`
-                      : ""}
+                    {c.successFeeCents ? ` + ${formatCents(c.successFeeCents)} Erfolgsprämie` : ""}
                   </td>
                   <td>
                     {formatDate(c.startDate)} – {formatDate(c.endDate)}
@@ -878,20 +567,12 @@ export default function TenderDetail() {
       ) : null}
       {d.canManage && d.deletable ? (
         <Form method="post">
-          <SubmitButton
-            intent="delete"
-            danger
-            confirm="Diese Ausschreibung endgültig löschen?"
-          >
-            {draft
-              ? "Entwurf löschen"
-              : "Vergabeakte löschen (Aufbewahrungsfrist abgelaufen)"}
+          <SubmitButton intent="delete" danger confirm="Diese Ausschreibung endgültig löschen?">
+            {draft ? "Entwurf löschen" : "Vergabeakte löschen (Aufbewahrungsfrist abgelaufen)"}
           </SubmitButton>
         </Form>
       ) : t.retainUntil ? (
-        <p className="muted">
-          Aufbewahrung der Vergabeakte bis {formatDate(t.retainUntil)}.
-        </p>
+        <p className="muted">Aufbewahrung der Vergabeakte bis {formatDate(t.retainUntil)}.</p>
       ) : null}
       {t.status === "cancelled" ? (
         <div className="alert alert-warn">
@@ -903,168 +584,96 @@ export default function TenderDetail() {
 }
 
 /** The past-performance method (issue 12 point 7), chosen with the criteria and frozen at publication. */
-function PastPerformanceFields({
-  method,
-  values,
-  errors,
-  tenderType,
-  maxPoints,
-}: {
-  method: PastPerformanceMethod;
-  values: Record<string, string>;
-  errors: Record<string, string>;
-  tenderType: string;
-  maxPoints: number;
-}) {
+function PastPerformanceFields({ method, values, errors, tenderType, maxPoints, open }: { method: PastPerformanceMethod; values: Record<string, string>; errors: Record<string, string>; tenderType: string; maxPoints: number; open: boolean }) {
   const v = (key: string, fallback: string) => values[key] ?? fallback;
-  const unit = (x: number | null) =>
-    (x === null
-      ? ""
-      : method.basis === "rate"
-      ? String(Math.round(x * 1000) / 10)
-      : String(x)
-    ).replace(".", ",");
-  const bands = method.bands
-    .map((b) => `${unit(b.threshold)}=${String(b.points).replace(".", ",")}`)
-    .join("; ");
+  const unit = (x: number | null) => (x === null ? "" : method.basis === "rate" ? String(Math.round(x * 1000) / 10) : String(x)).replace(".", ",");
+  const bands = method.bands.map((b) => `${unit(b.threshold)}=${String(b.points).replace(".", ",")}`).join("; ");
   const measures = measuresFor(tenderType);
   return (
-    <fieldset className="form">
-      <legend>
-        Methode der Vorleistungswertung (gilt für das Kriterium der Art
-        „Vorleistung“)
-      </legend>
-      <p className="muted">
-        Leistungsbilanz aus früheren Aufträgen (§ 65 Abs. 5 VgV, § 49 Abs. 2
-        UVgO). Die Punkte werden nach der Öffnung aus dem Anbietervergleich zum
-        Ende der Angebotsfrist berechnet; die Methode wird mit der
-        Veröffentlichung eingefroren und in der Leistungsbeschreibung im
-        Wortlaut bekanntgemacht. Quoten in Prozent, Verhältnisse als Dezimalzahl
-        (1,0 = wie erwartet).
-      </p>
-      <div className="form-grid">
-        <Select
-          name="pp-measure"
-          label="Kennzahl"
-          options={measures.map((m) => ({
-            value: m,
-            label: `${PP_MEASURE_LABELS[m]}${
-              lowerIsBetter(m) ? " (weniger ist besser)" : ""
-            }`,
-          }))}
-          defaultValue={v("pp-measure", method.measure)}
-          error={errors["pp-measure"]}
-        />
-        <Select
-          name="pp-typeCode"
-          label="Frühere Aufträge der Maßnahmeart"
-          options={[
-            ...MEASURE_TYPES.map((m) => ({ value: m.code, label: m.label })),
-            { value: "all", label: "alle Maßnahmearten" },
-          ]}
-          defaultValue={v("pp-typeCode", method.typeCode ?? "all")}
-          error={errors["pp-typeCode"]}
-        />
-        <Select
-          name="pp-periodKind"
-          label="Zeitraum"
-          options={[
-            { value: "months", label: "Monate vor dem Ende der Angebotsfrist" },
-            {
-              value: "calendar_years",
-              label: "letzte abgeschlossene Kalenderjahre",
-            },
-          ]}
-          defaultValue={v("pp-periodKind", method.periodKind)}
-          error={errors["pp-periodKind"]}
-        />
-        <Field
-          name="pp-periodLength"
-          label="Länge des Zeitraums (Monate bzw. Jahre)"
-          inputMode="numeric"
-          defaultValue={v("pp-periodLength", String(method.periodLength))}
-          error={errors["pp-periodLength"]}
-        />
-        <Select
-          name="pp-basis"
-          label="Gewertet wird"
-          options={[
-            {
-              value: "ratio",
-              label: "risikobereinigt: tatsächliche ÷ erwartete Quote",
-            },
-            { value: "rate", label: "die unbereinigte Quote (%)" },
-          ]}
-          defaultValue={v("pp-basis", method.basis)}
-          error={errors["pp-basis"]}
-        />
-        <Select
-          name="pp-scoring"
-          label="Punkte"
-          options={[
-            { value: "linear", label: "linear zwischen zwei Ankerwerten" },
-            { value: "bands", label: "nach Stufen" },
-          ]}
-          defaultValue={v("pp-scoring", method.scoring)}
-          error={errors["pp-scoring"]}
-        />
-        <Field
-          name="pp-zeroAt"
-          label="Linear: Wert für 0 Punkte"
-          hint="z. B. 0,8 (Verhältnis) oder 40 (%)"
-          defaultValue={v("pp-zeroAt", unit(method.zeroAt))}
-          error={errors["pp-zeroAt"]}
-        />
-        <Field
-          name="pp-fullAt"
-          label={`Linear: Wert für ${maxPoints} Punkte`}
-          hint="z. B. 1,2 (Verhältnis) oder 70 (%)"
-          defaultValue={v("pp-fullAt", unit(method.fullAt))}
-          error={errors["pp-fullAt"]}
-        />
-        <Field
-          name="pp-bands"
-          label="Stufen: Schwelle=Punkte; …"
-          hint="z. B. 0,9=1; 1,0=2; 1,1=3 – ab der Schwelle (Abbruchquote: bis zur Schwelle)"
-          defaultValue={v("pp-bands", bands)}
-          error={errors["pp-bands"]}
-        />
-        <Field
-          name="pp-minN"
-          label="Mindestfallzahl"
-          hint="ab 3; darunter gilt die Regel für zu wenige Daten"
-          inputMode="numeric"
-          defaultValue={v("pp-minN", String(method.minN))}
-          error={errors["pp-minN"]}
-        />
-        <Field
-          name="pp-neutralPoints"
-          label="Punkte bei zu wenigen oder keinen Daten"
-          hint={`0 bis ${maxPoints}, z. B. die Mitte der Skala`}
-          defaultValue={v(
-            "pp-neutralPoints",
-            String(method.neutralPoints).replace(".", ",")
-          )}
-          error={errors["pp-neutralPoints"]}
-        />
-        <Select
-          name="pp-interval"
-          label="Konfidenzintervall"
-          options={[
-            {
-              value: "ignore",
-              label: "Punktschätzer werten, Intervall angeben",
-            },
-            {
-              value: "significant",
-              label: "nur gesicherte Abweichungen zählen",
-            },
-          ]}
-          defaultValue={v("pp-interval", method.interval)}
-          error={errors["pp-interval"]}
-        />
-      </div>
-    </fieldset>
+    <details open={open}>
+      <summary>Methode der Vorleistungswertung (für ein Kriterium der Art „Vorleistung“)</summary>
+      <fieldset className="form">
+        <legend>Methode der Vorleistungswertung (gilt für das Kriterium der Art „Vorleistung“)</legend>
+        <p className="muted">
+          Leistungsbilanz aus früheren Aufträgen (§ 65 Abs. 5 VgV, § 49 Abs. 2 UVgO). Die Punkte werden nach der Öffnung aus dem Anbietervergleich zum Ende der Angebotsfrist berechnet; die Methode wird mit der Veröffentlichung eingefroren und in der Leistungsbeschreibung im Wortlaut bekanntgemacht.
+          Quoten in Prozent, Verhältnisse als Dezimalzahl (1,0 = wie erwartet).
+        </p>
+        <div className="form-grid">
+          <Select
+            name="pp-measure"
+            label="Kennzahl"
+            options={measures.map((m) => ({
+              value: m,
+              label: `${PP_MEASURE_LABELS[m]}${lowerIsBetter(m) ? " (weniger ist besser)" : ""}`,
+            }))}
+            defaultValue={v("pp-measure", method.measure)}
+            error={errors["pp-measure"]}
+          />
+          <Select name="pp-typeCode" label="Frühere Aufträge der Maßnahmeart" options={[...MEASURE_TYPES.map((m) => ({ value: m.code, label: m.label })), { value: "all", label: "alle Maßnahmearten" }]} defaultValue={v("pp-typeCode", method.typeCode ?? "all")} error={errors["pp-typeCode"]} />
+          <Select
+            name="pp-periodKind"
+            label="Zeitraum"
+            options={[
+              {
+                value: "months",
+                label: "Monate vor dem Ende der Angebotsfrist",
+              },
+              {
+                value: "calendar_years",
+                label: "letzte abgeschlossene Kalenderjahre",
+              },
+            ]}
+            defaultValue={v("pp-periodKind", method.periodKind)}
+            error={errors["pp-periodKind"]}
+          />
+          <Field name="pp-periodLength" label="Länge des Zeitraums (Monate bzw. Jahre)" inputMode="numeric" defaultValue={v("pp-periodLength", String(method.periodLength))} error={errors["pp-periodLength"]} />
+          <Select
+            name="pp-basis"
+            label="Gewertet wird"
+            options={[
+              {
+                value: "ratio",
+                label: "risikobereinigt: tatsächliche ÷ erwartete Quote",
+              },
+              { value: "rate", label: "die unbereinigte Quote (%)" },
+            ]}
+            defaultValue={v("pp-basis", method.basis)}
+            error={errors["pp-basis"]}
+          />
+          <Select
+            name="pp-scoring"
+            label="Punkte"
+            options={[
+              { value: "linear", label: "linear zwischen zwei Ankerwerten" },
+              { value: "bands", label: "nach Stufen" },
+            ]}
+            defaultValue={v("pp-scoring", method.scoring)}
+            error={errors["pp-scoring"]}
+          />
+          <Field name="pp-zeroAt" label="Linear: Wert für 0 Punkte" hint="z. B. 0,8 (Verhältnis) oder 40 (%)" defaultValue={v("pp-zeroAt", unit(method.zeroAt))} error={errors["pp-zeroAt"]} />
+          <Field name="pp-fullAt" label={`Linear: Wert für ${maxPoints} Punkte`} hint="z. B. 1,2 (Verhältnis) oder 70 (%)" defaultValue={v("pp-fullAt", unit(method.fullAt))} error={errors["pp-fullAt"]} />
+          <Field name="pp-bands" label="Stufen: Schwelle=Punkte; …" hint="z. B. 0,9=1; 1,0=2; 1,1=3 – ab der Schwelle (Abbruchquote: bis zur Schwelle)" defaultValue={v("pp-bands", bands)} error={errors["pp-bands"]} />
+          <Field name="pp-minN" label="Mindestfallzahl" hint="ab 3; darunter gilt die Regel für zu wenige Daten" inputMode="numeric" defaultValue={v("pp-minN", String(method.minN))} error={errors["pp-minN"]} />
+          <Field name="pp-neutralPoints" label="Punkte bei zu wenigen oder keinen Daten" hint={`0 bis ${maxPoints}, z. B. die Mitte der Skala`} defaultValue={v("pp-neutralPoints", String(method.neutralPoints).replace(".", ","))} error={errors["pp-neutralPoints"]} />
+          <Select
+            name="pp-interval"
+            label="Konfidenzintervall"
+            options={[
+              {
+                value: "ignore",
+                label: "Punktschätzer werten, Intervall angeben",
+              },
+              {
+                value: "significant",
+                label: "nur gesicherte Abweichungen zählen",
+              },
+            ]}
+            defaultValue={v("pp-interval", method.interval)}
+            error={errors["pp-interval"]}
+          />
+        </div>
+      </fieldset>
+    </details>
   );
 }
 
