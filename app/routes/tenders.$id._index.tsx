@@ -396,11 +396,12 @@ export default function TenderDetail() {
                 <tr key={c.id}>
                   <td>
                     {c.name} {c.isPrice ? <span className="badge">Preis</span> : null}
+                    {c.kind === "past_performance" ? <span className="badge">Vorleistung (berechnet)</span> : null}
                   </td>
                   <td className="num">{c.weight} %</td>
                   <td>
                     {c.description || (c.methodWords ? "" : "–")}
-                    {c.methodWords ? <p className="muted">{c.methodWords}</p> : null}
+                    {c.methodWords ? <div className="muted">{c.methodWords}</div> : null}
                   </td>
                 </tr>
               ))}
