@@ -225,6 +225,14 @@ describe("evaluation computes the points from the figures at the offer deadline"
     expect(ranked.find((r) => r.providerId === trainerUser.providerId)!.total).toBe(80.83);
   });
 
+  it("a bidder sees the published method, never another bidder's figures or points", async () => {
+    const seen = JSON.stringify(await getTenderForProvider(brokerUser, tenderId));
+    expect(seen).toContain("Integrationsquote");
+    expect(seen).not.toContain("Bildungswerk");
+    expect(seen).not.toContain("2,25");
+    expect(seen).not.toMatch(/"ratio"|"pointsHundredths"|"figure"/);
+  });
+
   it("the Vergabevermerk records for each offer the figures, the interval and the points", async () => {
     const doc = await createProcurementRecord(procurement, tenderId);
     const text = pdfText(await readBytes(doc.sha256));
