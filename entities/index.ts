@@ -9,7 +9,7 @@ import { IdempotencyKey } from "./idempotency.entity";
 import { AgreementTerms, Assignment, ClaimDocument, Client, EmploymentSpell, FeeInstalment, FeeSchedule, PlacementAgreement, PlacementClaim } from "./placement.entity";
 import { BankStatement, BankStatementLine, BudgetLine, BudgetYear, Commitment, Invoice, OrderingAuthority, PaymentItem, PaymentRun, PaymentRunItem } from "./finance.entity";
 import { AttendanceMonth, ExamResult, Measure, MeasureType, Outcome, PlaceBill, PlacePurchase } from "./places.entity";
-import { AwardCriterion, Contract, Lot, Offer, OfferScore, OpeningConfirmation, Tender, TenderDownload, TenderQuestion } from "./tender.entity";
+import { AwardCriterion, Contract, Lot, Offer, OfferScore, OpeningConfirmation, PastPerformanceScore, Tender, TenderDownload, TenderQuestion } from "./tender.entity";
 
 export { ApiToken, LoginFailure, Session, User };
 export { BankAccount, Certification, ContactPerson, Provider, ProviderChangeRequest };
@@ -17,7 +17,7 @@ export { ApiEvent, AuditEvent, Document, IdempotencyKey, OutboxMessage, Setting 
 export { AgreementTerms, Assignment, ClaimDocument, Client, EmploymentSpell, FeeInstalment, FeeSchedule, PlacementAgreement, PlacementClaim };
 export { BankStatement, BankStatementLine, BudgetLine, BudgetYear, Commitment, Invoice, OrderingAuthority, PaymentItem, PaymentRun, PaymentRunItem };
 export { AttendanceMonth, ExamResult, Measure, MeasureType, Outcome, PlaceBill, PlacePurchase };
-export { AwardCriterion, Contract, Lot, Offer, OfferScore, OpeningConfirmation, Tender, TenderDownload, TenderQuestion };
+export { AwardCriterion, Contract, Lot, Offer, OfferScore, OpeningConfirmation, PastPerformanceScore, Tender, TenderDownload, TenderQuestion };
 
 /** Every entity class; the DataSource lists classes, not globs (the build has no .ts files). */
 export const entities = [
@@ -42,6 +42,7 @@ export const entities = [
   Offer,
   OpeningConfirmation,
   OfferScore,
+  PastPerformanceScore,
   Contract,
   FeeSchedule,
   AgreementTerms,

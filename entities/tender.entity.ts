@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
+import type { FigureInput, PastPerformanceMethod } from "../app/domain/past-performance";
 import { centsTransformer, DATE, INSTANT, jsonTransformer } from "./columns";
 
 /** Ausschreibung / Vergabeverfahren. */
@@ -178,6 +179,14 @@ export class AwardCriterion {
 
   @Column({ type: "boolean" })
   isPrice: boolean;
+
+  /** quality (scored by evaluators) | past_performance (computed from the outcome comparison, issue 12). */
+  @Column({ type: "varchar", length: 20 })
+  kind: string;
+
+  /** The past-performance method (app/domain/past-performance.ts), frozen at publication; null for other kinds. */
+  @Column({ type: "text", nullable: true, transformer: jsonTransformer })
+  method: PastPerformanceMethod | null;
 }
 
 /** Bieterfrage: asked by a provider, answered by staff, published without the asker's identity. */
@@ -348,6 +357,67 @@ export class OfferScore {
 
   @Column({ ...INSTANT })
   at: string;
+}
+
+/**
+ * The computed points of a past-performance criterion for one offer (issue 12 point 7): the
+ * figures used, as read at the offer deadline, and the rule applied. Written once after the
+ * opening and never recomputed, so later changes of the data cannot change the evaluation.
+ */
+@Entity({ name: "past_performance_scores" })
+@Index("uq_past_performance_scores", ["offerId", "criterionId"], { unique: true })
+export class PastPerformanceScore {
+  @PrimaryGeneratedColumn({ type: "integer" })
+  id: number;
+
+  @Index("ix_past_performance_scores_tender")
+  @Column({ type: "integer" })
+  tenderId: number;
+
+  @Column({ type: "integer" })
+  offerId: number;
+
+  @Column({ type: "integer" })
+  criterionId: number;
+
+  @Column({ type: "integer" })
+  providerId: number;
+
+  /** Points × 100 (two decimals, exact in every database). */
+  @Column({ type: "integer" })
+  pointsHundredths: number;
+
+  /** scored | neutral (too little data) */
+  @Column({ type: "varchar", length: 20 })
+  status: string;
+
+  /** The figure the points were computed from (the reference value when not significantly different). */
+  @Column({ type: "text", nullable: true, transformer: jsonTransformer })
+  valueUsed: number | null;
+
+  @Column({ type: "varchar", length: 1000 })
+  reason: string;
+
+  /** The provider's figure as delivered by the comparison (null: no data). */
+  @Column({ type: "text", nullable: true, transformer: jsonTransformer })
+  figure: (FigureInput & { from: string; to: string; asOf: string; adjustment: string }) | null;
+
+  /** The method applied (a copy of the frozen criterion method). */
+  @Column({ type: "text", transformer: jsonTransformer })
+  method: PastPerformanceMethod;
+
+  @Column({ ...DATE })
+  periodFrom: string;
+
+  @Column({ ...DATE })
+  periodTo: string;
+
+  /** The data date: the offer deadline. */
+  @Column({ ...INSTANT })
+  asOf: string;
+
+  @Column({ ...INSTANT })
+  computedAt: string;
 }
 
 /** An awarded lot becomes a contract, visible to both sides and billable later. */

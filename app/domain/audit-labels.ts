@@ -73,6 +73,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "offer.unseal": "Angebot entsiegelt",
   "offer.formal_check": "Formale Prüfung eines Angebots",
   "offer.score": "Angebot bewertet",
+  "offer.past_performance": "Vorleistung berechnet (Leistungsbilanz)",
   "offer.low_price_justification": "Aufklärung ungewöhnlich niedriges Angebot",
   "demo_data.seed": "Demodaten angelegt",
   "fee-schedule.create": "Vergütungsregelung angelegt",

@@ -210,7 +210,19 @@ export const Tender = z
         })
         .openapi("Lot"),
     ),
-    criteria: z.array(z.object({ id: Id, name: z.string(), weight: z.number(), isPrice: z.boolean(), description: z.string() }).openapi("AwardCriterion")),
+    criteria: z.array(
+      z
+        .object({
+          id: Id,
+          name: z.string(),
+          weight: z.number(),
+          isPrice: z.boolean(),
+          description: z.string(),
+          // Issue 12 point 7: the published method of a past-performance criterion, in words; null for other criteria.
+          methodWords: z.string().nullable().openapi({ description: "Bei der Vorleistung (Leistungsbilanz): die veröffentlichte Wertungsmethode im Wortlaut; sonst null." }),
+        })
+        .openapi("AwardCriterion"),
+    ),
     questions: z.array(
       z
         .object({ question: z.string(), answer: z.string(), answeredAt: Instant })

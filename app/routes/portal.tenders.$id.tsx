@@ -161,6 +161,7 @@ export default function PortalTender() {
                   <td>
                     {c.name}
                     {c.description ? <div className="muted">{c.description}</div> : null}
+                    {c.methodWords ? <div className="muted">{c.methodWords}</div> : null}
                   </td>
                   <td className="num">{c.weight} %</td>
                 </tr>

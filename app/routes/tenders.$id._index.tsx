@@ -2,7 +2,8 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { formatCents } from "~/domain/money";
 import { can } from "~/domain/permissions";
-import { PRICE_UNIT_LABELS, PRICE_UNITS, REGIME_LABELS, type Regime } from "~/domain/tender";
+import { PRICE_UNIT_LABELS, PRICE_UNITS, REGIME_LABELS, MEASURE_TYPES, type Regime } from "~/domain/tender";
+import { CRITERION_KIND_LABELS, DEFAULT_METHOD, lowerIsBetter, measuresFor, PP_MEASURE_LABELS, type PastPerformanceMethod } from "~/domain/past-performance";
 import { criteriaFromForm, deadlinesFromForm, lotFromForm } from "~/domain/tender-forms";
 import { formatDate, formatDateTime, utcToBerlinLocal } from "~/domain/time";
 import { formObject } from "~/domain/validation";
@@ -93,7 +94,36 @@ export default function TenderDetail() {
   const err = (intent: string) => (a?.intent === intent ? (a.fieldErrors as Record<string, string>) : {});
   const val = (intent: string) => (a?.intent === intent ? (a.values as Record<string, string>) : {});
   const regime = (draft ? d.liveRegime.regime : t.regime) as Regime;
-  const criteriaRows = [...d.criteria.map((c) => ({ name: c.name, weight: String(c.weight), isPrice: c.isPrice, description: c.description })), ...Array.from({ length: Math.max(2, 5 - d.criteria.length) }, () => ({ name: "", weight: "", isPrice: false, description: "" }))];
+  const stored = [
+    ...d.criteria.map((c) => ({
+      name: c.name,
+      weight: String(c.weight),
+      isPrice: c.isPrice,
+      description: c.description,
+      kind: c.kind,
+    })),
+    ...Array.from({ length: Math.max(2, 5 - d.criteria.length) }, () => ({
+      name: "",
+      weight: "",
+      isPrice: false,
+      description: "",
+      kind: "quality",
+    })),
+  ];
+  // After a refused save the rows show what was entered (nothing lost on bad input).
+  const cv = val("criteria");
+  const criteriaRows =
+    a?.intent === "criteria"
+      ? stored.map((_, i) => ({
+          name: cv[`c-name-${i}`] ?? "",
+          weight: cv[`c-weight-${i}`] ?? "",
+          isPrice: cv["c-price"] === String(i),
+          description: cv[`c-desc-${i}`] ?? "",
+          kind: cv[`c-kind-${i}`] ?? "quality",
+        }))
+      : stored;
+  const ppStored = (d.criteria.find((c) => c.kind === "past_performance")?.method ?? null) as PastPerformanceMethod | null;
+  const ppMethod = ppStored ?? DEFAULT_METHOD(t.measureType, t.maxPoints);
   const confirmedByMe = d.confirmations.some((c) => c.userId === d.userId);
   return (
     <>
@@ -291,6 +321,7 @@ export default function TenderDetail() {
             <p className="muted">
               Die Gewichtungen müssen zusammen 100 ergeben; genau ein Kriterium ist der Preis. Wertung: gewichtete Punkte. Qualitätskriterien erhalten 0 bis {t.maxPoints} Punkte; beim Preis erhält das
               niedrigste Angebot die volle Punktzahl, jedes andere Höchstpunktzahl × niedrigster Preis ÷ eigener Preis.
+              Preis.
             </p>
             <table className="data">
               <thead>
@@ -298,6 +329,7 @@ export default function TenderDetail() {
                   <th scope="col">Kriterium</th>
                   <th scope="col">Gewichtung (%)</th>
                   <th scope="col">Preis?</th>
+                  <th scope="col">Art</th>
                   <th scope="col">Erläuterung</th>
                 </tr>
               </thead>
@@ -323,6 +355,15 @@ export default function TenderDetail() {
                       <input id={`c-price-${i}`} type="radio" name="c-price" value={i} defaultChecked={c.isPrice} />
                     </td>
                     <td>
+                      <label className="sr-only" htmlFor={`c-kind-${i}`}>
+                        Art von Kriterium {i + 1}
+                      </label>
+                      <select id={`c-kind-${i}`} name={`c-kind-${i}`} defaultValue={c.kind}>
+                        <option value="quality">{CRITERION_KIND_LABELS.quality}</option>
+                        <option value="past_performance">{CRITERION_KIND_LABELS.past_performance}</option>
+                      </select>
+                    </td>
+                    <td>
                       <label className="sr-only" htmlFor={`c-desc-${i}`}>
                         Erläuterung {i + 1}
                       </label>
@@ -332,6 +373,7 @@ export default function TenderDetail() {
                 ))}
               </tbody>
             </table>
+            <PastPerformanceFields open={!!ppStored || Object.keys(cv).some((k) => k.startsWith("c-kind-") && cv[k] === "past_performance")} method={ppMethod} values={a?.intent === "criteria" ? cv : {}} errors={err("criteria")} tenderType={t.measureType} maxPoints={t.maxPoints} />
             <p>
               <button type="submit" className="button">
                 Kriterien speichern
@@ -354,9 +396,13 @@ export default function TenderDetail() {
                 <tr key={c.id}>
                   <td>
                     {c.name} {c.isPrice ? <span className="badge">Preis</span> : null}
+                    {c.kind === "past_performance" ? <span className="badge">Vorleistung (berechnet)</span> : null}
                   </td>
                   <td className="num">{c.weight} %</td>
-                  <td>{c.description || "–"}</td>
+                  <td>
+                    {c.description || (c.methodWords ? "" : "–")}
+                    {c.methodWords ? <div className="muted">{c.methodWords}</div> : null}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -535,6 +581,100 @@ export default function TenderDetail() {
         </div>
       ) : null}
     </>
+  );
+}
+
+/** The past-performance method (issue 12 point 7), chosen with the criteria and frozen at publication. */
+function PastPerformanceFields({ method, values, errors, tenderType, maxPoints, open }: { method: PastPerformanceMethod; values: Record<string, string>; errors: Record<string, string>; tenderType: string; maxPoints: number; open: boolean }) {
+  const v = (key: string, fallback: string) => values[key] ?? fallback;
+  const unit = (x: number | null) => (x === null ? "" : method.basis === "rate" ? String(Math.round(x * 1000) / 10) : String(x)).replace(".", ",");
+  const bands = method.bands.map((b) => `${unit(b.threshold)}=${String(b.points).replace(".", ",")}`).join("; ");
+  const measures = measuresFor(tenderType);
+  return (
+    <details open={open}>
+      <summary>Methode der Vorleistungswertung (für ein Kriterium der Art „Vorleistung“)</summary>
+      <fieldset className="form">
+        <legend>Methode der Vorleistungswertung (gilt für das Kriterium der Art „Vorleistung“)</legend>
+        <p className="muted">
+          Leistungsbilanz aus früheren Aufträgen (§ 65 Abs. 5 VgV, § 49 Abs. 2 UVgO). Die Punkte werden nach der Öffnung aus dem Anbietervergleich zum Ende der Angebotsfrist berechnet; die Methode wird mit der Veröffentlichung eingefroren und in der Leistungsbeschreibung im Wortlaut bekanntgemacht.
+          Quoten in Prozent, Verhältnisse als Dezimalzahl (1,0 = wie erwartet).
+        </p>
+        <div className="form-grid">
+          <Select
+            name="pp-measure"
+            label="Kennzahl"
+            options={measures.map((m) => ({
+              value: m,
+              label: `${PP_MEASURE_LABELS[m]}${lowerIsBetter(m) ? " (weniger ist besser)" : ""}`,
+            }))}
+            defaultValue={v("pp-measure", method.measure)}
+            error={errors["pp-measure"]}
+          />
+          <Select name="pp-typeCode" label="Frühere Aufträge der Maßnahmeart" options={[...MEASURE_TYPES.map((m) => ({ value: m.code, label: m.label })), { value: "all", label: "alle Maßnahmearten" }]} defaultValue={v("pp-typeCode", method.typeCode ?? "all")} error={errors["pp-typeCode"]} />
+          <Select
+            name="pp-periodKind"
+            label="Zeitraum"
+            options={[
+              {
+                value: "months",
+                label: "Monate vor dem Ende der Angebotsfrist",
+              },
+              {
+                value: "calendar_years",
+                label: "letzte abgeschlossene Kalenderjahre",
+              },
+            ]}
+            defaultValue={v("pp-periodKind", method.periodKind)}
+            error={errors["pp-periodKind"]}
+          />
+          <Field name="pp-periodLength" label="Länge des Zeitraums (Monate bzw. Jahre)" inputMode="numeric" defaultValue={v("pp-periodLength", String(method.periodLength))} error={errors["pp-periodLength"]} />
+          <Select
+            name="pp-basis"
+            label="Gewertet wird"
+            options={[
+              {
+                value: "ratio",
+                label: "risikobereinigt: tatsächliche ÷ erwartete Quote",
+              },
+              { value: "rate", label: "die unbereinigte Quote (%)" },
+            ]}
+            defaultValue={v("pp-basis", method.basis)}
+            error={errors["pp-basis"]}
+          />
+          <Select
+            name="pp-scoring"
+            label="Punkte"
+            options={[
+              { value: "linear", label: "linear zwischen zwei Ankerwerten" },
+              { value: "bands", label: "nach Stufen" },
+            ]}
+            defaultValue={v("pp-scoring", method.scoring)}
+            error={errors["pp-scoring"]}
+          />
+          <Field name="pp-zeroAt" label="Linear: Wert für 0 Punkte" hint="z. B. 0,8 (Verhältnis) oder 40 (%)" defaultValue={v("pp-zeroAt", unit(method.zeroAt))} error={errors["pp-zeroAt"]} />
+          <Field name="pp-fullAt" label={`Linear: Wert für ${maxPoints} Punkte`} hint="z. B. 1,2 (Verhältnis) oder 70 (%)" defaultValue={v("pp-fullAt", unit(method.fullAt))} error={errors["pp-fullAt"]} />
+          <Field name="pp-bands" label="Stufen: Schwelle=Punkte; …" hint="z. B. 0,9=1; 1,0=2; 1,1=3 – ab der Schwelle (Abbruchquote: bis zur Schwelle)" defaultValue={v("pp-bands", bands)} error={errors["pp-bands"]} />
+          <Field name="pp-minN" label="Mindestfallzahl" hint="ab 3; darunter gilt die Regel für zu wenige Daten" inputMode="numeric" defaultValue={v("pp-minN", String(method.minN))} error={errors["pp-minN"]} />
+          <Field name="pp-neutralPoints" label="Punkte bei zu wenigen oder keinen Daten" hint={`0 bis ${maxPoints}, z. B. die Mitte der Skala`} defaultValue={v("pp-neutralPoints", String(method.neutralPoints).replace(".", ","))} error={errors["pp-neutralPoints"]} />
+          <Select
+            name="pp-interval"
+            label="Konfidenzintervall"
+            options={[
+              {
+                value: "ignore",
+                label: "Punktschätzer werten, Intervall angeben",
+              },
+              {
+                value: "significant",
+                label: "nur gesicherte Abweichungen zählen",
+              },
+            ]}
+            defaultValue={v("pp-interval", method.interval)}
+            error={errors["pp-interval"]}
+          />
+        </div>
+      </fieldset>
+    </details>
   );
 }
 

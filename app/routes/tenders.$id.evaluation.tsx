@@ -7,6 +7,7 @@ import { formObject } from "~/domain/validation";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { actionError, loaderError } from "~/lib/http.server";
 import { requirePermission } from "~/lib/session.server";
+import { computePastPerformance } from "~/services/past-performance.server";
 import { concludeAward, decideAward, decideLot, evaluationView, finishEvaluation, formalCheck, informBidders, justifyLowPrice, scoreOffer } from "~/services/evaluation.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { FormError, SubmitButton } from "~/ui/form";
@@ -38,6 +39,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
         }
         const n = await scoreOffer(user, Number(v.offerId), points);
         return back(n === 1 ? "1 Bewertung gespeichert." : `${n} Bewertungen gespeichert.`);
+      }
+      case "past-performance": {
+        const n = await computePastPerformance(user, id);
+        return back(n === 1 ? "Vorleistung für 1 Angebot berechnet." : `Vorleistung für ${n} Angebote berechnet.`);
       }
       case "justify":
         await justifyLowPrice(user, Number(v.offerId), String(v.justification ?? ""));
@@ -73,7 +78,9 @@ export default function Evaluation() {
   const a = useActionData<typeof action>();
   const t = d.tender;
   const quality = d.criteria.filter((c) => !c.isPrice);
+  const manual = quality.filter((c) => c.kind !== "past_performance");
   const opened = t.status === "opened";
+  const pp = d.pastPerformance;
   return (
     <>
       <p>
@@ -84,8 +91,8 @@ export default function Evaluation() {
       {opened ? (
         <div className="panel">
           <p>
-            Jede Person bewertet die Qualitätskriterien unabhängig (0 bis {t.maxPoints} Punkte); die Rangfolge mit allen Bewertungen erscheint nach Abschluss der Wertung. Mindestens zwei Personen je
-            Angebot und Kriterium.
+            Jede Person bewertet die Qualitätskriterien{pp ? " (außer der berechneten Vorleistung)" : ""} unabhängig (0 bis {t.maxPoints} Punkte); die Rangfolge mit allen Bewertungen erscheint nach Abschluss
+            der Wertung. Mindestens zwei Personen je Angebot und Kriterium.
           </p>
           {d.problems.length ? (
             <div className="alert alert-warn">
@@ -103,6 +110,77 @@ export default function Evaluation() {
             </SubmitButton>
           </Form>
         </div>
+      ) : null}
+
+      {pp ? (
+        <section className="panel" aria-labelledby="h-past-performance">
+          <h2 id="h-past-performance">
+            Berechnete Vorleistung: „{pp.criterion.name}“ ({pp.criterion.weight} %)
+          </h2>
+          <p>{pp.methodWords}</p>
+          <>
+            <table className="data">
+              <caption className="sr-only">Berechnete Punkte der Vorleistung je Angebot mit den Quellzahlen</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Bieter</th>
+                  <th scope="col">Zeitraum</th>
+                  <th scope="col" className="num">
+                    {pp.measureLabel}
+                  </th>
+                  <th scope="col" className="num">
+                    erwartet
+                  </th>
+                  <th scope="col" className="num">
+                    Verhältnis
+                  </th>
+                  <th scope="col" className="num">
+                    Punkte
+                  </th>
+                  <th scope="col">Angewandte Regel</th>
+                </tr>
+              </thead>
+              <tbody>
+                {pp.rows.map((x) => (
+                  <tr key={x.offerId}>
+                    <td>
+                      Nr. {x.offerId}: {x.providerName}
+                    </td>
+                    <td>
+                      {x.period}
+                      <div className="muted">Stand {x.dataDate}</div>
+                    </td>
+                    <td className="num">
+                      {x.rate}
+                      {x.n !== "–" ? <div className="muted">{`${x.k} von ${x.n}`}</div> : null}
+                      {x.interval !== "–" ? <div className="muted">{x.interval}</div> : null}
+                    </td>
+                    <td className="num">{x.expected}</td>
+                    <td className="num">
+                      {x.ratio}
+                      {x.ratioInterval !== "–" ? <div className="muted">{x.ratioInterval}</div> : null}
+                    </td>
+                    <td className="num">
+                      <strong>{x.pointsText}</strong>
+                      {x.status === "neutral" ? (
+                        <div>
+                          <span className="badge warn">zu wenige Daten</span>
+                        </div>
+                      ) : null}
+                    </td>
+                    <td>{x.reason}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+          <p className="muted">Die Zahlen wurden bei der Berechnung gespeichert und ändern sich nicht, wenn sich die Daten später ändern. Gesamtquote aller Träger: {pp.rows[0]?.overall ?? "–"}.</p>
+          {pp.missing > 0 && opened ? (
+            <Form method="post">
+              <SubmitButton intent="past-performance">Vorleistung für {pp.missing === 1 ? "1 Angebot" : `${pp.missing} Angebote`} berechnen</SubmitButton>
+            </Form>
+          ) : null}
+        </section>
       ) : null}
 
       <h2>Angebote</h2>
@@ -150,7 +228,7 @@ export default function Evaluation() {
                   <input type="hidden" name="offerId" value={o.id} />
                   <fieldset>
                     <legend>Ihre Bewertung</legend>
-                    {quality.map((c) => (
+                    {manual.map((c) => (
                       <div className="field" key={c.id}>
                         <label htmlFor={`points-${o.id}-${c.id}`}>
                           {c.name} ({c.weight} %), 0–{t.maxPoints} Punkte
@@ -189,6 +267,7 @@ export default function Evaluation() {
                       {quality.map((c) => (
                         <th key={c.id} scope="col" className="num">
                           {c.name}
+                          {c.kind === "past_performance" ? " (berechnet)" : ""}
                         </th>
                       ))}
                       <th scope="col" className="num">

@@ -1,7 +1,7 @@
 import { In, type EntityManager } from "typeorm";
 import { commitFunds } from "./budget.server";
 import { contractValueCents, spreadOverYears } from "~/domain/finance";
-import { AwardCriterion, Certification, Contract, Lot, Offer, OfferScore, Provider, Tender, User } from "../../entities";
+import { AwardCriterion, Certification, Contract, Lot, Offer, OfferScore, PastPerformanceScore, Provider, Tender, User } from "../../entities";
 import { ConflictError, NotFoundError, ValidationError } from "~/domain/errors";
 import { formatCents } from "~/domain/money";
 import { lostLotReason, points } from "~/domain/bidder-information";
@@ -20,6 +20,7 @@ import { readOffers, type OfferContent } from "./offers.server";
 import { createMeasureForContract } from "./measures.server";
 import { requireTender, TENDERS, tenderFacts } from "./tenders.server";
 import { planTransition, transition } from "./transition.server";
+import { pastPerformanceRows } from "./past-performance.server";
 
 const EVALUATION_STATES = ["opened", "evaluated", "award_decided", "bidders_informed", "awarded"];
 
@@ -52,6 +53,8 @@ async function computeRanking(m: EntityManager, tender: Tender) {
   const lots = await m.getRepository(Lot).find({ where: { tenderId: tender.id }, order: { number: "ASC" } });
   const criteria = await m.getRepository(AwardCriterion).find({ where: { tenderId: tender.id }, order: { position: "ASC" } });
   const scores = await m.getRepository(OfferScore).find({ where: { tenderId: tender.id } });
+  // Past performance (issue 12): computed once after the opening and stored, never scored by hand.
+  const computed = await m.getRepository(PastPerformanceScore).find({ where: { tenderId: tender.id } });
   const providers = await m.getRepository(Provider).find({ where: { id: In([0, ...offers.map((o) => o.providerId)]) } });
   const priceCriterion = criteria.find((c) => c.isPrice)!;
   const quality = criteria.filter((c) => !c.isPrice);
@@ -64,6 +67,11 @@ async function computeRanking(m: EntityManager, tender: Tender) {
       const offerLot = o.content.lots.find((l) => l.lotId === lot.id)!;
       const qualityPoints: Record<number, number | null> = {};
       for (const c of quality) {
+        if (c.kind === "past_performance") {
+          const row = computed.find((x) => x.offerId === o.id && x.criterionId === c.id);
+          qualityPoints[c.id] = row ? row.pointsHundredths / 100 : null;
+          continue;
+        }
         const given = scores.filter((s) => s.offerId === o.id && s.criterionId === c.id);
         qualityPoints[c.id] = given.length ? Math.round((given.reduce((s, x) => s + x.points, 0) / given.length) * 100) / 100 : null;
       }
@@ -88,7 +96,7 @@ async function computeRanking(m: EntityManager, tender: Tender) {
     ranked.forEach((r, i) => (r.rank = i + 1));
     return { lot, ranked };
   });
-  return { offers, lots, criteria, quality, scores, perLot, providers };
+  return { offers, lots, criteria, quality, scores, computed, perLot, providers };
 }
 
 /** The evaluation screen: decrypted offers (only after opening), formal checks, own scores, ranking. */
@@ -125,6 +133,12 @@ export async function evaluationView(user: CurrentUser, tenderId: number) {
     ranking: showAll ? r.perLot.map((p) => ({ lotId: p.lot.id, ranked: p.ranked })) : r.perLot.map((p) => ({ lotId: p.lot.id, ranked: p.ranked.map((x) => ({ ...x, qualityPoints: {}, total: 0, rank: 0 })) })),
     evaluators: evaluators.map((e) => e.name),
     problems: tender.status === "opened" ? evaluationProblems(r) : [],
+    pastPerformance: await (async () => {
+      const pp = await pastPerformanceRows(manager, tender);
+      if (!pp) return null;
+      const missing = r.offers.filter((o) => !pp.rows.some((x) => x.offerId === o.id)).length;
+      return { ...pp, missing, rows: pp.rows.map((x) => ({ ...x, providerName: r.providers.find((p) => p.id === x.providerId)?.name ?? "–" })) };
+    })(),
   };
 }
 
@@ -133,7 +147,9 @@ function evaluationProblems(r: Awaited<ReturnType<typeof computeRanking>>): stri
   const unchecked = r.offers.filter((o) => !o.formalResult).length;
   if (unchecked) problems.push(`${unchecked} Angebot(e) ohne formale Prüfung.`);
   for (const o of r.offers.filter((x) => x.formalResult === "admitted")) {
-    for (const c of r.quality) {
+    for (const c of r.quality.filter((x) => x.kind === "past_performance"))
+      if (!r.computed.some((x) => x.offerId === o.id && x.criterionId === c.id)) problems.push(`Angebot Nr. ${o.id}: Die Vorleistung („${c.name}“) ist noch nicht berechnet.`);
+    for (const c of r.quality.filter((x) => x.kind !== "past_performance")) {
       const evaluators = new Set(r.scores.filter((s) => s.offerId === o.id && s.criterionId === c.id).map((s) => s.evaluatorId));
       if (evaluators.size < 2) {
         problems.push(`Angebot Nr. ${o.id}: „${c.name}“ ist von ${evaluators.size} statt mindestens zwei Personen bewertet.`);
@@ -173,6 +189,7 @@ export async function scoreOffer(user: PersonUser, offerId: number, points: Reco
       const criterionId = Number(key);
       const criterion = await m.getRepository(AwardCriterion).findOne({ where: { id: criterionId, tenderId: tender.id } });
       if (!criterion || criterion.isPrice) throw new ValidationError("Der Preis wird berechnet, nicht bewertet.");
+      if (criterion.kind === "past_performance") throw new ValidationError(`„${criterion.name}“ wird aus der Leistungsbilanz berechnet, nicht von Hand bewertet.`);
       if (!Number.isInteger(value) || value < 0 || value > tender.maxPoints) throw new ValidationError(`„${criterion.name}“: Punkte von 0 bis ${tender.maxPoints}.`, { points: `Punkte von 0 bis ${tender.maxPoints}.` });
       const repo = m.getRepository(OfferScore);
       const existing = await repo.findOne({ where: { offerId, criterionId, evaluatorId: user.id } });

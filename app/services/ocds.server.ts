@@ -9,6 +9,7 @@ import { nowIso } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
 import { getSettings } from "~/lib/settings.server";
 import { readOffers } from "./offers.server";
+import { methodInWords } from "~/domain/past-performance";
 
 /**
  * Open Contracting Data Standard 1.1.5: one compiled-style release per tender, in a release
@@ -367,7 +368,7 @@ async function buildRelease(m: EntityManager, tender: Tender, ctx: Context): Pro
       mainProcurementCategory: "services",
       awardCriteria: "ratedCriteria",
       awardCriteriaDetails: criteria.length
-        ? `${criteria.map((c) => `${c.name}${c.isPrice ? " (Preis)" : ""}: ${c.weight} %`).join("; ")}. Qualitätskriterien werden mit 0 bis ${tender.maxPoints} Punkten bewertet; der niedrigste Preis erhält die volle Punktzahl, jeder andere anteilig.`
+        ? `${criteria.map((c) => `${c.name}${c.isPrice ? " (Preis)" : ""}: ${c.weight} %`).join("; ")}. Qualitätskriterien werden mit 0 bis ${tender.maxPoints} Punkten bewertet; der niedrigste Preis erhält die volle Punktzahl, jeder andere anteilig.${criteria.filter((c) => c.kind === "past_performance" && c.method).map((c) => ` ${methodInWords(c.method!, tender.maxPoints)}`).join("")}`
         : "Zuschlagskriterien noch nicht festgelegt.",
       lots: lots.map((l) => ({
         id: lotId(l),

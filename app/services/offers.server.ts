@@ -22,6 +22,7 @@ import { actorOf, type CurrentUser, type PersonUser } from "./auth.server";
 import { recordEvent } from "./events.server";
 import { lockTender, requireTender, TENDERS, tenderFacts } from "./tenders.server";
 import { transition } from "./transition.server";
+import { computePastPerformance } from "./past-performance.server";
 
 /** What a bidder submits: prices per lot, declarations, a concept document. */
 export interface OfferSubmission {
@@ -254,6 +255,14 @@ async function offerSubmitterName(m: EntityManager, offer: Offer): Promise<strin
  * written.
  */
 export async function confirmOpening(user: PersonUser, tenderId: number): Promise<{ opened: boolean; documentId: number | null }> {
+  const result = await confirmOpeningTx(user, tenderId);
+  // Past performance (issue 12): computed right after the opening from the figures at the offer
+  // deadline. A failure does not undo the opening: the evaluation page offers to compute again.
+  if (result.opened) await computePastPerformance(user, tenderId).catch((error) => console.error(`Vorleistung der Ausschreibung ${tenderId} nicht berechnet:`, error instanceof Error ? error.message : String(error)));
+  return result;
+}
+
+async function confirmOpeningTx(user: PersonUser, tenderId: number): Promise<{ opened: boolean; documentId: number | null }> {
   return tx(async (m) => {
     const tender = await lockTender(m, tenderId);
     if (tender.status !== "offers_closed") throw new ConflictError(tender.status === "published" ? "Die Angebotsfrist läuft noch; vorher dürfen Angebote nicht geöffnet werden." : "Die Angebote dieser Ausschreibung können nicht (mehr) geöffnet werden.");

@@ -49,6 +49,7 @@ export interface ProviderFigure {
   rate: number | null;
   low: number | null;
   high: number | null;
+  /** The expected number of events given the provider's clients (Σ predicted); the expected rate is expected ÷ n. */
   expected: number | null;
   ratio: number | null;
   ratioLow: number | null;

@@ -2,6 +2,7 @@ import { In } from "typeorm";
 import { AwardCriterion, Contract, Document, Lot, Provider, Tender, TenderDownload, TenderQuestion } from "../../entities";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
 import { can } from "~/domain/permissions";
+import { methodInWords } from "~/domain/past-performance";
 import { criterionLabel, measureTypeLabel, PRICE_UNIT_LABELS, PROCEDURE_LABELS, REGIME_LABELS, type PriceUnit, type ProcedureType, type Regime } from "~/domain/tender";
 import { TENDER_STATE_LABELS, type TenderState } from "~/domain/tender.machine";
 import { formatDate, formatDateTime } from "~/domain/time";
@@ -56,7 +57,7 @@ export async function getTenderForProvider(user: CurrentUser, id: number) {
     acceptsOffers: tender.status === "published" && !!tender.offersUntil && now < tender.offersUntil,
     acceptsQuestions: tender.status === "published" && (!tender.questionsUntil || now < tender.questionsUntil),
     lots: lots.map((l) => ({ id: l.id, number: l.number, title: l.title, quantity: l.quantity, region: l.region, startDate: l.startDate, durationMonths: l.durationMonths, priceUnit: l.priceUnit, priceUnitLabel: PRICE_UNIT_LABELS[l.priceUnit as PriceUnit] })),
-    criteria: criteria.map((c) => ({ id: c.id, name: c.name, weight: c.weight, isPrice: c.isPrice, description: c.description })),
+    criteria: criteria.map((c) => ({ id: c.id, name: c.name, weight: c.weight, isPrice: c.isPrice, description: c.description, methodWords: c.kind === "past_performance" && c.method ? methodInWords(c.method, tender.maxPoints) : null })),
     // Answers are published to all bidders without the asker's identity; own open questions are shown too.
     questions: questions.filter((q) => q.answeredAt || q.providerId === user.providerId).map((q) => ({ id: q.id, question: q.question, answer: q.answer, answeredAt: q.answeredAt, own: q.providerId === user.providerId })),
     offers,

@@ -12,6 +12,7 @@ import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
 import { evaluationView } from "./evaluation.server";
 import { requireTender } from "./tenders.server";
+import { pastPerformanceRows } from "./past-performance.server";
 
 /** Audit actions that do not change the procedure: left out of the record's timeline. */
 const NOT_IN_TIMELINE = new Set(["tender.record"]);
@@ -37,6 +38,7 @@ export async function createProcurementRecord(user: CurrentUser, tenderId: numbe
     const providers = await m.getRepository(Provider).find({ where: { id: In([0, ...offerRows.map((o) => o.providerId)]) } });
     const name = (id: number) => providers.find((p) => p.id === id)?.name ?? `Träger ${id}`;
     const notes = tender.recordNotes ?? {};
+    const pastPerformance = await pastPerformanceRows(m, tender);
     const regime = tender.regime as Regime;
     const submitted = offerRows.filter((o) => o.status === "submitted");
     const ranking = evaluation?.ranking ?? [];
@@ -54,6 +56,19 @@ export async function createProcurementRecord(user: CurrentUser, tenderId: numbe
       procedureReasons: notes.procedureReasons || (tender.procedureType === "open" ? "Offenes Verfahren als Regelverfahren; keine besondere Begründung erforderlich." : "Begründung noch nicht vermerkt."),
       lots: lots.map((l) => ({ number: l.number, title: l.title, quantity: l.quantity, duration: `${l.durationMonths} Monate ab ${formatDate(l.startDate)}`, priceUnit: PRICE_UNIT_LABELS[l.priceUnit as PriceUnit] })),
       criteria: criteria.map((c) => ({ name: criterionLabel(c), weight: `${c.weight} %` })),
+      pastPerformanceMethod: pastPerformance ? `Kriterium „${pastPerformance.criterion.name}“ (${pastPerformance.criterion.weight} %). ${pastPerformance.methodWords}` : "Die Vorleistung (Leistungsbilanz) ist kein Zuschlagskriterium.",
+      pastPerformance: (pastPerformance?.rows ?? []).map((x) => {
+        const noData = x.n === "–";
+        return {
+          bidder: name(x.providerId),
+          period: `${x.period} (Stand ${x.dataDate})`,
+          rate: noData ? "keine Daten" : `${x.rate} (${x.k}/${x.n})`,
+          interval: x.interval,
+          ratio: noData ? "–" : pastPerformance!.basis === "ratio" ? `${x.ratio} (${x.ratioInterval}); erwartet ${x.expected}` : `Gesamtquote ${x.overall}`,
+          points: x.pointsText,
+          reason: x.reason,
+        };
+      }),
       lotReasons: notes.lotReasons || "entfällt",
       offerSummary: evaluation
         ? `${submitted.length} gültige Angebote; die Inhalte wurden am ${formatDateTime(tender.openedAt)} von zwei Personen geöffnet.`

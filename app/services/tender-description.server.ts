@@ -1,5 +1,6 @@
 import { AwardCriterion, Lot, Tender } from "../../entities";
 import { criterionLabel, measureTypeLabel, PRICE_UNIT_LABELS, PROCEDURE_LABELS, REGIME_LABELS, type PriceUnit, type ProcedureType, type Regime } from "~/domain/tender";
+import { methodInWords } from "~/domain/past-performance";
 import { formatDate, formatDateTime } from "~/domain/time";
 import { generateDocument } from "~/lib/documents.server";
 
@@ -21,7 +22,7 @@ export async function createTenderDescription(m: Parameters<typeof generateDocum
       bindingUntil: formatDate(tender.bindingUntil),
       description: tender.description || "–",
       lots: lots.map((l) => ({ number: l.number, title: l.title, quantity: l.quantity, region: l.region || "–", startDate: formatDate(l.startDate), duration: `${l.durationMonths} Monate`, priceUnit: PRICE_UNIT_LABELS[l.priceUnit as PriceUnit] })),
-      criteria: criteria.map((c) => ({ name: criterionLabel(c), weight: `${c.weight} %`, description: c.description || "–" })),
+      criteria: criteria.map((c) => ({ name: criterionLabel(c), weight: `${c.weight} %`, description: [c.description, c.kind === "past_performance" && c.method ? methodInWords(c.method, tender.maxPoints) : ""].filter(Boolean).join(" ") || "–" })),
       scoring: `Wertung nach gewichteten Punkten: Qualitätskriterien 0 bis ${tender.maxPoints} Punkte; beim Preis erhält das niedrigste Angebot ${tender.maxPoints} Punkte, jedes andere ${tender.maxPoints} × niedrigster Preis ÷ eigener Preis.`,
     },
     title: `Leistungsbeschreibung ${tender.reference}`,

@@ -22,6 +22,7 @@ import {
   type ProcedureType,
   type Regime,
 } from "~/domain/tender";
+import { criteriaKindProblems, methodInWords, methodProblems, type CriterionKind, type PastPerformanceMethod } from "~/domain/past-performance";
 import { TENDER_EVENT_TYPES, tenderMoveIsPublic } from "~/domain/events";
 import { TENDER_STATE_LABELS, tenderMachine, type TenderEvent, type TenderFacts, type TenderState } from "~/domain/tender.machine";
 import { berlinDate, formatDate, formatDateTime } from "~/domain/time";
@@ -174,23 +175,38 @@ export async function removeLot(user: CurrentUser, tenderId: number, lotId: numb
   });
 }
 
-/** Replace the award criteria (draft only). Weights must add up to 100 with the price among them. */
-export async function setCriteria(user: CurrentUser, tenderId: number, criteria: (CriterionInput & { description?: string })[]): Promise<void> {
-  const clean = criteria.filter((c) => c.name.trim()).map((c) => ({ ...c, name: c.name.trim().slice(0, 200), description: (c.description ?? "").trim().slice(0, 1000) }));
+/**
+ * Replace the award criteria (draft only). Weights must add up to 100 with the price among them;
+ * at most one criterion is past performance, with a valid method (issue 12 point 7).
+ */
+export async function setCriteria(user: CurrentUser, tenderId: number, criteria: (CriterionInput & { description?: string; kind?: string; method?: PastPerformanceMethod | null })[]): Promise<void> {
+  const clean = criteria
+    .filter((c) => c.name.trim())
+    .map((c) => {
+      const kind: CriterionKind = c.kind === "past_performance" ? "past_performance" : "quality";
+      return { name: c.name.trim().slice(0, 200), weight: c.weight, isPrice: c.isPrice, description: (c.description ?? "").trim().slice(0, 1000), kind, method: kind === "past_performance" ? (c.method ?? null) : null };
+    });
   const problems = criteriaProblems(clean);
   if (problems.length) throw new ValidationError(problems.join(" "), { criteria: problems.join(" ") });
   await tx(async (m) => {
     const tender = await requireTender(m, tenderId);
     requireDraft(tender);
+    const pp = clean.find((c) => c.kind === "past_performance");
+    if (pp?.method) {
+      const fieldErrors = methodProblems(pp.method, { maxPoints: tender.maxPoints, tenderType: tender.measureType });
+      if (Object.keys(fieldErrors).length) throw new ValidationError(`Bitte prüfen Sie die Methode der Vorleistungswertung: ${Object.values(fieldErrors).join(" ")}`, fieldErrors);
+    }
+    const kindProblems = criteriaKindProblems(clean, { maxPoints: tender.maxPoints, tenderType: tender.measureType });
+    if (kindProblems.length) throw new ValidationError(kindProblems.join(" "), { criteria: kindProblems.join(" ") });
     const before = await m.getRepository(AwardCriterion).find({ where: { tenderId }, order: { position: "ASC" } });
     await m.getRepository(AwardCriterion).delete({ tenderId });
-    for (const [i, c] of clean.entries()) await m.getRepository(AwardCriterion).save({ tenderId, position: i + 1, name: c.name, description: c.description, weight: c.weight, isPrice: c.isPrice });
+    for (const [i, c] of clean.entries()) await m.getRepository(AwardCriterion).save({ tenderId, position: i + 1, name: c.name, description: c.description, weight: c.weight, isPrice: c.isPrice, kind: c.kind, method: c.method });
     await appendAudit(m, actorOf(user), {
       action: "tender.criteria_set",
       summary: `Zuschlagskriterien festgelegt (${tender.reference}): ${clean.map((c) => `${c.name} ${c.weight} %`).join(", ")}`,
       entityType: "tender",
       entityId: tenderId,
-      details: { before: before.map((c) => ({ name: c.name, weight: c.weight, isPrice: c.isPrice })), after: clean },
+      details: { before: before.map((c) => ({ name: c.name, weight: c.weight, isPrice: c.isPrice, kind: c.kind, method: c.method })), after: clean },
     });
   });
 }
@@ -255,6 +271,7 @@ export async function publicationProblems(m: EntityManager, tender: Tender): Pro
   if (!lots.length) problems.push("Es ist kein Los angelegt.");
   const criteria = await m.getRepository(AwardCriterion).find({ where: { tenderId: tender.id } });
   problems.push(...criteriaProblems(criteria));
+  problems.push(...criteriaKindProblems(criteria, { maxPoints: tender.maxPoints, tenderType: tender.measureType }));
   if (!tender.offersUntil) problems.push("Das Ende der Angebotsfrist fehlt.");
   else {
     const settings = await getSettings(m);
@@ -436,7 +453,7 @@ export async function getTenderForStaff(id: number) {
     procedureLabel: PROCEDURE_LABELS[tender.procedureType as ProcedureType][(tender.status === "draft" ? decision.regime : tender.regime) as Regime],
     measureLabel: measureTypeLabel(tender.measureType),
     lots: lots.map((l) => ({ ...l, priceUnitLabel: PRICE_UNIT_LABELS[l.priceUnit as PriceUnit], valueCents: lotValueCents({ ...l, priceUnit: l.priceUnit as PriceUnit }) })),
-    criteria,
+    criteria: criteria.map((c) => ({ ...c, methodWords: c.kind === "past_performance" && c.method ? methodInWords(c.method, tender.maxPoints) : null })),
     questions,
     confirmations: confirmations.map((c) => ({ ...c, name: users.find((u) => u.id === c.userId)?.name ?? "–" })),
     offerCount,

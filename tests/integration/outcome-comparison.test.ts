@@ -7,6 +7,7 @@ import type { PersonUser } from "~/services/auth.server";
 import { comparisonView, ownComparison, providerFigures } from "~/services/outcome-comparison.server";
 import { createUser, updateUser } from "~/services/users.server";
 import { freshDatabase } from "../setup/db";
+import { makeMeasure, participation } from "../setup/comparison-facts";
 
 /**
  * The provider comparison from real rows (issue 12): facts written with the repositories, the
@@ -22,7 +23,6 @@ let cmGranted: PersonUser;
 let cmPlain: PersonUser;
 let provUserA: PersonUser;
 let provUserB: PersonUser;
-const RECORDED = "2031-09-01T10:00:00.000Z";
 
 async function makeUser(role: PersonUser["role"], providerId: number | null = null, comparisonAccess = false): Promise<PersonUser> {
   const n = ++seq;
@@ -66,52 +66,6 @@ async function makeProvider(name: string, kind = "training"): Promise<Provider> 
     createdAt: at,
     updatedAt: at,
   } as Partial<Provider>);
-}
-
-async function makeMeasure(providerId: number): Promise<Measure> {
-  const n = ++seq;
-  const at = new Date().toISOString();
-  return (await em()).getRepository(Measure).save({
-    reference: `MK-C-${String(n).padStart(5, "0")}`,
-    providerId,
-    typeCode: "training",
-    title: `Maßnahme ${n}`,
-    description: "",
-    origin: "contract",
-    contractId: null,
-    baReference: "",
-    azavNumber: "",
-    azavValidFrom: null,
-    azavValidUntil: null,
-    hostName: "",
-    region: "Kamenz",
-    location: "Kamenz",
-    format: "group",
-    entryMode: "continuous",
-    startDates: [],
-    duration: 3,
-    durationUnit: "month",
-    weeklyHours: 30,
-    capacity: 100,
-    priceModel: "participant",
-    priceCents: 300_000,
-    proRata: "days",
-    eventFees: [],
-    targetGroups: [],
-    minAge: null,
-    maxAge: null,
-    entryConditions: "",
-    validFrom: "2030-01-01",
-    validUntil: "2034-12-31",
-    status: "active",
-    statusReason: "",
-    proposedById: null,
-    decidedById: null,
-    decidedAt: null,
-    createdById: null,
-    createdAt: at,
-    updatedAt: at,
-  } as Partial<Measure>);
 }
 
 async function makeClient() {
@@ -218,70 +172,6 @@ async function assignment(providerId: number, issuedOn: string, claim: { contrac
       lastReminderOn: null,
       updatedAt: at,
     } as Partial<FeeInstalment>);
-}
-
-/** One finished participation with its client; `outcome`: the status at exit and when it was recorded. */
-async function participation(measure: Measure, exitDate: string, outcome: { status: string; recordedAt?: string } | null, status = "completed", entryDate = "2031-02-01") {
-  const m = await em();
-  const n = ++seq;
-  const at = new Date().toISOString();
-  const client = await m.getRepository(Client).save({
-    reference: `K-${String(n).padStart(8, "0")}`,
-    firstName: "Vorname",
-    lastName: `Name${n}`,
-    birthDate: "1980-05-05",
-    region: "Kamenz",
-    targetGroups: [],
-    qualification: "Facharbeiter",
-    unemployedSince: "2030-01-01",
-    caseManagerId: null,
-    createdAt: at,
-    updatedAt: at,
-  } as Partial<Client>);
-  const p = await m.getRepository(PlacePurchase).save({
-    reference: `PK-C-${String(n).padStart(6, "0")}`,
-    measureId: measure.id,
-    providerId: measure.providerId,
-    clientId: client.id,
-    startDate: entryDate,
-    endDate: exitDate,
-    status,
-    priceModel: "participant",
-    priceCents: 300_000,
-    proRata: "days",
-    eventFees: [],
-    hours: null,
-    estimatedCents: 300_000,
-    budgetLineId: null,
-    approvalNeeded: false,
-    consentAt: at,
-    consentWithdrawnAt: null,
-    note: "",
-    requestedById: admin.id,
-    requestedAt: at,
-    statusReason: "",
-    entryDate,
-    exitDate,
-    exitReason: status === "dropped_out" ? "own_wish" : null,
-    exitNote: "",
-    createdAt: at,
-    updatedAt: at,
-  } as Partial<PlacePurchase>);
-  if (outcome)
-    await m.getRepository(Outcome).save({
-      clientId: client.id,
-      purchaseId: p.id,
-      checkpoint: "exit",
-      status: outcome.status,
-      employerName: "",
-      startDate: outcome.status === "none" ? null : exitDate,
-      weeklyHours: null,
-      asOf: exitDate,
-      note: "",
-      recordedById: null,
-      recordedAt: outcome.recordedAt ?? RECORDED,
-    } as Partial<Outcome>);
-  return p;
 }
 
 const QUERY = { line: "places", measure: "integration", period: "year", year: "2031" };

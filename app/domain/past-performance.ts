@@ -1,0 +1,275 @@
+import { addDays, addMonths, berlinDate, formatDate } from "./time";
+import { MEASURE_TYPE_CODES, measureTypeLabel } from "./tender";
+
+/**
+ * Past performance as an award criterion (issue 12 point 7; DOMAIN.md § 2.3: § 65 Abs. 5 VgV,
+ * § 49 Abs. 2 UVgO). The method is chosen in the draft with the other criteria, frozen at
+ * publication and published in words; at evaluation the points follow from the provider's
+ * figures at the offer deadline by the rules here (pure).
+ */
+
+export const CRITERION_KINDS = ["quality", "past_performance"] as const;
+export type CriterionKind = (typeof CRITERION_KINDS)[number];
+export const CRITERION_KIND_LABELS: Record<CriterionKind, string> = { quality: "Qualität (bewertet)", past_performance: "Vorleistung (berechnet)" };
+
+export const PP_MEASURES = ["integration", "sustainability", "dropout", "exam", "placement"] as const;
+export type PastPerformanceMeasure = (typeof PP_MEASURES)[number];
+export const PP_MEASURE_LABELS: Record<PastPerformanceMeasure, string> = {
+  integration: "Integrationsquote",
+  sustainability: "Nachhaltigkeitsquote",
+  dropout: "Abbruchquote",
+  exam: "Prüfungserfolgsquote",
+  placement: "Vermittlungsquote",
+};
+/** The measure's definition in plain German (as published). */
+export const PP_MEASURE_DEFINITIONS: Record<PastPerformanceMeasure, string> = {
+  integration: "Teilnehmende in sozialversicherungspflichtiger Beschäftigung, Ausbildung oder Selbständigkeit binnen sechs Monaten nach dem Austritt ÷ Austritte",
+  sustainability: "Integrationen, die sechs Monate später noch bestehen ÷ Integrationen",
+  dropout: "vorzeitige Austritte ohne Integration ÷ Eintritte",
+  exam: "bestandene Abschlussprüfungen ÷ Prüfungsteilnehmende",
+  placement: "Vermittlungen in Arbeit ÷ Vermittlungsaufträge",
+};
+/** Measure types of the placement line (brokers): only placements ÷ assignments apply to them. */
+export const BROKER_TYPES = ["placement_37", "placement_421i"];
+/** Measure types that end with an examination. */
+export const EXAM_TYPES = ["bae", "fbw", "qal"];
+
+/** For the drop-out rate a lower figure is better. */
+export function lowerIsBetter(measure: PastPerformanceMeasure): boolean {
+  return measure === "dropout";
+}
+
+/** Which measures can be used for a tender of the given measure type. */
+export function measuresFor(typeCode: string): PastPerformanceMeasure[] {
+  if (BROKER_TYPES.includes(typeCode)) return ["placement"];
+  return ["integration", "sustainability", "dropout", ...(EXAM_TYPES.includes(typeCode) ? (["exam"] as const) : [])];
+}
+
+export interface Band {
+  /** A rate (0–1) or a ratio, in the basis' unit. */
+  threshold: number;
+  points: number;
+}
+
+export interface PastPerformanceMethod {
+  measure: PastPerformanceMeasure;
+  /** The measure type whose figures count; null = all types. */
+  typeCode: string | null;
+  /** "months": the `length` months before the offer deadline; "calendar_years": the last `length` completed calendar years. */
+  periodKind: "months" | "calendar_years";
+  periodLength: number;
+  /** "rate": the raw rate; "ratio": actual ÷ expected (risk-adjusted). */
+  basis: "rate" | "ratio";
+  scoring: "linear" | "bands";
+  /** Linear: the figure that gets 0 points and the one that gets the full points. */
+  zeroAt: number | null;
+  fullAt: number | null;
+  bands: Band[];
+  /** Fewer cases than this (or a suppressed figure): the neutral points. */
+  minN: number;
+  neutralPoints: number;
+  /** "significant": a figure whose 95 % interval contains the reference counts as the reference. */
+  interval: "ignore" | "significant";
+}
+
+export const DEFAULT_METHOD = (typeCode: string, maxPoints: number): PastPerformanceMethod => ({
+  measure: measuresFor(typeCode)[0],
+  typeCode,
+  periodKind: "months",
+  periodLength: 24,
+  basis: "ratio",
+  scoring: "linear",
+  zeroAt: 0.8,
+  fullAt: 1.2,
+  bands: [],
+  minN: 10,
+  neutralPoints: maxPoints / 2,
+  interval: "ignore",
+});
+
+const round2 = (x: number) => Math.round(x * 100 + Number.EPSILON * 100) / 100;
+
+/** German number with the given decimals. */
+export function de(x: number, decimals = 2): string {
+  return x.toLocaleString("de-DE", { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+}
+/** Points as published: "1,5", "3", "2,25". */
+export function pointsText(p: number): string {
+  return p.toLocaleString("de-DE", { minimumFractionDigits: 0, maximumFractionDigits: 2 });
+}
+/** A figure in the basis' unit: a rate as percent, a ratio with two decimals. */
+export function figureText(basis: PastPerformanceMethod["basis"], x: number | null | undefined): string {
+  if (x === null || x === undefined) return "–";
+  return basis === "rate" ? `${de(x * 100, 1)} %` : de(x, 2);
+}
+
+/**
+ * Problems of a method, per form field, in German. `maxPoints` is the tender's scale,
+ * `tenderType` the tender's measure type.
+ */
+export function methodProblems(method: PastPerformanceMethod, ctx: { maxPoints: number; tenderType: string }): Record<string, string> {
+  const e: Record<string, string> = {};
+  if (!PP_MEASURES.includes(method.measure)) e["pp-measure"] = "Bitte wählen Sie die Kennzahl.";
+  if (method.typeCode !== null && !MEASURE_TYPE_CODES.includes(method.typeCode)) e["pp-typeCode"] = "Bitte wählen Sie die Maßnahmeart der früheren Aufträge.";
+  if (!e["pp-measure"] && !e["pp-typeCode"]) {
+    const types = [ctx.tenderType, ...(method.typeCode && method.typeCode !== ctx.tenderType ? [method.typeCode] : [])];
+    for (const t of types)
+      if (!measuresFor(t).includes(method.measure))
+        e["pp-measure"] = `Die ${PP_MEASURE_LABELS[method.measure]} passt nicht zur Maßnahmeart „${measureTypeLabel(t)}“; möglich: ${measuresFor(t).map((m) => PP_MEASURE_LABELS[m]).join(", ")}.`;
+  }
+  if (method.periodKind === "months") {
+    if (!Number.isInteger(method.periodLength) || method.periodLength < 12 || method.periodLength > 60) e["pp-periodLength"] = "Zeitraum: 12 bis 60 Monate vor dem Ende der Angebotsfrist.";
+  } else if (method.periodKind === "calendar_years") {
+    if (!Number.isInteger(method.periodLength) || method.periodLength < 1 || method.periodLength > 5) e["pp-periodLength"] = "Zeitraum: 1 bis 5 abgeschlossene Kalenderjahre.";
+  } else e["pp-periodKind"] = "Bitte wählen Sie den Zeitraum.";
+  if (method.basis !== "rate" && method.basis !== "ratio") e["pp-basis"] = "Bitte wählen Sie, ob die Quote oder das risikobereinigte Verhältnis gewertet wird.";
+  const unitOk = (x: number) => Number.isFinite(x) && x >= 0 && (method.basis === "ratio" ? x <= 10 : x <= 1);
+  const unitText = method.basis === "ratio" ? "ein Verhältnis zwischen 0 und 10" : "eine Quote zwischen 0 und 100 %";
+  const lower = lowerIsBetter(method.measure);
+  if (method.scoring === "linear") {
+    if (method.zeroAt === null || !unitOk(method.zeroAt)) e["pp-zeroAt"] = `Wert für 0 Punkte: bitte ${unitText}.`;
+    if (method.fullAt === null || !unitOk(method.fullAt)) e["pp-fullAt"] = `Wert für die volle Punktzahl: bitte ${unitText}.`;
+    if (!e["pp-zeroAt"] && !e["pp-fullAt"]) {
+      if (!lower && method.zeroAt! >= method.fullAt!) e["pp-fullAt"] = "Die Ankerwerte sind nicht in der richtigen Reihenfolge: der Wert für die volle Punktzahl muss über dem Wert für 0 Punkte liegen.";
+      if (lower && method.zeroAt! <= method.fullAt!) e["pp-fullAt"] = `Bei der ${PP_MEASURE_LABELS[method.measure]} ist ein niedrigerer Wert besser: der Wert für die volle Punktzahl muss unter dem Wert für 0 Punkte liegen.`;
+    }
+  } else if (method.scoring === "bands") {
+    const b = method.bands;
+    if (b.length < 1 || b.length > 8) e["pp-bands"] = "Stufen: bitte 1 bis 8 Stufen angeben, je „Schwelle=Punkte“.";
+    else if (b.some((x) => !unitOk(x.threshold))) e["pp-bands"] = `Stufen: jede Schwelle ist ${unitText}.`;
+    else if (b.some((x) => !Number.isFinite(x.points) || x.points < 0 || x.points > ctx.maxPoints || round2(x.points) !== x.points)) e["pp-bands"] = `Stufen: Punkte von 0 bis ${ctx.maxPoints} (höchstens zwei Nachkommastellen).`;
+    else if (b.some((x, i) => i > 0 && x.threshold <= b[i - 1].threshold)) e["pp-bands"] = "Stufen: die Schwellen müssen aufsteigend geordnet sein, ohne doppelte Werte.";
+    else if (b.some((x, i) => i > 0 && (lower ? x.points > b[i - 1].points : x.points < b[i - 1].points)))
+      e["pp-bands"] = lower ? "Stufen: bei der Abbruchquote ist weniger besser – höhere Schwellen dürfen nicht mehr Punkte geben." : "Stufen: höhere Schwellen dürfen nicht weniger Punkte geben.";
+  } else e["pp-scoring"] = "Bitte wählen Sie, wie aus der Kennzahl Punkte werden.";
+  if (!Number.isInteger(method.minN) || method.minN < 3) e["pp-minN"] = "Mindestfallzahl: eine ganze Zahl ab 3 (kleinere Zahlen werden nach den Datenschutzregeln ohnehin unterdrückt).";
+  else if (method.minN > 1000) e["pp-minN"] = "Mindestfallzahl: höchstens 1.000.";
+  if (!Number.isFinite(method.neutralPoints) || method.neutralPoints < 0 || method.neutralPoints > ctx.maxPoints || round2(method.neutralPoints) !== method.neutralPoints)
+    e["pp-neutralPoints"] = `Punkte bei zu wenigen Daten: 0 bis ${ctx.maxPoints} (höchstens zwei Nachkommastellen).`;
+  if (method.interval !== "ignore" && method.interval !== "significant") e["pp-interval"] = "Bitte wählen Sie, wie das Intervall berücksichtigt wird.";
+  return e;
+}
+
+/** The evaluated period for an offer deadline (ISO instant): dates of exit / assignment, inclusive. */
+export function methodPeriod(method: Pick<PastPerformanceMethod, "periodKind" | "periodLength">, offersUntil: string): { from: string; to: string } {
+  const deadline = berlinDate(offersUntil);
+  if (method.periodKind === "months") return { from: addMonths(deadline, -method.periodLength), to: addDays(deadline, -1) };
+  const year = Number(deadline.slice(0, 4));
+  return { from: `${year - method.periodLength}-01-01`, to: `${year - 1}-12-31` };
+}
+
+export function periodInWords(method: Pick<PastPerformanceMethod, "periodKind" | "periodLength">): string {
+  if (method.periodKind === "months") return `in den ${method.periodLength} Monaten vor dem Ende der Angebotsfrist`;
+  return method.periodLength === 1 ? "im letzten abgeschlossenen Kalenderjahr vor dem Ende der Angebotsfrist" : `in den letzten ${method.periodLength} abgeschlossenen Kalenderjahren vor dem Ende der Angebotsfrist`;
+}
+
+function scoringInWords(method: PastPerformanceMethod, maxPoints: number): string {
+  const f = (x: number | null) => figureText(method.basis, x);
+  const what = method.basis === "ratio" ? "einem Verhältnis von" : "einer Quote von";
+  if (method.scoring === "linear")
+    return `Punkte: linear von 0 Punkten bei ${what} ${f(method.zeroAt)} bis ${pointsText(maxPoints)} Punkten bei ${f(method.fullAt)}; dazwischen anteilig (auf zwei Nachkommastellen gerundet), jenseits der Ankerwerte 0 bzw. ${pointsText(maxPoints)} Punkte.`;
+  const lower = lowerIsBetter(method.measure);
+  const steps = method.bands.map((b) => `${lower ? "bis" : "ab"} ${f(b.threshold)}: ${pointsText(b.points)} Punkte`).join("; ");
+  return `Punkte nach Stufen: ${steps}; ${lower ? "darüber" : "darunter"} 0 Punkte.`;
+}
+
+/** The method as one German paragraph, published in the tender documents next to the criterion. */
+export function methodInWords(method: PastPerformanceMethod, maxPoints: number): string {
+  const type = method.typeCode ? `in Maßnahmen der Art „${measureTypeLabel(method.typeCode)}“` : "in Maßnahmen aller Arten";
+  const basis =
+    method.basis === "ratio"
+      ? "risikobereinigt als Verhältnis der tatsächlichen zur erwarteten Quote (erwartet nach der Zusammensetzung der Teilnehmenden: Altersgruppe, Dauer der Arbeitslosigkeit, Qualifikation, Schwerbehinderung, Sprachförderbedarf und regionale Arbeitslosenquote, soweit bekannt; 1,00 = wie erwartet)"
+      : "als unbereinigte Quote";
+  const lower = lowerIsBetter(method.measure) ? " Eine niedrigere Quote ist besser." : "";
+  const interval =
+    method.interval === "significant"
+      ? ` Nur statistisch gesicherte Abweichungen zählen: liegt ${method.basis === "ratio" ? "der Wert 1,00" : "die Gesamtquote aller Träger"} im 95-%-Konfidenzintervall des Bieters, wird der Bieter so gewertet, als läge er genau dort.`
+      : " Gewertet wird der Punktschätzer; das 95-%-Konfidenzintervall wird mit angegeben.";
+  return (
+    `Vorleistung (Leistungsbilanz aus früheren Aufträgen, § 65 Abs. 5 VgV bzw. § 49 Abs. 2 UVgO): Gewertet wird die ${PP_MEASURE_LABELS[method.measure]} des Bieters (${PP_MEASURE_DEFINITIONS[method.measure]}) ${type} ${periodInWords(method)}, nach dem Datenstand am Ende der Angebotsfrist, ${basis}.${lower} ` +
+    `${scoringInWords(method, maxPoints)}${interval} Bieter mit weniger als ${method.minN} gewerteten Fällen oder ohne Daten erhalten ${pointsText(method.neutralPoints)} Punkte.`
+  );
+}
+
+/** The source figure as the service delivers it (a subset of ProviderFigure). */
+export interface FigureInput {
+  k: number;
+  n: number;
+  rate: number | null;
+  low: number | null;
+  high: number | null;
+  expected: number | null;
+  ratio: number | null;
+  ratioLow: number | null;
+  ratioHigh: number | null;
+  overallRate: number | null;
+  suppressed: boolean;
+}
+
+export interface PastPerformanceResult {
+  points: number;
+  /** "scored" from the figure, or "neutral" (too little data). */
+  status: "scored" | "neutral";
+  /** The figure the points were computed from (the reference, when the deviation was not significant). */
+  valueUsed: number | null;
+  reason: string;
+}
+
+/** Points from a figure by the method (pure; rounded to two decimals). */
+export function pastPerformancePoints(method: PastPerformanceMethod, figure: FigureInput | null, maxPoints: number): PastPerformanceResult {
+  const neutral = (why: string): PastPerformanceResult => ({ points: method.neutralPoints, status: "neutral", valueUsed: null, reason: `${why} – zu wenige Daten: ${pointsText(method.neutralPoints)} Punkte (festgelegter Wert).` });
+  if (!figure) return neutral("Keine Daten des Bieters im Zeitraum");
+  if (figure.suppressed) return neutral("Wert wegen kleiner Fallzahl unterdrückt");
+  if (figure.n < method.minN) return neutral(`Nur ${figure.n} Fälle, Mindestfallzahl ${method.minN}`);
+  const value = method.basis === "ratio" ? figure.ratio : figure.rate;
+  if (value === null) return neutral(method.basis === "ratio" ? "Kein erwarteter Wert für die Risikobereinigung" : "Keine Quote");
+  let used = value;
+  let note = `${method.basis === "ratio" ? "Verhältnis" : "Quote"} ${figureText(method.basis, value)}`;
+  if (method.interval === "significant") {
+    const reference = method.basis === "ratio" ? 1 : figure.overallRate;
+    const lo = method.basis === "ratio" ? figure.ratioLow : figure.low;
+    const hi = method.basis === "ratio" ? figure.ratioHigh : figure.high;
+    if (reference === null || lo === null || hi === null) return neutral("Intervall oder Bezugswert fehlt, die Abweichung lässt sich nicht prüfen");
+    if (lo <= reference && reference <= hi) {
+      used = reference;
+      note += `; Intervall ${figureText(method.basis, lo)}–${figureText(method.basis, hi)} enthält den Bezugswert ${figureText(method.basis, reference)}: nicht gesichert abweichend, gewertet mit ${figureText(method.basis, reference)}`;
+    } else note += `; Intervall ${figureText(method.basis, lo)}–${figureText(method.basis, hi)} schließt den Bezugswert ${figureText(method.basis, reference)} aus: gesicherte Abweichung`;
+  }
+  let points: number;
+  if (method.scoring === "linear") {
+    const z = method.zeroAt!;
+    const f = method.fullAt!;
+    const share = Math.min(1, Math.max(0, (used - z) / (f - z)));
+    points = round2(maxPoints * share);
+    note += `; linear zwischen ${figureText(method.basis, z)} (0 Punkte) und ${figureText(method.basis, f)} (${pointsText(maxPoints)} Punkte)`;
+  } else {
+    const lower = lowerIsBetter(method.measure);
+    // Thresholds are ascending; compare on the rounded-to-1e-9 value so that "exactly at" counts.
+    const eps = 1e-9;
+    const band = lower ? method.bands.find((b) => used <= b.threshold + eps) : [...method.bands].reverse().find((b) => used >= b.threshold - eps);
+    points = band ? band.points : 0;
+    note += band ? `; Stufe ${lower ? "bis" : "ab"} ${figureText(method.basis, band.threshold)}` : `; ${lower ? "über der höchsten" : "unter der niedrigsten"} Stufe`;
+  }
+  return { points, status: "scored", valueUsed: used, reason: `${note}: ${pointsText(points)} Punkte.` };
+}
+
+/** Period text for display: "01.01.2025–31.12.2026". */
+export function periodText(from: string, to: string): string {
+  return `${formatDate(from)}–${formatDate(to)}`;
+}
+
+/** Criteria-level problems of the kinds: at most one past-performance criterion, not the price, with a valid method. */
+export function criteriaKindProblems(criteria: { name: string; isPrice: boolean; kind?: string; method?: PastPerformanceMethod | null }[], ctx: { maxPoints: number; tenderType: string }): string[] {
+  const pp = criteria.filter((c) => c.kind === "past_performance");
+  const problems: string[] = [];
+  if (pp.length > 1) problems.push("Höchstens ein Kriterium kann die Vorleistung sein.");
+  if (pp.some((c) => c.isPrice)) problems.push("Der Preis kann nicht zugleich das Kriterium Vorleistung sein.");
+  for (const c of pp) {
+    if (!c.method) problems.push(`Für „${c.name}“ ist die Methode der Vorleistungswertung nicht festgelegt.`);
+    else {
+      const e = methodProblems(c.method, ctx);
+      if (Object.keys(e).length) problems.push(`Vorleistung „${c.name}“: ${Object.values(e).join(" ")}`);
+    }
+  }
+  return problems;
+}
