@@ -9,6 +9,7 @@
  * the output never does.
  */
 import type { FunnelPosition } from "./outcome-stats";
+import { formatDateTime } from "./time";
 
 export type ExportUnit = "rate" | "cents" | "days";
 export type Suppression = "none" | "small" | "secondary";
@@ -28,6 +29,8 @@ export interface ExportFigure {
   ratioHigh: number | null;
   limits: { low95: number; high95: number; low998: number; high998: number } | null;
   position: FunnelPosition | null;
+  /** Position on the funnel of actual ÷ expected (risk-adjusted), when the page shows that one. */
+  ratioPosition?: FunnelPosition | null;
   suppression: Suppression;
 }
 
@@ -103,10 +106,9 @@ export function formatDateDe(iso: string): string {
   return /^\d{4}-\d{2}-\d{2}$/.test(d) ? `${d.slice(8, 10)}.${d.slice(5, 7)}.${d.slice(0, 4)}` : iso;
 }
 
-/** The data date as Germans read it: "31.12.2007, 23:59 Uhr" (Berlin time is the service's job; here: the date part and, when given, HH:MM of the ISO text). */
+/** The data date as Germans read it: "06.12.2026, 13:05 Uhr" (Berlin time) for an instant, "31.12.2007" for a date. */
 export function formatAsOf(iso: string): string {
-  const time = /T(\d{2}):(\d{2})/.exec(iso);
-  return time && !(time[1] === "00" && time[2] === "00") ? `${formatDateDe(iso)}, ${time[1]}:${time[2]} Uhr (UTC)` : formatDateDe(iso);
+  return /T\d{2}:\d{2}/.test(iso) ? formatDateTime(iso) : formatDateDe(iso);
 }
 
 /** The cells of one figure, each either the formatted number or the suppression mark. */
@@ -132,12 +134,12 @@ export function figureCells(f: ExportFigure, unit: ExportUnit): FigureCells {
   const range = (a: number | null, b: number | null, fmt: (x: number | null) => string) => (a === null || b === null ? "–" : `${fmt(a)} – ${fmt(b)}`);
   const r2 = (x: number | null) => (x === null ? "–" : decimal(x, 2));
   return {
-    k: f.k === null ? "–" : String(f.k),
+    k: f.k === null ? "–" : unit === "cents" ? formatValue(f.k, "cents") : String(f.k),
     n: f.n === null ? "–" : String(f.n),
     rate: v(f.rate),
     interval: range(f.low, f.high, v),
     expected: v(f.expected),
-    ratio: f.ratio === null ? "–" : `${r2(f.ratio)} (${range(f.ratioLow, f.ratioHigh, r2)})`,
+    ratio: f.ratio === null ? "–" : `${r2(f.ratio)} (${range(f.ratioLow, f.ratioHigh, r2)})${f.ratioPosition ? `, ${POSITION_WORDS[f.ratioPosition]}` : ""}`,
     limits95: f.limits ? range(f.limits.low95, f.limits.high95, v) : "–",
     limits998: f.limits ? range(f.limits.low998, f.limits.high998, v) : "–",
     position: f.position ? POSITION_WORDS[f.position] : "–",
@@ -151,7 +153,7 @@ export const CSV_HEADER = (unit: ExportUnit): string[] => [
   "Zeitraum bis",
   "Datenstand",
   "Filter",
-  "Ereignisse (k)",
+  unit === "cents" ? "ausgezahlt in Euro" : "Ereignisse (k)",
   "Fälle (n)",
   `Wert ${unitHeader(unit)}`,
   `95-%-Intervall unten ${unitHeader(unit)}`,
@@ -165,6 +167,7 @@ export const CSV_HEADER = (unit: ExportUnit): string[] => [
   `99,8-%-Grenze unten ${unitHeader(unit)}`,
   `99,8-%-Grenze oben ${unitHeader(unit)}`,
   "Lage im Trichterdiagramm",
+  "Lage nach Risikoadjustierung",
   "Hinweis",
 ];
 
@@ -172,7 +175,7 @@ export const CSV_HEADER = (unit: ExportUnit): string[] => [
 export function csvRows(report: ExportReport): unknown[][] {
   const filters = report.filters.map((f) => `${f.label}: ${f.value}`).join(", ");
   const meta = [report.measureLabel];
-  const tail = [report.from, report.to, formatAsOf(report.asOf), filters];
+  const tail = [formatDateDe(report.from), formatDateDe(report.to), formatAsOf(report.asOf), filters];
   return [report.overall, ...report.providers].map((f) => {
     const head = [...meta, f.label, ...tail];
     if (f.suppression !== "none") {
@@ -181,12 +184,12 @@ export function csvRows(report: ExportReport): unknown[][] {
         f.suppression === "small"
           ? `weniger als ${report.minCell} Fälle: nicht ausgewiesen (Sozialdatenschutz)`
           : "gesperrt, damit sich eine kleine Zahl nicht aus der Summe errechnen lässt";
-      return [...head, ...Array.from({ length: 13 }, () => mark), "", note];
+      return [...head, ...Array.from({ length: 13 }, () => mark), "", "", note];
     }
     const v = (x: number | null) => csvValue(x, report.unit);
     return [
       ...head,
-      f.k ?? "",
+      f.k === null ? "" : report.unit === "cents" ? csvValue(f.k, "cents") : f.k,
       f.n ?? "",
       v(f.rate),
       v(f.low),
@@ -200,6 +203,7 @@ export function csvRows(report: ExportReport): unknown[][] {
       v(f.limits?.low998 ?? null),
       v(f.limits?.high998 ?? null),
       f.position ? POSITION_WORDS[f.position] : "",
+      f.ratioPosition ? POSITION_WORDS[f.ratioPosition] : "",
       "",
     ];
   });
