@@ -74,6 +74,8 @@ export const PERMISSIONS = [
   "answer:purchase:own",
   "report:participation:own",
   "confirm:bill:own",
+  "read:comparison:any",
+  "read:outcomes:own",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -95,6 +97,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "manage:api-token:any",
     "manage:budget:any",
     "grant:ordering-authority:any",
+    "read:comparison:any",
   ],
   procurement: [
     ...STAFF_READ,
@@ -112,8 +115,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "read:payable:any",
     "certify:payment:any",
     "manage:measure:any",
+    "read:comparison:any",
   ],
-  case_manager: [...STAFF_READ, "manage:client:any", "read:client-personal:any", "assign:client:any", "decide:placement:any", "certify:instalment:any", "read:payable:any", "certify:payment:any", "buy:place:any", "approve:purchase:any", "record:outcome:any"],
+  case_manager: [...STAFF_READ, "read:comparison:any", "manage:client:any", "read:client-personal:any", "assign:client:any", "decide:placement:any", "certify:instalment:any", "read:payable:any", "certify:payment:any", "buy:place:any", "approve:purchase:any", "record:outcome:any"],
   finance: [
     ...STAFF_READ,
     "export:provider:any",
@@ -127,7 +131,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "run:payment:any",
     "book:payment:any",
   ],
-  auditor: [...STAFF_READ, "read:audit:any", "export:provider:any", "read:payable:any"],
+  auditor: [...STAFF_READ, "read:comparison:any", "read:audit:any", "export:provider:any", "read:payable:any"],
   provider: [
     "read:provider:own",
     "edit:provider-contact:own",
@@ -150,6 +154,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "answer:purchase:own",
     "report:participation:own",
     "confirm:bill:own",
+    "read:outcomes:own",
   ],
 };
 
@@ -168,6 +173,8 @@ export interface NavItem {
   permission: Permission;
   /** Only for provider users of these kinds (the placement menus are for brokers). */
   providerKinds?: readonly string[];
+  /** Only for staff an admin granted the provider comparison (users.comparisonAccess). */
+  needsComparisonAccess?: boolean;
 }
 
 /** The navigation: each role sees only what it may use. */
@@ -188,6 +195,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: "/outcomes", label: "Verbleib erfassen", permission: "record:outcome:any" },
   { to: "/bills", label: "Platzabrechnungen", permission: "read:place:any" },
   { to: "/reports/measures", label: "Maßnahmen im Jahr", permission: "read:place:any" },
+  { to: "/comparison", label: "Trägervergleich", permission: "read:comparison:any", needsComparisonAccess: true },
   { to: "/portal", label: "Meine Organisation", permission: "read:provider:own" },
   { to: "/portal/tenders", label: "Ausschreibungen", permission: "read:tender:published" },
   { to: "/portal/contracts", label: "Verträge", permission: "read:contract:own" },
@@ -198,6 +206,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: "/portal/bills", label: "Abrechnungen", permission: "confirm:bill:own", providerKinds: ["training", "agency"] },
   { to: "/portal/measures", label: "Maßnahmen", permission: "propose:measure:own", providerKinds: ["training", "agency"] },
   { to: "/portal/invoices", label: "Rechnungen", permission: "submit:invoice:own" },
+  { to: "/portal/outcomes", label: "Unsere Ergebnisse", permission: "read:outcomes:own" },
   { to: "/portal/tokens", label: "API-Zugänge", permission: "manage:api-token:own" },
   { to: "/audit", label: "Protokoll", permission: "read:audit:any" },
   { to: "/admin/users", label: "Benutzer", permission: "manage:user:any" },
@@ -208,6 +217,8 @@ export const NAV_ITEMS: NavItem[] = [
 ];
 
 /** The menu of a role; a provider user also by its organisation's kind (a training provider sees no broker menus). */
-export function navFor(role: Role | null | undefined, providerKind?: string | null): NavItem[] {
-  return NAV_ITEMS.filter((item) => can(role, item.permission) && (!item.providerKinds || (providerKind != null && item.providerKinds.includes(providerKind))));
+export function navFor(role: Role | null | undefined, providerKind?: string | null, comparisonAccess = false): NavItem[] {
+  return NAV_ITEMS.filter(
+    (item) => can(role, item.permission) && (!item.providerKinds || (providerKind != null && item.providerKinds.includes(providerKind))) && (!item.needsComparisonAccess || comparisonAccess),
+  );
 }

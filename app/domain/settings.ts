@@ -7,6 +7,7 @@ import { DEFAULT_THRESHOLDS_TEXT, parseThresholds } from "./tender";
 import { MAX_PAYMENT_TERM_DAYS } from "./finance";
 import { validateIban } from "./iban";
 import { parseEuroToCents } from "./money";
+import { parseRegionalRates } from "./outcome-comparison";
 
 export type SettingType = "string" | "text" | "integer";
 
@@ -278,6 +279,26 @@ export const SETTING_DEFINITIONS = [
     default: 60,
     min: 1,
     max: 100000,
+  },
+  // Trägervergleich (issue 12)
+  { key: "comparison.minCell", label: "Trägervergleich: Zellen unterdrücken unter (Personen)", help: "Kennzahlen mit weniger Personen werden nicht gezeigt (mit Sekundärsperrung).", group: "Trägervergleich", type: "integer", default: 3, min: 2, max: 50 },
+  {
+    key: "comparison.regionalRates",
+    label: "Trägervergleich: Arbeitslosenquote je Region (%)",
+    help: "Paare „Region=Quote“, getrennt durch Semikolon, z. B. „Kamenz=14,9; Hoyerswerda=19,8“. Fließt in die Risikoadjustierung ein, wo bekannt.",
+    group: "Trägervergleich",
+    type: "text",
+    default: "",
+    check: (v: string) => parseRegionalRates(v).error,
+  },
+  {
+    key: "comparison.defaultPeriod",
+    label: "Trägervergleich: Zeitraum ohne Auswahl",
+    help: "„year“ (letztes Kalenderjahr), „rolling12“ oder „rolling24“ (12 bzw. 24 Monate bis heute).",
+    group: "Trägervergleich",
+    type: "string",
+    default: "rolling24",
+    check: (v: string) => (["year", "rolling12", "rolling24"].includes(v.trim()) ? null : "Bitte „year“, „rolling12“ oder „rolling24“ angeben."),
   },
 ] as const satisfies readonly SettingDefinition[];
 

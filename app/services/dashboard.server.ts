@@ -104,5 +104,5 @@ export async function navigationFor(user: CurrentUser | null) {
     const p = await (await em()).getRepository(Provider).findOne({ where: { id: user.providerId }, select: { id: true, kind: true } });
     kind = p?.kind ?? null;
   }
-  return navFor(user.role, kind).map(({ to, label }) => ({ to, label }));
+  return navFor(user.role, kind, Boolean(user.comparisonAccess)).map(({ to, label }) => ({ to, label }));
 }

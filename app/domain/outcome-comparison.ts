@@ -1,0 +1,722 @@
+/**
+ * The provider comparison (issue 12, DOMAIN.md § 5): from pseudonymous facts (one per
+ * participation or assignment) to the figures per provider — every rate with its n and 95 %
+ * interval, small cells suppressed (primary and secondary), actual against expected given the
+ * clients (logistic regression, else indirect standardisation over strata), and the funnel plot's
+ * points and limits. Pure: the service loads the facts (app/services/outcome-comparison.server.ts).
+ */
+import { addDays, addMonths, isIsoDate, parseDate } from "./time";
+import { ageOn } from "./places";
+import {
+  auc,
+  calibrationTable,
+  fitLogistic,
+  funnelLimits,
+  funnelPosition,
+  isSmall,
+  median,
+  predictLogistic,
+  rateInterval,
+  ratioFunnelLimits,
+  ratioInterval,
+  stratumRates,
+  suppressColumn,
+  type FunnelPosition,
+  type LogisticFit,
+} from "./outcome-stats";
+
+// ---------------------------------------------------------------------------------------------
+// Measures
+
+export type MeasureKey = "integration" | "sustainability" | "dropout" | "exam" | "cost_per_integration" | "placement" | "days_to_placement" | "second_instalment" | "cost_per_lasting";
+export type Line = "places" | "brokers";
+
+export const PLACE_MEASURES: readonly MeasureKey[] = ["integration", "sustainability", "dropout", "exam", "cost_per_integration"];
+export const BROKER_MEASURES: readonly MeasureKey[] = ["placement", "days_to_placement", "second_instalment", "cost_per_lasting"];
+/** Measures that are a share k ÷ n (with an interval and a risk adjustment). */
+export const RATE_MEASURES: readonly MeasureKey[] = ["integration", "sustainability", "dropout", "exam", "placement", "second_instalment"];
+export const MEASURE_KEYS: readonly MeasureKey[] = [...PLACE_MEASURES, ...BROKER_MEASURES];
+
+export const MEASURE_LABELS: Record<MeasureKey, string> = {
+  integration: "Integrationsquote",
+  sustainability: "Nachhaltigkeit (Verbleib nach sechs Monaten)",
+  dropout: "Abbruchquote",
+  exam: "Prüfungserfolg",
+  cost_per_integration: "Kosten je Integration",
+  placement: "Vermittlungsquote",
+  days_to_placement: "Tage bis zur Vermittlung (Median)",
+  second_instalment: "Anteil mit zweiter Rate",
+  cost_per_lasting: "Kosten je Vermittlung über sechs Monate",
+};
+
+/** Plain-German definitions shown in the method section. */
+export const MEASURE_DEFINITIONS: Record<MeasureKey, string> = {
+  integration:
+    "Austritte im Zeitraum, nach denen binnen sechs Monaten eine versicherungspflichtige Beschäftigung, eine Berufsausbildung oder eine Selbständigkeit begann, geteilt durch alle Austritte im Zeitraum.",
+  sustainability: "Integrationen (wie oben), bei denen sechs Monate später noch Beschäftigung, Ausbildung oder Selbständigkeit bestand, geteilt durch die Integrationen, deren Sechs-Monats-Verbleib erfasst ist.",
+  dropout: "Eintritte im Zeitraum, die vorzeitig ohne Integration endeten (Abbruch), geteilt durch alle Eintritte im Zeitraum.",
+  exam: "Teilnehmende mit einer Prüfung im Zeitraum, die bestanden haben, geteilt durch alle Prüfungsteilnehmenden.",
+  cost_per_integration: "Ausgezahlte Beträge für die Plätze des Trägers mit Austritt im Zeitraum, geteilt durch deren Integrationen.",
+  placement: "Vermittlungsgutscheine und Zuweisungen mit Ausgabe im Zeitraum, zu denen ein anerkannter Vermittlungsnachweis vorliegt, geteilt durch alle Zuweisungen im Zeitraum.",
+  days_to_placement: "Der Median der Tage von der Zuweisung bis zum Arbeitsvertrag, über die Vermittlungen (ohne Intervall; n = Zahl der Vermittlungen).",
+  second_instalment: "Vermittlungen, deren zweite Rate (nach sechs Monaten Beschäftigung) erreicht wurde, geteilt durch alle Vermittlungen.",
+  cost_per_lasting: "Ausgezahlte Vermittlungsvergütungen, geteilt durch die Vermittlungen, die sechs Monate gehalten haben (zweite Rate erreicht).",
+};
+
+export function measuresOf(line: Line): readonly MeasureKey[] {
+  return line === "places" ? PLACE_MEASURES : BROKER_MEASURES;
+}
+export function lineOf(measure: MeasureKey): Line {
+  return PLACE_MEASURES.includes(measure) ? "places" : "brokers";
+}
+export function isMeasureKey(v: unknown): v is MeasureKey {
+  return typeof v === "string" && (MEASURE_KEYS as readonly string[]).includes(v);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Covariates
+
+export type AgeGroup = "u25" | "25to49" | "50plus" | "unknown";
+export type UnemploymentBand = "lt12" | "12to23" | "24plus" | "unknown";
+export type QualificationLevel = "none" | "vocational" | "academic" | "unknown";
+
+export interface Covariates {
+  ageGroup: AgeGroup;
+  unemployment: UnemploymentBand;
+  qualification: QualificationLevel;
+  severelyDisabled: boolean;
+  languageNeeds: boolean;
+  /** The unemployment rate of the client's region in per cent (setting), null when not known. */
+  regionalRate: number | null;
+}
+
+/** The qualification level from the free text of the client record. */
+export function qualificationLevel(text: string | null | undefined): QualificationLevel {
+  const t = (text ?? "").trim();
+  if (t === "") return "unknown";
+  if (/ohne\s+(berufs)?abschluss/i.test(t)) return "none";
+  if (/studium|diplom|bachelor|master|ingenieur|hochschul/i.test(t)) return "academic";
+  return "vocational";
+}
+
+export function ageGroup(birthDate: string | null, on: string): AgeGroup {
+  if (!birthDate) return "unknown";
+  const age = ageOn(birthDate, on);
+  return age < 25 ? "u25" : age < 50 ? "25to49" : "50plus";
+}
+
+/** Months of unemployment on a day: under 12, 12–23, 24 and more, or unknown. */
+export function unemploymentBand(since: string | null, on: string): UnemploymentBand {
+  if (!since || since > on) return "unknown";
+  if (addMonths(since, 12) > on) return "lt12";
+  if (addMonths(since, 24) > on) return "12to23";
+  return "24plus";
+}
+
+export interface ClientFacts {
+  birthDate: string | null;
+  unemployedSince: string | null;
+  qualification: string;
+  targetGroups: readonly string[];
+  region: string;
+}
+
+export function covariatesOf(c: ClientFacts, on: string, regionalRates: ReadonlyMap<string, number>): Covariates {
+  return {
+    ageGroup: ageGroup(c.birthDate, on),
+    unemployment: unemploymentBand(c.unemployedSince, on),
+    qualification: qualificationLevel(c.qualification),
+    severelyDisabled: c.targetGroups.includes("severely_disabled"),
+    languageNeeds: c.targetGroups.includes("language_needs"),
+    regionalRate: regionalRates.get(c.region.trim().toLowerCase()) ?? null,
+  };
+}
+
+/** Setting comparison.regionalRates: "Kamenz=14,9; Hoyerswerda=19,8" → region (lower case) → per cent. */
+export function parseRegionalRates(text: string): { rates: Map<string, number>; error: string | null } {
+  const rates = new Map<string, number>();
+  const parts = text.split(/[;\n]/).map((p) => p.trim()).filter(Boolean);
+  for (const part of parts) {
+    const m = /^([^=]+)=\s*(\d{1,2}(?:,\d{1,2})?)\s*%?$/.exec(part);
+    if (!m) return { rates, error: `„${part.slice(0, 40)}“ ist keine Angabe der Form „Region=Quote“ (z. B. „Kamenz=14,9“; Quote in Prozent mit Komma).` };
+    const region = m[1].trim();
+    const rate = Number(m[2].replace(",", "."));
+    if (rates.has(region.toLowerCase())) return { rates, error: `Die Region „${region}“ ist doppelt angegeben.` };
+    rates.set(region.toLowerCase(), rate);
+  }
+  return { rates, error: null };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Facts (pseudonymous: ids and dates, no names)
+
+export interface PlaceFact {
+  providerId: number;
+  typeCode: string;
+  region: string;
+  entryDate: string | null;
+  /** Null when the exit is not (yet) known at the data's date. */
+  exitDate: string | null;
+  /** Left early without an integration. */
+  droppedOut: boolean;
+  /** An integration within six months after the exit. */
+  integrated: boolean;
+  /** Still integrated six months later: null when not recorded (yet). */
+  sustained: boolean | null;
+  /** Date of the (last) exam, null without one; passed: any exam passed. */
+  examDate: string | null;
+  examPassed: boolean;
+  paidCents: number;
+  covariates: Covariates;
+}
+
+export interface BrokerFact {
+  providerId: number;
+  region: string;
+  issuedOn: string;
+  /** The contract date of the accepted placement, null when none. */
+  placedOn: string | null;
+  secondInstalment: boolean;
+  paidCents: number;
+  covariates: Covariates;
+}
+
+export interface Facts {
+  places: PlaceFact[];
+  brokers: BrokerFact[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Periods
+
+export type PeriodKind = "year" | "rolling12" | "rolling24";
+export interface Period {
+  kind: PeriodKind;
+  from: string;
+  to: string;
+  label: string;
+}
+
+const de = (iso: string) => `${iso.slice(8, 10)}.${iso.slice(5, 7)}.${iso.slice(0, 4)}`;
+
+/** A calendar year, or the 12 / 24 months ending on `end` (inclusive). */
+export function resolvePeriod(kind: PeriodKind, value: { year?: number; end?: string }): Period {
+  if (kind === "year") {
+    const y = value.year!;
+    return { kind, from: `${y}-01-01`, to: `${y}-12-31`, label: `Kalenderjahr ${y}` };
+  }
+  const months = kind === "rolling12" ? 12 : 24;
+  const to = value.end!;
+  const from = addDays(addMonths(to, -months), 1);
+  return { kind, from, to, label: `${months} Monate vom ${de(from)} bis ${de(to)}` };
+}
+
+export function inPeriod(date: string | null, p: { from: string; to: string }): boolean {
+  return date !== null && date >= p.from && date <= p.to;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The query of the page (GET form)
+
+export type AdjustMode = "raw" | "adjusted";
+export interface ComparisonQuery {
+  line: Line;
+  measure: MeasureKey;
+  typeCode: string | null;
+  region: string | null;
+  period: Period;
+  adjust: AdjustMode;
+}
+
+export interface QueryInput {
+  line?: string | null;
+  measure?: string | null;
+  type?: string | null;
+  region?: string | null;
+  period?: string | null;
+  year?: string | null;
+  end?: string | null;
+  adjust?: string | null;
+}
+
+/**
+ * The filters from the URL: defaults for what is empty, a German message for what is invalid
+ * (the invalid value is replaced by its default so the page still shows figures).
+ */
+export function parseComparisonQuery(input: QueryInput, defaults: { period: PeriodKind; today: string; minYear: number }): { query: ComparisonQuery; errors: string[] } {
+  const errors: string[] = [];
+  const s = (v: string | null | undefined) => (v ?? "").trim();
+  const line: Line = s(input.line) === "brokers" ? "brokers" : "places";
+  if (s(input.line) && !["places", "brokers"].includes(s(input.line))) errors.push("Unbekannter Bereich: es werden Plätze und Maßnahmen gezeigt.");
+  let measure: MeasureKey = measuresOf(line)[0];
+  if (s(input.measure)) {
+    if (isMeasureKey(s(input.measure)) && lineOf(s(input.measure) as MeasureKey) === line) measure = s(input.measure) as MeasureKey;
+    else errors.push(`Die Kennzahl „${s(input.measure).slice(0, 40)}“ gibt es für diesen Bereich nicht: gezeigt wird die ${MEASURE_LABELS[measure]}.`);
+  }
+  const currentYear = Number(defaults.today.slice(0, 4));
+  let kind: PeriodKind = defaults.period;
+  const rawKind = s(input.period);
+  if (rawKind) {
+    if (rawKind === "year" || rawKind === "rolling12" || rawKind === "rolling24") kind = rawKind;
+    else errors.push("Unbekannter Zeitraum: bitte Kalenderjahr, 12 oder 24 Monate wählen.");
+  }
+  let period: Period;
+  if (kind === "year") {
+    let year = currentYear - 1;
+    const raw = s(input.year);
+    if (raw) {
+      if (!/^\d{4}$/.test(raw)) errors.push(`„${raw.slice(0, 40)}“ ist keine Jahreszahl; gezeigt wird ${year}.`);
+      else if (Number(raw) > currentYear) errors.push(`${raw} liegt in der Zukunft; gezeigt wird ${year}.`);
+      else if (Number(raw) < defaults.minYear) errors.push(`Für ${raw} gibt es keine Daten (erfasst ab ${defaults.minYear}); gezeigt wird ${year}.`);
+      else year = Number(raw);
+    }
+    period = resolvePeriod("year", { year });
+  } else {
+    let end = defaults.today;
+    const raw = s(input.end);
+    if (raw) {
+      const parsed = parseDate(raw);
+      if (!parsed || !isIsoDate(parsed)) errors.push(`„${raw.slice(0, 40)}“ ist kein Datum (TT.MM.JJJJ); der Zeitraum endet heute.`);
+      else if (parsed > defaults.today) errors.push("Das Ende des Zeitraums liegt in der Zukunft; der Zeitraum endet heute.");
+      else if (Number(parsed.slice(0, 4)) < defaults.minYear) errors.push(`Für ${parsed.slice(0, 4)} gibt es keine Daten (erfasst ab ${defaults.minYear}); der Zeitraum endet heute.`);
+      else end = parsed;
+    }
+    period = resolvePeriod(kind, { end });
+  }
+  const adjust: AdjustMode = s(input.adjust) === "adjusted" && RATE_MEASURES.includes(measure) ? "adjusted" : "raw";
+  if (s(input.adjust) === "adjusted" && adjust === "raw") errors.push("Diese Kennzahl ist kein Anteil: sie wird ohne Risikoadjustierung gezeigt.");
+  return { query: { line, measure, typeCode: line === "places" ? s(input.type) || null : null, region: s(input.region) || null, period, adjust }, errors };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Units of a measure: one per person in its denominator
+
+export interface Unit {
+  providerId: number;
+  /** 1/0 for a rate; the value (days) for days_to_placement. */
+  y: number;
+  /** Cents paid (cost measures). */
+  cents: number;
+  /** For cost measures: counts in the denominator (an integration / a lasting placement). */
+  counts: boolean;
+  covariates: Covariates;
+}
+
+/** The units of one measure in the period (facts already filtered by type and region). */
+export function unitsOf(measure: MeasureKey, facts: Facts, period: { from: string; to: string }): Unit[] {
+  const u = (providerId: number, y: number, covariates: Covariates, cents = 0, counts = false): Unit => ({ providerId, y, cents, counts, covariates });
+  const exits = () => facts.places.filter((f) => inPeriod(f.exitDate, period));
+  const issued = () => facts.brokers.filter((f) => inPeriod(f.issuedOn, period));
+  switch (measure) {
+    case "integration":
+      return exits().map((f) => u(f.providerId, f.integrated ? 1 : 0, f.covariates));
+    case "sustainability":
+      return exits()
+        .filter((f) => f.integrated && f.sustained !== null)
+        .map((f) => u(f.providerId, f.sustained ? 1 : 0, f.covariates));
+    case "dropout":
+      return facts.places.filter((f) => inPeriod(f.entryDate, period)).map((f) => u(f.providerId, f.droppedOut ? 1 : 0, f.covariates));
+    case "exam":
+      return facts.places.filter((f) => inPeriod(f.examDate, period)).map((f) => u(f.providerId, f.examPassed ? 1 : 0, f.covariates));
+    case "cost_per_integration":
+      return exits().map((f) => u(f.providerId, 0, f.covariates, f.paidCents, f.integrated));
+    case "placement":
+      return issued().map((f) => u(f.providerId, f.placedOn ? 1 : 0, f.covariates));
+    case "days_to_placement":
+      return issued()
+        .filter((f) => f.placedOn)
+        .map((f) => u(f.providerId, Math.max(0, Math.round((Date.parse(f.placedOn!) - Date.parse(f.issuedOn)) / 86400000)), f.covariates));
+    case "second_instalment":
+      return issued()
+        .filter((f) => f.placedOn)
+        .map((f) => u(f.providerId, f.secondInstalment ? 1 : 0, f.covariates));
+    case "cost_per_lasting":
+      return issued().map((f) => u(f.providerId, 0, f.covariates, f.paidCents, f.placedOn !== null && f.secondInstalment));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cells
+
+export type Suppression = null | "small" | "secondary";
+export interface Cell {
+  /** Events (rates), cents paid (cost measures), placements (days). */
+  k: number;
+  /** The persons in the denominator (shown as n). */
+  n: number;
+  /** Share 0..1, cents per unit, or days; null when n = 0 or suppressed. */
+  rate: number | null;
+  low: number | null;
+  high: number | null;
+  method: "wilson" | "exact" | "median" | "ratio" | "none";
+  suppressed: Suppression;
+}
+
+/** The unsuppressed cell of a measure over some units. */
+export function cellOf(measure: MeasureKey, units: readonly Unit[]): Cell {
+  if (measure === "cost_per_integration" || measure === "cost_per_lasting") {
+    const k = units.reduce((a, x) => a + x.cents, 0);
+    const n = units.filter((x) => x.counts).length;
+    return { k, n, rate: n ? k / n : null, low: null, high: null, method: "ratio", suppressed: null };
+  }
+  if (measure === "days_to_placement") {
+    return { k: units.length, n: units.length, rate: median(units.map((x) => x.y)), low: null, high: null, method: "median", suppressed: null };
+  }
+  const n = units.length;
+  const k = units.reduce((a, x) => a + (x.y ? 1 : 0), 0);
+  if (n === 0) return { k, n, rate: null, low: null, high: null, method: "none", suppressed: null };
+  const ci = rateInterval(k, n);
+  return { k, n, rate: k / n, low: ci.low, high: ci.high, method: ci.method, suppressed: null };
+}
+
+function hideCell(c: Cell, why: Suppression): Cell {
+  return { ...c, k: 0, n: 0, rate: null, low: null, high: null, suppressed: why };
+}
+
+/**
+ * Primary and secondary suppression of one column (one measure over the providers) whose total is
+ * published: the person counts n go through suppressColumn; a rate whose n is hidden is hidden.
+ */
+export function suppressCells(cells: readonly Cell[], total: Cell, minCell: number): { cells: Cell[]; total: Cell } {
+  const { hidden, totalHidden } = suppressColumn(
+    cells.map((c) => c.n),
+    minCell,
+  );
+  return {
+    cells: cells.map((c, i) => (hidden.has(i) ? hideCell(c, isSmall(c.n, minCell) ? "small" : "secondary") : c)),
+    total: totalHidden || isSmall(total.n, minCell) ? hideCell(total, isSmall(total.n, minCell) ? "small" : "secondary") : total,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Risk adjustment
+
+interface Variable {
+  label: string;
+  value: (c: Covariates) => number;
+}
+
+/** The model's candidate variables (reference groups: 25–49 years, under 12 months, vocational qualification). */
+export function candidateVariables(units: readonly Unit[]): Variable[] {
+  const known = units.map((x) => x.covariates.regionalRate).filter((r): r is number => r !== null);
+  const meanRate = known.length ? known.reduce((a, b) => a + b, 0) / known.length : 0;
+  const vars: Variable[] = [
+    { label: "Alter unter 25 Jahren", value: (c) => (c.ageGroup === "u25" ? 1 : 0) },
+    { label: "Alter 50 Jahre und älter", value: (c) => (c.ageGroup === "50plus" ? 1 : 0) },
+    { label: "arbeitslos 12 bis 23 Monate", value: (c) => (c.unemployment === "12to23" ? 1 : 0) },
+    { label: "arbeitslos 24 Monate und länger", value: (c) => (c.unemployment === "24plus" ? 1 : 0) },
+    { label: "Dauer der Arbeitslosigkeit unbekannt", value: (c) => (c.unemployment === "unknown" ? 1 : 0) },
+    { label: "ohne Berufsabschluss", value: (c) => (c.qualification === "none" ? 1 : 0) },
+    { label: "Hochschulabschluss", value: (c) => (c.qualification === "academic" ? 1 : 0) },
+    { label: "Qualifikation unbekannt", value: (c) => (c.qualification === "unknown" ? 1 : 0) },
+    { label: "schwerbehindert", value: (c) => (c.severelyDisabled ? 1 : 0) },
+    { label: "Sprachförderbedarf", value: (c) => (c.languageNeeds ? 1 : 0) },
+  ];
+  if (known.length) vars.push({ label: "Arbeitslosenquote der Region (Prozentpunkte über dem Mittel)", value: (c) => (c.regionalRate ?? meanRate) - meanRate });
+  // A variable that does not vary among the units cannot be estimated.
+  return vars.filter((v) => {
+    const first = units.length ? v.value(units[0].covariates) : 0;
+    return units.some((x) => v.value(x.covariates) !== first);
+  });
+}
+
+export function stratumKey(c: Covariates): string {
+  const age = { u25: "unter 25", "25to49": "25–49", "50plus": "50+", unknown: "Alter unbekannt" }[c.ageGroup];
+  const un = { lt12: "< 12 Monate arbeitslos", "12to23": "12–23 Monate arbeitslos", "24plus": "24+ Monate arbeitslos", unknown: "Dauer unbekannt" }[c.unemployment];
+  return `${age} · ${un}`;
+}
+
+/** Minimum events (the rarer outcome) per model variable before a regression is trusted. */
+export const EVENTS_PER_VARIABLE = 10;
+
+export interface ModelSummary {
+  method: "regression" | "strata";
+  reason: string;
+  variables: { label: string; coef: number; se: number; oddsRatio: number }[];
+  intercept: number | null;
+  auc: number | null;
+  calibration: { n: number; expected: number; observed: number; meanPredicted: number }[];
+  hosmerLemeshow: { statistic: number; df: number; pValue: number } | null;
+  strata: { key: string; n: number; events: number; rate: number }[];
+  n: number;
+  events: number;
+}
+
+/** Each unit's expected probability, and the model used to get it. */
+export function riskAdjust(units: readonly Unit[]): { predicted: number[]; model: ModelSummary } {
+  const y = units.map((u) => (u.y ? 1 : 0));
+  const events = y.reduce<number>((a, b) => a + b, 0);
+  const rarer = Math.min(events, units.length - events);
+  const vars = candidateVariables(units);
+  let fit: LogisticFit | null = null;
+  let reason = "";
+  if (vars.length === 0) reason = "Die Merkmale der Kundinnen und Kunden unterscheiden sich nicht; es wird über Schichten standardisiert.";
+  else if (rarer < EVENTS_PER_VARIABLE * vars.length) reason = `Zu wenige Ereignisse für ein Regressionsmodell (${rarer} bei ${vars.length} Merkmalen; nötig sind mindestens ${EVENTS_PER_VARIABLE} je Merkmal): indirekte Standardisierung über Schichten.`;
+  else {
+    const x = units.map((u) => vars.map((v) => v.value(u.covariates)));
+    fit = fitLogistic(x, y);
+    if (!fit || !fit.converged) {
+      fit = null;
+      reason = "Das Regressionsmodell ließ sich nicht schätzen (Merkmale trennen die Ergebnisse vollständig oder sind voneinander abhängig): indirekte Standardisierung über Schichten.";
+    }
+  }
+  if (fit) {
+    const predicted = units.map((u) => predictLogistic(fit!.coef, vars.map((v) => v.value(u.covariates))));
+    const cal = calibrationTable(predicted, y);
+    return {
+      predicted,
+      model: {
+        method: "regression",
+        reason: `Logistische Regression über alle ${units.length} Fälle des Zeitraums (${events} Ereignisse).`,
+        variables: vars.map((v, j) => ({ label: v.label, coef: fit!.coef[j + 1], se: fit!.se[j + 1], oddsRatio: Math.exp(fit!.coef[j + 1]) })),
+        intercept: fit.coef[0],
+        auc: auc(predicted, y),
+        calibration: cal.groups,
+        hosmerLemeshow: { statistic: cal.hosmerLemeshow, df: cal.df, pValue: cal.pValue },
+        strata: [],
+        n: units.length,
+        events,
+      },
+    };
+  }
+  const keys = units.map((u) => stratumKey(u.covariates));
+  const strata = stratumRates(keys, y);
+  const predicted = keys.map((k) => strata.get(k)!.rate);
+  return {
+    predicted,
+    model: {
+      method: "strata",
+      reason,
+      variables: [],
+      intercept: null,
+      auc: units.length ? auc(predicted, y) : null,
+      calibration: [],
+      hosmerLemeshow: null,
+      strata: [...strata.entries()].map(([key, s]) => ({ key, ...s })).sort((a, b) => a.key.localeCompare(b.key, "de")),
+      n: units.length,
+      events,
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// compare()
+
+export interface ProviderRow {
+  providerId: number;
+  /** Every measure of the line as a cell (suppressed where needed). */
+  cells: Partial<Record<MeasureKey, Cell>>;
+  /** The selected measure: expected events, O/E ratio and its interval (null without adjustment or when suppressed). */
+  expected: number | null;
+  expectedRate: number | null;
+  ratio: number | null;
+  ratioLow: number | null;
+  ratioHigh: number | null;
+  /** Position on the funnel plot of the selected view (null: not plotted). */
+  position: FunnelPosition | null;
+}
+
+export interface FunnelPoint {
+  providerId: number;
+  x: number;
+  y: number;
+  n: number;
+  limits: { low95: number; high95: number; low998: number; high998: number };
+  position: FunnelPosition;
+}
+
+export interface FunnelData {
+  kind: "rate" | "ratio";
+  /** The centre line: the overall rate, or 1 for ratios. */
+  centre: number;
+  points: FunnelPoint[];
+  curve: { x: number; low95: number; high95: number; low998: number; high998: number }[];
+  /** Providers outside the 95 % (and 99.8 %) limits. */
+  outside: { providerId: number; position: FunnelPosition }[];
+  /** Providers not plotted because their cell is suppressed. */
+  notPlotted: number;
+}
+
+export interface Comparison {
+  measure: MeasureKey;
+  line: Line;
+  period: { from: string; to: string };
+  rows: ProviderRow[];
+  overall: Partial<Record<MeasureKey, Cell>>;
+  adjustment: "regression" | "strata" | "none";
+  model: ModelSummary | null;
+  funnel: FunnelData | null;
+}
+
+export interface CompareOptions {
+  measure: MeasureKey;
+  period: { from: string; to: string };
+  typeCode?: string | null;
+  region?: string | null;
+  adjust: AdjustMode;
+  minCell: number;
+  /** Skip suppression (internal use, e.g. the tender's past performance computes points itself). */
+  suppress?: boolean;
+}
+
+/** ~60 x values from 1 to max, spaced evenly on a square-root scale (dense where the funnel bends). */
+export function curveXs(max: number, count = 60, min = 1): number[] {
+  const top = Math.max(max, min + 1);
+  const xs: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const t = i / (count - 1);
+    xs.push((Math.sqrt(min) + t * (Math.sqrt(top) - Math.sqrt(min))) ** 2);
+  }
+  return xs;
+}
+
+export function filterFacts(facts: Facts, f: { typeCode?: string | null; region?: string | null }): Facts {
+  const region = (r: string) => !f.region || r.trim().toLowerCase() === f.region.trim().toLowerCase();
+  return {
+    places: facts.places.filter((p) => (!f.typeCode || p.typeCode === f.typeCode) && region(p.region)),
+    brokers: facts.brokers.filter((b) => region(b.region)),
+  };
+}
+
+export function compare(all: Facts, o: CompareOptions): Comparison {
+  const facts = filterFacts(all, o);
+  const line = lineOf(o.measure);
+  const measures = measuresOf(line);
+  const suppress = o.suppress !== false;
+  const unitsBy = new Map(measures.map((m) => [m, unitsOf(m, facts, o.period)] as const));
+  const providerIds = [...new Set(measures.flatMap((m) => unitsBy.get(m)!.map((u) => u.providerId)))].sort((a, b) => a - b);
+  const cells = new Map<number, Partial<Record<MeasureKey, Cell>>>(providerIds.map((id) => [id, {}]));
+  const overall: Partial<Record<MeasureKey, Cell>> = {};
+  for (const m of measures) {
+    const units = unitsBy.get(m)!;
+    const raw = providerIds.map((id) => cellOf(m, units.filter((u) => u.providerId === id)));
+    const total = cellOf(m, units);
+    const out = suppress ? suppressCells(raw, total, o.minCell) : { cells: raw, total };
+    providerIds.forEach((id, i) => (cells.get(id)![m] = out.cells[i]));
+    overall[m] = out.total;
+  }
+
+  const selected = unitsBy.get(o.measure)!;
+  const isRate = RATE_MEASURES.includes(o.measure);
+  const overallCell = cellOf(o.measure, selected);
+  let model: ModelSummary | null = null;
+  const expectedBy = new Map<number, number>();
+  if (isRate && selected.length > 0) {
+    const adj = riskAdjust(selected);
+    model = adj.model;
+    selected.forEach((u, i) => expectedBy.set(u.providerId, (expectedBy.get(u.providerId) ?? 0) + adj.predicted[i]));
+  }
+
+  const rows: ProviderRow[] = providerIds.map((id) => {
+    const cell = cells.get(id)![o.measure]!;
+    const e = expectedBy.get(id) ?? null;
+    const visible = cell.suppressed === null && cell.n > 0;
+    const ratio = visible && e !== null && e > 0 ? cell.k / e : null;
+    const ri = visible && e !== null && e > 0 ? ratioInterval(cell.k, e) : null;
+    return {
+      providerId: id,
+      cells: cells.get(id)!,
+      expected: visible ? e : null,
+      expectedRate: visible && e !== null ? e / cell.n : null,
+      ratio,
+      ratioLow: ri?.low ?? null,
+      ratioHigh: ri?.high ?? null,
+      position: null,
+    };
+  });
+
+  let funnel: FunnelData | null = null;
+  if (isRate && overallCell.n > 0 && overallCell.rate !== null) {
+    const p0 = overallCell.rate;
+    const plotted = rows.filter((r) => r.cells[o.measure]!.suppressed === null && r.cells[o.measure]!.n > 0);
+    if (o.adjust === "adjusted") {
+      const pts = plotted.filter((r) => r.expected !== null && r.expected > 0 && r.ratio !== null);
+      const points = pts.map((r) => {
+        const limits = ratioFunnelLimits(r.expected!);
+        return { providerId: r.providerId, x: r.expected!, y: r.ratio!, n: r.cells[o.measure]!.n, limits, position: funnelPosition(r.ratio!, limits) };
+      });
+      const maxE = Math.max(1, ...points.map((p) => p.x));
+      const minE = Math.min(1, ...points.map((p) => p.x));
+      funnel = {
+        kind: "ratio",
+        centre: 1,
+        points,
+        curve: curveXs(maxE * 1.1, 60, Math.max(0.5, minE * 0.8)).map((x) => {
+          const l = ratioFunnelLimits(x);
+          return { x, low95: l.low95, high95: l.high95, low998: l.low998, high998: l.high998 };
+        }),
+        outside: [],
+        notPlotted: rows.length - pts.length,
+      };
+    } else {
+      const points = plotted.map((r) => {
+        const c = r.cells[o.measure]!;
+        const l = funnelLimits(p0, c.n);
+        return { providerId: r.providerId, x: c.n, y: c.rate!, n: c.n, limits: l, position: funnelPosition(c.rate!, l) };
+      });
+      const maxN = Math.max(2, ...points.map((p) => p.x));
+      funnel = {
+        kind: "rate",
+        centre: p0,
+        points,
+        curve: curveXs(maxN * 1.1).map((x) => {
+          const l = funnelLimits(p0, x);
+          return { x, low95: l.low95, high95: l.high95, low998: l.low998, high998: l.high998 };
+        }),
+        outside: [],
+        notPlotted: rows.length - plotted.length,
+      };
+    }
+    funnel.outside = funnel.points.filter((p) => p.position !== "within").map((p) => ({ providerId: p.providerId, position: p.position }));
+    const pos = new Map(funnel.points.map((p) => [p.providerId, p.position]));
+    for (const r of rows) r.position = pos.get(r.providerId) ?? null;
+  }
+
+  return {
+    measure: o.measure,
+    line,
+    period: o.period,
+    rows,
+    overall,
+    adjustment: !isRate || !model ? "none" : model.method,
+    model,
+    funnel,
+  };
+}
+
+/** The limits at one provider's n (rates, around the overall rate) or expected count (O/E ratios). */
+export function funnelLimitsFor(adjust: AdjustMode, result: Comparison, n: number, expected: number | null): { low95: number; high95: number; low998: number; high998: number } | null {
+  const overall = result.overall[result.measure];
+  if (adjust === "adjusted") return expected !== null && expected > 0 ? ratioFunnelLimits(expected) : null;
+  if (!overall || overall.rate === null || n <= 0) return null;
+  const l = funnelLimits(overall.rate, n);
+  return { low95: l.low95, high95: l.high95, low998: l.low998, high998: l.high998 };
+}
+
+export const POSITION_LABELS: Record<FunnelPosition, string> = {
+  above998: "über der 99,8-%-Grenze",
+  above95: "über der 95-%-Grenze",
+  within: "innerhalb der Grenzen",
+  below95: "unter der 95-%-Grenze",
+  below998: "unter der 99,8-%-Grenze",
+};
+
+// ---------------------------------------------------------------------------------------------
+// Formatting (German)
+
+export function formatPercent(v: number | null, digits = 1): string {
+  if (v === null) return "–";
+  return `${(v * 100).toLocaleString("de-DE", { minimumFractionDigits: digits, maximumFractionDigits: digits })} %`;
+}
+
+/** "31,2 % (24,0–39,4 %; n = 122)", or the suppression text. */
+export function formatRateCell(c: Cell, measure: MeasureKey): string {
+  if (c.suppressed === "small") return "< 3 (unterdrückt)";
+  if (c.suppressed === "secondary") return "gesperrt";
+  const n = `n = ${c.n.toLocaleString("de-DE")}`;
+  if (c.rate === null) return c.n === 0 ? "–" : `– (${n})`;
+  if (measure === "cost_per_integration" || measure === "cost_per_lasting") return `${(c.rate / 100).toLocaleString("de-DE", { style: "currency", currency: "EUR" })} (${n})`;
+  if (measure === "days_to_placement") return `${c.rate.toLocaleString("de-DE", { maximumFractionDigits: 1 })} Tage (${n})`;
+  const pct = (v: number) => (v * 100).toLocaleString("de-DE", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  return `${pct(c.rate)} % (${pct(c.low!)}–${pct(c.high!)} %; ${n})`;
+}

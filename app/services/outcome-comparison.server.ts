@@ -1,0 +1,485 @@
+/**
+ * The provider comparison (issue 12): loads the pseudonymous facts ONCE per request with a few
+ * set-based queries (no query per provider or participation), runs the pure comparison
+ * (app/domain/outcome-comparison.ts) and returns view models with only what is shown.
+ * Staff with the right see all providers (comparisonView); a provider sees only its own figures
+ * against the anonymised overall rate (ownComparison); the tender's past performance reads
+ * providerFigures as of the offer deadline.
+ */
+import type { EntityManager } from "typeorm";
+import { Assignment, Client, ExamResult, FeeInstalment, Invoice, Measure, MeasureType, Outcome, PaymentItem, PlacementClaim, PlacePurchase, Provider } from "../../entities";
+import { ForbiddenError } from "~/domain/errors";
+import { can } from "~/domain/permissions";
+import { INTEGRATION_STATUSES } from "~/domain/places";
+import { addMonths, berlinDate } from "~/domain/time";
+import {
+  compare,
+  covariatesOf,
+  funnelLimitsFor,
+  lineOf,
+  measuresOf,
+  MEASURE_DEFINITIONS,
+  MEASURE_LABELS,
+  parseComparisonQuery,
+  parseRegionalRates,
+  RATE_MEASURES,
+  type BrokerFact,
+  type Cell,
+  type Comparison,
+  type ComparisonQuery,
+  type Facts,
+  type MeasureKey,
+  type PeriodKind,
+  type PlaceFact,
+  type QueryInput,
+} from "~/domain/outcome-comparison";
+import { funnelPosition, type FunnelPosition } from "~/domain/outcome-stats";
+import { nowIso, today } from "~/lib/clock.server";
+import { em } from "~/lib/db.server";
+import { getSettings } from "~/lib/settings.server";
+import type { CurrentUser } from "./auth.server";
+
+export type { MeasureKey } from "~/domain/outcome-comparison";
+
+export interface ProviderFigure {
+  providerId: number;
+  measure: MeasureKey;
+  k: number;
+  n: number;
+  rate: number | null;
+  low: number | null;
+  high: number | null;
+  expected: number | null;
+  ratio: number | null;
+  ratioLow: number | null;
+  ratioHigh: number | null;
+  overallRate: number | null;
+  suppressed: boolean;
+  from: string;
+  to: string;
+  asOf: string;
+  adjustment: "regression" | "strata" | "none";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading the facts
+
+interface LoadOptions {
+  line: "places" | "brokers" | "both";
+  from: string;
+  to: string;
+  /** ISO instant: what was recorded later is not counted. */
+  asOf: string;
+  regionalRates: ReadonlyMap<string, number>;
+}
+
+const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
+const groups = (v: unknown): string[] => {
+  if (Array.isArray(v)) return v as string[];
+  try {
+    const parsed = JSON.parse(String(v ?? "[]"));
+    return Array.isArray(parsed) ? parsed : [];
+  } catch {
+    return [];
+  }
+};
+/** A date or instant column as YYYY-MM-DD (PostgreSQL may hand back Date objects). */
+const day = (v: unknown): string | null => (v === null || v === undefined ? null : v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10));
+const instant = (v: unknown): string | null => (v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : String(v));
+
+async function loadPlaceFacts(m: EntityManager, o: LoadOptions): Promise<PlaceFact[]> {
+  const asOfDate = berlinDate(o.asOf);
+  // The period's reach: every participation that entered by the period's end and had not left
+  // before its start (exits, entries and exams of the period all lie in it).
+  const reach = (qb: ReturnType<EntityManager["createQueryBuilder"]>) =>
+    qb.andWhere("p.providerId IS NOT NULL AND p.entryDate IS NOT NULL AND p.entryDate <= :to AND (p.exitDate IS NULL OR p.exitDate >= :from)", { from: o.from, to: o.to });
+  const purchases = await reach(
+    m
+      .getRepository(PlacePurchase)
+      .createQueryBuilder("p")
+      .innerJoin(Measure, "m", "m.id = p.measureId")
+      .innerJoin(Client, "c", "c.id = p.clientId")
+      .select(['p.id AS "id"', 'p.providerId AS "providerId"', 'p.entryDate AS "entryDate"', 'p.exitDate AS "exitDate"', 'p.status AS "status"', 'm.typeCode AS "typeCode"', 'm.region AS "region"'])
+      .addSelect(['c.birthDate AS "birthDate"', 'c.unemployedSince AS "unemployedSince"', 'c.qualification AS "qualification"', 'c.targetGroups AS "targetGroups"', 'c.region AS "clientRegion"'])
+      .where("1 = 1"),
+  ).getRawMany<Record<string, unknown>>();
+  if (purchases.length === 0) return [];
+  const outcomes = await reach(
+    m
+      .getRepository(Outcome)
+      .createQueryBuilder("o")
+      .innerJoin(PlacePurchase, "p", "p.id = o.purchaseId")
+      .select(['o.purchaseId AS "purchaseId"', 'o.checkpoint AS "checkpoint"', 'o.status AS "status"', 'o.startDate AS "startDate"'])
+      .where("o.recordedAt <= :asOf", { asOf: o.asOf }),
+  ).getRawMany<Record<string, unknown>>();
+  const exams = await reach(
+    m
+      .getRepository(ExamResult)
+      .createQueryBuilder("x")
+      .innerJoin(PlacePurchase, "p", "p.id = x.purchaseId")
+      .select(['x.purchaseId AS "purchaseId"', "MAX(x.examDate) AS \"examDate\"", "MAX(CASE WHEN x.passed = :yes THEN 1 ELSE 0 END) AS \"passed\""])
+      .where("x.reportedAt <= :asOf", { asOf: o.asOf, yes: true })
+      .groupBy("x.purchaseId"),
+  ).getRawMany<Record<string, unknown>>();
+  const paid = await reach(
+    m
+      .getRepository(PaymentItem)
+      .createQueryBuilder("pi")
+      .innerJoin(Invoice, "i", "i.id = pi.invoiceId")
+      .innerJoin(PlacePurchase, "p", "p.id = i.purchaseId")
+      .select(['p.id AS "purchaseId"', 'COALESCE(SUM(pi.amountCents), 0) AS "cents"'])
+      .where("pi.status = 'paid' AND pi.paidOn <= :asOfDate", { asOfDate })
+      .groupBy("p.id"),
+  ).getRawMany<Record<string, unknown>>();
+
+  const exitOutcome = new Map<number, { status: string; startDate: string | null }>();
+  const sixMonths = new Map<number, { status: string; startDate: string | null }>();
+  for (const r of outcomes) (r.checkpoint === "exit" ? exitOutcome : sixMonths).set(num(r.purchaseId), { status: String(r.status), startDate: day(r.startDate) });
+  const examBy = new Map(exams.map((r) => [num(r.purchaseId), { date: day(r.examDate), passed: num(r.passed) === 1 }]));
+  const paidBy = new Map(paid.map((r) => [num(r.purchaseId), num(r.cents)]));
+
+  return purchases.map((r) => {
+    const id = num(r.id);
+    const entryDate = day(r.entryDate);
+    // An exit after the data's date is not known yet.
+    const exitRaw = day(r.exitDate);
+    const exitDate = exitRaw !== null && exitRaw <= asOfDate ? exitRaw : null;
+    const within = (o?: { status: string; startDate: string | null }) =>
+      !!o && INTEGRATION_STATUSES.includes(o.status) && exitDate !== null && (o.startDate === null || o.startDate <= addMonths(exitDate, 6));
+    const atExit = exitOutcome.get(id);
+    const later = sixMonths.get(id);
+    const integrated = within(atExit) || (!!later?.startDate && within(later));
+    const sustained = integrated && later ? INTEGRATION_STATUSES.includes(later.status) : null;
+    const exam = examBy.get(id);
+    return {
+      providerId: num(r.providerId),
+      typeCode: String(r.typeCode),
+      region: String(r.region ?? ""),
+      entryDate,
+      exitDate,
+      droppedOut: exitDate !== null && r.status === "dropped_out" && !integrated,
+      integrated,
+      sustained,
+      examDate: exam?.date ?? null,
+      examPassed: exam?.passed ?? false,
+      paidCents: paidBy.get(id) ?? 0,
+      covariates: covariatesOf(
+        { birthDate: day(r.birthDate), unemployedSince: day(r.unemployedSince), qualification: String(r.qualification ?? ""), targetGroups: groups(r.targetGroups), region: String(r.clientRegion || r.region || "") },
+        entryDate ?? o.from,
+        o.regionalRates,
+      ),
+    };
+  });
+}
+
+/** Claim states and instalment states that count (a placement accepted; instalment 2 earned). */
+const SECOND_INSTALMENT_REACHED = ["earned", "payable", "paid"];
+
+async function loadBrokerFacts(m: EntityManager, o: LoadOptions): Promise<BrokerFact[]> {
+  const asOfDate = berlinDate(o.asOf);
+  const reach = (qb: ReturnType<EntityManager["createQueryBuilder"]>) => qb.andWhere("a.issuedOn >= :from AND a.issuedOn <= :to", { from: o.from, to: o.to });
+  const assignments = await reach(
+    m
+      .getRepository(Assignment)
+      .createQueryBuilder("a")
+      .innerJoin(Client, "c", "c.id = a.clientId")
+      .select(['a.id AS "id"', 'a.providerId AS "providerId"', 'a.issuedOn AS "issuedOn"', 'a.region AS "region"'])
+      .addSelect(['c.birthDate AS "birthDate"', 'c.unemployedSince AS "unemployedSince"', 'c.qualification AS "qualification"', 'c.targetGroups AS "targetGroups"', 'c.region AS "clientRegion"'])
+      .where("1 = 1"),
+  ).getRawMany<Record<string, unknown>>();
+  if (assignments.length === 0) return [];
+  const claims = await reach(
+    m
+      .getRepository(PlacementClaim)
+      .createQueryBuilder("pc")
+      .innerJoin(Assignment, "a", "a.id = pc.assignmentId")
+      .select(['pc.id AS "id"', 'pc.assignmentId AS "assignmentId"', 'pc.contractDate AS "contractDate"'])
+      .where("pc.status = 'accepted' AND pc.decidedAt IS NOT NULL AND pc.decidedAt <= :asOf", { asOf: o.asOf }),
+  ).getRawMany<Record<string, unknown>>();
+  const seconds = await reach(
+    m
+      .getRepository(FeeInstalment)
+      .createQueryBuilder("fi")
+      .innerJoin(PlacementClaim, "pc", "pc.id = fi.claimId")
+      .innerJoin(Assignment, "a", "a.id = pc.assignmentId")
+      .select(['pc.assignmentId AS "assignmentId"'])
+      .where("fi.number = 2 AND fi.status IN (:...reached) AND (fi.earnedAt IS NULL OR fi.earnedAt <= :asOf)", { reached: SECOND_INSTALMENT_REACHED, asOf: o.asOf }),
+  ).getRawMany<Record<string, unknown>>();
+  const paid = await reach(
+    m
+      .getRepository(PaymentItem)
+      .createQueryBuilder("pi")
+      .innerJoin(FeeInstalment, "fi", "fi.id = pi.instalmentId")
+      .innerJoin(PlacementClaim, "pc", "pc.id = fi.claimId")
+      .innerJoin(Assignment, "a", "a.id = pc.assignmentId")
+      .select(['pc.assignmentId AS "assignmentId"', 'COALESCE(SUM(pi.amountCents), 0) AS "cents"'])
+      .where("pi.status = 'paid' AND pi.paidOn <= :asOfDate", { asOfDate })
+      .groupBy("pc.assignmentId"),
+  ).getRawMany<Record<string, unknown>>();
+
+  const placedBy = new Map<number, string>();
+  for (const c of claims) {
+    const a = num(c.assignmentId);
+    const d = day(c.contractDate)!;
+    if (!placedBy.has(a) || d < placedBy.get(a)!) placedBy.set(a, d);
+  }
+  const secondBy = new Set(seconds.map((s) => num(s.assignmentId)));
+  const paidBy = new Map(paid.map((r) => [num(r.assignmentId), num(r.cents)]));
+  return assignments.map((r) => {
+    const id = num(r.id);
+    const issuedOn = day(r.issuedOn)!;
+    const placedOn = placedBy.get(id) ?? null;
+    return {
+      providerId: num(r.providerId),
+      region: String(r.region ?? ""),
+      issuedOn,
+      placedOn,
+      secondInstalment: placedOn !== null && secondBy.has(id),
+      paidCents: paidBy.get(id) ?? 0,
+      covariates: covariatesOf(
+        { birthDate: day(r.birthDate), unemployedSince: day(r.unemployedSince), qualification: String(r.qualification ?? ""), targetGroups: groups(r.targetGroups), region: String(r.clientRegion || r.region || "") },
+        issuedOn,
+        o.regionalRates,
+      ),
+    };
+  });
+}
+
+export async function loadFacts(o: LoadOptions): Promise<Facts> {
+  const m = await em();
+  return {
+    places: o.line === "brokers" ? [] : await loadPlaceFacts(m, o),
+    brokers: o.line === "places" ? [] : await loadBrokerFacts(m, o),
+  };
+}
+
+async function comparisonSettings() {
+  const s = await getSettings();
+  const minCell = Number(s["comparison.minCell"]) || 3;
+  const regional = parseRegionalRates(String(s["comparison.regionalRates"] ?? ""));
+  const period = String(s["comparison.defaultPeriod"] ?? "rolling24") as PeriodKind;
+  return { minCell, regionalRates: regional.error ? new Map<string, number>() : regional.rates, regionalError: regional.error, defaultPeriod: (["year", "rolling12", "rolling24"].includes(period) ? period : "rolling24") as PeriodKind };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Past performance for tenders
+
+/**
+ * Figures of the given providers for one measure, over [from, to] (dates of exit / assignment),
+ * counting only what was recorded by `asOf` (ISO instant; e.g. a tender's offer deadline).
+ * Providers without data are absent from the map. The overall rate and the risk model are
+ * computed over all providers of the period (not only the ones asked for).
+ */
+export async function providerFigures(q: { providerIds: number[]; measure: MeasureKey; typeCode: string | null; from: string; to: string; asOf: string }): Promise<Map<number, ProviderFigure>> {
+  const settings = await comparisonSettings();
+  const line = lineOf(q.measure);
+  const facts = await loadFacts({ line, from: q.from, to: q.to, asOf: q.asOf, regionalRates: settings.regionalRates });
+  const result = compare(facts, { measure: q.measure, period: { from: q.from, to: q.to }, typeCode: q.typeCode, adjust: "adjusted", minCell: settings.minCell, suppress: false });
+  const overall = result.overall[q.measure]!;
+  const out = new Map<number, ProviderFigure>();
+  for (const row of result.rows) {
+    if (!q.providerIds.includes(row.providerId)) continue;
+    const c = row.cells[q.measure];
+    if (!c || c.n === 0) continue;
+    out.set(row.providerId, {
+      providerId: row.providerId,
+      measure: q.measure,
+      k: c.k,
+      n: c.n,
+      rate: c.rate,
+      low: c.low,
+      high: c.high,
+      expected: row.expected,
+      ratio: row.ratio,
+      ratioLow: row.ratioLow,
+      ratioHigh: row.ratioHigh,
+      overallRate: overall.rate,
+      // Too few persons to be shown (the tender decides what such a bidder gets).
+      suppressed: c.n > 0 && c.n < settings.minCell,
+      from: q.from,
+      to: q.to,
+      asOf: q.asOf,
+      adjustment: result.adjustment,
+    });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The staff page
+
+export function mayCompare(user: CurrentUser | null | undefined): boolean {
+  return !!user && user.role !== "provider" && can(user.role, "read:comparison:any") && Boolean(user.comparisonAccess);
+}
+
+async function filterOptions(m: EntityManager) {
+  const types = await m.getRepository(MeasureType).find({ order: { sortOrder: "ASC" } });
+  const regions = await m.getRepository(Measure).createQueryBuilder("m").select("DISTINCT m.region", "region").where("m.region <> ''").getRawMany<{ region: string }>();
+  const assignmentRegions = await m.getRepository(Assignment).createQueryBuilder("a").select("DISTINCT a.region", "region").where("a.region <> ''").getRawMany<{ region: string }>();
+  const first = await m.getRepository(PlacePurchase).createQueryBuilder("p").select("MIN(p.entryDate)", "d").getRawOne<{ d: unknown }>();
+  const firstA = await m.getRepository(Assignment).createQueryBuilder("a").select("MIN(a.issuedOn)", "d").getRawOne<{ d: unknown }>();
+  const years = [day(first?.d), day(firstA?.d)].filter((d): d is string => !!d).map((d) => Number(d.slice(0, 4)));
+  return {
+    types: types.map((t) => ({ value: t.code, label: t.name })),
+    regions: [...new Set([...regions, ...assignmentRegions].map((r) => r.region))].sort((a, b) => a.localeCompare(b, "de")),
+    minYear: years.length ? Math.min(...years) : Number(today().slice(0, 4)),
+  };
+}
+
+async function providerNames(m: EntityManager, ids: number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await m.getRepository(Provider).createQueryBuilder("p").select(["p.id", "p.name"]).where("p.id IN (:...ids)", { ids }).getMany();
+  return new Map(rows.map((p) => [p.id, p.name]));
+}
+
+export interface ComparisonRowView {
+  providerId: number;
+  name: string;
+  cells: Partial<Record<MeasureKey, Cell>>;
+  expected: number | null;
+  expectedRate: number | null;
+  ratio: number | null;
+  ratioLow: number | null;
+  ratioHigh: number | null;
+  position: FunnelPosition | null;
+}
+
+export interface ComparisonView {
+  query: ComparisonQuery;
+  errors: string[];
+  options: { types: { value: string; label: string }[]; regions: string[]; minYear: number; years: number[] };
+  measures: { key: MeasureKey; label: string; definition: string; isRate: boolean }[];
+  measureLabel: string;
+  isRate: boolean;
+  overall: Partial<Record<MeasureKey, Cell>>;
+  rows: ComparisonRowView[];
+  funnel: (NonNullable<Comparison["funnel"]> & { points: (NonNullable<Comparison["funnel"]>["points"][number] & { name: string })[] }) | null;
+  outsideNames: { name: string; position: FunnelPosition }[];
+  adjustment: Comparison["adjustment"];
+  model: Comparison["model"];
+  minCell: number;
+  /** The data's date: the moment the figures were computed (everything recorded by then). */
+  dataAsOf: string;
+  regionalRatesKnown: string[];
+  regionalError: string | null;
+  typeLabel: string | null;
+}
+
+/** The comparison of all providers for staff with the right (an admin grants comparisonAccess). */
+export async function comparisonView(user: CurrentUser, input: QueryInput): Promise<ComparisonView> {
+  if (!mayCompare(user)) throw new ForbiddenError("Den Trägervergleich sehen nur Beschäftigte, denen die Administration das Recht dazu gegeben hat.");
+  const settings = await comparisonSettings();
+  const m = await em();
+  const options = await filterOptions(m);
+  const now = nowIso();
+  const { query, errors } = parseComparisonQuery(input, { period: settings.defaultPeriod, today: today(), minYear: options.minYear });
+  if (query.typeCode && !options.types.some((t) => t.value === query.typeCode)) {
+    errors.push(`Die Maßnahmeart „${query.typeCode.slice(0, 40)}“ gibt es nicht; gezeigt werden alle Arten.`);
+    query.typeCode = null;
+  }
+  const facts = await loadFacts({ line: query.line, from: query.period.from, to: query.period.to, asOf: now, regionalRates: settings.regionalRates });
+  const result = compare(facts, { measure: query.measure, period: query.period, typeCode: query.typeCode, region: query.region, adjust: query.adjust, minCell: settings.minCell });
+  const names = await providerNames(
+    m,
+    result.rows.map((r) => r.providerId),
+  );
+  const nameOf = (id: number) => names.get(id) ?? `Träger ${id}`;
+  const rows = result.rows.map((r) => ({ ...r, name: nameOf(r.providerId) })).sort((a, b) => a.name.localeCompare(b.name, "de"));
+  const currentYear = Number(today().slice(0, 4));
+  return {
+    query,
+    errors,
+    options: { ...options, years: Array.from({ length: Math.max(0, currentYear - options.minYear + 1) }, (_, i) => currentYear - i) },
+    measures: measuresOf(query.line).map((key) => ({ key, label: MEASURE_LABELS[key], definition: MEASURE_DEFINITIONS[key], isRate: RATE_MEASURES.includes(key) })),
+    measureLabel: MEASURE_LABELS[query.measure],
+    isRate: RATE_MEASURES.includes(query.measure),
+    overall: result.overall,
+    rows,
+    funnel: result.funnel ? { ...result.funnel, points: result.funnel.points.map((p) => ({ ...p, name: nameOf(p.providerId) })) } : null,
+    outsideNames: (result.funnel?.outside ?? []).map((o) => ({ name: nameOf(o.providerId), position: o.position })),
+    adjustment: result.adjustment,
+    model: result.model,
+    minCell: settings.minCell,
+    dataAsOf: now,
+    regionalRatesKnown: [...settings.regionalRates.keys()],
+    regionalError: settings.regionalError,
+    typeLabel: query.typeCode ? (options.types.find((t) => t.value === query.typeCode)?.label ?? query.typeCode) : null,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The provider's own view (portal, API)
+
+export interface OwnComparison {
+  query: ComparisonQuery;
+  errors: string[];
+  measures: { key: MeasureKey; label: string; definition: string; isRate: boolean }[];
+  measureLabel: string;
+  isRate: boolean;
+  /** Only the user's organisation. */
+  own: { cells: Partial<Record<MeasureKey, Cell>>; expected: number | null; expectedRate: number | null; ratio: number | null; ratioLow: number | null; ratioHigh: number | null };
+  /** The overall figures of all providers together (anonymised), per measure. */
+  overall: Partial<Record<MeasureKey, Cell>>;
+  /** The limits at the organisation's n (rates) or expected count (ratios), and where it lies. */
+  limits: { low95: number; high95: number; low998: number; high998: number } | null;
+  position: FunnelPosition | null;
+  adjustment: Comparison["adjustment"];
+  model: { method: "regression" | "strata"; variables: { label: string; oddsRatio: number }[]; auc: number | null } | null;
+  minCell: number;
+  dataAsOf: string;
+}
+
+/** A provider's own figures against the anonymised overall rate: never another provider's name, id or figure. */
+export async function ownComparison(user: CurrentUser, input: QueryInput): Promise<OwnComparison> {
+  if (user.role !== "provider" || !user.providerId || !can(user.role, "read:outcomes:own")) throw new ForbiddenError();
+  const providerId = user.providerId;
+  const settings = await comparisonSettings();
+  const m = await em();
+  const provider = await m.getRepository(Provider).findOne({ where: { id: providerId }, select: { id: true, kind: true } });
+  const now = nowIso();
+  const line = provider?.kind === "broker" ? "brokers" : "places";
+  const first = line === "brokers" ? await m.getRepository(Assignment).createQueryBuilder("a").select("MIN(a.issuedOn)", "d").getRawOne<{ d: unknown }>() : await m.getRepository(PlacePurchase).createQueryBuilder("p").select("MIN(p.entryDate)", "d").getRawOne<{ d: unknown }>();
+  const minYear = day(first?.d) ? Number(day(first?.d)!.slice(0, 4)) : Number(today().slice(0, 4));
+  const { query, errors } = parseComparisonQuery({ ...input, line }, { period: settings.defaultPeriod, today: today(), minYear });
+  const facts = await loadFacts({ line, from: query.period.from, to: query.period.to, asOf: now, regionalRates: settings.regionalRates });
+  const result = compare(facts, { measure: query.measure, period: query.period, typeCode: query.typeCode, region: query.region, adjust: query.adjust, minCell: settings.minCell, suppress: false });
+  const row = result.rows.find((r) => r.providerId === providerId);
+  const measures = measuresOf(line);
+  const ownCells: Partial<Record<MeasureKey, Cell>> = {};
+  const overall: Partial<Record<MeasureKey, Cell>> = {};
+  for (const key of measures) {
+    const mine = row?.cells[key] ?? { k: 0, n: 0, rate: null, low: null, high: null, method: "none", suppressed: null };
+    const all = result.overall[key]!;
+    // The organisation knows its own figures; the overall figure must not let it work out the
+    // others' when they are few (total − own is a small count).
+    const others = all.n - mine.n;
+    ownCells[key] = mine;
+    overall[key] = others > 0 && others < settings.minCell ? { ...all, k: 0, n: 0, rate: null, low: null, high: null, suppressed: "secondary" } : all;
+  }
+  const mine = ownCells[query.measure]!;
+  const overallHidden = overall[query.measure]!.suppressed !== null;
+  const limits = overallHidden || !RATE_MEASURES.includes(query.measure) || mine.n === 0 ? null : funnelLimitsFor(query.adjust, result, mine.n, row?.expected ?? null);
+  const value = query.adjust === "adjusted" ? (row?.ratio ?? null) : mine.rate;
+  return {
+    query,
+    errors,
+    measures: measures.map((key) => ({ key, label: MEASURE_LABELS[key], definition: MEASURE_DEFINITIONS[key], isRate: RATE_MEASURES.includes(key) })),
+    measureLabel: MEASURE_LABELS[query.measure],
+    isRate: RATE_MEASURES.includes(query.measure),
+    own: {
+      cells: ownCells,
+      expected: overallHidden ? null : (row?.expected ?? null),
+      expectedRate: overallHidden ? null : (row?.expectedRate ?? null),
+      ratio: overallHidden ? null : (row?.ratio ?? null),
+      ratioLow: overallHidden ? null : (row?.ratioLow ?? null),
+      ratioHigh: overallHidden ? null : (row?.ratioHigh ?? null),
+    },
+    overall,
+    limits,
+    position: limits && value !== null ? funnelPosition(value, limits) : null,
+    adjustment: overallHidden ? "none" : result.adjustment,
+    model: result.model && !overallHidden ? { method: result.model.method, variables: result.model.variables.map((v) => ({ label: v.label, oddsRatio: v.oddsRatio })), auc: result.model.auc } : null,
+    minCell: settings.minCell,
+    dataAsOf: now,
+  };
+}
