@@ -826,7 +826,7 @@ export const PurchaseDecline = z
 export const OUTCOME_MEASURE_KEYS = ["integration", "sustainability", "dropout", "exam", "cost_per_integration", "placement", "days_to_placement", "second_instalment", "cost_per_lasting"] as const;
 
 export const ProviderOutcomeQuery = z.object({
-  line: z.enum(["places", "placements"]).optional().openapi({ description: "places: eingekaufte Plätze (Träger); placements: Vermittlungen (Vermittler). Ohne: nach der Art der eigenen Organisation" }),
+  line: z.enum(["places", "brokers"]).optional().openapi({ description: "places: eingekaufte Plätze (Träger); brokers: Vermittlungen (Vermittler). Ohne: nach der Art der eigenen Organisation" }),
   measure: z.enum(OUTCOME_MEASURE_KEYS).optional().openapi({ description: "Nur diese Kennzahl; ohne: alle Kennzahlen der Linie" }),
   typeCode: z.string().regex(/^[a-z0-9_]{1,40}$/, "Maßnahmeart als Code angeben, z. B. „bae“.").optional().openapi({ description: "Nur diese Maßnahmeart (Code, z. B. „bae“)" }),
   period: z.enum(["year", "rolling12", "rolling24"]).optional().openapi({ description: "year: Kalenderjahr (mit `year`); rolling12/rolling24: die 12 bzw. 24 Monate bis `end`" }),
@@ -866,7 +866,7 @@ export const ProviderOutcome = z
 export const ProviderOutcomes = z
   .object({
     provider: z.object({ name: z.string() }).openapi({ description: "Die eigene Organisation" }),
-    line: z.enum(["places", "placements"]),
+    line: z.enum(["places", "brokers"]),
     typeCode: z.string().nullable(),
     period: z.object({ kind: z.enum(["year", "rolling12", "rolling24"]), from: IsoDate, to: IsoDate, label: z.string() }),
     asOf: Instant.openapi({ description: "Datenstand: gezählt wird, was bis zu diesem Zeitpunkt erfasst war" }),

@@ -8,7 +8,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   try {
     const file = await comparisonReportPdf(user, new URL(request.url).searchParams);
-    return new Response(file.bytes, {
+    return new Response(new Uint8Array(file.bytes), {
       headers: { "Content-Type": "application/pdf", "Content-Disposition": `attachment; filename="${file.filename}"`, "Cache-Control": "no-store" },
     });
   } catch (error) {
