@@ -22,7 +22,8 @@ function figure(label: string, cell: Cell | undefined, extra: Partial<ExportFigu
 /** The limits around the overall rate at n and the position of `rate` (rate measures only). */
 function rateFunnel(measure: MeasureKey, overall: Cell | undefined, cell: Cell | undefined) {
   if (!RATE_MEASURES.includes(measure) || !overall || overall.suppressed || overall.rate === null || !cell || cell.suppressed || cell.n <= 0 || cell.rate === null) return { limits: null, position: null };
-  const limits = funnelLimits(overall.rate, cell.n);
+  const l = funnelLimits(overall.rate, cell.n);
+  const limits = { low95: l.low95, high95: l.high95, low998: l.low998, high998: l.high998 };
   return { limits, position: funnelPosition(cell.rate, limits) };
 }
 
