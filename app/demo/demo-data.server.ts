@@ -15,15 +15,15 @@ import { hashPassword } from "~/lib/password.server";
  */
 export const DEMO_PASSWORD = "Demo-Passwort-2026";
 
-export const DEMO_USERS: { email: string; name: string; role: Role; providerKey?: string; phone?: string }[] = [
+export const DEMO_USERS: { email: string; name: string; role: Role; providerKey?: string; phone?: string; comparisonAccess?: boolean }[] = [
   { email: "admin@asz-kamenz.example", name: "Petra Schulze", role: "admin", phone: "03578 787-100" },
-  { email: "vergabe@asz-kamenz.example", name: "Thomas Richter", role: "procurement", phone: "03578 787-214" },
+  { email: "vergabe@asz-kamenz.example", name: "Thomas Richter", role: "procurement", phone: "03578 787-214", comparisonAccess: true },
   { email: "vergabe2@asz-kamenz.example", name: "Katrin Vogel", role: "procurement", phone: "03578 787-215" },
-  { email: "fallmanagement@asz-kamenz.example", name: "Sabine Krause", role: "case_manager", phone: "03578 787-331" },
+  { email: "fallmanagement@asz-kamenz.example", name: "Sabine Krause", role: "case_manager", phone: "03578 787-331", comparisonAccess: true },
   { email: "fallmanagement2@asz-kamenz.example", name: "Michael Wagner", role: "case_manager", phone: "03578 787-332" },
   { email: "kasse@asz-kamenz.example", name: "Frank Neumann", role: "finance", phone: "03578 787-412" },
   { email: "kasse2@asz-kamenz.example", name: "Monika Lehmann", role: "finance", phone: "03578 787-413" },
-  { email: "pruefung@asz-kamenz.example", name: "Dr. Jens Hoffmann", role: "auditor", phone: "03578 787-120" },
+  { email: "pruefung@asz-kamenz.example", name: "Dr. Jens Hoffmann", role: "auditor", phone: "03578 787-120", comparisonAccess: true },
   { email: "vermittler@jobbruecke-kamenz.example", name: "Andreas Wolf", role: "provider", providerKey: "DEMO-B-0001" },
   { email: "traeger@bildungswerk-lausitz.example", name: "Claudia Berger", role: "provider", providerKey: "DEMO-T-0001" },
   // The Bundesagentur für Arbeit as the seller of BaE places (public–public purchase, § 108 Abs. 6 GWB).
@@ -195,7 +195,7 @@ export async function seedDemoData(options: { scale: number }): Promise<DemoResu
         providerId = providerIds.get(u.providerKey) ?? (await providerRepo.findOne({ where: { externalKey: u.providerKey } }))?.id ?? null;
         if (!providerId) continue;
       }
-      await m.getRepository(User).save({ email: u.email, name: u.name, phone: u.phone ?? null, role: u.role, providerId, providerAdmin: u.role === "provider", comparisonAccess: false, passwordHash, active: true, createdAt: at, updatedAt: at, passwordChangedAt: at, lastLoginAt: null });
+      await m.getRepository(User).save({ email: u.email, name: u.name, phone: u.phone ?? null, role: u.role, providerId, providerAdmin: u.role === "provider", comparisonAccess: u.comparisonAccess === true, passwordHash, active: true, createdAt: at, updatedAt: at, passwordChangedAt: at, lastLoginAt: null });
       users++;
     }
     const budget = await seedDemoBudget(m, today, at);

@@ -1,5 +1,8 @@
 import { z } from "zod";
-import { ROLES } from "./permissions";
+import { ROLES, type Role } from "./permissions";
+
+/** Roles an admin can grant the provider comparison (permission read:comparison:any). */
+export const COMPARISON_ROLES: readonly Role[] = ["admin", "procurement", "case_manager", "auditor"];
 // The German error map for every schema (DESIGN.md § 3: errors in German).
 import "./validation";
 
@@ -26,8 +29,15 @@ export const userSchema = z
     providerAdmin: z
       .union([z.boolean(), z.string(), z.null(), z.undefined()])
       .transform((v) => v === true || v === "1" || v === "on" || v === "true"),
+    /** Staff of procurement, case management and audit (admin too): may see the comparison of all providers (a check box). */
+    comparisonAccess: z
+      .union([z.boolean(), z.string(), z.null(), z.undefined()])
+      .transform((v) => v === true || v === "1" || v === "on" || v === "true"),
   })
   .superRefine((u, ctx) => {
+    if (u.comparisonAccess && !COMPARISON_ROLES.includes(u.role)) {
+      ctx.addIssue({ code: "custom", path: ["comparisonAccess"], message: "Den Trägervergleich können nur Vergabestelle, Fallmanagement, Prüfung und Administration sehen." });
+    }
     if (u.role === "provider" && !u.providerId) {
       ctx.addIssue({ code: "custom", path: ["providerId"], message: "Ein Benutzer der Rolle „Träger / Vermittler“ gehört zu genau einer Organisation: bitte wählen." });
     }

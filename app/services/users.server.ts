@@ -81,7 +81,7 @@ export async function createUser(actor: Actor, raw: unknown, password: string): 
       throw new ValidationError("Diese E-Mail-Adresse ist bereits vergeben.", { email: "Diese E-Mail-Adresse ist bereits vergeben." });
     }
     const at = nowIso();
-    const user = await m.getRepository(User).save(m.getRepository(User).create({ comparisonAccess: false, ...input, passwordHash, active: true, createdAt: at, updatedAt: at, passwordChangedAt: at, lastLoginAt: null }));
+    const user = await m.getRepository(User).save(m.getRepository(User).create({ ...input, passwordHash, active: true, createdAt: at, updatedAt: at, passwordChangedAt: at, lastLoginAt: null }));
     await enqueueTemplateMail(m, { to: user.email, template: "mail-user-created", data: { name: user.name, role: ROLE_LABELS[input.role], loginUrl: `${config().publicUrl}/login` } });
     await appendAudit(m, actor, {
       action: "user.create",
@@ -89,7 +89,7 @@ export async function createUser(actor: Actor, raw: unknown, password: string): 
       entityType: "user",
       entityId: user.id,
       providerId: user.providerId,
-      details: { after: { name: user.name, email: user.email, role: user.role, providerId: user.providerId, providerAdmin: user.providerAdmin } },
+      details: { after: { name: user.name, email: user.email, role: user.role, providerId: user.providerId, providerAdmin: user.providerAdmin, comparisonAccess: user.comparisonAccess } },
     });
     return user;
   });
@@ -105,8 +105,8 @@ export async function updateUser(admin: CurrentUser, id: number, raw: unknown): 
       throw new ValidationError("Diese E-Mail-Adresse ist bereits vergeben.", { email: "Diese E-Mail-Adresse ist bereits vergeben." });
     }
     if (user.id === admin.id && input.role !== user.role) throw new ConflictError("Sie können Ihre eigene Rolle nicht ändern.");
-    const before = { name: user.name, email: user.email, phone: user.phone ?? null, role: user.role, providerId: user.providerId, providerAdmin: Boolean(user.providerAdmin) };
-    const after = { name: input.name, email: input.email, phone: input.phone, role: input.role, providerId: input.providerId, providerAdmin: input.providerAdmin };
+    const before = { name: user.name, email: user.email, phone: user.phone ?? null, role: user.role, providerId: user.providerId, providerAdmin: Boolean(user.providerAdmin), comparisonAccess: Boolean(user.comparisonAccess) };
+    const after = { name: input.name, email: input.email, phone: input.phone, role: input.role, providerId: input.providerId, providerAdmin: input.providerAdmin, comparisonAccess: input.comparisonAccess };
     if (JSON.stringify(before) === JSON.stringify(after)) return;
     await m.getRepository(User).update({ id }, { ...after, updatedAt: nowIso() });
     // A changed role or organisation takes effect at once: end the user's sessions and personal API
@@ -117,7 +117,7 @@ export async function updateUser(admin: CurrentUser, id: number, raw: unknown): 
     }
     await appendAudit(m, actorOf(admin), {
       action: "user.update",
-      summary: `Benutzer ${after.email} geändert`,
+      summary: before.comparisonAccess !== after.comparisonAccess ? `Benutzer ${after.email} geändert (Trägervergleich ${after.comparisonAccess ? "freigegeben" : "entzogen"})` : `Benutzer ${after.email} geändert`,
       entityType: "user",
       entityId: id,
       providerId: after.providerId,

@@ -45,6 +45,16 @@ export function UserForm({
           </div>
           {errors.providerAdmin ? <div className="error">{errors.providerAdmin}</div> : null}
         </div>
+        <div className={`field${errors.comparisonAccess ? " field-error" : ""}`}>
+          <label>
+            <input type="checkbox" name="comparisonAccess" value="1" defaultChecked={values.comparisonAccess === true || values.comparisonAccess === "1"} aria-describedby="f-comparisonAccess-hint" /> darf den
+            Trägervergleich sehen
+          </label>
+          <div className="hint" id="f-comparisonAccess-hint">
+            Nur Vergabestelle, Fallmanagement, Prüfung und Administration: sieht die Ergebnisse aller Träger und Vermittler im Vergleich (mit Namen).
+          </div>
+          {errors.comparisonAccess ? <div className="error">{errors.comparisonAccess}</div> : null}
+        </div>
         {withPassword ? <Field name="password" label="Anfangspasswort" type="password" required autoComplete="new-password" error={errors.password} hint={`Mindestens ${minPasswordLength} Zeichen.`} /> : null}
       </div>
       <button type="submit" className="button">

@@ -1,0 +1,254 @@
+import { describe, expect, it } from "vitest";
+import {
+  cellOf,
+  compare,
+  parseComparisonQuery,
+  parseRegionalRates,
+  qualificationLevel,
+  resolvePeriod,
+  suppressCells,
+  unemploymentBand,
+  ageGroup,
+  formatRateCell,
+  type BrokerFact,
+  type Cell,
+  type Covariates,
+  type Facts,
+  type PlaceFact,
+} from "~/domain/outcome-comparison";
+import { clopperPearson, wilson } from "~/domain/outcome-stats";
+
+const cov = (over: Partial<Covariates> = {}): Covariates => ({ ageGroup: "25to49", unemployment: "lt12", qualification: "vocational", severelyDisabled: false, languageNeeds: false, regionalRate: null, ...over });
+const place = (over: Partial<PlaceFact> = {}): PlaceFact => ({
+  providerId: 1,
+  typeCode: "bae",
+  region: "Kamenz",
+  entryDate: "2007-02-01",
+  exitDate: "2007-06-30",
+  droppedOut: false,
+  integrated: false,
+  sustained: null,
+  examDate: null,
+  examPassed: false,
+  paidCents: 0,
+  covariates: cov(),
+  ...over,
+});
+const broker = (over: Partial<BrokerFact> = {}): BrokerFact => ({ providerId: 7, region: "Kamenz", issuedOn: "2007-03-01", placedOn: null, secondInstalment: false, paidCents: 0, covariates: cov(), ...over });
+const year2007 = resolvePeriod("year", { year: 2007 });
+const run = (facts: Partial<Facts>, measure: Parameters<typeof compare>[1]["measure"], extra: Partial<Parameters<typeof compare>[1]> = {}) =>
+  compare({ places: facts.places ?? [], brokers: facts.brokers ?? [] }, { measure, period: year2007, adjust: "raw", minCell: 3, ...extra });
+
+describe("covariates", () => {
+  it("reads the qualification level from the free text", () => {
+    expect(qualificationLevel("ohne Berufsabschluss")).toBe("none");
+    expect(qualificationLevel("Hauptschule, ohne Abschluss")).toBe("none");
+    expect(qualificationLevel("Diplom-Ingenieur (FH)")).toBe("academic");
+    expect(qualificationLevel("Master Sozialarbeit")).toBe("academic");
+    expect(qualificationLevel("  ")).toBe("unknown");
+    expect(qualificationLevel(null)).toBe("unknown");
+    expect(qualificationLevel("Facharbeiter Metall")).toBe("vocational");
+  });
+  it("groups age on the day: the day before the 25th birthday is under 25, the birthday is not", () => {
+    expect(ageGroup("1982-06-15", "2007-06-14")).toBe("u25");
+    expect(ageGroup("1982-06-15", "2007-06-15")).toBe("25to49");
+    expect(ageGroup("1957-06-15", "2007-06-15")).toBe("50plus");
+    expect(ageGroup(null, "2007-06-15")).toBe("unknown");
+  });
+  it("bands the duration of unemployment (12 months exactly is 12–23)", () => {
+    expect(unemploymentBand("2006-06-16", "2007-06-15")).toBe("lt12");
+    expect(unemploymentBand("2006-06-15", "2007-06-15")).toBe("12to23");
+    expect(unemploymentBand("2005-06-15", "2007-06-15")).toBe("24plus");
+    expect(unemploymentBand(null, "2007-06-15")).toBe("unknown");
+  });
+  it("parses the regional rates in German number format, with a German error", () => {
+    const ok = parseRegionalRates("Kamenz=14,9; Hoyerswerda=19,8");
+    expect(ok.error).toBeNull();
+    expect(ok.rates.get("kamenz")).toBe(14.9);
+    expect(ok.rates.get("hoyerswerda")).toBe(19.8);
+    expect(parseRegionalRates("").rates.size).toBe(0);
+    expect(parseRegionalRates("Kamenz 14.9").error).toMatch(/Region=Quote/);
+    expect(parseRegionalRates("Kamenz=14,9; Kamenz=15").error).toMatch(/doppelt/);
+  });
+});
+
+describe("periods", () => {
+  it("a rolling 24 months window ends on the day given and starts 24 months earlier plus one day", () => {
+    const p = resolvePeriod("rolling24", { end: "2007-12-31" });
+    expect([p.from, p.to]).toEqual(["2006-01-01", "2007-12-31"]);
+    const r12 = resolvePeriod("rolling12", { end: "2008-02-29" });
+    expect([r12.from, r12.to]).toEqual(["2007-03-01", "2008-02-29"]);
+  });
+  it("counts an exit on the first and on the last day of the window, not the days outside", () => {
+    const period = resolvePeriod("rolling24", { end: "2007-12-31" });
+    const facts = { places: ["2005-12-31", "2006-01-01", "2007-12-31", "2008-01-01"].map((exitDate) => place({ exitDate, integrated: true })), brokers: [] };
+    const r = compare(facts, { measure: "integration", period, adjust: "raw", minCell: 3, suppress: false });
+    expect(r.overall.integration!.n).toBe(2);
+  });
+  it("parses the filters: invalid years and dates come back with German messages, never an exception", () => {
+    const d = { period: "rolling24" as const, today: "2026-12-06", minYear: 2005 };
+    const a = parseComparisonQuery({ period: "year", year: "1800" }, d);
+    expect(a.errors[0]).toMatch(/keine Daten/);
+    expect(a.query.period.from).toBe("2025-01-01");
+    const b = parseComparisonQuery({ period: "year", year: "abc" }, d);
+    expect(b.errors[0]).toMatch(/keine Jahreszahl/);
+    const c = parseComparisonQuery({ period: "rolling12", end: "31.12.2007" }, d);
+    expect(c.errors).toEqual([]);
+    expect(c.query.period.from).toBe("2007-01-01");
+    const e = parseComparisonQuery({ period: "rolling12", end: "32.13.2007", measure: "placement" }, d);
+    expect(e.errors.length).toBe(2);
+    expect(e.query.measure).toBe("integration");
+    const f = parseComparisonQuery({}, d);
+    expect(f.query.period.to).toBe("2026-12-06");
+    expect(f.query.period.from).toBe("2024-12-07");
+  });
+});
+
+describe("measures, hand-computed", () => {
+  it("integration rate = integrated exits ÷ exits, with the exact interval below n = 10", () => {
+    const r = run({ places: [place({ integrated: true }), place({ integrated: true }), place({ integrated: true }), place()] }, "integration");
+    const c = r.rows[0].cells.integration!;
+    expect([c.k, c.n, c.rate, c.method]).toEqual([3, 4, 0.75, "exact"]);
+    const cp = clopperPearson(3, 4);
+    expect(c.low).toBeCloseTo(cp.low, 10);
+    expect(c.low).toBeCloseTo(0.1941, 3);
+    expect(c.high).toBeCloseTo(0.9937, 3);
+  });
+  it("uses Wilson from n = 10", () => {
+    const places = Array.from({ length: 10 }, (_, i) => place({ integrated: i < 4 }));
+    const c = run({ places }, "integration").rows[0].cells.integration!;
+    expect(c.method).toBe("wilson");
+    expect(c.low).toBeCloseTo(wilson(4, 10).low, 12);
+    expect(formatRateCell(c, "integration")).toBe("40,0 % (16,8–68,7 %; n = 10)");
+  });
+  it("sustainability counts integrations with a recorded six-month outcome", () => {
+    const places = [place({ integrated: true, sustained: true }), place({ integrated: true, sustained: false }), place({ integrated: true, sustained: true }), place({ integrated: true, sustained: null }), place({ sustained: null })];
+    const c = run({ places }, "integration").rows[0].cells.sustainability!;
+    expect([c.k, c.n]).toEqual([2, 3]);
+  });
+  it("drop-out rate = early exits without integration ÷ entries of the period", () => {
+    const places = [place({ droppedOut: true }), place({ droppedOut: true, entryDate: "2006-12-31" }), place(), place({ exitDate: null })];
+    const c = run({ places }, "dropout").rows[0].cells.dropout!;
+    expect([c.k, c.n]).toEqual([1, 3]);
+  });
+  it("exam success = passes ÷ candidates with an exam in the period", () => {
+    const places = [place({ examDate: "2007-06-01", examPassed: true }), place({ examDate: "2007-06-01" }), place({ examDate: "2007-07-01", examPassed: true }), place({ examDate: "2008-01-02", examPassed: true }), place()];
+    const c = run({ places }, "exam").rows[0].cells.exam!;
+    expect([c.k, c.n]).toEqual([2, 3]);
+  });
+  it("cost per integration = paid cents ÷ integrations", () => {
+    const places = [place({ paidCents: 300000, integrated: true }), place({ paidCents: 150000 }), place({ paidCents: 150000, integrated: true }), place({ paidCents: 0, integrated: true })];
+    const c = run({ places }, "cost_per_integration").rows[0].cells.cost_per_integration!;
+    expect([c.k, c.n, c.rate]).toEqual([600000, 3, 200000]);
+    expect(formatRateCell(c, "cost_per_integration").replace(/\s/g, " ")).toBe("2.000,00 € (n = 3)");
+  });
+  it("broker measures: placements ÷ assignments, median days, second instalment, cost per lasting placement", () => {
+    const brokers = [
+      broker({ placedOn: "2007-03-11", secondInstalment: true, paidCents: 200000 }),
+      broker({ placedOn: "2007-03-31", secondInstalment: false, paidCents: 100000 }),
+      broker({ placedOn: "2007-04-30", secondInstalment: true, paidCents: 200000 }),
+      broker(),
+      broker({ issuedOn: "2006-12-31", placedOn: "2007-01-05" }),
+    ];
+    const r = run({ brokers }, "placement", { suppress: false });
+    const cells = r.rows[0].cells;
+    expect([cells.placement!.k, cells.placement!.n]).toEqual([3, 4]);
+    expect(cells.days_to_placement!.rate).toBe(30); // 10, 30, 60 days
+    expect(cells.days_to_placement!.n).toBe(3);
+    expect(cells.days_to_placement!.low).toBeNull();
+    expect([cells.second_instalment!.k, cells.second_instalment!.n]).toEqual([2, 3]);
+    expect([cells.cost_per_lasting!.k, cells.cost_per_lasting!.n, cells.cost_per_lasting!.rate]).toEqual([500000, 2, 250000]);
+  });
+});
+
+describe("suppression", () => {
+  const cell = (n: number): Cell => ({ ...cellOf("integration", []), n, k: Math.floor(n / 2), rate: 0.5, low: 0.1, high: 0.9, method: "wilson" });
+  it("hides a provider with n = 2 and, with the total published, the next smallest cell too", () => {
+    const out = suppressCells([cell(2), cell(40), cell(12), cell(25)], cell(79), 3);
+    expect(out.cells.map((c) => c.suppressed)).toEqual(["small", null, "secondary", null]);
+    expect(out.cells[0].rate).toBeNull();
+    expect(out.cells[2].n).toBe(0);
+    expect(out.total.suppressed).toBeNull();
+  });
+  it("two small cells together are still small: a third cell is hidden", () => {
+    const out = suppressCells([cell(1), cell(1), cell(30), cell(9)], cell(41), 3);
+    expect(out.cells.map((c) => c.suppressed)).toEqual(["small", "small", null, "secondary"]);
+  });
+  it("with one further provider only, both are hidden (the total of 32 gives neither away)", () => {
+    const out = suppressCells([cell(2), cell(30)], cell(32), 3);
+    expect(out.cells.map((c) => c.suppressed)).toEqual(["small", "secondary"]);
+    expect(out.total.suppressed).toBeNull();
+  });
+  it("a single small provider: the total is hidden too", () => {
+    const out = suppressCells([cell(2)], cell(2), 3);
+    expect(out.cells[0].suppressed).toBe("small");
+    expect(out.total.suppressed).toBe("small");
+  });
+  it("nothing small, nothing hidden", () => {
+    const out = suppressCells([cell(3), cell(30)], cell(33), 3);
+    expect(out.cells.every((c) => c.suppressed === null)).toBe(true);
+  });
+  it("compare() suppresses per measure column and keeps suppressed providers off the funnel plot", () => {
+    const places = [
+      ...Array.from({ length: 2 }, () => place({ providerId: 1, integrated: true })),
+      ...Array.from({ length: 20 }, (_, i) => place({ providerId: 2, integrated: i < 8 })),
+      ...Array.from({ length: 10 }, (_, i) => place({ providerId: 3, integrated: i < 3 })),
+      ...Array.from({ length: 30 }, (_, i) => place({ providerId: 4, integrated: i < 12 })),
+    ];
+    const r = run({ places }, "integration");
+    const s = Object.fromEntries(r.rows.map((x) => [x.providerId, x.cells.integration!.suppressed]));
+    expect(s).toEqual({ 1: "small", 2: null, 3: "secondary", 4: null });
+    expect(r.funnel!.points.map((p) => p.providerId).sort()).toEqual([2, 4]);
+    expect(r.funnel!.notPlotted).toBe(2);
+    expect(r.overall.integration!.n).toBe(62);
+  });
+});
+
+describe("risk adjustment", () => {
+  // Provider A has harder clients (80 % aged 50+), provider B easier ones; within each group both
+  // achieve the same rate (50+: 20 %, 25–49: 60 %). A's raw rate is lower, its ratio is 1.
+  const group = (providerId: number, n: number, events: number, c: Covariates) => Array.from({ length: n }, (_, i) => place({ providerId, integrated: i < events, covariates: c }));
+  const hard = cov({ ageGroup: "50plus" });
+  const easy = cov();
+  const places = [...group(1, 80, 16, hard), ...group(1, 20, 12, easy), ...group(2, 20, 4, hard), ...group(2, 80, 48, easy)];
+
+  it("the regression gives A a lower raw rate but a ratio of 1", () => {
+    const r = run({ places }, "integration", { adjust: "adjusted" });
+    expect(r.adjustment).toBe("regression");
+    const a = r.rows.find((x) => x.providerId === 1)!;
+    const b = r.rows.find((x) => x.providerId === 2)!;
+    expect(a.cells.integration!.rate).toBeCloseTo(0.28, 10);
+    expect(b.cells.integration!.rate).toBeCloseTo(0.52, 10);
+    expect(a.ratio!).toBeCloseTo(1, 4);
+    expect(b.ratio!).toBeCloseTo(1, 4);
+    expect(a.expected!).toBeCloseTo(28, 3);
+    expect(a.ratioLow!).toBeLessThan(1);
+    expect(a.ratioHigh!).toBeGreaterThan(1);
+    expect(r.model!.variables.map((v) => v.label)).toEqual(["Alter 50 Jahre und älter"]);
+    // log odds ratio of 0.2 against 0.6
+    expect(r.model!.variables[0].oddsRatio).toBeCloseTo(0.25 / 1.5, 4);
+    expect(r.model!.auc!).toBeGreaterThan(0.5);
+    expect(r.funnel!.kind).toBe("ratio");
+    expect(r.funnel!.points.every((p) => p.position === "within")).toBe(true);
+  });
+  it("the raw funnel plot puts A below and B above the overall rate", () => {
+    const r = run({ places }, "integration");
+    expect(r.funnel!.kind).toBe("rate");
+    expect(r.funnel!.centre).toBeCloseTo(0.4, 10);
+    const pos = Object.fromEntries(r.funnel!.points.map((p) => [p.providerId, p.position]));
+    expect(pos[1]).toMatch(/^below/);
+    expect(pos[2]).toMatch(/^above/);
+    expect(r.funnel!.outside.length).toBe(2);
+    expect(r.funnel!.curve.length).toBe(60);
+  });
+  it("falls back to strata when there are too few events per variable", () => {
+    const small = [...group(1, 8, 2, hard), ...group(1, 2, 1, easy), ...group(2, 2, 0, hard), ...group(2, 8, 5, easy)];
+    const r = run({ places: small }, "integration", { adjust: "adjusted" });
+    expect(r.adjustment).toBe("strata");
+    expect(r.model!.reason).toMatch(/Zu wenige Ereignisse/);
+    const a = r.rows.find((x) => x.providerId === 1)!;
+    // strata rates: 50+ 2/10, 25–49 6/10 → expected for A = 8·0.2 + 2·0.6 = 2.8
+    expect(a.expected!).toBeCloseTo(2.8, 10);
+    expect(a.ratio!).toBeCloseTo(3 / 2.8, 10);
+  });
+});
