@@ -294,6 +294,14 @@ export function routeTable(ids: Ids): Record<string, Rule> {
     // Individual places (issue 11), the report "Maßnahmen im Jahr": all staff read it (read:place:any).
     "routes/reports.measures": { type: HTML, get: permitted(STAFF) },
     "routes/reports.measures.export[.csv]": { type: "text/csv", get: permitted(STAFF) },
+
+    // Provider comparison leaves the page (issue 12): the staff's files need read:comparison:any AND the
+    // admin's grant (the demo grants vergabe@, fallmanagement@, pruefung@; not admin@ or kasse@).
+    "routes/comparison.export[.csv]": { type: "text/csv", get: permitted(["procurement", "case_manager", "auditor"]) },
+    "routes/comparison.report[.pdf]": { type: "application/pdf", get: permitted(["procurement", "case_manager", "auditor"]) },
+    // The provider's own figures: the demo broker sees its broker measures.
+    "routes/portal.outcomes": { type: HTML, get: permitted(["provider"]) },
+    "routes/api.v1.provider_.outcomes": { api: true, type: JSON_TYPE, get: { ...permitted(["provider"]), anonymous: 401 }, post: all(405) },
   };
 }
 
