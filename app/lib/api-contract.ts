@@ -858,7 +858,7 @@ export const ProviderOutcome = z
       .object({ low95: z.number(), high95: z.number(), low998: z.number(), high998: z.number() })
       .nullable()
       .openapi({ description: "95-%- und 99,8-%-Grenzen um den Gesamtwert bei der eigenen Fallzahl" }),
-    position: z.enum(["above998", "above95", "within", "below95", "below998"]).nullable(),
+    position: z.string().nullable().openapi({ description: "above998, above95, within, below95 oder below998 (Lage zu den Grenzen); null ohne Vergleich" }),
     positionLabel: z.string().nullable().openapi({ description: "Lage in Worten, z. B. „im Bereich des Erwartbaren“" }),
   })
   .openapi("ProviderOutcome");
