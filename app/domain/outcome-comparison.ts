@@ -250,8 +250,10 @@ export function parseComparisonQuery(input: QueryInput, defaults: { period: Peri
   if (s(input.line) && !["places", "brokers"].includes(s(input.line))) errors.push("Unbekannter Bereich: es werden Plätze und Maßnahmen gezeigt.");
   let measure: MeasureKey = measuresOf(line)[0];
   if (s(input.measure)) {
-    if (isMeasureKey(s(input.measure)) && lineOf(s(input.measure) as MeasureKey) === line) measure = s(input.measure) as MeasureKey;
-    else errors.push(`Die Kennzahl „${s(input.measure).slice(0, 40)}“ gibt es für diesen Bereich nicht: gezeigt wird die ${MEASURE_LABELS[measure]}.`);
+    if (isMeasureKey(s(input.measure))) {
+      // A measure of the other line: the user switched the line, its first measure is shown.
+      if (lineOf(s(input.measure) as MeasureKey) === line) measure = s(input.measure) as MeasureKey;
+    } else errors.push(`Die Kennzahl „${s(input.measure).slice(0, 40)}“ gibt es für diesen Bereich nicht: gezeigt wird die ${MEASURE_LABELS[measure]}.`);
   }
   const currentYear = Number(defaults.today.slice(0, 4));
   let kind: PeriodKind = defaults.period;
@@ -693,30 +695,4 @@ export function funnelLimitsFor(adjust: AdjustMode, result: Comparison, n: numbe
   return { low95: l.low95, high95: l.high95, low998: l.low998, high998: l.high998 };
 }
 
-export const POSITION_LABELS: Record<FunnelPosition, string> = {
-  above998: "über der 99,8-%-Grenze",
-  above95: "über der 95-%-Grenze",
-  within: "innerhalb der Grenzen",
-  below95: "unter der 95-%-Grenze",
-  below998: "unter der 99,8-%-Grenze",
-};
-
-// ---------------------------------------------------------------------------------------------
-// Formatting (German)
-
-export function formatPercent(v: number | null, digits = 1): string {
-  if (v === null) return "–";
-  return `${(v * 100).toLocaleString("de-DE", { minimumFractionDigits: digits, maximumFractionDigits: digits })} %`;
-}
-
-/** "31,2 % (24,0–39,4 %; n = 122)", or the suppression text. */
-export function formatRateCell(c: Cell, measure: MeasureKey): string {
-  if (c.suppressed === "small") return "< 3 (unterdrückt)";
-  if (c.suppressed === "secondary") return "gesperrt";
-  const n = `n = ${c.n.toLocaleString("de-DE")}`;
-  if (c.rate === null) return c.n === 0 ? "–" : `– (${n})`;
-  if (measure === "cost_per_integration" || measure === "cost_per_lasting") return `${(c.rate / 100).toLocaleString("de-DE", { style: "currency", currency: "EUR" })} (${n})`;
-  if (measure === "days_to_placement") return `${c.rate.toLocaleString("de-DE", { maximumFractionDigits: 1 })} Tage (${n})`;
-  const pct = (v: number) => (v * 100).toLocaleString("de-DE", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-  return `${pct(c.rate)} % (${pct(c.low!)}–${pct(c.high!)} %; ${n})`;
-}
+export { POSITION_LABELS, formatPercent, formatRateCell, formatNumber, formatRatio } from "./outcome-format";

@@ -295,6 +295,9 @@ export function routeTable(ids: Ids): Record<string, Rule> {
     "routes/reports.measures": { type: HTML, get: permitted(STAFF) },
     "routes/reports.measures.export[.csv]": { type: "text/csv", get: permitted(STAFF) },
 
+    // Provider comparison (issue 12): the permission read:comparison:any AND the admin's grant
+    // (users.comparisonAccess; the demo grants vergabe@, fallmanagement@ and pruefung@, not admin@).
+    "routes/comparison._index": { type: HTML, get: permitted(["procurement", "case_manager", "auditor"]) },
     // Provider comparison leaves the page (issue 12): the staff's files need read:comparison:any AND the
     // admin's grant (the demo grants vergabe@, fallmanagement@, pruefung@; not admin@ or kasse@).
     "routes/comparison.export[.csv]": { type: "text/csv", get: permitted(["procurement", "case_manager", "auditor"]) },

@@ -95,7 +95,7 @@ describe("periods", () => {
     const c = parseComparisonQuery({ period: "rolling12", end: "31.12.2007" }, d);
     expect(c.errors).toEqual([]);
     expect(c.query.period.from).toBe("2007-01-01");
-    const e = parseComparisonQuery({ period: "rolling12", end: "32.13.2007", measure: "placement" }, d);
+    const e = parseComparisonQuery({ period: "rolling12", end: "32.13.2007", measure: "nonsense" }, d);
     expect(e.errors.length).toBe(2);
     expect(e.query.measure).toBe("integration");
     const f = parseComparisonQuery({}, d);

@@ -1,0 +1,54 @@
+/**
+ * German formatting of the comparison's figures (pure, no statistics imports: also used by the
+ * page's components in the browser bundle).
+ */
+import type { FunnelPosition } from "./outcome-stats";
+
+type MeasureKey = "integration" | "sustainability" | "dropout" | "exam" | "cost_per_integration" | "placement" | "days_to_placement" | "second_instalment" | "cost_per_lasting";
+interface CellLike {
+  k: number;
+  n: number;
+  rate: number | null;
+  low: number | null;
+  high: number | null;
+  suppressed: null | "small" | "secondary";
+}
+
+export const POSITION_LABELS: Record<FunnelPosition, string> = {
+  above998: "über der 99,8-%-Grenze",
+  above95: "über der 95-%-Grenze",
+  within: "innerhalb der Grenzen",
+  below95: "unter der 95-%-Grenze",
+  below998: "unter der 99,8-%-Grenze",
+};
+
+// ---------------------------------------------------------------------------------------------
+// Formatting (German)
+
+export function formatPercent(v: number | null, digits = 1): string {
+  if (v === null) return "–";
+  return `${(v * 100).toLocaleString("de-DE", { minimumFractionDigits: digits, maximumFractionDigits: digits })} %`;
+}
+
+/** "31,2 % (24,0–39,4 %; n = 122)", or the suppression text. */
+export function formatRateCell(c: CellLike, measure: MeasureKey, minCell = 3): string {
+  if (c.suppressed === "small") return `< ${minCell} (unterdrückt)`;
+  if (c.suppressed === "secondary") return "gesperrt";
+  const n = `n = ${c.n.toLocaleString("de-DE")}`;
+  if (c.rate === null) return c.n === 0 ? "–" : `– (${n})`;
+  if (measure === "cost_per_integration" || measure === "cost_per_lasting") return `${(c.rate / 100).toLocaleString("de-DE", { style: "currency", currency: "EUR" })} (${n})`;
+  if (measure === "days_to_placement") return `${c.rate.toLocaleString("de-DE", { maximumFractionDigits: 1 })} Tage (${n})`;
+  const pct = (v: number) => (v * 100).toLocaleString("de-DE", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  return `${pct(c.rate)} % (${pct(c.low!)}–${pct(c.high!)} %; ${n})`;
+}
+
+export function formatNumber(v: number | null, digits = 1): string {
+  return v === null ? "–" : v.toLocaleString("de-DE", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** "0,85 (0,62–1,14)" */
+export function formatRatio(ratio: number | null, low: number | null, high: number | null): string {
+  if (ratio === null) return "–";
+  const f = (v: number) => v.toLocaleString("de-DE", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return low !== null && high !== null ? `${f(ratio)} (${f(low)}–${f(high)})` : f(ratio);
+}

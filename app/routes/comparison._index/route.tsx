@@ -1,0 +1,101 @@
+/**
+ * Trägervergleich (issue 12): staff with the right (an admin grants it) compare the providers'
+ * outcomes — every rate with n and interval, a funnel plot instead of a league table, actual
+ * against expected given the clients, and the method in plain German. Read-heavy page (STYLE.md § 3).
+ */
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { formatRateCell } from "~/domain/outcome-format";
+import { formatDateTime } from "~/domain/time";
+import { loaderError } from "~/lib/http.server";
+import { requirePermission } from "~/lib/session.server";
+import { comparisonView } from "~/services/outcome-comparison.server";
+import { GeneralErrorBoundary } from "~/ui/error-boundary";
+import { ByProviderTable } from "./by-provider-table";
+import { Filters } from "./filters";
+import { FunnelPlot } from "./funnel-plot";
+import { Method } from "./method";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Trägervergleich${data ? `: ${data.view.measureLabel}, ${data.view.query.period.label}` : ""}` }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "read:comparison:any");
+  try {
+    const search = new URL(request.url).searchParams;
+    const get = (k: string) => search.get(k);
+    const view = await comparisonView(user, { line: get("line"), measure: get("measure"), type: get("type"), region: get("region"), period: get("period"), year: get("year"), end: get("end"), adjust: get("adjust") });
+    return json({ view });
+  } catch (error) {
+    throw loaderError(error);
+  }
+}
+
+export type ComparisonViewData = ReturnType<typeof useLoaderData<typeof loader>>["view"];
+
+function Summary({ view }: { view: ComparisonViewData }) {
+  const overall = view.overall[view.query.measure];
+  const scope = [view.typeLabel, view.query.region].filter(Boolean).join(", ");
+  return (
+    <section aria-labelledby="summary" className="cards">
+      <h2 id="summary" className="sr-only">
+        Überblick
+      </h2>
+      <div className="card">
+        <div className="muted">{view.measureLabel} aller {view.query.line === "brokers" ? "Vermittler" : "Träger"}</div>
+        <div className="value">{overall ? formatRateCell(overall, view.query.measure, view.minCell) : "–"}</div>
+      </div>
+      <div className="card">
+        <div className="muted">Zeitraum</div>
+        <div className="value small-value">{view.query.period.label}</div>
+        {scope ? <div className="muted small">{scope}</div> : null}
+      </div>
+      <div className="card">
+        <div className="muted">Verglichen</div>
+        <div className="value">{view.rows.length.toLocaleString("de-DE")}</div>
+        <div className="muted small">{view.query.line === "brokers" ? "Vermittler" : "Träger"} mit Daten im Zeitraum</div>
+      </div>
+      <div className="card">
+        <div className="muted">Datenstand</div>
+        <div className="value small-value">{formatDateTime(view.dataAsOf)}</div>
+        <div className="muted small">alles bis dahin Erfasste</div>
+      </div>
+    </section>
+  );
+}
+
+export default function ComparisonPage() {
+  const { view } = useLoaderData<typeof loader>();
+  const overall = view.overall[view.query.measure];
+  return (
+    <>
+      <h1>Trägervergleich</h1>
+      <p className="muted">
+        Ergebnisse der Träger und Vermittler mit Fallzahl und 95-%-Intervall, im Trichterdiagramm statt als Rangliste. Kleine Fallzahlen (unter {view.minCell} Personen) werden nicht gezeigt.
+      </p>
+      <Filters view={view} />
+      {view.errors.length ? (
+        <div className="alert alert-warn" role="alert">
+          <ul>
+            {view.errors.map((e) => (
+              <li key={e}>{e}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {view.rows.length === 0 || !overall || overall.n === 0 ? (
+        <div className="alert alert-info" role="status">
+          Für diese Auswahl gibt es im Zeitraum ({view.query.period.label}) keine Daten. Bitte wählen Sie einen anderen Zeitraum, eine andere Kennzahl oder Maßnahmeart.
+        </div>
+      ) : (
+        <>
+          <Summary view={view} />
+          {view.isRate ? <FunnelPlot view={view} /> : <p className="muted">Für {view.measureLabel} gibt es kein Trichterdiagramm: die Kennzahl ist kein Anteil.</p>}
+          <ByProviderTable view={view} />
+        </>
+      )}
+      <Method view={view} />
+    </>
+  );
+}
+
+export const ErrorBoundary = GeneralErrorBoundary;
