@@ -204,7 +204,7 @@ export function csvRows(report: ExportReport): unknown[][] {
       v(f.limits?.high998 ?? null),
       f.position ? POSITION_WORDS[f.position] : "",
       f.ratioPosition ? POSITION_WORDS[f.ratioPosition] : "",
-      "",
+      f.n === 0 ? "keine Fälle im Zeitraum" : "",
     ];
   });
 }

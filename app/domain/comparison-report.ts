@@ -44,7 +44,7 @@ export function methodLines(measure: MeasureKey, model: ModelSummary | null, min
       if (model.auc !== null) lines.push(`Trennschärfe: AUC ${de(model.auc)} (0,5 = Zufall, 1 = vollständige Trennung).`);
       if (model.hosmerLemeshow) lines.push(`Kalibrierung: Hosmer-Lemeshow-Test über ${model.calibration.length} Gruppen, χ² = ${de(model.hosmerLemeshow.statistic)}, ${model.hosmerLemeshow.df} Freiheitsgrade, p = ${de(model.hosmerLemeshow.pValue, 3)}.`);
     } else {
-      lines.push(`Schichten: ${model.strata.length} Schichten nach Altersgruppe und Dauer der Arbeitslosigkeit; erwartet ist die Quote der Schicht über alle Träger, summiert über die Fälle des Trägers.`);
+      lines.push(`Schichten: ${model.strata.length} ${model.strata.length === 1 ? "Schicht" : "Schichten"} nach Altersgruppe und Dauer der Arbeitslosigkeit; erwartet ist die Quote der Schicht über alle Träger, summiert über die Fälle des Trägers.`);
     }
     lines.push("Verhältnis: tatsächliche ÷ erwartete Ereignisse; 95-%-Bereich nach Byar (Poisson).");
   }

@@ -1,4 +1,9 @@
-import { json, type LoaderFunctionArgs, type MetaFunction, type SerializeFrom } from "@remix-run/node";
+import {
+  json,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  type SerializeFrom,
+} from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { formatValue, POSITION_WORDS } from "~/domain/comparison-export";
 import { loaderError } from "~/lib/http.server";
@@ -7,7 +12,9 @@ import { ownOutcomesPage } from "~/services/comparison-exports.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { FilterBar, SelectFilter } from "~/ui/list";
 
-export const meta: MetaFunction = () => [{ title: "Unsere Ergebnisse – Trägerportal" }];
+export const meta: MetaFunction = () => [
+  { title: "Unsere Ergebnisse – Trägerportal" },
+];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "read:outcomes:own");
@@ -25,10 +32,38 @@ function Filters({ data }: { data: LoaderData }) {
   const f = data.filters;
   return (
     <FilterBar resetTo="/portal/outcomes" submitLabel="Anzeigen">
-      {data.options.lines.length > 1 ? <SelectFilter name="line" label="Bereich" options={data.options.lines} allLabel={null} defaultValue={f.line} /> : null}
-      {data.options.types.length ? <SelectFilter name="type" label="Maßnahmeart" options={data.options.types} allLabel="alle" defaultValue={f.type} /> : null}
-      <SelectFilter name="period" label="Zeitraum" options={data.options.periods} allLabel={null} defaultValue={f.period} />
-      <SelectFilter name="year" label="Kalenderjahr" options={data.options.years} allLabel={null} defaultValue={f.year} />
+      {data.options.lines.length > 1 ? (
+        <SelectFilter
+          name="line"
+          label="Bereich"
+          options={data.options.lines}
+          allLabel={null}
+          defaultValue={f.line}
+        />
+      ) : null}
+      {data.options.types.length ? (
+        <SelectFilter
+          name="type"
+          label="Maßnahmeart"
+          options={data.options.types}
+          allLabel="alle"
+          defaultValue={f.type}
+        />
+      ) : null}
+      <SelectFilter
+        name="period"
+        label="Zeitraum"
+        options={data.options.periods}
+        allLabel={null}
+        defaultValue={f.period}
+      />
+      <SelectFilter
+        name="year"
+        label="Jahr (bei Kalenderjahr)"
+        options={data.options.years}
+        allLabel={null}
+        defaultValue={f.year}
+      />
     </FilterBar>
   );
 }
@@ -43,7 +78,14 @@ function OwnRow({ item }: { item: Item }) {
       <tr>
         <th scope="row">{item.measureLabel}</th>
         <td className="num" colSpan={4}>
-          {item.suppressedLabel} <span className="muted small">({item.suppressed === "small" ? "zu wenige Fälle" : "gesperrt, damit sich eine kleine Zahl nicht errechnen lässt"})</span>
+          {item.suppressedLabel}{" "}
+          <span className="muted small">
+            (
+            {item.suppressed === "small"
+              ? "zu wenige Fälle"
+              : "gesperrt, damit sich eine kleine Zahl nicht errechnen lässt"}
+            )
+          </span>
         </td>
         <td className="num">
           <Value item={item} value={item.overall} />
@@ -56,7 +98,16 @@ function OwnRow({ item }: { item: Item }) {
   return (
     <tr>
       <th scope="row">{item.measureLabel}</th>
-      <td className="num">{item.unit === "cents" ? <Value item={item} value={item.k} /> : item.k}</td>
+      <td className="num nowrap">
+        {item.unit === "cents" ? (
+          <>
+            <Value item={item} value={item.k} />
+            <div className="muted small">ausgezahlt</div>
+          </>
+        ) : (
+          item.k
+        )}
+      </td>
       <td className="num">{item.n}</td>
       <td className="num nowrap">
         <strong>
@@ -64,16 +115,27 @@ function OwnRow({ item }: { item: Item }) {
         </strong>
         {item.low !== null && item.high !== null ? (
           <div className="muted small">
-            95 %: <Value item={item} value={item.low} /> – <Value item={item} value={item.high} />
+            95 %: <Value item={item} value={item.low} /> –{" "}
+            <Value item={item} value={item.high} />
           </div>
         ) : null}
       </td>
       <td className="num nowrap">
-        {item.expected !== null ? <Value item={item} value={item.expected} /> : "–"}
+        {item.expected !== null ? (
+          <Value item={item} value={item.expected} />
+        ) : (
+          "–"
+        )}
         {item.ratio !== null ? (
           <div className="muted small">
             Verhältnis {item.ratio.toFixed(2).replace(".", ",")}
-            {item.ratioLow !== null && item.ratioHigh !== null ? ` (${item.ratioLow.toFixed(2).replace(".", ",")} – ${item.ratioHigh.toFixed(2).replace(".", ",")})` : ""}
+            {item.ratioLow !== null && item.ratioHigh !== null
+              ? ` (${item.ratioLow
+                  .toFixed(2)
+                  .replace(".", ",")} – ${item.ratioHigh
+                  .toFixed(2)
+                  .replace(".", ",")})`
+              : ""}
           </div>
         ) : null}
       </td>
@@ -83,16 +145,28 @@ function OwnRow({ item }: { item: Item }) {
       <td className="nowrap">
         {item.limits ? (
           <>
-            95 %: <Value item={item} value={item.limits.low95} /> – <Value item={item} value={item.limits.high95} />
+            95 %: <Value item={item} value={item.limits.low95} /> –{" "}
+            <Value item={item} value={item.limits.high95} />
             <div className="muted small">
-              99,8 %: <Value item={item} value={item.limits.low998} /> – <Value item={item} value={item.limits.high998} />
+              99,8 %: <Value item={item} value={item.limits.low998} /> –{" "}
+              <Value item={item} value={item.limits.high998} />
             </div>
           </>
         ) : (
           "–"
         )}
       </td>
-      <td>{item.position ? <span className={`badge ${item.position === "within" ? "ok" : "warn"}`}>{POSITION_WORDS[item.position]}</span> : "–"}</td>
+      <td>
+        {item.position ? (
+          <span
+            className={`badge ${item.position === "within" ? "ok" : "warn"}`}
+          >
+            {POSITION_WORDS[item.position]}
+          </span>
+        ) : (
+          "–"
+        )}
+      </td>
     </tr>
   );
 }
@@ -104,7 +178,10 @@ export default function PortalOutcomes() {
     <>
       <h1>Unsere Ergebnisse</h1>
       <p className="muted">
-        Ihre Ergebnisse je Kennzahl mit Fallzahl und 95-%-Vertrauensbereich, verglichen mit dem Gesamtwert aller Träger und den Grenzen, in denen ein Wert bei Ihrer Fallzahl noch zufällig vom Gesamtwert abweichen kann. Andere Träger werden nicht genannt und nicht einzeln gezeigt.
+        Ihre Ergebnisse je Kennzahl mit Fallzahl und 95-%-Vertrauensbereich,
+        verglichen mit dem Gesamtwert aller Träger und den Grenzen, in denen ein
+        Wert bei Ihrer Fallzahl noch zufällig vom Gesamtwert abweichen kann.
+        Andere Träger werden nicht genannt und nicht einzeln gezeigt.
       </p>
       {data.errors.length ? (
         <div className="alert alert-warn" role="alert">
@@ -115,42 +192,47 @@ export default function PortalOutcomes() {
       ) : null}
       <Filters data={data} />
       <p>
-        <strong>{v.period.label}</strong> · Datenstand {data.asOfText} · {v.provider.name}
+        <strong>{v.period.label}</strong> · Datenstand {data.asOfText} ·{" "}
+        {v.provider.name}
       </p>
-      <table className="data">
-        <caption>Ihre Kennzahlen gegen den Gesamtwert ({v.period.label})</caption>
-        <thead>
-          <tr>
-            <th scope="col">Kennzahl</th>
-            <th scope="col" className="num">
-              Ereignisse (k)
-            </th>
-            <th scope="col" className="num">
-              Fälle (n)
-            </th>
-            <th scope="col" className="num">
-              Ihr Wert
-            </th>
-            <th scope="col" className="num">
-              erwartet nach Ihren Kundinnen und Kunden
-            </th>
-            <th scope="col" className="num">
-              Gesamtwert aller Träger
-            </th>
-            <th scope="col">Grenzen bei Ihrer Fallzahl</th>
-            <th scope="col">Lage</th>
-          </tr>
-        </thead>
-        <tbody>
-          {v.items.length ? (
-            v.items.map((item) => <OwnRow key={item.measure} item={item} />)
-          ) : (
+      <div className="table-scroll">
+        <table className="data own-outcomes">
+          <caption>
+            Ihre Kennzahlen gegen den Gesamtwert aller Träger ({v.period.label})
+          </caption>
+          <thead>
             <tr>
-              <td colSpan={8}>Für diesen Zeitraum liegen keine Daten vor.</td>
+              <th scope="col">Kennzahl</th>
+              <th scope="col" className="num">
+                Ereignisse (k)
+              </th>
+              <th scope="col" className="num">
+                Fälle (n)
+              </th>
+              <th scope="col" className="num">
+                Ihr Wert (95-%-Bereich)
+              </th>
+              <th scope="col" className="num">
+                erwartet
+              </th>
+              <th scope="col" className="num">
+                alle Träger
+              </th>
+              <th scope="col">Grenzen bei Ihrem n</th>
+              <th scope="col">Lage</th>
             </tr>
-          )}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {v.items.length ? (
+              v.items.map((item) => <OwnRow key={item.measure} item={item} />)
+            ) : (
+              <tr>
+                <td colSpan={8}>Für diesen Zeitraum liegen keine Daten vor.</td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
       <section aria-labelledby="definitions">
         <h2 id="definitions">So wird gezählt</h2>
         <dl>
@@ -165,15 +247,31 @@ export default function PortalOutcomes() {
         </dl>
         <ul>
           <li>
-            <strong>Vertrauensbereich</strong>: der Bereich, in dem der wahre Wert mit 95 % Wahrscheinlichkeit liegt (nach Wilson, bei weniger als 10 Fällen exakt). Je kleiner die Fallzahl, desto breiter.
+            <strong>Vertrauensbereich</strong>: der Bereich, in dem der wahre
+            Wert mit 95 % Wahrscheinlichkeit liegt (nach Wilson, bei weniger als
+            10 Fällen exakt). Je kleiner die Fallzahl, desto breiter.
           </li>
           <li>
-            <strong>Erwartet</strong>: der Wert, den Träger im Durchschnitt mit Kundinnen und Kunden wie Ihren erreichen (Alter, Dauer der Arbeitslosigkeit, Qualifikation, Schwerbehinderung, Sprachförderbedarf, Arbeitslosenquote der Region). Das Verhältnis tatsächlich ÷ erwartet über 1 heißt: besser als erwartet (bei der Abbruchquote: mehr Abbrüche).
+            <strong>Alle Träger</strong>: der Gesamtwert aller Träger zusammen,
+            ohne Namen und ohne Zahlen einzelner Träger.
           </li>
           <li>
-            <strong>Grenzen</strong>: liegt Ihr Wert innerhalb der 95-%-Grenzen, ist er „im Bereich des Erwartbaren“; außerhalb der 99,8-%-Grenzen ist ein Zufall sehr unwahrscheinlich.
+            <strong>Erwartet</strong>: der Wert, den Träger im Durchschnitt mit
+            Kundinnen und Kunden wie Ihren erreichen (Alter, Dauer der
+            Arbeitslosigkeit, Qualifikation, Schwerbehinderung,
+            Sprachförderbedarf, Arbeitslosenquote der Region). Das Verhältnis
+            tatsächlich ÷ erwartet über 1 heißt: besser als erwartet (bei der
+            Abbruchquote: mehr Abbrüche).
           </li>
-          <li>Fallzahlen unter {v.minCell} stehen als „&lt; {v.minCell}“ ohne weitere Zahlen (Sozialdatenschutz).</li>
+          <li>
+            <strong>Grenzen</strong>: liegt Ihr Wert innerhalb der 95-%-Grenzen,
+            ist er „im Bereich des Erwartbaren“; außerhalb der 99,8-%-Grenzen
+            ist ein Zufall sehr unwahrscheinlich.
+          </li>
+          <li>
+            Fallzahlen unter {v.minCell} stehen als „&lt; {v.minCell}“ ohne
+            weitere Zahlen (Sozialdatenschutz).
+          </li>
         </ul>
       </section>
     </>
