@@ -657,11 +657,14 @@ export function compare(all: Facts, o: CompareOptions): Comparison {
         return { providerId: r.providerId, x: c.n, y: c.rate!, n: c.n, limits: l, position: funnelPosition(c.rate!, l) };
       });
       const maxN = Math.max(2, ...points.map((p) => p.x));
+      // The curves from the smallest n plotted (smaller cells are suppressed, limits there say nothing).
+      const minN = Math.max(1, Math.min(maxN, ...points.map((p) => p.x)));
       funnel = {
         kind: "rate",
         centre: p0,
         points,
-        curve: curveXs(maxN * 1.1).map((x) => {
+        // Binomial limits exist at whole numbers of cases only.
+        curve: [...new Set(curveXs(maxN * 1.1, 60, minN).map((x) => Math.max(1, Math.round(x))))].map((x) => {
           const l = funnelLimits(p0, x);
           return { x, low95: l.low95, high95: l.high95, low998: l.low998, high998: l.high998 };
         }),

@@ -398,7 +398,8 @@ export async function comparisonView(user: CurrentUser, input: QueryInput): Prom
     funnel: result.funnel ? { ...result.funnel, points: result.funnel.points.map((p) => ({ ...p, name: nameOf(p.providerId) })) } : null,
     outsideNames: (result.funnel?.outside ?? []).map((o) => ({ name: nameOf(o.providerId), position: o.position })),
     adjustment: result.adjustment,
-    model: result.model,
+    // No model for a handful of cases: its strata or calibration groups would show small counts.
+    model: (result.overall[query.measure]?.n ?? 0) >= settings.minCell && result.overall[query.measure]?.suppressed === null ? result.model : null,
     minCell: settings.minCell,
     dataAsOf: now,
     regionalRatesKnown: [...settings.regionalRates.keys()],

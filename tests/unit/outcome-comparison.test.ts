@@ -17,6 +17,21 @@ import {
   type PlaceFact,
 } from "~/domain/outcome-comparison";
 import { clopperPearson, wilson } from "~/domain/outcome-stats";
+import { can, navFor } from "~/domain/permissions";
+
+describe("permission and navigation", () => {
+  it("shows „Trägervergleich“ only to eligible roles that were granted the comparison", () => {
+    for (const role of ["admin", "procurement", "case_manager", "auditor"] as const) {
+      expect(can(role, "read:comparison:any")).toBe(true);
+      expect(navFor(role, null, true).some((n) => n.to === "/comparison")).toBe(true);
+      expect(navFor(role, null, false).some((n) => n.to === "/comparison")).toBe(false);
+    }
+    expect(can("finance", "read:comparison:any")).toBe(false);
+    expect(navFor("finance", null, true).some((n) => n.to === "/comparison")).toBe(false);
+    expect(can("provider", "read:comparison:any")).toBe(false);
+    expect(navFor("provider", "training").some((n) => n.to === "/portal/outcomes")).toBe(true);
+  });
+});
 
 const cov = (over: Partial<Covariates> = {}): Covariates => ({ ageGroup: "25to49", unemployment: "lt12", qualification: "vocational", severelyDisabled: false, languageNeeds: false, regionalRate: null, ...over });
 const place = (over: Partial<PlaceFact> = {}): PlaceFact => ({
@@ -239,7 +254,10 @@ describe("risk adjustment", () => {
     expect(pos[1]).toMatch(/^below/);
     expect(pos[2]).toMatch(/^above/);
     expect(r.funnel!.outside.length).toBe(2);
-    expect(r.funnel!.curve.length).toBe(60);
+    // The curves run from the smallest n shown (100) to a tenth beyond the largest, at whole n.
+    expect(r.funnel!.curve[0].x).toBe(100);
+    expect(r.funnel!.curve[r.funnel!.curve.length - 1].x).toBe(110);
+    expect(r.funnel!.curve.every((c) => Number.isInteger(c.x))).toBe(true);
   });
   it("falls back to strata when there are too few events per variable", () => {
     const small = [...group(1, 8, 2, hard), ...group(1, 2, 1, easy), ...group(2, 2, 0, hard), ...group(2, 8, 5, easy)];

@@ -1,6 +1,6 @@
 import { Link, useSearchParams } from "@remix-run/react";
 import { formatPercent, formatRateCell, formatRatio, POSITION_LABELS } from "~/domain/outcome-format";
-import type { ComparisonViewData } from "./route";
+import type { ComparisonViewData } from "./types";
 
 type SortKey = "name" | "n" | "rate" | "ratio";
 type Row = ComparisonViewData["rows"][number];
@@ -35,7 +35,7 @@ export function ByProviderTable({ view }: { view: ComparisonViewData }) {
     next.set("sort", key);
     next.set("dir", sort === key && dir === "asc" ? "desc" : "asc");
     return (
-      <Link to={`?${next.toString()}`} aria-label={`${label}: sortieren`}>
+      <Link to={`?${next.toString()}`}>
         {label}
         {sort === key ? (dir === "asc" ? " ▲" : " ▼") : ""}
       </Link>

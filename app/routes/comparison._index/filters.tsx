@@ -1,5 +1,5 @@
 import { Form, Link } from "@remix-run/react";
-import type { ComparisonViewData } from "./route";
+import type { ComparisonViewData } from "./types";
 
 /** The filters as a GET form: works without JavaScript, the URL can be shared. */
 export function Filters({ view }: { view: ComparisonViewData }) {

@@ -1,10 +1,9 @@
 import { scaleLinear } from "d3-scale";
 import { formatNumber, formatPercent, POSITION_LABELS } from "~/domain/outcome-format";
-import type { ComparisonViewData } from "./route";
+import { labelled, labels } from "./funnel-labels";
+import { H, M, W } from "./funnel-size";
+import type { ComparisonViewData } from "./types";
 
-const W = 760;
-const H = 440;
-const M = { top: 16, right: 24, bottom: 52, left: 64 };
 
 /** The funnel plot as server-rendered SVG (readable without JavaScript), with its data as a table. */
 export function FunnelPlot({ view }: { view: ComparisonViewData }) {
@@ -13,7 +12,7 @@ export function FunnelPlot({ view }: { view: ComparisonViewData }) {
   const ratio = f.kind === "ratio";
   const fmtY = (v: number) => (ratio ? formatNumber(v, 2) : formatPercent(v));
   const maxX = Math.max(...f.curve.map((c) => c.x), ...f.points.map((p) => p.x));
-  const maxY = ratio ? Math.max(2, ...f.points.map((p) => p.y * 1.1)) : 1;
+  const maxY = ratio ? Math.max(2, ...f.points.map((p) => p.y * 1.1)) : Math.min(1, 1.1 * Math.max(...f.points.map((p) => p.y), ...f.curve.map((c) => c.high998)));
   const x = scaleLinear().domain([0, maxX]).range([M.left, W - M.right]).nice();
   const y = scaleLinear().domain([0, maxY]).range([H - M.bottom, M.top]).nice();
   const line = (key: "low95" | "high95" | "low998" | "high998") => f.curve.map((c, i) => `${i ? "L" : "M"}${x(c.x).toFixed(1)},${y(Math.min(c[key], y.domain()[1])).toFixed(1)}`).join("");
@@ -54,7 +53,14 @@ export function FunnelPlot({ view }: { view: ComparisonViewData }) {
           {f.points.map((p) => (
             <g key={p.providerId} className={`point point-${p.position}`}>
               <circle cx={x(p.x)} cy={y(Math.min(p.y, y.domain()[1]))} r={5} />
-              {p.position !== "within" ? <text x={x(p.x) + 8} y={y(Math.min(p.y, y.domain()[1])) - 8}>{p.name}</text> : null}
+            </g>
+          ))}
+          {labels(labelled(f.points).map((p) => ({ name: p.name, cx: x(p.x), cy: y(Math.min(p.y, y.domain()[1])) }))).map((l) => (
+            <g key={l.name} className="point-label">
+              {l.dy ? <line x1={l.cx} y1={l.cy} x2={l.tx} y2={l.ty - 4} /> : null}
+              <text x={l.tx} y={l.ty} textAnchor={l.anchor}>
+                {l.name}
+              </text>
             </g>
           ))}
         </svg>

@@ -1,6 +1,6 @@
 import { formatNumber, formatPercent } from "~/domain/outcome-format";
 import { formatDateTime } from "~/domain/time";
-import type { ComparisonViewData } from "./route";
+import type { ComparisonViewData } from "./types";
 
 /** The method in plain German: definitions, period, data date, intervals, suppression, the model. */
 export function Method({ view }: { view: ComparisonViewData }) {

@@ -16,6 +16,7 @@ import { ByProviderTable } from "./by-provider-table";
 import { Filters } from "./filters";
 import { FunnelPlot } from "./funnel-plot";
 import { Method } from "./method";
+import type { ComparisonViewData } from "./types";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Trägervergleich${data ? `: ${data.view.measureLabel}, ${data.view.query.period.label}` : ""}` }];
 
@@ -31,7 +32,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
 }
 
-export type ComparisonViewData = ReturnType<typeof useLoaderData<typeof loader>>["view"];
 
 function Summary({ view }: { view: ComparisonViewData }) {
   const overall = view.overall[view.query.measure];
@@ -52,8 +52,8 @@ function Summary({ view }: { view: ComparisonViewData }) {
       </div>
       <div className="card">
         <div className="muted">Verglichen</div>
-        <div className="value">{view.rows.length.toLocaleString("de-DE")}</div>
-        <div className="muted small">{view.query.line === "brokers" ? "Vermittler" : "Träger"} mit Daten im Zeitraum</div>
+        <div className="value">{view.rows.filter((r) => r.cells[view.query.measure]?.suppressed || (r.cells[view.query.measure]?.n ?? 0) > 0).length.toLocaleString("de-DE")}</div>
+        <div className="muted small">{view.query.line === "brokers" ? "Vermittler" : "Träger"} mit Fällen dieser Kennzahl im Zeitraum</div>
       </div>
       <div className="card">
         <div className="muted">Datenstand</div>

@@ -1,0 +1,431 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { Assignment, AuditEvent, Client, FeeInstalment, Measure, Outcome, PlacementClaim, PlacePurchase, Provider, User } from "../../entities";
+import { ForbiddenError } from "~/domain/errors";
+import { setClock } from "~/lib/clock.server";
+import { em } from "~/lib/db.server";
+import type { PersonUser } from "~/services/auth.server";
+import { comparisonView, ownComparison, providerFigures } from "~/services/outcome-comparison.server";
+import { createUser, updateUser } from "~/services/users.server";
+import { freshDatabase } from "../setup/db";
+
+/**
+ * The provider comparison from real rows (issue 12): facts written with the repositories, the
+ * service's access rules, providerFigures' cut-off at `asOf`, and the provider's own view that
+ * never names or shows another provider. Fixed dates in 2031 (no "today"), so it passes on any date.
+ */
+
+let seq = 0;
+let providerA: Provider;
+let providerB: Provider;
+let admin: PersonUser;
+let cmGranted: PersonUser;
+let cmPlain: PersonUser;
+let provUserA: PersonUser;
+let provUserB: PersonUser;
+const RECORDED = "2031-09-01T10:00:00.000Z";
+
+async function makeUser(role: PersonUser["role"], providerId: number | null = null, comparisonAccess = false): Promise<PersonUser> {
+  const n = ++seq;
+  const at = new Date().toISOString();
+  const u = await (await em()).getRepository(User).save({
+    email: `c${n}-${role}@test.example`,
+    name: `Person ${n}`,
+    role,
+    phone: null,
+    providerId,
+    passwordHash: "x",
+    active: true,
+    providerAdmin: false,
+    comparisonAccess,
+    createdAt: at,
+    updatedAt: at,
+    lastLoginAt: null,
+    passwordChangedAt: at,
+  } as Partial<User>);
+  return { id: u.id, email: u.email, name: u.name, role, providerId, providerAdmin: false, ...(comparisonAccess ? { comparisonAccess: true } : {}) } as PersonUser;
+}
+
+async function makeProvider(name: string, kind = "training"): Promise<Provider> {
+  const at = new Date().toISOString();
+  const n = ++seq;
+  return (await em()).getRepository(Provider).save({
+    externalKey: null,
+    kind,
+    name,
+    legalForm: "GmbH",
+    street: "Weg 1",
+    postalCode: "01917",
+    city: "Kamenz",
+    region: "Kamenz",
+    vatId: null,
+    email: `p${n}@test.example`,
+    phone: "",
+    serviceCategories: [],
+    tradeRegistrationDate: null,
+    active: true,
+    createdAt: at,
+    updatedAt: at,
+  } as Partial<Provider>);
+}
+
+async function makeMeasure(providerId: number): Promise<Measure> {
+  const n = ++seq;
+  const at = new Date().toISOString();
+  return (await em()).getRepository(Measure).save({
+    reference: `MK-C-${String(n).padStart(5, "0")}`,
+    providerId,
+    typeCode: "training",
+    title: `Maßnahme ${n}`,
+    description: "",
+    origin: "contract",
+    contractId: null,
+    baReference: "",
+    azavNumber: "",
+    azavValidFrom: null,
+    azavValidUntil: null,
+    hostName: "",
+    region: "Kamenz",
+    location: "Kamenz",
+    format: "group",
+    entryMode: "continuous",
+    startDates: [],
+    duration: 3,
+    durationUnit: "month",
+    weeklyHours: 30,
+    capacity: 100,
+    priceModel: "participant",
+    priceCents: 300_000,
+    proRata: "days",
+    eventFees: [],
+    targetGroups: [],
+    minAge: null,
+    maxAge: null,
+    entryConditions: "",
+    validFrom: "2030-01-01",
+    validUntil: "2034-12-31",
+    status: "active",
+    statusReason: "",
+    proposedById: null,
+    decidedById: null,
+    decidedAt: null,
+    createdById: null,
+    createdAt: at,
+    updatedAt: at,
+  } as Partial<Measure>);
+}
+
+async function makeClient() {
+  const n = ++seq;
+  const at = new Date().toISOString();
+  return (await em()).getRepository(Client).save({
+    reference: `K-${String(n).padStart(8, "0")}`,
+    firstName: "Vorname",
+    lastName: `Name${n}`,
+    birthDate: "1970-05-05",
+    region: "Kamenz",
+    targetGroups: [],
+    qualification: "",
+    unemployedSince: null,
+    caseManagerId: null,
+    createdAt: at,
+    updatedAt: at,
+  } as Partial<Client>);
+}
+
+/** An assignment to a broker; `claim`: an accepted placement (contract date, decided at) and whether instalment 2 was earned. */
+async function assignment(providerId: number, issuedOn: string, claim: { contractDate: string; decidedAt: string; second: boolean } | null) {
+  const m = await em();
+  const n = ++seq;
+  const at = new Date().toISOString();
+  const client = await makeClient();
+  const a = await m.getRepository(Assignment).save({
+    reference: `VG-C-${String(n).padStart(6, "0")}`,
+    clientId: client.id,
+    providerId,
+    agreementId: 1,
+    legalBasis: "421g",
+    issuedOn,
+    validFrom: issuedOn,
+    validUntil: "2031-12-31",
+    region: "Kamenz",
+    maxFeeCents: 200_000,
+    status: claim ? "placed" : "issued",
+    consentAt: at,
+    consentRecordedById: null,
+    consentWithdrawnAt: null,
+    flag: "",
+    createdById: admin.id,
+    createdAt: at,
+    updatedAt: at,
+  } as Partial<Assignment>);
+  if (!claim) return;
+  const c = await m.getRepository(PlacementClaim).save({
+    reference: `VN-C-${String(n).padStart(6, "0")}`,
+    assignmentId: a.id,
+    clientId: client.id,
+    providerId,
+    legalBasis: "421g",
+    employerName: "Firma",
+    employerStreet: "",
+    employerPostalCode: "",
+    employerCity: "",
+    employerVatId: null,
+    employerIban: null,
+    employerManager: null,
+    abroad: false,
+    contractDate: claim.contractDate,
+    jobStart: claim.contractDate,
+    weeklyHours: 40,
+    insured: true,
+    fixedTermEnd: null,
+    occupation: "Lager",
+    brokerContractDate: null,
+    jobOfferDate: null,
+    claimedFeeCents: 200_000,
+    status: "accepted",
+    ruleResults: [],
+    flagged: false,
+    severeDisabilityException: false,
+    channel: "portal",
+    submittedAt: at,
+    submittedById: null,
+    submittedByApiTokenId: null,
+    decidedAt: claim.decidedAt,
+    decidedById: null,
+    decisionNote: "",
+    decisionDocumentId: null,
+    employmentEndedOn: null,
+    updatedAt: at,
+  } as Partial<PlacementClaim>);
+  for (const number of [1, 2])
+    await m.getRepository(FeeInstalment).save({
+      claimId: c.id,
+      providerId,
+      number,
+      label: `Rate ${number}`,
+      amountCents: 100_000,
+      sameEmployer: true,
+      earliestOn: claim.contractDate,
+      deadlineOn: "2032-12-31",
+      status: number === 1 || claim.second ? "earned" : "pending",
+      confirmedUntil: null,
+      dueAt: null,
+      earnedAt: number === 1 || claim.second ? claim.decidedAt : null,
+      certifiedAt: null,
+      certifiedById: null,
+      closedAt: null,
+      closeReason: "",
+      lastReminderOn: null,
+      updatedAt: at,
+    } as Partial<FeeInstalment>);
+}
+
+/** One finished participation with its client; `outcome`: the status at exit and when it was recorded. */
+async function participation(measure: Measure, exitDate: string, outcome: { status: string; recordedAt?: string } | null, status = "completed", entryDate = "2031-02-01") {
+  const m = await em();
+  const n = ++seq;
+  const at = new Date().toISOString();
+  const client = await m.getRepository(Client).save({
+    reference: `K-${String(n).padStart(8, "0")}`,
+    firstName: "Vorname",
+    lastName: `Name${n}`,
+    birthDate: "1980-05-05",
+    region: "Kamenz",
+    targetGroups: [],
+    qualification: "Facharbeiter",
+    unemployedSince: "2030-01-01",
+    caseManagerId: null,
+    createdAt: at,
+    updatedAt: at,
+  } as Partial<Client>);
+  const p = await m.getRepository(PlacePurchase).save({
+    reference: `PK-C-${String(n).padStart(6, "0")}`,
+    measureId: measure.id,
+    providerId: measure.providerId,
+    clientId: client.id,
+    startDate: entryDate,
+    endDate: exitDate,
+    status,
+    priceModel: "participant",
+    priceCents: 300_000,
+    proRata: "days",
+    eventFees: [],
+    hours: null,
+    estimatedCents: 300_000,
+    budgetLineId: null,
+    approvalNeeded: false,
+    consentAt: at,
+    consentWithdrawnAt: null,
+    note: "",
+    requestedById: admin.id,
+    requestedAt: at,
+    statusReason: "",
+    entryDate,
+    exitDate,
+    exitReason: status === "dropped_out" ? "own_wish" : null,
+    exitNote: "",
+    createdAt: at,
+    updatedAt: at,
+  } as Partial<PlacePurchase>);
+  if (outcome)
+    await m.getRepository(Outcome).save({
+      clientId: client.id,
+      purchaseId: p.id,
+      checkpoint: "exit",
+      status: outcome.status,
+      employerName: "",
+      startDate: outcome.status === "none" ? null : exitDate,
+      weeklyHours: null,
+      asOf: exitDate,
+      note: "",
+      recordedById: null,
+      recordedAt: outcome.recordedAt ?? RECORDED,
+    } as Partial<Outcome>);
+  return p;
+}
+
+const QUERY = { line: "places", measure: "integration", period: "year", year: "2031" };
+
+beforeAll(async () => {
+  await freshDatabase();
+  setClock("2032-03-01T09:00:00.000Z");
+  admin = await makeUser("admin");
+  providerA = await makeProvider("Alpha Bildung GmbH");
+  providerB = await makeProvider("Beta Qualifizierung GmbH");
+  cmGranted = await makeUser("case_manager", null, true);
+  cmPlain = await makeUser("case_manager");
+  provUserA = await makeUser("provider", providerA.id);
+  provUserB = await makeUser("provider", providerB.id);
+  const ma = await makeMeasure(providerA.id);
+  const mb = await makeMeasure(providerB.id);
+  // A: 12 exits, 6 integrated (one of them recorded late, see the asOf test), 2 without an outcome.
+  for (let i = 0; i < 5; i++) await participation(ma, "2031-04-30", { status: "employment" });
+  await participation(ma, "2031-04-30", { status: "training", recordedAt: "2031-10-01T08:00:01.000Z" });
+  for (let i = 0; i < 4; i++) await participation(ma, "2031-04-30", { status: "none" });
+  for (let i = 0; i < 2; i++) await participation(ma, "2031-04-30", null);
+  // B: 7 exits, 3 integrated → 3/7 = 0,428571…
+  for (let i = 0; i < 3; i++) await participation(mb, "2031-05-31", { status: "self_employment" });
+  for (let i = 0; i < 3; i++) await participation(mb, "2031-05-31", { status: "none" });
+  await participation(mb, "2031-03-15", null, "dropped_out");
+  // 2030: A with 5 exits, C with 2 — A must not learn C's figures from the overall rate.
+  const providerC = await makeProvider("Gamma Kurse e. K.");
+  const mc = await makeMeasure(providerC.id);
+  for (let i = 0; i < 5; i++) await participation(ma, "2030-06-30", { status: i < 2 ? "employment" : "none" }, "completed", "2030-03-01");
+  for (let i = 0; i < 2; i++) await participation(mc, "2030-06-30", { status: "employment" }, "completed", "2030-03-01");
+}, 120_000);
+
+describe("providerFigures", () => {
+  it("counts only what was recorded by asOf: an outcome recorded one second later is not counted", async () => {
+    const q = { providerIds: [providerA.id, providerB.id], measure: "integration" as const, typeCode: null, from: "2031-01-01", to: "2031-12-31" };
+    const before = await providerFigures({ ...q, asOf: "2031-10-01T08:00:00.000Z" });
+    const after = await providerFigures({ ...q, asOf: "2031-10-01T08:00:01.000Z" });
+    expect([before.get(providerA.id)!.k, before.get(providerA.id)!.n]).toEqual([5, 12]);
+    expect([after.get(providerA.id)!.k, after.get(providerA.id)!.n]).toEqual([6, 12]);
+    const b = after.get(providerB.id)!;
+    expect([b.k, b.n, b.rate]).toEqual([3, 7, 3 / 7]);
+    expect(b.overallRate).toBeCloseTo(9 / 19, 12);
+    expect(b.low).not.toBeNull();
+    expect(["regression", "strata"]).toContain(b.adjustment);
+    expect(b.suppressed).toBe(false);
+  });
+  it("an exit after asOf is not known yet, and a provider without data is absent", async () => {
+    const figures = await providerFigures({ providerIds: [providerA.id, providerB.id, 999999], measure: "integration", typeCode: null, from: "2031-01-01", to: "2031-12-31", asOf: "2031-05-01T00:00:00.000Z" });
+    // A's exits on 30.04. are known (recorded outcomes all later than asOf: none integrated); of B only the early exit on 15.03.
+    expect(figures.get(providerA.id)!.n).toBe(12);
+    expect(figures.get(providerA.id)!.k).toBe(0);
+    expect(figures.get(providerB.id)!.n).toBe(1);
+    expect(figures.has(999999)).toBe(false);
+  });
+  it("the drop-out rate counts entries of the period and early exits without integration", async () => {
+    const figures = await providerFigures({ providerIds: [providerB.id], measure: "dropout", typeCode: null, from: "2031-01-01", to: "2031-12-31", asOf: "2032-01-01T00:00:00.000Z" });
+    expect([figures.get(providerB.id)!.k, figures.get(providerB.id)!.n]).toEqual([1, 7]);
+  });
+});
+
+describe("broker measures from assignments, claims and instalments", () => {
+  it("counts placements decided by asOf, the median days and the share reaching instalment 2", async () => {
+    const broker = await makeProvider("Delta Vermittlung", "broker");
+    await assignment(broker.id, "2031-03-01", { contractDate: "2031-03-11", decidedAt: "2031-04-01T10:00:00.000Z", second: true });
+    await assignment(broker.id, "2031-03-01", { contractDate: "2031-03-31", decidedAt: "2031-04-01T10:00:00.000Z", second: false });
+    await assignment(broker.id, "2031-03-01", { contractDate: "2031-04-30", decidedAt: "2031-06-01T10:00:00.000Z", second: true });
+    await assignment(broker.id, "2031-03-01", null);
+    const q = { providerIds: [broker.id], typeCode: null, from: "2031-01-01", to: "2031-12-31" };
+    const early = await providerFigures({ ...q, measure: "placement", asOf: "2031-06-01T09:59:59.000Z" });
+    expect([early.get(broker.id)!.k, early.get(broker.id)!.n]).toEqual([2, 4]);
+    const late = await providerFigures({ ...q, measure: "placement", asOf: "2031-12-31T00:00:00.000Z" });
+    expect([late.get(broker.id)!.k, late.get(broker.id)!.n]).toEqual([3, 4]);
+    const days = await providerFigures({ ...q, measure: "days_to_placement", asOf: "2031-12-31T00:00:00.000Z" });
+    expect(days.get(broker.id)!.rate).toBe(30); // 10, 30, 60 days
+    const second = await providerFigures({ ...q, measure: "second_instalment", asOf: "2031-12-31T00:00:00.000Z" });
+    expect([second.get(broker.id)!.k, second.get(broker.id)!.n]).toEqual([2, 3]);
+  });
+});
+
+describe("who may see the comparison", () => {
+  it("refuses a case manager without the grant, a provider, and an admin without the grant", async () => {
+    await expect(comparisonView(cmPlain, QUERY)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(comparisonView(provUserA, QUERY)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(comparisonView(admin, QUERY)).rejects.toBeInstanceOf(ForbiddenError);
+  });
+  it("shows a granted case manager every provider by name, with n and interval", async () => {
+    const view = await comparisonView(cmGranted, QUERY);
+    expect(view.errors).toEqual([]);
+    expect(view.rows.map((r) => r.name)).toEqual(["Alpha Bildung GmbH", "Beta Qualifizierung GmbH"]);
+    const a = view.rows[0].cells.integration!;
+    expect([a.k, a.n]).toEqual([6, 12]);
+    expect(view.overall.integration!.n).toBe(19);
+    expect(view.funnel!.points.length).toBe(2);
+  });
+  it("answers bad filters with German messages instead of an error", async () => {
+    const view = await comparisonView(cmGranted, { ...QUERY, year: "1800", type: "gibtsnicht" });
+    expect(view.errors.join(" ")).toMatch(/keine Daten/);
+    expect(view.errors.join(" ")).toMatch(/Maßnahmeart/);
+    const abc = await comparisonView(cmGranted, { ...QUERY, year: "abc" });
+    expect(abc.errors[0]).toMatch(/keine Jahreszahl/);
+  });
+  it("a provider's own view holds no name, id or figure of another provider", async () => {
+    const own = await ownComparison(provUserA, QUERY);
+    const text = JSON.stringify(own);
+    expect(text).not.toContain("Beta Qualifizierung");
+    expect(text).not.toContain("Alpha Bildung"); // not even its own name is needed
+    expect(text).not.toContain('"providerId"');
+    expect(text).not.toContain(String(3 / 7).slice(0, 8));
+    expect(own.own.cells.integration!.n).toBe(12);
+    expect(own.overall.integration!.n).toBe(19);
+    expect(own.limits).not.toBeNull();
+    expect(own.position).not.toBeNull();
+    await expect(ownComparison(cmGranted, QUERY)).rejects.toBeInstanceOf(ForbiddenError);
+  });
+  it("hides the overall figure from a provider when the others are fewer than the minimum", async () => {
+    const own = await ownComparison(provUserA, { ...QUERY, year: "2030" });
+    expect([own.own.cells.integration!.k, own.own.cells.integration!.n]).toEqual([2, 5]);
+    // All together 4 of 7: with A's own 2 of 5, C's 2 of 2 could be worked out.
+    expect(own.overall.integration!.suppressed).toBe("secondary");
+    expect(own.overall.integration!.rate).toBeNull();
+    expect(own.limits).toBeNull();
+    expect(JSON.stringify(own)).not.toMatch(/"n":7\b|0\.5714/);
+    // Staff see C's cell suppressed as small, and A's secondarily (the total is published).
+    const view = await comparisonView(cmGranted, { ...QUERY, year: "2030" });
+    expect(view.rows.map((r) => [r.name, r.cells.integration!.suppressed])).toEqual([
+      ["Alpha Bildung GmbH", "secondary"],
+      ["Gamma Kurse e. K.", "small"],
+    ]);
+    expect(view.overall.integration!.n).toBe(7);
+  });
+});
+
+describe("the admin grants the comparison", () => {
+  it("records the change with before and after in the audit log; a provider user cannot get it", async () => {
+    const adminUser = { ...admin, role: "admin" as const };
+    const user = await createUser({ id: admin.id, label: admin.email }, { name: "Grete Vergabe", email: "grete@test.example", role: "procurement", providerId: null }, "ein-langes-Passwort-1");
+    expect(user.comparisonAccess).toBe(false);
+    await updateUser(adminUser, user.id, { name: "Grete Vergabe", email: "grete@test.example", role: "procurement", providerId: null, comparisonAccess: "1" });
+    const m = await em();
+    expect((await m.getRepository(User).findOneByOrFail({ id: user.id })).comparisonAccess).toBe(true);
+    const entry = await m.getRepository(AuditEvent).findOneOrFail({ where: { action: "user.update", entityId: String(user.id) }, order: { seq: "DESC" } });
+    expect(entry.summary).toMatch(/Trägervergleich freigegeben/);
+    expect((entry.details as { before: { comparisonAccess: boolean }; after: { comparisonAccess: boolean } }).before.comparisonAccess).toBe(false);
+    expect((entry.details as { after: { comparisonAccess: boolean } }).after.comparisonAccess).toBe(true);
+    await expect(updateUser(adminUser, provUserA.id, { name: "P", email: provUserA.email, role: "provider", providerId: providerA.id, comparisonAccess: "1" })).rejects.toMatchObject({ fieldErrors: { comparisonAccess: expect.stringMatching(/Trägervergleich/) } });
+  });
+});
