@@ -12,7 +12,7 @@ import { CSV_HEADER, csvRows, fileSlug, formatAsOf, POSITION_WORDS, reportTempla
 import { ownItem, reportFromComparison, unitOf, type OwnItem } from "~/domain/comparison-report";
 import { toCsv } from "~/domain/csv";
 import { ValidationError } from "~/domain/errors";
-import { measuresOf, MEASURE_DEFINITIONS, MEASURE_LABELS, RATE_MEASURES, type MeasureKey, type QueryInput } from "~/domain/outcome-comparison";
+import { lineOf, measuresOf, MEASURE_DEFINITIONS, MEASURE_LABELS, RATE_MEASURES, type MeasureKey, type QueryInput } from "~/domain/outcome-comparison";
 import { formatDateTime } from "~/domain/time";
 import { nowIso, today } from "~/lib/clock.server";
 import { em } from "~/lib/db.server";
@@ -121,6 +121,7 @@ export async function ownOutcomes(
   const period = query.period ?? (query.year ? "year" : undefined);
   const input: QueryInput = { line: query.line ?? null, measure: query.measure ?? null, type: query.typeCode ?? null, period: period ?? null, year: query.year ?? null, end: query.end ?? null };
   const { view, errors } = await ownView(user, input, query.measure ?? null);
+  if (query.measure && lineOf(query.measure) !== view.line) fieldErrors.measure = `Die Kennzahl „${query.measure}“ gibt es für Ihre Organisation nicht: ${view.line === "brokers" ? "Vermittler haben die Kennzahlen placement, days_to_placement, second_instalment und cost_per_lasting" : "Träger haben die Kennzahlen integration, sustainability, dropout, exam und cost_per_integration"}.`;
   if (query.line && query.line !== view.line) fieldErrors.line = view.line === "brokers" ? "Ihre Organisation vermittelt: es gibt nur die Kennzahlen der Vermittlung (line=brokers)." : "Ihre Organisation ist ein Träger von Maßnahmen: es gibt nur die Kennzahlen der Plätze (line=places).";
   for (const e of errors) {
     const key = /Kennzahl/.test(e) ? "measure" : /Maßnahmeart/.test(e) ? "typeCode" : /Zeitraum/.test(e) && !/Jahr|Datum/.test(e) ? "period" : /Ende|Datum|heute/.test(e) ? "end" : "year";
