@@ -64,6 +64,8 @@ export const API_PERMISSION_SCOPES: Partial<Record<Permission, ScopeRule>> = {
   "answer:purchase:own": { read: "read", write: "places" },
   "report:participation:own": { read: "read", write: "places" },
   "propose:measure:own": { read: "read", write: "places" },
+  // The organisation's own outcomes against the anonymised overall (issue 12; added by the exports worker).
+  "read:outcomes:own": READ_ONLY,
   // Master data changes, the own password and the tokens themselves stay with signed-in people.
   "edit:provider-contact:own": READ_ONLY,
   "request:provider-change:own": READ_ONLY,

@@ -832,3 +832,57 @@ export const PurchaseDecline = z
   .object({ reason: z.string().max(1000).openapi({ description: "Grund der Absage (mindestens 10 Zeichen; sonst 422)" }) })
   .strict()
   .openapi("PurchaseDecline");
+
+// ---- Provider comparison (issue 12, point 6): the provider's own outcomes ------------------
+
+export const OUTCOME_MEASURE_KEYS = ["integration", "sustainability", "dropout", "exam", "cost_per_integration", "placement", "days_to_placement", "second_instalment", "cost_per_lasting"] as const;
+
+export const ProviderOutcomeQuery = z.object({
+  line: z.enum(["places", "brokers"]).optional().openapi({ description: "places: eingekaufte Plätze (Träger); brokers: Vermittlungen (Vermittler). Ohne: nach der Art der eigenen Organisation" }),
+  measure: z.enum(OUTCOME_MEASURE_KEYS).optional().openapi({ description: "Nur diese Kennzahl; ohne: alle Kennzahlen der Linie" }),
+  typeCode: z.string().regex(/^[a-z0-9_]{1,40}$/, "Maßnahmeart als Code angeben, z. B. „bae“.").optional().openapi({ description: "Nur diese Maßnahmeart (Code, z. B. „bae“)" }),
+  period: z.enum(["year", "rolling12", "rolling24"]).optional().openapi({ description: "year: Kalenderjahr (mit `year`); rolling12/rolling24: die 12 bzw. 24 Monate bis `end`" }),
+  year: z.string().regex(/^\d{4}$/, "Jahr vierstellig angeben, z. B. 2007.").optional().openapi({ description: "Kalenderjahr (bei period=year)" }),
+  end: IsoDate.optional().openapi({ description: "Letzter Tag des rollierenden Zeitraums (bei rolling12/rolling24)" }),
+});
+
+const share = (what: string) => z.number().nullable().openapi({ description: `${what}; bei Quoten ein Anteil zwischen 0 und 1, bei Kosten Cent, bei Dauern Tage; null, wenn gesperrt oder nicht berechenbar` });
+
+export const ProviderOutcome = z
+  .object({
+    measure: z.enum(OUTCOME_MEASURE_KEYS),
+    measureLabel: label("Kennzahl"),
+    definition: z.string().openapi({ description: "Was gezählt wird, auf Deutsch" }),
+    unit: z.enum(["rate", "cents", "days"]),
+    suppressed: z.enum(["none", "small", "secondary"]).openapi({ description: "none: ausgewiesen; small: weniger Fälle als die Mindestzahl; secondary: gesperrt, damit sich eine kleine Zahl nicht errechnen lässt. Gesperrt heißt: alle Zahlen dieser Kennzahl sind null" }),
+    suppressedLabel: z.string().nullable().openapi({ description: "„< 3“ oder „gesperrt“; null, wenn ausgewiesen" }),
+    k: z.number().int().nullable().openapi({ description: "Ereignisse (z. B. Integrationen)" }),
+    n: z.number().int().nullable().openapi({ description: "Fälle (z. B. Austritte)" }),
+    value: share("Eigener Wert"),
+    low: share("Untere Grenze des 95-%-Vertrauensbereichs"),
+    high: share("Obere Grenze des 95-%-Vertrauensbereichs"),
+    expected: share("Erwarteter Wert nach der Zusammensetzung der eigenen Kundinnen und Kunden"),
+    ratio: z.number().nullable().openapi({ description: "tatsächlich ÷ erwartet" }),
+    ratioLow: z.number().nullable(),
+    ratioHigh: z.number().nullable(),
+    overall: share("Gesamtwert aller Träger (anonym)"),
+    limits: z
+      .object({ low95: z.number(), high95: z.number(), low998: z.number(), high998: z.number() })
+      .nullable()
+      .openapi({ description: "95-%- und 99,8-%-Grenzen um den Gesamtwert bei der eigenen Fallzahl" }),
+    position: z.string().nullable().openapi({ description: "above998, above95, within, below95 oder below998 (Lage zu den Grenzen); null ohne Vergleich" }),
+    positionLabel: z.string().nullable().openapi({ description: "Lage in Worten, z. B. „im Bereich des Erwartbaren“" }),
+  })
+  .openapi("ProviderOutcome");
+
+export const ProviderOutcomes = z
+  .object({
+    provider: z.object({ name: z.string() }).openapi({ description: "Die eigene Organisation" }),
+    line: z.enum(["places", "brokers"]),
+    typeCode: z.string().nullable(),
+    period: z.object({ kind: z.enum(["year", "rolling12", "rolling24"]), from: IsoDate, to: IsoDate, label: z.string() }),
+    asOf: Instant.openapi({ description: "Datenstand: gezählt wird, was bis zu diesem Zeitpunkt erfasst war" }),
+    minCell: z.number().int().openapi({ description: "Mindestzahl der Fälle, ab der ein Wert ausgewiesen wird" }),
+    items: z.array(ProviderOutcome),
+  })
+  .openapi("ProviderOutcomes");

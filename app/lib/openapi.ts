@@ -442,6 +442,18 @@ path({
   responses: { "201": ok("Bestätigt; Kopf „Location“: die Adresse der Rechnung", c.BillConfirmation), "404": ref("NotFound"), "409": ref("Conflict"), "422": ref("Unprocessable") },
 });
 
+// ---- The provider's own outcomes (issue 12, point 6)
+path({
+  method: "get",
+  path: "/provider/outcomes",
+  operationId: "getOwnOutcomes",
+  summary: "Die eigenen Ergebnisse je Kennzahl, mit Fallzahl und Vertrauensbereich, gegen den anonymen Gesamtwert und die Grenzen bei der eigenen Fallzahl",
+  description:
+    "Dieselben Zahlen wie im Trägerportal unter „Ergebnisse“: je Kennzahl der eigene Wert mit k, n und 95-%-Vertrauensbereich, der erwartete Wert nach der Zusammensetzung der eigenen Kundinnen und Kunden, der Gesamtwert aller Träger (ohne Namen und ohne Zahlen einzelner anderer Träger) und die 95-%- und 99,8-%-Grenzen bei der eigenen Fallzahl. Werte mit weniger Fällen als der Mindestzahl (Vorgabe 3) sind gesperrt (`suppressed`), alle ihre Zahlen dann null. Erfordert die Berechtigung „read“.",
+  request: { query: c.ProviderOutcomeQuery },
+  responses: { "200": ok("Die eigenen Ergebnisse", c.ProviderOutcomes), "400": ref("BadRequest") },
+});
+
 export const openApiDocument = new OpenApiGeneratorV31(registry.definitions).generateDocument({
   openapi: "3.1.0",
   info: { title: "Vergabe und Trägerverwaltung – Schnittstelle für Träger und Vermittler", version: "1.1.0", description: DESCRIPTION },

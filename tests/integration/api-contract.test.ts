@@ -544,6 +544,29 @@ describe("every operation", () => {
     expect(exit.body).toMatchObject({ status: "completed", exitDate: fixture.today, exitReason: null });
   });
 
+  // The provider comparison (issue 12): the organisation's own outcomes, never another provider.
+  it("getOwnOutcomes: the trainer's own BaE figures of 2007 against the anonymised overall; the broker's line; invalid queries 400 in German", async () => {
+    const own = await call("/provider/outcomes?typeCode=bae&period=year&year=2007", { token: trainer });
+    expect(own.status).toBe(200);
+    expect(own.body).toMatchObject({ line: "places", typeCode: "bae", period: { kind: "year", from: "2007-01-01", to: "2007-12-31" } });
+    const items = own.body!.items as Json[];
+    expect(items.map((i) => i.measure)).toEqual(["integration", "sustainability", "dropout", "exam", "cost_per_integration"]);
+    expect(JSON.stringify(own.body)).not.toMatch(/providerId|Jobbrücke|jobbruecke/i);
+    const one = await call("/provider/outcomes?measure=placement", { token: broker });
+    expect(one.status).toBe(200);
+    expect(one.body).toMatchObject({ line: "brokers" });
+    expect((one.body!.items as Json[]).map((i) => i.measure)).toEqual(["placement"]);
+    for (const [bad, field] of [["measure=placement", "measure"], ["period=decade", "period"], ["year=07", "year"], ["foo=bar", "foo"], ["line=brokers", "line"]] as const) {
+      const res = await call(`/provider/outcomes?${bad}`, { token: trainer });
+      expect(res.status, bad).toBe(400);
+      expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+      expect(Object.keys(res.body!.errors as Json), bad).toEqual([field]);
+      expect(res.body!.detail as string).toMatch(/Bitte prüfen Sie die Angaben/);
+    }
+    // Staff have no own outcomes.
+    expect((await call("/provider/outcomes", { token: staff })).status).toBe(403);
+  });
+
   it("a method the path does not have is 405 problem+json with Allow", async () => {
     for (const [method, path, allow] of [
       ["PUT", "/tenders", "GET"],

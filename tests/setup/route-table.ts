@@ -298,6 +298,13 @@ export function routeTable(ids: Ids): Record<string, Rule> {
     // Provider comparison (issue 12): the permission read:comparison:any AND the admin's grant
     // (users.comparisonAccess; the demo grants vergabe@, fallmanagement@ and pruefung@, not admin@).
     "routes/comparison._index": { type: HTML, get: permitted(["procurement", "case_manager", "auditor"]) },
+    // Provider comparison leaves the page (issue 12): the staff's files need read:comparison:any AND the
+    // admin's grant (the demo grants vergabe@, fallmanagement@, pruefung@; not admin@ or kasse@).
+    "routes/comparison.export[.csv]": { type: "text/csv", get: permitted(["procurement", "case_manager", "auditor"]) },
+    "routes/comparison.report[.pdf]": { type: "application/pdf", get: permitted(["procurement", "case_manager", "auditor"]) },
+    // The provider's own figures: the demo broker sees its broker measures.
+    "routes/portal.outcomes": { type: HTML, get: permitted(["provider"]) },
+    "routes/api.v1.provider_.outcomes": { api: true, type: JSON_TYPE, get: { ...permitted(["provider"]), anonymous: 401 }, post: all(405) },
   };
 }
 

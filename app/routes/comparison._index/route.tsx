@@ -10,6 +10,7 @@ import { formatDateTime } from "~/domain/time";
 import { loaderError } from "~/lib/http.server";
 import { requirePermission } from "~/lib/session.server";
 import { comparisonView } from "~/services/outcome-comparison.server";
+import { ComparisonExports } from "~/ui/comparison-exports";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { ByProviderTable } from "./by-provider-table";
 import { Filters } from "./filters";
@@ -91,6 +92,8 @@ export default function ComparisonPage() {
           <Summary view={view} />
           {view.isRate ? <FunnelPlot view={view} /> : <p className="muted">Für {view.measureLabel} gibt es kein Trichterdiagramm: die Kennzahl ist kein Anteil.</p>}
           <ByProviderTable view={view} />
+          {/* Added by the exports work (CSV, Beirat PDF with the same filters). */}
+          <ComparisonExports query={view.query} />
         </>
       )}
       <Method view={view} />

@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { csvRows, csvValue, CSV_HEADER, figureCells, fileSlug, formatValue, outlierText, reportTemplateData, type ExportFigure, type ExportReport } from "~/domain/comparison-export";
+import { ownItem } from "~/domain/comparison-report";
+import { POSITION_WORDS } from "~/domain/comparison-export";
+
+const figure = (over: Partial<ExportFigure>): ExportFigure => ({
+  label: "Träger", k: 12, n: 30, rate: 0.4, low: 0.246, high: 0.577, expected: 0.35, ratio: 1.14, ratioLow: 0.59, ratioHigh: 2.0,
+  limits: { low95: 0.2, high95: 0.55, low998: 0.12, high998: 0.65 }, position: "within", ratioPosition: null, suppression: "none", ...over,
+});
+
+const report = (providers: ExportFigure[]): ExportReport => ({
+  measure: "integration", measureLabel: "Integrationsquote", definition: "…", unit: "rate", from: "2007-01-01", to: "2007-12-31", periodLabel: "Kalenderjahr 2007", asOf: "2008-01-15T09:30:00.000Z",
+  filters: [{ label: "Maßnahmeart", value: "BaE" }], overall: figure({ label: "Alle Träger (gesamt)", k: 30, n: 70, limits: null, position: null }), providers, method: ["Schritt: Text"], minCell: 3,
+});
+
+describe("German numbers", () => {
+  it("writes shares as percent with a decimal comma, money in euros, days", () => {
+    expect(formatValue(0.8312, "rate")).toBe("83,1 %");
+    expect(formatValue(123456789, "cents")).toBe("1.234.567,89 €");
+    expect(formatValue(42, "days")).toBe("42 Tage");
+    expect(formatValue(null, "rate")).toBe("–");
+    expect(csvValue(0.8312, "rate")).toBe("83,1");
+    expect(csvValue(123456789, "cents")).toBe("1234567,89");
+    expect(csvValue(12.5, "days")).toBe("12,5");
+  });
+});
+
+describe("suppressed figures print only their mark", () => {
+  it("a small cell: '< 3' in every numeric cell, never the count, rate, interval or limits", () => {
+    const cells = figureCells(figure({ suppression: "small", k: 1, n: 2, rate: 0.5 }), "rate");
+    expect(new Set(Object.values(cells))).toEqual(new Set(["< 3"]));
+  });
+
+  it("a secondary cell: 'gesperrt' everywhere", () => {
+    expect(new Set(Object.values(figureCells(figure({ suppression: "secondary" }), "rate")))).toEqual(new Set(["gesperrt"]));
+  });
+
+  it("the CSV row of a suppressed provider carries no digit of its figures; a shown one its numbers", () => {
+    const rows = csvRows(report([figure({ label: "A" }), figure({ label: "B", suppression: "small", k: 1, n: 2, rate: 0.5, low: 0.0126, high: 0.987 })]));
+    expect(rows[0]).toHaveLength(CSV_HEADER("rate").length);
+    expect(rows[1].slice(6, 9)).toEqual([12, 30, "40,0"]);
+    expect(rows[2].slice(6, 19)).toEqual(Array(13).fill("< 3"));
+    expect(rows[2].join(";")).not.toMatch(/50,0|1,3|98,7/);
+  });
+
+  it("the report data name the outliers, never a suppressed one", () => {
+    const r = report([figure({ label: "Hoch", position: "above998" }), figure({ label: "Versteckt", suppression: "small", position: "below998" }), figure({ label: "Mitte" })]);
+    expect(outlierText(r)).toBe("Hoch (über der 99,8-%-Grenze (deutlich auffällig)).");
+    const data = reportTemplateData(r, "01.02.2008, 10:00 Uhr", []);
+    expect(data.providers[1]).toMatchObject({ label: "Versteckt", k: "< 3", n: "< 3", rate: "< 3", interval: "< 3" });
+    expect(outlierText(report([figure({})]))).toBe("keiner der ausgewiesenen Träger.");
+  });
+
+  it("file names say measure and year", () => {
+    expect(fileSlug({ measure: "cost_per_integration", from: "2007-01-01", to: "2007-12-31" })).toBe("cost-per-integration-2007");
+    expect(fileSlug({ measure: "dropout", from: "2006-01-01", to: "2007-12-31" })).toBe("dropout-2006-01-01-bis-2007-12-31");
+  });
+});
+
+describe("the provider's own item", () => {
+  const cell = (k: number, n: number) => ({ k, n, rate: n ? k / n : null, low: 0.1, high: 0.9, method: "wilson" as const, suppressed: null });
+  it("gives the overall rate only, the limits at the own n and the position in words", () => {
+    const item = ownItem("integration", cell(20, 30), cell(44, 78), { expectedRate: 0.5, ratio: 1.2, ratioLow: 0.8, ratioHigh: 1.7 }, 3, POSITION_WORDS);
+    expect(item).toMatchObject({ k: 20, n: 30, overall: 44 / 78, position: "within", positionLabel: "im Bereich des Erwartbaren", ratio: 1.2 });
+    expect(Object.keys(item.limits!)).toEqual(["low95", "high95", "low998", "high998"]);
+    expect(JSON.stringify(item)).not.toMatch(/\b78\b|\b44\b/);
+  });
+  it("an own n of 2 (the boundary: 3 is shown) prints '< 3' without numbers", () => {
+    expect(ownItem("integration", cell(1, 2), cell(44, 78), null, 3, POSITION_WORDS)).toMatchObject({ suppressed: "small", suppressedLabel: "< 3", k: null, n: null, value: null, limits: null });
+    expect(ownItem("integration", cell(1, 3), cell(44, 78), null, 3, POSITION_WORDS)).toMatchObject({ suppressed: "none", k: 1, n: 3 });
+  });
+  it("a hidden overall hides the comparison (no limits, no expected), not the own figure", () => {
+    const hidden = { ...cell(0, 0), suppressed: "secondary" as const };
+    const item = ownItem("integration", cell(20, 30), hidden, { expectedRate: 0.5, ratio: 1.2, ratioLow: 0.8, ratioHigh: 1.7 }, 3, POSITION_WORDS);
+    expect(item).toMatchObject({ k: 20, n: 30, overall: null, limits: null, position: null, expected: null, ratio: null });
+  });
+});
