@@ -255,6 +255,7 @@ export class Assignment {
   @Column({ type: "varchar", length: 20 })
   legalBasis: string;
 
+  @Index("ix_assignments_issued")
   @Column({ ...DATE })
   issuedOn: string;
 
@@ -265,6 +266,7 @@ export class Assignment {
   @Column({ ...DATE })
   validUntil: string;
 
+  @Index("ix_assignments_region")
   @Column({ type: "varchar", length: 100, default: "" })
   region: string;
 
