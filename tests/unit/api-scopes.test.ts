@@ -29,6 +29,7 @@ const EXPECTED: [Permission, string | null, string | null][] = [
   ["answer:purchase:own", "read", "places"],
   ["report:participation:own", "read", "places"],
   ["propose:measure:own", "read", "places"],
+  ["read:outcomes:own", "read", null],
 ];
 
 describe("requiredScope: permission and method → scope", () => {

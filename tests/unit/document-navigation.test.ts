@@ -28,8 +28,9 @@ function urlPattern(file: string): RegExp {
 
 /** Resource routes (no page) whose action answers with a stored document. */
 const documentRoutes = fs
-  .readdirSync(routesDir)
-  .map((f) => path.join(routesDir, f))
+  .readdirSync(routesDir, { withFileTypes: true })
+  .filter((e) => e.isFile())
+  .map((e) => path.join(routesDir, e.name))
   .filter((f) => {
     const text = fs.readFileSync(f, "utf8");
     return /export (async function|const) action/.test(text) && !/export default/.test(text) && /\/documents\//.test(text);
