@@ -435,6 +435,29 @@ export interface OwnComparison {
   dataAsOf: string;
 }
 
+/** The other organisations an overall figure must pool at least, so that it never stands for one or two of them. */
+export const OVERALL_MIN_OTHERS = 3;
+/** … and no single one of them may hold more than this share of their cases (dominance). */
+export const OVERALL_MAX_SHARE = 0.8;
+
+/**
+ * Whether the overall figure must be withheld from a provider: total − own is the others' pooled
+ * figure, so it is shown only when it pools at least OVERALL_MIN_OTHERS other organisations with
+ * at least `minCell` cases together, none of them dominating (DOMAIN.md § 4, rule 15).
+ */
+export function othersHidden(rows: readonly { providerId: number; cells: Partial<Record<MeasureKey, Cell>> }[], providerId: number, key: MeasureKey, minCell: number): boolean {
+  const others = rows.filter((r) => r.providerId !== providerId).map((r) => r.cells[key]?.n ?? 0).filter((n) => n > 0);
+  const total = others.reduce((a, b) => a + b, 0);
+  if (others.length < OVERALL_MIN_OTHERS || total < minCell) return true;
+  return Math.max(...others) > OVERALL_MAX_SHARE * total;
+}
+
+function roundOverall(key: MeasureKey, v: number | null): number | null {
+  if (v === null) return null;
+  if (RATE_MEASURES.includes(key)) return Math.round(v * 1000) / 1000;
+  return key === "days_to_placement" ? Math.round(v) : Math.round(v / 100) * 100; // days; cents to whole euros
+}
+
 /** A provider's own figures against the anonymised overall rate: never another provider's name, id or figure. */
 export async function ownComparison(user: CurrentUser, input: QueryInput): Promise<OwnComparison> {
   if (user.role !== "provider" || !user.providerId || !can(user.role, "read:outcomes:own")) throw new ForbiddenError();
@@ -456,11 +479,11 @@ export async function ownComparison(user: CurrentUser, input: QueryInput): Promi
   for (const key of measures) {
     const mine = row?.cells[key] ?? { k: 0, n: 0, rate: null, low: null, high: null, method: "none", suppressed: null };
     const all = result.overall[key]!;
-    // The organisation knows its own figures; the overall figure must not let it work out the
-    // others' when they are few (total − own is a small count).
-    const others = all.n - mine.n;
     ownCells[key] = mine;
-    overall[key] = others > 0 && others < settings.minCell ? { ...all, k: 0, n: 0, rate: null, low: null, high: null, suppressed: "secondary" } : all;
+    overall[key] = othersHidden(result.rows, providerId, key, settings.minCell)
+      ? { ...all, k: 0, n: 0, rate: null, low: null, high: null, suppressed: "secondary" }
+      : // Only the rate, rounded (to 0.1 % or a whole euro/day): its k and n would give the others' total away.
+        { ...all, k: 0, n: 0, rate: roundOverall(key, all.rate), low: null, high: null };
   }
   const mine = ownCells[query.measure]!;
   const overallHidden = overall[query.measure]!.suppressed !== null;

@@ -144,6 +144,9 @@ async function eachRoute(t: Record<string, Rule>, work: (route: ManifestRoute, r
   await Promise.all([worker(), worker(), worker()]);
 }
 
+/** Every route for every role: some pages compute reports over the demo data (comparison, PDFs). */
+const ROUTE_SWEEP_TIMEOUT_MS = 240_000;
+
 describe("every route, every role", () => {
   it("GET answers as the table says", async () => {
     const t = table(ids);
@@ -161,7 +164,7 @@ describe("every route, every role", () => {
     });
     expect(failures).toEqual([]);
     expect(checked).toBe(manifest.filter((r) => !t[r.id]?.layout).length * PRINCIPALS.length);
-  });
+  }, ROUTE_SWEEP_TIMEOUT_MS);
 
   it("POST answers as the table says (405 where there is no action)", async () => {
     const t = table(ids);
@@ -177,7 +180,7 @@ describe("every route, every role", () => {
       );
     });
     expect(failures).toEqual([]);
-  });
+  }, ROUTE_SWEEP_TIMEOUT_MS);
 
   it("the API ignores session cookies (no bearer token → 401)", async () => {
     for (const path of ["/api/v1/me", "/api/v1/provider"]) {
