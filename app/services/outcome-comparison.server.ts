@@ -452,6 +452,8 @@ export function othersHidden(rows: readonly { providerId: number; cells: Partial
   return Math.max(...others) > OVERALL_MAX_SHARE * total;
 }
 
+const round = (v: number | null, digits: number) => (v === null ? null : Math.round(v * 10 ** digits) / 10 ** digits);
+
 function roundOverall(key: MeasureKey, v: number | null): number | null {
   if (v === null) return null;
   if (RATE_MEASURES.includes(key)) return Math.round(v * 1000) / 1000;
@@ -497,11 +499,12 @@ export async function ownComparison(user: CurrentUser, input: QueryInput): Promi
     isRate: RATE_MEASURES.includes(query.measure),
     own: {
       cells: ownCells,
-      expected: overallHidden ? null : (row?.expected ?? null),
-      expectedRate: overallHidden ? null : (row?.expectedRate ?? null),
-      ratio: overallHidden ? null : (row?.ratio ?? null),
-      ratioLow: overallHidden ? null : (row?.ratioLow ?? null),
-      ratioHigh: overallHidden ? null : (row?.ratioHigh ?? null),
+      // Rounded like the overall: exact expected values would give the overall rate back.
+      expected: overallHidden ? null : round(row?.expected ?? null, 1),
+      expectedRate: overallHidden ? null : round(row?.expectedRate ?? null, 3),
+      ratio: overallHidden ? null : round(row?.ratio ?? null, 2),
+      ratioLow: overallHidden ? null : round(row?.ratioLow ?? null, 2),
+      ratioHigh: overallHidden ? null : round(row?.ratioHigh ?? null, 2),
     },
     overall,
     limits,

@@ -281,10 +281,41 @@ describe("who may see the comparison", () => {
     expect(text).not.toContain('"providerId"');
     expect(text).not.toContain(String(3 / 7).slice(0, 8));
     expect(own.own.cells.integration!.n).toBe(12);
-    expect(own.overall.integration!.n).toBe(19);
+    // B is the only other provider of 2031: the overall (total − own) would be B's figure.
+    expect(own.overall.integration!.suppressed).toBe("secondary");
+    expect(own.overall.integration!.rate).toBeNull();
+    expect(own.limits).toBeNull();
+    expect(text).not.toMatch(/"n":19\b/);
+    await expect(ownComparison(cmGranted, QUERY)).rejects.toBeInstanceOf(ForbiddenError);
+  });
+
+  it("gives a provider the overall rate only when it pools three other organisations, none dominating, rounded and without k and n", async () => {
+    const others = await Promise.all(["Delta", "Epsilon", "Zeta"].map((n) => makeProvider(`${n} Lernen GmbH`)));
+    const ma = await makeMeasure(providerA.id);
+    for (let i = 0; i < 6; i++) await participation(ma, "2029-06-30", { status: i < 3 ? "employment" : "none" }, "completed", "2029-02-01");
+    // 2029: three others with 4 of 7, 2 of 5 and 1 of 4 → overall with A: 10 of 22
+    const plan = [[4, 7], [2, 5], [1, 4]];
+    for (const [i, p] of others.entries()) {
+      const mm = await makeMeasure(p.id);
+      for (let j = 0; j < plan[i][1]; j++) await participation(mm, "2029-06-30", { status: j < plan[i][0] ? "employment" : "none" }, "completed", "2029-02-01");
+    }
+    const own = await ownComparison(provUserA, { ...QUERY, year: "2029" });
+    expect(own.overall.integration!.rate).toBe(Math.round((10 / 22) * 1000) / 1000);
+    expect([own.overall.integration!.k, own.overall.integration!.n]).toEqual([0, 0]);
     expect(own.limits).not.toBeNull();
     expect(own.position).not.toBeNull();
-    await expect(ownComparison(cmGranted, QUERY)).rejects.toBeInstanceOf(ForbiddenError);
+    expect(JSON.stringify(own)).not.toContain(String(10 / 22).slice(0, 6));
+    expect(own.own.expectedRate).toBe(0.455);
+    // 2028: the same three, but one holds 9 of the others' 11 cases (> 80 %): withheld.
+    const counts = [9, 1, 1];
+    for (const [i, p] of others.entries()) {
+      const mm = await makeMeasure(p.id);
+      for (let j = 0; j < counts[i]; j++) await participation(mm, "2028-06-30", { status: "employment" }, "completed", "2028-02-01");
+    }
+    for (let i = 0; i < 4; i++) await participation(ma, "2028-06-30", { status: "none" }, "completed", "2028-02-01");
+    const dominated = await ownComparison(provUserA, { ...QUERY, year: "2028" });
+    expect(dominated.overall.integration!.suppressed).toBe("secondary");
+    expect(dominated.overall.integration!.rate).toBeNull();
   });
   it("hides the overall figure from a provider when the others are fewer than the minimum", async () => {
     const own = await ownComparison(provUserA, { ...QUERY, year: "2030" });
