@@ -52,7 +52,7 @@ const place = (over: Partial<PlaceFact> = {}): PlaceFact => ({
 const broker = (over: Partial<BrokerFact> = {}): BrokerFact => ({ providerId: 7, region: "Kamenz", issuedOn: "2007-03-01", placedOn: null, secondInstalment: false, paidCents: 0, covariates: cov(), ...over });
 const year2007 = resolvePeriod("year", { year: 2007 });
 const run = (facts: Partial<Facts>, measure: Parameters<typeof compare>[1]["measure"], extra: Partial<Parameters<typeof compare>[1]> = {}) =>
-  compare({ places: facts.places ?? [], brokers: facts.brokers ?? [] }, { measure, period: year2007, adjust: "raw", minCell: 3, ...extra });
+  compare({ places: facts.places ?? [], brokers: facts.brokers ?? [] }, { measure, period: year2007, adjust: "raw", minCell: 3, asOf: "2099-01-01", ...extra });
 
 describe("covariates", () => {
   it("reads the qualification level from the free text", () => {
@@ -97,7 +97,7 @@ describe("periods", () => {
   it("counts an exit on the first and on the last day of the window, not the days outside", () => {
     const period = resolvePeriod("rolling24", { end: "2007-12-31" });
     const facts = { places: ["2005-12-31", "2006-01-01", "2007-12-31", "2008-01-01"].map((exitDate) => place({ exitDate, integrated: true })), brokers: [] };
-    const r = compare(facts, { measure: "integration", period, adjust: "raw", minCell: 3, suppress: false });
+    const r = compare(facts, { measure: "integration", period, adjust: "raw", minCell: 3, suppress: false, asOf: "2099-01-01" });
     expect(r.overall.integration!.n).toBe(2);
   });
   it("parses the filters: invalid years and dates come back with German messages, never an exception", () => {
