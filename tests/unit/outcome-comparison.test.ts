@@ -138,17 +138,17 @@ describe("measures, hand-computed", () => {
   });
   it("sustainability counts integrations with a recorded six-month outcome", () => {
     const places = [place({ integrated: true, sustained: true }), place({ integrated: true, sustained: false }), place({ integrated: true, sustained: true }), place({ integrated: true, sustained: null }), place({ sustained: null })];
-    const c = run({ places }, "integration").rows[0].cells.sustainability!;
+    const c = run({ places }, "integration", { suppress: false }).rows[0].cells.sustainability!;
     expect([c.k, c.n]).toEqual([2, 3]);
   });
   it("drop-out rate = early exits without integration ÷ entries of the period", () => {
     const places = [place({ droppedOut: true }), place({ droppedOut: true, entryDate: "2006-12-31" }), place(), place({ exitDate: null })];
-    const c = run({ places }, "dropout").rows[0].cells.dropout!;
+    const c = run({ places }, "dropout", { suppress: false }).rows[0].cells.dropout!;
     expect([c.k, c.n]).toEqual([1, 3]);
   });
   it("exam success = passes ÷ candidates with an exam in the period", () => {
     const places = [place({ examDate: "2007-06-01", examPassed: true }), place({ examDate: "2007-06-01" }), place({ examDate: "2007-07-01", examPassed: true }), place({ examDate: "2008-01-02", examPassed: true }), place()];
-    const c = run({ places }, "exam").rows[0].cells.exam!;
+    const c = run({ places }, "exam", { suppress: false }).rows[0].cells.exam!;
     expect([c.k, c.n]).toEqual([2, 3]);
   });
   it("cost per integration = paid cents ÷ integrations", () => {
@@ -200,7 +200,7 @@ describe("suppression", () => {
     expect(out.total.suppressed).toBe("small");
   });
   it("nothing small, nothing hidden", () => {
-    const out = suppressCells([cell(3), cell(30)], cell(33), 3);
+    const out = suppressCells([{ ...cell(3), k: 3 }, cell(30)], cell(33), 3);
     expect(out.cells.every((c) => c.suppressed === null)).toBe(true);
   });
   it("compare() suppresses per measure column and keeps suppressed providers off the funnel plot", () => {
