@@ -301,7 +301,10 @@ export interface Unit {
  * § 1.5: a period is complete only when its last day is over — start 16.04. → complete on 16.10.).
  */
 export function sixMonthsOver(start: string, asOf: string): boolean {
-  return addMonths(start, 6) <= asOf.slice(0, 10);
+  const same = addMonths(start, 6);
+  // No corresponding day (31.03. → no 31.09.): the period ends with the month's last day (§ 188 Abs. 3 BGB), complete the day after.
+  const complete = same.slice(8) === start.slice(8) ? same : addDays(same, 1);
+  return complete <= asOf.slice(0, 10);
 }
 
 /**
