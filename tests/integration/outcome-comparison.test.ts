@@ -291,11 +291,12 @@ describe("who may see the comparison", () => {
     expect(text).not.toContain('"providerId"');
     expect(text).not.toContain(String(3 / 7).slice(0, 8));
     expect(own.own.cells.integration!.n).toBe(12);
-    // The overall figure only as its rounded rate (9 of 19), never its k and n.
+    // One other organisation only (B): the overall figure would give B's figures away, so it is withheld (with its limits).
     expect(own.overall.integration!.n).toBe(0);
-    expect(own.overall.integration!.rate).toBe(0.474);
-    expect(own.limits).not.toBeNull();
-    expect(own.position).not.toBeNull();
+    expect(own.overall.integration!.suppressed).toBe("secondary");
+    expect(own.overall.integration!.rate).toBeNull();
+    expect(own.limits).toBeNull();
+    expect(own.position).toBeNull();
     await expect(ownComparison(cmGranted, QUERY)).rejects.toBeInstanceOf(ForbiddenError);
   });
   it("hides the overall figure from a provider when the others are fewer than the minimum", async () => {
