@@ -32,6 +32,8 @@ export interface ExportFigure {
   /** Position on the funnel of actual ÷ expected (risk-adjusted), when the page shows that one. */
   ratioPosition?: FunnelPosition | null;
   suppression: Suppression;
+  /** Cost measures: no payment recorded at all in the period (printed as such, never as 0 €). */
+  noPayments?: boolean;
 }
 
 /** Everything a CSV or the Beirat report says about one measure under the chosen filters. */
@@ -124,6 +126,8 @@ export interface FigureCells {
   position: string;
 }
 
+export const NO_PAYMENTS_TEXT = "keine Zahlungen erfasst";
+
 export function figureCells(f: ExportFigure, unit: ExportUnit): FigureCells {
   if (f.suppression !== "none") {
     const mark = SUPPRESSION_TEXT[f.suppression];
@@ -136,7 +140,7 @@ export function figureCells(f: ExportFigure, unit: ExportUnit): FigureCells {
   return {
     k: f.k === null ? "–" : unit === "cents" ? formatValue(f.k, "cents") : String(f.k),
     n: f.n === null ? "–" : String(f.n),
-    rate: v(f.rate),
+    rate: f.noPayments ? NO_PAYMENTS_TEXT : v(f.rate),
     interval: range(f.low, f.high, v),
     expected: v(f.expected),
     ratio: f.ratio === null ? "–" : `${r2(f.ratio)} (${range(f.ratioLow, f.ratioHigh, r2)})${f.ratioPosition ? `, ${POSITION_WORDS[f.ratioPosition]}` : ""}`,
@@ -204,7 +208,7 @@ export function csvRows(report: ExportReport): unknown[][] {
       v(f.limits?.high998 ?? null),
       f.position ? POSITION_WORDS[f.position] : "",
       f.ratioPosition ? POSITION_WORDS[f.ratioPosition] : "",
-      f.n === 0 ? "keine Fälle im Zeitraum" : "",
+      f.noPayments ? NO_PAYMENTS_TEXT : f.n === 0 ? "keine Fälle im Zeitraum" : "",
     ];
   });
 }

@@ -16,7 +16,9 @@ function figure(label: string, cell: Cell | undefined, extra: Partial<ExportFigu
   if (c.suppressed) {
     return { label, k: null, n: null, rate: null, low: null, high: null, expected: null, ratio: null, ratioLow: null, ratioHigh: null, limits: null, position: null, ratioPosition: null, suppression: c.suppressed };
   }
-  return { label, k: c.k, n: c.n, rate: c.rate, low: c.low, high: c.high, expected: null, ratio: null, ratioLow: null, ratioHigh: null, limits: null, position: null, ratioPosition: null, suppression: "none", ...extra };
+  // A cost cell without an integration / lasting placement (n = 0) never carries the amount paid.
+  const k = c.method === "ratio" && c.n === 0 ? null : c.k;
+  return { label, k, n: c.n, rate: c.rate, low: c.low, high: c.high, expected: null, ratio: null, ratioLow: null, ratioHigh: null, limits: null, position: null, ratioPosition: null, suppression: "none", ...(c.noPayments ? { noPayments: true } : {}), ...extra };
 }
 
 /** The limits around the overall rate at n and the position of `rate` (rate measures only). */
@@ -158,7 +160,7 @@ export function ownItem(
     ...base,
     suppressed: "none",
     suppressedLabel: null,
-    k: c.k,
+    k: c.method === "ratio" && c.n === 0 ? null : c.k,
     n: c.n,
     value: c.rate,
     low: c.low,

@@ -52,15 +52,18 @@ export const MEASURE_LABELS: Record<MeasureKey, string> = {
 /** Plain-German definitions shown in the method section. */
 export const MEASURE_DEFINITIONS: Record<MeasureKey, string> = {
   integration:
-    "Austritte im Zeitraum, nach denen binnen sechs Monaten eine versicherungspflichtige Beschäftigung, eine Berufsausbildung oder eine Selbständigkeit begann, geteilt durch alle Austritte im Zeitraum.",
-  sustainability: "Integrationen (wie oben), bei denen sechs Monate später noch Beschäftigung, Ausbildung oder Selbständigkeit bestand, geteilt durch die Integrationen, deren Sechs-Monats-Verbleib erfasst ist.",
+    "Austritte im Zeitraum, nach denen binnen sechs Monaten eine versicherungspflichtige Beschäftigung, eine Berufsausbildung oder eine Selbständigkeit begann, geteilt durch alle Austritte im Zeitraum. Gezählt werden nur Austritte, deren sechs Monate am Datenstand vorbei sind (der letzte Tag der sechs Monate ist abgelaufen): wer erst vor Kurzem ausgetreten ist, kann noch eine Arbeit finden und zählt deshalb noch nicht mit.",
+  sustainability:
+    "Integrationen (wie oben), bei denen sechs Monate später noch Beschäftigung, Ausbildung oder Selbständigkeit bestand, geteilt durch die Integrationen, deren Sechs-Monats-Verbleib erfasst ist. Gezählt werden nur Integrationen, deren Beginn am Datenstand mindestens sechs volle Monate zurückliegt.",
   dropout: "Eintritte im Zeitraum, die vorzeitig ohne Integration endeten (Abbruch), geteilt durch alle Eintritte im Zeitraum.",
   exam: "Teilnehmende mit einer Prüfung im Zeitraum, die bestanden haben, geteilt durch alle Prüfungsteilnehmenden.",
-  cost_per_integration: "Ausgezahlte Beträge für die Plätze des Trägers mit Austritt im Zeitraum, geteilt durch deren Integrationen.",
+  cost_per_integration:
+    "Ausgezahlte Beträge für die Plätze des Trägers mit Austritt im Zeitraum (nur Austritte, deren sechs Monate am Datenstand vorbei sind), geteilt durch deren Integrationen. Ist für einen Träger im Zeitraum keine Zahlung erfasst, steht dort „keine Zahlungen erfasst“ statt 0 €; der Gesamtwert rechnet nur über die Träger mit erfassten Zahlungen.",
   placement: "Vermittlungsgutscheine und Zuweisungen mit Ausgabe im Zeitraum, zu denen ein anerkannter Vermittlungsnachweis vorliegt, geteilt durch alle Zuweisungen im Zeitraum.",
   days_to_placement: "Der Median der Tage von der Zuweisung bis zum Arbeitsvertrag, über die Vermittlungen (ohne Intervall; n = Zahl der Vermittlungen).",
   second_instalment: "Vermittlungen, deren zweite Rate (nach sechs Monaten Beschäftigung) erreicht wurde, geteilt durch alle Vermittlungen.",
-  cost_per_lasting: "Ausgezahlte Vermittlungsvergütungen, geteilt durch die Vermittlungen, die sechs Monate gehalten haben (zweite Rate erreicht).",
+  cost_per_lasting:
+    "Ausgezahlte Vermittlungsvergütungen, geteilt durch die Vermittlungen, die sechs Monate gehalten haben (zweite Rate erreicht). Ist für einen Träger im Zeitraum keine Zahlung erfasst, steht dort „keine Zahlungen erfasst“; der Gesamtwert rechnet nur über die Träger mit erfassten Zahlungen.",
 };
 
 export function measuresOf(line: Line): readonly MeasureKey[] {
@@ -148,6 +151,8 @@ export interface PlaceFact {
   droppedOut: boolean;
   /** An integration within six months after the exit. */
   integrated: boolean;
+  /** The day the integration began (null/absent: not known, the exit date stands in). */
+  integratedOn?: string | null;
   /** Still integrated six months later: null when not recorded (yet). */
   sustained: boolean | null;
   /** Date of the (last) exam, null without one; passed: any exam passed. */
@@ -291,17 +296,33 @@ export interface Unit {
   covariates: Covariates;
 }
 
-/** The units of one measure in the period (facts already filtered by type and region). */
-export function unitsOf(measure: MeasureKey, facts: Facts, period: { from: string; to: string }): Unit[] {
+/**
+ * Whether a six-month window that began on `start` is over on the data's day `asOf` (DOMAIN.md
+ * § 1.5: a period is complete only when its last day is over — start 16.04. → complete on 16.10.).
+ */
+export function sixMonthsOver(start: string, asOf: string): boolean {
+  const same = addMonths(start, 6);
+  // No corresponding day (31.03. → no 31.09.): the period ends with the month's last day (§ 188 Abs. 3 BGB), complete the day after.
+  const complete = same.slice(8) === start.slice(8) ? same : addDays(same, 1);
+  return complete <= asOf.slice(0, 10);
+}
+
+/**
+ * The units of one measure in the period (facts already filtered by type and region). `asOf` is
+ * the data's day (YYYY-MM-DD): an exit counts in the integration rate (and its cost) only when
+ * its six months are over by then, an integration in the sustainability only when six months
+ * after its start are over — otherwise recent exits would count as failures (censoring).
+ */
+export function unitsOf(measure: MeasureKey, facts: Facts, period: { from: string; to: string }, asOf: string): Unit[] {
   const u = (providerId: number, y: number, covariates: Covariates, cents = 0, counts = false): Unit => ({ providerId, y, cents, counts, covariates });
-  const exits = () => facts.places.filter((f) => inPeriod(f.exitDate, period));
+  const exits = () => facts.places.filter((f) => inPeriod(f.exitDate, period) && sixMonthsOver(f.exitDate!, asOf));
   const issued = () => facts.brokers.filter((f) => inPeriod(f.issuedOn, period));
   switch (measure) {
     case "integration":
       return exits().map((f) => u(f.providerId, f.integrated ? 1 : 0, f.covariates));
     case "sustainability":
-      return exits()
-        .filter((f) => f.integrated && f.sustained !== null)
+      return facts.places
+        .filter((f) => inPeriod(f.exitDate, period) && f.integrated && f.sustained !== null && sixMonthsOver(f.integratedOn ?? f.exitDate!, asOf))
         .map((f) => u(f.providerId, f.sustained ? 1 : 0, f.covariates));
     case "dropout":
       return facts.places.filter((f) => inPeriod(f.entryDate, period)).map((f) => u(f.providerId, f.droppedOut ? 1 : 0, f.covariates));
@@ -339,13 +360,22 @@ export interface Cell {
   high: number | null;
   method: "wilson" | "exact" | "median" | "ratio" | "none";
   suppressed: Suppression;
+  /** Cost measures: no payment at all recorded for the provider(s) in the period — not "0 €" (rate null, k and n 0). */
+  noPayments?: boolean;
 }
 
 /** The unsuppressed cell of a measure over some units. */
 export function cellOf(measure: MeasureKey, units: readonly Unit[]): Cell {
   if (measure === "cost_per_integration" || measure === "cost_per_lasting") {
-    const k = units.reduce((a, x) => a + x.cents, 0);
-    const n = units.filter((x) => x.counts).length;
+    // Only providers with payments recorded: a provider without any is not "0 €" (its costs are
+    // simply not in the system), so its integrations would make everyone else look cheaper.
+    const paying = new Set<number>();
+    for (const x of units) if (x.cents > 0) paying.add(x.providerId);
+    const mine = units.filter((x) => paying.has(x.providerId));
+    if (units.length > 0 && mine.length === 0) return { k: 0, n: 0, rate: null, low: null, high: null, method: "ratio", suppressed: null, noPayments: true };
+    const k = mine.reduce((a, x) => a + x.cents, 0);
+    const n = mine.filter((x) => x.counts).length;
+    // Paid without an integration: the amount is never shown (it is suppressed as a small cell).
     return { k, n, rate: n ? k / n : null, low: null, high: null, method: "ratio", suppressed: null };
   }
   if (measure === "days_to_placement") {
@@ -359,23 +389,51 @@ export function cellOf(measure: MeasureKey, units: readonly Unit[]): Cell {
 }
 
 function hideCell(c: Cell, why: Suppression): Cell {
-  return { ...c, k: 0, n: 0, rate: null, low: null, high: null, suppressed: why };
+  return { ...c, k: 0, n: 0, rate: null, low: null, high: null, suppressed: why, noPayments: undefined };
+}
+
+/**
+ * Whether a cell is a primary (small) cell by itself: fewer than minCell persons; a rate whose
+ * numerator is 1 or 2 persons (0 < k < minCell: "1 of 15 placed" names the person as well as
+ * n = 1 would); a cost cell with an amount paid but no integration / lasting placement (n = 0).
+ */
+export function isPrimary(c: Cell, minCell: number): boolean {
+  if (isSmall(c.n, minCell)) return true;
+  if ((c.method === "wilson" || c.method === "exact") && isSmall(c.k, minCell)) return true;
+  return c.method === "ratio" && c.n === 0 && c.k > 0;
 }
 
 /**
  * Primary and secondary suppression of one column (one measure over the providers) whose total is
- * published: the person counts n go through suppressColumn; a rate whose n is hidden is hidden.
+ * published: primary cells (isPrimary) and the cells in `linked` (hidden because the base cell
+ * they derive from is hidden) go through suppressColumn over the person counts n, which adds the
+ * secondary ones; `totalLinked` hides the total as well.
  */
-export function suppressCells(cells: readonly Cell[], total: Cell, minCell: number): { cells: Cell[]; total: Cell } {
+export function suppressCells(cells: readonly Cell[], total: Cell, minCell: number, linked: ReadonlySet<number> = new Set(), totalLinked = false): { cells: Cell[]; total: Cell } {
+  const primary = new Set<number>(linked);
+  cells.forEach((c, i) => {
+    if (isPrimary(c, minCell)) primary.add(i);
+  });
   const { hidden, totalHidden } = suppressColumn(
     cells.map((c) => c.n),
     minCell,
+    primary,
   );
+  const totalPrimary = isPrimary(total, minCell);
   return {
-    cells: cells.map((c, i) => (hidden.has(i) ? hideCell(c, isSmall(c.n, minCell) ? "small" : "secondary") : c)),
-    total: totalHidden || isSmall(total.n, minCell) ? hideCell(total, isSmall(total.n, minCell) ? "small" : "secondary") : total,
+    cells: cells.map((c, i) => (hidden.has(i) ? hideCell(c, primary.has(i) ? "small" : "secondary") : c)),
+    total: totalHidden || totalPrimary || totalLinked ? hideCell(total, totalPrimary ? "small" : "secondary") : total,
   };
 }
+
+/** Cells derived from a base cell of the same provider: hidden whenever the base cell is hidden. */
+export const LINKED_TO: Partial<Record<MeasureKey, MeasureKey>> = {
+  sustainability: "integration",
+  cost_per_integration: "integration",
+  days_to_placement: "placement",
+  second_instalment: "placement",
+  cost_per_lasting: "placement",
+};
 
 // ---------------------------------------------------------------------------------------------
 // Risk adjustment
@@ -522,8 +580,10 @@ export interface FunnelData {
   curve: { x: number; low95: number; high95: number; low998: number; high998: number }[];
   /** Providers outside the 95 % (and 99.8 %) limits. */
   outside: { providerId: number; position: FunnelPosition }[];
-  /** Providers not plotted because their cell is suppressed. */
+  /** Providers not plotted because their cell is suppressed (not the ones without cases). */
   notPlotted: number;
+  /** Providers without any case for the measure (they appear only for other measures of the line). */
+  noCases: number;
 }
 
 export interface Comparison {
@@ -535,6 +595,8 @@ export interface Comparison {
   adjustment: "regression" | "strata" | "none";
   model: ModelSummary | null;
   funnel: FunnelData | null;
+  /** There are cases for the measure, but every provider's cell is suppressed: the figures are withheld because of small numbers (not "no data"). */
+  allSuppressed: boolean;
 }
 
 export interface CompareOptions {
@@ -546,6 +608,8 @@ export interface CompareOptions {
   minCell: number;
   /** Skip suppression (internal use, e.g. the tender's past performance computes points itself). */
   suppress?: boolean;
+  /** The data's day (YYYY-MM-DD; an ISO instant's date part is used): six-month windows not over by then are not counted. */
+  asOf: string;
 }
 
 /** ~60 x values from 1 to max, spaced evenly on a square-root scale (dense where the funnel bends). */
@@ -572,7 +636,7 @@ export function compare(all: Facts, o: CompareOptions): Comparison {
   const line = lineOf(o.measure);
   const measures = measuresOf(line);
   const suppress = o.suppress !== false;
-  const unitsBy = new Map(measures.map((m) => [m, unitsOf(m, facts, o.period)] as const));
+  const unitsBy = new Map(measures.map((m) => [m, unitsOf(m, facts, o.period, o.asOf)] as const));
   const providerIds = [...new Set(measures.flatMap((m) => unitsBy.get(m)!.map((u) => u.providerId)))].sort((a, b) => a - b);
   const cells = new Map<number, Partial<Record<MeasureKey, Cell>>>(providerIds.map((id) => [id, {}]));
   const overall: Partial<Record<MeasureKey, Cell>> = {};
@@ -580,7 +644,10 @@ export function compare(all: Facts, o: CompareOptions): Comparison {
     const units = unitsBy.get(m)!;
     const raw = providerIds.map((id) => cellOf(m, units.filter((u) => u.providerId === id)));
     const total = cellOf(m, units);
-    const out = suppress ? suppressCells(raw, total, o.minCell) : { cells: raw, total };
+    const base = LINKED_TO[m];
+    const linked = new Set<number>();
+    if (base) providerIds.forEach((id, i) => cells.get(id)![base]?.suppressed && linked.add(i));
+    const out = suppress ? suppressCells(raw, total, o.minCell, linked, !!(base && overall[base]?.suppressed)) : { cells: raw, total };
     providerIds.forEach((id, i) => (cells.get(id)![m] = out.cells[i]));
     overall[m] = out.total;
   }
@@ -635,7 +702,8 @@ export function compare(all: Facts, o: CompareOptions): Comparison {
           return { x, low95: l.low95, high95: l.high95, low998: l.low998, high998: l.high998 };
         }),
         outside: [],
-        notPlotted: rows.length - pts.length,
+        notPlotted: rows.filter((r) => r.cells[o.measure]!.suppressed !== null).length,
+        noCases: rows.filter((r) => r.cells[o.measure]!.suppressed === null && r.cells[o.measure]!.n === 0).length,
       };
     } else {
       const points = plotted.map((r) => {
@@ -656,7 +724,8 @@ export function compare(all: Facts, o: CompareOptions): Comparison {
           return { x, low95: l.low95, high95: l.high95, low998: l.low998, high998: l.high998 };
         }),
         outside: [],
-        notPlotted: rows.length - plotted.length,
+        notPlotted: rows.filter((r) => r.cells[o.measure]!.suppressed !== null).length,
+        noCases: rows.filter((r) => r.cells[o.measure]!.suppressed === null && r.cells[o.measure]!.n === 0).length,
       };
     }
     funnel.outside = funnel.points.filter((p) => p.position !== "within").map((p) => ({ providerId: p.providerId, position: p.position }));
@@ -673,6 +742,7 @@ export function compare(all: Facts, o: CompareOptions): Comparison {
     adjustment: !isRate || !model ? "none" : model.method,
     model,
     funnel,
+    allSuppressed: rows.some((r) => r.cells[o.measure]!.suppressed !== null) && rows.every((r) => r.cells[o.measure]!.suppressed !== null || r.cells[o.measure]!.n === 0),
   };
 }
 

@@ -12,6 +12,7 @@ interface CellLike {
   low: number | null;
   high: number | null;
   suppressed: null | "small" | "secondary";
+  noPayments?: boolean;
 }
 
 export const POSITION_LABELS: Record<FunnelPosition, string> = {
@@ -34,6 +35,7 @@ export function formatPercent(v: number | null, digits = 1): string {
 export function formatRateCell(c: CellLike, measure: MeasureKey, minCell = 3): string {
   if (c.suppressed === "small") return `< ${minCell} (unterdrückt)`;
   if (c.suppressed === "secondary") return "gesperrt";
+  if (c.noPayments) return "keine Zahlungen erfasst";
   const n = `n = ${c.n.toLocaleString("de-DE")}`;
   if (c.rate === null) return c.n === 0 ? "–" : `– (${n})`;
   if (measure === "cost_per_integration" || measure === "cost_per_lasting") return `${(c.rate / 100).toLocaleString("de-DE", { style: "currency", currency: "EUR" })} (${n})`;

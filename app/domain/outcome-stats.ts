@@ -91,15 +91,50 @@ export function funnelLimits(p0: number, n: number): FunnelLimits {
 }
 
 /**
- * Limits for an observed/expected ratio against the expected count E (Spiegelhalter 2005,
- * indirectly standardised ratios, normal approximation to the Poisson): 1 ± z / √E.
+ * Poisson cdf F(r; mean) = P(X ≤ r), exact through the chi-square identity
+ * P(X ≤ r) = 1 − P(χ²(2(r + 1)) ≤ 2·mean); 0 for r < 0.
  */
+export function poissonCdf(r: number, mean: number): number {
+  if (r < 0) return 0;
+  if (mean <= 0) return 1;
+  return Math.min(1, Math.max(0, 1 - chisquareCdf(2 * mean, 2 * (Math.floor(r) + 1))));
+}
+
+/** The smallest r with F(r; mean) ≥ p (the Poisson p-quantile). */
+export function poissonQuantile(p: number, mean: number): number {
+  if (mean <= 0) return 0;
+  // Start a safe distance below the mean and step up (a few dozen steps for any mean).
+  let r = Math.max(0, Math.floor(mean - 10 * Math.sqrt(mean) - 10));
+  while (r > 0 && poissonCdf(r - 1, mean) >= p) r = Math.max(0, r - Math.ceil(Math.sqrt(mean)) - 1);
+  while (poissonCdf(r, mean) < p) r++;
+  return r;
+}
+
+/**
+ * Limit for an observed/expected ratio at the expected count E (Spiegelhalter 2005, indirectly
+ * standardised ratios, exact Poisson with the same interpolation as funnelLimit): r_p the Poisson
+ * p-quantile of mean E, α = (F(r_p) − p) / (F(r_p) − F(r_p − 1)), limit = (r_p − α) / E (not
+ * below 0). Exact where it matters — at small E, where 1 ± z/√E is wrong.
+ */
+export function ratioFunnelLimit(expected: number, p: number): number {
+  if (!(expected > 0)) throw new RangeError("expected must be positive");
+  const r = poissonQuantile(p, expected);
+  const fr = poissonCdf(r, expected);
+  const frm1 = poissonCdf(r - 1, expected);
+  const alpha = fr - frm1 > 0 ? (fr - p) / (fr - frm1) : 0;
+  return Math.max(0, (r - alpha) / expected);
+}
+
+/** The four limits of an observed/expected ratio at the expected count E. */
 export function ratioFunnelLimits(expected: number): { e: number; low95: number; high95: number; low998: number; high998: number } {
   if (!(expected > 0)) throw new RangeError("expected must be positive");
-  const s = 1 / Math.sqrt(expected);
-  const z95 = zFor(0.95);
-  const z998 = zFor(0.998);
-  return { e: expected, low95: Math.max(0, 1 - z95 * s), high95: 1 + z95 * s, low998: Math.max(0, 1 - z998 * s), high998: 1 + z998 * s };
+  return {
+    e: expected,
+    low95: ratioFunnelLimit(expected, 0.025),
+    high95: ratioFunnelLimit(expected, 0.975),
+    low998: ratioFunnelLimit(expected, 0.001),
+    high998: ratioFunnelLimit(expected, 0.999),
+  };
 }
 
 /** Where a point lies against its limits. */

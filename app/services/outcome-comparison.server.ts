@@ -154,6 +154,7 @@ async function loadPlaceFacts(m: EntityManager, o: LoadOptions): Promise<PlaceFa
     const atExit = exitOutcome.get(id);
     const later = sixMonths.get(id);
     const integrated = within(atExit) || (!!later?.startDate && within(later));
+    const integratedOn = !integrated ? null : within(atExit) ? (atExit!.startDate ?? exitDate) : (later!.startDate ?? exitDate);
     const sustained = integrated && later ? INTEGRATION_STATUSES.includes(later.status) : null;
     const exam = examBy.get(id);
     return {
@@ -164,6 +165,7 @@ async function loadPlaceFacts(m: EntityManager, o: LoadOptions): Promise<PlaceFa
       exitDate,
       droppedOut: exitDate !== null && r.status === "dropped_out" && !integrated,
       integrated,
+      integratedOn,
       sustained,
       examDate: exam?.date ?? null,
       examPassed: exam?.passed ?? false,
@@ -279,7 +281,7 @@ export async function providerFigures(q: { providerIds: number[]; measure: Measu
   const settings = await comparisonSettings();
   const line = lineOf(q.measure);
   const facts = await loadFacts({ line, from: q.from, to: q.to, asOf: q.asOf, regionalRates: settings.regionalRates, typeCode: q.typeCode });
-  const result = compare(facts, { measure: q.measure, period: { from: q.from, to: q.to }, typeCode: q.typeCode, adjust: "adjusted", minCell: settings.minCell, suppress: false });
+  const result = compare(facts, { measure: q.measure, period: { from: q.from, to: q.to }, typeCode: q.typeCode, adjust: "adjusted", minCell: settings.minCell, suppress: false, asOf: berlinDate(q.asOf) });
   const overall = result.overall[q.measure]!;
   const out = new Map<number, ProviderFigure>();
   for (const row of result.rows) {
@@ -368,6 +370,8 @@ export interface ComparisonView {
   regionalRatesKnown: string[];
   regionalError: string | null;
   typeLabel: string | null;
+  /** Cases exist for the measure, but every provider's cell is suppressed: say "withheld because of small numbers", not "no data". */
+  allSuppressed: boolean;
 }
 
 /** The comparison of all providers for staff with the right (an admin grants comparisonAccess). */
@@ -383,7 +387,7 @@ export async function comparisonView(user: CurrentUser, input: QueryInput): Prom
     query.typeCode = null;
   }
   const facts = await loadFacts({ line: query.line, from: query.period.from, to: query.period.to, asOf: now, regionalRates: settings.regionalRates, typeCode: query.typeCode });
-  const result = compare(facts, { measure: query.measure, period: query.period, typeCode: query.typeCode, region: query.region, adjust: query.adjust, minCell: settings.minCell });
+  const result = compare(facts, { measure: query.measure, period: query.period, typeCode: query.typeCode, region: query.region, adjust: query.adjust, minCell: settings.minCell, asOf: berlinDate(now) });
   const names = await providerNames(
     m,
     result.rows.map((r) => r.providerId),
@@ -410,6 +414,7 @@ export async function comparisonView(user: CurrentUser, input: QueryInput): Prom
     regionalRatesKnown: [...settings.regionalRates.keys()],
     regionalError: settings.regionalError,
     typeLabel: query.typeCode ? (options.types.find((t) => t.value === query.typeCode)?.label ?? query.typeCode) : null,
+    allSuppressed: result.allSuppressed,
   };
 }
 
@@ -473,7 +478,7 @@ export async function ownComparison(user: CurrentUser, input: QueryInput): Promi
   const minYear = day(first?.d) ? Number(day(first?.d)!.slice(0, 4)) : Number(today().slice(0, 4));
   const { query, errors } = parseComparisonQuery({ ...input, line }, { period: settings.defaultPeriod, today: today(), minYear });
   const facts = await loadFacts({ line, from: query.period.from, to: query.period.to, asOf: now, regionalRates: settings.regionalRates, typeCode: query.typeCode });
-  const result = compare(facts, { measure: query.measure, period: query.period, typeCode: query.typeCode, region: query.region, adjust: query.adjust, minCell: settings.minCell, suppress: false });
+  const result = compare(facts, { measure: query.measure, period: query.period, typeCode: query.typeCode, region: query.region, adjust: query.adjust, minCell: settings.minCell, suppress: false, asOf: berlinDate(now) });
   const row = result.rows.find((r) => r.providerId === providerId);
   const measures = measuresOf(line);
   const ownCells: Partial<Record<MeasureKey, Cell>> = {};

@@ -190,7 +190,7 @@ beforeAll(async () => {
   const mb = await makeMeasure(providerB.id);
   // A: 12 exits, 6 integrated (one of them recorded late, see the asOf test), 2 without an outcome.
   for (let i = 0; i < 5; i++) await participation(ma, "2031-04-30", { status: "employment" });
-  await participation(ma, "2031-04-30", { status: "training", recordedAt: "2031-10-01T08:00:01.000Z" });
+  await participation(ma, "2031-04-30", { status: "training", recordedAt: "2031-12-05T08:00:01.000Z" });
   for (let i = 0; i < 4; i++) await participation(ma, "2031-04-30", { status: "none" });
   for (let i = 0; i < 2; i++) await participation(ma, "2031-04-30", null);
   // B: 7 exits, 3 integrated → 3/7 = 0,428571…
@@ -207,8 +207,8 @@ beforeAll(async () => {
 describe("providerFigures", () => {
   it("counts only what was recorded by asOf: an outcome recorded one second later is not counted", async () => {
     const q = { providerIds: [providerA.id, providerB.id], measure: "integration" as const, typeCode: null, from: "2031-01-01", to: "2031-12-31" };
-    const before = await providerFigures({ ...q, asOf: "2031-10-01T08:00:00.000Z" });
-    const after = await providerFigures({ ...q, asOf: "2031-10-01T08:00:01.000Z" });
+    const before = await providerFigures({ ...q, asOf: "2031-12-05T08:00:00.000Z" });
+    const after = await providerFigures({ ...q, asOf: "2031-12-05T08:00:01.000Z" });
     expect([before.get(providerA.id)!.k, before.get(providerA.id)!.n]).toEqual([5, 12]);
     expect([after.get(providerA.id)!.k, after.get(providerA.id)!.n]).toEqual([6, 12]);
     const b = after.get(providerB.id)!;
@@ -218,13 +218,23 @@ describe("providerFigures", () => {
     expect(["regression", "strata"]).toContain(b.adjustment);
     expect(b.suppressed).toBe(false);
   });
-  it("an exit after asOf is not known yet, and a provider without data is absent", async () => {
-    const figures = await providerFigures({ providerIds: [providerA.id, providerB.id, 999999], measure: "integration", typeCode: null, from: "2031-01-01", to: "2031-12-31", asOf: "2031-05-01T00:00:00.000Z" });
-    // A's exits on 30.04. are known (recorded outcomes all later than asOf: none integrated); of B only the early exit on 15.03.
-    expect(figures.get(providerA.id)!.n).toBe(12);
-    expect(figures.get(providerA.id)!.k).toBe(0);
-    expect(figures.get(providerB.id)!.n).toBe(1);
-    expect(figures.has(999999)).toBe(false);
+  it("an exit counts only when its six months are over at asOf (Berlin day), and a provider without data is absent", async () => {
+    const at = (asOf: string) => providerFigures({ providerIds: [providerA.id, providerB.id, 999999], measure: "integration", typeCode: null, from: "2031-01-01", to: "2031-12-31", asOf });
+    // A's exits on 30.04.: six months end with 29.10., so they count from 30.10. (not yet at asOf 29.10. 23:59 Berlin).
+    const lastDay = await at("2031-10-29T22:59:59.000Z");
+    expect(lastDay.has(providerA.id)).toBe(false);
+    expect(lastDay.get(providerB.id)!.n).toBe(1); // B's early exit on 15.03. (complete on 15.09.)
+    const dayAfter = await at("2031-10-29T23:00:00.000Z"); // 30.10. 00:00 Berlin
+    expect(dayAfter.get(providerA.id)!.n).toBe(12);
+    // B's exits on 31.05.: no 31.11., the six months end with 30.11., they count from 01.12.
+    expect((await at("2031-11-30T22:59:59.000Z")).get(providerB.id)!.n).toBe(1);
+    expect((await at("2031-11-30T23:00:00.000Z")).get(providerB.id)!.n).toBe(7);
+    expect(dayAfter.has(999999)).toBe(false);
+  });
+  it("an exit after asOf is not known yet: no drop-out before it", async () => {
+    const q = { providerIds: [providerB.id], measure: "dropout" as const, typeCode: null, from: "2031-01-01", to: "2031-12-31" };
+    expect((await providerFigures({ ...q, asOf: "2031-03-14T12:00:00.000Z" })).get(providerB.id)!.k).toBe(0);
+    expect((await providerFigures({ ...q, asOf: "2031-03-15T12:00:00.000Z" })).get(providerB.id)!.k).toBe(1);
   });
   it("the drop-out rate counts entries of the period and early exits without integration", async () => {
     const figures = await providerFigures({ providerIds: [providerB.id], measure: "dropout", typeCode: null, from: "2031-01-01", to: "2031-12-31", asOf: "2032-01-01T00:00:00.000Z" });
@@ -281,14 +291,14 @@ describe("who may see the comparison", () => {
     expect(text).not.toContain('"providerId"');
     expect(text).not.toContain(String(3 / 7).slice(0, 8));
     expect(own.own.cells.integration!.n).toBe(12);
-    // B is the only other provider of 2031: the overall (total − own) would be B's figure.
+    // One other organisation only (B): the overall figure would give B's figures away, so it is withheld (with its limits).
+    expect(own.overall.integration!.n).toBe(0);
     expect(own.overall.integration!.suppressed).toBe("secondary");
     expect(own.overall.integration!.rate).toBeNull();
     expect(own.limits).toBeNull();
-    expect(text).not.toMatch(/"n":19\b/);
+    expect(own.position).toBeNull();
     await expect(ownComparison(cmGranted, QUERY)).rejects.toBeInstanceOf(ForbiddenError);
   });
-
   it("gives a provider the overall rate only when it pools three other organisations, none dominating, rounded and without k and n", async () => {
     const others = await Promise.all(["Delta", "Epsilon", "Zeta"].map((n) => makeProvider(`${n} Lernen GmbH`)));
     const ma = await makeMeasure(providerA.id);
@@ -325,12 +335,13 @@ describe("who may see the comparison", () => {
     expect(own.overall.integration!.rate).toBeNull();
     expect(own.limits).toBeNull();
     expect(JSON.stringify(own)).not.toMatch(/"n":7\b|0\.5714/);
-    // Staff see C's cell suppressed as small, and A's secondarily (the total is published).
+    // Staff see C's cell suppressed as small (n = 2) and A's too (2 integrations: k < 3); every cell is withheld.
     const view = await comparisonView(cmGranted, { ...QUERY, year: "2030" });
     expect(view.rows.map((r) => [r.name, r.cells.integration!.suppressed])).toEqual([
-      ["Alpha Bildung GmbH", "secondary"],
+      ["Alpha Bildung GmbH", "small"],
       ["Gamma Kurse e. K.", "small"],
     ]);
+    expect(view.allSuppressed).toBe(true);
     expect(view.overall.integration!.n).toBe(7);
   });
 });

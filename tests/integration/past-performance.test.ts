@@ -101,10 +101,10 @@ const de2 = (v: number) => v.toFixed(2).replace(".", ",");
 /** Byar's interval for 33 observed against 30 expected, as the page prints it. */
 const RATIO_TEXT = `${de2(ratioInterval(33, 30).low)} – ${de2(ratioInterval(33, 30).high)}`;
 
-/** `k` of `n` BaE participants of a provider left in June 2026 with a job (the rest without). */
-async function baeExits(providerId: number, k: number, n: number, recordedAt = "2026-07-15T08:00:00.000Z") {
+/** `k` of `n` BaE participants of a provider left on 31.05.2026 with a job (the rest without); their six months are over on 01.12.2026, before the deadline. */
+async function baeExits(providerId: number, k: number, n: number, recordedAt = "2026-07-15T08:00:00.000Z", exitDate = "2026-05-31") {
   const measure = await makeMeasure(providerId, "bae");
-  for (let i = 0; i < n; i++) await participation(measure, "2026-06-30", { status: i < k ? "employment" : "none", recordedAt }, "completed", "2024-09-01", procurement.id);
+  for (let i = 0; i < n; i++) await participation(measure, exitDate, { status: i < k ? "employment" : "none", recordedAt }, "completed", "2024-09-01", procurement.id);
 }
 
 beforeAll(async () => {
@@ -215,7 +215,7 @@ describe("evaluation computes the points from the figures at the offer deadline"
   it("a change of the data later does not change the stored points", async () => {
     // 30 more trainer exits without a job, recorded after the deadline: the live figures change …
     await baeExits(trainerUser.providerId!, 0, 30, "2026-12-16T07:00:00.000Z");
-    const now = await providerFigures({ providerIds: [trainerUser.providerId!], measure: "integration", typeCode: "bae", from: "2024-12-15", to: "2026-12-14", asOf: new Date().toISOString() });
+    const now = await providerFigures({ providerIds: [trainerUser.providerId!], measure: "integration", typeCode: "bae", from: "2024-12-15", to: "2026-12-14", asOf: AFTER_DEADLINE });
     expect(now.get(trainerUser.providerId!)!.n).toBe(80);
     // … the figures at the deadline do not (recorded later) …
     const atDeadline = await providerFigures({ providerIds: [trainerUser.providerId!], measure: "integration", typeCode: "bae", from: "2024-12-15", to: "2026-12-14", asOf: DEADLINE });
@@ -269,5 +269,19 @@ describe("evaluation computes the points from the figures at the offer deadline"
     expect(text).toContain("2,25");
     expect(text).toContain("keine Daten");
     expect(text).toContain("1,5 Punkte");
+  });
+});
+
+describe("past performance counts only exits whose six months are over at the offer deadline", () => {
+  it("exits on 30.06.2026 (six months complete on 30.12.2026) are not failures at the deadline of 15.12.2026", async () => {
+    const q = { providerIds: [trainerUser.providerId!], measure: "integration" as const, typeCode: "bae", from: "2024-12-15", to: "2026-12-14" };
+    const before = (await providerFigures({ ...q, asOf: DEADLINE })).get(trainerUser.providerId!)!;
+    // 10 more exits without a job so far, recorded before the deadline.
+    await baeExits(trainerUser.providerId!, 0, 10, "2026-07-15T08:00:00.000Z", "2026-06-30");
+    const atDeadline = (await providerFigures({ ...q, asOf: DEADLINE })).get(trainerUser.providerId!)!;
+    expect([atDeadline.k, atDeadline.n]).toEqual([before.k, before.n]);
+    // On the last day of their six months (29.12. Berlin) still not; from 30.12. they count.
+    expect((await providerFigures({ ...q, asOf: "2026-12-29T22:59:59.000Z" })).get(trainerUser.providerId!)!.n).toBe(before.n);
+    expect((await providerFigures({ ...q, asOf: "2026-12-29T23:00:00.000Z" })).get(trainerUser.providerId!)!.n).toBe(before.n + 10);
   });
 });

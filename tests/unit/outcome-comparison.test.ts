@@ -17,6 +17,8 @@ import {
   type PlaceFact,
 } from "~/domain/outcome-comparison";
 import { clopperPearson, wilson } from "~/domain/outcome-stats";
+import { reportFromComparison, ownItem } from "~/domain/comparison-report";
+import { csvRows, figureCells, POSITION_WORDS } from "~/domain/comparison-export";
 import { can, navFor } from "~/domain/permissions";
 
 describe("permission and navigation", () => {
@@ -52,7 +54,7 @@ const place = (over: Partial<PlaceFact> = {}): PlaceFact => ({
 const broker = (over: Partial<BrokerFact> = {}): BrokerFact => ({ providerId: 7, region: "Kamenz", issuedOn: "2007-03-01", placedOn: null, secondInstalment: false, paidCents: 0, covariates: cov(), ...over });
 const year2007 = resolvePeriod("year", { year: 2007 });
 const run = (facts: Partial<Facts>, measure: Parameters<typeof compare>[1]["measure"], extra: Partial<Parameters<typeof compare>[1]> = {}) =>
-  compare({ places: facts.places ?? [], brokers: facts.brokers ?? [] }, { measure, period: year2007, adjust: "raw", minCell: 3, ...extra });
+  compare({ places: facts.places ?? [], brokers: facts.brokers ?? [] }, { measure, period: year2007, adjust: "raw", minCell: 3, asOf: "2099-01-01", ...extra });
 
 describe("covariates", () => {
   it("reads the qualification level from the free text", () => {
@@ -97,7 +99,7 @@ describe("periods", () => {
   it("counts an exit on the first and on the last day of the window, not the days outside", () => {
     const period = resolvePeriod("rolling24", { end: "2007-12-31" });
     const facts = { places: ["2005-12-31", "2006-01-01", "2007-12-31", "2008-01-01"].map((exitDate) => place({ exitDate, integrated: true })), brokers: [] };
-    const r = compare(facts, { measure: "integration", period, adjust: "raw", minCell: 3, suppress: false });
+    const r = compare(facts, { measure: "integration", period, adjust: "raw", minCell: 3, suppress: false, asOf: "2099-01-01" });
     expect(r.overall.integration!.n).toBe(2);
   });
   it("parses the filters: invalid years and dates come back with German messages, never an exception", () => {
@@ -138,17 +140,17 @@ describe("measures, hand-computed", () => {
   });
   it("sustainability counts integrations with a recorded six-month outcome", () => {
     const places = [place({ integrated: true, sustained: true }), place({ integrated: true, sustained: false }), place({ integrated: true, sustained: true }), place({ integrated: true, sustained: null }), place({ sustained: null })];
-    const c = run({ places }, "integration").rows[0].cells.sustainability!;
+    const c = run({ places }, "integration", { suppress: false }).rows[0].cells.sustainability!;
     expect([c.k, c.n]).toEqual([2, 3]);
   });
   it("drop-out rate = early exits without integration ÷ entries of the period", () => {
     const places = [place({ droppedOut: true }), place({ droppedOut: true, entryDate: "2006-12-31" }), place(), place({ exitDate: null })];
-    const c = run({ places }, "dropout").rows[0].cells.dropout!;
+    const c = run({ places }, "dropout", { suppress: false }).rows[0].cells.dropout!;
     expect([c.k, c.n]).toEqual([1, 3]);
   });
   it("exam success = passes ÷ candidates with an exam in the period", () => {
     const places = [place({ examDate: "2007-06-01", examPassed: true }), place({ examDate: "2007-06-01" }), place({ examDate: "2007-07-01", examPassed: true }), place({ examDate: "2008-01-02", examPassed: true }), place()];
-    const c = run({ places }, "exam").rows[0].cells.exam!;
+    const c = run({ places }, "exam", { suppress: false }).rows[0].cells.exam!;
     expect([c.k, c.n]).toEqual([2, 3]);
   });
   it("cost per integration = paid cents ÷ integrations", () => {
@@ -200,7 +202,7 @@ describe("suppression", () => {
     expect(out.total.suppressed).toBe("small");
   });
   it("nothing small, nothing hidden", () => {
-    const out = suppressCells([cell(3), cell(30)], cell(33), 3);
+    const out = suppressCells([{ ...cell(3), k: 3 }, cell(30)], cell(33), 3);
     expect(out.cells.every((c) => c.suppressed === null)).toBe(true);
   });
   it("compare() suppresses per measure column and keeps suppressed providers off the funnel plot", () => {
@@ -268,5 +270,175 @@ describe("risk adjustment", () => {
     // strata rates: 50+ 2/10, 25–49 6/10 → expected for A = 8·0.2 + 2·0.6 = 2.8
     expect(a.expected!).toBeCloseTo(2.8, 10);
     expect(a.ratio!).toBeCloseTo(3 / 2.8, 10);
+  });
+});
+
+describe("censoring: only six-month windows that are over at the data date (issue 12, fix a)", () => {
+  // Exit 16.04.2007: the six months end with 15.10.2007 (DOMAIN.md § 1.5), complete on 16.10.2007.
+  const exit = "2007-04-16";
+  const at = (asOf: string) => run({ places: [place({ exitDate: exit }), ...Array.from({ length: 5 }, () => place({ exitDate: "2007-01-10", integrated: true }))] }, "integration", { suppress: false, asOf });
+  it("an exit counts in the integration rate from the day after its six months, not on their last day", () => {
+    expect(at("2007-10-15").rows[0].cells.integration!.n).toBe(5);
+    expect(at("2007-10-15").rows[0].cells.integration!.rate).toBe(1);
+    expect(at("2007-10-16").rows[0].cells.integration!.n).toBe(6);
+    expect(at("2007-10-16").rows[0].cells.integration!.k).toBe(5);
+  });
+  it("an ISO instant as the data date counts by its day", () => {
+    expect(at("2007-10-16T08:00:00.000Z").rows[0].cells.integration!.n).toBe(6);
+  });
+  it("cost per integration is censored the same way", () => {
+    const places = [place({ exitDate: exit, paidCents: 500000 }), place({ exitDate: "2007-01-10", integrated: true, paidCents: 100000 })];
+    expect(run({ places }, "cost_per_integration", { suppress: false, asOf: "2007-10-15" }).rows[0].cells.cost_per_integration!.k).toBe(100000);
+    expect(run({ places }, "cost_per_integration", { suppress: false, asOf: "2007-10-16" }).rows[0].cells.cost_per_integration!.k).toBe(600000);
+  });
+  it("sustainability counts an integration from the day after six months from its start", () => {
+    const places = [place({ exitDate: "2007-03-31", integrated: true, integratedOn: "2007-05-02", sustained: false }), place({ exitDate: "2007-01-10", integrated: true, sustained: true })];
+    expect(run({ places }, "sustainability", { suppress: false, asOf: "2007-11-01" }).rows[0].cells.sustainability!.n).toBe(1);
+    expect(run({ places }, "sustainability", { suppress: false, asOf: "2007-11-02" }).rows[0].cells.sustainability!.n).toBe(2);
+    // Without a start date the exit date stands in.
+    const noStart = [place({ exitDate: "2007-03-31", integrated: true, sustained: true })];
+    expect(run({ places: noStart }, "sustainability", { suppress: false, asOf: "2007-09-30" }).rows[0].cells.sustainability!.n).toBe(0);
+    expect(run({ places: noStart }, "sustainability", { suppress: false, asOf: "2007-10-01" }).rows[0].cells.sustainability!.n).toBe(1);
+  });
+});
+
+describe("linked suppression (issue 12, fix a)", () => {
+  const k = (n: number, kk: number): Cell => ({ k: kk, n, rate: kk / n, low: 0, high: 1, method: "wilson", suppressed: null });
+  it("a rate with 1 or 2 persons in the numerator is primary, 0 and 3 are not", () => {
+    const out = suppressCells([k(15, 1), k(20, 2), k(20, 0), k(20, 3), k(30, 10)], k(105, 16), 3);
+    expect(out.cells.map((c) => c.suppressed)).toEqual(["small", "small", null, null, null]);
+    expect(out.cells[0].k).toBe(0);
+    expect(out.cells[0].n).toBe(0);
+  });
+  it("the total is hidden when its numerator is small", () => {
+    const out = suppressCells([k(15, 1), k(20, 0), k(20, 0)], k(55, 1), 3);
+    expect(out.total.suppressed).toBe("small");
+  });
+
+  // The reviewer's case: a broker with 1 placement of 15 assignments that did not last, 1.000 € paid.
+  const brokers = [
+    ...Array.from({ length: 15 }, (_, i) => broker({ providerId: 7, placedOn: i === 0 ? "2007-03-20" : null, paidCents: i === 0 ? 100000 : 0 })),
+    ...Array.from({ length: 20 }, (_, i) => broker({ providerId: 8, placedOn: i < 8 ? "2007-04-01" : null, secondInstalment: i < 5, paidCents: i < 8 ? 150000 : 0 })),
+    ...Array.from({ length: 25 }, (_, i) => broker({ providerId: 9, placedOn: i < 10 ? "2007-05-01" : null, secondInstalment: i < 6, paidCents: i < 10 ? 125000 : 0 })),
+    ...Array.from({ length: 30 }, (_, i) => broker({ providerId: 10, placedOn: i < 12 ? "2007-04-15" : null, secondInstalment: i < 9, paidCents: i < 12 ? 200000 : 0 })),
+  ];
+  it("hides the broker's days, second-instalment share and cost per lasting placement with its placement cell", () => {
+    const r = run({ brokers }, "placement");
+    const row = r.rows.find((x) => x.providerId === 7)!;
+    for (const m of ["placement", "days_to_placement", "second_instalment", "cost_per_lasting"] as const) {
+      expect(row.cells[m]!.suppressed, m).not.toBeNull();
+      expect(row.cells[m]!.k, m).toBe(0);
+      expect(row.cells[m]!.n, m).toBe(0);
+      expect(row.cells[m]!.rate, m).toBeNull();
+    }
+    // Secondary suppression in each column, so that the total does not give it away.
+    for (const m of ["placement", "days_to_placement", "second_instalment", "cost_per_lasting"] as const) {
+      const hidden = r.rows.filter((x) => x.cells[m]!.suppressed !== null).length;
+      expect(hidden + (r.overall[m]!.suppressed !== null ? 1 : 0), m).toBeGreaterThanOrEqual(2);
+    }
+    // Nothing in the view model reveals the 1, the 1.000 € or whether it lasted.
+    const json = JSON.stringify(row);
+    expect(json).not.toMatch(/100000/);
+    expect(json).not.toMatch(/"k":1[,}]/);
+    const report = reportFromComparison(
+      { measure: "cost_per_lasting", period: year2007, overall: r.overall, rows: r.rows.map((x) => ({ ...x, name: `Träger ${x.providerId}` })), funnel: null, model: null },
+      { periodLabel: "2007", asOf: "2008-01-15", filters: [], minCell: 3 },
+    );
+    const text = csvRows(report).map((line) => line.join(";")).join("\n");
+    const mine = text.split("\n").find((line) => line.includes("Träger 7"))!;
+    expect(mine).not.toMatch(/1000|1\.000/);
+    expect(mine).not.toMatch(/;1;/);
+    for (const m of ["placement", "days_to_placement", "second_instalment"] as const) {
+      const rep = reportFromComparison({ measure: m, period: year2007, overall: r.overall, rows: r.rows.map((x) => ({ ...x, name: `Träger ${x.providerId}` })), funnel: null, model: null }, { periodLabel: "2007", asOf: "2008-01-15", filters: [], minCell: 3 });
+      const line = csvRows(rep).map((l) => l.join(";")).find((l) => l.includes("Träger 7"))!;
+      expect(line, m).not.toMatch(/;1;|1000/);
+    }
+  });
+  it("hides a place provider's sustainability and cost per integration with its integration cell", () => {
+    const places = [
+      ...Array.from({ length: 12 }, (_, i) => place({ providerId: 1, integrated: i < 2, sustained: i < 2 ? true : null, paidCents: 50000 })),
+      ...Array.from({ length: 20 }, (_, i) => place({ providerId: 2, integrated: i < 8, sustained: i < 8 ? i < 5 : null, paidCents: 50000 })),
+      ...Array.from({ length: 30 }, (_, i) => place({ providerId: 3, integrated: i < 12, sustained: i < 12 ? i < 9 : null, paidCents: 50000 })),
+      ...Array.from({ length: 25 }, (_, i) => place({ providerId: 4, integrated: i < 10, sustained: i < 10 ? i < 6 : null, paidCents: 50000 })),
+    ];
+    const r = run({ places }, "integration");
+    const row = r.rows.find((x) => x.providerId === 1)!;
+    expect(row.cells.integration!.suppressed).toBe("small");
+    expect(row.cells.sustainability!.suppressed).not.toBeNull(); // n = 2 anyway
+    expect(row.cells.cost_per_integration!.suppressed).not.toBeNull(); // 600 € ÷ 2 would be shown otherwise
+    expect(row.cells.cost_per_integration!.k).toBe(0);
+    expect(r.rows.filter((x) => x.cells.cost_per_integration!.suppressed !== null).length).toBeGreaterThanOrEqual(2);
+  });
+  it("a cost cell with an amount paid but no integration is never shown with its amount", () => {
+    const places = [
+      ...Array.from({ length: 10 }, () => place({ providerId: 1, paidCents: 70000 })),
+      ...Array.from({ length: 20 }, (_, i) => place({ providerId: 2, integrated: i < 8, paidCents: 50000 })),
+      ...Array.from({ length: 30 }, (_, i) => place({ providerId: 3, integrated: i < 12, paidCents: 50000 })),
+    ];
+    const r = run({ places }, "cost_per_integration");
+    const c = r.rows.find((x) => x.providerId === 1)!.cells.cost_per_integration!;
+    expect(c.suppressed).toBe("small");
+    expect(c.k).toBe(0);
+    // Unsuppressed (the provider's own view): the export never carries the cents of an n = 0 cost cell.
+    const own = run({ places }, "cost_per_integration", { suppress: false }).rows.find((x) => x.providerId === 1)!.cells.cost_per_integration!;
+    expect([own.n, own.k]).toEqual([0, 700000]);
+    const rep = reportFromComparison({ measure: "cost_per_integration", period: year2007, overall: {}, rows: [{ providerId: 1, name: "A", cells: { cost_per_integration: own }, expectedRate: null, ratio: null, ratioLow: null, ratioHigh: null, position: null }], funnel: null, model: null }, { periodLabel: "2007", asOf: "2008-01-15", filters: [], minCell: 3 });
+    expect(rep.providers[0].k).toBeNull();
+    expect(csvRows(rep)[1].join(";")).not.toMatch(/7000/);
+    expect(ownItem("cost_per_integration", own, undefined, null, 3, POSITION_WORDS).k).toBeNull();
+  });
+});
+
+describe("cost measures without payments recorded (issue 12, fix a)", () => {
+  it("a place provider without any payment is 'keine Zahlungen erfasst', and the overall cost uses only paying providers", () => {
+    const places = [
+      ...Array.from({ length: 10 }, (_, i) => place({ providerId: 1, integrated: i < 4, paidCents: 100000 })),
+      ...Array.from({ length: 10 }, (_, i) => place({ providerId: 2, integrated: i < 5, paidCents: 0 })),
+    ];
+    const r = run({ places }, "cost_per_integration", { suppress: false });
+    const none = r.rows.find((x) => x.providerId === 2)!.cells.cost_per_integration!;
+    expect(none.noPayments).toBe(true);
+    expect(none.rate).toBeNull();
+    expect(none.k).toBe(0);
+    expect(formatRateCell(none, "cost_per_integration")).toBe("keine Zahlungen erfasst");
+    const total = r.overall.cost_per_integration!;
+    expect([total.k, total.n, total.rate]).toEqual([1000000, 4, 250000]); // not 1.000.000 ÷ 9
+    const rep = reportFromComparison({ measure: "cost_per_integration", period: year2007, overall: r.overall, rows: r.rows.map((x) => ({ ...x, name: `T${x.providerId}` })), funnel: null, model: null }, { periodLabel: "2007", asOf: "2008-01-15", filters: [], minCell: 3 });
+    expect(csvRows(rep).find((l) => l[1] === "T2")!.join(";")).toMatch(/keine Zahlungen erfasst/);
+    expect(figureCells(rep.providers.find((p) => p.label === "T2")!, "cents").rate).toBe("keine Zahlungen erfasst");
+  });
+  it("the same for brokers' cost per lasting placement", () => {
+    const brokers = [
+      ...Array.from({ length: 10 }, (_, i) => broker({ providerId: 7, placedOn: i < 6 ? "2007-04-01" : null, secondInstalment: i < 4, paidCents: i < 6 ? 100000 : 0 })),
+      ...Array.from({ length: 10 }, (_, i) => broker({ providerId: 8, placedOn: i < 6 ? "2007-04-01" : null, secondInstalment: i < 5 })),
+    ];
+    const r = run({ brokers }, "cost_per_lasting", { suppress: false });
+    expect(r.rows.find((x) => x.providerId === 8)!.cells.cost_per_lasting!.noPayments).toBe(true);
+    expect(r.rows.find((x) => x.providerId === 7)!.cells.cost_per_lasting!.noPayments).toBeFalsy();
+    expect(r.overall.cost_per_lasting!.rate).toBe(150000); // 6 × 1.000 € ÷ 4 lasting, not ÷ 9
+  });
+});
+
+describe("funnel note counts (issue 12, fix a)", () => {
+  it("counts only suppressed providers as not plotted, the ones without cases separately", () => {
+    const places = [
+      ...Array.from({ length: 2 }, () => place({ providerId: 1, integrated: true })),
+      ...Array.from({ length: 20 }, (_, i) => place({ providerId: 2, integrated: i < 8 })),
+      ...Array.from({ length: 10 }, (_, i) => place({ providerId: 3, integrated: i < 3 })),
+      ...Array.from({ length: 30 }, (_, i) => place({ providerId: 4, integrated: i < 12 })),
+      // Provider 5 has only an exam, no exit in the period: no case for the integration rate.
+      place({ providerId: 5, exitDate: null, examDate: "2007-05-01" }),
+    ];
+    const r = run({ places }, "integration");
+    expect(r.funnel!.notPlotted).toBe(2);
+    expect(r.funnel!.noCases).toBe(1);
+    expect(r.allSuppressed).toBe(false);
+  });
+  it("4 exits among 4 providers: every cell is withheld for small numbers — allSuppressed, not 'no data'", () => {
+    const places = [1, 2, 3, 4].map((providerId) => place({ providerId, integrated: providerId === 1 }));
+    const r = run({ places }, "integration");
+    expect(r.rows.every((x) => x.cells.integration!.suppressed !== null)).toBe(true);
+    expect(r.allSuppressed).toBe(true);
+    expect(run({ places: [] }, "integration").allSuppressed).toBe(false);
   });
 });

@@ -17,6 +17,8 @@ import {
   predictLogistic,
   rateInterval,
   ratioFunnelLimits,
+  poissonCdf,
+  poissonQuantile,
   ratioInterval,
   stratumRates,
   suppressColumn,
@@ -111,10 +113,56 @@ describe("funnel-plot limits (Spiegelhalter 2005, binomial with interpolation)",
     expect(funnelPosition(0.14, l)).toBe("below998");
   });
 
-  it("ratio limits 1 ± z/√E", () => {
-    const l = ratioFunnelLimits(25);
-    close(l.high95, 1 + 1.959964 / 5, 5);
-    close(l.low998, 1 - 3.090232 / 5, 5);
+  it("Poisson cdf and quantile against hand-computed values at E = 1", () => {
+    const e = Math.exp(-1);
+    close(poissonCdf(0, 1), e, 12);
+    close(poissonCdf(1, 1), 2 * e, 12);
+    close(poissonCdf(2, 1), 2.5 * e, 12);
+    close(poissonCdf(3, 1), (8 / 3) * e, 12);
+    expect(poissonCdf(-1, 1)).toBe(0);
+    expect(poissonQuantile(0.975, 1)).toBe(3); // F(2) = 0.9197 < 0.975 ≤ F(3) = 0.9810
+    expect(poissonQuantile(0.36, 1)).toBe(0);
+    expect(poissonQuantile(0.37, 1)).toBe(1);
+    // Large means: the quantile lies near E + z·√E.
+    expect(Math.abs(poissonQuantile(0.975, 10000) - (10000 + 1.96 * 100))).toBeLessThan(3);
+  });
+
+  it("exact Poisson ratio limits with interpolation (Spiegelhalter 2005), by hand at E = 1", () => {
+    const e = Math.exp(-1);
+    const [f2, f3] = [2.5 * e, (8 / 3) * e];
+    const alpha = (f3 - 0.975) / (f3 - f2);
+    const l = ratioFunnelLimits(1);
+    close(l.high95, 3 - alpha, 10); // 2.9019…
+    close(l.high95, 2.90195, 4);
+    expect(l.low95).toBe(0); // r = 0, the interpolated limit lies below 0
+    // 99.8 %: F(4) = (65/24)e⁻¹ < 0.999 ≤ F(5) = (163/60)e⁻¹.
+    const [f4, f5] = [(65 / 24) * e, (163 / 60) * e];
+    close(l.high998, 5 - (f5 - 0.999) / (f5 - f4), 10);
+    // Not the normal approximation 1 ± z/√E any more (that gave 2.96 and 4.09 here).
+    expect(Math.abs(l.high95 - (1 + 1.959964))).toBeGreaterThan(0.05);
+    // Large E: close to the normal approximation.
+    const big = ratioFunnelLimits(2500);
+    close(big.high95, 1 + 1.959964 / 50, 2);
+    close(big.low95, 1 - 1.959964 / 50, 2);
+  });
+
+  it("the lower 95 % limit leaves 0 where P(0 events) = e^-E drops below 2.5 % (E = ln 40 ≈ 3.689), not at E = 3.84", () => {
+    const threshold = Math.log(40);
+    expect(ratioFunnelLimits(threshold - 0.01).low95).toBe(0);
+    expect(ratioFunnelLimits(threshold + 0.01).low95).toBeGreaterThan(0);
+    // 0 events of 14 cases with E = 3.7: below the 95 % limit (the old 1 − z/√E was 0 up to E = 3.84).
+    expect(funnelPosition(0, ratioFunnelLimits(3.7))).toBe("below95");
+    expect(Math.max(0, 1 - 1.959964 / Math.sqrt(3.7))).toBe(0);
+    // … with E = 3.6, P(0) = e^-3.6 = 2.73 % > 2.5 %: 0 events are not yet significant.
+    expect(funnelPosition(0, ratioFunnelLimits(3.6))).toBe("within");
+  });
+
+  it("at E = 1: 2 events within, 3 events just above the 95 % limit (2.90) and within 99.8 % (4.87)", () => {
+    const l = ratioFunnelLimits(1);
+    expect(funnelPosition(2, l)).toBe("within");
+    expect(funnelPosition(3, l)).toBe("above95");
+    expect(funnelPosition(4, l)).toBe("above95");
+    expect(funnelPosition(5, l)).toBe("above998");
   });
 });
 
