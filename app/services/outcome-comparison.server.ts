@@ -34,6 +34,7 @@ import {
   type QueryInput,
 } from "~/domain/outcome-comparison";
 import { funnelPosition, type FunnelPosition } from "~/domain/outcome-stats";
+import { distinctNames } from "~/domain/comparison-report";
 import { nowIso, today } from "~/lib/clock.server";
 import { em } from "~/lib/db.server";
 import { getSettings } from "~/lib/settings.server";
@@ -331,15 +332,28 @@ async function filterOptions(m: EntityManager) {
   };
 }
 
-async function providerNames(m: EntityManager, ids: number[]): Promise<Map<number, string>> {
-  if (ids.length === 0) return new Map();
-  const rows = await m.getRepository(Provider).createQueryBuilder("p").select(["p.id", "p.name"]).where("p.id IN (:...ids)", { ids }).getMany();
-  return new Map(rows.map((p) => [p.id, p.name]));
+/** A provider's key as the comparison shows it: its external key ("DEMO-T-0007"), else "Nr. <id>". */
+export function providerKey(p: { id: number; externalKey: string | null }): string {
+  return p.externalKey?.trim() ? p.externalKey.trim() : `Nr. ${p.id}`;
 }
+
+/**
+ * Names and keys of the providers. Names are not unique (several organisations share one), so a
+ * name that occurs more than once among `ids` carries its key: "Bildungswerk Bischofswerda (DEMO-T-0007)".
+ */
+async function providerNames(m: EntityManager, ids: number[]): Promise<Map<number, { name: string; key: string }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await m.getRepository(Provider).createQueryBuilder("p").select(["p.id", "p.name", "p.externalKey"]).where("p.id IN (:...ids)", { ids }).getMany();
+  return distinctNames(rows.map((p) => ({ id: p.id, name: p.name, key: providerKey(p) })));
+}
+
 
 export interface ComparisonRowView {
   providerId: number;
+  /** The name, with the key appended when another provider of the comparison has the same name. */
   name: string;
+  /** Provider.externalKey, or "Nr. <id>" when it has none. */
+  key: string;
   cells: Partial<Record<MeasureKey, Cell>>;
   expected: number | null;
   expectedRate: number | null;
@@ -388,8 +402,8 @@ export async function comparisonView(user: CurrentUser, input: QueryInput): Prom
     m,
     result.rows.map((r) => r.providerId),
   );
-  const nameOf = (id: number) => names.get(id) ?? `Träger ${id}`;
-  const rows = result.rows.map((r) => ({ ...r, name: nameOf(r.providerId) })).sort((a, b) => a.name.localeCompare(b.name, "de"));
+  const nameOf = (id: number) => names.get(id)?.name ?? `Träger ${id}`;
+  const rows = result.rows.map((r) => ({ ...r, name: nameOf(r.providerId), key: names.get(r.providerId)?.key ?? `Nr. ${r.providerId}` })).sort((a, b) => a.name.localeCompare(b.name, "de"));
   const currentYear = Number(today().slice(0, 4));
   return {
     query,
