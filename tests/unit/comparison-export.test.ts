@@ -114,3 +114,16 @@ describe("provider names are not unique", () => {
     expect(rows.map((row) => row[1])).toEqual(["Alle Träger (gesamt)", "A (DEMO-T-0001)", "A (Nr. 2)"]);
   });
 });
+
+describe("interval wording", () => {
+  it("never says the true value lies in the interval with 95 % probability, nor that an outlier deviates by chance with 1 to 20", async () => {
+    const { readFileSync } = await import("node:fs");
+    const files = ["templates/comparison-report.md", "app/routes/comparison._index/method.tsx", "app/routes/portal.outcomes.tsx", "app/services/comparison-exports.server.ts"];
+    for (const f of files) {
+      const text = readFileSync(f, "utf8").replace(/\s+/g, " ");
+      expect(text, f).not.toMatch(/Wahrscheinlichkeit liegt|mit 95 % Wahrscheinlichkeit|Wahrscheinlichkeit von 1 zu 20|1 zu 500/);
+    }
+    expect(readFileSync("templates/comparison-report.md", "utf8")).toContain("in etwa 1 von 20 Fällen zu erwarten (99,8 %: etwa 1 von 500)");
+    expect(readFileSync("app/routes/comparison._index/method.tsx", "utf8")).toContain("Bei wiederholten Erhebungen enthielten 95 % solcher Intervalle den wahren Wert.");
+  });
+});
