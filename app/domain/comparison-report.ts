@@ -3,7 +3,7 @@
  * export model of comparison-export.ts: the staff's CSV and Beirat report (all providers by
  * name) and the provider's own view (its own row only, the overall rate anonymised). Pure.
  */
-import { funnelLimits, funnelPosition, type FunnelPosition } from "./outcome-stats";
+import { funnelLimits, funnelPosition, suppressColumn, type FunnelPosition } from "./outcome-stats";
 import type { ExportFigure, ExportReport, ExportUnit } from "./comparison-export";
 import { MEASURE_DEFINITIONS, MEASURE_LABELS, RATE_MEASURES, type Cell, type MeasureKey, type ModelSummary } from "./outcome-comparison";
 
@@ -180,4 +180,22 @@ export function distinctNames(rows: readonly { id: number; name: string; key: st
   const count = new Map<string, number>();
   for (const r of rows) count.set(r.name.trim().toLocaleLowerCase("de"), (count.get(r.name.trim().toLocaleLowerCase("de")) ?? 0) + 1);
   return new Map(rows.map((r) => [r.id, { name: (count.get(r.name.trim().toLocaleLowerCase("de")) ?? 0) > 1 ? `${r.name} (${r.key})` : r.name, key: r.key }]));
+}
+
+/**
+ * Which cells of a model table (strata, calibration groups: persons n and events per row, both
+ * with a published total) must be hidden: small counts and, secondarily, what would give them away
+ * (suppressColumn per column). A hidden n hides its row's events and rate as well.
+ */
+export function modelTableHidden(rows: readonly { n: number; events: number }[], minCell: number): { n: boolean; events: boolean }[] {
+  const n = suppressColumn(
+    rows.map((r) => r.n),
+    minCell,
+  ).hidden;
+  const events = suppressColumn(
+    rows.map((r) => r.events),
+    minCell,
+    n,
+  ).hidden;
+  return rows.map((_, i) => ({ n: n.has(i), events: n.has(i) || events.has(i) }));
 }

@@ -127,3 +127,24 @@ describe("interval wording", () => {
     expect(readFileSync("app/routes/comparison._index/method.tsx", "utf8")).toContain("Bei wiederholten Erhebungen enthielten 95 % solcher Intervalle den wahren Wert.");
   });
 });
+
+describe("model tables suppress small counts with secondary suppression", () => {
+  it("hides an n below 3, the next smallest n, and events of hidden rows; a small event count is hidden with its complement", async () => {
+    const { modelTableHidden } = await import("~/domain/comparison-report");
+    // n: 2 is small → hidden, 10 (the smallest further) too; events of those rows hidden with them.
+    expect(modelTableHidden([{ n: 2, events: 1 }, { n: 10, events: 5 }, { n: 40, events: 20 }, { n: 30, events: 12 }], 3)).toEqual([
+      { n: true, events: true },
+      { n: true, events: true },
+      { n: false, events: false },
+      { n: false, events: false },
+    ]);
+    // All n fine, one event count of 1: it and the next smallest event count are hidden.
+    expect(modelTableHidden([{ n: 20, events: 1 }, { n: 25, events: 8 }, { n: 30, events: 15 }], 3)).toEqual([
+      { n: false, events: true },
+      { n: false, events: true },
+      { n: false, events: false },
+    ]);
+    // Nothing small: nothing hidden (0 events is not a small count).
+    expect(modelTableHidden([{ n: 20, events: 0 }, { n: 25, events: 8 }], 3).every((h) => !h.n && !h.events)).toBe(true);
+  });
+});
