@@ -348,6 +348,23 @@ async function providerNames(m: EntityManager, ids: number[]): Promise<Map<numbe
 }
 
 
+/**
+ * The report's count of the brokers line (the 2007 report: "Arbeitsverträge durch private
+ * Vermittler"): accepted placement claims whose employment contract was signed in [from, to] and
+ * that were decided by `asOf` — by contract date, unlike the comparison's placement rate (by
+ * assignment date). One COUNT query; with a region, the assignment's region.
+ */
+export async function brokerContractsInPeriod(m: EntityManager, q: { from: string; to: string; asOf: string; region: string | null }): Promise<number> {
+  const qb = m
+    .getRepository(PlacementClaim)
+    .createQueryBuilder("c")
+    .where("c.status = :accepted", { accepted: "accepted" })
+    .andWhere("c.contractDate >= :from AND c.contractDate <= :to", { from: q.from, to: q.to })
+    .andWhere("c.decidedAt IS NOT NULL AND c.decidedAt <= :asOf", { asOf: q.asOf });
+  if (q.region) qb.innerJoin(Assignment, "a", "a.id = c.assignmentId").andWhere("a.region = :region", { region: q.region });
+  return qb.getCount();
+}
+
 export interface ComparisonRowView {
   providerId: number;
   /** The name, with the key appended when another provider of the comparison has the same name. */
@@ -382,6 +399,8 @@ export interface ComparisonView {
   regionalRatesKnown: string[];
   regionalError: string | null;
   typeLabel: string | null;
+  /** Brokers line only: employment contracts through brokers in the period by contract date (the report's figure). */
+  brokerContracts: number | null;
 }
 
 /** The comparison of all providers for staff with the right (an admin grants comparisonAccess). */
@@ -424,6 +443,7 @@ export async function comparisonView(user: CurrentUser, input: QueryInput): Prom
     regionalRatesKnown: [...settings.regionalRates.keys()],
     regionalError: settings.regionalError,
     typeLabel: query.typeCode ? (options.types.find((t) => t.value === query.typeCode)?.label ?? query.typeCode) : null,
+    brokerContracts: query.line === "brokers" ? await brokerContractsInPeriod(m, { from: query.period.from, to: query.period.to, asOf: now, region: query.region }) : null,
   };
 }
 

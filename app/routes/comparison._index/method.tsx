@@ -1,3 +1,4 @@
+import { Link } from "@remix-run/react";
 import { modelTableHidden } from "~/domain/comparison-report";
 import { formatNumber, formatPercent } from "~/domain/outcome-format";
 import { formatDateTime } from "~/domain/time";
@@ -22,8 +23,15 @@ export function Method({ view }: { view: ComparisonViewData }) {
         ))}
       </dl>
       <p>
-        <strong>Zeitraum:</strong> {view.query.period.label} (Austritte, Eintritte, Prüfungen bzw. Zuweisungen in diesem Zeitraum). <strong>Datenstand:</strong> {formatDateTime(view.dataAsOf)}; später Erfasstes zählt nicht.
+        <strong>Zeitraum:</strong> {view.query.period.label} (Austritte, Eintritte, Prüfungen bzw. Zuweisungen in diesem Zeitraum).
+        {view.query.line === "brokers" ? " Die Vermittlungsquote zählt nach dem Datum der Zuweisung (Vermittlungsgutschein); die Zahl der Arbeitsverträge im Überblick zählt wie der Jahresbericht nach dem Vertragsdatum." : ""} <strong>Datenstand:</strong> {formatDateTime(view.dataAsOf)}; später Erfasstes zählt nicht.
       </p>
+      {view.query.line === "places" && (view.query.typeCode === null || view.query.typeCode === "employer_training") ? (
+        <p>
+          <strong>{view.options.types.find((t) => t.value === "employer_training")?.label ?? "Trainingsmaßnahme beim Arbeitgeber"}:</strong> Diese Plätze haben keinen Träger – der Arbeitgeber stellt sie –, deshalb erscheinen sie in diesem Vergleich nicht. Ihre Ergebnisse stehen im Bericht{" "}
+          <Link to={`/reports/measures?year=${view.query.period.to.slice(0, 4)}`}>Maßnahmen im Jahr</Link>.
+        </p>
+      ) : null}
       <p>
         <strong>Intervalle:</strong> 95-%-Konfidenzintervall nach Wilson; bei weniger als 10 Fällen das exakte Intervall nach Clopper und Pearson. Für tatsächlich ÷ erwartet das Intervall nach Byar. Die Grenzen im Trichterdiagramm sind die 95-%- und 99,8-%-Kontrollgrenzen um die Gesamtquote (Binomialverteilung, Spiegelhalter 2005), beim risikoadjustierten Vergleich 1 ± z/√E. Das 95-%-Konfidenzintervall gibt den Bereich an, der mit den Daten vereinbar ist: Bei wiederholten Erhebungen enthielten 95 % solcher Intervalle den wahren Wert. Liegt ein Träger außerhalb der 95-%-Grenzen, wäre eine so große Abweichung bei rein zufälliger Schwankung um den Gesamtwert in etwa 1 von 20 Fällen zu erwarten (99,8 %: etwa 1 von 500).
       </p>
