@@ -415,6 +415,10 @@ export async function comparisonView(user: CurrentUser, input: QueryInput): Prom
     errors.push(`Die Maßnahmeart „${query.typeCode.slice(0, 40)}“ gibt es nicht; gezeigt werden alle Arten.`);
     query.typeCode = null;
   }
+  if (query.region && !options.regions.includes(query.region)) {
+    errors.push(`Die Region „${query.region.slice(0, 40)}“ gibt es nicht; gezeigt werden alle Regionen.`);
+    query.region = null;
+  }
   const facts = await loadFacts({ line: query.line, from: query.period.from, to: query.period.to, asOf: now, regionalRates: settings.regionalRates, typeCode: query.typeCode });
   const result = compare(facts, { measure: query.measure, period: query.period, typeCode: query.typeCode, region: query.region, adjust: query.adjust, minCell: settings.minCell });
   const names = await providerNames(

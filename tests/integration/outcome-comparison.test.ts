@@ -305,6 +305,17 @@ describe("who may see the comparison", () => {
   });
 });
 
+describe("filters", () => {
+  it("an unknown region gives a German message and shows all regions", async () => {
+    const all = await comparisonView(cmGranted, QUERY);
+    const view = await comparisonView(cmGranted, { ...QUERY, region: "Atlantis" });
+    expect(view.errors).toContain("Die Region „Atlantis“ gibt es nicht; gezeigt werden alle Regionen.");
+    expect(view.query.region).toBeNull();
+    expect(view.overall.integration!.n).toBe(all.overall.integration!.n);
+    expect(view.brokerContracts).toBeNull();
+  });
+});
+
 describe("the admin grants the comparison", () => {
   it("records the change with before and after in the audit log; a provider user cannot get it", async () => {
     const adminUser = { ...admin, role: "admin" as const };
