@@ -18,6 +18,8 @@ export type Suppression = "none" | "small" | "secondary";
 export interface ExportFigure {
   /** Provider name, "Alle Träger (gesamt)", or "Ihre Organisation" in the provider's own view. */
   label: string;
+  /** The provider's key (Provider.externalKey or "Nr. <id>"); the CSV's column "Kennung" (empty for the overall row). */
+  key?: string;
   k: number | null;
   n: number | null;
   rate: number | null;
@@ -153,6 +155,7 @@ export function figureCells(f: ExportFigure, unit: ExportUnit): FigureCells {
 export const CSV_HEADER = (unit: ExportUnit): string[] => [
   "Kennzahl",
   "Träger",
+  "Kennung",
   "Zeitraum von",
   "Zeitraum bis",
   "Datenstand",
@@ -181,7 +184,7 @@ export function csvRows(report: ExportReport): unknown[][] {
   const meta = [report.measureLabel];
   const tail = [formatDateDe(report.from), formatDateDe(report.to), formatAsOf(report.asOf), filters];
   return [report.overall, ...report.providers].map((f) => {
-    const head = [...meta, f.label, ...tail];
+    const head = [...meta, f.label, f.key ?? "", ...tail];
     if (f.suppression !== "none") {
       const mark = SUPPRESSION_TEXT[f.suppression];
       const note =

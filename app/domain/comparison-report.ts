@@ -3,7 +3,7 @@
  * export model of comparison-export.ts: the staff's CSV and Beirat report (all providers by
  * name) and the provider's own view (its own row only, the overall rate anonymised). Pure.
  */
-import { funnelLimits, funnelPosition, type FunnelPosition } from "./outcome-stats";
+import { funnelLimits, funnelPosition, suppressColumn, type FunnelPosition } from "./outcome-stats";
 import type { ExportFigure, ExportReport, ExportUnit } from "./comparison-export";
 import { MEASURE_DEFINITIONS, MEASURE_LABELS, RATE_MEASURES, type Cell, type MeasureKey, type ModelSummary } from "./outcome-comparison";
 
@@ -14,7 +14,7 @@ export function unitOf(measure: MeasureKey): ExportUnit {
 function figure(label: string, cell: Cell | undefined, extra: Partial<ExportFigure> = {}): ExportFigure {
   const c = cell ?? { k: 0, n: 0, rate: null, low: null, high: null, method: "none", suppressed: null };
   if (c.suppressed) {
-    return { label, k: null, n: null, rate: null, low: null, high: null, expected: null, ratio: null, ratioLow: null, ratioHigh: null, limits: null, position: null, ratioPosition: null, suppression: c.suppressed };
+    return { label, ...(extra.key ? { key: extra.key } : {}), k: null, n: null, rate: null, low: null, high: null, expected: null, ratio: null, ratioLow: null, ratioHigh: null, limits: null, position: null, ratioPosition: null, suppression: c.suppressed };
   }
   // A cost cell without an integration / lasting placement (n = 0) never carries the amount paid.
   const k = c.method === "ratio" && c.n === 0 ? null : c.k;
@@ -66,7 +66,7 @@ export interface StaffComparison {
   measure: MeasureKey;
   period: { from: string; to: string };
   overall: Partial<Record<MeasureKey, Cell>>;
-  rows: { providerId: number; name: string; cells: Partial<Record<MeasureKey, Cell>>; expectedRate: number | null; ratio: number | null; ratioLow: number | null; ratioHigh: number | null; position: FunnelPosition | null }[];
+  rows: { providerId: number; name: string; key?: string; cells: Partial<Record<MeasureKey, Cell>>; expectedRate: number | null; ratio: number | null; ratioLow: number | null; ratioHigh: number | null; position: FunnelPosition | null }[];
   funnel: { kind: "rate" | "ratio"; points: { providerId: number; limits: { low95: number; high95: number; low998: number; high998: number }; position: FunnelPosition }[] } | null;
   model: ModelSummary | null;
 }
@@ -84,6 +84,7 @@ export function reportFromComparison(c: StaffComparison, meta: ReportMeta): Expo
       // page's position is the risk-adjusted one and the rate's limits are computed here.
       const rate = c.funnel?.kind === "rate" && point ? { limits: point.limits, position: point.position } : rateFunnel(m, overallCell, cell);
       return figure(r.name, cell, {
+        key: r.key,
         expected: r.expectedRate,
         ratio: r.ratio,
         ratioLow: r.ratioLow,
@@ -174,4 +175,29 @@ export function ownItem(
     position: funnel.position,
     positionLabel: funnel.position ? positionWords[funnel.position] : null,
   };
+}
+
+/** Each id → its name, with " (key)" appended where the name is not unique among the given ones. */
+export function distinctNames(rows: readonly { id: number; name: string; key: string }[]): Map<number, { name: string; key: string }> {
+  const count = new Map<string, number>();
+  for (const r of rows) count.set(r.name.trim().toLocaleLowerCase("de"), (count.get(r.name.trim().toLocaleLowerCase("de")) ?? 0) + 1);
+  return new Map(rows.map((r) => [r.id, { name: (count.get(r.name.trim().toLocaleLowerCase("de")) ?? 0) > 1 ? `${r.name} (${r.key})` : r.name, key: r.key }]));
+}
+
+/**
+ * Which cells of a model table (strata, calibration groups: persons n and events per row, both
+ * with a published total) must be hidden: small counts and, secondarily, what would give them away
+ * (suppressColumn per column). A hidden n hides its row's events and rate as well.
+ */
+export function modelTableHidden(rows: readonly { n: number; events: number }[], minCell: number): { n: boolean; events: boolean }[] {
+  const n = suppressColumn(
+    rows.map((r) => r.n),
+    minCell,
+  ).hidden;
+  const events = suppressColumn(
+    rows.map((r) => r.events),
+    minCell,
+    n,
+  ).hidden;
+  return rows.map((_, i) => ({ n: n.has(i), events: n.has(i) || events.has(i) }));
 }

@@ -481,6 +481,8 @@ export interface ModelSummary {
   reason: string;
   variables: { label: string; coef: number; se: number; oddsRatio: number }[];
   intercept: number | null;
+  /** Standard error of the intercept (regression only): with the coefficients an auditor can reproduce expected values. */
+  interceptSe?: number | null;
   auc: number | null;
   calibration: { n: number; expected: number; observed: number; meanPredicted: number }[];
   hosmerLemeshow: { statistic: number; df: number; pValue: number } | null;
@@ -517,6 +519,7 @@ export function riskAdjust(units: readonly Unit[]): { predicted: number[]; model
         reason: `Logistische Regression über alle ${units.length} Fälle des Zeitraums (${events} Ereignisse).`,
         variables: vars.map((v, j) => ({ label: v.label, coef: fit!.coef[j + 1], se: fit!.se[j + 1], oddsRatio: Math.exp(fit!.coef[j + 1]) })),
         intercept: fit.coef[0],
+        interceptSe: fit.se[0],
         auc: auc(predicted, y),
         calibration: cal.groups,
         hosmerLemeshow: { statistic: cal.hosmerLemeshow, df: cal.df, pValue: cal.pValue },

@@ -247,8 +247,7 @@ export default function PortalOutcomes() {
         </dl>
         <ul>
           <li>
-            <strong>Vertrauensbereich</strong>: der Bereich, in dem der wahre
-            Wert mit 95 % Wahrscheinlichkeit liegt (nach Wilson, bei weniger als
+            <strong>Vertrauensbereich</strong>: Das 95-%-Konfidenzintervall gibt den Bereich an, der mit den Daten vereinbar ist: Bei wiederholten Erhebungen enthielten 95 % solcher Intervalle den wahren Wert. (nach Wilson, bei weniger als
             10 Fällen exakt). Je kleiner die Fallzahl, desto breiter.
           </li>
           <li>

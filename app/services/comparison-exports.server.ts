@@ -56,7 +56,7 @@ export async function comparisonCsv(user: CurrentUser, params: URLSearchParams):
 const TERMS = (report: ExportReport) => [
   { term: "k", meaning: report.unit === "cents" ? "ausgezahlter Betrag" : "Zahl der Ereignisse (z. B. Integrationen)" },
   { term: "n", meaning: "Zahl der Fälle, auf die sich der Wert bezieht (z. B. Austritte)" },
-  { term: "95-%-Bereich", meaning: "Vertrauensbereich: mit 95 % Wahrscheinlichkeit liegt der wahre Wert darin. Je kleiner n, desto breiter." },
+  { term: "95-%-Bereich", meaning: "Das 95-%-Konfidenzintervall gibt den Bereich an, der mit den Daten vereinbar ist: Bei wiederholten Erhebungen enthielten 95 % solcher Intervalle den wahren Wert. Je kleiner n, desto breiter." },
   { term: "erwartet", meaning: "der Wert, den ein durchschnittlicher Träger mit denselben Kundinnen und Kunden erreicht hätte (Alter, Dauer der Arbeitslosigkeit, Qualifikation, Schwerbehinderung, Sprachförderbedarf, Arbeitslosenquote der Region)" },
   { term: "tatsächlich/erwartet", meaning: "über 1: mehr Ereignisse als nach den Kundinnen und Kunden zu erwarten (bei Abbrüchen also schlechter), unter 1: weniger" },
   { term: "Grenzen", meaning: "95 % bzw. 99,8 % der Träger mit dieser Fallzahl lägen innerhalb, wenn alle in Wahrheit gleich gut wären" },

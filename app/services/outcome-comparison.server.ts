@@ -34,6 +34,7 @@ import {
   type QueryInput,
 } from "~/domain/outcome-comparison";
 import { funnelPosition, type FunnelPosition } from "~/domain/outcome-stats";
+import { distinctNames } from "~/domain/comparison-report";
 import { nowIso, today } from "~/lib/clock.server";
 import { em } from "~/lib/db.server";
 import { getSettings } from "~/lib/settings.server";
@@ -333,15 +334,45 @@ async function filterOptions(m: EntityManager) {
   };
 }
 
-async function providerNames(m: EntityManager, ids: number[]): Promise<Map<number, string>> {
+/** A provider's key as the comparison shows it: its external key ("DEMO-T-0007"), else "Nr. <id>". */
+export function providerKey(p: { id: number; externalKey: string | null }): string {
+  return p.externalKey?.trim() ? p.externalKey.trim() : `Nr. ${p.id}`;
+}
+
+/**
+ * Names and keys of the providers. Names are not unique (several organisations share one), so a
+ * name that occurs more than once among `ids` carries its key: "Bildungswerk Bischofswerda (DEMO-T-0007)".
+ */
+async function providerNames(m: EntityManager, ids: number[]): Promise<Map<number, { name: string; key: string }>> {
   if (ids.length === 0) return new Map();
-  const rows = await m.getRepository(Provider).createQueryBuilder("p").select(["p.id", "p.name"]).where("p.id IN (:...ids)", { ids }).getMany();
-  return new Map(rows.map((p) => [p.id, p.name]));
+  const rows = await m.getRepository(Provider).createQueryBuilder("p").select(["p.id", "p.name", "p.externalKey"]).where("p.id IN (:...ids)", { ids }).getMany();
+  return distinctNames(rows.map((p) => ({ id: p.id, name: p.name, key: providerKey(p) })));
+}
+
+
+/**
+ * The report's count of the brokers line (the 2007 report: "Arbeitsverträge durch private
+ * Vermittler"): accepted placement claims whose employment contract was signed in [from, to] and
+ * that were decided by `asOf` — by contract date, unlike the comparison's placement rate (by
+ * assignment date). One COUNT query; with a region, the assignment's region.
+ */
+export async function brokerContractsInPeriod(m: EntityManager, q: { from: string; to: string; asOf: string; region: string | null }): Promise<number> {
+  const qb = m
+    .getRepository(PlacementClaim)
+    .createQueryBuilder("c")
+    .where("c.status = :accepted", { accepted: "accepted" })
+    .andWhere("c.contractDate >= :from AND c.contractDate <= :to", { from: q.from, to: q.to })
+    .andWhere("c.decidedAt IS NOT NULL AND c.decidedAt <= :asOf", { asOf: q.asOf });
+  if (q.region) qb.innerJoin(Assignment, "a", "a.id = c.assignmentId").andWhere("a.region = :region", { region: q.region });
+  return qb.getCount();
 }
 
 export interface ComparisonRowView {
   providerId: number;
+  /** The name, with the key appended when another provider of the comparison has the same name. */
   name: string;
+  /** Provider.externalKey, or "Nr. <id>" when it has none. */
+  key: string;
   cells: Partial<Record<MeasureKey, Cell>>;
   expected: number | null;
   expectedRate: number | null;
@@ -372,6 +403,8 @@ export interface ComparisonView {
   typeLabel: string | null;
   /** Cases exist for the measure, but every provider's cell is suppressed: say "withheld because of small numbers", not "no data". */
   allSuppressed: boolean;
+  /** Brokers line only: employment contracts through brokers in the period by contract date (the report's figure). */
+  brokerContracts: number | null;
 }
 
 /** The comparison of all providers for staff with the right (an admin grants comparisonAccess). */
@@ -386,14 +419,18 @@ export async function comparisonView(user: CurrentUser, input: QueryInput): Prom
     errors.push(`Die Maßnahmeart „${query.typeCode.slice(0, 40)}“ gibt es nicht; gezeigt werden alle Arten.`);
     query.typeCode = null;
   }
+  if (query.region && !options.regions.includes(query.region)) {
+    errors.push(`Die Region „${query.region.slice(0, 40)}“ gibt es nicht; gezeigt werden alle Regionen.`);
+    query.region = null;
+  }
   const facts = await loadFacts({ line: query.line, from: query.period.from, to: query.period.to, asOf: now, regionalRates: settings.regionalRates, typeCode: query.typeCode });
   const result = compare(facts, { measure: query.measure, period: query.period, typeCode: query.typeCode, region: query.region, adjust: query.adjust, minCell: settings.minCell, asOf: berlinDate(now) });
   const names = await providerNames(
     m,
     result.rows.map((r) => r.providerId),
   );
-  const nameOf = (id: number) => names.get(id) ?? `Träger ${id}`;
-  const rows = result.rows.map((r) => ({ ...r, name: nameOf(r.providerId) })).sort((a, b) => a.name.localeCompare(b.name, "de"));
+  const nameOf = (id: number) => names.get(id)?.name ?? `Träger ${id}`;
+  const rows = result.rows.map((r) => ({ ...r, name: nameOf(r.providerId), key: names.get(r.providerId)?.key ?? `Nr. ${r.providerId}` })).sort((a, b) => a.name.localeCompare(b.name, "de"));
   const currentYear = Number(today().slice(0, 4));
   return {
     query,
@@ -415,6 +452,7 @@ export async function comparisonView(user: CurrentUser, input: QueryInput): Prom
     regionalError: settings.regionalError,
     typeLabel: query.typeCode ? (options.types.find((t) => t.value === query.typeCode)?.label ?? query.typeCode) : null,
     allSuppressed: result.allSuppressed,
+    brokerContracts: query.line === "brokers" ? await brokerContractsInPeriod(m, { from: query.period.from, to: query.period.to, asOf: now, region: query.region }) : null,
   };
 }
 

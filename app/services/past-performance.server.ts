@@ -7,6 +7,7 @@ import { formatDateTime } from "~/domain/time";
 import { appendAudit, SYSTEM } from "~/lib/audit.server";
 import { nowIso } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
+import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
 import { providerFigures } from "./outcome-comparison.server";
 import { requireTender } from "./tenders.server";
@@ -93,6 +94,7 @@ export async function pastPerformanceRows(m: EntityManager, tender: Tender) {
   const method = criterion.method;
   const pct = (x: number | null | undefined) => figureText("rate", x);
   const ratio = (x: number | null | undefined) => figureText("ratio", x);
+  const minCell = Number((await getSettings(m))["comparison.minCell"]) || 3;
   return {
     criterion: { id: criterion.id, name: criterion.name, weight: criterion.weight },
     measureLabel: PP_MEASURE_LABELS[method.measure],
@@ -110,9 +112,11 @@ export async function pastPerformanceRows(m: EntityManager, tender: Tender) {
         period: periodText(r.periodFrom, r.periodTo),
         dataDate: formatDateTime(r.asOf),
         computedAt: formatDateTime(r.computedAt),
-        k: f ? String(f.k) : "–",
-        n: f ? String(f.n) : "–",
-        rate: f ? (f.suppressed ? "unterdrückt" : pct(f.rate)) : "keine Daten",
+        /** A suppressed figure prints only "zu wenige Fälle (< 3)": never its k, n, rate or interval. */
+        suppressed: Boolean(f?.suppressed),
+        k: f && !f.suppressed ? String(f.k) : "–",
+        n: f && !f.suppressed ? String(f.n) : "–",
+        rate: f ? (f.suppressed ? `zu wenige Fälle (< ${minCell})` : pct(f.rate)) : "keine Daten",
         interval: f && !f.suppressed && f.low !== null && f.high !== null ? `${pct(f.low)} – ${pct(f.high)}` : "–",
         expected: f && !f.suppressed && f.expected !== null && f.n > 0 ? pct(f.expected / f.n) : "–",
         ratio: f && !f.suppressed ? ratio(f.ratio) : "–",

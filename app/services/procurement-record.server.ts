@@ -59,10 +59,11 @@ export async function createProcurementRecord(user: CurrentUser, tenderId: numbe
       pastPerformanceMethod: pastPerformance ? `Kriterium „${pastPerformance.criterion.name}“ (${pastPerformance.criterion.weight} %). ${pastPerformance.methodWords}` : "Die Vorleistung (Leistungsbilanz) ist kein Zuschlagskriterium.",
       pastPerformance: (pastPerformance?.rows ?? []).map((x) => {
         const noData = x.n === "–";
+        // A suppressed figure: only "zu wenige Fälle (< 3)", never k/n beside it.
         return {
           bidder: name(x.providerId),
           period: `${x.period} (Stand ${x.dataDate})`,
-          rate: noData ? "keine Daten" : `${x.rate} (${x.k}/${x.n})`,
+          rate: x.suppressed ? x.rate : noData ? "keine Daten" : `${x.rate} (${x.k}/${x.n})`,
           interval: x.interval,
           ratio: noData ? "–" : pastPerformance!.basis === "ratio" ? `${x.ratio} (${x.ratioInterval}); erwartet ${x.expected}` : `Gesamtquote ${x.overall}`,
           points: x.pointsText,

@@ -105,6 +105,11 @@ export async function updateUser(admin: CurrentUser, id: number, raw: unknown): 
       throw new ValidationError("Diese E-Mail-Adresse ist bereits vergeben.", { email: "Diese E-Mail-Adresse ist bereits vergeben." });
     }
     if (user.id === admin.id && input.role !== user.role) throw new ConflictError("Sie können Ihre eigene Rolle nicht ändern.");
+    // Four eyes: the right to see all providers' figures is granted by another administrator.
+    if (user.id === admin.id && input.comparisonAccess && !user.comparisonAccess) {
+      const message = "Das Recht zum Trägervergleich können Sie sich nicht selbst geben; bitte lassen Sie es von einer anderen Administratorin oder einem anderen Administrator freigeben.";
+      throw new ValidationError(message, { comparisonAccess: message });
+    }
     const before = { name: user.name, email: user.email, phone: user.phone ?? null, role: user.role, providerId: user.providerId, providerAdmin: Boolean(user.providerAdmin), comparisonAccess: Boolean(user.comparisonAccess) };
     const after = { name: input.name, email: input.email, phone: input.phone, role: input.role, providerId: input.providerId, providerAdmin: input.providerAdmin, comparisonAccess: input.comparisonAccess };
     if (JSON.stringify(before) === JSON.stringify(after)) return;

@@ -101,36 +101,38 @@ describe("CSV of the comparison (staff with the right)", () => {
     expect(file.body.startsWith(BOM)).toBe(true);
     const csv = parseCsv(file.body);
     expect(csv.separator).toBe(";");
-    expect(csv.header.slice(0, 9)).toEqual(["Kennzahl", "Träger", "Zeitraum von", "Zeitraum bis", "Datenstand", "Filter", "Ereignisse (k)", "Fälle (n)", "Wert in %"]);
+    expect(csv.header.slice(0, 10)).toEqual(["Kennzahl", "Träger", "Kennung", "Zeitraum von", "Zeitraum bis", "Datenstand", "Filter", "Ereignisse (k)", "Fälle (n)", "Wert in %"]);
     expect(csv.header).toContain("95-%-Grenze unten in %");
     expect(csv.rows).toHaveLength(5);
     const total = csv.rows[0].values;
-    expect(total.slice(0, 4)).toEqual(["Integrationsquote", "Alle Träger (gesamt)", "01.01.2007", "31.12.2007"]);
-    expect(total[5]).toContain("Maßnahmeart: BaE");
-    expect(total[4]).toMatch(/^\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2} Uhr$/);
-    expect(total.slice(6, 9)).toEqual(["44", "78", "56,4"]);
+    expect(total.slice(0, 5)).toEqual(["Integrationsquote", "Alle Träger (gesamt)", "", "01.01.2007", "31.12.2007"]);
+    expect(total[6]).toContain("Maßnahmeart: BaE");
+    expect(total[5]).toMatch(/^\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2} Uhr$/);
+    expect(total.slice(7, 10)).toEqual(["44", "78", "56,4"]);
     const alpha = rowOf(csv.rows, "Alpha Bildungswerk GmbH");
-    expect(alpha.slice(6, 9)).toEqual(["20", "30", "66,7"]);
+    expect(alpha.slice(7, 10)).toEqual(["20", "30", "66,7"]);
+    // The key is always there (names need not be unique).
+    expect(alpha[2]).toBe("VGL-0");
     // The interval and the limits as German decimals, low below the rate below high.
     const dec = (s: string) => Number(s.replace(",", "."));
-    expect(alpha[9]).toMatch(/^\d+,\d$/);
-    expect(dec(alpha[9])).toBeLessThan(66.7);
-    expect(dec(alpha[10])).toBeGreaterThan(66.7);
-    expect(dec(alpha[15])).toBeLessThan(56.4);
-    expect(dec(alpha[16])).toBeGreaterThan(56.4);
-    expect(rowOf(csv.rows, "Beta Lernhaus e. V.").slice(6, 9)).toEqual(["10", "25", "40,0"]);
+    expect(alpha[10]).toMatch(/^\d+,\d$/);
+    expect(dec(alpha[10])).toBeLessThan(66.7);
+    expect(dec(alpha[11])).toBeGreaterThan(66.7);
+    expect(dec(alpha[16])).toBeLessThan(56.4);
+    expect(dec(alpha[17])).toBeGreaterThan(56.4);
+    expect(rowOf(csv.rows, "Beta Lernhaus e. V.").slice(7, 10)).toEqual(["10", "25", "40,0"]);
   });
 
   it("prints only '< 3' for the provider with n = 2 and only 'gesperrt' for the cell that would give it away", async () => {
     const csv = parseCsv((await comparisonCsv(staff, QUERY)).body);
     const delta = rowOf(csv.rows, "Delta Kleinstträger UG");
-    expect(delta.slice(6, 19)).toEqual(Array(13).fill("< 3"));
-    expect(delta.slice(19, 21)).toEqual(["", ""]);
-    expect(delta[21]).toContain("weniger als 3 Fälle");
+    expect(delta.slice(7, 20)).toEqual(Array(13).fill("< 3"));
+    expect(delta.slice(20, 22)).toEqual(["", ""]);
+    expect(delta[22]).toContain("weniger als 3 Fälle");
     const gamma = rowOf(csv.rows, "Gamma Kolleg gGmbH");
-    expect(gamma.slice(6, 19)).toEqual(Array(13).fill("gesperrt"));
+    expect(gamma.slice(7, 20)).toEqual(Array(13).fill("gesperrt"));
     // Neither hidden count nor rate appears anywhere in the file.
-    const body = csv.rows.flatMap((r) => r.values.slice(6));
+    const body = csv.rows.flatMap((r) => r.values.slice(7));
     for (const hidden of ["50,0", "61,9", "13", "21", "2"]) expect(body, hidden).not.toContain(hidden);
   });
 
@@ -194,7 +196,7 @@ describe("the provider's own view (portal and API)", () => {
     const integration = view.items.find((i) => i.measure === "integration")!;
     expect(integration).toMatchObject({ k: 20, n: 30, suppressed: "none" });
     expect(integration.value).toBeCloseTo(20 / 30, 10);
-    expect(integration.overall).toBe(0.564); // 44 / 78, given rounded to 0.1 % (its k and n would give the others away)
+    expect(integration.overall).toBe(0.564); // rounded to 0.1 % (its k and n would give the others away)
     expect(integration.low! < integration.value! && integration.value! < integration.high!).toBe(true);
     expect(integration.limits!.low95).toBeLessThan(44 / 78);
     expect(integration.positionLabel).toMatch(/im Bereich des Erwartbaren|über der 95-%-Grenze/);
@@ -222,7 +224,7 @@ describe("the provider's own view (portal and API)", () => {
     const view = await ownOutcomes(delta, { period: "year", year: "2007", typeCode: "bae", measure: "integration" });
     expect(view.items).toHaveLength(1);
     expect(view.items[0]).toMatchObject({ suppressed: "small", suppressedLabel: "< 3", k: null, n: null, value: null, low: null, high: null, limits: null });
-    expect(view.items[0].overall).toBe(0.564);
+    expect(view.items[0].overall).toBe(0.564); // rounded to 0.1 % (its k and n would give the others away)
   });
 
   it("refuses an invalid query with a German 400 naming the field", async () => {

@@ -1,4 +1,5 @@
 import { freshDatabase } from "../setup/db";
+import { brokerContractsInPeriod } from "~/services/outcome-comparison.server";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   Assignment,
@@ -21,7 +22,7 @@ import { admissionProblem, periodsOverlap, type InstalmentRule, type LegalBasis 
 import { checkPlacementRules, type RuleFacts, type RuleResult } from "~/domain/placement-rules";
 import { addDays, berlinDate } from "~/domain/time";
 import { verifyAuditChain } from "~/lib/audit.server";
-import { now, setClock } from "~/lib/clock.server";
+import { now, nowIso, setClock } from "~/lib/clock.server";
 import { em } from "~/lib/db.server";
 import { seedDemoData } from "~/demo/demo-data.server";
 import { seedDemoPlacements, type DemoPlacementResult } from "~/demo/demo-placements.server";
@@ -90,6 +91,20 @@ describe("seedDemoPlacements: counts", () => {
     expect(accepted.get(2007)).toBe(134);
     expect(accepted.get(2005)).toBeGreaterThan(40);
     expect(accepted.get(2008)).toBeGreaterThan(120);
+  });
+
+  it("the comparison's brokers line shows the report's figure: contracts by contract date, decided by the data date (one COUNT)", async () => {
+    const m = await em();
+    const asOf = nowIso();
+    expect(await brokerContractsInPeriod(m, { from: "2007-01-01", to: "2007-12-31", asOf, region: null })).toBe(134);
+    expect(await brokerContractsInPeriod(m, { from: "2006-01-01", to: "2006-12-31", asOf, region: null })).toBe(119);
+    // The data date counts: before any 2007 decision nothing of 2007 is counted.
+    expect(await brokerContractsInPeriod(m, { from: "2007-01-01", to: "2007-12-31", asOf: "2007-01-01T00:00:00.000Z", region: null })).toBe(0);
+    // Per region the counts add up to the total.
+    const regions = [...new Set(assignments.map((a) => a.region))];
+    let sum = 0;
+    for (const region of regions) sum += await brokerContractsInPeriod(m, { from: "2007-01-01", to: "2007-12-31", asOf, region });
+    expect(sum).toBe(134);
   });
 
   it("has agreements with over 140 brokers in 2007, expired and under § 421g", async () => {

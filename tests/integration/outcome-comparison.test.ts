@@ -4,6 +4,7 @@ import { ForbiddenError } from "~/domain/errors";
 import { setClock } from "~/lib/clock.server";
 import { em } from "~/lib/db.server";
 import type { PersonUser } from "~/services/auth.server";
+import { ValidationError } from "~/domain/errors";
 import { comparisonView, ownComparison, providerFigures } from "~/services/outcome-comparison.server";
 import { createUser, updateUser } from "~/services/users.server";
 import { freshDatabase } from "../setup/db";
@@ -346,6 +347,17 @@ describe("who may see the comparison", () => {
   });
 });
 
+describe("filters", () => {
+  it("an unknown region gives a German message and shows all regions", async () => {
+    const all = await comparisonView(cmGranted, QUERY);
+    const view = await comparisonView(cmGranted, { ...QUERY, region: "Atlantis" });
+    expect(view.errors).toContain("Die Region „Atlantis“ gibt es nicht; gezeigt werden alle Regionen.");
+    expect(view.query.region).toBeNull();
+    expect(view.overall.integration!.n).toBe(all.overall.integration!.n);
+    expect(view.brokerContracts).toBeNull();
+  });
+});
+
 describe("the admin grants the comparison", () => {
   it("records the change with before and after in the audit log; a provider user cannot get it", async () => {
     const adminUser = { ...admin, role: "admin" as const };
@@ -359,5 +371,27 @@ describe("the admin grants the comparison", () => {
     expect((entry.details as { before: { comparisonAccess: boolean }; after: { comparisonAccess: boolean } }).before.comparisonAccess).toBe(false);
     expect((entry.details as { after: { comparisonAccess: boolean } }).after.comparisonAccess).toBe(true);
     await expect(updateUser(adminUser, provUserA.id, { name: "P", email: provUserA.email, role: "provider", providerId: providerA.id, comparisonAccess: "1" })).rejects.toMatchObject({ fieldErrors: { comparisonAccess: expect.stringMatching(/Trägervergleich/) } });
+  });
+
+  it("an administrator cannot grant it to themself; a second administrator can", async () => {
+    const m = await em();
+    const self = await createUser({ id: admin.id, label: admin.email }, { name: "Anna Admin", email: "anna.admin@test.example", role: "admin", providerId: null }, "ein-langes-Passwort-1");
+    const selfUser = { id: self.id, email: self.email, name: self.name, role: "admin" as const, providerId: null } as PersonUser;
+    const form = (comparisonAccess: string | undefined) => ({ name: "Anna Admin", email: "anna.admin@test.example", role: "admin", providerId: null, ...(comparisonAccess ? { comparisonAccess } : {}) });
+    const refused = await updateUser(selfUser, self.id, form("1")).then(
+      () => null,
+      (e: unknown) => e as ValidationError,
+    );
+    expect(refused).toBeInstanceOf(ValidationError);
+    expect(refused!.fieldErrors.comparisonAccess).toMatch(/nicht selbst geben/);
+    expect((await m.getRepository(User).findOneByOrFail({ id: self.id })).comparisonAccess).toBe(false);
+    // Another admin grants it; afterwards saving one's own account unchanged (with the right) is fine.
+    await updateUser({ ...admin, role: "admin" as const }, self.id, form("1"));
+    expect((await m.getRepository(User).findOneByOrFail({ id: self.id })).comparisonAccess).toBe(true);
+    await updateUser(selfUser, self.id, { ...form("1"), name: "Anna Admin-Neu" });
+    expect((await m.getRepository(User).findOneByOrFail({ id: self.id })).name).toBe("Anna Admin-Neu");
+    // Giving it up oneself is allowed.
+    await updateUser(selfUser, self.id, { ...form(undefined), name: "Anna Admin-Neu" });
+    expect((await m.getRepository(User).findOneByOrFail({ id: self.id })).comparisonAccess).toBe(false);
   });
 });

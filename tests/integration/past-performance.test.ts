@@ -18,7 +18,7 @@ import { evaluationView, finishEvaluation, formalCheck, scoreOffer } from "~/ser
 import { confirmOpening, submitOffer, type OfferSubmission } from "~/services/offers.server";
 import { ratioInterval } from "~/domain/outcome-stats";
 import { providerFigures } from "~/services/outcome-comparison.server";
-import { computePastPerformance } from "~/services/past-performance.server";
+import { computePastPerformance, pastPerformanceRows } from "~/services/past-performance.server";
 import { createProcurementRecord } from "~/services/procurement-record.server";
 import { getTenderForProvider } from "~/services/portal-tenders.server";
 import { closeDueTenders, createTender, publishTender, saveLot, setCriteria, setDeadlines } from "~/services/tenders.server";
@@ -283,5 +283,31 @@ describe("past performance counts only exits whose six months are over at the of
     // On the last day of their six months (29.12. Berlin) still not; from 30.12. they count.
     expect((await providerFigures({ ...q, asOf: "2026-12-29T22:59:59.000Z" })).get(trainerUser.providerId!)!.n).toBe(before.n);
     expect((await providerFigures({ ...q, asOf: "2026-12-29T23:00:00.000Z" })).get(trainerUser.providerId!)!.n).toBe(before.n + 10);
+  });
+});
+
+describe("a suppressed figure (a bidder with 2 exits)", () => {
+  it("prints only 'zu wenige Fälle (< 3)' on the evaluation page and in the Vergabevermerk, never k/n beside it", async () => {
+    // A third BaE provider with 1 integration of 2 exits: the comparison suppresses its figure.
+    const small = await currentUser("angebote@demo-t-0003.example");
+    await baeExits(small.providerId!, 1, 2);
+    const figure = (await providerFigures({ providerIds: [small.providerId!], measure: "integration", typeCode: "bae", from: "2024-12-15", to: "2026-12-14", asOf: DEADLINE })).get(small.providerId!)!;
+    expect(figure).toMatchObject({ k: 1, n: 2, suppressed: true });
+    // Stored as the broker's figure (as the evaluation would store a bidder with 2 exits).
+    const m = await em();
+    const broker = (await stored()).find((r) => r.providerId === brokerUser.providerId)!;
+    const { providerId: _id, measure: _m, ...stored2 } = figure;
+    await m.getRepository(PastPerformanceScore).update({ id: broker.id }, { figure: stored2 as never });
+    const tender = await m.getRepository(Tender).findOneByOrFail({ id: tenderId });
+    const row = (await pastPerformanceRows(m, tender))!.rows.find((r) => r.providerId === brokerUser.providerId)!;
+    expect(row).toMatchObject({ suppressed: true, rate: "zu wenige Fälle (< 3)", k: "–", n: "–", interval: "–", expected: "–", ratio: "–" });
+    const view = await evaluationView(procurement, tenderId);
+    expect(JSON.stringify(view)).not.toMatch(/"k":"1","n":"2"/);
+    const doc = await createProcurementRecord(procurement, tenderId);
+    const text = pdfText(await readBytes(doc.sha256));
+    expect(text).toContain("zu wenige Fälle (< 3)");
+    expect(text).not.toContain("(1/2)");
+    expect(text).not.toContain("unterdrückt (");
+    expect(text).toContain("66,0 % (33/50)");
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { csvRows, csvValue, CSV_HEADER, figureCells, fileSlug, formatValue, outlierText, reportTemplateData, type ExportFigure, type ExportReport } from "~/domain/comparison-export";
-import { ownItem } from "~/domain/comparison-report";
+import { distinctNames, ownItem, reportFromComparison } from "~/domain/comparison-report";
 import { POSITION_WORDS } from "~/domain/comparison-export";
 
 const figure = (over: Partial<ExportFigure>): ExportFigure => ({
@@ -38,8 +38,8 @@ describe("suppressed figures print only their mark", () => {
   it("the CSV row of a suppressed provider carries no digit of its figures; a shown one its numbers", () => {
     const rows = csvRows(report([figure({ label: "A" }), figure({ label: "B", suppression: "small", k: 1, n: 2, rate: 0.5, low: 0.0126, high: 0.987 })]));
     expect(rows[0]).toHaveLength(CSV_HEADER("rate").length);
-    expect(rows[1].slice(6, 9)).toEqual([12, 30, "40,0"]);
-    expect(rows[2].slice(6, 19)).toEqual(Array(13).fill("< 3"));
+    expect(rows[1].slice(7, 10)).toEqual([12, 30, "40,0"]);
+    expect(rows[2].slice(7, 20)).toEqual(Array(13).fill("< 3"));
     expect(rows[2].join(";")).not.toMatch(/50,0|1,3|98,7/);
   });
 
@@ -73,5 +73,78 @@ describe("the provider's own item", () => {
     const hidden = { ...cell(0, 0), suppressed: "secondary" as const };
     const item = ownItem("integration", cell(20, 30), hidden, { expectedRate: 0.5, ratio: 1.2, ratioLow: 0.8, ratioHigh: 1.7 }, 3, POSITION_WORDS);
     expect(item).toMatchObject({ k: 20, n: 30, overall: null, limits: null, position: null, expected: null, ratio: null });
+  });
+});
+
+describe("provider names are not unique", () => {
+  it("appends the key to a name that occurs more than once, and only then", () => {
+    const names = distinctNames([
+      { id: 7, name: "Bildungswerk Bischofswerda", key: "DEMO-T-0007" },
+      { id: 8, name: "Bildungswerk Bischofswerda", key: "DEMO-T-0008" },
+      { id: 9, name: "bildungswerk bischofswerda ", key: "Nr. 9" },
+      { id: 10, name: "Köhler Bildungszentrum", key: "DEMO-T-0010" },
+    ]);
+    expect(names.get(7)).toEqual({ name: "Bildungswerk Bischofswerda (DEMO-T-0007)", key: "DEMO-T-0007" });
+    expect(names.get(8)!.name).toBe("Bildungswerk Bischofswerda (DEMO-T-0008)");
+    expect(names.get(9)!.name).toBe("bildungswerk bischofswerda  (Nr. 9)");
+    expect(names.get(10)).toEqual({ name: "Köhler Bildungszentrum", key: "DEMO-T-0010" });
+  });
+
+  it("gives the CSV a column 'Kennung' with the key of every provider (even a suppressed one), empty for the total", () => {
+    const cell = (k: number, n: number, suppressed: null | "small" = null) => ({ k, n, rate: k / n, low: 0.1, high: 0.9, method: "wilson" as const, suppressed });
+    const r = reportFromComparison(
+      {
+        measure: "integration",
+        period: { from: "2007-01-01", to: "2007-12-31" },
+        overall: { integration: cell(30, 62) },
+        rows: [
+          { providerId: 1, name: "A (DEMO-T-0001)", key: "DEMO-T-0001", cells: { integration: cell(20, 40) }, expectedRate: null, ratio: null, ratioLow: null, ratioHigh: null, position: null },
+          { providerId: 2, name: "A (Nr. 2)", key: "Nr. 2", cells: { integration: cell(1, 2, "small") }, expectedRate: null, ratio: null, ratioLow: null, ratioHigh: null, position: null },
+        ],
+        funnel: null,
+        model: null,
+      },
+      { periodLabel: "2007", asOf: "2008-01-15", filters: [], minCell: 3 },
+    );
+    const header = CSV_HEADER("rate");
+    const col = header.indexOf("Kennung");
+    expect(col).toBe(2);
+    const rows = csvRows(r);
+    expect(rows.map((row) => row[col])).toEqual(["", "DEMO-T-0001", "Nr. 2"]);
+    expect(rows.map((row) => row[1])).toEqual(["Alle Träger (gesamt)", "A (DEMO-T-0001)", "A (Nr. 2)"]);
+  });
+});
+
+describe("interval wording", () => {
+  it("never says the true value lies in the interval with 95 % probability, nor that an outlier deviates by chance with 1 to 20", async () => {
+    const { readFileSync } = await import("node:fs");
+    const files = ["templates/comparison-report.md", "app/routes/comparison._index/method.tsx", "app/routes/portal.outcomes.tsx", "app/services/comparison-exports.server.ts"];
+    for (const f of files) {
+      const text = readFileSync(f, "utf8").replace(/\s+/g, " ");
+      expect(text, f).not.toMatch(/Wahrscheinlichkeit liegt|mit 95 % Wahrscheinlichkeit|Wahrscheinlichkeit von 1 zu 20|1 zu 500/);
+    }
+    expect(readFileSync("templates/comparison-report.md", "utf8")).toContain("in etwa 1 von 20 Fällen zu erwarten (99,8 %: etwa 1 von 500)");
+    expect(readFileSync("app/routes/comparison._index/method.tsx", "utf8")).toContain("Bei wiederholten Erhebungen enthielten 95 % solcher Intervalle den wahren Wert.");
+  });
+});
+
+describe("model tables suppress small counts with secondary suppression", () => {
+  it("hides an n below 3, the next smallest n, and events of hidden rows; a small event count is hidden with its complement", async () => {
+    const { modelTableHidden } = await import("~/domain/comparison-report");
+    // n: 2 is small → hidden, 10 (the smallest further) too; events of those rows hidden with them.
+    expect(modelTableHidden([{ n: 2, events: 1 }, { n: 10, events: 5 }, { n: 40, events: 20 }, { n: 30, events: 12 }], 3)).toEqual([
+      { n: true, events: true },
+      { n: true, events: true },
+      { n: false, events: false },
+      { n: false, events: false },
+    ]);
+    // All n fine, one event count of 1: it and the next smallest event count are hidden.
+    expect(modelTableHidden([{ n: 20, events: 1 }, { n: 25, events: 8 }, { n: 30, events: 15 }], 3)).toEqual([
+      { n: false, events: true },
+      { n: false, events: true },
+      { n: false, events: false },
+    ]);
+    // Nothing small: nothing hidden (0 events is not a small count).
+    expect(modelTableHidden([{ n: 20, events: 0 }, { n: 25, events: 8 }], 3).every((h) => !h.n && !h.events)).toBe(true);
   });
 });

@@ -52,7 +52,7 @@ export function ByProviderTable({ view }: { view: ComparisonViewData }) {
             <tr>
               <th scope="col" aria-sort={sort === "name" ? (dir === "asc" ? "ascending" : "descending") : undefined}>{header("name", "Name")}</th>
               <th scope="col" className="num" aria-sort={sort === "n" ? (dir === "asc" ? "ascending" : "descending") : undefined}>{header("n", "n")}</th>
-              <th scope="col" aria-sort={sort === "rate" ? (dir === "asc" ? "ascending" : "descending") : undefined}>{header("rate", `${view.measureLabel} (95-%-Intervall; n)`)}</th>
+              <th scope="col" aria-sort={sort === "rate" ? (dir === "asc" ? "ascending" : "descending") : undefined}>{header("rate", view.isRate ? `${view.measureLabel} (95-%-Intervall; n)` : `${view.measureLabel} (n)`)}</th>
               {view.isRate ? <th scope="col">erwartet</th> : null}
               {view.isRate ? <th scope="col" aria-sort={sort === "ratio" ? (dir === "asc" ? "ascending" : "descending") : undefined}>{header("ratio", "tatsächlich ÷ erwartet (95 %)")}</th> : null}
               {view.isRate ? <th scope="col">Lage im Trichter</th> : null}

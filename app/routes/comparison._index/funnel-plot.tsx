@@ -19,6 +19,12 @@ export function FunnelPlot({ view }: { view: ComparisonViewData }) {
   const xLabel = ratio ? "erwartete Zahl der Ereignisse (E) nach den Merkmalen der Kundinnen und Kunden" : "Zahl der Fälle (n)";
   const yLabel = ratio ? "tatsächlich ÷ erwartet" : view.measureLabel;
   const outside = view.outsideNames;
+  const cy = (v: number) => y(Math.min(v, y.domain()[1]));
+  const placed = labels(
+    labelled(f.points).map((p) => ({ name: p.name, cx: x(p.x), cy: cy(p.y) })),
+    f.points.map((p) => ({ cx: x(p.x), cy: cy(p.y) })),
+  );
+  const numbered = placed.filter((l) => l.number !== null);
   return (
     <section aria-labelledby="funnel">
       <h2 id="funnel">Trichterdiagramm</h2>
@@ -55,11 +61,11 @@ export function FunnelPlot({ view }: { view: ComparisonViewData }) {
               <circle cx={x(p.x)} cy={y(Math.min(p.y, y.domain()[1]))} r={5} />
             </g>
           ))}
-          {labels(labelled(f.points).map((p) => ({ name: p.name, cx: x(p.x), cy: y(Math.min(p.y, y.domain()[1])) }))).map((l) => (
+          {placed.map((l) => (
             <g key={l.name} className="point-label">
-              {l.dy ? <line x1={l.cx} y1={l.cy} x2={l.tx} y2={l.ty - 4} /> : null}
+              {l.leader ? <line x1={l.cx} y1={l.cy} x2={l.anchor === "start" ? l.box.x1 : l.box.x2} y2={Math.max(l.box.y1, Math.min(l.box.y2, l.cy))} /> : null}
               <text x={l.tx} y={l.ty} textAnchor={l.anchor}>
-                {l.name}
+                {l.number !== null ? String(l.number) : l.name}
               </text>
             </g>
           ))}
@@ -67,6 +73,7 @@ export function FunnelPlot({ view }: { view: ComparisonViewData }) {
         <figcaption className="muted small">
           Linie: {ratio ? "1 = so viele Ereignisse wie nach den Merkmalen der Kundinnen und Kunden erwartet" : `Gesamtquote ${formatPercent(f.centre)}`}; gestrichelt: 95-%-Grenzen; durchgezogen: 99,8-%-Grenzen.
           {f.notPlotted ? ` ${f.notPlotted} wegen kleiner Fallzahl nicht gezeigt.` : ""}
+          {numbered.length ? ` Nummern im Diagramm: ${numbered.map((l) => `${l.number} = ${l.name}`).join("; ")}.` : ""}
         </figcaption>
       </figure>
       {outside.length ? (
@@ -76,9 +83,9 @@ export function FunnelPlot({ view }: { view: ComparisonViewData }) {
       ) : (
         <p>Alle gezeigten {view.query.line === "brokers" ? "Vermittler" : "Träger"} liegen innerhalb der 95-%-Grenzen.</p>
       )}
-      <details className="funnel-data">
-        <summary>Werte des Diagramms als Tabelle</summary>
+      <div className="funnel-data table-scroll">
         <table className="data">
+          <caption>Werte des Trichterdiagramms als Tabelle</caption>
           <caption className="sr-only">Punkte des Trichterdiagramms</caption>
           <thead>
             <tr>
@@ -103,7 +110,7 @@ export function FunnelPlot({ view }: { view: ComparisonViewData }) {
             ))}
           </tbody>
         </table>
-      </details>
+      </div>
     </section>
   );
 }

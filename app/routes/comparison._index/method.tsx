@@ -1,3 +1,5 @@
+import { Link } from "@remix-run/react";
+import { modelTableHidden } from "~/domain/comparison-report";
 import { formatNumber, formatPercent } from "~/domain/outcome-format";
 import { formatDateTime } from "~/domain/time";
 import type { ComparisonViewData } from "./types";
@@ -5,6 +7,10 @@ import type { ComparisonViewData } from "./types";
 /** The method in plain German: definitions, period, data date, intervals, suppression, the model. */
 export function Method({ view }: { view: ComparisonViewData }) {
   const model = view.model;
+  const small = `< ${view.minCell}`;
+  const strataHidden = model ? modelTableHidden(model.strata, view.minCell) : [];
+  const calibrationHidden = model ? modelTableHidden(model.calibration.map((g) => ({ n: g.n, events: g.observed })), view.minCell) : [];
+  const mark = (count: number) => (count > 0 && count < view.minCell ? small : "gesperrt");
   return (
     <section aria-labelledby="method" className="method">
       <h2 id="method">So wird gerechnet</h2>
@@ -17,10 +23,17 @@ export function Method({ view }: { view: ComparisonViewData }) {
         ))}
       </dl>
       <p>
-        <strong>Zeitraum:</strong> {view.query.period.label} (Austritte, Eintritte, Prüfungen bzw. Zuweisungen in diesem Zeitraum). <strong>Datenstand:</strong> {formatDateTime(view.dataAsOf)}; später Erfasstes zählt nicht.
+        <strong>Zeitraum:</strong> {view.query.period.label} (Austritte, Eintritte, Prüfungen bzw. Zuweisungen in diesem Zeitraum).
+        {view.query.line === "brokers" ? " Die Vermittlungsquote zählt nach dem Datum der Zuweisung (Vermittlungsgutschein); die Zahl der Arbeitsverträge im Überblick zählt wie der Jahresbericht nach dem Vertragsdatum." : ""} <strong>Datenstand:</strong> {formatDateTime(view.dataAsOf)}; später Erfasstes zählt nicht.
       </p>
+      {view.query.line === "places" && (view.query.typeCode === null || view.query.typeCode === "employer_training") ? (
+        <p>
+          <strong>{view.options.types.find((t) => t.value === "employer_training")?.label ?? "Trainingsmaßnahme beim Arbeitgeber"}:</strong> Diese Plätze haben keinen Träger – der Arbeitgeber stellt sie –, deshalb erscheinen sie in diesem Vergleich nicht. Ihre Ergebnisse stehen im Bericht{" "}
+          <Link to={`/reports/measures?year=${view.query.period.to.slice(0, 4)}`}>Maßnahmen im Jahr</Link>.
+        </p>
+      ) : null}
       <p>
-        <strong>Intervalle:</strong> 95-%-Konfidenzintervall nach Wilson; bei weniger als 10 Fällen das exakte Intervall nach Clopper und Pearson. Für tatsächlich ÷ erwartet das Intervall nach Byar. Die Grenzen im Trichterdiagramm sind die 95-%- und 99,8-%-Kontrollgrenzen um die Gesamtquote (Binomialverteilung, Spiegelhalter 2005), beim risikoadjustierten Vergleich 1 ± z/√E.
+        <strong>Intervalle:</strong> 95-%-Konfidenzintervall nach Wilson; bei weniger als 10 Fällen das exakte Intervall nach Clopper und Pearson. Für tatsächlich ÷ erwartet das Intervall nach Byar. Die Grenzen im Trichterdiagramm sind die 95-%- und 99,8-%-Kontrollgrenzen um die Gesamtquote (Binomialverteilung, Spiegelhalter 2005), beim risikoadjustierten Vergleich 1 ± z/√E. Das 95-%-Konfidenzintervall gibt den Bereich an, der mit den Daten vereinbar ist: Bei wiederholten Erhebungen enthielten 95 % solcher Intervalle den wahren Wert. Liegt ein Träger außerhalb der 95-%-Grenzen, wäre eine so große Abweichung bei rein zufälliger Schwankung um den Gesamtwert in etwa 1 von 20 Fällen zu erwarten (99,8 %: etwa 1 von 500).
       </p>
       <p>
         <strong>Datenschutz:</strong> Werte mit weniger als {view.minCell} Personen werden nicht gezeigt („&lt; {view.minCell}“). Damit sie sich nicht aus der Summe und den übrigen Werten einer Spalte errechnen lassen, wird der nächstkleinere Wert ebenfalls gesperrt („gesperrt“); eine Quote mit gesperrter Fallzahl wird nicht gezeigt.
@@ -33,8 +46,17 @@ export function Method({ view }: { view: ComparisonViewData }) {
         <>
           <h3>Risikoadjustierung</h3>
           <p>
-            Für jeden Fall wird aus den Merkmalen der Kundin oder des Kunden (Altersgruppe, Dauer der Arbeitslosigkeit, Qualifikation, Schwerbehinderung, Sprachförderbedarf, Arbeitslosenquote der Region{view.regionalRatesKnown.length ? "" : " – derzeit keine hinterlegt"}) die erwartete Wahrscheinlichkeit
-            bestimmt; erwartet je Träger ist deren Summe. {model.reason}
+            {model.method === "regression" ? (
+              <>
+                Für jeden Fall wird aus den Merkmalen der Kundin oder des Kunden (Altersgruppe, Dauer der Arbeitslosigkeit, Qualifikation, Schwerbehinderung, Sprachförderbedarf, Arbeitslosenquote der Region{view.regionalRatesKnown.length ? "" : " – derzeit keine hinterlegt"}) mit dem Modell unten die erwartete Wahrscheinlichkeit
+                bestimmt: p = 1 ÷ (1 + exp(−η)) mit η = Achsenabschnitt + Summe der Koeffizienten der zutreffenden Merkmale (bei der Arbeitslosenquote Koeffizient × Prozentpunkte). Erwartet je Träger ist die Summe dieser Wahrscheinlichkeiten.
+              </>
+            ) : (
+              <>
+                Die Fälle werden nach Altersgruppe und Dauer der Arbeitslosigkeit in Schichten geteilt (nur diese beiden Merkmale); erwartet ist für jeden Fall die Quote seiner Schicht über alle Träger, erwartet je Träger deren Summe.
+              </>
+            )}{" "}
+            {model.reason}
             {view.regionalError ? ` Die hinterlegten Arbeitslosenquoten sind fehlerhaft und bleiben unberücksichtigt: ${view.regionalError}` : ""}
           </p>
           {model.method === "regression" ? (
@@ -50,6 +72,12 @@ export function Method({ view }: { view: ComparisonViewData }) {
                   </tr>
                 </thead>
                 <tbody>
+                  <tr>
+                    <th scope="row">Achsenabschnitt (Bezugsgruppe)</th>
+                    <td className="num">{formatNumber(model.intercept, 3)}</td>
+                    <td className="num">{formatNumber(model.interceptSe ?? null, 3)}</td>
+                    <td className="num">–</td>
+                  </tr>
                   {model.variables.map((v) => (
                     <tr key={v.label}>
                       <th scope="row">{v.label}</th>
@@ -78,10 +106,11 @@ export function Method({ view }: { view: ComparisonViewData }) {
                   {model.calibration.map((g, i) => (
                     <tr key={i}>
                       <td className="num">{i + 1}</td>
-                      <td className="num">{g.n}</td>
+                      <td className="num">{calibrationHidden[i].n ? mark(g.n) : g.n}</td>
                       <td className="num">{formatPercent(g.meanPredicted)}</td>
-                      <td className="num">{formatNumber(g.expected, 1)}</td>
-                      <td className="num">{g.n < view.minCell ? `< ${view.minCell}` : g.observed}</td>
+                      {/* n × mean expectation: hidden with n (it would give n away). */}
+                      <td className="num">{calibrationHidden[i].n ? "–" : formatNumber(g.expected, 1)}</td>
+                      <td className="num">{calibrationHidden[i].events ? (calibrationHidden[i].n ? "–" : mark(g.observed)) : g.observed}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -94,15 +123,17 @@ export function Method({ view }: { view: ComparisonViewData }) {
                 <tr>
                   <th scope="col">Schicht</th>
                   <th scope="col" className="num">Fälle</th>
+                  <th scope="col" className="num">Ereignisse</th>
                   <th scope="col" className="num">Quote</th>
                 </tr>
               </thead>
               <tbody>
-                {model.strata.map((s) => (
+                {model.strata.map((s, i) => (
                   <tr key={s.key}>
                     <th scope="row">{s.key}</th>
-                    <td className="num">{s.n < view.minCell ? `< ${view.minCell}` : s.n}</td>
-                    <td className="num">{s.n < view.minCell ? "–" : formatPercent(s.rate)}</td>
+                    <td className="num">{strataHidden[i].n ? mark(s.n) : s.n}</td>
+                    <td className="num">{strataHidden[i].events ? (strataHidden[i].n ? "–" : mark(s.events)) : s.events}</td>
+                    <td className="num">{strataHidden[i].events ? "–" : formatPercent(s.rate)}</td>
                   </tr>
                 ))}
               </tbody>

@@ -55,6 +55,13 @@ function Summary({ view }: { view: ComparisonViewData }) {
         <div className="value">{view.rows.filter((r) => r.cells[view.query.measure]?.suppressed || (r.cells[view.query.measure]?.n ?? 0) > 0).length.toLocaleString("de-DE")}</div>
         <div className="muted small">{view.query.line === "brokers" ? "Vermittler" : "Träger"} mit Fällen dieser Kennzahl im Zeitraum</div>
       </div>
+      {view.brokerContracts !== null ? (
+        <div className="card">
+          <div className="muted">Arbeitsverträge durch private Vermittler im Zeitraum (nach Vertragsdatum)</div>
+          <div className="value">{view.brokerContracts.toLocaleString("de-DE")}</div>
+          <div className="muted small">anerkannte Vermittlungen{view.query.region ? `, ${view.query.region}` : ""}; die Quoten unten zählen dagegen nach dem Datum der Zuweisung</div>
+        </div>
+      ) : null}
       <div className="card">
         <div className="muted">Datenstand</div>
         <div className="value small-value">{formatDateTime(view.dataAsOf)}</div>
