@@ -90,7 +90,11 @@ export default function ComparisonPage() {
           </ul>
         </div>
       ) : null}
-      {view.rows.length === 0 || !overall || overall.n === 0 ? (
+      {view.allSuppressed ? (
+        <div className="alert alert-info" role="status">
+          Für diese Auswahl im Zeitraum ({view.query.period.label}) gibt es Fälle, aber bei jedem Träger so wenige (unter {view.minCell} Personen), dass die Zahlen zum Schutz der Sozialdaten gesperrt sind. Ein längerer Zeitraum oder alle Maßnahmearten zeigen mehr.
+        </div>
+      ) : view.rows.length === 0 || !overall || overall.n === 0 ? (
         <div className="alert alert-info" role="status">
           Für diese Auswahl gibt es im Zeitraum ({view.query.period.label}) keine Daten. Bitte wählen Sie einen anderen Zeitraum, eine andere Kennzahl oder Maßnahmeart.
         </div>
