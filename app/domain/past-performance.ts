@@ -191,13 +191,14 @@ export function methodInWords(method: PastPerformanceMethod, maxPoints: number):
   );
 }
 
-/** The source figure as the service delivers it (a subset of ProviderFigure). */
+/** The source figure as the comparison delivers it (the service's ProviderFigure extends it). */
 export interface FigureInput {
   k: number;
   n: number;
   rate: number | null;
   low: number | null;
   high: number | null;
+  /** The expected number of events given the provider's clients (Σ predicted); the expected rate is expected ÷ n. */
   expected: number | null;
   ratio: number | null;
   ratioLow: number | null;

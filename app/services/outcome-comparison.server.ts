@@ -38,25 +38,15 @@ import { distinctNames } from "~/domain/comparison-report";
 import { nowIso, today } from "~/lib/clock.server";
 import { em } from "~/lib/db.server";
 import { getSettings } from "~/lib/settings.server";
+import type { FigureInput } from "~/domain/past-performance";
 import type { CurrentUser } from "./auth.server";
 
 export type { MeasureKey } from "~/domain/outcome-comparison";
 
-export interface ProviderFigure {
+/** One provider's figure for one measure (the source of past-performance points). */
+export interface ProviderFigure extends FigureInput {
   providerId: number;
   measure: MeasureKey;
-  k: number;
-  n: number;
-  rate: number | null;
-  low: number | null;
-  high: number | null;
-  /** The expected number of events given the provider's clients (Σ predicted); the expected rate is expected ÷ n. */
-  expected: number | null;
-  ratio: number | null;
-  ratioLow: number | null;
-  ratioHigh: number | null;
-  overallRate: number | null;
-  suppressed: boolean;
   from: string;
   to: string;
   asOf: string;
