@@ -129,14 +129,14 @@ export async function benchComparison() {
     {
       // Where the time goes: the facts' reading (SQL and rows) against the whole call.
       const lt: number[] = [];
-      let facts = await loadFacts({ line: "places", from, to, asOf, regionalRates: new Map(), typeCode });
+      let facts = await loadFacts({ line: "places", from, to, asOf, regionalRates: new Map() });
       for (let i = 0; i < runs; i++) {
         start = process.hrtime.bigint();
-        facts = await loadFacts({ line: "places", from, to, asOf, regionalRates: new Map(), typeCode });
+        facts = await loadFacts({ line: "places", from, to, asOf, regionalRates: new Map() });
         lt.push(ms(start));
       }
       const loadMs = lt.reduce((a, b) => a + b, 0) / runs;
-      console.log(`  davon loadFacts (Lesen der Teilnahmen der Art im Zeitraum): ${fmt(loadMs)} ms für ${facts.places.length} Teilnahmen; Rechnen (Modell, Intervalle) ${fmt(Math.max(0, svcMs - loadMs))} ms`);
+      console.log(`  davon loadFacts (Lesen aller Teilnahmen des Zeitraums): ${fmt(loadMs)} ms für ${facts.places.length} Teilnahmen; Rechnen (Modell, Intervalle) ${fmt(Math.max(0, svcMs - loadMs))} ms`);
       table.push({ label: "  davon loadFacts (SQL und Zeilen)", value: `${fmt(loadMs)} ms`, floor: "–", ok: null });
     }
     if (ratio > SERVICE_FLOOR) {

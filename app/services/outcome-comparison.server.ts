@@ -63,8 +63,6 @@ interface LoadOptions {
   /** ISO instant: what was recorded later is not counted. */
   asOf: string;
   regionalRates: ReadonlyMap<string, number>;
-  /** Only participations in measures of this type (the comparison filters by type anyway; read less). */
-  typeCode?: string | null;
 }
 
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
@@ -85,10 +83,10 @@ async function loadPlaceFacts(m: EntityManager, o: LoadOptions): Promise<PlaceFa
   const asOfDate = berlinDate(o.asOf);
   // The period's reach: every participation that entered by the period's end and had not left
   // before its start (exits, entries and exams of the period all lie in it).
-  const reach = (qb: ReturnType<EntityManager["createQueryBuilder"]>) => {
+  // (The measure type is filtered in memory: a type condition in SQL makes SQLite walk every
+  // measure of the type through ix_place_purchases_measure instead of the exit-date index.)
+  const reach = (qb: ReturnType<EntityManager["createQueryBuilder"]>) =>
     qb.andWhere("p.providerId IS NOT NULL AND p.entryDate IS NOT NULL AND p.entryDate <= :to AND (p.exitDate IS NULL OR p.exitDate >= :from)", { from: o.from, to: o.to });
-    return o.typeCode ? qb.andWhere("p.measureId IN (SELECT mt.id FROM measures mt WHERE mt.typeCode = :typeCode)", { typeCode: o.typeCode }) : qb;
-  };
   const purchases = await reach(
     m
       .getRepository(PlacePurchase)
@@ -271,7 +269,7 @@ async function comparisonSettings() {
 export async function providerFigures(q: { providerIds: number[]; measure: MeasureKey; typeCode: string | null; from: string; to: string; asOf: string }): Promise<Map<number, ProviderFigure>> {
   const settings = await comparisonSettings();
   const line = lineOf(q.measure);
-  const facts = await loadFacts({ line, from: q.from, to: q.to, asOf: q.asOf, regionalRates: settings.regionalRates, typeCode: q.typeCode });
+  const facts = await loadFacts({ line, from: q.from, to: q.to, asOf: q.asOf, regionalRates: settings.regionalRates });
   const result = compare(facts, { measure: q.measure, period: { from: q.from, to: q.to }, typeCode: q.typeCode, adjust: "adjusted", minCell: settings.minCell, suppress: false, asOf: berlinDate(q.asOf) });
   const overall = result.overall[q.measure]!;
   const out = new Map<number, ProviderFigure>();
@@ -413,7 +411,7 @@ export async function comparisonView(user: CurrentUser, input: QueryInput): Prom
     errors.push(`Die Region „${query.region.slice(0, 40)}“ gibt es nicht; gezeigt werden alle Regionen.`);
     query.region = null;
   }
-  const facts = await loadFacts({ line: query.line, from: query.period.from, to: query.period.to, asOf: now, regionalRates: settings.regionalRates, typeCode: query.typeCode });
+  const facts = await loadFacts({ line: query.line, from: query.period.from, to: query.period.to, asOf: now, regionalRates: settings.regionalRates });
   const result = compare(facts, { measure: query.measure, period: query.period, typeCode: query.typeCode, region: query.region, adjust: query.adjust, minCell: settings.minCell, asOf: berlinDate(now) });
   const names = await providerNames(
     m,
@@ -505,7 +503,7 @@ export async function ownComparison(user: CurrentUser, input: QueryInput): Promi
   const first = line === "brokers" ? await m.getRepository(Assignment).createQueryBuilder("a").select("MIN(a.issuedOn)", "d").getRawOne<{ d: unknown }>() : await m.getRepository(PlacePurchase).createQueryBuilder("p").select("MIN(p.startDate)", "d").getRawOne<{ d: unknown }>();
   const minYear = day(first?.d) ? Number(day(first?.d)!.slice(0, 4)) : Number(today().slice(0, 4));
   const { query, errors } = parseComparisonQuery({ ...input, line }, { period: settings.defaultPeriod, today: today(), minYear });
-  const facts = await loadFacts({ line, from: query.period.from, to: query.period.to, asOf: now, regionalRates: settings.regionalRates, typeCode: query.typeCode });
+  const facts = await loadFacts({ line, from: query.period.from, to: query.period.to, asOf: now, regionalRates: settings.regionalRates });
   const result = compare(facts, { measure: query.measure, period: query.period, typeCode: query.typeCode, region: query.region, adjust: query.adjust, minCell: settings.minCell, suppress: false, asOf: berlinDate(now) });
   const row = result.rows.find((r) => r.providerId === providerId);
   const measures = measuresOf(line);
