@@ -84,18 +84,23 @@ export async function benchComparison() {
   const asOf = nowIso();
   const typeCode = "training";
   const providerIds: number[] = (await ds.query(`SELECT id FROM providers WHERE kind = 'training' ORDER BY id`)).map((r: { id: number }) => Number(r.id));
+  // The same definition as the service: an exit counts once its six months are over (DOMAIN.md § 1.5).
+  const { sixMonthsOver } = await import("../app/domain/outcome-comparison");
+  const asOfDay = t;
+  let lastCounted = to;
+  while (!sixMonthsOver(lastCounted, asOfDay)) lastCounted = addDays(lastCounted, -1);
   const handMade = () =>
     ds.query(
       `SELECT p."providerId" AS "providerId",
               SUM(CASE WHEN p."entryDate" >= ? AND p."entryDate" <= ? THEN 1 ELSE 0 END) AS entries,
-              SUM(CASE WHEN p."exitDate" >= ? AND p."exitDate" <= ? THEN 1 ELSE 0 END) AS exits,
-              SUM(CASE WHEN p."exitDate" >= ? AND p."exitDate" <= ? AND EXISTS (
+              SUM(CASE WHEN p."exitDate" >= ? AND p."exitDate" <= ? AND p."exitDate" <= ? THEN 1 ELSE 0 END) AS exits,
+              SUM(CASE WHEN p."exitDate" >= ? AND p."exitDate" <= ? AND p."exitDate" <= ? AND EXISTS (
                     SELECT 1 FROM outcomes o WHERE o."purchaseId" = p.id AND o.status IN ('employment', 'training', 'self_employment') AND o."recordedAt" <= ?)
                   THEN 1 ELSE 0 END) AS integrations
          FROM place_purchases p JOIN measures x ON x.id = p."measureId"
         WHERE x."typeCode" = ? AND p."providerId" IS NOT NULL AND p."entryDate" IS NOT NULL AND p."entryDate" <= ? AND (p."exitDate" IS NULL OR p."exitDate" >= ?)
         GROUP BY p."providerId"`,
-      [from, to, from, to, from, to, asOf, typeCode, to, from],
+      [from, to, from, to, lastCounted, from, to, lastCounted, asOf, typeCode, to, from],
     );
   const runs = 10;
   await handMade();

@@ -613,6 +613,8 @@ export interface CompareOptions {
   suppress?: boolean;
   /** The data's day (YYYY-MM-DD; an ISO instant's date part is used): six-month windows not over by then are not counted. */
   asOf: string;
+  /** Skip the funnel's limit curves (figures only, e.g. past performance). */
+  funnel?: boolean;
 }
 
 /** ~60 x values from 1 to max, spaced evenly on a square-root scale (dense where the funnel bends). */
@@ -685,7 +687,7 @@ export function compare(all: Facts, o: CompareOptions): Comparison {
   });
 
   let funnel: FunnelData | null = null;
-  if (isRate && overallCell.n > 0 && overallCell.rate !== null) {
+  if (o.funnel !== false && isRate && overallCell.n > 0 && overallCell.rate !== null) {
     const p0 = overallCell.rate;
     const plotted = rows.filter((r) => r.cells[o.measure]!.suppressed === null && r.cells[o.measure]!.n > 0);
     if (o.adjust === "adjusted") {

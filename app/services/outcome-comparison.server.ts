@@ -270,7 +270,7 @@ export async function providerFigures(q: { providerIds: number[]; measure: Measu
   const settings = await comparisonSettings();
   const line = lineOf(q.measure);
   const facts = await loadFacts({ line, from: q.from, to: q.to, asOf: q.asOf, regionalRates: settings.regionalRates });
-  const result = compare(facts, { measure: q.measure, period: { from: q.from, to: q.to }, typeCode: q.typeCode, adjust: "adjusted", minCell: settings.minCell, suppress: false, asOf: berlinDate(q.asOf) });
+  const result = compare(facts, { measure: q.measure, period: { from: q.from, to: q.to }, typeCode: q.typeCode, adjust: "adjusted", minCell: settings.minCell, suppress: false, asOf: berlinDate(q.asOf), funnel: false });
   const overall = result.overall[q.measure]!;
   const out = new Map<number, ProviderFigure>();
   for (const row of result.rows) {
