@@ -11,8 +11,9 @@ import { withServerDb } from "../setup/server-tools";
 
 /**
  * The provider comparison in the browser (issue 12, point 9): procurement opens the comparison,
- * filters to BaE in calendar year 2007 (fixed history of the demo: the BaE entries of 2007, so the
- * drop-out rate has data whatever today is), sees the funnel plot (SVG and the table behind it),
+ * filters to BaE in 2007 (fixed history of the demo; the 24 months up to 31.12.2007: the calendar
+ * year alone has so few BaE cases per provider that every cell is withheld, which the page says),
+ * sees the funnel plot of the drop-out rate (SVG and the table behind it),
  * downloads the report for the advisory board as PDF; then the training provider opens its own
  * outcomes in the portal and sees no other provider's name, and the comparison's files are
  * refused to it.
@@ -72,7 +73,14 @@ describe("comparison journey: procurement compares BaE 2007 and exports the Beir
       await filters.getByLabel("Jahr (Kalenderjahr)").selectOption("2007");
       await filters.getByRole("button", { name: "Anzeigen" }).click();
       await page.waitForURL((u) => u.searchParams.get("year") === "2007" && u.searchParams.get("type") === "bae");
-      await expect.poll(async () => squash(await page.locator("main").textContent())).toContain("Kalenderjahr 2007");
+      // The calendar year alone: a few cases per provider, every cell withheld – and said so.
+      await expect.poll(async () => squash(await page.locator("main").textContent())).toContain("zum Schutz der Sozialdaten gesperrt");
+      // The 24 months up to the end of 2007.
+      await filters.getByLabel("Zeitraum").selectOption("rolling24");
+      await filters.getByLabel("Ende (12/24 Monate)").fill("31.12.2007");
+      await filters.getByRole("button", { name: "Anzeigen" }).click();
+      await page.waitForURL((u) => u.searchParams.get("period") === "rolling24" && u.searchParams.get("type") === "bae");
+      await expect.poll(async () => squash(await page.locator("main").textContent())).toContain("24 Monate vom 01.01.2006 bis 31.12.2007");
     });
   });
 
@@ -81,9 +89,7 @@ describe("comparison journey: procurement compares BaE 2007 and exports the Beir
       const svg = page.locator("svg.funnel-plot");
       await expect.poll(() => svg.count()).toBe(1);
       expect(await svg.locator("circle").count()).toBeGreaterThan(0);
-      const details = page.locator("details.funnel-data");
-      await details.locator("summary").click();
-      const rows = details.locator("tbody tr");
+      const rows = page.locator(".funnel-data tbody tr");
       expect(await rows.count()).toBeGreaterThan(0);
       plotted = await rows.evaluateAll((trs) => trs.map((tr) => (tr.querySelector("th, td")?.textContent ?? "").replace(/\s+/g, " ").trim()));
       expect(plotted.length).toBeGreaterThan(0);
@@ -99,11 +105,11 @@ describe("comparison journey: procurement compares BaE 2007 and exports the Beir
       const download = await downloading;
       const file = path.join(tmp, "beirat.pdf");
       await download.saveAs(file);
-      expect(download.suggestedFilename()).toBe("traegervergleich-beirat-dropout-2007.pdf");
+      expect(download.suggestedFilename()).toBe("traegervergleich-beirat-dropout-2006-01-01-bis-2007-12-31.pdf");
       expect(fs.readFileSync(file).subarray(0, 5).toString()).toBe("%PDF-");
       const text = squash(execFileSync("pdftotext", ["-enc", "UTF-8", file, "-"], { encoding: "utf8" }));
       expect(text).toContain("Trägervergleich: Abbruchquote");
-      expect(text).toContain("Kalenderjahr 2007");
+      expect(text).toContain("24 Monate vom 01.01.2006 bis 31.12.2007");
       expect(text).toContain("BaE");
       for (const name of plotted) expect(text).toContain(name.split(" ")[0]);
       // The CSV with the same filters.
@@ -111,7 +117,7 @@ describe("comparison journey: procurement compares BaE 2007 and exports the Beir
       expect(csv.status()).toBe(200);
       const body = await csv.text();
       expect(body.charCodeAt(0)).toBe(0xfeff);
-      expect(body).toContain("Abbruchquote;Alle Träger (gesamt);01.01.2007;31.12.2007");
+      expect(body).toMatch(/Abbruchquote;Alle Träger \(gesamt\);;?01\.01\.2006;31\.12\.2007/);
       await screenshot(page, "cmp2-exported");
     });
   });

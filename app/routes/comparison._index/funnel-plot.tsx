@@ -86,7 +86,6 @@ export function FunnelPlot({ view }: { view: ComparisonViewData }) {
       <div className="funnel-data table-scroll">
         <table className="data">
           <caption>Werte des Trichterdiagramms als Tabelle</caption>
-          <caption className="sr-only">Punkte des Trichterdiagramms</caption>
           <thead>
             <tr>
               <th scope="col">{view.query.line === "brokers" ? "Vermittler" : "Träger"}</th>
