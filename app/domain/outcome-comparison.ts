@@ -421,8 +421,10 @@ export function suppressCells(cells: readonly Cell[], total: Cell, minCell: numb
   );
   const totalPrimary = isPrimary(total, minCell);
   return {
-    cells: cells.map((c, i) => (hidden.has(i) ? hideCell(c, primary.has(i) ? "small" : "secondary") : c)),
-    total: totalHidden || totalPrimary || totalLinked ? hideCell(total, totalPrimary ? "small" : "secondary") : total,
+    // "< 3" only where the person count itself is small; a cell hidden for its numerator, its base
+    // cell or as a complement is "gesperrt" (its n is not below 3, and the page must not say so).
+    cells: cells.map((c, i) => (hidden.has(i) ? hideCell(c, isSmall(c.n, minCell) ? "small" : "secondary") : c)),
+    total: totalHidden || totalPrimary || totalLinked ? hideCell(total, isSmall(total.n, minCell) ? "small" : "secondary") : total,
   };
 }
 

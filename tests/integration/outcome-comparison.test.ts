@@ -336,10 +336,10 @@ describe("who may see the comparison", () => {
     expect(own.overall.integration!.rate).toBeNull();
     expect(own.limits).toBeNull();
     expect(JSON.stringify(own)).not.toMatch(/"n":7\b|0\.5714/);
-    // Staff see C's cell suppressed as small (n = 2) and A's too (2 integrations: k < 3); every cell is withheld.
+    // Staff see C's cell suppressed as small (n = 2) and A's withheld ("gesperrt": 2 integrations of n = 5, k < 3); every cell is withheld.
     const view = await comparisonView(cmGranted, { ...QUERY, year: "2030" });
     expect(view.rows.map((r) => [r.name, r.cells.integration!.suppressed])).toEqual([
-      ["Alpha Bildung GmbH", "small"],
+      ["Alpha Bildung GmbH", "secondary"],
       ["Gamma Kurse e. K.", "small"],
     ]);
     expect(view.allSuppressed).toBe(true);

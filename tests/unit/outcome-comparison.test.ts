@@ -306,13 +306,17 @@ describe("linked suppression (issue 12, fix a)", () => {
   const k = (n: number, kk: number): Cell => ({ k: kk, n, rate: kk / n, low: 0, high: 1, method: "wilson", suppressed: null });
   it("a rate with 1 or 2 persons in the numerator is primary, 0 and 3 are not", () => {
     const out = suppressCells([k(15, 1), k(20, 2), k(20, 0), k(20, 3), k(30, 10)], k(105, 16), 3);
-    expect(out.cells.map((c) => c.suppressed)).toEqual(["small", "small", null, null, null]);
+    // Hidden, but labelled "gesperrt" (secondary): their n of 15 and 20 is not below 3.
+    expect(out.cells.map((c) => c.suppressed)).toEqual(["secondary", "secondary", null, null, null]);
     expect(out.cells[0].k).toBe(0);
     expect(out.cells[0].n).toBe(0);
   });
   it("the total is hidden when its numerator is small", () => {
     const out = suppressCells([k(15, 1), k(20, 0), k(20, 0)], k(55, 1), 3);
-    expect(out.total.suppressed).toBe("small");
+    expect(out.total.suppressed).toBe("secondary");
+    expect(out.total.rate).toBeNull();
+    // A person count of 1 or 2 itself is "< 3".
+    expect(suppressCells([k(2, 1), k(20, 5), k(20, 6)], k(42, 12), 3).cells[0].suppressed).toBe("small");
   });
 
   // The reviewer's case: a broker with 1 placement of 15 assignments that did not last, 1.000 € paid.
@@ -363,7 +367,7 @@ describe("linked suppression (issue 12, fix a)", () => {
     ];
     const r = run({ places }, "integration");
     const row = r.rows.find((x) => x.providerId === 1)!;
-    expect(row.cells.integration!.suppressed).toBe("small");
+    expect(row.cells.integration!.suppressed).toBe("secondary"); // 2 of 12: hidden for its numerator
     expect(row.cells.sustainability!.suppressed).not.toBeNull(); // n = 2 anyway
     expect(row.cells.cost_per_integration!.suppressed).not.toBeNull(); // 600 € ÷ 2 would be shown otherwise
     expect(row.cells.cost_per_integration!.k).toBe(0);
@@ -377,7 +381,7 @@ describe("linked suppression (issue 12, fix a)", () => {
     ];
     const r = run({ places }, "cost_per_integration");
     const c = r.rows.find((x) => x.providerId === 1)!.cells.cost_per_integration!;
-    expect(c.suppressed).toBe("small");
+    expect(c.suppressed).toBe("secondary");
     expect(c.k).toBe(0);
     // Unsuppressed (the provider's own view): the export never carries the cents of an n = 0 cost cell.
     const own = run({ places }, "cost_per_integration", { suppress: false }).rows.find((x) => x.providerId === 1)!.cells.cost_per_integration!;
