@@ -11,7 +11,8 @@ import { BudgetLine, BudgetYear, OrderingAuthority, User } from "../../entities"
 export const DEMO_BUDGET_LINES = [
   { number: "1.4820.7690", title: "Vermittlungsvergütungen private Arbeitsvermittler (§ 16 SGB II i. V. m. § 421g SGB III a. F. / § 45 SGB III)", base2007Cents: 450_000_00 },
   { number: "1.4820.7600", title: "Eingliederungsleistungen – vergebene Maßnahmen (Ausschreibungen)", base2007Cents: 4_800_000_00 },
-  { number: "1.4820.7610", title: "Eingliederungsleistungen – Einzelplatzeinkauf", base2007Cents: 1_200_000_00 },
+  // Sized for the places demo including the training measures of the comparison (about 1,000 participants a year from 2009).
+  { number: "1.4820.7610", title: "Eingliederungsleistungen – Einzelplatzeinkauf", base2007Cents: 1_500_000_00 },
 ] as const;
 
 export async function seedDemoBudget(m: EntityManager, today: string, at: string): Promise<{ lines: number; years: number }> {
