@@ -1,6 +1,7 @@
 import { In, type EntityManager } from "typeorm";
 import { AwardCriterion, Offer, PastPerformanceScore, Provider, Tender } from "../../entities";
-import { ConflictError } from "~/domain/errors";
+import { ConflictError, ForbiddenError } from "~/domain/errors";
+import { can } from "~/domain/permissions";
 import { figureText, methodInWords, methodPeriod, pastPerformancePoints, periodText, pointsText, PP_MEASURE_LABELS, type PastPerformanceMethod } from "~/domain/past-performance";
 import { offersReadable, type TenderState } from "~/domain/tender.machine";
 import { formatDateTime } from "~/domain/time";
@@ -31,6 +32,8 @@ export async function pastPerformanceCriterion(m: EntityManager, tenderId: numbe
  * skipping any offer that got its row meanwhile. Returns the number of rows written.
  */
 export async function computePastPerformance(user: CurrentUser | null, tenderId: number): Promise<number> {
+  // A person must be allowed to evaluate (null: the system itself, e.g. a job).
+  if (user && !can(user.role, "evaluate:tender:any")) throw new ForbiddenError();
   const manager = await em();
   const tender = await requireTender(manager, tenderId);
   if (!offersReadable(tender.status as TenderState, tender.openedAt)) throw new ConflictError("Die Vorleistung wird nach der Öffnung der Angebote berechnet.");

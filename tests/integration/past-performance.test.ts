@@ -7,7 +7,7 @@ import { freshDatabase } from "../setup/db";
 import { makeMeasure, participation } from "../setup/comparison-facts";
 import { minimalPdf } from "../fixtures/pdf";
 import { AuditEvent, AwardCriterion, Document, PastPerformanceScore, Tender, User } from "../../entities";
-import { ConflictError, ValidationError } from "~/domain/errors";
+import { ConflictError, ForbiddenError, ValidationError } from "~/domain/errors";
 import { methodPeriod, type PastPerformanceMethod } from "~/domain/past-performance";
 import { setClock } from "~/lib/clock.server";
 import { em } from "~/lib/db.server";
@@ -222,6 +222,10 @@ describe("evaluation computes the points from the figures at the offer deadline"
     expect(atDeadline.get(trainerUser.providerId!)!.k).toBe(33);
     // … and the stored points are never recomputed.
     expect(await computePastPerformance(procurement, tenderId)).toBe(0);
+    // Only someone who may evaluate asks for it (the service checks, not only the route).
+    const kasse = await currentUser("kasse@asz-kamenz.example");
+    await rejects(computePastPerformance(kasse, tenderId), ForbiddenError);
+    await rejects(computePastPerformance(trainerUser, tenderId), ForbiddenError);
     const rows = await stored();
     expect(rows.map((r) => r.pointsHundredths).sort()).toEqual([150, 225]);
     expect(rows.find((r) => r.providerId === trainerUser.providerId)!.figure?.ratio).toBeCloseTo(1.1, 10);
