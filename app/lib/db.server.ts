@@ -11,6 +11,9 @@ import { config, sqliteFile, type AppConfig } from "./config.server";
  *
  * node-sqlite3 has a single connection and concurrent `transaction()` calls on it fail outright
  * (STACK.md pitfall 9), so on SQLite all transactions pass through one promise-chain gate.
+ * Reads outside a transaction (`em()`) use a second, read-only connection to the same WAL
+ * database (ADR 0024): on the write connection they would see another request's uncommitted
+ * rows, and a write there would be swept into that request's commit or rollback.
  * PostgreSQL uses its pool and real concurrency.
  */
 export function createDataSource(cfg: AppConfig = config()): DataSource {
@@ -43,6 +46,8 @@ export function createDataSource(cfg: AppConfig = config()): DataSource {
 
 let dataSource: DataSource | null = null;
 let initializing: Promise<DataSource> | null = null;
+let reader: DataSource | null = null;
+let readerInitializing: Promise<DataSource> | null = null;
 
 /** The initialised DataSource (migrated). */
 export async function db(): Promise<DataSource> {
@@ -65,11 +70,40 @@ export async function db(): Promise<DataSource> {
   return initializing;
 }
 
+/**
+ * SQLite: the read connection. Each statement in autocommit reads the last committed state of the
+ * WAL database; `query_only` makes any write through it fail ("attempt to write a readonly
+ * database"), so every write has to go through tx(). PostgreSQL: the pool (each query its own
+ * connection, committed data only).
+ */
+async function readSource(): Promise<DataSource> {
+  const ds = await db();
+  if (ds.options.type !== "sqlite") return ds;
+  if (reader?.isInitialized) return reader;
+  if (!readerInitializing) {
+    readerInitializing = (async () => {
+      const r = createDataSource();
+      await r.initialize();
+      await r.query("PRAGMA query_only = ON");
+      reader = r;
+      return r;
+    })().catch((error) => {
+      readerInitializing = null;
+      throw error;
+    });
+  }
+  return readerInitializing;
+}
+
 export async function closeDb() {
   const ds = dataSource;
+  const r = reader;
   dataSource = null;
   initializing = null;
+  reader = null;
+  readerInitializing = null;
   gate = Promise.resolve();
+  if (r?.isInitialized) await r.destroy();
   if (ds?.isInitialized) await ds.destroy();
 }
 
@@ -153,9 +187,9 @@ async function sqliteImmediateTransaction<T>(ds: DataSource, work: (em: EntityMa
   }
 }
 
-/** Reads outside a transaction. */
+/** Reads outside a transaction: committed data only; writes through it fail (use tx()). */
 export async function em(): Promise<EntityManager> {
-  return (await db()).manager;
+  return (await readSource()).manager;
 }
 
 /** A cheap query to tell whether the database answers (health check). */
