@@ -42,7 +42,7 @@ beforeAll(async () => {
   base = server.baseUrl;
   // Every organisation of the demo: the trainer's own name and all the others'.
   const names = await withServerDb(server, async () => {
-    const { em } = await import("~/lib/db.server");
+    const { em } = await import("../setup/db");
     const { Provider, User } = await import("../../entities");
     const m = await em();
     const trainer = await m.getRepository(User).findOneByOrFail({ email: TRAINER });

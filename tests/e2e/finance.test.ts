@@ -54,7 +54,7 @@ beforeAll(async () => {
   base = server.baseUrl;
   // The provider's own data for its e-invoice: master data, bank account, the running contract, the authority's Leitweg-ID.
   const facts = await withServerDb(server, async () => {
-    const { em } = await import("~/lib/db.server");
+    const { em } = await import("../setup/db");
     const { getSettings } = await import("~/lib/settings.server");
     const { BankAccount, Contract, Provider, User } = await import("../../entities");
     const m = await em();

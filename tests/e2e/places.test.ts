@@ -63,7 +63,8 @@ beforeAll(async () => {
   // The BA's catalogue entry for this journey (staff enter BA places by hand: § 108 Abs. 6 GWB,
   // no tender of our own) and a 19-year-old client without other participations.
   const fixture = await withServerDb(serverDb, async () => {
-    const { em, tx } = await import("~/lib/db.server");
+    const { tx } = await import("~/lib/db.server");
+    const { em } = await import("../setup/db");
     const { nowIso } = await import("~/lib/clock.server");
     const { Client, Provider, User } = await import("../../entities");
     const { createMeasure } = await import("~/services/measures.server");
@@ -128,7 +129,7 @@ afterAll(async () => {
 
 async function billsOfPurchase(): Promise<{ billKey: string; status: string; amountCents: number; reference: string }[]> {
   return withServerDb(serverDb, async () => {
-    const { em } = await import("~/lib/db.server");
+    const { em } = await import("../setup/db");
     const { PlaceBill } = await import("../../entities");
     const rows = await (await em()).getRepository(PlaceBill).find({ where: { purchaseId }, order: { billKey: "ASC" } });
     return rows.map((b) => ({ billKey: b.billKey, status: b.status, amountCents: b.amountCents, reference: b.reference }));

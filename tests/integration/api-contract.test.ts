@@ -379,7 +379,7 @@ describe("every operation", () => {
 
   it("listOwnBills, getOwnBill, confirmOwnBill (201, replay, 409, 404) on the demo's proposed bill of DEMO-T-0001", async () => {
     const billId = await withServerDb(server, async () => {
-      const { em } = await import("~/lib/db.server");
+      const { em } = await import("../setup/db");
       const { PlaceBill, User } = await import("../../entities");
       const m = await em();
       const u = await m.getRepository(User).findOneByOrFail({ email: TRAINER });
@@ -405,7 +405,7 @@ describe("every operation", () => {
   it("listOwnPurchases, getOwnPurchase, confirmOwnPurchase, declineOwnPurchase on orders of DEMO-T-0001; another organisation gets 404", async () => {
     const ids = await withServerDb(server, () =>
       retryBusy(async () => {
-        const { em } = await import("~/lib/db.server");
+        const { em } = await import("../setup/db");
         const { today } = await import("~/lib/clock.server");
         const { Client, Measure, Provider, User } = await import("../../entities");
         const { buyPlace } = await import("~/services/purchases.server");
@@ -496,7 +496,7 @@ describe("every operation", () => {
   // Participation (issue 11, point 6): a confirmed purchase of the trainer's organisation, made for this test.
   it("reportEntry, listAttendance, reportAttendance, reportExam, reportExit: 2xx for the own purchase; 404, 409, 422 refusals", async () => {
     const fixture = await withServerDb(server, async () => {
-      const { em } = await import("~/lib/db.server");
+      const { em } = await import("../setup/db");
       const { today } = await import("~/lib/clock.server");
       const { addDays } = await import("~/domain/time");
       const { Client, Measure, PlacePurchase, User } = await import("../../entities");

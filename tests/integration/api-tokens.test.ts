@@ -51,7 +51,7 @@ async function text(res: Response): Promise<string> {
 /** A token made in this process with the service the command line uses (scopes and expiry as given). */
 async function tokenFor(email: string, name: string, options: { scopes?: string[] } = {}): Promise<{ token: string; id: number }> {
   return withServerDb(server, async () => {
-    const { em } = await import("~/lib/db.server");
+    const { em } = await import("../setup/db");
     const { createToken } = await import("~/services/api-tokens.server");
     const { User } = await import("../../entities");
     const user = await (await em()).getRepository(User).findOneOrFail({ where: { email } });
@@ -70,7 +70,7 @@ async function expectProblem(res: Response, status: number): Promise<{ title: st
 beforeAll(async () => {
   server = await startServer();
   ({ providerId, tenderId, creatorId } = await withServerDb(server, async () => {
-    const { em } = await import("~/lib/db.server");
+    const { em } = await import("../setup/db");
     const { createUser } = await import("~/services/users.server");
     const { SYSTEM } = await import("~/lib/audit.server");
     const { Tender, User } = await import("../../entities");
@@ -200,7 +200,7 @@ describe("organisation tokens", () => {
     expect(revoked).toContain("von Petra Schulze");
 
     const audit = await withServerDb(server, async () => {
-      const { em } = await import("~/lib/db.server");
+      const { em } = await import("../setup/db");
       const { AuditEvent } = await import("../../entities");
       return (await em()).getRepository(AuditEvent).find({ where: { entityType: "api_token", entityId: String(id) }, order: { seq: "ASC" } });
     });

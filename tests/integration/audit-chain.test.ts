@@ -6,7 +6,8 @@ import path from "node:path";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AuditEvent } from "../../entities";
 import { appendAudit, auditAnchorFile, auditHash, auditKey, auditKeyFile, canonicalJson, readAnchor, SYSTEM, verifyAuditChain, writeAnchor } from "~/lib/audit.server";
-import { em, tx } from "~/lib/db.server";
+import { tx } from "~/lib/db.server";
+import { em } from "../setup/db";
 
 /**
  * Issue 8, point 17: the chain is anchored outside the database (a keyed hash and an

@@ -8,7 +8,7 @@ import { Client, Measure, Outcome, PlacePurchase, Provider, User } from "../../e
 import { BOM, parseCsv } from "~/domain/csv";
 import { ForbiddenError, ValidationError } from "~/domain/errors";
 import { ProviderOutcomes } from "~/lib/api-contract";
-import { em } from "~/lib/db.server";
+import { em } from "../setup/db";
 import type { CurrentUser } from "~/services/auth.server";
 import { comparisonCsv, comparisonReportPdf, ownOutcomes, ownOutcomesPage } from "~/services/comparison-exports.server";
 

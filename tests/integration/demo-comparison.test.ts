@@ -7,7 +7,7 @@ import { addDays, addMonths } from "~/domain/time";
 import { today } from "~/lib/clock.server";
 import { getSettings } from "~/lib/settings.server";
 import { parseRegionalRates } from "~/domain/outcome-comparison";
-import { em } from "~/lib/db.server";
+import { em } from "../setup/db";
 import { seedDemoData } from "~/demo/demo-data.server";
 import { seedDemoFinance } from "~/demo/demo-finance-seed.server";
 import { seedDemoPlacements } from "~/demo/demo-placements.server";

@@ -6,7 +6,7 @@ import { readAndCheck } from "~/domain/einvoice";
 import { PAYMENT_ITEM_STATES } from "~/domain/payment-item.machine";
 import { availableCents } from "~/domain/finance";
 import { setClock } from "~/lib/clock.server";
-import { em } from "~/lib/db.server";
+import { em } from "../setup/db";
 import { readBytes } from "~/lib/files.server";
 import { seedDemoData } from "~/demo/demo-data.server";
 import { seedDemoFinance, type DemoFinanceResult } from "~/demo/demo-finance-seed.server";

@@ -23,7 +23,7 @@ import { checkPlacementRules, type RuleFacts, type RuleResult } from "~/domain/p
 import { addDays, berlinDate } from "~/domain/time";
 import { verifyAuditChain } from "~/lib/audit.server";
 import { now, nowIso, setClock } from "~/lib/clock.server";
-import { em } from "~/lib/db.server";
+import { em } from "../setup/db";
 import { seedDemoData } from "~/demo/demo-data.server";
 import { seedDemoPlacements, type DemoPlacementResult } from "~/demo/demo-placements.server";
 

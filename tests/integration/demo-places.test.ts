@@ -5,7 +5,7 @@ import { BudgetLine, BudgetYear, Client, Commitment, Invoice, Measure, PaymentIt
 import { availableCents } from "~/domain/finance";
 import { ageOn, costByYear, HOLDING_STATES, needsApproval, PURCHASE_STATES, totalOf } from "~/domain/places";
 import { setClock, today } from "~/lib/clock.server";
-import { em } from "~/lib/db.server";
+import { em } from "../setup/db";
 import { getSettings } from "~/lib/settings.server";
 import { seedDemoData } from "~/demo/demo-data.server";
 import { seedDemoFinance } from "~/demo/demo-finance-seed.server";

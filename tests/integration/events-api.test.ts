@@ -95,7 +95,7 @@ async function pdfBytes(): Promise<Uint8Array> {
 /** The services in this process against the server's database (as the other HTTP tests do). */
 async function inProcess<T>(work: (s: { user: (email: string) => Promise<import("~/services/auth.server").PersonUser> }) => Promise<T>): Promise<T> {
   return withServerDb(server, async () => {
-    const { em } = await import("~/lib/db.server");
+    const { em } = await import("../setup/db");
     const { User } = await import("../../entities");
     const user = async (email: string) => {
       const u = await (await em()).getRepository(User).findOneOrFail({ where: { email } });
@@ -110,7 +110,7 @@ async function publishTender(title: string): Promise<{ id: number; lotId: number
   return inProcess(async ({ user }) => {
     const { createTender, publishTender: publish, saveLot, setCriteria, setDeadlines } = await import("~/services/tenders.server");
     const { nowIso, today } = await import("~/lib/clock.server");
-    const { em } = await import("~/lib/db.server");
+    const { em } = await import("../setup/db");
     const { Lot } = await import("../../entities");
     const staff = await user(PROCUREMENT);
     const t = await retryBusy(() => createTender(staff, { title, description: "", measureType: "activation_45", legalBasis: "§ 45 SGB III", procedureType: "open" }));
@@ -142,7 +142,7 @@ beforeAll(async () => {
 
   // A fresh assignment of DEMO-B-0001 (and the agreement it needs, unless the demo data has one).
   assignmentId = await inProcess(async ({ user }) => {
-    const { em } = await import("~/lib/db.server");
+    const { em } = await import("../setup/db");
     const { today } = await import("~/lib/clock.server");
     const { PlacementAgreement, Provider } = await import("../../entities");
     const { acceptAgreement, createFeeSchedule, offerAgreements, scheduleFor } = await import("~/services/placement-agreements.server");
@@ -294,7 +294,7 @@ describe("GET /api/v1/events", () => {
     await server.stop();
     // While the server is down: a question answered (public) and the offer withdrawn (own).
     await withServerDb(server, async () => {
-      const { em } = await import("~/lib/db.server");
+      const { em } = await import("../setup/db");
       const { TenderQuestion, User } = await import("../../entities");
       const { answerQuestion, askQuestion } = await import("~/services/portal-tenders.server");
       const { withdrawOffer } = await import("~/services/offers.server");
@@ -319,7 +319,7 @@ describe("GET /api/v1/events", () => {
 
     // Exactly what the database holds for this provider after the cursor: no gap, nothing extra.
     const held = await withServerDb(server, async () => {
-      const { em } = await import("~/lib/db.server");
+      const { em } = await import("../setup/db");
       const { ApiEvent, User } = await import("../../entities");
       const u = await (await em()).getRepository(User).findOneOrFail({ where: { email: TRAINER } });
       const rows = await (await em())

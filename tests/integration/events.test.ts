@@ -5,7 +5,8 @@ import { ApiEvent, FeeInstalment, PlacementClaim, TenderQuestion, User } from ".
 import { ForbiddenError, ValidationError } from "~/domain/errors";
 import { addDays } from "~/domain/time";
 import { nowIso, today } from "~/lib/clock.server";
-import { em, tx } from "~/lib/db.server";
+import { tx } from "~/lib/db.server";
+import { em } from "../setup/db";
 import { seedDemoData } from "~/demo/demo-data.server";
 import { seedDemoPlacements } from "~/demo/demo-placements.server";
 import type { PersonUser as CurrentUser } from "~/services/auth.server";

@@ -8,7 +8,8 @@ import { ApiToken, AuditEvent, Provider, Session, Setting, User } from "../../en
 import { ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
 import { appendAudit, SYSTEM, verifyAuditChain } from "~/lib/audit.server";
 import { nowIso, resetClock, setClock } from "~/lib/clock.server";
-import { db, em, tx } from "~/lib/db.server";
+import { db, tx } from "~/lib/db.server";
+import { em } from "../setup/db";
 import { sha256Hex } from "~/lib/hash.server";
 import { createOrganisationToken, createToken, listApiTokens, listOrganisationTokens, revokeApiTokenAsStaff, revokeOrganisationToken } from "~/services/api-tokens.server";
 import { login, LOGIN_FAILED, LOGIN_THROTTLED, type PersonUser } from "~/services/auth.server";

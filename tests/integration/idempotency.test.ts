@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { IdempotencyKey, Setting } from "../../entities";
 import { now, nowIso, resetClock, setClock } from "~/lib/clock.server";
-import { em, isUniqueViolation, tx } from "~/lib/db.server";
+import { isUniqueViolation, tx } from "~/lib/db.server";
+import { em } from "../setup/db";
 import { problem } from "~/lib/http.server";
 import { ABANDONED_AFTER_MS, fingerprintJson, forgetExpiredIdempotencyKeys, idempotent } from "~/services/idempotency.server";
 import { freshDatabase } from "../setup/db";

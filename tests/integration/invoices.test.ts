@@ -8,7 +8,7 @@ import { NotFoundError, RuleError, ValidationError } from "~/domain/errors";
 import { dueDate, paymentTermProblem } from "~/domain/finance";
 import { addDays } from "~/domain/time";
 import { setClock, today } from "~/lib/clock.server";
-import { em } from "~/lib/db.server";
+import { em } from "../setup/db";
 import { documentResponse } from "~/lib/documents.server";
 import { sha256Hex } from "~/lib/hash.server";
 import { seedDemoData } from "~/demo/demo-data.server";

@@ -8,7 +8,7 @@ import { AuditEvent, Document, Offer, Provider, Tender, User } from "../../entit
 import { ValidationError } from "~/domain/errors";
 import { addDays, berlinDate, formatDateTime } from "~/domain/time";
 import { now, setClock } from "~/lib/clock.server";
-import { em } from "~/lib/db.server";
+import { em } from "../setup/db";
 import { readBytes } from "~/lib/files.server";
 import type { PersonUser } from "~/services/auth.server";
 import { seedDemoData } from "~/demo/demo-data.server";

@@ -5,7 +5,7 @@ import { parseListQuery } from "~/domain/list";
 import { CLAIM_LIST, CLIENT_LIST, OWN_AGREEMENT_LIST, OWN_ASSIGNMENT_LIST, VOUCHER_WARNING_DAYS } from "~/domain/list-specs";
 import { addDays, formatDate } from "~/domain/time";
 import { setClock, today } from "~/lib/clock.server";
-import { em } from "~/lib/db.server";
+import { em } from "../setup/db";
 import type { PersonUser } from "~/services/auth.server";
 import { listClients, listOwnAssignments } from "~/services/clients.server";
 import { homeFor, navigationFor } from "~/services/dashboard.server";

@@ -8,7 +8,8 @@ import { AuditEvent, Document, OutboxMessage, Setting } from "../../entities";
 import { verifyAuditChain } from "~/lib/audit.server";
 import { now, nowIso, resetClock, setClock } from "~/lib/clock.server";
 import { config, resetConfigCache } from "~/lib/config.server";
-import { em, tx } from "~/lib/db.server";
+import { tx } from "~/lib/db.server";
+import { em } from "../setup/db";
 import { closeMailTransports, enqueueMail, listOutbox, readEml, retryMail, sendDueMail } from "~/lib/mailer.server";
 
 // The file store is written by another module; the mailer loads it only for attachments.

@@ -4,7 +4,7 @@ import { ApiEvent, AuditEvent, Contract, Lot, Measure, PlacePurchase, Provider, 
 import { ForbiddenError, NotFoundError, RuleError, ValidationError } from "~/domain/errors";
 import { addDays, formatDate } from "~/domain/time";
 import { setClock, today } from "~/lib/clock.server";
-import { em } from "~/lib/db.server";
+import { em } from "../setup/db";
 import { seedDemoData } from "~/demo/demo-data.server";
 import { seedDemoTenders } from "~/demo/demo-tenders.server";
 import type { PersonUser } from "~/services/auth.server";

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { AuditEvent, Contract, Lot, Offer, Provider, Tender, User } from "../../entities";
 import { setClock, nowIso } from "~/lib/clock.server";
 import { config } from "~/lib/config.server";
-import { em } from "~/lib/db.server";
+import { em } from "../setup/db";
 import { sessionCookieHeader } from "~/lib/session.server";
 import { login, type PersonUser } from "~/services/auth.server";
 import { DEMO_PASSWORD } from "~/demo/demo-data.server";

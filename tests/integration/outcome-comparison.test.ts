@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { Assignment, AuditEvent, Client, FeeInstalment, Measure, Outcome, PlacementClaim, PlacePurchase, Provider, User } from "../../entities";
 import { ForbiddenError } from "~/domain/errors";
 import { setClock } from "~/lib/clock.server";
-import { em } from "~/lib/db.server";
+import { em } from "../setup/db";
 import type { PersonUser } from "~/services/auth.server";
 import { ValidationError } from "~/domain/errors";
 import { comparisonView, ownComparison, providerFigures } from "~/services/outcome-comparison.server";

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase } from "../setup/db";
 import { Client, Measure, PlaceBill, PlacePurchase, User } from "../../entities";
-import { em } from "~/lib/db.server";
+import { em } from "../setup/db";
 import { setClock } from "~/lib/clock.server";
 import { seedDemoData } from "~/demo/demo-data.server";
 import { createToken } from "~/services/api-tokens.server";

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase } from "../setup/db";
 import { AttendanceMonth, AuditEvent, Client, Measure, Outcome, PlaceBill, PlacementClaim, PlacePurchase, User } from "../../entities";
-import { em } from "~/lib/db.server";
+import { em } from "../setup/db";
 import { setClock } from "~/lib/clock.server";
 import { seedDemoData, DEMO_PASSWORD } from "~/demo/demo-data.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";

@@ -10,7 +10,7 @@ import { AuditEvent, AwardCriterion, Document, PastPerformanceScore, Tender, Use
 import { ConflictError, ForbiddenError, ValidationError } from "~/domain/errors";
 import { methodPeriod, type PastPerformanceMethod } from "~/domain/past-performance";
 import { setClock } from "~/lib/clock.server";
-import { em } from "~/lib/db.server";
+import { em } from "../setup/db";
 import { readBytes } from "~/lib/files.server";
 import { seedDemoData } from "~/demo/demo-data.server";
 import type { PersonUser } from "~/services/auth.server";

@@ -5,7 +5,7 @@ import { BankStatement, BankStatementLine, BudgetLine, Commitment, Document, Fee
 import { ConflictError, RuleError, ValidationError } from "~/domain/errors";
 import { formatSepaAmount } from "~/domain/sepa";
 import { setClock } from "~/lib/clock.server";
-import { em } from "~/lib/db.server";
+import { em } from "../setup/db";
 import { readBytes } from "~/lib/files.server";
 import { sha256Hex } from "~/lib/hash.server";
 import { getSettings } from "~/lib/settings.server";

@@ -34,7 +34,8 @@ beforeAll(async () => {
   server = await startServer();
   [trainer, other, staff] = await createApiTokensInProcess(server, [TRAINER, OTHER_PROVIDER, PROCUREMENT], "Abrechnungstest");
   const setup = await withServerDb(server, async () => {
-    const { em, tx } = await import("~/lib/db.server");
+    const { tx } = await import("~/lib/db.server");
+    const { em } = await import("../setup/db");
     const { today } = await import("~/lib/clock.server");
     const { addMonths } = await import("~/domain/time");
     const { placeEnd, costByYear } = await import("~/domain/places");

@@ -4,7 +4,8 @@ import { Client, Contract, Measure, Outcome, PlacePurchase } from "../../entitie
 import { ForbiddenError } from "~/domain/errors";
 import { personCell, suppressTable, type RowCounts } from "~/domain/place-report";
 import { setClock } from "~/lib/clock.server";
-import { em, tx } from "~/lib/db.server";
+import { tx } from "~/lib/db.server";
+import { em } from "../setup/db";
 import type { PersonUser } from "~/services/auth.server";
 import { measuresInYear, measuresInYearCsv, reportYear, reportYears } from "~/services/place-report.server";
 

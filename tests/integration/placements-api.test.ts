@@ -124,7 +124,7 @@ beforeAll(async () => {
   validPdf = await makePdf("Arbeitsvertrag");
 
   setup = await withServerDb(server, async () => {
-    const { em } = await import("~/lib/db.server");
+    const { em } = await import("../setup/db");
     const { nowIso } = await import("~/lib/clock.server");
     const { PlacementAgreement, Provider, Setting, User } = await import("../../entities");
     const { acceptAgreement, createFeeSchedule, offerAgreements, scheduleFor } = await import("~/services/placement-agreements.server");

@@ -7,7 +7,7 @@ import { ConflictError, ForbiddenError, NotFoundError, RuleError, ValidationErro
 import type { RuleResult } from "~/domain/placement-rules";
 import { verifyAuditChain } from "~/lib/audit.server";
 import { setClock } from "~/lib/clock.server";
-import { em } from "~/lib/db.server";
+import { em } from "../setup/db";
 import { addDays } from "~/domain/time";
 import { InstalmentDueAfterPeriod1764310000000 } from "../../migrations/1764310000000-instalment-due-after-period";
 import type { PersonUser } from "~/services/auth.server";

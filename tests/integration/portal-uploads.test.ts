@@ -87,7 +87,7 @@ async function post(form: FormData): Promise<Response> {
 
 async function claimsOf(employerName: string): Promise<number> {
   return withServerDb(server, async () => {
-    const { em } = await import("~/lib/db.server");
+    const { em } = await import("../setup/db");
     const { PlacementClaim } = await import("../../entities");
     return (await em()).getRepository(PlacementClaim).count({ where: { employerName } });
   });
@@ -97,7 +97,7 @@ beforeAll(async () => {
   server = await startServer({ env: { TRUST_PROXY: "" } });
   smallPdf = await makePdf("Unterlage");
   ({ assignmentIds, today } = await withServerDb(server, async () => {
-    const { em } = await import("~/lib/db.server");
+    const { em } = await import("../setup/db");
     const { nowIso } = await import("~/lib/clock.server");
     const { today } = await import("~/lib/clock.server");
     const { Assignment, PlacementClaim, Setting, User } = await import("../../entities");
@@ -216,7 +216,7 @@ describe("claim form that fails for a reason other than the files (issue 8, item
     expect(second.status).toBe(302);
     await second.arrayBuffer();
     const stored = await withServerDb(server, async () => {
-      const { em } = await import("~/lib/db.server");
+      const { em } = await import("../setup/db");
       const { ClaimDocument, Document, PlacementClaim } = await import("../../entities");
       const m = await em();
       const claim = await m.getRepository(PlacementClaim).findOneOrFail({ where: { employerName: employer } });

@@ -8,7 +8,7 @@ import { PROVIDER_CSV_COLUMNS, type ProviderCsvKey } from "~/domain/provider-csv
 import { berlinDate } from "~/domain/time";
 import { verifyAuditChain } from "~/lib/audit.server";
 import { now, nowIso, setClock } from "~/lib/clock.server";
-import { em } from "~/lib/db.server";
+import { em } from "../setup/db";
 import type { PersonUser } from "~/services/auth.server";
 import { DEMO_USERS, seedDemoData } from "~/demo/demo-data.server";
 import { exportProvidersCsv, ImportError, importProvidersCsv } from "~/services/provider-csv.server";

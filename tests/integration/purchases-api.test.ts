@@ -47,7 +47,7 @@ beforeAll(async () => {
   server = await startServer();
   [trainer, broker, staff] = await createApiTokensInProcess(server, [TRAINER, BROKER, STAFF], "Platzbestellungen");
   setup = await withServerDb(server, async () => {
-    const { em } = await import("~/lib/db.server");
+    const { em } = await import("../setup/db");
     const { today } = await import("~/lib/clock.server");
     const { Client, Measure, Provider, User } = await import("../../entities");
     const { buyPlace } = await import("~/services/purchases.server");
@@ -164,7 +164,7 @@ describe("POST /api/v1/purchases/{id}/confirm and /decline", () => {
     expect((await call(path, { token: trainer, method: "POST", body: { reason: "Die Gruppe ist voll belegt." } })).status).toBe(409);
     // A declined order's commitments are released.
     const released = await withServerDb(server, async () => {
-      const { em } = await import("~/lib/db.server");
+      const { em } = await import("../setup/db");
       const { Commitment } = await import("../../entities");
       return (await em()).getRepository(Commitment).find({ where: { sourceType: "purchase", sourceId: setup.toDecline.id } });
     });

@@ -3,7 +3,7 @@ import { In } from "typeorm";
 import { BudgetLine, BudgetYear, Certification, Client, Commitment, Document, Measure, OutboxMessage, PlacePurchase, Provider, User } from "../../entities";
 import { ConflictError, ForbiddenError, NotFoundError, RuleError, ValidationError } from "~/domain/errors";
 import { setClock } from "~/lib/clock.server";
-import { em } from "~/lib/db.server";
+import { em } from "../setup/db";
 import type { PersonUser } from "~/services/auth.server";
 import { openDocument } from "~/services/documents.server";
 import {

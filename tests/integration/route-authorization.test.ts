@@ -265,7 +265,7 @@ describe("object-level access of provider users", () => {
 
   it("an instalment proof through the API: day 41 refused with the reason, day 42 earns it; another broker's instalment is 404", async () => {
     const due = await withServerDb(server, async () => {
-      const { em } = await import("~/lib/db.server");
+      const { em } = await import("../setup/db");
       const { FeeInstalment, PlacementClaim } = await import("../../entities");
       const { addDays } = await import("~/domain/time");
       const m = await em();
@@ -308,7 +308,7 @@ describe("object-level access of provider users", () => {
     const list = Array.isArray(rows) ? rows : rows.items;
     expect(list.length).toBeGreaterThan(0);
     const ownRefs = await withServerDb(server, async () => {
-      const { em } = await import("~/lib/db.server");
+      const { em } = await import("../setup/db");
       const { Assignment } = await import("../../entities");
       return (await (await em()).getRepository(Assignment).find({ where: { providerId: ids.providerB } })).map((a) => a.reference);
     });

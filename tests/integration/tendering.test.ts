@@ -10,7 +10,7 @@ import { AuditEvent, AwardCriterion, Document, Lot, Offer, OfferScore, OutboxMes
 import { ConflictError, ForbiddenError, NotFoundError, RuleError, ValidationError } from "~/domain/errors";
 import { setClock } from "~/lib/clock.server";
 import { config } from "~/lib/config.server";
-import { em } from "~/lib/db.server";
+import { em } from "../setup/db";
 import { filesRoot, readBytes } from "~/lib/files.server";
 import type { PersonUser } from "~/services/auth.server";
 import { seedDemoData } from "~/demo/demo-data.server";

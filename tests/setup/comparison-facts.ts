@@ -4,7 +4,7 @@
  * same covariates, so a comparison over these facts has nothing to adjust for.
  */
 import { Client, Measure, Outcome, PlacePurchase } from "../../entities";
-import { em } from "~/lib/db.server";
+import { em } from "./db";
 
 let seq = 0;
 

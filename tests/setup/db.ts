@@ -51,3 +51,13 @@ export async function freshDatabase(options: { budget?: boolean } = {}) {
   if (options.budget !== false) await seedTestBudget();
   return ds;
 }
+
+/**
+ * The tests' own manager for fixtures, tampering and checks: the write connection itself (ADR
+ * 0024). The application's `em()` is a read-only connection on SQLite, so a test that writes a
+ * fixture directly (outside the services) does it here; a test file runs its steps one after
+ * another, and what is written here commits at once (autocommit) and is what the services read.
+ */
+export async function em() {
+  return (await db()).manager;
+}

@@ -327,7 +327,7 @@ export const DUMMY_IDS: Ids = { providerB: 1, providerT: 2, providerUserB: 1, do
  */
 export async function loadIds(server: TestServer, procurementCookie: string): Promise<Ids> {
   const users = await withServerDb(server, async () => {
-    const { em } = await import("~/lib/db.server");
+    const { em } = await import("./db");
     const { User } = await import("../../entities");
     const repo = (await em()).getRepository(User);
     const [b, t] = await Promise.all([repo.findOneByOrFail({ email: EMAILS.provider }), repo.findOneByOrFail({ email: OTHER_PROVIDER_EMAIL })]);
@@ -345,7 +345,8 @@ export async function loadIds(server: TestServer, procurementCookie: string): Pr
   if (datasheet.status !== 302 || !documentMatch) throw new Error(`Datenblatt: erwartet Weiterleitung auf /documents/<id>, erhalten ${datasheet.status}`);
 
   const rest = await withServerDb(server, async () => {
-    const { em, tx } = await import("~/lib/db.server");
+    const { tx } = await import("~/lib/db.server");
+    const { em } = await import("./db");
     const { enqueueMail } = await import("~/lib/mailer.server");
     const { BudgetLine, Offer, PaymentItem, PlacementAgreement, PlacementClaim, Tender } = await import("../../entities");
     const { Not } = await import("typeorm");
@@ -379,7 +380,7 @@ export async function loadIds(server: TestServer, procurementCookie: string): Pr
     return { mail: mail.id, tender: published.id, tenderOpened: opened.id, offerT: offer.id, agreementB: agreement.id, client: claimB.clientId, claimB: claimB.id, claimOther: claimOther.id, paymentItem: paymentItem.id, budgetLine: budgetLine.id, invoiceB: invoice.id, measureT: measureT.id, purchaseT: purchaseT.id, purchaseRunningT: purchaseRunningT.id, purchaseOther: purchaseOther.id, billT: billT.id };
   });
   const finance = await withServerDb(server, async () => {
-    const { em } = await import("~/lib/db.server");
+    const { em } = await import("./db");
     const { User } = await import("../../entities");
     const { today } = await import("~/lib/clock.server");
     const { createRun, importBankStatement, nextBankDay } = await import("~/services/payment-runs.server");

@@ -120,7 +120,7 @@ export async function retryBusy<T>(work: () => Promise<T>, attempts = 6): Promis
  */
 export async function createApiTokensInProcess(server: TestServer, emails: string[], name = "Test"): Promise<string[]> {
   return withServerDb(server, async () => {
-    const { em } = await import("~/lib/db.server");
+    const { em } = await import("./db");
     const { createToken } = await import("~/services/api-tokens.server");
     const { User } = await import("../../entities");
     const result: string[] = [];
