@@ -41,9 +41,19 @@ async function main() {
 
   console.log("\n1. Trägerliste (Filter Art=broker, Sortierung Name, Seite 2, 25 je Seite)");
   const service = await time("listProviders (Dienst, inkl. Zulassungsstatus)", 50, () => listProviders({ kind: "broker", sort: "name", page: 2 }));
-  const raw = await time("Rohes SQL: COUNT + SELECT … LIMIT 25 OFFSET 25", 50, async () => {
+  // The same rows as the service returns: German alphabetical order (umlauts as their base
+  // letter, as the page sorts) and each row's certificate state (valid until / ever certified).
+  const { germanSortExpression } = await import("../app/services/providers.server");
+  const { today: berlinToday } = await import("../app/lib/clock.server");
+  const day = berlinToday();
+  const raw = await time("Rohes SQL: COUNT + dieselbe Seite (Sortierung, Zulassung)", 50, async () => {
     await ds.query(`SELECT COUNT(*) FROM providers WHERE kind = 'broker' AND active = 1`);
-    await ds.query(`SELECT * FROM providers WHERE kind = 'broker' AND active = 1 ORDER BY name LIMIT 25 OFFSET 25`);
+    await ds.query(
+      `SELECT p.*, (SELECT MAX(c."validUntil") FROM certifications c WHERE c."providerId" = p.id AND c."validFrom" <= $1 AND c."validUntil" >= $1) AS cert_until,
+              EXISTS (SELECT 1 FROM certifications c3 WHERE c3."providerId" = p.id) AS cert_any
+         FROM providers p WHERE p.kind = 'broker' AND p.active = 1 ORDER BY ${germanSortExpression("p.name")}, p.id LIMIT 25 OFFSET 25`.replace(/\$1/g, ds.options.type === "postgres" ? "$1" : "?1"),
+      [day],
+    );
   });
   console.log(`  Verhältnis Dienst / rohes SQL: ${(service / raw).toFixed(1)}×`);
 

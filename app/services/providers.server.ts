@@ -68,18 +68,14 @@ async function certWindow(manager?: EntityManager) {
   return { today, warnUntil: addDays(today, settings["providers.certificateWarningDays"]), warningDays: settings["providers.certificateWarningDays"] };
 }
 
+/** The end of the provider's certificate valid today (or NULL), as a correlated subquery on `p`. */
+const CURRENT_UNTIL = `(SELECT MAX(c."validUntil") FROM certifications c WHERE c."providerId" = p.id AND c."validFrom" <= :today AND c."validUntil" >= :today)`;
+
 function providerListQuery(manager: EntityManager, query: ProviderQuery, today: string, warnUntil: string): SelectQueryBuilder<Provider> {
   const qb = manager.getRepository(Provider).createQueryBuilder("p");
-  const currentUntil = qb
-    .subQuery()
-    .select("MAX(c.validUntil)")
-    .from(Certification, "c")
-    .where("c.providerId = p.id")
-    .andWhere("c.validFrom <= :today")
-    .andWhere("c.validUntil >= :today")
-    .getQuery();
+  const currentUntil = CURRENT_UNTIL;
   const anyCert = qb.subQuery().select("COUNT(*)").from(Certification, "c2").where("c2.providerId = p.id").getQuery();
-  qb.addSelect(currentUntil, "cert_until").setParameters({ today, warnUntil });
+  qb.setParameters({ today, warnUntil });
 
   const q = query.q?.trim();
   if (q) {
@@ -114,39 +110,35 @@ export async function listProviders(query: ProviderQuery, options: { all?: boole
   const { today, warnUntil, warningDays } = await certWindow(manager);
   const pageSize = options.all ? Number.MAX_SAFE_INTEGER : Math.min(Math.max(query.pageSize ?? 25, 1), 500);
   const qb = providerListQuery(manager, query, today, warnUntil);
-  const total = await qb.clone().getCount();
+  // One COUNT(*) and one page query (the certificate state comes with the row, no third query).
+  const counted = await qb.clone().select("COUNT(*)", "n").getRawOne<{ n: string | number }>();
+  const total = Number(counted?.n ?? 0);
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const page = Math.min(Math.max(query.page ?? 1, 1), pages);
   const sort: ProviderSort = (PROVIDER_SORTS as readonly string[]).includes(query.sort ?? "") ? (query.sort as ProviderSort) : "name";
   const dir = query.dir === "desc" ? "DESC" : "ASC";
+  qb.select(["p.id AS id", "p.name AS name", "p.kind AS kind", "p.legalForm AS legal_form", "p.city AS city", "p.region AS region", "p.vatId AS vat_id", "p.active AS active"])
+    .addSelect(CURRENT_UNTIL, "cert_until")
+    .addSelect("EXISTS (SELECT 1 FROM certifications c3 WHERE c3.\"providerId\" = p.id)", "cert_any");
   if (sort === "certUntil") qb.orderBy("cert_until", dir, dir === "ASC" ? "NULLS FIRST" : "NULLS LAST");
   else if (sort === "name" || sort === "city" || sort === "region") qb.addSelect(germanSortExpression(`p.${sort}`), "sort_key").orderBy("sort_key", dir);
   else qb.orderBy(`p.${sort}`, dir);
   qb.addOrderBy("p.id", "ASC");
   if (!options.all) qb.offset((page - 1) * pageSize).limit(pageSize);
-  const { entities, raw } = await qb.getRawAndEntities();
-  const untilById = new Map<number, string | null>();
-  for (const r of raw as Record<string, unknown>[]) untilById.set(Number(r.p_id), (r.cert_until as string | null) ?? null);
-  const certCounts = await certificateCounts(manager, entities.map((p) => p.id));
-  const rows = entities.map((p) => {
-    const until = untilById.get(p.id) ?? null;
-    const state: CertificationState = until
-      ? until <= addDays(today, warningDays)
-        ? "expiring"
-        : "valid"
-      : (certCounts.get(p.id) ?? 0) > 0
-        ? "expired"
-        : "none";
+  const raw = await qb.getRawMany<{ id: number; name: string; kind: string; legal_form: string; city: string; region: string; vat_id: string | null; active: boolean | number; cert_until: string | null; cert_any: boolean | number }>();
+  const rows = raw.map((p) => {
+    const until = p.cert_until ?? null;
+    const state: CertificationState = until ? (until <= addDays(today, warningDays) ? "expiring" : "valid") : p.cert_any === true || Number(p.cert_any) > 0 ? "expired" : "none";
     return {
-      id: p.id,
+      id: Number(p.id),
       name: p.name,
       kind: p.kind as ProviderKind,
       kindLabel: PROVIDER_KIND_LABELS[p.kind as ProviderKind] ?? p.kind,
-      legalForm: p.legalForm,
+      legalForm: p.legal_form,
       city: p.city,
       region: p.region,
-      vatId: p.vatId,
-      active: p.active,
+      vatId: p.vat_id,
+      active: p.active === true || Number(p.active) === 1,
       certUntil: until,
       certState: state,
       certStateLabel: CERTIFICATION_STATE_LABELS[state],
@@ -163,19 +155,6 @@ export function germanSortExpression(column: string): string {
   let expr = `LOWER(${column})`;
   for (const [from, to] of [["Ä", "a"], ["Ö", "o"], ["Ü", "u"], ["ä", "a"], ["ö", "o"], ["ü", "u"], ["ß", "ss"]]) expr = `REPLACE(${expr}, '${from}', '${to}')`;
   return expr;
-}
-
-async function certificateCounts(manager: EntityManager, ids: number[]): Promise<Map<number, number>> {
-  if (ids.length === 0) return new Map();
-  const raw = await manager
-    .getRepository(Certification)
-    .createQueryBuilder("c")
-    .select("c.providerId", "providerId")
-    .addSelect("COUNT(*)", "n")
-    .where("c.providerId IN (:...ids)", { ids })
-    .groupBy("c.providerId")
-    .getRawMany<{ providerId: number; n: string | number }>();
-  return new Map(raw.map((r) => [Number(r.providerId), Number(r.n)]));
 }
 
 export async function listRegions(): Promise<string[]> {

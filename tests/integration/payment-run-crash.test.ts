@@ -43,7 +43,9 @@ afterAll(() => {
 function buildInChild(): Promise<{ runId: number; proc: ReturnType<typeof spawn> }> {
   const env: NodeJS.ProcessEnv = { ...process.env, PAYMENT_RUN_PAUSE_AFTER_PHASE1: "1" };
   delete env.APP_TIME;
-  const proc = spawn(path.join(ROOT, "node_modules", ".bin", "tsx"), ["tests/support/payment-run-child.ts", finance.email, today(), nextBankDay(today())], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  // Node itself with tsx as its loader: ONE process, so SIGKILL really stops the build (the tsx
+  // command would start the build as a child of its own and leave it running when killed).
+  const proc = spawn(process.execPath, ["--import", "tsx", "tests/support/payment-run-child.ts", finance.email, today(), nextBankDay(today())], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   child = proc;
   return new Promise((resolve, reject) => {
     let out = "";
