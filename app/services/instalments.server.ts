@@ -83,60 +83,73 @@ export interface DayReport {
  */
 export async function runPlacementDay(day: string = today()): Promise<DayReport> {
   const report: DayReport = { day, agreementsExpired: 0, assignmentsExpired: 0, instalmentsMoved: 0, reminders: 0 };
-  await tx(async (m) => {
-    report.agreementsExpired = await expireAgreements(m, day);
-    report.assignmentsExpired = await expireAssignments(m, day);
-  });
-  const settings = await getSettings();
-  // In batches, so a long backlog does not hold one huge transaction.
-  for (;;) {
-    const moved = await tx(async (m) => {
-      const rows = await m
-        .getRepository(FeeInstalment)
-        .createQueryBuilder("i")
-        .where("(i.status = 'pending' AND (i.earliestOn <= :day OR i.deadlineOn < :day)) OR (i.status = 'due' AND i.deadlineOn < :day)", { day })
-        .orderBy("i.id", "ASC")
-        .limit(500)
-        .getMany();
-      if (!rows.length) return -1;
-      const claims = new Map((await m.getRepository(PlacementClaim).find({ where: { id: In(rows.map((r) => r.claimId)) }, select: { id: true, reference: true, jobStart: true, employmentEndedOn: true } })).map((c) => [c.id, c]));
-      let n = 0;
-      for (const i of rows) n += await advanceOne(m, i, claims.get(i.claimId)!, day);
-      return n;
+  // A usual day is ONE transaction: expiries, the instalments (in batches of 500, so a long
+  // backlog does not hold one huge transaction; a full batch asks for the next) and the reminders
+  // once no instalment is left to move.
+  let more = true;
+  let first = true;
+  while (more) {
+    await tx(async (m) => {
+      if (first) {
+        report.agreementsExpired = await expireAgreements(m, day);
+        report.assignmentsExpired = await expireAssignments(m, day);
+      }
+      const batch = await advanceInstalments(m, day);
+      report.instalmentsMoved += batch.moved;
+      more = batch.full && batch.moved > 0;
+      if (!more) report.reminders = await sendReminders(m, day);
     });
-    if (moved < 0) break;
-    report.instalmentsMoved += moved;
-    if (moved === 0) break;
+    first = false;
   }
-  report.reminders = await tx(async (m) => {
-    const interval = settings["placement.reminderIntervalDays"];
-    const rows = await m
-      .getRepository(FeeInstalment)
-      .createQueryBuilder("i")
-      .where("i.status = 'due' AND (i.lastReminderOn IS NULL OR i.lastReminderOn <= :last)", { last: addDays(day, -interval) })
-      .getMany();
-    const due = rows.filter((i) => reminderDue(i.status as InstalmentState, day, i.earliestOn, i.lastReminderOn, interval));
-    if (!due.length) return 0;
-    const claims = new Map((await m.getRepository(PlacementClaim).find({ where: { id: In(due.map((r) => r.claimId)) } })).map((c) => [c.id, c]));
-    const providers = new Map((await m.getRepository(Provider).find({ where: { id: In(due.map((r) => r.providerId)) } })).map((p) => [p.id, p]));
-    let sent = 0;
-    for (const i of due) {
-      const res = await m.getRepository(FeeInstalment).update({ id: i.id, lastReminderOn: i.lastReminderOn === null ? IsNull() : i.lastReminderOn }, { lastReminderOn: day });
-      if (!res.affected) continue;
-      const p = providers.get(i.providerId);
-      const c = claims.get(i.claimId)!;
-      if (p?.email)
-        await enqueueTemplateMail(m, {
-          to: p.email,
-          template: "mail-instalment-reminder",
-          data: { reference: c.reference, number: i.number, amount: formatCents(i.amountCents), lastDay: formatDate(addDays(i.earliestOn, -1)), deadline: formatDate(i.deadlineOn) },
-        });
-      sent++;
-    }
-    if (sent) await appendAudit(m, SYSTEM, { action: "instalment.remind", summary: `${sent} Erinnerung(en) an fehlende Arbeitgeberbestätigungen`, entityType: "fee-instalment", entityId: "", details: { day, count: sent } });
-    return sent;
-  });
   return report;
+}
+
+const INSTALMENT_BATCH = 500;
+
+/** One batch of instalments that become due or lapse on `day`; `full` when there may be more. */
+async function advanceInstalments(m: EntityManager, day: string): Promise<{ moved: number; full: boolean }> {
+  const rows = await m
+    .getRepository(FeeInstalment)
+    .createQueryBuilder("i")
+    .where("(i.status = 'pending' AND (i.earliestOn <= :day OR i.deadlineOn < :day)) OR (i.status = 'due' AND i.deadlineOn < :day)", { day })
+    .orderBy("i.id", "ASC")
+    .limit(INSTALMENT_BATCH)
+    .getMany();
+  if (!rows.length) return { moved: 0, full: false };
+  const claims = new Map((await m.getRepository(PlacementClaim).find({ where: { id: In(rows.map((r) => r.claimId)) }, select: { id: true, reference: true, jobStart: true, employmentEndedOn: true } })).map((c) => [c.id, c]));
+  let moved = 0;
+  for (const i of rows) moved += await advanceOne(m, i, claims.get(i.claimId)!, day);
+  return { moved, full: rows.length === INSTALMENT_BATCH };
+}
+
+/** Reminders for due instalments whose proof is missing, every `placement.reminderIntervalDays`. */
+async function sendReminders(m: EntityManager, day: string): Promise<number> {
+  const interval = (await getSettings(m))["placement.reminderIntervalDays"];
+  const rows = await m
+    .getRepository(FeeInstalment)
+    .createQueryBuilder("i")
+    .where("i.status = 'due' AND (i.lastReminderOn IS NULL OR i.lastReminderOn <= :last)", { last: addDays(day, -interval) })
+    .getMany();
+  const due = rows.filter((i) => reminderDue(i.status as InstalmentState, day, i.earliestOn, i.lastReminderOn, interval));
+  if (!due.length) return 0;
+  const claims = new Map((await m.getRepository(PlacementClaim).find({ where: { id: In(due.map((r) => r.claimId)) } })).map((c) => [c.id, c]));
+  const providers = new Map((await m.getRepository(Provider).find({ where: { id: In(due.map((r) => r.providerId)) } })).map((p) => [p.id, p]));
+  let sent = 0;
+  for (const i of due) {
+    const res = await m.getRepository(FeeInstalment).update({ id: i.id, lastReminderOn: i.lastReminderOn === null ? IsNull() : i.lastReminderOn }, { lastReminderOn: day });
+    if (!res.affected) continue;
+    const p = providers.get(i.providerId);
+    const c = claims.get(i.claimId)!;
+    if (p?.email)
+      await enqueueTemplateMail(m, {
+        to: p.email,
+        template: "mail-instalment-reminder",
+        data: { reference: c.reference, number: i.number, amount: formatCents(i.amountCents), lastDay: formatDate(addDays(i.earliestOn, -1)), deadline: formatDate(i.deadlineOn) },
+      });
+    sent++;
+  }
+  if (sent) await appendAudit(m, SYSTEM, { action: "instalment.remind", summary: `${sent} Erinnerung(en) an fehlende Arbeitgeberbestätigungen`, entityType: "fee-instalment", entityId: "", details: { day, count: sent } });
+  return sent;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -471,6 +471,28 @@ describe("flags, lapse, expiry", () => {
     }
   });
 
+  it("the daily job works a backlog in batches of 500: 500 and 501 instalments all move in one run, the second run moves nothing", async () => {
+    const m = await em();
+    const template = await m.getRepository(FeeInstalment).findOneByOrFail({ claimId: validClaimId, number: 1 });
+    const { id: _id, ...rest } = template;
+    // The day's own work on the existing data first, so that the runs below move only the backlog.
+    setClock("2033-02-01T09:00:00.000Z");
+    await runPlacementDay("2033-02-01");
+    for (const size of [500, 501]) {
+      const rows = Array.from({ length: size }, (_, k) => ({ ...rest, number: 1000 + k, status: "pending", earliestOn: "2033-02-01", deadlineOn: "2033-08-31", dueAt: null, closedAt: null, lastReminderOn: null }));
+      const extra = await m.getRepository(FeeInstalment).save(rows, { chunk: 100 });
+      try {
+        setClock("2033-02-01T09:00:00.000Z");
+        const run = await runPlacementDay("2033-02-01");
+        expect(run.instalmentsMoved).toBe(size);
+        expect(await m.getRepository(FeeInstalment).countBy({ id: In(extra.map((e) => e.id)), status: "due" })).toBe(size);
+        expect((await runPlacementDay("2033-02-01")).instalmentsMoved).toBe(0);
+      } finally {
+        await m.getRepository(FeeInstalment).delete({ id: In(extra.map((e) => e.id)) });
+      }
+    }
+  });
+
   it("the audit chain is intact", async () => {
     const report = await verifyAuditChain(await em());
     expect(report.ok).toBe(true);
