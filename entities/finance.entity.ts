@@ -64,6 +64,7 @@ export class Commitment {
   @Column({ type: "integer" })
   budgetLineId: number;
 
+  @Index("ix_commitments_year")
   @Column({ type: "integer" })
   year: number;
 
@@ -392,6 +393,7 @@ export class PaymentItem {
   @Column({ type: "integer", nullable: true })
   paymentRunId: number | null;
 
+  @Index("ix_payment_items_paid_on")
   @Column({ ...DATE, nullable: true })
   paidOn: string | null;
 

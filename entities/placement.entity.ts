@@ -194,6 +194,7 @@ export class Client {
   @Column({ type: "integer", nullable: true })
   caseManagerId: number | null;
 
+  @Index("ix_clients_created_at")
   @Column({ ...INSTANT })
   createdAt: string;
 

@@ -23,7 +23,9 @@ export async function paginate<E extends ObjectLiteral, S extends string>(
   query: { sort: S; dir: SortDir; page: number; pageSize: number },
   options: { sortColumns: Record<S, SortColumn>; tieBreaker: string; all?: boolean },
 ): Promise<Page<E> & { raw: Record<string, unknown>[] }> {
-  const total = await qb.clone().getCount();
+  // Without joins every row is one entity: a plain COUNT(*) (TypeORM's getCount counts DISTINCT ids,
+  // which on SQLite sorts the whole selection first: 30–60 ms at ten years of data).
+  const total = qb.expressionMap.joinAttributes.length === 0 ? Number((await qb.clone().select("COUNT(*)", "n").orderBy().getRawOne<{ n: string | number }>())?.n ?? 0) : await qb.clone().getCount();
   const pageSize = options.all ? Math.max(total, 1) : query.pageSize;
   const { page, pages, offset } = pageBounds(total, query.page, pageSize);
   const sort = (Object.keys(options.sortColumns) as S[]).includes(query.sort) ? query.sort : (Object.keys(options.sortColumns)[0] as S);

@@ -304,7 +304,9 @@ export async function listMeasures(user: CurrentUser, raw: MeasureQuery, options
   requireCan(user, "read:place:any");
   const query = completeQuery(MEASURE_LIST, raw as Record<string, unknown>);
   const m = await em();
-  const qb = m.getRepository(Measure).createQueryBuilder("x").leftJoin(Provider, "p", "p.id = x.providerId");
+  const qb = m.getRepository(Measure).createQueryBuilder("x");
+  // The provider's name only for sorting by it (the rows' names are read for the page below).
+  if (query.sort === "provider") qb.leftJoin(Provider, "p", "p.id = x.providerId");
   if (query.type) qb.andWhere("x.typeCode = :type", { type: query.type });
   if (query.origin) qb.andWhere("x.origin = :origin", { origin: query.origin });
   if (query.provider) qb.andWhere("x.providerId = :provider", { provider: query.provider });
