@@ -44,6 +44,7 @@ async function main() {
   const { createFeeSchedule } = await import("../app/services/placement-agreements.server");
   const { submitClaim, decideClaim } = await import("../app/services/placement-claims.server");
   const { runPlacementDay } = await import("../app/services/instalments.server");
+  const { installGateProbe } = await import("../app/lib/gate-probe.server");
   const { addDays, addMonths } = await import("../app/domain/time");
   const { clientReference } = await import("../app/domain/placement");
   const { Assignment, Client, PlacementAgreement, Provider, User, Setting, EmploymentSpell } = await import("../entities");
@@ -139,6 +140,8 @@ async function main() {
   console.log(`\nA. ${N} Nachweise prüfen und entscheiden`);
   let accepted = 0;
   let rejectedAtSubmission = 0;
+  // Time holding the write gate (BEGIN granted → COMMIT done), per write path (issue 13 point 2).
+  const probe = await installGateProbe(ds);
   const submitStart = process.hrtime.bigint();
   const submitted: number[] = [];
   for (let i = 0; i < N; i++) {
@@ -149,15 +152,24 @@ async function main() {
     else submitted.push(res.id);
   }
   const submitMs = Number(process.hrtime.bigint() - submitStart) / 1e6;
+  const submitHeld = probe.heldMs();
+  const submitTxs = probe.holds.length;
+  probe.reset();
   const decideStart = process.hrtime.bigint();
   for (const id of submitted) {
     await decideClaim({ ...asUser(caseManager), role: "case_manager" }, id, "accept", { note: "Geprüft, keine Auffälligkeiten festgestellt." });
     accepted++;
   }
   const decideMs = Number(process.hrtime.bigint() - decideStart) / 1e6;
+  const decideHeld = probe.heldMs();
+  const decideTxs = probe.holds.length;
+  const decideMaxHold = Math.max(0, ...probe.holds);
+  probe.stop();
   const serviceMs = submitMs + decideMs;
   console.log(`  Dienste: Einreichen mit Prüfung ${fmt(submitMs)} (${(submitMs / N).toFixed(1)} ms/Nachweis; ${rejectedAtSubmission} bei Eingang abgelehnt)`);
   console.log(`  Dienste: Anerkennen mit erneuter Prüfung, Raten, Bescheid-PDF, Mail ${fmt(decideMs)} (${(decideMs / Math.max(1, accepted)).toFixed(1)} ms/Entscheidung, ${accepted} anerkannt)`);
+  console.log(`  Schreibtor je Einreichung: gehalten ${(submitHeld / N).toFixed(2)} ms, außerhalb ${((submitMs - submitHeld) / N).toFixed(2)} ms (${submitTxs} Transaktionen)`);
+  console.log(`  Schreibtor je Entscheidung: gehalten ${(decideHeld / Math.max(1, accepted)).toFixed(2)} ms (längste ${decideMaxHold.toFixed(1)} ms), außerhalb ${((decideMs - decideHeld) / Math.max(1, accepted)).toFixed(2)} ms (${decideTxs} Transaktionen; Ziel ≤ 5 ms gehalten)`);
 
   // Raw SQL on a copy of the setup: the same rule checks as set-based SQL, the inserts and the instalments.
   const rawDir = fs.mkdtempSync(path.join(os.tmpdir(), "vt-bench-raw-"));
