@@ -303,41 +303,49 @@ async function recheck(m: EntityManager, claim: PlacementClaim, assignment: Assi
 export async function decideClaim(user: CurrentUser, claimId: number, event: Extract<ClaimEvent, "accept" | "reject" | "request_documents">, raw: unknown) {
   requireCan(user, "decide:placement:any");
   const input = parseOrThrow(decideSchema, raw);
-  // The decision is one transaction (re-check, state, instalments, audit); the letter and the
-  // mail carrying it are rendered after it, outside the write gate (DESIGN.md § 7), and stored in
-  // a short transaction of their own. `letterDue` marks the letter as owed until it is stored.
+  // Read and check outside the write transaction, on committed data: the claim, the re-run
+  // rules, the documents, the instalment plan. The transaction then only writes, each write
+  // conditional on what was read (the claim's state, the voucher still active), so a concurrent
+  // decision or a second claim on the voucher redeemed meanwhile is refused, not overwritten.
+  // The letter and the mail carrying it are rendered after it, outside the write gate (DESIGN.md
+  // § 7), and stored in a short transaction of their own; `letterDue` marks the letter as owed.
+  const r = await em();
+  const claim = await r.getRepository(PlacementClaim).findOne({ where: { id: claimId } });
+  if (!claim) throw new NotFoundError("Der Vermittlungsnachweis wurde nicht gefunden.");
+  const assignment = await r.getRepository(Assignment).findOneByOrFail({ id: claim.assignmentId });
+  if (input.severeDisabilityException !== undefined && event === "accept") claim.severeDisabilityException = input.severeDisabilityException;
+  const results = await recheck(r, claim, assignment);
+  const planned = planTransition(CLAIMS, { entity: claim, event, facts: { state: claim.status as ClaimState, results, note: input.note, documentKinds: await documentKinds(r, claim.id) }, actor: user });
+  if (input.severeDisabilityException && event === "accept") {
+    const client = await r.getRepository(Client).findOneByOrFail({ id: claim.clientId });
+    if (!client.targetGroups.includes("severely_disabled"))
+      throw new ValidationError("Für den Kunden ist keine Schwerbehinderung erfasst; die Ausnahme für befristete Beschäftigung schwerbehinderter Menschen kann nicht angewandt werden.", { severeDisabilityException: "Keine Schwerbehinderung erfasst." });
+  }
+  const plan = event === "accept" ? await instalmentPlan(r, claim, assignment) : null;
   const decided = await tx(async (m) => {
-    const claim = await m.getRepository(PlacementClaim).findOne({ where: { id: claimId } });
-    if (!claim) throw new NotFoundError("Der Vermittlungsnachweis wurde nicht gefunden.");
-    const assignment = await m.getRepository(Assignment).findOneByOrFail({ id: claim.assignmentId });
-    if (input.severeDisabilityException !== undefined && event === "accept") claim.severeDisabilityException = input.severeDisabilityException;
-    const results = await recheck(m, claim, assignment);
-    const planned = planTransition(CLAIMS, { entity: claim, event, facts: { state: claim.status as ClaimState, results, note: input.note, documentKinds: await documentKinds(m, claim.id) }, actor: user });
-    if (input.severeDisabilityException && event === "accept") {
-      const client = await m.getRepository(Client).findOneByOrFail({ id: claim.clientId });
-      if (!client.targetGroups.includes("severely_disabled"))
-        throw new ValidationError("Für den Kunden ist keine Schwerbehinderung erfasst; die Ausnahme für befristete Beschäftigung schwerbehinderter Menschen kann nicht angewandt werden.", { severeDisabilityException: "Keine Schwerbehinderung erfasst." });
-    }
     const at = nowIso();
     await planned.commit(m, {
-      set: { decidedAt: at, decidedById: user.id, decisionNote: input.note, decisionDocumentId: null, letterDue: event, updatedAt: at },
+      // The re-run rules (and the exception) are kept with the decision.
+      set: { decidedAt: at, decidedById: user.id, decisionNote: input.note, ruleResults: claim.ruleResults, flagged: claim.flagged, severeDisabilityException: claim.severeDisabilityException, decisionDocumentId: null, letterDue: event, updatedAt: at },
       audit: { details: { note: input.note, results: results.map((r) => ({ code: r.code, severity: r.severity })), severeDisabilityException: claim.severeDisabilityException } },
     });
-    // The re-run rules (and the exception) are kept with the decision.
-    await m.getRepository(PlacementClaim).save(claim);
     // On acceptance: the instalments and the redeemed voucher, in the same transaction.
-    if (event === "accept") await onAccepted(m, claim, assignment, user);
+    if (plan) await onAccepted(m, claim, assignment, user, plan);
     return claim;
   });
   await letterAfterDecision(decided);
   return decided;
 }
 
-async function onAccepted(m: EntityManager, claim: PlacementClaim, assignment: Assignment, user: CurrentUser) {
+/** The instalments an acceptance creates, from the agreement's fee schedule (read outside the transaction). */
+async function instalmentPlan(m: EntityManager, claim: PlacementClaim, assignment: Assignment) {
   const agreement = await m.getRepository(PlacementAgreement).findOneByOrFail({ id: assignment.agreementId });
   const schedule = await m.getRepository(FeeSchedule).findOneByOrFail({ id: agreement.feeScheduleId });
   const rs = RULE_SETS[claim.legalBasis as LegalBasis];
-  const plan = planInstalments(schedule.instalments as InstalmentRule[], Math.min(claim.claimedFeeCents, assignment.maxFeeCents), claim.jobStart, rs.claimPeriodMonths);
+  return planInstalments(schedule.instalments as InstalmentRule[], Math.min(claim.claimedFeeCents, assignment.maxFeeCents), claim.jobStart, rs.claimPeriodMonths);
+}
+
+async function onAccepted(m: EntityManager, claim: PlacementClaim, assignment: Assignment, user: CurrentUser, plan: ReturnType<typeof planInstalments>) {
   const at = nowIso();
   await m.getRepository(FeeInstalment).insert(
     plan.map((p) => ({
