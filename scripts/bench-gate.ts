@@ -58,7 +58,7 @@ async function main() {
     if (res.status !== 201) throw new Error(`Angebot ${i}: ${res.status} ${await res.text()}`);
   };
   await send(0); // warm up
-  const probe = await installGateProbe(ds);
+  const probe = await installGateProbe(ds, { trace: !!process.env.BENCH_TRACE });
   const totals: number[] = [];
   const held: number[] = [];
   const txCounts: number[] = [];
@@ -72,10 +72,21 @@ async function main() {
     txCounts.push(probe.holds.length - before);
   }
   probe.stop();
+  if (process.env.BENCH_TRACE) {
+    const by = new Map<string, { n: number; ms: number }>();
+    for (const t of probe.trace) {
+      const e = by.get(t.query.slice(0, 60)) ?? { n: 0, ms: 0 };
+      e.n++;
+      e.ms += t.ms + Math.max(0, t.gapMs);
+      by.set(t.query.slice(0, 60), e);
+    }
+    for (const [k, e] of [...by].sort((a, b) => b[1].ms - a[1].ms).slice(0, 20)) console.log(`    ${(e.ms / N).toFixed(2).padStart(7)} ms ×${(e.n / N).toFixed(1)}  ${k}`);
+  }
+  const statements = probe.statements.reduce((a, b) => a + b, 0);
   const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
   const sortedHeld = [...held].sort((a, b) => a - b);
   console.log("\nAngebot (Schnittstelle, 2 MB)");
-  console.log(`  je Angebot gesamt ${(sum(totals) / N).toFixed(1)} ms: Schreibtor gehalten ${(sum(held) / N).toFixed(2)} ms (p50 ${percentile(sortedHeld, 50).toFixed(2)}, max ${sortedHeld.at(-1)?.toFixed(2)} ms; ${sum(txCounts) / N} Transaktion(en) je Angebot), außerhalb ${((sum(totals) - sum(held)) / N).toFixed(1)} ms`);
+  console.log(`  je Angebot gesamt ${(sum(totals) / N).toFixed(1)} ms: Schreibtor gehalten ${(sum(held) / N).toFixed(2)} ms (p50 ${percentile(sortedHeld, 50).toFixed(2)}, max ${sortedHeld.at(-1)?.toFixed(2)} ms; ${sum(txCounts) / N} Transaktion(en), ${(statements / N).toFixed(1)} Anweisungen im Tor je Angebot), außerhalb ${((sum(totals) - sum(held)) / N).toFixed(1)} ms`);
   console.log(`  Anteil im Schreibtor: ${((100 * sum(held)) / sum(totals)).toFixed(1)} % (außerhalb: Lesen und Parsen des Körpers, base64, PDF-Prüfung, SHA-256, Versiegeln, Datei schreiben)`);
   await ds.destroy();
 }
