@@ -423,6 +423,16 @@ export class PlacementClaim {
   @Column({ type: "integer", nullable: true })
   decisionDocumentId: number | null;
 
+  /**
+   * The decision (accept, reject, request_documents) whose letter is not stored yet: set in the
+   * decision's transaction, the letter is rendered after it (outside the write gate) and stored
+   * in a short transaction that clears this. The background job produces letters left undone by
+   * a stopped process (renderMissingDecisionLetters).
+   */
+  @Index("ix_placement_claims_letter_due")
+  @Column({ type: "varchar", length: 20, nullable: true })
+  letterDue: string | null;
+
   @Column({ ...DATE, nullable: true })
   employmentEndedOn: string | null;
 

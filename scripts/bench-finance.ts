@@ -36,6 +36,7 @@ export async function benchPaymentRun(n = Number(process.env.BENCH_RUN_ITEMS ?? 
   const { buildCreditTransfer } = await import("../app/domain/sepa");
   const { renderPaymentRunListPdf, renderPaymentOrderPdf } = await import("../app/lib/payment-pdf.server");
   const { getSettings } = await import("../app/lib/settings.server");
+  const { installGateProbe } = await import("../app/lib/gate-probe.server");
   const ds = await db();
   console.log(`Zahllauf: ${n.toLocaleString("de-DE")} angeordnete Zahlungen, frische ${ds.options.type}-Datenbank`);
   await seedDemoData({ scale: 0.1 });
@@ -61,9 +62,13 @@ export async function benchPaymentRun(n = Number(process.env.BENCH_RUN_ITEMS ?? 
 
   console.log("\n  a) über die Dienste");
   const person = { id: finance.id, email: finance.email, name: finance.name, role: "finance" as const, providerId: null };
+  const probe = await installGateProbe(ds);
   t = process.hrtime.bigint();
   const run = await createRun(person, { dueUntil: day, executionDate: nextBankDay(day) });
   const createMs = ms(t);
+  const runHeld = probe.heldMs();
+  const runTxs = probe.holds.length;
+  probe.reset();
   line(`createRun gesamt (${run.run.itemCount} Zahlungen, Datei + Zahllaufliste)`, createMs);
   line("  davon Prüfung vorab, nur lesend (Regeln je Zahlung)", run.timing.prepareMs);
   line("  davon Phase 1 im Schreibtor (Lauf, Zahlungen → im Zahllauf)", run.timing.phase1Ms);
@@ -73,9 +78,12 @@ export async function benchPaymentRun(n = Number(process.env.BENCH_RUN_ITEMS ?? 
   t = process.hrtime.bigint();
   const rendered = await renderPaymentOrders(ids);
   const ordersMs = ms(t);
+  const ordersHeld = probe.heldMs();
+  probe.stop();
   line(`renderPaymentOrders (${rendered} Auszahlungsanordnungen, rendern + speichern)`, ordersMs);
   const gate = run.timing.phase1Ms + run.timing.phase3Ms;
   console.log(`  Schreibtor gehalten: ${gate.toFixed(0)} ms, außerhalb: ${(run.timing.prepareMs + run.timing.phase2Ms).toFixed(0)} ms (Zahllauf ohne Anordnungen)`);
+  console.log(`  gemessen an BEGIN/COMMIT: Zahllauf hält das Schreibtor ${runHeld.toFixed(0)} ms in ${runTxs} Transaktionen, außerhalb ${(createMs - runHeld).toFixed(0)} ms; Anordnungen ${ordersHeld.toFixed(0)} ms gehalten, ${(ordersMs - ordersHeld).toFixed(0)} ms außerhalb`);
 
   console.log("\n  b) Vergleich: direkt (gleiche Daten, gleicher Durchgang)");
   const settings = await getSettings(m);

@@ -44,6 +44,7 @@ async function main() {
   const { createFeeSchedule } = await import("../app/services/placement-agreements.server");
   const { submitClaim, decideClaim } = await import("../app/services/placement-claims.server");
   const { runPlacementDay } = await import("../app/services/instalments.server");
+  const { installGateProbe } = await import("../app/lib/gate-probe.server");
   const { addDays, addMonths } = await import("../app/domain/time");
   const { clientReference } = await import("../app/domain/placement");
   const { Assignment, Client, PlacementAgreement, Provider, User, Setting, EmploymentSpell } = await import("../entities");
@@ -139,6 +140,8 @@ async function main() {
   console.log(`\nA. ${N} Nachweise prüfen und entscheiden`);
   let accepted = 0;
   let rejectedAtSubmission = 0;
+  // Time holding the write gate (BEGIN granted → COMMIT done), per write path (issue 13 point 2).
+  const probe = await installGateProbe(ds, { trace: !!process.env.BENCH_TRACE });
   const submitStart = process.hrtime.bigint();
   const submitted: number[] = [];
   for (let i = 0; i < N; i++) {
@@ -149,15 +152,44 @@ async function main() {
     else submitted.push(res.id);
   }
   const submitMs = Number(process.hrtime.bigint() - submitStart) / 1e6;
+  const submitHeld = probe.heldMs();
+  const submitTxs = probe.holds.length;
+  const submitStatements = probe.statements.reduce((a, b) => a + b, 0);
+  probe.reset();
   const decideStart = process.hrtime.bigint();
   for (const id of submitted) {
     await decideClaim({ ...asUser(caseManager), role: "case_manager" }, id, "accept", { note: "Geprüft, keine Auffälligkeiten festgestellt." });
     accepted++;
   }
   const decideMs = Number(process.hrtime.bigint() - decideStart) / 1e6;
+  const decideHeld = probe.heldMs();
+  const decideTxs = probe.holds.length;
+  const decideMaxHold = Math.max(0, ...probe.holds);
+  const decideStatements = probe.statements.reduce((a, b) => a + b, 0);
+  if (process.env.BENCH_TRACE) {
+    // Where the time inside the decisions' transactions goes, summed per statement kind.
+    const by = new Map<string, { n: number; ms: number; gap: number }>();
+    for (const t of probe.trace) {
+      const key = t.query.slice(0, 60);
+      const e = by.get(key) ?? { n: 0, ms: 0, gap: 0 };
+      e.n++;
+      e.ms += t.ms;
+      e.gap += t.gapMs;
+      by.set(key, e);
+    }
+    for (const [k, e] of [...by].sort((a, b) => b[1].ms + b[1].gap - a[1].ms - a[1].gap).slice(0, 25)) console.log(`    ${(e.ms / accepted).toFixed(2).padStart(7)} ms SQL ${(e.gap / accepted).toFixed(2).padStart(7)} ms davor  ×${(e.n / accepted).toFixed(1)}  ${k}`);
+  }
+  // The floor, measured now: a transaction writing one row (BEGIN IMMEDIATE, UPDATE, COMMIT).
+  probe.reset();
+  for (let i = 0; i < 100; i++) await tx((m) => m.query(`UPDATE settings SET "updatedAt" = "updatedAt" WHERE "key" = 'placement.reminderIntervalDays'`));
+  const floorHeld = probe.heldMs() / 100;
+  probe.stop();
   const serviceMs = submitMs + decideMs;
   console.log(`  Dienste: Einreichen mit Prüfung ${fmt(submitMs)} (${(submitMs / N).toFixed(1)} ms/Nachweis; ${rejectedAtSubmission} bei Eingang abgelehnt)`);
   console.log(`  Dienste: Anerkennen mit erneuter Prüfung, Raten, Bescheid-PDF, Mail ${fmt(decideMs)} (${(decideMs / Math.max(1, accepted)).toFixed(1)} ms/Entscheidung, ${accepted} anerkannt)`);
+  console.log(`  Schreibtor je Einreichung: gehalten ${(submitHeld / N).toFixed(2)} ms = ${(submitHeld / N / floorHeld).toFixed(1)}× Boden, außerhalb ${((submitMs - submitHeld) / N).toFixed(2)} ms (${(submitTxs / N).toFixed(2)} Transaktionen, ${(submitStatements / N).toFixed(1)} Anweisungen im Tor je Nachweis)`);
+  console.log(`  Schreibtor je Entscheidung: gehalten ${(decideHeld / Math.max(1, accepted)).toFixed(2)} ms = ${(decideHeld / Math.max(1, accepted) / floorHeld).toFixed(1)}× Boden (längste ${decideMaxHold.toFixed(1)} ms), außerhalb ${((decideMs - decideHeld) / Math.max(1, accepted)).toFixed(2)} ms (${(decideTxs / Math.max(1, accepted)).toFixed(2)} Transaktionen, ${(decideStatements / Math.max(1, accepted)).toFixed(1)} Anweisungen im Tor je Entscheidung; Ziel ≤ 5 ms gehalten)`);
+  console.log(`  Boden: eine Transaktion mit einer geänderten Zeile hält das Tor ${floorHeld.toFixed(2)} ms (BEGIN IMMEDIATE, UPDATE, COMMIT mit fsync)`);
 
   // Raw SQL on a copy of the setup: the same rule checks as set-based SQL, the inserts and the instalments.
   const rawDir = fs.mkdtempSync(path.join(os.tmpdir(), "vt-bench-raw-"));

@@ -13,6 +13,9 @@
  *  10. the provider comparison at demo-data --scale 10 (BENCH_COMPARISON_SCALE; reuse a built set
  *      with BENCH_COMPARISON_DATA_DIR): providerFigures against one hand-made SQL query (≤ 2×) and
  *      the page /comparison p95 through the built server (≤ 300 ms) (scripts/bench-comparison.ts)
+ *  11. the write gate per offer (2 MB through the API route, one after another): time holding the
+ *      gate vs outside it (scripts/bench-gate.ts); sections 5 and 6 print the same split for claim
+ *      submission, claim decision and the payment run (app/lib/gate-probe.server.ts)
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -107,6 +110,10 @@ async function main() {
   console.log("\n10. Vergleich der Träger bei demo-data --scale " + (process.env.BENCH_COMPARISON_SCALE ?? "10") + ": Dienst gegen handgeschriebenes SQL, Seite /comparison (eigener Prozess)");
   const cmp = spawnSync(process.execPath, [path.join(path.dirname(process.argv[1]), "..", "node_modules", "tsx", "dist", "cli.mjs"), path.join(path.dirname(process.argv[1]), "bench-comparison.ts")], { stdio: "inherit", env: { ...process.env, DATA_DIR: undefined } });
   if (cmp.status !== 0) process.exit(cmp.status ?? 1);
+
+  console.log("\n11. Schreibtor je Angebot: 2 MB über die Schnittstelle, gehalten gegen außerhalb (eigener Prozess, frische Datenbank)");
+  const g = spawnSync(process.execPath, [path.join(path.dirname(process.argv[1]), "..", "node_modules", "tsx", "dist", "cli.mjs"), path.join(path.dirname(process.argv[1]), "bench-gate.ts")], { stdio: "inherit", env: process.env });
+  if (g.status !== 0) process.exit(g.status ?? 1);
 }
 
 main().catch((e) => {

@@ -9,6 +9,7 @@ export async function runDueJobs(): Promise<void> {
   const { closeDueTenders } = await import("~/services/tenders.server");
   await closeDueTenders();
   await runPlacementDayOnce();
+  await renderOwedDecisionLetters();
   await recoverRunsDaily();
   await financeDaily();
   await placeBillingDaily();
@@ -25,6 +26,12 @@ async function forgetIdempotencyKeysHourly(): Promise<void> {
   const { forgetExpiredIdempotencyKeys } = await import("~/services/idempotency.server");
   await forgetExpiredIdempotencyKeys();
   lastIdempotencyHour = hour;
+}
+
+/** Decision letters a stopped process left owed (the decision committed, its letter not yet stored). */
+async function renderOwedDecisionLetters(): Promise<void> {
+  const { renderMissingDecisionLetters } = await import("~/services/placement-claims.server");
+  await renderMissingDecisionLetters();
 }
 
 let lastPlacementDay: string | null = null;

@@ -3,7 +3,7 @@
  * against DOMAIN.md § 7 rules 1–10 on submission and again on every staff decision, decided by
  * letter (an administrative act, with instructions on the right to object), audited.
  */
-import { In, type EntityManager } from "typeorm";
+import { In, IsNull, LessThanOrEqual, Not, type EntityManager } from "typeorm";
 import { z } from "zod";
 import { Assignment, AuditEvent, BankAccount, Certification, ClaimDocument, Client, ContactPerson, Document, EmploymentSpell, FeeInstalment, FeeSchedule, PlacementAgreement, PlacementClaim, Provider, User } from "../../entities";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
@@ -22,7 +22,7 @@ import { paginate } from "~/lib/list.server";
 import { appendAudit, SYSTEM } from "~/lib/audit.server";
 import { nowIso, today } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
-import { generateDocument, storeDocument } from "~/lib/documents.server";
+import { prepareDocument, storeDocument, type GenerateDocumentInput } from "~/lib/documents.server";
 import { isReadablePdf } from "~/lib/pdf-check.server";
 import { enqueueMail } from "~/lib/mailer.server";
 import { getSettings } from "~/lib/settings.server";
@@ -32,8 +32,8 @@ import { advanceClaimInstalments, instalmentStatusLabel } from "./instalments.se
 import { paidOnByInstalment } from "./payment-items.server";
 import { signatory } from "./letters.server";
 import { assignmentMachine } from "~/domain/assignment.machine";
-import { sniffContentType } from "~/lib/files.server";
-import { enqueueTemplateMail } from "~/lib/mail-template.server";
+import { sniffContentType, storeBytes, type StoredFile } from "~/lib/files.server";
+import { renderMail } from "~/lib/mail-template.server";
 import { ASSIGNMENTS, CLAIMS, nextReference, ownBrokerId, requireCan } from "./placement-common.server";
 import { planTransition, transition } from "./transition.server";
 import type { AssignmentState } from "~/domain/placement";
@@ -67,8 +67,16 @@ async function checkUpload(file: UploadedFile | null | undefined, field: string,
   else if (!(await isReadablePdf(file.bytes))) errors[field] = `${label.nominative} muss eine PDF-Datei sein (der Inhalt ist kein PDF).`;
 }
 
-async function attach(m: EntityManager, claim: PlacementClaim, kind: ClaimDocumentKind, file: UploadedFile, user: CurrentUser | null, instalmentId: number | null = null) {
+/** Uploads into the file store before the transaction (hashing and writing must not hold the write gate, DESIGN.md § 7). */
+async function storeUploads<K extends string>(files: Partial<Record<K, UploadedFile | null | undefined>>): Promise<Partial<Record<K, StoredFile>>> {
+  const out: Partial<Record<K, StoredFile>> = {};
+  for (const [key, file] of Object.entries(files) as [K, UploadedFile | null | undefined][]) if (file?.bytes.length) out[key] = await storeBytes(file.bytes);
+  return out;
+}
+
+async function attach(m: EntityManager, claim: PlacementClaim, kind: ClaimDocumentKind, file: UploadedFile, user: CurrentUser | null, stored: StoredFile | undefined, instalmentId: number | null = null) {
   const doc = await storeDocument(m, {
+    stored,
     origin: "upload",
     title: `${CLAIM_DOCUMENT_KINDS[kind]} – ${claim.reference}`,
     filename: file.filename || `${kind}.pdf`,
@@ -188,6 +196,7 @@ export async function submitClaim(
   await checkUpload(files.employerConfirmation, "employerConfirmation", { accusative: "die Bestätigung des Arbeitgebers", nominative: "Die Bestätigung des Arbeitgebers" }, requireFiles, errors, maxBytes);
   await checkUpload(files.brokerContract, "brokerContract", { accusative: "den schriftlichen Vermittlungsvertrag mit dem Kunden", nominative: "Der schriftliche Vermittlungsvertrag mit dem Kunden" }, requireFiles, errors, maxBytes);
   if (Object.keys(errors).length) throw new ValidationError("Bitte prüfen Sie die hochgeladenen Dateien.", errors);
+  const stored = await storeUploads(files);
 
   const result = await tx(async (m) => {
     const assignment = await m.getRepository(Assignment).findOne({ where: { id: input.assignmentId, providerId } });
@@ -240,13 +249,15 @@ export async function submitClaim(
         decidedById: null,
         decisionNote: rejected ? results.filter((r) => r.severity === "error").map((r) => r.message).join("\n") : "",
         decisionDocumentId: null,
+        // A refusal on receipt is a decision: its letter is rendered after this transaction.
+        letterDue: rejected ? "reject" : null,
         employmentEndedOn: null,
         updatedAt: at,
       }),
     );
-    if (files.employmentContract?.bytes.length) await attach(m, claim, "employment_contract", files.employmentContract, user);
-    if (files.employerConfirmation?.bytes.length) await attach(m, claim, "employer_confirmation", files.employerConfirmation, user);
-    if (files.brokerContract?.bytes.length) await attach(m, claim, "broker_contract", files.brokerContract, user);
+    if (files.employmentContract?.bytes.length) await attach(m, claim, "employment_contract", files.employmentContract, user, stored.employmentContract);
+    if (files.employerConfirmation?.bytes.length) await attach(m, claim, "employer_confirmation", files.employerConfirmation, user, stored.employerConfirmation);
+    if (files.brokerContract?.bytes.length) await attach(m, claim, "broker_contract", files.brokerContract, user, stored.brokerContract);
     await appendAudit(m, actorOf(user), {
       action: rejected ? "placement.refused" : "placement.submit",
       summary: rejected
@@ -258,9 +269,9 @@ export async function submitClaim(
       details: { assignment: assignment.reference, results: results.map((r) => ({ code: r.code, severity: r.severity })) },
     });
     await recordEvent(m, { type: rejected ? "placement.rejected" : "placement.submitted", providerId, entityType: "placement", entityId: claim.id, reference: claim.reference, status: claim.status });
-    if (rejected) await sendDecision(m, claim, "reject", null);
     return claim;
   });
+  if (result.letterDue) await letterAfterDecision(result);
   const results = result.ruleResults as RuleResult[];
   return {
     id: result.id,
@@ -292,45 +303,49 @@ async function recheck(m: EntityManager, claim: PlacementClaim, assignment: Assi
 export async function decideClaim(user: CurrentUser, claimId: number, event: Extract<ClaimEvent, "accept" | "reject" | "request_documents">, raw: unknown) {
   requireCan(user, "decide:placement:any");
   const input = parseOrThrow(decideSchema, raw);
-  return tx(async (m) => {
-    const claim = await m.getRepository(PlacementClaim).findOne({ where: { id: claimId } });
-    if (!claim) throw new NotFoundError("Der Vermittlungsnachweis wurde nicht gefunden.");
-    const assignment = await m.getRepository(Assignment).findOneByOrFail({ id: claim.assignmentId });
-    if (input.severeDisabilityException !== undefined && event === "accept") claim.severeDisabilityException = input.severeDisabilityException;
-    const results = await recheck(m, claim, assignment);
-    const planned = planTransition(CLAIMS, { entity: claim, event, facts: { state: claim.status as ClaimState, results, note: input.note, documentKinds: await documentKinds(m, claim.id) }, actor: user });
-    if (input.severeDisabilityException && event === "accept") {
-      const client = await m.getRepository(Client).findOneByOrFail({ id: claim.clientId });
-      if (!client.targetGroups.includes("severely_disabled"))
-        throw new ValidationError("Für den Kunden ist keine Schwerbehinderung erfasst; die Ausnahme für befristete Beschäftigung schwerbehinderter Menschen kann nicht angewandt werden.", { severeDisabilityException: "Keine Schwerbehinderung erfasst." });
-    }
+  // Read and check outside the write transaction, on committed data: the claim, the re-run
+  // rules, the documents, the instalment plan. The transaction then only writes, each write
+  // conditional on what was read (the claim's state, the voucher still active), so a concurrent
+  // decision or a second claim on the voucher redeemed meanwhile is refused, not overwritten.
+  // The letter and the mail carrying it are rendered after it, outside the write gate (DESIGN.md
+  // § 7), and stored in a short transaction of their own; `letterDue` marks the letter as owed.
+  const r = await em();
+  const claim = await r.getRepository(PlacementClaim).findOne({ where: { id: claimId } });
+  if (!claim) throw new NotFoundError("Der Vermittlungsnachweis wurde nicht gefunden.");
+  const assignment = await r.getRepository(Assignment).findOneByOrFail({ id: claim.assignmentId });
+  if (input.severeDisabilityException !== undefined && event === "accept") claim.severeDisabilityException = input.severeDisabilityException;
+  const results = await recheck(r, claim, assignment);
+  const planned = planTransition(CLAIMS, { entity: claim, event, facts: { state: claim.status as ClaimState, results, note: input.note, documentKinds: await documentKinds(r, claim.id) }, actor: user });
+  if (input.severeDisabilityException && event === "accept") {
+    const client = await r.getRepository(Client).findOneByOrFail({ id: claim.clientId });
+    if (!client.targetGroups.includes("severely_disabled"))
+      throw new ValidationError("Für den Kunden ist keine Schwerbehinderung erfasst; die Ausnahme für befristete Beschäftigung schwerbehinderter Menschen kann nicht angewandt werden.", { severeDisabilityException: "Keine Schwerbehinderung erfasst." });
+  }
+  const plan = event === "accept" ? await instalmentPlan(r, claim, assignment) : null;
+  const decided = await tx(async (m) => {
     const at = nowIso();
     await planned.commit(m, {
-      set: { decidedAt: at, decidedById: user.id, decisionNote: input.note, updatedAt: at },
+      // The re-run rules (and the exception) are kept with the decision.
+      set: { decidedAt: at, decidedById: user.id, decisionNote: input.note, ruleResults: claim.ruleResults, flagged: claim.flagged, severeDisabilityException: claim.severeDisabilityException, decisionDocumentId: null, letterDue: event, updatedAt: at },
       audit: { details: { note: input.note, results: results.map((r) => ({ code: r.code, severity: r.severity })), severeDisabilityException: claim.severeDisabilityException } },
     });
-    // The re-run rules (and the exception) are kept with the decision.
-    await m.getRepository(PlacementClaim).save(claim);
-    await AFTER[event](m, claim, assignment, user);
+    // On acceptance: the instalments and the redeemed voucher, in the same transaction.
+    if (plan) await onAccepted(m, claim, assignment, user, plan);
     return claim;
   });
+  await letterAfterDecision(decided);
+  return decided;
 }
 
-/** Side effects after a decision, per event: the letter and mail; on acceptance first the instalments and the redeemed voucher. */
-const AFTER: Record<"accept" | "reject" | "request_documents", (m: EntityManager, claim: PlacementClaim, assignment: Assignment, user: CurrentUser) => Promise<void>> = {
-  async accept(m, claim, assignment, user) {
-    await onAccepted(m, claim, assignment, user);
-    await sendDecision(m, claim, "accept", user);
-  },
-  reject: (m, claim, _assignment, user) => sendDecision(m, claim, "reject", user),
-  request_documents: (m, claim, _assignment, user) => sendDecision(m, claim, "request_documents", user),
-};
-
-async function onAccepted(m: EntityManager, claim: PlacementClaim, assignment: Assignment, user: CurrentUser) {
+/** The instalments an acceptance creates, from the agreement's fee schedule (read outside the transaction). */
+async function instalmentPlan(m: EntityManager, claim: PlacementClaim, assignment: Assignment) {
   const agreement = await m.getRepository(PlacementAgreement).findOneByOrFail({ id: assignment.agreementId });
   const schedule = await m.getRepository(FeeSchedule).findOneByOrFail({ id: agreement.feeScheduleId });
   const rs = RULE_SETS[claim.legalBasis as LegalBasis];
-  const plan = planInstalments(schedule.instalments as InstalmentRule[], Math.min(claim.claimedFeeCents, assignment.maxFeeCents), claim.jobStart, rs.claimPeriodMonths);
+  return planInstalments(schedule.instalments as InstalmentRule[], Math.min(claim.claimedFeeCents, assignment.maxFeeCents), claim.jobStart, rs.claimPeriodMonths);
+}
+
+async function onAccepted(m: EntityManager, claim: PlacementClaim, assignment: Assignment, user: CurrentUser, plan: ReturnType<typeof planInstalments>) {
   const at = nowIso();
   await m.getRepository(FeeInstalment).insert(
     plan.map((p) => ({
@@ -374,8 +389,15 @@ const DECISION_TITLES: Record<string, string> = {
   request_documents: "Anforderung fehlender Unterlagen",
 };
 
-/** The decision letter (PDF from the template) and the mail to the broker with the letter attached. */
-async function sendDecision(m: EntityManager, claim: PlacementClaim, event: string, user: CurrentUser | null) {
+type LetterEvent = "accept" | "reject" | "request_documents";
+const LETTER_EVENTS: readonly string[] = ["accept", "reject", "request_documents"];
+
+/**
+ * What the decision letter says and the mail to the broker that carries it, from the committed
+ * claim (read outside any transaction). Everything in it is fixed by the decision (the date is the
+ * decision's, the signatory the decider), so a letter produced later by the job is the same letter.
+ */
+async function decisionLetter(m: EntityManager, claim: PlacementClaim, event: LetterEvent): Promise<{ input: GenerateDocumentInput; mail: { to: string; template: string; data: Record<string, string> } | null }> {
   const [provider, client, assignment, instalments] = await Promise.all([
     m.getRepository(Provider).findOneByOrFail({ id: claim.providerId }),
     m.getRepository(Client).findOneByOrFail({ id: claim.clientId }),
@@ -397,9 +419,9 @@ async function sendDecision(m: EntityManager, claim: PlacementClaim, event: stri
         ? "Ihr Vermittlungsnachweis wird abgelehnt. Ein Vergütungsanspruch besteht nicht; die Gründe sind nachstehend ausgeführt."
         : "Für die Entscheidung über Ihren Vermittlungsnachweis fehlen Unterlagen. Bitte reichen Sie die nachstehend genannten Unterlagen im Trägerportal nach.";
   const settings = await getSettings(m);
-  const sender = await signatory(m, user?.id ?? null);
+  const sender = await signatory(m, claim.decidedById ?? null);
   const decidedOn = berlinDate(claim.decidedAt ?? nowIso());
-  const doc = await generateDocument(m, {
+  const input: GenerateDocumentInput = {
     // The acceptance carries the instalment plan; rejections and requests for documents do not.
     template: event === "accept" ? "placement-decision" : "placement-notice",
     data: {
@@ -437,18 +459,93 @@ async function sendDecision(m: EntityManager, claim: PlacementClaim, event: stri
     entityType: "placement-claim",
     entityId: String(claim.id),
     providerId: claim.providerId,
-    createdById: user?.id ?? null,
-  });
-  claim.decisionDocumentId = doc.id;
-  await m.getRepository(PlacementClaim).update({ id: claim.id }, { decisionDocumentId: doc.id });
-  if (provider.email)
-    await enqueueTemplateMail(m, {
-      to: provider.email,
-      template: "mail-placement-decision",
-      data: { title: DECISION_TITLES[event], reference: claim.reference, client: client.reference, state: CLAIM_STATE_LABELS[claim.status as ClaimState] },
-      attachmentDocumentId: doc.id,
-    });
+    createdById: claim.decidedById ?? null,
+  };
+  const mail = provider.email
+    ? { to: provider.email, template: "mail-placement-decision", data: { title: DECISION_TITLES[event], reference: claim.reference, client: client.reference, state: CLAIM_STATE_LABELS[claim.status as ClaimState] } }
+    : null;
+  return { input, mail };
 }
+
+/** Another process (or the job) stored the letter first, or the claim was decided anew meanwhile. */
+class LetterNoLongerDue extends Error {}
+
+/**
+ * Produce the owed decision letter of a claim: described and rendered outside any transaction,
+ * its bytes written to the file store, then in one short transaction the document row, the
+ * claim's reference to it and the mail with the letter attached. Conditional on the claim still
+ * owing that letter for that decision, so a letter is stored and mailed once, whoever renders it.
+ * Returns the letter's document id (null if none is owed).
+ */
+export async function renderDecisionLetter(claimId: number): Promise<number | null> {
+  const m0 = await em();
+  const claim = await m0.getRepository(PlacementClaim).findOne({ where: { id: claimId } });
+  if (!claim) return null;
+  const event = claim.letterDue;
+  if (!event || !LETTER_EVENTS.includes(event)) return claim.decisionDocumentId;
+  const { input, mail } = await decisionLetter(m0, claim, event as LetterEvent);
+  const prepared = await prepareDocument(input, m0);
+  const stored = await storeBytes(prepared.bytes);
+  const rendered = mail ? await renderMail(mail.template, mail.data) : null;
+  try {
+    return await tx(async (m) => {
+      const doc = await storeDocument(m, {
+        stored,
+        origin: "generated",
+        title: input.title,
+        filename: `${input.filename}.pdf`,
+        contentType: "application/pdf",
+        bytes: prepared.bytes,
+        template: input.template,
+        entityType: input.entityType,
+        entityId: input.entityId,
+        providerId: input.providerId ?? null,
+        createdById: input.createdById ?? null,
+        sourceHash: prepared.sourceHash,
+      });
+      const res = await m.getRepository(PlacementClaim).update({ id: claim.id, letterDue: event, decidedAt: claim.decidedAt ?? IsNull() }, { decisionDocumentId: doc.id, letterDue: null });
+      if (!res.affected) throw new LetterNoLongerDue();
+      if (mail && rendered) await enqueueMail(m, { to: mail.to, ...rendered, attachmentDocumentId: doc.id });
+      return doc.id;
+    });
+  } catch (error) {
+    if (!(error instanceof LetterNoLongerDue)) throw error;
+    return (await m0.getRepository(PlacementClaim).findOneOrFail({ where: { id: claimId } })).decisionDocumentId;
+  }
+}
+
+/**
+ * Right after a decision committed: its letter. A failure here does not undo the decision (it is
+ * taken and audited); the letter stays owed and the background job produces it.
+ */
+async function letterAfterDecision(claim: PlacementClaim) {
+  try {
+    claim.decisionDocumentId = await renderDecisionLetter(claim.id);
+    claim.letterDue = null;
+  } catch (error) {
+    console.error(`Bescheid zum Vermittlungsnachweis ${claim.reference} nicht erstellt, er wird nachgeholt: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/**
+ * The background job's part: letters owed by decisions taken at least `olderThanSeconds` ago (a
+ * process stopped between a decision and its letter). At most 100 a pass.
+ */
+export async function renderMissingDecisionLetters(olderThanSeconds = 60): Promise<number> {
+  const m = await em();
+  const before = new Date(Date.parse(nowIso()) - olderThanSeconds * 1000).toISOString();
+  const rows = await m.getRepository(PlacementClaim).find({ where: { letterDue: Not(IsNull()), decidedAt: LessThanOrEqual(before) }, select: { id: true, reference: true }, order: { id: "ASC" }, take: 100 });
+  let done = 0;
+  for (const row of rows) {
+    try {
+      if ((await renderDecisionLetter(row.id)) !== null) done++;
+    } catch (error) {
+      console.error(`Bescheid zum Vermittlungsnachweis ${row.reference} nicht erstellt: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return done;
+}
+
 
 // ---------------------------------------------------------------------------------------------
 // Broker actions after submission
@@ -463,11 +560,12 @@ export async function addClaimDocuments(user: CurrentUser, claimId: number, uplo
   if (!present.length) throw new ValidationError("Bitte wählen Sie mindestens eine PDF-Datei aus.", { file: "Bitte eine Datei wählen." });
   for (const u of present) await checkUpload(u.file, u.kind, { accusative: `die Unterlage „${CLAIM_DOCUMENT_KINDS[u.kind]}“`, nominative: `Die Unterlage „${CLAIM_DOCUMENT_KINDS[u.kind]}“` }, true, errors, maxBytes);
   if (Object.keys(errors).length) throw new ValidationError("Bitte prüfen Sie die hochgeladenen Dateien.", errors);
+  const stored = await Promise.all(present.map((u) => storeBytes(u.file.bytes)));
   return tx(async (m) => {
     const claim = await m.getRepository(PlacementClaim).findOne({ where: { id: claimId, providerId } });
     if (!claim) throw new NotFoundError("Der Vermittlungsnachweis wurde nicht gefunden.");
     if (!["submitted", "documents_requested"].includes(claim.status)) throw new ConflictError(`Der Nachweis ist ${CLAIM_STATE_LABELS[claim.status as ClaimState]}; Unterlagen zu Raten laden Sie bei der jeweiligen Rate hoch.`);
-    for (const u of present) await attach(m, claim, u.kind, u.file, user);
+    for (const [i, u] of present.entries()) await attach(m, claim, u.kind, u.file, user, stored[i]);
     const from = claim.status as ClaimState;
     const audit = {
       action: "placement.documents",

@@ -1,0 +1,225 @@
+import { freshDatabase } from "../setup/db";
+import { minimalPdf } from "../fixtures/pdf";
+import { In } from "typeorm";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { Document, OutboxMessage, PlacementClaim, Provider, User } from "../../entities";
+import { ConflictError } from "~/domain/errors";
+import { setClock } from "~/lib/clock.server";
+import { db, em } from "~/lib/db.server";
+import { installGateProbe, type GateProbe } from "~/lib/gate-probe.server";
+import type { PersonUser } from "~/services/auth.server";
+import { assignClient, createClient } from "~/services/clients.server";
+import { seedDemoData } from "~/demo/demo-data.server";
+import { acceptAgreement, createFeeSchedule, offerAgreements } from "~/services/placement-agreements.server";
+import { decideClaim, renderDecisionLetter, renderMissingDecisionLetters, submitClaim } from "~/services/placement-claims.server";
+
+/**
+ * Issue 13 point 2: a claim's decision holds the write gate only for its writes. The letter PDF is
+ * rendered after the decision's transaction and stored in a short one of its own; uploads are
+ * written to the file store before the transaction. These tests check the structure (where the
+ * work happens, what a rollback leaves, how a lost letter comes back), not times.
+ */
+
+const state = vi.hoisted(() => ({
+  probe: null as { isOpen(): boolean } | null,
+  renders: [] as boolean[],
+  stores: [] as boolean[],
+  failRender: false,
+}));
+
+// Every PDF rendering and every write to the file store notes whether a transaction was open.
+vi.mock("~/lib/pdf.server", async (importOriginal) => {
+  const orig = await importOriginal<typeof import("~/lib/pdf.server")>();
+  return {
+    ...orig,
+    renderPdfFromText: async (...args: Parameters<typeof orig.renderPdfFromText>) => {
+      state.renders.push(state.probe?.isOpen() ?? false);
+      if (state.failRender) throw new Error("Renderer ausgefallen (Test)");
+      return orig.renderPdfFromText(...args);
+    },
+  };
+});
+vi.mock("~/lib/files.server", async (importOriginal) => {
+  const orig = await importOriginal<typeof import("~/lib/files.server")>();
+  return {
+    ...orig,
+    storeBytes: async (...args: Parameters<typeof orig.storeBytes>) => {
+      state.stores.push(state.probe?.isOpen() ?? false);
+      return orig.storeBytes(...args);
+    },
+  };
+});
+
+let probe: GateProbe;
+let caseManager: PersonUser;
+let broker: PersonUser;
+let brokerId: number;
+
+async function currentUser(email: string): Promise<PersonUser> {
+  const u = await (await em()).getRepository(User).findOneOrFail({ where: { email } });
+  return { id: u.id, email: u.email, name: u.name, role: u.role as PersonUser["role"], providerId: u.providerId };
+}
+
+const FILES = {
+  employmentContract: { filename: "arbeitsvertrag.pdf", bytes: minimalPdf("arbeitsvertrag") },
+  employerConfirmation: { filename: "bestaetigung.pdf", bytes: minimalPdf("bestaetigung") },
+  brokerContract: { filename: "vermittlungsvertrag.pdf", bytes: minimalPdf("vermittlungsvertrag") },
+};
+
+let clientNo = 0;
+/** A new client with a voucher for the broker (one voucher, one placement), and a claim on it. */
+async function newClaim(overrides: Record<string, string> = {}) {
+  setClock("2007-01-10T09:00:00.000Z");
+  clientNo++;
+  const c = await createClient(caseManager, { firstName: "Test", lastName: `Kunde ${clientNo}`, birthDate: "12.05.1971", targetGroups: [] });
+  const a = await assignClient(caseManager, c.id, { providerId: String(brokerId), validFrom: "15.01.2007" });
+  setClock("2007-02-10T09:00:00.000Z");
+  return submitClaim(
+    broker,
+    {
+      assignmentId: String(a.id),
+      employerName: `Kamenzer Logistik ${clientNo} GmbH`,
+      employerStreet: "Industriestraße 4",
+      employerPostalCode: "01917",
+      employerCity: "Kamenz",
+      contractDate: "01.02.2007",
+      jobStart: "05.02.2007",
+      weeklyHours: "38,5",
+      insured: "on",
+      occupation: "Lagerist",
+      brokerContractDate: "20.01.2007",
+      ...overrides,
+    },
+    FILES,
+    "portal",
+  );
+}
+
+async function lettersOf(claimId: number) {
+  return (await em()).getRepository(Document).find({ where: { entityType: "placement-claim", entityId: String(claimId), origin: "generated" }, order: { id: "ASC" } });
+}
+
+async function mailsWith(docIds: number[]) {
+  return (await em()).getRepository(OutboxMessage).count({ where: { attachmentDocumentId: In([0, ...docIds]) } });
+}
+
+beforeAll(async () => {
+  await freshDatabase();
+  setClock("2007-01-10T09:00:00.000Z");
+  await seedDemoData({ scale: 0.1 });
+  const procurement = await currentUser("vergabe@asz-kamenz.example");
+  caseManager = await currentUser("fallmanagement@asz-kamenz.example");
+  broker = await currentUser("vermittler@jobbruecke-kamenz.example");
+  brokerId = broker.providerId!;
+  const m = await em();
+  await (await db()).getRepository(Provider).update({ id: brokerId }, { tradeRegistrationDate: "2004-03-01", active: true });
+  void m;
+  await createFeeSchedule(procurement, { code: "VGS-L", name: "Vermittlungsgutschein 2005", legalBasis: "voucher_421g", validFrom: "01.01.2005", firstAmount: "1.000,00", firstDays: "42", secondMonths: "6", secondSameEmployer: "on", rates: "alle;2.000,00;01.01.2005" });
+  await offerAgreements(procurement, { legalBasis: "voucher_421g", validFrom: "01.01.2007", providerIds: [String(brokerId)] });
+  const agreement = await (await em()).query(`SELECT id FROM placement_agreements WHERE "providerId" = ? AND status = 'offered'`, [brokerId]);
+  await acceptAgreement(broker, agreement[0].id);
+  probe = await installGateProbe(await db());
+  state.probe = probe;
+}, 120_000);
+
+afterEach(() => {
+  state.failRender = false;
+});
+
+describe("decision letters outside the write gate", () => {
+  it("accepting a claim: the letter exists, is mailed once, and no PDF was rendered and no file written while a transaction was open", async () => {
+    const claim = await newClaim();
+    expect(claim.status).toBe("submitted");
+    state.renders.length = 0;
+    state.stores.length = 0;
+    probe.reset();
+    const decided = await decideClaim(caseManager, claim.id, "accept", { note: "" });
+    expect(state.renders).toEqual([false]); // one letter, rendered with no transaction open
+    expect(state.stores.length).toBeGreaterThan(0);
+    expect(state.stores.every((inTx) => !inTx)).toBe(true);
+    // Two short transactions: the decision, then storing the letter with its mail.
+    expect(probe.holds).toHaveLength(2);
+    const row = await (await em()).getRepository(PlacementClaim).findOneByOrFail({ id: claim.id });
+    expect(row).toMatchObject({ status: "accepted", letterDue: null });
+    expect(row.decisionDocumentId).not.toBeNull();
+    expect(decided.decisionDocumentId).toBe(row.decisionDocumentId);
+    const letters = await lettersOf(claim.id);
+    expect(letters.map((l) => [l.id, l.template, l.providerId])).toEqual([[row.decisionDocumentId, "placement-decision", brokerId]]);
+    expect(await mailsWith([row.decisionDocumentId!])).toBe(1);
+  });
+
+  it("a claim refused on receipt: its letter is rendered after the transaction; the uploads were stored before it", async () => {
+    state.renders.length = 0;
+    state.stores.length = 0;
+    const r = await newClaim({ weeklyHours: "14,5" });
+    expect(r.status).toBe("rejected");
+    expect(state.renders).toEqual([false]);
+    expect(state.stores.length).toBeGreaterThanOrEqual(4); // three uploads and the letter
+    expect(state.stores.every((inTx) => !inTx)).toBe(true);
+    const row = await (await em()).getRepository(PlacementClaim).findOneByOrFail({ id: r.id });
+    expect(row.letterDue).toBeNull();
+    expect((await lettersOf(r.id)).map((l) => l.template)).toEqual(["placement-notice"]);
+    expect(await mailsWith([row.decisionDocumentId!])).toBe(1);
+  });
+
+  it("two staff decide the same claim at once: one decision wins, the other is rolled back and leaves no letter, document or mail", async () => {
+    const claim = await newClaim();
+    const mailsBefore = await (await em()).getRepository(OutboxMessage).count();
+    const results = await Promise.allSettled([
+      decideClaim(caseManager, claim.id, "accept", { note: "" }),
+      decideClaim(caseManager, claim.id, "reject", { note: "Der Arbeitsvertrag ist nicht unterschrieben; der Nachweis wird abgelehnt." }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
+    const failed = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect(failed.reason).toBeInstanceOf(ConflictError);
+    const row = await (await em()).getRepository(PlacementClaim).findOneByOrFail({ id: claim.id });
+    const letters = await lettersOf(claim.id);
+    expect(letters).toHaveLength(1);
+    expect(letters[0].template).toBe(row.status === "accepted" ? "placement-decision" : "placement-notice");
+    expect(row.decisionDocumentId).toBe(letters[0].id);
+    expect((await (await em()).getRepository(OutboxMessage).count()) - mailsBefore).toBe(1);
+  });
+
+  it("a decision whose letter could not be rendered stays taken; the job produces the letter once, with the decision's date and signatory", async () => {
+    const claim = await newClaim();
+    state.failRender = true;
+    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const decided = await decideClaim(caseManager, claim.id, "request_documents", { note: "Bitte den Vermittlungsvertrag im Original nachreichen." });
+    expect(errors).toHaveBeenCalledTimes(1);
+    errors.mockRestore();
+    state.failRender = false;
+    expect(decided.status).toBe("documents_requested");
+    let row = await (await em()).getRepository(PlacementClaim).findOneByOrFail({ id: claim.id });
+    expect(row).toMatchObject({ status: "documents_requested", letterDue: "request_documents", decisionDocumentId: null });
+    expect(await lettersOf(claim.id)).toHaveLength(0);
+    // The job leaves letters of decisions under a minute old to the deciding request.
+    expect(await renderMissingDecisionLetters()).toBe(0);
+    setClock("2007-02-10T09:01:30.000Z");
+    state.renders.length = 0;
+    expect(await renderMissingDecisionLetters()).toBe(1);
+    expect(state.renders).toEqual([false]);
+    row = await (await em()).getRepository(PlacementClaim).findOneByOrFail({ id: claim.id });
+    expect(row.letterDue).toBeNull();
+    const letters = await lettersOf(claim.id);
+    expect(letters.map((l) => [l.id, l.template, l.createdById])).toEqual([[row.decisionDocumentId, "placement-notice", caseManager.id]]);
+    expect(await mailsWith([row.decisionDocumentId!])).toBe(1);
+    // Nothing owed any more: a second pass and a direct call store nothing new.
+    expect(await renderMissingDecisionLetters()).toBe(0);
+    expect(await renderDecisionLetter(claim.id)).toBe(row.decisionDocumentId);
+    expect(await lettersOf(claim.id)).toHaveLength(1);
+  });
+
+  it("two processes producing the same owed letter at once store and mail it once", async () => {
+    const claim = await newClaim();
+    state.failRender = true;
+    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    await decideClaim(caseManager, claim.id, "accept", { note: "" });
+    errors.mockRestore();
+    state.failRender = false;
+    const ids = await Promise.all([renderDecisionLetter(claim.id), renderDecisionLetter(claim.id)]);
+    const row = await (await em()).getRepository(PlacementClaim).findOneByOrFail({ id: claim.id });
+    expect(ids).toEqual([row.decisionDocumentId, row.decisionDocumentId]);
+    expect(await lettersOf(claim.id)).toHaveLength(1);
+    expect(await mailsWith([row.decisionDocumentId!])).toBe(1);
+  });
+});
