@@ -1,6 +1,6 @@
 import { User } from "../../entities";
 import { config, ensureDataDir } from "~/lib/config.server";
-import { db, closeDb } from "~/lib/db.server";
+import { createDataSource, db, closeDb } from "~/lib/db.server";
 import { runDueJobs } from "./jobs.server";
 
 /**
@@ -9,6 +9,37 @@ import { runDueJobs } from "./jobs.server";
  */
 export async function bootstrap(options: { seedDemo?: boolean } = {}): Promise<{ seeded: boolean }> {
   ensureDataDir();
+  // Several processes on one PostgreSQL database may start at once: migrating and seeding run
+  // one process after another (a session advisory lock on a connection of its own), so two
+  // processes never run the same migration or both seed an empty database.
+  const release = await holdStartupLock();
+  try {
+    return await migrateAndSeed(options);
+  } finally {
+    await release();
+  }
+}
+
+/** The advisory lock key that serialises start-up (migrations, demo seed) across processes. */
+export const STARTUP_LOCK_KEY = 727002;
+
+async function holdStartupLock(): Promise<() => Promise<void>> {
+  const cfg = config();
+  if (cfg.databaseKind !== "postgres") return async () => undefined;
+  const lockSource = createDataSource(cfg);
+  await lockSource.initialize();
+  const runner = lockSource.createQueryRunner();
+  await runner.connect();
+  await runner.query(`SELECT pg_advisory_lock(${STARTUP_LOCK_KEY})`);
+  return async () => {
+    await runner.query(`SELECT pg_advisory_unlock(${STARTUP_LOCK_KEY})`).catch(() => undefined);
+    await runner.release().catch(() => undefined);
+    await lockSource.destroy().catch(() => undefined);
+  };
+}
+
+/** Migrate and seed without the start-up lock (the caller holds it; tests). */
+export async function migrateAndSeed(options: { seedDemo?: boolean }): Promise<{ seeded: boolean }> {
   const ds = await db();
   // A payment run left half-built by a stopped process: abandoned, its items ordered again (issue 10 § 14).
   const { recoverAbandonedRuns } = await import("~/services/payment-runs.server");

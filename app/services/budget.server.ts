@@ -160,9 +160,13 @@ export async function consumeCommitment(m: EntityManager, item: Pick<PaymentItem
 
 /** The order ended or was cancelled: release what its commitments still bind. */
 export async function releaseCommitments(m: EntityManager, actor: CurrentUser | "system", sourceType: string, sourceId: number, reason: string): Promise<number> {
-  const rows = await m.getRepository(Commitment).find({ where: { sourceType, sourceId, status: "open" } });
+  // PostgreSQL: the rows stay locked until commit, so a second process releasing the same order
+  // at the same moment (the daily job runs in every process) waits and then finds them closed.
+  const lock = m.connection.options.type === "postgres" ? { lock: { mode: "pessimistic_write" as const } } : {};
+  const rows = await m.getRepository(Commitment).find({ where: { sourceType, sourceId, status: "open" }, order: { id: "ASC" }, ...lock });
   let released = 0;
   const at = nowIso();
+  const changed: Commitment[] = [];
   for (const c of rows) {
     // Payment items still open on this order keep what they need.
     const pending = await m
@@ -175,14 +179,16 @@ export async function releaseCommitments(m: EntityManager, actor: CurrentUser | 
     if (rest <= 0 && Number(pending?.s ?? 0) > 0) continue;
     await m.getRepository(Commitment).update({ id: c.id }, { releasedCents: c.releasedCents + Math.max(rest, 0), status: Number(pending?.s ?? 0) > 0 ? "open" : "closed", closedAt: at, closeReason: reason.slice(0, 500), updatedAt: at });
     released += Math.max(rest, 0);
+    changed.push(c);
   }
-  if (rows.length) {
+  // Audited when something changed (not again for an order whose rest is held by open payments).
+  if (changed.length) {
     await appendAudit(m, actor === "system" ? SYSTEM : actorOf(actor), {
       action: "commitment.release",
       summary: `Restmittel freigegeben (${COMMITMENT_SOURCE_LABELS[sourceType] ?? sourceType} ${sourceId}): ${formatCents(released)} – ${reason}`,
       entityType: "commitment",
-      entityId: String(rows[0].id),
-      providerId: rows[0].providerId,
+      entityId: String(changed[0].id),
+      providerId: changed[0].providerId,
       details: { sourceType, sourceId, releasedCents: released, reason },
     });
   }
