@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import type { EntityManager } from "typeorm";
+import type { EntityManager, QueryDeepPartialEntity } from "typeorm";
 import { AuditEvent } from "../../entities";
 import { nowIso } from "./clock.server";
 import { config } from "./config.server";
@@ -188,9 +188,15 @@ export async function holdAppendLock(em: EntityManager): Promise<void> {
  * serialises appenders until commit; on SQLite the transaction gate already does.
  */
 export async function appendAudit(em: EntityManager, actor: Actor, input: AuditInput): Promise<AuditEvent> {
-  await holdAppendLock(em);
-  const last = await em.getRepository(AuditEvent).find({ order: { seq: "DESC" }, take: 1 });
-  const prev = last[0];
+  // A second entry in the same transaction: the lock is held since the first and its end is known
+  // (nobody else can append before this transaction commits), so no lock and no read again.
+  const inThisTx = pendingAnchor.get(em);
+  let prev: { seq: number; hash: string } | undefined;
+  if (inThisTx) prev = { seq: inThisTx.seq, hash: inThisTx.hash };
+  else {
+    await holdAppendLock(em);
+    prev = (await em.getRepository(AuditEvent).find({ select: { seq: true, hash: true }, order: { seq: "DESC" }, take: 1 }))[0];
+  }
   const event = em.getRepository(AuditEvent).create({
     seq: (prev?.seq ?? 0) + 1,
     at: nowIso(),
@@ -205,9 +211,10 @@ export async function appendAudit(em: EntityManager, actor: Actor, input: AuditI
     prevHash: prev?.hash ?? GENESIS_HASH,
   });
   event.hash = auditHash(event);
-  const saved = await em.getRepository(AuditEvent).save(event);
-  anchorAfterCommit(em, saved);
-  return saved;
+  // insert(), not save(): save() reads the row back after writing it (one statement more, inside the gate).
+  await em.getRepository(AuditEvent).insert(event as QueryDeepPartialEntity<AuditEvent>);
+  anchorAfterCommit(em, event);
+  return event;
 }
 
 export interface ChainReport {
