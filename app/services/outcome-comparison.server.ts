@@ -235,6 +235,70 @@ export async function loadFacts(o: LoadOptions): Promise<Facts> {
   };
 }
 
+// ---------------------------------------------------------------------------------------------
+// The facts' cache (issue 12 point 10)
+//
+// Reading the facts is most of a comparison's time, and the data rarely changes between two
+// looks at the page. So the facts of the last few periods are kept in this process, each with the
+// database's state when it was read: on SQLite `total_changes()` (every row written through this
+// connection, committed or not) and `PRAGMA data_version` (changes when another connection
+// commits) — both O(1). Any write in between, to any table, makes the next call read afresh.
+// asOf is honoured exactly: a call with an explicit instant (a tender's offer deadline) is served
+// only from facts read at that very instant; a call "as of now" (the pages) also from facts read
+// earlier the same Berlin day, at most FACTS_NOW_REUSE_MS ago, when nothing was written since —
+// the facts are then the same, unless a row was stored with a recording time in the future.
+// On PostgreSQL (several processes, no cheap change counter) the cache is not used.
+
+/** How long facts read "as of now" may answer later calls of the same day when nothing was written. */
+export const FACTS_NOW_REUSE_MS = 10 * 60 * 1000;
+const FACTS_CACHE_SIZE = 8;
+
+interface CachedFacts {
+  key: string;
+  state: string;
+  asOf: string;
+  facts: Facts;
+}
+const factsCache = new WeakMap<object, CachedFacts[]>();
+/** Calls answered from the cache and calls that read the database (for tests and the benchmark). */
+export const factsCacheStats = { hits: 0, misses: 0 };
+
+async function databaseState(m: EntityManager): Promise<string | null> {
+  if (databaseKind() !== "sqlite") return null;
+  const [changes] = await m.query("SELECT total_changes() AS n");
+  const [version] = await m.query("PRAGMA data_version");
+  return `${changes?.n}:${version?.data_version}`;
+}
+
+/**
+ * The facts as loadFacts reads them, from the cache when the database has not changed since
+ * (see above). `now`: asOf is the current instant (the pages), not a fixed one.
+ */
+export async function cachedFacts(o: LoadOptions, now = false): Promise<Facts> {
+  const m = await em();
+  const state = await databaseState(m);
+  if (state === null) return loadFacts(o);
+  const key = JSON.stringify([o.line, o.from, o.to, [...o.regionalRates.entries()].sort()]);
+  const list = factsCache.get(m.connection) ?? [];
+  const hit = list.find(
+    (c) =>
+      c.key === key &&
+      c.state === state &&
+      (c.asOf === o.asOf || (now && c.asOf < o.asOf && berlinDate(c.asOf) === berlinDate(o.asOf) && Date.parse(o.asOf) - Date.parse(c.asOf) <= FACTS_NOW_REUSE_MS)),
+  );
+  if (hit) {
+    factsCacheStats.hits++;
+    return hit.facts;
+  }
+  factsCacheStats.misses++;
+  // The state is taken BEFORE reading: a write while reading makes the entry stale at once.
+  const facts = await loadFacts(o);
+  const kept = list.filter((c) => !(c.key === key && c.asOf === o.asOf) && c.state === state);
+  kept.unshift({ key, state, asOf: o.asOf, facts });
+  factsCache.set(m.connection, kept.slice(0, FACTS_CACHE_SIZE));
+  return facts;
+}
+
 async function comparisonSettings() {
   const s = await getSettings();
   const minCell = Number(s["comparison.minCell"]) || 3;
@@ -255,7 +319,7 @@ async function comparisonSettings() {
 export async function providerFigures(q: { providerIds: number[]; measure: MeasureKey; typeCode: string | null; from: string; to: string; asOf: string }): Promise<Map<number, ProviderFigure>> {
   const settings = await comparisonSettings();
   const line = lineOf(q.measure);
-  const facts = await loadFacts({ line, from: q.from, to: q.to, asOf: q.asOf, regionalRates: settings.regionalRates });
+  const facts = await cachedFacts({ line, from: q.from, to: q.to, asOf: q.asOf, regionalRates: settings.regionalRates });
   const result = compare(facts, { measure: q.measure, period: { from: q.from, to: q.to }, typeCode: q.typeCode, adjust: "adjusted", minCell: settings.minCell, suppress: false, asOf: berlinDate(q.asOf), funnel: false });
   const overall = result.overall[q.measure]!;
   const out = new Map<number, ProviderFigure>();
@@ -397,7 +461,7 @@ export async function comparisonView(user: CurrentUser, input: QueryInput): Prom
     errors.push(`Die Region „${query.region.slice(0, 40)}“ gibt es nicht; gezeigt werden alle Regionen.`);
     query.region = null;
   }
-  const facts = await loadFacts({ line: query.line, from: query.period.from, to: query.period.to, asOf: now, regionalRates: settings.regionalRates });
+  const facts = await cachedFacts({ line: query.line, from: query.period.from, to: query.period.to, asOf: now, regionalRates: settings.regionalRates }, true);
   const result = compare(facts, { measure: query.measure, period: query.period, typeCode: query.typeCode, region: query.region, adjust: query.adjust, minCell: settings.minCell, asOf: berlinDate(now) });
   const names = await providerNames(
     m,
@@ -489,7 +553,7 @@ export async function ownComparison(user: CurrentUser, input: QueryInput): Promi
   const first = line === "brokers" ? await m.getRepository(Assignment).createQueryBuilder("a").select("MIN(a.issuedOn)", "d").getRawOne<{ d: unknown }>() : await m.getRepository(PlacePurchase).createQueryBuilder("p").select("MIN(p.startDate)", "d").getRawOne<{ d: unknown }>();
   const minYear = day(first?.d) ? Number(day(first?.d)!.slice(0, 4)) : Number(today().slice(0, 4));
   const { query, errors } = parseComparisonQuery({ ...input, line }, { period: settings.defaultPeriod, today: today(), minYear });
-  const facts = await loadFacts({ line, from: query.period.from, to: query.period.to, asOf: now, regionalRates: settings.regionalRates });
+  const facts = await cachedFacts({ line, from: query.period.from, to: query.period.to, asOf: now, regionalRates: settings.regionalRates }, true);
   const result = compare(facts, { measure: query.measure, period: query.period, typeCode: query.typeCode, region: query.region, adjust: query.adjust, minCell: settings.minCell, suppress: false, asOf: berlinDate(now) });
   const row = result.rows.find((r) => r.providerId === providerId);
   const measures = measuresOf(line);
