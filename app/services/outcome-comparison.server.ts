@@ -263,6 +263,32 @@ const factsCache = new WeakMap<object, CachedFacts[]>();
 /** Calls answered from the cache and calls that read the database (for tests and the benchmark). */
 export const factsCacheStats = { hits: 0, misses: 0 };
 
+/** Frozen all the way down: a comparison kept for later calls must not be changed by one of them. */
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === "object" && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v as object)) deepFreeze(x);
+  }
+  return v;
+}
+const comparisons = new WeakMap<Facts, Map<string, Comparison>>();
+
+/**
+ * compare() over cached facts, itself kept with them (the same facts and options give the same
+ * result: compare is pure). The result is frozen; callers build their views from it.
+ */
+function compareFacts(facts: Facts, o: Parameters<typeof compare>[1]): Comparison {
+  const key = JSON.stringify(o);
+  let byOptions = comparisons.get(facts);
+  const hit = byOptions?.get(key);
+  if (hit) return hit;
+  const result = deepFreeze(compare(facts, o));
+  if (!byOptions) comparisons.set(facts, (byOptions = new Map()));
+  if (byOptions.size >= 32) byOptions.delete(byOptions.keys().next().value!);
+  byOptions.set(key, result);
+  return result;
+}
+
 /** Drops the cached facts of this process (the benchmark measures a call after a change with it). */
 export async function forgetFacts(): Promise<void> {
   factsCache.delete((await em()).connection);
@@ -325,7 +351,7 @@ export async function providerFigures(q: { providerIds: number[]; measure: Measu
   const settings = await comparisonSettings();
   const line = lineOf(q.measure);
   const facts = await cachedFacts({ line, from: q.from, to: q.to, asOf: q.asOf, regionalRates: settings.regionalRates });
-  const result = compare(facts, { measure: q.measure, period: { from: q.from, to: q.to }, typeCode: q.typeCode, adjust: "adjusted", minCell: settings.minCell, suppress: false, asOf: berlinDate(q.asOf), funnel: false });
+  const result = compareFacts(facts, { measure: q.measure, period: { from: q.from, to: q.to }, typeCode: q.typeCode, adjust: "adjusted", minCell: settings.minCell, suppress: false, asOf: berlinDate(q.asOf), funnel: false });
   const overall = result.overall[q.measure]!;
   const out = new Map<number, ProviderFigure>();
   for (const row of result.rows) {
@@ -467,7 +493,7 @@ export async function comparisonView(user: CurrentUser, input: QueryInput): Prom
     query.region = null;
   }
   const facts = await cachedFacts({ line: query.line, from: query.period.from, to: query.period.to, asOf: now, regionalRates: settings.regionalRates }, true);
-  const result = compare(facts, { measure: query.measure, period: query.period, typeCode: query.typeCode, region: query.region, adjust: query.adjust, minCell: settings.minCell, asOf: berlinDate(now) });
+  const result = compareFacts(facts, { measure: query.measure, period: query.period, typeCode: query.typeCode, region: query.region, adjust: query.adjust, minCell: settings.minCell, asOf: berlinDate(now) });
   const names = await providerNames(
     m,
     result.rows.map((r) => r.providerId),
@@ -559,7 +585,7 @@ export async function ownComparison(user: CurrentUser, input: QueryInput): Promi
   const minYear = day(first?.d) ? Number(day(first?.d)!.slice(0, 4)) : Number(today().slice(0, 4));
   const { query, errors } = parseComparisonQuery({ ...input, line }, { period: settings.defaultPeriod, today: today(), minYear });
   const facts = await cachedFacts({ line, from: query.period.from, to: query.period.to, asOf: now, regionalRates: settings.regionalRates }, true);
-  const result = compare(facts, { measure: query.measure, period: query.period, typeCode: query.typeCode, region: query.region, adjust: query.adjust, minCell: settings.minCell, suppress: false, asOf: berlinDate(now) });
+  const result = compareFacts(facts, { measure: query.measure, period: query.period, typeCode: query.typeCode, region: query.region, adjust: query.adjust, minCell: settings.minCell, suppress: false, asOf: berlinDate(now) });
   const row = result.rows.find((r) => r.providerId === providerId);
   const measures = measuresOf(line);
   const ownCells: Partial<Record<MeasureKey, Cell>> = {};
