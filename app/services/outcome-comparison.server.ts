@@ -246,11 +246,14 @@ export async function loadFacts(o: LoadOptions): Promise<Facts> {
 // asOf is honoured exactly: a call with an explicit instant (a tender's offer deadline) is served
 // only from facts read at that very instant; a call "as of now" (the pages) also from facts read
 // earlier the same Berlin day, at most FACTS_NOW_REUSE_MS ago, when nothing was written since —
-// the facts are then the same, unless a row was stored with a recording time in the future.
+// the facts are then the same, unless a row was stored with a recording time in the future — and
+// at most FACTS_STALE_MS ago whatever was written (the page shows the instant its facts were read).
 // On PostgreSQL (several processes, no cheap change counter) the cache is not used.
 
 /** How long facts read "as of now" may answer later calls of the same day when nothing was written. */
 export const FACTS_NOW_REUSE_MS = 10 * 60 * 1000;
+/** How long facts read "as of now" may answer later calls of the same day although something was written since. */
+export const FACTS_STALE_MS = 30 * 1000;
 const FACTS_CACHE_SIZE = 8;
 
 interface CachedFacts {
@@ -303,31 +306,38 @@ async function databaseState(m: EntityManager): Promise<string | null> {
 
 /**
  * The facts as loadFacts reads them, from the cache when the database has not changed since
- * (see above). `now`: asOf is the current instant (the pages), not a fixed one.
+ * (see above), and the instant they were read (the data's date to show). `now`: asOf is the
+ * current instant (the pages), not a fixed one: then facts read earlier the same day also answer,
+ * when nothing was written since and they are at most FACTS_NOW_REUSE_MS old, or whatever was
+ * written, when they are at most FACTS_STALE_MS old (the background jobs write every few seconds;
+ * issue 12 point 10 allows figures up to a day old — a page shows its data's date).
  */
-export async function cachedFacts(o: LoadOptions, now = false): Promise<Facts> {
+export async function cachedFacts(o: LoadOptions, now = false): Promise<{ facts: Facts; asOf: string }> {
   const m = await em();
   const state = await databaseState(m);
-  if (state === null) return loadFacts(o);
+  if (state === null) return { facts: await loadFacts(o), asOf: o.asOf };
   const key = JSON.stringify([o.line, o.from, o.to, [...o.regionalRates.entries()].sort()]);
   const list = factsCache.get(m.connection) ?? [];
-  const hit = list.find(
-    (c) =>
-      c.key === key &&
-      c.state === state &&
-      (c.asOf === o.asOf || (now && c.asOf < o.asOf && berlinDate(c.asOf) === berlinDate(o.asOf) && Date.parse(o.asOf) - Date.parse(c.asOf) <= FACTS_NOW_REUSE_MS)),
-  );
+  const usable = (c: CachedFacts) => {
+    if (c.key !== key) return false;
+    if (c.asOf === o.asOf) return c.state === state;
+    if (!now || !(c.asOf < o.asOf) || berlinDate(c.asOf) !== berlinDate(o.asOf)) return false;
+    const age = Date.parse(o.asOf) - Date.parse(c.asOf);
+    return c.state === state ? age <= FACTS_NOW_REUSE_MS : age <= FACTS_STALE_MS;
+  };
+  const hit = list.find(usable);
   if (hit) {
     factsCacheStats.hits++;
-    return hit.facts;
+    return { facts: hit.facts, asOf: hit.asOf };
   }
   factsCacheStats.misses++;
   // The state is taken BEFORE reading: a write while reading makes the entry stale at once.
   const facts = await loadFacts(o);
-  const kept = list.filter((c) => !(c.key === key && c.asOf === o.asOf) && c.state === state);
+  // Kept: other periods, and entries that may still answer a later call (exact asOf, or "now" within the windows).
+  const kept = list.filter((c) => !(c.key === key && c.asOf === o.asOf) && (c.state === state || Date.parse(o.asOf) - Date.parse(c.asOf) <= FACTS_STALE_MS));
   kept.unshift({ key, state, asOf: o.asOf, facts });
   factsCache.set(m.connection, kept.slice(0, FACTS_CACHE_SIZE));
-  return facts;
+  return { facts, asOf: o.asOf };
 }
 
 async function comparisonSettings() {
@@ -350,7 +360,7 @@ async function comparisonSettings() {
 export async function providerFigures(q: { providerIds: number[]; measure: MeasureKey; typeCode: string | null; from: string; to: string; asOf: string }): Promise<Map<number, ProviderFigure>> {
   const settings = await comparisonSettings();
   const line = lineOf(q.measure);
-  const facts = await cachedFacts({ line, from: q.from, to: q.to, asOf: q.asOf, regionalRates: settings.regionalRates });
+  const { facts } = await cachedFacts({ line, from: q.from, to: q.to, asOf: q.asOf, regionalRates: settings.regionalRates });
   const result = compareFacts(facts, { measure: q.measure, period: { from: q.from, to: q.to }, typeCode: q.typeCode, adjust: "adjusted", minCell: settings.minCell, suppress: false, asOf: berlinDate(q.asOf), funnel: false });
   const overall = result.overall[q.measure]!;
   const out = new Map<number, ProviderFigure>();
@@ -482,7 +492,7 @@ export async function comparisonView(user: CurrentUser, input: QueryInput): Prom
   const settings = await comparisonSettings();
   const m = await em();
   const options = await filterOptions(m);
-  const now = nowIso();
+  const requestedAt = nowIso();
   const { query, errors } = parseComparisonQuery(input, { period: settings.defaultPeriod, today: today(), minYear: options.minYear });
   if (query.typeCode && !options.types.some((t) => t.value === query.typeCode)) {
     errors.push(`Die Maßnahmeart „${query.typeCode.slice(0, 40)}“ gibt es nicht; gezeigt werden alle Arten.`);
@@ -492,7 +502,8 @@ export async function comparisonView(user: CurrentUser, input: QueryInput): Prom
     errors.push(`Die Region „${query.region.slice(0, 40)}“ gibt es nicht; gezeigt werden alle Regionen.`);
     query.region = null;
   }
-  const facts = await cachedFacts({ line: query.line, from: query.period.from, to: query.period.to, asOf: now, regionalRates: settings.regionalRates }, true);
+  // The data's date: the instant the facts were read (the cache may answer with facts read a little earlier).
+  const { facts, asOf: now } = await cachedFacts({ line: query.line, from: query.period.from, to: query.period.to, asOf: requestedAt, regionalRates: settings.regionalRates }, true);
   const result = compareFacts(facts, { measure: query.measure, period: query.period, typeCode: query.typeCode, region: query.region, adjust: query.adjust, minCell: settings.minCell, asOf: berlinDate(now) });
   const names = await providerNames(
     m,
@@ -579,12 +590,12 @@ export async function ownComparison(user: CurrentUser, input: QueryInput): Promi
   const settings = await comparisonSettings();
   const m = await em();
   const provider = await m.getRepository(Provider).findOne({ where: { id: providerId }, select: { id: true, kind: true } });
-  const now = nowIso();
+  const requestedAt = nowIso();
   const line = provider?.kind === "broker" ? "brokers" : "places";
   const first = line === "brokers" ? await m.getRepository(Assignment).createQueryBuilder("a").select("MIN(a.issuedOn)", "d").getRawOne<{ d: unknown }>() : await m.getRepository(PlacePurchase).createQueryBuilder("p").select("MIN(p.startDate)", "d").getRawOne<{ d: unknown }>();
   const minYear = day(first?.d) ? Number(day(first?.d)!.slice(0, 4)) : Number(today().slice(0, 4));
   const { query, errors } = parseComparisonQuery({ ...input, line }, { period: settings.defaultPeriod, today: today(), minYear });
-  const facts = await cachedFacts({ line, from: query.period.from, to: query.period.to, asOf: now, regionalRates: settings.regionalRates }, true);
+  const { facts, asOf: now } = await cachedFacts({ line, from: query.period.from, to: query.period.to, asOf: requestedAt, regionalRates: settings.regionalRates }, true);
   const result = compareFacts(facts, { measure: query.measure, period: query.period, typeCode: query.typeCode, region: query.region, adjust: query.adjust, minCell: settings.minCell, suppress: false, asOf: berlinDate(now) });
   const row = result.rows.find((r) => r.providerId === providerId);
   const measures = measuresOf(line);
