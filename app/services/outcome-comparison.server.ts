@@ -43,6 +43,8 @@ import type { CurrentUser } from "./auth.server";
 
 export type { MeasureKey } from "~/domain/outcome-comparison";
 
+const byName = new Intl.Collator("de");
+
 /** One provider's figure for one measure (the source of past-performance points). */
 export interface ProviderFigure extends FigureInput {
   providerId: number;
@@ -510,7 +512,7 @@ export async function comparisonView(user: CurrentUser, input: QueryInput): Prom
     result.rows.map((r) => r.providerId),
   );
   const nameOf = (id: number) => names.get(id)?.name ?? `Träger ${id}`;
-  const rows = result.rows.map((r) => ({ ...r, name: nameOf(r.providerId), key: names.get(r.providerId)?.key ?? `Nr. ${r.providerId}` })).sort((a, b) => a.name.localeCompare(b.name, "de"));
+  const rows = result.rows.map((r) => ({ ...r, name: nameOf(r.providerId), key: names.get(r.providerId)?.key ?? `Nr. ${r.providerId}` })).sort((a, b) => byName.compare(a.name, b.name));
   const currentYear = Number(today().slice(0, 4));
   return {
     query,
