@@ -134,6 +134,7 @@ export async function benchComparison() {
     if (n !== exits || k !== integrations) console.log(`  Hinweis: der Dienst zählt n ${n} / k ${k}, das SQL ${exits} / ${integrations} (Definitionen vergleichen).`);
     const ratio = svcMs / Math.max(sqlMs, 0.001);
     table.push({ label: "providerFigures (Dienst, Daten unverändert: Cache)", value: `${fmt(svcMs)} ms = ${fmt(ratio)}× SQL`, floor: `≤ ${SERVICE_FLOOR}× SQL`, ok: ratio <= SERVICE_FLOOR });
+    let coldMs = 0;
     {
       // A call right after a change (the facts' cache is empty: every write to the database empties it).
       const cold: number[] = [];
@@ -143,7 +144,7 @@ export async function benchComparison() {
         await providerFigures(q);
         cold.push(ms(start));
       }
-      const coldMs = cold.reduce((a, b) => a + b, 0) / runs;
+      coldMs = cold.reduce((a, b) => a + b, 0) / runs;
       console.log(`  providerFigures nach einer Änderung (Cache leer): ${fmt(coldMs)} ms (Median ${fmt(quantile(cold, 0.5))} ms)`);
       table.push({ label: "providerFigures nach einer Änderung (ohne Cache)", value: `${fmt(coldMs)} ms = ${fmt(coldMs / Math.max(sqlMs, 0.001))}× SQL`, floor: `≤ ${SERVICE_FLOOR}× SQL`, ok: coldMs / Math.max(sqlMs, 0.001) <= SERVICE_FLOOR });
     }
@@ -157,11 +158,12 @@ export async function benchComparison() {
         lt.push(ms(start));
       }
       const loadMs = lt.reduce((a, b) => a + b, 0) / runs;
-      console.log(`  davon loadFacts (Lesen aller Teilnahmen des Zeitraums): ${fmt(loadMs)} ms für ${facts.places.length} Teilnahmen; Rechnen (Modell, Intervalle) ${fmt(Math.max(0, svcMs - loadMs))} ms`);
+      console.log(`  davon loadFacts (Lesen aller Teilnahmen des Zeitraums): ${fmt(loadMs)} ms für ${facts.places.length} Teilnahmen; Rechnen (Modell, Intervalle) nach einer Änderung ${fmt(Math.max(0, coldMs - loadMs))} ms`);
       table.push({ label: "  davon loadFacts (SQL und Zeilen)", value: `${fmt(loadMs)} ms`, floor: "–", ok: null });
     }
-    if (ratio > SERVICE_FLOOR) {
+    if (coldMs / Math.max(sqlMs, 0.001) > SERVICE_FLOOR) {
       console.log("  Der Dienst verfehlt das Ziel; CPU-Profil eines Aufrufs (oberste Funktionen nach Eigenzeit):");
+      await forgetFacts();
       await profile(() => providerFigures(q));
     }
   }
