@@ -9,7 +9,10 @@
  *      integrations per provider for one measure type and period — as ONE hand-made SQL query, in
  *      the same run (goal: ≤ 2×);
  *   b. the page /comparison through the built server: p95 over BENCH_COMPARISON_REQUESTS (≥ 30,
- *      default 40) requests of the logged-in procurement user (who has comparisonAccess) (goal: ≤ 300 ms).
+ *      default 40) requests of the logged-in procurement user (who has comparisonAccess) (goal: ≤ 300 ms),
+ *      at rest: the server's background jobs do not run (their first pass over ten years of data
+ *      holds the process for seconds and would be measured instead; BENCH_COMPARISON_JOBS=1 lets
+ *      them run every 5 s as in production).
  * No timed assertions; read the table.
  * Runnable alone: npx tsx scripts/bench-comparison.ts
  */
@@ -114,10 +117,10 @@ export async function benchComparison() {
   console.log(`  Handgeschriebenes SQL (eine Abfrage): ${fmt(sqlMs)} ms; ${rows.length} Träger, ${exits} Austritte, ${integrations} Integrationen`);
   table.push({ label: "Handgeschriebenes SQL (Eintritte, Austritte, Integrationen je Träger)", value: `${fmt(sqlMs)} ms`, floor: "Basis", ok: null });
 
-  const { providerFigures, loadFacts } = await import("../app/services/outcome-comparison.server");
+  const { providerFigures, loadFacts, forgetFacts } = await import("../app/services/outcome-comparison.server");
   {
     const q = { providerIds, measure: "integration" as const, typeCode, from, to, asOf };
-    let figures = await providerFigures(q); // warm up (and any cache it builds)
+    let figures = await providerFigures(q); // warm up (and fill the facts' cache: nothing is written while the bench runs)
     const times: number[] = [];
     for (let i = 0; i < runs; i++) {
       start = process.hrtime.bigint();
@@ -130,7 +133,21 @@ export async function benchComparison() {
     console.log(`  providerFigures (Dienst, mit Risikoadjustierung): ${fmt(svcMs)} ms (Median ${fmt(quantile(times, 0.5))} ms); ${figures.size} Träger, n ${n}, k ${k}`);
     if (n !== exits || k !== integrations) console.log(`  Hinweis: der Dienst zählt n ${n} / k ${k}, das SQL ${exits} / ${integrations} (Definitionen vergleichen).`);
     const ratio = svcMs / Math.max(sqlMs, 0.001);
-    table.push({ label: "providerFigures (Dienst)", value: `${fmt(svcMs)} ms = ${fmt(ratio)}× SQL`, floor: `≤ ${SERVICE_FLOOR}× SQL`, ok: ratio <= SERVICE_FLOOR });
+    table.push({ label: "providerFigures (Dienst, Daten unverändert: Cache)", value: `${fmt(svcMs)} ms = ${fmt(ratio)}× SQL`, floor: `≤ ${SERVICE_FLOOR}× SQL`, ok: ratio <= SERVICE_FLOOR });
+    let coldMs = 0;
+    {
+      // A call right after a change (the facts' cache is empty: every write to the database empties it).
+      const cold: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        await forgetFacts();
+        start = process.hrtime.bigint();
+        await providerFigures(q);
+        cold.push(ms(start));
+      }
+      coldMs = cold.reduce((a, b) => a + b, 0) / runs;
+      console.log(`  providerFigures nach einer Änderung (Cache leer): ${fmt(coldMs)} ms (Median ${fmt(quantile(cold, 0.5))} ms)`);
+      table.push({ label: "providerFigures nach einer Änderung (ohne Cache)", value: `${fmt(coldMs)} ms = ${fmt(coldMs / Math.max(sqlMs, 0.001))}× SQL`, floor: `≤ ${SERVICE_FLOOR}× SQL`, ok: coldMs / Math.max(sqlMs, 0.001) <= SERVICE_FLOOR });
+    }
     {
       // Where the time goes: the facts' reading (SQL and rows) against the whole call.
       const lt: number[] = [];
@@ -141,11 +158,12 @@ export async function benchComparison() {
         lt.push(ms(start));
       }
       const loadMs = lt.reduce((a, b) => a + b, 0) / runs;
-      console.log(`  davon loadFacts (Lesen aller Teilnahmen des Zeitraums): ${fmt(loadMs)} ms für ${facts.places.length} Teilnahmen; Rechnen (Modell, Intervalle) ${fmt(Math.max(0, svcMs - loadMs))} ms`);
+      console.log(`  davon loadFacts (Lesen aller Teilnahmen des Zeitraums): ${fmt(loadMs)} ms für ${facts.places.length} Teilnahmen; Rechnen (Modell, Intervalle) nach einer Änderung ${fmt(Math.max(0, coldMs - loadMs))} ms`);
       table.push({ label: "  davon loadFacts (SQL und Zeilen)", value: `${fmt(loadMs)} ms`, floor: "–", ok: null });
     }
-    if (ratio > SERVICE_FLOOR) {
+    if (coldMs / Math.max(sqlMs, 0.001) > SERVICE_FLOOR) {
       console.log("  Der Dienst verfehlt das Ziel; CPU-Profil eines Aufrufs (oberste Funktionen nach Eigenzeit):");
+      await forgetFacts();
       await profile(() => providerFigures(q));
     }
   }
@@ -217,7 +235,7 @@ async function profile(fn: () => Promise<unknown>) {
 
 async function startServer(port: number): Promise<ChildProcess> {
   if (!fs.existsSync(path.join(root, "build", "index.js"))) throw new Error("Kein Build: zuerst `npx remix build`.");
-  const child = spawn(process.execPath, [path.join(root, "scripts", "start.mjs")], { cwd: root, env: { ...process.env, PORT: String(port), NODE_ENV: "production", SKIP_BUILD: "1" }, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [path.join(root, "scripts", "start.mjs")], { cwd: root, env: { ...process.env, PORT: String(port), NODE_ENV: "production", SKIP_BUILD: "1", JOB_INTERVAL_MS: process.env.BENCH_COMPARISON_JOBS ? (process.env.JOB_INTERVAL_MS ?? "5000") : "3600000" }, stdio: ["ignore", "pipe", "inherit"] });
   for (let i = 0; i < 600; i++) {
     await new Promise((r) => setTimeout(r, 200));
     try {

@@ -315,14 +315,21 @@ export function sixMonthsOver(start: string, asOf: string): boolean {
  */
 export function unitsOf(measure: MeasureKey, facts: Facts, period: { from: string; to: string }, asOf: string): Unit[] {
   const u = (providerId: number, y: number, covariates: Covariates, cents = 0, counts = false): Unit => ({ providerId, y, cents, counts, covariates });
-  const exits = () => facts.places.filter((f) => inPeriod(f.exitDate, period) && sixMonthsOver(f.exitDate!, asOf));
+  // sixMonthsOver once per distinct day (a few hundred days against thousands of participations).
+  const overBy = new Map<string, boolean>();
+  const over = (start: string) => {
+    let v = overBy.get(start);
+    if (v === undefined) overBy.set(start, (v = sixMonthsOver(start, asOf)));
+    return v;
+  };
+  const exits = () => facts.places.filter((f) => inPeriod(f.exitDate, period) && over(f.exitDate!));
   const issued = () => facts.brokers.filter((f) => inPeriod(f.issuedOn, period));
   switch (measure) {
     case "integration":
       return exits().map((f) => u(f.providerId, f.integrated ? 1 : 0, f.covariates));
     case "sustainability":
       return facts.places
-        .filter((f) => inPeriod(f.exitDate, period) && f.integrated && f.sustained !== null && sixMonthsOver(f.integratedOn ?? f.exitDate!, asOf))
+        .filter((f) => inPeriod(f.exitDate, period) && f.integrated && f.sustained !== null && over(f.integratedOn ?? f.exitDate!))
         .map((f) => u(f.providerId, f.sustained ? 1 : 0, f.covariates));
     case "dropout":
       return facts.places.filter((f) => inPeriod(f.entryDate, period)).map((f) => u(f.providerId, f.droppedOut ? 1 : 0, f.covariates));
@@ -500,11 +507,12 @@ export function riskAdjust(units: readonly Unit[]): { predicted: number[]; model
   const rarer = Math.min(events, units.length - events);
   const vars = candidateVariables(units);
   let fit: LogisticFit | null = null;
+  let x: number[][] | null = null;
   let reason = "";
   if (vars.length === 0) reason = "Die Merkmale der Kundinnen und Kunden unterscheiden sich nicht; es wird über Schichten standardisiert.";
   else if (rarer < EVENTS_PER_VARIABLE * vars.length) reason = `Zu wenige Ereignisse für ein Regressionsmodell (${rarer} bei ${vars.length} Merkmalen; nötig sind mindestens ${EVENTS_PER_VARIABLE} je Merkmal): indirekte Standardisierung über Schichten.`;
   else {
-    const x = units.map((u) => vars.map((v) => v.value(u.covariates)));
+    x = units.map((u) => vars.map((v) => v.value(u.covariates)));
     fit = fitLogistic(x, y);
     if (!fit || !fit.converged) {
       fit = null;
@@ -512,7 +520,7 @@ export function riskAdjust(units: readonly Unit[]): { predicted: number[]; model
     }
   }
   if (fit) {
-    const predicted = units.map((u) => predictLogistic(fit!.coef, vars.map((v) => v.value(u.covariates))));
+    const predicted = x!.map((row) => predictLogistic(fit!.coef, row));
     const cal = calibrationTable(predicted, y);
     return {
       predicted,
@@ -649,7 +657,9 @@ export function compare(all: Facts, o: CompareOptions): Comparison {
   const overall: Partial<Record<MeasureKey, Cell>> = {};
   for (const m of measures) {
     const units = unitsBy.get(m)!;
-    const raw = providerIds.map((id) => cellOf(m, units.filter((u) => u.providerId === id)));
+    const byProvider = new Map<number, Unit[]>(providerIds.map((id) => [id, []]));
+    for (const u of units) byProvider.get(u.providerId)!.push(u);
+    const raw = providerIds.map((id) => cellOf(m, byProvider.get(id)!));
     const total = cellOf(m, units);
     const base = LINKED_TO[m];
     const linked = new Set<number>();

@@ -26,9 +26,18 @@ export const POSITION_LABELS: Record<FunnelPosition, string> = {
 // ---------------------------------------------------------------------------------------------
 // Formatting (German)
 
+/** One Intl.NumberFormat per option set (toLocaleString builds a new one on every call; the comparison page formats thousands of numbers). */
+const formats = new Map<string, Intl.NumberFormat>();
+function de(v: number, options: Intl.NumberFormatOptions = {}): string {
+  const key = JSON.stringify(options);
+  let f = formats.get(key);
+  if (!f) formats.set(key, (f = new Intl.NumberFormat("de-DE", options)));
+  return f.format(v);
+}
+
 export function formatPercent(v: number | null, digits = 1): string {
   if (v === null) return "–";
-  return `${(v * 100).toLocaleString("de-DE", { minimumFractionDigits: digits, maximumFractionDigits: digits })} %`;
+  return `${de(v * 100, { minimumFractionDigits: digits, maximumFractionDigits: digits })} %`;
 }
 
 /** "31,2 % (24,0–39,4 %; n = 122)", or the suppression text. */
@@ -36,21 +45,21 @@ export function formatRateCell(c: CellLike, measure: MeasureKey, minCell = 3): s
   if (c.suppressed === "small") return `< ${minCell} (unterdrückt)`;
   if (c.suppressed === "secondary") return "gesperrt";
   if (c.noPayments) return "keine Zahlungen erfasst";
-  const n = `n = ${c.n.toLocaleString("de-DE")}`;
+  const n = `n = ${de(c.n)}`;
   if (c.rate === null) return c.n === 0 ? "–" : `– (${n})`;
-  if (measure === "cost_per_integration" || measure === "cost_per_lasting") return `${(c.rate / 100).toLocaleString("de-DE", { style: "currency", currency: "EUR" })} (${n})`;
-  if (measure === "days_to_placement") return `${c.rate.toLocaleString("de-DE", { maximumFractionDigits: 1 })} Tage (${n})`;
-  const pct = (v: number) => (v * 100).toLocaleString("de-DE", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  if (measure === "cost_per_integration" || measure === "cost_per_lasting") return `${de(c.rate / 100, { style: "currency", currency: "EUR" })} (${n})`;
+  if (measure === "days_to_placement") return `${de(c.rate, { maximumFractionDigits: 1 })} Tage (${n})`;
+  const pct = (v: number) => de(v * 100, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   return `${pct(c.rate)} % (${pct(c.low!)}–${pct(c.high!)} %; ${n})`;
 }
 
 export function formatNumber(v: number | null, digits = 1): string {
-  return v === null ? "–" : v.toLocaleString("de-DE", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return v === null ? "–" : de(v, { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
 /** "0,85 (0,62–1,14)" */
 export function formatRatio(ratio: number | null, low: number | null, high: number | null): string {
   if (ratio === null) return "–";
-  const f = (v: number) => v.toLocaleString("de-DE", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const f = (v: number) => de(v, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   return low !== null && high !== null ? `${f(ratio)} (${f(low)}–${f(high)})` : f(ratio);
 }

@@ -7,7 +7,7 @@
  * providerFigures as of the offer deadline.
  */
 import type { EntityManager } from "typeorm";
-import { Assignment, Client, ExamResult, FeeInstalment, Invoice, Measure, MeasureType, Outcome, PaymentItem, PlacementClaim, PlacePurchase, Provider } from "../../entities";
+import { Assignment, Client, FeeInstalment, Measure, MeasureType, PaymentItem, PlacementClaim, PlacePurchase, Provider } from "../../entities";
 import { ForbiddenError } from "~/domain/errors";
 import { can } from "~/domain/permissions";
 import { INTEGRATION_STATUSES } from "~/domain/places";
@@ -36,12 +36,14 @@ import {
 import { funnelPosition, type FunnelPosition } from "~/domain/outcome-stats";
 import { distinctNames } from "~/domain/comparison-report";
 import { nowIso, today } from "~/lib/clock.server";
-import { em } from "~/lib/db.server";
+import { databaseKind, em } from "~/lib/db.server";
 import { getSettings } from "~/lib/settings.server";
 import type { FigureInput } from "~/domain/past-performance";
 import type { CurrentUser } from "./auth.server";
 
 export type { MeasureKey } from "~/domain/outcome-comparison";
+
+const byName = new Intl.Collator("de");
 
 /** One provider's figure for one measure (the source of past-performance points). */
 export interface ProviderFigure extends FigureInput {
@@ -79,73 +81,59 @@ const groups = (v: unknown): string[] => {
 const day = (v: unknown): string | null => (v === null || v === undefined ? null : v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10));
 const instant = (v: unknown): string | null => (v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : String(v));
 
+/** `?` placeholders as the database wants them ($1, $2, … on PostgreSQL). */
+function placeholders(sql: string): string {
+  if (databaseKind() !== "postgres") return sql;
+  let i = 0;
+  return sql.replace(/\?/g, () => `$${++i}`);
+}
+
+/**
+ * The period's reach: every participation that entered by the period's end and had not left
+ * before its start (exits, entries and exams of the period all lie in it) — ONE row per
+ * participation, with its client's covariate fields, its outcomes at exit and after six months,
+ * its latest exam and the sum paid, each as recorded by `asOf`. Only these narrow columns are read
+ * (no entities): the rows' materialisation was most of the comparison's time (issue 12 point 10).
+ * The measure type is filtered in memory: a type condition in SQL makes SQLite walk every measure
+ * of the type through ix_place_purchases_measure instead of the exit-date index. The sum paid is
+ * read from the participation's invoices (CROSS JOIN keeps SQLite from walking every paid item).
+ */
+const PLACE_FACTS_SQL = `
+  SELECT p.id AS "id", p."providerId" AS "providerId", p."entryDate" AS "entryDate", p."exitDate" AS "exitDate", p.status AS "status",
+         m."typeCode" AS "typeCode", m.region AS "region",
+         c."birthDate" AS "birthDate", c."unemployedSince" AS "unemployedSince", c.qualification AS "qualification", c."targetGroups" AS "targetGroups", c.region AS "clientRegion",
+         oe.status AS "exitStatus", oe."startDate" AS "exitStart", os.status AS "laterStatus", os."startDate" AS "laterStart",
+         (SELECT MAX(x."examDate") FROM exam_results x WHERE x."purchaseId" = p.id AND x."reportedAt" <= ?) AS "examDate",
+         (SELECT MAX(CASE WHEN x.passed THEN 1 ELSE 0 END) FROM exam_results x WHERE x."purchaseId" = p.id AND x."reportedAt" <= ?) AS "examPassed",
+         (SELECT SUM(pi."amountCents") FROM invoices i CROSS JOIN payment_items pi
+           WHERE i."purchaseId" = p.id AND pi."invoiceId" = i.id AND pi.status = 'paid' AND pi."paidOn" <= ?) AS "paidCents"
+    FROM place_purchases p
+    JOIN measures m ON m.id = p."measureId"
+    JOIN clients c ON c.id = p."clientId"
+    LEFT JOIN outcomes oe ON oe."purchaseId" = p.id AND oe.checkpoint = 'exit' AND oe."recordedAt" <= ?
+    LEFT JOIN outcomes os ON os."purchaseId" = p.id AND os.checkpoint = 'six_months' AND os."recordedAt" <= ?
+   WHERE p."providerId" IS NOT NULL AND p."entryDate" IS NOT NULL AND p."entryDate" <= ? AND (p."exitDate" IS NULL OR p."exitDate" >= ?)`;
+
 async function loadPlaceFacts(m: EntityManager, o: LoadOptions): Promise<PlaceFact[]> {
   const asOfDate = berlinDate(o.asOf);
-  // The period's reach: every participation that entered by the period's end and had not left
-  // before its start (exits, entries and exams of the period all lie in it).
-  // (The measure type is filtered in memory: a type condition in SQL makes SQLite walk every
-  // measure of the type through ix_place_purchases_measure instead of the exit-date index.)
-  const reach = (qb: ReturnType<EntityManager["createQueryBuilder"]>) =>
-    qb.andWhere("p.providerId IS NOT NULL AND p.entryDate IS NOT NULL AND p.entryDate <= :to AND (p.exitDate IS NULL OR p.exitDate >= :from)", { from: o.from, to: o.to });
-  const purchases = await reach(
-    m
-      .getRepository(PlacePurchase)
-      .createQueryBuilder("p")
-      .innerJoin(Measure, "m", "m.id = p.measureId")
-      .innerJoin(Client, "c", "c.id = p.clientId")
-      .select(['p.id AS "id"', 'p.providerId AS "providerId"', 'p.entryDate AS "entryDate"', 'p.exitDate AS "exitDate"', 'p.status AS "status"', 'm.typeCode AS "typeCode"', 'm.region AS "region"'])
-      .addSelect(['c.birthDate AS "birthDate"', 'c.unemployedSince AS "unemployedSince"', 'c.qualification AS "qualification"', 'c.targetGroups AS "targetGroups"', 'c.region AS "clientRegion"'])
-      .where("1 = 1"),
-  ).getRawMany<Record<string, unknown>>();
-  if (purchases.length === 0) return [];
-  const outcomes = await reach(
-    m
-      .getRepository(Outcome)
-      .createQueryBuilder("o")
-      .innerJoin(PlacePurchase, "p", "p.id = o.purchaseId")
-      .select(['o.purchaseId AS "purchaseId"', 'o.checkpoint AS "checkpoint"', 'o.status AS "status"', 'o.startDate AS "startDate"'])
-      .where("o.recordedAt <= :asOf", { asOf: o.asOf }),
-  ).getRawMany<Record<string, unknown>>();
-  const exams = await reach(
-    m
-      .getRepository(ExamResult)
-      .createQueryBuilder("x")
-      .innerJoin(PlacePurchase, "p", "p.id = x.purchaseId")
-      .select(['x.purchaseId AS "purchaseId"', "MAX(x.examDate) AS \"examDate\"", "MAX(CASE WHEN x.passed = :yes THEN 1 ELSE 0 END) AS \"passed\""])
-      .where("x.reportedAt <= :asOf", { asOf: o.asOf, yes: true })
-      .groupBy("x.purchaseId"),
-  ).getRawMany<Record<string, unknown>>();
-  const paid = await reach(
-    m
-      .getRepository(PaymentItem)
-      .createQueryBuilder("pi")
-      .innerJoin(Invoice, "i", "i.id = pi.invoiceId")
-      .innerJoin(PlacePurchase, "p", "p.id = i.purchaseId")
-      .select(['p.id AS "purchaseId"', 'COALESCE(SUM(pi.amountCents), 0) AS "cents"'])
-      .where("pi.status = 'paid' AND pi.paidOn <= :asOfDate", { asOfDate })
-      .groupBy("p.id"),
-  ).getRawMany<Record<string, unknown>>();
-
-  const exitOutcome = new Map<number, { status: string; startDate: string | null }>();
-  const sixMonths = new Map<number, { status: string; startDate: string | null }>();
-  for (const r of outcomes) (r.checkpoint === "exit" ? exitOutcome : sixMonths).set(num(r.purchaseId), { status: String(r.status), startDate: day(r.startDate) });
-  const examBy = new Map(exams.map((r) => [num(r.purchaseId), { date: day(r.examDate), passed: num(r.passed) === 1 }]));
-  const paidBy = new Map(paid.map((r) => [num(r.purchaseId), num(r.cents)]));
-
-  return purchases.map((r) => {
-    const id = num(r.id);
+  const rows: Record<string, unknown>[] = await m.query(placeholders(PLACE_FACTS_SQL), [o.asOf, o.asOf, asOfDate, o.asOf, o.asOf, o.to, o.from]);
+  const integration = new Set<string>(INTEGRATION_STATUSES);
+  return rows.map((r) => {
     const entryDate = day(r.entryDate);
     // An exit after the data's date is not known yet.
     const exitRaw = day(r.exitDate);
     const exitDate = exitRaw !== null && exitRaw <= asOfDate ? exitRaw : null;
-    const within = (o?: { status: string; startDate: string | null }) =>
-      !!o && INTEGRATION_STATUSES.includes(o.status) && exitDate !== null && (o.startDate === null || o.startDate <= addMonths(exitDate, 6));
-    const atExit = exitOutcome.get(id);
-    const later = sixMonths.get(id);
-    const integrated = within(atExit) || (!!later?.startDate && within(later));
-    const integratedOn = !integrated ? null : within(atExit) ? (atExit!.startDate ?? exitDate) : (later!.startDate ?? exitDate);
-    const sustained = integrated && later ? INTEGRATION_STATUSES.includes(later.status) : null;
-    const exam = examBy.get(id);
+    const limit = exitDate === null ? null : addMonths(exitDate, 6);
+    // An outcome counts when it is an integration that began within six months of the exit.
+    const within = (status: unknown, startDate: string | null) => status !== null && status !== undefined && integration.has(String(status)) && limit !== null && (startDate === null || startDate <= limit);
+    const exitStart = day(r.exitStart);
+    const laterStart = day(r.laterStart);
+    const atExit = within(r.exitStatus, exitStart);
+    const later = laterStart !== null && within(r.laterStatus, laterStart);
+    const integrated = atExit || later;
+    const integratedOn = !integrated ? null : atExit ? (exitStart ?? exitDate) : (laterStart ?? exitDate);
+    const hasLater = r.laterStatus !== null && r.laterStatus !== undefined;
+    const sustained = integrated && hasLater ? integration.has(String(r.laterStatus)) : null;
     return {
       providerId: num(r.providerId),
       typeCode: String(r.typeCode),
@@ -156,9 +144,9 @@ async function loadPlaceFacts(m: EntityManager, o: LoadOptions): Promise<PlaceFa
       integrated,
       integratedOn,
       sustained,
-      examDate: exam?.date ?? null,
-      examPassed: exam?.passed ?? false,
-      paidCents: paidBy.get(id) ?? 0,
+      examDate: day(r.examDate),
+      examPassed: num(r.examPassed) === 1,
+      paidCents: num(r.paidCents),
       covariates: covariatesOf(
         { birthDate: day(r.birthDate), unemployedSince: day(r.unemployedSince), qualification: String(r.qualification ?? ""), targetGroups: groups(r.targetGroups), region: String(r.clientRegion || r.region || "") },
         entryDate ?? o.from,
@@ -249,6 +237,111 @@ export async function loadFacts(o: LoadOptions): Promise<Facts> {
   };
 }
 
+// ---------------------------------------------------------------------------------------------
+// The facts' cache (issue 12 point 10)
+//
+// Reading the facts is most of a comparison's time, and the data rarely changes between two
+// looks at the page. So the facts of the last few periods are kept in this process, each with the
+// database's state when it was read: on SQLite `total_changes()` (every row written through this
+// connection, committed or not) and `PRAGMA data_version` (changes when another connection
+// commits) — both O(1). Any write in between, to any table, makes the next call read afresh.
+// asOf is honoured exactly: a call with an explicit instant (a tender's offer deadline) is served
+// only from facts read at that very instant; a call "as of now" (the pages) also from facts read
+// earlier the same Berlin day, at most FACTS_NOW_REUSE_MS ago, when nothing was written since —
+// the facts are then the same, unless a row was stored with a recording time in the future — and
+// at most FACTS_STALE_MS ago whatever was written (the page shows the instant its facts were read).
+// On PostgreSQL (several processes, no cheap change counter) the cache is not used.
+
+/** How long facts read "as of now" may answer later calls of the same day when nothing was written. */
+export const FACTS_NOW_REUSE_MS = 10 * 60 * 1000;
+/** How long facts read "as of now" may answer later calls of the same day although something was written since. */
+export const FACTS_STALE_MS = 30 * 1000;
+const FACTS_CACHE_SIZE = 8;
+
+interface CachedFacts {
+  key: string;
+  state: string;
+  asOf: string;
+  facts: Facts;
+}
+const factsCache = new WeakMap<object, CachedFacts[]>();
+/** Calls answered from the cache and calls that read the database (for tests and the benchmark). */
+export const factsCacheStats = { hits: 0, misses: 0 };
+
+/** Frozen all the way down: a comparison kept for later calls must not be changed by one of them. */
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === "object" && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v as object)) deepFreeze(x);
+  }
+  return v;
+}
+const comparisons = new WeakMap<Facts, Map<string, Comparison>>();
+
+/**
+ * compare() over cached facts, itself kept with them (the same facts and options give the same
+ * result: compare is pure). The result is frozen; callers build their views from it.
+ */
+function compareFacts(facts: Facts, o: Parameters<typeof compare>[1]): Comparison {
+  const key = JSON.stringify(o);
+  let byOptions = comparisons.get(facts);
+  const hit = byOptions?.get(key);
+  if (hit) return hit;
+  const result = deepFreeze(compare(facts, o));
+  if (!byOptions) comparisons.set(facts, (byOptions = new Map()));
+  if (byOptions.size >= 32) byOptions.delete(byOptions.keys().next().value!);
+  byOptions.set(key, result);
+  return result;
+}
+
+/** Drops the cached facts of this process (the benchmark measures a call after a change with it). */
+export async function forgetFacts(): Promise<void> {
+  factsCache.delete((await em()).connection);
+}
+
+async function databaseState(m: EntityManager): Promise<string | null> {
+  if (databaseKind() !== "sqlite") return null;
+  const [changes] = await m.query("SELECT total_changes() AS n");
+  const [version] = await m.query("PRAGMA data_version");
+  return `${changes?.n}:${version?.data_version}`;
+}
+
+/**
+ * The facts as loadFacts reads them, from the cache when the database has not changed since
+ * (see above), and the instant they were read (the data's date to show). `now`: asOf is the
+ * current instant (the pages), not a fixed one: then facts read earlier the same day also answer,
+ * when nothing was written since and they are at most FACTS_NOW_REUSE_MS old, or whatever was
+ * written, when they are at most FACTS_STALE_MS old (the background jobs write every few seconds;
+ * issue 12 point 10 allows figures up to a day old — a page shows its data's date).
+ */
+export async function cachedFacts(o: LoadOptions, now = false): Promise<{ facts: Facts; asOf: string }> {
+  const m = await em();
+  const state = await databaseState(m);
+  if (state === null) return { facts: await loadFacts(o), asOf: o.asOf };
+  const key = JSON.stringify([o.line, o.from, o.to, [...o.regionalRates.entries()].sort()]);
+  const list = factsCache.get(m.connection) ?? [];
+  const usable = (c: CachedFacts) => {
+    if (c.key !== key) return false;
+    if (c.asOf === o.asOf) return c.state === state;
+    if (!now || !(c.asOf < o.asOf) || berlinDate(c.asOf) !== berlinDate(o.asOf)) return false;
+    const age = Date.parse(o.asOf) - Date.parse(c.asOf);
+    return c.state === state ? age <= FACTS_NOW_REUSE_MS : age <= FACTS_STALE_MS;
+  };
+  const hit = list.find(usable);
+  if (hit) {
+    factsCacheStats.hits++;
+    return { facts: hit.facts, asOf: hit.asOf };
+  }
+  factsCacheStats.misses++;
+  // The state is taken BEFORE reading: a write while reading makes the entry stale at once.
+  const facts = await loadFacts(o);
+  // Kept: other periods, and entries that may still answer a later call (exact asOf, or "now" within the windows).
+  const kept = list.filter((c) => !(c.key === key && c.asOf === o.asOf) && (c.state === state || Date.parse(o.asOf) - Date.parse(c.asOf) <= FACTS_STALE_MS));
+  kept.unshift({ key, state, asOf: o.asOf, facts });
+  factsCache.set(m.connection, kept.slice(0, FACTS_CACHE_SIZE));
+  return { facts, asOf: o.asOf };
+}
+
 async function comparisonSettings() {
   const s = await getSettings();
   const minCell = Number(s["comparison.minCell"]) || 3;
@@ -269,8 +362,8 @@ async function comparisonSettings() {
 export async function providerFigures(q: { providerIds: number[]; measure: MeasureKey; typeCode: string | null; from: string; to: string; asOf: string }): Promise<Map<number, ProviderFigure>> {
   const settings = await comparisonSettings();
   const line = lineOf(q.measure);
-  const facts = await loadFacts({ line, from: q.from, to: q.to, asOf: q.asOf, regionalRates: settings.regionalRates });
-  const result = compare(facts, { measure: q.measure, period: { from: q.from, to: q.to }, typeCode: q.typeCode, adjust: "adjusted", minCell: settings.minCell, suppress: false, asOf: berlinDate(q.asOf), funnel: false });
+  const { facts } = await cachedFacts({ line, from: q.from, to: q.to, asOf: q.asOf, regionalRates: settings.regionalRates });
+  const result = compareFacts(facts, { measure: q.measure, period: { from: q.from, to: q.to }, typeCode: q.typeCode, adjust: "adjusted", minCell: settings.minCell, suppress: false, asOf: berlinDate(q.asOf), funnel: false });
   const overall = result.overall[q.measure]!;
   const out = new Map<number, ProviderFigure>();
   for (const row of result.rows) {
@@ -401,7 +494,7 @@ export async function comparisonView(user: CurrentUser, input: QueryInput): Prom
   const settings = await comparisonSettings();
   const m = await em();
   const options = await filterOptions(m);
-  const now = nowIso();
+  const requestedAt = nowIso();
   const { query, errors } = parseComparisonQuery(input, { period: settings.defaultPeriod, today: today(), minYear: options.minYear });
   if (query.typeCode && !options.types.some((t) => t.value === query.typeCode)) {
     errors.push(`Die Maßnahmeart „${query.typeCode.slice(0, 40)}“ gibt es nicht; gezeigt werden alle Arten.`);
@@ -411,14 +504,15 @@ export async function comparisonView(user: CurrentUser, input: QueryInput): Prom
     errors.push(`Die Region „${query.region.slice(0, 40)}“ gibt es nicht; gezeigt werden alle Regionen.`);
     query.region = null;
   }
-  const facts = await loadFacts({ line: query.line, from: query.period.from, to: query.period.to, asOf: now, regionalRates: settings.regionalRates });
-  const result = compare(facts, { measure: query.measure, period: query.period, typeCode: query.typeCode, region: query.region, adjust: query.adjust, minCell: settings.minCell, asOf: berlinDate(now) });
+  // The data's date: the instant the facts were read (the cache may answer with facts read a little earlier).
+  const { facts, asOf: now } = await cachedFacts({ line: query.line, from: query.period.from, to: query.period.to, asOf: requestedAt, regionalRates: settings.regionalRates }, true);
+  const result = compareFacts(facts, { measure: query.measure, period: query.period, typeCode: query.typeCode, region: query.region, adjust: query.adjust, minCell: settings.minCell, asOf: berlinDate(now) });
   const names = await providerNames(
     m,
     result.rows.map((r) => r.providerId),
   );
   const nameOf = (id: number) => names.get(id)?.name ?? `Träger ${id}`;
-  const rows = result.rows.map((r) => ({ ...r, name: nameOf(r.providerId), key: names.get(r.providerId)?.key ?? `Nr. ${r.providerId}` })).sort((a, b) => a.name.localeCompare(b.name, "de"));
+  const rows = result.rows.map((r) => ({ ...r, name: nameOf(r.providerId), key: names.get(r.providerId)?.key ?? `Nr. ${r.providerId}` })).sort((a, b) => byName.compare(a.name, b.name));
   const currentYear = Number(today().slice(0, 4));
   return {
     query,
@@ -498,13 +592,13 @@ export async function ownComparison(user: CurrentUser, input: QueryInput): Promi
   const settings = await comparisonSettings();
   const m = await em();
   const provider = await m.getRepository(Provider).findOne({ where: { id: providerId }, select: { id: true, kind: true } });
-  const now = nowIso();
+  const requestedAt = nowIso();
   const line = provider?.kind === "broker" ? "brokers" : "places";
   const first = line === "brokers" ? await m.getRepository(Assignment).createQueryBuilder("a").select("MIN(a.issuedOn)", "d").getRawOne<{ d: unknown }>() : await m.getRepository(PlacePurchase).createQueryBuilder("p").select("MIN(p.startDate)", "d").getRawOne<{ d: unknown }>();
   const minYear = day(first?.d) ? Number(day(first?.d)!.slice(0, 4)) : Number(today().slice(0, 4));
   const { query, errors } = parseComparisonQuery({ ...input, line }, { period: settings.defaultPeriod, today: today(), minYear });
-  const facts = await loadFacts({ line, from: query.period.from, to: query.period.to, asOf: now, regionalRates: settings.regionalRates });
-  const result = compare(facts, { measure: query.measure, period: query.period, typeCode: query.typeCode, region: query.region, adjust: query.adjust, minCell: settings.minCell, suppress: false, asOf: berlinDate(now) });
+  const { facts, asOf: now } = await cachedFacts({ line, from: query.period.from, to: query.period.to, asOf: requestedAt, regionalRates: settings.regionalRates }, true);
+  const result = compareFacts(facts, { measure: query.measure, period: query.period, typeCode: query.typeCode, region: query.region, adjust: query.adjust, minCell: settings.minCell, suppress: false, asOf: berlinDate(now) });
   const row = result.rows.find((r) => r.providerId === providerId);
   const measures = measuresOf(line);
   const ownCells: Partial<Record<MeasureKey, Cell>> = {};

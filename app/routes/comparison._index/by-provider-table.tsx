@@ -1,5 +1,7 @@
 import { Link, useSearchParams } from "@remix-run/react";
 import { formatPercent, formatRateCell, formatRatio, POSITION_LABELS } from "~/domain/outcome-format";
+
+const byName = new Intl.Collator("de");
 import type { ComparisonViewData } from "./types";
 
 type SortKey = "name" | "n" | "rate" | "ratio";
@@ -19,9 +21,9 @@ function sortRows(rows: readonly Row[], key: SortKey, dir: "asc" | "desc", measu
   return [...rows].sort((a, b) => {
     const va = value(a, key, measure);
     const vb = value(b, key, measure);
-    if (va === null || vb === null) return va === vb ? a.name.localeCompare(b.name, "de") : va === null ? 1 : -1; // hidden values last
-    const d = typeof va === "string" ? va.localeCompare(vb as string, "de") : va - (vb as number);
-    return d === 0 ? a.name.localeCompare(b.name, "de") : sign * d;
+    if (va === null || vb === null) return va === vb ? byName.compare(a.name, b.name) : va === null ? 1 : -1; // hidden values last
+    const d = typeof va === "string" ? byName.compare(va, vb as string) : va - (vb as number);
+    return d === 0 ? byName.compare(a.name, b.name) : sign * d;
   });
 }
 
