@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { Outcome, Provider } from "../../entities";
 import { setClock } from "~/lib/clock.server";
-import { em } from "~/lib/db.server";
+import { em } from "../setup/db";
 import type { PersonUser } from "~/services/auth.server";
 import { comparisonView, factsCacheStats, FACTS_NOW_REUSE_MS, FACTS_STALE_MS, providerFigures } from "~/services/outcome-comparison.server";
 import { freshDatabase } from "../setup/db";
