@@ -16,6 +16,8 @@
  *  11. the write gate per offer (2 MB through the API route, one after another): time holding the
  *      gate vs outside it (scripts/bench-gate.ts); sections 5 and 6 print the same split for claim
  *      submission, claim decision and the payment run (app/lib/gate-probe.server.ts)
+ *  12. every role's home and main lists at ten years of data (the set of section 10; or
+ *      BENCH_PAGES_DATA_DIR): p95 per page against the bare route /healthz (scripts/bench-pages.ts)
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -107,6 +109,11 @@ async function main() {
   const pl = spawnSync(process.execPath, [path.join(path.dirname(process.argv[1]), "..", "node_modules", "tsx", "dist", "cli.mjs"), path.join(path.dirname(process.argv[1]), "bench-places.ts")], { stdio: "inherit", env: process.env });
   if (pl.status !== 0) process.exit(pl.status ?? 1);
 
+  // Sections 10 and 12 read the same ten-year set: built once (by section 10) unless given.
+  const tenYears = process.env.BENCH_COMPARISON_DATA_DIR ?? process.env.BENCH_PAGES_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), "vt-bench-ten-years-"));
+  process.env.BENCH_COMPARISON_DATA_DIR ??= tenYears;
+  process.env.BENCH_PAGES_DATA_DIR ??= tenYears;
+
   console.log("\n10. Vergleich der Träger bei demo-data --scale " + (process.env.BENCH_COMPARISON_SCALE ?? "10") + ": Dienst gegen handgeschriebenes SQL, Seite /comparison (eigener Prozess)");
   const cmp = spawnSync(process.execPath, [path.join(path.dirname(process.argv[1]), "..", "node_modules", "tsx", "dist", "cli.mjs"), path.join(path.dirname(process.argv[1]), "bench-comparison.ts")], { stdio: "inherit", env: { ...process.env, DATA_DIR: undefined } });
   if (cmp.status !== 0) process.exit(cmp.status ?? 1);
@@ -114,6 +121,10 @@ async function main() {
   console.log("\n11. Schreibtor je Angebot: 2 MB über die Schnittstelle, gehalten gegen außerhalb (eigener Prozess, frische Datenbank)");
   const g = spawnSync(process.execPath, [path.join(path.dirname(process.argv[1]), "..", "node_modules", "tsx", "dist", "cli.mjs"), path.join(path.dirname(process.argv[1]), "bench-gate.ts")], { stdio: "inherit", env: process.env });
   if (g.status !== 0) process.exit(g.status ?? 1);
+
+  console.log("\n12. Hauptseiten jeder Rolle bei zehn Jahren Daten (dieselben Demodaten wie 10.), p95 gegen /healthz (eigener Prozess)");
+  const pg = spawnSync(process.execPath, [path.join(path.dirname(process.argv[1]), "..", "node_modules", "tsx", "dist", "cli.mjs"), path.join(path.dirname(process.argv[1]), "bench-pages.ts")], { stdio: "inherit", env: { ...process.env, DATA_DIR: undefined } });
+  if (pg.status !== 0) process.exit(pg.status ?? 1);
 }
 
 main().catch((e) => {
