@@ -89,6 +89,32 @@ export async function listClients(user: CurrentUser, raw: ClientQuery) {
   };
 }
 
+/**
+ * The client list's two quick-filter counts, the same as `listClients(user, { voucher })` totals
+ * would give, but counted from the assignments (a few thousand valid ones) instead of testing
+ * every client (NOT EXISTS over ten years of clients took half a second).
+ *   withoutVoucher: clients without an active assignment valid today;
+ *   expiring: clients whose valid assignments all end within VOUCHER_WARNING_DAYS.
+ */
+export async function clientVoucherCounts(user: CurrentUser): Promise<{ withoutVoucher: number; expiring: number }> {
+  requireCan(user, "manage:client:any");
+  const m = await em();
+  const day = today();
+  const warn = addDays(day, VOUCHER_WARNING_DAYS);
+  const valid = m
+    .getRepository(Assignment)
+    .createQueryBuilder("a")
+    .select("a.clientId", "clientId")
+    .addSelect("MAX(a.validUntil)", "until")
+    .where("a.status = 'active' AND a.validFrom <= :day AND a.validUntil >= :day", { day })
+    .groupBy("a.clientId");
+  const [clients, holders] = await Promise.all([
+    m.getRepository(Client).createQueryBuilder("c").select("COUNT(*)", "n").getRawOne<{ n: string | number }>(),
+    valid.getRawMany<{ clientId: number; until: string }>(),
+  ]);
+  return { withoutVoucher: Number(clients?.n ?? 0) - holders.length, expiring: holders.filter((h) => h.until <= warn).length };
+}
+
 export async function getClient(user: CurrentUser, id: number) {
   requireCan(user, "manage:client:any");
   const m = await em();

@@ -107,6 +107,28 @@ describe("seedDemoPlacements: counts", () => {
     expect(sum).toBe(134);
   });
 
+  it("the client list's quick-filter counts (from the assignments) equal the list's own filters, also at an assignment's warning and end days", async () => {
+    const { clientVoucherCounts, listClients } = await import("~/services/clients.server");
+    const { User } = await import("../../entities");
+    const u = await (await em()).getRepository(User).findOneByOrFail({ email: "fallmanagement@asz-kamenz.example" });
+    const cm = { id: u.id, email: u.email, name: u.name, role: u.role as "case_manager", providerId: null };
+    const running = assignments.filter((a) => a.status === "active" && a.validFrom <= today && a.validUntil >= today).sort((a, b) => (a.validUntil < b.validUntil ? -1 : 1))[0];
+    expect(running).toBeTruthy();
+    try {
+      // Today; the last day before the warning window reaches the assignment (15 days before its end); the first inside it (14); its last day; the day after.
+      for (const day of [today, addDays(running.validUntil, -15), addDays(running.validUntil, -14), running.validUntil, addDays(running.validUntil, 1)]) {
+        setClock(`${day}T09:00:00.000Z`);
+        const counts = await clientVoucherCounts(cm);
+        const none = (await listClients(cm, { voucher: "none", pageSize: 1 })).total;
+        const expiring = (await listClients(cm, { voucher: "expiring", pageSize: 1 })).total;
+        expect({ day, ...counts }).toEqual({ day, withoutVoucher: none, expiring });
+      }
+      expect((await clientVoucherCounts(cm)).withoutVoucher).toBeGreaterThan(0);
+    } finally {
+      setClock(`${today}T09:00:00.000Z`);
+    }
+  });
+
   it("has agreements with over 140 brokers in 2007, expired and under § 421g", async () => {
     const agreements = await (await em()).getRepository(PlacementAgreement).find();
     const in2007 = agreements.filter((a) => a.validFrom <= "2007-12-31" && a.validUntil >= "2007-01-01");
