@@ -242,6 +242,7 @@ export class PlacePurchase {
   hours: number | null;
 
   /** The expected cost committed over the years the place runs (rule 11). */
+  @Index("ix_place_purchases_cents")
   @Column({ type: "bigint", transformer: centsTransformer })
   estimatedCents: number;
 

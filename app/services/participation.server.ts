@@ -40,7 +40,7 @@ import { formatCents } from "~/domain/money";
 import { billedSpan, termsOf } from "~/domain/place-bills";
 import { can } from "~/domain/permissions";
 import { EXIT_REASON_LABELS, monthBill, OUTCOME_CHECKPOINT_LABELS, OUTCOME_STATUS_LABELS, PURCHASE_STATE_LABELS, type ExitReason, type OutcomeCheckpoint, type OutcomeStatus, type PurchaseState } from "~/domain/places";
-import { addMonths, formatDate, parseDate } from "~/domain/time";
+import { addDays, addMonths, formatDate, parseDate } from "~/domain/time";
 import { appendAudit } from "~/lib/audit.server";
 import { nowIso, today } from "~/lib/clock.server";
 import { databaseKind, em, isUniqueViolation, tx } from "~/lib/db.server";
@@ -620,22 +620,32 @@ export async function outcomesDue(user: CurrentUser, partial: Partial<OutcomeDue
   const m = await em();
   const t = today();
   const followUpMonths = await getSetting("places.outcomeFollowUpMonths");
+  // The follow-up is due once its months after the exit are over: the latest exit date for which
+  // that is so today (followUpDue grows with the exit date, so everything up to it is due).
+  let lastFollowUpExit = t;
+  while (followUpDue(lastFollowUpExit, followUpMonths) > t) lastFollowUpExit = addDays(lastFollowUpExit, -1);
+  // Only the exits that miss an outcome, with the two checks as index probes (one query; reading
+  // every exit of the period and its outcomes took 180 ms at ten years of data).
+  const has = (checkpoint: string) => `EXISTS (SELECT 1 FROM outcomes o_${checkpoint} WHERE o_${checkpoint}."purchaseId" = p.id AND o_${checkpoint}.checkpoint = '${checkpoint}')`;
   const exited = await m
     .getRepository(PlacePurchase)
     .createQueryBuilder("p")
-    .select(["p.id", "p.reference", "p.exitDate", "p.status", "p.clientId", "p.measureId", "p.providerId"])
+    .select(["p.id AS id", "p.reference AS reference", "p.exitDate AS exit_date", "p.status AS status", "p.clientId AS client_id", "p.measureId AS measure_id", "p.providerId AS provider_id"])
+    .addSelect(has("exit"), "has_exit")
+    .addSelect(has("six_months"), "has_six")
     .where("p.status IN (:...states)", { states: EXITED_STATES })
     .andWhere("p.exitDate IS NOT NULL")
     .andWhere("p.exitDate <= :t", { t })
     .andWhere("p.exitDate >= :since", { since: addMonths(t, -OUTCOME_DUE_WITHIN_MONTHS) })
-    .getMany();
-  const outcomes = exited.length ? await loadInChunks(exited.map((p) => p.id), (ids) => m.getRepository(Outcome).find({ where: { purchaseId: In(ids) }, select: { purchaseId: true, checkpoint: true } })) : [];
-  const has = new Set(outcomes.map((o) => `${o.purchaseId}:${o.checkpoint}`));
-  const candidates: { p: PlacePurchase; kind: OutcomeDueKind; dueOn: string }[] = [];
-  for (const p of exited) {
-    if (!has.has(`${p.id}:exit`)) candidates.push({ p, kind: "exit", dueOn: p.exitDate! });
+    .andWhere(`(NOT ${has("exit")} OR (p.exitDate <= :lastFollowUpExit AND NOT ${has("six_months")}))`, { lastFollowUpExit })
+    .getRawMany<{ id: number; reference: string; exit_date: string; status: string; client_id: number; measure_id: number; provider_id: number | null; has_exit: boolean | number; has_six: boolean | number }>();
+  const yes = (v: boolean | number | string) => v === true || Number(v) === 1;
+  const candidates: { p: Pick<PlacePurchase, "id" | "reference" | "exitDate" | "status" | "clientId" | "measureId" | "providerId">; kind: OutcomeDueKind; dueOn: string }[] = [];
+  for (const r of exited) {
+    const p = { id: Number(r.id), reference: r.reference, exitDate: r.exit_date, status: r.status, clientId: Number(r.client_id), measureId: Number(r.measure_id), providerId: r.provider_id === null ? null : Number(r.provider_id) } as Pick<PlacePurchase, "id" | "reference" | "exitDate" | "status" | "clientId" | "measureId" | "providerId">;
+    if (!yes(r.has_exit)) candidates.push({ p, kind: "exit", dueOn: p.exitDate! });
     const due = followUpDue(p.exitDate!, followUpMonths);
-    if (due <= t && !has.has(`${p.id}:six_months`)) candidates.push({ p, kind: "six_months", dueOn: due });
+    if (due <= t && !yes(r.has_six)) candidates.push({ p, kind: "six_months", dueOn: due });
   }
   const clientIds = [...new Set(candidates.map((c) => c.p.clientId))];
   const measureIds = [...new Set(candidates.map((c) => c.p.measureId))];

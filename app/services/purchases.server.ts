@@ -169,8 +169,14 @@ export async function purchasesCsv(user: CurrentUser, raw: PurchaseQuery): Promi
 /** Filter options of the staff list: providers with purchases and the measure types. */
 export async function purchaseFilterOptions() {
   const m = await em();
-  const providerIds = (await m.getRepository(PlacePurchase).createQueryBuilder("x").select("DISTINCT x.providerId", "id").getRawMany<{ id: number | null }>()).map((r) => Number(r.id)).filter((n) => n > 0);
-  const [providers, types] = await Promise.all([m.getRepository(Provider).find({ where: { id: In(providerIds.concat(0)) }, order: { name: "ASC" } }), m.getRepository(MeasureType).find({ order: { sortOrder: "ASC" } })]);
+  // One index probe per provider (a DISTINCT over every purchase read the whole index).
+  const withPurchases = m
+    .getRepository(Provider)
+    .createQueryBuilder("p")
+    .where(`EXISTS ${m.createQueryBuilder().subQuery().select("1").from(PlacePurchase, "x").where("x.providerId = p.id").getQuery()}`)
+    .orderBy("p.name", "ASC")
+    .getMany();
+  const [providers, types] = await Promise.all([withPurchases, m.getRepository(MeasureType).find({ order: { sortOrder: "ASC" } })]);
   return { providers: providers.map((p) => ({ value: String(p.id), label: p.name })), types: types.map((t) => ({ value: t.code, label: t.name })) };
 }
 

@@ -354,6 +354,9 @@ describe("outcomes", () => {
       const early = await refusal(recordOutcome(caseManager, exited.id, { checkpoint: "six_months", status: "employment", employerName: "Tischlerei Lehmann", startDate: "2025-11-01", weeklyHours: "39,5", asOf: "2026-05-09" }));
       expect(fieldError(early, "checkpoint")).toMatch(/ab dem 10\.05\.2026/);
       expect((await outcomesDue(caseManager)).all.some((r) => r.purchaseId === exited.id && r.kind === "six_months")).toBe(false);
+      // On the day itself the follow-up is listed.
+      setClock("2026-05-10T10:00:00.000Z");
+      expect((await outcomesDue(caseManager)).all.find((r) => r.purchaseId === exited.id && r.kind === "six_months")).toMatchObject({ dueOn: "2026-05-10", overdueDays: 0 });
     } finally {
       setClock(`${TODAY}T10:00:00.000Z`);
     }
