@@ -633,8 +633,9 @@ export async function outcomesDue(user: CurrentUser, partial: Partial<OutcomeDue
     .select(["p.id AS id", "p.reference AS reference", "p.exitDate AS exit_date", "p.status AS status", "p.clientId AS client_id", "p.measureId AS measure_id", "p.providerId AS provider_id"])
     .addSelect(has("exit"), "has_exit")
     .addSelect(has("six_months"), "has_six")
-    .where("p.status IN (:...states)", { states: EXITED_STATES })
-    .andWhere("p.exitDate IS NOT NULL")
+    // The state is checked below: in SQL, SQLite would walk the state index (nearly every purchase
+    // of ten years is completed) instead of the exit dates of the period (a few thousand).
+    .where("p.exitDate IS NOT NULL")
     .andWhere("p.exitDate <= :t", { t })
     .andWhere("p.exitDate >= :since", { since: addMonths(t, -OUTCOME_DUE_WITHIN_MONTHS) })
     .andWhere(`(NOT ${has("exit")} OR (p.exitDate <= :lastFollowUpExit AND NOT ${has("six_months")}))`, { lastFollowUpExit })
@@ -642,6 +643,7 @@ export async function outcomesDue(user: CurrentUser, partial: Partial<OutcomeDue
   const yes = (v: boolean | number | string) => v === true || Number(v) === 1;
   const candidates: { p: Pick<PlacePurchase, "id" | "reference" | "exitDate" | "status" | "clientId" | "measureId" | "providerId">; kind: OutcomeDueKind; dueOn: string }[] = [];
   for (const r of exited) {
+    if (!(EXITED_STATES as readonly string[]).includes(r.status)) continue;
     const p = { id: Number(r.id), reference: r.reference, exitDate: r.exit_date, status: r.status, clientId: Number(r.client_id), measureId: Number(r.measure_id), providerId: r.provider_id === null ? null : Number(r.provider_id) } as Pick<PlacePurchase, "id" | "reference" | "exitDate" | "status" | "clientId" | "measureId" | "providerId">;
     if (!yes(r.has_exit)) candidates.push({ p, kind: "exit", dueOn: p.exitDate! });
     const due = followUpDue(p.exitDate!, followUpMonths);
