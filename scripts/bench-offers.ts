@@ -2,7 +2,9 @@
  * Deadline rush: 200 offers with a 2 MB concept each through the API (JSON, concept in base64), fired a few
  * seconds before the deadline at a real server; then offers after the deadline. Reports offers
  * accepted, refused as late, lost (must be 0), throughput and latency percentiles, and the
- * ratio to the same number of plain file writes plus inserts measured in the same run.
+ * ratio to the same number of plain file writes plus inserts measured in the same run. Also a staff
+ * page (procurement's tender list) fetched one request after another at rest and while the rush
+ * runs: its p95 during the rush against its p95 at rest (goal ≤ 3×).
  */
 import { spawn } from "node:child_process";
 import crypto from "node:crypto";
@@ -11,6 +13,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { login, timedGet } from "./bench-server";
 
 const OFFERS = Number(process.env.BENCH_OFFERS || 200);
 const LATE = 10;
@@ -18,6 +21,9 @@ const PROVIDERS = 20;
 // Every offer is sent at once: the question is whether many arriving in the same second are all kept.
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || OFFERS);
 const SIZE = 2 * 1024 * 1024;
+const STAFF_PAGE = "/tenders";
+const STAFF_USER = "vergabe@asz-kamenz.example";
+const STAFF_AT_REST = 40;
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "vt-bench-offers-"));
 process.env.DATA_DIR = dataDir;
@@ -114,6 +120,13 @@ async function main() {
         req.end(body);
       });
 
+    // The staff page at rest (after one warm-up request).
+    const staffCookie = await login(base, STAFF_USER);
+    const warm = await timedGet(`${base}${STAFF_PAGE}`, staffCookie);
+    if (warm.status !== 200) throw new Error(`${STAFF_PAGE}: ${warm.status}`);
+    const staffAtRest: number[] = [];
+    for (let i = 0; i < STAFF_AT_REST; i++) staffAtRest.push((await timedGet(`${base}${STAFF_PAGE}`, staffCookie)).ms);
+
     // The deadline: a few seconds from now (the tender is moved there directly, as a bench setup).
     const deadlineMs = Date.now() + 4000;
     const deadline = new Date(deadlineMs).toISOString();
@@ -124,14 +137,24 @@ async function main() {
     const results: Awaited<ReturnType<typeof send>>[] = [];
     const t0 = performance.now();
     let next = 0;
-    await Promise.all(
+    let rushing = true;
+    const rush = Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
         while (next < OFFERS) {
           const i = next++;
           results.push(await send(i));
         }
       }),
-    );
+    ).finally(() => (rushing = false));
+    // The staff page, one request after another while the offers arrive.
+    const staffDuring: number[] = [];
+    const staffStatuses = new Set<number>();
+    while (rushing) {
+      const r = await timedGet(`${base}${STAFF_PAGE}`, staffCookie);
+      staffStatuses.add(r.status);
+      if (rushing) staffDuring.push(r.ms);
+    }
+    await rush;
     const rushMs = performance.now() - t0;
     // After the deadline: these must be refused.
     while (Date.now() <= deadlineMs) await new Promise((r) => setTimeout(r, 100));
@@ -175,6 +198,18 @@ async function main() {
     console.log(`  Dauer ${(rushMs / 1000).toFixed(2)} s, ${(OFFERS / (rushMs / 1000)).toFixed(1)} Angebote/s, ${((OFFERS * SIZE) / 1048576 / (rushMs / 1000)).toFixed(1)} MB/s`);
     console.log(`  Latenz p50 ${percentile(lat, 50).toFixed(0)} ms, p90 ${percentile(lat, 90).toFixed(0)} ms, p99 ${percentile(lat, 99).toFixed(0)} ms, max ${lat.at(-1)?.toFixed(0)} ms`);
     console.log(`  Vergleich: ${OFFERS} einfache Dateischreibvorgänge + INSERTs: ${(baseMs / 1000).toFixed(2)} s → Verhältnis ${(rushMs / baseMs).toFixed(1)}×`);
+    const restSorted = [...staffAtRest].sort((a, b) => a - b);
+    const duringSorted = [...staffDuring].sort((a, b) => a - b);
+    const staffRatio = percentile(duringSorted, 95) / Math.max(percentile(restSorted, 95), 0.001);
+    console.log(`  Seite ${STAFF_PAGE} (Vergabestelle) in Ruhe: p50 ${percentile(restSorted, 50).toFixed(0)} ms, p95 ${percentile(restSorted, 95).toFixed(0)} ms (${restSorted.length} Aufrufe)`);
+    console.log(`  dieselbe Seite während des Ansturms: p50 ${percentile(duringSorted, 50).toFixed(0)} ms, p95 ${percentile(duringSorted, 95).toFixed(0)} ms (${duringSorted.length} Aufrufe, Status ${[...staffStatuses].join(", ")}) → ${staffRatio.toFixed(1)}× in Ruhe`);
+    const ratio = rushMs / baseMs;
+    const p50 = percentile(lat, 50);
+    console.log("\n  Ziele (Issue 13):");
+    console.log(`    Ansturm ≤ 3× Boden (${(baseMs / 1000).toFixed(2)} s):       ${ratio.toFixed(1)}×  ${ratio <= 3 ? "erreicht" : "VERFEHLT"}`);
+    console.log(`    Latenz p50 ≤ 3 s:                    ${(p50 / 1000).toFixed(2)} s  ${p50 <= 3000 ? "erreicht" : "VERFEHLT"}`);
+    console.log(`    0 verloren, 0 verspätet angenommen:  ${lost.length} / ${lateStored.length}  ${lost.length === 0 && lateStored.length === 0 ? "erreicht" : "VERFEHLT"}`);
+    console.log(`    Seite während des Ansturms ≤ 3× p95 in Ruhe: ${staffRatio.toFixed(1)}×  ${staffRatio <= 3 ? "erreicht" : "VERFEHLT"}`);
     console.log(`  (Der Dienst prüft, versiegelt mit AES-256-GCM, speichert, protokolliert verkettet und schreibt eine E-Mail je Angebot.)`);
     console.log(`  Zeitpunkt der Auswertung: ${nowIso()}`);
     await closeDb();

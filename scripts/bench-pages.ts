@@ -8,12 +8,13 @@
  * No timed assertions; read the table.
  * Runnable alone: npx tsx scripts/bench-pages.ts
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fmt, login, ms, quantile, root, startServer } from "./bench-server";
 
-const root = path.resolve(path.dirname(process.argv[1]), "..");
+
 const scale = Number(process.env.BENCH_PAGES_SCALE ?? "10");
 const requests = Math.max(20, Number(process.env.BENCH_PAGES_REQUESTS ?? "30"));
 const given = process.env.BENCH_PAGES_DATA_DIR;
@@ -32,17 +33,6 @@ const PAGES: { role: string; email: string; paths: string[] }[] = [
   { role: "Bildungsträger", email: "traeger@bildungswerk-lausitz.example", paths: ["/portal", "/portal/tenders", "/portal/purchases", "/portal/measures", "/portal/bills", "/portal/invoices"] },
   { role: "Vermittler", email: "vermittler@jobbruecke-kamenz.example", paths: ["/portal", "/portal/placements"] },
 ];
-
-function ms(start: bigint): number {
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-function quantile(values: number[], q: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
-}
-function fmt(n: number, digits = 1): string {
-  return n.toLocaleString("de-DE", { maximumFractionDigits: digits, minimumFractionDigits: digits });
-}
 
 async function timed(url: string, cookie: string | null): Promise<number[]> {
   const headers: Record<string, string> = cookie ? { cookie } : {};
@@ -72,7 +62,7 @@ export async function benchPages() {
 
   const port = Number(process.env.BENCH_PAGES_PORT ?? "3198");
   const base = `http://127.0.0.1:${port}`;
-  const server = await startServer(port);
+  const server = await startServer(port, dataDir, Boolean(process.env.BENCH_PAGES_JOBS));
   const rows: { role: string; path: string; p50: number; p95: number; factor: number; ok: boolean }[] = [];
   let bareP95 = 0;
   try {
@@ -100,37 +90,6 @@ export async function benchPages() {
   for (const r of rows) console.log(`  ${r.role.padEnd(15)} ${r.path.padEnd(22)} ${`${fmt(r.p50)} ms`.padStart(10)} ${`${fmt(r.p95)} ms`.padStart(10)} ${`${fmt(r.factor)}×`.padStart(8)}  ${r.ok ? "erreicht" : "VERFEHLT"}`);
   const missed = rows.filter((r) => !r.ok).length;
   console.log(`  ${rows.length - missed} von ${rows.length} Seiten im Ziel.`);
-}
-
-async function startServer(port: number): Promise<ChildProcess> {
-  if (!fs.existsSync(path.join(root, "build", "index.js"))) throw new Error("Kein Build: zuerst `npx remix build`.");
-  // The pages at rest: the background jobs' first pass at this scale (the day's bill proposals over
-  // every running place) holds the process for seconds and would be measured instead;
-  // BENCH_PAGES_JOBS=1 lets them run.
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", SKIP_BUILD: "1", JOB_INTERVAL_MS: process.env.BENCH_PAGES_JOBS ? (process.env.JOB_INTERVAL_MS ?? "5000") : "3600000" };
-  delete env.DATABASE_URL;
-  const child = spawn(process.execPath, [path.join(root, "scripts", "start.mjs")], { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] });
-  for (let i = 0; i < 900; i++) {
-    await new Promise((r) => setTimeout(r, 200));
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/login`);
-      if (res.ok) return child;
-    } catch {
-      // not up yet
-    }
-  }
-  child.kill("SIGTERM");
-  throw new Error("Server nicht erreichbar.");
-}
-
-async function login(base: string, email: string): Promise<string> {
-  const { DEMO_PASSWORD } = await import("../app/demo/demo-data.server");
-  const body = new URLSearchParams({ email, password: DEMO_PASSWORD, redirectTo: "/" });
-  const res = await fetch(`${base}/login`, { method: "POST", body, redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" } });
-  const set = res.headers.getSetCookie?.() ?? [res.headers.get("set-cookie") ?? ""];
-  const cookie = set.map((c) => c.split(";")[0]).filter(Boolean).join("; ");
-  if (res.status !== 302 || !cookie) throw new Error(`Anmeldung ${email} fehlgeschlagen (${res.status}).`);
-  return cookie;
 }
 
 if (process.argv[1] && path.basename(process.argv[1]).startsWith("bench-pages")) {

@@ -15,6 +15,13 @@ export async function runDueJobs(): Promise<void> {
   await placeBillingDaily();
   await sendDueMail();
   await forgetIdempotencyKeysHourly();
+  await keepComparisonFresh();
+}
+
+/** The provider comparison's facts of the views used today, read afresh before a page needs them (SQLite only). */
+async function keepComparisonFresh(): Promise<void> {
+  const { keepComparisonFresh } = await import("~/services/outcome-comparison.server");
+  await keepComparisonFresh();
 }
 
 let lastIdempotencyHour: string | null = null;

@@ -247,14 +247,18 @@ export async function loadFacts(o: LoadOptions): Promise<Facts> {
 // commits) — both O(1). Any write in between, to any table, makes the next call read afresh.
 // asOf is honoured exactly: a call with an explicit instant (a tender's offer deadline) is served
 // only from facts read at that very instant; a call "as of now" (the pages) also from facts read
-// earlier the same Berlin day, at most FACTS_NOW_REUSE_MS ago, when nothing was written since —
-// the facts are then the same, unless a row was stored with a recording time in the future — and
-// at most FACTS_STALE_MS ago whatever was written (the page shows the instant its facts were read).
+// earlier the same Berlin day, at most FACTS_NOW_REUSE_MS ago: unchanged when nothing was written
+// since, and — at most FACTS_STALE_MS after they were read — also when something was. Older facts
+// after a write still answer the page at once (its data's date shows when they were read), and the
+// same call starts reading them afresh in the background; the job runner keeps the views used in
+// the last day fresher than half the reuse window (keepComparisonFresh), so a page reads the
+// database itself only for a view nobody looked at today. Issue 12 point 10 allows precomputed
+// figures up to a day old; these are at most FACTS_NOW_REUSE_MS old.
 // On PostgreSQL (several processes, no cheap change counter) the cache is not used.
 
-/** How long facts read "as of now" may answer later calls of the same day when nothing was written. */
+/** How long facts read "as of now" may answer later calls of the same day (read afresh in the background after a write). */
 export const FACTS_NOW_REUSE_MS = 10 * 60 * 1000;
-/** How long facts read "as of now" may answer later calls of the same day although something was written since. */
+/** How long facts read "as of now" answer although something was written since, without reading afresh. */
 export const FACTS_STALE_MS = 30 * 1000;
 const FACTS_CACHE_SIZE = 8;
 
@@ -306,40 +310,102 @@ async function databaseState(m: EntityManager): Promise<string | null> {
   return `${changes?.n}:${version?.data_version}`;
 }
 
+/** Reads in the background, one per view at a time (key → the read). */
+const refreshing = new Map<string, Promise<void>>();
+/** The views "as of now" used in this process, and when (the job runner keeps them fresh). */
+const usedViews = new Map<string, { o: Omit<LoadOptions, "asOf">; at: number }>();
+
+function viewKey(o: Omit<LoadOptions, "asOf">): string {
+  return JSON.stringify([o.line, o.from, o.to, [...o.regionalRates.entries()].sort()]);
+}
+
+/** Reads the facts and keeps them with the state the database had before the read. */
+async function readIntoCache(m: EntityManager, o: LoadOptions, key: string, state: string): Promise<Facts> {
+  factsCacheStats.misses++;
+  // The state is taken BEFORE reading: a write while reading makes the entry stale at once.
+  const facts = await loadFacts(o);
+  const list = factsCache.get(m.connection) ?? [];
+  // Kept: other periods, and entries that may still answer a later call (exact asOf, or "now" within the windows).
+  const kept = list.filter((c) => !(c.key === key && c.asOf === o.asOf) && (c.state === state || Date.parse(o.asOf) - Date.parse(c.asOf) <= FACTS_NOW_REUSE_MS));
+  kept.unshift({ key, state, asOf: o.asOf, facts });
+  factsCache.set(m.connection, kept.slice(0, FACTS_CACHE_SIZE));
+  return facts;
+}
+
+/** Starts reading a view afresh "as of now" in the background, unless it is being read already. */
+function refreshInBackground(o: Omit<LoadOptions, "asOf">, key: string): void {
+  if (refreshing.has(key)) return;
+  const read = (async () => {
+    const m = await em();
+    const state = await databaseState(m);
+    if (state !== null) await readIntoCache(m, { ...o, asOf: nowIso() }, key, state);
+  })()
+    .catch((error) => console.error("Trägervergleich: Daten im Hintergrund nicht gelesen:", error instanceof Error ? error.message : error))
+    .finally(() => refreshing.delete(key));
+  refreshing.set(key, read);
+}
+
+/** Resolves when the background reads started so far are done (tests, benchmark, shutdown). */
+export async function factsRefreshed(): Promise<void> {
+  while (refreshing.size > 0) await Promise.all([...refreshing.values()]);
+}
+
 /**
  * The facts as loadFacts reads them, from the cache when the database has not changed since
  * (see above), and the instant they were read (the data's date to show). `now`: asOf is the
- * current instant (the pages), not a fixed one: then facts read earlier the same day also answer,
- * when nothing was written since and they are at most FACTS_NOW_REUSE_MS old, or whatever was
- * written, when they are at most FACTS_STALE_MS old (the background jobs write every few seconds;
- * issue 12 point 10 allows figures up to a day old — a page shows its data's date).
+ * current instant (the pages), not a fixed one: then facts read earlier the same day, at most
+ * FACTS_NOW_REUSE_MS ago, also answer; if something was written since and they are older than
+ * FACTS_STALE_MS, they are read afresh in the background for the next call.
  */
 export async function cachedFacts(o: LoadOptions, now = false): Promise<{ facts: Facts; asOf: string }> {
   const m = await em();
   const state = await databaseState(m);
   if (state === null) return { facts: await loadFacts(o), asOf: o.asOf };
-  const key = JSON.stringify([o.line, o.from, o.to, [...o.regionalRates.entries()].sort()]);
+  const key = viewKey(o);
+  if (now) usedViews.set(key, { o: { line: o.line, from: o.from, to: o.to, regionalRates: o.regionalRates }, at: Date.parse(o.asOf) });
   const list = factsCache.get(m.connection) ?? [];
-  const usable = (c: CachedFacts) => {
-    if (c.key !== key) return false;
-    if (c.asOf === o.asOf) return c.state === state;
-    if (!now || !(c.asOf < o.asOf) || berlinDate(c.asOf) !== berlinDate(o.asOf)) return false;
-    const age = Date.parse(o.asOf) - Date.parse(c.asOf);
-    return c.state === state ? age <= FACTS_NOW_REUSE_MS : age <= FACTS_STALE_MS;
-  };
-  const hit = list.find(usable);
+  const exact = list.find((c) => c.key === key && c.asOf === o.asOf && c.state === state);
+  // "As of now": the newest facts of the same Berlin day within the reuse window.
+  const earlier = now ? list.find((c) => c.key === key && c.asOf < o.asOf && berlinDate(c.asOf) === berlinDate(o.asOf) && Date.parse(o.asOf) - Date.parse(c.asOf) <= FACTS_NOW_REUSE_MS) : undefined;
+  const hit = exact ?? earlier;
   if (hit) {
     factsCacheStats.hits++;
+    if (hit === earlier && hit.state !== state && Date.parse(o.asOf) - Date.parse(hit.asOf) > FACTS_STALE_MS) refreshInBackground(o, key);
     return { facts: hit.facts, asOf: hit.asOf };
   }
-  factsCacheStats.misses++;
-  // The state is taken BEFORE reading: a write while reading makes the entry stale at once.
-  const facts = await loadFacts(o);
-  // Kept: other periods, and entries that may still answer a later call (exact asOf, or "now" within the windows).
-  const kept = list.filter((c) => !(c.key === key && c.asOf === o.asOf) && (c.state === state || Date.parse(o.asOf) - Date.parse(c.asOf) <= FACTS_STALE_MS));
-  kept.unshift({ key, state, asOf: o.asOf, facts });
-  factsCache.set(m.connection, kept.slice(0, FACTS_CACHE_SIZE));
-  return { facts, asOf: o.asOf };
+  return { facts: await readIntoCache(m, o, key, state), asOf: o.asOf };
+}
+
+/**
+ * For the job runner: reads afresh the views "as of now" used in the last day (and the pages'
+ * default views) whose newest facts are older than half the reuse window, so that a page finds
+ * them in the cache. One view at a time; on PostgreSQL nothing (no cache).
+ */
+export async function keepComparisonFresh(): Promise<number> {
+  const m = await em();
+  if ((await databaseState(m)) === null) return 0;
+  const at = nowIso();
+  const settings = await comparisonSettings();
+  for (const line of ["places", "brokers"] as const) {
+    const { query } = parseComparisonQuery({ line }, { period: settings.defaultPeriod, today: today(), minYear: 1900 });
+    const o = { line, from: query.period.from, to: query.period.to, regionalRates: settings.regionalRates };
+    const key = viewKey(o);
+    if (!usedViews.has(key)) usedViews.set(key, { o, at: Date.parse(at) });
+  }
+  let read = 0;
+  for (const [key, view] of [...usedViews]) {
+    if (Date.parse(at) - view.at > 24 * 3600 * 1000) {
+      usedViews.delete(key);
+      continue;
+    }
+    const list = factsCache.get(m.connection) ?? [];
+    const fresh = list.some((c) => c.key === key && c.asOf <= at && berlinDate(c.asOf) === berlinDate(at) && Date.parse(at) - Date.parse(c.asOf) <= FACTS_NOW_REUSE_MS / 2);
+    if (fresh || refreshing.has(key)) continue;
+    refreshInBackground(view.o, key);
+    await refreshing.get(key);
+    read++;
+  }
+  return read;
 }
 
 async function comparisonSettings() {
