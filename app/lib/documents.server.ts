@@ -53,10 +53,15 @@ export interface GenerateDocumentInput {
   createdById?: number | null;
 }
 
-/** A rendered document not yet stored: render outside the transaction, store inside it. */
+/**
+ * A rendered document whose row is not yet stored: render outside the transaction, store the row
+ * inside it. Its bytes are already in the content-addressed file store (hashed and written
+ * outside the transaction too; bytes stored for a transaction that then fails do no harm).
+ */
 export interface PreparedDocument {
   input: GenerateDocumentInput;
   bytes: Uint8Array;
+  stored: StoredFile;
   /** SHA-256 over template text, data (without the stamp) and letterhead. */
   sourceHash: string;
 }
@@ -139,11 +144,11 @@ export async function describeDocument(input: GenerateDocumentInput, em?: Entity
   return { input, templateText, letterhead, sourceHash: documentSourceHash(templateText, input.data, letterhead) };
 }
 
-/** Render a described document (CPU work: call it outside a transaction). */
+/** Render a described document and write its bytes to the file store (CPU work: call it outside a transaction). */
 export async function renderDocument(source: DocumentSource): Promise<PreparedDocument> {
   const { input } = source;
   const bytes = await renderPdfFromText(source.templateText, { ...input.data, ...(input.stamp ?? {}) }, source.letterhead, { title: input.title });
-  return { input, bytes, sourceHash: source.sourceHash };
+  return { input, bytes, stored: await storeBytes(bytes), sourceHash: source.sourceHash };
 }
 
 /** Describe and render a document from plain data (outside a transaction). */
@@ -171,6 +176,7 @@ export async function storePrepared(em: EntityManager, prepared: PreparedDocumen
   const { input } = prepared;
   const filename = /\.pdf$/i.test(input.filename) ? input.filename : `${input.filename}.pdf`;
   return storeDocument(em, {
+    stored: prepared.stored,
     origin: "generated",
     title: input.title,
     filename,

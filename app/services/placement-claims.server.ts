@@ -22,7 +22,7 @@ import { paginate } from "~/lib/list.server";
 import { appendAudit, SYSTEM } from "~/lib/audit.server";
 import { nowIso, today } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
-import { prepareDocument, storeDocument, type GenerateDocumentInput } from "~/lib/documents.server";
+import { prepareDocument, storeDocument, storePrepared, type GenerateDocumentInput } from "~/lib/documents.server";
 import { isReadablePdf } from "~/lib/pdf-check.server";
 import { enqueueMail } from "~/lib/mailer.server";
 import { getSettings } from "~/lib/settings.server";
@@ -485,24 +485,10 @@ export async function renderDecisionLetter(claimId: number): Promise<number | nu
   if (!event || !LETTER_EVENTS.includes(event)) return claim.decisionDocumentId;
   const { input, mail } = await decisionLetter(m0, claim, event as LetterEvent);
   const prepared = await prepareDocument(input, m0);
-  const stored = await storeBytes(prepared.bytes);
   const rendered = mail ? await renderMail(mail.template, mail.data) : null;
   try {
     return await tx(async (m) => {
-      const doc = await storeDocument(m, {
-        stored,
-        origin: "generated",
-        title: input.title,
-        filename: `${input.filename}.pdf`,
-        contentType: "application/pdf",
-        bytes: prepared.bytes,
-        template: input.template,
-        entityType: input.entityType,
-        entityId: input.entityId,
-        providerId: input.providerId ?? null,
-        createdById: input.createdById ?? null,
-        sourceHash: prepared.sourceHash,
-      });
+      const doc = await storePrepared(m, prepared);
       const res = await m.getRepository(PlacementClaim).update({ id: claim.id, letterDue: event, decidedAt: claim.decidedAt ?? IsNull() }, { decisionDocumentId: doc.id, letterDue: null });
       if (!res.affected) throw new LetterNoLongerDue();
       if (mail && rendered) await enqueueMail(m, { to: mail.to, ...rendered, attachmentDocumentId: doc.id });

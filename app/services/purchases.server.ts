@@ -42,8 +42,7 @@ import { appendAudit, SYSTEM } from "~/lib/audit.server";
 import { nowIso, today } from "~/lib/clock.server";
 import { config } from "~/lib/config.server";
 import { databaseKind, em, isUniqueViolation, tx } from "~/lib/db.server";
-import { storeDocument, describeDocument, renderDocument } from "~/lib/documents.server";
-import { storeBytes } from "~/lib/files.server";
+import { describeDocument, renderDocument, storePrepared, type PreparedDocument } from "~/lib/documents.server";
 import { paginate } from "~/lib/list.server";
 import { enqueueTemplateMail } from "~/lib/mail-template.server";
 import { getSettings } from "~/lib/settings.server";
@@ -498,7 +497,7 @@ export async function renderPurchaseOrders(ids: number[]): Promise<number> {
   const todo = rows.filter((p) => p.orderedAt);
   if (!todo.length) return 0;
   const settings = await getSettings(m0);
-  const prepared: { p: PlacePurchase; doc: Awaited<ReturnType<typeof renderDocument>>; stored: Awaited<ReturnType<typeof storeBytes>> }[] = [];
+  const prepared: { p: PlacePurchase; doc: PreparedDocument }[] = [];
   for (const p of todo) {
     const [measure, provider, client, line, commitments] = await Promise.all([
       m0.getRepository(Measure).findOneOrFail({ where: { id: p.measureId } }),
@@ -556,25 +555,11 @@ export async function renderPurchaseOrders(ids: number[]): Promise<number> {
       },
       m0,
     );
-    const doc = await renderDocument(source);
-    prepared.push({ p, doc, stored: await storeBytes(doc.bytes) });
+    prepared.push({ p, doc: await renderDocument(source) });
   }
   await tx(async (m) => {
-    for (const { p, doc, stored } of prepared) {
-      const row = await storeDocument(m, {
-        stored,
-        origin: "generated",
-        title: doc.input.title,
-        filename: doc.input.filename,
-        contentType: "application/pdf",
-        bytes: doc.bytes,
-        template: "purchase-order",
-        entityType: "place-purchase",
-        entityId: p.id,
-        providerId: p.providerId,
-        createdById: p.requestedById,
-        sourceHash: doc.sourceHash,
-      });
+    for (const { p, doc } of prepared) {
+      const row = await storePrepared(m, doc);
       const res = await m.getRepository(PlacePurchase).update({ id: p.id, orderDocumentId: IsNull() }, { orderDocumentId: row.id });
       if (res.affected) {
         // The order mail leaves with its PDF (once: together with the document's first storing).
