@@ -181,7 +181,10 @@ async function main() {
   }
   // The floor, measured now: a transaction writing one row (BEGIN IMMEDIATE, UPDATE, COMMIT).
   probe.reset();
-  for (let i = 0; i < 100; i++) await tx((m) => m.query(`UPDATE settings SET "updatedAt" = "updatedAt" WHERE "key" = 'placement.reminderIntervalDays'`));
+  // A real change each time: SQLite writes nothing (and syncs nothing) for an UPDATE that changes no value.
+  const [floorRow] = await ds.query(`SELECT "updatedAt" FROM settings WHERE "key" = 'placement.reminderIntervalDays'`);
+  for (let i = 0; i < 100; i++) await tx((m) => m.query(`UPDATE settings SET "updatedAt" = ? WHERE "key" = 'placement.reminderIntervalDays'`, [`floor-${i}`]));
+  await tx((m) => m.query(`UPDATE settings SET "updatedAt" = ? WHERE "key" = 'placement.reminderIntervalDays'`, [floorRow?.updatedAt ?? null]));
   const floorHeld = probe.heldMs() / 100;
   probe.stop();
   const serviceMs = submitMs + decideMs;

@@ -1,11 +1,11 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import type { EntityManager, QueryDeepPartialEntity } from "typeorm";
+import type { EntityManager } from "typeorm";
 import { AuditEvent } from "../../entities";
 import { nowIso } from "./clock.server";
 import { config } from "./config.server";
-import { onCommit } from "./db.server";
+import { insertRow, onCommit } from "./db.server";
 import { readOrCreateKeyFile } from "./key-file.server";
 
 /*
@@ -211,8 +211,8 @@ export async function appendAudit(em: EntityManager, actor: Actor, input: AuditI
     prevHash: prev?.hash ?? GENESIS_HASH,
   });
   event.hash = auditHash(event);
-  // insert(), not save(): save() reads the row back after writing it (one statement more, inside the gate).
-  await em.getRepository(AuditEvent).insert(event as QueryDeepPartialEntity<AuditEvent>);
+  // Not save() nor insert(): both read the row back after writing it (one statement more, inside the gate).
+  await insertRow(em, AuditEvent, event);
   anchorAfterCommit(em, event);
   return event;
 }

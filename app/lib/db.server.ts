@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import fs from "node:fs";
 import path from "node:path";
-import { DataSource, type EntityManager } from "typeorm";
+import { DataSource, type EntityManager, type EntityTarget, type QueryDeepPartialEntity } from "typeorm";
 import { entities } from "../../entities";
 import { migrations } from "../../migrations";
 import { config, sqliteFile, type AppConfig } from "./config.server";
@@ -185,6 +185,22 @@ async function sqliteImmediateTransaction<T>(ds: DataSource, work: (em: EntityMa
     state.transactionDepth = 0;
     await qr.release();
   }
+}
+
+/**
+ * Insert one complete row inside the caller's transaction without reading it back, and give it
+ * its new id. TypeORM's save() and insert() select the row again on SQLite when a column has a
+ * database default (one statement more inside the write gate per row); every column is set here.
+ */
+export async function insertRow<T extends { id: number }>(m: EntityManager, target: EntityTarget<T>, row: T): Promise<T> {
+  const qb = m.createQueryBuilder().insert().into(target).values(row as QueryDeepPartialEntity<T>).updateEntity(false);
+  if (m.connection.options.type === "postgres") qb.returning('"id"');
+  const result = await qb.execute();
+  const raw = result.raw as unknown;
+  const id = Array.isArray(raw) ? (raw[0] as { id: unknown })?.id : raw;
+  if (id === undefined || id === null) throw new Error("insertRow: keine neue ID erhalten");
+  row.id = Number(id);
+  return row;
 }
 
 /** Reads outside a transaction: committed data only; writes through it fail (use tx()). */

@@ -1,5 +1,6 @@
 import type { EntityManager } from "typeorm";
 import { Document } from "../../entities";
+import { insertRow } from "./db.server";
 import { nowIso } from "./clock.server";
 import { readBytes, storeBytes, type StoredFile } from "./files.server";
 import { sha256Hex } from "./hash.server";
@@ -98,7 +99,7 @@ export async function storeDocument(em: EntityManager, input: StoreDocumentInput
     createdById: input.createdById ?? null,
     sourceHash: input.sourceHash ?? null,
   });
-  return repo.save(doc);
+  return insertRow(em, Document, doc);
 }
 
 /** JSON with sorted object keys, so equal data gives equal text. */

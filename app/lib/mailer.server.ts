@@ -8,7 +8,7 @@ import { ConflictError, NotFoundError, ValidationError } from "~/domain/errors";
 import { appendAudit, SYSTEM, type Actor } from "./audit.server";
 import { now, nowIso } from "./clock.server";
 import { config } from "./config.server";
-import { em as readManager, tx } from "./db.server";
+import { em as readManager, insertRow, tx } from "./db.server";
 import { getSettings } from "./settings.server";
 
 /**
@@ -101,7 +101,7 @@ export async function enqueueMail(em: EntityManager, mail: MailInput): Promise<O
     lastError: "",
     emlPath: null,
   });
-  return repo.save(row);
+  return insertRow(em, OutboxMessage, row);
 }
 
 // ---------------------------------------------------------------------------------------------
