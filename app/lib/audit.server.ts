@@ -5,7 +5,7 @@ import type { EntityManager } from "typeorm";
 import { AuditEvent } from "../../entities";
 import { nowIso } from "./clock.server";
 import { config } from "./config.server";
-import { insertRow, onCommit } from "./db.server";
+import { insertAtCommit, onCommit } from "./db.server";
 import { readOrCreateKeyFile } from "./key-file.server";
 
 /*
@@ -211,8 +211,9 @@ export async function appendAudit(em: EntityManager, actor: Actor, input: AuditI
     prevHash: prev?.hash ?? GENESIS_HASH,
   });
   event.hash = auditHash(event);
-  // Not save() nor insert(): both read the row back after writing it (one statement more, inside the gate).
-  await insertRow(em, AuditEvent, event);
+  // Written with the transaction's other entries in one statement just before it commits (nothing
+  // reads an entry back inside its transaction; the chain's end is known from pendingAnchor).
+  await insertAtCommit(em, AuditEvent, event);
   anchorAfterCommit(em, event);
   return event;
 }

@@ -144,9 +144,13 @@ function runHooks(hooks: (() => void)[]) {
 export async function tx<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
   const ds = await db();
   const hooks: (() => void)[] = [];
-  const tracked = (m: EntityManager) => {
+  const tracked = async (m: EntityManager) => {
     afterCommit.set(m, hooks);
-    return work(m);
+    const queued = new Map<EntityTarget<object>, object[]>();
+    atCommit.set(m, queued);
+    const result = await work(m);
+    await insertQueued(m, queued);
+    return result;
   };
   if (ds.options.type !== "sqlite") {
     const result = await ds.transaction(tracked);
@@ -185,6 +189,37 @@ async function sqliteImmediateTransaction<T>(ds: DataSource, work: (em: EntityMa
     state.transactionDepth = 0;
     await qr.release();
   }
+}
+
+/** Rows queued by insertAtCommit, per table in the order queued, per transaction of tx(). */
+const atCommit = new WeakMap<EntityManager, Map<EntityTarget<object>, object[]>>();
+/** Rows per INSERT statement (13 columns × 50 stays far below SQLite's limit of bound parameters). */
+const ROWS_PER_INSERT = 50;
+
+/**
+ * Append-only rows that nothing reads back inside the transaction (audit entries, change-feed
+ * events): queued and written just before the transaction of tx() commits, all rows of a table in
+ * one statement (per 50), in the order they were queued. Outside tx() the row is written at once.
+ * A failing insert fails the transaction like any other statement in it.
+ */
+export async function insertAtCommit<T extends object>(m: EntityManager, target: EntityTarget<T>, row: T): Promise<void> {
+  const queued = atCommit.get(m);
+  if (!queued) {
+    await m.createQueryBuilder().insert().into(target).values(row as QueryDeepPartialEntity<T>).updateEntity(false).execute();
+    return;
+  }
+  const rows = queued.get(target as EntityTarget<object>) ?? [];
+  rows.push(row);
+  queued.set(target as EntityTarget<object>, rows);
+}
+
+async function insertQueued(m: EntityManager, queued: Map<EntityTarget<object>, object[]>): Promise<void> {
+  for (const [target, rows] of queued) {
+    for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+      await m.createQueryBuilder().insert().into(target).values(rows.slice(i, i + ROWS_PER_INSERT) as QueryDeepPartialEntity<object>[]).updateEntity(false).execute();
+    }
+  }
+  queued.clear();
 }
 
 /**

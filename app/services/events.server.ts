@@ -18,7 +18,7 @@ import { feedPage, parseCursor, parseLimit, type EventEntityType, type EventType
 import { can } from "~/domain/permissions";
 import { holdAppendLock } from "~/lib/audit.server";
 import { nowIso } from "~/lib/clock.server";
-import { em, tx } from "~/lib/db.server";
+import { em, insertAtCommit, tx } from "~/lib/db.server";
 import type { CurrentUser } from "./auth.server";
 
 export interface EventInput {
@@ -43,7 +43,8 @@ export async function recordEvent(m: EntityManager, input: EventInput): Promise<
   if (!m.queryRunner?.isTransactionActive) throw new Error("recordEvent braucht die Transaktion der Änderung (tx()).");
   await holdAppendLock(m);
   const repo = m.getRepository(ApiEvent);
-  await repo.save(repo.create({
+  // Written with the transaction's other events in one statement just before it commits.
+  await insertAtCommit(m, ApiEvent, repo.create({
     type: input.type,
     providerId: input.providerId,
     entityType: input.entityType,

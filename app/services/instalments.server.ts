@@ -28,7 +28,7 @@ import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser, type PersonUser } from "./auth.server";
 import { expireAgreements } from "./placement-agreements.server";
 import { expireAssignments } from "./clients.server";
-import { INSTALMENTS, ownBrokerId, requireCan } from "./placement-common.server";
+import { INSTALMENTS, knowClaimReference, ownBrokerId, requireCan } from "./placement-common.server";
 import { commitmentFor } from "./budget.server";
 import { createPaymentItem, itemFacts, paidOnByInstalment, PAYMENT_ITEMS } from "./payment-items.server";
 import { planTransition, tryTransition } from "./transition.server";
@@ -50,8 +50,11 @@ function step(i: FeeInstalment, claimRef: string, event: InstalmentEvent, facts:
 }
 
 /** Move one claim's instalments for a day: duration reached, exclusion period over. */
-export async function advanceClaimInstalments(m: EntityManager, claimId: number, day: string): Promise<number> {
-  const claim = await m.getRepository(PlacementClaim).findOneByOrFail({ id: claimId });
+export async function advanceClaimInstalments(m: EntityManager, claimOrId: number | Pick<PlacementClaim, "id" | "reference" | "jobStart" | "employmentEndedOn">, day: string): Promise<number> {
+  // The caller's claim, when it holds it (its reference and dates do not change in a decision).
+  const claim = typeof claimOrId === "number" ? await m.getRepository(PlacementClaim).findOneByOrFail({ id: claimOrId }) : claimOrId;
+  const claimId = claim.id;
+  knowClaimReference(m, claim);
   const rows = await m.getRepository(FeeInstalment).find({ where: { claimId, status: In(["pending", "due"]) } });
   let moved = 0;
   for (const i of rows) moved += await advanceOne(m, i, claim, day);
@@ -117,6 +120,7 @@ async function advanceInstalments(m: EntityManager, day: string): Promise<{ move
     .getMany();
   if (!rows.length) return { moved: 0, full: false };
   const claims = new Map((await m.getRepository(PlacementClaim).find({ where: { id: In(rows.map((r) => r.claimId)) }, select: { id: true, reference: true, jobStart: true, employmentEndedOn: true } })).map((c) => [c.id, c]));
+  for (const c of claims.values()) knowClaimReference(m, c); // the feed events name the claim without reading it again
   let moved = 0;
   for (const i of rows) moved += await advanceOne(m, i, claims.get(i.claimId)!, day);
   return { moved, full: rows.length === INSTALMENT_BATCH };

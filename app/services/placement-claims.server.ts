@@ -347,7 +347,8 @@ async function instalmentPlan(m: EntityManager, claim: PlacementClaim, assignmen
 
 async function onAccepted(m: EntityManager, claim: PlacementClaim, assignment: Assignment, user: CurrentUser, plan: ReturnType<typeof planInstalments>) {
   const at = nowIso();
-  await m.getRepository(FeeInstalment).insert(
+  // Not read back (insert() would select each row again on SQLite): the move below reads them.
+  await m.createQueryBuilder().insert().into(FeeInstalment).updateEntity(false).values(
     plan.map((p) => ({
       claimId: claim.id,
       providerId: claim.providerId,
@@ -368,7 +369,7 @@ async function onAccepted(m: EntityManager, claim: PlacementClaim, assignment: A
       lastReminderOn: null,
       updatedAt: at,
     })),
-  );
+  ).execute();
   // One voucher, one placement: the assignment is redeemed with the acceptance.
   await transition(m, ASSIGNMENTS, {
     entity: assignment,
@@ -380,7 +381,7 @@ async function onAccepted(m: EntityManager, claim: PlacementClaim, assignment: A
   });
   await m.getRepository(EmploymentSpell).insert({ clientId: claim.clientId, employerName: claim.employerName, fromDate: claim.jobStart, toDate: claim.employmentEndedOn, insured: claim.insured, source: "placement", createdAt: at });
   // Instalments whose duration already passed move at once (the same machine as the daily job).
-  await advanceClaimInstalments(m, claim.id, today());
+  await advanceClaimInstalments(m, claim, today());
 }
 
 const DECISION_TITLES: Record<string, string> = {

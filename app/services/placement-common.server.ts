@@ -58,6 +58,25 @@ export const CLAIMS = storedMachine(claimMachine, {
   // The broker's own feed (ADR 0015): the claim by its reference, never the client.
   feed: (_m, c, move) => ({ type: CLAIM_EVENT_TYPES[move.event], providerId: c.providerId, entityType: "placement", entityId: c.id, reference: c.reference, status: move.to }),
 });
+/** Claim references already read in a transaction (a reference never changes): claim id → reference. */
+const claimReferences = new WeakMap<EntityManager, Map<number, string>>();
+
+/** Tell the transaction of `m` a claim's reference, so an instalment's feed event does not read it again. */
+export function knowClaimReference(m: EntityManager, claim: Pick<PlacementClaim, "id" | "reference">): void {
+  if (!m.queryRunner?.isTransactionActive) return; // only for one transaction's life (a test database may be rebuilt under a shared manager)
+  const known = claimReferences.get(m) ?? new Map<number, string>();
+  known.set(claim.id, claim.reference);
+  claimReferences.set(m, known);
+}
+
+async function claimReference(m: EntityManager, claimId: number): Promise<string> {
+  const known = claimReferences.get(m)?.get(claimId);
+  if (known !== undefined) return known;
+  const claim = await m.getRepository(PlacementClaim).findOne({ where: { id: claimId }, select: { id: true, reference: true } });
+  if (claim) knowClaimReference(m, claim);
+  return claim?.reference ?? "";
+}
+
 export const INSTALMENTS = storedMachine(instalmentMachine, {
   target: FeeInstalment,
   entityType: "fee-instalment",
@@ -66,7 +85,7 @@ export const INSTALMENTS = storedMachine(instalmentMachine, {
   changed: "Die Rate wurde inzwischen geändert. Bitte laden Sie die Seite neu.",
   // The broker's own feed (ADR 0015), addressed by its claim and number as the API reads it.
   feed: async (m, i, move) => {
-    const claim = await m.getRepository(PlacementClaim).findOne({ where: { id: i.claimId }, select: { id: true, reference: true } });
+    const claim = { reference: await claimReference(m, i.claimId) };
     return {
       type: INSTALMENT_EVENT_TYPES[move.event],
       providerId: i.providerId,
