@@ -155,6 +155,7 @@ async function main() {
   const submitHeld = probe.heldMs();
   const submitTxs = probe.holds.length;
   const submitStatements = probe.statements.reduce((a, b) => a + b, 0);
+  if (process.env.BENCH_TRACE) printTrace("Einreichung", probe.trace, N);
   probe.reset();
   const decideStart = process.hrtime.bigint();
   for (const id of submitted) {
@@ -166,19 +167,7 @@ async function main() {
   const decideTxs = probe.holds.length;
   const decideMaxHold = Math.max(0, ...probe.holds);
   const decideStatements = probe.statements.reduce((a, b) => a + b, 0);
-  if (process.env.BENCH_TRACE) {
-    // Where the time inside the decisions' transactions goes, summed per statement kind.
-    const by = new Map<string, { n: number; ms: number; gap: number }>();
-    for (const t of probe.trace) {
-      const key = t.query.slice(0, 60);
-      const e = by.get(key) ?? { n: 0, ms: 0, gap: 0 };
-      e.n++;
-      e.ms += t.ms;
-      e.gap += t.gapMs;
-      by.set(key, e);
-    }
-    for (const [k, e] of [...by].sort((a, b) => b[1].ms + b[1].gap - a[1].ms - a[1].gap).slice(0, 25)) console.log(`    ${(e.ms / accepted).toFixed(2).padStart(7)} ms SQL ${(e.gap / accepted).toFixed(2).padStart(7)} ms davor  ×${(e.n / accepted).toFixed(1)}  ${k}`);
-  }
+  if (process.env.BENCH_TRACE) printTrace("Entscheidung", probe.trace, accepted);
   // The floor, measured now: a transaction writing one row (BEGIN IMMEDIATE, UPDATE, COMMIT).
   probe.reset();
   // A real change each time: SQLite writes nothing (and syncs nothing) for an UPDATE that changes no value.
@@ -229,6 +218,21 @@ async function main() {
 }
 
 /** A second database with the same schema for the raw SQL baselines (SQLite file or PG schema). */
+/** Where the time inside a path's transactions goes, summed per statement kind, per item (BENCH_TRACE=1). */
+function printTrace(path: string, trace: { query: string; ms: number; gapMs: number }[], per: number) {
+  console.log(`  Im Tor je ${path} (SQL-Zeit, Zeit davor, Anzahl):`);
+  const by = new Map<string, { n: number; ms: number; gap: number }>();
+  for (const t of trace) {
+    const key = t.query.slice(0, 60);
+    const e = by.get(key) ?? { n: 0, ms: 0, gap: 0 };
+    e.n++;
+    e.ms += t.ms;
+    e.gap += t.gapMs;
+    by.set(key, e);
+  }
+  for (const [k, e] of [...by].sort((a, b) => b[1].ms + b[1].gap - a[1].ms - a[1].gap).slice(0, 25)) console.log(`    ${(e.ms / per).toFixed(2).padStart(7)} ms SQL ${(e.gap / per).toFixed(2).padStart(7)} ms davor  ×${(e.n / per).toFixed(1)}  ${k}`);
+}
+
 async function rawDataSource(isSqlite: boolean, dir: string) {
   const { DataSource } = await import("typeorm");
   const { entities } = await import("../entities");

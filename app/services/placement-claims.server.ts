@@ -198,35 +198,53 @@ export async function submitClaim(
   if (Object.keys(errors).length) throw new ValidationError("Bitte prüfen Sie die hochgeladenen Dateien.", errors);
   const stored = await storeUploads(files);
 
-  const result = await tx(async (m) => {
+  // The rules are checked on committed data read before the write transaction (through the read
+  // connection, so the gate is not held for a dozen reads). Inside it, what another submission at
+  // the same moment could change — the client's claims (one voucher, one placement) and the
+  // assignment's state — is read again; if anything differs, or the day turned, all facts are read
+  // again inside the transaction and the rules run on those.
+  const r = await em();
+  const readAssignment = async (m: EntityManager) => {
     const assignment = await m.getRepository(Assignment).findOne({ where: { id: input.assignmentId, providerId } });
     if (!assignment) throw new ValidationError("Die Zuweisung wurde nicht gefunden.", { assignmentId: "Die Zuweisung wurde nicht gefunden." });
     if (assignment.status === "withdrawn") throw new ConflictError(`Die Zuweisung ${assignment.reference} wurde zurückgenommen.`);
-    const client = await m.getRepository(Client).findOneByOrFail({ id: assignment.clientId });
+    return assignment;
+  };
+  const claimInputOf = (assignment: Assignment): ClaimInput => ({
+    employerName: input.employerName,
+    employerStreet: input.employerStreet,
+    employerPostalCode: input.employerPostalCode,
+    employerCity: input.employerCity,
+    employerVatId: input.employerVatId,
+    employerIban: input.employerIban,
+    employerManager: input.employerManager,
+    abroad: input.abroad,
+    contractDate: input.contractDate,
+    jobStart: input.jobStart,
+    weeklyHours: input.weeklyHours,
+    insured: input.insured,
+    fixedTermEnd: input.fixedTermEnd,
+    occupation: input.occupation,
+    brokerContractDate: input.brokerContractDate,
+    jobOfferDate: input.jobOfferDate,
+    claimedFeeCents: input.claimedFee ?? assignment.maxFeeCents,
+  });
+  const read = await readAssignment(r);
+  const readOn = berlinDate(nowIso());
+  const readFacts = await loadRuleFacts(r, claimInputOf(read), read, { claimId: null, submittedOn: readOn, severeDisabilityException: false });
+  const client = await r.getRepository(Client).findOneByOrFail({ id: read.clientId });
+  const claimsKey = (claims: { id: number; status: string }[]) => claims.map((c) => `${c.id}:${c.status}`).sort().join(",");
+
+  const result = await tx(async (m) => {
+    const assignment = await readAssignment(m);
     const at = nowIso();
     const submittedOn = berlinDate(at);
-    const claimInputValue: ClaimInput = {
-      employerName: input.employerName,
-      employerStreet: input.employerStreet,
-      employerPostalCode: input.employerPostalCode,
-      employerCity: input.employerCity,
-      employerVatId: input.employerVatId,
-      employerIban: input.employerIban,
-      employerManager: input.employerManager,
-      abroad: input.abroad,
-      contractDate: input.contractDate,
-      jobStart: input.jobStart,
-      weeklyHours: input.weeklyHours,
-      insured: input.insured,
-      fixedTermEnd: input.fixedTermEnd,
-      occupation: input.occupation,
-      brokerContractDate: input.brokerContractDate,
-      jobOfferDate: input.jobOfferDate,
-      claimedFeeCents: input.claimedFee ?? assignment.maxFeeCents,
-    };
+    const claimInputValue = claimInputOf(assignment);
+    const clientClaims = await m.getRepository(PlacementClaim).find({ where: { clientId: assignment.clientId }, select: { id: true, status: true } });
+    const unchanged = submittedOn === readOn && assignment.status === read.status && assignment.clientId === read.clientId && claimsKey(clientClaims) === claimsKey(readFacts.otherClaims);
     // Every submission is a new claim: a retry of the same submission is recognised by its
     // Idempotency-Key (API) or the form's submission key (portal) before this runs (ADR 0016).
-    const facts = await loadRuleFacts(m, claimInputValue, assignment, { claimId: null, submittedOn, severeDisabilityException: false });
+    const facts = unchanged ? readFacts : await loadRuleFacts(m, claimInputValue, assignment, { claimId: null, submittedOn, severeDisabilityException: false });
     const results = checkPlacementRules(facts);
     const rejected = hasErrors(results);
     const claim = await m.getRepository(PlacementClaim).save(

@@ -2,7 +2,7 @@ import { freshDatabase } from "../setup/db";
 import { minimalPdf } from "../fixtures/pdf";
 import { In } from "typeorm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { Assignment, AuditEvent, BankAccount, Document, FeeInstalment, OutboxMessage, PaymentItem, PlacementAgreement, PlacementClaim, Provider, User } from "../../entities";
+import { Assignment, AuditEvent, BankAccount, ClaimDocument, Document, FeeInstalment, OutboxMessage, PaymentItem, PlacementAgreement, PlacementClaim, Provider, User } from "../../entities";
 import { ConflictError, ForbiddenError, NotFoundError, RuleError, ValidationError } from "~/domain/errors";
 import type { RuleResult } from "~/domain/placement-rules";
 import { verifyAuditChain } from "~/lib/audit.server";
@@ -401,6 +401,23 @@ describe("flags, lapse, expiry", () => {
     lapsingId = inst[0].id;
   });
 
+  it("two claims on one voucher submitted at the same moment: the rules read outside the transaction are checked again inside it, so exactly one is submitted and the other refused (one voucher, one placement)", async () => {
+    setClock("2007-05-03T09:00:00.000Z");
+    const c = await createClient(caseManager, { firstName: "Ole", lastName: "Gleichzeitig", birthDate: "04.04.1980", targetGroups: [] });
+    const a = await assignClient(caseManager, c.id, { providerId: String(brokerId), validFrom: "03.05.2007" });
+    const form = (employer: string) => claimForm({ assignmentId: String(a.id), employerName: employer, contractDate: "03.05.2007", jobStart: "03.05.2007", brokerContractDate: "02.05.2007" });
+    // Both read the client's claims (none) before either writes.
+    const both = await Promise.all([submitClaim(broker, form("Erster Betrieb GmbH"), FILES, "api"), submitClaim(broker, form("Zweiter Betrieb GmbH"), FILES, "api")]);
+    expect(both.map((r) => r.status).sort()).toEqual(["rejected", "submitted"]);
+    expect(both.find((r) => r.status === "rejected")!.errors.map((e) => e.code)).toContain("R9-one-placement");
+    const stored = await (await em()).getRepository(PlacementClaim).find({ where: { assignmentId: a.id } });
+    expect(stored.filter((x) => x.status === "submitted")).toHaveLength(1);
+    // Out of the way of the yearly counts below.
+    const w = await em();
+    await w.getRepository(ClaimDocument).delete({ claimId: In(stored.map((x) => x.id)) });
+    await w.getRepository(PlacementClaim).delete({ id: In(stored.map((x) => x.id)) });
+  });
+
   it("agreements near their end are renewed in one step; the job expires them after their term", async () => {
     setClock("2007-11-15T09:00:00.000Z");
     const renewed = await renewExpiring(procurement);
@@ -498,3 +515,4 @@ describe("flags, lapse, expiry", () => {
     expect(report.ok).toBe(true);
   });
 });
+
