@@ -261,6 +261,8 @@ export const FACTS_NOW_REUSE_MS = 10 * 60 * 1000;
 /** How long facts read "as of now" answer although something was written since, without reading afresh. */
 export const FACTS_STALE_MS = 30 * 1000;
 const FACTS_CACHE_SIZE = 8;
+/** How many views the job runner keeps fresh (the most recently used). */
+const FRESH_VIEWS = FACTS_CACHE_SIZE / 2;
 
 interface CachedFacts {
   key: string;
@@ -379,7 +381,8 @@ export async function cachedFacts(o: LoadOptions, now = false): Promise<{ facts:
 /**
  * For the job runner: reads afresh the views "as of now" used in the last day (and the pages'
  * default views) whose newest facts are older than half the reuse window, so that a page finds
- * them in the cache. One view at a time; on PostgreSQL nothing (no cache).
+ * them in the cache: the FRESH_VIEWS most recently used. One view at a time; on PostgreSQL
+ * nothing (no cache).
  */
 export async function keepComparisonFresh(): Promise<number> {
   const m = await em();
@@ -392,12 +395,12 @@ export async function keepComparisonFresh(): Promise<number> {
     const key = viewKey(o);
     if (!usedViews.has(key)) usedViews.set(key, { o, at: Date.parse(at) });
   }
+  for (const [key, view] of [...usedViews]) if (Date.parse(at) - view.at > 24 * 3600 * 1000) usedViews.delete(key);
+  // The most recently used views only, half as many as the cache holds: refreshing more would
+  // push each other out of the cache and be read again on every pass.
+  const views = [...usedViews].sort((a, b) => b[1].at - a[1].at).slice(0, FRESH_VIEWS);
   let read = 0;
-  for (const [key, view] of [...usedViews]) {
-    if (Date.parse(at) - view.at > 24 * 3600 * 1000) {
-      usedViews.delete(key);
-      continue;
-    }
+  for (const [key, view] of views) {
     const list = factsCache.get(m.connection) ?? [];
     const fresh = list.some((c) => c.key === key && c.asOf <= at && berlinDate(c.asOf) === berlinDate(at) && Date.parse(at) - Date.parse(c.asOf) <= FACTS_NOW_REUSE_MS / 2);
     if (fresh || refreshing.has(key)) continue;

@@ -154,4 +154,18 @@ describe.skipIf(onPostgres)("the comparison's facts cache", () => {
     expect([page.hits, page.misses]).toEqual([1, 0]);
     expect(page.value.dataAsOf >= due && page.value.dataAsOf < new Date(Date.parse(due) + 60_000).toISOString()).toBe(true); // the job's read (the clock runs on from setClock)
   });
+
+  it("with more views used in a day than the cache holds, the job runner keeps only the most recent few fresh and does not read them again on the next pass", async () => {
+    setClock("2032-03-03T08:00:00.000Z");
+    await participation(await makeMeasure(provider.id), "2022-04-30", { status: "none", recordedAt: "2022-05-01T10:00:00.000Z" }, "completed", "2022-02-01"); // data from 2022 on: ten years to choose from
+    for (let year = 2022; year <= 2031; year++) await comparisonView(staff, { line: "places", measure: "integration", period: "year", year: String(year), adjust: "raw" });
+    setClock(new Date(Date.parse("2032-03-03T08:00:00.000Z") + FACTS_NOW_REUSE_MS / 2 + 60_000).toISOString());
+    const first = await counted(() => keepComparisonFresh());
+    expect(first.misses).toBeGreaterThan(0);
+    expect(first.misses).toBeLessThanOrEqual(4);
+    // The next pass a few seconds later finds them all fresh: nothing pushed another out.
+    const next = await counted(() => keepComparisonFresh());
+    expect(next.misses).toBe(0);
+
+  });
 });
