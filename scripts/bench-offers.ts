@@ -29,7 +29,11 @@ const STAFF_PACE_MS = 250;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "vt-bench-offers-"));
 process.env.DATA_DIR = dataDir;
 process.env.NODE_ENV = "test";
-delete process.env.DATABASE_URL;
+// BENCH_OFFERS_DATABASE_URL=postgres://… runs the same rush on an EMPTY PostgreSQL database (the
+// server migrates and seeds it); the floor stays plain file writes plus SQLite inserts.
+const pgUrl = process.env.BENCH_OFFERS_DATABASE_URL;
+if (pgUrl) process.env.DATABASE_URL = pgUrl;
+else delete process.env.DATABASE_URL;
 
 function percentile(sorted: number[], p: number) {
   if (!sorted.length) return 0;
@@ -191,7 +195,7 @@ async function main() {
     await new Promise<void>((r) => db.close(() => r()));
     fs.rmSync(baseDir, { recursive: true, force: true });
 
-    console.log("\nErgebnis Fristende-Ansturm");
+    console.log(`\nErgebnis Fristende-Ansturm (${pgUrl ? "PostgreSQL" : "SQLite"})`);
     console.log(`  angenommen:                 ${accepted.length} von ${OFFERS} (vor Fristende eingegangen)`);
     console.log(`  als verspätet abgewiesen:   ${refusedLate.length} (davon ${LATE} nach Fristende gesendet)`);
     console.log(`  andere Antworten:           ${other.length}${other.length ? ` (${[...new Set(other.map((o) => o.status))].join(", ")})` : ""}`);
