@@ -1,6 +1,7 @@
 import http from "node:http";
 import { PDFDocument } from "pdf-lib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { berlinDate } from "~/domain/time";
 import { openApiDocument } from "~/lib/openapi";
 import { sharedApiContract } from "../setup/api-contract";
 import { startServer, type TestServer } from "../setup/server";
@@ -258,7 +259,7 @@ describe("every operation", () => {
   });
 
   it("proveOwnInstalment earns a due instalment of the demo data (200)", async () => {
-    const today = new Date().toISOString().slice(0, 10);
+    const today = berlinDate(new Date());
     let due: { claimId: number; number: number } | null = null;
     for (let page = 1; !due; page++) {
       const list = await call(`/placements?status=accepted&pageSize=100&page=${page}`, { token: broker });
@@ -288,7 +289,7 @@ describe("every operation", () => {
     const assignments = await call("/assignments?pageSize=100", { token: broker });
     const active = (assignments.body!.items as { assignmentId: number; validFrom: string }[])[0];
     expect(active).toBeTruthy();
-    const today = new Date().toISOString().slice(0, 10);
+    const today = berlinDate(new Date());
     const contractDate = active.validFrom > today ? today : active.validFrom;
     const placement = {
       assignmentId: active.assignmentId,
@@ -477,7 +478,7 @@ describe("every operation", () => {
   it("listOwnMeasures, proposeMeasure, getOwnMeasure: the trainer's catalogue entries and a proposal; rules 422; others' 404", async () => {
     const list = await call("/measures?pageSize=100", { token: trainer });
     expect(list.status).toBe(200);
-    const day = new Date().toISOString().slice(0, 10);
+    const day = berlinDate(new Date());
     const until = `${Number(day.slice(0, 4)) + 1}${day.slice(4, 8)}01`;
     const proposal = { typeCode: "fbw", title: "Vertragstest: Umschulung", entryMode: "dates", startDates: [until], duration: 24, durationUnit: "month", weeklyHours: 35, capacity: 8, priceCents: 1420000, eventFees: [{ event: "completion", label: "Abschlussprämie", amountCents: 50000 }], targetGroups: ["rehab"], minAge: 18, maxAge: null, validFrom: day, validUntil: until, azavNumber: "AZAV-VT-1", azavValidFrom: day, azavValidUntil: until };
     const created = await call("/measures", { token: trainer, method: "POST", ...json(proposal) });

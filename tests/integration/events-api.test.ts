@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { PDFDocument } from "pdf-lib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { berlinDate } from "~/domain/time";
 import { startServer, type TestServer } from "../setup/server";
 import { createApiTokensInProcess, retryBusy, withServerDb } from "../setup/server-tools";
 import type { FeedItem, FeedPage } from "~/domain/events";
@@ -224,7 +225,7 @@ describe("GET /api/v1/events", () => {
     expect(offered.status, JSON.stringify(receipt)).toBe(201);
     offerId = receipt.offerId;
 
-    const today = new Date().toISOString().slice(0, 10);
+    const today = berlinDate(new Date());
     const reported = await api("/api/v1/placements", {
       token: brokerToken,
       method: "POST",
