@@ -193,12 +193,17 @@ export async function storePrepared(em: EntityManager, prepared: PreparedDocumen
 }
 
 /**
- * Render a template with the authority's letterhead and store the PDF as a new document, inside
- * the caller's transaction. For documents a user asks for on demand prefer `prepareDocument`
- * outside the transaction plus `findSameDocument`/`storePrepared` inside it.
+ * Store a document inside the caller's transaction, from bytes rendered before it (DESIGN.md § 7:
+ * no PDF rendering while the write gate is held). `input` is built inside the transaction from
+ * what it reads there; `ahead` was rendered outside from what was read before. Its bytes are
+ * used when both say the same (same source fingerprint); if something changed in between (a
+ * rare race), the document is rendered here after all, so it never says anything stale.
+ * Metadata (title, filename, entity) always comes from `input`.
  */
-export async function generateDocument(em: EntityManager, input: GenerateDocumentInput): Promise<Document> {
-  return storePrepared(em, await prepareDocument(input, em));
+export async function storeRendered(em: EntityManager, input: GenerateDocumentInput, ahead: PreparedDocument | null | undefined): Promise<Document> {
+  const source = await describeDocument(input, em);
+  if (ahead && ahead.input.template === input.template && ahead.sourceHash === source.sourceHash) return storePrepared(em, { ...ahead, input });
+  return storePrepared(em, await renderDocument(source));
 }
 
 const INLINE_TYPES = new Set(["application/pdf", "image/png", "image/jpeg"]);

@@ -11,7 +11,7 @@ import { addDays, addMonths, berlinDate, berlinLocalToUtc, formatDate, formatDat
 import { appendAudit } from "~/lib/audit.server";
 import { nowIso } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
-import { generateDocument } from "~/lib/documents.server";
+import { prepareDocument, storeRendered, type GenerateDocumentInput, type PreparedDocument } from "~/lib/documents.server";
 import { enqueueTemplateMail } from "~/lib/mail-template.server";
 import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser, type PersonUser } from "./auth.server";
@@ -265,43 +265,84 @@ export async function decideAward(user: CurrentUser, tenderId: number): Promise<
  * counted from the day after dispatch); below it the letters go out without a hard standstill.
  */
 export async function informBidders(user: CurrentUser, tenderId: number): Promise<{ letters: number }> {
+  const sentAt = nowIso();
+  const ahead = await bidderLettersAhead(user, tenderId, sentAt);
   return tx(async (m) => {
     const tender = await requireTender(m, tenderId);
     // Asked before the letters are written; the move is committed once their number is known.
     const planned = planTransition(TENDERS, { entity: tender, event: "inform_bidders", facts: await tenderFacts(m, tender), actor: user });
-    const r = await computeRanking(m, tender);
-    const sentAt = nowIso();
-    const eu = tender.regime === "eu";
-    const standstillEndsAt = eu ? berlinLocalToUtc(`${addDays(berlinDate(sentAt), standstillDays(true) + 1)}T00:00`) : null;
-    const earliest = standstillEndsAt ? formatDateTime(standstillEndsAt) : "sofort";
-    let letters = 0;
-    const bidderIds = [...new Set(r.offers.map((o) => o.providerId))];
-    const settings = await getSettings(m);
-    const sender = await signatory(m, user.id);
-    for (const providerId of bidderIds) {
-      const provider = r.providers.find((p) => p.id === providerId);
-      const lost = r.perLot.flatMap((p) => {
-        const mine = p.ranked.find((x) => x.providerId === providerId) ?? null;
-        const offeredHere = r.offers.some((o) => o.providerId === providerId && o.content.lots.some((l) => l.lotId === p.lot.id));
-        const lot = r.lots.find((l) => l.id === p.lot.id)!;
-        if (!offeredHere || (lot.awardedOfferId && r.offers.find((o) => o.id === lot.awardedOfferId)?.providerId === providerId)) return [];
-        const winner = p.ranked.find((x) => x.offerId === lot.awardedOfferId) ?? null;
-        const own = r.offers.find((o) => o.providerId === providerId && o.content.lots.some((l) => l.lotId === p.lot.id));
-        const label = `Los ${lot.number}: ${lot.title}`;
-        const reasons = lostLotReason({
-          lot: label,
-          own: own?.formalResult === "excluded" ? { excluded: true, exclusionReason: own.exclusionReason } : { excluded: false, ranked: mine },
-          winner,
-          noAward: lot.awardDecision === "no_award",
-          awardReasons: lot.awardReasons,
-          rankedCount: p.ranked.length,
-          maxPoints: tender.maxPoints,
-          criteria: r.criteria.map((c) => ({ id: c.id, name: c.name, weight: c.weight, isPrice: c.isPrice })),
-        });
-        return [{ lot: label, winner: winner?.providerName ?? "kein Zuschlag", ownScore: mine ? points(mine.total) : "–", winnerScore: winner ? points(winner.total) : "–", reasons }];
+    const { letters, earliest, standstillEndsAt } = await bidderLetters(m, tender, user, sentAt);
+    for (const letter of letters) {
+      const doc = await storeRendered(m, letter.input, ahead.get(letter.providerId));
+      if (letter.email) {
+        await enqueueTemplateMail(m, { to: letter.email, template: "mail-bidder-information", data: { reference: tender.reference, title: tender.title, earliest }, attachmentDocumentId: doc.id });
+      }
+    }
+    await planned.commit(m, {
+      set: { informedAt: sentAt, standstillEndsAt, updatedAt: sentAt },
+      audit: { summary: `Bieter informiert (${letters.length} Schreiben, ${tender.reference}); frühester Vertragsschluss ${earliest}`, details: { letters: letters.length, standstillEndsAt } },
+    });
+    return { letters: letters.length };
+  });
+}
+
+/** The letters rendered before the transaction (DESIGN.md § 7), by provider; none if the bidders cannot be informed now. */
+async function bidderLettersAhead(user: CurrentUser, tenderId: number, sentAt: string): Promise<Map<number, PreparedDocument>> {
+  const m = await em();
+  const tender = await requireTender(m, tenderId);
+  const ahead = new Map<number, PreparedDocument>();
+  try {
+    planTransition(TENDERS, { entity: tender, event: "inform_bidders", facts: await tenderFacts(m, tender), actor: user });
+  } catch {
+    return ahead; // refused: the transaction says why
+  }
+  for (const letter of (await bidderLetters(m, tender, user, sentAt)).letters) ahead.set(letter.providerId, await prepareDocument(letter.input, m));
+  return ahead;
+}
+
+interface BidderLetter {
+  providerId: number;
+  email: string;
+  input: GenerateDocumentInput;
+}
+
+/** What each unsuccessful bidder is told in letters sent at `sentAt`. */
+async function bidderLetters(m: EntityManager, tender: Tender, user: CurrentUser, sentAt: string) {
+  const r = await computeRanking(m, tender);
+  const eu = tender.regime === "eu";
+  const standstillEndsAt = eu ? berlinLocalToUtc(`${addDays(berlinDate(sentAt), standstillDays(true) + 1)}T00:00`) : null;
+  const earliest = standstillEndsAt ? formatDateTime(standstillEndsAt) : "sofort";
+  const letters: BidderLetter[] = [];
+  const bidderIds = [...new Set(r.offers.map((o) => o.providerId))];
+  const settings = await getSettings(m);
+  const sender = await signatory(m, user.id);
+  for (const providerId of bidderIds) {
+    const provider = r.providers.find((p) => p.id === providerId);
+    const lost = r.perLot.flatMap((p) => {
+      const mine = p.ranked.find((x) => x.providerId === providerId) ?? null;
+      const offeredHere = r.offers.some((o) => o.providerId === providerId && o.content.lots.some((l) => l.lotId === p.lot.id));
+      const lot = r.lots.find((l) => l.id === p.lot.id)!;
+      if (!offeredHere || (lot.awardedOfferId && r.offers.find((o) => o.id === lot.awardedOfferId)?.providerId === providerId)) return [];
+      const winner = p.ranked.find((x) => x.offerId === lot.awardedOfferId) ?? null;
+      const own = r.offers.find((o) => o.providerId === providerId && o.content.lots.some((l) => l.lotId === p.lot.id));
+      const label = `Los ${lot.number}: ${lot.title}`;
+      const reasons = lostLotReason({
+        lot: label,
+        own: own?.formalResult === "excluded" ? { excluded: true, exclusionReason: own.exclusionReason } : { excluded: false, ranked: mine },
+        winner,
+        noAward: lot.awardDecision === "no_award",
+        awardReasons: lot.awardReasons,
+        rankedCount: p.ranked.length,
+        maxPoints: tender.maxPoints,
+        criteria: r.criteria.map((c) => ({ id: c.id, name: c.name, weight: c.weight, isPrice: c.isPrice })),
       });
-      if (!lost.length || !provider) continue;
-      const doc = await generateDocument(m, {
+      return [{ lot: label, winner: winner?.providerName ?? "kein Zuschlag", ownScore: mine ? points(mine.total) : "–", winnerScore: winner ? points(winner.total) : "–", reasons }];
+    });
+    if (!lost.length || !provider) continue;
+    letters.push({
+      providerId: provider.id,
+      email: provider.email,
+      input: {
         template: "rejection-letter",
         data: {
           providerName: provider.name,
@@ -329,18 +370,10 @@ export async function informBidders(user: CurrentUser, tenderId: number): Promis
         entityId: String(tender.id),
         providerId: provider.id,
         createdById: user.id,
-      });
-      if (provider.email) {
-        await enqueueTemplateMail(m, { to: provider.email, template: "mail-bidder-information", data: { reference: tender.reference, title: tender.title, earliest }, attachmentDocumentId: doc.id });
-      }
-      letters++;
-    }
-    await planned.commit(m, {
-      set: { informedAt: sentAt, standstillEndsAt, updatedAt: sentAt },
-      audit: { summary: `Bieter informiert (${letters} Schreiben, ${tender.reference}); frühester Vertragsschluss ${earliest}`, details: { letters, standstillEndsAt } },
+      },
     });
-    return { letters };
-  });
+  }
+  return { letters, earliest, standstillEndsAt };
 }
 
 /** Conclude: the awarded lots become contracts (after the standstill under the EU regime). */

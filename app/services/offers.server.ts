@@ -10,7 +10,7 @@ import { formatDateTime, formatDateTimeSeconds } from "~/domain/time";
 import { appendAudit, canonicalJson } from "~/lib/audit.server";
 import { nowIso } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
-import { generateDocument } from "~/lib/documents.server";
+import { prepareDocument, storeRendered, type GenerateDocumentInput, type PreparedDocument } from "~/lib/documents.server";
 import { isReadablePdf } from "~/lib/pdf-check.server";
 import { enqueueMail } from "~/lib/mailer.server";
 import { readBytes, sniffContentType, storeBytes } from "~/lib/files.server";
@@ -203,39 +203,49 @@ export async function ownOffers(user: CurrentUser, tenderId: number) {
   return rows.map((o) => ({ id: o.id, status: o.status, version: o.version, receivedAt: o.receivedAt, receivedSha256: o.receivedSha256, receivedBytes: o.receivedBytes, withdrawnAt: o.withdrawnAt, receiptDocumentId: o.receiptDocumentId }));
 }
 
-/** The receipt PDF of an offer (generated once, then served as stored). */
+/** The receipt PDF of an offer (generated once, then served as stored; rendered outside the write transaction). */
 export async function offerReceiptDocument(user: CurrentUser, offerId: number) {
-  return tx(async (m) => {
-    const offer = await m.getRepository(Offer).findOne({ where: { id: offerId } });
+  const manager = await em();
+  const visible = (offer: Offer | null): Offer => {
     if (!offer || (user.role === "provider" && offer.providerId !== user.providerId)) throw new NotFoundError("Das Angebot wurde nicht gefunden.");
-    if (offer.receiptDocumentId) return offer.receiptDocumentId;
-    const tender = await requireTender(m, offer.tenderId);
-    const provider = await m.getRepository(Provider).findOne({ where: { id: offer.providerId } });
-    const submitter = await offerSubmitterName(m, offer);
-    const doc = await generateDocument(m, {
-      template: "offer-receipt",
-      data: {
-        providerName: provider?.name ?? "–",
-        providerAddress: provider ? `${provider.street}\n${provider.postalCode} ${provider.city}` : "–",
-        reference: tender.reference,
-        title: tender.title,
-        receivedAt: formatDateTimeSeconds(offer.receivedAt),
-        version: offer.version,
-        submittedBy: submitter,
-        size: `${offer.receivedBytes.toLocaleString("de-DE")} Bytes`,
-        sha256: offer.receivedSha256,
-        offersUntil: formatDateTime(tender.offersUntil),
-      },
-      title: `Eingangsbestätigung ${tender.reference}`,
-      filename: `eingangsbestaetigung-${tender.reference}-${offer.version}.pdf`,
-      entityType: "offer",
-      entityId: String(offer.id),
-      providerId: offer.providerId,
-      createdById: user.id,
-    });
-    await m.getRepository(Offer).update({ id: offer.id }, { receiptDocumentId: doc.id });
+    return offer;
+  };
+  const offer = visible(await manager.getRepository(Offer).findOne({ where: { id: offerId } }));
+  if (offer.receiptDocumentId) return offer.receiptDocumentId;
+  const ahead = await prepareDocument(await receiptInput(manager, offer, user), manager);
+  return tx(async (m) => {
+    const current = visible(await m.getRepository(Offer).findOne({ where: { id: offerId } }));
+    if (current.receiptDocumentId) return current.receiptDocumentId; // another request stored it meanwhile
+    const doc = await storeRendered(m, await receiptInput(m, current, user), ahead);
+    await m.getRepository(Offer).update({ id: current.id }, { receiptDocumentId: doc.id });
     return doc.id;
   });
+}
+
+async function receiptInput(m: EntityManager, offer: Offer, user: CurrentUser): Promise<GenerateDocumentInput> {
+  const tender = await requireTender(m, offer.tenderId);
+  const provider = await m.getRepository(Provider).findOne({ where: { id: offer.providerId } });
+  return {
+    template: "offer-receipt",
+    data: {
+      providerName: provider?.name ?? "–",
+      providerAddress: provider ? `${provider.street}\n${provider.postalCode} ${provider.city}` : "–",
+      reference: tender.reference,
+      title: tender.title,
+      receivedAt: formatDateTimeSeconds(offer.receivedAt),
+      version: offer.version,
+      submittedBy: await offerSubmitterName(m, offer),
+      size: `${offer.receivedBytes.toLocaleString("de-DE")} Bytes`,
+      sha256: offer.receivedSha256,
+      offersUntil: formatDateTime(tender.offersUntil),
+    },
+    title: `Eingangsbestätigung ${tender.reference}`,
+    filename: `eingangsbestaetigung-${tender.reference}-${offer.version}.pdf`,
+    entityType: "offer",
+    entityId: String(offer.id),
+    providerId: offer.providerId,
+    createdById: user.id,
+  };
 }
 
 /** Who sent an offer: the person, or the API token it came through (an organisation token has no person). */
@@ -255,26 +265,42 @@ async function offerSubmitterName(m: EntityManager, offer: Offer): Promise<strin
  * written.
  */
 export async function confirmOpening(user: PersonUser, tenderId: number): Promise<{ opened: boolean; documentId: number | null }> {
-  const result = await confirmOpeningTx(user, tenderId);
+  const at = nowIso();
+  const result = await confirmOpeningTx(user, tenderId, at, await openingRecordAhead(user, tenderId, at));
   // Past performance (issue 12): computed right after the opening from the figures at the offer
   // deadline. A failure does not undo the opening: the evaluation page offers to compute again.
   if (result.opened) await computePastPerformance(user, tenderId).catch((error) => console.error(`Vorleistung der Ausschreibung ${tenderId} nicht berechnet:`, error instanceof Error ? error.message : String(error)));
   return result;
 }
 
-async function confirmOpeningTx(user: PersonUser, tenderId: number): Promise<{ opened: boolean; documentId: number | null }> {
+/**
+ * If this confirmation will be the second, the opening record rendered before the transaction
+ * (DESIGN.md § 7), as it will read when the tender is opened at `at`; null otherwise.
+ */
+async function openingRecordAhead(user: PersonUser, tenderId: number, at: string): Promise<PreparedDocument | null> {
+  const m = await em();
+  const tender = await m.getRepository(Tender).findOne({ where: { id: tenderId } });
+  if (!tender || tender.status !== "offers_closed") return null;
+  const confirmations = await m.getRepository(OpeningConfirmation).find({ where: { tenderId }, order: { id: "ASC" } });
+  if (confirmations.some((c) => c.userId === user.id) || confirmations.length + 1 < 2) return null;
+  const opened = Object.assign(new Tender(), tender, { status: "opened", openedAt: at });
+  return prepareDocument((await openingRecordInput(m, user, opened)).input, m);
+}
+
+async function confirmOpeningTx(user: PersonUser, tenderId: number, at: string, ahead: PreparedDocument | null): Promise<{ opened: boolean; documentId: number | null }> {
   return tx(async (m) => {
     const tender = await lockTender(m, tenderId);
     if (tender.status !== "offers_closed") throw new ConflictError(tender.status === "published" ? "Die Angebotsfrist läuft noch; vorher dürfen Angebote nicht geöffnet werden." : "Die Angebote dieser Ausschreibung können nicht (mehr) geöffnet werden.");
     const already = await m.getRepository(OpeningConfirmation).findOne({ where: { tenderId, userId: user.id } });
     if (already) throw new ConflictError("Sie haben die Öffnung bereits bestätigt. Eine zweite, andere Person der Vergabestelle muss bestätigen.");
-    await m.getRepository(OpeningConfirmation).insert({ tenderId, userId: user.id, at: nowIso() });
+    await m.getRepository(OpeningConfirmation).insert({ tenderId, userId: user.id, at });
     await appendAudit(m, actorOf(user), { action: "tender.opening_confirm", summary: `Öffnung der Angebote bestätigt (${tender.reference})`, entityType: "tender", entityId: tenderId });
     const facts = await tenderFacts(m, tender);
     if (facts.openingConfirmations < 2) return { opened: false, documentId: null };
-    const at = nowIso();
     await transition(m, TENDERS, { entity: tender, event: "open", facts, actor: user, set: { openedAt: at, updatedAt: at }, audit: { summary: `Angebote geöffnet (${tender.reference}) durch zwei Personen` } });
-    const doc = await writeOpeningRecord(m, user, tender);
+    const record = await openingRecordInput(m, user, tender);
+    await appendAudit(m, actorOf(user), { action: "offer.unseal", summary: `${record.unsealed} Angebot(e) entschlüsselt für die Öffnungsniederschrift (${tender.reference})`, entityType: "tender", entityId: tender.id });
+    const doc = await storeRendered(m, record.input, ahead);
     return { opened: true, documentId: doc.id };
   });
 }
@@ -293,12 +319,15 @@ export async function readOffers(m: EntityManager, tender: Tender): Promise<(Off
   return out;
 }
 
-async function writeOpeningRecord(m: EntityManager, user: CurrentUser, tender: Tender) {
+/** The opening record of an opened tender, from its decrypted offers (the caller records the unsealing). */
+async function openingRecordInput(m: EntityManager, user: CurrentUser, tender: Tender): Promise<{ input: GenerateDocumentInput; unsealed: number }> {
   const offers = await readOffers(m, tender);
   const lots = await m.getRepository(Lot).find({ where: { tenderId: tender.id }, order: { number: "ASC" } });
   const providers = await m.getRepository(Provider).find({ where: { id: In([0, ...offers.map((o) => o.providerId)]) } });
-  const confirmations = await m.getRepository(OpeningConfirmation).find({ where: { tenderId: tender.id } });
-  const openers = await m.getRepository(User).find({ where: { id: In([0, ...confirmations.map((c) => c.userId)]) } });
+  const confirmations = await m.getRepository(OpeningConfirmation).find({ where: { tenderId: tender.id }, order: { id: "ASC" } });
+  const confirmers = [...confirmations.map((c) => c.userId), ...(confirmations.some((c) => c.userId === user.id) ? [] : [user.id])]; // before the transaction: the coming confirmation too
+  const people = await m.getRepository(User).find({ where: { id: In([0, ...confirmers]) } });
+  const openers = confirmers.map((id) => people.find((u) => u.id === id)).filter((u): u is User => u !== undefined);
   const others = await m.getRepository(Offer).find({ where: { tenderId: tender.id, status: In(["withdrawn", "replaced"]) }, order: { receivedAt: "ASC" } });
   const lateEvents = await m.getRepository(AuditEvent).find({ where: { action: "offer.late_refused", entityType: "tender", entityId: String(tender.id) }, order: { seq: "ASC" } });
   const lateProviders = lateEvents.length ? await m.getRepository(Provider).find({ where: { id: In([0, ...lateEvents.map((e) => e.providerId ?? 0)]) } }) : [];
@@ -318,8 +347,7 @@ async function writeOpeningRecord(m: EntityManager, user: CurrentUser, tender: T
       });
     }
   });
-  await appendAudit(m, actorOf(user), { action: "offer.unseal", summary: `${offers.length} Angebot(e) entschlüsselt für die Öffnungsniederschrift (${tender.reference})`, entityType: "tender", entityId: tender.id });
-  return generateDocument(m, {
+  const input: GenerateDocumentInput = {
     template: "opening-record",
     data: {
       reference: tender.reference,
@@ -341,5 +369,6 @@ async function writeOpeningRecord(m: EntityManager, user: CurrentUser, tender: T
     entityId: String(tender.id),
     providerId: null,
     createdById: user.id,
-  });
+  };
+  return { input, unsealed: offers.length };
 }

@@ -38,7 +38,7 @@ import { appendAudit, SYSTEM } from "~/lib/audit.server";
 import { paginate } from "~/lib/list.server";
 import { nowIso, today } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
-import { generateDocument } from "~/lib/documents.server";
+import { prepareDocument, storeRendered, type GenerateDocumentInput, type PreparedDocument } from "~/lib/documents.server";
 import { enqueueTemplateMail } from "~/lib/mail-template.server";
 import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
@@ -316,7 +316,8 @@ async function requireLegalBasisInForce(m: EntityManager, basis: LegalBasis, val
   if (problem) throw new ValidationError(problem, { validFrom: problem });
 }
 
-async function createOffered(m: EntityManager, user: CurrentUser | null, provider: Provider, basis: LegalBasis, validFrom: string, renewedFromId: number | null): Promise<PlacementAgreement | string> {
+/** The agreement a provider would be offered at `at` under `reference` (not saved), with what its letter needs, or why it cannot be offered. */
+async function draftOffered(m: EntityManager, user: CurrentUser | null, provider: Provider, basis: LegalBasis, validFrom: string, renewedFromId: number | null, at: string, reference: string): Promise<OfferDraft | string> {
   const periods = await legalBasisPeriods(m);
   const basisProblem = legalBasisProblem(basis, periods, validFrom);
   if (basisProblem) return basisProblem;
@@ -327,10 +328,9 @@ async function createOffered(m: EntityManager, user: CurrentUser | null, provide
   const months = terms?.termMonths ?? settings["placement.agreementTermMonths"];
   // An agreement cannot outlast its legal basis.
   const validUntil = endWithinLegalBasis(basis, periods, validFrom, addDays(addMonths(validFrom, months), -1));
-  const at = nowIso();
   const repo = m.getRepository(PlacementAgreement);
   const a = repo.create({
-    reference: await nextReference(m, PlacementAgreement, "VV", validFrom.slice(0, 4), 4),
+    reference,
     providerId: provider.id,
     termsId: terms?.id ?? null,
     legalBasis: basis,
@@ -356,13 +356,28 @@ async function createOffered(m: EntityManager, user: CurrentUser | null, provide
   a.status = to.to;
   a.offeredAt = at;
   a.offeredById = user?.id ?? null;
+  return { a, schedule, terms };
+}
+
+interface OfferDraft {
+  a: PlacementAgreement;
+  schedule: FeeSchedule;
+  terms: AgreementTerms | null;
+}
+
+/** Offer an agreement inside the caller's transaction; its letter comes from `ahead` when it was rendered before with the same content. */
+async function createOffered(m: EntityManager, user: CurrentUser | null, provider: Provider, basis: LegalBasis, validFrom: string, renewedFromId: number | null, at: string, ahead: Map<number, PreparedDocument>): Promise<PlacementAgreement | string> {
+  const draft = await draftOffered(m, user, provider, basis, validFrom, renewedFromId, at, await nextReference(m, PlacementAgreement, "VV", validFrom.slice(0, 4), 4));
+  if (typeof draft === "string") return draft;
+  const { a, schedule, terms } = draft;
+  const repo = m.getRepository(PlacementAgreement);
   await repo.save(a);
-  const doc = await renderAgreement(m, a, provider, schedule, terms);
+  const doc = await storeRendered(m, await agreementInput(m, a, provider, schedule, terms), ahead.get(provider.id));
   a.documentId = doc.id;
   await repo.save(a);
   await appendAudit(m, user ? actorOf(user) : SYSTEM, {
     action: renewedFromId ? "agreement.renew" : "agreement.offer",
-    summary: `Vermittlungsvereinbarung ${a.reference} ${renewedFromId ? "zur Verlängerung " : ""}angeboten (${provider.name}, ${formatDate(validFrom)}–${formatDate(validUntil)})`,
+    summary: `Vermittlungsvereinbarung ${a.reference} ${renewedFromId ? "zur Verlängerung " : ""}angeboten (${provider.name}, ${formatDate(validFrom)}–${formatDate(a.validUntil)})`,
     entityType: "placement-agreement",
     entityId: String(a.id),
     providerId: provider.id,
@@ -372,16 +387,16 @@ async function createOffered(m: EntityManager, user: CurrentUser | null, provide
     await enqueueTemplateMail(m, {
       to: provider.email,
       template: "mail-agreement-offered",
-      data: { reference: a.reference, legalBasis: LEGAL_BASIS_LABELS[basis], validFrom: formatDate(validFrom), validUntil: formatDate(validUntil) },
+      data: { reference: a.reference, legalBasis: LEGAL_BASIS_LABELS[basis], validFrom: formatDate(validFrom), validUntil: formatDate(a.validUntil) },
       attachmentDocumentId: doc.id,
     });
   return a;
 }
 
-async function renderAgreement(m: EntityManager, a: PlacementAgreement, provider: Provider, schedule: FeeSchedule, terms: AgreementTerms | null) {
+async function agreementInput(m: EntityManager, a: PlacementAgreement, provider: Provider, schedule: FeeSchedule, terms: AgreementTerms | null): Promise<GenerateDocumentInput> {
   const s = scheduleSummary(schedule);
   const sender = await signatory(m, a.offeredById, "other");
-  return generateDocument(m, {
+  return {
     template: "placement-agreement",
     data: {
       reference: a.reference,
@@ -408,7 +423,43 @@ async function renderAgreement(m: EntityManager, a: PlacementAgreement, provider
     entityId: String(a.id),
     providerId: a.providerId,
     createdById: a.offeredById,
-  });
+  };
+}
+
+/** The brokers chosen for a bulk offer (by name), each with its current agreement that overlaps the new one's start, if any. */
+async function offerTargets(m: EntityManager, providerIds: number[], validFrom: string) {
+  const providers = await m.getRepository(Provider).find({ where: { id: In(providerIds) }, order: { name: "ASC" } });
+  const current = await m.getRepository(PlacementAgreement).find({ where: { providerId: In(providerIds), status: In(["offered", "active", "suspended"]) } });
+  return providers.map((provider) => ({ provider, overlapping: current.find((a) => a.providerId === provider.id && a.validUntil >= validFrom) }));
+}
+
+interface PlannedOffer {
+  provider: Provider;
+  basis: LegalBasis;
+  validFrom: string;
+  renewedFromId: number | null;
+}
+
+/**
+ * The agreement letters rendered before the offering transaction (DESIGN.md § 7), by provider:
+ * each as it will read when offered at `at`, under the reference it is expected to get (the next
+ * free ones, in the order of `planned`). A letter whose content differs by then (another
+ * agreement took the reference) is rendered in the transaction after all.
+ */
+async function lettersAhead(user: CurrentUser, at: string, planned: (m: EntityManager) => Promise<PlannedOffer[]>): Promise<Map<number, PreparedDocument>> {
+  const m = await em();
+  const ahead = new Map<number, PreparedDocument>();
+  const last = new Map<string, string>(); // year → the reference given last in this plan
+  for (const o of await planned(m)) {
+    const year = o.validFrom.slice(0, 4);
+    const previous = last.get(year);
+    const reference = previous ? `${previous.slice(0, -4)}${String(Number(previous.slice(-4)) + 1).padStart(4, "0")}` : await nextReference(m, PlacementAgreement, "VV", year, 4);
+    const draft = await draftOffered(m, user, o.provider, o.basis, o.validFrom, o.renewedFromId, at, reference);
+    if (typeof draft === "string") continue; // not offered: the reference stays free
+    last.set(year, reference);
+    ahead.set(o.provider.id, await prepareDocument(await agreementInput(m, draft.a, o.provider, draft.schedule, draft.terms), m));
+  }
+  return ahead;
 }
 
 /** Offer the standard agreement to many brokers at once; brokers that do not meet the conditions are listed, not offered. */
@@ -416,18 +467,17 @@ export async function offerAgreements(user: CurrentUser, raw: unknown): Promise<
   requireCan(user, "manage:agreement:any");
   const input = parseOrThrow(offerSchema, raw);
   const basis = input.legalBasis as LegalBasis;
+  const at = nowIso();
+  const ahead = await lettersAhead(user, at, async (m) => (await offerTargets(m, input.providerIds, input.validFrom)).filter((t) => !t.overlapping).map((t) => ({ provider: t.provider, basis, validFrom: input.validFrom, renewedFromId: null })));
   return tx(async (m) => {
     await requireLegalBasisInForce(m, basis, input.validFrom);
     const result: OfferResult = { offered: [], skipped: [] };
-    const providers = await m.getRepository(Provider).find({ where: { id: In(input.providerIds) }, order: { name: "ASC" } });
-    const current = await m.getRepository(PlacementAgreement).find({ where: { providerId: In(input.providerIds), status: In(["offered", "active", "suspended"]) } });
-    for (const p of providers) {
-      const overlapping = current.find((a) => a.providerId === p.id && a.validUntil >= input.validFrom);
+    for (const { provider: p, overlapping } of await offerTargets(m, input.providerIds, input.validFrom)) {
       if (overlapping) {
         result.skipped.push({ providerName: p.name, reason: `hat bereits die Vereinbarung ${overlapping.reference} (${AGREEMENT_STATE_LABELS[overlapping.status as AgreementState]}, bis ${formatDate(overlapping.validUntil)}).` });
         continue;
       }
-      const a = await createOffered(m, user, p, basis, input.validFrom, null);
+      const a = await createOffered(m, user, p, basis, input.validFrom, null, at, ahead);
       if (typeof a === "string") result.skipped.push({ providerName: p.name, reason: a });
       else result.offered.push({ reference: a.reference, providerName: p.name });
     }
@@ -447,24 +497,30 @@ export async function offerAgreementsToAllEligible(user: CurrentUser, raw: unkno
   return offerAgreements(user, { ...(raw as object), providerIds: ids });
 }
 
+/** Active agreements ending within the renewal window without a follow-up yet (soonest first), each with its broker. */
+async function renewalTargets(m: EntityManager) {
+  const settings = await getSettings(m);
+  const day = today();
+  const expiring = await m
+    .getRepository(PlacementAgreement)
+    .createQueryBuilder("a")
+    .where("a.status = 'active' AND a.validUntil >= :day AND a.validUntil <= :until", { day, until: addDays(day, settings["placement.renewalWindowDays"]) })
+    .andWhere('NOT EXISTS (SELECT 1 FROM placement_agreements n WHERE n."renewedFromId" = a.id)')
+    .orderBy("a.validUntil", "ASC")
+    .getMany();
+  const providers = new Map((await m.getRepository(Provider).find({ where: { id: In(expiring.map((a) => a.providerId).concat(0)) } })).map((p) => [p.id, p]));
+  return expiring.map((old) => ({ old, provider: providers.get(old.providerId)! }));
+}
+
 /** Offer a follow-up agreement to every active agreement that ends within the renewal window and has none yet. */
 export async function renewExpiring(user: CurrentUser): Promise<OfferResult> {
   requireCan(user, "manage:agreement:any");
+  const at = nowIso();
+  const ahead = await lettersAhead(user, at, async (m) => (await renewalTargets(m)).map(({ old, provider }) => ({ provider, basis: old.legalBasis as LegalBasis, validFrom: addDays(old.validUntil, 1), renewedFromId: old.id })));
   return tx(async (m) => {
-    const settings = await getSettings(m);
-    const day = today();
-    const expiring = await m
-      .getRepository(PlacementAgreement)
-      .createQueryBuilder("a")
-      .where("a.status = 'active' AND a.validUntil >= :day AND a.validUntil <= :until", { day, until: addDays(day, settings["placement.renewalWindowDays"]) })
-      .andWhere('NOT EXISTS (SELECT 1 FROM placement_agreements n WHERE n."renewedFromId" = a.id)')
-      .orderBy("a.validUntil", "ASC")
-      .getMany();
     const result: OfferResult = { offered: [], skipped: [] };
-    const providers = new Map((await m.getRepository(Provider).find({ where: { id: In(expiring.map((a) => a.providerId).concat(0)) } })).map((p) => [p.id, p]));
-    for (const old of expiring) {
-      const p = providers.get(old.providerId)!;
-      const a = await createOffered(m, user, p, old.legalBasis as LegalBasis, addDays(old.validUntil, 1), old.id);
+    for (const { old, provider: p } of await renewalTargets(m)) {
+      const a = await createOffered(m, user, p, old.legalBasis as LegalBasis, addDays(old.validUntil, 1), old.id, at, ahead);
       if (typeof a === "string") result.skipped.push({ providerName: p.name, reason: a });
       else result.offered.push({ reference: a.reference, providerName: p.name });
     }
@@ -534,13 +590,20 @@ export async function acceptAgreement(user: CurrentUser, id: number) {
 /** The agreement PDF (generated when offered; older agreements get theirs on first request, then it is kept). */
 export async function agreementDocument(user: CurrentUser, id: number): Promise<Document> {
   await getAgreement(user, id); // access check
-  return tx(async (m) => {
-    const a = await m.getRepository(PlacementAgreement).findOneByOrFail({ id });
-    if (a.documentId) return m.getRepository(Document).findOneByOrFail({ id: a.documentId });
+  const letter = async (m: EntityManager, a: PlacementAgreement) => {
     const provider = await m.getRepository(Provider).findOneByOrFail({ id: a.providerId });
     const schedule = await m.getRepository(FeeSchedule).findOneByOrFail({ id: a.feeScheduleId });
     const terms = a.termsId ? await m.getRepository(AgreementTerms).findOneBy({ id: a.termsId }) : null;
-    const doc = await renderAgreement(m, a, provider, schedule, terms);
+    return agreementInput(m, a, provider, schedule, terms);
+  };
+  const manager = await em();
+  const before = await manager.getRepository(PlacementAgreement).findOneByOrFail({ id });
+  if (before.documentId) return manager.getRepository(Document).findOneByOrFail({ id: before.documentId });
+  const ahead = await prepareDocument(await letter(manager, before), manager); // rendered outside the transaction
+  return tx(async (m) => {
+    const a = await m.getRepository(PlacementAgreement).findOneByOrFail({ id });
+    if (a.documentId) return m.getRepository(Document).findOneByOrFail({ id: a.documentId }); // stored meanwhile
+    const doc = await storeRendered(m, await letter(m, a), ahead);
     a.documentId = doc.id;
     await m.getRepository(PlacementAgreement).save(a);
     return doc;

@@ -9,7 +9,7 @@ import { formatDate, formatDateTime } from "~/domain/time";
 import { appendAudit } from "~/lib/audit.server";
 import { nowIso } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
-import { generateDocument, storeDocument } from "~/lib/documents.server";
+import { storeDocument } from "~/lib/documents.server";
 import { isReadablePdf } from "~/lib/pdf-check.server";
 import { getSetting } from "~/lib/settings.server";
 import { enqueueTemplateMail } from "~/lib/mail-template.server";

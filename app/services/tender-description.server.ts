@@ -2,13 +2,19 @@ import { AwardCriterion, Lot, Tender } from "../../entities";
 import { criterionLabel, measureTypeLabel, PRICE_UNIT_LABELS, PROCEDURE_LABELS, REGIME_LABELS, type PriceUnit, type ProcedureType, type Regime } from "~/domain/tender";
 import { methodInWords } from "~/domain/past-performance";
 import { formatDate, formatDateTime } from "~/domain/time";
-import { generateDocument } from "~/lib/documents.server";
+import type { EntityManager } from "typeorm";
+import { storeRendered, type GenerateDocumentInput, type PreparedDocument } from "~/lib/documents.server";
 
-/** The service description PDF, generated at publication for everyone (entityType "tender-public"). */
-export async function createTenderDescription(m: Parameters<typeof generateDocument>[0], tender: Tender, createdById: number | null) {
+/** The service description PDF, stored at publication for everyone (entityType "tender-public"); `ahead` rendered before the transaction. */
+export async function createTenderDescription(m: EntityManager, tender: Tender, createdById: number | null, ahead: PreparedDocument | null) {
+  return storeRendered(m, await tenderDescriptionInput(m, tender, createdById), ahead);
+}
+
+/** What the service description says: the tender as it is published (regime decided), its lots and criteria. */
+export async function tenderDescriptionInput(m: EntityManager, tender: Tender, createdById: number | null): Promise<GenerateDocumentInput> {
   const lots = await m.getRepository(Lot).find({ where: { tenderId: tender.id }, order: { number: "ASC" } });
   const criteria = await m.getRepository(AwardCriterion).find({ where: { tenderId: tender.id }, order: { position: "ASC" } });
-  return generateDocument(m, {
+  return {
     template: "tender-description",
     data: {
       reference: tender.reference,
@@ -31,5 +37,5 @@ export async function createTenderDescription(m: Parameters<typeof generateDocum
     entityId: String(tender.id),
     providerId: null,
     createdById,
-  });
+  };
 }

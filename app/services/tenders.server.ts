@@ -30,11 +30,12 @@ import { parseOrThrow } from "~/domain/validation";
 import { appendAudit } from "~/lib/audit.server";
 import { nowIso, today as berlinToday } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
+import { prepareDocument, type PreparedDocument } from "~/lib/documents.server";
 import { enqueueTemplateMail } from "~/lib/mail-template.server";
 import { newWrappedDataKey } from "~/lib/sealing.server";
 import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser, type PersonUser } from "./auth.server";
-import { createTenderDescription } from "./tender-description.server";
+import { createTenderDescription, tenderDescriptionInput } from "./tender-description.server";
 import { storedMachine, transition, tryTransition } from "./transition.server";
 
 /** Which provider service categories a measure type concerns (for "new tender" mails). */
@@ -316,8 +317,8 @@ export const TENDERS = storedMachine(tenderMachine, {
 /** Side effects after a tender transition, per event. */
 const AFTER = {
   /** The public tender description, and a mail to providers whose service categories match. */
-  async publish(m: EntityManager, tender: Tender, user: CurrentUser) {
-    await createTenderDescription(m, tender, user.id);
+  async publish(m: EntityManager, tender: Tender, user: CurrentUser, description: PreparedDocument | null) {
+    await createTenderDescription(m, tender, user.id, description);
     const categories = MEASURE_CATEGORIES[tender.measureType] ?? [];
     if (!categories.length) return;
     const providers = await m.getRepository(Provider).find({ where: { active: true } });
@@ -341,6 +342,7 @@ const AFTER = {
 } satisfies Partial<Record<TenderEvent, (m: EntityManager, tender: Tender, ...rest: never[]) => Promise<void>>>;
 
 export async function publishTender(user: CurrentUser, tenderId: number): Promise<void> {
+  const description = await descriptionAhead(user, tenderId);
   await tx(async (m) => {
     const tender = await requireTender(m, tenderId);
     const facts = await tenderFacts(m, tender);
@@ -358,8 +360,18 @@ export async function publishTender(user: CurrentUser, tenderId: number): Promis
         details: { regime: decision.regime, valueCents: decision.valueCents, reason: decision.reason },
       },
     });
-    await AFTER.publish(m, tender, user);
+    await AFTER.publish(m, tender, user, description);
   });
+}
+
+/** The service description rendered before the publishing transaction (DESIGN.md § 7), as it will read once published; null if the tender cannot be published. */
+async function descriptionAhead(user: CurrentUser, tenderId: number): Promise<PreparedDocument | null> {
+  const m = await em();
+  const tender = await m.getRepository(Tender).findOne({ where: { id: tenderId } });
+  if (!tender || tender.status !== "draft") return null;
+  const decision = await regimeFor(m, await m.getRepository(Lot).find({ where: { tenderId } }));
+  const published = Object.assign(new Tender(), tender, { regime: decision.regime });
+  return prepareDocument(await tenderDescriptionInput(m, published, user.id), m);
 }
 
 export async function cancelTender(user: CurrentUser, tenderId: number, reason: string): Promise<void> {

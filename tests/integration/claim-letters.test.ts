@@ -1,8 +1,9 @@
 import { freshDatabase } from "../setup/db";
+import { pdfText } from "../setup/pdf-text";
 import { minimalPdf } from "../fixtures/pdf";
-import { In } from "typeorm";
+import { In, MoreThan } from "typeorm";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { Document, OutboxMessage, PlacementAgreement, PlacementClaim, Provider, User } from "../../entities";
+import { Document, Offer, OutboxMessage, PlacementAgreement, PlacementClaim, Provider, User } from "../../entities";
 import { ConflictError } from "~/domain/errors";
 import { setClock } from "~/lib/clock.server";
 import { db, em } from "~/lib/db.server";
@@ -10,7 +11,10 @@ import { installGateProbe, type GateProbe } from "~/lib/gate-probe.server";
 import type { PersonUser } from "~/services/auth.server";
 import { assignClient, createClient } from "~/services/clients.server";
 import { seedDemoData } from "~/demo/demo-data.server";
-import { acceptAgreement, createFeeSchedule, offerAgreements } from "~/services/placement-agreements.server";
+import { acceptAgreement, agreementDocument, createFeeSchedule, offerAgreements } from "~/services/placement-agreements.server";
+import { seedDemoTenders } from "~/demo/demo-tenders.server";
+import { offerReceiptDocument } from "~/services/offers.server";
+import { readBytes } from "~/lib/files.server";
 import { decideClaim, renderDecisionLetter, renderMissingDecisionLetters, submitClaim } from "~/services/placement-claims.server";
 
 /**
@@ -219,5 +223,67 @@ describe("decision letters outside the write gate", () => {
     expect(ids).toEqual([row.decisionDocumentId, row.decisionDocumentId]);
     expect(await lettersOf(claim.id)).toHaveLength(1);
     expect(await mailsWith([row.decisionDocumentId!])).toBe(1);
+  });
+});
+
+describe("the other letters and records of a state change are rendered before its transaction too (DESIGN.md § 7)", () => {
+  /** Documents generated since `afterId`, by template. */
+  async function generatedSince(afterId: number) {
+    const rows = await (await em()).getRepository(Document).find({ where: { origin: "generated", id: MoreThan(afterId) }, order: { id: "ASC" } });
+    return rows;
+  }
+  async function lastDocumentId() {
+    return (await (await em()).getRepository(Document).find({ order: { id: "DESC" }, take: 1 }))[0]?.id ?? 0;
+  }
+
+  it("offering agreements to several brokers at once, and an agreement's PDF on first request: each rendered once, with no transaction open", async () => {
+    setClock("2007-01-10T09:00:00.000Z");
+    const procurement = await currentUser("vergabe@asz-kamenz.example");
+    const m = await db();
+    const others = (await m.getRepository(Provider).find({ where: { kind: "broker" }, order: { id: "ASC" } })).filter((p) => p.id !== brokerId).slice(0, 3);
+    expect(others).toHaveLength(3);
+    await m.getRepository(Provider).update({ id: In(others.map((p) => p.id)) }, { tradeRegistrationDate: "2004-03-01", active: true });
+    const before = await lastDocumentId();
+    state.renders.length = 0;
+    const result = await offerAgreements(procurement, { legalBasis: "voucher_421g", validFrom: "01.02.2007", providerIds: others.map((p) => String(p.id)) });
+    expect(result.offered).toHaveLength(3);
+    const letters = await generatedSince(before);
+    expect(letters.map((d) => d.template)).toEqual(["placement-agreement", "placement-agreement", "placement-agreement"]);
+    expect(state.renders).toEqual([false, false, false]); // one rendering per letter, none inside the transaction
+    // Each letter names its own agreement's reference (the references were foreseen correctly).
+    const offered = await m.getRepository(PlacementAgreement).find({ where: { providerId: In(others.map((p) => p.id)), status: "offered" } });
+    for (const a of offered) {
+      const doc = letters.find((d) => d.id === a.documentId)!;
+      expect(doc.title).toBe(`Vermittlungsvereinbarung ${a.reference}`);
+      expect(pdfText(await readBytes(doc.sha256))).toContain(a.reference);
+    }
+    expect(await mailsWith(letters.map((d) => d.id))).toBe(3);
+
+    // An agreement without its PDF (as older ones are) gets it on first request, rendered outside.
+    await m.getRepository(PlacementAgreement).update({ id: offered[0].id }, { documentId: null });
+    state.renders.length = 0;
+    const doc = await agreementDocument(procurement, offered[0].id);
+    expect(state.renders).toEqual([false]);
+    expect(doc.sha256).toBe(letters.find((d) => d.id === offered[0].documentId)!.sha256); // the same letter again
+  });
+
+  it("a whole tender procedure (descriptions, opening records, letters to bidders) and an offer's receipt: each rendered once, with no transaction open", async () => {
+    setClock("2026-12-06T09:00:00.000Z");
+    const before = await lastDocumentId();
+    state.renders.length = 0;
+    expect(await seedDemoTenders()).toBe(9);
+    const docs = await generatedSince(before);
+    const templates = new Set(docs.map((d) => d.template));
+    for (const t of ["tender-description", "opening-record", "rejection-letter"]) expect(templates.has(t), t).toBe(true);
+    const concepts = await (await em()).getRepository(Offer).count(); // the demo renders each bidder's concept PDF too
+    expect(state.renders).toHaveLength(docs.length + concepts);
+    expect(state.renders.every((inTx) => !inTx)).toBe(true);
+
+    const offer = await (await em()).getRepository(Offer).findOneOrFail({ where: {}, order: { id: "ASC" } });
+    state.renders.length = 0;
+    const id = await offerReceiptDocument(await currentUser("vergabe@asz-kamenz.example"), offer.id);
+    expect(state.renders).toEqual([false]);
+    expect(await offerReceiptDocument(await currentUser("vergabe@asz-kamenz.example"), offer.id)).toBe(id); // kept, not rendered again
+    expect(state.renders).toEqual([false]);
   });
 });

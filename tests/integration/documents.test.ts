@@ -1,8 +1,7 @@
 import { freshDatabase } from "../setup/db";
-import { execFileSync } from "node:child_process";
+import { pdfText } from "../setup/pdf-text";
 import crypto from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { PDFDocument } from "pdf-lib";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -10,7 +9,7 @@ import { Document } from "../../entities";
 import { resetClock, setClock } from "~/lib/clock.server";
 import { config } from "~/lib/config.server";
 import { tx } from "~/lib/db.server";
-import { documentResponse, generateDocument, storeDocument } from "~/lib/documents.server";
+import { documentResponse, prepareDocument, storeDocument, storeRendered } from "~/lib/documents.server";
 import { filesRoot, readBytes, sniffContentType, storeBytes } from "~/lib/files.server";
 import { renderPdf, type Letterhead, type TemplateData } from "~/lib/pdf.server";
 
@@ -51,14 +50,6 @@ function datasheetData(contactCount: number): TemplateData {
       scope: "Maßnahmen nach § 45 SGB III",
     })),
   };
-}
-
-function pdfText(bytes: Uint8Array, page?: number): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vt-pdf-"));
-  const file = path.join(dir, "doc.pdf");
-  fs.writeFileSync(file, bytes);
-  const range = page ? ["-f", String(page), "-l", String(page)] : [];
-  return execFileSync("pdftotext", ["-layout", "-enc", "UTF-8", ...range, file, "-"], { encoding: "utf8" });
 }
 
 const sha256 = (b: Uint8Array) => crypto.createHash("sha256").update(b).digest("hex");
@@ -129,21 +120,20 @@ describe("provider datasheet PDF", () => {
   });
 });
 
-describe("generateDocument", () => {
-  it("uses the letterhead from the settings and creates a new row on every call", async () => {
-    const input = {
-      template: "provider-datasheet",
-      data: datasheetData(2),
-      title: "Stammdatenblatt",
-      filename: "stammdatenblatt-7",
-      entityType: "provider",
-      entityId: "7",
-      providerId: null,
-      createdById: null,
-    };
-    const first = await tx((em) => generateDocument(em, input));
-    const second = await tx((em) => generateDocument(em, input));
+describe("storeRendered", () => {
+  const input = (contacts: number, generatedAt: string) => {
+    const { generatedAt: _, ...data } = datasheetData(contacts);
+    return { template: "provider-datasheet", data, stamp: { generatedAt }, title: "Stammdatenblatt", filename: "stammdatenblatt-7", entityType: "provider", entityId: "7", providerId: null, createdById: null };
+  };
+
+  it("stores the bytes rendered before the transaction when the content is the same, with the letterhead, a new row on every call", async () => {
+    const ahead = await prepareDocument(input(2, "01.03.2026, 10:00 Uhr"));
+    // Inside, only the print time differs (a stamp, not content): the bytes from before are kept.
+    const first = await tx((em) => storeRendered(em, input(2, "01.03.2026, 10:05 Uhr"), ahead));
+    const second = await tx((em) => storeRendered(em, input(2, "01.03.2026, 10:06 Uhr"), ahead));
     expect(second.id).not.toBe(first.id);
+    expect(first.sha256).toBe(ahead.stored.sha256);
+    expect(second.sha256).toBe(ahead.stored.sha256);
     expect(first.origin).toBe("generated");
     expect(first.template).toBe("provider-datasheet");
     expect(first.filename).toBe("stammdatenblatt-7.pdf");
@@ -155,7 +145,17 @@ describe("generateDocument", () => {
     const text = pdfText(await readBytes(first.sha256));
     expect(text).toContain("Landkreis Kamenz");
     expect(text).toContain("Macherstraße 55");
+    expect(text).toContain("01.03.2026, 10:00 Uhr");
     expect(text).toMatch(/Seite 1 von \d+/);
+  });
+
+  it("renders in the transaction after all when the content changed since (a race), or when nothing was rendered before", async () => {
+    const ahead = await prepareDocument(input(2, "01.03.2026, 10:00 Uhr"));
+    const changed = await tx((em) => storeRendered(em, input(3, "01.03.2026, 10:05 Uhr"), ahead));
+    expect(changed.sha256).not.toBe(ahead.stored.sha256);
+    expect(pdfText(await readBytes(changed.sha256))).toContain("01.03.2026, 10:05 Uhr");
+    const none = await tx((em) => storeRendered(em, input(2, "01.03.2026, 10:07 Uhr"), null));
+    expect(pdfText(await readBytes(none.sha256))).toContain("01.03.2026, 10:07 Uhr");
   });
 });
 
