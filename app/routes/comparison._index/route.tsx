@@ -7,9 +7,10 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { useLoaderData } from "@remix-run/react";
 import { formatRateCell } from "~/domain/outcome-format";
 import { formatDateTime } from "~/domain/time";
+import { now } from "~/lib/clock.server";
 import { loaderError } from "~/lib/http.server";
 import { requirePermission } from "~/lib/session.server";
-import { comparisonView } from "~/services/outcome-comparison.server";
+import { comparisonView, FACTS_NOW_REUSE_MS } from "~/services/outcome-comparison.server";
 import { ComparisonExports } from "~/ui/comparison-exports";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { ByProviderTable } from "./by-provider-table";
@@ -26,14 +27,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const search = new URL(request.url).searchParams;
     const get = (k: string) => search.get(k);
     const view = await comparisonView(user, { line: get("line"), measure: get("measure"), type: get("type"), region: get("region"), period: get("period"), year: get("year"), end: get("end"), adjust: get("adjust") });
-    return json({ view });
+    // Whole minutes since the figures were read (they may be reused for up to FACTS_NOW_REUSE_MS).
+    const ageMinutes = Math.max(0, Math.floor((now().getTime() - Date.parse(view.dataAsOf)) / 60_000));
+    return json({ view, ageMinutes, reuseMinutes: FACTS_NOW_REUSE_MS / 60_000 });
   } catch (error) {
     throw loaderError(error);
   }
 }
 
 
-function Summary({ view }: { view: ComparisonViewData }) {
+function Summary({ view, ageMinutes, reuseMinutes }: { view: ComparisonViewData; ageMinutes: number; reuseMinutes: number }) {
   const overall = view.overall[view.query.measure];
   const scope = [view.typeLabel, view.query.region].filter(Boolean).join(", ");
   return (
@@ -65,14 +68,17 @@ function Summary({ view }: { view: ComparisonViewData }) {
       <div className="card">
         <div className="muted">Datenstand</div>
         <div className="value small-value">{formatDateTime(view.dataAsOf)}</div>
-        <div className="muted small">alles bis dahin Erfasste</div>
+        <div className="muted small">
+          alles bis dahin Erfasste
+          {ageMinutes >= 1 ? `; vor ${ageMinutes === 1 ? "einer Minute" : `${ageMinutes} Minuten`} gelesen. Neue Eingaben erscheinen nach spätestens ${reuseMinutes} Minuten` : ""}
+        </div>
       </div>
     </section>
   );
 }
 
 export default function ComparisonPage() {
-  const { view } = useLoaderData<typeof loader>();
+  const { view, ageMinutes, reuseMinutes } = useLoaderData<typeof loader>();
   const overall = view.overall[view.query.measure];
   return (
     <>
@@ -100,7 +106,7 @@ export default function ComparisonPage() {
         </div>
       ) : (
         <>
-          <Summary view={view} />
+          <Summary view={view} ageMinutes={ageMinutes} reuseMinutes={reuseMinutes} />
           {view.isRate ? <FunnelPlot view={view} /> : <p className="muted">Für {view.measureLabel} gibt es kein Trichterdiagramm: die Kennzahl ist kein Anteil.</p>}
           <ByProviderTable view={view} />
           {/* Added by the exports work (CSV, Beirat PDF with the same filters). */}
