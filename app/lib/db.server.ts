@@ -111,6 +111,17 @@ export function databaseKind(): "sqlite" | "postgres" {
   return config().databaseKind;
 }
 
+/**
+ * Take the next number of a counter (a reference series such as "RE-2026-") only after this:
+ * on PostgreSQL the transactions that allocate from the same counter wait for each other until
+ * the first commits (a transaction-scoped advisory lock), so two requests or two processes
+ * never read the same MAX and take the same number. SQLite's write gate serialises every write
+ * transaction already.
+ */
+export async function lockCounter(m: EntityManager, counter: string): Promise<void> {
+  if (m.connection.options.type === "postgres") await m.query("SELECT pg_advisory_xact_lock(hashtext($1))", [counter]);
+}
+
 let gate: Promise<unknown> = Promise.resolve();
 
 /** Work to do once the transaction of an EntityManager has committed (see onCommit). */

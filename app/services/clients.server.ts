@@ -30,7 +30,7 @@ import { addDays, berlinDate, formatDate } from "~/domain/time";
 import { parseOrThrow } from "~/domain/validation";
 import { appendAudit } from "~/lib/audit.server";
 import { nowIso, today } from "~/lib/clock.server";
-import { em, tx } from "~/lib/db.server";
+import { em, lockCounter, tx } from "~/lib/db.server";
 import { enqueueTemplateMail } from "~/lib/mail-template.server";
 import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser, type PersonUser } from "./auth.server";
@@ -177,6 +177,7 @@ export async function createClient(user: CurrentUser, raw: unknown) {
   requireCan(user, "manage:client:any");
   const input = parseOrThrow(clientSchema(today()), raw);
   return tx(async (m) => {
+    await lockCounter(m, "client-reference");
     const max = await m.getRepository(Client).createQueryBuilder("c").select("MAX(c.reference)", "max").getRawOne<{ max: string | null }>();
     const next = max?.max ? Number(max.max.slice(2)) + 1 : 1;
     const at = nowIso();

@@ -237,8 +237,8 @@ export async function submitClaim(
 
   const result = await tx(async (m) => {
     // PostgreSQL: submissions for the same client wait for each other here, so the second sees the
-    // first's claim (one voucher, one placement) and its next reference (SQLite's gate serialises
-    // every transaction already).
+    // first's claim (one voucher, one placement); references are guarded by lockCounter (SQLite's
+    // gate serialises every transaction already).
     if (m.connection.options.type === "postgres") await m.query("SELECT id FROM clients WHERE id = $1 FOR UPDATE", [read.clientId]);
     const assignment = await readAssignment(m);
     const at = nowIso();

@@ -9,7 +9,7 @@ import { can, type Permission } from "~/domain/permissions";
 import { agreementMachine } from "~/domain/placement-agreement.machine";
 import { claimMachine } from "~/domain/placement-claim.machine";
 import { CLAIM_EVENT_TYPES, INSTALMENT_EVENT_TYPES, instalmentReference } from "~/domain/events";
-import { em } from "~/lib/db.server";
+import { em, lockCounter } from "~/lib/db.server";
 import type { CurrentUser } from "./auth.server";
 import { storedMachine } from "./transition.server";
 
@@ -19,6 +19,7 @@ import { storedMachine } from "./transition.server";
  */
 export async function nextReference<T extends ObjectLiteral>(m: EntityManager, entity: EntityTarget<T>, prefix: string, year: string, digits: number): Promise<string> {
   const head = `${prefix}-${year}-`;
+  await lockCounter(m, head);
   const row = await m
     .getRepository(entity)
     .createQueryBuilder("x")

@@ -29,7 +29,7 @@ import { berlinDate, formatDate, formatDateTime } from "~/domain/time";
 import { parseOrThrow } from "~/domain/validation";
 import { appendAudit } from "~/lib/audit.server";
 import { nowIso, today as berlinToday } from "~/lib/clock.server";
-import { em, tx } from "~/lib/db.server";
+import { em, lockCounter, tx } from "~/lib/db.server";
 import { prepareDocument, type PreparedDocument } from "~/lib/documents.server";
 import { enqueueTemplateMail } from "~/lib/mail-template.server";
 import { newWrappedDataKey } from "~/lib/sealing.server";
@@ -73,6 +73,7 @@ function requireDraft(tender: Tender) {
 
 async function nextReference(m: EntityManager): Promise<string> {
   const year = berlinToday().slice(0, 4);
+  await lockCounter(m, `V-${year}-`);
   const rows = await m.getRepository(Tender).createQueryBuilder("t").select("t.reference", "reference").where("t.reference LIKE :p", { p: `V-${year}-%` }).getRawMany<{ reference: string }>();
   const max = rows.reduce((n, r) => Math.max(n, Number(r.reference.split("-")[2]) || 0), 0);
   return `V-${year}-${String(max + 1).padStart(3, "0")}`;

@@ -418,6 +418,23 @@ describe("flags, lapse, expiry", () => {
     await w.getRepository(PlacementClaim).delete({ id: In(stored.map((x) => x.id)) });
   });
 
+  it("clients created and claims for different clients submitted at the same moment get distinct references (on PostgreSQL the counters are locked per transaction)", async () => {
+    setClock("2007-05-03T09:00:00.000Z");
+    const clients = await Promise.all(["Erster", "Zweiter", "Dritter"].map((lastName) => createClient(caseManager, { firstName: "Nora", lastName: `${lastName} Zähler`, birthDate: "04.04.1980", targetGroups: [] })));
+    expect(new Set(clients.map((c) => c.reference)).size).toBe(3);
+    const assignments = [];
+    for (const c of clients) assignments.push(await assignClient(caseManager, c.id, { providerId: String(brokerId), validFrom: "03.05.2007" }));
+    const form = (assignmentId: number) => claimForm({ assignmentId: String(assignmentId), employerName: `Zählerbetrieb ${assignmentId} GmbH`, contractDate: "03.05.2007", jobStart: "03.05.2007", brokerContractDate: "02.05.2007" });
+    const claims = await Promise.all(assignments.map((a) => submitClaim(broker, form(a.id), FILES, "api")));
+    expect(claims.map((r) => r.status)).toEqual(["submitted", "submitted", "submitted"]);
+    const w = await em();
+    const stored = await w.getRepository(PlacementClaim).find({ where: { assignmentId: In(assignments.map((a) => a.id)) } });
+    expect(new Set(stored.map((x) => x.reference)).size).toBe(3);
+    // Out of the way of the yearly counts below.
+    await w.getRepository(ClaimDocument).delete({ claimId: In(stored.map((x) => x.id)) });
+    await w.getRepository(PlacementClaim).delete({ id: In(stored.map((x) => x.id)) });
+  });
+
   it("agreements near their end are renewed in one step; the job expires them after their term", async () => {
     setClock("2007-11-15T09:00:00.000Z");
     const renewed = await renewExpiring(procurement);
