@@ -56,13 +56,15 @@ export interface GenerateDocumentInput {
 
 /**
  * A rendered document whose row is not yet stored: render outside the transaction, store the row
- * inside it. Its bytes are already in the content-addressed file store (hashed and written
- * outside the transaction too; bytes stored for a transaction that then fails do no harm).
+ * inside it. Its bytes are usually already in the content-addressed file store (hashed and
+ * written outside the transaction too; bytes stored for a transaction that then fails do no
+ * harm). `stored` is null for a document that must not reach the disk before its transaction
+ * decides (the opening record: decrypted offers); storePrepared writes it then.
  */
 export interface PreparedDocument {
   input: GenerateDocumentInput;
   bytes: Uint8Array;
-  stored: StoredFile;
+  stored: StoredFile | null;
   /** SHA-256 over template text, data (without the stamp) and letterhead. */
   sourceHash: string;
 }
@@ -145,16 +147,19 @@ export async function describeDocument(input: GenerateDocumentInput, em?: Entity
   return { input, templateText, letterhead, sourceHash: documentSourceHash(templateText, input.data, letterhead) };
 }
 
-/** Render a described document and write its bytes to the file store (CPU work: call it outside a transaction). */
-export async function renderDocument(source: DocumentSource): Promise<PreparedDocument> {
+/**
+ * Render a described document and write its bytes to the file store (CPU work: call it outside a
+ * transaction). `store: false` keeps the bytes in memory only (see PreparedDocument).
+ */
+export async function renderDocument(source: DocumentSource, options: { store?: boolean } = {}): Promise<PreparedDocument> {
   const { input } = source;
   const bytes = await renderPdfFromText(source.templateText, { ...input.data, ...(input.stamp ?? {}) }, source.letterhead, { title: input.title });
-  return { input, bytes, stored: await storeBytes(bytes), sourceHash: source.sourceHash };
+  return { input, bytes, stored: options.store === false ? null : await storeBytes(bytes), sourceHash: source.sourceHash };
 }
 
 /** Describe and render a document from plain data (outside a transaction). */
-export async function prepareDocument(input: GenerateDocumentInput, em?: EntityManager): Promise<PreparedDocument> {
-  return renderDocument(await describeDocument(input, em));
+export async function prepareDocument(input: GenerateDocumentInput, em?: EntityManager, options: { store?: boolean } = {}): Promise<PreparedDocument> {
+  return renderDocument(await describeDocument(input, em), options);
 }
 
 /** The latest stored document of the same entity and template with the same source, if any. */
@@ -177,7 +182,7 @@ export async function storePrepared(em: EntityManager, prepared: PreparedDocumen
   const { input } = prepared;
   const filename = /\.pdf$/i.test(input.filename) ? input.filename : `${input.filename}.pdf`;
   return storeDocument(em, {
-    stored: prepared.stored,
+    stored: prepared.stored ?? undefined,
     origin: "generated",
     title: input.title,
     filename,

@@ -177,7 +177,7 @@ export async function createClient(user: CurrentUser, raw: unknown) {
   requireCan(user, "manage:client:any");
   const input = parseOrThrow(clientSchema(today()), raw);
   return tx(async (m) => {
-    await lockCounter(m, "client-reference");
+    await lockCounter(m, "reference:client");
     const max = await m.getRepository(Client).createQueryBuilder("c").select("MAX(c.reference)", "max").getRawOne<{ max: string | null }>();
     const next = max?.max ? Number(max.max.slice(2)) + 1 : 1;
     const at = nowIso();

@@ -265,9 +265,10 @@ export async function decideAward(user: CurrentUser, tenderId: number): Promise<
  * counted from the day after dispatch); below it the letters go out without a hard standstill.
  */
 export async function informBidders(user: CurrentUser, tenderId: number): Promise<{ letters: number }> {
-  const sentAt = nowIso();
-  const ahead = await bidderLettersAhead(user, tenderId, sentAt);
+  // Rendered as if sent now; the letters say only the day, so the bytes fit unless Berlin's midnight passes meanwhile.
+  const ahead = await bidderLettersAhead(user, tenderId, nowIso());
   return tx(async (m) => {
+    const sentAt = nowIso();
     const tender = await requireTender(m, tenderId);
     // Asked before the letters are written; the move is committed once their number is known.
     const planned = planTransition(TENDERS, { entity: tender, event: "inform_bidders", facts: await tenderFacts(m, tender), actor: user });

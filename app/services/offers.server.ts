@@ -9,6 +9,7 @@ import { offersReadable } from "~/domain/tender.machine";
 import { formatDateTime, formatDateTimeSeconds } from "~/domain/time";
 import { appendAudit, canonicalJson } from "~/lib/audit.server";
 import { nowIso } from "~/lib/clock.server";
+import { can } from "~/domain/permissions";
 import { em, tx } from "~/lib/db.server";
 import { prepareDocument, storeRendered, type GenerateDocumentInput, type PreparedDocument } from "~/lib/documents.server";
 import { isReadablePdf } from "~/lib/pdf-check.server";
@@ -275,16 +276,19 @@ export async function confirmOpening(user: PersonUser, tenderId: number): Promis
 
 /**
  * If this confirmation will be the second, the opening record rendered before the transaction
- * (DESIGN.md § 7), as it will read when the tender is opened at `at`; null otherwise.
+ * (DESIGN.md § 7), as it will read when the tender is opened at `at`; null otherwise. It lists
+ * the bidders' prices, so it stays in memory: its bytes reach the file store only inside the
+ * transaction that opens the tender (and records the unsealing).
  */
 async function openingRecordAhead(user: PersonUser, tenderId: number, at: string): Promise<PreparedDocument | null> {
+  if (!can(user.role, "open:tender:any")) return null;
   const m = await em();
   const tender = await m.getRepository(Tender).findOne({ where: { id: tenderId } });
   if (!tender || tender.status !== "offers_closed") return null;
   const confirmations = await m.getRepository(OpeningConfirmation).find({ where: { tenderId }, order: { id: "ASC" } });
   if (confirmations.some((c) => c.userId === user.id) || confirmations.length + 1 < 2) return null;
   const opened = Object.assign(new Tender(), tender, { status: "opened", openedAt: at });
-  return prepareDocument((await openingRecordInput(m, user, opened)).input, m);
+  return prepareDocument((await openingRecordInput(m, user, opened)).input, m, { store: false });
 }
 
 async function confirmOpeningTx(user: PersonUser, tenderId: number, at: string, ahead: PreparedDocument | null): Promise<{ opened: boolean; documentId: number | null }> {

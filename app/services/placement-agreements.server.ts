@@ -366,13 +366,13 @@ interface OfferDraft {
 }
 
 /** Offer an agreement inside the caller's transaction; its letter comes from `ahead` when it was rendered before with the same content. */
-async function createOffered(m: EntityManager, user: CurrentUser | null, provider: Provider, basis: LegalBasis, validFrom: string, renewedFromId: number | null, at: string, ahead: Map<number, PreparedDocument>): Promise<PlacementAgreement | string> {
+async function createOffered(m: EntityManager, user: CurrentUser | null, provider: Provider, basis: LegalBasis, validFrom: string, renewedFromId: number | null, at: string, ahead: Map<string, PreparedDocument>): Promise<PlacementAgreement | string> {
   const draft = await draftOffered(m, user, provider, basis, validFrom, renewedFromId, at, await nextReference(m, PlacementAgreement, "VV", validFrom.slice(0, 4), 4));
   if (typeof draft === "string") return draft;
   const { a, schedule, terms } = draft;
   const repo = m.getRepository(PlacementAgreement);
   await repo.save(a);
-  const doc = await storeRendered(m, await agreementInput(m, a, provider, schedule, terms), ahead.get(provider.id));
+  const doc = await storeRendered(m, await agreementInput(m, a, provider, schedule, terms), ahead.get(offerKey(provider.id, renewedFromId)));
   a.documentId = doc.id;
   await repo.save(a);
   await appendAudit(m, user ? actorOf(user) : SYSTEM, {
@@ -433,6 +433,9 @@ async function offerTargets(m: EntityManager, providerIds: number[], validFrom: 
   return providers.map((provider) => ({ provider, overlapping: current.find((a) => a.providerId === provider.id && a.validUntil >= validFrom) }));
 }
 
+/** One offer of a bulk run: a broker, and the agreement it renews if any (a broker may renew two). */
+const offerKey = (providerId: number, renewedFromId: number | null) => `${providerId}/${renewedFromId ?? ""}`;
+
 interface PlannedOffer {
   provider: Provider;
   basis: LegalBasis;
@@ -441,14 +444,14 @@ interface PlannedOffer {
 }
 
 /**
- * The agreement letters rendered before the offering transaction (DESIGN.md § 7), by provider:
+ * The agreement letters rendered before the offering transaction (DESIGN.md § 7), by offerKey:
  * each as it will read when offered at `at`, under the reference it is expected to get (the next
  * free ones, in the order of `planned`). A letter whose content differs by then (another
  * agreement took the reference) is rendered in the transaction after all.
  */
-async function lettersAhead(user: CurrentUser, at: string, planned: (m: EntityManager) => Promise<PlannedOffer[]>): Promise<Map<number, PreparedDocument>> {
+async function lettersAhead(user: CurrentUser, at: string, planned: (m: EntityManager) => Promise<PlannedOffer[]>): Promise<Map<string, PreparedDocument>> {
   const m = await em();
-  const ahead = new Map<number, PreparedDocument>();
+  const ahead = new Map<string, PreparedDocument>();
   const last = new Map<string, string>(); // year → the reference given last in this plan
   for (const o of await planned(m)) {
     const year = o.validFrom.slice(0, 4);
@@ -457,7 +460,7 @@ async function lettersAhead(user: CurrentUser, at: string, planned: (m: EntityMa
     const draft = await draftOffered(m, user, o.provider, o.basis, o.validFrom, o.renewedFromId, at, reference);
     if (typeof draft === "string") continue; // not offered: the reference stays free
     last.set(year, reference);
-    ahead.set(o.provider.id, await prepareDocument(await agreementInput(m, draft.a, o.provider, draft.schedule, draft.terms), m));
+    ahead.set(offerKey(o.provider.id, o.renewedFromId), await prepareDocument(await agreementInput(m, draft.a, o.provider, draft.schedule, draft.terms), m));
   }
   return ahead;
 }
@@ -507,6 +510,7 @@ async function renewalTargets(m: EntityManager) {
     .where("a.status = 'active' AND a.validUntil >= :day AND a.validUntil <= :until", { day, until: addDays(day, settings["placement.renewalWindowDays"]) })
     .andWhere('NOT EXISTS (SELECT 1 FROM placement_agreements n WHERE n."renewedFromId" = a.id)')
     .orderBy("a.validUntil", "ASC")
+    .addOrderBy("a.id", "ASC") // the same order when read again (the references follow it)
     .getMany();
   const providers = new Map((await m.getRepository(Provider).find({ where: { id: In(expiring.map((a) => a.providerId).concat(0)) } })).map((p) => [p.id, p]));
   return expiring.map((old) => ({ old, provider: providers.get(old.providerId)! }));

@@ -15,11 +15,13 @@ import { storedMachine } from "./transition.server";
 
 /**
  * The next human reference `<prefix>-<year>-<n>` (e.g. VN-2026-00042). Called inside the
- * writing transaction; on PostgreSQL the unique index turns a rare race into a retryable conflict.
+ * writing transaction. On PostgreSQL the transactions taking references of one prefix wait for
+ * each other (lockCounter), whatever the year: a transaction may take several years of one prefix
+ * (budget commitments), and locking per year in differing orders could deadlock.
  */
 export async function nextReference<T extends ObjectLiteral>(m: EntityManager, entity: EntityTarget<T>, prefix: string, year: string, digits: number): Promise<string> {
   const head = `${prefix}-${year}-`;
-  await lockCounter(m, head);
+  await lockCounter(m, `reference:${prefix}`);
   const row = await m
     .getRepository(entity)
     .createQueryBuilder("x")

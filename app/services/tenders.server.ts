@@ -73,7 +73,7 @@ function requireDraft(tender: Tender) {
 
 async function nextReference(m: EntityManager): Promise<string> {
   const year = berlinToday().slice(0, 4);
-  await lockCounter(m, `V-${year}-`);
+  await lockCounter(m, "reference:V");
   const rows = await m.getRepository(Tender).createQueryBuilder("t").select("t.reference", "reference").where("t.reference LIKE :p", { p: `V-${year}-%` }).getRawMany<{ reference: string }>();
   const max = rows.reduce((n, r) => Math.max(n, Number(r.reference.split("-")[2]) || 0), 0);
   return `V-${year}-${String(max + 1).padStart(3, "0")}`;

@@ -271,6 +271,7 @@ describe("the other letters and records of a state change are rendered before it
     setClock("2026-12-06T09:00:00.000Z");
     const before = await lastDocumentId();
     state.renders.length = 0;
+    state.stores.length = 0;
     expect(await seedDemoTenders()).toBe(9);
     const docs = await generatedSince(before);
     const templates = new Set(docs.map((d) => d.template));
@@ -278,6 +279,9 @@ describe("the other letters and records of a state change are rendered before it
     const concepts = await (await em()).getRepository(Offer).count(); // the demo renders each bidder's concept PDF too
     expect(state.renders).toHaveLength(docs.length + concepts);
     expect(state.renders.every((inTx) => !inTx)).toBe(true);
+    // The opening records list the bidders' prices: their bytes reach the disk only inside the
+    // transaction that opens the tender; every other file is written before its transaction.
+    expect(state.stores.filter((inTx) => inTx)).toHaveLength(docs.filter((d) => d.template === "opening-record").length);
 
     const offer = await (await em()).getRepository(Offer).findOneOrFail({ where: {}, order: { id: "ASC" } });
     state.renders.length = 0;

@@ -132,8 +132,8 @@ describe("storeRendered", () => {
     const first = await tx((em) => storeRendered(em, input(2, "01.03.2026, 10:05 Uhr"), ahead));
     const second = await tx((em) => storeRendered(em, input(2, "01.03.2026, 10:06 Uhr"), ahead));
     expect(second.id).not.toBe(first.id);
-    expect(first.sha256).toBe(ahead.stored.sha256);
-    expect(second.sha256).toBe(ahead.stored.sha256);
+    expect(first.sha256).toBe(ahead.stored!.sha256);
+    expect(second.sha256).toBe(ahead.stored!.sha256);
     expect(first.origin).toBe("generated");
     expect(first.template).toBe("provider-datasheet");
     expect(first.filename).toBe("stammdatenblatt-7.pdf");
@@ -152,7 +152,7 @@ describe("storeRendered", () => {
   it("renders in the transaction after all when the content changed since (a race), or when nothing was rendered before", async () => {
     const ahead = await prepareDocument(input(2, "01.03.2026, 10:00 Uhr"));
     const changed = await tx((em) => storeRendered(em, input(3, "01.03.2026, 10:05 Uhr"), ahead));
-    expect(changed.sha256).not.toBe(ahead.stored.sha256);
+    expect(changed.sha256).not.toBe(ahead.stored!.sha256);
     expect(pdfText(await readBytes(changed.sha256))).toContain("01.03.2026, 10:05 Uhr");
     const none = await tx((em) => storeRendered(em, input(2, "01.03.2026, 10:07 Uhr"), null));
     expect(pdfText(await readBytes(none.sha256))).toContain("01.03.2026, 10:07 Uhr");
