@@ -358,7 +358,8 @@ function clientFactory(r: () => number, firstNumber: number, caseManager: number
       f.covariates.push(cov);
       const groups = cov.groups;
       const place = pick(r, PLACES);
-      const createdAt = at(addDays(on, -int(r, 10, 90)), "08:30");
+      const planned = at(addDays(on, -int(r, 10, 90)), "08:30");
+      const createdAt = planned < nowIso() ? planned : nowIso(); // a place starting soon: the client was registered by now, not later
       f.rows.push({
         reference: clientReference(firstNumber + f.offset + f.rows.length),
         firstName: pick(r, FIRST),

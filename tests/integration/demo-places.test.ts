@@ -1,10 +1,10 @@
 import { freshDatabase } from "../setup/db";
 import { beforeAll, describe, expect, it } from "vitest";
-import { In, IsNull, Not } from "typeorm";
+import { In, IsNull, MoreThan, Not } from "typeorm";
 import { BudgetLine, BudgetYear, Client, Commitment, Invoice, Measure, PaymentItem, PlaceBill, PlacePurchase, User } from "../../entities";
 import { availableCents } from "~/domain/finance";
 import { ageOn, costByYear, HOLDING_STATES, needsApproval, PURCHASE_STATES, totalOf } from "~/domain/places";
-import { setClock, today } from "~/lib/clock.server";
+import { nowIso, setClock, today } from "~/lib/clock.server";
 import { em } from "../setup/db";
 import { getSettings } from "~/lib/settings.server";
 import { seedDemoData } from "~/demo/demo-data.server";
@@ -57,6 +57,15 @@ describe("seedDemoPlaces: today's work", () => {
     }
     for (const p of current.filter((x) => ["completed", "dropped_out"].includes(x.status))) expect(p.exitDate! <= t, p.reference).toBe(true);
     for (const p of current.filter((x) => ["requested", "approved", "ordered", "confirmed"].includes(x.status))) expect(p.startDate > t, p.reference).toBe(true);
+  });
+
+  it("creates nothing in the future: no client, purchase or request later than now", async () => {
+    const m = await em();
+    const now = nowIso();
+    const future = await m.getRepository(Client).find({ where: { createdAt: MoreThan(now) } });
+    expect(future.map((c) => `${c.reference} ${c.createdAt}`)).toEqual([]);
+    expect(await m.getRepository(PlacePurchase).count({ where: { requestedAt: MoreThan(now) } })).toBe(0);
+    expect(await m.getRepository(PlacePurchase).count({ where: { createdAt: MoreThan(now) } })).toBe(0);
   });
 
   it("writes purchases as the services would: references, approval, estimated cost", async () => {
