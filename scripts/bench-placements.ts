@@ -143,13 +143,13 @@ async function main() {
   // Time holding the write gate (BEGIN granted → COMMIT done), per write path (issue 13 point 2).
   const probe = await installGateProbe(ds, { trace: !!process.env.BENCH_TRACE });
   const submitStart = process.hrtime.bigint();
-  const submitted: number[] = [];
+  const submitted: { id: number; jobStart: string }[] = [];
   for (let i = 0; i < N; i++) {
     const c = claimOf(i);
     setClock(`${addDays(c.jobStart as string, 20)}T08:00:00.000Z`);
     const res = await submitClaim(brokerUser(specs[i].brokerId), c, files, "api");
     if (res.status === "rejected") rejectedAtSubmission++;
-    else submitted.push(res.id);
+    else submitted.push({ id: res.id, jobStart: c.jobStart as string });
   }
   const submitMs = Number(process.hrtime.bigint() - submitStart) / 1e6;
   const submitHeld = probe.heldMs();
@@ -158,7 +158,10 @@ async function main() {
   if (process.env.BENCH_TRACE) printTrace("Einreichung", probe.trace, N);
   probe.reset();
   const decideStart = process.hrtime.bigint();
-  for (const id of submitted) {
+  // Each claim decided a week after it came in, as staff would (not years later, when its
+  // instalments would all lapse inside the decision).
+  for (const { id, jobStart } of submitted) {
+    setClock(`${addDays(jobStart, 27)}T08:00:00.000Z`);
     await decideClaim({ ...asUser(caseManager), role: "case_manager" }, id, "accept", { note: "Geprüft, keine Auffälligkeiten festgestellt." });
     accepted++;
   }
@@ -166,6 +169,8 @@ async function main() {
   const decideHeld = probe.heldMs();
   const decideTxs = probe.holds.length;
   const decideMaxHold = Math.max(0, ...probe.holds);
+  // One transaction per decision now: the median hold is the typical decision's (a GC pause inside one shows in the longest).
+  const decideMedianHold = [...probe.holds].sort((a, b) => a - b)[Math.floor(probe.holds.length / 2)] ?? 0;
   const decideStatements = probe.statements.reduce((a, b) => a + b, 0);
   if (process.env.BENCH_TRACE) printTrace("Entscheidung", probe.trace, accepted);
   // The floor, measured now: a transaction writing one row (BEGIN IMMEDIATE, UPDATE, COMMIT).
@@ -180,7 +185,7 @@ async function main() {
   console.log(`  Dienste: Einreichen mit Prüfung ${fmt(submitMs)} (${(submitMs / N).toFixed(1)} ms/Nachweis; ${rejectedAtSubmission} bei Eingang abgelehnt)`);
   console.log(`  Dienste: Anerkennen mit erneuter Prüfung, Raten, Bescheid-PDF, Mail ${fmt(decideMs)} (${(decideMs / Math.max(1, accepted)).toFixed(1)} ms/Entscheidung, ${accepted} anerkannt)`);
   console.log(`  Schreibtor je Einreichung: gehalten ${(submitHeld / N).toFixed(2)} ms = ${(submitHeld / N / floorHeld).toFixed(1)}× Boden, außerhalb ${((submitMs - submitHeld) / N).toFixed(2)} ms (${(submitTxs / N).toFixed(2)} Transaktionen, ${(submitStatements / N).toFixed(1)} Anweisungen im Tor je Nachweis)`);
-  console.log(`  Schreibtor je Entscheidung: gehalten ${(decideHeld / Math.max(1, accepted)).toFixed(2)} ms = ${(decideHeld / Math.max(1, accepted) / floorHeld).toFixed(1)}× Boden (längste ${decideMaxHold.toFixed(1)} ms), außerhalb ${((decideMs - decideHeld) / Math.max(1, accepted)).toFixed(2)} ms (${(decideTxs / Math.max(1, accepted)).toFixed(2)} Transaktionen, ${(decideStatements / Math.max(1, accepted)).toFixed(1)} Anweisungen im Tor je Entscheidung; Ziel ≤ 5 ms gehalten)`);
+  console.log(`  Schreibtor je Entscheidung: gehalten ${(decideHeld / Math.max(1, accepted)).toFixed(2)} ms = ${(decideHeld / Math.max(1, accepted) / floorHeld).toFixed(1)}× Boden (Median einer Transaktion ${decideMedianHold.toFixed(2)} ms, längste ${decideMaxHold.toFixed(1)} ms), außerhalb ${((decideMs - decideHeld) / Math.max(1, accepted)).toFixed(2)} ms (${(decideTxs / Math.max(1, accepted)).toFixed(2)} Transaktionen, ${(decideStatements / Math.max(1, accepted)).toFixed(1)} Anweisungen im Tor je Entscheidung; Ziel ≤ 5 ms gehalten)`);
   console.log(`  Boden: eine Transaktion mit einer geänderten Zeile hält das Tor ${floorHeld.toFixed(2)} ms (BEGIN IMMEDIATE, UPDATE, COMMIT mit fsync)`);
 
   // Raw SQL on a copy of the setup: the same rule checks as set-based SQL, the inserts and the instalments.

@@ -12,7 +12,7 @@ import { formatCents } from "~/domain/money";
 import { CLAIM_DOCUMENT_KINDS, formatHours, LEGAL_BASIS_LABELS, type ClaimDocumentKind, planInstalments, RULE_SETS, type InstalmentRule, type LegalBasis } from "~/domain/placement";
 import { claimMachine, CLAIM_STATE_LABELS, CLAIM_STATES, type ClaimEvent, type ClaimState } from "~/domain/placement-claim.machine";
 import { checkPlacementRules, hasErrors, type ClaimInput, type RuleFacts, type RuleResult } from "~/domain/placement-rules";
-import { INSTALMENT_STATE_LABELS, type InstalmentState } from "~/domain/fee-instalment.machine";
+import { INSTALMENT_STATE_LABELS, instalmentMachine, type InstalmentState } from "~/domain/fee-instalment.machine";
 import { berlinDate, formatDate, formatDateTime } from "~/domain/time";
 import { toCsv } from "~/domain/csv";
 import { parseOrThrow } from "~/domain/validation";
@@ -329,8 +329,11 @@ export async function decideClaim(user: CurrentUser, claimId: number, event: Ext
   // rules, the documents, the instalment plan. The transaction then only writes, each write
   // conditional on what was read (the claim's state, the voucher still active), so a concurrent
   // decision or a second claim on the voucher redeemed meanwhile is refused, not overwritten.
-  // The letter and the mail carrying it are rendered after it, outside the write gate (DESIGN.md
-  // § 7), and stored in a short transaction of their own; `letterDue` marks the letter as owed.
+  // The letter and its mail are rendered before it, outside the write gate (DESIGN.md § 7), from
+  // the decision as it will be written (everything in the letter is fixed by the decision: date,
+  // signatory, reasons, the planned instalments), and stored in the same transaction, so one
+  // short transaction holds the gate. If rendering fails, the decision is still taken and
+  // `letterDue` marks the letter as owed to the background job.
   const r = await em();
   const claim = await r.getRepository(PlacementClaim).findOne({ where: { id: claimId } });
   if (!claim) throw new NotFoundError("Der Vermittlungsnachweis wurde nicht gefunden.");
@@ -344,19 +347,36 @@ export async function decideClaim(user: CurrentUser, claimId: number, event: Ext
       throw new ValidationError("Für den Kunden ist keine Schwerbehinderung erfasst; die Ausnahme für befristete Beschäftigung schwerbehinderter Menschen kann nicht angewandt werden.", { severeDisabilityException: "Keine Schwerbehinderung erfasst." });
   }
   const plan = event === "accept" ? await instalmentPlan(r, claim, assignment) : null;
-  const decided = await tx(async (m) => {
-    const at = nowIso();
+  const at = nowIso();
+  const letter = await letterAhead(r, { ...claim, status: planned.to, decidedAt: at, decidedById: user.id, decisionNote: input.note } as PlacementClaim, event, plan ?? []);
+  return tx(async (m) => {
+    // The letter's row first: the decision refers to it (all of it is rolled back together).
+    const doc = letter ? await storePrepared(m, letter.prepared) : null;
     await planned.commit(m, {
       // The re-run rules (and the exception) are kept with the decision.
-      set: { decidedAt: at, decidedById: user.id, decisionNote: input.note, ruleResults: claim.ruleResults, flagged: claim.flagged, severeDisabilityException: claim.severeDisabilityException, decisionDocumentId: null, letterDue: event, updatedAt: at },
+      set: { decidedAt: at, decidedById: user.id, decisionNote: input.note, ruleResults: claim.ruleResults, flagged: claim.flagged, severeDisabilityException: claim.severeDisabilityException, decisionDocumentId: doc?.id ?? null, letterDue: doc ? null : event, updatedAt: at },
       audit: { details: { note: input.note, results: results.map((r) => ({ code: r.code, severity: r.severity })), severeDisabilityException: claim.severeDisabilityException } },
     });
     // On acceptance: the instalments and the redeemed voucher, in the same transaction.
     if (plan) await onAccepted(m, claim, assignment, user, plan);
+    if (doc && letter?.mail) await enqueueMail(m, { to: letter.mail.to, ...letter.mail.rendered, attachmentDocumentId: doc.id });
     return claim;
   });
-  await letterAfterDecision(decided);
-  return decided;
+}
+
+/**
+ * A decision's letter and mail, rendered before its transaction from the claim as the decision
+ * will leave it. Null if rendering failed: the decision is taken all the same and the letter owed.
+ */
+async function letterAhead(m: EntityManager, decided: PlacementClaim, event: LetterEvent, instalments: LetterInstalment[]) {
+  try {
+    const { input, mail } = await decisionLetter(m, decided, event, instalments);
+    const prepared = await prepareDocument(input, m);
+    return { prepared, mail: mail ? { to: mail.to, rendered: await renderMail(mail.template, mail.data) } : null };
+  } catch (error) {
+    console.error(`Bescheid zum Vermittlungsnachweis ${decided.reference} nicht erstellt, er wird nachgeholt: ${error instanceof Error ? error.message : String(error)}`);
+    return null;
+  }
 }
 
 /** The instalments an acceptance creates, from the agreement's fee schedule (read outside the transaction). */
@@ -403,7 +423,11 @@ async function onAccepted(m: EntityManager, claim: PlacementClaim, assignment: A
   });
   await m.getRepository(EmploymentSpell).insert({ clientId: claim.clientId, employerName: claim.employerName, fromDate: claim.jobStart, toDate: claim.employmentEndedOn, insured: claim.insured, source: "placement", createdAt: at });
   // Instalments whose duration already passed move at once (the same machine as the daily job).
-  await advanceClaimInstalments(m, claim, today());
+  // Usually none can (a claim is decided within weeks of the job's start): the machine says so
+  // from the plan, and the rows just written need not be read back.
+  const day = today();
+  const movable = plan.some((p) => (["reach_duration", "lapse"] as const).some((event) => instalmentMachine.check(event, { state: "pending", today: day, number: p.number, jobStart: claim.jobStart, earliestOn: p.earliestOn, deadlineOn: p.deadlineOn, sameEmployerRequired: p.sameEmployer, employmentEndedOn: claim.employmentEndedOn }).ok));
+  if (movable) await advanceClaimInstalments(m, claim, day);
 }
 
 const DECISION_TITLES: Record<string, string> = {
@@ -413,6 +437,8 @@ const DECISION_TITLES: Record<string, string> = {
 };
 
 type LetterEvent = "accept" | "reject" | "request_documents";
+/** What a letter says of each instalment (stored ones, or planned ones before they are written). */
+type LetterInstalment = Pick<FeeInstalment, "label" | "amountCents" | "earliestOn" | "deadlineOn">;
 const LETTER_EVENTS: readonly string[] = ["accept", "reject", "request_documents"];
 
 /**
@@ -420,12 +446,12 @@ const LETTER_EVENTS: readonly string[] = ["accept", "reject", "request_documents
  * claim (read outside any transaction). Everything in it is fixed by the decision (the date is the
  * decision's, the signatory the decider), so a letter produced later by the job is the same letter.
  */
-async function decisionLetter(m: EntityManager, claim: PlacementClaim, event: LetterEvent): Promise<{ input: GenerateDocumentInput; mail: { to: string; template: string; data: Record<string, string> } | null }> {
+async function decisionLetter(m: EntityManager, claim: PlacementClaim, event: LetterEvent, planned?: LetterInstalment[]): Promise<{ input: GenerateDocumentInput; mail: { to: string; template: string; data: Record<string, string> } | null }> {
   const [provider, client, assignment, instalments] = await Promise.all([
     m.getRepository(Provider).findOneByOrFail({ id: claim.providerId }),
     m.getRepository(Client).findOneByOrFail({ id: claim.clientId }),
     m.getRepository(Assignment).findOneByOrFail({ id: claim.assignmentId }),
-    m.getRepository(FeeInstalment).find({ where: { claimId: claim.id }, order: { number: "ASC" } }),
+    planned ?? m.getRepository(FeeInstalment).find({ where: { claimId: claim.id }, order: { number: "ASC" } }),
   ]);
   const results = claim.ruleResults as RuleResult[];
   const reasons =

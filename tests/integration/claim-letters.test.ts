@@ -3,7 +3,9 @@ import { pdfText } from "../setup/pdf-text";
 import { minimalPdf } from "../fixtures/pdf";
 import { In, MoreThan } from "typeorm";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { Document, Offer, OutboxMessage, PlacementAgreement, PlacementClaim, Provider, User } from "../../entities";
+import { Document, FeeInstalment, Offer, OutboxMessage, PlacementAgreement, PlacementClaim, Provider, User } from "../../entities";
+import { formatCents } from "~/domain/money";
+import { berlinDate, formatDate } from "~/domain/time";
 import { ConflictError } from "~/domain/errors";
 import { setClock } from "~/lib/clock.server";
 import { db, em } from "~/lib/db.server";
@@ -19,9 +21,10 @@ import { decideClaim, renderDecisionLetter, renderMissingDecisionLetters, submit
 
 /**
  * Issue 13 point 2: a claim's decision holds the write gate only for its writes. The letter PDF is
- * rendered after the decision's transaction and stored in a short one of its own; uploads are
- * written to the file store before the transaction. These tests check the structure (where the
- * work happens, what a rollback leaves, how a lost letter comes back), not times.
+ * rendered before the decision's transaction, from the decision as it will be written, and stored
+ * in it; uploads are written to the file store before the transaction. These tests check the
+ * structure (where the work happens, what a rollback leaves, how a lost letter comes back), not
+ * times.
  */
 
 const state = vi.hoisted(() => ({
@@ -139,8 +142,8 @@ describe("decision letters outside the write gate", () => {
     expect(state.renders).toEqual([false]); // one letter, rendered with no transaction open
     expect(state.stores.length).toBeGreaterThan(0);
     expect(state.stores.every((inTx) => !inTx)).toBe(true);
-    // Two short transactions: the decision, then storing the letter with its mail.
-    expect(probe.holds).toHaveLength(2);
+    // One short transaction: the decision with its letter, instalments, voucher and mail.
+    expect(probe.holds).toHaveLength(1);
     const row = await (await em()).getRepository(PlacementClaim).findOneByOrFail({ id: claim.id });
     expect(row).toMatchObject({ status: "accepted", letterDue: null });
     expect(row.decisionDocumentId).not.toBeNull();
@@ -148,6 +151,24 @@ describe("decision letters outside the write gate", () => {
     const letters = await lettersOf(claim.id);
     expect(letters.map((l) => [l.id, l.template, l.providerId])).toEqual([[row.decisionDocumentId, "placement-decision", brokerId]]);
     expect(await mailsWith([row.decisionDocumentId!])).toBe(1);
+    // Rendered before the instalments were written, the letter still states them as stored, and the decision's date.
+    const instalments = await (await em()).getRepository(FeeInstalment).find({ where: { claimId: claim.id }, order: { number: "ASC" } });
+    expect(instalments).toHaveLength(2);
+    const text = pdfText(await readBytes(letters[0].sha256)).replace(/\s+/g, " ");
+    for (const i of instalments) for (const shown of [formatCents(i.amountCents), formatDate(i.earliestOn), formatDate(i.deadlineOn)]) expect(text).toContain(shown);
+    expect(text).toContain(formatDate(berlinDate(row.decidedAt!)));
+  });
+
+  it("a claim decided on day 42 after the job's start keeps both instalments pending; decided on day 43 (19.03.2007), the first is due at once", async () => {
+    const statuses = async (claimId: number) => (await (await em()).getRepository(FeeInstalment).find({ where: { claimId }, order: { number: "ASC" } })).map((i) => [i.number, i.earliestOn, i.status]);
+    const early = await newClaim();
+    setClock("2007-03-18T21:00:00.000Z"); // 22:00 in Kamenz, still 18.03.
+    await decideClaim(caseManager, early.id, "accept", { note: "" });
+    expect(await statuses(early.id)).toEqual([[1, "2007-03-19", "pending"], [2, "2007-08-05", "pending"]]);
+    const late = await newClaim();
+    setClock("2007-03-18T23:30:00.000Z"); // 00:30 on 19.03. in Kamenz
+    await decideClaim(caseManager, late.id, "accept", { note: "" });
+    expect(await statuses(late.id)).toEqual([[1, "2007-03-19", "due"], [2, "2007-08-05", "pending"]]);
   });
 
   it("a claim refused on receipt: its letter is rendered after the transaction; the uploads were stored before it", async () => {
