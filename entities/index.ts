@@ -8,7 +8,7 @@ import { Setting } from "./setting.entity";
 import { IdempotencyKey } from "./idempotency.entity";
 import { AgreementTerms, Assignment, ClaimDocument, Client, EmploymentSpell, FeeInstalment, FeeSchedule, PlacementAgreement, PlacementClaim } from "./placement.entity";
 import { BankStatement, BankStatementLine, BudgetLine, BudgetYear, Commitment, Invoice, OrderingAuthority, PaymentItem, PaymentRun, PaymentRunItem } from "./finance.entity";
-import { AttendanceMonth, ExamResult, Measure, MeasureType, Outcome, PlaceBill, PlacePurchase } from "./places.entity";
+import { AttendanceMonth, ExamResult, Measure, MeasureType, Outcome, PlaceBill, PlacePurchase, PlacePurchaseTotal } from "./places.entity";
 import { AwardCriterion, Contract, Lot, Offer, OfferScore, OpeningConfirmation, PastPerformanceScore, Tender, TenderDownload, TenderQuestion } from "./tender.entity";
 
 export { ApiToken, LoginFailure, Session, User };
@@ -16,7 +16,7 @@ export { BankAccount, Certification, ContactPerson, Provider, ProviderChangeRequ
 export { ApiEvent, AuditEvent, Document, IdempotencyKey, OutboxMessage, Setting };
 export { AgreementTerms, Assignment, ClaimDocument, Client, EmploymentSpell, FeeInstalment, FeeSchedule, PlacementAgreement, PlacementClaim };
 export { BankStatement, BankStatementLine, BudgetLine, BudgetYear, Commitment, Invoice, OrderingAuthority, PaymentItem, PaymentRun, PaymentRunItem };
-export { AttendanceMonth, ExamResult, Measure, MeasureType, Outcome, PlaceBill, PlacePurchase };
+export { AttendanceMonth, ExamResult, Measure, MeasureType, Outcome, PlaceBill, PlacePurchase, PlacePurchaseTotal };
 export { AwardCriterion, Contract, Lot, Offer, OfferScore, OpeningConfirmation, PastPerformanceScore, Tender, TenderDownload, TenderQuestion };
 
 /** Every entity class; the DataSource lists classes, not globs (the build has no .ts files). */
@@ -68,6 +68,7 @@ export const entities = [
   MeasureType,
   Measure,
   PlacePurchase,
+  PlacePurchaseTotal,
   AttendanceMonth,
   ExamResult,
   Outcome,

@@ -18,7 +18,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import { User } from "../entities";
 import { SYSTEM, verifyAuditChain } from "../app/lib/audit.server";
-import { closeDb, db, em } from "../app/lib/db.server";
+import { closeDb, db, em, refreshPlannerStatistics } from "../app/lib/db.server";
 import { runDueJobs } from "../app/jobs/jobs.server";
 import { createToken } from "../app/services/api-tokens.server";
 import { backup, restore } from "../app/services/backup.server";
@@ -158,6 +158,7 @@ async function main(argv: string[]): Promise<number> {
       const tenders = await seedDemoTenders();
       const finance = await seedDemoFinance({ scale });
       const places = await seedDemoPlaces({ scale });
+      await refreshPlannerStatistics(); // statistics for the tables just filled
       console.log(`Demodaten: ${result.providers} Träger, ${result.users} Benutzer und ${tenders} Ausschreibungen angelegt.`);
       console.log(
         `Vermittlung: ${placements.agreements} Vereinbarungen, ${placements.clients} Kunden, ${placements.assignments} Zuweisungen, ${placements.claims} Vermittlungsnachweise, ${placements.instalments} Raten angelegt.`,

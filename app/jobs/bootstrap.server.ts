@@ -57,6 +57,9 @@ export async function migrateAndSeed(options: { seedDemo?: boolean }): Promise<{
   await seedDemoFinance({ scale: 1 });
   const { seedDemoPlaces } = await import("~/demo/demo-places.server");
   await seedDemoPlaces({ scale: 1 });
+  // The planner's statistics for the tables just filled (db() analysed them while still empty).
+  const { refreshPlannerStatistics } = await import("~/lib/db.server");
+  await refreshPlannerStatistics();
   return { seeded: true };
 }
 

@@ -15,7 +15,19 @@ export async function runDueJobs(): Promise<void> {
   await placeBillingDaily();
   await sendDueMail();
   await forgetIdempotencyKeysHourly();
+  await refreshStatisticsHourly();
   await keepComparisonFresh();
+}
+
+let lastStatisticsHour: string | null = null;
+
+/** SQLite's planner statistics, for tables that grew much since they were last analysed (cheap when none did). */
+async function refreshStatisticsHourly(): Promise<void> {
+  const hour = nowIso().slice(0, 13);
+  if (hour === lastStatisticsHour) return;
+  const { refreshPlannerStatistics } = await import("~/lib/db.server");
+  await refreshPlannerStatistics();
+  lastStatisticsHour = hour;
 }
 
 /** The provider comparison's facts of the views used today, read afresh before a page needs them (SQLite only). */

@@ -21,11 +21,13 @@ export interface Page<T> {
 export async function paginate<E extends ObjectLiteral, S extends string>(
   qb: SelectQueryBuilder<E>,
   query: { sort: S; dir: SortDir; page: number; pageSize: number },
-  options: { sortColumns: Record<S, SortColumn>; tieBreaker: string; all?: boolean },
+  options: { sortColumns: Record<S, SortColumn>; tieBreaker: string; all?: boolean; total?: number },
 ): Promise<Page<E> & { raw: Record<string, unknown>[] }> {
-  // Without joins every row is one entity: a plain COUNT(*) (TypeORM's getCount counts DISTINCT ids,
-  // which on SQLite sorts the whole selection first: 30–60 ms at ten years of data).
-  const total = qb.expressionMap.joinAttributes.length === 0 ? Number((await qb.clone().select("COUNT(*)", "n").orderBy().getRawOne<{ n: string | number }>())?.n ?? 0) : await qb.clone().getCount();
+  // The caller may know the count already (kept totals). Without joins every row is one entity: a
+  // plain COUNT(*) (TypeORM's getCount counts DISTINCT ids, which on SQLite sorts the whole
+  // selection first: 30–60 ms at ten years of data).
+  const total =
+    options.total ?? (qb.expressionMap.joinAttributes.length === 0 ? Number((await qb.clone().select("COUNT(*)", "n").orderBy().getRawOne<{ n: string | number }>())?.n ?? 0) : await qb.clone().getCount());
   const pageSize = options.all ? Math.max(total, 1) : query.pageSize;
   const { page, pages, offset } = pageBounds(total, query.page, pageSize);
   const sort = (Object.keys(options.sortColumns) as S[]).includes(query.sort) ? query.sort : (Object.keys(options.sortColumns)[0] as S);

@@ -7,7 +7,7 @@
  * and provider lists. Every state change goes through transition(PLACE_PURCHASES, …).
  */
 import { In, IsNull, Not, type EntityManager } from "typeorm";
-import { AuditEvent, BudgetLine, Certification, Client, Commitment, Measure, MeasureType, PlacePurchase, Provider, User } from "../../entities";
+import { AuditEvent, BudgetLine, Certification, Client, Commitment, Measure, MeasureType, PlacePurchase, PlacePurchaseTotal, Provider, User } from "../../entities";
 import { ConflictError, NotFoundError, RuleError, ValidationError } from "~/domain/errors";
 import { availableCents } from "~/domain/finance";
 import { choice, completeQuery, int, listSpec, text, type ListQuery } from "~/domain/list";
@@ -118,8 +118,11 @@ export async function listPurchases(user: CurrentUser, raw: PurchaseQuery, optio
   const to = query.to ? parseDate(query.to) : null;
   if (from) qb.andWhere("x.startDate >= :from", { from });
   if (to) qb.andWhere("x.startDate <= :to", { to });
-  const sum = await qb.clone().select("COALESCE(SUM(x.estimatedCents), 0)", "sum").getRawOne<{ sum: string }>();
-  const { rows, raw: _raw, ...page } = await paginate(qb, query, { sortColumns: { start: "x.startDate", reference: "x.reference", amount: "x.estimatedCents" }, tieBreaker: "x.id", all: options.all });
+  // Filtered by status at most: count and sum from the kept totals; otherwise counted here.
+  const byStatusOnly = !query.provider && !query.type && !query.client?.trim() && !from && !to;
+  const kept = byStatusOnly ? await keptTotals(query.status ? (PURCHASE_GROUPS[query.status as keyof typeof PURCHASE_GROUPS] ?? [query.status]) : null) : null;
+  const sum = kept ? kept.estimatedCents : Number((await qb.clone().select("COALESCE(SUM(x.estimatedCents), 0)", "sum").getRawOne<{ sum: string }>())?.sum ?? 0);
+  const { rows, raw: _raw, ...page } = await paginate(qb, query, { sortColumns: { start: "x.startDate", reference: "x.reference", amount: "x.estimatedCents" }, tieBreaker: "x.id", all: options.all, total: kept?.purchases });
   const [measures, providers, clients] = await Promise.all([
     m.getRepository(Measure).find({ where: { id: In(rows.map((r) => r.measureId).concat(0)) } }),
     m.getRepository(Provider).find({ where: { id: In(rows.map((r) => r.providerId ?? 0).concat(0)) } }),
@@ -151,7 +154,7 @@ export async function listPurchases(user: CurrentUser, raw: PurchaseQuery, optio
         approvalNeeded: p.approvalNeeded,
       };
     }),
-    sumCents: Number(sum?.sum ?? 0),
+    sumCents: sum,
     ...page,
   };
 }
@@ -179,10 +182,17 @@ export async function purchaseFilterOptions() {
   return { providers: providers.map((p) => ({ value: String(p.id), label: p.name })), types: types.map((t) => ({ value: t.code, label: t.name })) };
 }
 
-/** How many purchases each status group of the staff list holds (the quick filters). */
+/** Count and estimated cost of the purchases in these states (all if null), from the totals the database keeps. */
+async function keptTotals(states: readonly string[] | null): Promise<{ purchases: number; estimatedCents: number }> {
+  const rows = await (await em()).getRepository(PlacePurchaseTotal).find();
+  const chosen = states ? rows.filter((r) => states.includes(r.status)) : rows;
+  return { purchases: chosen.reduce((a, r) => a + Number(r.purchases), 0), estimatedCents: chosen.reduce((a, r) => a + r.estimatedCents, 0) };
+}
+
+/** How many purchases each status group of the staff list holds (the quick filters), from the kept totals. */
 export async function purchaseGroupCounts(): Promise<Record<keyof typeof PURCHASE_GROUPS | "requested", number>> {
-  const rows = await (await em()).getRepository(PlacePurchase).createQueryBuilder("x").select("x.status", "status").addSelect("COUNT(*)", "n").groupBy("x.status").getRawMany<{ status: string; n: string | number }>();
-  const n = (states: readonly string[]) => rows.filter((r) => states.includes(r.status)).reduce((a, r) => a + Number(r.n), 0);
+  const rows = await (await em()).getRepository(PlacePurchaseTotal).find();
+  const n = (states: readonly string[]) => rows.filter((r) => states.includes(r.status)).reduce((a, r) => a + Number(r.purchases), 0);
   return { requested: n(["requested"]), open: n(PURCHASE_GROUPS.open), active: n(PURCHASE_GROUPS.active), ended: n(PURCHASE_GROUPS.ended) };
 }
 

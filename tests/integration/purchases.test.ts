@@ -1,9 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { In } from "typeorm";
-import { BudgetLine, BudgetYear, Certification, Client, Commitment, Document, Measure, OutboxMessage, PlacePurchase, Provider, User } from "../../entities";
+import { BudgetLine, BudgetYear, Certification, Client, Commitment, Document, Measure, OutboxMessage, PlacePurchase, PlacePurchaseTotal, Provider, User } from "../../entities";
+import type { EntityManager } from "typeorm";
 import { ConflictError, ForbiddenError, NotFoundError, RuleError, ValidationError } from "~/domain/errors";
 import { setClock } from "~/lib/clock.server";
 import { em } from "../setup/db";
+import { tx } from "~/lib/db.server";
 import type { PersonUser } from "~/services/auth.server";
 import { openDocument } from "~/services/documents.server";
 import {
@@ -16,6 +18,8 @@ import {
   getPurchase,
   listOwnPurchases,
   listPurchases,
+  PURCHASE_GROUPS,
+  purchaseGroupCounts,
   ownPurchase,
   purchaseOrderDocument,
   purchasesAwaitingApproval,
@@ -501,5 +505,44 @@ describe("lists", () => {
     expect(csv).toContain(p.reference);
     expect(csv).toContain("15.01.2031");
     await expect(listPurchases(provT, {})).rejects.toBeInstanceOf(ForbiddenError);
+  });
+
+  it("the totals kept per status by the database equal a count of the purchases after every kind of change; the list's count and sum agree with a count", async () => {
+    type Row = [string, number, number];
+    const direct = async (m: EntityManager): Promise<Row[]> =>
+      (await m.query(`SELECT status, COUNT(*) AS n, COALESCE(SUM("estimatedCents"), 0) AS c FROM place_purchases GROUP BY status ORDER BY status`)).map((r: { status: string; n: unknown; c: unknown }) => [r.status, Number(r.n), Number(r.c)]);
+    const kept = async (m: EntityManager): Promise<Row[]> =>
+      (await m.getRepository(PlacePurchaseTotal).find({ order: { status: "ASC" } })).filter((t) => Number(t.purchases) !== 0).map((t) => [t.status, Number(t.purchases), t.estimatedCents]);
+    const before = await direct(await em());
+    expect(before.length).toBeGreaterThan(2); // the tests above left purchases in several states
+    expect(await kept(await em())).toEqual(before);
+    // Changes of every kind in one transaction: the totals follow inside it and go back with the rollback.
+    await expect(
+      tx(async (t) => {
+        const repo = t.getRepository(PlacePurchase);
+        const some = await repo.find({ order: { id: "ASC" }, take: 3 });
+        await repo.update({ id: In(some.map((p) => p.id)) }, { status: "completed" }); // several rows, one statement
+        await repo.update({ id: some[0].id }, { estimatedCents: some[0].estimatedCents + 12_345 });
+        await repo.update({ id: some[1].id }, { statusReason: "nur ein Text" }); // neither status nor amount
+        const { id: _id, ...copy } = some[2];
+        const inserted = await repo.insert({ ...copy, reference: `${copy.reference.slice(0, 14)}-T`, status: "requested" });
+        expect(await kept(t)).toEqual(await direct(t));
+        await repo.delete({ id: inserted.identifiers[0].id });
+        expect(await kept(t)).toEqual(await direct(t));
+        throw new Error("zurückrollen");
+      }),
+    ).rejects.toThrow("zurückrollen");
+    expect(await kept(await em())).toEqual(before);
+    // The list: unfiltered and by status group from the totals, with other filters counted; the same figures either way.
+    const sumOf = (rows: Row[], states?: readonly string[]) => rows.filter((r) => !states || states.includes(r[0])).reduce((a, r) => [a[0] + r[1], a[1] + r[2]], [0, 0]);
+    const all = await listPurchases(cm1, {});
+    expect([all.total, all.sumCents]).toEqual(sumOf(before));
+    const open = await listPurchases(cm1, { status: "open" });
+    expect([open.total, open.sumCents]).toEqual(sumOf(before, PURCHASE_GROUPS.open));
+    const counts = await purchaseGroupCounts();
+    expect(counts.open).toBe(open.total);
+    const withProvider = await listPurchases(cm1, { provider: all.rows[0] ? (await (await em()).getRepository(PlacePurchase).findOneByOrFail({ id: all.rows[0].id })).providerId! : 0 }, { all: true });
+    expect(withProvider.total).toBe(withProvider.rows.length);
+    expect(withProvider.sumCents).toBe(withProvider.rows.reduce((a, r) => a + r.estimatedCents, 0));
   });
 });

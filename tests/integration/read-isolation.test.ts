@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase } from "../setup/db";
-import { databaseKind, em, tx } from "~/lib/db.server";
+import { databaseKind, em, refreshPlannerStatistics, tx } from "~/lib/db.server";
 import { BudgetLine } from "../../entities";
 
 /**
@@ -101,5 +101,20 @@ describe("reads outside a transaction see committed data only", () => {
       expect(outsideResult).toBe("written");
       expect(await count("9.9999.0005")).toBe(1);
     }
+  });
+});
+
+describe("the query planner's statistics (SQLite; PostgreSQL's autovacuum keeps its own)", () => {
+  it("refreshPlannerStatistics analyses a table that grew, through the write gate (the read connection cannot write)", async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => ({ number: `7.${String(i).padStart(4, "0")}.0000`, title: "Statistik", active: true, createdAt: at() }));
+    await tx(async (m) => {
+      for (let i = 0; i < rows.length; i += 500) await m.getRepository(BudgetLine).insert(rows.slice(i, i + 500));
+    });
+    await refreshPlannerStatistics();
+    if (databaseKind() !== "sqlite") return;
+    const stats: { idx: string | null; stat: string }[] = await (await em()).query(`SELECT idx, stat FROM sqlite_stat1 WHERE tbl = 'budget_lines'`);
+    expect(stats.length).toBeGreaterThan(0);
+    // The first number of a row is the table's size as the planner now believes it.
+    expect(Math.max(...stats.map((s) => Number(s.stat.split(" ")[0])))).toBeGreaterThanOrEqual(3000);
   });
 });
