@@ -214,6 +214,7 @@ export class Invoice {
   @Column({ type: "bigint", transformer: centsTransformer })
   grossCents: number;
 
+  @Index("ix_invoices_due_amount")
   @Column({ type: "bigint", transformer: centsTransformer })
   dueAmountCents: number;
 
@@ -227,6 +228,7 @@ export class Invoice {
   @Column({ ...DATE })
   receivedOn: string;
 
+  @Index("ix_invoices_received_at")
   @Column({ ...INSTANT })
   receivedAt: string;
 

@@ -43,7 +43,7 @@ import { nowIso, today } from "~/lib/clock.server";
 import { em, isUniqueViolation, tx } from "~/lib/db.server";
 import { documentResponse, storeDocument } from "~/lib/documents.server";
 import { isPdf, readInvoiceFile, type InvoiceFileResult } from "~/lib/einvoice.server";
-import { paginate } from "~/lib/list.server";
+import { paginate, providersWithRows } from "~/lib/list.server";
 import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser, type PersonUser } from "./auth.server";
 import { commitmentFor } from "./budget.server";
@@ -588,11 +588,11 @@ export async function listInvoices(user: CurrentUser, raw: InvoiceQuery, options
     all: options.all,
   });
   const { byInvoice, providers, contracts } = await decorate(m, rows);
-  const providerOptions = await m.getRepository(Provider).find({ order: { name: "ASC" }, select: { id: true, name: true } });
+  const providerOptions = await providersWithRows(m, Invoice);
   return {
     rows: rows.map((x) => rowOf(x, day, warn, byInvoice.get(x.id), providers, contracts)),
     sumCents: Number(sum?.sum ?? 0),
-    providers: providerOptions.map((p) => ({ value: String(p.id), label: p.name })),
+    providers: providerOptions,
     today: day,
     warnDays: warn,
     ...page,

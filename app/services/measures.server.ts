@@ -31,7 +31,7 @@ import { parseOrThrow } from "~/domain/validation";
 import { appendAudit } from "~/lib/audit.server";
 import { nowIso, today } from "~/lib/clock.server";
 import { em, tx } from "~/lib/db.server";
-import { paginate } from "~/lib/list.server";
+import { paginate, providersWithRows } from "~/lib/list.server";
 import { actorOf, type CurrentUser } from "./auth.server";
 import { userNames } from "./clients.server";
 import { recordEvent } from "./events.server";
@@ -336,12 +336,12 @@ export async function measureFilterOptions(user: CurrentUser) {
   const m = await em();
   const [types, providerRows, regionRows] = await Promise.all([
     m.getRepository(MeasureType).find({ order: { sortOrder: "ASC" } }),
-    m.getRepository(Measure).createQueryBuilder("x").innerJoin(Provider, "p", "p.id = x.providerId").select("p.id", "id").addSelect("p.name", "name").distinct(true).orderBy("name").getRawMany<{ id: number; name: string }>(),
+    providersWithRows(m, Measure),
     m.getRepository(Measure).createQueryBuilder("x").select("x.region", "region").distinct(true).where("x.region <> ''").orderBy("region").getRawMany<{ region: string }>(),
   ]);
   return {
     types: types.map((t) => ({ value: t.code, label: t.name })),
-    providers: providerRows.map((p) => ({ value: String(p.id), label: p.name })),
+    providers: providerRows,
     regions: regionRows.map((r) => ({ value: r.region, label: r.region })),
   };
 }

@@ -659,6 +659,8 @@ export async function listClaims(user: CurrentUser, raw: ClaimQuery, options: { 
     sortColumns: { submittedAt: "c.submittedAt", reference: "c.reference", contractDate: "c.contractDate", provider: "p.name", status: "c.status" },
     tieBreaker: "c.id",
     all: options.all,
+    // Every claim has exactly one provider and one client; only the text search looks at them.
+    countWithoutJoins: !q,
   });
   const extra = new Map(rawRows.map((r) => [Number(r.c_id), { provider: String(r.provider_name), client: String(r.client_ref) }]));
   return {

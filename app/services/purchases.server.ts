@@ -43,7 +43,7 @@ import { nowIso, today } from "~/lib/clock.server";
 import { config } from "~/lib/config.server";
 import { databaseKind, em, isUniqueViolation, tx } from "~/lib/db.server";
 import { describeDocument, renderDocument, storePrepared, type PreparedDocument } from "~/lib/documents.server";
-import { paginate } from "~/lib/list.server";
+import { paginate, providersWithRows } from "~/lib/list.server";
 import { enqueueTemplateMail } from "~/lib/mail-template.server";
 import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser } from "./auth.server";
@@ -171,15 +171,8 @@ export async function purchasesCsv(user: CurrentUser, raw: PurchaseQuery): Promi
 /** Filter options of the staff list: providers with purchases and the measure types. */
 export async function purchaseFilterOptions() {
   const m = await em();
-  // One index probe per provider (a DISTINCT over every purchase read the whole index).
-  const withPurchases = m
-    .getRepository(Provider)
-    .createQueryBuilder("p")
-    .where(`EXISTS ${m.createQueryBuilder().subQuery().select("1").from(PlacePurchase, "x").where("x.providerId = p.id").getQuery()}`)
-    .orderBy("p.name", "ASC")
-    .getMany();
-  const [providers, types] = await Promise.all([withPurchases, m.getRepository(MeasureType).find({ order: { sortOrder: "ASC" } })]);
-  return { providers: providers.map((p) => ({ value: String(p.id), label: p.name })), types: types.map((t) => ({ value: t.code, label: t.name })) };
+  const [providers, types] = await Promise.all([providersWithRows(m, PlacePurchase), m.getRepository(MeasureType).find({ order: { sortOrder: "ASC" } })]);
+  return { providers, types: types.map((t) => ({ value: t.code, label: t.name })) };
 }
 
 /** Count and estimated cost of the purchases in these states (all if null), from the totals the database keeps. */
