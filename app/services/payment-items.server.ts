@@ -54,15 +54,28 @@ const SIGN_FIELDS: Record<Signature, { by: keyof PaymentItem; at: keyof PaymentI
 };
 
 /** Who entered, requested or confirmed the bank data an item pays to. */
-async function bankDataBy(m: EntityManager, item: Pick<PaymentItem, "bankAccountId">): Promise<number[]> {
-  if (!item.bankAccountId) return [];
-  const a = await m.getRepository(BankAccount).findOne({ where: { id: item.bankAccountId } });
-  return a ? [a.changedById, a.requestedById].filter((x): x is number => x !== null) : [];
+/** What the facts of a set of items read: their budget lines, bank accounts and the actor's ordering authority per line. */
+interface FactSources {
+  lines: Map<number, BudgetLine>;
+  accounts: Map<number, BankAccount>;
+  authority: Map<number, number | null>;
 }
 
-/** The facts the machine needs for an item and an acting person (PaymentItemFacts). */
-export async function itemFacts(m: EntityManager, item: PaymentItem, actor: CurrentUser | "system", extra: Partial<PaymentItemFacts> = {}): Promise<PaymentItemFacts> {
-  const line = item.budgetLineId ? await m.getRepository(BudgetLine).findOne({ where: { id: item.budgetLineId } }) : null;
+async function factSources(m: EntityManager, items: readonly PaymentItem[], actorId: number | null): Promise<FactSources> {
+  const lineIds = [...new Set(items.map((i) => i.budgetLineId).filter((x): x is number => x !== null))];
+  const accountIds = [...new Set(items.map((i) => i.bankAccountId).filter((x): x is number => x !== null))];
+  const [lines, accounts] = await Promise.all([
+    lineIds.length ? m.getRepository(BudgetLine).find({ where: { id: In(lineIds) } }) : [],
+    accountIds.length ? m.getRepository(BankAccount).find({ where: { id: In(accountIds) } }) : [],
+  ]);
+  const authority = new Map<number, number | null>();
+  if (actorId) for (const line of lines) authority.set(line.id, await authorityFor(m, actorId, line.id));
+  return { lines: new Map(lines.map((l) => [l.id, l])), accounts: new Map(accounts.map((a) => [a.id, a])), authority };
+}
+
+function factsFrom(item: PaymentItem, actor: CurrentUser | "system", sources: FactSources, extra: Partial<PaymentItemFacts>): PaymentItemFacts {
+  const line = item.budgetLineId ? (sources.lines.get(item.budgetLineId) ?? null) : null;
+  const account = item.bankAccountId ? sources.accounts.get(item.bankAccountId) : undefined;
   const actorId = actor === "system" ? null : actor.id;
   const iban = validateIban(item.iban);
   return {
@@ -73,15 +86,26 @@ export async function itemFacts(m: EntityManager, item: PaymentItem, actor: Curr
     arithmeticById: item.arithmeticById,
     orderById: item.orderById,
     registeredById: item.registeredById,
-    bankDataBy: await bankDataBy(m, item),
+    bankDataBy: account ? [account.changedById, account.requestedById].filter((x): x is number => x !== null) : [],
     amountCents: item.amountCents,
     budgetLineNumber: line?.number ?? null,
-    authorityMaxCents: actorId && line ? await authorityFor(m, actorId, line.id) : null,
+    authorityMaxCents: actorId && line ? (sources.authority.get(line.id) ?? null) : null,
     ibanProblem: iban.ok ? null : iban.error,
     vopResult: item.vopResult,
     dueOn: item.dueOn,
     ...extra,
   };
+}
+
+/** The facts the machine needs for an item and an acting person (PaymentItemFacts). */
+export async function itemFacts(m: EntityManager, item: PaymentItem, actor: CurrentUser | "system", extra: Partial<PaymentItemFacts> = {}): Promise<PaymentItemFacts> {
+  return (await itemsFacts(m, [item], actor, extra))[0];
+}
+
+/** The same for many items at once: a few queries for all of them, not three per item. */
+export async function itemsFacts(m: EntityManager, items: readonly PaymentItem[], actor: CurrentUser | "system", extra: Partial<PaymentItemFacts> = {}): Promise<PaymentItemFacts[]> {
+  const sources = await factSources(m, items, actor === "system" ? null : actor.id);
+  return items.map((item) => factsFrom(item, actor, sources, extra));
 }
 
 // ---------------------------------------------------------------------------------------------

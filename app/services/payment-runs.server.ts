@@ -31,7 +31,7 @@ import { readBytes } from "~/lib/files.server";
 import { sha256Hex } from "~/lib/hash.server";
 import { getSettings } from "~/lib/settings.server";
 import { actorOf, type CurrentUser, type PersonUser } from "./auth.server";
-import { bookItem, itemFacts, PAYMENT_ITEMS, PAYMENT_RUNS } from "./payment-items.server";
+import { bookItem, itemFacts, itemsFacts, PAYMENT_ITEMS, PAYMENT_RUNS } from "./payment-items.server";
 import { nextReference, requireCan } from "./placement-common.server";
 import { transition, tryTransition } from "./transition.server";
 
@@ -121,8 +121,9 @@ async function sortOut(m: EntityManager, user: PersonUser, dueUntil: string) {
   const eligible: PaymentItem[] = [];
   const facts = new Map<number, PaymentItemFacts>();
   const refused: RefusedItem[] = [];
-  for (const item of items) {
-    const f = await itemFacts(m, item, user, { dueUntil });
+  const all = await itemsFacts(m, items, user, { dueUntil });
+  for (const [k, item] of items.entries()) {
+    const f = all[k];
     const decision = paymentItemMachine.decide("add_to_run", f, userPermissions(user));
     facts.set(item.id, f);
     if (decision.ok) eligible.push(item);
