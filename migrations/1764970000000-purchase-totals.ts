@@ -6,6 +6,8 @@ import { Table, type MigrationInterface, type QueryRunner } from "typeorm";
  * purchase list's counts and sum at ten years of data without reading every purchase).
  * SQLite: one row trigger per event (an upsert, in the engine). PostgreSQL: statement triggers
  * with transition tables, so a bulk insert or update changes each totals row once per statement.
+ * A later migration that rebuilds place_purchases on SQLite (TypeORM copies the table to change a
+ * column) drops these triggers: it must create them again. purchases.test.ts checks they exist.
  */
 export class PurchaseTotals1764970000000 implements MigrationInterface {
   name = "PurchaseTotals1764970000000";
@@ -24,17 +26,18 @@ export class PurchaseTotals1764970000000 implements MigrationInterface {
     if (queryRunner.connection.driver.options.type === "postgres") {
       // Each statement adds what it changed per status; an update that moves no status and no
       // amount (most do: dates, references, notes) touches no totals row, so it takes no lock there.
+      // Rows are taken in status order, so two statements never lock two totals rows in opposite order.
       const upsert = (select: string) =>
         `INSERT INTO place_purchase_totals (status, purchases, "estimatedCents") ${select} ON CONFLICT (status) DO UPDATE SET purchases = place_purchase_totals.purchases + EXCLUDED.purchases, "estimatedCents" = place_purchase_totals."estimatedCents" + EXCLUDED."estimatedCents";`;
       await queryRunner.query(`
         CREATE FUNCTION place_purchase_totals_apply() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
           IF TG_OP = 'INSERT' THEN
-            ${upsert(`SELECT status, COUNT(*), COALESCE(SUM("estimatedCents"), 0) FROM new_rows GROUP BY status`)}
+            ${upsert(`SELECT status, COUNT(*), COALESCE(SUM("estimatedCents"), 0) FROM new_rows GROUP BY status ORDER BY status`)}
           ELSIF TG_OP = 'DELETE' THEN
-            ${upsert(`SELECT status, -COUNT(*), -COALESCE(SUM("estimatedCents"), 0) FROM old_rows GROUP BY status`)}
+            ${upsert(`SELECT status, -COUNT(*), -COALESCE(SUM("estimatedCents"), 0) FROM old_rows GROUP BY status ORDER BY status`)}
           ELSE
-            ${upsert(`SELECT status, SUM(n), SUM(c) FROM (SELECT status, -1 AS n, -"estimatedCents" AS c FROM old_rows UNION ALL SELECT status, 1, "estimatedCents" FROM new_rows) d GROUP BY status HAVING SUM(n) <> 0 OR SUM(c) <> 0`)}
+            ${upsert(`SELECT status, SUM(n), SUM(c) FROM (SELECT status, -1 AS n, -"estimatedCents" AS c FROM old_rows UNION ALL SELECT status, 1, "estimatedCents" FROM new_rows) d GROUP BY status HAVING SUM(n) <> 0 OR SUM(c) <> 0 ORDER BY status`)}
           END IF;
           RETURN NULL;
         END $$`);

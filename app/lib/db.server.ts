@@ -108,8 +108,26 @@ export async function closeDb() {
   reader = null;
   readerInitializing = null;
   gate = Promise.resolve();
+  for (const old of retiredReaders) if (old.isInitialized) await old.destroy();
+  retiredReaders.clear();
   if (r?.isInitialized) await r.destroy();
   if (ds?.isInitialized) await ds.destroy();
+}
+
+/** Read connections replaced by a fresh one, closed a minute later (a request may still hold one). */
+const retiredReaders = new Set<DataSource>();
+
+/** New reads go to a new read connection; the old one closes once the reads that hold it are surely done. */
+function renewReader() {
+  const old = reader;
+  reader = null;
+  readerInitializing = null;
+  if (!old) return;
+  retiredReaders.add(old);
+  setTimeout(() => {
+    retiredReaders.delete(old);
+    if (old.isInitialized) old.destroy().catch(() => undefined);
+  }, 60_000).unref();
 }
 
 /** Rows ANALYZE reads per index (SQLite's own advice: 100–1000), so refreshing stays well under a second. */
@@ -126,10 +144,17 @@ const ANALYSIS_LIMIT = 1000;
 export async function refreshPlannerStatistics(): Promise<void> {
   const ds = await db();
   if (ds.options.type !== "sqlite") return;
-  // A write (sqlite_stat1), so through the write gate like every other.
-  await tx(async (m) => {
+  // A write (sqlite_stat1), so through the write gate like every other. 0x01 only lists what
+  // would be analysed.
+  const analysed = await tx(async (m) => {
+    const due: unknown[] = await m.query("PRAGMA optimize = 0x10003");
+    if (!due.length) return false;
     await m.query("PRAGMA optimize = 0x10002");
+    return true;
   });
+  // A connection loads the statistics when it opens; new ones written through another connection
+  // do not reach it (not even with a schema change, tried). So the read connection is renewed.
+  if (analysed) renewReader();
 }
 
 export function databaseKind(): "sqlite" | "postgres" {

@@ -358,7 +358,7 @@ export async function decideClaim(user: CurrentUser, claimId: number, event: Ext
       audit: { details: { note: input.note, results: results.map((r) => ({ code: r.code, severity: r.severity })), severeDisabilityException: claim.severeDisabilityException } },
     });
     // On acceptance: the instalments and the redeemed voucher, in the same transaction.
-    if (plan) await onAccepted(m, claim, assignment, user, plan);
+    if (plan) await onAccepted(m, claim, assignment, user, plan, berlinDate(at));
     if (doc && letter?.mail) await enqueueMail(m, { to: letter.mail.to, ...letter.mail.rendered, attachmentDocumentId: doc.id });
     return claim;
   });
@@ -387,7 +387,8 @@ async function instalmentPlan(m: EntityManager, claim: PlacementClaim, assignmen
   return planInstalments(schedule.instalments as InstalmentRule[], Math.min(claim.claimedFeeCents, assignment.maxFeeCents), claim.jobStart, rs.claimPeriodMonths);
 }
 
-async function onAccepted(m: EntityManager, claim: PlacementClaim, assignment: Assignment, user: CurrentUser, plan: ReturnType<typeof planInstalments>) {
+/** `day`: the decision's day in Berlin (the letter's date), also for the voucher and the instalments. */
+async function onAccepted(m: EntityManager, claim: PlacementClaim, assignment: Assignment, user: CurrentUser, plan: ReturnType<typeof planInstalments>, day: string) {
   const at = nowIso();
   // Not read back (insert() would select each row again on SQLite): the move below reads them.
   await m.createQueryBuilder().insert().into(FeeInstalment).updateEntity(false).values(
@@ -416,7 +417,7 @@ async function onAccepted(m: EntityManager, claim: PlacementClaim, assignment: A
   await transition(m, ASSIGNMENTS, {
     entity: assignment,
     event: "redeem",
-    facts: { state: assignment.status as AssignmentState, today: today(), validUntil: assignment.validUntil },
+    facts: { state: assignment.status as AssignmentState, today: day, validUntil: assignment.validUntil },
     actor: user,
     set: { updatedAt: at },
     audit: { summary: `Zuweisung ${assignment.reference} eingelöst (Vermittlungsnachweis ${claim.reference})`, details: { claim: claim.reference } },
@@ -425,7 +426,6 @@ async function onAccepted(m: EntityManager, claim: PlacementClaim, assignment: A
   // Instalments whose duration already passed move at once (the same machine as the daily job).
   // Usually none can (a claim is decided within weeks of the job's start): the machine says so
   // from the plan, and the rows just written need not be read back.
-  const day = today();
   const movable = plan.some((p) => (["reach_duration", "lapse"] as const).some((event) => instalmentMachine.check(event, { state: "pending", today: day, number: p.number, jobStart: claim.jobStart, earliestOn: p.earliestOn, deadlineOn: p.deadlineOn, sameEmployerRequired: p.sameEmployer, employmentEndedOn: claim.employmentEndedOn }).ok));
   if (movable) await advanceClaimInstalments(m, claim, day);
 }

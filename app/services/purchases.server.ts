@@ -109,7 +109,8 @@ export async function listPurchases(user: CurrentUser, raw: PurchaseQuery, optio
   const query = completeQuery(PURCHASE_LIST, raw);
   const m = await em();
   const qb = m.getRepository(PlacePurchase).createQueryBuilder("x");
-  if (query.status && query.status in PURCHASE_GROUPS) qb.andWhere("x.status IN (:...group)", { group: [...PURCHASE_GROUPS[query.status as keyof typeof PURCHASE_GROUPS]] });
+  const group = query.status && Object.hasOwn(PURCHASE_GROUPS, query.status) ? PURCHASE_GROUPS[query.status as keyof typeof PURCHASE_GROUPS] : null;
+  if (group) qb.andWhere("x.status IN (:...group)", { group: [...group] });
   else if (query.status) qb.andWhere("x.status = :s", { s: query.status });
   if (query.provider) qb.andWhere("x.providerId = :prov", { prov: query.provider });
   if (query.type) qb.andWhere(`x.measureId IN ${qb.subQuery().select("ms.id").from(Measure, "ms").where("ms.typeCode = :type").getQuery()}`, { type: query.type });
@@ -120,7 +121,7 @@ export async function listPurchases(user: CurrentUser, raw: PurchaseQuery, optio
   if (to) qb.andWhere("x.startDate <= :to", { to });
   // Filtered by status at most: count and sum from the kept totals; otherwise counted here.
   const byStatusOnly = !query.provider && !query.type && !query.client?.trim() && !from && !to;
-  const kept = byStatusOnly ? await keptTotals(query.status ? (PURCHASE_GROUPS[query.status as keyof typeof PURCHASE_GROUPS] ?? [query.status]) : null) : null;
+  const kept = byStatusOnly ? await keptTotals(query.status ? (group ?? [query.status]) : null) : null;
   const sum = kept ? kept.estimatedCents : Number((await qb.clone().select("COALESCE(SUM(x.estimatedCents), 0)", "sum").getRawOne<{ sum: string }>())?.sum ?? 0);
   const { rows, raw: _raw, ...page } = await paginate(qb, query, { sortColumns: { start: "x.startDate", reference: "x.reference", amount: "x.estimatedCents" }, tieBreaker: "x.id", all: options.all, total: kept?.purchases });
   const [measures, providers, clients] = await Promise.all([
