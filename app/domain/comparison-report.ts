@@ -3,7 +3,7 @@
  * export model of comparison-export.ts: the staff's CSV and Beirat report (all providers by
  * name) and the provider's own view (its own row only, the overall rate anonymised). Pure.
  */
-import { funnelLimits, funnelPosition, suppressColumn, type FunnelPosition } from "./outcome-stats";
+import { funnelLimits, ratePosition, suppressColumn, type FunnelPosition } from "./outcome-stats";
 import type { ExportFigure, ExportReport, ExportUnit } from "./comparison-export";
 import { MEASURE_DEFINITIONS, MEASURE_LABELS, RATE_MEASURES, type Cell, type MeasureKey, type ModelSummary } from "./outcome-comparison";
 
@@ -26,7 +26,7 @@ function rateFunnel(measure: MeasureKey, overall: Cell | undefined, cell: Cell |
   if (!RATE_MEASURES.includes(measure) || !overall || overall.suppressed || overall.rate === null || !cell || cell.suppressed || cell.n <= 0 || cell.rate === null) return { limits: null, position: null };
   const l = funnelLimits(overall.rate, cell.n);
   const limits = { low95: l.low95, high95: l.high95, low998: l.low998, high998: l.high998 };
-  return { limits, position: funnelPosition(cell.rate, limits) };
+  return { limits, position: ratePosition(cell.k, cell.n, overall.rate) };
 }
 
 /** The method in words, one "Schritt: Text" line each (the report's method table). */

@@ -12,13 +12,14 @@ import {
   calibrationTable,
   fitLogistic,
   funnelLimits,
-  funnelPosition,
   isSmall,
   median,
   predictLogistic,
   rateInterval,
+  ratePosition,
   ratioFunnelLimits,
   ratioInterval,
+  ratioPosition,
   stratumRates,
   suppressColumn,
   type FunnelPosition,
@@ -706,7 +707,7 @@ export function compare(all: Facts, o: CompareOptions): Comparison {
       const pts = plotted.filter((r) => r.expected !== null && r.expected > 0 && r.ratio !== null);
       const points = pts.map((r) => {
         const limits = ratioFunnelLimits(r.expected!);
-        return { providerId: r.providerId, x: r.expected!, y: r.ratio!, n: r.cells[o.measure]!.n, limits, position: funnelPosition(r.ratio!, limits) };
+        return { providerId: r.providerId, x: r.expected!, y: r.ratio!, n: r.cells[o.measure]!.n, limits, position: ratioPosition(r.cells[o.measure]!.k, r.expected!) };
       });
       const maxE = Math.max(1, ...points.map((p) => p.x));
       const minE = Math.min(1, ...points.map((p) => p.x));
@@ -726,7 +727,7 @@ export function compare(all: Facts, o: CompareOptions): Comparison {
       const points = plotted.map((r) => {
         const c = r.cells[o.measure]!;
         const l = funnelLimits(p0, c.n);
-        return { providerId: r.providerId, x: c.n, y: c.rate!, n: c.n, limits: l, position: funnelPosition(c.rate!, l) };
+        return { providerId: r.providerId, x: c.n, y: c.rate!, n: c.n, limits: l, position: ratePosition(c.k, c.n, p0) };
       });
       const maxN = Math.max(2, ...points.map((p) => p.x));
       // The curves from the smallest n plotted (smaller cells are suppressed, limits there say nothing).
@@ -770,6 +771,14 @@ export function funnelLimitsFor(adjust: AdjustMode, result: Comparison, n: numbe
   if (!overall || overall.rate === null || n <= 0) return null;
   const l = funnelLimits(overall.rate, n);
   return { low95: l.low95, high95: l.high95, low998: l.low998, high998: l.high998 };
+}
+
+/** Where a provider's cell lies against the overall (rate) or its expected count (adjusted ratio); null without a comparison. */
+export function positionFor(adjust: AdjustMode, result: Comparison, cell: Cell, expected: number | null): FunnelPosition | null {
+  const overall = result.overall[result.measure];
+  if (cell.n <= 0) return null;
+  if (adjust === "adjusted") return expected !== null && expected > 0 ? ratioPosition(cell.k, expected) : null;
+  return overall && overall.rate !== null ? ratePosition(cell.k, cell.n, overall.rate) : null;
 }
 
 export { POSITION_LABELS, formatPercent, formatRateCell, formatNumber, formatRatio } from "./outcome-format";

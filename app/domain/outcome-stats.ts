@@ -140,6 +140,37 @@ export function ratioFunnelLimits(expected: number): { e: number; low95: number;
 /** Where a point lies against its limits. */
 export type FunnelPosition = "above998" | "above95" | "within" | "below95" | "below998";
 
+/**
+ * Where k of n lies against the overall rate p0, by the exact binomial tails: above a limit when
+ * P(X ≥ k) ≤ its tail (2.5 % or 0.1 %), i.e. k beyond the quantile the limit is drawn from;
+ * below when P(X ≤ k) is under it. The drawn curves (funnelLimit) are interpolated between counts
+ * so they are continuous; a point at the edge of what is possible (3 of 3 against 89.5 %, which
+ * happens by chance 72 % of the time) touches the curve there without being unusual.
+ */
+export function ratePosition(k: number, n: number, p0: number): FunnelPosition {
+  if (!(n > 0)) throw new RangeError("n must be positive");
+  const upper = k <= 0 ? 1 : 1 - binomialCdf(k - 1, n, p0);
+  const lower = binomialCdf(k, n, p0);
+  return tailPosition(upper, lower);
+}
+
+/** The same for an observed count against its expected count (Poisson tails, as ratioFunnelLimit). */
+export function ratioPosition(observed: number, expected: number): FunnelPosition {
+  if (!(expected > 0)) throw new RangeError("expected must be positive");
+  const upper = observed <= 0 ? 1 : 1 - poissonCdf(observed - 1, expected);
+  const lower = poissonCdf(observed, expected);
+  return tailPosition(upper, lower);
+}
+
+function tailPosition(upper: number, lower: number): FunnelPosition {
+  if (upper <= 0.001) return "above998";
+  if (upper <= 0.025) return "above95";
+  if (lower < 0.001) return "below998";
+  if (lower < 0.025) return "below95";
+  return "within";
+}
+
+/** Where a value lies against drawn limits (for values without counts; counts use ratePosition / ratioPosition). */
 export function funnelPosition(value: number, l: { low95: number; high95: number; low998: number; high998: number }): FunnelPosition {
   if (value > l.high998) return "above998";
   if (value > l.high95) return "above95";

@@ -17,6 +17,7 @@ import {
   covariatesOf,
   funnelLimitsFor,
   lineOf,
+  positionFor,
   measuresOf,
   MEASURE_DEFINITIONS,
   MEASURE_LABELS,
@@ -33,7 +34,7 @@ import {
   type PlaceFact,
   type QueryInput,
 } from "~/domain/outcome-comparison";
-import { funnelPosition, type FunnelPosition } from "~/domain/outcome-stats";
+import type { FunnelPosition } from "~/domain/outcome-stats";
 import { distinctNames } from "~/domain/comparison-report";
 import { nowIso, today } from "~/lib/clock.server";
 import { databaseKind, em } from "~/lib/db.server";
@@ -557,6 +558,13 @@ export interface ComparisonView {
   brokerContracts: number | null;
 }
 
+/** An unknown measure type in the query: a message, and all types instead (never zeros for a type that does not exist). */
+function dropUnknownType(query: { typeCode: string | null }, errors: string[], known: readonly string[]) {
+  if (!query.typeCode || known.includes(query.typeCode)) return;
+  errors.push(`Die Maßnahmeart „${query.typeCode.slice(0, 40)}“ gibt es nicht; gezeigt werden alle Arten.`);
+  query.typeCode = null;
+}
+
 /** The comparison of all providers for staff with the right (an admin grants comparisonAccess). */
 export async function comparisonView(user: CurrentUser, input: QueryInput): Promise<ComparisonView> {
   if (!mayCompare(user)) throw new ForbiddenError("Den Trägervergleich sehen nur Beschäftigte, denen die Administration das Recht dazu gegeben hat.");
@@ -565,10 +573,7 @@ export async function comparisonView(user: CurrentUser, input: QueryInput): Prom
   const options = await filterOptions(m);
   const requestedAt = nowIso();
   const { query, errors } = parseComparisonQuery(input, { period: settings.defaultPeriod, today: today(), minYear: options.minYear });
-  if (query.typeCode && !options.types.some((t) => t.value === query.typeCode)) {
-    errors.push(`Die Maßnahmeart „${query.typeCode.slice(0, 40)}“ gibt es nicht; gezeigt werden alle Arten.`);
-    query.typeCode = null;
-  }
+  dropUnknownType(query, errors, options.types.map((t) => t.value));
   if (query.region && !options.regions.includes(query.region)) {
     errors.push(`Die Region „${query.region.slice(0, 40)}“ gibt es nicht; gezeigt werden alle Regionen.`);
     query.region = null;
@@ -666,6 +671,7 @@ export async function ownComparison(user: CurrentUser, input: QueryInput): Promi
   const first = line === "brokers" ? await m.getRepository(Assignment).createQueryBuilder("a").select("MIN(a.issuedOn)", "d").getRawOne<{ d: unknown }>() : await m.getRepository(PlacePurchase).createQueryBuilder("p").select("MIN(p.startDate)", "d").getRawOne<{ d: unknown }>();
   const minYear = day(first?.d) ? Number(day(first?.d)!.slice(0, 4)) : Number(today().slice(0, 4));
   const { query, errors } = parseComparisonQuery({ ...input, line }, { period: settings.defaultPeriod, today: today(), minYear });
+  if (query.typeCode) dropUnknownType(query, errors, (await m.getRepository(MeasureType).find({ select: { code: true } })).map((t) => t.code));
   const { facts, asOf: now } = await cachedFacts({ line, from: query.period.from, to: query.period.to, asOf: requestedAt, regionalRates: settings.regionalRates }, true);
   const result = compareFacts(facts, { measure: query.measure, period: query.period, typeCode: query.typeCode, region: query.region, adjust: query.adjust, minCell: settings.minCell, suppress: false, asOf: berlinDate(now) });
   const row = result.rows.find((r) => r.providerId === providerId);
@@ -702,7 +708,7 @@ export async function ownComparison(user: CurrentUser, input: QueryInput): Promi
     },
     overall,
     limits,
-    position: limits && value !== null ? funnelPosition(value, limits) : null,
+    position: limits && value !== null ? positionFor(query.adjust, result, mine, row?.expected ?? null) : null,
     adjustment: overallHidden ? "none" : result.adjustment,
     model: result.model && !overallHidden ? { method: result.model.method, variables: result.model.variables.map((v) => ({ label: v.label, oddsRatio: v.oddsRatio })), auc: result.model.auc } : null,
     minCell: settings.minCell,

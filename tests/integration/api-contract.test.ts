@@ -557,7 +557,7 @@ describe("every operation", () => {
     expect(one.status).toBe(200);
     expect(one.body).toMatchObject({ line: "brokers" });
     expect((one.body!.items as Json[]).map((i) => i.measure)).toEqual(["placement"]);
-    for (const [bad, field] of [["measure=placement", "measure"], ["period=decade", "period"], ["year=07", "year"], ["foo=bar", "foo"], ["line=brokers", "line"]] as const) {
+    for (const [bad, field] of [["measure=placement", "measure"], ["period=decade", "period"], ["year=07", "year"], ["foo=bar", "foo"], ["line=brokers", "line"], ["typeCode=xyz", "typeCode"]] as const) {
       const res = await call(`/provider/outcomes?${bad}`, { token: trainer });
       expect(res.status, bad).toBe(400);
       expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);

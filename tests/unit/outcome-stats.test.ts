@@ -4,6 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import {
+  ratePosition,
+  ratioPosition,
   auc,
   calibrationTable,
   clopperPearson,
@@ -111,6 +113,36 @@ describe("funnel-plot limits (Spiegelhalter 2005, binomial with interpolation)",
     expect(funnelPosition(0.46, l)).toBe("above998");
     expect(funnelPosition(0.19, l)).toBe("below95");
     expect(funnelPosition(0.14, l)).toBe("below998");
+  });
+
+  it("a provider's position comes from the exact tails: Bin(100, 0.5) has P(X ≥ 60) = 0.0284, P(X ≥ 61) = 0.0176, P(X ≥ 65) = 0.00176, P(X ≥ 66) = 0.000895", () => {
+    expect(ratePosition(60, 100, 0.5)).toBe("within");
+    expect(ratePosition(61, 100, 0.5)).toBe("above95");
+    expect(ratePosition(65, 100, 0.5)).toBe("above95");
+    expect(ratePosition(66, 100, 0.5)).toBe("above998");
+    // The same on the other side (symmetric at 0.5).
+    expect(ratePosition(40, 100, 0.5)).toBe("within");
+    expect(ratePosition(39, 100, 0.5)).toBe("below95");
+    expect(ratePosition(35, 100, 0.5)).toBe("below95");
+    expect(ratePosition(34, 100, 0.5)).toBe("below998");
+  });
+
+  it("3 of 3 against an overall 89.5 % is not unusual (P = 0.717), although it touches the interpolated 99.8 % curve", () => {
+    const l = funnelLimits(0.895, 3);
+    expect(1).toBeGreaterThan(l.high998); // drawn: the curve ends just under 100 %
+    expect(ratePosition(3, 3, 0.895)).toBe("within");
+    expect(ratePosition(0, 3, 0.895)).toBe("below95"); // P(X = 0) = 0.105³ = 0.00116
+  });
+
+  it("an observed count against its expected count by Poisson tails at E = 10: 17 within, 18 above 95 %, 22 above 99.8 %; 4 within, 3 below 95 %, 1 below 99.8 %", () => {
+    expect(ratioPosition(17, 10)).toBe("within");
+    expect(ratioPosition(18, 10)).toBe("above95"); // P(X ≥ 18) = 0.0143
+    expect(ratioPosition(21, 10)).toBe("above95"); // P(X ≥ 21) = 0.00159
+    expect(ratioPosition(22, 10)).toBe("above998"); // P(X ≥ 22) = 0.00069
+    expect(ratioPosition(4, 10)).toBe("within"); // P(X ≤ 4) = 0.0293
+    expect(ratioPosition(3, 10)).toBe("below95"); // P(X ≤ 3) = 0.0103
+    expect(ratioPosition(2, 10)).toBe("below95"); // P(X ≤ 2) = 0.00277
+    expect(ratioPosition(1, 10)).toBe("below998"); // P(X ≤ 1) = 0.000499
   });
 
   it("Poisson cdf and quantile against hand-computed values at E = 1", () => {
