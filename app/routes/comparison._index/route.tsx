@@ -98,7 +98,7 @@ export default function ComparisonPage() {
       ) : null}
       {view.allSuppressed ? (
         <div className="alert alert-info" role="status">
-          Für diese Auswahl im Zeitraum ({view.query.period.label}) gibt es Fälle, aber bei jedem Träger so wenige (unter {view.minCell} Personen), dass die Zahlen zum Schutz der Sozialdaten gesperrt sind. Ein längerer Zeitraum oder alle Maßnahmearten zeigen mehr.
+          Für diese Auswahl im Zeitraum ({view.query.period.label}) gibt es Fälle, aber die Zahlen jedes Trägers sind zum Schutz der Sozialdaten gesperrt: weil eine Zahl weniger als {view.minCell} Personen betrifft oder weil sie sich sonst aus der Summe und den übrigen Zahlen errechnen ließe. Ein längerer Zeitraum oder alle Maßnahmearten zeigen mehr.
         </div>
       ) : view.rows.length === 0 || !overall || overall.n === 0 ? (
         <div className="alert alert-info" role="status">
