@@ -249,7 +249,8 @@ export function parseComparisonQuery(input: QueryInput, defaults: { period: Peri
     } else errors.push(`Die Kennzahl „${s(input.measure).slice(0, 40)}“ gibt es für diesen Bereich nicht: gezeigt wird die ${MEASURE_LABELS[measure]}.`);
   }
   const currentYear = Number(defaults.today.slice(0, 4));
-  let kind: PeriodKind = defaults.period;
+  // A year without a period kind means that calendar year (as in the API), not the default window.
+  let kind: PeriodKind = !s(input.period) && s(input.year) ? "year" : defaults.period;
   const rawKind = s(input.period);
   if (rawKind) {
     if (rawKind === "year" || rawKind === "rolling12" || rawKind === "rolling24") kind = rawKind;

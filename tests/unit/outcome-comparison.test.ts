@@ -118,6 +118,10 @@ describe("periods", () => {
     const f = parseComparisonQuery({}, d);
     expect(f.query.period.to).toBe("2026-12-06");
     expect(f.query.period.from).toBe("2024-12-07");
+    // A year alone means that calendar year (as the API reads it), not the default window.
+    const g = parseComparisonQuery({ year: "2007" }, d);
+    expect(g.errors).toEqual([]);
+    expect([g.query.period.from, g.query.period.to]).toEqual(["2007-01-01", "2007-12-31"]);
   });
 });
 
