@@ -247,7 +247,8 @@ export function reportTemplateData(report: ExportReport, generatedAt: string, te
     overallN: overall.n,
     overallRate: overall.rate,
     overallInterval: overall.interval,
-    providerCount: String(report.providers.length),
+    // Counted as the page counts them: providers with cases of this measure (shown or withheld).
+    providerCount: String(report.providers.filter((p) => p.suppression !== "none" || (p.n ?? 0) > 0).length),
     providers: rows.map((r) => ({ label: r.label, k: r.k, n: r.n, rate: r.rate, interval: r.interval, expected: r.expected, ratio: r.ratio })),
     funnel: rows.map((r) => ({ label: r.label, n: r.n, rate: r.rate, limits95: r.limits95, limits998: r.limits998, position: r.position })),
     outliers: outlierText(report),

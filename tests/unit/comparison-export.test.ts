@@ -49,6 +49,8 @@ describe("suppressed figures print only their mark", () => {
     const data = reportTemplateData(r, "01.02.2008, 10:00 Uhr", []);
     expect(data.providers[1]).toMatchObject({ label: "Versteckt", k: "< 3", n: "< 3", rate: "< 3", interval: "< 3" });
     expect(outlierText(report([figure({})]))).toBe("keiner der ausgewiesenen Träger.");
+    // Counted as the page counts: with cases of this measure, shown or withheld; not one without any.
+    expect(reportTemplateData(report([figure({}), figure({ suppression: "small", n: null }), figure({ k: 0, n: 0, rate: null })]), "01.02.2008, 10:00 Uhr", []).providerCount).toBe("2");
   });
 
   it("file names say measure and year", () => {
