@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { labels, textBox, type Box } from "~/routes/comparison._index/funnel-labels";
+import { CHAR_W, labels, textBox, type Box } from "~/routes/comparison._index/funnel-labels";
 import { H, M, W } from "~/routes/comparison._index/funnel-size";
 
 const overlaps = (a: Box, b: Box) => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
@@ -47,5 +47,19 @@ describe("funnel labels never cover a point", () => {
     for (let x = M.left; x <= W - M.right; x += 8) for (let y = M.top; y <= H - M.bottom; y += 8) all.push({ cx: x, cy: y });
     const placed = labels([{ name: "Ganz und gar eingeschlossen", cx: 300, cy: 200 }], all);
     expect(placed[0].number).toBe(1);
+  });
+});
+
+describe("a name never reads as another point's", () => {
+  it("keeps 12 px to the sides of every other point: at the right edge, a name is not set left of its point right beside a neighbour", () => {
+    const own = { name: "Köhler Bildungszentrum", cx: W - M.right - 5, cy: 300 };
+    // Where the name would start if set to the left of its own point, a neighbour 2 px beyond it.
+    const leftStart = own.cx - 10 - (own.name.length * CHAR_W + 4) + 2;
+    const neighbour = { cx: leftStart - 9, cy: 302 };
+    const [placed] = labels([own], [own, neighbour]);
+    expect(placed.number).toBeNull();
+    const gapBox = { x1: neighbour.cx - 7 - 12, x2: neighbour.cx + 7 + 12, y1: neighbour.cy - 7, y2: neighbour.cy + 7 };
+    const b = placed.box;
+    expect(b.x1 < gapBox.x2 && gapBox.x1 < b.x2 && b.y1 < gapBox.y2 && gapBox.y1 < b.y2).toBe(false);
   });
 });

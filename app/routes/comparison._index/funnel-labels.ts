@@ -36,6 +36,9 @@ export function textBox(text: string, tx: number, ty: number, anchor: "start" | 
 
 const overlaps = (a: Box, b: Box) => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
 const pointBox = (p: { cx: number; cy: number }): Box => ({ x1: p.cx - POINT_R, y1: p.cy - POINT_R, x2: p.cx + POINT_R, y2: p.cy + POINT_R });
+/** Room kept between a label and any other point, so a name never reads as that point's. */
+const OTHER_GAP = 12;
+const otherPointBox = (p: { cx: number; cy: number }): Box => ({ x1: p.cx - POINT_R - OTHER_GAP, y1: p.cy - POINT_R, x2: p.cx + POINT_R + OTHER_GAP, y2: p.cy + POINT_R });
 const inside = (b: Box) => b.x1 >= M.left && b.x2 <= W - M.right && b.y1 >= M.top && b.y2 <= H - M.bottom;
 
 /** Offsets tried in order: right/left of the point, then above/below, then further away with a leader line. */
@@ -74,20 +77,22 @@ function place(text: string, p: { cx: number; cy: number }, obstacles: Box[]): {
  * list below it.
  */
 export function labels(points: { name: string; cx: number; cy: number }[], all: { cx: number; cy: number }[] = points): PlacedLabel[] {
-  const obstacles: Box[] = all.map(pointBox);
+  const taken: Box[] = [];
   const placed: PlacedLabel[] = [];
   let next = 1;
   for (const p of [...points].sort((a, b) => a.cy - b.cy || a.cx - b.cx)) {
+    // Its own point only as large as it is; every other point with room to the sides.
+    const obstacles = [...taken, ...all.map((q) => (q.cx === p.cx && q.cy === p.cy ? pointBox(q) : otherPointBox(q)))];
     const named = place(p.name, p, obstacles);
     if (named) {
       placed.push({ ...p, ...named, number: null });
-      obstacles.push(named.box);
+      taken.push(named.box);
       continue;
     }
     const number = next++;
     const marker = place(String(number), p, obstacles) ?? { tx: p.cx + 10, ty: p.cy + 4, anchor: "start" as const, leader: false, box: textBox(String(number), p.cx + 10, p.cy + 4, "start") };
     placed.push({ ...p, ...marker, number });
-    obstacles.push(marker.box);
+    taken.push(marker.box);
   }
   return placed;
 }
