@@ -279,6 +279,7 @@ export function parseComparisonQuery(input: QueryInput, defaults: { period: Peri
     }
     period = resolvePeriod(kind, { end });
   }
+  if (s(input.adjust) && s(input.adjust) !== "raw" && s(input.adjust) !== "adjusted") errors.push(`Die Darstellung „${s(input.adjust).slice(0, 40)}“ gibt es nicht: gezeigt wird die tatsächliche Quote.`);
   const adjust: AdjustMode = s(input.adjust) === "adjusted" && RATE_MEASURES.includes(measure) ? "adjusted" : "raw";
   if (s(input.adjust) === "adjusted" && adjust === "raw") errors.push("Diese Kennzahl ist kein Anteil: sie wird ohne Risikoadjustierung gezeigt.");
   return { query: { line, measure, typeCode: line === "places" ? s(input.type) || null : null, region: s(input.region) || null, period, adjust }, errors };

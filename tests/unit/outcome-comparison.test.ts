@@ -119,6 +119,10 @@ describe("periods", () => {
     expect(f.query.period.to).toBe("2026-12-06");
     expect(f.query.period.from).toBe("2024-12-07");
     // A year alone means that calendar year (as the API reads it), not the default window.
+    const h = parseComparisonQuery({ adjust: "foo" }, d);
+    expect(h.errors).toEqual(["Die Darstellung „foo“ gibt es nicht: gezeigt wird die tatsächliche Quote."]);
+    expect(h.query.adjust).toBe("raw");
+    expect(parseComparisonQuery({ adjust: "adjusted" }, d).errors).toEqual([]);
     const g = parseComparisonQuery({ year: "2007" }, d);
     expect(g.errors).toEqual([]);
     expect([g.query.period.from, g.query.period.to]).toEqual(["2007-01-01", "2007-12-31"]);
