@@ -27,10 +27,11 @@ export class PurchaseTotals1764970000000 implements MigrationInterface {
       // Each statement adds what it changed per status; an update that moves no status and no
       // amount (most do: dates, references, notes) touches no totals row, so it takes no lock there.
       // Rows are taken in status order, so two statements never lock two totals rows in opposite order.
+      // OR REPLACE: dropping a schema's tables (TypeORM's dropDatabase) leaves its functions behind.
       const upsert = (select: string) =>
         `INSERT INTO place_purchase_totals (status, purchases, "estimatedCents") ${select} ON CONFLICT (status) DO UPDATE SET purchases = place_purchase_totals.purchases + EXCLUDED.purchases, "estimatedCents" = place_purchase_totals."estimatedCents" + EXCLUDED."estimatedCents";`;
       await queryRunner.query(`
-        CREATE FUNCTION place_purchase_totals_apply() RETURNS trigger LANGUAGE plpgsql AS $$
+        CREATE OR REPLACE FUNCTION place_purchase_totals_apply() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
           IF TG_OP = 'INSERT' THEN
             ${upsert(`SELECT status, COUNT(*), COALESCE(SUM("estimatedCents"), 0) FROM new_rows GROUP BY status ORDER BY status`)}
