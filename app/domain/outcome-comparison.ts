@@ -516,7 +516,7 @@ export function riskAdjust(units: readonly Unit[]): { predicted: number[]; model
   else if (rarer < EVENTS_PER_VARIABLE * vars.length) reason = `Zu wenige Ereignisse für ein Regressionsmodell (${rarer} bei ${vars.length} Merkmalen; nötig sind mindestens ${EVENTS_PER_VARIABLE} je Merkmal): indirekte Standardisierung über Schichten.`;
   else {
     x = units.map((u) => vars.map((v) => v.value(u.covariates)));
-    fit = fitLogistic(x, y);
+    fit = fitLogistic(x, y, { firth: true });
     if (!fit || !fit.converged) {
       fit = null;
       reason = "Das Regressionsmodell ließ sich nicht schätzen (Merkmale trennen die Ergebnisse vollständig oder sind voneinander abhängig): indirekte Standardisierung über Schichten.";
@@ -529,7 +529,7 @@ export function riskAdjust(units: readonly Unit[]): { predicted: number[]; model
       predicted,
       model: {
         method: "regression",
-        reason: `Logistische Regression über alle ${units.length} Fälle des Zeitraums (${events} Ereignisse).`,
+        reason: `Logistische Regression mit Firth-Korrektur über alle ${units.length} Fälle des Zeitraums (${events} Ereignisse).`,
         variables: vars.map((v, j) => ({ label: v.label, coef: fit!.coef[j + 1], se: fit!.se[j + 1], oddsRatio: Math.exp(fit!.coef[j + 1]) })),
         intercept: fit.coef[0],
         interceptSe: fit.se[0],

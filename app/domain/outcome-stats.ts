@@ -254,13 +254,16 @@ function choleskySolve(l: number[][], b: number[]): number[] {
  * Fits P(y = 1 | x) = 1 / (1 + exp(−(b0 + b·x))) by Newton–Raphson (IRLS). `x` rows hold the
  * covariates without the intercept. Returns null when the information matrix is singular
  * (a covariate constant or collinear) – the caller then standardises over strata instead.
+ * Plain maximum likelihood returns null on separation (an estimate beyond ±50); with `firth` the
+ * penalised likelihood (addFirthTerm) is maximised instead, which stays finite there.
  */
-export function fitLogistic(x: readonly (readonly number[])[], y: readonly number[], options: { maxIterations?: number; tolerance?: number } = {}): LogisticFit | null {
+export function fitLogistic(x: readonly (readonly number[])[], y: readonly number[], options: { maxIterations?: number; tolerance?: number; firth?: boolean } = {}): LogisticFit | null {
   const n = x.length;
   if (n === 0 || y.length !== n) return null;
   const p = x[0].length + 1;
   const maxIterations = options.maxIterations ?? 50;
   const tolerance = options.tolerance ?? 1e-8;
+  const groups = covariatePatterns(x, y);
   let beta = new Array<number>(p).fill(0);
   let converged = false;
   let iterations = 0;
@@ -269,11 +272,11 @@ export function fitLogistic(x: readonly (readonly number[])[], y: readonly numbe
     iterations++;
     const grad = new Array<number>(p).fill(0);
     info = Array.from({ length: p }, () => new Array<number>(p).fill(0));
-    for (let i = 0; i < n; i++) {
-      const xi = x[i];
+    for (const g of groups) {
+      const xi = g.x;
       const mu = predictLogistic(beta, xi);
-      const w = mu * (1 - mu);
-      const r = y[i] - mu;
+      const w = g.cases * mu * (1 - mu);
+      const r = g.events - g.cases * mu;
       grad[0] += r;
       info[0][0] += w;
       for (let j = 1; j < p; j++) {
@@ -286,7 +289,11 @@ export function fitLogistic(x: readonly (readonly number[])[], y: readonly numbe
     for (let j = 0; j < p; j++) for (let k = j + 1; k < p; k++) info[j][k] = info[k][j];
     const l = cholesky(info);
     if (!l) return null;
-    const step = choleskySolve(l, grad);
+    if (options.firth) addFirthTerm(l, groups, beta, grad);
+    let step = choleskySolve(l, grad);
+    // Firth's iterations may overshoot from far away: at most 5 on the logit scale per step (as logistf).
+    const largest = Math.max(...step.map(Math.abs));
+    if (options.firth && largest > 5) step = step.map((v) => (v * 5) / largest);
     beta = beta.map((b, j) => b + step[j]);
     if (beta.some((b) => !Number.isFinite(b) || Math.abs(b) > 50)) return null; // separation
     if (Math.max(...step.map(Math.abs)) < tolerance) {
@@ -302,11 +309,65 @@ export function fitLogistic(x: readonly (readonly number[])[], y: readonly numbe
     return Math.sqrt(choleskySolve(l, e)[j]);
   });
   let logLik = 0;
-  for (let i = 0; i < n; i++) {
-    const mu = predictLogistic(beta, x[i]);
-    logLik += y[i] ? Math.log(Math.max(mu, 1e-300)) : Math.log(Math.max(1 - mu, 1e-300));
+  for (const g of groups) {
+    const mu = predictLogistic(beta, g.x);
+    logLik += g.events * Math.log(Math.max(mu, 1e-300)) + (g.cases - g.events) * Math.log(Math.max(1 - mu, 1e-300));
   }
   return { coef: beta, se, iterations, converged, logLik };
+}
+
+interface Pattern {
+  x: readonly number[];
+  cases: number;
+  events: number;
+}
+
+/**
+ * The cases grouped by identical covariates: the likelihood, its score and information (and
+ * Firth's term) are sums over cases, and cases with the same covariates contribute the same terms,
+ * so a sum over the distinct patterns weighted by their counts is the same fit. The comparison's
+ * covariates are indicators, so 60,000 cases have a few hundred patterns.
+ */
+function covariatePatterns(x: readonly (readonly number[])[], y: readonly number[]): Pattern[] {
+  const byKey = new Map<string, Pattern>();
+  for (let i = 0; i < x.length; i++) {
+    const key = x[i].join(",");
+    let g = byKey.get(key);
+    if (!g) byKey.set(key, (g = { x: x[i], cases: 0, events: 0 }));
+    g.cases++;
+    g.events += y[i];
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * Firth's correction (Firth 1993) of the score: + h_i (½ − μ_i) z_i for each case, with h_i the
+ * diagonal of the hat matrix W^½ Z (ZᵀWZ)⁻¹ ZᵀW^½ (z_i = (1, x_i)). It maximises the likelihood
+ * penalised by Jeffreys' prior, which gives finite estimates when a group has no event (separation)
+ * and removes most of the small-sample bias; with a single binary covariate it equals the log odds
+ * ratio with ½ added to each cell of the 2 × 2 table. `l` is the Cholesky factor of ZᵀWZ; the
+ * cases of one covariate pattern share h_i and μ_i.
+ */
+function addFirthTerm(l: number[][], groups: readonly Pattern[], beta: readonly number[], grad: number[]): void {
+  const p = beta.length;
+  const z = new Array<number>(p);
+  const v = new Array<number>(p);
+  for (const g of groups) {
+    z[0] = 1;
+    for (let j = 1; j < p; j++) z[j] = g.x[j - 1];
+    const mu = predictLogistic(beta, g.x);
+    // h_i = w_i · zᵀ (L Lᵀ)⁻¹ z = w_i · |L⁻¹ z|²
+    let norm = 0;
+    for (let j = 0; j < p; j++) {
+      let t = z[j];
+      for (let k = 0; k < j; k++) t -= l[j][k] * v[k];
+      v[j] = t / l[j][j];
+      norm += v[j] * v[j];
+    }
+    const h = mu * (1 - mu) * norm;
+    const adjust = g.cases * h * (0.5 - mu);
+    for (let j = 0; j < p; j++) grad[j] += adjust * z[j];
+  }
 }
 
 /** Area under the ROC curve (the Mann–Whitney statistic; ties count one half). Null without both outcomes. */

@@ -244,14 +244,21 @@ describe("risk adjustment", () => {
     const b = r.rows.find((x) => x.providerId === 2)!;
     expect(a.cells.integration!.rate).toBeCloseTo(0.28, 10);
     expect(b.cells.integration!.rate).toBeCloseTo(0.52, 10);
-    expect(a.ratio!).toBeCloseTo(1, 4);
-    expect(b.ratio!).toBeCloseTo(1, 4);
-    expect(a.expected!).toBeCloseTo(28, 3);
+    // Firth's correction: with one binary variable the fitted rate of a group of n with k events
+    // is (k + ½) ÷ (n + 1), so the ratio is 1 up to that half case: 50+ 20.5/101, 25–49 60.5/101.
+    const expectedA = (80 * 20.5 + 20 * 60.5) / 101;
+    const expectedB = (20 * 20.5 + 80 * 60.5) / 101;
+    expect(a.expected!).toBeCloseTo(expectedA, 6);
+    expect(b.expected!).toBeCloseTo(expectedB, 6);
+    expect(a.ratio!).toBeCloseTo(28 / expectedA, 6);
+    expect(b.ratio!).toBeCloseTo(52 / expectedB, 6);
+    expect(Math.abs(a.ratio! - 1)).toBeLessThan(0.01);
     expect(a.ratioLow!).toBeLessThan(1);
     expect(a.ratioHigh!).toBeGreaterThan(1);
     expect(r.model!.variables.map((v) => v.label)).toEqual(["Alter 50 Jahre und älter"]);
-    // log odds ratio of 0.2 against 0.6
-    expect(r.model!.variables[0].oddsRatio).toBeCloseTo(0.25 / 1.5, 4);
+    // odds ratio of 0.2 against 0.6 (0.25 ÷ 1.5), with Firth's ½ added to each cell of the 2 × 2 table
+    expect(r.model!.variables[0].oddsRatio).toBeCloseTo((20.5 / 80.5) / (60.5 / 40.5), 6);
+    expect(r.model!.reason).toMatch(/Firth/);
     expect(r.model!.auc!).toBeGreaterThan(0.5);
     expect(r.funnel!.kind).toBe("ratio");
     expect(r.funnel!.points.every((p) => p.position === "within")).toBe(true);
@@ -268,6 +275,28 @@ describe("risk adjustment", () => {
     expect(r.funnel!.curve[0].x).toBe(100);
     expect(r.funnel!.curve[r.funnel!.curve.length - 1].x).toBe(110);
     expect(r.funnel!.curve.every((c) => Number.isInteger(c.x))).toBe(true);
+  });
+  it("estimates a model when a group has no event at all (separation), where plain maximum likelihood gives up", () => {
+    // 2,000 cases, 200 events; the 30 clients unemployed 12–23 months and the 20 in the reference
+    // group under 12 months all without an event (the brokers' demo data had such groups).
+    const mixed = [
+      ...group(1, 600, 60, cov({ unemployment: "24plus" })),
+      ...group(2, 600, 70, cov({ unemployment: "24plus", ageGroup: "50plus" })),
+      ...group(1, 375, 40, cov({ unemployment: "unknown" })),
+      ...group(2, 375, 30, cov({ unemployment: "unknown", ageGroup: "50plus" })),
+      ...group(1, 30, 0, cov({ unemployment: "12to23" })),
+      ...group(2, 20, 0, cov({ unemployment: "lt12" })),
+    ];
+    const r = run({ places: mixed }, "integration", { adjust: "adjusted" });
+    expect(r.adjustment).toBe("regression");
+    const v = Object.fromEntries(r.model!.variables.map((x) => [x.label, x]));
+    // finite, strongly negative relative to the others, with a wide standard error
+    expect(v["arbeitslos 12 bis 23 Monate"].coef).toBeLessThan(v["arbeitslos 24 Monate und länger"].coef - 0.5);
+    expect(v["arbeitslos 12 bis 23 Monate"].se).toBeGreaterThan(1);
+    expect(Number.isFinite(r.model!.intercept!)).toBe(true);
+    // expected events over all cases equal the observed ones up to Firth's small shift
+    const expected = r.rows.reduce((a, x) => a + x.expected!, 0);
+    expect(Math.abs(expected - 200)).toBeLessThan(3);
   });
   it("falls back to strata when there are too few events per variable", () => {
     const small = [...group(1, 8, 2, hard), ...group(1, 2, 1, easy), ...group(2, 2, 0, hard), ...group(2, 8, 5, easy)];

@@ -248,6 +248,56 @@ describe("logistic regression (IRLS)", () => {
   it("returns null for a constant covariate (singular) and for perfect separation", () => {
     expect(fitLogistic([[1], [1], [1], [1]], [0, 1, 0, 1])).toBeNull();
     expect(fitLogistic([[0], [0], [1], [1]], [0, 0, 1, 1])).toBeNull();
+    expect(fitLogistic([[1], [1], [1], [1]], [0, 1, 0, 1], { firth: true })).toBeNull();
+  });
+
+  // With one binary covariate Firth's estimate is known in closed form: the log odds ratio of the
+  // 2 × 2 table with ½ added to each cell, and the intercept the log odds of the reference group
+  // with ½ added (Firth 1993; Heinze & Schemper 2002).
+  const table = (a: number, b: number, c: number, d: number) => {
+    // a events / b non-events with x = 1; c events / d non-events with x = 0
+    const x: number[][] = [];
+    const y: number[] = [];
+    const add = (xv: number, yv: number, count: number) => {
+      for (let i = 0; i < count; i++) {
+        x.push([xv]);
+        y.push(yv);
+      }
+    };
+    add(1, 1, a);
+    add(1, 0, b);
+    add(0, 1, c);
+    add(0, 0, d);
+    return fitLogistic(x, y, { firth: true })!;
+  };
+  it("Firth: equals the 2 × 2 table with ½ added to each cell", () => {
+    const fit = table(12, 30, 7, 45);
+    expect(fit.converged).toBe(true);
+    expect(fit.coef[0]).toBeCloseTo(Math.log(7.5 / 45.5), 8);
+    expect(fit.coef[1]).toBeCloseTo(Math.log((12.5 * 45.5) / (30.5 * 7.5)), 8);
+  });
+  it("Firth: stays finite under separation (a group without any event), where maximum likelihood returns null", () => {
+    const fit = table(0, 9, 40, 60);
+    expect(fit.converged).toBe(true);
+    expect(fit.coef[1]).toBeCloseTo(Math.log((0.5 * 60.5) / (9.5 * 40.5)), 8);
+    expect(fit.coef[0]).toBeCloseTo(Math.log(40.5 / 60.5), 8);
+    // and in the reference group too
+    const ref = table(30, 70, 0, 12);
+    expect(ref.coef[0]).toBeCloseTo(Math.log(0.5 / 12.5), 8);
+    expect(ref.coef[1]).toBeCloseTo(Math.log((30.5 * 12.5) / (70.5 * 0.5)), 8);
+  });
+  it("Firth: on large samples the estimates agree with maximum likelihood", () => {
+    const r = lcg(42);
+    const x: number[][] = [];
+    const y: number[] = [];
+    for (let i = 0; i < 5000; i++) {
+      const row = [r() < 0.3 ? 1 : 0, r() * 2 - 1];
+      x.push(row);
+      y.push(r() < predictLogistic([-0.5, 0.7, -0.4], row) ? 1 : 0);
+    }
+    const ml = fitLogistic(x, y)!;
+    const firth = fitLogistic(x, y, { firth: true })!;
+    ml.coef.forEach((b, j) => expect(Math.abs(firth.coef[j] - b)).toBeLessThan(ml.se[j] / 10));
   });
 });
 

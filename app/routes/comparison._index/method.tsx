@@ -49,7 +49,7 @@ export function Method({ view }: { view: ComparisonViewData }) {
             {model.method === "regression" ? (
               <>
                 Für jeden Fall wird aus den Merkmalen der Kundin oder des Kunden (Altersgruppe, Dauer der Arbeitslosigkeit, Qualifikation, Schwerbehinderung, Sprachförderbedarf, Arbeitslosenquote der Region{view.regionalRatesKnown.length ? "" : " – derzeit keine hinterlegt"}) mit dem Modell unten die erwartete Wahrscheinlichkeit
-                bestimmt: p = 1 ÷ (1 + exp(−η)) mit η = Achsenabschnitt + Summe der Koeffizienten der zutreffenden Merkmale (bei der Arbeitslosenquote Koeffizient × Prozentpunkte). Erwartet je Träger ist die Summe dieser Wahrscheinlichkeiten.
+                bestimmt: p = 1 ÷ (1 + exp(−η)) mit η = Achsenabschnitt + Summe der Koeffizienten der zutreffenden Merkmale (bei der Arbeitslosenquote Koeffizient × Prozentpunkte). Erwartet je Träger ist die Summe dieser Wahrscheinlichkeiten. Geschätzt wird mit der Korrektur nach Firth (penalisierte Likelihood, wie im R-Paket logistf): Sie liefert auch dann endliche Werte, wenn in einer kleinen Gruppe niemand das Ergebnis erreicht hat; ein großer Standardfehler zeigt dann, wie wenig die Gruppe aussagt.
               </>
             ) : (
               <>
