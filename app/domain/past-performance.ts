@@ -1,5 +1,5 @@
+import { EXAM_TYPES } from "./participation";
 import { addDays, addMonths, berlinDate, formatDate } from "./time";
-import { MEASURE_TYPE_CODES, measureTypeLabel } from "./tender";
 
 /**
  * Past performance as an award criterion (issue 12 point 7; DOMAIN.md § 2.3: § 65 Abs. 5 VgV,
@@ -29,20 +29,58 @@ export const PP_MEASURE_DEFINITIONS: Record<PastPerformanceMeasure, string> = {
   exam: "bestandene Abschlussprüfungen ÷ Prüfungsteilnehmende",
   placement: "Vermittlungen in Arbeit ÷ Vermittlungsaufträge",
 };
-/** Measure types of the placement line (brokers): only placements ÷ assignments apply to them. */
-export const BROKER_TYPES = ["placement_37", "placement_421i"];
-/** Measure types that end with an examination. */
-export const EXAM_TYPES = ["bae", "fbw", "qal"];
+/**
+ * The measure types whose figures the comparison holds (the catalogue of the place line,
+ * migrations/1764600000000-places.ts, without the employer-based training, which has no
+ * provider). The earlier contracts a tender looks at are chosen from these, not from the
+ * tender's own types: MAE and Reha-BaE are not tendered here, but they are earlier contracts.
+ */
+export const FIGURE_TYPES = [
+  { code: "bae", label: "BaE – Berufsausbildung in außerbetrieblichen Einrichtungen" },
+  { code: "reha_bae", label: "Reha-BaE" },
+  { code: "p421i", label: "Vermittlungsmaßnahme nach § 421i SGB III a.F." },
+  { code: "p37", label: "Vermittlung durch Dritte nach § 37 SGB III a.F. (Vermittlungsgutscheine und -aufträge)" },
+  { code: "training", label: "Trainingsmaßnahme (§§ 48–52 SGB III a.F.)" },
+  { code: "fbw", label: "Berufliche Weiterbildung (FbW) mit Bildungsgutschein" },
+  { code: "mae", label: "Arbeitsgelegenheit (MAE, § 16 Abs. 3 SGB II a.F.)" },
+  { code: "qal", label: "QAL „Chemnitzer Modell“" },
+  { code: "youth", label: "Jugendberufshilfe" },
+  { code: "other", label: "Sonstige Maßnahme" },
+] as const;
+const FIGURE_TYPE_CODES: readonly string[] = FIGURE_TYPES.map((t) => t.code);
+/** The placement line: the brokers' assignments (their figures have no measure type). */
+const BROKER_TYPE = "p37";
+
+/**
+ * The figures' type for a stored method: methods saved before the catalogue was used hold the
+ * tender's code (placement_421i, placement_37), which the comparison does not know.
+ */
+export function figureTypeOf(code: string | null): string | null {
+  if (code === null) return null;
+  return ({ placement_421i: "p421i", placement_37: "p37" } as Record<string, string>)[code] ?? code;
+}
+
+export function figureTypeLabel(code: string): string {
+  const c = figureTypeOf(code);
+  return FIGURE_TYPES.find((t) => t.code === c)?.label ?? code;
+}
+
+/** The default figures' type for a tender of the given type (null: all types). */
+export function figureTypeForTender(tenderType: string): string | null {
+  const c = figureTypeOf(tenderType)!;
+  return FIGURE_TYPE_CODES.includes(c) && c !== "other" ? c : null;
+}
 
 /** For the drop-out rate a lower figure is better. */
 export function lowerIsBetter(measure: PastPerformanceMeasure): boolean {
   return measure === "dropout";
 }
 
-/** Which measures can be used for a tender of the given measure type. */
-export function measuresFor(typeCode: string): PastPerformanceMeasure[] {
-  if (BROKER_TYPES.includes(typeCode)) return ["placement"];
-  return ["integration", "sustainability", "dropout", ...(EXAM_TYPES.includes(typeCode) ? (["exam"] as const) : [])];
+/** Which measures the earlier contracts of the given type (null: all types) have. */
+export function measuresFor(figureType: string | null): PastPerformanceMeasure[] {
+  if (figureType === null) return [...PP_MEASURES];
+  if (figureType === BROKER_TYPE) return ["placement"];
+  return ["integration", "sustainability", "dropout", ...(EXAM_TYPES.includes(figureType) ? (["exam"] as const) : [])];
 }
 
 export interface Band {
@@ -72,9 +110,9 @@ export interface PastPerformanceMethod {
   interval: "ignore" | "significant";
 }
 
-export const DEFAULT_METHOD = (typeCode: string, maxPoints: number): PastPerformanceMethod => ({
-  measure: measuresFor(typeCode)[0],
-  typeCode,
+export const DEFAULT_METHOD = (tenderType: string, maxPoints: number): PastPerformanceMethod => ({
+  measure: measuresFor(figureTypeForTender(tenderType))[0],
+  typeCode: figureTypeForTender(tenderType),
   periodKind: "months",
   periodLength: 24,
   basis: "ratio",
@@ -104,18 +142,21 @@ export function figureText(basis: PastPerformanceMethod["basis"], x: number | nu
 }
 
 /**
- * Problems of a method, per form field, in German. `maxPoints` is the tender's scale,
- * `tenderType` the tender's measure type.
+ * Problems of a method, per form field, in German. `maxPoints` is the tender's scale. The
+ * measure must exist for the earlier contracts' type (exams only where there are exams, the
+ * placement rate only for brokers).
  */
-export function methodProblems(method: PastPerformanceMethod, ctx: { maxPoints: number; tenderType: string }): Record<string, string> {
+export function methodProblems(method: PastPerformanceMethod, ctx: { maxPoints: number }): Record<string, string> {
   const e: Record<string, string> = {};
+  const figureType = figureTypeOf(method.typeCode);
   if (!PP_MEASURES.includes(method.measure)) e["pp-measure"] = "Bitte wählen Sie die Kennzahl.";
-  if (method.typeCode !== null && !MEASURE_TYPE_CODES.includes(method.typeCode)) e["pp-typeCode"] = "Bitte wählen Sie die Maßnahmeart der früheren Aufträge.";
-  if (!e["pp-measure"] && !e["pp-typeCode"]) {
-    const types = [ctx.tenderType, ...(method.typeCode && method.typeCode !== ctx.tenderType ? [method.typeCode] : [])];
-    for (const t of types)
-      if (!measuresFor(t).includes(method.measure))
-        e["pp-measure"] = `Die ${PP_MEASURE_LABELS[method.measure]} passt nicht zur Maßnahmeart „${measureTypeLabel(t)}“; möglich: ${measuresFor(t).map((m) => PP_MEASURE_LABELS[m]).join(", ")}.`;
+  if (figureType !== null && !FIGURE_TYPE_CODES.includes(figureType)) e["pp-typeCode"] = "Bitte wählen Sie die Maßnahmeart der früheren Aufträge.";
+  if (!e["pp-measure"] && !e["pp-typeCode"] && !measuresFor(figureType).includes(method.measure)) {
+    const possible = measuresFor(figureType).map((m) => PP_MEASURE_LABELS[m]);
+    e["pp-measure"] =
+      method.measure === "placement"
+        ? `Die Vermittlungsquote gibt es nur für die Vermittlung durch Dritte (Maßnahmeart „${figureTypeLabel(BROKER_TYPE)}“ oder alle Maßnahmearten), nicht für „${figureTypeLabel(figureType!)}“; dort möglich: ${possible.join(", ")}.`
+        : `Die ${PP_MEASURE_LABELS[method.measure]} gibt es für die Maßnahmeart „${figureTypeLabel(figureType!)}“ nicht; möglich: ${possible.join(", ")}.`;
   }
   if (method.periodKind === "months") {
     if (!Number.isInteger(method.periodLength) || method.periodLength < 12 || method.periodLength > 60) e["pp-periodLength"] = "Zeitraum: 12 bis 60 Monate vor dem Ende der Angebotsfrist.";
@@ -175,7 +216,7 @@ function scoringInWords(method: PastPerformanceMethod, maxPoints: number): strin
 
 /** The method as one German paragraph, published in the tender documents next to the criterion. */
 export function methodInWords(method: PastPerformanceMethod, maxPoints: number): string {
-  const type = method.typeCode ? `in Maßnahmen der Art „${measureTypeLabel(method.typeCode)}“` : "in Maßnahmen aller Arten";
+  const type = method.typeCode ? `in Maßnahmen der Art „${figureTypeLabel(method.typeCode)}“` : "in Maßnahmen aller Arten";
   const basis =
     method.basis === "ratio"
       ? "risikobereinigt als Verhältnis der tatsächlichen zur erwarteten Quote (erwartet nach der Zusammensetzung der Teilnehmenden: Altersgruppe, Dauer der Arbeitslosigkeit, Qualifikation, Schwerbehinderung, Sprachförderbedarf und regionale Arbeitslosenquote, soweit bekannt; 1,00 = wie erwartet)"
@@ -260,7 +301,7 @@ export function periodText(from: string, to: string): string {
 }
 
 /** Criteria-level problems of the kinds: at most one past-performance criterion, not the price, with a valid method. */
-export function criteriaKindProblems(criteria: { name: string; isPrice: boolean; kind?: string; method?: PastPerformanceMethod | null }[], ctx: { maxPoints: number; tenderType: string }): string[] {
+export function criteriaKindProblems(criteria: { name: string; isPrice: boolean; kind?: string; method?: PastPerformanceMethod | null }[], ctx: { maxPoints: number }): string[] {
   const pp = criteria.filter((c) => c.kind === "past_performance");
   const problems: string[] = [];
   if (pp.length > 1) problems.push("Höchstens ein Kriterium kann die Vorleistung sein.");

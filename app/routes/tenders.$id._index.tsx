@@ -2,8 +2,8 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { formatCents } from "~/domain/money";
 import { can } from "~/domain/permissions";
-import { PRICE_UNIT_LABELS, PRICE_UNITS, REGIME_LABELS, MEASURE_TYPES, type Regime } from "~/domain/tender";
-import { CRITERION_KIND_LABELS, DEFAULT_METHOD, lowerIsBetter, measuresFor, PP_MEASURE_LABELS, type PastPerformanceMethod } from "~/domain/past-performance";
+import { PRICE_UNIT_LABELS, PRICE_UNITS, REGIME_LABELS, type Regime } from "~/domain/tender";
+import { CRITERION_KIND_LABELS, DEFAULT_METHOD, FIGURE_TYPES, figureTypeOf, lowerIsBetter, PP_MEASURES, PP_MEASURE_LABELS, type PastPerformanceMethod } from "~/domain/past-performance";
 import { criteriaFromForm, deadlinesFromForm, lotFromForm } from "~/domain/tender-forms";
 import { formatDate, formatDateTime, utcToBerlinLocal } from "~/domain/time";
 import { formObject } from "~/domain/validation";
@@ -321,7 +321,6 @@ export default function TenderDetail() {
             <p className="muted">
               Die Gewichtungen müssen zusammen 100 ergeben; genau ein Kriterium ist der Preis. Wertung: gewichtete Punkte. Qualitätskriterien erhalten 0 bis {t.maxPoints} Punkte; beim Preis erhält das
               niedrigste Angebot die volle Punktzahl, jedes andere Höchstpunktzahl × niedrigster Preis ÷ eigener Preis.
-              Preis.
             </p>
             <table className="data">
               <thead>
@@ -373,7 +372,7 @@ export default function TenderDetail() {
                 ))}
               </tbody>
             </table>
-            <PastPerformanceFields open={!!ppStored || Object.keys(cv).some((k) => k.startsWith("c-kind-") && cv[k] === "past_performance")} method={ppMethod} values={a?.intent === "criteria" ? cv : {}} errors={err("criteria")} tenderType={t.measureType} maxPoints={t.maxPoints} />
+            <PastPerformanceFields open={!!ppStored || Object.keys(cv).some((k) => k.startsWith("c-kind-") && cv[k] === "past_performance")} method={ppMethod} values={a?.intent === "criteria" ? cv : {}} errors={err("criteria")} maxPoints={t.maxPoints} />
             <p>
               <button type="submit" className="button">
                 Kriterien speichern
@@ -585,11 +584,10 @@ export default function TenderDetail() {
 }
 
 /** The past-performance method (issue 12 point 7), chosen with the criteria and frozen at publication. */
-function PastPerformanceFields({ method, values, errors, tenderType, maxPoints, open }: { method: PastPerformanceMethod; values: Record<string, string>; errors: Record<string, string>; tenderType: string; maxPoints: number; open: boolean }) {
+function PastPerformanceFields({ method, values, errors, maxPoints, open }: { method: PastPerformanceMethod; values: Record<string, string>; errors: Record<string, string>; maxPoints: number; open: boolean }) {
   const v = (key: string, fallback: string) => values[key] ?? fallback;
   const unit = (x: number | null) => (x === null ? "" : method.basis === "rate" ? String(Math.round(x * 1000) / 10) : String(x)).replace(".", ",");
   const bands = method.bands.map((b) => `${unit(b.threshold)}=${String(b.points).replace(".", ",")}`).join("; ");
-  const measures = measuresFor(tenderType);
   return (
     <details open={open}>
       <summary>Methode der Vorleistungswertung (für ein Kriterium der Art „Vorleistung“)</summary>
@@ -603,14 +601,14 @@ function PastPerformanceFields({ method, values, errors, tenderType, maxPoints, 
           <Select
             name="pp-measure"
             label="Kennzahl"
-            options={measures.map((m) => ({
+            options={PP_MEASURES.map((m) => ({
               value: m,
-              label: `${PP_MEASURE_LABELS[m]}${lowerIsBetter(m) ? " (weniger ist besser)" : ""}`,
+              label: `${PP_MEASURE_LABELS[m]}${lowerIsBetter(m) ? " (weniger ist besser)" : m === "placement" ? " (nur Vermittlung durch Dritte)" : m === "exam" ? " (nur Maßnahmen mit Abschlussprüfung)" : ""}`,
             }))}
             defaultValue={v("pp-measure", method.measure)}
             error={errors["pp-measure"]}
           />
-          <Select name="pp-typeCode" label="Frühere Aufträge der Maßnahmeart" options={[...MEASURE_TYPES.map((m) => ({ value: m.code, label: m.label })), { value: "all", label: "alle Maßnahmearten" }]} defaultValue={v("pp-typeCode", method.typeCode ?? "all")} error={errors["pp-typeCode"]} />
+          <Select name="pp-typeCode" label="Frühere Aufträge der Maßnahmeart" options={[...FIGURE_TYPES.map((m) => ({ value: m.code, label: m.label })), { value: "all", label: "alle Maßnahmearten" }]} defaultValue={v("pp-typeCode", figureTypeOf(method.typeCode) ?? "all")} error={errors["pp-typeCode"]} />
           <Select
             name="pp-periodKind"
             label="Zeitraum"

@@ -195,10 +195,12 @@ export async function setCriteria(user: CurrentUser, tenderId: number, criteria:
     requireDraft(tender);
     const pp = clean.find((c) => c.kind === "past_performance");
     if (pp?.method) {
-      const fieldErrors = methodProblems(pp.method, { maxPoints: tender.maxPoints, tenderType: tender.measureType });
-      if (Object.keys(fieldErrors).length) throw new ValidationError(`Bitte prüfen Sie die Methode der Vorleistungswertung: ${Object.values(fieldErrors).join(" ")}`, fieldErrors);
+      const fieldErrors = methodProblems(pp.method, { maxPoints: tender.maxPoints });
+      const count = Object.keys(fieldErrors).length;
+      // The fields show each problem; the message only points to them (the API has fieldErrors).
+      if (count) throw new ValidationError(`Die Methode der Vorleistungswertung enthält ${count === 1 ? "eine fehlerhafte Angabe" : `${count} fehlerhafte Angaben`}; ${count === 1 ? "sie ist" : "sie sind"} am Feld beschrieben.`, fieldErrors);
     }
-    const kindProblems = criteriaKindProblems(clean, { maxPoints: tender.maxPoints, tenderType: tender.measureType });
+    const kindProblems = criteriaKindProblems(clean, { maxPoints: tender.maxPoints });
     if (kindProblems.length) throw new ValidationError(kindProblems.join(" "), { criteria: kindProblems.join(" ") });
     const before = await m.getRepository(AwardCriterion).find({ where: { tenderId }, order: { position: "ASC" } });
     await m.getRepository(AwardCriterion).delete({ tenderId });
@@ -273,7 +275,7 @@ export async function publicationProblems(m: EntityManager, tender: Tender): Pro
   if (!lots.length) problems.push("Es ist kein Los angelegt.");
   const criteria = await m.getRepository(AwardCriterion).find({ where: { tenderId: tender.id } });
   problems.push(...criteriaProblems(criteria));
-  problems.push(...criteriaKindProblems(criteria, { maxPoints: tender.maxPoints, tenderType: tender.measureType }));
+  problems.push(...criteriaKindProblems(criteria, { maxPoints: tender.maxPoints }));
   if (!tender.offersUntil) problems.push("Das Ende der Angebotsfrist fehlt.");
   else {
     const settings = await getSettings(m);

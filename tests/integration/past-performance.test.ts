@@ -131,8 +131,12 @@ describe("the method in the draft", () => {
     expect(e1.fieldErrors?.["pp-minN"]).toContain("ab 3");
     const e2 = await rejects(setCriteria(procurement, tenderId, CRITERIA({ ...METHOD, zeroAt: 1.2, fullAt: 0.8 })), ValidationError);
     expect(e2.fieldErrors?.["pp-fullAt"]).toContain("Reihenfolge");
-    const e3 = await rejects(setCriteria(procurement, tenderId, CRITERIA({ ...METHOD, measure: "placement", typeCode: null })), ValidationError);
-    expect(e3.fieldErrors?.["pp-measure"]).toContain("passt nicht");
+    const e3 = await rejects(setCriteria(procurement, tenderId, CRITERIA({ ...METHOD, measure: "placement", typeCode: "bae" })), ValidationError);
+    expect(e3.fieldErrors?.["pp-measure"]).toContain("nur für die Vermittlung durch Dritte");
+    // The message points to the fields instead of repeating them (the page shows both).
+    expect(e3.message).toBe("Die Methode der Vorleistungswertung enthält eine fehlerhafte Angabe; sie ist am Feld beschrieben.");
+    const e4 = await rejects(setCriteria(procurement, tenderId, CRITERIA({ ...METHOD, minN: 2, neutralPoints: 99 })), ValidationError);
+    expect(e4.message).toContain("2 fehlerhafte Angaben");
     expect(await (await em()).getRepository(AwardCriterion).count({ where: { tenderId } })).toBe(0);
   });
 

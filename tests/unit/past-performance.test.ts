@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { criteriaKindProblems, DEFAULT_METHOD, methodInWords, methodPeriod, methodProblems, pastPerformancePoints, type FigureInput, type PastPerformanceMethod } from "~/domain/past-performance";
+import { criteriaKindProblems, DEFAULT_METHOD, figureTypeOf, methodInWords, methodPeriod, methodProblems, pastPerformancePoints, type FigureInput, type PastPerformanceMethod } from "~/domain/past-performance";
 import { pastPerformanceFromForm } from "~/domain/tender-forms";
 
 const MAX = 3;
 const ratioMethod: PastPerformanceMethod = { ...DEFAULT_METHOD("bae", MAX), measure: "integration", zeroAt: 0.8, fullAt: 1.2, minN: 10, neutralPoints: 1.5 };
-const ctx = { maxPoints: MAX, tenderType: "bae" };
+const ctx = { maxPoints: MAX };
 
 function fig(over: Partial<FigureInput> = {}): FigureInput {
   return { k: 30, n: 50, rate: 0.6, low: 0.46, high: 0.72, expected: 0.5, ratio: 1.2, ratioLow: 0.9, ratioHigh: 1.5, overallRate: 0.5, suppressed: false, ...over };
@@ -91,7 +91,12 @@ describe("pastPerformancePoints: bands and intervals", () => {
 describe("methodProblems: German messages", () => {
   it("accepts the default method", () => {
     expect(methodProblems(DEFAULT_METHOD("bae", MAX), ctx)).toEqual({});
-    expect(methodProblems(DEFAULT_METHOD("placement_37", MAX), { maxPoints: MAX, tenderType: "placement_37" })).toEqual({});
+    expect(methodProblems(DEFAULT_METHOD("placement_37", MAX), ctx)).toEqual({});
+    // The tender's types map to the comparison's catalogue: § 421i measures are places, § 37 the brokers.
+    expect(DEFAULT_METHOD("placement_37", MAX)).toMatchObject({ typeCode: "p37", measure: "placement" });
+    expect(DEFAULT_METHOD("placement_421i", MAX)).toMatchObject({ typeCode: "p421i", measure: "integration" });
+    expect(DEFAULT_METHOD("activation_45", MAX)).toMatchObject({ typeCode: null, measure: "integration" });
+    expect(DEFAULT_METHOD("other", MAX)).toMatchObject({ typeCode: null });
   });
   it("anchors out of order, minimum n below 3, neutral points above the scale", () => {
     expect(methodProblems({ ...ratioMethod, zeroAt: 1.2, fullAt: 0.8 }, ctx)["pp-fullAt"]).toContain("nicht in der richtigen Reihenfolge");
@@ -102,11 +107,27 @@ describe("methodProblems: German messages", () => {
     expect(methodProblems({ ...ratioMethod, neutralPoints: 3 }, ctx)["pp-neutralPoints"]).toBeUndefined();
     expect(methodProblems({ ...ratioMethod, basis: "rate", zeroAt: 40, fullAt: 70 }, ctx)["pp-zeroAt"]).toContain("zwischen 0 und 100 %");
   });
-  it("the measure must fit the tender: placements only for brokers, exams only where there are exams", () => {
-    expect(methodProblems({ ...ratioMethod, measure: "placement" }, ctx)["pp-measure"]).toContain("passt nicht");
-    expect(methodProblems({ ...ratioMethod, measure: "integration" }, { maxPoints: MAX, tenderType: "placement_37" })["pp-measure"]).toContain("Vermittlungsquote");
-    expect(methodProblems({ ...ratioMethod, measure: "exam" }, { maxPoints: MAX, tenderType: "activation_45" })["pp-measure"]).toBeTruthy();
-    expect(methodProblems({ ...ratioMethod, measure: "exam" }, ctx)["pp-measure"]).toBeUndefined();
+  it("the measure must fit the earlier contracts' type: placements only for brokers, exams only where there are exams; the message names only measures the form offers", () => {
+    const bae = { ...ratioMethod, typeCode: "bae" };
+    expect(methodProblems({ ...bae, measure: "placement" }, ctx)["pp-measure"]).toContain("nur für die Vermittlung durch Dritte");
+    const brokers = methodProblems({ ...ratioMethod, typeCode: "p37", measure: "integration" }, ctx)["pp-measure"];
+    expect(brokers).toContain("möglich: Vermittlungsquote.");
+    expect(methodProblems({ ...ratioMethod, typeCode: "mae", measure: "exam" }, ctx)["pp-measure"]).toBe("Die Prüfungserfolgsquote gibt es für die Maßnahmeart „Arbeitsgelegenheit (MAE, § 16 Abs. 3 SGB II a.F.)“ nicht; möglich: Integrationsquote, Nachhaltigkeitsquote, Abbruchquote.");
+    expect(methodProblems({ ...bae, measure: "exam" }, ctx)["pp-measure"]).toBeUndefined();
+    expect(methodProblems({ ...ratioMethod, typeCode: "reha_bae", measure: "exam" }, ctx)["pp-measure"]).toBeUndefined();
+    // All types: every measure (the placement rate then reads the brokers).
+    for (const measure of ["integration", "exam", "placement"] as const) expect(methodProblems({ ...ratioMethod, typeCode: null, measure }, ctx)["pp-measure"]).toBeUndefined();
+  });
+  it("takes the earlier contracts' type from the comparison's catalogue (MAE and Reha-BaE too), and still reads methods stored with the tender's codes", () => {
+    expect(methodProblems({ ...ratioMethod, typeCode: "mae" }, ctx)["pp-typeCode"]).toBeUndefined();
+    expect(methodProblems({ ...ratioMethod, typeCode: "reha_bae" }, ctx)["pp-typeCode"]).toBeUndefined();
+    expect(methodProblems({ ...ratioMethod, typeCode: "employer_training" }, ctx)["pp-typeCode"]).toBeTruthy();
+    expect(methodProblems({ ...ratioMethod, typeCode: "activation_45" }, ctx)["pp-typeCode"]).toBeTruthy();
+    expect(methodProblems({ ...ratioMethod, typeCode: "placement_421i" }, ctx)).toEqual({});
+    expect(figureTypeOf("placement_421i")).toBe("p421i");
+    expect(figureTypeOf("placement_37")).toBe("p37");
+    expect(methodInWords({ ...ratioMethod, typeCode: "placement_421i" }, MAX)).toContain("in Maßnahmen der Art „Vermittlungsmaßnahme nach § 421i SGB III a.F.“");
+    expect(methodInWords({ ...ratioMethod, typeCode: "mae" }, MAX)).toContain("„Arbeitsgelegenheit (MAE, § 16 Abs. 3 SGB II a.F.)“");
   });
   it("bands must ascend with points in the right direction", () => {
     const b = (bands: { threshold: number; points: number }[]) => methodProblems({ ...ratioMethod, scoring: "bands", bands }, ctx)["pp-bands"];

@@ -1,0 +1,24 @@
+import { chromium } from "playwright-core";
+const b = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
+const p = await b.newPage({ viewport: { width: 1300, height: 1800 } });
+const base = "http://127.0.0.1:3411";
+await p.goto(base + "/login");
+await p.fill("input[name=email]", "vergabe@asz-kamenz.example");
+await p.fill("input[name=password]", "Demo-Passwort-2026");
+await p.click("button[type=submit]");
+await p.waitForLoadState("networkidle");
+await p.goto(base + "/tenders/16");
+// choose past performance as kind for criterion 2
+const kinds = p.locator("select[name^=c-kind-]");
+console.log("kinds", await kinds.count());
+await kinds.nth(1).selectOption("past_performance");
+await p.locator("details:has(select[name=pp-measure])").evaluate((d) => (d.open = true));
+await p.selectOption("select[name=pp-measure]", "placement");
+await p.selectOption("select[name=pp-typeCode]", "mae");
+await p.fill("input[name=pp-minN]", "2");
+await p.locator("form:has(input[name=intent][value=criteria]) button[type=submit]").first().click();
+await p.waitForLoadState("networkidle");
+const sec = p.locator("section[aria-labelledby=h-criteria]");
+await sec.screenshot({ path: "/tmp/shot12-criteria.png" });
+console.log((await sec.textContent()).replace(/\s+/g, " ").slice(0, 1500));
+await b.close();
