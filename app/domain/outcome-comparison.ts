@@ -234,19 +234,29 @@ export interface QueryInput {
 
 /**
  * The filters from the URL: defaults for what is empty, a German message for what is invalid
- * (the invalid value is replaced by its default so the page still shows figures).
+ * (the invalid value is replaced by its default so the page still shows figures). `errors` are
+ * the page's messages (the problem and what is shown instead); `problems` the same per query
+ * field without the replacement, for the API, which answers 400 instead of replacing.
  */
-export function parseComparisonQuery(input: QueryInput, defaults: { period: PeriodKind; today: string; minYear: number }): { query: ComparisonQuery; errors: string[] } {
+export function parseComparisonQuery(
+  input: QueryInput,
+  defaults: { period: PeriodKind; today: string; minYear: number },
+): { query: ComparisonQuery; errors: string[]; problems: Partial<Record<keyof QueryInput, string>> } {
   const errors: string[] = [];
+  const problems: Partial<Record<keyof QueryInput, string>> = {};
+  const fail = (field: keyof QueryInput, problem: string, instead = "") => {
+    errors.push(instead ? `${problem} ${instead}` : problem);
+    problems[field] = problem;
+  };
   const s = (v: string | null | undefined) => (v ?? "").trim();
   const line: Line = s(input.line) === "brokers" ? "brokers" : "places";
-  if (s(input.line) && !["places", "brokers"].includes(s(input.line))) errors.push("Unbekannter Bereich: es werden Plätze und Maßnahmen gezeigt.");
+  if (s(input.line) && !["places", "brokers"].includes(s(input.line))) fail("line", "Unbekannter Bereich.", "Es werden Plätze und Maßnahmen gezeigt.");
   let measure: MeasureKey = measuresOf(line)[0];
   if (s(input.measure)) {
     if (isMeasureKey(s(input.measure))) {
       // A measure of the other line: the user switched the line, its first measure is shown.
       if (lineOf(s(input.measure) as MeasureKey) === line) measure = s(input.measure) as MeasureKey;
-    } else errors.push(`Die Kennzahl „${s(input.measure).slice(0, 40)}“ gibt es für diesen Bereich nicht: gezeigt wird die ${MEASURE_LABELS[measure]}.`);
+    } else fail("measure", `Die Kennzahl „${s(input.measure).slice(0, 40)}“ gibt es für diesen Bereich nicht.`, `Gezeigt wird die ${MEASURE_LABELS[measure]}.`);
   }
   const currentYear = Number(defaults.today.slice(0, 4));
   // A year without a period kind means that calendar year (as in the API), not the default window.
@@ -254,16 +264,16 @@ export function parseComparisonQuery(input: QueryInput, defaults: { period: Peri
   const rawKind = s(input.period);
   if (rawKind) {
     if (rawKind === "year" || rawKind === "rolling12" || rawKind === "rolling24") kind = rawKind;
-    else errors.push("Unbekannter Zeitraum: bitte Kalenderjahr, 12 oder 24 Monate wählen.");
+    else fail("period", "Unbekannter Zeitraum: bitte Kalenderjahr, 12 oder 24 Monate wählen.");
   }
   let period: Period;
   if (kind === "year") {
     let year = currentYear - 1;
     const raw = s(input.year);
     if (raw) {
-      if (!/^\d{4}$/.test(raw)) errors.push(`„${raw.slice(0, 40)}“ ist keine Jahreszahl; gezeigt wird ${year}.`);
-      else if (Number(raw) > currentYear) errors.push(`${raw} liegt in der Zukunft; gezeigt wird ${year}.`);
-      else if (Number(raw) < defaults.minYear) errors.push(`Für ${raw} gibt es keine Daten (erfasst ab ${defaults.minYear}); gezeigt wird ${year}.`);
+      if (!/^\d{4}$/.test(raw)) fail("year", `„${raw.slice(0, 40)}“ ist keine Jahreszahl.`, `Gezeigt wird ${year}.`);
+      else if (Number(raw) > currentYear) fail("year", `${raw} liegt in der Zukunft.`, `Gezeigt wird ${year}.`);
+      else if (Number(raw) < defaults.minYear) fail("year", `Für ${raw} gibt es keine Daten (erfasst ab ${defaults.minYear}).`, `Gezeigt wird ${year}.`);
       else year = Number(raw);
     }
     period = resolvePeriod("year", { year });
@@ -272,17 +282,17 @@ export function parseComparisonQuery(input: QueryInput, defaults: { period: Peri
     const raw = s(input.end);
     if (raw) {
       const parsed = parseDate(raw);
-      if (!parsed || !isIsoDate(parsed)) errors.push(`„${raw.slice(0, 40)}“ ist kein Datum (TT.MM.JJJJ); der Zeitraum endet heute.`);
-      else if (parsed > defaults.today) errors.push("Das Ende des Zeitraums liegt in der Zukunft; der Zeitraum endet heute.");
-      else if (Number(parsed.slice(0, 4)) < defaults.minYear) errors.push(`Für ${parsed.slice(0, 4)} gibt es keine Daten (erfasst ab ${defaults.minYear}); der Zeitraum endet heute.`);
+      if (!parsed || !isIsoDate(parsed)) fail("end", `„${raw.slice(0, 40)}“ ist kein Datum (TT.MM.JJJJ).`, "Der Zeitraum endet heute.");
+      else if (parsed > defaults.today) fail("end", "Das Ende des Zeitraums liegt in der Zukunft.", "Der Zeitraum endet heute.");
+      else if (Number(parsed.slice(0, 4)) < defaults.minYear) fail("end", `Für ${parsed.slice(0, 4)} gibt es keine Daten (erfasst ab ${defaults.minYear}).`, "Der Zeitraum endet heute.");
       else end = parsed;
     }
     period = resolvePeriod(kind, { end });
   }
-  if (s(input.adjust) && s(input.adjust) !== "raw" && s(input.adjust) !== "adjusted") errors.push(`Die Darstellung „${s(input.adjust).slice(0, 40)}“ gibt es nicht: gezeigt wird die tatsächliche Quote.`);
+  if (s(input.adjust) && s(input.adjust) !== "raw" && s(input.adjust) !== "adjusted") fail("adjust", `Die Darstellung „${s(input.adjust).slice(0, 40)}“ gibt es nicht.`, "Gezeigt wird die tatsächliche Quote.");
   const adjust: AdjustMode = s(input.adjust) === "adjusted" && RATE_MEASURES.includes(measure) ? "adjusted" : "raw";
-  if (s(input.adjust) === "adjusted" && adjust === "raw") errors.push("Diese Kennzahl ist kein Anteil: sie wird ohne Risikoadjustierung gezeigt.");
-  return { query: { line, measure, typeCode: line === "places" ? s(input.type) || null : null, region: s(input.region) || null, period, adjust }, errors };
+  if (s(input.adjust) === "adjusted" && adjust === "raw") fail("adjust", "Diese Kennzahl ist kein Anteil.", "Sie wird ohne Risikoadjustierung gezeigt.");
+  return { query: { line, measure, typeCode: line === "places" ? s(input.type) || null : null, region: s(input.region) || null, period, adjust }, errors, problems };
 }
 
 // ---------------------------------------------------------------------------------------------

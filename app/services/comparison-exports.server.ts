@@ -20,7 +20,7 @@ import { renderPdf } from "~/lib/pdf.server";
 import { getSettings } from "~/lib/settings.server";
 import { Assignment, MeasureType, PlacePurchase, Provider } from "../../entities";
 import type { CurrentUser } from "./auth.server";
-import { comparisonView, ownComparison, type ComparisonView } from "./outcome-comparison.server";
+import { comparisonView, ownComparison, type ComparisonView, type OwnComparison } from "./outcome-comparison.server";
 
 /** The page's query string → the comparison's input (the same names as the page's GET form). */
 export function queryInput(params: URLSearchParams): QueryInput {
@@ -90,7 +90,7 @@ export interface OwnOutcomes {
 }
 
 /** The own figures for every measure of the line (or the one asked for), each against the anonymised overall. */
-async function ownView(user: CurrentUser, input: QueryInput, only: MeasureKey | null): Promise<{ view: OwnOutcomes; errors: string[] }> {
+async function ownView(user: CurrentUser, input: QueryInput, only: MeasureKey | null): Promise<{ view: OwnOutcomes; errors: string[]; problems: OwnComparison["problems"] }> {
   const first = await ownComparison(user, { ...input, measure: only ?? input.measure ?? null, adjust: "raw" });
   const measures = only ? [only] : [...measuresOf(first.query.line)];
   const views = await Promise.all(measures.map((m) => (m === first.query.measure ? first : ownComparison(user, { ...input, measure: m, adjust: "raw" }))));
@@ -105,6 +105,7 @@ async function ownView(user: CurrentUser, input: QueryInput, only: MeasureKey | 
   return {
     view: { provider: { name: provider?.name ?? "" }, line: q.line, typeCode: q.typeCode, period: { kind: q.period.kind, from: q.period.from, to: q.period.to, label: q.period.label }, asOf: first.dataAsOf, minCell: first.minCell, items },
     errors: first.errors,
+    problems: first.problems,
   };
 }
 
@@ -120,12 +121,13 @@ export async function ownOutcomes(
   if (Object.keys(fieldErrors).length) throw new ValidationError(`Bitte prüfen Sie die Angaben: ${Object.values(fieldErrors).join(" ")}`, fieldErrors);
   const period = query.period ?? (query.year ? "year" : undefined);
   const input: QueryInput = { line: query.line ?? null, measure: query.measure ?? null, type: query.typeCode ?? null, period: period ?? null, year: query.year ?? null, end: query.end ?? null };
-  const { view, errors } = await ownView(user, input, query.measure ?? null);
+  const { view, problems } = await ownView(user, input, query.measure ?? null);
   if (query.measure && lineOf(query.measure) !== view.line) fieldErrors.measure = `Die Kennzahl „${query.measure}“ gibt es für Ihre Organisation nicht: ${view.line === "brokers" ? "Vermittler haben die Kennzahlen placement, days_to_placement, second_instalment und cost_per_lasting" : "Träger haben die Kennzahlen integration, sustainability, dropout, exam und cost_per_integration"}.`;
   if (query.line && query.line !== view.line) fieldErrors.line = view.line === "brokers" ? "Ihre Organisation vermittelt: es gibt nur die Kennzahlen der Vermittlung (line=brokers)." : "Ihre Organisation ist ein Träger von Maßnahmen: es gibt nur die Kennzahlen der Plätze (line=places).";
-  for (const e of errors) {
-    const key = /Kennzahl/.test(e) ? "measure" : /Maßnahmeart/.test(e) ? "typeCode" : /Zeitraum/.test(e) && !/Jahr|Datum/.test(e) ? "period" : /Ende|Datum|heute/.test(e) ? "end" : "year";
-    fieldErrors[key] = fieldErrors[key] ? `${fieldErrors[key]} ${e}` : e;
+  // The query's problems by the API's field names, without the page's "shown instead".
+  for (const [field, problem] of Object.entries(problems)) {
+    const key = field === "type" ? "typeCode" : field;
+    if (!fieldErrors[key]) fieldErrors[key] = problem!;
   }
   if (Object.keys(fieldErrors).length) throw new ValidationError(`Bitte prüfen Sie die Angaben: ${Object.values(fieldErrors).join(" ")}`, fieldErrors);
   return view;

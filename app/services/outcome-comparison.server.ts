@@ -559,9 +559,10 @@ export interface ComparisonView {
 }
 
 /** An unknown measure type in the query: a message, and all types instead (never zeros for a type that does not exist). */
-function dropUnknownType(query: { typeCode: string | null }, errors: string[], known: readonly string[]) {
+function dropUnknownType(query: { typeCode: string | null }, errors: string[], known: readonly string[], problems: Partial<Record<keyof QueryInput, string>>) {
   if (!query.typeCode || known.includes(query.typeCode)) return;
-  errors.push(`Die Maßnahmeart „${query.typeCode.slice(0, 40)}“ gibt es nicht; gezeigt werden alle Arten.`);
+  problems.type = `Die Maßnahmeart „${query.typeCode.slice(0, 40)}“ gibt es nicht.`;
+  errors.push(`${problems.type} Gezeigt werden alle Arten.`);
   query.typeCode = null;
 }
 
@@ -572,10 +573,10 @@ export async function comparisonView(user: CurrentUser, input: QueryInput): Prom
   const m = await em();
   const options = await filterOptions(m);
   const requestedAt = nowIso();
-  const { query, errors } = parseComparisonQuery(input, { period: settings.defaultPeriod, today: today(), minYear: options.minYear });
-  dropUnknownType(query, errors, options.types.map((t) => t.value));
+  const { query, errors, problems } = parseComparisonQuery(input, { period: settings.defaultPeriod, today: today(), minYear: options.minYear });
+  dropUnknownType(query, errors, options.types.map((t) => t.value), problems);
   if (query.region && !options.regions.includes(query.region)) {
-    errors.push(`Die Region „${query.region.slice(0, 40)}“ gibt es nicht; gezeigt werden alle Regionen.`);
+    errors.push(`Die Region „${query.region.slice(0, 40)}“ gibt es nicht. Gezeigt werden alle Regionen.`);
     query.region = null;
   }
   // The data's date: the instant the facts were read (the cache may answer with facts read a little earlier).
@@ -618,6 +619,8 @@ export async function comparisonView(user: CurrentUser, input: QueryInput): Prom
 export interface OwnComparison {
   query: ComparisonQuery;
   errors: string[];
+  /** The same problems per query field, without what is shown instead (the API answers 400). */
+  problems: Partial<Record<keyof QueryInput, string>>;
   measures: { key: MeasureKey; label: string; definition: string; isRate: boolean }[];
   measureLabel: string;
   isRate: boolean;
@@ -670,8 +673,8 @@ export async function ownComparison(user: CurrentUser, input: QueryInput): Promi
   const line = provider?.kind === "broker" ? "brokers" : "places";
   const first = line === "brokers" ? await m.getRepository(Assignment).createQueryBuilder("a").select("MIN(a.issuedOn)", "d").getRawOne<{ d: unknown }>() : await m.getRepository(PlacePurchase).createQueryBuilder("p").select("MIN(p.startDate)", "d").getRawOne<{ d: unknown }>();
   const minYear = day(first?.d) ? Number(day(first?.d)!.slice(0, 4)) : Number(today().slice(0, 4));
-  const { query, errors } = parseComparisonQuery({ ...input, line }, { period: settings.defaultPeriod, today: today(), minYear });
-  if (query.typeCode) dropUnknownType(query, errors, (await m.getRepository(MeasureType).find({ select: { code: true } })).map((t) => t.code));
+  const { query, errors, problems } = parseComparisonQuery({ ...input, line }, { period: settings.defaultPeriod, today: today(), minYear });
+  if (query.typeCode) dropUnknownType(query, errors, (await m.getRepository(MeasureType).find({ select: { code: true } })).map((t) => t.code), problems);
   const { facts, asOf: now } = await cachedFacts({ line, from: query.period.from, to: query.period.to, asOf: requestedAt, regionalRates: settings.regionalRates }, true);
   const result = compareFacts(facts, { measure: query.measure, period: query.period, typeCode: query.typeCode, region: query.region, adjust: query.adjust, minCell: settings.minCell, suppress: false, asOf: berlinDate(now) });
   const row = result.rows.find((r) => r.providerId === providerId);
@@ -694,6 +697,7 @@ export async function ownComparison(user: CurrentUser, input: QueryInput): Promi
   return {
     query,
     errors,
+    problems,
     measures: measures.map((key) => ({ key, label: MEASURE_LABELS[key], definition: MEASURE_DEFINITIONS[key], isRate: RATE_MEASURES.includes(key) })),
     measureLabel: MEASURE_LABELS[query.measure],
     isRate: RATE_MEASURES.includes(query.measure),

@@ -557,12 +557,14 @@ describe("every operation", () => {
     expect(one.status).toBe(200);
     expect(one.body).toMatchObject({ line: "brokers" });
     expect((one.body!.items as Json[]).map((i) => i.measure)).toEqual(["placement"]);
-    for (const [bad, field] of [["measure=placement", "measure"], ["period=decade", "period"], ["year=07", "year"], ["foo=bar", "foo"], ["line=brokers", "line"], ["typeCode=xyz", "typeCode"]] as const) {
+    for (const [bad, field] of [["measure=placement", "measure"], ["period=decade", "period"], ["year=07", "year"], ["foo=bar", "foo"], ["line=brokers", "line"], ["typeCode=xyz", "typeCode"], ["year=2999", "year"], ["period=rolling12&end=31.02.2007", "end"]] as const) {
       const res = await call(`/provider/outcomes?${bad}`, { token: trainer });
       expect(res.status, bad).toBe(400);
       expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
       expect(Object.keys(res.body!.errors as Json), bad).toEqual([field]);
       expect(res.body!.detail as string).toMatch(/Bitte prüfen Sie die Angaben/);
+      // The API shows nothing instead: no "gezeigt wird …" from the page's messages.
+      expect(res.body!.detail as string, bad).not.toMatch(/gezeigt|endet heute/i);
     }
     // Staff have no own outcomes.
     expect((await call("/provider/outcomes", { token: staff })).status).toBe(403);

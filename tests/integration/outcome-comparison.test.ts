@@ -351,7 +351,7 @@ describe("filters", () => {
   it("an unknown region gives a German message and shows all regions", async () => {
     const all = await comparisonView(cmGranted, QUERY);
     const view = await comparisonView(cmGranted, { ...QUERY, region: "Atlantis" });
-    expect(view.errors).toContain("Die Region „Atlantis“ gibt es nicht; gezeigt werden alle Regionen.");
+    expect(view.errors).toContain("Die Region „Atlantis“ gibt es nicht. Gezeigt werden alle Regionen.");
     expect(view.query.region).toBeNull();
     expect(view.overall.integration!.n).toBe(all.overall.integration!.n);
     expect(view.brokerContracts).toBeNull();

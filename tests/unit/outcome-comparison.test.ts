@@ -120,7 +120,8 @@ describe("periods", () => {
     expect(f.query.period.from).toBe("2024-12-07");
     // A year alone means that calendar year (as the API reads it), not the default window.
     const h = parseComparisonQuery({ adjust: "foo" }, d);
-    expect(h.errors).toEqual(["Die Darstellung „foo“ gibt es nicht: gezeigt wird die tatsächliche Quote."]);
+    expect(h.errors).toEqual(["Die Darstellung „foo“ gibt es nicht. Gezeigt wird die tatsächliche Quote."]);
+    expect(h.problems).toEqual({ adjust: "Die Darstellung „foo“ gibt es nicht." });
     expect(h.query.adjust).toBe("raw");
     expect(parseComparisonQuery({ adjust: "adjusted" }, d).errors).toEqual([]);
     const g = parseComparisonQuery({ year: "2007" }, d);
