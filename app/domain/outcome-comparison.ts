@@ -415,11 +415,12 @@ function hideCell(c: Cell, why: Suppression): Cell {
 /**
  * Whether a cell is a primary (small) cell by itself: fewer than minCell persons; a rate whose
  * numerator is 1 or 2 persons (0 < k < minCell: "1 of 15 placed" names the person as well as
- * n = 1 would); a cost cell with an amount paid but no integration / lasting placement (n = 0).
+ * n = 1 would) or whose complement is (0 < n − k < minCell: "14 of 15 placed" names the one who
+ * was not); a cost cell with an amount paid but no integration / lasting placement (n = 0).
  */
 export function isPrimary(c: Cell, minCell: number): boolean {
   if (isSmall(c.n, minCell)) return true;
-  if ((c.method === "wilson" || c.method === "exact") && isSmall(c.k, minCell)) return true;
+  if ((c.method === "wilson" || c.method === "exact") && (isSmall(c.k, minCell) || isSmall(c.n - c.k, minCell))) return true;
   return c.method === "ratio" && c.n === 0 && c.k > 0;
 }
 

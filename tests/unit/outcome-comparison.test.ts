@@ -132,7 +132,7 @@ describe("periods", () => {
 
 describe("measures, hand-computed", () => {
   it("integration rate = integrated exits ÷ exits, with the exact interval below n = 10", () => {
-    const r = run({ places: [place({ integrated: true }), place({ integrated: true }), place({ integrated: true }), place()] }, "integration");
+    const r = run({ places: [place({ integrated: true }), place({ integrated: true }), place({ integrated: true }), place()] }, "integration", { suppress: false });
     const c = r.rows[0].cells.integration!;
     expect([c.k, c.n, c.rate, c.method]).toEqual([3, 4, 0.75, "exact"]);
     const cp = clopperPearson(3, 4);
@@ -164,7 +164,7 @@ describe("measures, hand-computed", () => {
   });
   it("cost per integration = paid cents ÷ integrations", () => {
     const places = [place({ paidCents: 300000, integrated: true }), place({ paidCents: 150000 }), place({ paidCents: 150000, integrated: true }), place({ paidCents: 0, integrated: true })];
-    const c = run({ places }, "cost_per_integration").rows[0].cells.cost_per_integration!;
+    const c = run({ places }, "cost_per_integration", { suppress: false }).rows[0].cells.cost_per_integration!;
     expect([c.k, c.n, c.rate]).toEqual([600000, 3, 200000]);
     expect(formatRateCell(c, "cost_per_integration").replace(/\s/g, " ")).toBe("2.000,00 € (n = 3)");
   });
@@ -209,6 +209,19 @@ describe("suppression", () => {
     const out = suppressCells([cell(2)], cell(2), 3);
     expect(out.cells[0].suppressed).toBe("small");
     expect(out.total.suppressed).toBe("small");
+  });
+  it("a rate whose complement is 1 or 2 persons is hidden like one whose numerator is: 14 of 15 names the one who was not placed", () => {
+    const of15 = (k: number): Cell => ({ ...cell(15), k });
+    const hidden = (k: number) => suppressCells([of15(k), cell(40), cell(41)], cell(96), 3).cells[0].suppressed;
+    expect(hidden(14)).toBe("secondary"); // complement 1
+    expect(hidden(13)).toBe("secondary"); // complement 2
+    expect(hidden(12)).toBeNull(); // complement 3: shown
+    expect(hidden(15)).toBeNull(); // all: no single person singled out among the others
+    expect(hidden(0)).toBeNull();
+    expect(hidden(1)).toBe("secondary");
+    expect(hidden(3)).toBeNull();
+    // … and the next smallest cell goes too, so that the hidden one cannot be worked out from the total.
+    expect(suppressCells([of15(14), cell(40), cell(41)], cell(96), 3).cells.map((c) => c.suppressed)).toEqual(["secondary", "secondary", null]);
   });
   it("nothing small, nothing hidden", () => {
     const out = suppressCells([{ ...cell(3), k: 3 }, cell(30)], cell(33), 3);
