@@ -71,6 +71,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "offer.withdraw": "Angebot zurückgezogen",
   "offer.late_refused": "Verspätetes Angebot zurückgewiesen",
   "offer.unseal": "Angebot entsiegelt",
+  "offer.concept_read": "Konzept eines Angebots geöffnet",
   "offer.formal_check": "Formale Prüfung eines Angebots",
   "offer.score": "Angebot bewertet",
   "offer.past_performance": "Vorleistung berechnet (Leistungsbilanz)",

@@ -106,12 +106,17 @@ export function unsupportedMediaType(accepted: string): Response {
 
 /** A JSON body (an object), at most `maxBytes`; 400 for invalid JSON, 413 (connection closed) for more. */
 export async function readJsonObject(request: Request, maxBytes = API_JSON_MAX_BYTES): Promise<Record<string, unknown>> {
+  return jsonObject(new TextDecoder().decode(await readBody(request, maxBytes)), "");
+}
+
+/** The raw body, at most `maxBytes` (413 beyond): read apart from its parsing, e.g. before waiting for a work slot. */
+export async function readBody(request: Request, maxBytes = API_JSON_MAX_BYTES): Promise<Uint8Array> {
   const declared = request.headers.get("Content-Length");
   if (Number(declared ?? 0) > maxBytes) throw tooLarge(`Der Inhalt ist größer als ${formatMb(maxBytes)}.`);
-  const text = await request.text();
+  const bytes = new Uint8Array(await request.arrayBuffer());
   // A declared length is what arrives (node holds the body to it); only a chunked body is counted.
-  if (declared === null && Buffer.byteLength(text) > maxBytes) throw tooLarge(`Der Inhalt ist größer als ${formatMb(maxBytes)}.`);
-  return jsonObject(text, "");
+  if (declared === null && bytes.byteLength > maxBytes) throw tooLarge(`Der Inhalt ist größer als ${formatMb(maxBytes)}.`);
+  return bytes;
 }
 
 /** Parse JSON text that must be an object; `part` names the multipart part it came from. */

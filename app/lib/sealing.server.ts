@@ -190,6 +190,16 @@ export function unseal(dataKey: Buffer, ciphertext: Uint8Array, iv: string, tag:
   return plaintext;
 }
 
+/** seal() for a plaintext given in parts (encrypted one after the other, never copied together). */
+export function sealParts(dataKey: Buffer, parts: readonly Uint8Array[], aad: string): Sealed {
+  assertKey(dataKey);
+  const iv = crypto.randomBytes(IV_BYTES);
+  const cipher = crypto.createCipheriv(ALGORITHM, dataKey, iv, { authTagLength: TAG_BYTES });
+  cipher.setAAD(aadBytes(aad));
+  const ciphertext = Buffer.concat([...parts.map((p) => cipher.update(p)), cipher.final()]);
+  return { ciphertext, iv: b64url(iv), tag: b64url(cipher.getAuthTag()) };
+}
+
 /** seal() for a JSON value (UTF-8). */
 export function sealJson(dataKey: Buffer, value: unknown, aad: string): Sealed {
   const json = JSON.stringify(value);

@@ -1,4 +1,5 @@
 import { OFFER_STATE_LABELS, type OfferState } from "~/domain/tender";
+import { offerUploads } from "~/lib/work-slots.server";
 import { json, unstable_parseMultipartFormData, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { parseEuroToCents } from "~/domain/money";
@@ -73,11 +74,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (Object.keys(priceErrors).length) throw new ValidationError("Bitte prüfen Sie die Preisangaben.", priceErrors);
     const file = form.get("concept");
     const concept = file instanceof File && file.size > 0 ? { filename: file.name, bytes: new Uint8Array(await file.arrayBuffer()) } : null;
-    const receipt = await submitOffer(
-      user,
-      id,
-      { lots, declarations: { eligible: values.eligible === "on", noExclusionGrounds: values.noExclusionGrounds === "on", certificateValid: values.certificateValid === "on" }, concept },
-      arrivedAt,
+    // The offer's CPU work waits for a work slot, in arrival order (as in the API).
+    const receipt = await offerUploads.run(() =>
+      submitOffer(
+        user,
+        id,
+        { lots, declarations: { eligible: values.eligible === "on", noExclusionGrounds: values.noExclusionGrounds === "on", certificateValid: values.certificateValid === "on" }, concept },
+        arrivedAt,
+      ),
     );
     return json({ intent: "offer", ok: true as const, formError: null, fieldErrors: {} as Record<string, string>, values: {}, issues: null, receipt });
   } catch (error) {

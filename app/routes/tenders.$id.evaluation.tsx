@@ -192,7 +192,15 @@ export default function Evaluation() {
           </h3>
           <p className="muted">
             Eingang {formatDateTimeSeconds(o.receivedAt)} · Zulassung am Fristende: {CERTIFICATION_STATE_LABELS[o.certificationOnDeadline]} · Erklärungen:{" "}
-            {o.declarations.eligible && o.declarations.noExclusionGrounds && o.declarations.certificateValid ? "vollständig" : "unvollständig"} · Konzept: {o.concept ? `${o.concept.filename} (${Math.max(1, Math.round(o.concept.size / 1024))} KB)` : "fehlt"} ·
+            {o.declarations.eligible && o.declarations.noExclusionGrounds && o.declarations.certificateValid ? "vollständig" : "unvollständig"} · Konzept:{" "}
+            {o.concept ? (
+              <a href={`/tenders/${d.tender.id}/offers/${o.id}/concept`} target="_blank" rel="noreferrer">
+                {o.concept.filename} ({Math.max(1, Math.round(o.concept.size / 1024))} KB, PDF)
+              </a>
+            ) : (
+              "fehlt"
+            )}{" "}
+            ·
             bewertet von {o.scoredBy === 1 ? "1 Person" : `${o.scoredBy} Personen`}
           </p>
           <ul>

@@ -17,7 +17,8 @@ import { enqueueMail } from "~/lib/mailer.server";
 import { readBytes, sniffContentType, storeBytes } from "~/lib/files.server";
 import { sha256Hex } from "~/lib/hash.server";
 import { enqueueTemplateMail } from "~/lib/mail-template.server";
-import { sealJson, unsealJson, unwrapDataKey } from "~/lib/sealing.server";
+import { sealParts, unseal, unwrapDataKey } from "~/lib/sealing.server";
+import { decodeSealedOffer, encodeSealedOffer } from "~/domain/sealed-offer";
 import { getSetting } from "~/lib/settings.server";
 import { actorOf, type CurrentUser, type PersonUser } from "./auth.server";
 import { recordEvent } from "./events.server";
@@ -37,11 +38,6 @@ export interface OfferContent {
   lots: { lotId: number; unitPriceCents: number; successFeeCents: number | null }[];
   declarations: OfferSubmission["declarations"];
   concept: { filename: string; sha256: string; size: number } | null;
-}
-
-interface SealedBlob {
-  content: OfferContent;
-  conceptBase64: string | null;
 }
 
 export interface OfferReceipt {
@@ -99,8 +95,7 @@ export async function submitOffer(user: CurrentUser, tenderId: number, submissio
   const conceptIsPdf = !!submission.concept && submission.concept.bytes.length > 0 && submission.concept.bytes.length <= maxBytes && (await isReadablePdf(submission.concept.bytes));
   const content = validateSubmission(submission, lots, maxBytes, conceptIsPdf);
   const receivedSha256 = sha256Hex(Buffer.from(canonicalJson(content), "utf8"));
-  const blob: SealedBlob = { content, conceptBase64: submission.concept ? Buffer.from(submission.concept.bytes).toString("base64") : null };
-  const sealed = sealJson(unwrapDataKey(tender.wrappedDataKey), blob, `offer:${tenderId}:${providerId}:${receivedSha256}`);
+  const sealed = sealParts(unwrapDataKey(tender.wrappedDataKey), encodeSealedOffer(content, submission.concept?.bytes ?? null), offerAad({ tenderId, providerId, receivedSha256 }));
   const stored = await storeBytes(sealed.ciphertext);
   const receivedBytes = Buffer.byteLength(canonicalJson(content)) + (submission.concept?.bytes.length ?? 0);
 
@@ -309,6 +304,11 @@ async function confirmOpeningTx(user: PersonUser, tenderId: number, at: string, 
   });
 }
 
+/** The context a sealed offer is bound to (its tender, bidder and receipt hash). */
+function offerAad(o: Pick<Offer, "tenderId" | "providerId" | "receivedSha256">): string {
+  return `offer:${o.tenderId}:${o.providerId}:${o.receivedSha256}`;
+}
+
 /** Decrypt the offers of an opened tender. Refused before the opening, for everyone. */
 export async function readOffers(m: EntityManager, tender: Tender): Promise<(Offer & { content: OfferContent })[]> {
   if (!offersReadable(tender.status as never, tender.openedAt)) throw new ForbiddenError("Die Angebote sind bis zur Öffnung nach Ablauf der Angebotsfrist versiegelt.");
@@ -317,10 +317,37 @@ export async function readOffers(m: EntityManager, tender: Tender): Promise<(Off
   const out: (Offer & { content: OfferContent })[] = [];
   for (const o of offers) {
     const bytes = await readBytes(o.sealedSha256);
-    const blob = unsealJson<SealedBlob>(key, bytes, o.sealIv, o.sealTag, `offer:${o.tenderId}:${o.providerId}:${o.receivedSha256}`);
-    out.push({ ...o, content: blob.content });
+    const { content } = decodeSealedOffer<OfferContent>(unseal(key, bytes, o.sealIv, o.sealTag, offerAad(o)));
+    out.push({ ...o, content });
   }
   return out;
+}
+
+/**
+ * The concept of one offer, after the opening, for those who evaluate (the PDF as uploaded). Each
+ * reading is recorded in the audit trail; before the opening it is refused like the offer itself.
+ */
+export async function offerConcept(user: CurrentUser, tenderId: number, offerId: number): Promise<{ filename: string; bytes: Uint8Array }> {
+  if (!can(user.role, "evaluate:tender:any")) throw new ForbiddenError();
+  const m = await em();
+  const tender = await requireTender(m, tenderId);
+  if (!offersReadable(tender.status as never, tender.openedAt)) throw new ForbiddenError("Die Angebote sind bis zur Öffnung nach Ablauf der Angebotsfrist versiegelt.");
+  const offer = await m.getRepository(Offer).findOne({ where: { id: offerId, tenderId } });
+  if (!offer) throw new NotFoundError("Das Angebot wurde nicht gefunden.");
+  const plaintext = unseal(unwrapDataKey(tender.wrappedDataKey), await readBytes(offer.sealedSha256), offer.sealIv, offer.sealTag, offerAad(offer));
+  const { content, concept } = decodeSealedOffer<OfferContent>(plaintext);
+  if (!concept || !content.concept) throw new NotFoundError("Dieses Angebot enthält kein Konzept.");
+  await tx((t) =>
+    appendAudit(t, actorOf(user), {
+      action: "offer.concept_read",
+      summary: `Konzept eines Angebots geöffnet (${tender.reference}, Fassung ${offer.version})`,
+      entityType: "offer",
+      entityId: offer.id,
+      providerId: offer.providerId,
+      details: { tenderId, sha256: content.concept!.sha256 },
+    }),
+  );
+  return { filename: content.concept.filename || "konzept.pdf", bytes: concept };
 }
 
 /** The opening record of an opened tender, from its decrypted offers (the caller records the unsealing). */

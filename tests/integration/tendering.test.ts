@@ -11,11 +11,12 @@ import { ConflictError, ForbiddenError, NotFoundError, RuleError, ValidationErro
 import { setClock } from "~/lib/clock.server";
 import { config } from "~/lib/config.server";
 import { em } from "../setup/db";
-import { filesRoot, readBytes } from "~/lib/files.server";
+import { filesRoot, readBytes, storeBytes } from "~/lib/files.server";
 import type { PersonUser } from "~/services/auth.server";
 import { seedDemoData } from "~/demo/demo-data.server";
 import { addTenderAttachment } from "~/services/portal-tenders.server";
-import { confirmOpening, offerReceiptDocument, readOffers, submitOffer, withdrawOffer, type OfferSubmission } from "~/services/offers.server";
+import { confirmOpening, offerConcept, offerReceiptDocument, readOffers, submitOffer, withdrawOffer, type OfferSubmission } from "~/services/offers.server";
+import { sealJson, unwrapDataKey } from "~/lib/sealing.server";
 import { finishEvaluation, formalCheck, scoreOffer } from "~/services/evaluation.server";
 import { cancelTender, closeDueTenders, createTender, publishTender, removeLot, saveLot, setCriteria, setDeadlines, updateTender } from "~/services/tenders.server";
 
@@ -551,6 +552,33 @@ describe("opening", () => {
     expect(broker.version).toBe(brokerFinal!.version);
     expect(broker.content.lots).toEqual([{ lotId: baeLotId, unitPriceCents: BROKER_PRICE, successFeeCents: null }]);
     expect(await audits("offer.unseal")).toHaveLength(1);
+  });
+
+  it("offerConcept: after the opening the evaluator gets the concept exactly as uploaded (audited); a provider, another tender's id and an unknown offer are refused", async () => {
+    const concept = await offerConcept(procurement, tenderId, trainerFinal!.offerId);
+    expect(concept.filename).toBe("Konzept Bildungswerk.pdf");
+    expect(Buffer.from(concept.bytes).equals(Buffer.from(pdf(MARKER)))).toBe(true);
+    const reads = () => em().then((m) => m.getRepository(AuditEvent).find({ where: { action: "offer.concept_read" } }));
+    expect((await reads()).map((e) => [e.entityType, e.entityId])).toEqual([["offer", String(trainerFinal!.offerId)]]);
+    await rejects(offerConcept(trainerUser, tenderId, trainerFinal!.offerId), ForbiddenError);
+    await rejects(offerConcept(procurement, tenderId + 1000, trainerFinal!.offerId), NotFoundError);
+    await rejects(offerConcept(procurement, tenderId, 999999), NotFoundError);
+    expect(await reads()).toHaveLength(1);
+  });
+
+  it("an offer sealed in the earlier format (JSON with the concept in base64) is still read, prices and concept", async () => {
+    const m = await em();
+    const t = await tender();
+    const offer = await m.getRepository(Offer).findOneByOrFail({ id: brokerFinal!.offerId });
+    const [current] = (await readOffers(m, t)).filter((o) => o.id === offer.id);
+    const legacy = sealJson(unwrapDataKey(t.wrappedDataKey), { content: current.content, conceptBase64: Buffer.from(pdf(BROKER_MARKER)).toString("base64") }, `offer:${offer.tenderId}:${offer.providerId}:${offer.receivedSha256}`);
+    expect(legacy.ciphertext.subarray(0, 8).equals(Buffer.from("VTOFFER2"))).toBe(false);
+    const stored = await storeBytes(legacy.ciphertext);
+    await m.getRepository(Offer).update({ id: offer.id }, { sealedSha256: stored.sha256, sealIv: legacy.iv, sealTag: legacy.tag });
+    const [again] = (await readOffers(m, t)).filter((o) => o.id === offer.id);
+    expect(again.content).toEqual(current.content);
+    const concept = await offerConcept(procurement2, tenderId, offer.id);
+    expect(Buffer.from(concept.bytes).equals(Buffer.from(pdf(BROKER_MARKER)))).toBe(true);
   });
 });
 
