@@ -222,9 +222,12 @@ async function main() {
     await closeDb();
     if (lost.length || lateStored.length || other.length) process.exitCode = 1;
   } finally {
+    // Wait for the server to exit: it may still write its last files while it stops.
+    const exited = new Promise((resolve) => server.once("exit", resolve));
     server.kill("SIGTERM");
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10000))]);
     if (process.env.BENCH_KEEP) console.log(`Daten bleiben in ${dataDir}`);
-    else fs.rmSync(dataDir, { recursive: true, force: true });
+    else fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 });
   }
 }
 
