@@ -19,16 +19,22 @@ export async function runDueJobs(): Promise<void> {
   await keepComparisonFresh();
 }
 
-let lastStatisticsHour: string | null = null;
+/** Runs `work` at most once per clock hour in this process (the hour is remembered only after it succeeded). */
+function hourly(work: () => Promise<void>): () => Promise<void> {
+  let lastHour: string | null = null;
+  return async () => {
+    const hour = nowIso().slice(0, 13);
+    if (hour === lastHour) return;
+    await work();
+    lastHour = hour;
+  };
+}
 
 /** SQLite's planner statistics, for tables that grew much since they were last analysed (cheap when none did). */
-async function refreshStatisticsHourly(): Promise<void> {
-  const hour = nowIso().slice(0, 13);
-  if (hour === lastStatisticsHour) return;
+const refreshStatisticsHourly = hourly(async () => {
   const { refreshPlannerStatistics } = await import("~/lib/db.server");
   await refreshPlannerStatistics();
-  lastStatisticsHour = hour;
-}
+});
 
 /** The provider comparison's facts of the views used today, read afresh before a page needs them (SQLite only). */
 async function keepComparisonFresh(): Promise<void> {
@@ -36,16 +42,11 @@ async function keepComparisonFresh(): Promise<void> {
   await keepComparisonFresh();
 }
 
-let lastIdempotencyHour: string | null = null;
-
 /** Idempotency keys older than `api.idempotencyHours` are forgotten (one indexed delete an hour). */
-async function forgetIdempotencyKeysHourly(): Promise<void> {
-  const hour = nowIso().slice(0, 13);
-  if (hour === lastIdempotencyHour) return;
+const forgetIdempotencyKeysHourly = hourly(async () => {
   const { forgetExpiredIdempotencyKeys } = await import("~/services/idempotency.server");
   await forgetExpiredIdempotencyKeys();
-  lastIdempotencyHour = hour;
-}
+});
 
 /** Decision letters a stopped process left owed (the decision committed, its letter not yet stored). */
 async function renderOwedDecisionLetters(): Promise<void> {
