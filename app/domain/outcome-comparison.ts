@@ -660,11 +660,109 @@ export function filterFacts(facts: Facts, f: { typeCode?: string | null; region?
   };
 }
 
+/** The column of the all-types view in typeMatrixSuppression. */
+const ALL_TYPES = "*";
+
+/**
+ * Suppression across the measure types (places line): a provider's figure over all types is the
+ * sum of its figures per type, so one withheld type cell could be worked out as "all types minus
+ * the other types" (a user walk found 34 such cells in 2006–2008, e.g. BaE 2 of 12 = 9/78 −
+ * 3/16 − 4/50). The provider × type table is therefore suppressed as a whole, with the all-types
+ * figure as each row's total and each column's total as in a single view: primary cells, then
+ * secondary ones in every column and every row (suppressColumn) until nothing changes. Every
+ * view (one type or all) then withholds at least what this table withholds, so all views agree.
+ * Regions and overlapping periods are not covered (docs/decisions/0023).
+ */
+export function typeMatrixSuppression(all: Facts, o: Pick<CompareOptions, "region" | "period" | "asOf" | "minCell">, measures: readonly MeasureKey[]): Map<MeasureKey, Map<string, { providers: Set<number>; total: boolean }>> {
+  const regional = filterFacts(all, { region: o.region });
+  const types = [...new Set(regional.places.map((p) => p.typeCode))].sort();
+  const columns = [ALL_TYPES, ...types];
+  const factsOf = (t: string): Facts => ({ places: t === ALL_TYPES ? regional.places : regional.places.filter((p) => p.typeCode === t), brokers: [] });
+  const result = new Map<MeasureKey, Map<string, { providers: Set<number>; total: boolean }>>();
+  for (const m of measures) {
+    const cellsBy = new Map<string, Map<number, Cell>>();
+    const totals = new Map<string, Cell>();
+    for (const t of columns) {
+      const units = unitsOf(m, factsOf(t), o.period, o.asOf);
+      const byProvider = new Map<number, Unit[]>();
+      for (const u of units) (byProvider.get(u.providerId) ?? byProvider.set(u.providerId, []).get(u.providerId)!).push(u);
+      cellsBy.set(t, new Map([...byProvider].map(([id, us]) => [id, cellOf(m, us)])));
+      totals.set(t, cellOf(m, units));
+    }
+    const base = LINKED_TO[m] ? result.get(LINKED_TO[m]!) : undefined;
+    const hidden = new Map(columns.map((t) => [t, { providers: new Set<number>(), total: false }]));
+    for (const t of columns) {
+      const h = hidden.get(t)!;
+      for (const [id, c] of cellsBy.get(t)!) if (isPrimary(c, o.minCell) || base?.get(t)?.providers.has(id)) h.providers.add(id);
+      h.total = isPrimary(totals.get(t)!, o.minCell) || !!base?.get(t)?.total;
+    }
+    const providers = [...cellsBy.get(ALL_TYPES)!.keys()];
+    for (let changed = true, rounds = 0; changed && rounds < 50; rounds++) {
+      changed = false;
+      const hide = (t: string, id: number) => {
+        const h = hidden.get(t)!;
+        if (!h.providers.has(id)) {
+          h.providers.add(id);
+          changed = true;
+        }
+      };
+      // Columns: the providers of one view, with its total.
+      for (const t of columns) {
+        const ids = [...cellsBy.get(t)!.keys()];
+        const h = hidden.get(t)!;
+        const { hidden: idx, totalHidden } = suppressColumn(
+          ids.map((id) => cellsBy.get(t)!.get(id)!.n),
+          o.minCell,
+          new Set(ids.flatMap((id, i) => (h.providers.has(id) ? [i] : []))),
+        );
+        idx.forEach((i) => hide(t, ids[i]));
+        if (totalHidden && !h.total) {
+          h.total = true;
+          changed = true;
+        }
+      }
+      // Rows: one provider's types, with its all-types figure as the total.
+      for (const id of providers) {
+        const own = types.filter((t) => cellsBy.get(t)!.has(id));
+        if (own.length === 0 || hidden.get(ALL_TYPES)!.providers.has(id)) continue;
+        const { hidden: idx, totalHidden } = suppressColumn(
+          own.map((t) => cellsBy.get(t)!.get(id)!.n),
+          o.minCell,
+          new Set(own.flatMap((t, i) => (hidden.get(t)!.providers.has(id) ? [i] : []))),
+        );
+        idx.forEach((i) => hide(own[i], id));
+        if (totalHidden) hide(ALL_TYPES, id);
+      }
+      // The totals of the types, with the grand total.
+      if (!hidden.get(ALL_TYPES)!.total) {
+        const { hidden: idx, totalHidden } = suppressColumn(
+          types.map((t) => totals.get(t)!.n),
+          o.minCell,
+          new Set(types.flatMap((t, i) => (hidden.get(t)!.total ? [i] : []))),
+        );
+        idx.forEach((i) => {
+          if (!hidden.get(types[i])!.total) {
+            hidden.get(types[i])!.total = true;
+            changed = true;
+          }
+        });
+        if (totalHidden) {
+          hidden.get(ALL_TYPES)!.total = true;
+          changed = true;
+        }
+      }
+    }
+    result.set(m, hidden);
+  }
+  return result;
+}
+
 export function compare(all: Facts, o: CompareOptions): Comparison {
   const facts = filterFacts(all, o);
   const line = lineOf(o.measure);
   const measures = measuresOf(line);
   const suppress = o.suppress !== false;
+  const matrix = suppress && line === "places" ? typeMatrixSuppression(all, o, measures) : null;
   const unitsBy = new Map(measures.map((m) => [m, unitsOf(m, facts, o.period, o.asOf)] as const));
   const providerIds = [...new Set(measures.flatMap((m) => unitsBy.get(m)!.map((u) => u.providerId)))].sort((a, b) => a - b);
   const cells = new Map<number, Partial<Record<MeasureKey, Cell>>>(providerIds.map((id) => [id, {}]));
@@ -678,7 +776,10 @@ export function compare(all: Facts, o: CompareOptions): Comparison {
     const base = LINKED_TO[m];
     const linked = new Set<number>();
     if (base) providerIds.forEach((id, i) => cells.get(id)![base]?.suppressed && linked.add(i));
-    const out = suppress ? suppressCells(raw, total, o.minCell, linked, !!(base && overall[base]?.suppressed)) : { cells: raw, total };
+    // Withheld across the types, too: what the provider × type table withholds in this view's column.
+    const across = matrix?.get(m)?.get(o.typeCode ?? ALL_TYPES);
+    if (across) providerIds.forEach((id, i) => across.providers.has(id) && linked.add(i));
+    const out = suppress ? suppressCells(raw, total, o.minCell, linked, !!(base && overall[base]?.suppressed) || !!across?.total) : { cells: raw, total };
     providerIds.forEach((id, i) => (cells.get(id)![m] = out.cells[i]));
     overall[m] = out.total;
   }

@@ -16,6 +16,7 @@ import {
   compare,
   covariatesOf,
   funnelLimitsFor,
+  isPrimary,
   lineOf,
   positionFor,
   measuresOf,
@@ -648,10 +649,17 @@ export const OVERALL_MAX_SHARE = 0.8;
  * at least `minCell` cases together, none of them dominating (DOMAIN.md § 4, rule 15).
  */
 export function othersHidden(rows: readonly { providerId: number; cells: Partial<Record<MeasureKey, Cell>> }[], providerId: number, key: MeasureKey, minCell: number): boolean {
-  const others = rows.filter((r) => r.providerId !== providerId).map((r) => r.cells[key]?.n ?? 0).filter((n) => n > 0);
+  const cells = rows.filter((r) => r.providerId !== providerId).map((r) => r.cells[key]).filter((c): c is Cell => !!c && c.n > 0);
+  const others = cells.map((c) => c.n);
   const total = others.reduce((a, b) => a + b, 0);
   if (others.length < OVERALL_MIN_OTHERS || total < minCell) return true;
-  return Math.max(...others) > OVERALL_MAX_SHARE * total;
+  if (Math.max(...others) > OVERALL_MAX_SHARE * total) return true;
+  // The others' pooled rate is a cell of its own: withheld when it is primary (1 or 2 events or
+  // non-events, as 1 of 15 or 14 of 15), and when every one of them is withheld on the staff page
+  // and all had the same outcome (0 % or 100 % of three cells under 3 names each one's result).
+  const k = cells.reduce((a, c) => a + c.k, 0);
+  if (RATE_MEASURES.includes(key) && isPrimary({ ...cells[0], k, n: total, method: "wilson" }, minCell)) return true;
+  return RATE_MEASURES.includes(key) && (k === 0 || k === total) && cells.every((c) => isPrimary(c, minCell));
 }
 
 const round = (v: number | null, digits: number) => (v === null ? null : Math.round(v * 10 ** digits) / 10 ** digits);
@@ -676,7 +684,9 @@ export async function ownComparison(user: CurrentUser, input: QueryInput): Promi
   const { query, errors, problems } = parseComparisonQuery({ ...input, line }, { period: settings.defaultPeriod, today: today(), minYear });
   if (query.typeCode) dropUnknownType(query, errors, (await m.getRepository(MeasureType).find({ select: { code: true } })).map((t) => t.code), problems);
   const { facts, asOf: now } = await cachedFacts({ line, from: query.period.from, to: query.period.to, asOf: requestedAt, regionalRates: settings.regionalRates }, true);
-  const result = compareFacts(facts, { measure: query.measure, period: query.period, typeCode: query.typeCode, region: query.region, adjust: query.adjust, minCell: settings.minCell, suppress: false, asOf: berlinDate(now) });
+  const options = { measure: query.measure, period: query.period, typeCode: query.typeCode, region: query.region, adjust: query.adjust, minCell: settings.minCell, asOf: berlinDate(now) };
+  const result = compareFacts(facts, { ...options, suppress: false });
+  const published = compareFacts(facts, options);
   const row = result.rows.find((r) => r.providerId === providerId);
   const measures = measuresOf(line);
   const ownCells: Partial<Record<MeasureKey, Cell>> = {};
@@ -685,7 +695,9 @@ export async function ownComparison(user: CurrentUser, input: QueryInput): Promi
     const mine = row?.cells[key] ?? { k: 0, n: 0, rate: null, low: null, high: null, method: "none", suppressed: null };
     const all = result.overall[key]!;
     ownCells[key] = mine;
-    overall[key] = othersHidden(result.rows, providerId, key, settings.minCell)
+    // Withheld where the staff page withholds the total too, so the portal never shows more.
+    overall[key] = othersHidden(result.rows, providerId, key, settings.minCell) || published.overall[key]?.suppressed
+
       ? { ...all, k: 0, n: 0, rate: null, low: null, high: null, suppressed: "secondary" }
       : // Only the rate, rounded (to 0.1 % or a whole euro/day): its k and n would give the others' total away.
         { ...all, k: 0, n: 0, rate: roundOverall(key, all.rate), low: null, high: null };

@@ -328,6 +328,23 @@ describe("who may see the comparison", () => {
     expect(dominated.overall.integration!.suppressed).toBe("secondary");
     expect(dominated.overall.integration!.rate).toBeNull();
   });
+  it("hides the overall figure from a provider when the others' pooled figure would name their results (2027: three others with 0 of 2 each)", async () => {
+    const others = await Promise.all(["Eta", "Theta", "Iota"].map((n) => makeProvider(`${n} Bildung GmbH`)));
+    const ma = await makeMeasure(providerA.id);
+    for (let i = 0; i < 10; i++) await participation(ma, "2027-06-30", { status: i < 5 ? "employment" : "none" }, "completed", "2027-02-01");
+    for (const p of others) {
+      const mm = await makeMeasure(p.id);
+      for (let j = 0; j < 2; j++) await participation(mm, "2027-06-30", { status: "none" }, "completed", "2027-02-01");
+    }
+    // Staff: the three cells under 3 are withheld (together 6 persons), the total 5 of 16 is shown.
+    const view = await comparisonView(cmGranted, { ...QUERY, year: "2027" });
+    expect(view.overall.integration!.suppressed).toBeNull();
+    expect(view.rows.filter((r) => r.cells.integration!.suppressed === "small")).toHaveLength(3);
+    // A provider would read "all others: 0 %" and know that each of them placed no one: withheld.
+    const own = await ownComparison(provUserA, { ...QUERY, year: "2027" });
+    expect(own.overall.integration!.suppressed).toBe("secondary");
+    expect(own.overall.integration!.rate).toBeNull();
+  });
   it("hides the overall figure from a provider when the others are fewer than the minimum", async () => {
     const own = await ownComparison(provUserA, { ...QUERY, year: "2030" });
     expect([own.own.cells.integration!.k, own.own.cells.integration!.n]).toEqual([2, 5]);

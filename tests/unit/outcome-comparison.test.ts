@@ -497,3 +497,54 @@ describe("funnel note counts (issue 12, fix a)", () => {
     expect(run({ places: [] }, "integration").allSuppressed).toBe(false);
   });
 });
+
+describe("suppression across the measure types (the all-types view minus the per-type views)", () => {
+  // Integration per provider and type: [provider, type, exits, integrated].
+  const table: [number, string, number, number][] = [
+    // Provider 1: BaE 2 of 12 (primary: 2 integrations) – 9/78 over all types minus § 421i 3/16 and MAE 4/50 would give it away.
+    [1, "bae", 12, 2],
+    [1, "p421i", 16, 3],
+    [1, "mae", 50, 4],
+    [2, "bae", 30, 10],
+    [2, "mae", 40, 8],
+    [3, "bae", 25, 9],
+    [3, "p421i", 20, 6],
+    [4, "mae", 60, 12],
+    [4, "p421i", 18, 5],
+    [5, "bae", 2, 0], // a cell under 3
+    [5, "mae", 33, 7],
+  ];
+  const places = table.flatMap(([providerId, typeCode, n, k]) => Array.from({ length: n }, (_, i) => place({ providerId, typeCode, integrated: i < k })));
+  const views = [null, "bae", "p421i", "mae"] as const;
+  const shown = new Map(views.map((t) => [t, run({ places }, "integration", { typeCode: t })]));
+  const cellIn = (t: (typeof views)[number], providerId: number) => shown.get(t)!.rows.find((r) => r.providerId === providerId)?.cells.integration;
+  const hidden = (t: (typeof views)[number], providerId: number) => cellIn(t, providerId)?.suppressed != null;
+
+  it("every provider's row (its types and its all-types figure) has no withheld cell alone", () => {
+    for (const id of [1, 2, 3, 4, 5]) {
+      const cells = [...views.filter((t) => t !== null && cellIn(t, id)).map((t) => hidden(t, id)), hidden(null, id)];
+      const count = cells.filter(Boolean).length;
+      expect(count === 0 || count >= 2, `provider ${id}: ${count} of ${cells.length} withheld`).toBe(true);
+    }
+    // The example from the walk: BaE 2 of 12 is withheld, and so is at least one more of provider 1's figures.
+    expect(hidden("bae", 1)).toBe(true);
+    expect(hidden("p421i", 1) || hidden("mae", 1) || hidden(null, 1)).toBe(true);
+  });
+
+  it("every view's column (its providers and its total) has no withheld cell alone, and the type totals with the grand total neither", () => {
+    for (const t of views) {
+      const r = shown.get(t)!;
+      const count = r.rows.filter((x) => x.cells.integration!.suppressed !== null).length + (r.overall.integration!.suppressed !== null ? 1 : 0);
+      expect(count === 0 || count >= 2, `view ${t}: ${count} withheld`).toBe(true);
+    }
+    const totals = views.map((t) => shown.get(t)!.overall.integration!.suppressed !== null);
+    const count = totals.filter(Boolean).length;
+    expect(count === 0 || count >= 2).toBe(true);
+  });
+
+  it("the staff page's per-type view is unchanged where nothing could be worked out (a single type)", () => {
+    const single = table.filter(([, t]) => t === "mae").flatMap(([providerId, typeCode, n, k]) => Array.from({ length: n }, (_, i) => place({ providerId, typeCode, integrated: i < k })));
+    const r = run({ places: single }, "integration", { typeCode: "mae" });
+    expect(r.rows.every((x) => x.cells.integration!.suppressed === null)).toBe(true);
+  });
+});
