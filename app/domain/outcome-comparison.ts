@@ -466,8 +466,8 @@ interface Variable {
   value: (c: Covariates) => number;
 }
 
-/** The model's candidate variables (reference groups: 25–49 years, under 12 months, vocational qualification). */
-export function candidateVariables(units: readonly Unit[]): Variable[] {
+/** Every variable the model knows (reference groups: 25–49 years, under 12 months, vocational qualification). */
+function modelVariables(units: readonly Unit[]): Variable[] {
   const known = units.map((x) => x.covariates.regionalRate).filter((r): r is number => r !== null);
   const meanRate = known.length ? known.reduce((a, b) => a + b, 0) / known.length : 0;
   const vars: Variable[] = [
@@ -483,11 +483,25 @@ export function candidateVariables(units: readonly Unit[]): Variable[] {
     { label: "Sprachförderbedarf", value: (c) => (c.languageNeeds ? 1 : 0) },
   ];
   if (known.length) vars.push({ label: "Arbeitslosenquote der Region (Prozentpunkte über dem Mittel)", value: (c) => (c.regionalRate ?? meanRate) - meanRate });
-  // A variable that does not vary among the units cannot be estimated.
-  return vars.filter((v) => {
-    const first = units.length ? v.value(units[0].covariates) : 0;
-    return units.some((x) => v.value(x.covariates) !== first);
-  });
+  return vars;
+}
+
+function varies(v: Variable, units: readonly Unit[]): boolean {
+  const first = units.length ? v.value(units[0].covariates) : 0;
+  return units.some((x) => v.value(x.covariates) !== first);
+}
+
+/** The model's candidate variables: a variable that does not vary among the units cannot be estimated. */
+export function candidateVariables(units: readonly Unit[]): Variable[] {
+  return modelVariables(units).filter((v) => varies(v, units));
+}
+
+/** The model's variables left out because every case has the same value (the "unknown" groups not counted: all known is normal). */
+export function constantVariables(units: readonly Unit[]): string[] {
+  if (!units.length) return [];
+  return modelVariables(units)
+    .filter((v) => !v.label.includes("unbekannt") && !varies(v, units))
+    .map((v) => v.label);
 }
 
 export function stratumKey(c: Covariates): string {
@@ -536,11 +550,17 @@ export function riskAdjust(units: readonly Unit[]): { predicted: number[]; model
   if (fit) {
     const predicted = x!.map((row) => predictLogistic(fit!.coef, row));
     const cal = calibrationTable(predicted, y);
+    const constant = constantVariables(units);
+    const expectedSum = predicted.reduce((a, b) => a + b, 0);
+    const notes =
+      (constant.length ? ` Nicht im Modell, weil bei allen Fällen gleich: ${constant.join(", ")}.` : "") +
+      // Firth's estimates are not exactly "mean-preserving": say how far the expected total is off.
+      (Math.abs(expectedSum - events) >= 0.05 ? ` Die Summe der Erwartungen (${expectedSum.toFixed(1).replace(".", ",")}) weicht wegen der Firth-Korrektur leicht von den ${events} beobachteten Ereignissen ab.` : "");
     return {
       predicted,
       model: {
         method: "regression",
-        reason: `Logistische Regression mit Firth-Korrektur über alle ${units.length} Fälle des Zeitraums (${events} Ereignisse).`,
+        reason: `Logistische Regression mit Firth-Korrektur über alle ${units.length} Fälle des Zeitraums (${events} Ereignisse).${notes}`,
         variables: vars.map((v, j) => ({ label: v.label, coef: fit!.coef[j + 1], se: fit!.se[j + 1], oddsRatio: Math.exp(fit!.coef[j + 1]) })),
         intercept: fit.coef[0],
         interceptSe: fit.se[0],

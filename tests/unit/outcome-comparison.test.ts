@@ -311,6 +311,9 @@ describe("risk adjustment", () => {
     // expected events over all cases equal the observed ones up to Firth's small shift
     const expected = r.rows.reduce((a, x) => a + x.expected!, 0);
     expect(Math.abs(expected - 200)).toBeLessThan(3);
+    // The page names what is not in the model because it is the same for everyone.
+    expect(r.model!.reason).toMatch(/Nicht im Modell, weil bei allen Fällen gleich: .*Sprachförderbedarf/);
+    expect(r.model!.reason).not.toMatch(/unbekannt/);
   });
   it("falls back to strata when there are too few events per variable", () => {
     const small = [...group(1, 8, 2, hard), ...group(1, 2, 1, easy), ...group(2, 2, 0, hard), ...group(2, 8, 5, easy)];

@@ -36,11 +36,11 @@ export function Method({ view }: { view: ComparisonViewData }) {
         <strong>Intervalle:</strong> 95-%-Konfidenzintervall nach Wilson; bei weniger als 10 Fällen das exakte Intervall nach Clopper und Pearson. Für tatsächlich ÷ erwartet das Intervall nach Byar. Die Grenzen im Trichterdiagramm sind die 95-%- und 99,8-%-Kontrollgrenzen um die Gesamtquote (Binomialverteilung, Spiegelhalter 2005), beim risikoadjustierten Vergleich um 1 aus der Poisson-Verteilung mit der erwarteten Zahl E (exakt, ebenso interpoliert). Das 95-%-Konfidenzintervall gibt den Bereich an, der mit den Daten vereinbar ist: Bei wiederholten Erhebungen enthielten 95 % solcher Intervalle den wahren Wert. Liegt ein Träger außerhalb der 95-%-Grenzen, wäre eine so große Abweichung bei rein zufälliger Schwankung um den Gesamtwert in etwa 1 von 20 Fällen zu erwarten (99,8 %: etwa 1 von 500).
       </p>
       <p>
-        <strong>Datenschutz:</strong> Werte mit weniger als {view.minCell} Personen werden nicht gezeigt („&lt; {view.minCell}“), ebenso eine Quote, bei der weniger als {view.minCell} Personen das Ereignis hatten oder nicht hatten (etwa 1 von 15 oder 14 von 15: sie benennt die eine Person). Damit sie sich nicht aus der Summe und den übrigen Werten einer Spalte errechnen lassen, wird der nächstkleinere Wert ebenfalls gesperrt („gesperrt“); eine Quote mit gesperrter Fallzahl wird nicht gezeigt.
+        <strong>Datenschutz:</strong> Werte mit weniger als {view.minCell} Personen werden nicht gezeigt („&lt; {view.minCell}“), ebenso eine Quote, bei der nur 1 bis {view.minCell - 1} Personen das Ereignis hatten oder nicht hatten (etwa 1 von 15 oder 14 von 15: sie benennt die eine Person). Damit sie sich nicht aus der Summe und den übrigen Werten einer Spalte errechnen lassen, wird der nächstkleinere Wert ebenfalls gesperrt („gesperrt“), auch über die Maßnahmearten hinweg (der Wert über alle Arten ist die Summe der Arten); eine Quote mit gesperrter Fallzahl wird nicht gezeigt.
       </p>
       {!model ? (
         <p>
-          <strong>Risikoadjustierung:</strong> {view.isRate ? "keine (es liegen keine Fälle vor)." : "entfällt: die Kennzahl ist kein Anteil."}
+          <strong>Risikoadjustierung:</strong> {!view.isRate ? "entfällt: die Kennzahl ist kein Anteil." : view.allSuppressed || view.overall[view.query.measure]?.suppressed ? "wird nicht gezeigt: die Zahlen sind zum Schutz der Sozialdaten gesperrt." : "keine (es liegen keine Fälle vor)."}
         </p>
       ) : (
         <>

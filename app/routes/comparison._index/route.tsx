@@ -101,7 +101,8 @@ export default function ComparisonPage() {
           {/* The overall figure stays: with every provider hidden it gives none of them away, and the CSV and the PDF show it too. */}
           <Summary view={view} ageMinutes={ageMinutes} reuseMinutes={reuseMinutes} />
           <div className="alert alert-info" role="status">
-            Für diese Auswahl im Zeitraum ({view.query.period.label}) gibt es Fälle, aber die Zahlen jedes Trägers sind zum Schutz der Sozialdaten gesperrt: weil eine Zahl weniger als {view.minCell} Personen betrifft oder weil sie sich sonst aus der Summe und den übrigen Zahlen errechnen ließe. Gezeigt wird nur der Wert aller Träger zusammen. Ein längerer Zeitraum oder alle Maßnahmearten zeigen mehr.
+            Für diese Auswahl im Zeitraum ({view.query.period.label}) gibt es Fälle, aber die Zahlen jedes Trägers sind zum Schutz der Sozialdaten gesperrt: weil eine Zahl weniger als {view.minCell} Personen betrifft oder weil sie sich sonst aus der Summe und den übrigen Zahlen errechnen ließe.{" "}
+            {overall?.suppressed ? "Auch der Wert aller Träger zusammen ist gesperrt." : "Gezeigt wird nur der Wert aller Träger zusammen."} Ein längerer Zeitraum oder alle Maßnahmearten zeigen mehr.
           </div>
           <ComparisonExports query={view.query} />
         </>
