@@ -56,7 +56,7 @@ export const MEASURE_DEFINITIONS: Record<MeasureKey, string> = {
     "Austritte im Zeitraum, nach denen binnen sechs Monaten eine versicherungspflichtige Beschäftigung, eine Berufsausbildung oder eine Selbständigkeit begann, geteilt durch alle Austritte im Zeitraum. Gezählt werden nur Austritte, deren sechs Monate am Datenstand vorbei sind (der letzte Tag der sechs Monate ist abgelaufen): wer erst vor Kurzem ausgetreten ist, kann noch eine Arbeit finden und zählt deshalb noch nicht mit.",
   sustainability:
     "Integrationen (wie oben), bei denen sechs Monate später noch Beschäftigung, Ausbildung oder Selbständigkeit bestand, geteilt durch die Integrationen, deren Sechs-Monats-Verbleib erfasst ist. Gezählt werden nur Integrationen, deren Beginn am Datenstand mindestens sechs volle Monate zurückliegt.",
-  dropout: "Eintritte im Zeitraum, die vorzeitig ohne Integration endeten (Abbruch), geteilt durch alle Eintritte im Zeitraum.",
+  dropout: "Eintritte im Zeitraum, die vorzeitig ohne Integration endeten (Abbruch), geteilt durch alle Eintritte im Zeitraum. Gezählt werden nur Teilnahmen, deren geplantes Ende am Datenstand vorbei ist: eine laufende Teilnahme kann noch abgebrochen werden.",
   exam: "Teilnehmende mit einer Prüfung im Zeitraum, die bestanden haben, geteilt durch alle Prüfungsteilnehmenden.",
   cost_per_integration:
     "Ausgezahlte Beträge für die Plätze des Trägers mit Austritt im Zeitraum (nur Austritte, deren sechs Monate am Datenstand vorbei sind), geteilt durch deren Integrationen. Ist für einen Träger im Zeitraum keine Zahlung erfasst, steht dort „keine Zahlungen erfasst“ statt 0 €; der Gesamtwert rechnet nur über die Träger mit erfassten Zahlungen.",
@@ -146,6 +146,8 @@ export interface PlaceFact {
   typeCode: string;
   region: string;
   entryDate: string | null;
+  /** The planned end of the place; the drop-out rate counts an entry once it is over (absent: counted). */
+  plannedEnd?: string | null;
   /** Null when the exit is not (yet) known at the data's date. */
   exitDate: string | null;
   /** Left early without an integration. */
@@ -345,7 +347,13 @@ export function unitsOf(measure: MeasureKey, facts: Facts, period: { from: strin
         .filter((f) => inPeriod(f.exitDate, period) && f.integrated && f.sustained !== null && over(f.integratedOn ?? f.exitDate!))
         .map((f) => u(f.providerId, f.sustained ? 1 : 0, f.covariates));
     case "dropout":
-      return facts.places.filter((f) => inPeriod(f.entryDate, period)).map((f) => u(f.providerId, f.droppedOut ? 1 : 0, f.covariates));
+      // Only participations whose planned end is past the data's day: one still running may yet
+      // end early, so counting it as "no drop-out" would make providers with recent entries look
+      // better (the selection is by the plan, not by the outcome, so early drop-outs do not
+      // weigh more either).
+      return facts.places
+        .filter((f) => inPeriod(f.entryDate, period) && (f.plannedEnd == null || f.plannedEnd < asOf))
+        .map((f) => u(f.providerId, f.droppedOut ? 1 : 0, f.covariates));
     case "exam":
       return facts.places.filter((f) => inPeriod(f.examDate, period)).map((f) => u(f.providerId, f.examPassed ? 1 : 0, f.covariates));
     case "cost_per_integration":

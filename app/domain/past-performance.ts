@@ -25,7 +25,7 @@ export const PP_MEASURE_LABELS: Record<PastPerformanceMeasure, string> = {
 export const PP_MEASURE_DEFINITIONS: Record<PastPerformanceMeasure, string> = {
   integration: "Teilnehmende in sozialversicherungspflichtiger Beschäftigung, Ausbildung oder Selbständigkeit binnen sechs Monaten nach dem Austritt ÷ Austritte",
   sustainability: "Integrationen, die sechs Monate später noch bestehen ÷ Integrationen",
-  dropout: "vorzeitige Austritte ohne Integration ÷ Eintritte",
+  dropout: "vorzeitige Austritte ohne Integration ÷ Eintritte, deren geplantes Ende vorbei ist",
   exam: "bestandene Abschlussprüfungen ÷ Prüfungsteilnehmende",
   placement: "Vermittlungen in Arbeit ÷ Vermittlungsaufträge",
 };

@@ -101,7 +101,7 @@ function placeholders(sql: string): string {
  * read from the participation's invoices (CROSS JOIN keeps SQLite from walking every paid item).
  */
 const PLACE_FACTS_SQL = `
-  SELECT p.id AS "id", p."providerId" AS "providerId", p."entryDate" AS "entryDate", p."exitDate" AS "exitDate", p.status AS "status",
+  SELECT p.id AS "id", p."providerId" AS "providerId", p."entryDate" AS "entryDate", p."exitDate" AS "exitDate", p."endDate" AS "plannedEnd", p.status AS "status",
          m."typeCode" AS "typeCode", m.region AS "region",
          c."birthDate" AS "birthDate", c."unemployedSince" AS "unemployedSince", c.qualification AS "qualification", c."targetGroups" AS "targetGroups", c.region AS "clientRegion",
          oe.status AS "exitStatus", oe."startDate" AS "exitStart", os.status AS "laterStatus", os."startDate" AS "laterStart",
@@ -141,6 +141,7 @@ async function loadPlaceFacts(m: EntityManager, o: LoadOptions): Promise<PlaceFa
       typeCode: String(r.typeCode),
       region: String(r.region ?? ""),
       entryDate,
+      plannedEnd: day(r.plannedEnd),
       exitDate,
       droppedOut: exitDate !== null && r.status === "dropped_out" && !integrated,
       integrated,

@@ -232,10 +232,14 @@ describe("providerFigures", () => {
     expect((await at("2031-11-30T23:00:00.000Z")).get(providerB.id)!.n).toBe(7);
     expect(dayAfter.has(999999)).toBe(false);
   });
-  it("an exit after asOf is not known yet: no drop-out before it", async () => {
+  it("an entry counts for the drop-out rate only once its planned end is past the data's day", async () => {
     const q = { providerIds: [providerB.id], measure: "dropout" as const, typeCode: null, from: "2031-01-01", to: "2031-12-31" };
-    expect((await providerFigures({ ...q, asOf: "2031-03-14T12:00:00.000Z" })).get(providerB.id)!.k).toBe(0);
-    expect((await providerFigures({ ...q, asOf: "2031-03-15T12:00:00.000Z" })).get(providerB.id)!.k).toBe(1);
+    // B's seven entries are planned to end on 15.03. (the drop-out) and 31.05.
+    expect((await providerFigures({ ...q, asOf: "2031-03-15T12:00:00.000Z" })).get(providerB.id)).toBeUndefined();
+    const next = (await providerFigures({ ...q, asOf: "2031-03-16T12:00:00.000Z" })).get(providerB.id)!;
+    expect([next.k, next.n]).toEqual([1, 1]);
+    const june = (await providerFigures({ ...q, asOf: "2031-06-01T12:00:00.000Z" })).get(providerB.id)!;
+    expect([june.k, june.n]).toEqual([1, 7]);
   });
   it("the drop-out rate counts entries of the period and early exits without integration", async () => {
     const figures = await providerFigures({ providerIds: [providerB.id], measure: "dropout", typeCode: null, from: "2031-01-01", to: "2031-12-31", asOf: "2032-01-01T00:00:00.000Z" });

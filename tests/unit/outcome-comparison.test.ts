@@ -157,6 +157,18 @@ describe("measures, hand-computed", () => {
     const c = run({ places }, "dropout", { suppress: false }).rows[0].cells.dropout!;
     expect([c.k, c.n]).toEqual([1, 3]);
   });
+  it("drop-out rate counts an entry only once its planned end is past the data's day (day before: counted; the day itself: not yet)", () => {
+    const asOf = "2008-03-15";
+    const places = [
+      place({ droppedOut: true, plannedEnd: "2008-06-30" }), // dropped out early, planned end still ahead: not yet counted
+      place({ plannedEnd: "2008-06-30", exitDate: null }), // running
+      place({ droppedOut: true, plannedEnd: "2008-03-14" }),
+      place({ plannedEnd: "2008-03-14" }),
+      place({ plannedEnd: "2008-03-15", exitDate: null }), // ends today: may still drop out today
+    ];
+    const c = run({ places }, "dropout", { suppress: false, asOf }).rows[0].cells.dropout!;
+    expect([c.k, c.n]).toEqual([1, 2]);
+  });
   it("exam success = passes ÷ candidates with an exam in the period", () => {
     const places = [place({ examDate: "2007-06-01", examPassed: true }), place({ examDate: "2007-06-01" }), place({ examDate: "2007-07-01", examPassed: true }), place({ examDate: "2008-01-02", examPassed: true }), place()];
     const c = run({ places }, "exam", { suppress: false }).rows[0].cells.exam!;
