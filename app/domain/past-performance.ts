@@ -210,7 +210,7 @@ function scoringInWords(method: PastPerformanceMethod, maxPoints: number): strin
   if (method.scoring === "linear")
     return `Punkte: linear von 0 Punkten bei ${what} ${f(method.zeroAt)} bis ${pointsText(maxPoints)} Punkten bei ${f(method.fullAt)}; dazwischen anteilig (auf zwei Nachkommastellen gerundet), jenseits der Ankerwerte 0 bzw. ${pointsText(maxPoints)} Punkte.`;
   const lower = lowerIsBetter(method.measure);
-  const steps = method.bands.map((b) => `${lower ? "bis" : "ab"} ${f(b.threshold)}: ${pointsText(b.points)} Punkte`).join("; ");
+  const steps = method.bands.map((b) => `${lower ? "bis" : "ab"} ${f(b.threshold)}: ${pointsText(b.points)} ${b.points === 1 ? "Punkt" : "Punkte"}`).join("; ");
   return `Punkte nach Stufen: ${steps}; ${lower ? "darüber" : "darunter"} 0 Punkte.`;
 }
 
@@ -266,7 +266,8 @@ export function pastPerformancePoints(method: PastPerformanceMethod, figure: Fig
   const value = method.basis === "ratio" ? figure.ratio : figure.rate;
   if (value === null) return neutral(method.basis === "ratio" ? "Kein erwarteter Wert für die Risikobereinigung" : "Keine Quote");
   let used = value;
-  let note = `${method.basis === "ratio" ? "Verhältnis" : "Quote"} ${figureText(method.basis, value)}`;
+  // The points follow from the exact figure, so the note gives it with the digits that decide them.
+  let note = `${method.basis === "ratio" ? "Verhältnis" : "Quote"} ${method.basis === "ratio" ? de(value, 4) : `${de(value * 100, 2)} %`}`;
   if (method.interval === "significant") {
     const reference = method.basis === "ratio" ? 1 : figure.overallRate;
     const lo = method.basis === "ratio" ? figure.ratioLow : figure.low;

@@ -75,8 +75,30 @@ export async function createProcurementRecord(user: CurrentUser, tenderId: numbe
         ? `${submitted.length} gültige Angebote; die Inhalte wurden am ${formatDateTime(tender.openedAt)} von zwei Personen geöffnet.`
         : `${submitted.length} Angebot(e) eingegangen; die Inhalte sind bis zur Öffnung versiegelt.`,
       offers: evaluation
-        ? evaluation.offers.map((o) => ({ bidder: o.providerName, receivedAt: formatDateTimeSeconds(o.receivedAt), result: o.formalResult === "admitted" ? "zugelassen" : o.formalResult === "excluded" ? "ausgeschlossen" : "noch nicht geprüft", reason: o.exclusionReason || "–" }))
+        ? evaluation.offers.map((o) => ({ bidder: o.providerName, receivedAt: formatDateTimeSeconds(o.receivedAt), result: o.formalResult === "admitted" ? "zugelassen" : o.formalResult === "excluded" ? "ausgeschlossen" : "noch nicht geprüft", reason: o.exclusionReason || offerOutcome(o.id, lots, ranking, tender.status === "opened") }))
         : [],
+      maxPoints: String(tender.maxPoints),
+      // The ranking with everyone's points exists once the evaluation is finished (independent scoring before).
+      rankingNote: !evaluation ? "Die Angebote sind noch versiegelt." : tender.status === "opened" ? "Die Wertung läuft noch; die Rangfolge steht fest, wenn sie abgeschlossen ist." : "",
+      ranking:
+        evaluation && tender.status !== "opened"
+          ? ranking.flatMap((r) =>
+              r.ranked.map((x) => ({
+                lot: `Los ${lots.find((l) => l.id === r.lotId)?.number ?? "–"}`,
+                rank: String(x.rank),
+                bidder: x.providerName,
+                price: x.priceLabel,
+                points: [
+                  `${criteria.find((c) => c.isPrice)?.name ?? "Preis"} ${recordPoints(x.priceScore)}`,
+                  ...criteria.filter((c) => !c.isPrice).map((c) => {
+                    const given = (x.qualityPoints as Record<number, number | null>)[c.id];
+                    return `${c.name} ${given === null || given === undefined ? "–" : recordPoints(given)}`;
+                  }),
+                ].join("; "),
+                total: recordPoints(x.total),
+              })),
+            )
+          : [],
       lowOffers: ranking.flatMap((r) => r.ranked.filter((x) => x.abnormallyLow).map((x) => ({ lot: `Los ${lots.find((l) => l.id === r.lotId)?.number ?? "–"}`, bidder: x.providerName, justification: x.justification || "noch keine Aufklärung" }))),
       awards: lots
         .filter((l) => l.awardDecision)
@@ -119,4 +141,27 @@ export async function createProcurementRecord(user: CurrentUser, tenderId: numbe
     await appendAudit(m, actorOf(user), { action: "tender.record", summary: `Vergabevermerk erstellt (${reference}, Stand: ${status})`, entityType: "tender", entityId: tenderId, details: { sha256: doc.sha256 } });
     return doc;
   });
+}
+
+const recordPoints = (p: number) => p.toLocaleString("de-DE", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** Why an admitted offer was or was not considered, per lot it bid for: its rank and points against the awarded offer. */
+function offerOutcome(
+  offerId: number,
+  lots: readonly { id: number; number: number; awardDecision: string | null; awardedOfferId: number | null }[],
+  ranking: readonly { lotId: number; ranked: readonly { offerId: number; rank: number; total: number }[] }[],
+  running: boolean,
+): string {
+  if (running) return "–";
+  const parts = ranking.flatMap((r) => {
+    const own = r.ranked.find((x) => x.offerId === offerId);
+    if (!own) return [];
+    const lot = lots.find((l) => l.id === r.lotId);
+    const label = `Los ${lot?.number ?? "–"}`;
+    if (lot?.awardedOfferId === offerId) return [`${label}: Zuschlag (Rang 1, ${recordPoints(own.total)} Punkte)`];
+    const winner = r.ranked.find((x) => x.offerId === lot?.awardedOfferId);
+    if (lot?.awardDecision === "no_award") return [`${label}: kein Zuschlag im Los`];
+    return [`${label}: nicht berücksichtigt, Rang ${own.rank} von ${r.ranked.length} mit ${recordPoints(own.total)} Punkten${winner ? ` (bezuschlagt ${recordPoints(winner.total)} Punkte)` : ""}`];
+  });
+  return parts.join("; ") || "–";
 }

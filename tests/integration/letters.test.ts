@@ -118,6 +118,10 @@ describe("demo procedures run at their simulated dates (point 13)", () => {
     expect(text).toContain(formatDateTime(t.publishedAt).slice(0, 10)); // the publication day
     expect(text).toContain("Zuschlag erteilt");
     expect(berlinDate(t.offersUntil!)).toBe(addDays(today, -30));
+    // § 8 Abs. 2 VgV: the ranking with every criterion's points, and why each other bidder was not considered.
+    expect(text).toContain("Wertung der zugelassenen Angebote je Los");
+    expect(text).toMatch(/Zuschlag \(Rang 1, \d+,\d\d Punkte\)/);
+    expect(text).toMatch(/nicht berücksichtigt, Rang 2 von \d+ mit \d+,\d\d Punkten \(bezuschlagt \d+,\d\d Punkte\)/);
   });
 });
 

@@ -33,7 +33,7 @@ describe("pastPerformancePoints: linear between two anchors", () => {
     const m: PastPerformanceMethod = { ...ratioMethod, basis: "rate", zeroAt: 0.4, fullAt: 0.7 };
     const r = pastPerformancePoints(m, fig({ rate: 0.55, ratio: 5 }), MAX);
     expect(r.points).toBe(1.5);
-    expect(r.reason).toContain("55,0 %");
+    expect(r.reason).toContain("Quote 55,00 %");
   });
   it("drop-out rate: lower is better, anchors descend", () => {
     const m: PastPerformanceMethod = { ...ratioMethod, measure: "dropout", basis: "rate", zeroAt: 0.3, fullAt: 0.1 };
@@ -85,6 +85,14 @@ describe("pastPerformancePoints: bands and intervals", () => {
     const sigRate: PastPerformanceMethod = { ...sig, basis: "rate", zeroAt: 0.4, fullAt: 0.7 };
     expect(pastPerformancePoints(sigRate, fig({ rate: 0.65, low: 0.52, high: 0.76, overallRate: 0.55 }), MAX)).toMatchObject({ valueUsed: 0.55, points: 1.5 });
     expect(pastPerformancePoints(sigRate, fig({ rate: 0.65, low: 0.52, high: 0.76, overallRate: null }), MAX).status).toBe("neutral");
+  });
+});
+
+describe("the reason names the exact figure the points follow from", () => {
+  it("a ratio of 1.1431 gives 2.57 points (not 2.55 as the rounded 1,14 would), and the reason shows 1,1431", () => {
+    const r = pastPerformancePoints(ratioMethod, { k: 20, n: 40, rate: 0.5, low: 0.35, high: 0.65, expected: 17.496, ratio: 20 / 17.496, ratioLow: 0.7, ratioHigh: 1.8, overallRate: 0.44, suppressed: false }, MAX);
+    expect(r.points).toBe(2.57);
+    expect(r.reason).toContain("Verhältnis 1,1431");
   });
 });
 
