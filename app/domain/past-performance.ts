@@ -183,6 +183,11 @@ export function methodProblems(method: PastPerformanceMethod, ctx: { maxPoints: 
     else if (b.some((x, i) => i > 0 && (lower ? x.points > b[i - 1].points : x.points < b[i - 1].points)))
       e["pp-bands"] = lower ? "Stufen: bei der Abbruchquote ist weniger besser – höhere Schwellen dürfen nicht mehr Punkte geben." : "Stufen: höhere Schwellen dürfen nicht weniger Punkte geben.";
   } else e["pp-scoring"] = "Bitte wählen Sie, wie aus der Kennzahl Punkte werden.";
+  // Quotas are entered in percent: anchors all under 1 % were almost certainly meant as 0,4 = 40 %.
+  const anchors = method.scoring === "linear" ? [method.zeroAt, method.fullAt] : method.bands.map((b) => b.threshold);
+  const field = method.scoring === "linear" ? "pp-fullAt" : "pp-bands";
+  if (method.basis === "rate" && !e[field] && !e["pp-zeroAt"] && anchors.length && anchors.every((x) => x !== null && x < 0.01))
+    e[field] = "Quoten werden in Prozent angegeben: 0,4 bedeutet 0,4 %, nicht 40 %. Bitte z. B. 40 für 40 % eingeben.";
   if (!Number.isInteger(method.minN) || method.minN < 3) e["pp-minN"] = "Mindestfallzahl: eine ganze Zahl ab 3 (kleinere Zahlen werden nach den Datenschutzregeln ohnehin unterdrückt).";
   else if (method.minN > 1000) e["pp-minN"] = "Mindestfallzahl: höchstens 1.000.";
   if (!Number.isFinite(method.neutralPoints) || method.neutralPoints < 0 || method.neutralPoints > ctx.maxPoints || round2(method.neutralPoints) !== method.neutralPoints)

@@ -137,6 +137,13 @@ describe("methodProblems: German messages", () => {
     expect(methodInWords({ ...ratioMethod, typeCode: "placement_421i" }, MAX)).toContain("in Maßnahmen der Art „Vermittlungsmaßnahme nach § 421i SGB III a.F.“");
     expect(methodInWords({ ...ratioMethod, typeCode: "mae" }, MAX)).toContain("„Arbeitsgelegenheit (MAE, § 16 Abs. 3 SGB II a.F.)“");
   });
+  it("rate anchors all under 1 % are refused as percent typed as fractions (0,4 meant 40 %); 1 % is accepted", () => {
+    const rate = { ...ratioMethod, basis: "rate" as const };
+    expect(methodProblems({ ...rate, zeroAt: 0.004, fullAt: 0.007 }, ctx)["pp-fullAt"]).toContain("in Prozent");
+    expect(methodProblems({ ...rate, zeroAt: 0.004, fullAt: 0.01 }, ctx)["pp-fullAt"]).toBeUndefined();
+    expect(methodProblems({ ...rate, scoring: "bands", bands: [{ threshold: 0.004, points: 1 }, { threshold: 0.006, points: 2 }] }, ctx)["pp-bands"]).toContain("in Prozent");
+    expect(methodProblems({ ...ratioMethod, zeroAt: 0.004, fullAt: 0.007 }, ctx)["pp-fullAt"]).toBeUndefined(); // a ratio may be small
+  });
   it("bands must ascend with points in the right direction", () => {
     const b = (bands: { threshold: number; points: number }[]) => methodProblems({ ...ratioMethod, scoring: "bands", bands }, ctx)["pp-bands"];
     expect(b([{ threshold: 1, points: 2 }, { threshold: 0.9, points: 3 }])).toContain("aufsteigend");

@@ -108,7 +108,9 @@ export default function ComparisonPage() {
         </>
       ) : view.rows.length === 0 || !overall || overall.n === 0 ? (
         <div className="alert alert-info" role="status">
-          Für diese Auswahl gibt es im Zeitraum ({view.query.period.label}) keine Daten. Bitte wählen Sie einen anderen Zeitraum, eine andere Kennzahl oder Maßnahmeart.
+          {view.query.typeCode === "employer_training"
+            ? "Trainingsmaßnahmen beim Arbeitgeber haben keinen Träger – der Arbeitgeber stellt den Platz –, deshalb gibt es für sie keinen Trägervergleich. Ihre Ergebnisse stehen im Bericht „Maßnahmen im Jahr“ (Hinweis unten)."
+            : `Für diese Auswahl gibt es im Zeitraum (${view.query.period.label}) keine Daten. Bitte wählen Sie einen anderen Zeitraum, eine andere Kennzahl oder Maßnahmeart.`}
         </div>
       ) : (
         <>
