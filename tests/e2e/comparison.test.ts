@@ -75,9 +75,11 @@ describe("comparison journey: procurement compares BaE 2007 and exports the Beir
       await page.waitForURL((u) => u.searchParams.get("year") === "2007" && u.searchParams.get("type") === "bae");
       // The calendar year alone: a few cases per provider, every cell withheld – and said so.
       await expect.poll(async () => squash(await page.locator("main").textContent())).toContain("zum Schutz der Sozialdaten gesperrt");
-      // … but the figure of all providers together stays, as in the CSV and the PDF.
+      // The figure of all providers together is withheld too: with Reha-BaE's total (one provider)
+      // withheld, BaE's total is the next smallest of the type totals (suppression across types).
       const summary = page.getByRole("region", { name: "Überblick" });
-      expect(squash(await summary.textContent())).toMatch(/Abbruchquote aller Träger\s*\d+,\d %/);
+      expect(squash(await summary.textContent())).toMatch(/Abbruchquote aller Träger\s*gesperrt/);
+      expect(squash(await page.locator("main").textContent())).toContain("Auch der Wert aller Träger zusammen ist gesperrt.");
       // The 24 months up to the end of 2007.
       await filters.getByLabel("Zeitraum").selectOption("rolling24");
       await filters.getByLabel("Ende (12/24 Monate)").fill("31.12.2007");
