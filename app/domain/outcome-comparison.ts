@@ -308,6 +308,8 @@ export interface Unit {
   cents: number;
   /** For cost measures: counts in the denominator (an integration / a lasting placement). */
   counts: boolean;
+  /** For cost measures: the measure type (places), whose payments must be recorded for its cases to count. */
+  group?: string;
   covariates: Covariates;
 }
 
@@ -328,7 +330,7 @@ export function sixMonthsOver(start: string, asOf: string): boolean {
  * its six months are over by then, an integration in the sustainability only when six months
  * after its start are over — otherwise recent exits would count as failures (censoring).
  */
-export function unitsOf(measure: MeasureKey, facts: Facts, period: { from: string; to: string }, asOf: string): Unit[] {
+export function unitsOf(measure: MeasureKey, facts: Facts, period: { from: string; to: string }, asOf: string, rules: { dropoutCountsRunning?: boolean } = {}): Unit[] {
   const u = (providerId: number, y: number, covariates: Covariates, cents = 0, counts = false): Unit => ({ providerId, y, cents, counts, covariates });
   // sixMonthsOver once per distinct day (a few hundred days against thousands of participations).
   const overBy = new Map<string, boolean>();
@@ -352,12 +354,12 @@ export function unitsOf(measure: MeasureKey, facts: Facts, period: { from: strin
       // better (the selection is by the plan, not by the outcome, so early drop-outs do not
       // weigh more either).
       return facts.places
-        .filter((f) => inPeriod(f.entryDate, period) && (f.plannedEnd == null || f.plannedEnd < asOf))
+        .filter((f) => inPeriod(f.entryDate, period) && (rules.dropoutCountsRunning || f.plannedEnd == null || f.plannedEnd < asOf))
         .map((f) => u(f.providerId, f.droppedOut ? 1 : 0, f.covariates));
     case "exam":
       return facts.places.filter((f) => inPeriod(f.examDate, period)).map((f) => u(f.providerId, f.examPassed ? 1 : 0, f.covariates));
     case "cost_per_integration":
-      return exits().map((f) => u(f.providerId, 0, f.covariates, f.paidCents, f.integrated));
+      return exits().map((f) => ({ ...u(f.providerId, 0, f.covariates, f.paidCents, f.integrated), group: f.typeCode }));
     case "placement":
       return issued().map((f) => u(f.providerId, f.placedOn ? 1 : 0, f.covariates));
     case "days_to_placement":
@@ -397,9 +399,12 @@ export function cellOf(measure: MeasureKey, units: readonly Unit[]): Cell {
   if (measure === "cost_per_integration" || measure === "cost_per_lasting") {
     // Only providers with payments recorded: a provider without any is not "0 €" (its costs are
     // simply not in the system), so its integrations would make everyone else look cheaper.
-    const paying = new Set<number>();
-    for (const x of units) if (x.cents > 0) paying.add(x.providerId);
-    const mine = units.filter((x) => paying.has(x.providerId));
+    // Per provider and measure type: over all types, a type without payments (youth measures paid
+    // by others) must not add its integrations to the costs of another type.
+    const key = (x: Unit) => `${x.providerId}|${x.group ?? ""}`;
+    const paying = new Set<string>();
+    for (const x of units) if (x.cents > 0) paying.add(key(x));
+    const mine = units.filter((x) => paying.has(key(x)));
     if (units.length > 0 && mine.length === 0) return { k: 0, n: 0, rate: null, low: null, high: null, method: "ratio", suppressed: null, noPayments: true };
     const k = mine.reduce((a, x) => a + x.cents, 0);
     const n = mine.filter((x) => x.counts).length;
@@ -667,6 +672,8 @@ export interface CompareOptions {
   asOf: string;
   /** Skip the funnel's limit curves (figures only, e.g. past performance). */
   funnel?: boolean;
+  /** The drop-out rate as defined before 07.12.2026 (every entry counts): for tenders frozen with that definition. */
+  dropoutCountsRunning?: boolean;
 }
 
 /** ~60 x values from 1 to max, spaced evenly on a square-root scale (dense where the funnel bends). */
@@ -791,7 +798,7 @@ export function compare(all: Facts, o: CompareOptions): Comparison {
   const measures = measuresOf(line);
   const suppress = o.suppress !== false;
   const matrix = suppress && line === "places" ? typeMatrixSuppression(all, o, measures) : null;
-  const unitsBy = new Map(measures.map((m) => [m, unitsOf(m, facts, o.period, o.asOf)] as const));
+  const unitsBy = new Map(measures.map((m) => [m, unitsOf(m, facts, o.period, o.asOf, o)] as const));
   const providerIds = [...new Set(measures.flatMap((m) => unitsBy.get(m)!.map((u) => u.providerId)))].sort((a, b) => a - b);
   const cells = new Map<number, Partial<Record<MeasureKey, Cell>>>(providerIds.map((id) => [id, {}]));
   const overall: Partial<Record<MeasureKey, Cell>> = {};

@@ -71,6 +71,22 @@ export function figureTypeForTender(tenderType: string): string | null {
   return FIGURE_TYPE_CODES.includes(c) && c !== "other" ? c : null;
 }
 
+/**
+ * The definitions a method was frozen with. Version 2 (since 07.12.2026): the drop-out rate
+ * counts an entry once its planned end is past. A method stored before has no version and keeps
+ * version 1 (every entry of the period counts), as published: a frozen criterion must be scored
+ * by the formula the bidders were told.
+ */
+export const DEFINITIONS_VERSION = 2;
+export function definitionsOf(method: Pick<PastPerformanceMethod, "definitions">): 1 | 2 {
+  return method.definitions === 2 ? 2 : 1;
+}
+/** The measure's definition in plain German, as the method's version published it. */
+export function measureDefinition(method: Pick<PastPerformanceMethod, "measure" | "definitions">): string {
+  if (method.measure === "dropout" && definitionsOf(method) === 1) return "vorzeitige Austritte ohne Integration ÷ Eintritte";
+  return PP_MEASURE_DEFINITIONS[method.measure];
+}
+
 /** For the drop-out rate a lower figure is better. */
 export function lowerIsBetter(measure: PastPerformanceMeasure): boolean {
   return measure === "dropout";
@@ -108,6 +124,8 @@ export interface PastPerformanceMethod {
   neutralPoints: number;
   /** "significant": a figure whose 95 % interval contains the reference counts as the reference. */
   interval: "ignore" | "significant";
+  /** The definitions' version the method was saved with (absent: 1, see DEFINITIONS_VERSION). */
+  definitions?: number;
 }
 
 export const DEFAULT_METHOD = (tenderType: string, maxPoints: number): PastPerformanceMethod => ({
@@ -123,6 +141,7 @@ export const DEFAULT_METHOD = (tenderType: string, maxPoints: number): PastPerfo
   minN: 10,
   neutralPoints: maxPoints / 2,
   interval: "ignore",
+  definitions: DEFINITIONS_VERSION,
 });
 
 const round2 = (x: number) => Math.round(x * 100 + Number.EPSILON * 100) / 100;
@@ -232,7 +251,7 @@ export function methodInWords(method: PastPerformanceMethod, maxPoints: number):
       ? ` Nur statistisch gesicherte Abweichungen zählen: liegt ${method.basis === "ratio" ? "der Wert 1,00" : "die Gesamtquote aller Träger"} im 95-%-Konfidenzintervall des Bieters, wird der Bieter so gewertet, als läge er genau dort.`
       : " Gewertet wird der Punktschätzer; das 95-%-Konfidenzintervall wird mit angegeben.";
   return (
-    `Vorleistung (Leistungsbilanz aus früheren Aufträgen, § 65 Abs. 5 VgV bzw. § 49 Abs. 2 UVgO): Gewertet wird die ${PP_MEASURE_LABELS[method.measure]} des Bieters (${PP_MEASURE_DEFINITIONS[method.measure]}) ${type} ${periodInWords(method)}, nach dem Datenstand am Ende der Angebotsfrist, ${basis}.${lower} ` +
+    `Vorleistung (Leistungsbilanz aus früheren Aufträgen, § 65 Abs. 5 VgV bzw. § 49 Abs. 2 UVgO): Gewertet wird die ${PP_MEASURE_LABELS[method.measure]} des Bieters (${measureDefinition(method)}) ${type} ${periodInWords(method)}, nach dem Datenstand am Ende der Angebotsfrist, ${basis}.${lower} ` +
     `${scoringInWords(method, maxPoints)}${interval} Bieter mit weniger als ${method.minN} gewerteten Fällen oder ohne Daten erhalten ${pointsText(method.neutralPoints)} Punkte.`
   );
 }

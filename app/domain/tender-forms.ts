@@ -1,7 +1,7 @@
 import { ValidationError } from "./errors";
 import { parseEuroToCents } from "./money";
 import { berlinLocalToUtc } from "./time";
-import type { Band, PastPerformanceMethod } from "./past-performance";
+import { DEFINITIONS_VERSION, type Band, type PastPerformanceMethod } from "./past-performance";
 
 /** Form fields of the tender page → service inputs (pure; German errors per field). */
 
@@ -65,6 +65,7 @@ export function pastPerformanceFromForm(v: Record<string, unknown>): PastPerform
     minN: decimal(v["pp-minN"]),
     neutralPoints: decimal(v["pp-neutralPoints"]),
     interval: String(v["pp-interval"] ?? "ignore") === "significant" ? "significant" : "ignore",
+    definitions: DEFINITIONS_VERSION,
   };
 }
 

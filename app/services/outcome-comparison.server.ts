@@ -431,11 +431,11 @@ async function comparisonSettings() {
  * Providers without data are absent from the map. The overall rate and the risk model are
  * computed over all providers of the period (not only the ones asked for).
  */
-export async function providerFigures(q: { providerIds: number[]; measure: MeasureKey; typeCode: string | null; from: string; to: string; asOf: string }): Promise<Map<number, ProviderFigure>> {
+export async function providerFigures(q: { providerIds: number[]; measure: MeasureKey; typeCode: string | null; from: string; to: string; asOf: string; dropoutCountsRunning?: boolean }): Promise<Map<number, ProviderFigure>> {
   const settings = await comparisonSettings();
   const line = lineOf(q.measure);
   const { facts } = await cachedFacts({ line, from: q.from, to: q.to, asOf: q.asOf, regionalRates: settings.regionalRates });
-  const result = compareFacts(facts, { measure: q.measure, period: { from: q.from, to: q.to }, typeCode: q.typeCode, adjust: "adjusted", minCell: settings.minCell, suppress: false, asOf: berlinDate(q.asOf), funnel: false });
+  const result = compareFacts(facts, { measure: q.measure, period: { from: q.from, to: q.to }, typeCode: q.typeCode, adjust: "adjusted", minCell: settings.minCell, suppress: false, asOf: berlinDate(q.asOf), funnel: false, dropoutCountsRunning: q.dropoutCountsRunning });
   const overall = result.overall[q.measure]!;
   const out = new Map<number, ProviderFigure>();
   for (const row of result.rows) {

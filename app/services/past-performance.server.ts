@@ -2,7 +2,7 @@ import { In, type EntityManager } from "typeorm";
 import { AwardCriterion, Offer, PastPerformanceScore, Provider, Tender } from "../../entities";
 import { ConflictError, ForbiddenError } from "~/domain/errors";
 import { can } from "~/domain/permissions";
-import { figureText, figureTypeOf, methodInWords, methodPeriod, pastPerformancePoints, periodText, pointsText, PP_MEASURE_LABELS, type PastPerformanceMethod } from "~/domain/past-performance";
+import { definitionsOf, figureText, figureTypeOf, methodInWords, methodPeriod, pastPerformancePoints, periodText, pointsText, PP_MEASURE_LABELS, type PastPerformanceMethod } from "~/domain/past-performance";
 import { offersReadable, type TenderState } from "~/domain/tender.machine";
 import { formatDateTime } from "~/domain/time";
 import { appendAudit, SYSTEM } from "~/lib/audit.server";
@@ -46,7 +46,7 @@ export async function computePastPerformance(user: CurrentUser | null, tenderId:
   const method = criterion.method;
   const asOf = tender.offersUntil!;
   const { from, to } = methodPeriod(method, asOf);
-  const figures = await providerFigures({ providerIds: [...new Set(missing.map((o) => o.providerId))], measure: method.measure, typeCode: figureTypeOf(method.typeCode), from, to, asOf });
+  const figures = await providerFigures({ providerIds: [...new Set(missing.map((o) => o.providerId))], measure: method.measure, typeCode: figureTypeOf(method.typeCode), from, to, asOf, dropoutCountsRunning: definitionsOf(method) === 1 });
   return tx(async (m) => {
     const t = await requireTender(m, tenderId);
     const already = await m.getRepository(PastPerformanceScore).find({ where: { tenderId, criterionId: criterion.id } });

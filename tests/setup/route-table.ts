@@ -140,6 +140,8 @@ export function routeTable(ids: Ids): Record<string, Rule> {
       post: permitted(["procurement"], { ok: 400 }),
       page: { params: { id: ids.tenderOpened }, roles: ["procurement"] },
     },
+    // An offer's concept: for evaluators after the opening only; the demo tender is still sealed (403 for procurement too).
+    "routes/tenders.$id.offers.$offerId.concept": { params: { id: ids.tender, offerId: ids.offerT }, get: permitted(["procurement"], { ok: 403 }) },
     // POST with an empty form: procurement is sent back to the tender page with a message.
     "routes/tenders.$id.attachments": { params: { id: ids.tender }, get: permitted(["procurement"], { ok: { redirect: `/tenders/${ids.tender}` } }), post: permitted(["procurement"], { ok: { redirect: `/tenders/${ids.tender}` } }) },
     "routes/tenders.$id.record": {

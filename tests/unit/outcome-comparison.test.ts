@@ -168,6 +168,9 @@ describe("measures, hand-computed", () => {
     ];
     const c = run({ places }, "dropout", { suppress: false, asOf }).rows[0].cells.dropout!;
     expect([c.k, c.n]).toEqual([1, 2]);
+    // The definition before (for tenders frozen with it): every entry of the period.
+    const before = run({ places }, "dropout", { suppress: false, asOf, dropoutCountsRunning: true }).rows[0].cells.dropout!;
+    expect([before.k, before.n]).toEqual([2, 5]);
   });
   it("exam success = passes ÷ candidates with an exam in the period", () => {
     const places = [place({ examDate: "2007-06-01", examPassed: true }), place({ examDate: "2007-06-01" }), place({ examDate: "2007-07-01", examPassed: true }), place({ examDate: "2008-01-02", examPassed: true }), place()];
@@ -456,6 +459,21 @@ describe("linked suppression (issue 12, fix a)", () => {
     expect(rep.providers[0].k).toBeNull();
     expect(csvRows(rep)[1].join(";")).not.toMatch(/7000/);
     expect(ownItem("cost_per_integration", own, undefined, null, 3, POSITION_WORDS).k).toBeNull();
+  });
+});
+
+describe("cost measures over all types", () => {
+  it("a type without payments does not add its integrations to another type's costs (MAE 13 paid integrations, youth 7 unpaid)", () => {
+    const places = [
+      ...Array.from({ length: 20 }, (_, i) => place({ providerId: 1, typeCode: "mae", integrated: i < 13, paidCents: i < 20 ? 8128 : 0 })),
+      ...Array.from({ length: 10 }, (_, i) => place({ providerId: 1, typeCode: "youth", integrated: i < 7, paidCents: 0 })),
+    ];
+    const all = run({ places }, "cost_per_integration", { suppress: false }).rows[0].cells.cost_per_integration!;
+    const mae = run({ places }, "cost_per_integration", { suppress: false, typeCode: "mae" }).rows[0].cells.cost_per_integration!;
+    expect([all.k, all.n]).toEqual([20 * 8128, 13]);
+    expect(all.rate).toBe(mae.rate);
+    const youth = run({ places }, "cost_per_integration", { suppress: false, typeCode: "youth" }).rows[0].cells.cost_per_integration!;
+    expect(youth.noPayments).toBe(true);
   });
 });
 

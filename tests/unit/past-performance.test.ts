@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { criteriaKindProblems, DEFAULT_METHOD, figureTypeOf, methodInWords, methodPeriod, methodProblems, pastPerformancePoints, type FigureInput, type PastPerformanceMethod } from "~/domain/past-performance";
+import { criteriaKindProblems, DEFAULT_METHOD, DEFINITIONS_VERSION, definitionsOf, figureTypeOf, methodInWords, methodPeriod, methodProblems, pastPerformancePoints, type FigureInput, type PastPerformanceMethod } from "~/domain/past-performance";
 import { pastPerformanceFromForm } from "~/domain/tender-forms";
 
 const MAX = 3;
@@ -85,6 +85,18 @@ describe("pastPerformancePoints: bands and intervals", () => {
     const sigRate: PastPerformanceMethod = { ...sig, basis: "rate", zeroAt: 0.4, fullAt: 0.7 };
     expect(pastPerformancePoints(sigRate, fig({ rate: 0.65, low: 0.52, high: 0.76, overallRate: 0.55 }), MAX)).toMatchObject({ valueUsed: 0.55, points: 1.5 });
     expect(pastPerformancePoints(sigRate, fig({ rate: 0.65, low: 0.52, high: 0.76, overallRate: null }), MAX).status).toBe("neutral");
+  });
+});
+
+describe("a method keeps the definitions it was frozen with", () => {
+  it("a method saved before version 2 publishes the drop-out rate over all entries; a new one over entries whose planned end is past", () => {
+    const old: PastPerformanceMethod = { ...ratioMethod, measure: "dropout", zeroAt: 1.2, fullAt: 0.8, definitions: undefined };
+    expect(definitionsOf(old)).toBe(1);
+    expect(methodInWords(old, MAX)).toContain("(vorzeitige Austritte ohne Integration ÷ Eintritte)");
+    const now = { ...old, definitions: DEFINITIONS_VERSION };
+    expect(definitionsOf(now)).toBe(2);
+    expect(methodInWords(now, MAX)).toContain("÷ Eintritte, deren geplantes Ende vorbei ist)");
+    expect(DEFAULT_METHOD("bae", MAX).definitions).toBe(DEFINITIONS_VERSION);
   });
 });
 
