@@ -308,7 +308,7 @@ export interface Unit {
   cents: number;
   /** For cost measures: counts in the denominator (an integration / a lasting placement). */
   counts: boolean;
-  /** For cost measures: the measure type (places), whose payments must be recorded for its cases to count. */
+  /** The measure type (places): cost measures count a type's cases only where its payments are recorded; suppression works per type. */
   group?: string;
   covariates: Covariates;
 }
@@ -331,7 +331,7 @@ export function sixMonthsOver(start: string, asOf: string): boolean {
  * after its start are over — otherwise recent exits would count as failures (censoring).
  */
 export function unitsOf(measure: MeasureKey, facts: Facts, period: { from: string; to: string }, asOf: string, rules: { dropoutCountsRunning?: boolean } = {}): Unit[] {
-  const u = (providerId: number, y: number, covariates: Covariates, cents = 0, counts = false): Unit => ({ providerId, y, cents, counts, covariates });
+  const u = (providerId: number, y: number, covariates: Covariates, cents = 0, counts = false, group?: string): Unit => ({ providerId, y, cents, counts, covariates, group });
   // sixMonthsOver once per distinct day (a few hundred days against thousands of participations).
   const overBy = new Map<string, boolean>();
   const over = (start: string) => {
@@ -343,11 +343,11 @@ export function unitsOf(measure: MeasureKey, facts: Facts, period: { from: strin
   const issued = () => facts.brokers.filter((f) => inPeriod(f.issuedOn, period));
   switch (measure) {
     case "integration":
-      return exits().map((f) => u(f.providerId, f.integrated ? 1 : 0, f.covariates));
+      return exits().map((f) => u(f.providerId, f.integrated ? 1 : 0, f.covariates, 0, false, f.typeCode));
     case "sustainability":
       return facts.places
         .filter((f) => inPeriod(f.exitDate, period) && f.integrated && f.sustained !== null && over(f.integratedOn ?? f.exitDate!))
-        .map((f) => u(f.providerId, f.sustained ? 1 : 0, f.covariates));
+        .map((f) => u(f.providerId, f.sustained ? 1 : 0, f.covariates, 0, false, f.typeCode));
     case "dropout":
       // Only participations whose planned end is past the data's day: one still running may yet
       // end early, so counting it as "no drop-out" would make providers with recent entries look
@@ -355,11 +355,11 @@ export function unitsOf(measure: MeasureKey, facts: Facts, period: { from: strin
       // weigh more either).
       return facts.places
         .filter((f) => inPeriod(f.entryDate, period) && (rules.dropoutCountsRunning || f.plannedEnd == null || f.plannedEnd < asOf))
-        .map((f) => u(f.providerId, f.droppedOut ? 1 : 0, f.covariates));
+        .map((f) => u(f.providerId, f.droppedOut ? 1 : 0, f.covariates, 0, false, f.typeCode));
     case "exam":
-      return facts.places.filter((f) => inPeriod(f.examDate, period)).map((f) => u(f.providerId, f.examPassed ? 1 : 0, f.covariates));
+      return facts.places.filter((f) => inPeriod(f.examDate, period)).map((f) => u(f.providerId, f.examPassed ? 1 : 0, f.covariates, 0, false, f.typeCode));
     case "cost_per_integration":
-      return exits().map((f) => ({ ...u(f.providerId, 0, f.covariates, f.paidCents, f.integrated), group: f.typeCode }));
+      return exits().map((f) => u(f.providerId, 0, f.covariates, f.paidCents, f.integrated, f.typeCode));
     case "placement":
       return issued().map((f) => u(f.providerId, f.placedOn ? 1 : 0, f.covariates));
     case "days_to_placement":
@@ -708,17 +708,20 @@ const ALL_TYPES = "*";
  * view (one type or all) then withholds at least what this table withholds, so all views agree.
  * Regions and overlapping periods are not covered (docs/decisions/0023).
  */
-export function typeMatrixSuppression(all: Facts, o: Pick<CompareOptions, "region" | "period" | "asOf" | "minCell">, measures: readonly MeasureKey[]): Map<MeasureKey, Map<string, { providers: Set<number>; total: boolean }>> {
+export function typeMatrixSuppression(all: Facts, o: Pick<CompareOptions, "region" | "period" | "asOf" | "minCell" | "dropoutCountsRunning">, measures: readonly MeasureKey[]): Map<MeasureKey, Map<string, { providers: Set<number>; total: boolean }>> {
   const regional = filterFacts(all, { region: o.region });
   const types = [...new Set(regional.places.map((p) => p.typeCode))].sort();
   const columns = [ALL_TYPES, ...types];
-  const factsOf = (t: string): Facts => ({ places: t === ALL_TYPES ? regional.places : regional.places.filter((p) => p.typeCode === t), brokers: [] });
   const result = new Map<MeasureKey, Map<string, { providers: Set<number>; total: boolean }>>();
   for (const m of measures) {
+    // The units once; grouped by type (each unit carries its type) and by provider.
+    const all = unitsOf(m, regional, o.period, o.asOf, o);
+    const unitsByColumn = new Map<string, Unit[]>(columns.map((t) => [t, t === ALL_TYPES ? all : []]));
+    for (const u of all) unitsByColumn.get(u.group ?? "")?.push(u);
     const cellsBy = new Map<string, Map<number, Cell>>();
     const totals = new Map<string, Cell>();
     for (const t of columns) {
-      const units = unitsOf(m, factsOf(t), o.period, o.asOf);
+      const units = unitsByColumn.get(t)!;
       const byProvider = new Map<number, Unit[]>();
       for (const u of units) (byProvider.get(u.providerId) ?? byProvider.set(u.providerId, []).get(u.providerId)!).push(u);
       cellsBy.set(t, new Map([...byProvider].map(([id, us]) => [id, cellOf(m, us)])));
