@@ -10,6 +10,7 @@
  */
 import type { FunnelPosition } from "./outcome-stats";
 import { formatDateTime } from "./time";
+import { PERTURBATION_SHORT } from "./outcome-format";
 
 export type ExportUnit = "rate" | "cents" | "days";
 export type Suppression = "none" | "small" | "secondary";
@@ -56,6 +57,8 @@ export interface ExportReport {
   providers: ExportFigure[];
   /** The method in words (model, variables, fit), one line each. */
   method: string[];
+  /** A rolling period: the counts are perturbed. */
+  perturbed?: boolean;
   minCell: number;
 }
 
@@ -211,7 +214,7 @@ export function csvRows(report: ExportReport): unknown[][] {
       v(f.limits?.high998 ?? null),
       f.position ? POSITION_WORDS[f.position] : "",
       f.ratioPosition ? POSITION_WORDS[f.ratioPosition] : "",
-      f.noPayments ? NO_PAYMENTS_TEXT : f.n === 0 ? "keine Fälle im Zeitraum" : "",
+      f.noPayments ? NO_PAYMENTS_TEXT : f.n === 0 ? "keine Fälle im Zeitraum" : report.perturbed ? PERTURBATION_SHORT : "",
     ];
   });
 }

@@ -6,6 +6,7 @@
 import { funnelLimits, ratePosition, suppressColumn, type FunnelPosition } from "./outcome-stats";
 import type { ExportFigure, ExportReport, ExportUnit } from "./comparison-export";
 import { MEASURE_DEFINITIONS, MEASURE_LABELS, RATE_MEASURES, type Cell, type MeasureKey, type ModelSummary } from "./outcome-comparison";
+import { PERTURBATION_NOTE } from "./outcome-format";
 
 export function unitOf(measure: MeasureKey): ExportUnit {
   return measure === "cost_per_integration" || measure === "cost_per_lasting" ? "cents" : measure === "days_to_placement" ? "days" : "rate";
@@ -30,7 +31,7 @@ function rateFunnel(measure: MeasureKey, overall: Cell | undefined, cell: Cell |
 }
 
 /** The method in words, one "Schritt: Text" line each (the report's method table). */
-export function methodLines(measure: MeasureKey, model: ModelSummary | null, minCell: number): string[] {
+export function methodLines(measure: MeasureKey, model: ModelSummary | null, minCell: number, perturbed = false): string[] {
   const de = (v: number, d = 2) => v.toFixed(d).replace(".", ",");
   const lines: string[] = [];
   if (RATE_MEASURES.includes(measure)) {
@@ -51,6 +52,7 @@ export function methodLines(measure: MeasureKey, model: ModelSummary | null, min
     lines.push("Verhältnis: tatsächliche ÷ erwartete Ereignisse; 95-%-Bereich nach Byar (Poisson).");
   }
   lines.push(`Sperrung: Fallzahlen unter ${minCell} werden nicht ausgewiesen, ebenso Quoten, bei denen nur 1 bis ${minCell - 1} Personen das Ereignis hatten oder nicht hatten (etwa 1 oder 14 von 15), dazu sekundär die kleinste weitere Zeile, wenn sich die gesperrte Zahl sonst aus der Summe errechnen ließe.`);
+  if (perturbed) lines.push(`Rundung: ${PERTURBATION_NOTE}`);
   return lines;
 }
 
@@ -59,6 +61,8 @@ export interface ReportMeta {
   asOf: string;
   filters: { label: string; value: string }[];
   minCell: number;
+  /** A rolling period: the counts are perturbed (the method and the CSV say so). */
+  perturbed?: boolean;
 }
 
 /** What the staff view gives (app/services/outcome-comparison.server.ts ComparisonView), as far as the files need it. */
@@ -106,8 +110,9 @@ export function reportFromComparison(c: StaffComparison, meta: ReportMeta): Expo
     filters: meta.filters,
     overall: figure("Alle Träger (gesamt)", overallCell),
     providers,
-    method: methodLines(m, c.model, meta.minCell),
+    method: methodLines(m, c.model, meta.minCell, meta.perturbed),
     minCell: meta.minCell,
+    perturbed: !!meta.perturbed,
   };
 }
 

@@ -20,6 +20,9 @@ import {
   ratioFunnelLimits,
   ratioInterval,
   ratioPosition,
+  cellKey,
+  randomRound,
+  recordKey,
   stratumRates,
   suppressColumn,
   type FunnelPosition,
@@ -142,6 +145,8 @@ export { parseRegionalRates } from "./regional-rates";
 // Facts (pseudonymous: ids and dates, no names)
 
 export interface PlaceFact {
+  /** The participation's id (the record key of the perturbed counts; absent: derived from the fields). */
+  id?: number;
   providerId: number;
   typeCode: string;
   region: string;
@@ -166,6 +171,8 @@ export interface PlaceFact {
 }
 
 export interface BrokerFact {
+  /** The assignment's id (the record key of the perturbed counts; absent: derived from the fields). */
+  id?: number;
   providerId: number;
   region: string;
   issuedOn: string;
@@ -301,6 +308,8 @@ export function parseComparisonQuery(
 // Units of a measure: one per person in its denominator
 
 export interface Unit {
+  /** The record's id (its fact's id): the perturbed counts' record key. */
+  id: number;
   providerId: number;
   /** 1/0 for a rate; the value (days) for days_to_placement. */
   y: number;
@@ -311,6 +320,20 @@ export interface Unit {
   /** The measure type (places): cost measures count a type's cases only where its payments are recorded; suppression works per type. */
   group?: string;
   covariates: Covariates;
+}
+
+const derivedIds = new WeakMap<object, number>();
+/** A fact's id, or (facts built without one, e.g. in tests) a 32-bit hash of its fields. */
+function factId(f: PlaceFact | BrokerFact): number {
+  if (f.id !== undefined) return f.id;
+  let id = derivedIds.get(f);
+  if (id === undefined) {
+    const text = JSON.stringify(f);
+    let h = 0x811c9dc5;
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    derivedIds.set(f, (id = h >>> 0));
+  }
+  return id;
 }
 
 /**
@@ -331,7 +354,7 @@ export function sixMonthsOver(start: string, asOf: string): boolean {
  * after its start are over — otherwise recent exits would count as failures (censoring).
  */
 export function unitsOf(measure: MeasureKey, facts: Facts, period: { from: string; to: string }, asOf: string, rules: { dropoutCountsRunning?: boolean } = {}): Unit[] {
-  const u = (providerId: number, y: number, covariates: Covariates, cents = 0, counts = false, group?: string): Unit => ({ providerId, y, cents, counts, covariates, group });
+  const u = (f: PlaceFact | BrokerFact, y: number, cents = 0, counts = false, group?: string): Unit => ({ id: factId(f), providerId: f.providerId, y, cents, counts, covariates: f.covariates, group });
   // sixMonthsOver once per distinct day (a few hundred days against thousands of participations).
   const overBy = new Map<string, boolean>();
   const over = (start: string) => {
@@ -343,11 +366,11 @@ export function unitsOf(measure: MeasureKey, facts: Facts, period: { from: strin
   const issued = () => facts.brokers.filter((f) => inPeriod(f.issuedOn, period));
   switch (measure) {
     case "integration":
-      return exits().map((f) => u(f.providerId, f.integrated ? 1 : 0, f.covariates, 0, false, f.typeCode));
+      return exits().map((f) => u(f, f.integrated ? 1 : 0, 0, false, f.typeCode));
     case "sustainability":
       return facts.places
         .filter((f) => inPeriod(f.exitDate, period) && f.integrated && f.sustained !== null && over(f.integratedOn ?? f.exitDate!))
-        .map((f) => u(f.providerId, f.sustained ? 1 : 0, f.covariates, 0, false, f.typeCode));
+        .map((f) => u(f, f.sustained ? 1 : 0, 0, false, f.typeCode));
     case "dropout":
       // Only participations whose planned end is past the data's day: one still running may yet
       // end early, so counting it as "no drop-out" would make providers with recent entries look
@@ -355,23 +378,23 @@ export function unitsOf(measure: MeasureKey, facts: Facts, period: { from: strin
       // weigh more either).
       return facts.places
         .filter((f) => inPeriod(f.entryDate, period) && (rules.dropoutCountsRunning || f.plannedEnd == null || f.plannedEnd < asOf))
-        .map((f) => u(f.providerId, f.droppedOut ? 1 : 0, f.covariates, 0, false, f.typeCode));
+        .map((f) => u(f, f.droppedOut ? 1 : 0, 0, false, f.typeCode));
     case "exam":
-      return facts.places.filter((f) => inPeriod(f.examDate, period)).map((f) => u(f.providerId, f.examPassed ? 1 : 0, f.covariates, 0, false, f.typeCode));
+      return facts.places.filter((f) => inPeriod(f.examDate, period)).map((f) => u(f, f.examPassed ? 1 : 0, 0, false, f.typeCode));
     case "cost_per_integration":
-      return exits().map((f) => u(f.providerId, 0, f.covariates, f.paidCents, f.integrated, f.typeCode));
+      return exits().map((f) => u(f, 0, f.paidCents, f.integrated, f.typeCode));
     case "placement":
-      return issued().map((f) => u(f.providerId, f.placedOn ? 1 : 0, f.covariates));
+      return issued().map((f) => u(f, f.placedOn ? 1 : 0));
     case "days_to_placement":
       return issued()
         .filter((f) => f.placedOn)
-        .map((f) => u(f.providerId, Math.max(0, Math.round((Date.parse(f.placedOn!) - Date.parse(f.issuedOn)) / 86400000)), f.covariates));
+        .map((f) => u(f, Math.max(0, Math.round((Date.parse(f.placedOn!) - Date.parse(f.issuedOn)) / 86400000))));
     case "second_instalment":
       return issued()
         .filter((f) => f.placedOn)
-        .map((f) => u(f.providerId, f.secondInstalment ? 1 : 0, f.covariates));
+        .map((f) => u(f, f.secondInstalment ? 1 : 0));
     case "cost_per_lasting":
-      return issued().map((f) => u(f.providerId, 0, f.covariates, f.paidCents, f.placedOn !== null && f.secondInstalment));
+      return issued().map((f) => u(f, 0, f.paidCents, f.placedOn !== null && f.secondInstalment));
   }
 }
 
@@ -459,6 +482,62 @@ export function suppressCells(cells: readonly Cell[], total: Cell, minCell: numb
     // cell or as a complement is "gesperrt" (its n is not below 3, and the page must not say so).
     cells: cells.map((c, i) => (hidden.has(i) ? hideCell(c, isSmall(c.n, minCell) ? "small" : "secondary") : c)),
     total: totalHidden || totalPrimary || totalLinked ? hideCell(total, isSmall(total.n, minCell) ? "small" : "secondary") : total,
+  };
+}
+
+/** The rounding base of perturbed counts: every published count of a rolling period is a multiple of it. */
+export const PERTURBATION_BASE = 3;
+
+/**
+ * A published cell of a rolling period with its counts perturbed (DOMAIN.md § 4; docs/decisions/
+ * 0023): overlapping periods can be subtracted from each other and from calendar years, so a count
+ * withheld in one period would follow from two others published exactly. The events and the
+ * non-events are each randomly rounded to a multiple of PERTURBATION_BASE, driven by the cell key
+ * of their records (the same persons, the same figure, in every view); n is their sum, rate and
+ * interval follow from the rounded counts. Cost measures round the number of integrations and keep
+ * the amount per integration (the sum paid becomes amount × rounded n). Days to placement: n is
+ * rounded, the median stays. Withheld and empty cells stay as they are.
+ */
+export function perturbCell(measure: MeasureKey, c: Cell, units: readonly Unit[], salt: number, base = PERTURBATION_BASE): Cell {
+  if (c.suppressed !== null || c.n === 0) return c;
+  const keyOf = (us: readonly Unit[]) => cellKey(us.map((x) => recordKey(x.id, salt)));
+  if (c.method === "ratio") {
+    // The integrations counted in n (cellOf: those of a provider and type with payments recorded).
+    const group = (x: Unit) => `${x.providerId}|${x.group ?? ""}`;
+    const paying = new Set(units.filter((x) => x.cents > 0).map(group));
+    const n = randomRound(c.n, keyOf(units.filter((x) => x.counts && paying.has(group(x)))), base);
+    return { ...c, n, k: c.rate === null ? c.k : Math.round(c.rate * n) };
+  }
+  if (c.method === "median") {
+    const n = randomRound(c.n, keyOf(units), base);
+    return { ...c, n, k: n };
+  }
+  const k = randomRound(c.k, keyOf(units.filter((x) => x.y)), base);
+  const n = k + randomRound(c.n - c.k, keyOf(units.filter((x) => !x.y)), base);
+  // Only an unsuppressed small cell (suppress: false) can round to nothing.
+  if (n === 0) return { ...c, k, n, rate: null, low: null, high: null };
+  const ci = rateInterval(k, n);
+  return { ...c, k, n, rate: k / n, low: ci.low, high: ci.high, method: ci.method };
+}
+
+/**
+ * The model's counts in a perturbed view: its n and events are the published overall; the
+ * calibration groups' and strata's counts are randomly rounded as well (each with its own key
+ * from the records' cell key), so their sums do not give the exact total back.
+ */
+function perturbModel(model: ModelSummary, overall: Cell, units: readonly Unit[], salt: number): ModelSummary {
+  const seed = Math.floor(cellKey(units.map((x) => recordKey(x.id, salt))) * 4294967296);
+  const r = (count: number, i: number) => randomRound(count, recordKey(i, seed), PERTURBATION_BASE);
+  return {
+    ...model,
+    n: overall.n,
+    events: overall.k,
+    calibration: model.calibration.map((g, i) => ({ ...g, n: r(g.n, 2 * i), observed: r(g.observed, 2 * i + 1) })),
+    strata: model.strata.map((st, i) => {
+      const n = r(st.n, 1000 + 2 * i);
+      const events = Math.min(n, r(st.events, 1001 + 2 * i));
+      return { ...st, n, events, rate: n > 0 ? events / n : 0 };
+    }),
   };
 }
 
@@ -674,6 +753,8 @@ export interface CompareOptions {
   funnel?: boolean;
   /** The drop-out rate as defined before 07.12.2026 (every entry counts): for tenders frozen with that definition. */
   dropoutCountsRunning?: boolean;
+  /** Perturb the published counts (rolling periods: perturbCell) with this installation's secret salt. */
+  perturbSalt?: number;
 }
 
 /** ~60 x values from 1 to max, spaced evenly on a square-root scale (dense where the funnel bends). */
@@ -818,19 +899,25 @@ export function compare(all: Facts, o: CompareOptions): Comparison {
     const across = matrix?.get(m)?.get(o.typeCode ?? ALL_TYPES);
     if (across) providerIds.forEach((id, i) => across.providers.has(id) && linked.add(i));
     const out = suppress ? suppressCells(raw, total, o.minCell, linked, !!(base && overall[base]?.suppressed) || !!across?.total) : { cells: raw, total };
-    providerIds.forEach((id, i) => (cells.get(id)![m] = out.cells[i]));
-    overall[m] = out.total;
+    const salt = o.perturbSalt;
+    providerIds.forEach((id, i) => (cells.get(id)![m] = salt === undefined ? out.cells[i] : perturbCell(m, out.cells[i], byProvider.get(id)!, salt)));
+    overall[m] = salt === undefined ? out.total : perturbCell(m, out.total, units, salt);
   }
 
   const selected = unitsBy.get(o.measure)!;
   const isRate = RATE_MEASURES.includes(o.measure);
-  const overallCell = cellOf(o.measure, selected);
+  // Perturbed: the published overall (the centre line and the expected counts must not give the exact total back).
+  const perturbed = o.perturbSalt !== undefined && overall[o.measure]!.suppressed === null && overall[o.measure]!.n > 0;
+  const overallCell = perturbed ? overall[o.measure]! : cellOf(o.measure, selected);
   let model: ModelSummary | null = null;
   const expectedBy = new Map<number, number>();
   if (isRate && selected.length > 0) {
     const adj = riskAdjust(selected);
-    model = adj.model;
-    selected.forEach((u, i) => expectedBy.set(u.providerId, (expectedBy.get(u.providerId) ?? 0) + adj.predicted[i]));
+    model = perturbed ? perturbModel(adj.model, overallCell, selected, o.perturbSalt!) : adj.model;
+    // Perturbed: the expected counts scaled to the published total (their sum would be the exact one).
+    const events = selected.reduce((a, x) => a + (x.y ? 1 : 0), 0);
+    const scale = perturbed && events > 0 ? overallCell.k / events : 1;
+    selected.forEach((u, i) => expectedBy.set(u.providerId, (expectedBy.get(u.providerId) ?? 0) + adj.predicted[i] * scale));
   }
 
   const rows: ProviderRow[] = providerIds.map((id) => {

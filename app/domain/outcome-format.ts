@@ -63,3 +63,8 @@ export function formatRatio(ratio: number | null, low: number | null, high: numb
   const f = (v: number) => de(v, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   return low !== null && high !== null ? `${f(ratio)} (${f(low)}–${f(high)})` : f(ratio);
 }
+
+/** Rolling periods: why and how their counts are perturbed (outcome-comparison.ts perturbCell). */
+export const PERTURBATION_NOTE =
+  "Gleitende Zeiträume überschneiden sich untereinander und mit den Kalenderjahren. Damit sich ein gesperrter Wert nicht als Differenz zweier Zeiträume errechnen lässt, ist hier jede Fallzahl zufällig auf ein Vielfaches von 3 gerundet (Zellschlüsselverfahren wie beim Zensus 2022: dieselben Personen ergeben immer dieselbe Rundung, im Mittel weicht sie nicht ab). Quoten, Intervalle und erwartete Werte sind aus den gerundeten Zahlen berechnet; die Gesamtzahl kann von der Summe der Zeilen abweichen. Exakte Zahlen zeigen die Kalenderjahre.";
+export const PERTURBATION_SHORT = "Fallzahlen zufällig auf Vielfache von 3 gerundet (gleitender Zeitraum)";

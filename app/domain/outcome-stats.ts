@@ -489,3 +489,40 @@ export function median(values: readonly number[]): number | null {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Perturbation of published counts (cell-key method with unbiased random rounding)
+
+/** A 32-bit integer hash (the finaliser of a well-mixed integer hash: every input bit reaches every output bit). */
+export function mix32(x: number): number {
+  x = Math.imul(x ^ (x >>> 16), 0x7feb352d);
+  x = Math.imul(x ^ (x >>> 15), 0x846ca68b);
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
+/** A record's key in [0, 1): fixed for the record (its id) and the installation's secret salt. */
+export function recordKey(id: number, salt: number): number {
+  return mix32((mix32(id >>> 0) ^ salt) >>> 0) / 4294967296;
+}
+
+/**
+ * The cell key of a set of records: the fractional part of the sum of their record keys. The same
+ * records always give the same key (asking again, in any view, gives the same figure, so the noise
+ * cannot be averaged away); a different set gives an unrelated one.
+ */
+export function cellKey(keys: Iterable<number>): number {
+  let s = 0;
+  for (const k of keys) s += k;
+  return s - Math.floor(s);
+}
+
+/**
+ * Unbiased random rounding of a count to a multiple of `base`, driven by a cell key in [0, 1):
+ * a remainder r is rounded up with probability r/base, down otherwise (so the expected value is the
+ * count itself). Multiples of `base` (0 included) stay as they are.
+ */
+export function randomRound(count: number, key: number, base: number): number {
+  const r = ((count % base) + base) % base;
+  if (r === 0) return count;
+  return key < r / base ? count - r + base : count - r;
+}

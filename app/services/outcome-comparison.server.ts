@@ -6,6 +6,7 @@
  * against the anonymised overall rate (ownComparison); the tender's past performance reads
  * providerFigures as of the offer deadline.
  */
+import crypto from "node:crypto";
 import type { EntityManager } from "typeorm";
 import { Assignment, Client, FeeInstalment, Measure, MeasureType, PaymentItem, PlacementClaim, PlacePurchase, Provider } from "../../entities";
 import { ForbiddenError } from "~/domain/errors";
@@ -38,6 +39,7 @@ import {
 import type { FunnelPosition } from "~/domain/outcome-stats";
 import { distinctNames } from "~/domain/comparison-report";
 import { nowIso, today } from "~/lib/clock.server";
+import { sessionSecret } from "~/lib/config.server";
 import { databaseKind, em } from "~/lib/db.server";
 import { getSettings } from "~/lib/settings.server";
 import type { FigureInput } from "~/domain/past-performance";
@@ -137,6 +139,7 @@ async function loadPlaceFacts(m: EntityManager, o: LoadOptions): Promise<PlaceFa
     const hasLater = r.laterStatus !== null && r.laterStatus !== undefined;
     const sustained = integrated && hasLater ? integration.has(String(r.laterStatus)) : null;
     return {
+      id: num(r.id),
       providerId: num(r.providerId),
       typeCode: String(r.typeCode),
       region: String(r.region ?? ""),
@@ -217,6 +220,7 @@ async function loadBrokerFacts(m: EntityManager, o: LoadOptions): Promise<Broker
     const issuedOn = day(r.issuedOn)!;
     const placedOn = placedBy.get(id) ?? null;
     return {
+      id,
       providerId: num(r.providerId),
       region: String(r.region ?? ""),
       issuedOn,
@@ -284,6 +288,14 @@ function deepFreeze<T>(v: T): T {
     for (const x of Object.values(v as object)) deepFreeze(x);
   }
   return v;
+}
+/**
+ * The secret salt of the perturbed counts' record keys: derived from the session secret, so it is
+ * the same in every process of the installation and unknown outside it (whoever knew it and the
+ * records' ids could undo the rounding).
+ */
+export function cellKeySalt(): number {
+  return crypto.createHash("sha256").update(`comparison cell key\n${sessionSecret()}`).digest().readUInt32BE(0);
 }
 const comparisons = new WeakMap<Facts, Map<string, Comparison>>();
 
@@ -583,7 +595,9 @@ export async function comparisonView(user: CurrentUser, input: QueryInput): Prom
   }
   // The data's date: the instant the facts were read (the cache may answer with facts read a little earlier).
   const { facts, asOf: now } = await cachedFacts({ line: query.line, from: query.period.from, to: query.period.to, asOf: requestedAt, regionalRates: settings.regionalRates }, true);
-  const result = compareFacts(facts, { measure: query.measure, period: query.period, typeCode: query.typeCode, region: query.region, adjust: query.adjust, minCell: settings.minCell, asOf: berlinDate(now) });
+  // Rolling periods overlap each other and the calendar years: their counts are perturbed (perturbCell).
+  const perturbSalt = query.period.kind === "year" ? undefined : cellKeySalt();
+  const result = compareFacts(facts, { measure: query.measure, period: query.period, typeCode: query.typeCode, region: query.region, adjust: query.adjust, minCell: settings.minCell, asOf: berlinDate(now), perturbSalt });
   const names = await providerNames(
     m,
     result.rows.map((r) => r.providerId),

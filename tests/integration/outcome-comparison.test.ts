@@ -281,6 +281,23 @@ describe("who may see the comparison", () => {
     expect(view.overall.integration!.n).toBe(19);
     expect(view.funnel!.points.length).toBe(2);
   });
+  it("perturbs the counts of a rolling period (multiples of 3, the same on every call) and keeps the calendar year exact", async () => {
+    // The 12 months to 31.12.2031 hold the same exits as the calendar year 2031: A 6 of 12, B 3 of 7.
+    const rolling = { line: "places", measure: "integration", period: "rolling12", end: "31.12.2031" };
+    const view = await comparisonView(cmGranted, rolling);
+    expect(view.errors).toEqual([]);
+    const [a, b] = view.rows.map((r) => r.cells.integration!);
+    // A's events and non-events are multiples of 3 already: unchanged. B's 4 non-events become 3 or 6.
+    expect([a.k, a.n]).toEqual([6, 12]);
+    expect(b.k).toBe(3);
+    expect([6, 9]).toContain(b.n);
+    expect(b.rate).toBeCloseTo(3 / b.n, 12);
+    for (const c of [a, b, view.overall.integration!]) expect([c.k % 3, (c.n - c.k) % 3]).toEqual([0, 0]);
+    const again = await comparisonView(cmGranted, rolling);
+    expect(again.rows.map((r) => r.cells.integration)).toEqual(view.rows.map((r) => r.cells.integration));
+    const year = await comparisonView(cmGranted, QUERY);
+    expect([year.rows[1].cells.integration!.k, year.rows[1].cells.integration!.n]).toEqual([3, 7]);
+  });
   it("answers bad filters with German messages instead of an error", async () => {
     const view = await comparisonView(cmGranted, { ...QUERY, year: "1800", type: "gibtsnicht" });
     expect(view.errors.join(" ")).toMatch(/keine Daten/);

@@ -43,6 +43,16 @@ describe("suppressed figures print only their mark", () => {
     expect(rows[2].join(";")).not.toMatch(/50,0|1,3|98,7/);
   });
 
+  it("a rolling period's CSV says on every shown row that its counts are rounded, a calendar year's does not; the method says why", () => {
+    const rolling = { ...report([figure({ label: "A" })]), perturbed: true };
+    for (const row of csvRows(rolling)) expect(String(row[row.length - 1])).toMatch(/zufällig auf Vielfache von 3 gerundet/);
+    for (const row of csvRows(report([figure({ label: "A" })]))) expect(String(row[row.length - 1])).not.toMatch(/gerundet/);
+    const c = { measure: "integration" as const, period: { from: "2006-01-01", to: "2007-12-31" }, overall: { integration: { k: 30, n: 70, rate: 30 / 70, low: 0.3, high: 0.5, method: "wilson" as const, suppressed: null } }, rows: [], funnel: null, model: null };
+    const meta = { periodLabel: "24 Monate", asOf: "2008-01-15T09:30:00.000Z", filters: [], minCell: 3 };
+    expect(reportFromComparison(c as never, { ...meta, perturbed: true }).method.join(" ")).toMatch(/Differenz zweier Zeiträume/);
+    expect(reportFromComparison(c as never, meta).method.join(" ")).not.toMatch(/Differenz zweier Zeiträume/);
+  });
+
   it("the report data name the outliers, never a suppressed one", () => {
     const r = report([figure({ label: "Hoch", position: "above998" }), figure({ label: "Versteckt", suppression: "small", position: "below998" }), figure({ label: "Mitte" })]);
     expect(outlierText(r)).toBe("Hoch (über der 99,8-%-Grenze (deutlich auffällig)).");

@@ -16,7 +16,7 @@ import {
   type Facts,
   type PlaceFact,
 } from "~/domain/outcome-comparison";
-import { clopperPearson, wilson } from "~/domain/outcome-stats";
+import { cellKey, clopperPearson, randomRound, recordKey, wilson } from "~/domain/outcome-stats";
 import { reportFromComparison, ownItem } from "~/domain/comparison-report";
 import { csvRows, figureCells, POSITION_WORDS } from "~/domain/comparison-export";
 import { can, navFor } from "~/domain/permissions";
@@ -579,5 +579,95 @@ describe("suppression across the measure types (the all-types view minus the per
     const single = table.filter(([, t]) => t === "mae").flatMap(([providerId, typeCode, n, k]) => Array.from({ length: n }, (_, i) => place({ providerId, typeCode, integrated: i < k })));
     const r = run({ places: single }, "integration", { typeCode: "mae" });
     expect(r.rows.every((x) => x.cells.integration!.suppressed === null)).toBe(true);
+  });
+});
+
+describe("perturbed counts in rolling periods (cell-key random rounding)", () => {
+  it("rounds a count to a multiple of 3 by its key: up with probability r/3, multiples (and 0) unchanged", () => {
+    expect(randomRound(0, 0.01, 3)).toBe(0);
+    expect(randomRound(9, 0.01, 3)).toBe(9);
+    // 10 = 9 + 1: up below the key 1/3, down from it on.
+    expect(randomRound(10, 0.3333, 3)).toBe(12);
+    expect(randomRound(10, 1 / 3, 3)).toBe(9);
+    // 11 = 9 + 2: up below 2/3.
+    expect(randomRound(11, 0.6666, 3)).toBe(12);
+    expect(randomRound(11, 2 / 3, 3)).toBe(9);
+  });
+
+  it("is unbiased: over evenly spread keys the mean of the rounded counts is the count", () => {
+    for (const c of [1, 2, 4, 5, 13, 14]) {
+      const keys = Array.from({ length: 3000 }, (_, i) => (i + 0.5) / 3000);
+      const mean = keys.reduce((a, k) => a + randomRound(c, k, 3), 0) / keys.length;
+      expect(mean).toBeCloseTo(c, 6);
+    }
+  });
+
+  it("a cell key is fixed for the same records in any order and changes with one record more", () => {
+    const keys = [1, 2, 3, 4].map((id) => recordKey(id, 12345));
+    expect(cellKey(keys)).toBe(cellKey([...keys].reverse()));
+    expect(cellKey([...keys, recordKey(5, 12345)])).not.toBe(cellKey(keys));
+    // Another installation (salt), other keys.
+    expect(recordKey(1, 12345)).not.toBe(recordKey(1, 54321));
+    for (const k of keys) expect(k >= 0 && k < 1).toBe(true);
+  });
+
+  // Provider 1: two exits in 2025 (withheld in the calendar year 2025) and eight in 2026; 24 months to
+  // 31.12.2026 minus the calendar year 2026 would give the withheld 2025 cell back if both were exact.
+  const facts = (): Facts => {
+    const places: PlaceFact[] = [];
+    let id = 1;
+    const add = (providerId: number, exitDate: string, integrated: boolean) => places.push(place({ id: id++, providerId, entryDate: `${exitDate.slice(0, 4)}-01-10`, exitDate, integrated }));
+    add(1, "2025-05-10", true);
+    add(1, "2025-06-10", false);
+    for (let i = 0; i < 8; i++) add(1, `2026-0${1 + (i % 6)}-1${i}`, i % 2 === 0);
+    for (const p of [2, 3, 4]) for (let i = 0; i < 20; i++) add(p, `202${5 + (i % 2)}-0${1 + (i % 6)}-0${1 + (i % 9)}`, i % 3 === 0);
+    return { places, brokers: [] };
+  };
+  const rolling = resolvePeriod("rolling24", { end: "2026-12-31" });
+  const opts = { measure: "integration" as const, period: rolling, adjust: "raw" as const, minCell: 3, asOf: "2099-01-01" };
+
+  it("every published count of a rolling period is a multiple of 3, n = events + non-events, rate and interval from them", () => {
+    const r = compare(facts(), { ...opts, perturbSalt: 777 });
+    const cells = [...r.rows.map((x) => x.cells.integration!), r.overall.integration!].filter((c) => c.suppressed === null);
+    expect(cells.length).toBeGreaterThan(3);
+    for (const c of cells) {
+      expect(c.k % 3).toBe(0);
+      expect((c.n - c.k) % 3).toBe(0);
+      expect(c.rate).toBeCloseTo(c.k / c.n, 12);
+      const w = wilson(c.k, c.n);
+      if (c.n >= 10) expect(c.low).toBeCloseTo(w.low, 12);
+    }
+  });
+
+  it("without the salt (calendar years, past performance) the counts are exact", () => {
+    const exact = compare(facts(), opts);
+    const p1 = exact.rows.find((x) => x.providerId === 1)!.cells.integration!;
+    expect([p1.k, p1.n]).toEqual([5, 10]);
+  });
+
+  it("the same records give the same figures on every call; another salt other figures somewhere", () => {
+    const a = compare(facts(), { ...opts, perturbSalt: 777 });
+    const b = compare(facts(), { ...opts, perturbSalt: 777 });
+    expect(a.rows.map((x) => x.cells.integration)).toEqual(b.rows.map((x) => x.cells.integration));
+    const salts = [1, 2, 3, 4, 5, 6, 7, 8].map((s) => compare(facts(), { ...opts, perturbSalt: s }).rows.map((x) => `${x.cells.integration!.k}/${x.cells.integration!.n}`).join());
+    expect(new Set(salts).size).toBeGreaterThan(1);
+  });
+
+  it("withheld cells stay withheld, and the centre line and expected counts follow the published total", () => {
+    const many = facts();
+    many.places.push(place({ id: 999, providerId: 5, exitDate: "2026-03-03", integrated: true }));
+    const r = compare(many, { ...opts, perturbSalt: 777 });
+    expect(r.rows.find((x) => x.providerId === 5)!.cells.integration!.suppressed).toBe("small");
+    const total = r.overall.integration!;
+    expect(r.funnel!.centre).toBeCloseTo(total.k / total.n, 12);
+    const adjusted = compare(many, { ...opts, adjust: "adjusted", perturbSalt: 777 });
+    expect(adjusted.model!.n).toBe(total.n);
+    expect(adjusted.model!.events).toBe(total.k);
+    // Every provider shown: the expected counts add up to the published total (a multiple of 3), not to the exact 26.
+    expect(compare(facts(), opts).overall.integration!.k).toBe(26);
+    const shown = compare(facts(), { ...opts, adjust: "adjusted", perturbSalt: 777 });
+    expect(shown.rows.every((x) => x.expected !== null)).toBe(true);
+    expect(shown.overall.integration!.k % 3).toBe(0);
+    expect(shown.rows.reduce((a, x) => a + x.expected!, 0)).toBeCloseTo(shown.overall.integration!.k, 6);
   });
 });

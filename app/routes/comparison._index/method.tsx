@@ -1,6 +1,6 @@
 import { Link } from "@remix-run/react";
 import { modelTableHidden } from "~/domain/comparison-report";
-import { formatNumber, formatPercent } from "~/domain/outcome-format";
+import { formatNumber, formatPercent, PERTURBATION_NOTE } from "~/domain/outcome-format";
 import { formatDateTime } from "~/domain/time";
 import type { ComparisonViewData } from "./types";
 
@@ -38,6 +38,11 @@ export function Method({ view }: { view: ComparisonViewData }) {
       <p>
         <strong>Datenschutz:</strong> Werte mit weniger als {view.minCell} Personen werden nicht gezeigt („&lt; {view.minCell}“), ebenso eine Quote, bei der nur 1 bis {view.minCell - 1} Personen das Ereignis hatten oder nicht hatten (etwa 1 von 15 oder 14 von 15: sie benennt die eine Person). Damit sie sich nicht aus der Summe und den übrigen Werten einer Spalte errechnen lassen, wird der nächstkleinere Wert ebenfalls gesperrt („gesperrt“), auch über die Maßnahmearten hinweg (der Wert über alle Arten ist die Summe der Arten); eine Quote mit gesperrter Fallzahl wird nicht gezeigt.
       </p>
+      {view.query.period.kind !== "year" ? (
+        <p>
+          <strong>Rundung:</strong> {PERTURBATION_NOTE}
+        </p>
+      ) : null}
       {!model ? (
         <p>
           <strong>Risikoadjustierung:</strong> {!view.isRate ? "entfällt: die Kennzahl ist kein Anteil." : view.allSuppressed || view.overall[view.query.measure]?.suppressed ? "wird nicht gezeigt: die Zahlen sind zum Schutz der Sozialdaten gesperrt." : "keine (es liegen keine Fälle vor)."}
