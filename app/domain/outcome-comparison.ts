@@ -818,6 +818,8 @@ export function typeMatrixSuppression(all: Facts, o: Pick<CompareOptions, "regio
     const providers = [...cellsBy.get(ALL_TYPES)!.keys()];
     for (let changed = true, rounds = 0; changed && rounds < 50; rounds++) {
       changed = false;
+      // A withheld cell on no cycle of withheld cells follows exactly from the others (see breakBridge).
+      if (rounds > 0 && breakBridge(hidden, cellsBy, totals, types)) changed = true;
       const hide = (t: string, id: number) => {
         const h = hidden.get(t)!;
         if (!h.providers.has(id)) {
@@ -871,9 +873,98 @@ export function typeMatrixSuppression(all: Facts, o: Pick<CompareOptions, "regio
         }
       }
     }
+    // The row and column rule has settled: one more look for a cell a linear solve would give away.
+    while (breakBridge(hidden, cellsBy, totals, types)) {
+      /* each pass withholds one cell more; the loop ends because the cells are finite */
+    }
     result.set(m, hidden);
   }
   return result;
+}
+
+/**
+ * The provider × type table with its margins (each provider's all-types figure, each type's total,
+ * the grand total) as a bipartite graph: one node per row (the providers and the totals' row), one
+ * per column (the types and "all types"), one edge per withheld cell. A withheld cell is worked out
+ * exactly from the published ones by a linear solve if and only if its edge lies on no cycle — it
+ * is a bridge (Gusfield 1988; a user walk solved 44 cells of one year this way). For the first
+ * bridge found, the smallest published cell that closes a cycle through it is withheld too (a
+ * cell joining the bridge's two sides). Returns whether a cell was withheld.
+ */
+function breakBridge(hidden: Map<string, { providers: Set<number>; total: boolean }>, cellsBy: Map<string, Map<number, Cell>>, totals: Map<string, Cell>, types: readonly string[]): boolean {
+  const TOTAL_ROW = "r:total";
+  const row = (id: number) => `r:${id}`;
+  const col = (t: string) => `c:${t}`;
+  // Every present cell of the extended table: [row node, column node, n, withheld].
+  const cells: { r: string; c: string; n: number; hide: () => void; hidden: boolean }[] = [];
+  for (const t of [ALL_TYPES, ...types]) {
+    const h = hidden.get(t)!;
+    for (const [id, cell] of cellsBy.get(t)!) cells.push({ r: row(id), c: col(t), n: cell.n, hidden: h.providers.has(id), hide: () => h.providers.add(id) });
+    cells.push({ r: TOTAL_ROW, c: col(t), n: totals.get(t)!.n, hidden: h.total, hide: () => (h.total = true) });
+  }
+  const edges = cells.filter((x) => x.hidden);
+  if (edges.length === 0) return false;
+  const adj = new Map<string, { to: string; edge: number }[]>();
+  edges.forEach((e, i) => {
+    (adj.get(e.r) ?? adj.set(e.r, []).get(e.r)!).push({ to: e.c, edge: i });
+    (adj.get(e.c) ?? adj.set(e.c, []).get(e.c)!).push({ to: e.r, edge: i });
+  });
+  // Bridges (Tarjan's low-link, iterative).
+  const order = new Map<string, number>();
+  const low = new Map<string, number>();
+  let bridge = -1;
+  for (const start of adj.keys()) {
+    if (order.has(start) || bridge >= 0) continue;
+    const stack: { node: string; via: number; next: number }[] = [{ node: start, via: -1, next: 0 }];
+    order.set(start, order.size);
+    low.set(start, order.get(start)!);
+    while (stack.length && bridge < 0) {
+      const top = stack[stack.length - 1];
+      const list = adj.get(top.node)!;
+      if (top.next < list.length) {
+        const { to, edge } = list[top.next++];
+        if (edge === top.via) continue;
+        if (order.has(to)) low.set(top.node, Math.min(low.get(top.node)!, order.get(to)!));
+        else {
+          order.set(to, order.size);
+          low.set(to, order.get(to)!);
+          stack.push({ node: to, via: edge, next: 0 });
+        }
+      } else {
+        stack.pop();
+        const parent = stack[stack.length - 1];
+        if (parent) {
+          low.set(parent.node, Math.min(low.get(parent.node)!, low.get(top.node)!));
+          if (low.get(top.node)! > order.get(parent.node)!) bridge = top.via;
+        }
+      }
+    }
+  }
+  if (bridge < 0) return false;
+  // The bridge's two sides: the nodes reachable from one end without crossing it.
+  const e = edges[bridge];
+  const side = new Set<string>([e.r]);
+  const queue = [e.r];
+  while (queue.length) {
+    const node = queue.pop()!;
+    for (const { to, edge } of adj.get(node)!) if (edge !== bridge && !side.has(to)) side.add(to), queue.push(to);
+  }
+  const other = new Set<string>([e.c]);
+  queue.push(e.c);
+  while (queue.length) {
+    const node = queue.pop()!;
+    for (const { to, edge } of adj.get(node)!) if (edge !== bridge && !other.has(to)) other.add(to), queue.push(to);
+  }
+  const joins = cells.filter((x) => !x.hidden && ((side.has(x.r) && other.has(x.c)) || (other.has(x.r) && side.has(x.c)))).sort((a, b) => a.n - b.n || a.r.localeCompare(b.r) || a.c.localeCompare(b.c));
+  if (joins.length > 0) {
+    joins[0].hide();
+    return true;
+  }
+  // No published cell joins the two sides (cannot happen while the totals' row and the
+  // all-types column are present): withhold every published cell of the bridge's row.
+  const rest = cells.filter((x) => !x.hidden && x.r === e.r);
+  rest.forEach((x) => x.hide());
+  return rest.length > 0;
 }
 
 export function compare(all: Facts, o: CompareOptions): Comparison {

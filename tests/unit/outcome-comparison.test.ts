@@ -582,6 +582,77 @@ describe("suppression across the measure types (the all-types view minus the per
   });
 });
 
+describe("no withheld cell of the provider × type table follows from a linear solve over the published ones", () => {
+  /** Whether unknown i is fixed by the equations (rows of a): e_i lies in their row space (rank test, Gaussian elimination). */
+  function determined(a: number[][], unknowns: number): boolean[] {
+    const rank = (m: number[][]) => {
+      const x = m.map((r) => [...r]);
+      let r = 0;
+      for (let c = 0; c < unknowns && r < x.length; c++) {
+        const p = x.findIndex((row, i) => i >= r && Math.abs(row[c]) > 1e-9);
+        if (p < 0) continue;
+        [x[r], x[p]] = [x[p], x[r]];
+        for (let i = 0; i < x.length; i++) if (i !== r && Math.abs(x[i][c]) > 1e-9) {
+          const f = x[i][c] / x[r][c];
+          x[i] = x[i].map((v, j) => v - f * x[r][j]);
+        }
+        r++;
+      }
+      return r;
+    };
+    const base = rank(a);
+    return Array.from({ length: unknowns }, (_, i) => rank([...a, Array.from({ length: unknowns }, (_, j) => (j === i ? 1 : 0))]) === base);
+  }
+
+  /** The attacker's view: every published cell of the all-types view and of each type's view; the withheld ones are the unknowns. */
+  function solvable(places: PlaceFact[]): string[] {
+    const types = [...new Set(places.map((p) => p.typeCode))].sort();
+    const providers = [...new Set(places.map((p) => p.providerId))].sort((a, b) => a - b);
+    const views = new Map([null, ...types].map((t) => [t, run({ places }, "integration", { typeCode: t })]));
+    // Entries: [row, column] with row = provider or "total", column = type or "all".
+    const entries: { row: number | "total"; col: string; hidden: boolean }[] = [];
+    for (const [t, r] of views) {
+      for (const x of r.rows) entries.push({ row: x.providerId, col: t ?? "all", hidden: x.cells.integration!.suppressed !== null });
+      entries.push({ row: "total", col: t ?? "all", hidden: r.overall.integration!.suppressed !== null });
+    }
+    const unknown = entries.filter((e) => e.hidden);
+    const index = new Map(unknown.map((e, i) => [`${e.row}|${e.col}`, i]));
+    const equations: number[][] = [];
+    const equation = (terms: { row: number | "total"; col: string; sign: number }[]) => {
+      const eq = Array(unknown.length).fill(0);
+      for (const t of terms) {
+        const i = index.get(`${t.row}|${t.col}`);
+        if (i !== undefined) eq[i] += t.sign;
+      }
+      if (eq.some((v) => v !== 0)) equations.push(eq);
+    };
+    const has = (row: number | "total", col: string) => entries.some((e) => e.row === row && e.col === col);
+    for (const row of [...providers, "total" as const]) equation([...types.filter((t) => has(row, t)).map((col) => ({ row, col, sign: 1 })), { row, col: "all", sign: -1 }]);
+    for (const col of [...types, "all"]) equation([...providers.filter((p) => has(p, col)).map((row) => ({ row, col, sign: 1 })), { row: "total", col, sign: -1 }]);
+    if (unknown.length === 0) return [];
+    const fixed = determined(equations, unknown.length);
+    return unknown.filter((_, i) => fixed[i]).map((e) => `${e.row}|${e.col}`);
+  }
+
+  const random = (seed: number) => () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+
+  // Without the bridge rule (row and column rule only), seed 25 leaves two all-types figures solvable: provider 8
+  // has FbW only (9, shown), so its withheld all-types figure is that FbW figure.
+  it("60 random tables (8 providers × 4 types, many small cells): every withheld cell stays unknown", () => {
+    for (let seed = 1; seed <= 60; seed++) {
+      const r = random(seed);
+      const places: PlaceFact[] = [];
+      for (let p = 1; p <= 8; p++)
+        for (const t of ["bae", "mae", "p421i", "fbw"]) {
+          const n = r() < 0.3 ? 0 : r() < 0.4 ? 1 + Math.floor(r() * 3) : Math.floor(r() * 12);
+          for (let i = 0; i < n; i++) places.push(place({ providerId: p, typeCode: t, integrated: r() < 0.5 }));
+        }
+      expect(solvable(places), `seed ${seed}`).toEqual([]);
+    }
+  });
+
+});
+
 describe("perturbed counts in rolling periods (cell-key random rounding)", () => {
   it("rounds a count to a multiple of 3 by its key: up with probability r/3, multiples (and 0) unchanged", () => {
     expect(randomRound(0, 0.01, 3)).toBe(0);
