@@ -525,14 +525,24 @@ export function perturbCell(measure: MeasureKey, c: Cell, units: readonly Unit[]
  * calibration groups' and strata's counts are randomly rounded as well (each with its own key
  * from the records' cell key), so their sums do not give the exact total back.
  */
-function perturbModel(model: ModelSummary, overall: Cell, units: readonly Unit[], salt: number): ModelSummary {
+function perturbModel(model: ModelSummary, overall: Cell, units: readonly Unit[], salt: number, scale: number): ModelSummary {
   const seed = Math.floor(cellKey(units.map((x) => recordKey(x.id, salt))) * 4294967296);
   const r = (count: number, i: number) => randomRound(count, recordKey(i, seed), PERTURBATION_BASE);
+  // The reason in words without the exact counts: the published ones instead.
+  const constant = model.reason.match(/ Nicht im Modell, weil bei allen Fällen gleich: [^.]*\./)?.[0] ?? "";
+  const variables = Number(model.reason.match(/bei (\d+) Merkmalen/)?.[1] ?? 0);
+  const reason =
+    model.method === "regression"
+      ? `Logistische Regression mit Firth-Korrektur über alle Fälle des Zeitraums (${overall.n} Fälle, ${overall.k} Ereignisse, beide zufällig auf Vielfache von ${PERTURBATION_BASE} gerundet; die erwarteten Werte sind auf diese Zahl der Ereignisse umgerechnet).${constant}`
+      : model.reason.startsWith("Zu wenige Ereignisse")
+        ? tooFewEvents(Math.min(overall.k, overall.n - overall.k), variables)
+        : model.reason;
   return {
     ...model,
+    reason,
     n: overall.n,
     events: overall.k,
-    calibration: model.calibration.map((g, i) => ({ ...g, n: r(g.n, 2 * i), observed: r(g.observed, 2 * i + 1) })),
+    calibration: model.calibration.map((g, i) => ({ ...g, n: r(g.n, 2 * i), observed: r(g.observed, 2 * i + 1), expected: g.expected * scale })),
     strata: model.strata.map((st, i) => {
       const n = r(st.n, 1000 + 2 * i);
       const events = Math.min(n, r(st.events, 1001 + 2 * i));
@@ -620,6 +630,10 @@ export interface ModelSummary {
   events: number;
 }
 
+function tooFewEvents(rarer: number, variables: number): string {
+  return `Zu wenige Ereignisse für ein Regressionsmodell (${rarer} bei ${variables} Merkmalen; nötig sind mindestens ${EVENTS_PER_VARIABLE} je Merkmal): indirekte Standardisierung über Schichten.`;
+}
+
 /** Each unit's expected probability, and the model used to get it. */
 export function riskAdjust(units: readonly Unit[]): { predicted: number[]; model: ModelSummary } {
   const y = units.map((u) => (u.y ? 1 : 0));
@@ -630,7 +644,7 @@ export function riskAdjust(units: readonly Unit[]): { predicted: number[]; model
   let x: number[][] | null = null;
   let reason = "";
   if (vars.length === 0) reason = "Die Merkmale der Kundinnen und Kunden unterscheiden sich nicht; es wird über Schichten standardisiert.";
-  else if (rarer < EVENTS_PER_VARIABLE * vars.length) reason = `Zu wenige Ereignisse für ein Regressionsmodell (${rarer} bei ${vars.length} Merkmalen; nötig sind mindestens ${EVENTS_PER_VARIABLE} je Merkmal): indirekte Standardisierung über Schichten.`;
+  else if (rarer < EVENTS_PER_VARIABLE * vars.length) reason = tooFewEvents(rarer, vars.length);
   else {
     x = units.map((u) => vars.map((v) => v.value(u.covariates)));
     fit = fitLogistic(x, y, { firth: true });
@@ -1004,10 +1018,10 @@ export function compare(all: Facts, o: CompareOptions): Comparison {
   const expectedBy = new Map<number, number>();
   if (isRate && selected.length > 0) {
     const adj = riskAdjust(selected);
-    model = perturbed ? perturbModel(adj.model, overallCell, selected, o.perturbSalt!) : adj.model;
     // Perturbed: the expected counts scaled to the published total (their sum would be the exact one).
     const events = selected.reduce((a, x) => a + (x.y ? 1 : 0), 0);
     const scale = perturbed && events > 0 ? overallCell.k / events : 1;
+    model = perturbed ? perturbModel(adj.model, overallCell, selected, o.perturbSalt!, scale) : adj.model;
     selected.forEach((u, i) => expectedBy.set(u.providerId, (expectedBy.get(u.providerId) ?? 0) + adj.predicted[i] * scale));
   }
 

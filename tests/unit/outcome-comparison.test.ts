@@ -734,6 +734,16 @@ describe("perturbed counts in rolling periods (cell-key random rounding)", () =>
     const adjusted = compare(many, { ...opts, adjust: "adjusted", perturbSalt: 777 });
     expect(adjusted.model!.n).toBe(total.n);
     expect(adjusted.model!.events).toBe(total.k);
+    // The model's description names the published counts, not the exact ones.
+    // (Half the clients under 25: a regression with one variable.)
+    const mixed = { places: many.places.map((p, i) => ({ ...p, covariates: cov({ ageGroup: i % 2 ? "u25" : "25to49" }) })), brokers: [] };
+    const exact = compare(mixed, { ...opts, adjust: "adjusted" }).model!;
+    const published = compare(mixed, { ...opts, adjust: "adjusted", perturbSalt: 777 });
+    const t = published.overall.integration!;
+    expect(exact.reason).toContain(`über alle ${exact.n} Fälle des Zeitraums (${exact.events} Ereignisse)`);
+    expect(published.model!.reason).toContain(`(${t.n} Fälle, ${t.k} Ereignisse, beide zufällig auf Vielfache von 3 gerundet`);
+    expect(published.model!.reason).not.toContain(`${exact.n} Fälle`);
+    expect(published.model!.calibration.reduce((a, g) => a + g.expected, 0)).toBeCloseTo((exact.calibration.reduce((a, g) => a + g.expected, 0) * t.k) / exact.events, 6);
     // Every provider shown: the expected counts add up to the published total (a multiple of 3), not to the exact 26.
     expect(compare(facts(), opts).overall.integration!.k).toBe(26);
     const shown = compare(facts(), { ...opts, adjust: "adjusted", perturbSalt: 777 });
