@@ -36,8 +36,9 @@ export const PP_MEASURE_DEFINITIONS: Record<PastPerformanceMeasure, string> = {
  * tender's own types: MAE and Reha-BaE are not tendered here, but they are earlier contracts.
  */
 export const FIGURE_TYPES = [
-  { code: "bae", label: "BaE – Berufsausbildung in außerbetrieblichen Einrichtungen" },
-  { code: "reha_bae", label: "Reha-BaE" },
+  // plannedMonths: how long a place of the type runs at most (the drop-out rate counts an entry only once its planned end is over).
+  { code: "bae", label: "BaE – Berufsausbildung in außerbetrieblichen Einrichtungen", plannedMonths: 36 },
+  { code: "reha_bae", label: "Reha-BaE", plannedMonths: 36 },
   { code: "p421i", label: "Vermittlungsmaßnahme nach § 421i SGB III a.F." },
   { code: "p37", label: "Vermittlung durch Dritte nach § 37 SGB III a.F. (Vermittlungsgutscheine und -aufträge)" },
   { code: "training", label: "Trainingsmaßnahme (§§ 48–52 SGB III a.F.)" },
@@ -182,6 +183,17 @@ export function methodProblems(method: PastPerformanceMethod, ctx: { maxPoints: 
   } else if (method.periodKind === "calendar_years") {
     if (!Number.isInteger(method.periodLength) || method.periodLength < 1 || method.periodLength > 5) e["pp-periodLength"] = "Zeitraum: 1 bis 5 abgeschlossene Kalenderjahre.";
   } else e["pp-periodKind"] = "Bitte wählen Sie den Zeitraum.";
+  // The drop-out rate of a long measure: an entry counts once its planned end is over, so a period
+  // shorter than the measure holds no counted entry at all — every bidder would get the neutral points.
+  const planned = FIGURE_TYPES.find((t) => t.code === figureType);
+  const plannedMonths = planned && "plannedMonths" in planned ? planned.plannedMonths : null;
+  if (method.measure === "dropout" && plannedMonths && !e["pp-measure"] && !e["pp-periodLength"] && !e["pp-periodKind"]) {
+    const minMonths = plannedMonths + 12;
+    const minYears = Math.ceil(plannedMonths / 12) + 1;
+    const tooShort = method.periodKind === "months" ? method.periodLength < minMonths : method.periodLength < minYears;
+    if (tooShort)
+      e["pp-periodLength"] = `Die Abbruchquote zählt einen Eintritt erst, wenn sein geplantes Ende vorbei ist; Plätze der Art „${figureTypeLabel(figureType!)}“ laufen bis zu ${plannedMonths} Monate. In diesem Zeitraum hätte kaum ein Bieter gezählte Eintritte und fast alle bekämen die Punkte für zu wenige Daten. Bitte mindestens ${minMonths} Monate oder ${minYears} Kalenderjahre wählen, oder eine andere Kennzahl.`;
+  }
   if (method.basis !== "rate" && method.basis !== "ratio") e["pp-basis"] = "Bitte wählen Sie, ob die Quote oder das risikobereinigte Verhältnis gewertet wird.";
   const unitOk = (x: number) => Number.isFinite(x) && x >= 0 && (method.basis === "ratio" ? x <= 10 : x <= 1);
   const unitText = method.basis === "ratio" ? "ein Verhältnis zwischen 0 und 10" : "eine Quote zwischen 0 und 100 %";

@@ -36,7 +36,7 @@ describe("pastPerformancePoints: linear between two anchors", () => {
     expect(r.reason).toContain("Quote 55,00 %");
   });
   it("drop-out rate: lower is better, anchors descend", () => {
-    const m: PastPerformanceMethod = { ...ratioMethod, measure: "dropout", basis: "rate", zeroAt: 0.3, fullAt: 0.1 };
+    const m: PastPerformanceMethod = { ...ratioMethod, measure: "dropout", basis: "rate", zeroAt: 0.3, fullAt: 0.1, periodKind: "months", periodLength: 48 };
     expect(methodProblems(m, ctx)).toEqual({});
     expect(pastPerformancePoints(m, fig({ rate: 0.1 }), MAX).points).toBe(3);
     expect(pastPerformancePoints(m, fig({ rate: 0.3 }), MAX).points).toBe(0);
@@ -117,6 +117,19 @@ describe("methodProblems: German messages", () => {
     expect(DEFAULT_METHOD("placement_421i", MAX)).toMatchObject({ typeCode: "p421i", measure: "integration" });
     expect(DEFAULT_METHOD("activation_45", MAX)).toMatchObject({ typeCode: null, measure: "integration" });
     expect(DEFAULT_METHOD("other", MAX)).toMatchObject({ typeCode: null });
+  });
+  it("the drop-out rate of a 36-month measure needs a period in which entries can have ended: 48 months or 4 calendar years", () => {
+    const dropout = (typeCode: string, periodKind: "months" | "calendar_years", periodLength: number) =>
+      methodProblems({ ...DEFAULT_METHOD("bae", MAX), typeCode, measure: "dropout", periodKind, periodLength, zeroAt: 0.5, fullAt: 0.1 }, ctx)["pp-periodLength"];
+    expect(dropout("bae", "months", 47)).toContain("bis zu 36 Monate");
+    expect(dropout("bae", "months", 47)).toContain("mindestens 48 Monate oder 4 Kalenderjahre");
+    expect(dropout("bae", "months", 48)).toBeUndefined();
+    expect(dropout("reha_bae", "months", 24)).toBeTruthy();
+    expect(dropout("bae", "calendar_years", 3)).toBeTruthy();
+    expect(dropout("bae", "calendar_years", 4)).toBeUndefined();
+    // Short measures: 12 months are enough.
+    expect(dropout("fbw", "months", 12)).toBeUndefined();
+    expect(dropout("training", "calendar_years", 1)).toBeUndefined();
   });
   it("anchors out of order, minimum n below 3, neutral points above the scale", () => {
     expect(methodProblems({ ...ratioMethod, zeroAt: 1.2, fullAt: 0.8 }, ctx)["pp-fullAt"]).toContain("nicht in der richtigen Reihenfolge");
