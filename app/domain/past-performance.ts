@@ -217,8 +217,15 @@ export function methodProblems(method: PastPerformanceMethod, ctx: { maxPoints: 
   // Quotas are entered in percent: anchors all under 1 % were almost certainly meant as 0,4 = 40 %.
   const anchors = method.scoring === "linear" ? [method.zeroAt, method.fullAt] : method.bands.map((b) => b.threshold);
   const field = method.scoring === "linear" ? "pp-fullAt" : "pp-bands";
-  if (method.basis === "rate" && !e[field] && !e["pp-zeroAt"] && anchors.length && anchors.every((x) => x !== null && x < 0.01))
-    e[field] = "Quoten werden in Prozent angegeben: 0,4 bedeutet 0,4 %, nicht 40 %. Bitte z. B. 40 für 40 % eingeben.";
+  if (method.basis === "rate" && !e[field] && !e["pp-zeroAt"] && anchors.length && anchors.every((x) => x !== null && x < 0.01)) {
+    // The largest anchor as entered (0.004 was typed as "0,4"): say what it means and what was meant.
+    const typed = Math.max(...anchors.map((x) => x ?? 0)) * 100;
+    const de = (v: number) => new Intl.NumberFormat("de-DE", { maximumFractionDigits: 4 }).format(v);
+    e[field] =
+      typed > 0
+        ? `Quoten werden in Prozent angegeben: ${de(typed)} bedeutet ${de(typed)} %, nicht ${de(typed * 100)} %. Bitte z. B. ${de(typed * 100)} für ${de(typed * 100)} % eingeben.`
+        : "Quoten werden in Prozent angegeben: bitte z. B. 40 für 40 % eingeben.";
+  }
   if (!Number.isInteger(method.minN) || method.minN < 3) e["pp-minN"] = "Mindestfallzahl: eine ganze Zahl ab 3 (kleinere Zahlen werden nach den Datenschutzregeln ohnehin unterdrückt).";
   else if (method.minN > 1000) e["pp-minN"] = "Mindestfallzahl: höchstens 1.000.";
   if (!Number.isFinite(method.neutralPoints) || method.neutralPoints < 0 || method.neutralPoints > ctx.maxPoints || round2(method.neutralPoints) !== method.neutralPoints)

@@ -131,6 +131,11 @@ describe("methodProblems: German messages", () => {
     expect(dropout("fbw", "months", 12)).toBeUndefined();
     expect(dropout("training", "calendar_years", 1)).toBeUndefined();
   });
+  it("anchors all under 1 %: the message repeats what was typed and what it probably meant", () => {
+    const m = { ...DEFAULT_METHOD("bae", MAX), basis: "rate" as const, scoring: "linear" as const, zeroAt: 0.002, fullAt: 0.006 };
+    expect(methodProblems(m, ctx)["pp-fullAt"]).toBe("Quoten werden in Prozent angegeben: 0,6 bedeutet 0,6 %, nicht 60 %. Bitte z. B. 60 für 60 % eingeben.");
+    expect(methodProblems({ ...m, zeroAt: 0.002, fullAt: 0.01 }, ctx)["pp-fullAt"]).toBeUndefined();
+  });
   it("anchors out of order, minimum n below 3, neutral points above the scale", () => {
     expect(methodProblems({ ...ratioMethod, zeroAt: 1.2, fullAt: 0.8 }, ctx)["pp-fullAt"]).toContain("nicht in der richtigen Reihenfolge");
     expect(methodProblems({ ...ratioMethod, zeroAt: 1, fullAt: 1 }, ctx)["pp-fullAt"]).toBeTruthy();
