@@ -484,7 +484,8 @@ interface TableLayout {
   empty: boolean;
 }
 
-const TABLE = { padX: 4, padY: 3.2, leading: SIZE.table * 1.32 };
+/** keepWhole: a cell this narrow (in points, about 12 characters) is never wrapped. */
+const TABLE = { padX: 4, padY: 3.2, leading: SIZE.table * 1.32, keepWhole: 56 };
 const BODY_LEADING = SIZE.body * 1.38;
 
 class Writer {
@@ -625,8 +626,10 @@ class Writer {
       let nat = m.natural(block.header[c], bold, size);
       let min = m.longestWord(block.header[c], bold, size);
       for (const row of block.rows) {
-        nat = Math.max(nat, m.natural(row[c], regular, size));
-        min = Math.max(min, m.longestWord(row[c], regular, size));
+        const cell = m.natural(row[c], regular, size);
+        nat = Math.max(nat, cell);
+        // A short value ("Los 1", "1.100,00 €", a date and time) is kept on one line.
+        min = Math.max(min, cell <= TABLE.keepWhole ? cell : m.longestWord(row[c], regular, size));
       }
       natural.push(nat + pad + 0.5);
       minimum.push(Math.min(min, nat) + pad + 0.5);
