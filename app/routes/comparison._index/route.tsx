@@ -110,7 +110,9 @@ export default function ComparisonPage() {
         <div className="alert alert-info" role="status">
           {view.query.typeCode === "employer_training"
             ? "Trainingsmaßnahmen beim Arbeitgeber haben keinen Träger – der Arbeitgeber stellt den Platz –, deshalb gibt es für sie keinen Trägervergleich. Ihre Ergebnisse stehen im Bericht „Maßnahmen im Jahr“ (Hinweis unten)."
-            : `Für diese Auswahl gibt es im Zeitraum (${view.query.period.label}) keine Daten. Bitte wählen Sie einen anderen Zeitraum, eine andere Kennzahl oder Maßnahmeart.`}
+            : view.query.measure === "dropout" && view.rows.length > 0
+              ? `Die Abbruchquote zählt eine Teilnahme erst, wenn ihr geplantes Ende am Datenstand vorbei ist; die Eintritte dieses Zeitraums (${view.query.period.label}) laufen noch (BaE-Plätze bis zu 36 Monate). Ein früherer Zeitraum zeigt sie, die übrigen Kennzahlen zeigen diesen.`
+              : `Für diese Auswahl gibt es im Zeitraum (${view.query.period.label}) keine Daten. Bitte wählen Sie einen anderen Zeitraum, eine andere Kennzahl oder Maßnahmeart.`}
         </div>
       ) : (
         <>
