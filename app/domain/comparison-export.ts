@@ -2,15 +2,15 @@
  * The provider comparison as files (issue 12, point 5) and the provider's own view (point 6):
  * pure formatting of figures that the comparison service has already computed and suppressed.
  *
- * The one rule of this module: a figure marked as suppressed prints only its mark ("< 3" for a
- * small cell, "gesperrt" for a cell hidden so that a small one cannot be worked out from a
- * total) in EVERY numeric column — never the count, the rate, the interval or the limits at its
+ * The one rule of this module: a figure marked as suppressed prints only its mark ("gesperrt",
+ * the same for a small cell and for one hidden so that a small one cannot be worked out) in
+ * EVERY numeric column — never the count, the rate, the interval or the limits at its
  * n (the limits at n would give n away). The input keeps the numbers (the service has them);
  * the output never does.
  */
 import type { FunnelPosition } from "./outcome-stats";
 import { formatDateTime } from "./time";
-import { PERTURBATION_SHORT } from "./outcome-format";
+import { PERTURBATION_SHORT, WITHHELD } from "./outcome-format";
 
 export type ExportUnit = "rate" | "cents" | "days";
 export type Suppression = "none" | "small" | "secondary";
@@ -62,7 +62,8 @@ export interface ExportReport {
   minCell: number;
 }
 
-export const SUPPRESSION_TEXT: Record<Exclude<Suppression, "none">, string> = { small: "< 3", secondary: "gesperrt" };
+/** One mark for both reasons (outcome-format.ts WITHHELD: two marks would bound the withheld value). */
+export const SUPPRESSION_TEXT: Record<Exclude<Suppression, "none">, string> = { small: WITHHELD, secondary: WITHHELD };
 
 /** Position on the funnel plot in words (neutral about whether high is good: for drop-outs it is not). */
 export const POSITION_WORDS: Record<FunnelPosition, string> = {
@@ -136,7 +137,7 @@ export const NO_PAYMENTS_TEXT = "keine Zahlungen erfasst";
 export function figureCells(f: ExportFigure, unit: ExportUnit): FigureCells {
   if (f.suppression !== "none") {
     const mark = SUPPRESSION_TEXT[f.suppression];
-    // n < 3 is itself what the mark says; every other number of the row would narrow it down.
+    // Every other number of the row would narrow the withheld one down.
     return { k: mark, n: mark, rate: mark, interval: mark, expected: mark, ratio: mark, limits95: mark, limits998: mark, position: mark };
   }
   const v = (x: number | null) => formatValue(x, unit);
@@ -190,10 +191,8 @@ export function csvRows(report: ExportReport): unknown[][] {
     const head = [...meta, f.label, f.key ?? "", ...tail];
     if (f.suppression !== "none") {
       const mark = SUPPRESSION_TEXT[f.suppression];
-      const note =
-        f.suppression === "small"
-          ? `weniger als ${report.minCell} Fälle: nicht ausgewiesen (Sozialdatenschutz)`
-          : "gesperrt, damit sich eine kleine Zahl nicht aus der Summe errechnen lässt";
+      // The same note for both reasons: which one applies would bound the value.
+      const note = `gesperrt (Sozialdatenschutz): weniger als ${report.minCell} Personen, oder damit sich eine solche Zahl nicht errechnen lässt`;
       return [...head, ...Array.from({ length: 13 }, () => mark), "", "", note];
     }
     const v = (x: number | null) => csvValue(x, report.unit);

@@ -21,6 +21,7 @@ import {
   ratioInterval,
   ratioPosition,
   cellKey,
+  hosmerLemeshow,
   randomRound,
   recordKey,
   stratumRates,
@@ -528,6 +529,11 @@ export function perturbCell(measure: MeasureKey, c: Cell, units: readonly Unit[]
 function perturbModel(model: ModelSummary, overall: Cell, units: readonly Unit[], salt: number, scale: number): ModelSummary {
   const seed = Math.floor(cellKey(units.map((x) => recordKey(x.id, salt))) * 4294967296);
   const r = (count: number, i: number) => randomRound(count, recordKey(i, seed), PERTURBATION_BASE);
+  const calibration = model.calibration.map((g, i) => {
+    const n = r(g.n, 2 * i);
+    const expected = g.expected * scale;
+    return { n, observed: r(g.observed, 2 * i + 1), expected, meanPredicted: n > 0 ? expected / n : g.meanPredicted };
+  });
   // The reason in words without the exact counts: the published ones instead.
   const constant = model.reason.match(/ Nicht im Modell, weil bei allen Fällen gleich: [^.]*\./)?.[0] ?? "";
   const variables = Number(model.reason.match(/bei (\d+) Merkmalen/)?.[1] ?? 0);
@@ -542,7 +548,9 @@ function perturbModel(model: ModelSummary, overall: Cell, units: readonly Unit[]
     reason,
     n: overall.n,
     events: overall.k,
-    calibration: model.calibration.map((g, i) => ({ ...g, n: r(g.n, 2 * i), observed: r(g.observed, 2 * i + 1), expected: g.expected * scale })),
+    calibration,
+    // The test from the published table (from the exact one it would be a further exact figure).
+    hosmerLemeshow: model.hosmerLemeshow ? (({ hosmerLemeshow: statistic, df, pValue }) => ({ statistic, df, pValue }))(hosmerLemeshow(calibration)) : null,
     strata: model.strata.map((st, i) => {
       const n = r(st.n, 1000 + 2 * i);
       const events = Math.min(n, r(st.events, 1001 + 2 * i));

@@ -40,10 +40,14 @@ export function formatPercent(v: number | null, digits = 1): string {
   return `${de(v * 100, { minimumFractionDigits: digits, maximumFractionDigits: digits })} %`;
 }
 
+/** The one mark of a withheld figure on the staff page and in its files. */
+export const WITHHELD = "gesperrt";
+
 /** "31,2 % (24,0–39,4 %; n = 122)", or the suppression text. */
 export function formatRateCell(c: CellLike, measure: MeasureKey, minCell = 3): string {
-  if (c.suppressed === "small") return `< ${minCell} (unterdrückt)`;
-  if (c.suppressed === "secondary") return "gesperrt";
+  // One mark for every withheld cell: "< 3" beside "gesperrt" would tell that a cell lies at 1 or 2
+  // (or at 3 and more), a bound a linear program uses to pin withheld cells down (user walk).
+  if (c.suppressed) return WITHHELD;
   if (c.noPayments) return "keine Zahlungen erfasst";
   const n = `n = ${de(c.n)}`;
   if (c.rate === null) return c.n === 0 ? "–" : `– (${n})`;
@@ -66,5 +70,5 @@ export function formatRatio(ratio: number | null, low: number | null, high: numb
 
 /** Rolling periods: why and how their counts are perturbed (outcome-comparison.ts perturbCell). */
 export const PERTURBATION_NOTE =
-  "Gleitende Zeiträume überschneiden sich untereinander und mit den Kalenderjahren. Damit sich ein gesperrter Wert nicht als Differenz zweier Zeiträume errechnen lässt, ist hier jede Fallzahl zufällig auf ein Vielfaches von 3 gerundet (Zellschlüsselverfahren wie beim Zensus 2022: dieselben Personen ergeben immer dieselbe Rundung, im Mittel weicht sie nicht ab). Quoten, Intervalle und erwartete Werte sind aus den gerundeten Zahlen berechnet; die Gesamtzahl kann von der Summe der Zeilen abweichen. Exakte Zahlen zeigen die Kalenderjahre.";
+  "Gleitende Zeiträume überschneiden sich untereinander und mit den Kalenderjahren. Damit sich ein gesperrter Wert nicht als Differenz zweier Zeiträume errechnen lässt, ist hier jede Fallzahl zufällig auf ein Vielfaches von 3 gerundet (Zellschlüsselverfahren wie beim Zensus 2022: dieselben Personen ergeben immer dieselbe Rundung, im Mittel weicht sie nicht ab). Quoten, Intervalle und erwartete Werte sind aus den gerundeten Zahlen berechnet; die Gesamtzahl kann von der Summe der Zeilen abweichen, und 12 Monate bis zum 31.12. können andere Zahlen zeigen als dasselbe Kalenderjahr. Kalenderjahre werden nicht gerundet.";
 export const PERTURBATION_SHORT = "Fallzahlen zufällig auf Vielfache von 3 gerundet (gleitender Zeitraum)";

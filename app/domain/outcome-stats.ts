@@ -422,13 +422,18 @@ export function calibrationTable(predicted: readonly number[], y: readonly numbe
     const n = to - from;
     if (n > 0) out.push({ n, meanPredicted: expected / n, expected, observed });
   }
+  return { groups: out, ...hosmerLemeshow(out) };
+}
+
+/** The Hosmer–Lemeshow statistic of calibration groups (χ² with groups − 2 degrees of freedom). */
+export function hosmerLemeshow(groups: readonly CalibrationGroup[]): { hosmerLemeshow: number; df: number; pValue: number } {
   let hl = 0;
-  for (const c of out) {
+  for (const c of groups) {
     const v = c.expected * (1 - c.meanPredicted);
     if (v > 0) hl += ((c.observed - c.expected) ** 2) / v;
   }
-  const df = Math.max(1, out.length - 2);
-  return { groups: out, hosmerLemeshow: hl, df, pValue: 1 - chisquareCdf(hl, df) };
+  const df = Math.max(1, groups.length - 2);
+  return { hosmerLemeshow: hl, df, pValue: 1 - chisquareCdf(hl, df) };
 }
 
 /**

@@ -26,9 +26,9 @@ describe("German numbers", () => {
 });
 
 describe("suppressed figures print only their mark", () => {
-  it("a small cell: '< 3' in every numeric cell, never the count, rate, interval or limits", () => {
+  it("a small cell: 'gesperrt' in every numeric cell (the same mark as a secondary one: two marks would bound it), never the count, rate, interval or limits", () => {
     const cells = figureCells(figure({ suppression: "small", k: 1, n: 2, rate: 0.5 }), "rate");
-    expect(new Set(Object.values(cells))).toEqual(new Set(["< 3"]));
+    expect(new Set(Object.values(cells))).toEqual(new Set(["gesperrt"]));
   });
 
   it("a secondary cell: 'gesperrt' everywhere", () => {
@@ -39,7 +39,10 @@ describe("suppressed figures print only their mark", () => {
     const rows = csvRows(report([figure({ label: "A" }), figure({ label: "B", suppression: "small", k: 1, n: 2, rate: 0.5, low: 0.0126, high: 0.987 })]));
     expect(rows[0]).toHaveLength(CSV_HEADER("rate").length);
     expect(rows[1].slice(7, 10)).toEqual([12, 30, "40,0"]);
-    expect(rows[2].slice(7, 20)).toEqual(Array(13).fill("< 3"));
+    expect(rows[2].slice(7, 20)).toEqual(Array(13).fill("gesperrt"));
+    // The note does not say which of the two reasons applies.
+    const secondary = csvRows(report([figure({ label: "C", suppression: "secondary" })]))[1];
+    expect(rows[2][rows[2].length - 1]).toBe(secondary[secondary.length - 1]);
     expect(rows[2].join(";")).not.toMatch(/50,0|1,3|98,7/);
   });
 
@@ -57,7 +60,7 @@ describe("suppressed figures print only their mark", () => {
     const r = report([figure({ label: "Hoch", position: "above998" }), figure({ label: "Versteckt", suppression: "small", position: "below998" }), figure({ label: "Mitte" })]);
     expect(outlierText(r)).toBe("Hoch (über der 99,8-%-Grenze (deutlich auffällig)).");
     const data = reportTemplateData(r, "01.02.2008, 10:00 Uhr", []);
-    expect(data.providers[1]).toMatchObject({ label: "Versteckt", k: "< 3", n: "< 3", rate: "< 3", interval: "< 3" });
+    expect(data.providers[1]).toMatchObject({ label: "Versteckt", k: "gesperrt", n: "gesperrt", rate: "gesperrt", interval: "gesperrt" });
     expect(outlierText(report([figure({})]))).toBe("keiner der ausgewiesenen Träger.");
     // Counted as the page counts: with cases of this measure, shown or withheld; not one without any.
     expect(reportTemplateData(report([figure({}), figure({ suppression: "small", n: null }), figure({ k: 0, n: 0, rate: null })]), "01.02.2008, 10:00 Uhr", []).providerCount).toBe("2");

@@ -16,7 +16,7 @@ import {
   type Facts,
   type PlaceFact,
 } from "~/domain/outcome-comparison";
-import { cellKey, clopperPearson, randomRound, recordKey, wilson } from "~/domain/outcome-stats";
+import { cellKey, clopperPearson, hosmerLemeshow, randomRound, recordKey, wilson } from "~/domain/outcome-stats";
 import { reportFromComparison, ownItem } from "~/domain/comparison-report";
 import { csvRows, figureCells, POSITION_WORDS } from "~/domain/comparison-export";
 import { can, navFor } from "~/domain/permissions";
@@ -744,6 +744,9 @@ describe("perturbed counts in rolling periods (cell-key random rounding)", () =>
     expect(published.model!.reason).toContain(`(${t.n} Fälle, ${t.k} Ereignisse, beide zufällig auf Vielfache von 3 gerundet`);
     expect(published.model!.reason).not.toContain(`${exact.n} Fälle`);
     expect(published.model!.calibration.reduce((a, g) => a + g.expected, 0)).toBeCloseTo((exact.calibration.reduce((a, g) => a + g.expected, 0) * t.k) / exact.events, 6);
+    // The Hosmer–Lemeshow test is that of the published table, not of the exact one.
+    expect(published.model!.hosmerLemeshow!.statistic).toBeCloseTo(hosmerLemeshow(published.model!.calibration).hosmerLemeshow, 12);
+    expect(published.model!.calibration.every((g) => g.n % 3 === 0 && g.observed % 3 === 0)).toBe(true);
     // Every provider shown: the expected counts add up to the published total (a multiple of 3), not to the exact 26.
     expect(compare(facts(), opts).overall.integration!.k).toBe(26);
     const shown = compare(facts(), { ...opts, adjust: "adjusted", perturbSalt: 777 });

@@ -1,5 +1,5 @@
 import { Link, useSearchParams } from "@remix-run/react";
-import { formatPercent, formatRateCell, formatRatio, POSITION_LABELS } from "~/domain/outcome-format";
+import { formatPercent, formatRateCell, formatRatio, POSITION_LABELS, WITHHELD } from "~/domain/outcome-format";
 
 const byName = new Intl.Collator("de");
 import type { ComparisonViewData } from "./types";
@@ -69,7 +69,7 @@ export function ByProviderTable({ view }: { view: ComparisonViewData }) {
               return (
                 <tr key={r.providerId}>
                   <th scope="row">{r.name}</th>
-                  <td className="num">{c.suppressed ? (c.suppressed === "small" ? `< ${view.minCell}` : "gesperrt") : c.n.toLocaleString("de-DE")}</td>
+                  <td className="num">{c.suppressed ? WITHHELD : c.n.toLocaleString("de-DE")}</td>
                   <td>{formatRateCell(c, selected, view.minCell)}</td>
                   {view.isRate ? <td>{r.expectedRate !== null ? formatPercent(r.expectedRate) : "–"}</td> : null}
                   {view.isRate ? <td>{formatRatio(r.ratio, r.ratioLow, r.ratioHigh)}</td> : null}

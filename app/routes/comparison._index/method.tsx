@@ -1,16 +1,14 @@
 import { Link } from "@remix-run/react";
 import { modelTableHidden } from "~/domain/comparison-report";
-import { formatNumber, formatPercent, PERTURBATION_NOTE } from "~/domain/outcome-format";
+import { formatNumber, formatPercent, PERTURBATION_NOTE, WITHHELD } from "~/domain/outcome-format";
 import { formatDateTime } from "~/domain/time";
 import type { ComparisonViewData } from "./types";
 
 /** The method in plain German: definitions, period, data date, intervals, suppression, the model. */
 export function Method({ view }: { view: ComparisonViewData }) {
   const model = view.model;
-  const small = `< ${view.minCell}`;
   const strataHidden = model ? modelTableHidden(model.strata, view.minCell) : [];
   const calibrationHidden = model ? modelTableHidden(model.calibration.map((g) => ({ n: g.n, events: g.observed })), view.minCell) : [];
-  const mark = (count: number) => (count > 0 && count < view.minCell ? small : "gesperrt");
   return (
     <section aria-labelledby="method" className="method">
       <h2 id="method">So wird gerechnet</h2>
@@ -36,7 +34,7 @@ export function Method({ view }: { view: ComparisonViewData }) {
         <strong>Intervalle:</strong> 95-%-Konfidenzintervall nach Wilson; bei weniger als 10 Fällen das exakte Intervall nach Clopper und Pearson. Für tatsächlich ÷ erwartet das Intervall nach Byar. Die Grenzen im Trichterdiagramm sind die 95-%- und 99,8-%-Kontrollgrenzen um die Gesamtquote (Binomialverteilung, Spiegelhalter 2005), beim risikoadjustierten Vergleich um 1 aus der Poisson-Verteilung mit der erwarteten Zahl E (exakt, ebenso interpoliert). Das 95-%-Konfidenzintervall gibt den Bereich an, der mit den Daten vereinbar ist: Bei wiederholten Erhebungen enthielten 95 % solcher Intervalle den wahren Wert. Liegt ein Träger außerhalb der 95-%-Grenzen, wäre eine so große Abweichung bei rein zufälliger Schwankung um den Gesamtwert in etwa 1 von 20 Fällen zu erwarten (99,8 %: etwa 1 von 500).
       </p>
       <p>
-        <strong>Datenschutz:</strong> Werte mit weniger als {view.minCell} Personen werden nicht gezeigt („&lt; {view.minCell}“), ebenso eine Quote, bei der nur 1 bis {view.minCell - 1} Personen das Ereignis hatten oder nicht hatten (etwa 1 von 15 oder 14 von 15: sie benennt die eine Person). Damit sie sich nicht aus der Summe und den übrigen Werten einer Spalte errechnen lassen, wird der nächstkleinere Wert ebenfalls gesperrt („gesperrt“), auch über die Maßnahmearten hinweg (der Wert über alle Arten ist die Summe der Arten); eine Quote mit gesperrter Fallzahl wird nicht gezeigt.
+        <strong>Datenschutz:</strong> Werte mit weniger als {view.minCell} Personen werden nicht gezeigt, ebenso eine Quote, bei der nur 1 bis {view.minCell - 1} Personen das Ereignis hatten oder nicht hatten (etwa 1 von 15 oder 14 von 15: sie benennt die eine Person). Damit sie sich nicht aus Summen und übrigen Werten errechnen lassen, werden weitere Werte gesperrt, auch über die Maßnahmearten hinweg (der Wert über alle Arten ist die Summe der Arten); eine Quote mit gesperrter Fallzahl wird nicht gezeigt. Alle diese Werte stehen gleich als „gesperrt“: eine eigene Kennzeichnung für Werte unter {view.minCell} würde verraten, in welchem Bereich der gesperrte Wert liegt.
       </p>
       {view.query.period.kind !== "year" ? (
         <p>
@@ -111,11 +109,11 @@ export function Method({ view }: { view: ComparisonViewData }) {
                   {model.calibration.map((g, i) => (
                     <tr key={i}>
                       <td className="num">{i + 1}</td>
-                      <td className="num">{calibrationHidden[i].n ? mark(g.n) : g.n}</td>
+                      <td className="num">{calibrationHidden[i].n ? WITHHELD : g.n}</td>
                       <td className="num">{formatPercent(g.meanPredicted)}</td>
                       {/* n × mean expectation: hidden with n (it would give n away). */}
                       <td className="num">{calibrationHidden[i].n ? "–" : formatNumber(g.expected, 1)}</td>
-                      <td className="num">{calibrationHidden[i].events ? (calibrationHidden[i].n ? "–" : mark(g.observed)) : g.observed}</td>
+                      <td className="num">{calibrationHidden[i].events ? (calibrationHidden[i].n ? "–" : WITHHELD) : g.observed}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -136,8 +134,8 @@ export function Method({ view }: { view: ComparisonViewData }) {
                 {model.strata.map((s, i) => (
                   <tr key={s.key}>
                     <th scope="row">{s.key}</th>
-                    <td className="num">{strataHidden[i].n ? mark(s.n) : s.n}</td>
-                    <td className="num">{strataHidden[i].events ? (strataHidden[i].n ? "–" : mark(s.events)) : s.events}</td>
+                    <td className="num">{strataHidden[i].n ? WITHHELD : s.n}</td>
+                    <td className="num">{strataHidden[i].events ? (strataHidden[i].n ? "–" : WITHHELD) : s.events}</td>
                     <td className="num">{strataHidden[i].events ? "–" : formatPercent(s.rate)}</td>
                   </tr>
                 ))}
