@@ -11,6 +11,7 @@ import {
   auc,
   calibrationTable,
   fitLogistic,
+  fixedUnknowns,
   funnelLimits,
   isSmall,
   median,
@@ -189,6 +190,11 @@ export interface Facts {
   brokers: BrokerFact[];
 }
 
+/** A region as the filter compares it (filterFacts): trimmed, lower case. */
+function regionKey(r: string): string {
+  return r.trim().toLowerCase();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Periods
 
@@ -320,6 +326,8 @@ export interface Unit {
   counts: boolean;
   /** The measure type (places): cost measures count a type's cases only where its payments are recorded; suppression works per type. */
   group?: string;
+  /** The region as the filter compares it (trimmed, lower case): suppression works per region. */
+  region?: string;
   covariates: Covariates;
 }
 
@@ -355,7 +363,7 @@ export function sixMonthsOver(start: string, asOf: string): boolean {
  * after its start are over — otherwise recent exits would count as failures (censoring).
  */
 export function unitsOf(measure: MeasureKey, facts: Facts, period: { from: string; to: string }, asOf: string, rules: { dropoutCountsRunning?: boolean } = {}): Unit[] {
-  const u = (f: PlaceFact | BrokerFact, y: number, cents = 0, counts = false, group?: string): Unit => ({ id: factId(f), providerId: f.providerId, y, cents, counts, covariates: f.covariates, group });
+  const u = (f: PlaceFact | BrokerFact, y: number, cents = 0, counts = false, group?: string): Unit => ({ id: factId(f), providerId: f.providerId, y, cents, counts, covariates: f.covariates, group, region: regionKey(f.region) });
   // sixMonthsOver once per distinct day (a few hundred days against thousands of participations).
   const overBy = new Map<string, boolean>();
   const over = (start: string) => {
@@ -791,145 +799,200 @@ export function curveXs(max: number, count = 60, min = 1): number[] {
 }
 
 export function filterFacts(facts: Facts, f: { typeCode?: string | null; region?: string | null }): Facts {
-  const region = (r: string) => !f.region || r.trim().toLowerCase() === f.region.trim().toLowerCase();
+  const region = (r: string) => !f.region || regionKey(r) === regionKey(f.region);
   return {
     places: facts.places.filter((p) => (!f.typeCode || p.typeCode === f.typeCode) && region(p.region)),
     brokers: facts.brokers.filter((b) => region(b.region)),
   };
 }
 
-/** The column of the all-types view in typeMatrixSuppression. */
-const ALL_TYPES = "*";
-
-/**
- * Suppression across the measure types (places line): a provider's figure over all types is the
- * sum of its figures per type, so one withheld type cell could be worked out as "all types minus
- * the other types" (a user walk found 34 such cells in 2006–2008, e.g. BaE 2 of 12 = 9/78 −
- * 3/16 − 4/50). The provider × type table is therefore suppressed as a whole, with the all-types
- * figure as each row's total and each column's total as in a single view: primary cells, then
- * secondary ones in every column and every row (suppressColumn) until nothing changes. Every
- * view (one type or all) then withholds at least what this table withholds, so all views agree.
- * Regions and overlapping periods are not covered (docs/decisions/0023).
- */
-export function typeMatrixSuppression(all: Facts, o: Pick<CompareOptions, "region" | "period" | "asOf" | "minCell" | "dropoutCountsRunning">, measures: readonly MeasureKey[]): Map<MeasureKey, Map<string, { providers: Set<number>; total: boolean }>> {
-  const regional = filterFacts(all, { region: o.region });
-  const types = [...new Set(regional.places.map((p) => p.typeCode))].sort();
-  const columns = [ALL_TYPES, ...types];
-  const result = new Map<MeasureKey, Map<string, { providers: Set<number>; total: boolean }>>();
-  for (const m of measures) {
-    // The units once; grouped by type (each unit carries its type) and by provider.
-    const all = unitsOf(m, regional, o.period, o.asOf, o);
-    const unitsByColumn = new Map<string, Unit[]>(columns.map((t) => [t, t === ALL_TYPES ? all : []]));
-    for (const u of all) unitsByColumn.get(u.group ?? "")?.push(u);
-    const cellsBy = new Map<string, Map<number, Cell>>();
-    const totals = new Map<string, Cell>();
-    for (const t of columns) {
-      const units = unitsByColumn.get(t)!;
-      const byProvider = new Map<number, Unit[]>();
-      for (const u of units) (byProvider.get(u.providerId) ?? byProvider.set(u.providerId, []).get(u.providerId)!).push(u);
-      cellsBy.set(t, new Map([...byProvider].map(([id, us]) => [id, cellOf(m, us)])));
-      totals.set(t, cellOf(m, units));
-    }
-    const base = LINKED_TO[m] ? result.get(LINKED_TO[m]!) : undefined;
-    const hidden = new Map(columns.map((t) => [t, { providers: new Set<number>(), total: false }]));
-    for (const t of columns) {
-      const h = hidden.get(t)!;
-      for (const [id, c] of cellsBy.get(t)!) if (isPrimary(c, o.minCell) || base?.get(t)?.providers.has(id)) h.providers.add(id);
-      h.total = isPrimary(totals.get(t)!, o.minCell) || !!base?.get(t)?.total;
-    }
-    const providers = [...cellsBy.get(ALL_TYPES)!.keys()];
-    for (let changed = true, rounds = 0; changed && rounds < 50; rounds++) {
-      changed = false;
-      // A withheld cell on no cycle of withheld cells follows exactly from the others (see breakBridge).
-      if (rounds > 0 && breakBridge(hidden, cellsBy, totals, types)) changed = true;
-      const hide = (t: string, id: number) => {
-        const h = hidden.get(t)!;
-        if (!h.providers.has(id)) {
-          h.providers.add(id);
-          changed = true;
-        }
-      };
-      // Columns: the providers of one view, with its total.
-      for (const t of columns) {
-        const ids = [...cellsBy.get(t)!.keys()];
-        const h = hidden.get(t)!;
-        const { hidden: idx, totalHidden } = suppressColumn(
-          ids.map((id) => cellsBy.get(t)!.get(id)!.n),
-          o.minCell,
-          new Set(ids.flatMap((id, i) => (h.providers.has(id) ? [i] : []))),
-        );
-        idx.forEach((i) => hide(t, ids[i]));
-        if (totalHidden && !h.total) {
-          h.total = true;
-          changed = true;
-        }
-      }
-      // Rows: one provider's types, with its all-types figure as the total.
-      for (const id of providers) {
-        const own = types.filter((t) => cellsBy.get(t)!.has(id));
-        if (own.length === 0 || hidden.get(ALL_TYPES)!.providers.has(id)) continue;
-        const { hidden: idx, totalHidden } = suppressColumn(
-          own.map((t) => cellsBy.get(t)!.get(id)!.n),
-          o.minCell,
-          new Set(own.flatMap((t, i) => (hidden.get(t)!.providers.has(id) ? [i] : []))),
-        );
-        idx.forEach((i) => hide(own[i], id));
-        if (totalHidden) hide(ALL_TYPES, id);
-      }
-      // The totals of the types, with the grand total.
-      if (!hidden.get(ALL_TYPES)!.total) {
-        const { hidden: idx, totalHidden } = suppressColumn(
-          types.map((t) => totals.get(t)!.n),
-          o.minCell,
-          new Set(types.flatMap((t, i) => (hidden.get(t)!.total ? [i] : []))),
-        );
-        idx.forEach((i) => {
-          if (!hidden.get(types[i])!.total) {
-            hidden.get(types[i])!.total = true;
-            changed = true;
-          }
-        });
-        if (totalHidden) {
-          hidden.get(ALL_TYPES)!.total = true;
-          changed = true;
-        }
-      }
-    }
-    // The row and column rule has settled: one more look for a cell a linear solve would give away.
-    while (breakBridge(hidden, cellsBy, totals, types)) {
-      /* each pass withholds one cell more; the loop ends because the cells are finite */
-    }
-    result.set(m, hidden);
-  }
-  return result;
+/** "All types" / "all regions" in tableSuppression's keys. */
+const ALL = "*";
+/** What tableSuppression withholds in one view (a type or all, a region or all): providers and the view's total. */
+export interface ViewHidden {
+  providers: Set<number>;
+  total: boolean;
 }
 
 /**
- * The provider × type table with its margins (each provider's all-types figure, each type's total,
- * the grand total) as a bipartite graph: one node per row (the providers and the totals' row), one
- * per column (the types and "all types"), one edge per withheld cell. A withheld cell is worked out
- * exactly from the published ones by a linear solve if and only if its edge lies on no cycle — it
- * is a bridge (Gusfield 1988; a user walk solved 44 cells of one year this way). For the first
- * bridge found, the smallest published cell that closes a cycle through it is withheld too (a
- * cell joining the bridge's two sides). Returns whether a cell was withheld.
+ * Suppression across the views (measure type × region × provider): a provider's figure over all
+ * types is the sum of its figures per type, and its figure over all regions the sum of its figures
+ * per region, so one withheld cell could be worked out as "all minus the others" (a user walk
+ * found 34 such cells by type in 2006–2008, e.g. BaE 2 of 12 = 9/78 − 3/16 − 4/50; regions add
+ * up the same way). The table of every provider (and the totals' row) × every type (and all) ×
+ * every region (and all) is therefore suppressed as a whole: primary cells, then secondary ones on
+ * every line of the table — each view's providers with its total, each provider's types with its
+ * figure over all types, its regions with its figure over all regions — until nothing changes,
+ * and no withheld cell may be a bridge in any two-dimensional slice of the table (breakBridge).
+ * Every view then withholds at least what this table withholds, so all views agree. The brokers'
+ * line has no types, so its table is provider × region; with a single region the region views are
+ * the all-regions view. Overlapping periods are not covered: their counts are perturbed
+ * (perturbCell, docs/decisions/0023).
  */
-function breakBridge(hidden: Map<string, { providers: Set<number>; total: boolean }>, cellsBy: Map<string, Map<number, Cell>>, totals: Map<string, Cell>, types: readonly string[]): boolean {
-  const TOTAL_ROW = "r:total";
-  const row = (id: number) => `r:${id}`;
-  const col = (t: string) => `c:${t}`;
-  // Every present cell of the extended table: [row node, column node, n, withheld].
-  const cells: { r: string; c: string; n: number; hide: () => void; hidden: boolean }[] = [];
-  for (const t of [ALL_TYPES, ...types]) {
-    const h = hidden.get(t)!;
-    for (const [id, cell] of cellsBy.get(t)!) cells.push({ r: row(id), c: col(t), n: cell.n, hidden: h.providers.has(id), hide: () => h.providers.add(id) });
-    cells.push({ r: TOTAL_ROW, c: col(t), n: totals.get(t)!.n, hidden: h.total, hide: () => (h.total = true) });
+export function tableSuppression(
+  all: Facts,
+  o: Pick<CompareOptions, "period" | "asOf" | "minCell" | "dropoutCountsRunning">,
+  line: Line,
+  measures: readonly MeasureKey[],
+): { view: (measure: MeasureKey, typeCode: string | null | undefined, region: string | null | undefined) => ViewHidden | undefined } {
+  const facts: Facts = line === "places" ? { places: all.places, brokers: [] } : { places: [], brokers: all.brokers };
+  const types = line === "places" ? [...new Set(all.places.map((p) => p.typeCode))].sort() : [];
+  const regionsPresent = [...new Set((line === "places" ? all.places : all.brokers).map((f) => regionKey(f.region)))].sort();
+  // One region (or none recorded): every region view is the all-regions view.
+  const regions = regionsPresent.length > 1 ? regionsPresent : [];
+  const tcols = [ALL, ...types];
+  const rcols = [ALL, ...regions];
+  const rowOf = (p: number | "T") => String(p);
+  const key = (row: string, t: string, r: string) => `${row}\u0002${t}\u0002${r}`;
+  const result = new Map<MeasureKey, Map<string, ViewHidden>>();
+  for (const m of measures) {
+    // The units once, each in every cell it counts in: its provider and the totals' row × its type and all × its region and all.
+    const units = unitsOf(m, facts, o.period, o.asOf, o);
+    const unitsBy = new Map<string, Unit[]>();
+    const providers = new Set<number>();
+    for (const u of units) {
+      providers.add(u.providerId);
+      for (const row of [rowOf(u.providerId), "T"])
+        for (const t of types.length ? [u.group ?? "", ALL] : [ALL])
+          for (const r of regions.length ? [u.region ?? "", ALL] : [ALL]) {
+            const k = key(row, t, r);
+            (unitsBy.get(k) ?? unitsBy.set(k, []).get(k)!).push(u);
+          }
+    }
+    const rows = [...[...providers].sort((a, b) => a - b).map(rowOf), "T"];
+    const cells = new Map<string, Cell>([...unitsBy].map(([k, us]) => [k, cellOf(m, us)]));
+    const n = (k: string) => cells.get(k)!.n;
+    const hidden = new Set<string>();
+    const base = LINKED_TO[m] ? result.get(LINKED_TO[m]!) : undefined;
+    for (const [k, c] of cells) {
+      const [row, t, r] = k.split("\u0002");
+      const b = base?.get(`${t}\u0002${r}`);
+      if (isPrimary(c, o.minCell) || (row === "T" ? b?.total : b?.providers.has(Number(row)))) hidden.add(k);
+    }
+    // The lines: members adding up to a total. A provider's line whose total is withheld gives nothing away by itself (the slices' bridges cover it).
+    const lines: { members: string[]; total: string; skipWhenTotalHidden: boolean }[] = [];
+    const present = (ks: string[]) => ks.filter((k) => cells.has(k));
+    for (const t of tcols)
+      for (const r of rcols) {
+        const total = key("T", t, r);
+        if (cells.has(total)) lines.push({ members: present(rows.filter((x) => x !== "T").map((row) => key(row, t, r))), total, skipWhenTotalHidden: false });
+      }
+    for (const row of rows) {
+      if (types.length)
+        for (const r of rcols) {
+          const total = key(row, ALL, r);
+          if (cells.has(total)) lines.push({ members: present(types.map((t) => key(row, t, r))), total, skipWhenTotalHidden: true });
+        }
+      if (regions.length)
+        for (const t of tcols) {
+          const total = key(row, t, ALL);
+          if (cells.has(total)) lines.push({ members: present(regions.map((r) => key(row, t, r))), total, skipWhenTotalHidden: true });
+        }
+    }
+    // The two-dimensional slices (one axis fixed), each with its margins.
+    const slices: { a: string; b: string; key: string }[][] = [];
+    const slice = (pairs: [string, string, string][]) => slices.push(pairs.filter(([, , k]) => cells.has(k)).map(([a, b, k]) => ({ a, b, key: k })));
+    if (types.length) for (const r of rcols) slice(rows.flatMap((row) => tcols.map((t): [string, string, string] => [row, t, key(row, t, r)])));
+    if (regions.length) for (const t of tcols) slice(rows.flatMap((row) => rcols.map((r): [string, string, string] => [row, r, key(row, t, r)])));
+    if (types.length && regions.length) for (const row of rows) slice(tcols.flatMap((t) => rcols.map((r): [string, string, string] => [t, r, key(row, t, r)])));
+    const bridgeOnce = () => {
+      for (const s of slices) {
+        const k = breakBridge(s.map((x) => ({ ...x, n: n(x.key), hidden: hidden.has(x.key) })));
+        if (k.length) {
+          k.forEach((x) => hidden.add(x));
+          return true;
+        }
+      }
+      return false;
+    };
+    // The line rule and the slices' bridges, until nothing changes.
+    const settle = () => {
+      for (let changed = true, rounds = 0; changed && rounds < 50; rounds++) {
+        changed = false;
+        if (rounds > 0 && bridgeOnce()) changed = true;
+        for (const l of lines) {
+          if (l.skipWhenTotalHidden && hidden.has(l.total)) continue;
+          const { hidden: idx, totalHidden } = suppressColumn(
+            l.members.map(n),
+            o.minCell,
+            new Set(l.members.flatMap((k, i) => (hidden.has(k) ? [i] : []))),
+          );
+          for (const i of idx)
+            if (!hidden.has(l.members[i])) {
+              hidden.add(l.members[i]);
+              changed = true;
+            }
+          if (totalHidden && !hidden.has(l.total)) {
+            hidden.add(l.total);
+            changed = true;
+          }
+        }
+      }
+      // The line rule has settled: one more look for a cell a linear solve would give away.
+      while (bridgeOnce()) {
+        /* each pass withholds one cell more; the loop ends because the cells are finite */
+      }
+    };
+    settle();
+    // Three dimensions (types and regions): no graph rule is exact, so an audit solves the table as an
+    // attacker would (every line an equation, the withheld cells the unknowns); for each withheld cell
+    // it fixes, the smallest published cell on one of its lines is withheld too, until none is fixed.
+    if (types.length && regions.length) {
+      const linesOf = new Map<string, number[]>();
+      lines.forEach((l, i) => [...l.members, l.total].forEach((k) => (linesOf.get(k) ?? linesOf.set(k, []).get(k)!).push(i)));
+      for (let pass = 0; pass < 100; pass++) {
+        const unknown = [...hidden];
+        const index = new Map(unknown.map((k, i) => [k, i]));
+        const equations = lines.map((l) => {
+          const eq = new Map<number, number>();
+          for (const k of l.members) if (index.has(k)) eq.set(index.get(k)!, 1);
+          if (index.has(l.total)) eq.set(index.get(l.total)!, -1);
+          return eq;
+        });
+        const fixed = fixedUnknowns(equations.filter((eq) => eq.size > 0));
+        if (fixed.size === 0) break;
+        for (const i of fixed) {
+          const next = (linesOf.get(unknown[i]) ?? [])
+            .flatMap((li) => [...lines[li].members, lines[li].total])
+            .filter((k) => !hidden.has(k))
+            .sort((a, b) => n(a) - n(b) || a.localeCompare(b))[0];
+          if (next) hidden.add(next);
+        }
+        settle();
+      }
+    }
+    const views = new Map<string, ViewHidden>();
+    for (const t of tcols) for (const r of rcols) views.set(`${t}\u0002${r}`, { providers: new Set(), total: hidden.has(key("T", t, r)) });
+    for (const k of hidden) {
+      const [row, t, r] = k.split("\u0002");
+      if (row !== "T") views.get(`${t}\u0002${r}`)?.providers.add(Number(row));
+    }
+    result.set(m, views);
   }
+  return {
+    view: (measure, typeCode, region) => result.get(measure)?.get(`${types.length && typeCode ? typeCode : ALL}\u0002${regions.length && region ? regionKey(region) : ALL}`),
+  };
+}
+
+/**
+ * A two-dimensional table with its margins (e.g. provider × type with each provider's all-types
+ * figure, each type's total and the grand total) as a bipartite graph: one node per row value
+ * (a), one per column value (b), one edge per withheld cell. A withheld cell is worked out exactly
+ * from the published ones by a linear solve if and only if its edge lies on no cycle — it is a
+ * bridge (Gusfield 1988; a user walk solved 44 cells of one year this way). For the first bridge
+ * found, the smallest published cell that closes a cycle through it is to be withheld too (a cell
+ * joining the bridge's two sides). Returns the keys of the cells to withhold (none: no bridge).
+ */
+function breakBridge(cells: readonly { a: string; b: string; key: string; n: number; hidden: boolean }[]): string[] {
+  const rowNode = (x: { a: string }) => `r:${x.a}`;
+  const colNode = (x: { b: string }) => `c:${x.b}`;
   const edges = cells.filter((x) => x.hidden);
-  if (edges.length === 0) return false;
+  if (edges.length === 0) return [];
   const adj = new Map<string, { to: string; edge: number }[]>();
   edges.forEach((e, i) => {
-    (adj.get(e.r) ?? adj.set(e.r, []).get(e.r)!).push({ to: e.c, edge: i });
-    (adj.get(e.c) ?? adj.set(e.c, []).get(e.c)!).push({ to: e.r, edge: i });
+    const [r, c] = [rowNode(e), colNode(e)];
+    (adj.get(r) ?? adj.set(r, []).get(r)!).push({ to: c, edge: i });
+    (adj.get(c) ?? adj.set(c, []).get(c)!).push({ to: r, edge: i });
   });
   // Bridges (Tarjan's low-link, iterative).
   const order = new Map<string, number>();
@@ -962,31 +1025,26 @@ function breakBridge(hidden: Map<string, { providers: Set<number>; total: boolea
       }
     }
   }
-  if (bridge < 0) return false;
+  if (bridge < 0) return [];
   // The bridge's two sides: the nodes reachable from one end without crossing it.
   const e = edges[bridge];
-  const side = new Set<string>([e.r]);
-  const queue = [e.r];
-  while (queue.length) {
-    const node = queue.pop()!;
-    for (const { to, edge } of adj.get(node)!) if (edge !== bridge && !side.has(to)) side.add(to), queue.push(to);
-  }
-  const other = new Set<string>([e.c]);
-  queue.push(e.c);
-  while (queue.length) {
-    const node = queue.pop()!;
-    for (const { to, edge } of adj.get(node)!) if (edge !== bridge && !other.has(to)) other.add(to), queue.push(to);
-  }
-  const joins = cells.filter((x) => !x.hidden && ((side.has(x.r) && other.has(x.c)) || (other.has(x.r) && side.has(x.c)))).sort((a, b) => a.n - b.n || a.r.localeCompare(b.r) || a.c.localeCompare(b.c));
-  if (joins.length > 0) {
-    joins[0].hide();
-    return true;
-  }
-  // No published cell joins the two sides (cannot happen while the totals' row and the
-  // all-types column are present): withhold every published cell of the bridge's row.
-  const rest = cells.filter((x) => !x.hidden && x.r === e.r);
-  rest.forEach((x) => x.hide());
-  return rest.length > 0;
+  const reach = (from: string) => {
+    const seen = new Set<string>([from]);
+    const queue = [from];
+    while (queue.length) {
+      const node = queue.pop()!;
+      for (const { to, edge } of adj.get(node)!) if (edge !== bridge && !seen.has(to)) seen.add(to), queue.push(to);
+    }
+    return seen;
+  };
+  const side = reach(rowNode(e));
+  const other = reach(colNode(e));
+  const joins = cells
+    .filter((x) => !x.hidden && ((side.has(rowNode(x)) && other.has(colNode(x))) || (other.has(rowNode(x)) && side.has(colNode(x)))))
+    .sort((x, y) => x.n - y.n || rowNode(x).localeCompare(rowNode(y)) || colNode(x).localeCompare(colNode(y)));
+  if (joins.length > 0) return [joins[0].key];
+  // No published cell joins the two sides (cannot happen while the margins are present): withhold every published cell of the bridge's row.
+  return cells.filter((x) => !x.hidden && x.a === e.a).map((x) => x.key);
 }
 
 export function compare(all: Facts, o: CompareOptions): Comparison {
@@ -994,7 +1052,7 @@ export function compare(all: Facts, o: CompareOptions): Comparison {
   const line = lineOf(o.measure);
   const measures = measuresOf(line);
   const suppress = o.suppress !== false;
-  const matrix = suppress && line === "places" ? typeMatrixSuppression(all, o, measures) : null;
+  const matrix = suppress ? tableSuppression(all, o, line, measures) : null;
   const unitsBy = new Map(measures.map((m) => [m, unitsOf(m, facts, o.period, o.asOf, o)] as const));
   const providerIds = [...new Set(measures.flatMap((m) => unitsBy.get(m)!.map((u) => u.providerId)))].sort((a, b) => a - b);
   const cells = new Map<number, Partial<Record<MeasureKey, Cell>>>(providerIds.map((id) => [id, {}]));
@@ -1008,8 +1066,8 @@ export function compare(all: Facts, o: CompareOptions): Comparison {
     const base = LINKED_TO[m];
     const linked = new Set<number>();
     if (base) providerIds.forEach((id, i) => cells.get(id)![base]?.suppressed && linked.add(i));
-    // Withheld across the types, too: what the provider × type table withholds in this view's column.
-    const across = matrix?.get(m)?.get(o.typeCode ?? ALL_TYPES);
+    // Withheld across the types and regions, too: what the whole table withholds in this view.
+    const across = matrix?.view(m, o.typeCode, o.region);
     if (across) providerIds.forEach((id, i) => across.providers.has(id) && linked.add(i));
     const out = suppress ? suppressCells(raw, total, o.minCell, linked, !!(base && overall[base]?.suppressed) || !!across?.total) : { cells: raw, total };
     const salt = o.perturbSalt;

@@ -487,6 +487,64 @@ export function suppressColumn(counts: readonly number[], min: number, alreadyHi
   }
 }
 
+/**
+ * The unknowns fixed by a system of linear equations (sparse rows: unknown → coefficient; the
+ * published values are already moved to the right-hand side, which does not matter here): unknown
+ * i is fixed exactly when the unit vector e_i lies in the rows' span. Incremental Gauss–Jordan
+ * elimination keeps the span in reduced row echelon form (each pivot column zero in every other
+ * row); then e_i lies in it if and only if i is a pivot whose row has no other entry. Used as the
+ * audit of the suppression over three dimensions, where no graph rule is exact (Gusfield 1988
+ * covers two).
+ */
+export function fixedUnknowns(equations: readonly ReadonlyMap<number, number>[]): Set<number> {
+  const EPS = 1e-9;
+  const basis = new Map<number, Map<number, number>>();
+  // Column → the pivots of the rows holding it outside their pivot.
+  const holders = new Map<number, Set<number>>();
+  const hold = (col: number, pivot: number, on: boolean) => {
+    if (on) (holders.get(col) ?? holders.set(col, new Set()).get(col)!).add(pivot);
+    else holders.get(col)?.delete(pivot);
+  };
+  for (const eq of equations) {
+    const v = new Map(eq);
+    for (const col of [...eq.keys()]) {
+      const row = basis.get(col);
+      const f = v.get(col);
+      if (!row || f === undefined) continue;
+      for (const [c, x] of row) {
+        const y = (v.get(c) ?? 0) - f * x;
+        if (Math.abs(y) < EPS) v.delete(c);
+        else v.set(c, y);
+      }
+    }
+    if (v.size === 0) continue;
+    let q = -1;
+    let best = 0;
+    for (const [c, x] of v) if (Math.abs(x) > best + EPS || (Math.abs(Math.abs(x) - best) <= EPS && c < q)) (q = c), (best = Math.abs(x));
+    const d = v.get(q)!;
+    for (const [c, x] of v) v.set(c, x / d);
+    // Clear column q from the other rows.
+    for (const pivot of [...(holders.get(q) ?? [])]) {
+      const row = basis.get(pivot)!;
+      const f = row.get(q)!;
+      for (const [c, x] of v) {
+        const y = (row.get(c) ?? 0) - f * x;
+        if (Math.abs(y) < EPS) {
+          row.delete(c);
+          if (c !== pivot) hold(c, pivot, false);
+        } else {
+          row.set(c, y);
+          if (c !== pivot) hold(c, pivot, true);
+        }
+      }
+    }
+    holders.delete(q);
+    basis.set(q, v);
+    for (const c of v.keys()) if (c !== q) hold(c, q, true);
+  }
+  return new Set([...basis].filter(([, row]) => row.size === 1).map(([pivot]) => pivot));
+}
+
 /** Median of numbers (null when empty). */
 export function median(values: readonly number[]): number | null {
   if (values.length === 0) return null;

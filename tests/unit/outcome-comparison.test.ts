@@ -651,6 +651,87 @@ describe("no withheld cell of the provider × type table follows from a linear s
     }
   });
 
+  /**
+   * The attacker's view with regions: every published cell of every view (a type or all × a region or all); the
+   * equations are each view's column, each provider's types adding up to its all-types figure (per region and
+   * over all), and each provider's regions adding up to its all-regions figure (per type and over all).
+   */
+  function solvableAcross(facts: Partial<Facts>, measure: "integration" | "placement"): string[] {
+    const places = facts.places ?? [];
+    const types: (string | null)[] = measure === "placement" ? [] : [...new Set(places.map((p) => p.typeCode))].sort();
+    const regions = [...new Set((measure === "placement" ? facts.brokers ?? [] : places).map((p) => p.region))].sort();
+    const tcols = [null, ...types];
+    const rcols = [null, ...regions];
+    type Row = number | "total";
+    const entries = new Map<string, boolean>();
+    const key = (row: Row, t: string | null, r: string | null) => `${row}|${t ?? "all"}|${r ?? "all"}`;
+    const rows = new Set<Row>(["total"]);
+    for (const t of tcols)
+      for (const r of rcols) {
+        const v = run(facts, measure, { typeCode: t, region: r });
+        for (const x of v.rows) {
+          rows.add(x.providerId);
+          entries.set(key(x.providerId, t, r), x.cells[measure]!.suppressed !== null);
+        }
+        entries.set(key("total", t, r), v.overall[measure]!.suppressed !== null);
+      }
+    const unknown = [...entries].filter(([, h]) => h).map(([k]) => k);
+    const index = new Map(unknown.map((k, i) => [k, i]));
+    const equations: number[][] = [];
+    const equation = (terms: { k: string; sign: number }[]) => {
+      const eq = Array(unknown.length).fill(0);
+      for (const t of terms) if (index.has(t.k)) eq[index.get(t.k)!] += t.sign;
+      if (eq.some((v) => v !== 0)) equations.push(eq);
+    };
+    const providers = [...rows].filter((x): x is number => x !== "total");
+    for (const t of tcols) for (const r of rcols) equation([...providers.map((p) => ({ k: key(p, t, r), sign: 1 })), { k: key("total", t, r), sign: -1 }]);
+    for (const row of rows) {
+      if (types.length) for (const r of rcols) equation([...types.map((t) => ({ k: key(row, t, r), sign: 1 })), { k: key(row, null, r), sign: -1 }]);
+      for (const t of tcols) equation([...regions.map((r) => ({ k: key(row, t, r), sign: 1 })), { k: key(row, t, null), sign: -1 }]);
+    }
+    if (unknown.length === 0) return [];
+    const fixed = determined(equations, unknown.length);
+    return unknown.filter((_, i) => fixed[i]);
+  }
+
+  it("30 random tables with regions (6 providers × 3 types × 3 regions): every withheld cell stays unknown", () => {
+    for (let seed = 1; seed <= 30; seed++) {
+      const r = random(seed * 7919);
+      const places: PlaceFact[] = [];
+      for (let p = 1; p <= 6; p++)
+        for (const t of ["bae", "mae", "fbw"])
+          for (const region of ["Kamenz", "Bautzen", "Dresden"]) {
+            const n = r() < 0.3 ? 0 : r() < 0.4 ? 1 + Math.floor(r() * 3) : Math.floor(r() * 10);
+            for (let i = 0; i < n; i++) places.push(place({ providerId: p, typeCode: t, region, integrated: r() < 0.5 }));
+          }
+      expect(solvableAcross({ places }, "integration"), `seed ${seed}`).toEqual([]);
+    }
+  }, 120_000);
+
+  it("30 random broker tables (8 brokers × 3 regions): no withheld placement figure follows from the all-regions view", () => {
+    for (let seed = 1; seed <= 30; seed++) {
+      const r = random(seed * 104729);
+      const brokers: BrokerFact[] = [];
+      for (let p = 1; p <= 8; p++)
+        for (const region of ["Kamenz", "Bautzen", "Dresden"]) {
+          const n = r() < 0.3 ? 0 : r() < 0.4 ? 1 + Math.floor(r() * 3) : Math.floor(r() * 12);
+          for (let i = 0; i < n; i++) brokers.push(broker({ providerId: p, region, placedOn: r() < 0.5 ? "2007-05-01" : null }));
+        }
+      expect(solvableAcross({ brokers }, "placement"), `seed ${seed}`).toEqual([]);
+    }
+  });
+
+  it("a region written differently (\"Kamenz \" and \"kamenz\") is one region, so a single region's view withholds what all regions withhold", () => {
+    const places = [
+      ...Array.from({ length: 2 }, () => place({ providerId: 1, region: "Kamenz " })),
+      ...Array.from({ length: 9 }, (_, i) => place({ providerId: 1, region: "kamenz", integrated: i < 4 })),
+      ...Array.from({ length: 20 }, (_, i) => place({ providerId: 2, region: "Kamenz", integrated: i < 8 })),
+    ];
+    const all = run({ places }, "integration");
+    const one = run({ places }, "integration", { region: "KAMENZ" });
+    expect(one.rows.map((x) => x.cells.integration)).toEqual(all.rows.map((x) => x.cells.integration));
+  });
+
 });
 
 describe("perturbed counts in rolling periods (cell-key random rounding)", () => {
