@@ -863,11 +863,20 @@ export function tableSuppression(
     const cells = new Map<string, Cell>([...unitsBy].map(([k, us]) => [k, cellOf(m, us)]));
     const n = (k: string) => cells.get(k)!.n;
     const hidden = new Set<string>();
+    // The slices to look at again for bridges: those holding a cell withheld since their last look.
+    const dirty = new Set<number>();
+    const slicesOf = new Map<string, number[]>();
+    const hide = (k: string) => {
+      if (hidden.has(k)) return false;
+      hidden.add(k);
+      slicesOf.get(k)?.forEach((i) => dirty.add(i));
+      return true;
+    };
     const base = LINKED_TO[m] ? result.get(LINKED_TO[m]!) : undefined;
     for (const [k, c] of cells) {
       const [row, t, r] = k.split("\u0002");
       const b = base?.get(`${t}\u0002${r}`);
-      if (isPrimary(c, o.minCell) || (row === "T" ? b?.total : b?.providers.has(Number(row)))) hidden.add(k);
+      if (isPrimary(c, o.minCell) || (row === "T" ? b?.total : b?.providers.has(Number(row)))) hide(k);
     }
     // The lines: members adding up to a total. A provider's line whose total is withheld gives nothing away by itself (the slices' bridges cover it).
     const lines: { members: string[]; total: string; skipWhenTotalHidden: boolean }[] = [];
@@ -895,15 +904,20 @@ export function tableSuppression(
     if (types.length) for (const r of rcols) slice(rows.flatMap((row) => tcols.map((t): [string, string, string] => [row, t, key(row, t, r)])));
     if (regions.length) for (const t of tcols) slice(rows.flatMap((row) => rcols.map((r): [string, string, string] => [row, r, key(row, t, r)])));
     if (types.length && regions.length) for (const row of rows) slice(tcols.flatMap((t) => rcols.map((r): [string, string, string] => [t, r, key(row, t, r)])));
+    slices.forEach((s, i) => {
+      dirty.add(i);
+      for (const x of s) (slicesOf.get(x.key) ?? slicesOf.set(x.key, []).get(x.key)!).push(i);
+    });
+    // One bridge per slice and pass (each slice against the cells withheld so far); a slice without a bridge is looked at again only once a cell of it is withheld.
     const bridgeOnce = () => {
-      for (const s of slices) {
-        const k = breakBridge(s.map((x) => ({ ...x, n: n(x.key), hidden: hidden.has(x.key) })));
-        if (k.length) {
-          k.forEach((x) => hidden.add(x));
-          return true;
-        }
+      let any = false;
+      for (const i of [...dirty].sort((x, y) => x - y)) {
+        dirty.delete(i);
+        const k = breakBridge(slices[i].map((x) => ({ ...x, n: n(x.key), hidden: hidden.has(x.key) })));
+        k.forEach(hide);
+        if (k.length) any = true;
       }
-      return false;
+      return any;
     };
     // The line rule and the slices' bridges, until nothing changes.
     const settle = () => {
@@ -917,15 +931,8 @@ export function tableSuppression(
             o.minCell,
             new Set(l.members.flatMap((k, i) => (hidden.has(k) ? [i] : []))),
           );
-          for (const i of idx)
-            if (!hidden.has(l.members[i])) {
-              hidden.add(l.members[i]);
-              changed = true;
-            }
-          if (totalHidden && !hidden.has(l.total)) {
-            hidden.add(l.total);
-            changed = true;
-          }
+          for (const i of idx) if (hide(l.members[i])) changed = true;
+          if (totalHidden && hide(l.total)) changed = true;
         }
       }
       // The line rule has settled: one more look for a cell a linear solve would give away.
@@ -956,7 +963,7 @@ export function tableSuppression(
             .flatMap((li) => [...lines[li].members, lines[li].total])
             .filter((k) => !hidden.has(k))
             .sort((a, b) => n(a) - n(b) || a.localeCompare(b))[0];
-          if (next) hidden.add(next);
+          if (next) hide(next);
         }
         settle();
       }
@@ -1047,12 +1054,26 @@ function breakBridge(cells: readonly { a: string; b: string; key: string; n: num
   return cells.filter((x) => !x.hidden && x.a === e.a).map((x) => x.key);
 }
 
+const tables = new WeakMap<Facts, Map<string, ReturnType<typeof tableSuppression>>>();
+/** tableSuppression, kept with the facts: every view (type, region, measure) of the same facts and period shares one table. */
+function tableSuppressionOf(all: Facts, o: CompareOptions, line: Line, measures: readonly MeasureKey[]): ReturnType<typeof tableSuppression> {
+  const key = JSON.stringify([line, o.period.from, o.period.to, o.asOf, o.minCell, !!o.dropoutCountsRunning]);
+  let byKey = tables.get(all);
+  if (!byKey) tables.set(all, (byKey = new Map()));
+  let t = byKey.get(key);
+  if (!t) {
+    if (byKey.size >= 16) byKey.delete(byKey.keys().next().value!);
+    byKey.set(key, (t = tableSuppression(all, o, line, measures)));
+  }
+  return t;
+}
+
 export function compare(all: Facts, o: CompareOptions): Comparison {
   const facts = filterFacts(all, o);
   const line = lineOf(o.measure);
   const measures = measuresOf(line);
   const suppress = o.suppress !== false;
-  const matrix = suppress ? tableSuppression(all, o, line, measures) : null;
+  const matrix = suppress ? tableSuppressionOf(all, o, line, measures) : null;
   const unitsBy = new Map(measures.map((m) => [m, unitsOf(m, facts, o.period, o.asOf, o)] as const));
   const providerIds = [...new Set(measures.flatMap((m) => unitsBy.get(m)!.map((u) => u.providerId)))].sort((a, b) => a - b);
   const cells = new Map<number, Partial<Record<MeasureKey, Cell>>>(providerIds.map((id) => [id, {}]));

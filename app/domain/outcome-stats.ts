@@ -505,7 +505,8 @@ export function fixedUnknowns(equations: readonly ReadonlyMap<number, number>[])
     if (on) (holders.get(col) ?? holders.set(col, new Set()).get(col)!).add(pivot);
     else holders.get(col)?.delete(pivot);
   };
-  for (const eq of equations) {
+  // Short equations first: they fill in less.
+  for (const eq of [...equations].sort((a, b) => a.size - b.size)) {
     const v = new Map(eq);
     for (const col of [...eq.keys()]) {
       const row = basis.get(col);
@@ -518,9 +519,16 @@ export function fixedUnknowns(equations: readonly ReadonlyMap<number, number>[])
       }
     }
     if (v.size === 0) continue;
+    // Pivot: among the entries not much smaller than the largest (stability), the column held by the fewest rows (least fill-in).
+    let big = 0;
+    for (const x of v.values()) big = Math.max(big, Math.abs(x));
     let q = -1;
-    let best = 0;
-    for (const [c, x] of v) if (Math.abs(x) > best + EPS || (Math.abs(Math.abs(x) - best) <= EPS && c < q)) (q = c), (best = Math.abs(x));
+    let cost = Infinity;
+    for (const [c, x] of v) {
+      if (Math.abs(x) < big / 4) continue;
+      const h = holders.get(c)?.size ?? 0;
+      if (h < cost || (h === cost && c < q)) (q = c), (cost = h);
+    }
     const d = v.get(q)!;
     for (const [c, x] of v) v.set(c, x / d);
     // Clear column q from the other rows.

@@ -26,6 +26,7 @@ import {
   suppressColumn,
   wilson,
   zFor,
+  fixedUnknowns,
 } from "~/domain/outcome-stats";
 
 const close = (actual: number, expected: number, digits = 4) => expect(actual).toBeCloseTo(expected, digits);
@@ -368,5 +369,52 @@ describe("suppression of small cells (primary and secondary)", () => {
     expect(median([])).toBeNull();
     expect(median([5, 1, 3])).toBe(3);
     expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+});
+
+describe("fixedUnknowns (which withheld cells a linear solve gives away)", () => {
+  const eq = (...terms: [number, number][]) => new Map(terms);
+  it("a chain: x0 + x1 and x1 alone fix both; x0 + x1 and x1 + x2 fix none", () => {
+    expect([...fixedUnknowns([eq([0, 1], [1, 1]), eq([1, 1])])].sort()).toEqual([0, 1]);
+    expect([...fixedUnknowns([eq([0, 1], [1, 1]), eq([1, 1], [2, -1])])]).toEqual([]);
+  });
+  it("a cycle of four withheld cells in a 2 × 2 table (rows and columns) fixes none; with the total of one row known as well, still none", () => {
+    // x0 x1 / x2 x3: row sums and column sums known.
+    const table = [eq([0, 1], [1, 1]), eq([2, 1], [3, 1]), eq([0, 1], [2, 1]), eq([1, 1], [3, 1])];
+    expect([...fixedUnknowns(table)]).toEqual([]);
+    // A diagonal sum known as well breaks the cycle: now every cell follows.
+    expect([...fixedUnknowns([...table, eq([0, 1], [3, 1])])].sort()).toEqual([0, 1, 2, 3]);
+  });
+  it("agrees with a dense rank test on 200 random sparse systems", () => {
+    let seed = 99;
+    const r = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+    const rank = (m: number[][], cols: number) => {
+      const x = m.map((row) => [...row]);
+      let k = 0;
+      for (let c = 0; c < cols && k < x.length; c++) {
+        const p = x.findIndex((row, i) => i >= k && Math.abs(row[c]) > 1e-9);
+        if (p < 0) continue;
+        [x[k], x[p]] = [x[p], x[k]];
+        for (let i = 0; i < x.length; i++)
+          if (i !== k && Math.abs(x[i][c]) > 1e-9) {
+            const f = x[i][c] / x[k][c];
+            x[i] = x[i].map((v, j) => v - f * x[k][j]);
+          }
+        k++;
+      }
+      return k;
+    };
+    for (let t = 0; t < 200; t++) {
+      const unknowns = 2 + Math.floor(r() * 10);
+      const equations = Array.from({ length: 1 + Math.floor(r() * unknowns) }, () => {
+        const e = new Map<number, number>();
+        for (let i = 0; i < unknowns; i++) if (r() < 0.3) e.set(i, r() < 0.7 ? 1 : -1);
+        return e;
+      }).filter((e) => e.size > 0);
+      const dense = equations.map((e) => Array.from({ length: unknowns }, (_, i) => e.get(i) ?? 0));
+      const base = rank(dense, unknowns);
+      const expected = Array.from({ length: unknowns }, (_, i) => i).filter((i) => rank([...dense, Array.from({ length: unknowns }, (_, j) => (j === i ? 1 : 0))], unknowns) === base);
+      expect([...fixedUnknowns(equations)].sort((a, b) => a - b), `system ${t}`).toEqual(expected);
+    }
   });
 });
