@@ -806,6 +806,13 @@ export function filterFacts(facts: Facts, f: { typeCode?: string | null; region?
   };
 }
 
+/** The regions with records in the facts (one spelling per region as the filter compares them) and the chosen one, sorted: the region filter's choices. */
+export function regionsOf(facts: Facts, chosen: string | null = null): string[] {
+  const byKey = new Map<string, string>(chosen ? [[regionKey(chosen), chosen]] : []);
+  for (const f of [...facts.places, ...facts.brokers]) if (f.region.trim() && !byKey.has(regionKey(f.region))) byKey.set(regionKey(f.region), f.region.trim());
+  return [...byKey.values()].sort((a, b) => a.localeCompare(b, "de"));
+}
+
 /** "All types" / "all regions" in tableSuppression's keys. */
 const ALL = "*";
 /** What tableSuppression withholds in one view (a type or all, a region or all): providers and the view's total. */

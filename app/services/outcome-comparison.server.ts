@@ -15,6 +15,7 @@ import { INTEGRATION_STATUSES } from "~/domain/places";
 import { addMonths, berlinDate } from "~/domain/time";
 import {
   compare,
+  regionsOf,
   covariatesOf,
   funnelLimitsFor,
   isPrimary,
@@ -608,7 +609,8 @@ export async function comparisonView(user: CurrentUser, input: QueryInput): Prom
   return {
     query,
     errors,
-    options: { ...options, years: Array.from({ length: Math.max(0, currentYear - options.minYear + 1) }, (_, i) => currentYear - i) },
+    // The region filter offers the regions with records of this line in the period (and the one chosen).
+    options: { ...options, regions: regionsOf(facts, query.region), years: Array.from({ length: Math.max(0, currentYear - options.minYear + 1) }, (_, i) => currentYear - i) },
     measures: measuresOf(query.line).map((key) => ({ key, label: MEASURE_LABELS[key], definition: MEASURE_DEFINITIONS[key], isRate: RATE_MEASURES.includes(key) })),
     measureLabel: MEASURE_LABELS[query.measure],
     isRate: RATE_MEASURES.includes(query.measure),

@@ -394,6 +394,18 @@ describe("filters", () => {
     expect(view.overall.integration!.n).toBe(all.overall.integration!.n);
     expect(view.brokerContracts).toBeNull();
   });
+
+  it("the region filter offers the regions with records in the period; a known region without any stays chosen, with no figures", async () => {
+    const empty = await makeMeasure(providerA.id);
+    await (await em()).getRepository(Measure).update(empty.id, { region: "Bautzen" });
+    const view = await comparisonView(cmGranted, QUERY);
+    expect(view.options.regions).toEqual(["Kamenz"]);
+    const bautzen = await comparisonView(cmGranted, { ...QUERY, region: "Bautzen" });
+    expect(bautzen.errors).toEqual([]);
+    expect(bautzen.query.region).toBe("Bautzen");
+    expect(bautzen.options.regions).toEqual(["Bautzen", "Kamenz"]);
+    expect(bautzen.overall.integration!.n).toBe(0);
+  });
 });
 
 describe("the admin grants the comparison", () => {

@@ -5,6 +5,7 @@ import {
   parseComparisonQuery,
   parseRegionalRates,
   qualificationLevel,
+  regionsOf,
   resolvePeriod,
   suppressCells,
   unemploymentBand,
@@ -719,6 +720,13 @@ describe("no withheld cell of the provider × type table follows from a linear s
         }
       expect(solvableAcross({ brokers }, "placement"), `seed ${seed}`).toEqual([]);
     }
+  });
+
+  it("the region filter's choices: one spelling per region, none for records without a region, the chosen one always", () => {
+    const facts = { places: [place({ region: "Kamenz" }), place({ region: "kamenz " }), place({ region: " " }), place({ region: "Bautzen" })], brokers: [broker({ region: "Stadt Dresden" })] };
+    expect(regionsOf(facts)).toEqual(["Bautzen", "Kamenz", "Stadt Dresden"]);
+    expect(regionsOf(facts, "Görlitz")).toEqual(["Bautzen", "Görlitz", "Kamenz", "Stadt Dresden"]);
+    expect(regionsOf(facts, "KAMENZ")).toEqual(["Bautzen", "KAMENZ", "Stadt Dresden"]);
   });
 
   it("a region written differently (\"Kamenz \" and \"kamenz\") is one region, so a single region's view withholds what all regions withhold", () => {
