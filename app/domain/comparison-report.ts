@@ -51,7 +51,7 @@ export function methodLines(measure: MeasureKey, model: ModelSummary | null, min
     }
     lines.push("Verhältnis: tatsächliche ÷ erwartete Ereignisse; 95-%-Bereich nach Byar (Poisson).");
   }
-  lines.push(`Sperrung: Fallzahlen unter ${minCell} werden nicht ausgewiesen, ebenso Quoten, bei denen nur 1 bis ${minCell - 1} Personen das Ereignis hatten oder nicht hatten (etwa 1 oder 14 von 15), dazu sekundär weitere Werte, wenn sich die gesperrte Zahl sonst aus Summen und übrigen Werten errechnen ließe. Alle gesperrten Werte stehen gleich als „gesperrt“, damit die Kennzeichnung nicht verrät, ob ein Wert unter ${minCell} liegt.`);
+  lines.push(`Sperrung: Fallzahlen unter ${minCell} werden nicht ausgewiesen, ebenso Quoten, bei denen nur 1 bis ${minCell - 1} Personen das Ereignis hatten oder nicht hatten (etwa 1 oder 14 von 15), dazu sekundär weitere Werte, wenn sich die gesperrte Zahl sonst aus Summen und übrigen Werten errechnen ließe, auch über Maßnahmearten und Regionen hinweg. Alle gesperrten Werte stehen gleich als „gesperrt“, damit die Kennzeichnung nicht verrät, ob ein Wert unter ${minCell} liegt.`);
   if (perturbed) lines.push(`Rundung: ${PERTURBATION_NOTE}`);
   return lines;
 }

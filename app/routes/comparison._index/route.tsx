@@ -102,7 +102,7 @@ export default function ComparisonPage() {
           <Summary view={view} ageMinutes={ageMinutes} reuseMinutes={reuseMinutes} />
           <div className="alert alert-info" role="status">
             Für diese Auswahl im Zeitraum ({view.query.period.label}) gibt es Fälle, aber die Zahlen jedes Trägers sind zum Schutz der Sozialdaten gesperrt: weil eine Zahl weniger als {view.minCell} Personen betrifft oder weil sie sich sonst aus der Summe und den übrigen Zahlen errechnen ließe.{" "}
-            {overall?.suppressed ? "Auch der Wert aller Träger zusammen ist gesperrt." : "Gezeigt wird nur der Wert aller Träger zusammen."} Ein längerer Zeitraum oder alle Maßnahmearten zeigen mehr.
+            {overall?.suppressed ? "Auch der Wert aller Träger zusammen ist gesperrt." : "Gezeigt wird nur der Wert aller Träger zusammen."} Ein längerer Zeitraum, alle Maßnahmearten oder alle Regionen zeigen mehr.
           </div>
           <ComparisonExports query={view.query} />
         </>
