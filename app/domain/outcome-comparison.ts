@@ -542,18 +542,10 @@ function perturbModel(model: ModelSummary, overall: Cell, units: readonly Unit[]
     const expected = g.expected * scale;
     return { n, observed: r(g.observed, 2 * i + 1), expected, meanPredicted: n > 0 ? expected / n : g.meanPredicted };
   });
-  // The reason in words without the exact counts: the published ones instead.
-  const constant = model.reason.match(/ Nicht im Modell, weil bei allen Fällen gleich: [^.]*\./)?.[0] ?? "";
-  const variables = Number(model.reason.match(/bei (\d+) Merkmalen/)?.[1] ?? 0);
-  const reason =
-    model.method === "regression"
-      ? `Logistische Regression mit Firth-Korrektur über alle Fälle des Zeitraums (${overall.n} Fälle, ${overall.k} Ereignisse, beide zufällig auf Vielfache von ${PERTURBATION_BASE} gerundet; die erwarteten Werte sind auf diese Zahl der Ereignisse umgerechnet).${constant}`
-      : model.reason.startsWith("Zu wenige Ereignisse")
-        ? tooFewEvents(Math.min(overall.k, overall.n - overall.k), variables)
-        : model.reason;
   return {
     ...model,
-    reason,
+    // The reason in words with the published counts, not the exact ones.
+    reason: modelReason(model.basis, overall.n, overall.k, true),
     n: overall.n,
     events: overall.k,
     calibration,
@@ -631,8 +623,16 @@ export function stratumKey(c: Covariates): string {
 /** Minimum events (the rarer outcome) per model variable before a regression is trusted. */
 export const EVENTS_PER_VARIABLE = 10;
 
+/** Why the model is what it is, as data (the reason's words are built from it: modelReason). */
+export type ModelBasis =
+  | { kind: "regression"; constant: string[]; expectedSum: number }
+  | { kind: "noVariation" }
+  | { kind: "tooFewEvents"; variables: number }
+  | { kind: "notEstimable" };
+
 export interface ModelSummary {
   method: "regression" | "strata";
+  basis: ModelBasis;
   reason: string;
   variables: { label: string; coef: number; se: number; oddsRatio: number }[];
   intercept: number | null;
@@ -646,8 +646,26 @@ export interface ModelSummary {
   events: number;
 }
 
-function tooFewEvents(rarer: number, variables: number): string {
-  return `Zu wenige Ereignisse für ein Regressionsmodell (${rarer} bei ${variables} Merkmalen; nötig sind mindestens ${EVENTS_PER_VARIABLE} je Merkmal): indirekte Standardisierung über Schichten.`;
+/**
+ * The model's reason in words, from its basis and the counts it names. Rounded (rolling periods):
+ * the published counts, said to be rounded, and no note that would need the exact number of events.
+ */
+export function modelReason(b: ModelBasis, n: number, events: number, rounded = false): string {
+  switch (b.kind) {
+    case "regression": {
+      const constant = b.constant.length ? ` Nicht im Modell, weil bei allen Fällen gleich: ${b.constant.join(", ")}.` : "";
+      if (rounded) return `Logistische Regression mit Firth-Korrektur über alle Fälle des Zeitraums (${n} Fälle, ${events} Ereignisse, beide zufällig auf Vielfache von ${PERTURBATION_BASE} gerundet; die erwarteten Werte sind auf diese Zahl der Ereignisse umgerechnet).${constant}`;
+      // Firth's estimates are not exactly "mean-preserving": say how far the expected total is off.
+      const firth = Math.abs(b.expectedSum - events) >= 0.05 ? ` Die Summe der Erwartungen (${b.expectedSum.toFixed(1).replace(".", ",")}) weicht wegen der Firth-Korrektur leicht von den ${events} beobachteten Ereignissen ab.` : "";
+      return `Logistische Regression mit Firth-Korrektur über alle ${n} Fälle des Zeitraums (${events} Ereignisse).${constant}${firth}`;
+    }
+    case "noVariation":
+      return "Die Merkmale der Kundinnen und Kunden unterscheiden sich nicht; es wird über Schichten standardisiert.";
+    case "tooFewEvents":
+      return `Zu wenige Ereignisse für ein Regressionsmodell (${Math.min(events, n - events)} bei ${b.variables} Merkmalen; nötig sind mindestens ${EVENTS_PER_VARIABLE} je Merkmal): indirekte Standardisierung über Schichten.`;
+    case "notEstimable":
+      return "Das Regressionsmodell ließ sich nicht schätzen (Merkmale trennen die Ergebnisse vollständig oder sind voneinander abhängig): indirekte Standardisierung über Schichten.";
+  }
 }
 
 /** Each unit's expected probability, and the model used to get it. */
@@ -658,31 +676,26 @@ export function riskAdjust(units: readonly Unit[]): { predicted: number[]; model
   const vars = candidateVariables(units);
   let fit: LogisticFit | null = null;
   let x: number[][] | null = null;
-  let reason = "";
-  if (vars.length === 0) reason = "Die Merkmale der Kundinnen und Kunden unterscheiden sich nicht; es wird über Schichten standardisiert.";
-  else if (rarer < EVENTS_PER_VARIABLE * vars.length) reason = tooFewEvents(rarer, vars.length);
-  else {
+  let basis: ModelBasis = { kind: "noVariation" };
+  if (vars.length > 0 && rarer < EVENTS_PER_VARIABLE * vars.length) basis = { kind: "tooFewEvents", variables: vars.length };
+  else if (vars.length > 0) {
     x = units.map((u) => vars.map((v) => v.value(u.covariates)));
     fit = fitLogistic(x, y, { firth: true });
     if (!fit || !fit.converged) {
       fit = null;
-      reason = "Das Regressionsmodell ließ sich nicht schätzen (Merkmale trennen die Ergebnisse vollständig oder sind voneinander abhängig): indirekte Standardisierung über Schichten.";
+      basis = { kind: "notEstimable" };
     }
   }
   if (fit) {
     const predicted = x!.map((row) => predictLogistic(fit!.coef, row));
     const cal = calibrationTable(predicted, y);
-    const constant = constantVariables(units);
-    const expectedSum = predicted.reduce((a, b) => a + b, 0);
-    const notes =
-      (constant.length ? ` Nicht im Modell, weil bei allen Fällen gleich: ${constant.join(", ")}.` : "") +
-      // Firth's estimates are not exactly "mean-preserving": say how far the expected total is off.
-      (Math.abs(expectedSum - events) >= 0.05 ? ` Die Summe der Erwartungen (${expectedSum.toFixed(1).replace(".", ",")}) weicht wegen der Firth-Korrektur leicht von den ${events} beobachteten Ereignissen ab.` : "");
+    const regression: ModelBasis = { kind: "regression", constant: constantVariables(units), expectedSum: predicted.reduce((a, b) => a + b, 0) };
     return {
       predicted,
       model: {
         method: "regression",
-        reason: `Logistische Regression mit Firth-Korrektur über alle ${units.length} Fälle des Zeitraums (${events} Ereignisse).${notes}`,
+        basis: regression,
+        reason: modelReason(regression, units.length, events),
         variables: vars.map((v, j) => ({ label: v.label, coef: fit!.coef[j + 1], se: fit!.se[j + 1], oddsRatio: Math.exp(fit!.coef[j + 1]) })),
         intercept: fit.coef[0],
         interceptSe: fit.se[0],
@@ -702,7 +715,8 @@ export function riskAdjust(units: readonly Unit[]): { predicted: number[]; model
     predicted,
     model: {
       method: "strata",
-      reason,
+      basis,
+      reason: modelReason(basis, units.length, events),
       variables: [],
       intercept: null,
       auc: units.length ? auc(predicted, y) : null,
