@@ -37,7 +37,7 @@ import {
   type PlaceFact,
   type QueryInput,
 } from "~/domain/outcome-comparison";
-import type { FunnelPosition } from "~/domain/outcome-stats";
+import { isSmall, type FunnelPosition } from "~/domain/outcome-stats";
 import { distinctNames } from "~/domain/comparison-report";
 import { nowIso, today } from "~/lib/clock.server";
 import { sessionSecret } from "~/lib/config.server";
@@ -569,8 +569,26 @@ export interface ComparisonView {
   typeLabel: string | null;
   /** Cases exist for the measure, but every provider's cell is suppressed: say "withheld because of small numbers", not "no data". */
   allSuppressed: boolean;
-  /** Brokers line only: employment contracts through brokers in the period by contract date (the report's figure). */
+  /**
+   * Brokers line only: employment contracts through brokers in the period by contract date (the
+   * report's figure), for a calendar year over all regions; null with `brokerContractsWithheld`
+   * when it is not shown (see brokerContractsFigure).
+   */
   brokerContracts: number | null;
+  brokerContractsWithheld: "small" | "view" | null;
+}
+
+/**
+ * The count of contracts through brokers is exact and not per provider, so it is shown only where
+ * it gives no person away: for a calendar year over all regions (overlapping rolling windows or
+ * one region against the others would give a day's or a region's few contracts by difference),
+ * and not when it is 1 or 2 (DOMAIN.md § 4).
+ */
+async function brokerContractsFigure(m: EntityManager, query: { line: string; region: string | null; period: { kind: string; from: string; to: string } }, asOf: string, minCell: number): Promise<Pick<ComparisonView, "brokerContracts" | "brokerContractsWithheld">> {
+  if (query.line !== "brokers") return { brokerContracts: null, brokerContractsWithheld: null };
+  if (query.region || query.period.kind !== "year") return { brokerContracts: null, brokerContractsWithheld: "view" };
+  const count = await brokerContractsInPeriod(m, { from: query.period.from, to: query.period.to, asOf, region: null });
+  return isSmall(count, minCell) ? { brokerContracts: null, brokerContractsWithheld: "small" } : { brokerContracts: count, brokerContractsWithheld: null };
 }
 
 /** An unknown measure type in the query: a message, and all types instead (never zeros for a type that does not exist). */
@@ -627,7 +645,7 @@ export async function comparisonView(user: CurrentUser, input: QueryInput): Prom
     regionalError: settings.regionalError,
     typeLabel: query.typeCode ? (options.types.find((t) => t.value === query.typeCode)?.label ?? query.typeCode) : null,
     allSuppressed: result.allSuppressed,
-    brokerContracts: query.line === "brokers" ? await brokerContractsInPeriod(m, { from: query.period.from, to: query.period.to, asOf: now, region: query.region }) : null,
+    ...(await brokerContractsFigure(m, query, now, settings.minCell)),
   };
 }
 

@@ -264,6 +264,22 @@ describe("broker measures from assignments, claims and instalments", () => {
     const second = await providerFigures({ ...q, measure: "second_instalment", asOf: "2031-12-31T00:00:00.000Z" });
     expect([second.get(broker.id)!.k, second.get(broker.id)!.n]).toEqual([2, 3]);
   });
+
+  it("the count of contracts through brokers: shown for a calendar year over all regions (3), withheld at 2, not given for a region or a rolling period", async () => {
+    const broker = await makeProvider("Epsilon Vermittlung", "broker");
+    await assignment(broker.id, "2029-03-01", { contractDate: "2029-03-11", decidedAt: "2029-04-01T10:00:00.000Z", second: false });
+    await assignment(broker.id, "2029-03-01", { contractDate: "2029-03-21", decidedAt: "2029-04-01T10:00:00.000Z", second: false });
+    const year = { line: "brokers", measure: "placement", period: "year" };
+    const y2031 = await comparisonView(cmGranted, { ...year, year: "2031" });
+    expect([y2031.brokerContracts, y2031.brokerContractsWithheld]).toEqual([3, null]);
+    const y2029 = await comparisonView(cmGranted, { ...year, year: "2029" });
+    expect([y2029.brokerContracts, y2029.brokerContractsWithheld]).toEqual([null, "small"]);
+    const region = await comparisonView(cmGranted, { ...year, year: "2031", region: "Kamenz" });
+    expect(region.query.region).toBe("Kamenz");
+    expect([region.brokerContracts, region.brokerContractsWithheld]).toEqual([null, "view"]);
+    const rolling = await comparisonView(cmGranted, { line: "brokers", measure: "placement", period: "rolling12", end: "31.12.2031" });
+    expect([rolling.brokerContracts, rolling.brokerContractsWithheld]).toEqual([null, "view"]);
+  });
 });
 
 describe("who may see the comparison", () => {

@@ -5,7 +5,7 @@
  */
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { formatRateCell } from "~/domain/outcome-format";
+import { formatRateCell, WITHHELD } from "~/domain/outcome-format";
 import { formatDateTime } from "~/domain/time";
 import { now } from "~/lib/clock.server";
 import { loaderError } from "~/lib/http.server";
@@ -58,11 +58,17 @@ function Summary({ view, ageMinutes, reuseMinutes }: { view: ComparisonViewData;
         <div className="value">{view.rows.filter((r) => r.cells[view.query.measure]?.suppressed || (r.cells[view.query.measure]?.n ?? 0) > 0).length.toLocaleString("de-DE")}</div>
         <div className="muted small">{view.query.line === "brokers" ? "Vermittler" : "Träger"} mit Fällen dieser Kennzahl im Zeitraum</div>
       </div>
-      {view.brokerContracts !== null ? (
+      {view.query.line === "brokers" ? (
         <div className="card">
           <div className="muted">Arbeitsverträge durch private Vermittler im Zeitraum (nach Vertragsdatum)</div>
-          <div className="value">{view.brokerContracts.toLocaleString("de-DE")}</div>
-          <div className="muted small">anerkannte Vermittlungen{view.query.region ? `, ${view.query.region}` : ""}; die Quoten unten zählen dagegen nach dem Datum der Zuweisung</div>
+          <div className="value">{view.brokerContracts !== null ? view.brokerContracts.toLocaleString("de-DE") : view.brokerContractsWithheld === "small" ? WITHHELD : "–"}</div>
+          <div className="muted small">
+            {view.brokerContractsWithheld === "view"
+              ? "nur für ein Kalenderjahr über alle Regionen ausgewiesen (sonst ließen sich wenige Verträge als Differenz errechnen)"
+              : view.brokerContractsWithheld === "small"
+                ? `weniger als ${view.minCell} Verträge: zum Schutz der Sozialdaten gesperrt`
+                : "anerkannte Vermittlungen; die Quoten unten zählen dagegen nach dem Datum der Zuweisung"}
+          </div>
         </div>
       ) : null}
       <div className="card">
@@ -75,6 +81,13 @@ function Summary({ view, ageMinutes, reuseMinutes }: { view: ComparisonViewData;
       </div>
     </section>
   );
+}
+
+/** What a user can choose to see more figures: a longer period, and all types or all regions where one is chosen. */
+function wider(q: { typeCode: string | null; region: string | null }): string {
+  const ways = ["ein längerer Zeitraum", ...(q.typeCode ? ["alle Maßnahmearten"] : []), ...(q.region ? ["alle Regionen"] : [])];
+  const text = ways.length === 1 ? ways[0] : `${ways.slice(0, -1).join(", ")} oder ${ways[ways.length - 1]}`;
+  return `${text[0].toUpperCase()}${text.slice(1)} ${ways.length === 1 ? "zeigt" : "zeigen"} mehr.`;
 }
 
 export default function ComparisonPage() {
@@ -102,7 +115,7 @@ export default function ComparisonPage() {
           <Summary view={view} ageMinutes={ageMinutes} reuseMinutes={reuseMinutes} />
           <div className="alert alert-info" role="status">
             Für diese Auswahl im Zeitraum ({view.query.period.label}) gibt es Fälle, aber die Zahlen jedes Trägers sind zum Schutz der Sozialdaten gesperrt: weil eine Zahl weniger als {view.minCell} Personen betrifft oder weil sie sich sonst aus der Summe und den übrigen Zahlen errechnen ließe.{" "}
-            {overall?.suppressed ? "Auch der Wert aller Träger zusammen ist gesperrt." : "Gezeigt wird nur der Wert aller Träger zusammen."} Ein längerer Zeitraum, alle Maßnahmearten oder alle Regionen zeigen mehr.
+            {overall?.suppressed ? "Auch der Wert aller Träger zusammen ist gesperrt." : "Gezeigt wird nur der Wert aller Träger zusammen."} {wider(view.query)}
           </div>
           <ComparisonExports query={view.query} />
         </>
