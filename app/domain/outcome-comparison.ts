@@ -559,13 +559,19 @@ function perturbModel(model: ModelSummary, overall: Cell, units: readonly Unit[]
   };
 }
 
-/** Cells derived from a base cell of the same provider: hidden whenever the base cell is hidden. */
+/**
+ * Cells derived from a base cell of the same provider: hidden whenever the base cell is hidden
+ * (the base is computed first; links chain). The cost per lasting placement counts the
+ * placements that reached the second instalment, so its n is the second-instalment figure's k:
+ * published beside a withheld second-instalment cell it gave that cell away (a user walk solved
+ * 17 such cells, e.g. placement 3 of 28, cost n = 3, so the second instalment was 3 of 3).
+ */
 export const LINKED_TO: Partial<Record<MeasureKey, MeasureKey>> = {
   sustainability: "integration",
   cost_per_integration: "integration",
   days_to_placement: "placement",
   second_instalment: "placement",
-  cost_per_lasting: "placement",
+  cost_per_lasting: "second_instalment",
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -998,7 +1004,9 @@ export function tableSuppression(
     result.set(m, views);
   }
   return {
-    view: (measure, typeCode, region) => result.get(measure)?.get(`${types.length && typeCode ? typeCode : ALL}\u0002${regions.length && region ? regionKey(region) : ALL}`),
+    // A region without records has nothing withheld (its view is empty); with one region only, its view is the all-regions view.
+    view: (measure, typeCode, region) =>
+      region && !regionsPresent.includes(regionKey(region)) ? undefined : result.get(measure)?.get(`${types.length && typeCode ? typeCode : ALL}\u0002${regions.length && region ? regionKey(region) : ALL}`),
   };
 }
 

@@ -35,6 +35,8 @@ function filtersOf(view: ComparisonView): { label: string; value: string }[] {
     { label: "Maßnahmeart", value: view.typeLabel ?? "alle" },
     { label: "Region", value: q.region ?? "alle" },
     { label: "Darstellung", value: q.adjust === "adjusted" ? "risikoadjustiert (tatsächlich ÷ erwartet)" : "Quoten" },
+    // A filter that could not be used (e.g. an unknown region) is replaced as on the page, and said so.
+    ...(view.errors.length ? [{ label: "Hinweis", value: view.errors.join(" ") }] : []),
   ];
 }
 

@@ -608,9 +608,15 @@ export async function comparisonView(user: CurrentUser, input: QueryInput): Prom
   const requestedAt = nowIso();
   const { query, errors, problems } = parseComparisonQuery(input, { period: settings.defaultPeriod, today: today(), minYear: options.minYear });
   dropUnknownType(query, errors, options.types.map((t) => t.value), problems);
-  if (query.region && !options.regions.includes(query.region)) {
-    errors.push(`Die Region „${query.region.slice(0, 40)}“ gibt es nicht. Gezeigt werden alle Regionen.`);
-    query.region = null;
+  if (query.region) {
+    // As the filter compares regions: trimmed, in any case; shown in the recorded spelling.
+    const key = query.region.trim().toLowerCase();
+    const known = options.regions.find((r) => r.trim().toLowerCase() === key);
+    if (known) query.region = known;
+    else {
+      errors.push(`Die Region „${query.region.slice(0, 40)}“ gibt es nicht. Gezeigt werden alle Regionen.`);
+      query.region = null;
+    }
   }
   // The data's date: the instant the facts were read (the cache may answer with facts read a little earlier).
   const { facts, asOf: now } = await cachedFacts({ line: query.line, from: query.period.from, to: query.period.to, asOf: requestedAt, regionalRates: settings.regionalRates }, true);

@@ -136,6 +136,16 @@ describe("CSV of the comparison (staff with the right)", () => {
     for (const hidden of ["50,0", "61,9", "13", "21", "2"]) expect(body, hidden).not.toContain(hidden);
   });
 
+  it("an unknown region is replaced by all regions as on the page, and every row says so", async () => {
+    const q = new URLSearchParams(QUERY);
+    q.set("region", "Atlantis");
+    const csv = parseCsv((await comparisonCsv(staff, q)).body);
+    expect(csv.rows[0].values[6]).toContain("Region: alle");
+    for (const r of csv.rows) expect(r.values[6]).toContain("Hinweis: Die Region „Atlantis“ gibt es nicht. Gezeigt werden alle Regionen.");
+    const plain = parseCsv((await comparisonCsv(staff, QUERY)).body);
+    expect(plain.rows[0].values[6]).not.toContain("Hinweis");
+  });
+
   it("is refused to staff without the right and to providers", async () => {
     await expect(comparisonCsv(staffWithout, QUERY)).rejects.toBeInstanceOf(ForbiddenError);
     await expect(comparisonCsv(alphaUser, QUERY)).rejects.toBeInstanceOf(ForbiddenError);

@@ -421,6 +421,11 @@ describe("filters", () => {
     expect(bautzen.query.region).toBe("Bautzen");
     expect(bautzen.options.regions).toEqual(["Bautzen", "Kamenz"]);
     expect(bautzen.overall.integration!.n).toBe(0);
+    // A region as typed in another case or with spaces is the recorded one.
+    const lower = await comparisonView(cmGranted, { ...QUERY, region: " kamenz " });
+    expect(lower.errors).toEqual([]);
+    expect(lower.query.region).toBe("Kamenz");
+    expect(lower.overall.integration!.n).toBe(view.overall.integration!.n);
   });
 });
 

@@ -722,6 +722,32 @@ describe("no withheld cell of the provider × type table follows from a linear s
     }
   });
 
+  it("a region without records has nothing withheld: not the all-regions total (the walk found the CSV's total 'gesperrt' where the page said 'no data')", () => {
+    const places = [place({ providerId: 1, region: "Kamenz" }), place({ providerId: 1, region: "Kamenz" })];
+    expect(run({ places }, "integration").overall.integration!.suppressed).not.toBeNull();
+    const empty = run({ places }, "integration", { region: "Bautzen" });
+    expect(empty.rows).toEqual([]);
+    expect(empty.overall.integration!.suppressed).toBeNull();
+    expect(empty.overall.integration!.n).toBe(0);
+  });
+
+  it("a withheld second-instalment cell withholds the cost per lasting placement too (its n is the second instalment's k)", () => {
+    const brokers: BrokerFact[] = [];
+    const add = (providerId: number, count: number, placed: number, second: number, cents: number) => {
+      for (let i = 0; i < count; i++) brokers.push(broker({ providerId, placedOn: i < placed ? "2007-04-01" : null, secondInstalment: i < second, paidCents: i < second ? cents : 0 }));
+    };
+    // Provider 1: placement 10 of 20 (published), second instalment 9 of 10 (withheld: the one without it),
+    // cost over 9 lasting placements: published, its n = 9 would give "9 of 10" back.
+    add(1, 20, 10, 9, 100_000);
+    add(2, 20, 10, 5, 50_000);
+    add(3, 20, 10, 6, 50_000);
+    const cell = (m: "placement" | "second_instalment" | "cost_per_lasting") => run({ brokers }, m).rows.find((r) => r.providerId === 1)!.cells[m]!;
+    expect(cell("placement").suppressed).toBeNull();
+    expect(cell("second_instalment").suppressed).not.toBeNull();
+    expect(cell("cost_per_lasting").suppressed).not.toBeNull();
+    expect(cell("cost_per_lasting").n).toBe(0);
+  });
+
   it("the region filter's choices: one spelling per region, none for records without a region, the chosen one always", () => {
     const facts = { places: [place({ region: "Kamenz" }), place({ region: "kamenz " }), place({ region: " " }), place({ region: "Bautzen" })], brokers: [broker({ region: "Stadt Dresden" })] };
     expect(regionsOf(facts)).toEqual(["Bautzen", "Kamenz", "Stadt Dresden"]);
