@@ -32,7 +32,8 @@ function filtersOf(view: ComparisonView): { label: string; value: string }[] {
   const q = view.query;
   return [
     { label: "Bereich", value: q.line === "brokers" ? "Vermittlung (Vermittlungsgutscheine)" : "Plätze und Maßnahmen" },
-    { label: "Maßnahmeart", value: view.typeLabel ?? "alle" },
+    // Brokers have no measure types.
+    ...(q.line === "brokers" ? [] : [{ label: "Maßnahmeart", value: view.typeLabel ?? "alle" }]),
     { label: "Region", value: q.region ?? "alle" },
     { label: "Darstellung", value: q.adjust === "adjusted" ? "risikoadjustiert (tatsächlich ÷ erwartet)" : "Quoten" },
     // A filter that could not be used (e.g. an unknown region) is replaced as on the page, and said so.

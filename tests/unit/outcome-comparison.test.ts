@@ -21,6 +21,7 @@ import { cellKey, clopperPearson, hosmerLemeshow, randomRound, recordKey, wilson
 import { reportFromComparison, ownItem } from "~/domain/comparison-report";
 import { csvRows, figureCells, POSITION_WORDS } from "~/domain/comparison-export";
 import { can, navFor } from "~/domain/permissions";
+import { denseFixed } from "../support/dense-rank";
 
 describe("permission and navigation", () => {
   it("shows „Trägervergleich“ only to eligible roles that were granted the comparison", () => {
@@ -584,26 +585,7 @@ describe("suppression across the measure types (the all-types view minus the per
 });
 
 describe("no withheld cell of the provider × type table follows from a linear solve over the published ones", () => {
-  /** Whether unknown i is fixed by the equations (rows of a): e_i lies in their row space (rank test, Gaussian elimination). */
-  function determined(a: number[][], unknowns: number): boolean[] {
-    const rank = (m: number[][]) => {
-      const x = m.map((r) => [...r]);
-      let r = 0;
-      for (let c = 0; c < unknowns && r < x.length; c++) {
-        const p = x.findIndex((row, i) => i >= r && Math.abs(row[c]) > 1e-9);
-        if (p < 0) continue;
-        [x[r], x[p]] = [x[p], x[r]];
-        for (let i = 0; i < x.length; i++) if (i !== r && Math.abs(x[i][c]) > 1e-9) {
-          const f = x[i][c] / x[r][c];
-          x[i] = x[i].map((v, j) => v - f * x[r][j]);
-        }
-        r++;
-      }
-      return r;
-    };
-    const base = rank(a);
-    return Array.from({ length: unknowns }, (_, i) => rank([...a, Array.from({ length: unknowns }, (_, j) => (j === i ? 1 : 0))]) === base);
-  }
+  const determined = denseFixed;
 
   /** The attacker's view: every published cell of the all-types view and of each type's view; the withheld ones are the unknowns. */
   function solvable(places: PlaceFact[]): string[] {

@@ -28,6 +28,7 @@ import {
   zFor,
   fixedUnknowns,
 } from "~/domain/outcome-stats";
+import { denseFixed } from "../support/dense-rank";
 
 const close = (actual: number, expected: number, digits = 4) => expect(actual).toBeCloseTo(expected, digits);
 
@@ -388,22 +389,6 @@ describe("fixedUnknowns (which withheld cells a linear solve gives away)", () =>
   it("agrees with a dense rank test on 200 random sparse systems", () => {
     let seed = 99;
     const r = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
-    const rank = (m: number[][], cols: number) => {
-      const x = m.map((row) => [...row]);
-      let k = 0;
-      for (let c = 0; c < cols && k < x.length; c++) {
-        const p = x.findIndex((row, i) => i >= k && Math.abs(row[c]) > 1e-9);
-        if (p < 0) continue;
-        [x[k], x[p]] = [x[p], x[k]];
-        for (let i = 0; i < x.length; i++)
-          if (i !== k && Math.abs(x[i][c]) > 1e-9) {
-            const f = x[i][c] / x[k][c];
-            x[i] = x[i].map((v, j) => v - f * x[k][j]);
-          }
-        k++;
-      }
-      return k;
-    };
     for (let t = 0; t < 200; t++) {
       const unknowns = 2 + Math.floor(r() * 10);
       const equations = Array.from({ length: 1 + Math.floor(r() * unknowns) }, () => {
@@ -412,8 +397,8 @@ describe("fixedUnknowns (which withheld cells a linear solve gives away)", () =>
         return e;
       }).filter((e) => e.size > 0);
       const dense = equations.map((e) => Array.from({ length: unknowns }, (_, i) => e.get(i) ?? 0));
-      const base = rank(dense, unknowns);
-      const expected = Array.from({ length: unknowns }, (_, i) => i).filter((i) => rank([...dense, Array.from({ length: unknowns }, (_, j) => (j === i ? 1 : 0))], unknowns) === base);
+      const fixed = denseFixed(dense, unknowns);
+      const expected = Array.from({ length: unknowns }, (_, i) => i).filter((i) => fixed[i]);
       expect([...fixedUnknowns(equations)].sort((a, b) => a - b), `system ${t}`).toEqual(expected);
     }
   });
