@@ -242,7 +242,9 @@ async function rawDataSource(isSqlite: boolean, dir: string) {
   const { DataSource } = await import("typeorm");
   const { entities } = await import("../entities");
   if (isSqlite) {
-    const ds = new DataSource({ type: "sqlite", database: path.join(dir, "raw.sqlite"), entities, synchronize: true });
+    // The app's driver (without node-sqlite3's verbose tracing, which would slow both sides alike).
+    const { sqliteDriver } = await import("../app/lib/db.server");
+    const ds = new DataSource({ type: "sqlite", driver: sqliteDriver, database: path.join(dir, "raw.sqlite"), entities, synchronize: true });
     await ds.initialize();
     await ds.query("PRAGMA journal_mode = WAL");
     return ds;
