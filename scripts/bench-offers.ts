@@ -40,6 +40,13 @@ function percentile(sorted: number[], p: number) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/** User and system CPU time (ms) of a process, all its threads (Linux /proc). */
+function processCpuMs(pid: number): { user: number; system: number } {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  const tick = 1000 / 100; // USER_HZ
+  return { user: Number(fields[11]) * tick, system: Number(fields[12]) * tick };
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = net.createServer().listen(0, "127.0.0.1", () => {
@@ -140,6 +147,8 @@ async function main() {
     console.log(`Frist: ${deadline}; sende ${OFFERS} Angebote à 2 MB (${CONCURRENCY} gleichzeitig) ab ${((deadlineMs - Date.now()) / 1000).toFixed(1)} s vor Fristende …`);
 
     const results: Awaited<ReturnType<typeof send>>[] = [];
+    const serverCpu0 = processCpuMs(server.pid!);
+    const clientCpu0 = process.cpuUsage();
     const t0 = performance.now();
     let next = 0;
     let rushing = true;
@@ -163,6 +172,8 @@ async function main() {
     }
     await rush;
     const rushMs = performance.now() - t0;
+    const serverCpu = processCpuMs(server.pid!);
+    const clientCpu = process.cpuUsage(clientCpu0);
     // After the deadline: these must be refused.
     while (Date.now() <= deadlineMs) await new Promise((r) => setTimeout(r, 100));
     const late = await Promise.all(Array.from({ length: LATE }, (_, i) => send(OFFERS + i)));
@@ -205,6 +216,8 @@ async function main() {
     console.log(`  Dauer ${(rushMs / 1000).toFixed(2)} s, ${(OFFERS / (rushMs / 1000)).toFixed(1)} Angebote/s, ${((OFFERS * SIZE) / 1048576 / (rushMs / 1000)).toFixed(1)} MB/s`);
     console.log(`  Latenz p50 ${percentile(lat, 50).toFixed(0)} ms, p90 ${percentile(lat, 90).toFixed(0)} ms, p99 ${percentile(lat, 99).toFixed(0)} ms, max ${lat.at(-1)?.toFixed(0)} ms`);
     console.log(`  Vergleich: ${OFFERS} einfache Dateischreibvorgänge + INSERTs: ${(baseMs / 1000).toFixed(2)} s → Verhältnis ${(rushMs / baseMs).toFixed(1)}×`);
+    // Where the two cores went during the rush (user + system time, all threads of each process).
+    console.log(`  Prozessorzeit während des Ansturms: Server ${((serverCpu.user - serverCpu0.user) / 1000).toFixed(2)} s Benutzer + ${((serverCpu.system - serverCpu0.system) / 1000).toFixed(2)} s System, Client (sendet die ${OFFERS} Anfragen) ${(clientCpu.user / 1e6).toFixed(2)} s + ${(clientCpu.system / 1e6).toFixed(2)} s, verfügbar ${((os.cpus().length * rushMs) / 1000).toFixed(2)} s (${os.cpus().length} Kerne)`);
     const restSorted = [...staffAtRest].sort((a, b) => a - b);
     const duringSorted = [...staffDuring].sort((a, b) => a - b);
     const staffRatio = percentile(duringSorted, 95) / Math.max(percentile(restSorted, 95), 0.001);
