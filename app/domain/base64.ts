@@ -6,8 +6,6 @@
  *   exactly, it is the canonical encoding of what was decoded (half the time of the slow check
  *   for a 20 MB concept, and a regular expression over the text takes three times that);
  * - slow, for anything else (e.g. MIME line breaks): encoded again and compared, whitespace aside.
- * Self-contained (no imports): the offer worker runs it from its source text
- * (app/lib/offer-cpu.server.ts).
  */
 export function base64Bytes(text: string): Buffer | null {
   const bytes = Buffer.from(text, "base64");

@@ -134,20 +134,10 @@ export function jsonObject(text: string, part: string): Record<string, unknown> 
   try {
     value = JSON.parse(text);
   } catch {
-    throw invalidJson(part);
+    throw new ValidationError(part ? `Der Teil „${part}“ ist kein gültiges JSON.` : "Der Inhalt ist kein gültiges JSON.", { [part || "_body"]: "Kein gültiges JSON." });
   }
-  if (!value || typeof value !== "object" || Array.isArray(value)) throw notAnObject(part);
+  if (!value || typeof value !== "object" || Array.isArray(value)) throw new ValidationError(part ? `Der Teil „${part}“ muss ein JSON-Objekt sein.` : "Der Inhalt muss ein JSON-Objekt sein.", { [part || "_body"]: "Ein JSON-Objekt erwartet." });
   return value as Record<string, unknown>;
-}
-
-/** The 400 for a body (or multipart part) that is not JSON. */
-export function invalidJson(part: string): ValidationError {
-  return new ValidationError(part ? `Der Teil „${part}“ ist kein gültiges JSON.` : "Der Inhalt ist kein gültiges JSON.", { [part || "_body"]: "Kein gültiges JSON." });
-}
-
-/** The 400 for JSON that is not an object. */
-export function notAnObject(part: string): ValidationError {
-  return new ValidationError(part ? `Der Teil „${part}“ muss ein JSON-Objekt sein.` : "Der Inhalt muss ein JSON-Objekt sein.", { [part || "_body"]: "Ein JSON-Objekt erwartet." });
 }
 
 function formatMb(bytes: number): string {

@@ -43,12 +43,9 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
-/**
- * Store bytes; atomic (temp file, then rename). Content already stored is not written again.
- * `sha256`: the bytes' hash when it was computed already (e.g. in the offer worker); reading
- * checks it anyway.
- */
-export async function storeBytes(bytes: Uint8Array, sha256: string = sha256Hex(bytes)): Promise<StoredFile> {
+/** Store bytes; atomic (temp file, then rename). Content already stored is not written again. */
+export async function storeBytes(bytes: Uint8Array): Promise<StoredFile> {
+  const sha256 = sha256Hex(bytes);
   const storageKey = storageKeyFor(sha256);
   const target = absolutePath(sha256);
   if (!(await exists(target))) {

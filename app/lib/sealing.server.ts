@@ -193,23 +193,11 @@ export function unseal(dataKey: Buffer, ciphertext: Uint8Array, iv: string, tag:
 /** seal() for a plaintext given in parts (encrypted one after the other, never copied together). */
 export function sealParts(dataKey: Buffer, parts: readonly Uint8Array[], aad: string): Sealed {
   assertKey(dataKey);
-  const { ciphertext, iv, tag } = encryptParts(crypto, dataKey, parts, aad);
-  return { ciphertext, iv: b64url(iv), tag: b64url(tag) };
-}
-
-/**
- * sealParts() without the encoding of IV and tag: AES-256-GCM under a 32-byte key, a fresh 12-byte
- * IV, a 16-byte tag, bound to `aad`. Self-contained (it uses nothing from this module), because
- * the offer worker runs it from its source text (app/lib/offer-cpu.server.ts).
- */
-export function encryptParts(nodeCrypto: typeof crypto, dataKey: Uint8Array, parts: readonly Uint8Array[], aad: string): { ciphertext: Buffer; iv: Buffer; tag: Buffer } {
-  if (dataKey.length !== 32) throw new Error(`Schlüssel hat die falsche Länge (${dataKey.length} statt 32 Byte)`);
-  if (!aad) throw new Error("Versiegelung ohne Kontext (AAD) ist nicht erlaubt");
-  const iv = nodeCrypto.randomBytes(12);
-  const cipher = nodeCrypto.createCipheriv("aes-256-gcm", dataKey, iv, { authTagLength: 16 });
-  cipher.setAAD(Buffer.from(aad, "utf8"));
+  const iv = crypto.randomBytes(IV_BYTES);
+  const cipher = crypto.createCipheriv(ALGORITHM, dataKey, iv, { authTagLength: TAG_BYTES });
+  cipher.setAAD(aadBytes(aad));
   const ciphertext = Buffer.concat([...parts.map((p) => cipher.update(p)), cipher.final()]);
-  return { ciphertext, iv, tag: cipher.getAuthTag() };
+  return { ciphertext, iv: b64url(iv), tag: b64url(cipher.getAuthTag()) };
 }
 
 /** seal() for a JSON value (UTF-8). */

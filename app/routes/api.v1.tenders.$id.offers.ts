@@ -2,13 +2,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { ValidationError } from "~/domain/errors";
 import * as c from "~/lib/api-contract";
 import { nowIso } from "~/lib/clock.server";
-import { apiRoute, fileLimitBytes, filePart, isJson, isMultipart, jsonObject, pageOfItems, parseQuery, parseRequest, pathId, readBody, readMultipart, reply, textPart, unsupportedMediaType, invalidJson, notAnObject } from "~/lib/api-http.server";
+import { apiRoute, fileLimitBytes, filePart, isJson, isMultipart, jsonObject, pageOfItems, parseQuery, parseRequest, pathId, readBody, readMultipart, reply, textPart, unsupportedMediaType, utf8Text } from "~/lib/api-http.server";
 import { methodNotAllowed } from "~/lib/http.server";
 import { requireApiUser } from "~/lib/session.server";
 import { fingerprintForm, fingerprintJson, idempotentApiCall } from "~/services/idempotency.server";
 import { apiOwnOffers, apiSubmitOffer } from "~/services/api-offers.server";
 import { offerUploads } from "~/lib/work-slots.server";
-import { parseOfferJson } from "~/lib/offer-cpu.server";
 
 const NOT_FOUND = "Die Ausschreibung wurde nicht gefunden.";
 
@@ -38,7 +37,7 @@ export const action = apiRoute(async ({ request, params, context }: ActionFuncti
   else return unsupportedMediaType("application/json oder multipart/form-data (Teile „offer“ und „concept“)");
   return offerUploads.run(async () => {
     let offer: c.OfferSubmissionOutput;
-    let concept: { filename: string; bytes: Uint8Array; sha256?: string } | null = null;
+    let concept: { filename: string; bytes: Uint8Array } | null = null;
     let fingerprint: () => string | Promise<string>;
     if (form) {
       const parts = form;
@@ -48,15 +47,9 @@ export const action = apiRoute(async ({ request, params, context }: ActionFuncti
       offer = parseRequest(c.OfferSubmission.omit({ concept: true }), jsonObject(text, "offer"), "offer");
       concept = await filePart(parts, "concept");
     } else {
-      // Decoding, parsing and the base64 concept run in the offer worker; `raw` comes back with
-      // the concept's base64 replaced by "sha256:<hex>" of its bytes (also what the fingerprint sees).
-      const parsed = await parseOfferJson(body!);
-      if (parsed.kind !== "ok") throw parsed.kind === "invalid-json" ? invalidJson("") : notAnObject("");
-      const raw = parsed.raw;
+      const raw = jsonObject(utf8Text(body!), "");
       fingerprint = () => fingerprintJson(raw);
       offer = parseRequest(c.OfferSubmission, raw);
-      if (parsed.concept === "invalid") throw new ValidationError("Das Konzept ist nicht gültig Base64-kodiert.", { "concept.contentBase64": "Kein gültiges Base64." });
-      if (parsed.concept && offer.concept) concept = { filename: offer.concept.filename, ...parsed.concept };
     }
     // A retry with the same Idempotency-Key gets this answer again; nothing is submitted twice.
     return idempotentApiCall(request, user, fingerprint, async () => {

@@ -1,7 +1,8 @@
 import { OFFER_STATE_LABELS, type OfferState } from "~/domain/tender";
 import type { OfferSubmissionOutput as OfferSubmissionInput } from "~/lib/api-contract";
 import { Offer } from "../../entities";
-import { NotFoundError } from "~/domain/errors";
+import { base64Bytes } from "~/domain/base64";
+import { NotFoundError, ValidationError } from "~/domain/errors";
 import { em } from "~/lib/db.server";
 import type { CurrentUser } from "./auth.server";
 import { ownOffers, submitOffer, withdrawOffer, type OfferReceipt } from "./offers.server";
@@ -36,9 +37,17 @@ export async function apiOwnOffers(user: CurrentUser, tenderId: number) {
   return (await ownOffers(user, tenderId)).map((o) => ({ ...o, tenderId, statusLabel: OFFER_STATE_LABELS[o.status as OfferState] }));
 }
 
-/** The API's offer (already checked against the contract) with its concept (from base64 in the offer worker, or the multipart file part). */
-export async function apiSubmitOffer(user: CurrentUser, tenderId: number, offer: OfferSubmissionInput, concept: { filename: string; bytes: Uint8Array; sha256?: string } | null, arrivedAt: string): Promise<OfferReceipt> {
+/** The API's offer (already checked against the contract): the concept from base64 (JSON) or from the file part (multipart). */
+export async function apiSubmitOffer(user: CurrentUser, tenderId: number, offer: OfferSubmissionInput, conceptFile: { filename: string; bytes: Uint8Array } | null, arrivedAt: string): Promise<OfferReceipt> {
+  const concept = conceptFile ?? (offer.concept ? { filename: offer.concept.filename, bytes: conceptBytes(offer.concept.contentBase64) } : null);
   return submitOffer(user, tenderId, { lots: offer.lots.map((l) => ({ lotId: l.lotId, unitPriceCents: l.unitPriceCents, successFeeCents: l.successFeeCents ?? null })), declarations: offer.declarations, concept }, arrivedAt);
+}
+
+/** The concept's bytes from strict base64 (400 naming the field otherwise). */
+function conceptBytes(text: string): Uint8Array {
+  const bytes = base64Bytes(text);
+  if (!bytes) throw new ValidationError("Das Konzept ist nicht gültig Base64-kodiert.", { "concept.contentBase64": "Kein gültiges Base64." });
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** One own offer by id (404 for other organisations' offers). */

@@ -17,8 +17,7 @@ import { enqueueMail } from "~/lib/mailer.server";
 import { readBytes, sniffContentType, storeBytes } from "~/lib/files.server";
 import { sha256Hex } from "~/lib/hash.server";
 import { enqueueTemplateMail } from "~/lib/mail-template.server";
-import { sealPartsOffThread, sha256OffThread } from "~/lib/offer-cpu.server";
-import { unseal, unwrapDataKey } from "~/lib/sealing.server";
+import { sealParts, unseal, unwrapDataKey } from "~/lib/sealing.server";
 import { decodeSealedOffer, encodeSealedOffer } from "~/domain/sealed-offer";
 import { getSetting } from "~/lib/settings.server";
 import { actorOf, type CurrentUser, type PersonUser } from "./auth.server";
@@ -31,8 +30,7 @@ import { computePastPerformance } from "./past-performance.server";
 export interface OfferSubmission {
   lots: { lotId: number; unitPriceCents: number; successFeeCents?: number | null }[];
   declarations: { eligible: boolean; noExclusionGrounds: boolean; certificateValid: boolean };
-  /** `sha256`: the concept's hash when it was computed already (the API's JSON path, in the offer worker). */
-  concept: { filename: string; bytes: Uint8Array; sha256?: string } | null;
+  concept: { filename: string; bytes: Uint8Array } | null;
 }
 
 /** The sealed content, as stored (encrypted) and as read after the opening. */
@@ -53,7 +51,7 @@ export interface OfferReceipt {
 
 /** Check a submission against the tender's lots; German messages per field. */
 /** `conceptIsPdf`: the concept loaded as a PDF with at least one page (checked before, outside any transaction). */
-function validateSubmission(s: OfferSubmission, lots: Lot[], maxBytes: number, conceptIsPdf: boolean, conceptSha256: string | null): OfferContent {
+function validateSubmission(s: OfferSubmission, lots: Lot[], maxBytes: number, conceptIsPdf: boolean): OfferContent {
   const errors: Record<string, string> = {};
   if (!s.lots.length) errors.lots = "Bitte geben Sie für mindestens ein Los einen Preis an.";
   const seen = new Set<number>();
@@ -76,7 +74,7 @@ function validateSubmission(s: OfferSubmission, lots: Lot[], maxBytes: number, c
   return {
     lots: s.lots.map((l) => ({ lotId: l.lotId, unitPriceCents: l.unitPriceCents, successFeeCents: l.successFeeCents ?? null })),
     declarations: { ...d },
-    concept: s.concept && conceptSha256 ? { filename: s.concept.filename.replace(/[\\/]/g, "_").slice(0, 200), sha256: conceptSha256, size: s.concept.bytes.length } : null,
+    concept: s.concept ? { filename: s.concept.filename.replace(/[\\/]/g, "_").slice(0, 200), sha256: sha256Hex(s.concept.bytes), size: s.concept.bytes.length } : null,
   };
 }
 
@@ -95,12 +93,10 @@ export async function submitOffer(user: CurrentUser, tenderId: number, submissio
   const lots = await manager.getRepository(Lot).find({ where: { tenderId } });
   const maxBytes = (await getSetting("uploads.maxMegabytes")) * 1048576;
   const conceptIsPdf = !!submission.concept && submission.concept.bytes.length > 0 && submission.concept.bytes.length <= maxBytes && (await isReadablePdf(submission.concept.bytes));
-  // Hashing and sealing megabytes run in the offer worker, so the request thread stays free (app/lib/offer-cpu.server.ts).
-  const conceptSha256 = conceptIsPdf ? (submission.concept!.sha256 ?? (await sha256OffThread(submission.concept!.bytes))) : null;
-  const content = validateSubmission(submission, lots, maxBytes, conceptIsPdf, conceptSha256);
+  const content = validateSubmission(submission, lots, maxBytes, conceptIsPdf);
   const receivedSha256 = sha256Hex(Buffer.from(canonicalJson(content), "utf8"));
-  const sealed = await sealPartsOffThread(unwrapDataKey(tender.wrappedDataKey), encodeSealedOffer(content, submission.concept?.bytes ?? null), offerAad({ tenderId, providerId, receivedSha256 }));
-  const stored = await storeBytes(sealed.ciphertext, sealed.sha256);
+  const sealed = sealParts(unwrapDataKey(tender.wrappedDataKey), encodeSealedOffer(content, submission.concept?.bytes ?? null), offerAad({ tenderId, providerId, receivedSha256 }));
+  const stored = await storeBytes(sealed.ciphertext);
   const receivedBytes = Buffer.byteLength(canonicalJson(content)) + (submission.concept?.bytes.length ?? 0);
 
   return tx(async (m) => {
