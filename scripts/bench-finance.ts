@@ -26,7 +26,7 @@ function line(label: string, value: number) {
 }
 
 export async function benchPaymentRun(n = Number(process.env.BENCH_RUN_ITEMS ?? "5000")) {
-  const { db, em } = await import("../app/lib/db.server");
+  const { db, em, tx } = await import("../app/lib/db.server");
   const { today, nowIso } = await import("../app/lib/clock.server");
   const { seedDemoData } = await import("../app/demo/demo-data.server");
   const { PaymentItem, User } = await import("../entities");
@@ -41,7 +41,8 @@ export async function benchPaymentRun(n = Number(process.env.BENCH_RUN_ITEMS ?? 
   console.log(`Zahllauf: ${n.toLocaleString("de-DE")} angeordnete Zahlungen, frische ${ds.options.type}-Datenbank`);
   await seedDemoData({ scale: 0.1 });
   const m = await em();
-  await m.getRepository(PaymentItem).update({ status: "ordered" }, { status: "awaiting_order" });
+  // Writes go through tx(): em() reads on SQLite's read-only connection (ADR 0024).
+  await tx((w) => w.getRepository(PaymentItem).update({ status: "ordered" }, { status: "awaiting_order" }));
   const users = await m.getRepository(User).find({ where: [{ email: "kasse@asz-kamenz.example" }, { email: "kasse2@asz-kamenz.example" }, { email: "fallmanagement@asz-kamenz.example" }] });
   const finance = users.find((u) => u.email === "kasse@asz-kamenz.example")!;
   const [u1, u2, u3] = users.map((u) => u.id);
@@ -57,7 +58,9 @@ export async function benchPaymentRun(n = Number(process.env.BENCH_RUN_ITEMS ?? 
     };
   });
   let t = process.hrtime.bigint();
-  for (let i = 0; i < rows.length; i += 300) await m.getRepository(PaymentItem).insert(rows.slice(i, i + 300));
+  await tx(async (w) => {
+    for (let i = 0; i < rows.length; i += 300) await w.getRepository(PaymentItem).insert(rows.slice(i, i + 300));
+  });
   line(`${n} Zahlungen anlegen (Masseneinfügung)`, ms(t));
 
   console.log("\n  a) über die Dienste");

@@ -52,7 +52,8 @@ export async function benchPlaces(n = Number(process.env.BENCH_PLACES ?? "2700")
   const at = nowIso();
   // Ample budget on the places line (the bench measures speed, not the budget check's refusals).
   const line7610 = await m.getRepository(BudgetLine).findOneByOrFail({ number: "1.4820.7610" });
-  await m.getRepository(BudgetYear).update({ budgetLineId: line7610.id }, { appropriationCents: 1_000_000_000_00 });
+  // Writes go through tx(): em() reads on SQLite's read-only connection (ADR 0024).
+  await tx((w) => w.getRepository(BudgetYear).update({ budgetLineId: line7610.id }, { appropriationCents: 1_000_000_000_00 }));
   const cm = await m.getRepository(User).findOneByOrFail({ email: "fallmanagement@asz-kamenz.example" });
   const provider = (await m.getRepository(User).findOneByOrFail({ email: "traeger@bildungswerk-lausitz.example" })).providerId!;
 
@@ -65,10 +66,14 @@ export async function benchPlaces(n = Number(process.env.BENCH_PLACES ?? "2700")
     proRata: "days", eventFees: [], targetGroups: [], minAge: null, maxAge: null, entryConditions: "", validFrom: addMonths(day, -130), validUntil: addMonths(day, 12), status: "active", statusReason: "", proposedById: null, decidedById: cm.id,
     decidedAt: at, createdById: cm.id, createdAt: at, updatedAt: at,
   }));
-  for (let i = 0; i < measureRows.length; i += 200) await m.getRepository(Measure).insert(measureRows.slice(i, i + 200));
+  await tx(async (w) => {
+    for (let i = 0; i < measureRows.length; i += 200) await w.getRepository(Measure).insert(measureRows.slice(i, i + 200));
+  });
   const measures = await m.getRepository(Measure).find({ where: { typeCode: "mae" }, order: { id: "ASC" } });
   const clientRows = Array.from({ length: n * 2 }, (_, i) => ({ reference: clientReference(900000 + i), firstName: "Bench", lastName: `Person ${i + 1}`, birthDate: "1975-05-05", targetGroups: [], caseManagerId: cm.id, createdAt: at, updatedAt: at }));
-  for (let i = 0; i < clientRows.length; i += 300) await m.getRepository(Client).insert(clientRows.slice(i, i + 300));
+  await tx(async (w) => {
+    for (let i = 0; i < clientRows.length; i += 300) await w.getRepository(Client).insert(clientRows.slice(i, i + 300));
+  });
   const clients = await m.getRepository(Client).find({ select: { id: true }, order: { id: "ASC" } });
   const clientIds = clients.map((c) => c.id).slice(-n * 2);
 
@@ -125,14 +130,18 @@ export async function benchPlaces(n = Number(process.env.BENCH_PLACES ?? "2700")
 
   console.log("\nb. Monatsabrechnungen für laufende Plätze über zehn Jahre");
   // Running places with entries spread over the last ten years, 3 to 36 months each, no bill yet.
-  await m.query(`DELETE FROM place_purchases WHERE reference LIKE 'EP-2098-%'`);
-  await m.query(`DELETE FROM commitments WHERE sourceType = 'purchase' AND year > 2090`);
+  await tx(async (w) => {
+    await w.query(`DELETE FROM place_purchases WHERE reference LIKE 'EP-2098-%'`);
+    await w.query(`DELETE FROM commitments WHERE sourceType = 'purchase' AND year > 2090`);
+  });
   const rowsB = Array.from({ length: n }, (_, i) => {
     const entry = addDays(day, -(30 + ((i * 1297) % 3620)));
     const planned = placeEnd(entry, 3 + (i % 34), "month");
     return { reference: `EP-2097-${String(i + 1).padStart(5, "0")}`, measureId: measures[i % measures.length].id, providerId: provider, clientId: clientIds[n + i], startDate: entry, endDate: planned, status: "running", priceModel: i % 3 ? "mae_month" : "place_month", priceCents: i % 3 ? 18000 : 98000, proRata: i % 2 ? "days" : "from_16th", eventFees: [], hours: null, estimatedCents: 0, budgetLineId: line7610.id, approvalNeeded: false, consentAt: null, note: "", requestedById: cm.id, requestedAt: at, approvedById: null, approvedAt: at, orderedAt: at, orderDocumentId: null, answeredById: null, answeredAt: at, statusReason: "", entryDate: entry, exitDate: null, exitReason: null, exitNote: "", createdAt: at, updatedAt: at };
   });
-  for (let i = 0; i < rowsB.length; i += 150) await m.getRepository(PlacePurchase).insert(rowsB.slice(i, i + 150));
+  await tx(async (w) => {
+    for (let i = 0; i < rowsB.length; i += 150) await w.getRepository(PlacePurchase).insert(rowsB.slice(i, i + 150));
+  });
   // Each running place has its open commitment (rule 11: bills are proposed only against one). Setup, not timed.
   const idsB: { id: number }[] = await m.query(`SELECT id FROM place_purchases WHERE reference LIKE 'EP-2097-%' ORDER BY id`);
   await tx(async (tm) => {
@@ -162,7 +171,7 @@ export async function benchPlaces(n = Number(process.env.BENCH_PLACES ?? "2700")
     console.log("  proposeBills (app/services/place-billing.server.ts) fehlt noch: gemessen wird nur die Grundlinie.");
   }
   // Baseline: the same month bills with the pure rule, inserted raw into a copy of the table.
-  await m.query(`CREATE TABLE bench_place_bills AS SELECT * FROM place_bills WHERE 0`);
+  await tx((w) => w.query(`CREATE TABLE bench_place_bills AS SELECT * FROM place_bills WHERE 0`));
   const t1 = process.hrtime.bigint();
   const running: { id: number; providerId: number; entryDate: string; endDate: string; priceModel: string; priceCents: number; proRata: string }[] = await m.query(
     `SELECT id, providerId, entryDate, endDate, priceModel, priceCents, proRata FROM place_purchases WHERE status = 'running' AND entryDate IS NOT NULL AND reference LIKE 'EP-2097-%'`,
