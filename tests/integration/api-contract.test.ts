@@ -157,6 +157,14 @@ describe("every operation", () => {
     const stray = await call(`/tenders/${tenderId}/offers`, { token: trainer, method: "POST", ...json({ ...offer, concept: { filename: "k.pdf", contentBase64: `${b64.slice(0, 40)}*${b64.slice(40)}` } }) });
     expect(stray.status).toBe(400);
     expect(stray.body!.errors).toEqual({ "concept.contentBase64": "Kein gültiges Base64." });
+    // The URL alphabet ("-", "_"), which Node's decoder would take, is not base64 either.
+    expect(b64).toMatch(/[+/]/);
+    const urlAlphabet = await call(`/tenders/${tenderId}/offers`, { token: trainer, method: "POST", ...json({ ...offer, concept: { filename: "k.pdf", contentBase64: b64.replace(/\+/g, "-").replace(/\//g, "_") } }) });
+    expect(urlAlphabet.status).toBe(400);
+    expect(urlAlphabet.body!.errors).toEqual({ "concept.contentBase64": "Kein gültiges Base64." });
+    // A UTF-8 byte order mark before the JSON (as some Windows tools write it) is skipped.
+    const bom = await call(`/tenders/${tenderId}/offers`, { token: trainer, method: "POST", body: `\ufeff${JSON.stringify({ ...offer, concept: { filename: "k.pdf", contentBase64: b64 } })}`, headers: { "Content-Type": "application/json" } });
+    expect(bom.status, JSON.stringify(bom.body)).toBe(201);
     const mime = await call(`/tenders/${tenderId}/offers`, { token: trainer, method: "POST", ...json({ ...offer, concept: { filename: "k.pdf", contentBase64: b64.replace(/.{76}/g, "$&\r\n") } }) });
     expect(mime.status, JSON.stringify(mime.body)).toBe(201);
     offerId = mime.body!.offerId as number; // the newest version now counts
