@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import sqlite3 from "sqlite3";
 import { freshDatabase } from "../setup/db";
-import { databaseKind, em, refreshPlannerStatistics, tx } from "~/lib/db.server";
+import { databaseKind, db, em, refreshPlannerStatistics, tx } from "~/lib/db.server";
 import { BudgetLine } from "../../entities";
 
 /**
@@ -118,5 +119,22 @@ describe("the query planner's statistics (SQLite; PostgreSQL's autovacuum keeps 
     expect(await plan()).toContain("ix_stat_probe_y"); // the read connection, without statistics
     await refreshPlannerStatistics();
     expect(await plan()).toContain("ix_stat_probe_x");
+  });
+});
+
+describe("the SQLite driver (ADR 0029)", () => {
+  it("runs without node-sqlite3's verbose tracing, and a driver error keeps its code and message", async () => {
+    const ds = await db();
+    if (ds.options.type !== "sqlite") return; // PostgreSQL: pg has no such mode
+    await em(); // the read connection as well
+    // verbose() replaces these methods on the prototypes, for every connection of the process.
+    const proto = sqlite3.Database.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
+    for (const name of ["prepare", "run", "all", "get", "exec"]) expect(proto[name].toString(), name).not.toContain("new Error()");
+    const failed = await tx((m) => m.query(`INSERT INTO "no_such_table" VALUES (1)`)).then(
+      () => null,
+      (error: { driverError?: { code?: string; message?: string } }) => error,
+    );
+    expect(failed?.driverError?.code).toBe("SQLITE_ERROR");
+    expect(failed?.driverError?.message).toMatch(/no such table: no_such_table/);
   });
 });
