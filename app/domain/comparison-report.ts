@@ -30,8 +30,11 @@ function rateFunnel(measure: MeasureKey, overall: Cell | undefined, cell: Cell |
   return { limits, position: ratePosition(cell.k, cell.n, overall.rate) };
 }
 
+/** The rule of the setting comparison.groupDisclosure in words (page, PDF, CSV). */
+export const GROUP_DISCLOSURE_NOTE = "Quoten von 0 % und 100 % werden ebenfalls gesperrt: sie verraten das Ergebnis jeder Person darin, auch in gesperrten Teilwerten; gesperrte Werte ergeben zusammen nie 0 % oder 100 %.";
+
 /** The method in words, one "Schritt: Text" line each (the report's method table). */
-export function methodLines(measure: MeasureKey, model: ModelSummary | null, minCell: number, perturbed = false): string[] {
+export function methodLines(measure: MeasureKey, model: ModelSummary | null, minCell: number, perturbed = false, groupDisclosure = false): string[] {
   const de = (v: number, d = 2) => v.toFixed(d).replace(".", ",");
   const lines: string[] = [];
   if (RATE_MEASURES.includes(measure)) {
@@ -52,6 +55,7 @@ export function methodLines(measure: MeasureKey, model: ModelSummary | null, min
     lines.push("Verhältnis: tatsächliche ÷ erwartete Ereignisse; 95-%-Bereich nach Byar (Poisson).");
   }
   lines.push(`Sperrung: Fallzahlen unter ${minCell} werden nicht ausgewiesen, ebenso Quoten, bei denen nur 1 bis ${minCell - 1} Personen das Ereignis hatten oder nicht hatten (etwa 1 oder 14 von 15), dazu sekundär weitere Werte, wenn sich die gesperrte Zahl sonst aus Summen und übrigen Werten errechnen ließe, auch über Maßnahmearten und Regionen hinweg. Alle gesperrten Werte stehen gleich als „gesperrt“, damit die Kennzeichnung nicht verrät, ob ein Wert unter ${minCell} liegt.`);
+  if (groupDisclosure && RATE_MEASURES.includes(measure)) lines.push(`Gruppenoffenlegung: ${GROUP_DISCLOSURE_NOTE}`);
   if (perturbed) lines.push(`Rundung: ${PERTURBATION_NOTE}`);
   return lines;
 }
@@ -63,6 +67,8 @@ export interface ReportMeta {
   minCell: number;
   /** A rolling period: the counts are perturbed (the method and the CSV say so). */
   perturbed?: boolean;
+  /** Rates of 0 % and 100 % withheld (the setting comparison.groupDisclosure). */
+  groupDisclosure?: boolean;
 }
 
 /** What the staff view gives (app/services/outcome-comparison.server.ts ComparisonView), as far as the files need it. */
@@ -110,7 +116,7 @@ export function reportFromComparison(c: StaffComparison, meta: ReportMeta): Expo
     filters: meta.filters,
     overall: figure("Alle Träger (gesamt)", overallCell),
     providers,
-    method: methodLines(m, c.model, meta.minCell, meta.perturbed),
+    method: methodLines(m, c.model, meta.minCell, meta.perturbed, meta.groupDisclosure),
     minCell: meta.minCell,
     perturbed: !!meta.perturbed,
   };

@@ -462,10 +462,15 @@ function hideCell(c: Cell, why: Suppression): Cell {
  * numerator is 1 or 2 persons (0 < k < minCell: "1 of 15 placed" names the person as well as
  * n = 1 would) or whose complement is (0 < n − k < minCell: "14 of 15 placed" names the one who
  * was not); a cost cell with an amount paid but no integration / lasting placement (n = 0).
+ * With `group` (the setting comparison.groupDisclosure), also a rate of 0 % or 100 %: "6 of 6
+ * integrated" tells the outcome of every one of the six, and of every withheld cell inside it
+ * (group disclosure, docs/decisions/0023).
  */
-export function isPrimary(c: Cell, minCell: number): boolean {
+export function isPrimary(c: Cell, minCell: number, group = false): boolean {
   if (isSmall(c.n, minCell)) return true;
-  if ((c.method === "wilson" || c.method === "exact") && (isSmall(c.k, minCell) || isSmall(c.n - c.k, minCell))) return true;
+  const rate = c.method === "wilson" || c.method === "exact";
+  if (rate && (isSmall(c.k, minCell) || isSmall(c.n - c.k, minCell))) return true;
+  if (group && rate && c.n > 0 && (c.k === 0 || c.k === c.n)) return true;
   return c.method === "ratio" && c.n === 0 && c.k > 0;
 }
 
@@ -473,25 +478,32 @@ export function isPrimary(c: Cell, minCell: number): boolean {
  * Primary and secondary suppression of one column (one measure over the providers) whose total is
  * published: primary cells (isPrimary) and the cells in `linked` (hidden because the base cell
  * they derive from is hidden) go through suppressColumn over the person counts n, which adds the
- * secondary ones; `totalLinked` hides the total as well.
+ * secondary ones; `totalLinked` hides the total as well. With `group`, 0 % and 100 % are primary
+ * and the withheld cells of a rate must together be neither (isPrimary, suppressColumn).
  */
-export function suppressCells(cells: readonly Cell[], total: Cell, minCell: number, linked: ReadonlySet<number> = new Set(), totalLinked = false): { cells: Cell[]; total: Cell } {
+export function suppressCells(cells: readonly Cell[], total: Cell, minCell: number, linked: ReadonlySet<number> = new Set(), totalLinked = false, group = false): { cells: Cell[]; total: Cell } {
   const primary = new Set<number>(linked);
   cells.forEach((c, i) => {
-    if (isPrimary(c, minCell)) primary.add(i);
+    if (isPrimary(c, minCell, group)) primary.add(i);
   });
   const { hidden, totalHidden } = suppressColumn(
     cells.map((c) => c.n),
     minCell,
     primary,
+    group && isRateCell(total) ? cells.map((c) => c.k) : undefined,
   );
-  const totalPrimary = isPrimary(total, minCell);
+  const totalPrimary = isPrimary(total, minCell, group);
   return {
     // "< 3" only where the person count itself is small; a cell hidden for its numerator, its base
     // cell or as a complement is "gesperrt" (its n is not below 3, and the page must not say so).
     cells: cells.map((c, i) => (hidden.has(i) ? hideCell(c, isSmall(c.n, minCell) ? "small" : "secondary") : c)),
     total: totalHidden || totalPrimary || totalLinked ? hideCell(total, isSmall(total.n, minCell) ? "small" : "secondary") : total,
   };
+}
+
+/** A proportion (k of n persons), as opposed to a cost ratio or a median. */
+function isRateCell(c: Cell): boolean {
+  return c.method === "wilson" || c.method === "exact";
 }
 
 /** The rounding base of perturbed counts: every published count of a rolling period is a multiple of it. */
@@ -805,6 +817,8 @@ export interface CompareOptions {
   dropoutCountsRunning?: boolean;
   /** Perturb the published counts (rolling periods: perturbCell) with this installation's secret salt. */
   perturbSalt?: number;
+  /** Withhold rates of 0 % and 100 % and uniform groups of withheld cells (the setting comparison.groupDisclosure; isPrimary). */
+  groupDisclosure?: boolean;
 }
 
 /** ~60 x values from 1 to max, spaced evenly on a square-root scale (dense where the funnel bends). */
@@ -858,7 +872,7 @@ export interface ViewHidden {
  */
 export function tableSuppression(
   all: Facts,
-  o: Pick<CompareOptions, "period" | "asOf" | "minCell" | "dropoutCountsRunning">,
+  o: Pick<CompareOptions, "period" | "asOf" | "minCell" | "dropoutCountsRunning" | "groupDisclosure">,
   line: Line,
   measures: readonly MeasureKey[],
 ): { view: (measure: MeasureKey, typeCode: string | null | undefined, region: string | null | undefined) => ViewHidden | undefined } {
@@ -889,6 +903,9 @@ export function tableSuppression(
     const rows = [...[...providers].sort((a, b) => a - b).map(rowOf), "T"];
     const cells = new Map<string, Cell>([...unitsBy].map(([k, us]) => [k, cellOf(m, us)]));
     const n = (k: string) => cells.get(k)!.n;
+    const events = (k: string) => cells.get(k)!.k;
+    const group = !!o.groupDisclosure;
+    const groupRate = group && RATE_MEASURES.includes(m);
     const hidden = new Set<string>();
     // The slices to look at again for bridges: those holding a cell withheld since their last look.
     const dirty = new Set<number>();
@@ -903,7 +920,7 @@ export function tableSuppression(
     for (const [k, c] of cells) {
       const [row, t, r] = k.split("\u0002");
       const b = base?.get(`${t}\u0002${r}`);
-      if (isPrimary(c, o.minCell) || (row === "T" ? b?.total : b?.providers.has(Number(row)))) hide(k);
+      if (isPrimary(c, o.minCell, group) || (row === "T" ? b?.total : b?.providers.has(Number(row)))) hide(k);
     }
     // The lines: members adding up to a total. A provider's line whose total is withheld gives nothing away by itself (the slices' bridges cover it).
     const lines: { members: string[]; total: string; skipWhenTotalHidden: boolean }[] = [];
@@ -957,6 +974,7 @@ export function tableSuppression(
             l.members.map(n),
             o.minCell,
             new Set(l.members.flatMap((k, i) => (hidden.has(k) ? [i] : []))),
+            groupRate ? l.members.map(events) : undefined,
           );
           for (const i of idx) if (hide(l.members[i])) changed = true;
           if (totalHidden && hide(l.total)) changed = true;
@@ -1086,7 +1104,7 @@ function breakBridge(cells: readonly { a: string; b: string; key: string; n: num
 const tables = new WeakMap<Facts, Map<string, ReturnType<typeof tableSuppression>>>();
 /** tableSuppression, kept with the facts: every view (type, region, measure) of the same facts and period shares one table. */
 function tableSuppressionOf(all: Facts, o: CompareOptions, line: Line, measures: readonly MeasureKey[]): ReturnType<typeof tableSuppression> {
-  const key = JSON.stringify([line, o.period.from, o.period.to, o.asOf, o.minCell, !!o.dropoutCountsRunning]);
+  const key = JSON.stringify([line, o.period.from, o.period.to, o.asOf, o.minCell, !!o.dropoutCountsRunning, !!o.groupDisclosure]);
   let byKey = tables.get(all);
   if (!byKey) tables.set(all, (byKey = new Map()));
   let t = byKey.get(key);
@@ -1119,7 +1137,7 @@ export function compare(all: Facts, o: CompareOptions): Comparison {
     // Withheld across the types and regions, too: what the whole table withholds in this view.
     const across = matrix?.view(m, o.typeCode, o.region);
     if (across) providerIds.forEach((id, i) => across.providers.has(id) && linked.add(i));
-    const out = suppress ? suppressCells(raw, total, o.minCell, linked, !!(base && overall[base]?.suppressed) || !!across?.total) : { cells: raw, total };
+    const out = suppress ? suppressCells(raw, total, o.minCell, linked, !!(base && overall[base]?.suppressed) || !!across?.total, !!o.groupDisclosure) : { cells: raw, total };
     const salt = o.perturbSalt;
     providerIds.forEach((id, i) => (cells.get(id)![m] = salt === undefined ? out.cells[i] : perturbCell(m, out.cells[i], byProvider.get(id)!, salt)));
     overall[m] = salt === undefined ? out.total : perturbCell(m, out.total, units, salt);

@@ -466,8 +466,13 @@ export function isSmall(n: number, min: number): boolean {
  * indices to hide. A single hidden cell could be worked out as total − the others, and so could
  * several hidden cells that are all small (their sum would be small); then the smallest further
  * cell of at least `min` is hidden too. If no such cell exists, `totalHidden` is true.
+ *
+ * With `events` (a rate's numerators, one per count), the hidden cells together must also have
+ * the event and its absence: their events, total − the others, of 0 or of all their persons
+ * would tell every hidden person's outcome (group disclosure, docs/decisions/0023), so a further
+ * cell is hidden as above.
  */
-export function suppressColumn(counts: readonly number[], min: number, alreadyHidden: ReadonlySet<number> = new Set()): { hidden: Set<number>; totalHidden: boolean } {
+export function suppressColumn(counts: readonly number[], min: number, alreadyHidden: ReadonlySet<number> = new Set(), events?: readonly number[]): { hidden: Set<number>; totalHidden: boolean } {
   const hidden = new Set<number>(alreadyHidden);
   counts.forEach((c, i) => {
     if (isSmall(c, min)) hidden.add(i);
@@ -476,7 +481,9 @@ export function suppressColumn(counts: readonly number[], min: number, alreadyHi
     const h = [...hidden];
     if (h.length === 0) return { hidden, totalHidden: false };
     const hiddenSum = h.reduce((s, i) => s + counts[i], 0);
-    const safe = h.length >= 2 && !isSmall(hiddenSum, min) && h.some((i) => counts[i] >= min);
+    const hiddenEvents = events ? h.reduce((s, i) => s + events[i], 0) : 1;
+    const mixed = !events || (hiddenEvents > 0 && hiddenEvents < hiddenSum);
+    const safe = h.length >= 2 && !isSmall(hiddenSum, min) && h.some((i) => counts[i] >= min) && mixed;
     if (safe) return { hidden, totalHidden: false };
     const next = counts
       .map((c, i) => ({ c, i }))

@@ -283,6 +283,16 @@ export const SETTING_DEFINITIONS = [
   // Trägervergleich (issue 12)
   { key: "comparison.minCell", label: "Trägervergleich: Zellen unterdrücken unter (Personen)", help: "Kennzahlen mit weniger Personen werden nicht gezeigt (mit Sekundärsperrung).", group: "Trägervergleich", type: "integer", default: 3, min: 2, max: 50 },
   {
+    key: "comparison.groupDisclosure",
+    label: "Trägervergleich: Quoten von 0 % und 100 % sperren (1 = ja, 0 = nein)",
+    help: "Eine Quote von 0 % oder 100 % verrät das Ergebnis jeder Person in ihr, auch in gesperrten Teilwerten (Gruppenoffenlegung). Bei 1 werden solche Quoten gesperrt und gesperrte Werte nie zusammen zu 0 % oder 100 % ergänzt. Über 0 entscheidet der oder die Datenschutzbeauftragte.",
+    group: "Trägervergleich",
+    type: "integer",
+    default: 1,
+    min: 0,
+    max: 1,
+  },
+  {
     key: "comparison.regionalRates",
     label: "Trägervergleich: Arbeitslosenquote je Region (%)",
     help: "Paare „Region=Quote“, getrennt durch Semikolon, z. B. „Kamenz=14,9; Hoyerswerda=19,8“. Fließt in die Risikoadjustierung ein, wo bekannt.",

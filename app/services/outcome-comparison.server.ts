@@ -432,7 +432,9 @@ async function comparisonSettings() {
   const minCell = Number(s["comparison.minCell"]) || 3;
   const regional = parseRegionalRates(String(s["comparison.regionalRates"] ?? ""));
   const period = String(s["comparison.defaultPeriod"] ?? "rolling24") as PeriodKind;
-  return { minCell, regionalRates: regional.error ? new Map<string, number>() : regional.rates, regionalError: regional.error, defaultPeriod: (["year", "rolling12", "rolling24"].includes(period) ? period : "rolling24") as PeriodKind };
+  // On unless set to 0 (a missing or unreadable value keeps the protection).
+  const groupDisclosure = Number(s["comparison.groupDisclosure"] ?? 1) !== 0;
+  return { minCell, groupDisclosure, regionalRates: regional.error ? new Map<string, number>() : regional.rates, regionalError: regional.error, defaultPeriod: (["year", "rolling12", "rolling24"].includes(period) ? period : "rolling24") as PeriodKind };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -562,6 +564,8 @@ export interface ComparisonView {
   adjustment: Comparison["adjustment"];
   model: Comparison["model"];
   minCell: number;
+  /** Rates of 0 % and 100 % are withheld (the setting comparison.groupDisclosure). */
+  groupDisclosure: boolean;
   /** The data's date: the moment the figures were computed (everything recorded by then). */
   dataAsOf: string;
   regionalRatesKnown: string[];
@@ -622,7 +626,7 @@ export async function comparisonView(user: CurrentUser, input: QueryInput): Prom
   const { facts, asOf: now } = await cachedFacts({ line: query.line, from: query.period.from, to: query.period.to, asOf: requestedAt, regionalRates: settings.regionalRates }, true);
   // Rolling periods overlap each other and the calendar years: their counts are perturbed (perturbCell).
   const perturbSalt = query.period.kind === "year" ? undefined : cellKeySalt();
-  const result = compareFacts(facts, { measure: query.measure, period: query.period, typeCode: query.typeCode, region: query.region, adjust: query.adjust, minCell: settings.minCell, asOf: berlinDate(now), perturbSalt });
+  const result = compareFacts(facts, { measure: query.measure, period: query.period, typeCode: query.typeCode, region: query.region, adjust: query.adjust, minCell: settings.minCell, groupDisclosure: settings.groupDisclosure, asOf: berlinDate(now), perturbSalt });
   const names = await providerNames(
     m,
     result.rows.map((r) => r.providerId),
@@ -646,6 +650,7 @@ export async function comparisonView(user: CurrentUser, input: QueryInput): Prom
     // No model for a handful of cases: its strata or calibration groups would show small counts.
     model: (result.overall[query.measure]?.n ?? 0) >= settings.minCell && result.overall[query.measure]?.suppressed === null ? result.model : null,
     minCell: settings.minCell,
+    groupDisclosure: settings.groupDisclosure,
     dataAsOf: now,
     regionalRatesKnown: [...settings.regionalRates.keys()],
     regionalError: settings.regionalError,
@@ -689,7 +694,7 @@ export const OVERALL_MAX_SHARE = 0.8;
  * figure, so it is shown only when it pools at least OVERALL_MIN_OTHERS other organisations with
  * at least `minCell` cases together, none of them dominating (DOMAIN.md § 4, rule 15).
  */
-export function othersHidden(rows: readonly { providerId: number; cells: Partial<Record<MeasureKey, Cell>> }[], providerId: number, key: MeasureKey, minCell: number): boolean {
+export function othersHidden(rows: readonly { providerId: number; cells: Partial<Record<MeasureKey, Cell>> }[], providerId: number, key: MeasureKey, minCell: number, group = false): boolean {
   const cells = rows.filter((r) => r.providerId !== providerId).map((r) => r.cells[key]).filter((c): c is Cell => !!c && c.n > 0);
   const others = cells.map((c) => c.n);
   const total = others.reduce((a, b) => a + b, 0);
@@ -697,9 +702,10 @@ export function othersHidden(rows: readonly { providerId: number; cells: Partial
   if (Math.max(...others) > OVERALL_MAX_SHARE * total) return true;
   // The others' pooled rate is a cell of its own: withheld when it is primary (1 or 2 events or
   // non-events, as 1 of 15 or 14 of 15), and when every one of them is withheld on the staff page
-  // and all had the same outcome (0 % or 100 % of three cells under 3 names each one's result).
+  // and all had the same outcome (0 % or 100 % of three cells under 3 names each one's result);
+  // with the setting comparison.groupDisclosure, whenever all the others had the same outcome.
   const k = cells.reduce((a, c) => a + c.k, 0);
-  if (RATE_MEASURES.includes(key) && isPrimary({ ...cells[0], k, n: total, method: "wilson" }, minCell)) return true;
+  if (RATE_MEASURES.includes(key) && isPrimary({ ...cells[0], k, n: total, method: "wilson" }, minCell, group)) return true;
   return RATE_MEASURES.includes(key) && (k === 0 || k === total) && cells.every((c) => isPrimary(c, minCell));
 }
 
@@ -725,7 +731,7 @@ export async function ownComparison(user: CurrentUser, input: QueryInput): Promi
   const { query, errors, problems } = parseComparisonQuery({ ...input, line }, { period: settings.defaultPeriod, today: today(), minYear });
   if (query.typeCode) dropUnknownType(query, errors, (await m.getRepository(MeasureType).find({ select: { code: true } })).map((t) => t.code), problems);
   const { facts, asOf: now } = await cachedFacts({ line, from: query.period.from, to: query.period.to, asOf: requestedAt, regionalRates: settings.regionalRates }, true);
-  const options = { measure: query.measure, period: query.period, typeCode: query.typeCode, region: query.region, adjust: query.adjust, minCell: settings.minCell, asOf: berlinDate(now) };
+  const options = { measure: query.measure, period: query.period, typeCode: query.typeCode, region: query.region, adjust: query.adjust, minCell: settings.minCell, groupDisclosure: settings.groupDisclosure, asOf: berlinDate(now) };
   const result = compareFacts(facts, { ...options, suppress: false });
   const published = compareFacts(facts, options);
   const row = result.rows.find((r) => r.providerId === providerId);
@@ -737,7 +743,7 @@ export async function ownComparison(user: CurrentUser, input: QueryInput): Promi
     const all = result.overall[key]!;
     ownCells[key] = mine;
     // Withheld where the staff page withholds the total too, so the portal never shows more.
-    overall[key] = othersHidden(result.rows, providerId, key, settings.minCell) || published.overall[key]?.suppressed
+    overall[key] = othersHidden(result.rows, providerId, key, settings.minCell, settings.groupDisclosure) || published.overall[key]?.suppressed
 
       ? { ...all, k: 0, n: 0, rate: null, low: null, high: null, suppressed: "secondary" }
       : // Only the rate, rounded (to 0.1 % or a whole euro/day): its k and n would give the others' total away.

@@ -7,6 +7,7 @@ import type { PersonUser } from "~/services/auth.server";
 import { ValidationError } from "~/domain/errors";
 import { comparisonView, ownComparison, providerFigures } from "~/services/outcome-comparison.server";
 import { createUser, updateUser } from "~/services/users.server";
+import { saveSettings } from "~/services/settings-admin.server";
 import { freshDatabase } from "../setup/db";
 import { makeMeasure, participation } from "../setup/comparison-facts";
 
@@ -398,6 +399,39 @@ describe("who may see the comparison", () => {
     ]);
     expect(view.allSuppressed).toBe(true);
     expect(view.overall.integration!.n).toBe(7);
+  });
+  it("withholds a rate of 100 % and one more cell by default (group disclosure); with the setting at 0 the 100 % is shown", async () => {
+    // 2025: A 8 of 8, and three others with 5 of 10, 6 of 12 and 4 of 9.
+    const others = await Promise.all(["Kappa", "Lambda", "My"].map((n) => makeProvider(`${n} Schulung GmbH`)));
+    const ma = await makeMeasure(providerA.id);
+    for (let i = 0; i < 8; i++) await participation(ma, "2025-03-31", { status: "employment" }, "completed", "2025-01-15");
+    const plan = [[5, 10], [6, 12], [4, 9]];
+    for (const [i, p] of others.entries()) {
+      const mm = await makeMeasure(p.id);
+      for (let j = 0; j < plan[i][1]; j++) await participation(mm, "2025-03-31", { status: j < plan[i][0] ? "employment" : "none" }, "completed", "2025-01-15");
+    }
+    const q = { ...QUERY, year: "2025" };
+    const on = await comparisonView(cmGranted, q);
+    const byName = (v: typeof on) => Object.fromEntries(v.rows.map((r) => [r.name, r.cells.integration!]));
+    expect(on.groupDisclosure).toBe(true);
+    expect(byName(on)["Alpha Bildung GmbH"].suppressed).toBe("secondary");
+    expect(byName(on)["Alpha Bildung GmbH"].rate).toBeNull();
+    // 8 of 8 alone would follow from the total 23 of 39: the smallest further cell (My, 4 of 9) goes too, and the two together are 12 of 17.
+    expect(byName(on)["My Schulung GmbH"].suppressed).toBe("secondary");
+    expect([on.overall.integration!.k, on.overall.integration!.n]).toEqual([23, 39]);
+    expect([byName(on)["Kappa Schulung GmbH"].k, byName(on)["Kappa Schulung GmbH"].n]).toEqual([5, 10]);
+    const own = await ownComparison(provUserA, q);
+    expect([own.own.cells.integration!.k, own.own.cells.integration!.n]).toEqual([8, 8]); // its own figures stay
+    await saveSettings(admin, { "comparison.groupDisclosure": "0" });
+    try {
+      const off = await comparisonView(cmGranted, q);
+      expect(off.groupDisclosure).toBe(false);
+      expect([byName(off)["Alpha Bildung GmbH"].k, byName(off)["Alpha Bildung GmbH"].n, byName(off)["Alpha Bildung GmbH"].suppressed]).toEqual([8, 8, null]);
+      expect(byName(off)["My Schulung GmbH"].suppressed).toBeNull();
+    } finally {
+      await saveSettings(admin, { "comparison.groupDisclosure": "1" });
+    }
+    expect(byName(await comparisonView(cmGranted, q))["Alpha Bildung GmbH"].suppressed).toBe("secondary");
   });
 });
 

@@ -260,6 +260,77 @@ describe("suppression", () => {
   });
 });
 
+describe("group disclosure: 0 % and 100 % (setting comparison.groupDisclosure)", () => {
+  const rate = (k: number, n: number): Cell => ({ ...cellOf("integration", []), k, n, rate: n ? k / n : null, low: 0, high: 1, method: n < 10 ? "exact" : "wilson" });
+  it("6 of 6 and 0 of 5 are primary with the setting, 3 of 6 and 4 of 7 are not; without it only the small cells are", () => {
+    const hidden = (c: Cell, group: boolean) => suppressCells([c, rate(20, 40), rate(11, 30), rate(9, 25)], rate(60, 120), 3, new Set(), false, group).cells[0].suppressed;
+    expect(hidden(rate(6, 6), true)).toBe("secondary");
+    expect(hidden(rate(0, 5), true)).toBe("secondary");
+    expect(hidden(rate(3, 6), true)).toBeNull();
+    expect(hidden(rate(3, 7), true)).toBeNull();
+    expect(hidden(rate(6, 6), false)).toBeNull();
+    expect(hidden(rate(0, 5), false)).toBeNull();
+  });
+  it("a total of 100 % is withheld with the setting: it would tell the outcome of a withheld provider of 2", () => {
+    const cells = [rate(2, 2), rate(12, 12), rate(9, 9)];
+    const on = suppressCells(cells, rate(23, 23), 3, new Set(), false, true);
+    expect(on.total.suppressed).not.toBeNull();
+    expect(on.cells.every((c) => c.suppressed !== null)).toBe(true);
+    const off = suppressCells(cells, rate(23, 23), 3, new Set(), false, false);
+    // Without the setting: the total and the 9 of 9 are published and the withheld 2 follow as 2 of 2.
+    expect(off.total.suppressed).toBeNull();
+    expect(off.total.k - off.cells.reduce((a, c) => a + c.k, 0)).toBe(off.total.n - off.cells.reduce((a, c) => a + c.n, 0));
+  });
+  it("the withheld cells together are never 0 % or 100 % of their persons (the total minus the published cells)", () => {
+    // 0 of 2 (small) and 0 of 4 (0 %) withheld, total 10 of 26: the remainder 0 of 6 would tell both; a mixed cell goes too.
+    const cells = [rate(0, 2), rate(0, 4), rate(4, 8), rate(6, 12)];
+    const out = suppressCells(cells, rate(10, 26), 3, new Set(), false, true);
+    expect(out.cells.map((c) => c.suppressed)).toEqual(["small", "secondary", "secondary", null]);
+    const withheld = cells.filter((_, i) => out.cells[i].suppressed !== null);
+    const k = withheld.reduce((a, c) => a + c.k, 0);
+    const n = withheld.reduce((a, c) => a + c.n, 0);
+    expect(k > 0 && k < n).toBe(true);
+  });
+  it("a mixed remainder needs nothing more: 1 of 2 and 0 of 4 withheld (1 of 6 together) leave the rest published", () => {
+    const out = suppressCells([rate(1, 2), rate(0, 4), rate(4, 8), rate(6, 12)], rate(11, 26), 3, new Set(), false, true);
+    expect(out.cells.map((c) => c.suppressed)).toEqual(["small", "secondary", null, null]);
+  });
+
+  const random = (seed: number) => () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+  it("40 random provider × type × region tables: no published rate is 0 % or 100 %, and no line's withheld cells are together", () => {
+    let withheldLines = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const r = random(seed * 31337);
+      const places: PlaceFact[] = [];
+      for (let p = 1; p <= 6; p++)
+        for (const t of ["bae", "mae", "fbw"])
+          for (const region of ["Kamenz", "Bautzen"]) {
+            const n = r() < 0.3 ? 0 : r() < 0.4 ? 1 + Math.floor(r() * 3) : Math.floor(r() * 10);
+            const p1 = r() < 0.3 ? 0.95 : 0.5;
+            for (let i = 0; i < n; i++) places.push(place({ providerId: p, typeCode: t, region, integrated: r() < p1 }));
+          }
+      const exact = (t: string | null, region: string | null) => run({ places }, "integration", { typeCode: t, region, suppress: false });
+      for (const t of [null, "bae", "mae", "fbw"])
+        for (const region of [null, "Kamenz", "Bautzen"]) {
+          const v = run({ places }, "integration", { typeCode: t, region, groupDisclosure: true });
+          const x = exact(t, region);
+          const published = [...v.rows.map((row) => row.cells.integration!), v.overall.integration!].filter((c) => c.suppressed === null && c.n > 0);
+          for (const c of published) expect(c.k > 0 && c.k < c.n, `seed ${seed} ${t} ${region}: ${c.k} of ${c.n}`).toBe(true);
+          // The view's column: its withheld providers together, worked out as the total minus the published ones.
+          if (v.overall.integration!.suppressed !== null) continue;
+          const hiddenIds = v.rows.filter((row) => row.cells.integration!.suppressed !== null).map((row) => row.providerId);
+          if (hiddenIds.length === 0) continue;
+          withheldLines++;
+          const hx = x.rows.filter((row) => hiddenIds.includes(row.providerId)).map((row) => row.cells.integration!);
+          const k = hx.reduce((a, c) => a + c.k, 0);
+          const n = hx.reduce((a, c) => a + c.n, 0);
+          expect(k > 0 && k < n, `seed ${seed} ${t} ${region}: withheld ${k} of ${n}`).toBe(true);
+        }
+    }
+    expect(withheldLines).toBeGreaterThan(20);
+  }, 120_000);
+});
+
 describe("risk adjustment", () => {
   // Provider A has harder clients (80 % aged 50+), provider B easier ones; within each group both
   // achieve the same rate (50+: 20 %, 25–49: 60 %). A's raw rate is lower, its ratio is 1.

@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import { modelTableHidden } from "~/domain/comparison-report";
+import { GROUP_DISCLOSURE_NOTE, modelTableHidden } from "~/domain/comparison-report";
 import { formatNumber, formatPercent, PERTURBATION_NOTE, WITHHELD } from "~/domain/outcome-format";
 import { formatDateTime } from "~/domain/time";
 import type { ComparisonViewData } from "./types";
@@ -35,6 +35,7 @@ export function Method({ view }: { view: ComparisonViewData }) {
       </p>
       <p>
         <strong>Datenschutz:</strong> Werte mit weniger als {view.minCell} Personen werden nicht gezeigt, ebenso eine Quote, bei der nur 1 bis {view.minCell - 1} Personen das Ereignis hatten oder nicht hatten (etwa 1 von 15 oder 14 von 15: sie benennt die eine Person). Damit sie sich nicht aus Summen und übrigen Werten errechnen lassen, werden weitere Werte gesperrt, auch über die Maßnahmearten und Regionen hinweg (der Wert über alle Arten oder alle Regionen ist die Summe der einzelnen); eine Quote mit gesperrter Fallzahl wird nicht gezeigt. Alle diese Werte stehen gleich als „gesperrt“: eine eigene Kennzeichnung für Werte unter {view.minCell} würde verraten, in welchem Bereich der gesperrte Wert liegt.
+        {view.groupDisclosure && view.isRate ? ` ${GROUP_DISCLOSURE_NOTE}` : null}
       </p>
       {view.query.period.kind !== "year" ? (
         <p>
