@@ -491,6 +491,7 @@ export function suppressCells(cells: readonly Cell[], total: Cell, minCell: numb
     minCell,
     primary,
     group && isRateCell(total) ? cells.map((c) => c.k) : undefined,
+    true,
   );
   const totalPrimary = isPrimary(total, minCell, group);
   return {
@@ -923,23 +924,24 @@ export function tableSuppression(
       if (isPrimary(c, o.minCell, group) || (row === "T" ? b?.total : b?.providers.has(Number(row)))) hide(k);
     }
     // The lines: members adding up to a total. A provider's line whose total is withheld gives nothing away by itself (the slices' bridges cover it).
-    const lines: { members: string[]; total: string; skipWhenTotalHidden: boolean }[] = [];
+    // `insiders`: the members are different providers, each knowing its own figure (suppressColumn).
+    const lines: { members: string[]; total: string; skipWhenTotalHidden: boolean; insiders: boolean }[] = [];
     const present = (ks: string[]) => ks.filter((k) => cells.has(k));
     for (const t of tcols)
       for (const r of rcols) {
         const total = key("T", t, r);
-        if (cells.has(total)) lines.push({ members: present(rows.filter((x) => x !== "T").map((row) => key(row, t, r))), total, skipWhenTotalHidden: false });
+        if (cells.has(total)) lines.push({ members: present(rows.filter((x) => x !== "T").map((row) => key(row, t, r))), total, skipWhenTotalHidden: false, insiders: true });
       }
     for (const row of rows) {
       if (types.length)
         for (const r of rcols) {
           const total = key(row, ALL, r);
-          if (cells.has(total)) lines.push({ members: present(types.map((t) => key(row, t, r))), total, skipWhenTotalHidden: true });
+          if (cells.has(total)) lines.push({ members: present(types.map((t) => key(row, t, r))), total, skipWhenTotalHidden: true, insiders: false });
         }
       if (regions.length)
         for (const t of tcols) {
           const total = key(row, t, ALL);
-          if (cells.has(total)) lines.push({ members: present(regions.map((r) => key(row, t, r))), total, skipWhenTotalHidden: true });
+          if (cells.has(total)) lines.push({ members: present(regions.map((r) => key(row, t, r))), total, skipWhenTotalHidden: true, insiders: false });
         }
     }
     // The two-dimensional slices (one axis fixed), each with its margins.
@@ -975,6 +977,7 @@ export function tableSuppression(
             o.minCell,
             new Set(l.members.flatMap((k, i) => (hidden.has(k) ? [i] : []))),
             groupRate ? l.members.map(events) : undefined,
+            l.insiders,
           );
           for (const i of idx) if (hide(l.members[i])) changed = true;
           if (totalHidden && hide(l.total)) changed = true;

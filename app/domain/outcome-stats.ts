@@ -471,19 +471,28 @@ export function isSmall(n: number, min: number): boolean {
  * the event and its absence: their events, total − the others, of 0 or of all their persons
  * would tell every hidden person's outcome (group disclosure, docs/decisions/0023), so a further
  * cell is hidden as above.
+ *
+ * With `insiders` (the cells are different organisations, each knowing its own figure), the
+ * hidden cells must stay protected without any one of them: a provider withheld together with one
+ * other would get the other's figure as total − the published − its own (a user walk found
+ * "0 of 2" this way), so every hidden set less one of its cells must pass the same test.
  */
-export function suppressColumn(counts: readonly number[], min: number, alreadyHidden: ReadonlySet<number> = new Set(), events?: readonly number[]): { hidden: Set<number>; totalHidden: boolean } {
+export function suppressColumn(counts: readonly number[], min: number, alreadyHidden: ReadonlySet<number> = new Set(), events?: readonly number[], insiders = false): { hidden: Set<number>; totalHidden: boolean } {
   const hidden = new Set<number>(alreadyHidden);
   counts.forEach((c, i) => {
     if (isSmall(c, min)) hidden.add(i);
   });
+  const protectedSet = (h: readonly number[]) => {
+    const sum = h.reduce((s, i) => s + counts[i], 0);
+    const hiddenEvents = events ? h.reduce((s, i) => s + events[i], 0) : 1;
+    const mixed = !events || (hiddenEvents > 0 && hiddenEvents < sum);
+    return h.length >= 2 && !isSmall(sum, min) && h.some((i) => counts[i] >= min) && mixed;
+  };
   for (;;) {
     const h = [...hidden];
     if (h.length === 0) return { hidden, totalHidden: false };
-    const hiddenSum = h.reduce((s, i) => s + counts[i], 0);
-    const hiddenEvents = events ? h.reduce((s, i) => s + events[i], 0) : 1;
-    const mixed = !events || (hiddenEvents > 0 && hiddenEvents < hiddenSum);
-    const safe = h.length >= 2 && !isSmall(hiddenSum, min) && h.some((i) => counts[i] >= min) && mixed;
+    // Only cells with persons count as insiders (an empty cell is no organisation in this column).
+    const safe = protectedSet(h) && (!insiders || h.every((i) => counts[i] === 0 || protectedSet(h.filter((j) => j !== i))));
     if (safe) return { hidden, totalHidden: false };
     const next = counts
       .map((c, i) => ({ c, i }))

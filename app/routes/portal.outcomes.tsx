@@ -252,7 +252,10 @@ export default function PortalOutcomes() {
           </li>
           <li>
             <strong>Alle Träger</strong>: der Gesamtwert aller Träger zusammen,
-            ohne Namen und ohne Zahlen einzelner Träger.
+            ohne Namen und ohne Zahlen einzelner Träger. Er fehlt, wo er Zahlen
+            anderer Träger verraten würde: bei zu wenigen anderen Trägern, bei
+            sehr kleinen Zahlen oder wenn alle anderen dasselbe Ergebnis hatten
+            (0 % oder 100 %).
           </li>
           <li>
             <strong>Erwartet</strong>: der Wert, den Träger im Durchschnitt mit

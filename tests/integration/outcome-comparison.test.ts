@@ -374,10 +374,12 @@ describe("who may see the comparison", () => {
       const mm = await makeMeasure(p.id);
       for (let j = 0; j < 2; j++) await participation(mm, "2027-06-30", { status: "none" }, "completed", "2027-02-01");
     }
-    // Staff: the three cells under 3 are withheld (together 6 persons), the total 5 of 16 is shown.
+    // Staff: the three cells under 3 are withheld, and A's too (the three together are 0 of 6, which the total would
+    // tell). The total 5 of 16 is withheld as well: A, knowing its own 5 of 10, would get the others' 0 of 6 from it.
     const view = await comparisonView(cmGranted, { ...QUERY, year: "2027" });
-    expect(view.overall.integration!.suppressed).toBeNull();
+    expect(view.overall.integration!.suppressed).toBe("secondary");
     expect(view.rows.filter((r) => r.cells.integration!.suppressed === "small")).toHaveLength(3);
+    expect(view.allSuppressed).toBe(true);
     // A provider would read "all others: 0 %" and know that each of them placed no one: withheld.
     const own = await ownComparison(provUserA, { ...QUERY, year: "2027" });
     expect(own.overall.integration!.suppressed).toBe("secondary");
@@ -398,9 +400,11 @@ describe("who may see the comparison", () => {
       ["Gamma Kurse e. K.", "small"],
     ]);
     expect(view.allSuppressed).toBe(true);
-    expect(view.overall.integration!.n).toBe(7);
+    // The total (4 of 7) is withheld too: A, knowing its own 2 of 5, would get C's 2 of 2 from it.
+    expect(view.overall.integration!.suppressed).toBe("secondary");
+    expect(view.overall.integration!.n).toBe(0);
   });
-  it("withholds a rate of 100 % and one more cell by default (group disclosure); with the setting at 0 the 100 % is shown", async () => {
+  it("withholds a rate of 100 % and further cells by default (group disclosure, and no withheld provider may subtract itself); with the setting at 0 the 100 % is shown", async () => {
     // 2025: A 8 of 8, and three others with 5 of 10, 6 of 12 and 4 of 9.
     const others = await Promise.all(["Kappa", "Lambda", "My"].map((n) => makeProvider(`${n} Schulung GmbH`)));
     const ma = await makeMeasure(providerA.id);
@@ -416,10 +420,12 @@ describe("who may see the comparison", () => {
     expect(on.groupDisclosure).toBe(true);
     expect(byName(on)["Alpha Bildung GmbH"].suppressed).toBe("secondary");
     expect(byName(on)["Alpha Bildung GmbH"].rate).toBeNull();
-    // 8 of 8 alone would follow from the total 23 of 39: the smallest further cell (My, 4 of 9) goes too, and the two together are 12 of 17.
+    // 8 of 8 alone would follow from the total 23 of 39: the smallest further cell (My, 4 of 9) goes too, and the
+    // next (Kappa, 5 of 10), since My could otherwise subtract its own figure and get Alpha's 8 of 8.
     expect(byName(on)["My Schulung GmbH"].suppressed).toBe("secondary");
+    expect(byName(on)["Kappa Schulung GmbH"].suppressed).toBe("secondary");
     expect([on.overall.integration!.k, on.overall.integration!.n]).toEqual([23, 39]);
-    expect([byName(on)["Kappa Schulung GmbH"].k, byName(on)["Kappa Schulung GmbH"].n]).toEqual([5, 10]);
+    expect([byName(on)["Lambda Schulung GmbH"].k, byName(on)["Lambda Schulung GmbH"].n]).toEqual([6, 12]);
     const own = await ownComparison(provUserA, q);
     expect([own.own.cells.integration!.k, own.own.cells.integration!.n]).toEqual([8, 8]); // its own figures stay
     await saveSettings(admin, { "comparison.groupDisclosure": "0" });

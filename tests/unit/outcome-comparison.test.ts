@@ -206,21 +206,22 @@ describe("measures, hand-computed", () => {
 
 describe("suppression", () => {
   const cell = (n: number): Cell => ({ ...cellOf("integration", []), n, k: Math.floor(n / 2), rate: 0.5, low: 0.1, high: 0.9, method: "wilson" });
-  it("hides a provider with n = 2 and, with the total published, the next smallest cell too", () => {
+  it("hides a provider with n = 2 and, with the total published, the next smallest cells too: two, so that neither withheld provider gets the 2 by subtracting itself", () => {
     const out = suppressCells([cell(2), cell(40), cell(12), cell(25)], cell(79), 3);
-    expect(out.cells.map((c) => c.suppressed)).toEqual(["small", null, "secondary", null]);
+    expect(out.cells.map((c) => c.suppressed)).toEqual(["small", null, "secondary", "secondary"]);
     expect(out.cells[0].rate).toBeNull();
     expect(out.cells[2].n).toBe(0);
     expect(out.total.suppressed).toBeNull();
   });
-  it("two small cells together are still small: a third cell is hidden", () => {
+  it("two small cells together are still small: a third cell is hidden, and a fourth, since the third's provider would get 1 + 1 by subtracting itself", () => {
     const out = suppressCells([cell(1), cell(1), cell(30), cell(9)], cell(41), 3);
-    expect(out.cells.map((c) => c.suppressed)).toEqual(["small", "small", null, "secondary"]);
+    expect(out.cells.map((c) => c.suppressed)).toEqual(["small", "small", "secondary", "secondary"]);
+    expect(out.total.suppressed).toBeNull();
   });
-  it("with one further provider only, both are hidden (the total of 32 gives neither away)", () => {
+  it("with one further provider only, both are hidden and the total too (the provider of 30 knows its own figure: 32 − 30 = 2)", () => {
     const out = suppressCells([cell(2), cell(30)], cell(32), 3);
     expect(out.cells.map((c) => c.suppressed)).toEqual(["small", "secondary"]);
-    expect(out.total.suppressed).toBeNull();
+    expect(out.total.suppressed).toBe("secondary");
   });
   it("a single small provider: the total is hidden too", () => {
     const out = suppressCells([cell(2)], cell(2), 3);
@@ -237,8 +238,8 @@ describe("suppression", () => {
     expect(hidden(0)).toBeNull();
     expect(hidden(1)).toBe("secondary");
     expect(hidden(3)).toBeNull();
-    // … and the next smallest cell goes too, so that the hidden one cannot be worked out from the total.
-    expect(suppressCells([of15(14), cell(40), cell(41)], cell(96), 3).cells.map((c) => c.suppressed)).toEqual(["secondary", "secondary", null]);
+    // … and the next smallest cells go too, so that the hidden one cannot be worked out from the total, not even by a withheld provider subtracting itself.
+    expect(suppressCells([of15(14), cell(40), cell(41)], cell(96), 3).cells.map((c) => c.suppressed)).toEqual(["secondary", "secondary", "secondary"]);
   });
   it("nothing small, nothing hidden", () => {
     const out = suppressCells([{ ...cell(3), k: 3 }, cell(30)], cell(33), 3);
@@ -253,18 +254,20 @@ describe("suppression", () => {
     ];
     const r = run({ places }, "integration");
     const s = Object.fromEntries(r.rows.map((x) => [x.providerId, x.cells.integration!.suppressed]));
-    expect(s).toEqual({ 1: "small", 2: null, 3: "secondary", 4: null });
-    expect(r.funnel!.points.map((p) => p.providerId).sort()).toEqual([2, 4]);
-    expect(r.funnel!.notPlotted).toBe(2);
+    // 1 is small; 3 (the next smallest) and 2 go too, so that neither 3 nor 2 gets 1's figure by subtracting itself.
+    expect(s).toEqual({ 1: "small", 2: "secondary", 3: "secondary", 4: null });
+    expect(r.funnel!.points.map((p) => p.providerId).sort()).toEqual([4]);
+    expect(r.funnel!.notPlotted).toBe(3);
     expect(r.overall.integration!.n).toBe(62);
   });
 });
 
-describe("group disclosure: 0 % and 100 % (setting comparison.groupDisclosure)", () => {
+describe("group disclosure: 0 % and 100 % (setting comparison.groupDisclosure), and a withheld provider subtracting itself", () => {
   const rate = (k: number, n: number): Cell => ({ ...cellOf("integration", []), k, n, rate: n ? k / n : null, low: 0, high: 1, method: n < 10 ? "exact" : "wilson" });
   it("6 of 6 and 0 of 5 are primary with the setting, 3 of 6 and 4 of 7 are not; without it only the small cells are", () => {
     const hidden = (c: Cell, group: boolean) => suppressCells([c, rate(20, 40), rate(11, 30), rate(9, 25)], rate(60, 120), 3, new Set(), false, group).cells[0].suppressed;
     expect(hidden(rate(6, 6), true)).toBe("secondary");
+    expect(suppressCells([rate(6, 6), rate(20, 40), rate(11, 30), rate(9, 25)], rate(46, 101), 3, new Set(), false, true).cells.map((c) => c.suppressed)).toEqual(["secondary", null, "secondary", "secondary"]);
     expect(hidden(rate(0, 5), true)).toBe("secondary");
     expect(hidden(rate(3, 6), true)).toBeNull();
     expect(hidden(rate(3, 7), true)).toBeNull();
@@ -282,18 +285,21 @@ describe("group disclosure: 0 % and 100 % (setting comparison.groupDisclosure)",
     expect(off.total.k - off.cells.reduce((a, c) => a + c.k, 0)).toBe(off.total.n - off.cells.reduce((a, c) => a + c.n, 0));
   });
   it("the withheld cells together are never 0 % or 100 % of their persons (the total minus the published cells)", () => {
-    // 0 of 2 (small) and 0 of 4 (0 %) withheld, total 10 of 26: the remainder 0 of 6 would tell both; a mixed cell goes too.
+    // 0 of 2 (small) and 0 of 4 (0 %) withheld, total 10 of 26: the remainder 0 of 6 would tell both; a mixed cell goes too
+    // (4 of 8), and one more (6 of 12): without it the provider of 4 of 8 would get 0 of 6 by subtracting itself.
     const cells = [rate(0, 2), rate(0, 4), rate(4, 8), rate(6, 12)];
     const out = suppressCells(cells, rate(10, 26), 3, new Set(), false, true);
-    expect(out.cells.map((c) => c.suppressed)).toEqual(["small", "secondary", "secondary", null]);
+    expect(out.cells.map((c) => c.suppressed)).toEqual(["small", "secondary", "secondary", "secondary"]);
     const withheld = cells.filter((_, i) => out.cells[i].suppressed !== null);
     const k = withheld.reduce((a, c) => a + c.k, 0);
     const n = withheld.reduce((a, c) => a + c.n, 0);
     expect(k > 0 && k < n).toBe(true);
   });
-  it("a mixed remainder needs nothing more: 1 of 2 and 0 of 4 withheld (1 of 6 together) leave the rest published", () => {
+  it("a mixed remainder needs no cell for itself: 1 of 2, 0 of 4 and 4 of 8 withheld leave 6 of 12 published", () => {
+    // 1 of 2 and 0 of 4 (1 of 6 together) would do for an outsider; the provider of 0 of 4 would get 1 of 2 by
+    // subtracting itself, so 4 of 8 goes too; then no two of the three are 0 % or 100 % together.
     const out = suppressCells([rate(1, 2), rate(0, 4), rate(4, 8), rate(6, 12)], rate(11, 26), 3, new Set(), false, true);
-    expect(out.cells.map((c) => c.suppressed)).toEqual(["small", "secondary", null, null]);
+    expect(out.cells.map((c) => c.suppressed)).toEqual(["small", "secondary", "secondary", null]);
   });
 
   const random = (seed: number) => () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
@@ -325,6 +331,14 @@ describe("group disclosure: 0 % and 100 % (setting comparison.groupDisclosure)",
           const k = hx.reduce((a, c) => a + c.k, 0);
           const n = hx.reduce((a, c) => a + c.n, 0);
           expect(k > 0 && k < n, `seed ${seed} ${t} ${region}: withheld ${k} of ${n}`).toBe(true);
+          // A withheld provider subtracting its own figure: the others withheld are still two or more, together neither 0 % nor 100 %.
+          hx.forEach((own, i) => {
+            if (own.n === 0) return;
+            const rest = hx.filter((_, j) => j !== i && hx[j].n > 0);
+            const rk = k - own.k;
+            const rn = n - own.n;
+            expect(rest.length >= 2 && rk > 0 && rk < rn, `seed ${seed} ${t} ${region}: provider ${hiddenIds[i]} gets ${rk} of ${rn} over ${rest.length}`).toBe(true);
+          });
         }
     }
     expect(withheldLines).toBeGreaterThan(20);
@@ -448,8 +462,9 @@ describe("linked suppression (issue 12, fix a)", () => {
   const k = (n: number, kk: number): Cell => ({ k: kk, n, rate: kk / n, low: 0, high: 1, method: "wilson", suppressed: null });
   it("a rate with 1 or 2 persons in the numerator is primary, 0 and 3 are not", () => {
     const out = suppressCells([k(15, 1), k(20, 2), k(20, 0), k(20, 3), k(30, 10)], k(105, 16), 3);
-    // Hidden, but labelled "gesperrt" (secondary): their n of 15 and 20 is not below 3.
-    expect(out.cells.map((c) => c.suppressed)).toEqual(["secondary", "secondary", null, null, null]);
+    // Hidden, but labelled "gesperrt" (secondary): their n of 15 and 20 is not below 3. The third (0 of 20) goes with
+    // them: with two withheld, each provider would get the other's figure by subtracting its own.
+    expect(out.cells.map((c) => c.suppressed)).toEqual(["secondary", "secondary", "secondary", null, null]);
     expect(out.cells[0].k).toBe(0);
     expect(out.cells[0].n).toBe(0);
   });
@@ -591,7 +606,7 @@ describe("funnel note counts (issue 12, fix a)", () => {
       place({ providerId: 5, exitDate: null, examDate: "2007-05-01" }),
     ];
     const r = run({ places }, "integration");
-    expect(r.funnel!.notPlotted).toBe(2);
+    expect(r.funnel!.notPlotted).toBe(3);
     expect(r.funnel!.noCases).toBe(1);
     expect(r.allSuppressed).toBe(false);
   });
