@@ -10,7 +10,7 @@
  */
 import type { FunnelPosition } from "./outcome-stats";
 import { formatDateTime } from "./time";
-import { PERTURBATION_SHORT, WITHHELD } from "./outcome-format";
+import { GROUP_DISCLOSURE_NOTE, PERTURBATION_SHORT, WITHHELD } from "./outcome-format";
 
 export type ExportUnit = "rate" | "cents" | "days";
 export type Suppression = "none" | "small" | "secondary";
@@ -60,6 +60,8 @@ export interface ExportReport {
   /** A rolling period: the counts are perturbed. */
   perturbed?: boolean;
   minCell: number;
+  /** Rates of 0 % and 100 % withheld (the setting comparison.groupDisclosure). */
+  groupDisclosure?: boolean;
 }
 
 /** One mark for both reasons (outcome-format.ts WITHHELD: two marks would bound the withheld value). */
@@ -192,7 +194,7 @@ export function csvRows(report: ExportReport): unknown[][] {
     if (f.suppression !== "none") {
       const mark = SUPPRESSION_TEXT[f.suppression];
       // The same note for both reasons: which one applies would bound the value.
-      const note = `gesperrt (Sozialdatenschutz): weniger als ${report.minCell} Personen, oder damit sich eine solche Zahl nicht errechnen lässt`;
+      const note = `gesperrt (Sozialdatenschutz): weniger als ${report.minCell} Personen${report.groupDisclosure && report.unit === "rate" ? ", eine Quote von 0 % oder 100 %" : ""}, oder damit sich eine solche Zahl nicht errechnen lässt`;
       return [...head, ...Array.from({ length: 13 }, () => mark), "", "", note];
     }
     const v = (x: number | null) => csvValue(x, report.unit);
@@ -259,5 +261,6 @@ export function reportTemplateData(report: ExportReport, generatedAt: string, te
       return m ? { step: m[1], text: m[2] } : { step: String(i + 1), text };
     }),
     minCell: String(report.minCell),
+    groupDisclosure: report.groupDisclosure && report.unit === "rate" ? ` ${GROUP_DISCLOSURE_NOTE}` : "",
   };
 }

@@ -6,7 +6,7 @@
 import { funnelLimits, ratePosition, suppressColumn, type FunnelPosition } from "./outcome-stats";
 import type { ExportFigure, ExportReport, ExportUnit } from "./comparison-export";
 import { MEASURE_DEFINITIONS, MEASURE_LABELS, RATE_MEASURES, type Cell, type MeasureKey, type ModelSummary } from "./outcome-comparison";
-import { PERTURBATION_NOTE } from "./outcome-format";
+import { GROUP_DISCLOSURE_NOTE, PERTURBATION_NOTE } from "./outcome-format";
 
 export function unitOf(measure: MeasureKey): ExportUnit {
   return measure === "cost_per_integration" || measure === "cost_per_lasting" ? "cents" : measure === "days_to_placement" ? "days" : "rate";
@@ -30,9 +30,6 @@ function rateFunnel(measure: MeasureKey, overall: Cell | undefined, cell: Cell |
   return { limits, position: ratePosition(cell.k, cell.n, overall.rate) };
 }
 
-/** The rule of the setting comparison.groupDisclosure in words (page, PDF, CSV). */
-export const GROUP_DISCLOSURE_NOTE = "Quoten von 0 % und 100 % werden ebenfalls gesperrt: sie verraten das Ergebnis jeder Person darin, auch in gesperrten Teilwerten; gesperrte Werte ergeben zusammen nie 0 % oder 100 %.";
-
 /** The method in words, one "Schritt: Text" line each (the report's method table). */
 export function methodLines(measure: MeasureKey, model: ModelSummary | null, minCell: number, perturbed = false, groupDisclosure = false): string[] {
   const de = (v: number, d = 2) => v.toFixed(d).replace(".", ",");
@@ -54,7 +51,7 @@ export function methodLines(measure: MeasureKey, model: ModelSummary | null, min
     }
     lines.push("Verhältnis: tatsächliche ÷ erwartete Ereignisse; 95-%-Bereich nach Byar (Poisson).");
   }
-  lines.push(`Sperrung: Fallzahlen unter ${minCell} werden nicht ausgewiesen, ebenso Quoten, bei denen nur 1 bis ${minCell - 1} Personen das Ereignis hatten oder nicht hatten (etwa 1 oder 14 von 15), dazu sekundär weitere Werte, wenn sich die gesperrte Zahl sonst aus Summen und übrigen Werten errechnen ließe, auch über Maßnahmearten und Regionen hinweg. Alle gesperrten Werte stehen gleich als „gesperrt“, damit die Kennzeichnung nicht verrät, ob ein Wert unter ${minCell} liegt.`);
+  lines.push(`Sperrung: Fallzahlen unter ${minCell} werden nicht ausgewiesen, ebenso Quoten, bei denen nur 1 bis ${minCell - 1} Personen das Ereignis hatten oder nicht hatten (etwa 1 oder 14 von 15), dazu sekundär weitere Werte, wenn sich die gesperrte Zahl sonst aus Summen und übrigen Werten errechnen ließe, auch über Maßnahmearten und Regionen hinweg und auch von einem gesperrten Träger, der seine eigenen Zahlen abzieht. Alle gesperrten Werte stehen gleich als „gesperrt“, damit die Kennzeichnung nicht verrät, ob ein Wert unter ${minCell} liegt.`);
   if (groupDisclosure && RATE_MEASURES.includes(measure)) lines.push(`Gruppenoffenlegung: ${GROUP_DISCLOSURE_NOTE}`);
   if (perturbed) lines.push(`Rundung: ${PERTURBATION_NOTE}`);
   return lines;
@@ -119,6 +116,7 @@ export function reportFromComparison(c: StaffComparison, meta: ReportMeta): Expo
     method: methodLines(m, c.model, meta.minCell, meta.perturbed, meta.groupDisclosure),
     minCell: meta.minCell,
     perturbed: !!meta.perturbed,
+    groupDisclosure: !!meta.groupDisclosure,
   };
 }
 

@@ -72,3 +72,7 @@ export function formatRatio(ratio: number | null, low: number | null, high: numb
 export const PERTURBATION_NOTE =
   "Gleitende Zeiträume überschneiden sich untereinander und mit den Kalenderjahren. Damit sich ein gesperrter Wert nicht als Differenz zweier Zeiträume errechnen lässt, ist hier jede Fallzahl zufällig auf ein Vielfaches von 3 gerundet (Zellschlüsselverfahren wie beim Zensus 2022: dieselben Personen ergeben immer dieselbe Rundung, im Mittel weicht sie nicht ab). Quoten, Intervalle und erwartete Werte sind aus den gerundeten Zahlen berechnet; die Gesamtzahl kann von der Summe der Zeilen abweichen, und 12 Monate bis zum 31.12. können andere Zahlen zeigen als dasselbe Kalenderjahr. Kalenderjahre werden nicht gerundet.";
 export const PERTURBATION_SHORT = "Fallzahlen zufällig auf Vielfache von 3 gerundet (gleitender Zeitraum)";
+
+/** The rule of the setting comparison.groupDisclosure in words (page, PDF, CSV). */
+export const GROUP_DISCLOSURE_NOTE =
+  "Quoten von 0 % und 100 % werden ebenfalls gesperrt: sie verraten das Ergebnis jeder Person darin, auch in gesperrten Teilwerten; gesperrte Werte ergeben zusammen nie genau 0 % oder 100 % (in 12- und 24-Monats-Zeiträumen kann die Rechnung mit den gerundeten Zahlen es ergeben, ohne dass es zutrifft).";

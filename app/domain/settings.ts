@@ -285,7 +285,7 @@ export const SETTING_DEFINITIONS = [
   {
     key: "comparison.groupDisclosure",
     label: "Trägervergleich: Quoten von 0 % und 100 % sperren (1 = ja, 0 = nein)",
-    help: "Eine Quote von 0 % oder 100 % verrät das Ergebnis jeder Person in ihr, auch in gesperrten Teilwerten (Gruppenoffenlegung). Bei 1 werden solche Quoten gesperrt und gesperrte Werte nie zusammen zu 0 % oder 100 % ergänzt. Über 0 entscheidet der oder die Datenschutzbeauftragte.",
+    help: "Eine Quote von 0 % oder 100 % verrät das Ergebnis jeder Person in ihr, auch in gesperrten Teilwerten (Gruppenoffenlegung). Bei 1 werden solche Quoten gesperrt, und gesperrte Werte ergeben zusammen nie 0 % oder 100 %. Über 0 entscheidet der oder die Datenschutzbeauftragte.",
     group: "Trägervergleich",
     type: "integer",
     default: 1,

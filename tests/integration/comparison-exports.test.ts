@@ -130,7 +130,7 @@ describe("CSV of the comparison (staff with the right)", () => {
     const delta = rowOf(csv.rows, "Delta Kleinstträger UG");
     expect(delta.slice(7, 20)).toEqual(Array(13).fill("gesperrt"));
     expect(delta.slice(20, 22)).toEqual(["", ""]);
-    expect(delta[22]).toContain("weniger als 3 Personen, oder damit sich eine solche Zahl nicht errechnen lässt");
+    expect(delta[22]).toContain("weniger als 3 Personen, eine Quote von 0 % oder 100 %, oder damit sich eine solche Zahl nicht errechnen lässt");
     const gamma = rowOf(csv.rows, "Gamma Kolleg gGmbH");
     expect(gamma.slice(7, 20)).toEqual(Array(13).fill("gesperrt"));
     // Neither hidden count nor rate appears anywhere in the file.
@@ -175,6 +175,10 @@ describe("the Beirat report (PDF)", () => {
     expect(text).toContain("66,7 %");
     expect(text).toContain("Trichterdiagramm als Tabelle");
     expect(text).toContain("Methode");
+    // The privacy section names the subtraction by a withheld provider and the rule of 0 % and 100 %.
+    const flat = text.replace(/\s+/g, " ");
+    expect(flat).toContain("der seine eigenen Zahlen kennt und abzieht");
+    expect(flat).toContain("Quoten von 0 % und 100 % werden ebenfalls gesperrt");
     for (const p of PROVIDERS) expect(text).toContain(p.name.split(" ")[0]);
   });
 

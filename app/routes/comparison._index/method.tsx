@@ -1,6 +1,6 @@
 import { Link } from "@remix-run/react";
-import { GROUP_DISCLOSURE_NOTE, modelTableHidden } from "~/domain/comparison-report";
-import { formatNumber, formatPercent, PERTURBATION_NOTE, WITHHELD } from "~/domain/outcome-format";
+import { modelTableHidden } from "~/domain/comparison-report";
+import { formatNumber, formatPercent, GROUP_DISCLOSURE_NOTE, PERTURBATION_NOTE, WITHHELD } from "~/domain/outcome-format";
 import { formatDateTime } from "~/domain/time";
 import type { ComparisonViewData } from "./types";
 
@@ -34,7 +34,7 @@ export function Method({ view }: { view: ComparisonViewData }) {
         <strong>Intervalle:</strong> 95-%-Konfidenzintervall nach Wilson; bei weniger als 10 Fällen das exakte Intervall nach Clopper und Pearson. Für tatsächlich ÷ erwartet das Intervall nach Byar. Die Grenzen im Trichterdiagramm sind die 95-%- und 99,8-%-Kontrollgrenzen um die Gesamtquote (Binomialverteilung, Spiegelhalter 2005), beim risikoadjustierten Vergleich um 1 aus der Poisson-Verteilung mit der erwarteten Zahl E (exakt, ebenso interpoliert). Das 95-%-Konfidenzintervall gibt den Bereich an, der mit den Daten vereinbar ist: Bei wiederholten Erhebungen enthielten 95 % solcher Intervalle den wahren Wert. Liegt ein Träger außerhalb der 95-%-Grenzen, wäre eine so große Abweichung bei rein zufälliger Schwankung um den Gesamtwert in etwa 1 von 20 Fällen zu erwarten (99,8 %: etwa 1 von 500).
       </p>
       <p>
-        <strong>Datenschutz:</strong> Werte mit weniger als {view.minCell} Personen werden nicht gezeigt, ebenso eine Quote, bei der nur 1 bis {view.minCell - 1} Personen das Ereignis hatten oder nicht hatten (etwa 1 von 15 oder 14 von 15: sie benennt die eine Person). Damit sie sich nicht aus Summen und übrigen Werten errechnen lassen, werden weitere Werte gesperrt, auch über die Maßnahmearten und Regionen hinweg (der Wert über alle Arten oder alle Regionen ist die Summe der einzelnen); eine Quote mit gesperrter Fallzahl wird nicht gezeigt. Alle diese Werte stehen gleich als „gesperrt“: eine eigene Kennzeichnung für Werte unter {view.minCell} würde verraten, in welchem Bereich der gesperrte Wert liegt.
+        <strong>Datenschutz:</strong> Werte mit weniger als {view.minCell} Personen werden nicht gezeigt, ebenso eine Quote, bei der nur 1 bis {view.minCell - 1} Personen das Ereignis hatten oder nicht hatten (etwa 1 von 15 oder 14 von 15: sie benennt die eine Person). Damit sie sich nicht aus Summen und übrigen Werten errechnen lassen, werden weitere Werte gesperrt, auch über die Maßnahmearten und Regionen hinweg (der Wert über alle Arten oder alle Regionen ist die Summe der einzelnen) und so, dass auch ein gesperrter Träger, der seine eigenen Zahlen kennt und abzieht, keinen anderen gesperrten Wert erhält; eine Quote mit gesperrter Fallzahl wird nicht gezeigt. Alle diese Werte stehen gleich als „gesperrt“: eine eigene Kennzeichnung für Werte unter {view.minCell} würde verraten, in welchem Bereich der gesperrte Wert liegt.
         {view.groupDisclosure && view.isRate ? ` ${GROUP_DISCLOSURE_NOTE}` : null}
       </p>
       {view.query.period.kind !== "year" ? (
