@@ -3,7 +3,7 @@
  * export model of comparison-export.ts: the staff's CSV and Beirat report (all providers by
  * name) and the provider's own view (its own row only, the overall rate anonymised). Pure.
  */
-import { funnelLimits, ratePosition, suppressColumn, type FunnelPosition } from "./outcome-stats";
+import { funnelLimits, isSmall, ratePosition, suppressColumn, type FunnelPosition } from "./outcome-stats";
 import type { ExportFigure, ExportReport, ExportUnit } from "./comparison-export";
 import { MEASURE_DEFINITIONS, MEASURE_LABELS, RATE_MEASURES, type Cell, type MeasureKey, type ModelSummary } from "./outcome-comparison";
 import { GROUP_DISCLOSURE_NOTE, PERTURBATION_NOTE } from "./outcome-format";
@@ -196,17 +196,24 @@ export function distinctNames(rows: readonly { id: number; name: string; key: st
 /**
  * Which cells of a model table (strata, calibration groups: persons n and events per row, both
  * with a published total) must be hidden: small counts and, secondarily, what would give them away
- * (suppressColumn per column). A hidden n hides its row's events and rate as well.
+ * (suppressColumn per column). A hidden n hides its row's events and rate as well. Events are
+ * hidden like a provider's rate: 1 or 2 with or without the event ("11 of 12"), and with `group`
+ * (the setting comparison.groupDisclosure) 0 % and 100 % ("0 of 5"), the hidden rows together
+ * being neither.
  */
-export function modelTableHidden(rows: readonly { n: number; events: number }[], minCell: number): { n: boolean; events: boolean }[] {
-  const n = suppressColumn(
-    rows.map((r) => r.n),
-    minCell,
-  ).hidden;
-  const events = suppressColumn(
-    rows.map((r) => r.events),
-    minCell,
-    n,
-  ).hidden;
+export function modelTableHidden(rows: readonly { n: number; events: number }[], minCell: number, group = false): { n: boolean; events: boolean }[] {
+  const ns = rows.map((r) => r.n);
+  const es = rows.map((r) => r.events);
+  const n = suppressColumn(ns, minCell).hidden;
+  let events = new Set<number>(n);
+  rows.forEach((r, i) => {
+    if (isSmall(r.n - r.events, minCell) || (group && r.n > 0 && (r.events === 0 || r.events === r.n))) events.add(i);
+  });
+  // Both conditions until neither hides more (each pass only adds, so this ends).
+  for (let size = -1; size !== events.size; ) {
+    size = events.size;
+    events = suppressColumn(es, minCell, events).hidden;
+    if (group) events = suppressColumn(ns, minCell, events, es).hidden;
+  }
   return rows.map((_, i) => ({ n: n.has(i), events: n.has(i) || events.has(i) }));
 }

@@ -159,7 +159,18 @@ describe("model tables suppress small counts with secondary suppression", () => 
       { n: false, events: true },
       { n: false, events: false },
     ]);
-    // Nothing small: nothing hidden (0 events is not a small count).
+    // Nothing small: nothing hidden (0 events is not a small count, and without the setting 0 % is shown).
     expect(modelTableHidden([{ n: 20, events: 0 }, { n: 25, events: 8 }], 3).every((h) => !h.n && !h.events)).toBe(true);
+  });
+  it("hides events whose complement is 1 or 2 (11 of 12), and with the setting 0 % and 100 %, the hidden rows together being neither", async () => {
+    const { modelTableHidden } = await import("~/domain/comparison-report");
+    // 11 of 12: one person without the event; hidden, with the next smallest event count (so the total gives neither away).
+    expect(modelTableHidden([{ n: 12, events: 11 }, { n: 25, events: 8 }, { n: 30, events: 15 }], 3).map((h) => h.events)).toEqual([true, true, false]);
+    // 0 of 5 (all five without the event): with the setting hidden, and the next (4 of 10) too, so the two are not 0 % together.
+    const rows = [{ n: 5, events: 0 }, { n: 10, events: 4 }, { n: 30, events: 15 }, { n: 40, events: 22 }];
+    expect(modelTableHidden(rows, 3, true).map((h) => h.events)).toEqual([true, true, false, false]);
+    expect(modelTableHidden(rows, 3, false).map((h) => h.events)).toEqual([false, false, false, false]);
+    // 0 of 5 and 0 of 6 hidden together would be 0 of 11: a row with the event goes too.
+    expect(modelTableHidden([{ n: 5, events: 0 }, { n: 6, events: 0 }, { n: 30, events: 15 }, { n: 40, events: 22 }], 3, true).map((h) => h.events)).toEqual([true, true, true, false]);
   });
 });

@@ -7,8 +7,8 @@ import type { ComparisonViewData } from "./types";
 /** The method in plain German: definitions, period, data date, intervals, suppression, the model. */
 export function Method({ view }: { view: ComparisonViewData }) {
   const model = view.model;
-  const strataHidden = model ? modelTableHidden(model.strata, view.minCell) : [];
-  const calibrationHidden = model ? modelTableHidden(model.calibration.map((g) => ({ n: g.n, events: g.observed })), view.minCell) : [];
+  const strataHidden = model ? modelTableHidden(model.strata, view.minCell, view.groupDisclosure) : [];
+  const calibrationHidden = model ? modelTableHidden(model.calibration.map((g) => ({ n: g.n, events: g.observed })), view.minCell, view.groupDisclosure) : [];
   return (
     <section aria-labelledby="method" className="method">
       <h2 id="method">So wird gerechnet</h2>
@@ -137,7 +137,7 @@ export function Method({ view }: { view: ComparisonViewData }) {
                     <th scope="row">{s.key}</th>
                     <td className="num">{strataHidden[i].n ? WITHHELD : s.n}</td>
                     <td className="num">{strataHidden[i].events ? (strataHidden[i].n ? "–" : WITHHELD) : s.events}</td>
-                    <td className="num">{strataHidden[i].events ? "–" : formatPercent(s.rate)}</td>
+                    <td className="num">{strataHidden[i].events || s.n === 0 ? "–" : formatPercent(s.rate)}</td>
                   </tr>
                 ))}
               </tbody>
