@@ -62,6 +62,8 @@ export interface ExportReport {
   minCell: number;
   /** Rates of 0 % and 100 % withheld (the setting comparison.groupDisclosure). */
   groupDisclosure?: boolean;
+  /** Protected against a withheld provider subtracting its own figure (the setting comparison.insiderProtection). */
+  insiderProtection?: boolean;
 }
 
 /** One mark for both reasons (outcome-format.ts WITHHELD: two marks would bound the withheld value). */
@@ -262,5 +264,6 @@ export function reportTemplateData(report: ExportReport, generatedAt: string, te
     }),
     minCell: String(report.minCell),
     groupDisclosure: report.groupDisclosure && report.unit === "rate" ? ` ${GROUP_DISCLOSURE_NOTE}` : "",
+    insiders: report.insiderProtection ? ", auch von einem gesperrten Träger, der seine eigenen Zahlen kennt und abzieht" : "",
   };
 }

@@ -31,7 +31,7 @@ function rateFunnel(measure: MeasureKey, overall: Cell | undefined, cell: Cell |
 }
 
 /** The method in words, one "Schritt: Text" line each (the report's method table). */
-export function methodLines(measure: MeasureKey, model: ModelSummary | null, minCell: number, perturbed = false, groupDisclosure = false): string[] {
+export function methodLines(measure: MeasureKey, model: ModelSummary | null, minCell: number, perturbed = false, groupDisclosure = false, insiders = false): string[] {
   const de = (v: number, d = 2) => v.toFixed(d).replace(".", ",");
   const lines: string[] = [];
   if (RATE_MEASURES.includes(measure)) {
@@ -51,7 +51,7 @@ export function methodLines(measure: MeasureKey, model: ModelSummary | null, min
     }
     lines.push("Verhältnis: tatsächliche ÷ erwartete Ereignisse; 95-%-Bereich nach Byar (Poisson).");
   }
-  lines.push(`Sperrung: Fallzahlen unter ${minCell} werden nicht ausgewiesen, ebenso Quoten, bei denen nur 1 bis ${minCell - 1} Personen das Ereignis hatten oder nicht hatten (etwa 1 oder 14 von 15), dazu sekundär weitere Werte, wenn sich die gesperrte Zahl sonst aus Summen und übrigen Werten errechnen ließe, auch über Maßnahmearten und Regionen hinweg und auch von einem gesperrten Träger, der seine eigenen Zahlen abzieht. Alle gesperrten Werte stehen gleich als „gesperrt“, damit die Kennzeichnung nicht verrät, ob ein Wert unter ${minCell} liegt.`);
+  lines.push(`Sperrung: Fallzahlen unter ${minCell} werden nicht ausgewiesen, ebenso Quoten, bei denen nur 1 bis ${minCell - 1} Personen das Ereignis hatten oder nicht hatten (etwa 1 oder 14 von 15), dazu sekundär weitere Werte, wenn sich die gesperrte Zahl sonst aus Summen und übrigen Werten errechnen ließe, auch über Maßnahmearten und Regionen hinweg${insiders ? " und auch von einem gesperrten Träger, der seine eigenen Zahlen abzieht" : ""}. Alle gesperrten Werte stehen gleich als „gesperrt“, damit die Kennzeichnung nicht verrät, ob ein Wert unter ${minCell} liegt.`);
   if (groupDisclosure && RATE_MEASURES.includes(measure)) lines.push(`Gruppenoffenlegung: ${GROUP_DISCLOSURE_NOTE}`);
   if (perturbed) lines.push(`Rundung: ${PERTURBATION_NOTE}`);
   return lines;
@@ -66,6 +66,8 @@ export interface ReportMeta {
   perturbed?: boolean;
   /** Rates of 0 % and 100 % withheld (the setting comparison.groupDisclosure). */
   groupDisclosure?: boolean;
+  /** Protected against a withheld provider subtracting its own figure (the setting comparison.insiderProtection). */
+  insiderProtection?: boolean;
 }
 
 /** What the staff view gives (app/services/outcome-comparison.server.ts ComparisonView), as far as the files need it. */
@@ -113,10 +115,11 @@ export function reportFromComparison(c: StaffComparison, meta: ReportMeta): Expo
     filters: meta.filters,
     overall: figure("Alle Träger (gesamt)", overallCell),
     providers,
-    method: methodLines(m, c.model, meta.minCell, meta.perturbed, meta.groupDisclosure),
+    method: methodLines(m, c.model, meta.minCell, meta.perturbed, meta.groupDisclosure, meta.insiderProtection),
     minCell: meta.minCell,
     perturbed: !!meta.perturbed,
     groupDisclosure: !!meta.groupDisclosure,
+    insiderProtection: !!meta.insiderProtection,
   };
 }
 

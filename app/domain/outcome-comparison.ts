@@ -479,9 +479,10 @@ export function isPrimary(c: Cell, minCell: number, group = false): boolean {
  * published: primary cells (isPrimary) and the cells in `linked` (hidden because the base cell
  * they derive from is hidden) go through suppressColumn over the person counts n, which adds the
  * secondary ones; `totalLinked` hides the total as well. With `group`, 0 % and 100 % are primary
- * and the withheld cells of a rate must together be neither (isPrimary, suppressColumn).
+ * and the withheld cells of a rate must together be neither (isPrimary, suppressColumn). With
+ * `insiders`, no withheld provider gets another's figure by subtracting its own (suppressColumn).
  */
-export function suppressCells(cells: readonly Cell[], total: Cell, minCell: number, linked: ReadonlySet<number> = new Set(), totalLinked = false, group = false): { cells: Cell[]; total: Cell } {
+export function suppressCells(cells: readonly Cell[], total: Cell, minCell: number, linked: ReadonlySet<number> = new Set(), totalLinked = false, group = false, insiders = true): { cells: Cell[]; total: Cell } {
   const primary = new Set<number>(linked);
   cells.forEach((c, i) => {
     if (isPrimary(c, minCell, group)) primary.add(i);
@@ -491,7 +492,7 @@ export function suppressCells(cells: readonly Cell[], total: Cell, minCell: numb
     minCell,
     primary,
     group && isRateCell(total) ? cells.map((c) => c.k) : undefined,
-    true,
+    insiders,
   );
   const totalPrimary = isPrimary(total, minCell, group);
   return {
@@ -820,6 +821,8 @@ export interface CompareOptions {
   perturbSalt?: number;
   /** Withhold rates of 0 % and 100 % and uniform groups of withheld cells (the setting comparison.groupDisclosure; isPrimary). */
   groupDisclosure?: boolean;
+  /** Protect withheld cells against a withheld provider subtracting its own figure (the setting comparison.insiderProtection; suppressColumn). Undefined: on. */
+  insiders?: boolean;
 }
 
 /** ~60 x values from 1 to max, spaced evenly on a square-root scale (dense where the funnel bends). */
@@ -873,7 +876,7 @@ export interface ViewHidden {
  */
 export function tableSuppression(
   all: Facts,
-  o: Pick<CompareOptions, "period" | "asOf" | "minCell" | "dropoutCountsRunning" | "groupDisclosure">,
+  o: Pick<CompareOptions, "period" | "asOf" | "minCell" | "dropoutCountsRunning" | "groupDisclosure" | "insiders">,
   line: Line,
   measures: readonly MeasureKey[],
 ): { view: (measure: MeasureKey, typeCode: string | null | undefined, region: string | null | undefined) => ViewHidden | undefined } {
@@ -930,7 +933,7 @@ export function tableSuppression(
     for (const t of tcols)
       for (const r of rcols) {
         const total = key("T", t, r);
-        if (cells.has(total)) lines.push({ members: present(rows.filter((x) => x !== "T").map((row) => key(row, t, r))), total, skipWhenTotalHidden: false, insiders: true });
+        if (cells.has(total)) lines.push({ members: present(rows.filter((x) => x !== "T").map((row) => key(row, t, r))), total, skipWhenTotalHidden: false, insiders: o.insiders !== false });
       }
     for (const row of rows) {
       if (types.length)
@@ -1107,7 +1110,7 @@ function breakBridge(cells: readonly { a: string; b: string; key: string; n: num
 const tables = new WeakMap<Facts, Map<string, ReturnType<typeof tableSuppression>>>();
 /** tableSuppression, kept with the facts: every view (type, region, measure) of the same facts and period shares one table. */
 function tableSuppressionOf(all: Facts, o: CompareOptions, line: Line, measures: readonly MeasureKey[]): ReturnType<typeof tableSuppression> {
-  const key = JSON.stringify([line, o.period.from, o.period.to, o.asOf, o.minCell, !!o.dropoutCountsRunning, !!o.groupDisclosure]);
+  const key = JSON.stringify([line, o.period.from, o.period.to, o.asOf, o.minCell, !!o.dropoutCountsRunning, !!o.groupDisclosure, o.insiders !== false]);
   let byKey = tables.get(all);
   if (!byKey) tables.set(all, (byKey = new Map()));
   let t = byKey.get(key);
@@ -1140,7 +1143,7 @@ export function compare(all: Facts, o: CompareOptions): Comparison {
     // Withheld across the types and regions, too: what the whole table withholds in this view.
     const across = matrix?.view(m, o.typeCode, o.region);
     if (across) providerIds.forEach((id, i) => across.providers.has(id) && linked.add(i));
-    const out = suppress ? suppressCells(raw, total, o.minCell, linked, !!(base && overall[base]?.suppressed) || !!across?.total, !!o.groupDisclosure) : { cells: raw, total };
+    const out = suppress ? suppressCells(raw, total, o.minCell, linked, !!(base && overall[base]?.suppressed) || !!across?.total, !!o.groupDisclosure, o.insiders !== false) : { cells: raw, total };
     const salt = o.perturbSalt;
     providerIds.forEach((id, i) => (cells.get(id)![m] = salt === undefined ? out.cells[i] : perturbCell(m, out.cells[i], byProvider.get(id)!, salt)));
     overall[m] = salt === undefined ? out.total : perturbCell(m, out.total, units, salt);

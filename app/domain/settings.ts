@@ -293,6 +293,16 @@ export const SETTING_DEFINITIONS = [
     max: 1,
   },
   {
+    key: "comparison.insiderProtection",
+    label: "Trägervergleich: Schutz vor Abzug eigener Zahlen (1 = ja, 0 = nein)",
+    help: "Ein gesperrter Träger kennt seine eigenen Zahlen und könnte sie von der Summe abziehen. Bei 1 werden weitere Werte gesperrt, bis auch er keinen anderen gesperrten Wert errechnen kann. Für Berichte, die Trägern zugehen (z. B. ein Beirat mit Trägervertretern), 1 wählen; bei wenigen Trägern bleibt dann oft nur der Gesamtwert.",
+    group: "Trägervergleich",
+    type: "integer",
+    default: 0,
+    min: 0,
+    max: 1,
+  },
+  {
     key: "comparison.regionalRates",
     label: "Trägervergleich: Arbeitslosenquote je Region (%)",
     help: "Paare „Region=Quote“, getrennt durch Semikolon, z. B. „Kamenz=14,9; Hoyerswerda=19,8“. Fließt in die Risikoadjustierung ein, wo bekannt.",

@@ -77,7 +77,7 @@ function OwnRow({ item }: { item: Item }) {
     return (
       <tr>
         <th scope="row">{item.measureLabel}</th>
-        <td className="num" colSpan={4}>
+        <td colSpan={4}>
           {item.suppressedLabel}{" "}
           <span className="muted small">
             (

@@ -45,7 +45,7 @@ async function staffReport(user: CurrentUser, params: URLSearchParams): Promise<
   const view = await comparisonView(user, queryInput(params));
   const report = reportFromComparison(
     { measure: view.query.measure, period: view.query.period, overall: view.overall, rows: view.rows, funnel: view.funnel, model: view.model },
-    { periodLabel: view.query.period.label, asOf: view.dataAsOf, filters: filtersOf(view), minCell: view.minCell, perturbed: view.query.period.kind !== "year", groupDisclosure: view.groupDisclosure },
+    { periodLabel: view.query.period.label, asOf: view.dataAsOf, filters: filtersOf(view), minCell: view.minCell, perturbed: view.query.period.kind !== "year", groupDisclosure: view.groupDisclosure, insiderProtection: view.insiderProtection },
   );
   return { report, view };
 }

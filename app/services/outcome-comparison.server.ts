@@ -434,7 +434,8 @@ async function comparisonSettings() {
   const period = String(s["comparison.defaultPeriod"] ?? "rolling24") as PeriodKind;
   // On unless set to 0 (a missing or unreadable value keeps the protection).
   const groupDisclosure = Number(s["comparison.groupDisclosure"] ?? 1) !== 0;
-  return { minCell, groupDisclosure, regionalRates: regional.error ? new Map<string, number>() : regional.rates, regionalError: regional.error, defaultPeriod: (["year", "rolling12", "rolling24"].includes(period) ? period : "rolling24") as PeriodKind };
+  const insiders = Number(s["comparison.insiderProtection"] ?? 0) === 1;
+  return { minCell, groupDisclosure, insiders, regionalRates: regional.error ? new Map<string, number>() : regional.rates, regionalError: regional.error, defaultPeriod: (["year", "rolling12", "rolling24"].includes(period) ? period : "rolling24") as PeriodKind };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -566,6 +567,8 @@ export interface ComparisonView {
   minCell: number;
   /** Rates of 0 % and 100 % are withheld (the setting comparison.groupDisclosure). */
   groupDisclosure: boolean;
+  /** Withheld cells are protected against a withheld provider subtracting its own (the setting comparison.insiderProtection). */
+  insiderProtection: boolean;
   /** The data's date: the moment the figures were computed (everything recorded by then). */
   dataAsOf: string;
   regionalRatesKnown: string[];
@@ -626,7 +629,7 @@ export async function comparisonView(user: CurrentUser, input: QueryInput): Prom
   const { facts, asOf: now } = await cachedFacts({ line: query.line, from: query.period.from, to: query.period.to, asOf: requestedAt, regionalRates: settings.regionalRates }, true);
   // Rolling periods overlap each other and the calendar years: their counts are perturbed (perturbCell).
   const perturbSalt = query.period.kind === "year" ? undefined : cellKeySalt();
-  const result = compareFacts(facts, { measure: query.measure, period: query.period, typeCode: query.typeCode, region: query.region, adjust: query.adjust, minCell: settings.minCell, groupDisclosure: settings.groupDisclosure, asOf: berlinDate(now), perturbSalt });
+  const result = compareFacts(facts, { measure: query.measure, period: query.period, typeCode: query.typeCode, region: query.region, adjust: query.adjust, minCell: settings.minCell, groupDisclosure: settings.groupDisclosure, insiders: settings.insiders, asOf: berlinDate(now), perturbSalt });
   const names = await providerNames(
     m,
     result.rows.map((r) => r.providerId),
@@ -651,6 +654,7 @@ export async function comparisonView(user: CurrentUser, input: QueryInput): Prom
     model: (result.overall[query.measure]?.n ?? 0) >= settings.minCell && result.overall[query.measure]?.suppressed === null ? result.model : null,
     minCell: settings.minCell,
     groupDisclosure: settings.groupDisclosure,
+    insiderProtection: settings.insiders,
     dataAsOf: now,
     regionalRatesKnown: [...settings.regionalRates.keys()],
     regionalError: settings.regionalError,
@@ -731,7 +735,7 @@ export async function ownComparison(user: CurrentUser, input: QueryInput): Promi
   const { query, errors, problems } = parseComparisonQuery({ ...input, line }, { period: settings.defaultPeriod, today: today(), minYear });
   if (query.typeCode) dropUnknownType(query, errors, (await m.getRepository(MeasureType).find({ select: { code: true } })).map((t) => t.code), problems);
   const { facts, asOf: now } = await cachedFacts({ line, from: query.period.from, to: query.period.to, asOf: requestedAt, regionalRates: settings.regionalRates }, true);
-  const options = { measure: query.measure, period: query.period, typeCode: query.typeCode, region: query.region, adjust: query.adjust, minCell: settings.minCell, groupDisclosure: settings.groupDisclosure, asOf: berlinDate(now) };
+  const options = { measure: query.measure, period: query.period, typeCode: query.typeCode, region: query.region, adjust: query.adjust, minCell: settings.minCell, groupDisclosure: settings.groupDisclosure, insiders: settings.insiders, asOf: berlinDate(now) };
   const result = compareFacts(facts, { ...options, suppress: false });
   const published = compareFacts(facts, options);
   const row = result.rows.find((r) => r.providerId === providerId);

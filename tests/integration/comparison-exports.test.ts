@@ -11,6 +11,7 @@ import { ProviderOutcomes } from "~/lib/api-contract";
 import { em } from "../setup/db";
 import type { CurrentUser } from "~/services/auth.server";
 import { comparisonCsv, comparisonReportPdf, ownOutcomes, ownOutcomesPage } from "~/services/comparison-exports.server";
+import { saveSettings } from "~/services/settings-admin.server";
 
 /**
  * The comparison leaves the page (issue 12, points 5, 6, 9): the staff's CSV and Beirat PDF carry
@@ -120,9 +121,21 @@ describe("CSV of the comparison (staff with the right)", () => {
     expect(dec(alpha[11])).toBeGreaterThan(66.7);
     expect(dec(alpha[16])).toBeLessThan(56.4);
     expect(dec(alpha[17])).toBeGreaterThan(56.4);
-    // Beta is withheld with Delta (n = 2) and Gamma: with Delta and Gamma alone, Gamma would get Delta's figure by
-    // subtracting its own from the total minus Alpha and Beta.
-    expect(rowOf(csv.rows, "Beta Lernhaus e. V.").slice(7, 10)).toEqual(["gesperrt", "gesperrt", "gesperrt"]);
+    expect(rowOf(csv.rows, "Beta Lernhaus e. V.").slice(7, 10)).toEqual(["10", "25", "40,0"]);
+  });
+
+  it("with the protection against subtracting one's own figure, Beta is withheld too and the report says why", async () => {
+    await saveSettings(staff, { "comparison.insiderProtection": "1" });
+    try {
+      const csv = parseCsv((await comparisonCsv(staff, QUERY)).body);
+      // With Delta (n = 2) and Gamma alone withheld, Gamma would get Delta's figure by subtracting its own.
+      expect(rowOf(csv.rows, "Beta Lernhaus e. V.").slice(7, 10)).toEqual(["gesperrt", "gesperrt", "gesperrt"]);
+      expect(rowOf(csv.rows, "Alpha Bildungswerk GmbH").slice(7, 10)).toEqual(["20", "30", "66,7"]);
+      const text = pdfText((await comparisonReportPdf(staff, QUERY)).bytes).replace(/\s+/g, " ");
+      expect(text).toContain("der seine eigenen Zahlen kennt und abzieht");
+    } finally {
+      await saveSettings(staff, { "comparison.insiderProtection": "0" });
+    }
   });
 
   it("prints only 'gesperrt' for the provider with n = 2 and the same for the cell that would give it away", async () => {
@@ -175,10 +188,10 @@ describe("the Beirat report (PDF)", () => {
     expect(text).toContain("66,7 %");
     expect(text).toContain("Trichterdiagramm als Tabelle");
     expect(text).toContain("Methode");
-    // The privacy section names the subtraction by a withheld provider and the rule of 0 % and 100 %.
+    // The privacy section names the rule of 0 % and 100 % (the setting is on by default) and not the protection against subtracting one's own (off).
     const flat = text.replace(/\s+/g, " ");
-    expect(flat).toContain("der seine eigenen Zahlen kennt und abzieht");
     expect(flat).toContain("Quoten von 0 % und 100 % werden ebenfalls gesperrt");
+    expect(flat).not.toContain("abzieht");
     for (const p of PROVIDERS) expect(text).toContain(p.name.split(" ")[0]);
   });
 

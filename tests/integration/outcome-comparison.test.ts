@@ -375,11 +375,18 @@ describe("who may see the comparison", () => {
       for (let j = 0; j < 2; j++) await participation(mm, "2027-06-30", { status: "none" }, "completed", "2027-02-01");
     }
     // Staff: the three cells under 3 are withheld, and A's too (the three together are 0 of 6, which the total would
-    // tell). The total 5 of 16 is withheld as well: A, knowing its own 5 of 10, would get the others' 0 of 6 from it.
+    // tell: group disclosure); the total 5 of 16 is shown.
     const view = await comparisonView(cmGranted, { ...QUERY, year: "2027" });
-    expect(view.overall.integration!.suppressed).toBe("secondary");
+    expect(view.overall.integration!.suppressed).toBeNull();
     expect(view.rows.filter((r) => r.cells.integration!.suppressed === "small")).toHaveLength(3);
     expect(view.allSuppressed).toBe(true);
+    // With the protection against subtracting one's own figure, the total goes too: A, knowing its own 5 of 10, would get the others' 0 of 6.
+    await saveSettings(admin, { "comparison.insiderProtection": "1" });
+    try {
+      expect((await comparisonView(cmGranted, { ...QUERY, year: "2027" })).overall.integration!.suppressed).toBe("secondary");
+    } finally {
+      await saveSettings(admin, { "comparison.insiderProtection": "0" });
+    }
     // A provider would read "all others: 0 %" and know that each of them placed no one: withheld.
     const own = await ownComparison(provUserA, { ...QUERY, year: "2027" });
     expect(own.overall.integration!.suppressed).toBe("secondary");
@@ -400,11 +407,9 @@ describe("who may see the comparison", () => {
       ["Gamma Kurse e. K.", "small"],
     ]);
     expect(view.allSuppressed).toBe(true);
-    // The total (4 of 7) is withheld too: A, knowing its own 2 of 5, would get C's 2 of 2 from it.
-    expect(view.overall.integration!.suppressed).toBe("secondary");
-    expect(view.overall.integration!.n).toBe(0);
+    expect(view.overall.integration!.n).toBe(7);
   });
-  it("withholds a rate of 100 % and further cells by default (group disclosure, and no withheld provider may subtract itself); with the setting at 0 the 100 % is shown", async () => {
+  it("withholds a rate of 100 % and one more cell by default (group disclosure), a third with the protection against subtracting one's own; with the setting at 0 the 100 % is shown", async () => {
     // 2025: A 8 of 8, and three others with 5 of 10, 6 of 12 and 4 of 9.
     const others = await Promise.all(["Kappa", "Lambda", "My"].map((n) => makeProvider(`${n} Schulung GmbH`)));
     const ma = await makeMeasure(providerA.id);
@@ -420,12 +425,20 @@ describe("who may see the comparison", () => {
     expect(on.groupDisclosure).toBe(true);
     expect(byName(on)["Alpha Bildung GmbH"].suppressed).toBe("secondary");
     expect(byName(on)["Alpha Bildung GmbH"].rate).toBeNull();
-    // 8 of 8 alone would follow from the total 23 of 39: the smallest further cell (My, 4 of 9) goes too, and the
-    // next (Kappa, 5 of 10), since My could otherwise subtract its own figure and get Alpha's 8 of 8.
+    // 8 of 8 alone would follow from the total 23 of 39: the smallest further cell (My, 4 of 9) goes too, and the two together are 12 of 17.
     expect(byName(on)["My Schulung GmbH"].suppressed).toBe("secondary");
-    expect(byName(on)["Kappa Schulung GmbH"].suppressed).toBe("secondary");
     expect([on.overall.integration!.k, on.overall.integration!.n]).toEqual([23, 39]);
-    expect([byName(on)["Lambda Schulung GmbH"].k, byName(on)["Lambda Schulung GmbH"].n]).toEqual([6, 12]);
+    expect([byName(on)["Kappa Schulung GmbH"].k, byName(on)["Kappa Schulung GmbH"].n]).toEqual([5, 10]);
+    // With the protection against subtracting one's own figure, Kappa (5 of 10) goes too: My would otherwise get Alpha's 8 of 8.
+    await saveSettings(admin, { "comparison.insiderProtection": "1" });
+    try {
+      const inside = await comparisonView(cmGranted, q);
+      expect(inside.insiderProtection).toBe(true);
+      expect(["Alpha Bildung GmbH", "My Schulung GmbH", "Kappa Schulung GmbH"].map((name) => byName(inside)[name].suppressed)).toEqual(["secondary", "secondary", "secondary"]);
+      expect([byName(inside)["Lambda Schulung GmbH"].k, byName(inside)["Lambda Schulung GmbH"].n]).toEqual([6, 12]);
+    } finally {
+      await saveSettings(admin, { "comparison.insiderProtection": "0" });
+    }
     const own = await ownComparison(provUserA, q);
     expect([own.own.cells.integration!.k, own.own.cells.integration!.n]).toEqual([8, 8]); // its own figures stay
     await saveSettings(admin, { "comparison.groupDisclosure": "0" });
